@@ -1,0 +1,78 @@
+/**
+ * The kind descriptor: the one small record that tells the rest of the control
+ * plane how a resource kind is named, scoped, shaped and validated. The REST
+ * routes, CLI names, `/_resources`, OpenAPI and validation all derive from it.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+import type { InvalidParameter } from './errors.js';
+
+export type Scope = 'Global' | 'Mesh';
+
+/**
+ * `flat`: spec fields sit beside the metadata (Mesh, Dataplane, Secret).
+ * `enveloped`: the spec sits under `spec` (MeshService and every Mesh* policy).
+ */
+export type Shape = 'flat' | 'enveloped';
+
+export interface PolicyTraits {
+  /** Position in which the policy's plugin edits a proxy's Envoy config. */
+  readonly order: number;
+  readonly hasToTargetRef: boolean;
+  readonly hasFromTargetRef: boolean;
+  readonly hasRulesTargetRef: boolean;
+}
+
+interface KindBase<S extends TObject> {
+  /** The `type` field: `MeshTimeout`. */
+  readonly name: string;
+  /** URL segment and CLI name: `meshtimeouts`. */
+  readonly plural: string;
+  /** CLI alias: `mt`. */
+  readonly shortName: string;
+  readonly singularDisplayName: string;
+  readonly pluralDisplayName: string;
+  readonly scope: Scope;
+  readonly shape: Shape;
+  /** The spec: the fields under `spec`, or for flat kinds the fields beside the metadata. */
+  readonly spec: S;
+  /** Whether reads carry a `status` (set by the control plane, ignored on input). */
+  readonly hasStatus?: boolean;
+  readonly readOnly?: boolean;
+  readonly policy?: PolicyTraits;
+}
+
+type SpecOf = Readonly<Record<string, unknown>>;
+
+/** A kind as the rest of the control plane sees it. */
+export interface KindDescriptor extends KindBase<TObject> {
+  /**
+   * Checks the schema cannot express (cross-field rules), run only on a spec
+   * that passed the schema. Paths are relative to the spec; the validator
+   * prefixes them with `spec.` for enveloped kinds.
+   */
+  readonly check?: (spec: SpecOf) => InvalidParameter[];
+  /** `key=value` pairs a list can be filtered by (`?tag=key:value`). */
+  readonly indexTags?: (spec: SpecOf) => string[];
+}
+
+/** A kind as its module writes it, with the spec's static type in its hooks. */
+export interface KindDefinition<S extends TObject> extends KindBase<S> {
+  readonly check?: (spec: Static<S>) => InvalidParameter[];
+  readonly indexTags?: (spec: Static<S>) => string[];
+}
+
+/**
+ * Erases the spec type. The casts are sound because the hooks only ever see a
+ * spec that the schema `S` has already accepted.
+ */
+export function defineKind<S extends TObject>(definition: KindDefinition<S>): KindDescriptor {
+  const { check, indexTags, ...base } = definition;
+  return {
+    ...base,
+    ...(check ? { check: (spec: SpecOf) => check(spec as Static<S>) } : {}),
+    ...(indexTags ? { indexTags: (spec: SpecOf) => indexTags(spec as Static<S>) } : {}),
+  };
+}
+
+/** "MeshTimeout" → "Mesh Timeout". */
+export const displayName = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');

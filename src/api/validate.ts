@@ -1,0 +1,166 @@
+/**
+ * Document validation: one pipeline used by the REST API, the CLI (before it
+ * sends anything) and the control plane's own writers.
+ *
+ *   unknown value ─► envelope checks (type, name, mesh, labels)
+ *                 ─► kind schema (compiled TypeBox checker)
+ *                 ─► kind's semantic check
+ *                 ─► ResourceDraft, or InvalidParameter[] naming each field
+ */
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import type { TSchema } from '@sinclair/typebox';
+import { invalidInput, type InvalidParameter } from './errors.js';
+import type { KindDescriptor } from './kind.js';
+import { documentSchema, draftOf } from './document.js';
+import type { KindRegistry } from './registry.js';
+import type { ResourceDraft } from './resource.js';
+
+/** `/spec/to/0/default` → `spec.to[0].default` (the field syntax of Kuma's API errors). */
+export function fieldPath(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment)) out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Joins a prefix and a relative field path: ('spec', 'to[0]') → 'spec.to[0]'. */
+export function joinField(prefix: string, field: string): string {
+  if (prefix === '') return field;
+  if (field === '') return prefix;
+  return field.startsWith('[') ? `${prefix}${field}` : `${prefix}.${field}`;
+}
+
+const typeNames: Partial<Record<ValueErrorType, string>> = {
+  [ValueErrorType.String]: 'must be a string',
+  [ValueErrorType.Number]: 'must be a number',
+  [ValueErrorType.Integer]: 'must be an integer',
+  [ValueErrorType.Boolean]: 'must be a boolean',
+  [ValueErrorType.Object]: 'must be an object',
+  [ValueErrorType.Array]: 'must be a list',
+  [ValueErrorType.Null]: 'must be null',
+};
+
+function reasonOf(error: ValueError): string {
+  const schema = error.schema as TSchema & Record<string, unknown>;
+  const custom = typeof schema['errorMessage'] === 'string' ? (schema['errorMessage'] as string) : undefined;
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'is required';
+    case ValueErrorType.ObjectAdditionalProperties:
+      return schema['patternProperties'] ? 'is not a valid key' : 'unknown field';
+    case ValueErrorType.Literal:
+      return `must be ${JSON.stringify(schema['const'])}`;
+    case ValueErrorType.StringMinLength:
+      return schema['minLength'] === 1 ? 'must not be empty' : `must be at least ${String(schema['minLength'])} characters`;
+    case ValueErrorType.StringMaxLength:
+      return `must be at most ${String(schema['maxLength'])} characters`;
+    case ValueErrorType.ArrayMinItems:
+      return `must have at least ${String(schema['minItems'])} item${schema['minItems'] === 1 ? '' : 's'}`;
+    case ValueErrorType.ArrayMaxItems:
+      return `must have at most ${String(schema['maxItems'])} items`;
+    case ValueErrorType.ObjectMinProperties:
+      return `must have at least ${String(schema['minProperties'])} field${schema['minProperties'] === 1 ? '' : 's'}`;
+    case ValueErrorType.NumberMinimum:
+    case ValueErrorType.IntegerMinimum:
+      return custom ?? `must be at least ${String(schema['minimum'])}`;
+    case ValueErrorType.NumberMaximum:
+    case ValueErrorType.IntegerMaximum:
+      return custom ?? `must be at most ${String(schema['maximum'])}`;
+    case ValueErrorType.StringPattern:
+      return custom ?? `must match ${String(schema['pattern'])}`;
+    case ValueErrorType.Union:
+      return custom ?? 'does not match any of the allowed forms';
+    default:
+      return custom && error.type !== ValueErrorType.String && error.type !== ValueErrorType.Integer
+        ? custom
+        : (typeNames[error.type] ?? error.message);
+  }
+}
+
+const compiledSchemas = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function compiled(schema: TSchema): TypeCheck<TSchema> {
+  let checker = compiledSchemas.get(schema);
+  if (!checker) {
+    checker = TypeCompiler.Compile(schema);
+    compiledSchemas.set(schema, checker);
+  }
+  return checker;
+}
+
+function issuesFrom(checker: TypeCheck<TSchema>, value: unknown, prefix: string): InvalidParameter[] {
+  if (checker.Check(value)) return [];
+  const seen = new Set<string>();
+  const issues: InvalidParameter[] = [];
+  for (const error of checker.Errors(value)) {
+    const field = joinField(prefix, fieldPath(error.path));
+    if (seen.has(field)) continue;
+    seen.add(field);
+    issues.push({ field, reason: reasonOf(error) });
+  }
+  return issues;
+}
+
+/** Schema errors of a whole document, one per field, in document order. */
+export function schemaIssues(kind: KindDescriptor, document: unknown): InvalidParameter[] {
+  return issuesFrom(compiled(documentSchema(kind)), document, '');
+}
+
+/**
+ * Schema errors of a value against any schema, with field paths under `prefix`.
+ * For semantic checks that pick a schema from another field's value, such as a
+ * CA backend's `conf` by its `type`.
+ */
+export function issuesAgainst(schema: TSchema, value: unknown, prefix: string): InvalidParameter[] {
+  return issuesFrom(compiled(schema), value, prefix);
+}
+
+/** What the caller already knows the document must be (from the URL). */
+export interface ExpectedIdentity {
+  readonly kind?: string;
+  readonly mesh?: string;
+  readonly name?: string;
+}
+
+export interface ValidDocument {
+  readonly kind: KindDescriptor;
+  readonly draft: ResourceDraft;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Validates a whole document and returns its kind and store draft, or throws
+ * InvalidInput listing every rejected field. Nothing is half-accepted.
+ */
+export function validateDocument(registry: KindRegistry, value: unknown, expected: ExpectedIdentity = {}): ValidDocument {
+  if (!isPlainObject(value)) throw invalidInput([{ field: 'document', reason: 'must be an object with a type, a name and its fields' }]);
+  const type = value['type'];
+  if (type === undefined) throw invalidInput([{ field: 'type', reason: 'is required' }]);
+  const kind = typeof type === 'string' ? registry.byType(type) : undefined;
+  if (!kind) throw invalidInput([{ field: 'type', reason: `unknown kind ${JSON.stringify(type)}` }]);
+
+  const issues: InvalidParameter[] = [];
+  if (expected.kind !== undefined && kind.name !== expected.kind)
+    issues.push({ field: 'type', reason: `must be "${expected.kind}" to match the URL` });
+  if (kind.scope === 'Mesh' && expected.mesh !== undefined && value['mesh'] !== expected.mesh)
+    issues.push({ field: 'mesh', reason: `must be "${expected.mesh}" to match the URL` });
+  if (expected.name !== undefined && value['name'] !== expected.name)
+    issues.push({ field: 'name', reason: `must be "${expected.name}" to match the URL` });
+  issues.push(...schemaIssues(kind, value).filter((i) => !issues.some((known) => known.field === i.field)));
+  if (issues.length > 0) throw invalidInput(issues);
+
+  const draft = draftOf(kind, value);
+  if (kind.check) {
+    const prefix = kind.shape === 'enveloped' ? 'spec' : '';
+    const semantic = kind.check(draft.spec).map((i) => ({ field: joinField(prefix, i.field), reason: i.reason }));
+    if (semantic.length > 0) throw invalidInput(semantic);
+  }
+  return { kind, draft };
+}

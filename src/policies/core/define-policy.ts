@@ -1,0 +1,58 @@
+/**
+ * definePolicy: a policy kind from its spec schema and order. Everything else
+ * (plural, display names, policy flags, targetRef checks) is derived, so a new
+ * policy is its schema plus one registry line.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+import type { InvalidParameter } from '../../api/errors.js';
+import { defineKind, displayName, type KindDescriptor } from '../../api/kind.js';
+import { checkTargetRef, type TargetRef } from './targetref.js';
+
+export interface PolicyDefinition<S extends TObject> {
+  readonly name: string;
+  readonly shortName: string;
+  readonly order: number;
+  readonly spec: S;
+  /** Checks beyond the schema and the generic targetRef rules; paths relative to spec. */
+  readonly check?: (spec: Static<S>) => InvalidParameter[];
+}
+
+interface PolicyShape {
+  targetRef?: TargetRef;
+  to?: readonly { targetRef?: TargetRef }[];
+  from?: readonly { targetRef?: TargetRef }[];
+}
+
+/** The generic targetRef rules over the top level, `to[]` and `from[]`. */
+export function checkPolicyTargetRefs(spec: PolicyShape): InvalidParameter[] {
+  const issues: InvalidParameter[] = [];
+  if (spec.targetRef) issues.push(...checkTargetRef(spec.targetRef, 'targetRef', 'top'));
+  for (const section of ['to', 'from'] as const) {
+    spec[section]?.forEach((entry, i) => {
+      if (entry.targetRef) issues.push(...checkTargetRef(entry.targetRef, `${section}[${i}].targetRef`, section));
+    });
+  }
+  return issues;
+}
+
+export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>): KindDescriptor {
+  const display = displayName(definition.name);
+  const properties = definition.spec.properties;
+  return defineKind({
+    name: definition.name,
+    plural: `${definition.name.toLowerCase()}s`,
+    shortName: definition.shortName,
+    singularDisplayName: display,
+    pluralDisplayName: `${display}s`,
+    scope: 'Mesh',
+    shape: 'enveloped',
+    spec: definition.spec,
+    policy: {
+      order: definition.order,
+      hasToTargetRef: 'to' in properties,
+      hasFromTargetRef: 'from' in properties,
+      hasRulesTargetRef: 'rules' in properties,
+    },
+    check: (spec: Static<S>) => [...checkPolicyTargetRefs(spec as PolicyShape), ...(definition.check?.(spec) ?? [])],
+  });
+}

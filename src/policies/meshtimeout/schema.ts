@@ -1,0 +1,39 @@
+/** MeshTimeout: connection, idle, request and stream timeouts, outbound (to), inbound (from, rules). */
+import { Type, type Static } from '@sinclair/typebox';
+import { Duration, Strict } from '../../api/primitives.js';
+import { definePolicy } from '../core/define-policy.js';
+import { FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_KINDS } from '../core/targetref.js';
+
+export const MeshTimeoutConf = Strict({
+  connectionTimeout: Type.Optional(Duration({ description: 'Time to establish a connection upstream (default 5s).' })),
+  idleTimeout: Type.Optional(Duration({ description: 'Close a connection with no active streams after this long (default 1h).' })),
+  http: Type.Optional(
+    Strict({
+      requestTimeout: Type.Optional(Duration({ description: 'Whole request, including retries (default 15s); 0s disables.' })),
+      streamIdleTimeout: Type.Optional(Duration({ description: 'Stream with no activity (default 30m).' })),
+      maxStreamDuration: Type.Optional(Duration({ description: 'Longest a stream may live; bounds proxyless gRPC calls.' })),
+      maxConnectionDuration: Type.Optional(Duration()),
+      requestHeadersTimeout: Type.Optional(Duration({ description: 'Time to receive the request headers (inbound).' })),
+    }),
+  ),
+});
+export type MeshTimeoutConf = Static<typeof MeshTimeoutConf>;
+
+export const MeshTimeoutSpec = Strict({
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_KINDS)),
+  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: Type.Optional(MeshTimeoutConf) }))),
+  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: Type.Optional(MeshTimeoutConf) }))),
+  rules: Type.Optional(Type.Array(Strict({ default: MeshTimeoutConf }))),
+});
+export type MeshTimeoutSpec = Static<typeof MeshTimeoutSpec>;
+
+export const MeshTimeoutKind = definePolicy({
+  name: 'MeshTimeout',
+  shortName: 'mt',
+  order: 1000,
+  spec: MeshTimeoutSpec,
+  check: (spec) =>
+    spec.to === undefined && spec.from === undefined && spec.rules === undefined
+      ? [{ field: 'to', reason: 'at least one of to, from or rules must be set' }]
+      : [],
+});
