@@ -74,5 +74,13 @@ export function defineKind<S extends TObject>(definition: KindDefinition<S>): Ki
   };
 }
 
-/** "MeshTimeout" → "Mesh Timeout". */
-export const displayName = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
+/** "MeshTimeout" → "Mesh Timeout", "MeshHTTPRoute" → "Mesh HTTP Route". */
+export const displayName = (name: string): string =>
+  name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2');
+
+/** English plural, as Kuma spells its paths: meshretries, meshproxypatches, meshtlses. */
+export const pluralOf = (word: string): string => {
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(word)) return `${word}es`;
+  return `${word}s`;
+};

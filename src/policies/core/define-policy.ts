@@ -5,7 +5,7 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { defineKind, displayName, type KindDescriptor } from '../../api/kind.js';
+import { defineKind, displayName, pluralOf, type KindDescriptor } from '../../api/kind.js';
 import { checkTargetRef, type TargetRef } from './targetref.js';
 
 export interface PolicyDefinition<S extends TObject> {
@@ -40,10 +40,10 @@ export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>)
   const properties = definition.spec.properties;
   return defineKind({
     name: definition.name,
-    plural: `${definition.name.toLowerCase()}s`,
+    plural: pluralOf(definition.name.toLowerCase()),
     shortName: definition.shortName,
     singularDisplayName: display,
-    pluralDisplayName: `${display}s`,
+    pluralDisplayName: pluralOf(display),
     scope: 'Mesh',
     shape: 'enveloped',
     spec: definition.spec,

@@ -37,3 +37,20 @@ export const MeshTimeoutKind = definePolicy({
       ? [{ field: 'to', reason: 'at least one of to, from or rules must be set' }]
       : [],
 });
+
+/** The MeshTimeout every new mesh gets (Kuma's defaults). */
+export const defaultMeshTimeoutSpec = (): MeshTimeoutSpec => ({
+  targetRef: { kind: 'Mesh' },
+  to: [
+    {
+      targetRef: { kind: 'Mesh' },
+      default: { connectionTimeout: '5s', idleTimeout: '1h', http: { requestTimeout: '15s', streamIdleTimeout: '30m' } },
+    },
+  ],
+  from: [
+    {
+      targetRef: { kind: 'Mesh' },
+      default: { connectionTimeout: '5s', idleTimeout: '1h', http: { requestTimeout: '15s', streamIdleTimeout: '30m' } },
+    },
+  ],
+});

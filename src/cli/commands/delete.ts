@@ -1,0 +1,30 @@
+/** `koguma delete <kind> NAME [-m MESH]`: removes one resource (a mesh takes everything in it along). */
+import { Command } from 'commander';
+import { kindRegistry } from '../../api/index.js';
+import type { ApiClient } from '../client.js';
+import { clientFor, type CliContext } from '../context.js';
+import { ApiError, CliError } from '../errors.js';
+import { resolveKind } from '../kinds.js';
+import { itemPath, notFoundMessage, resourceLabel } from '../paths.js';
+
+export async function runDelete(client: ApiClient, kindName: string, name: string, mesh: string, context: CliContext): Promise<void> {
+  const kind = resolveKind(kindRegistry, kindName);
+  try {
+    await client.delete(itemPath(kind, mesh, name));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw new CliError(notFoundMessage(kind, mesh, name));
+    throw error;
+  }
+  context.out(`${resourceLabel(kind, name)} deleted\n`);
+}
+
+export function deleteCommand(context: CliContext): Command {
+  return new Command('delete')
+    .description('Delete a resource; deleting a mesh deletes every resource in it')
+    .argument('<kind>', 'kind of resource: plural, singular or short name')
+    .argument('<name>', 'name of the resource')
+    .option('-m, --mesh <mesh>', 'mesh of mesh-scoped kinds', 'default')
+    .action(async (kindName: string, name: string, options: { mesh: string }, command: Command) => {
+      await runDelete(clientFor(command), kindName, name, options.mesh, context);
+    });
+}

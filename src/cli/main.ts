@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The `koguma` command: program wiring only. Each verb lives in commands/;
+ * errors they throw are printed here, once, in one format.
+ *
+ *   koguma [--api-url URL] apply | get | delete | version | cp run
+ */
+import { Command, Option } from 'commander';
+import { applyCommand } from './commands/apply.js';
+import { cpCommand } from './commands/cp-run.js';
+import { deleteCommand } from './commands/delete.js';
+import { getCommand } from './commands/get.js';
+import { versionCommand } from './commands/version.js';
+import type { CliContext } from './context.js';
+import { readAllStdin } from './documents.js';
+import { errorLines } from './errors.js';
+
+const context: CliContext = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readStdin: readAllStdin,
+  now: () => new Date(),
+};
+
+const program = new Command('koguma')
+  .description('Koguma: a Kuma-compatible service mesh control plane, and the CLI to its REST API')
+  .addOption(
+    new Option('--api-url <url>', 'URL of the control plane REST API').env('KOGUMA_API_URL').default('http://127.0.0.1:5681'),
+  )
+  .addCommand(applyCommand(context))
+  .addCommand(getCommand(context))
+  .addCommand(deleteCommand(context))
+  .addCommand(versionCommand(context))
+  .addCommand(cpCommand(context));
+
+// Subcommands added with addCommand() do not inherit this setting; give it to all of them.
+const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+for (const command of everyCommand(program)) command.showHelpAfterError('(add --help for usage)');
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`${errorLines(error).join('\n')}\n`);
+  // exitCode rather than exit(): stdout piped to another program is flushed first.
+  process.exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+}

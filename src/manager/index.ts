@@ -1,0 +1,3 @@
+/** Public surface of the resource manager. */
+export { ResourceManager, DEFAULT_MESH, type PutResult } from './resource-manager.js';
+export { initialPolicyDrafts } from './mesh-defaults.js';

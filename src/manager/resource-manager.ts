@@ -1,0 +1,89 @@
+/**
+ * The resource manager: the one path by which resources are written. It
+ * validates a document against its kind, checks what needs the store (the
+ * mesh exists), writes atomically with optimistic concurrency, and creates a
+ * new mesh together with its default policies in one transaction.
+ * The REST API, the CLI's server side and the control plane's own writers
+ * (default mesh, dataplane registration) all go through it.
+ */
+import { KogumaError, notFound } from '../api/errors.js';
+import type { KindDescriptor } from '../api/kind.js';
+import type { KindRegistry } from '../api/registry.js';
+import { describeKey, type Resource, type ResourceDraft, type ResourceKey } from '../api/resource.js';
+import { validateDocument, type ExpectedIdentity } from '../api/validate.js';
+import type { ListPage, ListQuery, ResourceStore } from '../store/types.js';
+import { initialPolicyDrafts } from './mesh-defaults.js';
+
+export interface PutResult {
+  readonly created: boolean;
+  readonly resource: Resource;
+}
+
+export const DEFAULT_MESH = 'default';
+
+export class ResourceManager {
+  constructor(
+    readonly store: ResourceStore,
+    readonly registry: KindRegistry,
+  ) {}
+
+  /** Creates or replaces the resource a document describes. */
+  async put(document: unknown, expected: ExpectedIdentity = {}): Promise<PutResult> {
+    const { kind, draft } = validateDocument(this.registry, document, expected);
+    if (kind.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are read-only`);
+    if (kind.scope === 'Mesh') await this.requireMesh(draft.mesh);
+    const current = await this.store.get(draft);
+    if (current) return { created: false, resource: await this.store.update(draft, current.version) };
+    if (kind.name === 'Mesh') return { created: true, resource: await this.createMesh(draft) };
+    return { created: true, resource: await this.store.create(draft) };
+  }
+
+  async get(key: ResourceKey): Promise<Resource> {
+    const kind = this.kindOf(key.kind);
+    if (kind.scope === 'Mesh') await this.requireMesh(key.mesh);
+    const resource = await this.store.get(key);
+    if (!resource) throw notFound(describeKey(key));
+    return resource;
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const kind = this.kindOf(query.kind);
+    if (kind.scope === 'Mesh' && query.mesh !== undefined) await this.requireMesh(query.mesh);
+    return this.store.list(query);
+  }
+
+  async delete(key: ResourceKey): Promise<void> {
+    const kind = this.kindOf(key.kind);
+    if (kind.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are read-only`);
+    if (kind.scope === 'Mesh') await this.requireMesh(key.mesh);
+    await this.store.delete(key);
+  }
+
+  /** Creates the `default` mesh with its policies on first start; a no-op after. */
+  async ensureDefaultMesh(): Promise<void> {
+    const key = { kind: 'Mesh', mesh: '', name: DEFAULT_MESH };
+    if (await this.store.get(key)) return;
+    try {
+      await this.createMesh({ ...key, labels: {}, spec: {} });
+    } catch (error) {
+      // Another instance sharing the store created it first: that is the goal.
+      if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;
+    }
+  }
+
+  private async createMesh(draft: ResourceDraft): Promise<Resource> {
+    const skip = (draft.spec['skipCreatingInitialPolicies'] as string[] | undefined) ?? [];
+    const [mesh] = await this.store.createAll([draft, ...initialPolicyDrafts(draft.name, skip)]);
+    return mesh!;
+  }
+
+  private async requireMesh(mesh: string): Promise<void> {
+    if (!(await this.store.get({ kind: 'Mesh', mesh: '', name: mesh }))) throw notFound(`mesh "${mesh}"`);
+  }
+
+  private kindOf(name: string): KindDescriptor {
+    const kind = this.registry.byType(name);
+    if (!kind) throw new KogumaError('NotFound', `unknown kind "${name}"`);
+    return kind;
+  }
+}

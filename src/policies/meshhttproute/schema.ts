@@ -1,0 +1,243 @@
+/**
+ * MeshHTTPRoute: HTTP routing for outbound traffic. Each `to[]` entry names a
+ * destination and carries `rules`: request matches (path, method, query,
+ * headers) and what to do with a matching request (filters, backendRefs with
+ * weights). Rules of several routes merge per `matches` key. With a MeshGateway
+ * at the top level, `to[].targetRef` is `Mesh` and `hostnames` narrow the route.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { InvalidParameter } from '../../api/errors.js';
+import { Percentage, Port, Strict, StringEnum } from '../../api/primitives.js';
+import { definePolicy } from '../core/define-policy.js';
+import { checkTargetRef, TargetRef, TO_KINDS, type TargetRefKind } from '../core/targetref.js';
+
+const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+/** Where a route may send traffic (also used by MeshTCPRoute). */
+export const BACKEND_REF_KINDS = ['MeshService', 'MeshServiceSubset', 'MeshExternalService', 'MeshMultiZoneService'] as const satisfies readonly TargetRefKind[];
+const MIRROR_KINDS = ['MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+
+/** A targetRef plus a weight and an optional port: Kuma's common BackendRef. */
+export const BackendRef = <const K extends readonly TargetRefKind[]>(kinds: K) =>
+  Strict({
+    ...TargetRef(kinds).properties,
+    weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of traffic, relative to the other backendRefs (default 1); 0 sends none.' })),
+    port: Type.Optional(Port({ description: 'Port of a real MeshService; only with MeshService backends.' })),
+  });
+export type BackendRef = Static<ReturnType<typeof BackendRef<typeof BACKEND_REF_KINDS>>>;
+
+const HeaderName = () =>
+  Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' });
+/** RFC 1123 host name, IP addresses excluded by the check. */
+const PreciseHostname = () =>
+  Type.String({
+    minLength: 1,
+    maxLength: 253,
+    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+    errorMessage: 'must be a lower case DNS host name',
+  });
+
+const PathMatch = Strict({ type: StringEnum(['Exact', 'PathPrefix', 'RegularExpression']), value: Type.String({ minLength: 1 }) });
+const QueryParamsMatch = Strict({ type: StringEnum(['Exact', 'RegularExpression']), name: Type.String({ minLength: 1 }), value: Type.String() });
+const HeaderMatch = Strict({
+  type: Type.Optional(StringEnum(['Exact', 'Present', 'RegularExpression', 'Absent', 'Prefix'], { description: 'How to match the header (default Exact).' })),
+  name: HeaderName(),
+  value: Type.Optional(Type.String()),
+});
+const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'] as const;
+export const HttpMatch = Strict({
+  path: Type.Optional(PathMatch),
+  method: Type.Optional(StringEnum(METHODS)),
+  queryParams: Type.Optional(Type.Array(QueryParamsMatch, { description: 'All must match (AND).' })),
+  headers: Type.Optional(Type.Array(HeaderMatch, { description: 'All must match (AND).' })),
+});
+export type HttpMatch = Static<typeof HttpMatch>;
+
+const HeaderKeyValue = Strict({ name: HeaderName(), value: Type.String() });
+const HeaderModifier = Strict({
+  set: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
+  add: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
+  remove: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 16 })),
+});
+const PathRewrite = Strict({
+  type: StringEnum(['ReplaceFullPath', 'ReplacePrefixMatch']),
+  replaceFullPath: Type.Optional(Type.String()),
+  replacePrefixMatch: Type.Optional(Type.String()),
+});
+const STATUS_CODES = [301, 302, 303, 307, 308] as const;
+const RequestRedirect = Strict({
+  scheme: Type.Optional(StringEnum(['http', 'https'], { description: 'Scheme of the Location header (default: the request scheme).' })),
+  hostname: Type.Optional(PreciseHostname()),
+  path: Type.Optional(PathRewrite),
+  port: Type.Optional(Port({ description: 'Port of the Location header (default: the request port).' })),
+  statusCode: Type.Optional(
+    Type.Union(STATUS_CODES.map((code) => Type.Literal(code)), { errorMessage: `must be one of: ${STATUS_CODES.join(', ')}`, description: 'Redirect status (default 302).' }),
+  ),
+});
+const URLRewrite = Strict({
+  hostname: Type.Optional(PreciseHostname()),
+  path: Type.Optional(PathRewrite),
+  hostToBackendHostname: Type.Optional(Type.Boolean({ description: 'Set Host to the backend host name; MeshGateway only (default false).' })),
+});
+const RequestMirror = Strict({
+  percentage: Type.Optional(Percentage({ description: 'Share of requests to mirror (default 100: all).' })),
+  backendRef: BackendRef(MIRROR_KINDS),
+});
+const FILTER_TYPES = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror'] as const;
+const Filter = Strict({
+  type: StringEnum(FILTER_TYPES),
+  requestHeaderModifier: Type.Optional(HeaderModifier),
+  responseHeaderModifier: Type.Optional(HeaderModifier),
+  requestRedirect: Type.Optional(RequestRedirect),
+  urlRewrite: Type.Optional(URLRewrite),
+  requestMirror: Type.Optional(RequestMirror),
+});
+type Filter = Static<typeof Filter>;
+
+export const MeshHTTPRouteConf = Strict({
+  filters: Type.Optional(Type.Array(Filter)),
+  backendRefs: Type.Optional(Type.Array(BackendRef(BACKEND_REF_KINDS), { description: 'Where matching requests go (default: the to[] destination).' })),
+});
+export type MeshHTTPRouteConf = Static<typeof MeshHTTPRouteConf>;
+
+const Rule = Strict({ matches: Type.Array(HttpMatch, { minItems: 1 }), default: MeshHTTPRouteConf });
+
+export const MeshHTTPRouteSpec = Strict({
+  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  to: Type.Optional(
+    Type.Array(
+      Strict({
+        targetRef: TargetRef(TO_KINDS),
+        hostnames: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Only with a MeshGateway top-level targetRef.' })),
+        rules: Type.Optional(Type.Array(Rule)),
+      }),
+    ),
+  ),
+});
+export type MeshHTTPRouteSpec = Static<typeof MeshHTTPRouteSpec>;
+
+const compiles = (pattern: string): boolean => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const isIpLiteral = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+
+/** Each backendRef's own targetRef rules; shared with MeshTCPRoute. */
+export function checkBackendRefs(refs: readonly BackendRef[], at: string): InvalidParameter[] {
+  return refs.flatMap((ref, i) => checkTargetRef(ref, `${at}[${i}]`, 'to'));
+}
+
+/** Route destinations depend on the top level: a gateway routes `Mesh`, a sidecar routes to services. */
+export function checkRouteDestination(kind: string, topKind: string, at: string): InvalidParameter[] {
+  if (topKind === 'MeshGateway' && kind !== 'Mesh') return [{ field: `${at}.kind`, reason: 'must be Mesh when the top-level targetRef is a MeshGateway' }];
+  if (topKind !== 'MeshGateway' && kind === 'Mesh') return [{ field: `${at}.kind`, reason: 'must be MeshService, MeshExternalService or MeshMultiZoneService' }];
+  return [];
+}
+
+function checkMatch(match: HttpMatch, at: string): InvalidParameter[] {
+  const issues: InvalidParameter[] = [];
+  const path = match.path;
+  if (path) {
+    const field = `${at}.path.value`;
+    if (path.type === 'RegularExpression' && !compiles(path.value)) issues.push({ field, reason: 'must be a valid regular expression' });
+    if (path.type !== 'RegularExpression' && !path.value.startsWith('/')) issues.push({ field, reason: 'must be an absolute path' });
+    if (path.type === 'PathPrefix' && path.value !== '/' && path.value.endsWith('/'))
+      issues.push({ field, reason: 'must not end with "/": a prefix matches whole path segments only' });
+  }
+  const names = new Set<string>();
+  match.queryParams?.forEach((q, i) => {
+    if (names.has(q.name)) issues.push({ field: `${at}.queryParams[${i}].name`, reason: `${q.name} is already matched` });
+    names.add(q.name);
+    if (q.type === 'RegularExpression' && !compiles(q.value)) issues.push({ field: `${at}.queryParams[${i}].value`, reason: 'must be a valid regular expression' });
+  });
+  match.headers?.forEach((h, i) => {
+    const field = `${at}.headers[${i}].value`;
+    if ((h.type === 'Present' || h.type === 'Absent') && h.value !== undefined && h.value !== '')
+      issues.push({ field, reason: `must not be set when type is ${h.type}` });
+    if (h.type === 'RegularExpression' && !compiles(h.value ?? '')) issues.push({ field, reason: 'must be a valid regular expression' });
+  });
+  return issues;
+}
+
+function checkModifier(modifier: Static<typeof HeaderModifier>, at: string): InvalidParameter[] {
+  if (!modifier.set && !modifier.add && !modifier.remove) return [{ field: at, reason: 'must have at least one of set, add or remove' }];
+  const issues: InvalidParameter[] = [];
+  const seen = new Set<string>();
+  const note = (name: string, field: string) => {
+    if (seen.has(name)) issues.push({ field, reason: `header ${name} is already modified` });
+    seen.add(name);
+  };
+  modifier.set?.forEach((h, i) => note(h.name, `${at}.set[${i}].name`));
+  modifier.add?.forEach((h, i) => note(h.name, `${at}.add[${i}].name`));
+  modifier.remove?.forEach((name, i) => note(name, `${at}.remove[${i}]`));
+  return issues;
+}
+
+function checkPathRewrite(path: Static<typeof PathRewrite> | undefined, matches: readonly HttpMatch[], at: string): InvalidParameter[] {
+  if (!path) return [];
+  const issues: InvalidParameter[] = [];
+  if (path.type === 'ReplaceFullPath' && path.replaceFullPath === undefined) issues.push({ field: `${at}.replaceFullPath`, reason: 'is required when type is ReplaceFullPath' });
+  if (path.type === 'ReplacePrefixMatch' && path.replacePrefixMatch === undefined)
+    issues.push({ field: `${at}.replacePrefixMatch`, reason: 'is required when type is ReplacePrefixMatch' });
+  if (path.replacePrefixMatch !== undefined && matches.some((m) => m.path?.type !== 'PathPrefix'))
+    issues.push({ field: `${at}.replacePrefixMatch`, reason: 'can only be used when every match is a PathPrefix match' });
+  return issues;
+}
+
+function checkFilter(filter: Filter, matches: readonly HttpMatch[], topKind: string, at: string): InvalidParameter[] {
+  const issues: InvalidParameter[] = [];
+  const field = ({ RequestHeaderModifier: 'requestHeaderModifier', ResponseHeaderModifier: 'responseHeaderModifier', RequestRedirect: 'requestRedirect', URLRewrite: 'urlRewrite', RequestMirror: 'requestMirror' } as const)[filter.type];
+  if (filter[field] === undefined) return [{ field: `${at}.${field}`, reason: `is required when type is ${filter.type}` }];
+  if (filter.type === 'RequestHeaderModifier' && filter.requestHeaderModifier) issues.push(...checkModifier(filter.requestHeaderModifier, `${at}.requestHeaderModifier`));
+  if (filter.type === 'ResponseHeaderModifier' && filter.responseHeaderModifier) issues.push(...checkModifier(filter.responseHeaderModifier, `${at}.responseHeaderModifier`));
+  const redirect = filter.type === 'RequestRedirect' ? filter.requestRedirect : undefined;
+  if (redirect) {
+    if (redirect.hostname !== undefined && isIpLiteral(redirect.hostname)) issues.push({ field: `${at}.requestRedirect.hostname`, reason: 'must be a host name, not an IP address' });
+    issues.push(...checkPathRewrite(redirect.path, matches, `${at}.requestRedirect.path`));
+  }
+  const rewrite = filter.type === 'URLRewrite' ? filter.urlRewrite : undefined;
+  if (rewrite) {
+    if (rewrite.hostname !== undefined && isIpLiteral(rewrite.hostname)) issues.push({ field: `${at}.urlRewrite.hostname`, reason: 'must be a host name, not an IP address' });
+    issues.push(...checkPathRewrite(rewrite.path, matches, `${at}.urlRewrite.path`));
+    if (rewrite.hostToBackendHostname === true && topKind !== 'MeshGateway')
+      issues.push({ field: `${at}.urlRewrite.hostToBackendHostname`, reason: 'can only be set when the top-level targetRef is a MeshGateway' });
+    if (rewrite.hostToBackendHostname === true && rewrite.hostname !== undefined)
+      issues.push({ field: `${at}.urlRewrite.hostToBackendHostname`, reason: 'must not be set together with hostname' });
+  }
+  const mirror = filter.type === 'RequestMirror' ? filter.requestMirror : undefined;
+  if (mirror) issues.push(...checkTargetRef(mirror.backendRef, `${at}.requestMirror.backendRef`, 'to'));
+  return issues;
+}
+
+function checkMeshHTTPRoute(spec: MeshHTTPRouteSpec): InvalidParameter[] {
+  const issues: InvalidParameter[] = [];
+  const topKind = spec.targetRef?.kind ?? 'Mesh';
+  spec.to?.forEach((to, t) => {
+    const at = `to[${t}]`;
+    issues.push(...checkRouteDestination(to.targetRef.kind, topKind, `${at}.targetRef`));
+    if (to.hostnames !== undefined && to.hostnames.length > 0 && topKind !== 'MeshGateway')
+      issues.push({ field: `${at}.hostnames`, reason: 'can only be set when the top-level targetRef is a MeshGateway' });
+    to.rules?.forEach((rule, r) => {
+      const ruleAt = `${at}.rules[${r}]`;
+      rule.matches.forEach((match, m) => issues.push(...checkMatch(match, `${ruleAt}.matches[${m}]`)));
+      const filters = rule.default.filters ?? [];
+      filters.forEach((filter, f) => issues.push(...checkFilter(filter, rule.matches, topKind, `${ruleAt}.default.filters[${f}]`)));
+      const backendRefs = rule.default.backendRefs ?? [];
+      if (topKind === 'MeshGateway' && backendRefs.length === 0 && !filters.some((f) => f.type === 'RequestRedirect'))
+        issues.push({ field: `${ruleAt}.default.backendRefs`, reason: 'must not be empty unless the rule redirects' });
+      issues.push(...checkBackendRefs(backendRefs, `${ruleAt}.default.backendRefs`));
+    });
+  });
+  return issues;
+}
+
+export const MeshHTTPRouteKind = definePolicy({
+  name: 'MeshHTTPRoute',
+  shortName: 'mhttpr',
+  order: 100,
+  spec: MeshHTTPRouteSpec,
+  check: checkMeshHTTPRoute,
+});

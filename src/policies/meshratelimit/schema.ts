@@ -1,0 +1,116 @@
+/**
+ * MeshRateLimit: local (per proxy instance) rate limiting of inbound HTTP
+ * requests and TCP connections (from, rules), or of traffic through a
+ * built-in gateway (to). Envoy's token bucket refills every `interval`.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { InvalidParameter } from '../../api/errors.js';
+import { Duration, Strict } from '../../api/primitives.js';
+import { definePolicy } from '../core/define-policy.js';
+import { FROM_KINDS, TargetRef, TOP_LEVEL_KINDS } from '../core/targetref.js';
+
+/** Envoy's token bucket cannot refill faster than this. */
+export const MIN_RATE_INTERVAL_MS = 50;
+
+const HeaderKeyValue = Strict({
+  name: Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' }),
+  value: Type.String(),
+});
+
+const Rate = (unit: string) =>
+  Strict({
+    num: Type.Integer({ minimum: 1, maximum: 4294967295, errorMessage: 'must be an integer greater than 0', description: `${unit} allowed per interval.` }),
+    interval: Duration({ description: `Window in which ${unit.toLowerCase()} are counted; at least 50ms.` }),
+  });
+
+const LocalHTTP = Strict({
+  disabled: Type.Optional(Type.Boolean({ description: 'Turns HTTP rate limiting off (default false).' })),
+  requestRate: Type.Optional(Rate('Requests')),
+  onRateLimit: Type.Optional(
+    Strict({
+      status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, errorMessage: 'must be an HTTP status code between 100 and 599', description: 'Status of a limited request (default 429).' })),
+      headers: Type.Optional(
+        Strict({
+          set: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
+          add: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
+        }),
+      ),
+    }),
+  ),
+});
+
+const LocalTCP = Strict({
+  disabled: Type.Optional(Type.Boolean({ description: 'Turns TCP rate limiting off (default false).' })),
+  connectionRate: Type.Optional(Rate('Connections')),
+});
+
+export const MeshRateLimitConf = Strict({
+  local: Strict({ http: Type.Optional(LocalHTTP), tcp: Type.Optional(LocalTCP) }),
+});
+export type MeshRateLimitConf = Static<typeof MeshRateLimitConf>;
+
+export const MeshRateLimitSpec = Strict({
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_KINDS)),
+  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(['Mesh']), default: MeshRateLimitConf }))),
+  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: MeshRateLimitConf }))),
+  rules: Type.Optional(Type.Array(Strict({ default: MeshRateLimitConf }))),
+});
+export type MeshRateLimitSpec = Static<typeof MeshRateLimitSpec>;
+
+const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A duration already accepted by `Duration()` in milliseconds. */
+function durationMs(duration: string): number {
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+  return total;
+}
+
+function checkInterval(rate: { interval: string } | undefined, at: string): InvalidParameter[] {
+  return rate && durationMs(rate.interval) < MIN_RATE_INTERVAL_MS ? [{ field: `${at}.interval`, reason: 'must be at least 50ms' }] : [];
+}
+
+function checkConf(conf: MeshRateLimitConf, at: string): InvalidParameter[] {
+  const { http, tcp } = conf.local;
+  const issues: InvalidParameter[] = [];
+  if (!http && !tcp) issues.push({ field: `${at}.local`, reason: 'must set at least one of http or tcp' });
+  if (http) {
+    if (http.disabled === undefined && !http.requestRate && !http.onRateLimit)
+      issues.push({ field: `${at}.local.http`, reason: 'must set at least one of disabled, requestRate or onRateLimit' });
+    issues.push(...checkInterval(http.requestRate, `${at}.local.http.requestRate`));
+  }
+  if (tcp) {
+    if (tcp.disabled === undefined && !tcp.connectionRate)
+      issues.push({ field: `${at}.local.tcp`, reason: 'must set at least one of disabled or connectionRate' });
+    issues.push(...checkInterval(tcp.connectionRate, `${at}.local.tcp.connectionRate`));
+  }
+  return issues;
+}
+
+/** Whether the top-level targetRef can select built-in gateways, the only proxies a `to` applies to. */
+function selectsGateways(ref: TargetRef | undefined): boolean {
+  const kind = ref?.kind ?? 'Mesh';
+  if (kind === 'MeshGateway' || kind === 'MeshHTTPRoute') return true;
+  return (kind === 'Mesh' || kind === 'MeshSubset') && (ref?.proxyTypes === undefined || ref.proxyTypes.includes('Gateway'));
+}
+
+export const MeshRateLimitKind = definePolicy({
+  name: 'MeshRateLimit',
+  shortName: 'mrl',
+  order: 900,
+  spec: MeshRateLimitSpec,
+  check: (spec) => {
+    if (spec.to === undefined && spec.from === undefined && spec.rules === undefined)
+      return [{ field: 'from', reason: 'at least one of to, from or rules must be set' }];
+    const issues: InvalidParameter[] = [];
+    const top = spec.targetRef?.kind ?? 'Mesh';
+    if (spec.to && !selectsGateways(spec.targetRef))
+      issues.push({ field: 'to', reason: `must not be set: rate limits on outbound traffic apply to built-in gateways only, and a ${top} targetRef selects none` });
+    if (spec.from && (top === 'MeshGateway' || top === 'MeshHTTPRoute'))
+      issues.push({ field: 'from', reason: `must not be set when the top-level targetRef is ${top}; use to` });
+    spec.to?.forEach((entry, i) => issues.push(...checkConf(entry.default, `to[${i}].default`)));
+    spec.from?.forEach((entry, i) => issues.push(...checkConf(entry.default, `from[${i}].default`)));
+    spec.rules?.forEach((rule, i) => issues.push(...checkConf(rule.default, `rules[${i}].default`)));
+    return issues;
+  },
+});

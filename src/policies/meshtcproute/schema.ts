@@ -1,0 +1,56 @@
+/**
+ * MeshTCPRoute: TCP routing for outbound traffic: each `to[]` destination gets
+ * one rule whose backendRefs split connections by weight (canary, blue-green,
+ * migration). There is no matching at L4, hence at most one rule per entry.
+ * A MeshHTTPRoute for the same destination takes precedence.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { InvalidParameter } from '../../api/errors.js';
+import { Strict } from '../../api/primitives.js';
+import { definePolicy } from '../core/define-policy.js';
+import { TargetRef, TO_KINDS, type TargetRefKind } from '../core/targetref.js';
+import { BACKEND_REF_KINDS, BackendRef, checkBackendRefs, checkRouteDestination } from '../meshhttproute/schema.js';
+
+const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+
+export const MeshTCPRouteConf = Strict({
+  backendRefs: Type.Optional(Type.Array(BackendRef(BACKEND_REF_KINDS), { description: 'Where connections go, split by weight; required.' })),
+});
+export type MeshTCPRouteConf = Static<typeof MeshTCPRouteConf>;
+
+export const MeshTCPRouteSpec = Strict({
+  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  to: Type.Optional(
+    Type.Array(
+      Strict({
+        targetRef: TargetRef(TO_KINDS),
+        rules: Type.Array(Strict({ default: MeshTCPRouteConf }), { maxItems: 1, description: 'One rule: TCP routes have no matches.' }),
+      }),
+      { minItems: 1 },
+    ),
+  ),
+});
+export type MeshTCPRouteSpec = Static<typeof MeshTCPRouteSpec>;
+
+function checkMeshTCPRoute(spec: MeshTCPRouteSpec): InvalidParameter[] {
+  const issues: InvalidParameter[] = [];
+  const topKind = spec.targetRef?.kind ?? 'Mesh';
+  spec.to?.forEach((to, t) => {
+    issues.push(...checkRouteDestination(to.targetRef.kind, topKind, `to[${t}].targetRef`));
+    to.rules.forEach((rule, r) => {
+      const at = `to[${t}].rules[${r}].default.backendRefs`;
+      const refs = rule.default.backendRefs ?? [];
+      if (refs.length === 0) issues.push({ field: at, reason: 'must have at least one backendRef' });
+      issues.push(...checkBackendRefs(refs, at));
+    });
+  });
+  return issues;
+}
+
+export const MeshTCPRouteKind = definePolicy({
+  name: 'MeshTCPRoute',
+  shortName: 'mtcpr',
+  order: 200,
+  spec: MeshTCPRouteSpec,
+  check: checkMeshTCPRoute,
+});

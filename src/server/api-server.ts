@@ -1,0 +1,41 @@
+/**
+ * The REST API server (fastify): resource CRUD, discovery, errors in Kuma's
+ * format. Built from its dependencies; it opens no store and reads no config.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { KindRegistry } from '../api/registry.js';
+import type { ResourceManager } from '../manager/index.js';
+import { installErrorHandling } from './errors.js';
+import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
+import { registerResourceRoutes } from './routes/resources.js';
+
+export interface ApiServerOptions {
+  readonly manager: ResourceManager;
+  readonly registry: KindRegistry;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly index: IndexInfo;
+  /** The effective configuration as `GET /config` shows it (secrets masked). */
+  readonly config: Record<string, unknown>;
+}
+
+export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes,
+    // Closing waits for requests in flight, so acknowledged writes are committed.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    options.logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+  installErrorHandling(app, options.logger);
+  registerInfoRoutes(app, options.registry, options.index, options.config);
+  registerResourceRoutes(app, options.manager, options.registry);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,4 @@
+/** Public surface of the REST API server. */
+export { buildApiServer, type ApiServerOptions } from './api-server.js';
+export { errorBody, type ErrorBody } from './errors.js';
+export type { IndexInfo } from './routes/info.js';

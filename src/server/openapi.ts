@@ -1,0 +1,123 @@
+/**
+ * The OpenAPI 3.1 document, derived from the kind registry: one schema per
+ * kind (the same TypeBox schema the API validates with) and the CRUD paths the
+ * routes serve. Nothing here is written by hand per kind.
+ */
+import type { KindDescriptor } from '../api/kind.js';
+import type { KindRegistry } from '../api/registry.js';
+import { documentSchema } from '../api/document.js';
+
+/** A plain JSON Schema: TypeBox's symbols and our private keywords removed. */
+function plainSchema(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema, (key, value: unknown) => (key === 'errorMessage' || key === '$id' ? undefined : value)));
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const errorResponse = (description: string) => ({ description, ...json(ref('Error')) });
+
+const listParameters = (kind: KindDescriptor) => [
+  { name: 'size', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+  { name: 'name', in: 'query', description: 'Substring of the name', schema: { type: 'string' } },
+  {
+    name: 'filter',
+    in: 'query',
+    style: 'deepObject',
+    description: 'filter[labels.KEY]=VALUE: exact label match',
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+  ...(kind.indexTags
+    ? [{ name: 'tag', in: 'query', description: 'KEY:VALUE, repeatable', schema: { type: 'array', items: { type: 'string' } } }]
+    : []),
+];
+
+function listSchema(kind: KindDescriptor) {
+  return {
+    type: 'object',
+    required: ['total', 'items', 'next'],
+    properties: {
+      total: { type: 'integer' },
+      items: { type: 'array', items: ref(kind.name) },
+      next: { type: ['string', 'null'], description: 'Absolute URL of the next page' },
+    },
+  };
+}
+
+function kindPaths(kind: KindDescriptor): Record<string, unknown> {
+  const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+  const item = kind.scope === 'Global' ? `/${kind.plural}/{name}` : `/meshes/{mesh}/${kind.plural}/{name}`;
+  const collection = kind.scope === 'Global' ? `/${kind.plural}` : `/meshes/{mesh}/${kind.plural}`;
+  const itemParams = kind.scope === 'Global' ? [pathParam('name')] : [pathParam('mesh'), pathParam('name')];
+  const tag = [kind.name];
+  const paths: Record<string, unknown> = {
+    [collection]: {
+      get: {
+        tags: tag,
+        summary: `List ${kind.pluralDisplayName}`,
+        parameters: [...(kind.scope === 'Mesh' ? [pathParam('mesh')] : []), ...listParameters(kind)],
+        responses: { 200: { description: 'A page', ...json(listSchema(kind)) }, 400: errorResponse('Bad parameters') },
+      },
+    },
+    [item]: {
+      parameters: itemParams,
+      get: { tags: tag, summary: `Get a ${kind.singularDisplayName}`, responses: { 200: { description: 'The resource', ...json(ref(kind.name)) }, 404: errorResponse('Not found') } },
+      put: {
+        tags: tag,
+        summary: `Create or replace a ${kind.singularDisplayName}`,
+        requestBody: { required: true, ...json(ref(kind.name)) },
+        responses: {
+          200: { description: 'Replaced', ...json(ref('PutResult')) },
+          201: { description: 'Created', ...json(ref('PutResult')) },
+          400: errorResponse('Invalid resource'),
+          404: errorResponse('Mesh not found'),
+          409: errorResponse('Concurrent change'),
+          413: errorResponse('Body too large'),
+        },
+      },
+      delete: { tags: tag, summary: `Delete a ${kind.singularDisplayName}`, responses: { 200: { description: 'Deleted' }, 404: errorResponse('Not found') } },
+    },
+  };
+  if (kind.scope === 'Mesh') {
+    paths[`/${kind.plural}`] = {
+      get: {
+        tags: tag,
+        summary: `List ${kind.pluralDisplayName} of every mesh`,
+        parameters: listParameters(kind),
+        responses: { 200: { description: 'A page', ...json(listSchema(kind)) } },
+      },
+    };
+  }
+  return paths;
+}
+
+export function buildOpenApi(registry: KindRegistry, version: string): Record<string, unknown> {
+  const schemas: Record<string, unknown> = {
+    Error: {
+      type: 'object',
+      required: ['type', 'status', 'title', 'detail'],
+      properties: {
+        type: { type: 'string', const: '/std-errors' },
+        status: { type: 'integer' },
+        title: { type: 'string' },
+        detail: { type: 'string' },
+        invalid_parameters: {
+          type: 'array',
+          items: { type: 'object', required: ['field', 'reason'], properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+        },
+      },
+    },
+    PutResult: { type: 'object', properties: { warnings: { type: 'array', items: { type: 'string' } } } },
+  };
+  let paths: Record<string, unknown> = {};
+  for (const kind of registry.kinds) {
+    schemas[kind.name] = plainSchema(documentSchema(kind));
+    paths = { ...paths, ...kindPaths(kind) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },
+    paths,
+    components: { schemas },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * CRUD for every kind, driven by the kind registry:
+ *   global kinds      GET /meshes, GET|PUT|DELETE /meshes/{name}
+ *   mesh-scoped kinds GET /meshes/{mesh}/{plural}, GET|PUT|DELETE /meshes/{mesh}/{plural}/{name},
+ *                     GET /{plural} (across meshes)
+ * PUT creates (201) or replaces (200); the body's type, mesh and name must
+ * equal the URL.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { KogumaError } from '../../api/errors.js';
+import type { KindDescriptor } from '../../api/kind.js';
+import type { KindRegistry } from '../../api/registry.js';
+import { documentOf } from '../../api/document.js';
+import type { ResourceManager } from '../../manager/index.js';
+import { nextPageUrl, parseListParams } from '../list-query.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+export function registerResourceRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry): void {
+  const meshKind = registry.byType('Mesh')!;
+
+  const meshScoped = (plural: string): KindDescriptor => {
+    const kind = registry.byPath(plural);
+    if (!kind || kind.scope !== 'Mesh') throw new KogumaError('NotFound', `unknown resource type "${plural}"`);
+    return kind;
+  };
+
+  const baseUrl = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
+
+  async function list(request: FastifyRequest, kind: KindDescriptor, mesh: string | undefined) {
+    const query = request.query as Query;
+    const params = parseListParams(query, kind.indexTags !== undefined);
+    const page = await manager.list({
+      kind: kind.name,
+      ...(mesh !== undefined ? { mesh } : {}),
+      ...(params.nameContains !== undefined ? { nameContains: params.nameContains } : {}),
+      ...(params.labels !== undefined ? { labels: params.labels } : {}),
+      ...(params.tags !== undefined ? { tags: params.tags } : {}),
+      offset: params.offset,
+      limit: params.size,
+    });
+    return {
+      total: page.total,
+      items: page.items.map((r) => documentOf(kind, r)),
+      next: nextPageUrl(baseUrl(request), request.url.split('?')[0] ?? '', query, params, page.total),
+    };
+  }
+
+  // Meshes (the one global kind).
+  app.get('/meshes', (request) => list(request, meshKind, undefined));
+  app.get<{ Params: { name: string } }>('/meshes/:name', async (request) =>
+    documentOf(meshKind, await manager.get({ kind: 'Mesh', mesh: '', name: request.params.name })),
+  );
+  app.put<{ Params: { name: string } }>('/meshes/:name', async (request, reply) => {
+    const { created } = await manager.put(request.body, { kind: 'Mesh', name: request.params.name });
+    return reply.status(created ? 201 : 200).send({ warnings: [] });
+  });
+  app.delete<{ Params: { name: string } }>('/meshes/:name', async (request) => {
+    await manager.delete({ kind: 'Mesh', mesh: '', name: request.params.name });
+    return {};
+  });
+
+  // Mesh-scoped kinds.
+  app.get<{ Params: { plural: string } }>('/:plural', (request) => list(request, meshScoped(request.params.plural), undefined));
+  app.get<{ Params: { mesh: string; plural: string } }>('/meshes/:mesh/:plural', (request) =>
+    list(request, meshScoped(request.params.plural), request.params.mesh),
+  );
+  app.get<{ Params: { mesh: string; plural: string; name: string } }>('/meshes/:mesh/:plural/:name', async (request) => {
+    const kind = meshScoped(request.params.plural);
+    const { mesh, name } = request.params;
+    return documentOf(kind, await manager.get({ kind: kind.name, mesh, name }));
+  });
+  app.put<{ Params: { mesh: string; plural: string; name: string } }>('/meshes/:mesh/:plural/:name', async (request, reply) => {
+    const kind = meshScoped(request.params.plural);
+    const { mesh, name } = request.params;
+    const { created } = await manager.put(request.body, { kind: kind.name, mesh, name });
+    return reply.status(created ? 201 : 200).send({ warnings: [] });
+  });
+  app.delete<{ Params: { mesh: string; plural: string; name: string } }>('/meshes/:mesh/:plural/:name', async (request) => {
+    const kind = meshScoped(request.params.plural);
+    const { mesh, name } = request.params;
+    await manager.delete({ kind: kind.name, mesh, name });
+    return {};
+  });
+}

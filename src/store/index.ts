@@ -1,0 +1,57 @@
+/**
+ * Public surface of the store folder: the ResourceStore contract and the one
+ * factory the composition root calls. Nothing outside src/store imports deeper.
+ *
+ *   memory   — in-process maps; tests and throwaway runs
+ *   pglite   — embedded PostgreSQL, persisted to `dataDir` (the default store)
+ *   postgres — a PostgreSQL server, shared by several control plane instances
+ */
+import { KogumaError } from '../api/errors.js';
+import { silentLogger, type StoreLogger } from './logger.js';
+import { createMemoryStore } from './memory.js';
+import { openPgliteDriver } from './sql/pglite-driver.js';
+import { openPostgresDriver } from './sql/postgres-driver.js';
+import { openSqlStore } from './sql/sql-store.js';
+import type { ResourceStore, TagIndexer } from './types.js';
+
+export type {
+  ChangeEvent,
+  ChangeListener,
+  ChangeOp,
+  ListPage,
+  ListQuery,
+  ResourceStore,
+  TagIndexer,
+} from './types.js';
+export type { StoreLogger } from './logger.js';
+
+export interface StoreConfig {
+  readonly type: 'memory' | 'pglite' | 'postgres';
+  /** pglite: where the database persists (in memory when omitted). */
+  readonly dataDir?: string;
+  /** postgres: the server's URL. */
+  readonly postgresUrl?: string;
+  /** Builds each resource's tag index (the kind registry's `indexTags`). */
+  readonly indexTags?: TagIndexer;
+  readonly logger?: StoreLogger;
+}
+
+const noTags: TagIndexer = () => [];
+
+/** Opens the configured store: migrated, listening, ready. Close it to release its database. */
+export async function createStore(config: StoreConfig): Promise<ResourceStore> {
+  const logger = config.logger ?? silentLogger;
+  const options = { indexTags: config.indexTags ?? noTags, logger };
+  switch (config.type) {
+    case 'memory':
+      return createMemoryStore(options);
+    case 'pglite':
+      return openSqlStore(
+        await openPgliteDriver(config.dataDir === undefined ? { logger } : { dataDir: config.dataDir, logger }),
+        options,
+      );
+    case 'postgres':
+      if (!config.postgresUrl) throw new KogumaError('InvalidInput', 'the postgres store needs a postgresUrl');
+      return openSqlStore(await openPostgresDriver({ url: config.postgresUrl, logger }), options);
+  }
+}

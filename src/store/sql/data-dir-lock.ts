@@ -1,0 +1,78 @@
+/**
+ * An exclusive claim on a data directory: `<dataDir>/koguma.lock`, holding the
+ * owner's pid. An embedded database file set must have one writer; two control
+ * planes on one data dir would corrupt it, so the second one is refused with
+ * the holder's pid. A lock whose process is gone (a crash, a kill -9) is stale
+ * and taken over.
+ *
+ * The lock is written to a private file first and then hard-linked into place:
+ * `link` fails if the name exists, so taking the lock is atomic and the lock file
+ * is never seen empty. Taking over a stale lock is not atomic: two processes
+ * taking over the same stale lock at the same instant could both succeed. That
+ * needs a crash followed by two simultaneous starts, and is accepted.
+ */
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KogumaError } from '../../api/errors.js';
+import type { StoreLogger } from '../logger.js';
+
+export interface DataDirLock {
+  readonly path: string;
+  release(): Promise<void>;
+}
+
+const lockFileName = 'koguma.lock';
+
+const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+async function holderOf(path: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const pid = Number.parseInt(text.trim(), 10);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Takes the lock of an existing directory, or throws KogumaError('Unavailable') naming the holder. */
+export async function lockDataDir(dataDir: string, logger: StoreLogger): Promise<DataDirLock> {
+  const path = join(dataDir, lockFileName);
+  const draft = `${path}.${process.pid}`;
+  await writeFile(draft, `${process.pid}\n`);
+  try {
+    // Two rounds: the second follows the removal of a stale lock.
+    for (let round = 0; round < 2; round++) {
+      try {
+        await link(draft, path);
+        return { path, release: () => releaseLock(path) };
+      } catch (error) {
+        if (errorCode(error) !== 'EEXIST') throw error;
+      }
+      const holder = await holderOf(path);
+      if (holder !== undefined && isAlive(holder)) {
+        throw new KogumaError(
+          'Unavailable',
+          `data dir ${dataDir} is in use by process ${holder} (lock file ${path}): ` +
+            'two control planes cannot share one data dir. Stop that process, or remove the lock file if it is not Koguma.',
+        );
+      }
+      logger.warn({ path, pid: holder }, 'taking over a stale data dir lock');
+      await rm(path, { force: true });
+    }
+    throw new KogumaError('Unavailable', `could not take the lock ${path}: another process keeps taking it`);
+  } finally {
+    await rm(draft, { force: true });
+  }
+}
+
+/** Removes the lock if it is still ours (a lock taken over from us is left to its new owner). */
+async function releaseLock(path: string): Promise<void> {
+  if ((await holderOf(path)) === process.pid) await rm(path, { force: true });
+}

@@ -1,0 +1,73 @@
+/**
+ * The schema, as an ordered list of versioned migrations. Both drivers run these
+ * same statements (PGlite is PostgreSQL), applied by migrate.ts. A released
+ * migration is never edited: a change is a new entry with the next version.
+ *
+ * Choices worth knowing:
+ * - Identity columns use `collate "C"` so every index, `order by name, mesh` and
+ *   the memory store agree on byte order whatever the server's locale is.
+ * - (kind, mesh, name) is the key: listing one kind in one mesh is a range of the
+ *   primary key; `(kind, name, mesh)` serves listing a kind across meshes in the
+ *   contract's order. There is no index led by `mesh`: only a Mesh deletion's
+ *   cascade filters on it alone, which is rare enough for a scan.
+ * - GIN indexes answer the containment filters (`labels @>`, `tags @>`).
+ * - A row trigger announces every committed change with NOTIFY, so instances
+ *   sharing the database hear each other, cascaded rows included. The payload
+ *   carries the table's schema because NOTIFY channels are database-wide: two
+ *   deployments in two schemas of one database must not hear each other.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** One statement per entry (the extended protocol runs one statement at a time). */
+  readonly statements: readonly string[];
+}
+
+/** The NOTIFY channel the trigger below announces changes on. */
+export const changeChannel = 'koguma_resources';
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'resources, meta and change notification',
+    statements: [
+      `create table koguma_resources (
+        kind text collate "C" not null,
+        mesh text collate "C" not null,
+        name text collate "C" not null,
+        version bigint not null,
+        labels jsonb not null,
+        spec jsonb not null,
+        status jsonb null,
+        tags text[] not null,
+        creation_time timestamptz not null,
+        modification_time timestamptz not null,
+        primary key (kind, mesh, name)
+      )`,
+      `create index koguma_resources_by_kind_name on koguma_resources (kind, name, mesh)`,
+      `create index koguma_resources_labels on koguma_resources using gin (labels jsonb_path_ops)`,
+      `create index koguma_resources_tags on koguma_resources using gin (tags)`,
+      `create table koguma_meta (key text primary key, value text not null)`,
+      `create function koguma_notify_resource_change() returns trigger language plpgsql as $$
+      declare
+        changed koguma_resources;
+      begin
+        if tg_op = 'DELETE' then changed := old; else changed := new; end if;
+        perform pg_notify('${changeChannel}', json_build_object(
+          'schema', tg_table_schema,
+          'kind', changed.kind,
+          'mesh', changed.mesh,
+          'name', changed.name,
+          'op', case tg_op when 'INSERT' then 'created' when 'UPDATE' then 'updated' else 'deleted' end,
+          'version', changed.version
+        )::text);
+        return null;
+      end
+      $$`,
+      `create trigger koguma_resources_notify
+        after insert or update or delete on koguma_resources
+        for each row execute function koguma_notify_resource_change()`,
+    ],
+  },
+];

@@ -1,0 +1,81 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kindRegistry } from '../../src/api/index.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+before(async () => {
+  api = await startTestApi();
+});
+after(() => api.close());
+
+test('GET / says which control plane this is', async () => {
+  const body = (await api.app.inject({ method: 'GET', url: '/' })).json();
+  assert.equal(body.product, 'Koguma');
+  assert.equal(body.version, '0.0.0-test');
+  assert.equal(body.instanceId, 'test-instance');
+  assert.equal(body.clusterId, await api.store.clusterId());
+  assert.equal(typeof body.hostname, 'string');
+  assert.equal(typeof body.gui, 'string');
+});
+
+test('GET /_resources describes every kind with its path, scope and policy flags', async () => {
+  const { resources } = (await api.app.inject({ method: 'GET', url: '/_resources' })).json();
+  assert.equal(resources.length, kindRegistry.kinds.length);
+  const byName = new Map(resources.map((r: { name: string }) => [r.name, r]));
+  assert.deepEqual(byName.get('Mesh'), {
+    name: 'Mesh',
+    path: 'meshes',
+    singularDisplayName: 'Mesh',
+    pluralDisplayName: 'Meshes',
+    scope: 'Global',
+    readOnly: false,
+    shortName: 'm',
+  });
+  assert.deepEqual(byName.get('MeshTimeout'), {
+    name: 'MeshTimeout',
+    path: 'meshtimeouts',
+    singularDisplayName: 'Mesh Timeout',
+    pluralDisplayName: 'Mesh Timeouts',
+    scope: 'Mesh',
+    readOnly: false,
+    shortName: 'mt',
+    policy: { isTargetRef: true, hasToTargetRef: true, hasFromTargetRef: true, hasRulesTargetRef: true },
+  });
+});
+
+test('every kind of KUMA-COMPAT is served', () => {
+  const expected = [
+    'Mesh', 'Dataplane', 'Secret', 'MeshService',
+    'MeshHTTPRoute', 'MeshTCPRoute', 'MeshTLS', 'MeshLoadBalancingStrategy', 'MeshPassthrough', 'MeshAccessLog',
+    'MeshTrace', 'MeshFaultInjection', 'MeshRateLimit', 'MeshTimeout', 'MeshTrafficPermission', 'MeshHealthCheck',
+    'MeshCircuitBreaker', 'MeshRetry', 'MeshMetric', 'MeshProxyPatch',
+  ];
+  assert.deepEqual(kindRegistry.kinds.map((k) => k.name).sort(), expected.sort());
+  const orders = kindRegistry.policies.map((k) => [k.name, k.policy!.order]);
+  assert.deepEqual(orders, [
+    ['MeshHTTPRoute', 100], ['MeshTCPRoute', 200], ['MeshTLS', 300], ['MeshLoadBalancingStrategy', 400],
+    ['MeshPassthrough', 500], ['MeshAccessLog', 600], ['MeshTrace', 700], ['MeshFaultInjection', 800],
+    ['MeshRateLimit', 900], ['MeshTimeout', 1000], ['MeshTrafficPermission', 1100], ['MeshHealthCheck', 1200],
+    ['MeshCircuitBreaker', 1300], ['MeshRetry', 1400], ['MeshMetric', 1500], ['MeshProxyPatch', 9999],
+  ]);
+});
+
+test('GET /config shows the effective configuration', async () => {
+  const body = (await api.app.inject({ method: 'GET', url: '/config' })).json();
+  assert.equal(body.store, 'memory');
+});
+
+test('GET /openapi.json documents every kind with its schema and paths', async () => {
+  const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  assert.equal(doc.openapi, '3.1.0');
+  for (const kind of kindRegistry.kinds) {
+    assert.ok(doc.components.schemas[kind.name], `schema of ${kind.name}`);
+    const item = kind.scope === 'Global' ? `/${kind.plural}/{name}` : `/meshes/{mesh}/${kind.plural}/{name}`;
+    assert.ok(doc.paths[item]?.put, `PUT ${item}`);
+  }
+  const timeout = doc.components.schemas.MeshTimeout;
+  assert.equal(timeout.additionalProperties, false);
+  assert.equal(timeout.properties.spec.properties.to.items.properties.default.properties.http.properties.requestTimeout.type, 'string');
+  assert.ok(!JSON.stringify(doc).includes('errorMessage'));
+});
