@@ -15,6 +15,12 @@ import type { CliContext } from './context.js';
 import { readAllStdin } from './documents.js';
 import { errorLines } from './errors.js';
 
+// `koguma get ... | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const context: CliContext = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindRegistry } from '../api/index.js';
+import { Type } from '@sinclair/typebox';
+import { KindRegistry, kindRegistry, type KindDescriptor } from '../api/index.js';
 import type { SourceDocument } from './documents.js';
 import { applyOrder, validateAll } from './plan.js';
 
@@ -46,4 +47,20 @@ test('meshes are applied first, everything else keeps its order', () => {
     applyOrder(valid).map((v) => v.at),
     ['m.yaml#2', 'm.yaml#4', 'm.yaml#1', 'm.yaml#3'],
   );
+});
+
+test('a document of a read-only kind is a problem, found before anything is sent', () => {
+  const insight: KindDescriptor = {
+    name: 'MeshInsight',
+    plural: 'meshinsights',
+    shortName: 'mi',
+    singularDisplayName: 'Mesh Insight',
+    pluralDisplayName: 'Mesh Insights',
+    scope: 'Global',
+    shape: 'flat',
+    spec: Type.Object({}),
+    readOnly: true,
+  };
+  const { problems } = validateAll(new KindRegistry([insight]), [doc(1, { type: 'MeshInsight', name: 'a' })]);
+  assert.deepEqual(problems, ['m.yaml#1 MeshInsight a: type: MeshInsight is read-only']);
 });

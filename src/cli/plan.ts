@@ -37,6 +37,11 @@ export function validateAll(registry: KindRegistry, documents: readonly SourceDo
     const at = `${source.source}#${source.index}`;
     try {
       const { kind, draft } = validateDocument(registry, source.value);
+      if (kind.readOnly) {
+        // The server would refuse it (405) after earlier documents were written.
+        problems.push(`${at} ${kind.name} ${draft.name}: type: ${kind.name} is read-only`);
+        continue;
+      }
       const key = `${kind.name}/${draft.mesh}/${draft.name}`;
       const first = seen.get(key);
       if (first !== undefined) {

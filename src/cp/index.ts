@@ -1,4 +1,16 @@
-/** Public surface of the composition root. */
-export { startControlPlane, type RunningControlPlane, type StartOptions } from './control-plane.js';
+/**
+ * Public surface of the composition root. It stays light on purpose: every
+ * CLI command imports it, and only `koguma cp run` needs the store, fastify
+ * and the rest, so `startControlPlane` loads them on first call.
+ */
+import type { ControlPlaneConfig } from './config.js';
+import type { RunningControlPlane, StartOptions } from './control-plane.js';
+
+export async function startControlPlane(config: ControlPlaneConfig, options: StartOptions = {}): Promise<RunningControlPlane> {
+  const composition = await import('./control-plane.js');
+  return composition.startControlPlane(config, options);
+}
+
+export type { RunningControlPlane, StartOptions } from './control-plane.js';
 export { resolveConfig, publicConfig, settings, type ControlPlaneConfig, type StoreType, type LogLevel } from './config.js';
 export { productVersion } from './version.js';

@@ -30,7 +30,7 @@ export function initialPolicyDrafts(mesh: string, skip: readonly string[] = []):
       kind: policy.kind,
       mesh,
       name: `${policy.namePrefix}-${mesh}`,
-      labels: { 'kuma.io/mesh': mesh },
+      labels: {},
       spec: policy.spec(),
     }));
 }

@@ -78,7 +78,8 @@ export class ResourceManager {
   }
 
   private async requireMesh(mesh: string): Promise<void> {
-    if (!(await this.store.get({ kind: 'Mesh', mesh: '', name: mesh }))) throw notFound(`mesh "${mesh}"`);
+    const key = { kind: 'Mesh', mesh: '', name: mesh };
+    if (!(await this.store.get(key))) throw notFound(describeKey(key));
   }
 
   private kindOf(name: string): KindDescriptor {

@@ -2,7 +2,7 @@
  * The REST API server (fastify): resource CRUD, discovery, errors in Kuma's
  * format. Built from its dependencies; it opens no store and reads no config.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { KindRegistry } from '../api/registry.js';
 import type { ResourceManager } from '../manager/index.js';
@@ -23,7 +23,8 @@ export interface ApiServerOptions {
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Our own onResponse hook logs requests, at debug level.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     // Closing waits for requests in flight, so acknowledged writes are committed.
     return503OnClosing: true,

@@ -28,7 +28,10 @@ export function errorBody(code: ErrorCode, detail: string, invalidParameters: re
 
 /** Fastify's own client errors, by their stable codes. */
 const fastifyCodes: Readonly<Record<string, { code: ErrorCode; detail: (e: FastifyError) => string }>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PayloadTooLarge', detail: (e) => `request body is too large: ${e.message}` },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'PayloadTooLarge',
+    detail: () => 'request body is larger than the API accepts (the limit is set by --api-body-limit)',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'InvalidInput', detail: (e) => `body is not valid JSON: ${e.message}` },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'InvalidInput', detail: () => 'body is empty; send a resource document as JSON' },
 };

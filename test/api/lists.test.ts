@@ -88,5 +88,5 @@ test('GET /{plural} lists across meshes', async () => {
 test('listing in a mesh that does not exist is a 404', async () => {
   const response = await get('/meshes/nowhere/dataplanes');
   assert.equal(response.statusCode, 404);
-  assert.equal(response.json().detail, 'mesh "nowhere" not found');
+  assert.equal(response.json().detail, 'Mesh "nowhere" not found');
 });

@@ -37,6 +37,21 @@ describe('PGlite data dir lock', () => {
     assert.equal(existsSync(lockFile), false, 'closing the store releases the lock');
   });
 
+  it('two stores opening one data dir at once: exactly one opens', async () => {
+    const starts = await Promise.allSettled([1, 2].map(() => createStore({ type: 'pglite', dataDir })));
+    await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : undefined)));
+    assert.deepEqual(starts.map((start) => start.status).sort(), ['fulfilled', 'rejected']);
+    const refused = starts.find((start) => start.status === 'rejected');
+    await rejectsWith(Promise.reject(refused?.reason), 'Unavailable');
+  });
+
+  it('takes over a lock naming this process when this process does not hold it (a restarted pid 1)', async () => {
+    await writeFile(lockFile, `${process.pid}\n`);
+    const store = await createStore({ type: 'pglite', dataDir });
+    await store.close();
+    assert.equal(existsSync(lockFile), false);
+  });
+
   it('takes over a lock left by a process that no longer runs', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     await writeFile(lockFile, `${gone}\n`);

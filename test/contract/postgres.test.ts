@@ -30,8 +30,12 @@ if (serverUrl) {
     it('two instances starting at once on an empty schema apply each migration once', async () => {
       const fresh = await createTestSchema(serverUrl, 'migrate');
       try {
-        const stores = await Promise.all([1, 2].map(() => createStore({ type: 'postgres', postgresUrl: fresh.url })));
-        await Promise.all(stores.map((store) => store.close()));
+        const starts = await Promise.allSettled([1, 2].map(() => createStore({ type: 'postgres', postgresUrl: fresh.url })));
+        // Close whatever started before asserting, so a failed start cannot leave a pool open.
+        await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : undefined)));
+        for (const start of starts) {
+          if (start.status === 'rejected') assert.fail(`a concurrent start failed: ${String(start.reason)}`);
+        }
         const sql = postgres(fresh.url, { max: 1 });
         try {
           const rows = await sql.unsafe('select version from koguma_schema_migrations order by version');

@@ -43,5 +43,3 @@ export async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): P
   }
   assert.fail(`expected a rejection with ${code}, but it resolved`);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

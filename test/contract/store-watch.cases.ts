@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeEvent } from '../../src/store/index.js';
 import { draftOf, meshDraft } from '../support/store-drafts.js';
 import { recordEvents } from '../support/store-events.js';
-import { rejectsWith, sleep, type ContractContext } from './store-context.js';
+import { rejectsWith, type ContractContext } from './store-context.js';
 
 const inMesh = (mesh: string) => (event: ChangeEvent): boolean =>
   event.mesh === mesh || (event.kind === 'Mesh' && event.name === mesh);

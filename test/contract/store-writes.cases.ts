@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { keyOf, type Resource } from '../../src/api/index.js';
 import { draftOf, meshDraft } from '../support/store-drafts.js';
-import { rejectsWith, sleep, type ContractContext } from './store-context.js';
+import { rejectsWith, type ContractContext } from './store-context.js';
 
 export function writeCases(ctx: ContractContext): void {
   it('create then get round-trips labels, spec and status, with version 1 and both times set', async () => {

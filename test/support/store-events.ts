@@ -4,6 +4,7 @@
  * a count and then a short settle time, which lets an extra, unwanted event show
  * up in the result instead of slipping past the assertion.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeEvent, ResourceStore } from '../../src/store/index.js';
 
 export interface EventRecorder {
@@ -12,8 +13,6 @@ export interface EventRecorder {
   received(count: number, options?: { timeoutMs?: number; settleMs?: number }): Promise<ChangeEvent[]>;
   stop(): void;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function recordEvents(store: ResourceStore, accept: (event: ChangeEvent) => boolean): EventRecorder {
   const events: ChangeEvent[] = [];

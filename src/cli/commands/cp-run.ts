@@ -10,7 +10,7 @@ import { isKogumaError } from '../../api/index.js';
 // index pulls in the REST server and the stores (~0.1 s), which every other
 // command would pay at startup only to build this command's help.
 // startControlPlane is loaded when the command actually runs.
-import { resolveConfig, settings, type ControlPlaneConfig } from '../../cp/config.js';
+import { resolveConfig, settings, startControlPlane, type ControlPlaneConfig } from '../../cp/index.js';
 import type { RunningControlPlane } from '../../cp/index.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -55,7 +55,6 @@ export async function runControlPlane(flags: FlagValues, context: CliContext): P
   });
   let running: RunningControlPlane;
   try {
-    const { startControlPlane } = await import('../../cp/index.js');
     running = await startControlPlane(config);
   } catch (error) {
     for (const remove of handlers) remove();

@@ -3,16 +3,17 @@ import { Command } from 'commander';
 import { kindRegistry } from '../../api/index.js';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
-import { ApiError, CliError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { resolveKind } from '../kinds.js';
-import { itemPath, notFoundMessage, resourceLabel } from '../paths.js';
+import { missingResource } from './missing.js';
+import { itemPath, resourceLabel } from '../paths.js';
 
 export async function runDelete(client: ApiClient, kindName: string, name: string, mesh: string, context: CliContext): Promise<void> {
   const kind = resolveKind(kindRegistry, kindName);
   try {
     await client.delete(itemPath(kind, mesh, name));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw new CliError(notFoundMessage(kind, mesh, name));
+    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, kind, mesh, name);
     throw error;
   }
   context.out(`${resourceLabel(kind, name)} deleted\n`);

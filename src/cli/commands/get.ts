@@ -9,7 +9,8 @@ import { clientFor, type CliContext } from '../context.js';
 import { ApiError, CliError } from '../errors.js';
 import { collect, hasFilters, listQuery, type ListFilters } from '../filters.js';
 import { kindSpellings, resolveKind, wrapList } from '../kinds.js';
-import { itemPath, listPath, notFoundMessage } from '../paths.js';
+import { missingResource } from './missing.js';
+import { itemPath, listPath } from '../paths.js';
 import { OUTPUT_FORMATS, renderList, renderOne, type OutputFormat } from '../output.js';
 
 export interface GetOptions {
@@ -32,7 +33,7 @@ async function getOne(client: ApiClient, kind: KindDescriptor, name: string, opt
   try {
     document = await client.get(itemPath(kind, options.mesh, name));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw new CliError(notFoundMessage(kind, options.mesh, name));
+    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, kind, options.mesh, name);
     throw error;
   }
   context.out(renderOne(kind, document, options.output, context.now()));

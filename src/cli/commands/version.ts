@@ -6,11 +6,10 @@
 import { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
+import { productVersion } from '../../cp/index.js';
 import { CliError } from '../errors.js';
 
 export async function runVersion(client: ApiClient, context: CliContext): Promise<void> {
-  // Loaded here, not at the top: the control plane's module graph is only worth loading for this command.
-  const { productVersion } = await import('../../cp/index.js');
   context.out(`Koguma ${productVersion}\n`);
   try {
     const index = await client.index();

@@ -32,10 +32,18 @@ export const TOP_LEVEL_KINDS = [
   'MeshServiceSubset',
   'MeshHTTPRoute',
 ] as const satisfies readonly TargetRefKind[];
+/** The top-level kinds that select proxies, without MeshHTTPRoute: for policies that cannot apply to one route. */
+export const TOP_LEVEL_PROXY_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+/** The top-level kinds of policies that configure a sidecar as a whole (MeshTLS, MeshPassthrough). */
+export const SIDECAR_TOP_LEVEL_KINDS = ['Mesh', 'MeshSubset', 'Dataplane'] as const satisfies readonly TargetRefKind[];
 /** Destinations a `to[]` entry may name. */
 export const TO_KINDS = ['Mesh', 'MeshService', 'MeshExternalService', 'MeshMultiZoneService'] as const satisfies readonly TargetRefKind[];
+/** Destinations plus a MeshHTTPRoute, for policies that can configure one route (MeshAccessLog, MeshLoadBalancingStrategy). */
+export const TO_OR_ROUTE_KINDS = [...TO_KINDS, 'MeshHTTPRoute'] as const satisfies readonly TargetRefKind[];
 /** Sources a `from[]` entry may name. */
 export const FROM_KINDS = ['Mesh'] as const satisfies readonly TargetRefKind[];
+/** Sources picked by service or subset (MeshTrafficPermission, MeshFaultInjection). */
+export const FROM_SERVICE_KINDS = ['Mesh', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
 
 export const PROXY_TYPES = ['Sidecar', 'Gateway'] as const;
 

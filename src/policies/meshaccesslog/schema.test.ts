@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const accessLog = (spec: unknown) => ({ type: 'MeshAccessLog', mesh: 'default', name: 'default-logging', spec });
-
-function rejected(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, accessLog(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const accessLog = (spec: unknown) => policyDocument('MeshAccessLog', spec, 'default-logging');
 
 /** Outbound logging to every destination with these backends. */
 const toAll = (backends: unknown) => ({ targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { backends } }] });
@@ -50,57 +38,53 @@ const logging = {
 
 describe('MeshAccessLog schema', () => {
   it('accepts file, tcp and OpenTelemetry backends with plain and JSON formats, keeping the spec as given', () => {
-    const { kind, draft } = validateDocument(kindRegistry, accessLog(logging));
-    assert.equal(kind.name, 'MeshAccessLog');
-    assert.equal(kind.shortName, 'mal');
-    assert.equal(kind.policy?.order, 600);
-    assert.deepEqual(draft.spec, logging);
+    expectValidAsGiven(accessLog(logging), { name: 'MeshAccessLog', shortName: 'mal', order: 600 });
   });
 
   it('accepts inbound rules, a collector backendRef and an empty backends list that turns logging off', () => {
     const spec = {
       rules: [{ default: { backends: [{ type: 'OpenTelemetry', openTelemetry: { backendRef: { kind: 'MeshOpenTelemetryBackend', name: 'main-collector' } } }] } }],
     };
-    assert.deepEqual(validateDocument(kindRegistry, accessLog(spec)).draft.spec, spec);
-    assert.deepEqual(validateDocument(kindRegistry, accessLog(toAll([]))).draft.spec, toAll([]));
+    expectValidAsGiven(accessLog(spec));
+    expectValidAsGiven(accessLog(toAll([])));
   });
 
   it('rejects a policy with none of to, from or rules', () => {
-    assert.deepEqual(rejected({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'at least one of to, from or rules must be set' }]);
+    expectIssues(accessLog({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'at least one of to, from or rules must be set' }]);
   });
 
   it('rejects from together with rules', () => {
     const conf = { backends: [] };
-    assert.deepEqual(rejected({ rules: [{ default: conf }], from: [{ targetRef: { kind: 'Mesh' }, default: conf }] }), [
+    expectIssues(accessLog({ rules: [{ default: conf }], from: [{ targetRef: { kind: 'Mesh' }, default: conf }] }), [
       { field: 'spec.from', reason: 'must be empty when rules is set' },
     ]);
   });
 
   it('rejects an entry without backends', () => {
-    assert.deepEqual(rejected({ to: [{ targetRef: { kind: 'Mesh' }, default: {} }] }), [{ field: 'spec.to[0].default.backends', reason: 'is required' }]);
+    expectIssues(accessLog({ to: [{ targetRef: { kind: 'Mesh' }, default: {} }] }), [{ field: 'spec.to[0].default.backends', reason: 'is required' }]);
   });
 
   it('rejects a backend missing the configuration its type names', () => {
-    assert.deepEqual(rejected(toAll([{ type: 'File', tcp: { address: '127.0.0.1:5000' } }])), [
+    expectIssues(accessLog(toAll([{ type: 'File', tcp: { address: '127.0.0.1:5000' } }])), [
       { field: 'spec.to[0].default.backends[0].file', reason: 'is required when type is File' },
     ]);
   });
 
   it('rejects a relative file path and a malformed tcp address', () => {
-    assert.deepEqual(rejected(toAll([{ type: 'File', file: { path: 'logs/access.log' } }, { type: 'Tcp', tcp: { address: 'logstash:5000/x y' } }])), [
+    expectIssues(accessLog(toAll([{ type: 'File', file: { path: 'logs/access.log' } }, { type: 'Tcp', tcp: { address: 'logstash:5000/x y' } }])), [
       { field: 'spec.to[0].default.backends[0].file.path', reason: 'must be an absolute file path' },
       { field: 'spec.to[0].default.backends[1].tcp.address', reason: 'must be an address like 127.0.0.1:5000' },
     ]);
   });
 
   it('rejects a format type other than Plain or Json', () => {
-    assert.deepEqual(rejected(toAll([{ type: 'File', file: { path: '/tmp/a.log', format: { type: 'plain', plain: '%START_TIME%' } } }])), [
+    expectIssues(accessLog(toAll([{ type: 'File', file: { path: '/tmp/a.log', format: { type: 'plain', plain: '%START_TIME%' } } }])), [
       { field: 'spec.to[0].default.backends[0].file.format.type', reason: 'must be one of: Plain, Json' },
     ]);
   });
 
   it('rejects a format without the template its type names', () => {
-    assert.deepEqual(rejected(toAll([{ type: 'File', file: { path: '/tmp/a.log', format: { type: 'Plain' } } }, { type: 'Tcp', tcp: { address: 'logstash:5000', format: { type: 'Json', json: [] } } }])), [
+    expectIssues(accessLog(toAll([{ type: 'File', file: { path: '/tmp/a.log', format: { type: 'Plain' } } }, { type: 'Tcp', tcp: { address: 'logstash:5000', format: { type: 'Json', json: [] } } }])), [
       { field: 'spec.to[0].default.backends[0].file.format.plain', reason: 'must not be empty when type is Plain' },
       { field: 'spec.to[0].default.backends[1].tcp.format.json', reason: 'must not be empty when type is Json' },
     ]);
@@ -108,21 +92,21 @@ describe('MeshAccessLog schema', () => {
 
   it('rejects a JSON field that would not produce valid JSON', () => {
     const format = { type: 'Json', json: [{ key: 'say "hi"', value: '%START_TIME%' }, { key: 'path', value: '' }] };
-    assert.deepEqual(rejected(toAll([{ type: 'File', file: { path: '/tmp/a.log', format } }])), [
+    expectIssues(accessLog(toAll([{ type: 'File', file: { path: '/tmp/a.log', format } }])), [
       { field: 'spec.to[0].default.backends[0].file.format.json[0]', reason: 'must form a valid JSON field: escape quotes and backslashes' },
       { field: 'spec.to[0].default.backends[0].file.format.json[1].value', reason: 'must not be empty' },
     ]);
   });
 
   it('rejects an OpenTelemetry backend without a collector, or with a non-http URL', () => {
-    assert.deepEqual(rejected(toAll([{ type: 'OpenTelemetry', openTelemetry: { attributes: [] } }, { type: 'OpenTelemetry', openTelemetry: { endpoint: 'ftp://collector:21' } }])), [
+    expectIssues(accessLog(toAll([{ type: 'OpenTelemetry', openTelemetry: { attributes: [] } }, { type: 'OpenTelemetry', openTelemetry: { endpoint: 'ftp://collector:21' } }])), [
       { field: 'spec.to[0].default.backends[0].openTelemetry.endpoint', reason: 'is required unless backendRef is set' },
       { field: 'spec.to[0].default.backends[1].openTelemetry.endpoint', reason: 'URL scheme must be http or https' },
     ]);
   });
 
   it('rejects a from source other than Mesh and a backend type it does not know', () => {
-    assert.deepEqual(rejected({ from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { backends: [{ type: 'Syslog' }] } }] }), [
+    expectIssues(accessLog({ from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { backends: [{ type: 'Syslog' }] } }] }), [
       { field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' },
       { field: 'spec.from[0].default.backends[0].type', reason: 'must be one of: Tcp, File, OpenTelemetry' },
     ]);

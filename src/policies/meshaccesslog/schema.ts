@@ -7,11 +7,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Labels, Strict, StringEnum } from '../../api/primitives.js';
+import { Strict, StringEnum } from '../../api/primitives.js';
+import { HOST_PATTERN } from '../core/address.js';
 import { definePolicy } from '../core/define-policy.js';
-import { FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_KINDS, type TargetRefKind } from '../core/targetref.js';
-
-const TO_OR_ROUTE_KINDS = [...TO_KINDS, 'MeshHTTPRoute'] as const satisfies readonly TargetRefKind[];
+import { checkOtelTarget, otelTargetProperties } from '../core/otel.js';
+import { FROM_KINDS, TargetRef, TO_OR_ROUTE_KINDS, TOP_LEVEL_KINDS } from '../core/targetref.js';
 
 const KeyValue = Strict({ key: Type.String(), value: Type.String() });
 const Format = Strict({
@@ -22,15 +22,6 @@ const Format = Strict({
 }, { description: "Log line format (default: Kuma's built-in plain format)." });
 type Format = Static<typeof Format>;
 
-/** A MeshOpenTelemetryBackend holding the collector address (Kuma 2.14; replaces `endpoint`). */
-export const OtelBackendRef = Strict({
-  kind: StringEnum(['MeshOpenTelemetryBackend']),
-  name: Type.Optional(Type.String({ minLength: 1 })),
-  labels: Type.Optional(Labels()),
-});
-const OtelEndpoint = () =>
-  Type.Optional(Type.String({ minLength: 1, description: 'Collector address, host:port or an http(s) URL; an empty port defaults to 4317.' }));
-
 const Backend = Strict({
   type: StringEnum(['Tcp', 'File', 'OpenTelemetry']),
   tcp: Type.Optional(Strict({ format: Type.Optional(Format), address: Type.String({ minLength: 1 }) })),
@@ -39,8 +30,7 @@ const Backend = Strict({
     Strict({
       attributes: Type.Optional(Type.Array(KeyValue)),
       body: Type.Optional(Type.Unknown({ description: 'A string or an OTLP AnyValue; may use placeholders.' })),
-      endpoint: OtelEndpoint(),
-      backendRef: Type.Optional(OtelBackendRef),
+      ...otelTargetProperties('Collector address, host:port or an http(s) URL; an empty port defaults to 4317.'),
     }),
   ),
 });
@@ -59,35 +49,7 @@ export const MeshAccessLogSpec = Strict({
 });
 export type MeshAccessLogSpec = Static<typeof MeshAccessLogSpec>;
 
-const HOST = '([A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?|\\[[0-9A-Fa-f:.]+\\])';
-const HOST_PORT = new RegExp(`^${HOST}(:([0-9]{1,5}))?$`);
-const TCP_ADDRESS = new RegExp(`^((tcp|udp|https?)://)?${HOST}(:[0-9]{1,5})?$`);
-
-/** An OpenTelemetry collector: a gRPC host:port, or an http(s) URL. */
-export function checkOtelEndpoint(endpoint: string, at: string): InvalidParameter[] {
-  if (endpoint.includes('://')) {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      return [{ field: at, reason: 'must be a valid URL or host:port' }];
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return [{ field: at, reason: 'URL scheme must be http or https' }];
-    return url.hostname === '' ? [{ field: at, reason: 'must name a host' }] : [];
-  }
-  const match = HOST_PORT.exec(endpoint);
-  if (!match) return [{ field: at, reason: 'must be host:port or an http(s) URL' }];
-  const port = match[4];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return [{ field: at, reason: 'port must be between 1 and 65535' }];
-  return [];
-}
-
-/** Exactly one way to reach the collector: inline endpoint or a backendRef. */
-export function checkOtelTarget(otel: { endpoint?: string; backendRef?: Static<typeof OtelBackendRef> }, at: string): InvalidParameter[] {
-  if (otel.endpoint !== undefined && otel.backendRef !== undefined) return [{ field: `${at}.backendRef`, reason: 'must not be set together with endpoint' }];
-  if (otel.endpoint === undefined && otel.backendRef === undefined) return [{ field: `${at}.endpoint`, reason: 'is required unless backendRef is set' }];
-  return otel.endpoint !== undefined ? checkOtelEndpoint(otel.endpoint, `${at}.endpoint`) : [];
-}
+const TCP_ADDRESS = new RegExp(`^((tcp|udp|https?)://)?${HOST_PATTERN}(:[0-9]{1,5})?$`);
 
 function checkFormat(format: Format | undefined, at: string): InvalidParameter[] {
   if (!format) return [];

@@ -5,14 +5,12 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, DURATION_PATTERN, Percentage, Strict } from '../../api/primitives.js';
+import { Percentage, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { FROM_KINDS, TargetRef, TO_KINDS } from '../core/targetref.js';
+import { PositiveDuration } from '../core/durations.js';
+import { checkSomeSection } from '../core/sections.js';
+import { FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const;
-
-const PositiveDuration = (description: string) =>
-  Duration({ pattern: DURATION_PATTERN.replace('^', '^(?=.*[1-9])'), errorMessage: 'must be a duration greater than 0, like 10s', description });
 const Count = (description: string) => Type.Integer({ minimum: 1, maximum: 4294967295, description });
 const WholePercent = (description: string) => Type.Integer({ minimum: 0, maximum: 100, description });
 
@@ -54,8 +52,8 @@ const DETECTORS = ['totalFailures', 'gatewayFailures', 'localOriginFailures', 's
 
 const OutlierDetection = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns outlier detection off (default false).' })),
-  interval: Type.Optional(PositiveDuration('Time between ejection sweeps (Envoy default 10s).')),
-  baseEjectionTime: Type.Optional(PositiveDuration('Ejection time, multiplied by the number of ejections (Envoy default 30s).')),
+  interval: Type.Optional(PositiveDuration('10s', 'Time between ejection sweeps (Envoy default 10s).')),
+  baseEjectionTime: Type.Optional(PositiveDuration('10s', 'Ejection time, multiplied by the number of ejections (Envoy default 30s).')),
   maxEjectionPercent: Type.Optional(WholePercent('Most of the cluster that may be ejected (default 10).')),
   splitExternalAndLocalErrors: Type.Optional(Type.Boolean({ description: 'Count local origin failures apart (default false).' })),
   detectors: Type.Optional(Detectors),
@@ -69,7 +67,7 @@ export const MeshCircuitBreakerConf = Strict({
 export type MeshCircuitBreakerConf = Static<typeof MeshCircuitBreakerConf>;
 
 export const MeshCircuitBreakerSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: MeshCircuitBreakerConf }))),
   from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: MeshCircuitBreakerConf }))),
   rules: Type.Optional(Type.Array(Strict({ default: MeshCircuitBreakerConf }))),
@@ -97,8 +95,8 @@ export const MeshCircuitBreakerKind = definePolicy({
   order: 1300,
   spec: MeshCircuitBreakerSpec,
   check: (spec) => {
-    if (spec.to === undefined && spec.from === undefined && spec.rules === undefined)
-      return [{ field: 'to', reason: 'at least one of to, from or rules must be set' }];
+    const missing = checkSomeSection(spec, 'to');
+    if (missing.length > 0) return missing;
     return [
       ...(spec.to ?? []).flatMap((entry, i) => checkConf(entry.default, `to[${i}].default`)),
       ...(spec.from ?? []).flatMap((entry, i) => checkConf(entry.default, `from[${i}].default`)),

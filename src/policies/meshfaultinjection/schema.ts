@@ -8,17 +8,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Duration, Percentage, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef } from '../core/targetref.js';
-
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const;
-const FROM_KINDS = ['Mesh', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] as const;
+import { checkGatewayOnlyTo } from '../core/gateway.js';
+import { HttpStatus } from '../core/http-status.js';
+import { checkSomeSection } from '../core/sections.js';
+import { FROM_SERVICE_KINDS, TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Share = () => Percentage({ description: 'Share of requests affected, 0 to 100 ("2.5" for fractions).' });
 
 export const FaultInjectionConf = Strict({
   abort: Type.Optional(
     Strict({
-      httpStatus: Type.Integer({ minimum: 100, maximum: 599, errorMessage: 'must be an HTTP status code between 100 and 599' }),
+      httpStatus: HttpStatus(),
       percentage: Share(),
     }),
   ),
@@ -36,19 +36,12 @@ export const MeshFaultInjectionConf = Strict({ http: Type.Optional(Type.Array(Fa
 export type MeshFaultInjectionConf = Static<typeof MeshFaultInjectionConf>;
 
 export const MeshFaultInjectionSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(['Mesh']), default: Type.Optional(MeshFaultInjectionConf) }))),
-  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: Type.Optional(MeshFaultInjectionConf) }))),
+  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: Type.Optional(MeshFaultInjectionConf) }))),
   rules: Type.Optional(Type.Array(Strict({ default: MeshFaultInjectionConf }))),
 });
 export type MeshFaultInjectionSpec = Static<typeof MeshFaultInjectionSpec>;
-
-/** Whether the top-level targetRef can select built-in gateways, the only proxies a `to` applies to. */
-function selectsGateways(ref: TargetRef | undefined): boolean {
-  const kind = ref?.kind ?? 'Mesh';
-  if (kind === 'MeshGateway') return true;
-  return (kind === 'Mesh' || kind === 'MeshSubset') && (ref?.proxyTypes === undefined || ref.proxyTypes.includes('Gateway'));
-}
 
 export const MeshFaultInjectionKind = definePolicy({
   name: 'MeshFaultInjection',
@@ -56,13 +49,10 @@ export const MeshFaultInjectionKind = definePolicy({
   order: 800,
   spec: MeshFaultInjectionSpec,
   check: (spec) => {
-    if (spec.to === undefined && spec.from === undefined && spec.rules === undefined)
-      return [{ field: 'from', reason: 'at least one of to, from or rules must be set' }];
-    const issues: InvalidParameter[] = [];
-    const top = spec.targetRef?.kind ?? 'Mesh';
-    if (spec.to && !selectsGateways(spec.targetRef))
-      issues.push({ field: 'to', reason: `must not be set: outbound faults apply to built-in gateways only, and a ${top} targetRef selects none` });
-    if (top === 'MeshGateway') {
+    const missing = checkSomeSection(spec, 'from');
+    if (missing.length > 0) return missing;
+    const issues: InvalidParameter[] = checkGatewayOnlyTo(spec, 'outbound faults');
+    if (spec.targetRef?.kind === 'MeshGateway') {
       if (spec.from) issues.push({ field: 'from', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
       if (spec.rules) issues.push({ field: 'rules', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
     }

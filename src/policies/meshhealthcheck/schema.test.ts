@@ -1,19 +1,7 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { kindRegistry, KogumaError, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValid, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const documentOf = (spec: unknown) => ({ type: 'MeshHealthCheck', mesh: 'default', name: 'web-to-backend-check', spec });
-
-function rejection(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, documentOf(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const documentOf = (spec: unknown) => policyDocument('MeshHealthCheck', spec, 'web-to-backend-check');
 
 const toBackend = (conf: unknown, top: unknown = { kind: 'Dataplane', labels: { app: 'web' } }) => ({
   targetRef: top,
@@ -38,25 +26,24 @@ test('a Kuma-style MeshHealthCheck validates unchanged', () => {
     tcp: { send: 'Zm9v', receive: ['YmFy'] },
     grpc: { serviceName: 'backend', authority: 'backend.mesh' },
   });
-  const { draft } = validateDocument(kindRegistry, documentOf(spec));
-  assert.deepEqual(draft.spec, spec);
+  expectValidAsGiven(documentOf(spec));
 });
 
 test('a default with none of tcp, http or grpc is rejected', () => {
-  assert.deepEqual(rejection(toBackend({ interval: '10s' })), [
+  expectIssues(documentOf(toBackend({ interval: '10s' })), [
     { field: 'spec.to[0].default', reason: 'must set at least one of tcp, http or grpc' },
   ]);
 });
 
 test('zero durations and thresholds are rejected at their paths', () => {
-  assert.deepEqual(rejection(toBackend({ interval: '0s', unhealthyThreshold: 0, tcp: {} })), [
+  expectIssues(documentOf(toBackend({ interval: '0s', unhealthyThreshold: 0, tcp: {} })), [
     { field: 'spec.to[0].default.interval', reason: 'must be a duration greater than 0, like 10s' },
     { field: 'spec.to[0].default.unhealthyThreshold', reason: 'must be at least 1' },
   ]);
 });
 
 test('an expected status outside 100-599 and an empty path are rejected', () => {
-  assert.deepEqual(rejection(toBackend({ http: { path: '', expectedStatuses: [200, 600] } })), [
+  expectIssues(documentOf(toBackend({ http: { path: '', expectedStatuses: [200, 600] } })), [
     { field: 'spec.to[0].default.http.path', reason: 'must not be empty' },
     { field: 'spec.to[0].default.http.expectedStatuses[1]', reason: 'must be an HTTP status code between 100 and 599' },
   ]);
@@ -67,19 +54,19 @@ test('a MeshExternalService destination needs a Mesh top-level targetRef', () =>
     targetRef: { kind: 'Dataplane', labels: { app: 'web' } },
     to: [{ targetRef: { kind: 'MeshExternalService', name: 'httpbin' }, default: { http: {} } }],
   };
-  assert.deepEqual(rejection(spec), [
+  expectIssues(documentOf(spec), [
     { field: 'spec.to[0].targetRef.kind', reason: 'MeshExternalService is only allowed when the top-level targetRef is Mesh' },
   ]);
-  validateDocument(kindRegistry, documentOf({ ...spec, targetRef: { kind: 'Mesh' } }));
+  expectValid(documentOf({ ...spec, targetRef: { kind: 'Mesh' } }));
 });
 
 test('to is required and from is not a MeshHealthCheck section', () => {
-  assert.deepEqual(rejection({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'is required' }]);
-  assert.deepEqual(rejection({ ...toBackend({ tcp: {} }), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
+  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'is required' }]);
+  expectIssues(documentOf({ ...toBackend({ tcp: {} }), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
 });
 
 test('an upper case request header name is rejected', () => {
-  assert.deepEqual(rejection(toBackend({ http: { requestHeadersToAdd: { set: [{ name: 'X-Health', value: 'yes' }] } } })), [
+  expectIssues(documentOf(toBackend({ http: { requestHeadersToAdd: { set: [{ name: 'X-Health', value: 'yes' }] } } })), [
     { field: 'spec.to[0].default.http.requestHeadersToAdd.set[0].name', reason: 'must be a lower case HTTP header name' },
   ]);
 });

@@ -5,29 +5,16 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, DURATION_PATTERN, Percentage, Strict } from '../../api/primitives.js';
+import { Percentage, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef } from '../core/targetref.js';
+import { PositiveDuration } from '../core/durations.js';
+import { HeaderSetAdd } from '../core/headers.js';
+import { HttpStatus } from '../core/http-status.js';
+import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const;
 const TO_KINDS = ['Mesh', 'MeshService', 'MeshExternalService'] as const;
 
-const PositiveDuration = (description?: string) =>
-  Duration({
-    pattern: DURATION_PATTERN.replace('^', '^(?=.*[1-9])'),
-    errorMessage: 'must be a duration greater than 0, like 10s',
-    ...(description ? { description } : {}),
-  });
 const Threshold = (description: string) => Type.Integer({ minimum: 1, maximum: 2147483647, description });
-
-const HeaderKeyValue = Strict({
-  name: Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' }),
-  value: Type.String(),
-});
-const HeaderModifier = Strict({
-  set: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
-  add: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
-});
 
 const TcpHealthCheck = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns this check off (default false).' })),
@@ -38,12 +25,8 @@ const TcpHealthCheck = Strict({
 const HttpHealthCheck = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns this check off (default false).' })),
   path: Type.Optional(Type.String({ minLength: 1, description: 'Path requested on each check (default "/").' })),
-  requestHeadersToAdd: Type.Optional(HeaderModifier),
-  expectedStatuses: Type.Optional(
-    Type.Array(Type.Integer({ minimum: 100, maximum: 599, errorMessage: 'must be an HTTP status code between 100 and 599' }), {
-      description: 'Statuses counted as healthy (default 200).',
-    }),
-  ),
+  requestHeadersToAdd: Type.Optional(HeaderSetAdd()),
+  expectedStatuses: Type.Optional(Type.Array(HttpStatus(), { description: 'Statuses counted as healthy (default 200).' })),
 });
 
 const GrpcHealthCheck = Strict({
@@ -53,18 +36,18 @@ const GrpcHealthCheck = Strict({
 });
 
 export const MeshHealthCheckConf = Strict({
-  interval: Type.Optional(PositiveDuration('Time between checks (default 1m).')),
-  timeout: Type.Optional(PositiveDuration('Time to wait for a response (default 15s).')),
+  interval: Type.Optional(PositiveDuration('10s', 'Time between checks (default 1m).')),
+  timeout: Type.Optional(PositiveDuration('10s', 'Time to wait for a response (default 15s).')),
   unhealthyThreshold: Type.Optional(Threshold('Failed checks before a host is unhealthy (default 5).')),
   healthyThreshold: Type.Optional(Threshold('Passed checks before a host is healthy again (default 1).')),
-  initialJitter: Type.Optional(PositiveDuration()),
-  intervalJitter: Type.Optional(PositiveDuration()),
+  initialJitter: Type.Optional(PositiveDuration('10s')),
+  intervalJitter: Type.Optional(PositiveDuration('10s')),
   intervalJitterPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   healthyPanicThreshold: Type.Optional(Percentage({ description: 'Healthy share below which Envoy panics (default 50); 0 disables.' })),
   failTrafficOnPanic: Type.Optional(Type.Boolean({ description: 'Fail all requests in panic mode (default false).' })),
   eventLogPath: Type.Optional(Type.String({ minLength: 1 })),
   alwaysLogHealthCheckFailures: Type.Optional(Type.Boolean({ description: 'Log every failure, not just the first (default false).' })),
-  noTrafficInterval: Type.Optional(PositiveDuration('Interval while the cluster has had no traffic (default 60s).')),
+  noTrafficInterval: Type.Optional(PositiveDuration('10s', 'Interval while the cluster has had no traffic (default 60s).')),
   tcp: Type.Optional(TcpHealthCheck),
   http: Type.Optional(HttpHealthCheck),
   grpc: Type.Optional(GrpcHealthCheck),
@@ -73,7 +56,7 @@ export const MeshHealthCheckConf = Strict({
 export type MeshHealthCheckConf = Static<typeof MeshHealthCheckConf>;
 
 export const MeshHealthCheckSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   to: Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: MeshHealthCheckConf }), { minItems: 1 }),
 });
 export type MeshHealthCheckSpec = Static<typeof MeshHealthCheckSpec>;

@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const route = (spec: unknown) => ({ type: 'MeshHTTPRoute', mesh: 'default', name: 'backend-split', spec });
-
-function rejected(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, route(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const route = (spec: unknown) => policyDocument('MeshHTTPRoute', spec, 'backend-split');
 
 /** A sidecar route: spec with one rule, whose `default` is replaced per test. */
 const withRule = (rule: Record<string, unknown>, top: Record<string, unknown> = { kind: 'Mesh' }) => ({
@@ -56,11 +44,7 @@ const split = {
 
 describe('MeshHTTPRoute schema', () => {
   it('accepts a traffic split with matches, filters and weighted backends, keeping the spec as given', () => {
-    const { kind, draft } = validateDocument(kindRegistry, route(split));
-    assert.equal(kind.name, 'MeshHTTPRoute');
-    assert.equal(kind.shortName, 'mhttpr');
-    assert.equal(kind.policy?.order, 100);
-    assert.deepEqual(draft.spec, split);
+    expectValidAsGiven(route(split), { name: 'MeshHTTPRoute', shortName: 'mhttpr', order: 100 });
   });
 
   it('accepts a gateway route with hostnames, a Mesh destination and a redirect without backends', () => {
@@ -79,34 +63,34 @@ describe('MeshHTTPRoute schema', () => {
         },
       ],
     };
-    assert.deepEqual(validateDocument(kindRegistry, route(spec)).draft.spec, spec);
+    expectValidAsGiven(route(spec));
   });
 
   it('rejects a negative backendRef weight', () => {
     const spec = withRule({ default: { backendRefs: [{ kind: 'MeshService', name: 'backend-v1', weight: -1 }] } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be at least 0' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be at least 0' }]);
   });
 
   it('rejects an Exact path that is not absolute', () => {
     const spec = withRule({ matches: [{ path: { type: 'Exact', value: 'api' } }], default: { backendRefs } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].matches[0].path.value', reason: 'must be an absolute path' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].matches[0].path.value', reason: 'must be an absolute path' }]);
   });
 
   it('rejects a PathPrefix with a trailing slash', () => {
     const spec = withRule({ matches: [{ path: { type: 'PathPrefix', value: '/api/' } }], default: { backendRefs } });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].rules[0].matches[0].path.value', reason: 'must not end with "/": a prefix matches whole path segments only' },
     ]);
   });
 
   it('rejects a path regular expression that does not compile', () => {
     const spec = withRule({ matches: [{ path: { type: 'RegularExpression', value: '/api/(v1' } }], default: { backendRefs } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].matches[0].path.value', reason: 'must be a valid regular expression' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].matches[0].path.value', reason: 'must be a valid regular expression' }]);
   });
 
   it('rejects a rule without matches', () => {
     const spec = withRule({ matches: [], default: { backendRefs } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].matches', reason: 'must have at least 1 item' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].matches', reason: 'must have at least 1 item' }]);
   });
 
   it('rejects a value on a Present header match and a repeated query parameter', () => {
@@ -117,7 +101,7 @@ describe('MeshHTTPRoute schema', () => {
         { type: 'Exact', name: 'page', value: '2' },
       ],
     };
-    assert.deepEqual(rejected(withRule({ matches: [match], default: { backendRefs } })), [
+    expectIssues(route(withRule({ matches: [match], default: { backendRefs } })), [
       { field: 'spec.to[0].rules[0].matches[0].queryParams[1].name', reason: 'page is already matched' },
       { field: 'spec.to[0].rules[0].matches[0].headers[0].value', reason: 'must not be set when type is Present' },
     ]);
@@ -125,31 +109,31 @@ describe('MeshHTTPRoute schema', () => {
 
   it('rejects unknown fields', () => {
     const spec = withRule({ default: { backendRefs, timeout: '5s' } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].default.timeout', reason: 'unknown field' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.timeout', reason: 'unknown field' }]);
   });
 
   it('rejects a backendRef kind routes cannot send to', () => {
     const spec = withRule({ default: { backendRefs: [{ kind: 'Mesh' }] } });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].rules[0].default.backendRefs[0].kind', reason: 'must be one of: MeshService, MeshServiceSubset, MeshExternalService, MeshMultiZoneService' },
     ]);
   });
 
   it('rejects a MeshService backendRef without name or labels', () => {
     const spec = withRule({ default: { backendRefs: [{ kind: 'MeshService', weight: 1 }] } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs[0]', reason: 'a MeshService targetRef needs name or labels' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs[0]', reason: 'a MeshService targetRef needs name or labels' }]);
   });
 
   it('rejects a MeshHTTPRoute as top-level targetRef', () => {
     const spec = withRule({ default: { backendRefs } }, { kind: 'MeshHTTPRoute', name: 'other' });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.targetRef.kind', reason: 'must be one of: Mesh, Dataplane, MeshSubset, MeshGateway, MeshService, MeshServiceSubset' },
     ]);
   });
 
   it('rejects a Mesh destination and hostnames on a sidecar route', () => {
     const spec = { to: [{ targetRef: { kind: 'Mesh' }, hostnames: ['example.com'], rules: [] }] };
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].targetRef.kind', reason: 'must be MeshService, MeshExternalService or MeshMultiZoneService' },
       { field: 'spec.to[0].hostnames', reason: 'can only be set when the top-level targetRef is a MeshGateway' },
     ]);
@@ -157,7 +141,7 @@ describe('MeshHTTPRoute schema', () => {
 
   it('rejects a service destination on a gateway route', () => {
     const spec = withRule({ default: { backendRefs } }, { kind: 'MeshGateway', name: 'edge-gateway' });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh when the top-level targetRef is a MeshGateway' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh when the top-level targetRef is a MeshGateway' }]);
   });
 
   it('rejects a gateway rule with neither backendRefs nor a redirect', () => {
@@ -165,17 +149,17 @@ describe('MeshHTTPRoute schema', () => {
       targetRef: { kind: 'MeshGateway', name: 'edge-gateway' },
       to: [{ targetRef: { kind: 'Mesh' }, rules: [{ matches: [{ method: 'GET' }], default: {} }] }],
     };
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs', reason: 'must not be empty unless the rule redirects' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs', reason: 'must not be empty unless the rule redirects' }]);
   });
 
   it('rejects a filter whose configuration is missing for its type', () => {
     const spec = withRule({ default: { filters: [{ type: 'RequestRedirect' }] } });
-    assert.deepEqual(rejected(spec), [{ field: 'spec.to[0].rules[0].default.filters[0].requestRedirect', reason: 'is required when type is RequestRedirect' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.filters[0].requestRedirect', reason: 'is required when type is RequestRedirect' }]);
   });
 
   it('rejects a redirect status code outside 301, 302, 303, 307, 308', () => {
     const spec = withRule({ default: { filters: [{ type: 'RequestRedirect', requestRedirect: { statusCode: 305 } }] } });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].rules[0].default.filters[0].requestRedirect.statusCode', reason: 'must be one of: 301, 302, 303, 307, 308' },
     ]);
   });
@@ -183,7 +167,7 @@ describe('MeshHTTPRoute schema', () => {
   it('rejects replacePrefixMatch when a match is not a path prefix, and a redirect host that is an IP', () => {
     const redirect = { hostname: '10.0.0.1', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' } };
     const spec = withRule({ matches: [{ path: { type: 'Exact', value: '/v1' } }], default: { filters: [{ type: 'RequestRedirect', requestRedirect: redirect }] } });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].rules[0].default.filters[0].requestRedirect.hostname', reason: 'must be a host name, not an IP address' },
       { field: 'spec.to[0].rules[0].default.filters[0].requestRedirect.path.replacePrefixMatch', reason: 'can only be used when every match is a PathPrefix match' },
     ]);
@@ -191,14 +175,14 @@ describe('MeshHTTPRoute schema', () => {
 
   it('rejects a path rewrite without the value its type names', () => {
     const spec = withRule({ default: { filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath' } } }], backendRefs } });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].rules[0].default.filters[0].urlRewrite.path.replaceFullPath', reason: 'is required when type is ReplaceFullPath' },
     ]);
   });
 
   it('rejects hostToBackendHostname outside a gateway', () => {
     const spec = withRule({ default: { filters: [{ type: 'URLRewrite', urlRewrite: { hostToBackendHostname: true } }], backendRefs } });
-    assert.deepEqual(rejected(spec), [
+    expectIssues(route(spec), [
       { field: 'spec.to[0].rules[0].default.filters[0].urlRewrite.hostToBackendHostname', reason: 'can only be set when the top-level targetRef is a MeshGateway' },
     ]);
   });
@@ -208,7 +192,7 @@ describe('MeshHTTPRoute schema', () => {
       { type: 'RequestHeaderModifier', requestHeaderModifier: {} },
       { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-a', value: '1' }], remove: ['x-a'] } },
     ];
-    assert.deepEqual(rejected(withRule({ default: { filters, backendRefs } })), [
+    expectIssues(route(withRule({ default: { filters, backendRefs } })), [
       { field: 'spec.to[0].rules[0].default.filters[0].requestHeaderModifier', reason: 'must have at least one of set, add or remove' },
       { field: 'spec.to[0].rules[0].default.filters[1].responseHeaderModifier.remove[0]', reason: 'header x-a is already modified' },
     ]);

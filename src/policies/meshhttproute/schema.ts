@@ -8,25 +8,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Percentage, Port, Strict, StringEnum } from '../../api/primitives.js';
+import { BACKEND_REF_KINDS, BackendRef, checkBackendRefs, checkRouteDestination } from '../core/backend-ref.js';
 import { definePolicy } from '../core/define-policy.js';
-import { checkTargetRef, TargetRef, TO_KINDS, type TargetRefKind } from '../core/targetref.js';
+import { HeaderMatch, headerSetAddProperties } from '../core/headers.js';
+import { isValidRegex } from '../core/regex.js';
+import { checkTargetRef, TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS, type TargetRefKind } from '../core/targetref.js';
 
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
-/** Where a route may send traffic (also used by MeshTCPRoute). */
-export const BACKEND_REF_KINDS = ['MeshService', 'MeshServiceSubset', 'MeshExternalService', 'MeshMultiZoneService'] as const satisfies readonly TargetRefKind[];
 const MIRROR_KINDS = ['MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
 
-/** A targetRef plus a weight and an optional port: Kuma's common BackendRef. */
-export const BackendRef = <const K extends readonly TargetRefKind[]>(kinds: K) =>
-  Strict({
-    ...TargetRef(kinds).properties,
-    weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of traffic, relative to the other backendRefs (default 1); 0 sends none.' })),
-    port: Type.Optional(Port({ description: 'Port of a real MeshService; only with MeshService backends.' })),
-  });
-export type BackendRef = Static<ReturnType<typeof BackendRef<typeof BACKEND_REF_KINDS>>>;
-
-const HeaderName = () =>
-  Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' });
 /** RFC 1123 host name, IP addresses excluded by the check. */
 const PreciseHostname = () =>
   Type.String({
@@ -38,24 +27,17 @@ const PreciseHostname = () =>
 
 const PathMatch = Strict({ type: StringEnum(['Exact', 'PathPrefix', 'RegularExpression']), value: Type.String({ minLength: 1 }) });
 const QueryParamsMatch = Strict({ type: StringEnum(['Exact', 'RegularExpression']), name: Type.String({ minLength: 1 }), value: Type.String() });
-const HeaderMatch = Strict({
-  type: Type.Optional(StringEnum(['Exact', 'Present', 'RegularExpression', 'Absent', 'Prefix'], { description: 'How to match the header (default Exact).' })),
-  name: HeaderName(),
-  value: Type.Optional(Type.String()),
-});
 const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'] as const;
 export const HttpMatch = Strict({
   path: Type.Optional(PathMatch),
   method: Type.Optional(StringEnum(METHODS)),
   queryParams: Type.Optional(Type.Array(QueryParamsMatch, { description: 'All must match (AND).' })),
-  headers: Type.Optional(Type.Array(HeaderMatch, { description: 'All must match (AND).' })),
+  headers: Type.Optional(Type.Array(HeaderMatch('How to match the header (default Exact).'), { description: 'All must match (AND).' })),
 });
 export type HttpMatch = Static<typeof HttpMatch>;
 
-const HeaderKeyValue = Strict({ name: HeaderName(), value: Type.String() });
 const HeaderModifier = Strict({
-  set: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
-  add: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
+  ...headerSetAddProperties(),
   remove: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 16 })),
 });
 const PathRewrite = Strict({
@@ -102,7 +84,7 @@ export type MeshHTTPRouteConf = Static<typeof MeshHTTPRouteConf>;
 const Rule = Strict({ matches: Type.Array(HttpMatch, { minItems: 1 }), default: MeshHTTPRouteConf });
 
 export const MeshHTTPRouteSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   to: Type.Optional(
     Type.Array(
       Strict({
@@ -115,34 +97,14 @@ export const MeshHTTPRouteSpec = Strict({
 });
 export type MeshHTTPRouteSpec = Static<typeof MeshHTTPRouteSpec>;
 
-const compiles = (pattern: string): boolean => {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const isIpLiteral = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
-
-/** Each backendRef's own targetRef rules; shared with MeshTCPRoute. */
-export function checkBackendRefs(refs: readonly BackendRef[], at: string): InvalidParameter[] {
-  return refs.flatMap((ref, i) => checkTargetRef(ref, `${at}[${i}]`, 'to'));
-}
-
-/** Route destinations depend on the top level: a gateway routes `Mesh`, a sidecar routes to services. */
-export function checkRouteDestination(kind: string, topKind: string, at: string): InvalidParameter[] {
-  if (topKind === 'MeshGateway' && kind !== 'Mesh') return [{ field: `${at}.kind`, reason: 'must be Mesh when the top-level targetRef is a MeshGateway' }];
-  if (topKind !== 'MeshGateway' && kind === 'Mesh') return [{ field: `${at}.kind`, reason: 'must be MeshService, MeshExternalService or MeshMultiZoneService' }];
-  return [];
-}
 
 function checkMatch(match: HttpMatch, at: string): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   const path = match.path;
   if (path) {
     const field = `${at}.path.value`;
-    if (path.type === 'RegularExpression' && !compiles(path.value)) issues.push({ field, reason: 'must be a valid regular expression' });
+    if (path.type === 'RegularExpression' && !isValidRegex(path.value)) issues.push({ field, reason: 'must be a valid regular expression' });
     if (path.type !== 'RegularExpression' && !path.value.startsWith('/')) issues.push({ field, reason: 'must be an absolute path' });
     if (path.type === 'PathPrefix' && path.value !== '/' && path.value.endsWith('/'))
       issues.push({ field, reason: 'must not end with "/": a prefix matches whole path segments only' });
@@ -151,13 +113,13 @@ function checkMatch(match: HttpMatch, at: string): InvalidParameter[] {
   match.queryParams?.forEach((q, i) => {
     if (names.has(q.name)) issues.push({ field: `${at}.queryParams[${i}].name`, reason: `${q.name} is already matched` });
     names.add(q.name);
-    if (q.type === 'RegularExpression' && !compiles(q.value)) issues.push({ field: `${at}.queryParams[${i}].value`, reason: 'must be a valid regular expression' });
+    if (q.type === 'RegularExpression' && !isValidRegex(q.value)) issues.push({ field: `${at}.queryParams[${i}].value`, reason: 'must be a valid regular expression' });
   });
   match.headers?.forEach((h, i) => {
     const field = `${at}.headers[${i}].value`;
     if ((h.type === 'Present' || h.type === 'Absent') && h.value !== undefined && h.value !== '')
       issues.push({ field, reason: `must not be set when type is ${h.type}` });
-    if (h.type === 'RegularExpression' && !compiles(h.value ?? '')) issues.push({ field, reason: 'must be a valid regular expression' });
+    if (h.type === 'RegularExpression' && !isValidRegex(h.value ?? '')) issues.push({ field, reason: 'must be a valid regular expression' });
   });
   return issues;
 }

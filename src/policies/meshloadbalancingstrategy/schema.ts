@@ -9,10 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Duration, Percentage, Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef, type TargetRefKind } from '../core/targetref.js';
-
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
-const TO_KINDS = ['Mesh', 'MeshService', 'MeshExternalService', 'MeshMultiZoneService', 'MeshHTTPRoute'] as const satisfies readonly TargetRefKind[];
+import { TargetRef, TO_OR_ROUTE_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Name = () => Type.String({ minLength: 1 });
 const HASH_TYPES = ['Header', 'Cookie', 'Connection', 'SourceIP', 'QueryParameter', 'FilterState'] as const;
@@ -102,8 +99,8 @@ export const MeshLoadBalancingStrategyConf = Strict({
 export type MeshLoadBalancingStrategyConf = Static<typeof MeshLoadBalancingStrategyConf>;
 
 export const MeshLoadBalancingStrategySpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
-  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: Type.Optional(MeshLoadBalancingStrategyConf) }))),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
+  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(TO_OR_ROUTE_KINDS), default: Type.Optional(MeshLoadBalancingStrategyConf) }))),
 });
 export type MeshLoadBalancingStrategySpec = Static<typeof MeshLoadBalancingStrategySpec>;
 

@@ -1,19 +1,7 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { kindRegistry, KogumaError, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const documentOf = (spec: unknown) => ({ type: 'MeshMetric', mesh: 'default', name: 'metrics-default', spec });
-
-function rejection(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, documentOf(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const documentOf = (spec: unknown) => policyDocument('MeshMetric', spec, 'metrics-default');
 
 const withDefault = (conf: unknown) => ({ targetRef: { kind: 'Mesh' }, default: conf });
 
@@ -33,49 +21,48 @@ test('a Kuma-style MeshMetric with profiles, applications and both backends vali
       { type: 'OpenTelemetry', openTelemetry: { endpoint: 'otel-collector.observability.svc:4317', refreshInterval: '30s' } },
     ],
   });
-  const { draft } = validateDocument(kindRegistry, documentOf(spec));
-  assert.deepEqual(draft.spec, spec);
+  expectValidAsGiven(documentOf(spec));
 });
 
 test('a backend must carry the section its type names, and only that one', () => {
-  assert.deepEqual(rejection(withDefault({ backends: [{ type: 'Prometheus', openTelemetry: { endpoint: 'collector:4317' } }] })), [
+  expectIssues(documentOf(withDefault({ backends: [{ type: 'Prometheus', openTelemetry: { endpoint: 'collector:4317' } }] })), [
     { field: 'spec.default.backends[0].prometheus', reason: 'is required when type is Prometheus' },
     { field: 'spec.default.backends[0].openTelemetry', reason: 'must not be set when type is Prometheus' },
   ]);
 });
 
 test('an unknown backend type or TLS mode is rejected', () => {
-  assert.deepEqual(rejection(withDefault({ backends: [{ type: 'Datadog' }] })), [
+  expectIssues(documentOf(withDefault({ backends: [{ type: 'Datadog' }] })), [
     { field: 'spec.default.backends[0].type', reason: 'must be one of: Prometheus, OpenTelemetry' },
   ]);
-  assert.deepEqual(rejection(withDefault({ backends: [{ type: 'Prometheus', prometheus: { tls: { mode: 'mTLS' } } }] })), [
+  expectIssues(documentOf(withDefault({ backends: [{ type: 'Prometheus', prometheus: { tls: { mode: 'mTLS' } } }] })), [
     { field: 'spec.default.backends[0].prometheus.tls.mode', reason: 'must be one of: Disabled, ProvidedTLS, ActiveMTLSBackend' },
   ]);
 });
 
 test('an OpenTelemetry endpoint that is not an address is rejected', () => {
-  assert.deepEqual(rejection(withDefault({ backends: [{ type: 'OpenTelemetry', openTelemetry: { endpoint: 'not an address' } }] })), [
+  expectIssues(documentOf(withDefault({ backends: [{ type: 'OpenTelemetry', openTelemetry: { endpoint: 'not an address' } }] })), [
     { field: 'spec.default.backends[0].openTelemetry.endpoint', reason: 'must be a URL or host:port of an OpenTelemetry collector' },
   ]);
 });
 
 test('application and Prometheus ports must be valid ports', () => {
-  assert.deepEqual(rejection(withDefault({ applications: [{ port: 0 }], backends: [{ type: 'Prometheus', prometheus: { port: 70000 } }] })), [
+  expectIssues(documentOf(withDefault({ applications: [{ port: 0 }], backends: [{ type: 'Prometheus', prometheus: { port: 70000 } }] })), [
     { field: 'spec.default.applications[0].port', reason: 'must be a port between 1 and 65535' },
     { field: 'spec.default.backends[0].prometheus.port', reason: 'must be a port between 1 and 65535' },
   ]);
 });
 
 test('a broken regex selector and an unknown profile are rejected', () => {
-  assert.deepEqual(rejection(withDefault({ sidecar: { profiles: { include: [{ type: 'Regex', match: 'envoy_(' }] } } })), [
+  expectIssues(documentOf(withDefault({ sidecar: { profiles: { include: [{ type: 'Regex', match: 'envoy_(' }] } } })), [
     { field: 'spec.default.sidecar.profiles.include[0].match', reason: 'must be a valid regular expression' },
   ]);
-  assert.deepEqual(rejection(withDefault({ sidecar: { profiles: { appendProfiles: [{ name: 'Everything' }] } } })), [
+  expectIssues(documentOf(withDefault({ sidecar: { profiles: { appendProfiles: [{ name: 'Everything' }] } } })), [
     { field: 'spec.default.sidecar.profiles.appendProfiles[0].name', reason: 'must be one of: All, Basic, None' },
   ]);
 });
 
 test('default is required, and to/from are not MeshMetric sections', () => {
-  assert.deepEqual(rejection({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
-  assert.deepEqual(rejection({ ...withDefault({}), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
+  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
+  expectIssues(documentOf({ ...withDefault({}), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
 });

@@ -7,9 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Duration, Port, Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef } from '../core/targetref.js';
-
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const;
+import { isValidRegex } from '../core/regex.js';
+import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Selector = Strict({
   type: StringEnum(['Prefix', 'Regex', 'Exact', 'Contains']),
@@ -64,7 +63,7 @@ export const MeshMetricConf = Strict({
 export type MeshMetricConf = Static<typeof MeshMetricConf>;
 
 export const MeshMetricSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   default: MeshMetricConf,
 });
 export type MeshMetricSpec = Static<typeof MeshMetricSpec>;
@@ -81,15 +80,6 @@ function isEndpoint(value: string): boolean {
   return false;
 }
 
-function isRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const MeshMetricKind = definePolicy({
   name: 'MeshMetric',
   shortName: 'mm',
@@ -100,7 +90,7 @@ export const MeshMetricKind = definePolicy({
     const profiles = spec.default.sidecar?.profiles;
     for (const list of ['include', 'exclude'] as const) {
       profiles?.[list]?.forEach((selector, i) => {
-        if (selector.type === 'Regex' && !isRegex(selector.match))
+        if (selector.type === 'Regex' && !isValidRegex(selector.match))
           issues.push({ field: `default.sidecar.profiles.${list}[${i}].match`, reason: 'must be a valid regular expression' });
       });
     }

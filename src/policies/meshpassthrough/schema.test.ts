@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const passthrough = (spec: unknown) => ({ type: 'MeshPassthrough', mesh: 'default', name: 'allow-some', spec });
-
-function rejected(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, passthrough(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const passthrough = (spec: unknown) => policyDocument('MeshPassthrough', spec, 'allow-some');
 
 const matching = (...appendMatch: unknown[]) => ({ targetRef: { kind: 'Mesh' }, default: { passthroughMode: 'Matched', appendMatch } });
 
@@ -34,20 +22,16 @@ const allowSome = {
 
 describe('MeshPassthrough schema', () => {
   it('accepts domains, IPs and CIDRs to let through, keeping the spec as given', () => {
-    const { kind, draft } = validateDocument(kindRegistry, passthrough(allowSome));
-    assert.equal(kind.name, 'MeshPassthrough');
-    assert.equal(kind.shortName, 'mp');
-    assert.equal(kind.policy?.order, 500);
-    assert.deepEqual(draft.spec, allowSome);
+    expectValidAsGiven(passthrough(allowSome), { name: 'MeshPassthrough', shortName: 'mp', order: 500 });
   });
 
   it('accepts a mode without matches', () => {
     const spec = { default: { passthroughMode: 'None' } };
-    assert.deepEqual(validateDocument(kindRegistry, passthrough(spec)).draft.spec, spec);
+    expectValidAsGiven(passthrough(spec));
   });
 
   it('rejects a malformed IP and CIDR', () => {
-    assert.deepEqual(rejected(matching({ type: 'IP', value: '10.0.0.300' }, { type: 'CIDR', value: '10.0.0.0/33' }, { type: 'CIDR', value: '10.0.0.0' })), [
+    expectIssues(passthrough(matching({ type: 'IP', value: '10.0.0.300' }, { type: 'CIDR', value: '10.0.0.0/33' }, { type: 'CIDR', value: '10.0.0.0' })), [
       { field: 'spec.default.appendMatch[0].value', reason: 'must be a valid IP address' },
       { field: 'spec.default.appendMatch[1].value', reason: 'must be a valid CIDR like 10.0.0.0/8' },
       { field: 'spec.default.appendMatch[2].value', reason: 'must be a valid CIDR like 10.0.0.0/8' },
@@ -55,41 +39,41 @@ describe('MeshPassthrough schema', () => {
   });
 
   it('rejects a domain without a port and a domain over plain tcp', () => {
-    assert.deepEqual(rejected(matching({ type: 'Domain', value: 'httpbin.org', protocol: 'http' }, { type: 'Domain', value: 'db.example.com', port: 5432 })), [
+    expectIssues(passthrough(matching({ type: 'Domain', value: 'httpbin.org', protocol: 'http' }, { type: 'Domain', value: 'db.example.com', port: 5432 })), [
       { field: 'spec.default.appendMatch[0].port', reason: 'is required for a domain: the sidecar resolves the domain to pin the destination' },
       { field: 'spec.default.appendMatch[1].protocol', reason: 'tcp is not supported for a domain' },
     ]);
   });
 
   it('rejects a partial wildcard and an invalid domain name', () => {
-    assert.deepEqual(rejected(matching({ type: 'Domain', value: '*example.com', port: 443, protocol: 'tls' }, { type: 'Domain', value: 'bad_-.com.', port: 443, protocol: 'tls' })), [
+    expectIssues(passthrough(matching({ type: 'Domain', value: '*example.com', port: 443, protocol: 'tls' }, { type: 'Domain', value: 'bad_-.com.', port: 443, protocol: 'tls' })), [
       { field: 'spec.default.appendMatch[0].value', reason: 'partial wildcards are not supported; use *.example.com' },
       { field: 'spec.default.appendMatch[1].value', reason: 'must be a valid domain name' },
     ]);
   });
 
   it('rejects a wildcard domain on every port with an L7 protocol', () => {
-    assert.deepEqual(rejected(matching({ type: 'Domain', value: '*.example.com', protocol: 'http' })), [
+    expectIssues(passthrough(matching({ type: 'Domain', value: '*.example.com', protocol: 'http' })), [
       { field: 'spec.default.appendMatch[0].port', reason: 'is required for a wildcard domain with protocol http' },
     ]);
   });
 
   it('rejects the same value twice for one port and protocol', () => {
     const entry = { type: 'Domain', value: 'google.com', port: 443, protocol: 'tls' };
-    assert.deepEqual(rejected(matching(entry, entry)), [
+    expectIssues(passthrough(matching(entry, entry)), [
       { field: 'spec.default.appendMatch[1].value', reason: 'google.com is already matched for port 443 and protocol tls' },
     ]);
   });
 
   it('rejects mysql without a port', () => {
-    assert.deepEqual(rejected(matching({ type: 'IP', value: '10.0.0.5', protocol: 'mysql' })), [
+    expectIssues(passthrough(matching({ type: 'IP', value: '10.0.0.5', protocol: 'mysql' })), [
       { field: 'spec.default.appendMatch[0].port', reason: 'is required for protocol mysql' },
     ]);
   });
 
   it('rejects an unknown match type, mode, protocol and an out-of-range port', () => {
     const spec = { default: { passthroughMode: 'Some', appendMatch: [{ type: 'Host', value: 'a.com', port: 0, protocol: 'udp' }] } };
-    assert.deepEqual(rejected(spec), [
+    expectIssues(passthrough(spec), [
       { field: 'spec.default.passthroughMode', reason: 'must be one of: All, Matched, None' },
       { field: 'spec.default.appendMatch[0].type', reason: 'must be one of: Domain, IP, CIDR' },
       { field: 'spec.default.appendMatch[0].port', reason: 'must be a port between 1 and 65535' },
@@ -98,7 +82,7 @@ describe('MeshPassthrough schema', () => {
   });
 
   it('rejects a top-level targetRef that selects services rather than proxies', () => {
-    assert.deepEqual(rejected({ targetRef: { kind: 'MeshService', name: 'web' }, default: { passthroughMode: 'All' } }), [
+    expectIssues(passthrough({ targetRef: { kind: 'MeshService', name: 'web' }, default: { passthroughMode: 'All' } }), [
       { field: 'spec.targetRef.kind', reason: 'must be one of: Mesh, MeshSubset, Dataplane' },
     ]);
   });

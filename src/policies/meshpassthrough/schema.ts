@@ -9,9 +9,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Port, Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef, type TargetRefKind } from '../core/targetref.js';
+import { SIDECAR_TOP_LEVEL_KINDS, TargetRef } from '../core/targetref.js';
 
-const TOP_KINDS = ['Mesh', 'MeshSubset', 'Dataplane'] as const satisfies readonly TargetRefKind[];
 const PROTOCOLS = ['tcp', 'tls', 'grpc', 'http', 'http2', 'mysql'] as const;
 const L7_PROTOCOLS: readonly string[] = ['grpc', 'http', 'http2'];
 
@@ -32,7 +31,7 @@ export const MeshPassthroughConf = Strict({
 export type MeshPassthroughConf = Static<typeof MeshPassthroughConf>;
 
 export const MeshPassthroughSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(SIDECAR_TOP_LEVEL_KINDS)),
   default: Type.Optional(MeshPassthroughConf),
 });
 export type MeshPassthroughSpec = Static<typeof MeshPassthroughSpec>;

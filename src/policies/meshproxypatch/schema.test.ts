@@ -1,19 +1,7 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { kindRegistry, KogumaError, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const documentOf = (spec: unknown) => ({ type: 'MeshProxyPatch', mesh: 'default', name: 'custom-template-1', spec });
-
-function rejection(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, documentOf(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const documentOf = (spec: unknown) => policyDocument('MeshProxyPatch', spec, 'custom-template-1');
 
 const patching = (...appendModifications: unknown[]) => ({
   targetRef: { kind: 'Dataplane', labels: { app: 'backend' } },
@@ -32,70 +20,69 @@ test('a Kuma-style MeshProxyPatch touching every resource kind validates unchang
     { virtualHost: { match: { routeConfigurationName: 'outbound:backend' }, operation: 'Add', value: 'name: extra\ndomains: ["*"]\n' } },
     { virtualHost: { match: { name: 'backend' }, operation: 'Remove' } },
   );
-  const { draft } = validateDocument(kindRegistry, documentOf(spec));
-  assert.deepEqual(draft.spec, spec);
+  expectValidAsGiven(documentOf(spec));
 });
 
 test('a modification must name exactly one resource kind', () => {
-  assert.deepEqual(rejection(patching({ cluster: { operation: 'Remove' }, listener: { operation: 'Remove' } }, {})), [
+  expectIssues(documentOf(patching({ cluster: { operation: 'Remove' }, listener: { operation: 'Remove' } }, {})), [
     { field: `${at}[0]`, reason: 'must set exactly one of cluster, listener, networkFilter, httpFilter, virtualHost; 2 are set' },
     { field: `${at}[1]`, reason: 'must set exactly one of cluster, listener, networkFilter, httpFilter, virtualHost; 0 are set' },
   ]);
 });
 
 test('operations are limited per resource kind', () => {
-  assert.deepEqual(rejection(patching({ cluster: { operation: 'AddFirst', value: 'name: x' } })), [
+  expectIssues(documentOf(patching({ cluster: { operation: 'AddFirst', value: 'name: x' } })), [
     { field: `${at}[0].cluster.operation`, reason: 'must be one of: Add, Remove, Patch' },
   ]);
-  assert.deepEqual(rejection(patching({ httpFilter: { operation: 'Add', value: 'name: x' } })), [
+  expectIssues(documentOf(patching({ httpFilter: { operation: 'Add', value: 'name: x' } })), [
     { field: `${at}[0].httpFilter.operation`, reason: 'must be one of: Remove, Patch, AddFirst, AddBefore, AddAfter, AddLast' },
   ]);
 });
 
 test('Add takes a value and no match', () => {
-  assert.deepEqual(rejection(patching({ listener: { match: { name: 'inbound:x' }, operation: 'Add' } })), [
+  expectIssues(documentOf(patching({ listener: { match: { name: 'inbound:x' }, operation: 'Add' } })), [
     { field: `${at}[0].listener.match`, reason: 'must not be set when operation is Add' },
     { field: `${at}[0].listener.value`, reason: 'is required when operation is Add' },
   ]);
 });
 
 test('Patch takes exactly one of value or jsonPatches', () => {
-  assert.deepEqual(rejection(patching({ cluster: { operation: 'Patch' } })), [
+  expectIssues(documentOf(patching({ cluster: { operation: 'Patch' } })), [
     { field: `${at}[0].cluster`, reason: 'must set one of value or jsonPatches when operation is Patch' },
   ]);
   const both = { cluster: { operation: 'Patch', value: 'connectTimeout: 1s', jsonPatches: [{ op: 'remove', path: '/connectTimeout' }] } };
-  assert.deepEqual(rejection(patching(both)), [{ field: `${at}[0].cluster`, reason: 'must set only one of value or jsonPatches' }]);
+  expectIssues(documentOf(patching(both)), [{ field: `${at}[0].cluster`, reason: 'must set only one of value or jsonPatches' }]);
 });
 
 test('patching or positioning a filter needs the name of an existing filter', () => {
-  assert.deepEqual(rejection(patching({ networkFilter: { operation: 'AddAfter', value: 'name: x' } }, { httpFilter: { operation: 'Patch', value: 'name: y' } })), [
+  expectIssues(documentOf(patching({ networkFilter: { operation: 'AddAfter', value: 'name: x' } }, { httpFilter: { operation: 'Patch', value: 'name: y' } })), [
     { field: `${at}[0].networkFilter.match.name`, reason: 'is required to pick the filter to add after' },
     { field: `${at}[1].httpFilter.match.name`, reason: 'is required to pick the filter to patch' },
   ]);
 });
 
 test('Remove takes no value, and a value must be a YAML object', () => {
-  assert.deepEqual(rejection(patching({ cluster: { match: { name: 'a' }, operation: 'Remove', value: 'name: a' } })), [
+  expectIssues(documentOf(patching({ cluster: { match: { name: 'a' }, operation: 'Remove', value: 'name: a' } })), [
     { field: `${at}[0].cluster.value`, reason: 'must not be set when operation is Remove' },
   ]);
-  assert.deepEqual(rejection(patching({ cluster: { operation: 'Add', value: '- just\n- a list' } })), [
+  expectIssues(documentOf(patching({ cluster: { operation: 'Add', value: '- just\n- a list' } })), [
     { field: `${at}[0].cluster.value`, reason: 'must be an Envoy resource written as a YAML object' },
   ]);
 });
 
 test('JSON patches need valid ops, pointers and the operands their op uses', () => {
   const patches = (...jsonPatches: unknown[]) => patching({ cluster: { operation: 'Patch', jsonPatches } });
-  assert.deepEqual(rejection(patches({ op: 'test', path: '/a' }, { op: 'add', path: 'a', value: 1 })), [
+  expectIssues(documentOf(patches({ op: 'test', path: '/a' }, { op: 'add', path: 'a', value: 1 })), [
     { field: `${at}[0].cluster.jsonPatches[0].op`, reason: 'must be one of: add, remove, replace, move, copy' },
     { field: `${at}[0].cluster.jsonPatches[1].path`, reason: 'must be a JSON pointer starting with /' },
   ]);
-  assert.deepEqual(rejection(patches({ op: 'copy', path: '/a' }, { op: 'replace', path: '/b' })), [
+  expectIssues(documentOf(patches({ op: 'copy', path: '/a' }, { op: 'replace', path: '/b' })), [
     { field: `${at}[0].cluster.jsonPatches[0].from`, reason: 'is required for copy' },
     { field: `${at}[0].cluster.jsonPatches[1].value`, reason: 'is required for replace' },
   ]);
 });
 
 test('appendModifications must not be empty and default is required', () => {
-  assert.deepEqual(rejection(patching()), [{ field: at, reason: 'must have at least 1 item' }]);
-  assert.deepEqual(rejection({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
+  expectIssues(documentOf(patching()), [{ field: at, reason: 'must have at least 1 item' }]);
+  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
 });

@@ -10,9 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Strict, StringEnum, Tags } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef } from '../core/targetref.js';
-
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const;
+import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 /** Operations on whole resources, and on filters, which also have a position in a chain. */
 const RESOURCE_OPERATIONS = ['Add', 'Remove', 'Patch'] as const;
@@ -58,7 +56,7 @@ export const MeshProxyPatchConf = Strict({
 export type MeshProxyPatchConf = Static<typeof MeshProxyPatchConf>;
 
 export const MeshProxyPatchSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   default: MeshProxyPatchConf,
 });
 export type MeshProxyPatchSpec = Static<typeof MeshProxyPatchSpec>;

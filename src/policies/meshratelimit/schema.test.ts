@@ -1,19 +1,7 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { kindRegistry, KogumaError, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValid, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const documentOf = (spec: unknown) => ({ type: 'MeshRateLimit', mesh: 'default', name: 'backend-rate-limit', spec });
-
-function rejection(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, documentOf(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const documentOf = (spec: unknown) => policyDocument('MeshRateLimit', spec, 'backend-rate-limit');
 
 const inbound = (local: unknown) => ({
   targetRef: { kind: 'Dataplane', labels: { app: 'backend' } },
@@ -31,30 +19,29 @@ test('a Kuma-style HTTP and TCP MeshRateLimit validates unchanged', () => {
     }),
     rules: [{ default: { local: { http: { disabled: true } } } }],
   };
-  const { draft } = validateDocument(kindRegistry, documentOf(spec));
-  assert.deepEqual(draft.spec, spec);
+  expectValidAsGiven(documentOf(spec));
 });
 
 test('a request rate of zero is rejected', () => {
-  assert.deepEqual(rejection(inbound({ http: { requestRate: { num: 0, interval: '1s' } } })), [
+  expectIssues(documentOf(inbound({ http: { requestRate: { num: 0, interval: '1s' } } })), [
     { field: 'spec.from[0].default.local.http.requestRate.num', reason: 'must be an integer greater than 0' },
   ]);
 });
 
 test('an interval shorter than 50ms is rejected, 50ms itself is accepted', () => {
-  assert.deepEqual(rejection(inbound({ tcp: { connectionRate: { num: 1, interval: '49ms' } } })), [
+  expectIssues(documentOf(inbound({ tcp: { connectionRate: { num: 1, interval: '49ms' } } })), [
     { field: 'spec.from[0].default.local.tcp.connectionRate.interval', reason: 'must be at least 50ms' },
   ]);
-  validateDocument(kindRegistry, documentOf(inbound({ tcp: { connectionRate: { num: 1, interval: '50ms' } } })));
+  expectValid(documentOf(inbound({ tcp: { connectionRate: { num: 1, interval: '50ms' } } })));
 });
 
 test('local needs http or tcp, and each needs one of its settings', () => {
-  assert.deepEqual(rejection(inbound({})), [{ field: 'spec.from[0].default.local', reason: 'must set at least one of http or tcp' }]);
-  assert.deepEqual(rejection(inbound({ http: {}, tcp: {} })), [
+  expectIssues(documentOf(inbound({})), [{ field: 'spec.from[0].default.local', reason: 'must set at least one of http or tcp' }]);
+  expectIssues(documentOf(inbound({ http: {}, tcp: {} })), [
     { field: 'spec.from[0].default.local.http', reason: 'must set at least one of disabled, requestRate or onRateLimit' },
     { field: 'spec.from[0].default.local.tcp', reason: 'must set at least one of disabled or connectionRate' },
   ]);
-  assert.deepEqual(rejection({ from: [{ targetRef: { kind: 'Mesh' }, default: {} }] }), [
+  expectIssues(documentOf({ from: [{ targetRef: { kind: 'Mesh' }, default: {} }] }), [
     { field: 'spec.from[0].default.local', reason: 'is required' },
   ]);
 });
@@ -64,23 +51,23 @@ test('to is only allowed when the top-level targetRef can select a gateway', () 
     targetRef,
     to: [{ targetRef: { kind: 'Mesh' }, default: { local: { http: { requestRate: { num: 100, interval: '1s' } } } } }],
   });
-  validateDocument(kindRegistry, documentOf(toGateway({ kind: 'MeshGateway', name: 'edge' })));
-  assert.deepEqual(rejection(toGateway({ kind: 'Dataplane', name: 'backend-1' })), [
+  expectValid(documentOf(toGateway({ kind: 'MeshGateway', name: 'edge' })));
+  expectIssues(documentOf(toGateway({ kind: 'Dataplane', name: 'backend-1' })), [
     { field: 'spec.to', reason: 'must not be set: rate limits on outbound traffic apply to built-in gateways only, and a Dataplane targetRef selects none' },
   ]);
 });
 
 test('from names only Mesh, and the old requests/interval shape is rejected', () => {
   const spec = { from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { local: { http: { disabled: true } } } }] };
-  assert.deepEqual(rejection(spec), [{ field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' }]);
-  assert.deepEqual(rejection(inbound({ http: { requests: 5, interval: '10s' } })), [
+  expectIssues(documentOf(spec), [{ field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' }]);
+  expectIssues(documentOf(inbound({ http: { requests: 5, interval: '10s' } })), [
     { field: 'spec.from[0].default.local.http.requests', reason: 'unknown field' },
     { field: 'spec.from[0].default.local.http.interval', reason: 'unknown field' },
   ]);
 });
 
 test('an onRateLimit status outside 100-599 is rejected', () => {
-  assert.deepEqual(rejection(inbound({ http: { onRateLimit: { status: 42 } } })), [
+  expectIssues(documentOf(inbound({ http: { onRateLimit: { status: 42 } } })), [
     { field: 'spec.from[0].default.local.http.onRateLimit.status', reason: 'must be an HTTP status code between 100 and 599' },
   ]);
 });

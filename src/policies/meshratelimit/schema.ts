@@ -7,15 +7,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Duration, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
+import { durationMs } from '../core/durations.js';
+import { checkGatewayOnlyTo } from '../core/gateway.js';
+import { HeaderSetAdd } from '../core/headers.js';
+import { HttpStatus } from '../core/http-status.js';
+import { checkSomeSection } from '../core/sections.js';
 import { FROM_KINDS, TargetRef, TOP_LEVEL_KINDS } from '../core/targetref.js';
 
 /** Envoy's token bucket cannot refill faster than this. */
 export const MIN_RATE_INTERVAL_MS = 50;
-
-const HeaderKeyValue = Strict({
-  name: Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' }),
-  value: Type.String(),
-});
 
 const Rate = (unit: string) =>
   Strict({
@@ -28,13 +28,8 @@ const LocalHTTP = Strict({
   requestRate: Type.Optional(Rate('Requests')),
   onRateLimit: Type.Optional(
     Strict({
-      status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, errorMessage: 'must be an HTTP status code between 100 and 599', description: 'Status of a limited request (default 429).' })),
-      headers: Type.Optional(
-        Strict({
-          set: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
-          add: Type.Optional(Type.Array(HeaderKeyValue, { maxItems: 16 })),
-        }),
-      ),
+      status: Type.Optional(HttpStatus({ description: 'Status of a limited request (default 429).' })),
+      headers: Type.Optional(HeaderSetAdd()),
     }),
   ),
 });
@@ -57,15 +52,6 @@ export const MeshRateLimitSpec = Strict({
 });
 export type MeshRateLimitSpec = Static<typeof MeshRateLimitSpec>;
 
-const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A duration already accepted by `Duration()` in milliseconds. */
-function durationMs(duration: string): number {
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-  return total;
-}
-
 function checkInterval(rate: { interval: string } | undefined, at: string): InvalidParameter[] {
   return rate && durationMs(rate.interval) < MIN_RATE_INTERVAL_MS ? [{ field: `${at}.interval`, reason: 'must be at least 50ms' }] : [];
 }
@@ -87,25 +73,16 @@ function checkConf(conf: MeshRateLimitConf, at: string): InvalidParameter[] {
   return issues;
 }
 
-/** Whether the top-level targetRef can select built-in gateways, the only proxies a `to` applies to. */
-function selectsGateways(ref: TargetRef | undefined): boolean {
-  const kind = ref?.kind ?? 'Mesh';
-  if (kind === 'MeshGateway' || kind === 'MeshHTTPRoute') return true;
-  return (kind === 'Mesh' || kind === 'MeshSubset') && (ref?.proxyTypes === undefined || ref.proxyTypes.includes('Gateway'));
-}
-
 export const MeshRateLimitKind = definePolicy({
   name: 'MeshRateLimit',
   shortName: 'mrl',
   order: 900,
   spec: MeshRateLimitSpec,
   check: (spec) => {
-    if (spec.to === undefined && spec.from === undefined && spec.rules === undefined)
-      return [{ field: 'from', reason: 'at least one of to, from or rules must be set' }];
-    const issues: InvalidParameter[] = [];
+    const missing = checkSomeSection(spec, 'from');
+    if (missing.length > 0) return missing;
+    const issues: InvalidParameter[] = checkGatewayOnlyTo(spec, 'rate limits on outbound traffic');
     const top = spec.targetRef?.kind ?? 'Mesh';
-    if (spec.to && !selectsGateways(spec.targetRef))
-      issues.push({ field: 'to', reason: `must not be set: rate limits on outbound traffic apply to built-in gateways only, and a ${top} targetRef selects none` });
     if (spec.from && (top === 'MeshGateway' || top === 'MeshHTTPRoute'))
       issues.push({ field: 'from', reason: `must not be set when the top-level targetRef is ${top}; use to` });
     spec.to?.forEach((entry, i) => issues.push(...checkConf(entry.default, `to[${i}].default`)));

@@ -1,20 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindRegistry, KogumaError, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectRejected, expectValidAsGiven, policyDocument } from '../core/testing.js';
 import { defaultMeshRetrySpec } from './schema.js';
 
-const documentOf = (spec: unknown) => ({ type: 'MeshRetry', mesh: 'default', name: 'frontend-to-backend-retry', spec });
-
-function rejection(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, documentOf(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const documentOf = (spec: unknown) => policyDocument('MeshRetry', spec, 'frontend-to-backend-retry');
 
 const toBackend = (conf: unknown) => ({
   targetRef: { kind: 'Dataplane', labels: { app: 'frontend' } },
@@ -35,55 +24,54 @@ test('a Kuma-style MeshRetry for HTTP, gRPC and TCP validates unchanged', () => 
     },
     grpc: { numRetries: 5, backOff: { baseInterval: '5s', maxInterval: '1m' }, retryOn: ['DeadlineExceeded', 'Unavailable'] },
   });
-  const { draft } = validateDocument(kindRegistry, documentOf(spec));
-  assert.deepEqual(draft.spec, spec);
+  expectValidAsGiven(documentOf(spec));
 });
 
 test('the default MeshRetry of a new mesh validates', () => {
   const spec = defaultMeshRetrySpec();
-  assert.deepEqual(validateDocument(kindRegistry, documentOf(spec)).draft.spec, spec);
+  expectValidAsGiven(documentOf(spec));
   assert.deepEqual(spec.to[0]?.default.http, { numRetries: 5, perTryTimeout: '16s', backOff: { baseInterval: '25ms', maxInterval: '250ms' } });
 });
 
 test('a negative or fractional numRetries is rejected at its path', () => {
-  assert.deepEqual(rejection(toBackend({ http: { numRetries: -1 } })), [
+  expectIssues(documentOf(toBackend({ http: { numRetries: -1 } })), [
     { field: 'spec.to[0].default.http.numRetries', reason: 'must be at least 0' },
   ]);
-  assert.deepEqual(rejection(toBackend({ http: { numRetries: 1.5 } })), [
+  expectIssues(documentOf(toBackend({ http: { numRetries: 1.5 } })), [
     { field: 'spec.to[0].default.http.numRetries', reason: 'must be an integer' },
   ]);
 });
 
 test('a backOff whose baseInterval exceeds maxInterval is rejected', () => {
-  assert.deepEqual(rejection(toBackend({ grpc: { backOff: { baseInterval: '2s', maxInterval: '500ms' } } })), [
+  expectIssues(documentOf(toBackend({ grpc: { backOff: { baseInterval: '2s', maxInterval: '500ms' } } })), [
     { field: 'spec.to[0].default.grpc.backOff.maxInterval', reason: 'must not be less than baseInterval' },
   ]);
 });
 
 test('a zero baseInterval and an empty backOff are rejected', () => {
-  assert.deepEqual(rejection(toBackend({ http: { backOff: { baseInterval: '0s' } } })), [
+  expectIssues(documentOf(toBackend({ http: { backOff: { baseInterval: '0s' } } })), [
     { field: 'spec.to[0].default.http.backOff.baseInterval', reason: 'must be a duration greater than 0, like 25ms' },
   ]);
-  assert.deepEqual(rejection(toBackend({ http: { backOff: {} } })), [
+  expectIssues(documentOf(toBackend({ http: { backOff: {} } })), [
     { field: 'spec.to[0].default.http.backOff', reason: 'must set baseInterval or maxInterval' },
   ]);
 });
 
 test('an unknown HTTP retryOn condition is rejected, status codes are accepted', () => {
-  const [issue] = rejection(toBackend({ http: { retryOn: ['503', 'all_5xx'] } }));
+  const [issue] = expectRejected(documentOf(toBackend({ http: { retryOn: ['503', 'all_5xx'] } })));
   assert.equal(issue?.field, 'spec.to[0].default.http.retryOn[1]');
   assert.match(issue?.reason ?? '', /^unknown condition "all_5xx"/);
 });
 
 test('an unknown gRPC retryOn condition is rejected by the schema', () => {
-  assert.deepEqual(rejection(toBackend({ grpc: { retryOn: ['Cancelled'] } })), [
+  expectIssues(documentOf(toBackend({ grpc: { retryOn: ['Cancelled'] } })), [
     { field: 'spec.to[0].default.grpc.retryOn[0]', reason: 'must be one of: Canceled, DeadlineExceeded, Internal, ResourceExhausted, Unavailable' },
   ]);
 });
 
 test('a default without tcp, http or grpc, or with an empty http, is rejected', () => {
-  assert.deepEqual(rejection(toBackend({})), [{ field: 'spec.to[0].default', reason: 'must set at least one of tcp, http or grpc' }]);
-  assert.deepEqual(rejection(toBackend({ http: {} })), [{ field: 'spec.to[0].default.http', reason: 'must not be empty' }]);
+  expectIssues(documentOf(toBackend({})), [{ field: 'spec.to[0].default', reason: 'must set at least one of tcp, http or grpc' }]);
+  expectIssues(documentOf(toBackend({ http: {} })), [{ field: 'spec.to[0].default.http', reason: 'must not be empty' }]);
 });
 
 test('host selection needs tags for OmitHostsWithTags and at most one OmitPreviousPriorities', () => {
@@ -96,16 +84,16 @@ test('host selection needs tags for OmitHostsWithTags and at most one OmitPrevio
       ],
     },
   };
-  assert.deepEqual(rejection(toBackend(conf)), [
+  expectIssues(documentOf(toBackend(conf)), [
     { field: 'spec.to[0].default.http.hostSelection[0].tags', reason: 'is required for OmitHostsWithTags' },
     { field: 'spec.to[0].default.http.hostSelection[2].predicate', reason: 'OmitPreviousPriorities may be given only once' },
   ]);
 });
 
 test('to is required, and from is not a MeshRetry section', () => {
-  assert.deepEqual(rejection({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'is required' }]);
-  assert.deepEqual(rejection({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);
-  assert.deepEqual(rejection({ ...toBackend({ tcp: { maxConnectAttempt: 1 } }), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
+  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'is required' }]);
+  expectIssues(documentOf({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);
+  expectIssues(documentOf({ ...toBackend({ tcp: { maxConnectAttempt: 1 } }), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
 });
 
 test('behind a MeshGateway, to may only name Mesh or MeshExternalService', () => {
@@ -113,7 +101,7 @@ test('behind a MeshGateway, to may only name Mesh or MeshExternalService', () =>
     targetRef: { kind: 'MeshGateway', name: 'edge' },
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: { tcp: { maxConnectAttempt: 2 } } }],
   };
-  assert.deepEqual(rejection(spec), [
+  expectIssues(documentOf(spec), [
     { field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh or MeshExternalService when the top-level targetRef is MeshGateway' },
   ]);
 });

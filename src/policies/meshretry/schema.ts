@@ -6,30 +6,22 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, DURATION_PATTERN, Strict, StringEnum, Tags } from '../../api/primitives.js';
+import { Duration, Strict, StringEnum, Tags } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
+import { durationMs, PositiveDuration } from '../core/durations.js';
+import { HeaderMatch, HeaderName } from '../core/headers.js';
 import { TargetRef, TO_KINDS, TOP_LEVEL_KINDS } from '../core/targetref.js';
 
-const PositiveDuration = (description: string) =>
-  Duration({ pattern: DURATION_PATTERN.replace('^', '^(?=.*[1-9])'), errorMessage: 'must be a duration greater than 0, like 25ms', description });
-
-const HeaderName = () =>
-  Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' });
-
-const HeaderMatch = Strict({
-  type: Type.Optional(StringEnum(['Exact', 'Present', 'RegularExpression', 'Absent', 'Prefix'], { description: 'How to match the value (default Exact).' })),
-  name: HeaderName(),
-  value: Type.Optional(Type.String()),
-});
+const RetriableHeader = HeaderMatch('How to match the value (default Exact).');
 
 const BackOff = Strict({
-  baseInterval: Type.Optional(PositiveDuration('Base of the exponential back-off between retries (default 25ms).')),
+  baseInterval: Type.Optional(PositiveDuration('25ms', 'Base of the exponential back-off between retries (default 25ms).')),
   maxInterval: Type.Optional(Duration({ description: 'Cap of the back-off (default 10 times baseInterval).' })),
 });
 
 const RateLimitedBackOff = Strict({
   resetHeaders: Type.Array(Strict({ name: HeaderName(), format: StringEnum(['Seconds', 'UnixTimestamp']) })),
-  maxInterval: Type.Optional(PositiveDuration('Longest wait taken from a reset header (default 300s).')),
+  maxInterval: Type.Optional(PositiveDuration('25ms', 'Longest wait taken from a reset header (default 300s).')),
 });
 
 /** Named conditions; any HTTP status code ("503") is accepted too. */
@@ -49,8 +41,8 @@ const HTTPConf = Strict({
   backOff: Type.Optional(BackOff),
   rateLimitedBackOff: Type.Optional(RateLimitedBackOff),
   retryOn: Type.Optional(Type.Array(Type.String())),
-  retriableResponseHeaders: Type.Optional(Type.Array(HeaderMatch)),
-  retriableRequestHeaders: Type.Optional(Type.Array(HeaderMatch)),
+  retriableResponseHeaders: Type.Optional(Type.Array(RetriableHeader)),
+  retriableRequestHeaders: Type.Optional(Type.Array(RetriableHeader)),
   hostSelection: Type.Optional(
     Type.Array(
       Strict({
@@ -83,15 +75,6 @@ export const MeshRetrySpec = Strict({
   to: Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: MeshRetryConf }), { minItems: 1 }),
 });
 export type MeshRetrySpec = Static<typeof MeshRetrySpec>;
-
-const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A duration already accepted by `Duration()` in milliseconds. */
-function durationMs(duration: string): number {
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-  return total;
-}
 
 const isStatusCode = (value: string) => /^[1-5][0-9]{2}$/.test(value);
 

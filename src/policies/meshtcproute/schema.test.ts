@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const route = (spec: unknown) => ({ type: 'MeshTCPRoute', mesh: 'default', name: 'tcp-route', spec });
-
-function rejected(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, route(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const route = (spec: unknown) => policyDocument('MeshTCPRoute', spec, 'tcp-route');
 
 const toBackend = (rules: unknown) => ({ targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'redis' }, rules }] });
 
@@ -38,57 +26,53 @@ const canary = {
 
 describe('MeshTCPRoute schema', () => {
   it('accepts a weighted split between a subset and an external service, keeping the spec as given', () => {
-    const { kind, draft } = validateDocument(kindRegistry, route(canary));
-    assert.equal(kind.name, 'MeshTCPRoute');
-    assert.equal(kind.shortName, 'mtcpr');
-    assert.equal(kind.policy?.order, 200);
-    assert.deepEqual(draft.spec, canary);
+    expectValidAsGiven(route(canary), { name: 'MeshTCPRoute', shortName: 'mtcpr', order: 200 });
   });
 
   it('rejects a rule without backendRefs', () => {
-    assert.deepEqual(rejected(toBackend([{ default: {} }])), [
+    expectIssues(route(toBackend([{ default: {} }])), [
       { field: 'spec.to[0].rules[0].default.backendRefs', reason: 'must have at least one backendRef' },
     ]);
   });
 
   it('rejects a rule with an empty backendRefs list', () => {
-    assert.deepEqual(rejected(toBackend([{ default: { backendRefs: [] } }])), [
+    expectIssues(route(toBackend([{ default: { backendRefs: [] } }])), [
       { field: 'spec.to[0].rules[0].default.backendRefs', reason: 'must have at least one backendRef' },
     ]);
   });
 
   it('rejects a negative weight', () => {
     const rules = [{ default: { backendRefs: [{ kind: 'MeshService', name: 'redis-v2', weight: -5 }] } }];
-    assert.deepEqual(rejected(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be at least 0' }]);
+    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be at least 0' }]);
   });
 
   it('rejects more than one rule, since TCP routes have no matches', () => {
     const rule = { default: { backendRefs: [{ kind: 'MeshService', name: 'redis' }] } };
-    assert.deepEqual(rejected(toBackend([rule, rule])), [{ field: 'spec.to[0].rules', reason: 'must have at most 1 items' }]);
+    expectIssues(route(toBackend([rule, rule])), [{ field: 'spec.to[0].rules', reason: 'must have at most 1 items' }]);
   });
 
   it('rejects an entry without rules and an empty to list', () => {
-    assert.deepEqual(rejected({ to: [{ targetRef: { kind: 'MeshService', name: 'redis' } }] }), [{ field: 'spec.to[0].rules', reason: 'is required' }]);
-    assert.deepEqual(rejected({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);
+    expectIssues(route({ to: [{ targetRef: { kind: 'MeshService', name: 'redis' } }] }), [{ field: 'spec.to[0].rules', reason: 'is required' }]);
+    expectIssues(route({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);
   });
 
   it('rejects HTTP-only fields such as matches', () => {
     const rules = [{ matches: [{ path: { type: 'Exact', value: '/' } }], default: { backendRefs: [{ kind: 'MeshService', name: 'redis' }] } }];
-    assert.deepEqual(rejected(toBackend(rules)), [{ field: 'spec.to[0].rules[0].matches', reason: 'unknown field' }]);
+    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].matches', reason: 'unknown field' }]);
   });
 
   it('rejects a service destination under a MeshGateway and a Mesh destination under a sidecar', () => {
     const rules = [{ default: { backendRefs: [{ kind: 'MeshService', name: 'redis' }] } }];
-    assert.deepEqual(rejected({ ...toBackend(rules), targetRef: { kind: 'MeshGateway', name: 'edge' } }), [
+    expectIssues(route({ ...toBackend(rules), targetRef: { kind: 'MeshGateway', name: 'edge' } }), [
       { field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh when the top-level targetRef is a MeshGateway' },
     ]);
-    assert.deepEqual(rejected({ to: [{ targetRef: { kind: 'Mesh' }, rules }] }), [
+    expectIssues(route({ to: [{ targetRef: { kind: 'Mesh' }, rules }] }), [
       { field: 'spec.to[0].targetRef.kind', reason: 'must be MeshService, MeshExternalService or MeshMultiZoneService' },
     ]);
   });
 
   it('rejects a backendRef port out of range', () => {
     const rules = [{ default: { backendRefs: [{ kind: 'MeshService', name: 'redis', port: 70000 }] } }];
-    assert.deepEqual(rejected(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].port', reason: 'must be a port between 1 and 65535' }]);
+    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].port', reason: 'must be a port between 1 and 65535' }]);
   });
 });

@@ -7,11 +7,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Strict } from '../../api/primitives.js';
+import { BACKEND_REF_KINDS, BackendRef, checkBackendRefs, checkRouteDestination } from '../core/backend-ref.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef, TO_KINDS, type TargetRefKind } from '../core/targetref.js';
-import { BACKEND_REF_KINDS, BackendRef, checkBackendRefs, checkRouteDestination } from '../meshhttproute/schema.js';
-
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+import { TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 export const MeshTCPRouteConf = Strict({
   backendRefs: Type.Optional(Type.Array(BackendRef(BACKEND_REF_KINDS), { description: 'Where connections go, split by weight; required.' })),
@@ -19,7 +17,7 @@ export const MeshTCPRouteConf = Strict({
 export type MeshTCPRouteConf = Static<typeof MeshTCPRouteConf>;
 
 export const MeshTCPRouteSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   to: Type.Optional(
     Type.Array(
       Strict({

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
+import { checkSomeSection } from '../core/sections.js';
 import { FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_KINDS } from '../core/targetref.js';
 
 export const MeshTimeoutConf = Strict({
@@ -32,10 +33,7 @@ export const MeshTimeoutKind = definePolicy({
   shortName: 'mt',
   order: 1000,
   spec: MeshTimeoutSpec,
-  check: (spec) =>
-    spec.to === undefined && spec.from === undefined && spec.rules === undefined
-      ? [{ field: 'to', reason: 'at least one of to, from or rules must be set' }]
-      : [],
+  check: (spec) => checkSomeSection(spec, 'to'),
 });
 
 /** The MeshTimeout every new mesh gets (Kuma's defaults). */

@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const tls = (spec: unknown) => ({ type: 'MeshTLS', mesh: 'default', name: 'strict-tls', spec });
-
-function rejected(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, tls(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const tls = (spec: unknown) => policyDocument('MeshTLS', spec, 'strict-tls');
 
 const meshWide = {
   targetRef: { kind: 'Mesh' },
@@ -30,31 +18,27 @@ const meshWide = {
 
 describe('MeshTLS schema', () => {
   it('accepts mesh-wide versions, ciphers and mode, keeping the spec as given', () => {
-    const { kind, draft } = validateDocument(kindRegistry, tls(meshWide));
-    assert.equal(kind.name, 'MeshTLS');
-    assert.equal(kind.shortName, 'mtls');
-    assert.equal(kind.policy?.order, 300);
-    assert.deepEqual(draft.spec, meshWide);
+    expectValidAsGiven(tls(meshWide), { name: 'MeshTLS', shortName: 'mtls', order: 300 });
   });
 
   it('accepts a permissive mode for some dataplanes through from', () => {
     const spec = { targetRef: { kind: 'Dataplane', labels: { app: 'legacy' } }, from: [{ targetRef: { kind: 'Mesh' }, default: { mode: 'Permissive' } }] };
-    assert.deepEqual(validateDocument(kindRegistry, tls(spec)).draft.spec, spec);
+    expectValidAsGiven(tls(spec));
   });
 
   it('accepts TLSAuto on either side of a version range', () => {
     const spec = { rules: [{ default: { tlsVersion: { min: 'TLS13', max: 'TLSAuto' } } }] };
-    assert.deepEqual(validateDocument(kindRegistry, tls(spec)).draft.spec, spec);
+    expectValidAsGiven(tls(spec));
   });
 
   it('rejects a minimum version above the maximum', () => {
     const spec = { rules: [{ default: { tlsVersion: { min: 'TLS13', max: 'TLS12' } } }] };
-    assert.deepEqual(rejected(spec), [{ field: 'spec.rules[0].default.tlsVersion.min', reason: 'must not be higher than max (TLS12)' }]);
+    expectIssues(tls(spec), [{ field: 'spec.rules[0].default.tlsVersion.min', reason: 'must not be higher than max (TLS12)' }]);
   });
 
   it('rejects versions and ciphers unless the top-level targetRef is Mesh', () => {
     const spec = { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { tlsVersion: { min: 'TLS12' }, tlsCiphers: ['ECDHE-RSA-AES128-GCM-SHA256'] } }] };
-    assert.deepEqual(rejected(spec), [
+    expectIssues(tls(spec), [
       { field: 'spec.rules[0].default.tlsCiphers', reason: 'can only be set when the top-level targetRef kind is Mesh' },
       { field: 'spec.rules[0].default.tlsVersion', reason: 'can only be set when the top-level targetRef kind is Mesh' },
     ]);
@@ -62,12 +46,12 @@ describe('MeshTLS schema', () => {
 
   it('rejects from together with rules', () => {
     const spec = { rules: [{ default: { mode: 'Strict' } }], from: [{ targetRef: { kind: 'Mesh' }, default: { mode: 'Strict' } }] };
-    assert.deepEqual(rejected(spec), [{ field: 'spec.from', reason: 'must be empty when rules is set' }]);
+    expectIssues(tls(spec), [{ field: 'spec.from', reason: 'must be empty when rules is set' }]);
   });
 
   it('rejects an unknown mode, version and cipher', () => {
     const spec = { rules: [{ default: { mode: 'STRICT', tlsVersion: { max: 'TLS14' }, tlsCiphers: ['AES128-SHA'] } }] };
-    assert.deepEqual(rejected(spec), [
+    expectIssues(tls(spec), [
       { field: 'spec.rules[0].default.tlsVersion.max', reason: 'must be one of: TLSAuto, TLS10, TLS11, TLS12, TLS13' },
       {
         field: 'spec.rules[0].default.tlsCiphers[0]',
@@ -80,11 +64,11 @@ describe('MeshTLS schema', () => {
 
   it('rejects a top-level targetRef kind other than Mesh, MeshSubset or Dataplane', () => {
     const spec = { targetRef: { kind: 'MeshService', name: 'web' }, rules: [{ default: { mode: 'Strict' } }] };
-    assert.deepEqual(rejected(spec), [{ field: 'spec.targetRef.kind', reason: 'must be one of: Mesh, MeshSubset, Dataplane' }]);
+    expectIssues(tls(spec), [{ field: 'spec.targetRef.kind', reason: 'must be one of: Mesh, MeshSubset, Dataplane' }]);
   });
 
   it('rejects a from source other than Mesh', () => {
     const spec = { from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { mode: 'Strict' } }] };
-    assert.deepEqual(rejected(spec), [{ field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' }]);
+    expectIssues(tls(spec), [{ field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' }]);
   });
 });

@@ -8,9 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { FROM_KINDS, TargetRef, type TargetRefKind } from '../core/targetref.js';
-
-const TOP_KINDS = ['Mesh', 'MeshSubset', 'Dataplane'] as const satisfies readonly TargetRefKind[];
+import { FROM_KINDS, SIDECAR_TOP_LEVEL_KINDS, TargetRef } from '../core/targetref.js';
 
 /** Lowest to highest; TLSAuto leaves the choice to Envoy. */
 export const TLS_VERSIONS = ['TLSAuto', 'TLS10', 'TLS11', 'TLS12', 'TLS13'] as const;
@@ -36,7 +34,7 @@ export const MeshTLSConf = Strict({
 export type MeshTLSConf = Static<typeof MeshTLSConf>;
 
 export const MeshTLSSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(SIDECAR_TOP_LEVEL_KINDS)),
   from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: Type.Optional(MeshTLSConf) }))),
   rules: Type.Optional(Type.Array(Strict({ default: MeshTLSConf }))),
 });

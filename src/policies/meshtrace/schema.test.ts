@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter } from '../../api/index.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
-const trace = (spec: unknown) => ({ type: 'MeshTrace', mesh: 'default', name: 'default-tracing', spec });
-
-function rejected(spec: unknown): readonly InvalidParameter[] {
-  try {
-    validateDocument(kindRegistry, trace(spec));
-  } catch (error) {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    return error.invalidParameters;
-  }
-  assert.fail('expected the document to be rejected');
-}
+const trace = (spec: unknown) => policyDocument('MeshTrace', spec, 'default-tracing');
 
 const withBackends = (...backends: unknown[]) => ({ targetRef: { kind: 'Mesh' }, default: { backends } });
 
@@ -31,11 +19,7 @@ const zipkin = {
 
 describe('MeshTrace schema', () => {
   it('accepts a Zipkin backend with sampling and custom tags, keeping the spec as given', () => {
-    const { kind, draft } = validateDocument(kindRegistry, trace(zipkin));
-    assert.equal(kind.name, 'MeshTrace');
-    assert.equal(kind.shortName, 'mtr');
-    assert.equal(kind.policy?.order, 700);
-    assert.deepEqual(draft.spec, zipkin);
+    expectValidAsGiven(trace(zipkin), { name: 'MeshTrace', shortName: 'mtr', order: 700 });
   });
 
   it('accepts Datadog, OpenTelemetry, and no backend at all', () => {
@@ -46,24 +30,24 @@ describe('MeshTrace schema', () => {
       withBackends({ type: 'OpenTelemetry', openTelemetry: { endpoint: 'https://otel.example.com:4318/v1/traces' } }),
       withBackends(),
     ]) {
-      assert.deepEqual(validateDocument(kindRegistry, trace(spec)).draft.spec, spec);
+      expectValidAsGiven(trace(spec));
     }
   });
 
   it('rejects more than one backend', () => {
     const datadog = { type: 'Datadog', datadog: { url: 'http://datadog-agent:8126' } };
-    assert.deepEqual(rejected(withBackends(datadog, datadog)), [{ field: 'spec.default.backends', reason: 'must have zero or one backend' }]);
+    expectIssues(trace(withBackends(datadog, datadog)), [{ field: 'spec.default.backends', reason: 'must have zero or one backend' }]);
   });
 
   it('rejects a policy without default or without backends', () => {
-    assert.deepEqual(rejected({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
-    assert.deepEqual(rejected({ default: { sampling: { overall: 10 } } }), [{ field: 'spec.default.backends', reason: 'is required' }]);
+    expectIssues(trace({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
+    expectIssues(trace({ default: { sampling: { overall: 10 } } }), [{ field: 'spec.default.backends', reason: 'is required' }]);
   });
 
   it('rejects sampling percentages outside 0 to 100 or not numeric', () => {
     const spec = { default: { backends: [], sampling: { overall: 101, random: 'half' } } };
     const reason = 'must be a percentage between 0 and 100, as a number or a decimal string';
-    assert.deepEqual(rejected(spec), [
+    expectIssues(trace(spec), [
       { field: 'spec.default.sampling.overall', reason },
       { field: 'spec.default.sampling.random', reason },
     ]);
@@ -71,14 +55,14 @@ describe('MeshTrace schema', () => {
 
   it('rejects a tag with both or neither of literal and header', () => {
     const spec = { default: { backends: [], tags: [{ name: 'a', literal: 'x', header: { name: 'x-a' } }, { name: 'b' }] } };
-    assert.deepEqual(rejected(spec), [
+    expectIssues(trace(spec), [
       { field: 'spec.default.tags[0]', reason: 'must have exactly one of literal or header' },
       { field: 'spec.default.tags[1]', reason: 'must have exactly one of literal or header' },
     ]);
   });
 
   it('rejects a Datadog URL that is not plain http://host:port', () => {
-    assert.deepEqual(rejected(withBackends({ type: 'Datadog', datadog: { url: 'https://datadog-agent/traces' } })), [
+    expectIssues(trace(withBackends({ type: 'Datadog', datadog: { url: 'https://datadog-agent/traces' } })), [
       { field: 'spec.default.backends[0].datadog.url', reason: 'scheme must be http' },
       { field: 'spec.default.backends[0].datadog.url', reason: 'must have a port' },
       { field: 'spec.default.backends[0].datadog.url', reason: 'must not have a path, query, fragment or user' },
@@ -86,25 +70,25 @@ describe('MeshTrace schema', () => {
   });
 
   it('rejects a Zipkin URL that is not an http(s) URL', () => {
-    assert.deepEqual(rejected(withBackends({ type: 'Zipkin', zipkin: { url: 'jaeger-collector:9411' } })), [
+    expectIssues(trace(withBackends({ type: 'Zipkin', zipkin: { url: 'jaeger-collector:9411' } })), [
       { field: 'spec.default.backends[0].zipkin.url', reason: 'must be a valid http(s) URL' },
     ]);
   });
 
   it('rejects a backend missing the configuration its type names', () => {
-    assert.deepEqual(rejected(withBackends({ type: 'Zipkin', datadog: { url: 'http://datadog-agent:8126' } })), [
+    expectIssues(trace(withBackends({ type: 'Zipkin', datadog: { url: 'http://datadog-agent:8126' } })), [
       { field: 'spec.default.backends[0].zipkin', reason: 'is required when type is Zipkin' },
     ]);
   });
 
   it('rejects an OpenTelemetry endpoint with a bad port', () => {
-    assert.deepEqual(rejected(withBackends({ type: 'OpenTelemetry', openTelemetry: { endpoint: 'otel-collector:99999' } })), [
+    expectIssues(trace(withBackends({ type: 'OpenTelemetry', openTelemetry: { endpoint: 'otel-collector:99999' } })), [
       { field: 'spec.default.backends[0].openTelemetry.endpoint', reason: 'port must be between 1 and 65535' },
     ]);
   });
 
   it('rejects an unknown Zipkin API version and unknown fields', () => {
-    assert.deepEqual(rejected(withBackends({ type: 'Zipkin', zipkin: { url: 'http://zipkin:9411/api/v2/spans', apiVersion: 'grpc', sampleRate: 1 } })), [
+    expectIssues(trace(withBackends({ type: 'Zipkin', zipkin: { url: 'http://zipkin:9411/api/v2/spans', apiVersion: 'grpc', sampleRate: 1 } })), [
       { field: 'spec.default.backends[0].zipkin.sampleRate', reason: 'unknown field' },
       { field: 'spec.default.backends[0].zipkin.apiVersion', reason: 'must be one of: httpJson, httpProto' },
     ]);

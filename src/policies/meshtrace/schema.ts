@@ -8,10 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Percentage, Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef, type TargetRefKind } from '../core/targetref.js';
-import { checkOtelTarget, OtelBackendRef } from '../meshaccesslog/schema.js';
-
-const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+import { checkOtelTarget, otelTargetProperties } from '../core/otel.js';
+import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Backend = Strict({
   type: StringEnum(['Zipkin', 'Datadog', 'OpenTelemetry']),
@@ -29,12 +27,7 @@ const Backend = Strict({
       splitService: Type.Optional(Type.Boolean({ description: 'Name services per direction and destination (default false).' })),
     }),
   ),
-  openTelemetry: Type.Optional(
-    Strict({
-      endpoint: Type.Optional(Type.String({ minLength: 1, description: 'Collector address, host:port or an http(s) URL.' })),
-      backendRef: Type.Optional(OtelBackendRef),
-    }),
-  ),
+  openTelemetry: Type.Optional(Strict(otelTargetProperties('Collector address, host:port or an http(s) URL.'))),
 });
 type Backend = Static<typeof Backend>;
 
@@ -62,7 +55,7 @@ export const MeshTraceConf = Strict({
 export type MeshTraceConf = Static<typeof MeshTraceConf>;
 
 export const MeshTraceSpec = Strict({
-  targetRef: Type.Optional(TargetRef(TOP_KINDS)),
+  targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
   default: MeshTraceConf,
 });
 export type MeshTraceSpec = Static<typeof MeshTraceSpec>;

@@ -9,10 +9,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
 import { Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
-import { TargetRef } from '../core/targetref.js';
+import { FROM_SERVICE_KINDS, TargetRef } from '../core/targetref.js';
 
 const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] as const;
-const FROM_KINDS = ['Mesh', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] as const;
 
 export const ACTIONS = ['Allow', 'Deny', 'AllowWithShadowDeny'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -42,7 +41,7 @@ export type MeshTrafficPermissionRuleConf = Static<typeof MeshTrafficPermissionR
 
 export const MeshTrafficPermissionSpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_KINDS)),
-  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: MeshTrafficPermissionConf }))),
+  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: MeshTrafficPermissionConf }))),
   rules: Type.Optional(Type.Array(Strict({ default: MeshTrafficPermissionRuleConf }))),
 });
 export type MeshTrafficPermissionSpec = Static<typeof MeshTrafficPermissionSpec>;

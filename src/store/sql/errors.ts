@@ -46,9 +46,20 @@ const codeOf = (error: unknown): string | undefined => {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-function withCause(error: KogumaError, cause: unknown): KogumaError {
+/** Keeps the client's error on `cause`, for logs. */
+export function withCause(error: KogumaError, cause: unknown): KogumaError {
   error.cause = cause;
   return error;
+}
+
+/**
+ * A failure to start (connect, lock, migrate) is read by an operator, not by an
+ * API client: unlike errors of single operations, it says what the database said.
+ */
+export function startFailure(database: string, error: unknown): KogumaError {
+  const translated = storeErrorOf(error, database);
+  const cause = translated.cause ?? error;
+  return withCause(new KogumaError(translated.code, `cannot start the store on ${database}: ${messageOf(cause)}`), cause);
 }
 
 /** Maps any error thrown by a client to a KogumaError; `database` names the database for messages. */
@@ -56,7 +67,7 @@ export function storeErrorOf(error: unknown, database: string): KogumaError {
   if (error instanceof KogumaError) return error;
   const code = codeOf(error) ?? '';
   if (code === uniqueViolation) {
-    return withCause(new KogumaError('Conflict', 'the resource already exists'), error);
+    return withCause(new KogumaError('Conflict', 'a row with the same key already exists'), error);
   }
   if (connectionErrorCodes.has(code) || isUnavailableState(code)) {
     return withCause(new KogumaError('Unavailable', `${database} is unavailable: ${messageOf(error)}`), error);

@@ -15,7 +15,7 @@ import { KogumaError } from '../../api/errors.js';
 import type { StoreLogger } from '../logger.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import type { SqlDriver, SqlParam, SqlQueryable } from './driver.js';
-import { translated } from './errors.js';
+import { translated, withCause } from './errors.js';
 
 export interface PgliteDriverOptions {
   /** Where the database persists; in memory when omitted. */
@@ -38,8 +38,9 @@ export async function openPgliteDriver({ dataDir, logger }: PgliteDriverOptions)
   } catch (error) {
     await lock?.release();
     if (error instanceof KogumaError) throw error;
+    // A data dir that cannot be created or read: the database is not there to serve.
     const reason = error instanceof Error ? error.message : String(error);
-    throw Object.assign(new KogumaError('Unavailable', `cannot open ${description}: ${reason}`), { cause: error });
+    throw withCause(new KogumaError('Unavailable', `cannot open ${description}: ${reason}`), error);
   }
 
   const run = (target: Pick<PGlite, 'query'>): SqlQueryable => ({

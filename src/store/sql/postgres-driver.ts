@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { KogumaError } from '../../api/errors.js';
 import type { StoreLogger } from '../logger.js';
 import type { SqlDriver, SqlParam, SqlQueryable } from './driver.js';
-import { translated } from './errors.js';
+import { translated, withCause } from './errors.js';
 
 export interface PostgresDriverOptions {
   readonly url: string;
@@ -41,9 +41,7 @@ export async function openPostgresDriver({ url, logger, maxConnections = 10 }: P
   } catch (error) {
     await sql.end({ timeout: 0 }).catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
-    throw Object.assign(new KogumaError('Unavailable', `cannot reach PostgreSQL at ${redactedUrl(url)}: ${reason}`), {
-      cause: error,
-    });
+    throw withCause(new KogumaError('Unavailable', `cannot reach PostgreSQL at ${redactedUrl(url)}: ${reason}`), error);
   }
 
   const run = (client: Client): SqlQueryable => ({

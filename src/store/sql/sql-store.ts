@@ -13,6 +13,7 @@
  * exactly like every other instance does, once per row and only after commit.
  */
 import { randomUUID } from 'node:crypto';
+import type { KogumaError } from '../../api/errors.js';
 import type { Resource, ResourceDraft, ResourceKey } from '../../api/resource.js';
 import { alreadyExists, missing, staleVersion } from '../errors.js';
 import { createListenerSet } from '../listeners.js';
@@ -20,6 +21,7 @@ import type { StoreLogger } from '../logger.js';
 import type { ListPage, ResourceStore, TagIndexer } from '../types.js';
 import { parseChangePayload } from './change-payload.js';
 import type { SqlDriver, SqlQueryable } from './driver.js';
+import { startFailure } from './errors.js';
 import { countStatement, pageStatement } from './list-query.js';
 import { migrate } from './migrate.js';
 import { changeChannel } from './migrations.js';
@@ -57,7 +59,7 @@ export async function openSqlStore(driver: SqlDriver, options: SqlStoreOptions):
     return await startSqlStore(driver, options);
   } catch (error) {
     await driver.close().catch(() => {});
-    throw error;
+    throw startFailure(driver.description, error);
   }
 }
 
@@ -78,7 +80,7 @@ async function startSqlStore(driver: SqlDriver, { indexTags, logger }: SqlStoreO
   });
 
   /** After a write matched no row: was the resource missing, or at another version? */
-  const whyNoRow = async (db: SqlQueryable, key: ResourceKey, expectedVersion: number): Promise<Error> => {
+  const whyNoRow = async (db: SqlQueryable, key: ResourceKey, expectedVersion: number): Promise<KogumaError> => {
     const [row] = await db.query<{ version: number | string }>(
       'select version from koguma_resources where kind = $1 and mesh = $2 and name = $3',
       keyParams(key),
