@@ -8,12 +8,12 @@
  * write call, so listeners see the same ordering they would with a database
  * (the write resolves; events follow).
  */
+import { randomUUID } from 'node:crypto';
 import type { Resource, ResourceDraft, ResourceKey } from '../api/resource.js';
 import { alreadyExists, missing, staleVersion } from './errors.js';
 import { createListenerSet } from './listeners.js';
 import { silentLogger, type StoreLogger } from './logger.js';
 import type { ChangeEvent, ListPage, ListQuery, ResourceStore, TagIndexer } from './types.js';
-import { randomUUID } from 'node:crypto';
 
 export interface MemoryStoreOptions {
   readonly indexTags?: TagIndexer;

@@ -31,6 +31,20 @@ export function writeCases(ctx: ContractContext): void {
     assert.deepEqual(await ctx.store.get(keyOf(draft)), created);
   });
 
+  it('spec fields read back in the order they were written, on create and on update', async () => {
+    const mesh = ctx.unique('mesh');
+    // Deliberately not alphabetical, and with keys of different lengths (jsonb would sort them).
+    const spec = { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1h', connectionTimeout: '2s' } }], from: [] };
+    const created = await ctx.store.create(draftOf('MeshTimeout', mesh, 'ordered', { spec }));
+    const order = (value: unknown) => JSON.stringify(value);
+    assert.equal(order(created.spec), order(spec));
+    assert.equal(order((await ctx.store.get(created))?.spec), order(spec));
+    const reordered = { from: [], targetRef: { kind: 'Mesh' }, to: spec.to };
+    const updated = await ctx.store.update(draftOf('MeshTimeout', mesh, 'ordered', { spec: reordered }), 1);
+    assert.equal(order(updated.spec), order(reordered));
+    assert.equal(order((await ctx.store.get(created))?.spec), order(reordered));
+  });
+
   it('a resource created without status reads back without a status property', async () => {
     const draft = draftOf('MeshRetry', ctx.unique('mesh'), 'retry');
     const created = await ctx.store.create(draft);

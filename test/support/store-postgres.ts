@@ -15,7 +15,12 @@ export interface TestSchema {
 export async function createTestSchema(serverUrl: string, label: string): Promise<TestSchema> {
   const name = `koguma_test_${label}_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create schema ${name}`);
+  try {
+    await admin.unsafe(`create schema ${name}`);
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
   const url = new URL(serverUrl);
   url.searchParams.set('options', `-c search_path=${name}`);
   return {

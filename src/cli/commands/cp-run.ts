@@ -66,7 +66,7 @@ export async function runControlPlane(flags: FlagValues, context: CliContext): P
 }
 
 export function cpCommand(context: CliContext): Command {
-  const run = new Command('run').description('Run the control plane: REST API and GUI, and the store (flags beat KOGUMA_* variables, which beat defaults)');
+  const run = new Command('run').description('Run the control plane: the REST API over the store (flags beat KOGUMA_* variables, which beat defaults)');
   const options = settingOptions();
   for (const { option } of options) run.addOption(option);
   run.action(async (values: Record<string, string | undefined>) => {

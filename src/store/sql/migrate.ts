@@ -8,14 +8,7 @@
  * committed: a new snapshot per statement) and finds nothing left to apply.
  * Without the lock two starts could both see version 1 missing and both try to
  * create the tables.
- *
- * One subtlety: the waiting transaction's catalog snapshot can predate the
- * winner's commit (PostgreSQL refreshes it on relation locks, not advisory
- * ones), so its `create table if not exists` may still collide with the
- * winner's table. That shows as a Conflict; a second attempt runs in a new
- * transaction, which sees the committed tables and finds nothing to do.
  */
-import { KogumaError } from '../../api/errors.js';
 import type { StoreLogger } from '../logger.js';
 import type { SqlDriver } from './driver.js';
 import { migrations } from './migrations.js';
@@ -24,16 +17,6 @@ import { migrations } from './migrations.js';
 const migrationLockKey = 4_815_162_342;
 
 export async function migrate(driver: SqlDriver, logger: StoreLogger): Promise<void> {
-  try {
-    await migrateOnce(driver, logger);
-  } catch (error) {
-    if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;
-    logger.debug({ err: error }, 'another instance migrated concurrently; checking again');
-    await migrateOnce(driver, logger);
-  }
-}
-
-async function migrateOnce(driver: SqlDriver, logger: StoreLogger): Promise<void> {
   await driver.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(${migrationLockKey})`);
     await tx.query(`create table if not exists koguma_schema_migrations (

@@ -11,6 +11,9 @@
  *   contract's order. There is no index led by `mesh`: only a Mesh deletion's
  *   cascade filters on it alone, which is rare enough for a scan.
  * - GIN indexes answer the containment filters (`labels @>`, `tags @>`).
+ * - `spec` and `status` are `json`, not `jsonb`: they are never queried in SQL,
+ *   and `json` keeps the document as written, so a resource reads back with
+ *   its fields in the user's order (`jsonb` would sort them).
  * - A row trigger announces every committed change with NOTIFY, so instances
  *   sharing the database hear each other, cascaded rows included. The payload
  *   carries the table's schema because NOTIFY channels are database-wide: two
@@ -38,8 +41,8 @@ export const migrations: readonly Migration[] = [
         name text collate "C" not null,
         version bigint not null,
         labels jsonb not null,
-        spec jsonb not null,
-        status jsonb null,
+        spec json not null,
+        status json null,
         tags text[] not null,
         creation_time timestamptz not null,
         modification_time timestamptz not null,

@@ -16,9 +16,10 @@ import { translated, withCause } from './errors.js';
 export interface PostgresDriverOptions {
   readonly url: string;
   readonly logger: StoreLogger;
-  /** Pool size; the LISTEN connection comes on top. */
-  readonly maxConnections?: number;
 }
+
+/** Statement connections per instance; the LISTEN connection comes on top. */
+const poolSize = 10;
 
 /** The URL with any password removed, for logs and messages. */
 export function redactedUrl(url: string): string {
@@ -27,10 +28,10 @@ export function redactedUrl(url: string): string {
 
 type Client = postgres.Sql | postgres.TransactionSql;
 
-export async function openPostgresDriver({ url, logger, maxConnections = 10 }: PostgresDriverOptions): Promise<SqlDriver> {
+export async function openPostgresDriver({ url, logger }: PostgresDriverOptions): Promise<SqlDriver> {
   const description = `PostgreSQL (${redactedUrl(url)})`;
   const sql = postgres(url, {
-    max: maxConnections,
+    max: poolSize,
     connect_timeout: 10,
     // Server notices ("relation already exists, skipping") are not errors; the
     // package would print them to the console by default.

@@ -37,7 +37,7 @@ export function resourceOf(row: ResourceRow): Resource {
   };
 }
 
-/** A draft as the JSON document the insert statement unpacks (`jsonb_array_elements`). */
+/** A draft as the JSON document the insert statement unpacks (`json_array_elements`). */
 export function insertDocumentOf(draft: ResourceDraft, indexTags: TagIndexer): object {
   return {
     kind: draft.kind,

@@ -37,15 +37,15 @@ const keyId = (key: ResourceKey): string => `${key.kind}\u0000${key.mesh}\u0000$
 
 const insertStatement = `insert into koguma_resources
     (kind, mesh, name, version, labels, spec, status, tags, creation_time, modification_time)
-  select d->>'kind', d->>'mesh', d->>'name', 1, d->'labels', d->'spec', nullif(d->'status', 'null'::jsonb),
-    array(select jsonb_array_elements_text(d->'tags')), now(), now()
-  from jsonb_array_elements($1::text::jsonb) as d
+  select d->>'kind', d->>'mesh', d->>'name', 1, (d->'labels')::jsonb, d->'spec', nullif((d->'status')::text, 'null')::json,
+    array(select json_array_elements_text(d->'tags')), now(), now()
+  from json_array_elements($1::text::json) as d
   on conflict (kind, mesh, name) do nothing
   returning ${resourceColumns}`;
 
 const updateStatement = `update koguma_resources
-  set version = version + 1, labels = $4::text::jsonb, spec = $5::text::jsonb,
-    status = $6::text::jsonb, tags = $7::text[], modification_time = now()
+  set version = version + 1, labels = $4::text::jsonb, spec = $5::text::json,
+    status = $6::text::json, tags = $7::text[], modification_time = now()
   where kind = $1 and mesh = $2 and name = $3 and version = $8
   returning ${resourceColumns}`;
 
