@@ -33,7 +33,11 @@ export class ResourceManager {
     if (kind.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are read-only`);
     if (kind.scope === 'Mesh') await this.requireMesh(draft.mesh);
     const current = await this.store.get(draft);
-    if (current) return { created: false, resource: await this.store.update(draft, current.version) };
+    if (current) {
+      // Status belongs to the control plane: a user's replacement keeps it.
+      const replacement = current.status === undefined ? draft : { ...draft, status: current.status };
+      return { created: false, resource: await this.store.update(replacement, current.version) };
+    }
     if (kind.name === 'Mesh') return { created: true, resource: await this.createMesh(draft) };
     return { created: true, resource: await this.store.create(draft) };
   }

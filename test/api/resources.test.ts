@@ -96,6 +96,18 @@ describe('mesh-scoped resources', () => {
     assert.equal((await get('/meshes/default/dataplanes/roundtrip')).json().creationTime, read.creationTime);
   });
 
+  test('replacing a resource keeps the status the control plane set', async () => {
+    const service = { type: 'MeshService', mesh: 'default', name: 'web', spec: { ports: [{ port: 80 }] } };
+    await put('/meshes/default/meshservices/web', service);
+    const stored = await api.store.get({ kind: 'MeshService', mesh: 'default', name: 'web' });
+    await api.store.update({ ...stored!, status: { vips: [{ ip: '241.0.0.1' }] } }, stored!.version);
+    const replaced = await put('/meshes/default/meshservices/web', { ...service, spec: { ports: [{ port: 8080 }] }, status: { vips: [] } });
+    assert.equal(replaced.statusCode, 200);
+    const body = (await get('/meshes/default/meshservices/web')).json();
+    assert.deepEqual(body.spec, { ports: [{ port: 8080 }] });
+    assert.deepEqual(body.status, { vips: [{ ip: '241.0.0.1' }] });
+  });
+
   test('DELETE removes the resource and a second DELETE is 404', async () => {
     await put('/meshes/default/dataplanes/gone', dataplane('default', 'gone', 'web'));
     assert.equal((await api.app.inject({ method: 'DELETE', url: '/meshes/default/dataplanes/gone' })).statusCode, 200);
