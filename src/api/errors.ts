@@ -45,6 +45,22 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   Unavailable: 503,
 };
 
+/**
+ * gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html)
+ * for the xDS server. Numbers, so this module needs no gRPC library.
+ */
+export const grpcStatusOf: Readonly<Record<ErrorCode, number>> = {
+  InvalidInput: 3, // INVALID_ARGUMENT
+  NotFound: 5, // NOT_FOUND
+  Conflict: 10, // ABORTED
+  ReadOnly: 9, // FAILED_PRECONDITION
+  Unauthenticated: 16, // UNAUTHENTICATED
+  Forbidden: 7, // PERMISSION_DENIED
+  PayloadTooLarge: 8, // RESOURCE_EXHAUSTED
+  Unavailable: 14, // UNAVAILABLE
+  Internal: 13, // INTERNAL
+};
+
 /** Short human titles for the REST error body. */
 export const titleOf: Readonly<Record<ErrorCode, string>> = {
   InvalidInput: 'Invalid input',

@@ -8,7 +8,7 @@ export const kindRegistry = new KindRegistry([...coreKinds, ...policyKinds]);
 
 export { KindRegistry } from './registry.js';
 export type { KindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';
-export { KogumaError, httpStatusOf, titleOf, invalidInput, notFound, isKogumaError, type ErrorCode, type InvalidParameter } from './errors.js';
+export { KogumaError, httpStatusOf, grpcStatusOf, titleOf, invalidInput, notFound, isKogumaError, type ErrorCode, type InvalidParameter } from './errors.js';
 export type { Resource, ResourceDraft, ResourceKey, Labels } from './resource.js';
 export { keyOf, describeKey } from './resource.js';
 export { documentOf, documentSchema, draftOf } from './document.js';
