@@ -1,0 +1,55 @@
+/**
+ * A Dataplane as the engine needs it: defaults applied (servicePort = port,
+ * protocol tcp, outbound address 127.0.0.1), the address other proxies reach
+ * each inbound at, and the service each outbound names. Pure.
+ */
+import type { DataplaneSpec } from '../api/index.js';
+import { PROTOCOL_TAG, PROTOCOLS, SERVICE_TAG } from '../api/index.js';
+import type { InboundContext, OutboundContext, Protocol } from '../xds/generate/proxy-context.js';
+
+export const ZONE_TAG = 'kuma.io/zone';
+
+export type InboundState = 'Ready' | 'NotReady' | 'Ignored';
+
+export interface InboundModel extends InboundContext {
+  readonly state: InboundState;
+  /** The address other proxies send to: advertisedAddress, else the inbound's, else networking.address. */
+  readonly reachableAddress: string;
+}
+
+export interface DataplaneModel {
+  readonly mesh: string;
+  readonly name: string;
+  readonly address: string;
+  readonly inbounds: readonly InboundModel[];
+  readonly outbounds: readonly OutboundContext[];
+}
+
+const protocolOf = (tags: Readonly<Record<string, string>>): Protocol => {
+  const value = tags[PROTOCOL_TAG];
+  return value !== undefined && (PROTOCOLS as readonly string[]).includes(value) ? (value as Protocol) : 'tcp';
+};
+
+export function dataplaneModel(mesh: string, name: string, spec: DataplaneSpec): DataplaneModel {
+  const net = spec.networking;
+  const inbounds = (net.inbound ?? []).map((ib): InboundModel => {
+    const address = ib.address ?? net.address;
+    return {
+      ...(ib.name !== undefined ? { name: ib.name } : {}),
+      address,
+      port: ib.port,
+      serviceAddress: ib.serviceAddress ?? '127.0.0.1',
+      servicePort: ib.servicePort ?? ib.port,
+      service: ib.tags[SERVICE_TAG] ?? '',
+      protocol: protocolOf(ib.tags),
+      tags: ib.tags,
+      state: ib.state ?? (ib.health?.ready === false ? 'NotReady' : 'Ready'),
+      reachableAddress: net.advertisedAddress ?? address,
+    };
+  });
+  const outbounds = (net.outbound ?? []).flatMap((ob): OutboundContext[] => {
+    const service = ob.tags?.[SERVICE_TAG] ?? (ob.backendRef?.kind === 'MeshService' ? ob.backendRef.name : undefined);
+    return service === undefined ? [] : [{ address: ob.address ?? '127.0.0.1', port: ob.port, service }];
+  });
+  return { mesh, name, address: net.address, inbounds, outbounds };
+}

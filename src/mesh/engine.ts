@@ -1,0 +1,166 @@
+/**
+ * The engine: keeps one MeshView per mesh current from store change events and
+ * tells the xDS side which connected proxies need new configuration.
+ *
+ *   store events ──► (serialised) read the resource ──► MeshView.upsert/remove
+ *                                                          │ affected proxies
+ *                           dirty set ──(debounce, ms)──► sink.update(nodeId, context)
+ *
+ * Nothing polls: a change marks exactly the proxies it can affect, bursts
+ * within the debounce window are built once, and only connected proxies are
+ * built at all. Events are applied in order, one at a time, each by reading
+ * the resource's current state, so a burst of updates converges on the last.
+ */
+import type { Logger } from 'pino';
+import type { DataplaneSpec } from '../api/index.js';
+import type { ChangeEvent, ResourceStore } from '../store/index.js';
+import type { ProxyContext, ProxyFlavour } from '../xds/generate/proxy-context.js';
+import { dataplaneModel } from './dataplane-model.js';
+import { MeshView } from './mesh-view.js';
+
+export interface ConnectedProxy {
+  readonly mesh: string;
+  readonly name: string;
+  readonly flavour: ProxyFlavour;
+}
+
+/** Where new proxy contexts go; `undefined` when the proxy's Dataplane does not exist (any more). */
+export interface ProxySink {
+  update(nodeId: string, context: ProxyContext | undefined): void;
+}
+
+export interface EngineOptions {
+  readonly store: ResourceStore;
+  readonly sink: ProxySink;
+  /** How long changes are collected before proxies are rebuilt. */
+  readonly debounceMs: number;
+  readonly logger: Logger;
+}
+
+export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
+
+const LIST_PAGE = 1000;
+
+export class MeshEngine {
+  private readonly views = new Map<string, MeshView>();
+  private readonly connected = new Map<string, ConnectedProxy>();
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private stopWatching: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  /** Loads every dataplane, then follows changes. Events during the load are applied after it. */
+  async start(): Promise<void> {
+    const pending: ChangeEvent[] = [];
+    let loading = true;
+    this.stopWatching = this.options.store.watch((event) => {
+      if (loading) pending.push(event);
+      else this.enqueue(event);
+    });
+    for (let offset = 0; ; offset += LIST_PAGE) {
+      const page = await this.options.store.list({ kind: 'Dataplane', offset, limit: LIST_PAGE });
+      for (const resource of page.items) {
+        this.viewOf(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec));
+      }
+      if (offset + LIST_PAGE >= page.total) break;
+    }
+    loading = false;
+    for (const event of pending) this.enqueue(event);
+    this.options.logger.info({ meshes: this.views.size, dataplanes: [...this.views.values()].reduce((n, v) => n + v.size, 0) }, 'mesh engine started');
+  }
+
+  /** A proxy opened its first stream: build its configuration (within the debounce window). */
+  connect(proxy: ConnectedProxy): void {
+    const nodeId = nodeIdOf(proxy.mesh, proxy.name);
+    this.connected.set(nodeId, proxy);
+    this.markDirty([nodeId]);
+  }
+
+  /** A proxy's last stream ended: stop building for it. */
+  disconnect(nodeId: string): void {
+    this.connected.delete(nodeId);
+    this.dirty.delete(nodeId);
+  }
+
+  /** Resolves when every event received so far has been applied (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopWatching?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.queue;
+  }
+
+  private enqueue(event: ChangeEvent): void {
+    this.queue = this.queue
+      .then(() => this.apply(event))
+      .catch((error: unknown) => this.options.logger.error({ err: error, event }, 'failed to apply a change; will apply the next'));
+  }
+
+  private async apply(event: ChangeEvent): Promise<void> {
+    if (this.stopped) return;
+    switch (event.kind) {
+      case 'Dataplane': {
+        const resource = await this.options.store.get(event);
+        const view = this.viewOf(event.mesh);
+        const affected = resource
+          ? view.upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec))
+          : view.remove(event.name);
+        this.markDirty([...affected].map((name) => nodeIdOf(event.mesh, name)));
+        return;
+      }
+      case 'Mesh': {
+        const mesh = event.name;
+        this.markDirty(this.connectedIn(mesh));
+        if (event.op === 'deleted') this.views.delete(mesh);
+        return;
+      }
+      default:
+        // Policies and other mesh-scoped kinds may change any proxy of their mesh.
+        this.markDirty(this.connectedIn(event.mesh));
+    }
+  }
+
+  private connectedIn(mesh: string): string[] {
+    return [...this.connected.entries()].filter(([, proxy]) => proxy.mesh === mesh).map(([nodeId]) => nodeId);
+  }
+
+  private viewOf(mesh: string): MeshView {
+    let view = this.views.get(mesh);
+    if (!view) {
+      view = new MeshView(mesh);
+      this.views.set(mesh, view);
+    }
+    return view;
+  }
+
+  private markDirty(nodeIds: Iterable<string>): void {
+    for (const nodeId of nodeIds) if (this.connected.has(nodeId)) this.dirty.add(nodeId);
+    if (this.dirty.size > 0 && !this.timer && !this.stopped) {
+      this.timer = setTimeout(() => this.flush(), this.options.debounceMs);
+    }
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    for (const nodeId of batch) {
+      const proxy = this.connected.get(nodeId);
+      if (!proxy) continue;
+      const context = this.views.get(proxy.mesh)?.context(proxy.name, proxy.flavour);
+      try {
+        this.options.sink.update(nodeId, context);
+      } catch (error) {
+        // One proxy's failure must not stop the others' updates; its last good config stays.
+        this.options.logger.error({ err: error, nodeId }, 'failed to build proxy configuration');
+      }
+    }
+  }
+}

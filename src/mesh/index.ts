@@ -1,0 +1,4 @@
+/** Public surface of the mesh engine: per-mesh views and the change-driven rebuild loop. */
+export { MeshEngine, nodeIdOf, type ConnectedProxy, type EngineOptions, type ProxySink } from './engine.js';
+export { MeshView } from './mesh-view.js';
+export { dataplaneModel, type DataplaneModel, type InboundModel } from './dataplane-model.js';

@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DataplaneSpec } from '../api/index.js';
+import { dataplaneModel } from './dataplane-model.js';
+import { MeshView } from './mesh-view.js';
+
+type Inbound = NonNullable<DataplaneSpec['networking']['inbound']>[number];
+
+function dp(name: string, address: string, inbounds: Partial<Inbound>[], outbounds: string[] = []) {
+  const spec: DataplaneSpec = {
+    networking: {
+      address,
+      inbound: inbounds.map((ib, i) => ({ port: 8000 + i, tags: { 'kuma.io/service': name.replace(/-\d+$/, '') }, ...ib }) as Inbound),
+      outbound: outbounds.map((service, i) => ({ port: 10000 + i, tags: { 'kuma.io/service': service } })),
+    },
+  };
+  return dataplaneModel('default', name, spec);
+}
+
+function meshOf(...models: ReturnType<typeof dp>[]): MeshView {
+  const view = new MeshView('default');
+  for (const model of models) view.upsert(model);
+  return view;
+}
+
+test('a proxy context lists each outbound destination with the Ready endpoints of its service, sorted', () => {
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('backend-2', '10.0.0.3', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc', 'kuma.io/zone': 'east' } }]),
+    dp('backend-1', '10.0.0.2', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }]),
+    dp('backend-3', '10.0.0.4', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' }, state: 'NotReady' }]),
+  );
+  const ctx = view.context('web-1', 'envoy')!;
+  assert.equal(ctx.mesh, 'default');
+  assert.deepEqual(ctx.outbounds, [{ address: '127.0.0.1', port: 10000, service: 'backend' }]);
+  const backend = ctx.destinations.get('backend')!;
+  assert.equal(backend.protocol, 'grpc');
+  assert.deepEqual(
+    backend.endpoints.map((e) => [e.address, e.port, e.zone]),
+    [
+      ['10.0.0.2', 8000, ''],
+      ['10.0.0.3', 8000, 'east'],
+    ],
+  );
+});
+
+test('inbound defaults: servicePort is the port, protocol tcp, workload on 127.0.0.1; Ignored inbounds are left out', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{ port: 9000 }, { port: 9001, state: 'Ignored', tags: { 'kuma.io/service': 'side' } }]));
+  const ctx = view.context('web-1', 'grpc')!;
+  assert.equal(ctx.flavour, 'grpc');
+  assert.deepEqual(ctx.inbounds, [
+    { address: '10.0.0.1', port: 9000, serviceAddress: '127.0.0.1', servicePort: 9000, service: 'web', protocol: 'tcp', tags: { 'kuma.io/service': 'web' } },
+  ]);
+});
+
+test('destinations whose endpoints disagree on protocol fall back to tcp', () => {
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('backend-1', '10.0.0.2', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } }]),
+    dp('backend-2', '10.0.0.3', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }]),
+  );
+  assert.equal(view.context('web-1', 'envoy')!.destinations.get('backend')!.protocol, 'tcp');
+});
+
+test('a new endpoint of one service affects that dataplane and the consumers of that service only', () => {
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('web-2', '10.0.0.2', [{}], ['backend']),
+    dp('admin-1', '10.0.0.3', [{}], ['billing']),
+    dp('backend-1', '10.0.0.4', [{}]),
+  );
+  const affected = view.upsert(dp('backend-2', '10.0.0.5', [{}]));
+  assert.deepEqual([...affected].sort(), ['backend-2', 'web-1', 'web-2']);
+  assert.equal(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.length, 2);
+});
+
+test('re-applying an unchanged dataplane affects only itself', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('backend-1', '10.0.0.4', [{}]));
+  assert.deepEqual([...view.upsert(dp('backend-1', '10.0.0.4', [{}]))], ['backend-1']);
+});
+
+test('a dataplane that changes only its outbounds affects only itself, and its new destination resolves', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('billing-1', '10.0.0.4', [{}]), dp('backend-1', '10.0.0.5', [{}]));
+  assert.deepEqual([...view.upsert(dp('web-1', '10.0.0.1', [{}], ['billing']))], ['web-1']);
+  assert.deepEqual([...view.context('web-1', 'envoy')!.destinations.keys()], ['billing']);
+  assert.deepEqual([...view.upsert(dp('backend-1', '10.0.0.6', [{}]))], ['backend-1'], 'web-1 no longer consumes backend');
+});
+
+test('removing a dataplane affects the consumers of its services; a NotReady flip does too', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('backend-1', '10.0.0.4', [{}]));
+  assert.deepEqual([...view.upsert(dp('backend-1', '10.0.0.4', [{ state: 'NotReady' }]))].sort(), ['backend-1', 'web-1']);
+  assert.equal(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.length, 0);
+  view.upsert(dp('backend-1', '10.0.0.4', [{}]));
+  assert.deepEqual([...view.remove('backend-1')].sort(), ['backend-1', 'web-1']);
+  assert.deepEqual(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints, []);
+  assert.equal(view.context('backend-1', 'envoy'), undefined);
+});
+
+test('a destination is the same object until its endpoints change, so its resources can be built once', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('web-2', '10.0.0.2', [{}], ['backend']), dp('backend-1', '10.0.0.4', [{}]));
+  const first = view.context('web-1', 'envoy')!.destinations.get('backend');
+  assert.equal(view.context('web-2', 'envoy')!.destinations.get('backend'), first);
+  view.upsert(dp('backend-2', '10.0.0.5', [{}]));
+  assert.notEqual(view.context('web-1', 'envoy')!.destinations.get('backend'), first);
+});
+
+test('the address other proxies use is advertisedAddress when set', () => {
+  const view = new MeshView('default');
+  view.upsert(dp('web-1', '10.0.0.1', [{}], ['backend']));
+  view.upsert(
+    dataplaneModel('default', 'backend-1', {
+      networking: { address: '192.168.0.5', advertisedAddress: '203.0.113.7', inbound: [{ port: 7000, tags: { 'kuma.io/service': 'backend' } }] },
+    }),
+  );
+  assert.deepEqual(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.map((e) => `${e.address}:${e.port}`), ['203.0.113.7:7000']);
+});

@@ -1,0 +1,153 @@
+/**
+ * MeshView: the in-memory index of one mesh that the engine keeps current
+ * from store events. It answers two questions fast:
+ *   - what does proxy P need?      → `context(P)`, the generator's input;
+ *   - whom does a change affect?   → the set `upsert`/`remove` return: the
+ *     changed dataplane itself and every proxy with an outbound to a service
+ *     whose endpoints or protocol changed.
+ * Consumers are indexed by service, so a new endpoint of one service touches
+ * only that service's consumers, never the whole mesh.
+ */
+import type { DestinationContext, EndpointContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
+import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
+
+interface ServiceEntry {
+  /** Ready endpoints per dataplane that serves the service. */
+  readonly endpoints: Map<string, readonly (EndpointContext & { protocol: Protocol })[]>;
+  /** Dataplanes with an outbound to the service. */
+  readonly consumers: Set<string>;
+  /** Cached destination; dropped whenever endpoints change. */
+  destination?: DestinationContext;
+}
+
+const endpointKey = (e: EndpointContext & { protocol: Protocol }): string => `${e.address}:${e.port}:${e.zone}:${e.protocol}:${JSON.stringify(e.tags)}`;
+
+function endpointsOf(model: DataplaneModel): Map<string, (EndpointContext & { protocol: Protocol })[]> {
+  const byService = new Map<string, (EndpointContext & { protocol: Protocol })[]>();
+  for (const inbound of model.inbounds) {
+    if (inbound.state !== 'Ready') continue;
+    const list = byService.get(inbound.service) ?? [];
+    list.push({
+      address: inbound.reachableAddress,
+      port: inbound.port,
+      zone: inbound.tags[ZONE_TAG] ?? '',
+      tags: inbound.tags,
+      protocol: inbound.protocol,
+    });
+    byService.set(inbound.service, list);
+  }
+  return byService;
+}
+
+const sameEndpoints = (a: readonly (EndpointContext & { protocol: Protocol })[] | undefined, b: readonly (EndpointContext & { protocol: Protocol })[] | undefined): boolean =>
+  (a ?? []).map(endpointKey).join('|') === (b ?? []).map(endpointKey).join('|');
+
+export class MeshView {
+  private readonly dataplanes = new Map<string, DataplaneModel>();
+  private readonly services = new Map<string, ServiceEntry>();
+
+  constructor(readonly mesh: string) {}
+
+  get size(): number {
+    return this.dataplanes.size;
+  }
+
+  has(name: string): boolean {
+    return this.dataplanes.has(name);
+  }
+
+  /** Adds or replaces a dataplane; returns the names of the proxies whose config may have changed. */
+  upsert(model: DataplaneModel): Set<string> {
+    const previous = this.dataplanes.get(model.name);
+    this.dataplanes.set(model.name, model);
+    return this.reindex(model.name, previous, model);
+  }
+
+  remove(name: string): Set<string> {
+    const previous = this.dataplanes.get(name);
+    if (!previous) return new Set();
+    this.dataplanes.delete(name);
+    return this.reindex(name, previous, undefined);
+  }
+
+  /** Every dataplane name: a mesh-wide change affects them all. */
+  names(): string[] {
+    return [...this.dataplanes.keys()];
+  }
+
+  /** The generator input for one proxy, or undefined when the dataplane is unknown. */
+  context(name: string, flavour: ProxyFlavour): ProxyContext | undefined {
+    const model = this.dataplanes.get(name);
+    if (!model) return undefined;
+    const destinations = new Map<string, DestinationContext>();
+    for (const outbound of model.outbounds) {
+      if (!destinations.has(outbound.service)) destinations.set(outbound.service, this.destination(outbound.service));
+    }
+    return {
+      mesh: this.mesh,
+      name,
+      flavour,
+      address: model.address,
+      inbounds: model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound),
+      outbounds: model.outbounds,
+      destinations,
+    };
+  }
+
+  /** One service as a destination; the same object until its endpoints change. */
+  destination(service: string): DestinationContext {
+    const entry = this.services.get(service);
+    if (entry?.destination) return entry.destination;
+    const all = entry ? [...entry.endpoints.values()].flat() : [];
+    all.sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
+    const protocols = new Set(all.map((e) => e.protocol));
+    const protocol: Protocol = protocols.size === 1 ? [...protocols][0]! : 'tcp';
+    const destination: DestinationContext = {
+      service,
+      protocol,
+      endpoints: all.map(({ protocol: _protocol, ...endpoint }) => endpoint),
+    };
+    if (entry) entry.destination = destination;
+    return destination;
+  }
+
+  private entry(service: string): ServiceEntry {
+    let entry = this.services.get(service);
+    if (!entry) {
+      entry = { endpoints: new Map(), consumers: new Set() };
+      this.services.set(service, entry);
+    }
+    return entry;
+  }
+
+  private reindex(name: string, previous: DataplaneModel | undefined, next: DataplaneModel | undefined): Set<string> {
+    const affected = new Set<string>([name]);
+    const before = previous ? endpointsOf(previous) : new Map();
+    const after = next ? endpointsOf(next) : new Map();
+    for (const service of new Set([...before.keys(), ...after.keys()])) {
+      const old = before.get(service);
+      const now = after.get(service);
+      if (sameEndpoints(old, now)) continue;
+      const entry = this.entry(service);
+      if (now) entry.endpoints.set(name, now);
+      else entry.endpoints.delete(name);
+      delete entry.destination;
+      for (const consumer of entry.consumers) affected.add(consumer);
+      this.dropIfUnused(service);
+    }
+    const consumedBefore = new Set(previous?.outbounds.map((o) => o.service) ?? []);
+    const consumedAfter = new Set(next?.outbounds.map((o) => o.service) ?? []);
+    for (const service of consumedBefore) {
+      if (consumedAfter.has(service)) continue;
+      this.services.get(service)?.consumers.delete(name);
+      this.dropIfUnused(service);
+    }
+    for (const service of consumedAfter) this.entry(service).consumers.add(name);
+    return affected;
+  }
+
+  private dropIfUnused(service: string): void {
+    const entry = this.services.get(service);
+    if (entry && entry.endpoints.size === 0 && entry.consumers.size === 0) this.services.delete(service);
+  }
+}
