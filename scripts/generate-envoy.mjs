@@ -6,8 +6,12 @@
 // Its validate.proto lacks StringRules.ignore_empty (field 26), which some
 // Envoy messages set; the copy is patched before generation.
 //
-// Only the files listed in `roots` and what they import are generated. Runs
-// as part of `npm run build`; the output is not committed (see .gitignore).
+// Only the files listed in `roots` and what they import are generated. The
+// output is committed, so installing and building need no protobuf compiler:
+// run `npm run generate:envoy` after changing this script or upgrading
+// @grpc/grpc-js-xds or @bufbuild/protoc-gen-es (a test runs `--check`, which
+// compares the stamp of these inputs recorded in the output).
+// The `buf` compiler is fetched as the npm package @bufbuild/buf on demand.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,6 +22,7 @@ const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 const deps = join(dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 const work = join(root, 'dist', 'protos');
+const BUF_VERSION = '1.75.0';
 const out = join(root, 'src', 'xds', 'envoy', 'gen');
 
 /** The Envoy API surface the control plane builds or serves. */
@@ -58,15 +63,21 @@ const modules = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'];
 function inputsStamp() {
   const hash = createHash('sha256');
   hash.update(readFileSync(new URL(import.meta.url)));
-  for (const pkg of ['@grpc/grpc-js-xds/package.json', '@bufbuild/protoc-gen-es/package.json', '@bufbuild/buf/package.json']) {
+  for (const pkg of ['@grpc/grpc-js-xds/package.json', '@bufbuild/protoc-gen-es/package.json']) {
     hash.update(JSON.parse(readFileSync(require.resolve(pkg), 'utf8')).version);
   }
+  hash.update(BUF_VERSION);
   return hash.digest('hex');
 }
 
 const stampPath = join(out, '.stamp');
 const stamp = inputsStamp();
-if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) process.exit(0);
+const upToDate = existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp;
+if (process.argv.includes('--check')) {
+  if (!upToDate) console.error('src/xds/envoy/gen is stale: run npm run generate:envoy and commit the result');
+  process.exit(upToDate ? 0 : 1);
+}
+if (upToDate) process.exit(0);
 
 function patchValidateProto(path) {
   const text = readFileSync(path, 'utf8');
@@ -95,9 +106,11 @@ const genYaml = [
 writeFileSync(join(work, 'buf.gen.yaml'), genYaml);
 
 rmSync(out, { recursive: true, force: true });
-const buf = join(root, 'node_modules', '.bin', 'buf');
 const args = ['generate', '--template', 'buf.gen.yaml', ...roots.flatMap((p) => ['--path', join('envoy-api', p)])];
-const result = spawnSync(buf, args, { cwd: work, stdio: 'inherit' });
+const result = spawnSync('npm', ['exec', '--yes', `--package=@bufbuild/buf@${BUF_VERSION}`, '--', 'buf', ...args], {
+  cwd: work,
+  stdio: 'inherit',
+});
 if (result.status !== 0) process.exit(result.status ?? 1);
 if (!existsSync(join(out, 'envoy', 'service', 'discovery', 'v3', 'ads_pb.ts'))) {
   console.error('generate-envoy: expected output is missing');
