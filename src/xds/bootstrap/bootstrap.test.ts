@@ -1,0 +1,75 @@
+/**
+ * Bootstrap documents against golden files, plus the checks that matter to
+ * their readers: Envoy's YAML parses back to the same message and passes the
+ * protoc-gen-validate rules, and grpc-js-xds accepts the gRPC bootstrap.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { equals, fromJson, type JsonValue } from '@bufbuild/protobuf';
+import { validateBootstrapConfig } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
+import { parse } from 'yaml';
+import { BootstrapSchema } from '../envoy/gen/envoy/config/bootstrap/v3/bootstrap_pb.js';
+import { generatedTypesRegistry } from '../generate/index.js';
+import { validateMessage } from '../validate/index.js';
+import { expectGolden, srcPath } from '../generate/testing/golden.js';
+import { envoyBootstrap, envoyBootstrapYaml, grpcBootstrap, grpcBootstrapJson, nodeIdOf, type EnvoyBootstrapOptions } from './index.js';
+
+const testdata = srcPath('src/xds/bootstrap/testdata');
+
+const envoyCases: Record<string, EnvoyBootstrapOptions> = {
+  'envoy-bootstrap': { nodeId: nodeIdOf('default', 'web-1'), cluster: 'web', xdsAddress: '10.0.0.100', xdsPort: 5678, adminPort: 9901 },
+  'envoy-bootstrap-dns-delta': {
+    nodeId: nodeIdOf('payments', 'checkout-1'),
+    cluster: 'checkout',
+    xdsAddress: 'koguma-cp.internal',
+    xdsPort: 5678,
+    adminPort: 9902,
+    delta: true,
+    locality: { zone: 'east' },
+    metadata: { 'dataplane.admin.port': '9902' },
+    initialMetadata: { 'x-koguma-node': 'payments.checkout-1' },
+  },
+};
+
+for (const [name, options] of Object.entries(envoyCases)) {
+  test(`Envoy bootstrap ${name} equals its golden file and parses back`, () => {
+    const bootstrap = envoyBootstrap(options);
+    const yaml = envoyBootstrapYaml(bootstrap);
+    expectGolden(join(testdata, `${name}.golden.yaml`), yaml);
+    const parsed = fromJson(BootstrapSchema, parse(yaml) as JsonValue, { registry: generatedTypesRegistry });
+    assert.ok(equals(BootstrapSchema, parsed, bootstrap, { registry: generatedTypesRegistry, unpackAny: true }));
+  });
+
+  test(`Envoy bootstrap ${name} passes Envoy's validation rules`, () => {
+    assert.deepEqual(validateMessage(BootstrapSchema, envoyBootstrap(options)), []);
+  });
+}
+
+test('the Envoy bootstrap names the node <mesh>.<name> and fetches listeners and clusters over ADS', () => {
+  const bootstrap = envoyBootstrap(envoyCases['envoy-bootstrap']!);
+  assert.equal(bootstrap.node?.id, 'default.web-1');
+  assert.equal(bootstrap.dynamicResources?.ldsConfig?.configSourceSpecifier.case, 'ads');
+  assert.equal(bootstrap.dynamicResources?.cdsConfig?.configSourceSpecifier.case, 'ads');
+  assert.deepEqual(bootstrap.staticResources?.clusters.map((c) => c.name), ['ads_cluster']);
+});
+
+test('the gRPC bootstrap equals its golden file and grpc-js-xds accepts it', () => {
+  const bootstrap = grpcBootstrap({
+    nodeId: nodeIdOf('default', 'frontend-1'),
+    serverUri: '127.0.0.1:5678',
+    cluster: 'frontend',
+    locality: { zone: 'east' },
+  });
+  expectGolden(join(testdata, 'grpc-bootstrap.golden.json'), grpcBootstrapJson(bootstrap));
+  const info = validateBootstrapConfig(JSON.parse(grpcBootstrapJson(bootstrap)));
+  assert.equal(info.node.id, 'default.frontend-1');
+  assert.equal(info.serverListenerResourceNameTemplate, 'grpc/server?xds.resource.listening_address=%s');
+  assert.deepEqual(info.xdsServers.map((s) => s.server_uri), ['127.0.0.1:5678']);
+});
+
+test('grpc-js-xds accepts a gRPC bootstrap without a locality: an empty one is written', () => {
+  const bootstrap = grpcBootstrap({ nodeId: 'default.a', serverUri: '127.0.0.1:5678' });
+  assert.deepEqual(bootstrap.node.locality, {});
+  assert.doesNotThrow(() => validateBootstrapConfig(JSON.parse(grpcBootstrapJson(bootstrap))));
+});

@@ -1,0 +1,8 @@
+/**
+ * Bootstrap documents: what a data plane needs before its first xDS request.
+ * Envoy gets a v3 Bootstrap (YAML); a proxyless gRPC application gets the
+ * gRPC xDS bootstrap JSON. Both are pure functions of their options.
+ */
+export { ADS_CLUSTER_NAME, envoyBootstrap, envoyBootstrapYaml, type EnvoyBootstrapOptions } from './envoy.js';
+export { grpcBootstrap, grpcBootstrapJson, type GrpcBootstrap, type GrpcBootstrapOptions } from './grpc.js';
+export { nodeIdOf } from '../generate/index.js';

@@ -1,0 +1,40 @@
+/**
+ * Base generators: a proxy's context in, its xDS resources out, encoded once
+ * each. Pure: identical contexts give identical bytes (and versions).
+ *
+ *   ProxyContext ─► generateEnvoyResources | generateGrpcResources ─► ProxyResources
+ *                                     (policy plugins go here, in order)
+ *                                                      ─► encodeProxyResources ─► EncodedResource[]
+ */
+import { encodeResource, type EncodedResource } from '../snapshot.js';
+import { TypeUrl } from '../resource-types.js';
+import { byString } from './destinations.js';
+import { generateEnvoyResources } from './envoy.js';
+import { generateGrpcResources } from './grpc.js';
+import type { ProxyContext } from './proxy-context.js';
+import type { ProxyResources } from './resources.js';
+
+export { generateEnvoyResources } from './envoy.js';
+export { generateGrpcResources } from './grpc.js';
+export * from './builders/index.js';
+export { generatedTypesRegistry, resourceJson, typeFirst } from './json.js';
+export * from './names.js';
+export type { ProxyResources } from './resources.js';
+export type * from './proxy-context.js';
+
+/** Every resource encoded, sorted by type URL, then name. */
+export function encodeProxyResources(resources: ProxyResources): EncodedResource[] {
+  const encoded = [
+    ...resources.listeners.map((r) => encodeResource(TypeUrl.Listener, r.name, r)),
+    ...resources.routeConfigurations.map((r) => encodeResource(TypeUrl.RouteConfiguration, r.name, r)),
+    ...resources.clusters.map((r) => encodeResource(TypeUrl.Cluster, r.name, r)),
+    ...resources.loadAssignments.map((r) => encodeResource(TypeUrl.ClusterLoadAssignment, r.clusterName, r)),
+  ];
+  return encoded.sort((a, b) => byString(a.typeUrl, b.typeUrl) || byString(a.name, b.name));
+}
+
+/** The resources of one proxy, in the flavour it speaks. */
+export function generateProxyResources(ctx: ProxyContext): EncodedResource[] {
+  const resources = ctx.flavour === 'grpc' ? generateGrpcResources(ctx) : generateEnvoyResources(ctx);
+  return encodeProxyResources(resources);
+}
