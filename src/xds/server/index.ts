@@ -1,0 +1,18 @@
+/** Public surface of the xDS server: the cache, the ADS service, the DP server, proxy status. */
+export { MemorySnapshotCache, createSnapshotCache, type SnapshotCache, type SnapshotSource, type SnapshotListener } from './snapshot-cache.js';
+export {
+  ProxyStatusRegistry,
+  type ProxyStatus,
+  type ProxyStatusSink,
+  type StreamInfo,
+  type StreamStatusReporter,
+  type TypeStatus,
+  type XdsProtocol,
+} from './proxy-status.js';
+export { SotwStream } from './ads-sotw.js';
+export { DeltaStream } from './ads-delta.js';
+export type { XdsStream, XdsStreamOptions, StreamLog } from './xds-stream.js';
+export { createAdsService, adsRoutes, toConnectError, type AdsServiceOptions } from './ads-service.js';
+export { parseNodeId, trustClaimedIdentity, nodeIdFormat, type IdentifyNode, type NodeIdentity } from './node-identity.js';
+export { startDpServer, defaultXdsPort, type DpServerOptions, type RunningDpServer } from './dp-server.js';
+export { bootstrapPath, type BootstrapAnswer, type BootstrapHandler } from './bootstrap-endpoint.js';
