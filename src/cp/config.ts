@@ -14,6 +14,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface ControlPlaneConfig {
   readonly apiAddress: string;
   readonly apiPort: number;
+  readonly xdsAddress: string;
+  readonly xdsPort: number;
+  readonly xdsDebounceMs: number;
+  readonly dataplaneRemovalDelayMs: number;
   readonly store: StoreType;
   readonly dataDir: string;
   readonly postgresUrl: string;
@@ -50,6 +54,16 @@ const positiveInteger = (raw: string): number => {
   return value;
 };
 
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "10ms", "30s", "5m": a duration in one unit, as milliseconds. */
+const duration = (raw: string): number => {
+  const match = DURATION.exec(raw);
+  if (!match) throw new Error('must be a duration like 10ms, 30s or 5m');
+  return Number(match[1]) * UNIT_MS[match[2]!]!;
+};
+
 const text = (raw: string): string => {
   if (raw === '') throw new Error('must not be empty');
   return raw;
@@ -73,6 +87,38 @@ export const settings: readonly AnySetting[] = [
     description: 'Port of the REST API (0 picks a free port)',
     default: () => 5681,
     parse: port,
+  },
+  {
+    key: 'xdsAddress',
+    flag: '--xds-address',
+    env: 'KOGUMA_XDS_ADDRESS',
+    description: 'Address the DP server (xDS and /bootstrap) listens on, and that bootstraps point proxies to',
+    default: () => '127.0.0.1',
+    parse: text,
+  },
+  {
+    key: 'xdsPort',
+    flag: '--xds-port',
+    env: 'KOGUMA_XDS_PORT',
+    description: 'Port of the DP server (0 picks a free port)',
+    default: () => 5678,
+    parse: port,
+  },
+  {
+    key: 'xdsDebounceMs',
+    flag: '--xds-debounce',
+    env: 'KOGUMA_XDS_DEBOUNCE',
+    description: 'How long changes are collected before affected proxies are rebuilt',
+    default: () => 10,
+    parse: duration,
+  },
+  {
+    key: 'dataplaneRemovalDelayMs',
+    flag: '--dataplane-removal-delay',
+    env: 'KOGUMA_DATAPLANE_REMOVAL_DELAY',
+    description: 'How long after its last stream ends a self-registered dataplane is removed',
+    default: () => 30_000,
+    parse: duration,
   },
   {
     key: 'store',

@@ -4,13 +4,19 @@
  * reverse order.
  *
  *   config ─► store ─► resource manager ─► default mesh
- *                              └────────► REST API (fastify)
+ *                │            ├─────────► REST API (fastify)
+ *                │            └─────────► dataplane lifecycle ◄── xDS streams
+ *                └─► mesh engine ─► snapshot publisher ─► snapshot cache ─► DP server (xDS, /bootstrap)
  */
 import { pino, type Logger } from 'pino';
 import { kindRegistry } from '../api/index.js';
 import { ResourceManager } from '../manager/index.js';
+import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
+import { createBootstrapHandler } from '../xds/bootstrap/index.js';
+import { MemorySnapshotCache, ProxyStatusRegistry, startDpServer, trustClaimedIdentity, type BootstrapHandler } from '../xds/server/index.js';
+import { DataplaneLifecycle, SnapshotPublisher } from '../xds/sync/index.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { productVersion } from './version.js';
 
@@ -18,10 +24,12 @@ export interface RunningControlPlane {
   readonly config: ControlPlaneConfig;
   /** Base URL of the REST API, with the port actually bound. */
   readonly apiUrl: string;
+  /** Base URL of the DP server (xDS and /bootstrap), with the port actually bound. */
+  readonly xdsUrl: string;
   readonly store: ResourceStore;
   readonly manager: ResourceManager;
   readonly logger: Logger;
-  /** Stops accepting requests, finishes those in flight, closes the store. Idempotent. */
+  /** Stops accepting requests and streams, finishes those in flight, closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -29,6 +37,8 @@ export interface StartOptions {
   /** A logger to use instead of one built from `config.logLevel` (tests pass a silent one). */
   readonly logger?: Logger;
 }
+
+type Closer = () => Promise<void> | void;
 
 export async function startControlPlane(config: ControlPlaneConfig, options: StartOptions = {}): Promise<RunningControlPlane> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { instance: config.instanceId } });
@@ -39,11 +49,58 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     indexTags: kindRegistry.indexTags,
     logger: logger.child({ component: 'store' }),
   });
-  let api: Awaited<ReturnType<typeof buildApiServer>> | undefined;
+  // Torn down in reverse order of start; the store is last.
+  const closers: Closer[] = [() => store.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   try {
     const manager = new ResourceManager(store, kindRegistry);
     await manager.ensureDefaultMesh();
-    api = await buildApiServer({
+
+    const xdsLogger = logger.child({ component: 'xds' });
+    const cache = new MemorySnapshotCache({
+      onListenerError: (err, nodeId) => xdsLogger.error({ err, nodeId }, 'snapshot listener failed'),
+    });
+    const status = new ProxyStatusRegistry(config.instanceId);
+    const engine = new MeshEngine({
+      store,
+      sink: new SnapshotPublisher(cache),
+      debounceMs: config.xdsDebounceMs,
+      logger: logger.child({ component: 'engine' }),
+    });
+    await engine.start();
+    closers.push(() => engine.stop());
+    const lifecycle = new DataplaneLifecycle({
+      manager,
+      engine,
+      removalDelayMs: config.dataplaneRemovalDelayMs,
+      logger: xdsLogger,
+    });
+    closers.push(() => lifecycle.stop());
+
+    // The bootstrap names the DP server's port, known only once it listens.
+    let bootstrap: BootstrapHandler | undefined;
+    const dp = await startDpServer({
+      host: config.xdsAddress,
+      port: config.xdsPort,
+      logger: xdsLogger,
+      bootstrapHandler: (body, accept) => bootstrap!(body, accept),
+      ads: {
+        snapshots: cache,
+        status,
+        identify: trustClaimedIdentity,
+        onStreamOpen: (identity) => lifecycle.open(identity),
+        onStreamClose: (identity) => lifecycle.close(identity),
+        controlPlaneId: config.instanceId,
+        logger: xdsLogger,
+      },
+    });
+    closers.push(() => dp.close());
+    bootstrap = createBootstrapHandler({ manager, xdsAddress: dp.host, xdsPort: dp.port });
+    logger.info({ xdsUrl: dp.url }, `DP server (xDS, /bootstrap) listening on ${dp.url}`);
+
+    const api = await buildApiServer({
       manager,
       registry: kindRegistry,
       logger: logger.child({ component: 'api' }),
@@ -55,33 +112,30 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         clusterId: await store.clusterId(),
       },
       config: publicConfig(config),
+      inspection: { status, snapshots: cache },
     });
+    // Requests in flight complete before anything below the API closes, so an
+    // acknowledged write is always committed.
+    closers.push(() => api.close());
     const address = await api.listen({ host: config.apiAddress, port: config.apiPort });
     const apiUrl = address.replace('[::1]', '127.0.0.1');
     logger.info({ apiUrl, store: store.description }, `REST API listening on ${apiUrl}; store: ${store.description}`);
 
-    const server = api;
     let closing: Promise<void> | undefined;
     return {
       config,
       apiUrl,
+      xdsUrl: dp.url,
       store,
       manager,
       logger,
       close: () => {
-        closing ??= (async () => {
-          // Requests in flight complete before the store closes, so an
-          // acknowledged write is always committed.
-          await server.close();
-          await store.close();
-          logger.info('control plane stopped');
-        })();
+        closing ??= closeAll().then(() => logger.info('control plane stopped'));
         return closing;
       },
     };
   } catch (error) {
-    await api?.close();
-    await store.close();
+    await closeAll();
     throw error;
   }
 }

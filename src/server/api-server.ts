@@ -8,6 +8,7 @@ import type { KindRegistry } from '../api/registry.js';
 import type { ResourceManager } from '../manager/index.js';
 import { installErrorHandling } from './errors.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
+import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
 import { registerResourceRoutes } from './routes/resources.js';
 
 export interface ApiServerOptions {
@@ -18,6 +19,8 @@ export interface ApiServerOptions {
   readonly index: IndexInfo;
   /** The effective configuration as `GET /config` shows it (secrets masked). */
   readonly config: Record<string, unknown>;
+  /** Proxy status and served configuration; without it the inspection endpoints are not served. */
+  readonly inspection?: Inspection;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -36,6 +39,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
   installErrorHandling(app, options.logger);
   registerInfoRoutes(app, options.registry, options.index, options.config);
+  if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
   registerResourceRoutes(app, options.manager, options.registry);
   await app.ready();
   return app;

@@ -2,3 +2,4 @@
 export { buildApiServer, type ApiServerOptions } from './api-server.js';
 export { errorBody, type ErrorBody } from './errors.js';
 export type { IndexInfo } from './routes/info.js';
+export type { Inspection, ProxyStatusReader } from './routes/inspect.js';

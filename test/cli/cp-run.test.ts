@@ -48,7 +48,7 @@ test('cp run --store pglite keeps resources across a restart on the same data di
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(applied.stdout, 'mesh "e2e" created\n');
 
-    const second = await runCli(['cp', 'run', '--api-port', '0', '--store', 'pglite', '--data-dir', scratch.dir]);
+    const second = await runCli(['cp', 'run', '--api-port', '0', '--xds-port', '0', '--store', 'pglite', '--data-dir', scratch.dir]);
     assert.equal(second.code, 1, 'a second control plane on the same data dir is refused');
     assert.match(second.stderr, /^Error: cannot start the control plane: .*in use/);
 

@@ -54,7 +54,7 @@ export function withoutKogumaEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessE
 
 /** A control plane in this process: memory store, a free port, no logs. */
 export function startTestControlPlane(): Promise<RunningControlPlane> {
-  return startControlPlane(resolveConfig({ store: 'memory', apiPort: '0' }, {}), { logger: pino({ level: 'silent' }) });
+  return startControlPlane(resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0' }, {}), { logger: pino({ level: 'silent' }) });
 }
 
 /** A `koguma cp run` child process and what it has printed so far. */
@@ -72,7 +72,7 @@ export interface CpProcess {
  * line does not come within the timeout.
  */
 export function spawnControlPlane(args: readonly string[], timeoutMs = 20_000): Promise<CpProcess> {
-  const child = spawn(process.execPath, [CLI, 'cp', 'run', '--api-port', '0', ...args], {
+  const child = spawn(process.execPath, [CLI, 'cp', 'run', '--api-port', '0', '--xds-port', '0', ...args], {
     env: withoutKogumaEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

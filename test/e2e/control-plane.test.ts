@@ -14,7 +14,7 @@ import { createTestSchema } from '../support/store-postgres.js';
 const silent = pino({ level: 'silent' });
 
 async function start(flags: Record<string, string>): Promise<RunningControlPlane> {
-  return startControlPlane(resolveConfig({ apiPort: '0', ...flags }, {}), { logger: silent });
+  return startControlPlane(resolveConfig({ apiPort: '0', xdsPort: '0', ...flags }, {}), { logger: silent });
 }
 
 async function put(cp: RunningControlPlane, path: string, body: unknown): Promise<number> {

@@ -6,3 +6,4 @@
 export { ADS_CLUSTER_NAME, envoyBootstrap, envoyBootstrapYaml, type EnvoyBootstrapOptions } from './envoy.js';
 export { grpcBootstrap, grpcBootstrapJson, type GrpcBootstrap, type GrpcBootstrapOptions } from './grpc.js';
 export { nodeIdOf } from '../generate/index.js';
+export { createBootstrapHandler, DEFAULT_ENVOY_ADMIN_PORT, type BootstrapHandlerOptions } from './request-handler.js';

@@ -7,8 +7,13 @@ import { parseNodeId } from './node-identity.js';
 
 describe('parseNodeId', () => {
   it('splits <mesh>.<name> at the first dot: a dataplane name may contain dots', () => {
-    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'default.web-1' })), { mesh: 'default', name: 'web-1', nodeId: 'default.web-1' });
-    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'prod.web-1.ns' })), { mesh: 'prod', name: 'web-1.ns', nodeId: 'prod.web-1.ns' });
+    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'default.web-1' })), { mesh: 'default', name: 'web-1', nodeId: 'default.web-1', metadata: {} });
+    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'prod.web-1.ns' })), { mesh: 'prod', name: 'web-1.ns', nodeId: 'prod.web-1.ns', metadata: {} });
+  });
+
+  it('carries the node metadata as the node sent it', () => {
+    const node = create(NodeSchema, { id: 'default.web-1', metadata: { 'koguma.io/proxy-flavour': 'grpc' } });
+    assert.deepEqual(parseNodeId(node).metadata, { 'koguma.io/proxy-flavour': 'grpc' });
   });
 
   for (const [label, node] of [

@@ -15,6 +15,8 @@ export interface NodeIdentity {
   readonly name: string;
   /** `<mesh>.<name>`: the key of the node's snapshot and status. */
   readonly nodeId: string;
+  /** `node.metadata` as the node sent it (what it says about itself, e.g. its Dataplane). */
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -36,7 +38,7 @@ export function parseNodeId(node: Node | undefined): NodeIdentity {
   if (mesh === '' || name === '' || /\s/.test(id) || id.length > 512) {
     throw new KogumaError('InvalidInput', `node.id ${JSON.stringify(id.slice(0, 200))} is not in the form ${nodeIdFormat}`);
   }
-  return { mesh, name, nodeId: id };
+  return { mesh, name, nodeId: id, metadata: node?.metadata ?? {} };
 }
 
 /** Accepts every well-formed node id as it claims to be: for tests and until tokens exist. */

@@ -1,0 +1,100 @@
+/**
+ * Runs a child and answers for it until it is asked to stop:
+ *
+ *   start ─► runs ─► exits on its own ─┬─ restart policy ─► wait backoff ─► start again
+ *                                      └─ none (proxyless app) ─► done with its status
+ *   stop(signal) ─► signal forwarded ─► exits ─► done with its status
+ *                                   └─ not within stopTimeoutMs, or a second stop ─► SIGKILL
+ *
+ * A stop that comes while waiting to restart ends the wait: the status is
+ * that of the last exit. A child that cannot be started at all (no such
+ * binary) rejects `done`: retrying would only repeat the same error.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { initialRestartState, nextRestart, type RestartPolicy } from './backoff.js';
+import { describeExit, exitStatusOf, startChild, type ExitResult, type RunningChild } from './child.js';
+import { formatDuration } from './flag-values.js';
+import type { DpLog } from './log.js';
+import type { StopSignal } from './stop-signals.js';
+
+export interface SupervisorOptions {
+  /** What the log calls the child: "envoy", "the application". */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** Restart after an exit of its own; without it, such an exit ends the supervision. */
+  readonly restart?: RestartPolicy;
+  /** How long a stopped child may take to exit before it is killed. */
+  readonly stopTimeoutMs: number;
+  readonly log: DpLog;
+}
+
+export interface Supervisor {
+  /** The status to exit with; rejects with a DpError if the child cannot be started. */
+  readonly done: Promise<number>;
+  /** Forwards a stop signal; a second call kills the child. */
+  stop(signal: StopSignal): void;
+}
+
+export function supervise(options: SupervisorOptions): Supervisor {
+  const { name, log } = options;
+  let current: RunningChild | undefined;
+  let stopping: StopSignal | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const wake = new AbortController();
+
+  const forward = (child: RunningChild, signal: StopSignal) => {
+    log(`stopping ${name} (pid ${child.pid}): sent ${signal}, waiting up to ${formatDuration(options.stopTimeoutMs)} for it to exit`);
+    child.kill(signal);
+    killTimer = setTimeout(() => {
+      log(`${name} (pid ${child.pid}) did not exit within ${formatDuration(options.stopTimeoutMs)}: killing it`);
+      child.kill('SIGKILL');
+    }, options.stopTimeoutMs);
+  };
+
+  const run = async (): Promise<number> => {
+    let state = initialRestartState;
+    let last: ExitResult | undefined;
+    for (;;) {
+      const startedAt = Date.now();
+      const child = await startChild(options.command, options.args, options.env);
+      current = child;
+      log(`${name} started (pid ${child.pid}): ${[options.command, ...options.args].join(' ')}`);
+      if (stopping !== undefined) forward(child, stopping);
+      last = await child.exited;
+      current = undefined;
+      clearTimeout(killTimer);
+      const ranFor = Date.now() - startedAt;
+      if (stopping !== undefined || options.restart === undefined) {
+        log(`${name} (pid ${child.pid}) ${describeExit(last)}`);
+        return exitStatusOf(last);
+      }
+      const next = nextRestart(options.restart, state, ranFor);
+      state = next.state;
+      log(`${name} (pid ${child.pid}) ${describeExit(last)} after ${formatDuration(ranFor)}; restarting it in ${formatDuration(next.delayMs)}`);
+      try {
+        await sleep(next.delayMs, undefined, { signal: wake.signal });
+      } catch {
+        log(`stopped while waiting to restart ${name}`);
+        return exitStatusOf(last);
+      }
+    }
+  };
+
+  return {
+    done: run(),
+    stop(signal) {
+      if (stopping === undefined) {
+        stopping = signal;
+        wake.abort();
+        if (current !== undefined) forward(current, signal);
+        return;
+      }
+      if (current !== undefined) {
+        log(`${signal} again: killing ${name} (pid ${current.pid}) now`);
+        current.kill('SIGKILL');
+      }
+    },
+  };
+}

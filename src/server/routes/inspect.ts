@@ -1,0 +1,135 @@
+/**
+ * Status and inspection of proxies:
+ *   GET /meshes/{mesh}/dataplanes/_overview        (alias: /dataplanes+insights)
+ *   GET /meshes/{mesh}/dataplanes/{name}/_overview
+ *   GET /meshes/{mesh}/dataplanes/{name}/_config   the xDS resources served to it now
+ * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
+ * with one subscription per xDS stream), with per-type versions and the last
+ * NACK added, since a rejected configuration is what an operator looks for.
+ * The status is this instance's: a proxy connected to another instance shows
+ * as not connected here.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { documentOf } from '../../api/document.js';
+import type { KindRegistry } from '../../api/registry.js';
+import type { Resource } from '../../api/resource.js';
+import type { ResourceManager } from '../../manager/index.js';
+import { resourceJson } from '../../xds/generate/json.js';
+import { shortNameOfType, typeUrls } from '../../xds/resource-types.js';
+import type { ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
+import { nextPageUrl, parseListParams } from '../list-query.js';
+
+export interface ProxyStatusReader {
+  get(nodeId: string): ProxyStatus | undefined;
+}
+
+export interface Inspection {
+  readonly status: ProxyStatusReader;
+  readonly snapshots: Pick<SnapshotSource, 'get'>;
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
+
+/** Kuma's DataplaneInsight from this instance's stream status. */
+function insightOf(status: ProxyStatus | undefined): Record<string, unknown> {
+  if (!status) return { subscriptions: [] };
+  const perType: Record<string, unknown> = {};
+  let sent = 0;
+  let acked = 0;
+  let rejected = 0;
+  for (const typeUrl of typeUrls) {
+    const type = status.types.get(typeUrl);
+    if (!type) continue;
+    sent += type.responsesSent;
+    acked += type.responsesAcked;
+    rejected += type.responsesRejected;
+    perType[shortNameOfType[typeUrl].toLowerCase()] = {
+      responsesSent: String(type.responsesSent),
+      responsesAcknowledged: String(type.responsesAcked),
+      responsesRejected: String(type.responsesRejected),
+      ...(type.sent ? { sentVersion: type.sent.version, lastSentTime: type.sent.at.toISOString() } : {}),
+      ...(type.acked ? { ackedVersion: type.acked.version, lastAckTime: type.acked.at.toISOString() } : {}),
+      ...(type.lastNack
+        ? { lastNack: { version: type.lastNack.version, error: type.lastNack.error, time: type.lastNack.at.toISOString() } }
+        : {}),
+    };
+  }
+  return {
+    subscriptions: [
+      {
+        id: status.streamId,
+        controlPlaneInstanceId: status.instanceId,
+        connectTime: status.since.toISOString(),
+        ...(status.disconnectedAt ? { disconnectTime: status.disconnectedAt.toISOString() } : {}),
+        protocol: status.protocol,
+        status: {
+          total: { responsesSent: String(sent), responsesAcknowledged: String(acked), responsesRejected: String(rejected) },
+          ...perType,
+        },
+      },
+    ],
+    connected: status.connected,
+  };
+}
+
+export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
+  const dataplaneKind = registry.byType('Dataplane')!;
+
+  const overviewOf = (resource: Resource) => {
+    const { type: _type, mesh, name, creationTime, modificationTime, ...dataplane } = documentOf(dataplaneKind, resource);
+    return {
+      type: 'DataplaneOverview',
+      mesh,
+      name,
+      creationTime,
+      modificationTime,
+      dataplane,
+      dataplaneInsight: insightOf(inspection.status.get(nodeIdOf(resource.mesh, resource.name))),
+    };
+  };
+
+  const listOverviews = async (request: FastifyRequest<{ Params: { mesh: string } }>) => {
+    const query = request.query as Query;
+    const params = parseListParams(query, true);
+    const page = await manager.list({
+      kind: 'Dataplane',
+      mesh: request.params.mesh,
+      ...(params.nameContains !== undefined ? { nameContains: params.nameContains } : {}),
+      ...(params.labels !== undefined ? { labels: params.labels } : {}),
+      ...(params.tags !== undefined ? { tags: params.tags } : {}),
+      offset: params.offset,
+      limit: params.size,
+    });
+    return {
+      total: page.total,
+      items: page.items.map(overviewOf),
+      next: nextPageUrl(`${request.protocol}://${request.host}`, request.url.split('?')[0] ?? '', query, params, page.total),
+    };
+  };
+  app.get('/meshes/:mesh/dataplanes/_overview', listOverviews);
+  app.get('/meshes/:mesh/dataplanes+insights', listOverviews);
+
+  app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/dataplanes/:name/_overview', async (request) => {
+    const { mesh, name } = request.params;
+    return overviewOf(await manager.get({ kind: 'Dataplane', mesh, name }));
+  });
+
+  app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/dataplanes/:name/_config', async (request) => {
+    const { mesh, name } = request.params;
+    await manager.get({ kind: 'Dataplane', mesh, name });
+    const snapshot = inspection.snapshots.get(nodeIdOf(mesh, name));
+    const xds: Record<string, unknown> = {};
+    for (const typeUrl of typeUrls) {
+      const resources = snapshot?.resources.get(typeUrl);
+      xds[shortNameOfType[typeUrl]] = {
+        typeUrl,
+        version: snapshot?.versions.get(typeUrl) ?? '',
+        resources: [...(resources?.values() ?? [])].map((r) => ({ name: r.name, version: r.version, resource: resourceJson(r) })),
+      };
+    }
+    // A proxy that is not connected has no configuration built: say so instead of an empty config.
+    return { mesh, name, built: snapshot !== undefined, xds };
+  });
+}

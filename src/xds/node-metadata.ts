@@ -1,0 +1,25 @@
+/**
+ * What a proxy says about itself in its xDS `node.metadata`, the same for
+ * Envoy (bootstrap `node.metadata`) and proxyless gRPC (bootstrap JSON
+ * `node.metadata`):
+ * - `dataplane.resource`: the Dataplane document (JSON text), for direct-mode
+ *   registration: the control plane creates or updates it when the proxy
+ *   connects and removes it a while after the proxy's last stream ends.
+ *   Kuma's data plane sends the same key.
+ * - `koguma.io/proxy-flavour`: `envoy` (the default when absent) or `grpc`,
+ *   which picks the generator flavour. The Dataplane document stays as Kuma
+ *   defines it; how a proxy is configured is a property of the proxy.
+ */
+import type { ProxyFlavour } from './generate/proxy-context.js';
+
+export const DATAPLANE_RESOURCE_METADATA = 'dataplane.resource';
+export const PROXY_FLAVOUR_METADATA = 'koguma.io/proxy-flavour';
+
+export const proxyFlavours: readonly ProxyFlavour[] = ['envoy', 'grpc'];
+
+/** The flavour a node declares; envoy when it says nothing; undefined when it says something unknown. */
+export function flavourOf(metadata: Readonly<Record<string, unknown>> | undefined): ProxyFlavour | undefined {
+  const value = metadata?.[PROXY_FLAVOUR_METADATA];
+  if (value === undefined) return 'envoy';
+  return (proxyFlavours as readonly unknown[]).includes(value) ? (value as ProxyFlavour) : undefined;
+}

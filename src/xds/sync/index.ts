@@ -1,0 +1,3 @@
+/** Public surface of the bridge between the mesh engine and the xDS server. */
+export { SnapshotPublisher } from './snapshot-publisher.js';
+export { DataplaneLifecycle, carriedDataplane, type DataplaneLifecycleOptions } from './dataplane-lifecycle.js';
