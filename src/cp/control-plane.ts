@@ -8,6 +8,7 @@
  *                │            └─────────► dataplane lifecycle ◄── xDS streams
  *                └─► mesh engine ─► snapshot publisher ─► snapshot cache ─► DP server (xDS, /bootstrap)
  */
+import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { kindRegistry } from '../api/index.js';
 import { ResourceManager } from '../manager/index.js';
@@ -97,7 +98,9 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       },
     });
     closers.push(() => dp.close());
-    bootstrap = createBootstrapHandler({ manager, xdsAddress: dp.host, xdsPort: dp.port });
+    // Bound to every interface: proxies need a name they can reach, not 0.0.0.0.
+    const advertised = dp.host === '0.0.0.0' || dp.host === '::' ? hostname() : dp.host;
+    bootstrap = createBootstrapHandler({ manager, xdsAddress: advertised, xdsPort: dp.port });
     logger.info({ xdsUrl: dp.url }, `DP server (xDS, /bootstrap) listening on ${dp.url}`);
 
     const api = await buildApiServer({
