@@ -3,12 +3,14 @@
  * The `koguma` command: program wiring only. Each verb lives in commands/;
  * errors they throw are printed here, once, in one format.
  *
- *   koguma [--api-url URL] apply | get | delete | version | cp run
+ *   koguma [--api-url URL] apply | get | delete | version | cp run | dp run | generate grpc-bootstrap
  */
 import { Command, Option } from 'commander';
 import { applyCommand } from './commands/apply.js';
 import { cpCommand } from './commands/cp-run.js';
 import { deleteCommand } from './commands/delete.js';
+import { dpCommand } from './commands/dp-run.js';
+import { generateCommand } from './commands/generate.js';
 import { getCommand } from './commands/get.js';
 import { versionCommand } from './commands/version.js';
 import type { CliContext } from './context.js';
@@ -38,6 +40,8 @@ const program = new Command('koguma')
   .addCommand(deleteCommand(context))
   .addCommand(versionCommand(context))
   .addCommand(cpCommand(context));
+program.addCommand(dpCommand(context));
+program.addCommand(generateCommand(context));
 
 // Subcommands added with addCommand() do not inherit this setting; give it to all of them.
 const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];

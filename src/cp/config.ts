@@ -6,6 +6,7 @@
  */
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import { parseDuration } from '../api/duration.js';
 import { KogumaError } from '../api/errors.js';
 
 export type StoreType = 'memory' | 'pglite' | 'postgres';
@@ -54,16 +55,6 @@ const positiveInteger = (raw: string): number => {
   return value;
 };
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "10ms", "30s", "5m": a duration in one unit, as milliseconds. */
-const duration = (raw: string): number => {
-  const match = DURATION.exec(raw);
-  if (!match) throw new Error('must be a duration like 10ms, 30s or 5m');
-  return Number(match[1]) * UNIT_MS[match[2]!]!;
-};
-
 const text = (raw: string): string => {
   if (raw === '') throw new Error('must not be empty');
   return raw;
@@ -110,7 +101,7 @@ export const settings: readonly AnySetting[] = [
     env: 'KOGUMA_XDS_DEBOUNCE',
     description: 'How long changes are collected before affected proxies are rebuilt',
     default: () => 10,
-    parse: duration,
+    parse: parseDuration,
   },
   {
     key: 'dataplaneRemovalDelayMs',
@@ -118,7 +109,7 @@ export const settings: readonly AnySetting[] = [
     env: 'KOGUMA_DATAPLANE_REMOVAL_DELAY',
     description: 'How long after its last stream ends a self-registered dataplane is removed',
     default: () => 30_000,
-    parse: duration,
+    parse: parseDuration,
   },
   {
     key: 'store',

@@ -114,6 +114,21 @@ export async function loadDataplaneFile(path: string, vars: TemplateVars, flags:
   return dataplaneFromText(text, path, vars, flags);
 }
 
+/**
+ * `--admin-port` in the Dataplane (`networking.admin.port`), where the
+ * control plane reads Envoy's admin port from; a different port already
+ * there is a conflict, named.
+ */
+export function withAdminPort(loaded: LoadedDataplane, port: number, source: string): LoadedDataplane {
+  const networking = loaded.document['networking'] as Record<string, unknown>;
+  const admin = isObject(networking['admin']) ? networking['admin'] : {};
+  if (admin['port'] === port) return loaded;
+  if (admin['port'] !== undefined)
+    throw new DpError(`${source} does not match the flags`, [`  networking.admin.port: is ${String(admin['port'])} but --admin-port says ${port}`]);
+  const document = { ...loaded.document, networking: { ...networking, admin: { ...admin, port } } };
+  return { ...loaded, document, json: JSON.stringify(document) };
+}
+
 /** Mesh and name without a file (indirect mode: the Dataplane already exists in the control plane). */
 export function identityFromFlags(flags: IdentityFlags): DataplaneIdentity {
   const missing = (['mesh', 'name'] as const).filter((field) => flags[field] === undefined || flags[field] === '');

@@ -17,6 +17,9 @@ import { formatDuration } from './flag-values.js';
 import type { DpLog } from './log.js';
 import type { StopSignal } from './stop-signals.js';
 
+/** Beyond a drain time, how long a stopped child may take to exit before it is killed. */
+export const STOP_GRACE_MS = 5_000;
+
 export interface SupervisorOptions {
   /** What the log calls the child: "envoy", "the application". */
   readonly name: string;

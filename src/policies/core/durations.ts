@@ -14,12 +14,4 @@ export const PositiveDuration = (example: string, description?: string): TString
     ...(description !== undefined ? { description } : {}),
   });
 
-const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A duration already accepted by `Duration()` in milliseconds. */
-export function durationMs(duration: string): number {
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-  return total;
-}
+export { durationMs } from '../../api/duration.js';

@@ -51,6 +51,11 @@ test('with Accept: application/json the YAML comes base64 in {bootstrap}', async
   assert.equal(bootstrap.node.metadata['dataplane.resource'], undefined);
 });
 
+test('the admin port the agent asks for wins over the Dataplane\'s', async () => {
+  const answer = await handler({ mesh: 'default', name: 'existing', adminPort: 9999 }, undefined);
+  assert.equal(parse(text(answer.body)).admin.address.socket_address.port_value, 9999);
+});
+
 test('an invalid carried dataplane is a 422 naming its fields', async () => {
   const bad = JSON.stringify({ ...dataplane('web-1'), networking: { address: '10.0.0.1', inbound: [{ port: 0, tags: { 'kuma.io/service': 'web' } }] } });
   const answer = await handler({ mesh: 'default', name: 'web-1', dataplaneResource: bad }, undefined);

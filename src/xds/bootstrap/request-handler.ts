@@ -31,6 +31,7 @@ const BootstrapRequest = Type.Object(
     version: Type.Optional(Type.Unknown()),
     workdir: Type.Optional(Type.String()),
     caCert: Type.Optional(Type.String()),
+    adminPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'must be a port between 1 and 65535' })),
   },
   { additionalProperties: true },
 );
@@ -57,7 +58,7 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
   return async (body, accept) => {
     const issues = issuesAgainst(BootstrapRequest, body, '');
     if (issues.length > 0) return unprocessable('the bootstrap request is not valid', issues);
-    const request = body as { mesh: string; name: string; dataplaneResource?: string };
+    const request = body as { mesh: string; name: string; dataplaneResource?: string; adminPort?: number };
 
     let spec: DataplaneSpec;
     if (request.dataplaneResource !== undefined) {
@@ -84,7 +85,8 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       cluster: services.find((s) => s !== undefined) ?? request.name,
       xdsAddress: options.xdsAddress,
       xdsPort: options.xdsPort,
-      adminPort: spec.networking.admin?.port ?? DEFAULT_ENVOY_ADMIN_PORT,
+      // The agent's choice (kuma-dp's --admin-port) wins over the Dataplane's.
+      adminPort: request.adminPort ?? spec.networking.admin?.port ?? DEFAULT_ENVOY_ADMIN_PORT,
       metadata: {
         [PROXY_FLAVOUR_METADATA]: 'envoy',
         ...(request.dataplaneResource !== undefined ? { [DATAPLANE_RESOURCE_METADATA]: request.dataplaneResource } : {}),

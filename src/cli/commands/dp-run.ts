@@ -1,0 +1,177 @@
+/**
+ * `koguma dp run`: the data plane agent (src/dp/) as a command.
+ *
+ *   koguma dp run --mesh M --name N [--dataplane-file F --dataplane-var k=v ...] [-- envoy args]
+ *   koguma dp run --proxyless [--mesh M --name N] --dataplane-file F [--dataplane-var k=v ...] -- CMD ARGS...
+ *
+ * Each setting is a flag and a KOGUMA_DP_* variable (the flag wins). The
+ * options that say which dataplane and which control plane are shared with
+ * `koguma generate grpc-bootstrap` (generate.ts), so both read them alike.
+ * The command exits with the status of what it ran (Envoy, or the app).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  DEFAULT_CP_ADDRESS,
+  DpError,
+  lineLog,
+  parseCpAddress,
+  parseDuration,
+  parsePort,
+  parseTemplateVars,
+  runEnvoy,
+  runProxyless,
+  type CpAddress,
+  type ProxylessInput,
+} from '../../dp/index.js';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+
+/** An argParser from a parser that throws a plain Error, so commander names the flag or variable. */
+const checked =
+  <T>(parse: (raw: string) => T) =>
+  (raw: string): T => {
+    try {
+      return parse(raw);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Values of the options of `dataplaneOptions`. */
+export interface DataplaneOptionValues {
+  readonly mesh?: string;
+  readonly name?: string;
+  readonly dataplaneFile?: string;
+  readonly dataplaneVar?: string[];
+  readonly cpAddress: CpAddress;
+  readonly localityZone?: string;
+}
+
+/** Which dataplane, and which control plane: shared by `dp run` and `generate grpc-bootstrap`. */
+export function dataplaneOptions(): Option[] {
+  return [
+    new Option('--mesh <mesh>', 'mesh of the dataplane (taken from --dataplane-file when it has one)').env('KOGUMA_DP_MESH'),
+    new Option('--name <name>', 'name of the dataplane (taken from --dataplane-file when it has one)').env('KOGUMA_DP_NAME'),
+    new Option('--dataplane-file <path>', 'the Dataplane (YAML or JSON, may hold {{ variables }}); without it the Dataplane must exist in the control plane').env(
+      'KOGUMA_DP_DATAPLANE_FILE',
+    ),
+    new Option('--dataplane-var <key=value>', 'value of a {{ key }} in --dataplane-file (repeatable)').argParser(collect),
+    new Option('--cp-address <url>', "URL of the control plane's DP server (xDS and /bootstrap)")
+      .env('KOGUMA_DP_CP_ADDRESS')
+      .argParser(checked(parseCpAddress))
+      .default(parseCpAddress(DEFAULT_CP_ADDRESS), DEFAULT_CP_ADDRESS),
+    new Option('--locality-zone <zone>', 'zone of the node locality (proxyless gRPC bootstrap)').env('KOGUMA_DP_LOCALITY_ZONE'),
+  ];
+}
+
+/** The dataplane options as the agent takes them. */
+export function proxylessInputOf(values: DataplaneOptionValues): ProxylessInput {
+  return {
+    identity: { ...(values.mesh === undefined ? {} : { mesh: values.mesh }), ...(values.name === undefined ? {} : { name: values.name }) },
+    ...(values.dataplaneFile === undefined ? {} : { dataplaneFile: values.dataplaneFile }),
+    vars: parseTemplateVars(values.dataplaneVar ?? []),
+    cpAddress: values.cpAddress,
+    ...(values.localityZone === undefined ? {} : { zone: values.localityZone }),
+  };
+}
+
+/** A DpError as the CLI prints it; anything else as it is. */
+export function asCliError(error: unknown): unknown {
+  return error instanceof DpError ? new CliError(error.message, error.details) : error;
+}
+
+interface RunValues extends DataplaneOptionValues {
+  readonly proxyless?: boolean;
+  readonly binaryPath: string;
+  readonly workdir?: string;
+  readonly adminPort?: number;
+  readonly dataplaneTokenFile?: string;
+  readonly envoyLogLevel?: string;
+  readonly drainTime: number;
+  readonly bootstrapTimeout: number;
+  readonly restartBackoff: number;
+  readonly restartBackoffMax: number;
+}
+
+/** Options of Envoy mode only; given on the command line with --proxyless they are a mistake. */
+const envoyOnly = ['binaryPath', 'workdir', 'adminPort', 'dataplaneTokenFile', 'envoyLogLevel', 'bootstrapTimeout', 'restartBackoff', 'restartBackoffMax'] as const;
+
+function envoyOptions(): Option[] {
+  const duration = checked(parseDuration);
+  return [
+    new Option('--proxyless', 'run a proxyless gRPC application (the command after --) instead of Envoy'),
+    new Option('--binary-path <path>', 'the Envoy binary').env('KOGUMA_DP_BINARY_PATH').default('envoy'),
+    new Option('--workdir <dir>', 'where bootstrap.yaml is written (default: a new temporary directory, removed on exit)').env('KOGUMA_DP_WORKDIR'),
+    new Option('--admin-port <port>', "port of Envoy's admin API, sent to the control plane with the bootstrap request")
+      .env('KOGUMA_DP_ADMIN_PORT')
+      .argParser(checked(parsePort)),
+    new Option('--dataplane-token-file <path>', 'file holding the dataplane token').env('KOGUMA_DP_DATAPLANE_TOKEN_FILE'),
+    new Option('--envoy-log-level <level>', "Envoy's --log-level").env('KOGUMA_DP_ENVOY_LOG_LEVEL'),
+    new Option('--drain-time <duration>', "Envoy's --drain-time-s; a stopped Envoy (or app) gets this plus 5s to exit before it is killed")
+      .env('KOGUMA_DP_DRAIN_TIME')
+      .argParser(duration)
+      .default(30_000, '30s'),
+    new Option('--bootstrap-timeout <duration>', 'how long to keep retrying the bootstrap while the control plane cannot answer')
+      .env('KOGUMA_DP_BOOTSTRAP_TIMEOUT')
+      .argParser(duration)
+      .default(300_000, '5m'),
+    new Option('--restart-backoff <duration>', 'first wait before restarting an Envoy that exited on its own (doubles per quick exit)')
+      .env('KOGUMA_DP_RESTART_BACKOFF')
+      .argParser(duration)
+      .default(1_000, '1s'),
+    new Option('--restart-backoff-max <duration>', 'longest wait between restarts; a run this long resets the backoff')
+      .env('KOGUMA_DP_RESTART_BACKOFF_MAX')
+      .argParser(duration)
+      .default(30_000, '30s'),
+  ];
+}
+
+async function runAgent(words: string[], values: RunValues, command: Command, context: CliContext): Promise<number> {
+  const input = proxylessInputOf(values);
+  const log = lineLog(context.err);
+  if (values.proxyless === true) {
+    const misplaced = envoyOnly.filter((key) => command.getOptionValueSource(key) === 'cli');
+    if (misplaced.length > 0)
+      throw new CliError(`${misplaced.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: Envoy-mode options, not for --proxyless`);
+    return runProxyless({ ...input, command: words, drainTimeMs: values.drainTime, log });
+  }
+  if (values.restartBackoff > values.restartBackoffMax)
+    throw new CliError('--restart-backoff must not be longer than --restart-backoff-max');
+  return runEnvoy({
+    identity: input.identity,
+    ...(input.dataplaneFile === undefined ? {} : { dataplaneFile: input.dataplaneFile }),
+    vars: input.vars,
+    cpAddress: input.cpAddress,
+    ...(values.dataplaneTokenFile === undefined ? {} : { dataplaneTokenFile: values.dataplaneTokenFile }),
+    binaryPath: values.binaryPath,
+    ...(values.workdir === undefined ? {} : { workdir: values.workdir }),
+    ...(values.adminPort === undefined ? {} : { adminPort: values.adminPort }),
+    ...(values.envoyLogLevel === undefined ? {} : { envoyLogLevel: values.envoyLogLevel }),
+    extraArgs: words,
+    drainTimeMs: values.drainTime,
+    bootstrapTimeoutMs: values.bootstrapTimeout,
+    restartBackoffMs: values.restartBackoff,
+    restartBackoffMaxMs: values.restartBackoffMax,
+    log,
+  });
+}
+
+export function dpCommand(context: CliContext): Command {
+  const run = new Command('run')
+    .description('Run the data plane agent: fetch the bootstrap and run Envoy, or with --proxyless run a gRPC application with its xDS bootstrap')
+    .argument('[args...]', 'after --: extra Envoy arguments, or with --proxyless the application command');
+  for (const option of [...dataplaneOptions(), ...envoyOptions()]) run.addOption(option);
+  run.action(async (words: string[], values: RunValues, command: Command) => {
+    let status: number;
+    try {
+      status = await runAgent(words, values, command, context);
+    } catch (error) {
+      throw asCliError(error);
+    }
+    // The child has exited and every handler is gone; exit now rather than wait for idle sockets.
+    process.exit(status);
+  });
+  return new Command('dp').description('Data plane').addCommand(run);
+}

@@ -1,0 +1,31 @@
+/**
+ * Public surface of the data plane agent. It stays light: every CLI command
+ * imports it, and only `koguma dp run` and `koguma generate grpc-bootstrap`
+ * need the resource model and the bootstrap builders, so those load on the
+ * first call (as src/cp/index.ts does for the control plane).
+ */
+import type { EnvoyRunOptions } from './run-envoy.js';
+import type { ProxylessInput, ProxylessRunOptions } from './run-proxyless.js';
+
+/** Envoy mode; resolves with the status to exit with. */
+export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
+  return (await import('./run-envoy.js')).runEnvoy(options);
+}
+
+/** Proxyless mode; resolves with the application's status. */
+export async function runProxyless(options: ProxylessRunOptions): Promise<number> {
+  return (await import('./run-proxyless.js')).runProxyless(options);
+}
+
+/** The gRPC bootstrap JSON `runProxyless` hands to the application. */
+export async function generateGrpcBootstrap(input: ProxylessInput): Promise<string> {
+  return (await import('./run-proxyless.js')).generateGrpcBootstrap(input);
+}
+
+export type { EnvoyRunOptions } from './run-envoy.js';
+export type { ProxylessInput, ProxylessRunOptions } from './run-proxyless.js';
+export { DEFAULT_CP_ADDRESS, parseCpAddress, type CpAddress } from './cp-address.js';
+export { DpError } from './errors.js';
+export { formatDuration, parseDuration, parsePort } from './flag-values.js';
+export { lineLog, type DpLog } from './log.js';
+export { parseTemplateVars, type TemplateVars } from './template.js';

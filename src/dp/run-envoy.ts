@@ -1,0 +1,160 @@
+/**
+ * `koguma dp run` in Envoy mode: the agent next to one workload.
+ *
+ *   dataplane file ─► validate ─┐
+ *   (or --mesh/--name: indirect)├─► POST /bootstrap (retried until --bootstrap-timeout)
+ *                               └─► <workdir>/bootstrap.yaml ─► envoy -c ... (supervised, restarted with backoff)
+ *   SIGINT/SIGTERM ─► forwarded to Envoy ─► agent exits with Envoy's status
+ *
+ * `--admin-port` goes into the Dataplane (`networking.admin.port`, where the
+ * control plane reads it) and, as kuma-dp sends it, into the request.
+ * Stop signals are watched from the first line: one that comes while the
+ * bootstrap is still being fetched ends the agent at once (128 + signal).
+ * A workdir the agent created itself is removed when it exits.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { productVersion } from '../cp/index.js';
+import type { BackoffPolicy, RestartPolicy } from './backoff.js';
+import { fetchBootstrap, type BootstrapRequest } from './bootstrap-client.js';
+import type { CpAddress } from './cp-address.js';
+import { identityFromFlags, loadDataplaneFile, withAdminPort, type IdentityFlags, type LoadedDataplane } from './dataplane-file.js';
+import { envoyArgs } from './envoy-args.js';
+import { DpError } from './errors.js';
+import type { DpLog } from './log.js';
+import { onStopSignals, type StopSignal } from './stop-signals.js';
+import { STOP_GRACE_MS, supervise, type Supervisor } from './supervisor.js';
+import type { TemplateVars } from './template.js';
+
+export interface EnvoyRunOptions {
+  readonly identity: IdentityFlags;
+  readonly dataplaneFile?: string;
+  readonly vars: TemplateVars;
+  readonly dataplaneTokenFile?: string;
+  readonly cpAddress: CpAddress;
+  readonly binaryPath: string;
+  readonly workdir?: string;
+  readonly adminPort?: number;
+  readonly envoyLogLevel?: string;
+  /** Words after `--`, passed to Envoy. */
+  readonly extraArgs: readonly string[];
+  readonly drainTimeMs: number;
+  readonly bootstrapTimeoutMs: number;
+  readonly restartBackoffMs: number;
+  readonly restartBackoffMaxMs: number;
+  readonly log: DpLog;
+}
+
+export const BOOTSTRAP_FILE = 'bootstrap.yaml';
+const BOOTSTRAP_RETRY: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
+
+async function readToken(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    throw new DpError(`cannot read the dataplane token file ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** The workdir to use, and whether the agent made it (and so removes it). */
+async function prepareWorkdir(workdir: string | undefined): Promise<{ dir: string; owned: boolean }> {
+  try {
+    if (workdir === undefined) return { dir: await mkdtemp(join(tmpdir(), 'koguma-dp-')), owned: true };
+    await mkdir(workdir, { recursive: true });
+    return { dir: resolve(workdir), owned: false };
+  } catch (error) {
+    throw new DpError(`cannot create the workdir ${workdir ?? tmpdir()}: ${(error as Error).message}`);
+  }
+}
+
+/** The validated dataplane file with --admin-port in it, or undefined in indirect mode. */
+async function loadDataplane(options: EnvoyRunOptions): Promise<LoadedDataplane | undefined> {
+  const file = options.dataplaneFile;
+  if (file === undefined) return undefined;
+  const loaded = await loadDataplaneFile(file, options.vars, options.identity);
+  return options.adminPort === undefined ? loaded : withAdminPort(loaded, options.adminPort, file);
+}
+
+function restartPolicy(options: EnvoyRunOptions): RestartPolicy {
+  // A run as long as the longest wait counts as stable: the next crash starts the backoff over.
+  return { initialMs: options.restartBackoffMs, maxMs: options.restartBackoffMaxMs, stableAfterMs: options.restartBackoffMaxMs };
+}
+
+/** Runs until stopped; resolves with the status to exit with. */
+export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
+  const { log } = options;
+  const stopped = new AbortController();
+  let supervisor: Supervisor | undefined;
+  let firstSignal: StopSignal | undefined;
+  const unsubscribe = onStopSignals((signal) => {
+    if (supervisor !== undefined) return supervisor.stop(signal);
+    firstSignal ??= signal;
+    stopped.abort();
+  });
+  const stoppedEarly = (): number => {
+    const signal = firstSignal ?? 'SIGTERM';
+    log(`${signal} received before Envoy started: exiting`);
+    return 128 + constants.signals[signal];
+  };
+  let workdir: { dir: string; owned: boolean } | undefined;
+  try {
+    const dataplane = await loadDataplane(options);
+    const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
+    const token = options.dataplaneTokenFile === undefined ? undefined : await readToken(options.dataplaneTokenFile);
+    workdir = await prepareWorkdir(options.workdir);
+    const request: BootstrapRequest = {
+      mesh,
+      name,
+      proxyType: 'dataplane',
+      ...(token === undefined ? {} : { dataplaneToken: token }),
+      ...(dataplane === undefined ? {} : { dataplaneResource: dataplane.json }),
+      version: { kumaDp: { version: productVersion } },
+      workdir: workdir.dir,
+      ...(options.adminPort === undefined ? {} : { adminPort: options.adminPort }),
+    };
+    log(
+      `dataplane ${mesh}/${name} (${dataplane === undefined ? 'indirect: it must exist in the control plane' : `from ${options.dataplaneFile}`}); ` +
+        `fetching the Envoy bootstrap from ${options.cpAddress.url}`,
+    );
+    let yaml: string;
+    try {
+      yaml = await fetchBootstrap({
+        cpAddress: options.cpAddress,
+        request,
+        timeoutMs: options.bootstrapTimeoutMs,
+        retry: BOOTSTRAP_RETRY,
+        log,
+        signal: stopped.signal,
+      });
+    } catch (error) {
+      if (!stopped.signal.aborted) throw error;
+      return stoppedEarly();
+    }
+    const bootstrapPath = join(workdir.dir, BOOTSTRAP_FILE);
+    await writeFile(bootstrapPath, yaml, { mode: 0o600 });
+    log(`bootstrap written to ${bootstrapPath}`);
+    if (stopped.signal.aborted) return stoppedEarly();
+    const drainTimeMs = options.drainTimeMs;
+    supervisor = supervise({
+      name: 'envoy',
+      command: options.binaryPath,
+      args: envoyArgs({
+        bootstrapPath,
+        drainTimeMs,
+        ...(options.envoyLogLevel === undefined ? {} : { logLevel: options.envoyLogLevel }),
+        extraArgs: options.extraArgs,
+      }),
+      env: process.env,
+      restart: restartPolicy(options),
+      stopTimeoutMs: drainTimeMs + STOP_GRACE_MS,
+      log,
+    });
+    const status = await supervisor.done;
+    log(`exiting with status ${status}`);
+    return status;
+  } finally {
+    unsubscribe();
+    if (workdir?.owned) await rm(workdir.dir, { recursive: true, force: true });
+  }
+}
