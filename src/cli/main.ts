@@ -3,7 +3,7 @@
  * The `koguma` command: program wiring only. Each verb lives in commands/;
  * errors they throw are printed here, once, in one format.
  *
- *   koguma [--api-url URL] apply | get | delete | version | cp run | dp run | generate grpc-bootstrap
+ *   koguma [--api-url URL] apply | get | delete | version | cp run | dp run | generate grpc-bootstrap | inspect dataplane
  */
 import { Command, Option } from 'commander';
 import { applyCommand } from './commands/apply.js';
@@ -12,6 +12,7 @@ import { deleteCommand } from './commands/delete.js';
 import { dpCommand } from './commands/dp-run.js';
 import { generateCommand } from './commands/generate.js';
 import { getCommand } from './commands/get.js';
+import { inspectCommand } from './commands/inspect.js';
 import { versionCommand } from './commands/version.js';
 import type { CliContext } from './context.js';
 import { readAllStdin } from './documents.js';
@@ -42,6 +43,7 @@ const program = new Command('koguma')
   .addCommand(cpCommand(context));
 program.addCommand(dpCommand(context));
 program.addCommand(generateCommand(context));
+program.addCommand(inspectCommand(context));
 
 // Subcommands added with addCommand() do not inherit this setting; give it to all of them.
 const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];

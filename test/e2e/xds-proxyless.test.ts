@@ -9,7 +9,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
+import { parse } from 'yaml';
 import { resolveConfig, startControlPlane, type RunningControlPlane } from '../../src/cp/index.js';
 import { grpcBootstrap } from '../../src/xds/bootstrap/index.js';
 import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../../src/xds/node-metadata.js';
@@ -17,6 +20,17 @@ import { startEchoServer, type EchoServer } from '../xds-server/fixtures/echo-se
 import { eventually } from '../xds-server/support.js';
 
 const clientScript = fileURLToPath(new URL('../xds-server/fixtures/xds-client-child.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** Runs the built CLI against this control plane; rejects with its stderr on failure. */
+async function koguma(args: string[]): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--api-url', cp.apiUrl, ...args], { timeout: 15_000 });
+    return stdout;
+  } catch (error) {
+    throw new Error((error as { stderr?: string }).stderr ?? String(error));
+  }
+}
 
 let cp: RunningControlPlane;
 let backends: EchoServer[] = [];
@@ -137,6 +151,14 @@ describe('proxyless gRPC through the control plane', () => {
     assert.deepEqual(config.body.xds.CDS.resources.map((r: { name: string }) => r.name), ['backend']);
     const endpoints = config.body.xds.EDS.resources[0].resource.endpoints.flatMap((l: any) => l.lbEndpoints);
     assert.deepEqual(endpoints.map((e: any) => e.endpoint.address.socketAddress.portValue), [backends[1]!.port]);
+  });
+
+  it('koguma inspect dataplane shows the served config and the connection status', async () => {
+    const config = JSON.parse(await koguma(['inspect', 'dataplane', 'client-1', '-o', 'json']));
+    assert.deepEqual(config.xds.CDS.resources.map((r: { name: string }) => r.name), ['backend']);
+    const overview = parse(await koguma(['inspect', 'dataplane', 'client-1', '--type', 'overview']));
+    assert.equal(overview.dataplaneInsight.connected, true);
+    await assert.rejects(koguma(['inspect', 'dataplane', 'nobody']), /Dataplane "nobody" not found in mesh "default"/);
   });
 
   it('a client that goes away has its self-registered Dataplane removed after the delay', async () => {
