@@ -1,0 +1,71 @@
+/**
+ * Where a proxy rebuild's time goes, in process, on the mesh xds-convergence
+ * builds: the engine's mesh-wide flush (every proxy: context → generate →
+ * encode + hash → intern → snapshot → cache) taken apart stage by stage.
+ *
+ *   node dist/bench/proxy-build.js [--proxies 5000] [--services 1000] [--flavour grpc|envoy] [--rounds 5]
+ *
+ * "shareable" is what a memo by destination would avoid: the same flush with
+ * each proxy's outbounds removed leaves only the per-proxy part (its inbound
+ * listener and its snapshot), an estimate of a rebuild whose per-service
+ * resources are built and encoded once per change instead of once per proxy.
+ */
+import { parseArgs } from 'node:util';
+import { dataplaneModel, MeshView } from '../src/mesh/index.js';
+import { generateEnvoyResources, generateGrpcResources, encodeProxyResources, type ProxyContext, type ProxyFlavour } from '../src/xds/generate/index.js';
+import { MemorySnapshotCache } from '../src/xds/server/index.js';
+import { buildSnapshot } from '../src/xds/snapshot.js';
+import { SnapshotPublisher } from '../src/xds/sync/index.js';
+import type { DataplaneSpec } from '../src/api/index.js';
+import { nowMs } from './xds/clock.js';
+import { median } from './xds/stats.js';
+import { buildTopology, mesh } from './xds/topology.js';
+
+const { values } = parseArgs({
+  options: {
+    proxies: { type: 'string', default: '5000' },
+    services: { type: 'string', default: '1000' },
+    flavour: { type: 'string', default: 'grpc' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const proxies = Number(values.proxies);
+const flavour = (values.flavour === 'envoy' ? 'envoy' : 'grpc') as ProxyFlavour;
+const rounds = Number(values.rounds);
+
+const topology = buildTopology({ proxies, services: Number(values.services), endpointsPerService: 3, outboundsPerClient: 4, seed: 20240601 });
+const view = new MeshView(mesh);
+for (const dp of topology.dataplanes) view.upsert(dataplaneModel(mesh, dp.name, { networking: dp.networking } as unknown as DataplaneSpec));
+const contexts = topology.clients.map((name) => view.context(name, flavour)!);
+const inboundOnly = contexts.map((ctx): ProxyContext => ({ ...ctx, outbounds: [], destinations: new Map() }));
+const generate = flavour === 'grpc' ? generateGrpcResources : generateEnvoyResources;
+
+/** Runs `stage` over every context, `rounds` times; the median per-proxy µs. */
+function time(stage: (ctx: ProxyContext, i: number) => unknown, over: readonly ProxyContext[] = contexts): number {
+  const perRound: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const started = nowMs();
+    over.forEach((ctx, i) => stage(ctx, i));
+    perRound.push(((nowMs() - started) * 1000) / over.length);
+  }
+  return median(perRound);
+}
+
+const generated = contexts.map((ctx) => generate(ctx));
+const encoded = generated.map((resources) => encodeProxyResources(resources));
+const publisher = new SnapshotPublisher(new MemorySnapshotCache());
+
+const rows: [string, number][] = [
+  ['context (MeshView.context)', time((ctx) => view.context(ctx.name, flavour))],
+  ['generate (messages)', time((ctx) => generate(ctx))],
+  ['encode + hash (toBinary, sha256)', time((_ctx, i) => encodeProxyResources(generated[i]!))],
+  ['snapshot (buildSnapshot)', time((_ctx, i) => buildSnapshot(encoded[i]!))],
+  ['whole update (SnapshotPublisher.update)', time((ctx) => publisher.update(`${mesh}.${ctx.name}`, ctx))],
+  ['per-proxy part only (inbound listener + snapshot)', time((ctx) => publisher.update(`${mesh}.${ctx.name}`, ctx), inboundOnly)],
+];
+const resources = encoded.reduce((n, list) => n + list.length, 0) / encoded.length;
+console.log(`proxy build, ${flavour} flavour: ${proxies} proxies, ${topology.services.length} services, ${resources.toFixed(1)} resources per proxy; median of ${rounds} rounds`);
+console.log('| stage | µs per proxy | ms per mesh-wide flush |');
+console.log('|---|---|---|');
+for (const [stage, us] of rows) console.log(`| ${stage} | ${us.toFixed(1)} | ${((us * proxies) / 1000).toFixed(0)} |`);
+process.exit(0);
