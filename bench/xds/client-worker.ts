@@ -71,10 +71,11 @@ const clients = setup.nodeIds.map((nodeId, index) => {
     if (!Number.isNaN(firstAfterMark[slot]!)) return;
     firstAfterMark[slot] = event.at;
     if (samples[event.typeUrl] === undefined) {
+      const response = event.response;
       samples[event.typeUrl] =
-        setup.protocol === 'sotw'
-          ? toBinary(DiscoveryResponseSchema, event.response as never)
-          : toBinary(DeltaDiscoveryResponseSchema, event.response as never);
+        response.$typeName === DiscoveryResponseSchema.typeName
+          ? toBinary(DiscoveryResponseSchema, response)
+          : toBinary(DeltaDiscoveryResponseSchema, response);
     }
   };
   const onEnd = (error: unknown): void => {

@@ -25,6 +25,13 @@ function table(header: readonly string[], rows: readonly string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
 }
 
+/** CPU / busy ms of the policy rebuild; once policies change proxies' config, also the delivery p99 to the clients updated. */
+function policyCell(r: ScenarioResult): string {
+  const cost = `${ms(median(r.policy.map((p) => p.cpuMs)))} / ${ms(median(r.policy.map((p) => p.busyMs)))}`;
+  const delivered = summarize(r.policy.flatMap((p) => p.latencies));
+  return delivered.count === 0 ? cost : `${cost}; ${delivered.count} ACKs, p99 ${ms(delivered.p99)}`;
+}
+
 export function mainTable(results: readonly ScenarioResult[]): string {
   const header = [
     'N',
@@ -63,7 +70,7 @@ export function mainTable(results: readonly ScenarioResult[]): string {
       ms(b.max),
       ms(floor.b.p99),
       ratio(b.p99, floor.b.p99),
-      `${ms(median(r.policy.map((p) => p.cpuMs)))} / ${ms(median(r.policy.map((p) => p.busyMs)))}`,
+      policyCell(r),
       kb((r.rssAfter - r.rssBefore) / r.options.proxies),
       `${(r.busyBefore * 100).toFixed(0)}% / ${r.loadBefore.split(' ')[0]}→${r.loadAfter.split(' ')[0]}`,
     ];
