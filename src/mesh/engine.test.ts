@@ -104,3 +104,41 @@ test('deleting a proxy\'s own dataplane sends it an undefined context; a disconn
   const gone = await drain();
   assert.deepEqual(gone, [{ nodeId: 'default.web-1', context: undefined }]);
 });
+
+test('a batch larger than one build slice reaches every proxy once, and a change made while it drains is built too', async () => {
+  // A sink slow enough that a few proxies fill a build slice, so the batch takes several turns of the event loop.
+  const names = Array.from({ length: 12 }, (_, i) => `slice-${i}`);
+  await store.createAll(names.map((name, i) => dataplane('default', name, 'slice', `10.1.0.${i + 1}`, ['slice-backend'])));
+  await drain();
+  const seen: string[] = [];
+  const slowEngine = new MeshEngine({
+    store,
+    debounceMs: DEBOUNCE_MS,
+    logger: pino({ level: 'silent' }),
+    sink: {
+      update: (nodeId) => {
+        seen.push(nodeId);
+        const until = performance.now() + 2;
+        while (performance.now() < until);
+      },
+    },
+  });
+  await slowEngine.start();
+  try {
+    for (const name of names) slowEngine.connect({ mesh: 'default', name, flavour: 'envoy' });
+    await sleep(DEBOUNCE_MS + 1);
+    // Draining has started: a new endpoint of their destination marks them all again.
+    await store.create(dataplane('default', 'slice-backend-1', 'slice-backend', '10.1.1.1'));
+    for (let i = 0; i < 200 && seen.length < names.length * 2; i++) await sleep(5);
+    await slowEngine.settled();
+    await sleep(DEBOUNCE_MS * 4 + 2 * names.length * 2);
+    const counts = new Map<string, number>();
+    for (const nodeId of seen) counts.set(nodeId, (counts.get(nodeId) ?? 0) + 1);
+    assert.deepEqual([...counts.keys()].sort(), names.map((n) => `default.${n}`).sort());
+    // Each built once for the connect and once for the new endpoint, or once if the endpoint arrived before its turn.
+    for (const [nodeId, count] of counts) assert.ok(count === 1 || count === 2, `${nodeId} built ${count} times`);
+    assert.ok(seen.length > names.length, 'the change during draining rebuilt at least the proxies already built');
+  } finally {
+    await slowEngine.stop();
+  }
+});

@@ -8,7 +8,10 @@
  *
  * Nothing polls: a change marks exactly the proxies it can affect, bursts
  * within the debounce window are built once, and only connected proxies are
- * built at all. Events are applied in order, one at a time, each by reading
+ * built at all. A large batch is built in slices of a few milliseconds, each
+ * published as soon as it is built, so the first proxies are being written to
+ * (and their ACKs read) while the rest are still building, and the process
+ * keeps answering API requests and stream messages during a mesh-wide change. Events are applied in order, one at a time, each by reading
  * the resource's current state, so a burst of updates converges on the last.
  */
 import type { Logger } from 'pino';
@@ -41,11 +44,16 @@ export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}
 
 const LIST_PAGE = 1000;
 
+/** How long one slice of a batch may build before the event loop gets a turn. */
+const BUILD_SLICE_MS = 5;
+
 export class MeshEngine {
   private readonly views = new Map<string, MeshView>();
   private readonly connected = new Map<string, ConnectedProxy>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Set while a batch is being built slice by slice; new changes join that batch. */
+  private draining: NodeJS.Immediate | undefined;
   private queue: Promise<void> = Promise.resolve();
   private stopWatching: (() => void) | undefined;
   private stopped = false;
@@ -94,6 +102,7 @@ export class MeshEngine {
     this.stopped = true;
     this.stopWatching?.();
     if (this.timer) clearTimeout(this.timer);
+    if (this.draining) clearImmediate(this.draining);
     await this.queue;
   }
 
@@ -142,25 +151,34 @@ export class MeshEngine {
 
   private markDirty(nodeIds: Iterable<string>): void {
     for (const nodeId of nodeIds) if (this.connected.has(nodeId)) this.dirty.add(nodeId);
-    if (this.dirty.size > 0 && !this.timer && !this.stopped) {
+    if (this.dirty.size > 0 && !this.timer && !this.draining && !this.stopped) {
       this.timer = setTimeout(() => this.flush(), this.options.debounceMs);
     }
   }
 
+  /** Builds dirty proxies for one slice; schedules the next slice while any remain. */
   private flush(): void {
     this.timer = undefined;
-    const batch = [...this.dirty];
-    this.dirty.clear();
-    for (const nodeId of batch) {
-      const proxy = this.connected.get(nodeId);
-      if (!proxy) continue;
-      const context = this.views.get(proxy.mesh)?.context(proxy.name, proxy.flavour);
-      try {
-        this.options.sink.update(nodeId, context);
-      } catch (error) {
-        // One proxy's failure must not stop the others' updates; its last good config stays.
-        this.options.logger.error({ err: error, nodeId }, 'failed to build proxy configuration');
-      }
+    this.draining = undefined;
+    if (this.stopped) return;
+    const deadline = performance.now() + BUILD_SLICE_MS;
+    for (const nodeId of this.dirty) {
+      this.dirty.delete(nodeId);
+      this.build(nodeId);
+      if (performance.now() >= deadline) break;
+    }
+    if (this.dirty.size > 0) this.draining = setImmediate(() => this.flush());
+  }
+
+  private build(nodeId: string): void {
+    const proxy = this.connected.get(nodeId);
+    if (!proxy) return;
+    const context = this.views.get(proxy.mesh)?.context(proxy.name, proxy.flavour);
+    try {
+      this.options.sink.update(nodeId, context);
+    } catch (error) {
+      // One proxy's failure must not stop the others' updates; its last good config stays.
+      this.options.logger.error({ err: error, nodeId }, 'failed to build proxy configuration');
     }
   }
 }

@@ -8,7 +8,7 @@
  * Consumers are indexed by service, so a new endpoint of one service touches
  * only that service's consumers, never the whole mesh.
  */
-import type { DestinationContext, EndpointContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
+import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
 
 interface ServiceEntry {
@@ -45,6 +45,8 @@ const sameEndpoints = (a: readonly (EndpointContext & { protocol: Protocol })[] 
 export class MeshView {
   private readonly dataplanes = new Map<string, DataplaneModel>();
   private readonly services = new Map<string, ServiceEntry>();
+  /** A dataplane's inbounds as generator input, kept with its model so rebuilds see the same objects (generators memoize on them). */
+  private readonly inboundContexts = new WeakMap<DataplaneModel, readonly InboundContext[]>();
 
   constructor(readonly mesh: string) {}
 
@@ -88,10 +90,19 @@ export class MeshView {
       name,
       flavour,
       address: model.address,
-      inbounds: model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound),
+      inbounds: this.inboundsOf(model),
       outbounds: model.outbounds,
       destinations,
     };
+  }
+
+  private inboundsOf(model: DataplaneModel): readonly InboundContext[] {
+    let inbounds = this.inboundContexts.get(model);
+    if (inbounds === undefined) {
+      inbounds = model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
+      this.inboundContexts.set(model, inbounds);
+    }
+    return inbounds;
   }
 
   /** One service as a destination; the same object until its endpoints change. */

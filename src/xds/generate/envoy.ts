@@ -18,23 +18,18 @@
  * decides its address and protocol.
  */
 import {
-  buildEdsCluster,
   buildFilterChain,
   buildHttpConnectionManager,
   buildListener,
-  buildRouteConfiguration,
   buildStaticCluster,
   buildTcpProxy,
-  buildVirtualHost,
-  buildClusterLoadAssignment,
   httpConnectionManagerFilter,
-  routeToCluster,
   tcpProxyFilter,
   TrafficDirection,
 } from './builders/index.js';
 import type { Filter } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
-import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
-import { byAddressThenPort, destinationOf, destinationsOf, isHttp2Protocol, isHttpProtocol, localitiesOf } from './destinations.js';
+import { envoyClusterOf, loadAssignmentOf, outboundRouteOf, singleClusterRouteConfiguration } from './destination-resources.js';
+import { byAddressThenPort, destinationOf, destinationsOf, isHttp2Protocol, isHttpProtocol } from './destinations.js';
 import {
   inboundListenerName,
   inboundRouteName,
@@ -44,13 +39,9 @@ import {
   serviceClusterName,
   statName,
 } from './names.js';
-import type { InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import type { DestinationContext, InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
-
-/** `<name>` with one virtual host `*` sending everything to `cluster`. Shared with the gRPC flavour. */
-export function singleClusterRouteConfiguration(name: string, service: string, cluster: string): RouteConfiguration {
-  return buildRouteConfiguration(name, [buildVirtualHost(service, ['*'], [routeToCluster(cluster)])]);
-}
+import { onePerObject, onePerObjectPair } from './shared.js';
 
 function inboundFilter(inbound: InboundContext, cluster: string): Filter {
   if (!isHttpProtocol(inbound.protocol)) return tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
@@ -58,40 +49,46 @@ function inboundFilter(inbound: InboundContext, cluster: string): Filter {
   return httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } }));
 }
 
-function addInbound(out: ResourceCollector, inbound: InboundContext): void {
+/** An inbound's listener and local cluster; once per InboundContext object (shared.ts). */
+const inboundResourcesOf = onePerObject((inbound: InboundContext) => {
   const cluster = localClusterName(inbound.servicePort);
-  out.cluster(buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, { http2: isHttp2Protocol(inbound.protocol) }));
-  out.listener(
-    buildListener({
+  return {
+    cluster: buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, { http2: isHttp2Protocol(inbound.protocol) }),
+    listener: buildListener({
       name: inboundListenerName(inbound.address, inbound.port),
       address: inbound.address,
       port: inbound.port,
       direction: TrafficDirection.INBOUND,
       filterChains: [buildFilterChain([inboundFilter(inbound, cluster)])],
     }),
-  );
+  };
+});
+
+/** An outbound's listener: HCM over RDS for a destination speaking HTTP, tcp_proxy otherwise. */
+const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destination: DestinationContext) => {
+  const cluster = serviceClusterName(outbound.service);
+  const filter = isHttpProtocol(destination.protocol)
+    ? httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { rds: outboundRouteName(outbound.service) } }))
+    : tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
+  return buildListener({
+    name: outboundListenerName(outbound.address, outbound.port),
+    address: outbound.address,
+    port: outbound.port,
+    direction: TrafficDirection.OUTBOUND,
+    filterChains: [buildFilterChain([filter])],
+  });
+});
+
+function addInbound(out: ResourceCollector, inbound: InboundContext): void {
+  const { cluster, listener } = inboundResourcesOf(inbound);
+  out.cluster(cluster);
+  out.listener(listener);
 }
 
 function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext): void {
   const destination = destinationOf(ctx, outbound.service);
-  const cluster = serviceClusterName(outbound.service);
-  let filter: Filter;
-  if (isHttpProtocol(destination.protocol)) {
-    const routeName = outboundRouteName(outbound.service);
-    out.routeConfiguration(singleClusterRouteConfiguration(routeName, outbound.service, cluster));
-    filter = httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { rds: routeName } }));
-  } else {
-    filter = tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
-  }
-  out.listener(
-    buildListener({
-      name: outboundListenerName(outbound.address, outbound.port),
-      address: outbound.address,
-      port: outbound.port,
-      direction: TrafficDirection.OUTBOUND,
-      filterChains: [buildFilterChain([filter])],
-    }),
-  );
+  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteOf(destination));
+  out.listener(outboundListenerOf(outbound, destination));
 }
 
 export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
@@ -99,9 +96,8 @@ export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
   for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) addInbound(out, inbound);
   for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound);
   for (const destination of destinationsOf(ctx)) {
-    const cluster = serviceClusterName(destination.service);
-    out.cluster(buildEdsCluster(cluster, { http2: isHttp2Protocol(destination.protocol) }));
-    out.loadAssignment(buildClusterLoadAssignment(cluster, localitiesOf(destination)));
+    out.cluster(envoyClusterOf(destination));
+    out.loadAssignment(loadAssignmentOf(destination));
   }
   return out.resources();
 }

@@ -96,3 +96,27 @@ test('a gRPC client and a sidecar reaching the same destination share its route 
     versions(generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.RouteConfiguration || r.typeUrl === TypeUrl.ClusterLoadAssignment));
   assert.deepEqual(shared(grpcCtx), shared(envoyCtx));
 });
+
+test('proxies consuming the same destination object share its encoded resources; a changed destination is built anew', () => {
+  const base = readCase('grpc-client-two-destinations');
+  const sidecar = (name: string, destinations: ProxyContext['destinations']): ProxyContext => ({
+    ...base,
+    name,
+    flavour: 'envoy',
+    destinations,
+    outbounds: base.outbounds.map((o, i) => ({ ...o, port: 10000 + i })),
+  });
+  const perDestination = (ctx: ProxyContext) =>
+    generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.Cluster || r.typeUrl === TypeUrl.ClusterLoadAssignment || r.typeUrl === TypeUrl.RouteConfiguration);
+  const first = perDestination(sidecar('a', base.destinations));
+  const second = perDestination(sidecar('b', base.destinations));
+  assert.ok(first.length > 0);
+  assert.equal(first.length, second.length);
+  first.forEach((resource, i) => assert.equal(second[i], resource, `${resource.typeUrl} ${resource.name} is one object`));
+
+  // A copy of the same destinations (what MeshView hands out after a change) is rebuilt: equal content, new objects.
+  const copied = new Map([...base.destinations].map(([service, d]) => [service, { ...d }]));
+  const rebuilt = perDestination(sidecar('c', copied));
+  assert.deepEqual(rebuilt.map((r) => r.version), first.map((r) => r.version));
+  rebuilt.forEach((resource, i) => assert.notEqual(resource, first[i]));
+});

@@ -42,9 +42,6 @@
  *   host and port.
  */
 import {
-  buildApiListener,
-  buildClusterLoadAssignment,
-  buildEdsCluster,
   buildFilterChain,
   buildHttpConnectionManager,
   buildListener,
@@ -55,13 +52,15 @@ import {
   TrafficDirection,
 } from './builders/index.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { byAddressThenPort, byString, destinationsOf, localitiesOf } from './destinations.js';
-import { singleClusterRouteConfiguration } from './envoy.js';
-import { grpcServerListenerName, inboundRouteName, outboundRouteName, serviceClusterName, statName } from './names.js';
+import { grpcApiListenerOf, grpcClusterOf, loadAssignmentOf, outboundRouteOf } from './destination-resources.js';
+import { byAddressThenPort, byString, destinationOf, destinationsOf } from './destinations.js';
+import { grpcServerListenerName, inboundRouteName, statName } from './names.js';
 import type { InboundContext, ProxyContext } from './proxy-context.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
+import { onePerObject } from './shared.js';
 
-function serverListener(inbound: InboundContext): Listener {
+/** Once per InboundContext object (shared.ts). */
+const serverListenerOf = onePerObject((inbound: InboundContext): Listener => {
   const name = grpcServerListenerName(inbound.address, inbound.port);
   const routeConfig = buildRouteConfiguration(inboundRouteName(inbound.service), [
     buildVirtualHost(inbound.service, ['*'], [nonForwardingRoute()]),
@@ -74,22 +73,20 @@ function serverListener(inbound: InboundContext): Listener {
     direction: TrafficDirection.INBOUND,
     filterChains: [buildFilterChain([httpConnectionManagerFilter(hcm)])],
   });
-}
+});
 
 export function generateGrpcResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
-  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) out.listener(serverListener(inbound));
+  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) out.listener(serverListenerOf(inbound));
   const services = [...new Set(ctx.outbounds.map((o) => o.service))].sort(byString);
   for (const service of services) {
-    const routeName = outboundRouteName(service);
-    out.listener(buildApiListener(service, buildHttpConnectionManager({ statPrefix: statName(service), routes: { rds: routeName } })));
-    out.routeConfiguration(singleClusterRouteConfiguration(routeName, service, serviceClusterName(service)));
+    const destination = destinationOf(ctx, service);
+    out.listener(grpcApiListenerOf(destination));
+    out.routeConfiguration(outboundRouteOf(destination));
   }
   for (const destination of destinationsOf(ctx)) {
-    const cluster = serviceClusterName(destination.service);
-    // No HTTP/2 protocol options: gRPC always speaks HTTP/2 and ignores them.
-    out.cluster(buildEdsCluster(cluster));
-    out.loadAssignment(buildClusterLoadAssignment(cluster, localitiesOf(destination)));
+    out.cluster(grpcClusterOf(destination));
+    out.loadAssignment(loadAssignmentOf(destination));
   }
   return out.resources();
 }

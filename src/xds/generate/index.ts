@@ -6,13 +6,14 @@
  *                                     (policy plugins go here, in order)
  *                                                      ─► encodeProxyResources ─► EncodedResource[]
  */
-import { encodeResource, type EncodedResource } from '../snapshot.js';
+import type { EncodedResource } from '../snapshot.js';
 import { TypeUrl } from '../resource-types.js';
 import { byString } from './destinations.js';
 import { generateEnvoyResources } from './envoy.js';
 import { generateGrpcResources } from './grpc.js';
 import type { ProxyContext } from './proxy-context.js';
 import type { ProxyResources } from './resources.js';
+import { encodeOnce } from './shared.js';
 
 export { generateEnvoyResources } from './envoy.js';
 export { generateGrpcResources } from './grpc.js';
@@ -22,13 +23,13 @@ export * from './names.js';
 export type { ProxyResources } from './resources.js';
 export type * from './proxy-context.js';
 
-/** Every resource encoded, sorted by type URL, then name. */
+/** Every resource encoded (once per message object: shared.ts), sorted by type URL, then name. */
 export function encodeProxyResources(resources: ProxyResources): EncodedResource[] {
   const encoded = [
-    ...resources.listeners.map((r) => encodeResource(TypeUrl.Listener, r.name, r)),
-    ...resources.routeConfigurations.map((r) => encodeResource(TypeUrl.RouteConfiguration, r.name, r)),
-    ...resources.clusters.map((r) => encodeResource(TypeUrl.Cluster, r.name, r)),
-    ...resources.loadAssignments.map((r) => encodeResource(TypeUrl.ClusterLoadAssignment, r.clusterName, r)),
+    ...resources.listeners.map((r) => encodeOnce(TypeUrl.Listener, r.name, r)),
+    ...resources.routeConfigurations.map((r) => encodeOnce(TypeUrl.RouteConfiguration, r.name, r)),
+    ...resources.clusters.map((r) => encodeOnce(TypeUrl.Cluster, r.name, r)),
+    ...resources.loadAssignments.map((r) => encodeOnce(TypeUrl.ClusterLoadAssignment, r.clusterName, r)),
   ];
   return encoded.sort((a, b) => byString(a.typeUrl, b.typeUrl) || byString(a.name, b.name));
 }

@@ -24,6 +24,7 @@ import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery
 import { DeltaStream } from './ads-delta.js';
 import { SotwStream } from './ads-sotw.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
+import type { OpenStreams } from './open-streams.js';
 import type { ProxyStatusSink, StreamInfo, XdsProtocol } from './proxy-status.js';
 import type { SnapshotSource } from './snapshot-cache.js';
 import { StreamInbox } from './stream-inbox.js';
@@ -39,6 +40,8 @@ export interface AdsServiceOptions {
   readonly onStreamClose?: (identity: NodeIdentity, stream: StreamInfo) => void;
   /** Sent to proxies as `control_plane.identifier`. */
   readonly controlPlaneId?: string;
+  /** Where identified streams register, so the server can end them all on shutdown. */
+  readonly openStreams?: OpenStreams;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -122,6 +125,7 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   const onAbort = (): void => inbox.end(context.signal.reason ?? new ConnectError('stream cancelled', Code.Canceled));
   context.signal.addEventListener('abort', onAbort);
   if (context.signal.aborted) onAbort();
+  const unregister = options.openStreams?.add((reason) => inbox.end(reason));
   inbox.push(first.value);
   void pumpRequests(iterator, inbox);
   log.info({ protocol }, 'xDS stream opened');
@@ -144,6 +148,7 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
     }
   } finally {
     cancelWatch();
+    unregister?.();
     context.signal.removeEventListener('abort', onAbort);
     inbox.end();
     reporter.disconnected(options.now());

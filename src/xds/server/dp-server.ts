@@ -20,6 +20,11 @@
  * `close()` drains: ADS streams end with UNAVAILABLE (clients reconnect
  * elsewhere), HTTP/2 sessions get a GOAWAY, an HTTP/1 request in flight
  * completes; whatever is still open after `drainTimeoutMs` is cut.
+ *
+ * Responses are not compressed: xDS payloads are mostly names and addresses
+ * that each stream receives once per change, and at thousands of streams
+ * gzip costs the control plane more CPU than everything else a change does
+ * (measured: docs/benchmarks.md). Envoy and grpc-js do not compress requests.
  */
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -29,9 +34,13 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { pino, type Logger } from 'pino';
 import { adsRoutes, type AdsServiceOptions } from './ads-service.js';
 import { bootstrapEndpoint, bootstrapPath, type BootstrapHandler } from './bootstrap-endpoint.js';
+import { OpenStreams } from './open-streams.js';
 import { sniffHttpVersion } from './protocol-sniff.js';
 
 export const defaultXdsPort = 5678;
+
+/** Pending connections the kernel queues: a fleet reconnecting at once after a restart. */
+const listenBacklog = 4096;
 
 export interface DpServerOptions {
   /** Loopback by default, until dataplane tokens are checked (as the REST API). */
@@ -61,19 +70,19 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   const logger = options.logger ?? pino({ level: 'silent' });
   const host = options.host ?? '127.0.0.1';
   const drainTimeoutMs = options.drainTimeoutMs ?? 5_000;
-  const shutdown = new AbortController();
+  const openStreams = new OpenStreams();
   const bootstrap = bootstrapEndpoint({
     handler: options.bootstrapHandler,
     bodyLimitBytes: options.bootstrapBodyLimitBytes ?? 1024 * 1024,
     logger,
   });
   const handler = connectNodeAdapter({
-    routes: adsRoutes({ ...options.ads, logger: options.ads.logger ?? logger.child({ component: 'ads' }) }),
+    routes: adsRoutes({ ...options.ads, openStreams, logger: options.ads.logger ?? logger.child({ component: 'ads' }) }),
     grpc: true,
     grpcWeb: false,
     connect: false,
+    acceptCompression: [],
     readMaxBytes: options.maxRequestBytes ?? 4 * 1024 * 1024,
-    shutdownSignal: shutdown.signal,
     fallback: (request, response) => {
       if ((request.url ?? '').split('?')[0] === bootstrapPath) return bootstrap(request, response);
       response.statusCode = 404;
@@ -129,7 +138,7 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
 
   await new Promise<void>((resolve, reject) => {
     netServer.once('error', reject);
-    netServer.listen(options.port ?? defaultXdsPort, host, () => {
+    netServer.listen({ port: options.port ?? defaultXdsPort, host, backlog: listenBacklog }, () => {
       netServer.off('error', reject);
       resolve();
     });
@@ -143,7 +152,7 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   const close = async (): Promise<void> => {
     closing = true;
     const stopped = new Promise<void>((resolve) => netServer.close(() => resolve()));
-    shutdown.abort(new ConnectError('the control plane is shutting down', Code.Unavailable));
+    openStreams.endAll(new ConnectError('the control plane is shutting down', Code.Unavailable));
     for (const session of sessions) session.close();
     for (const socket of http1Sockets) if (!busyHttp1.has(socket)) socket.destroy();
     let timer: NodeJS.Timeout | undefined;
