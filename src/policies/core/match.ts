@@ -1,0 +1,44 @@
+/**
+ * The policies of one kind that configure a proxy, in priority order:
+ *
+ *   policies of a kind ──► same mesh, not shadow ──► top-level targetRef selects
+ *   the proxy (selection.ts) ──► sorted lowest priority first (specificity.ts)
+ *
+ * Each match carries the inbounds it selected, which `from` and `rules`
+ * resolution (from-rules.ts) needs; `to` resolution (to-rules.ts) and
+ * top-level `default`s apply to the proxy as a whole.
+ */
+import type { Resource } from '../../api/resource.js';
+import { mergeConfs } from './merge.js';
+import { isShadow, topLevelTargetRef } from './policy-spec.js';
+import { selectProxy, type ProxyDescription } from './selection.js';
+import { comparePolicies } from './specificity.js';
+
+export interface MatchedPolicy {
+  readonly policy: Resource;
+  /** Positions in the proxy's inbounds whose inbound traffic this policy configures. */
+  readonly inbounds: readonly number[];
+}
+
+/**
+ * The policies among `policies` (all of one kind) that apply to `proxy`,
+ * lowest priority first, so merging them in order lets the most specific win.
+ * A policy labelled `kuma.io/effect: shadow` is left out: it does not reach live config.
+ */
+export function policiesForProxy(proxy: ProxyDescription, policies: readonly Resource[]): MatchedPolicy[] {
+  const matched: MatchedPolicy[] = [];
+  for (const policy of policies) {
+    if (policy.mesh !== proxy.mesh || isShadow(policy)) continue;
+    const selection = selectProxy(topLevelTargetRef(policy), proxy);
+    if (selection) matched.push({ policy, inbounds: selection.inbounds });
+  }
+  return matched.sort((a, b) => comparePolicies(a.policy, b.policy));
+}
+
+/**
+ * The resolved top-level `default` (MeshTrace, MeshMetric, MeshPassthrough,
+ * MeshProxyPatch): the matched policies' defaults merged in priority order.
+ */
+export function resolveTopLevelDefault(matched: readonly MatchedPolicy[]): unknown {
+  return mergeConfs(matched.map((match) => match.policy.spec['default']));
+}

@@ -1,0 +1,45 @@
+/**
+ * Test helpers for the matching engine tests (selection, specificity, match,
+ * to-rules, from-rules): stored policies and proxy descriptions in a few
+ * words. Not imported by production code.
+ */
+import type { Labels, Resource } from '../../api/resource.js';
+import type { MatchedPolicy } from './match.js';
+import type { ProxyDescription, ProxyInbound } from './selection.js';
+
+const EPOCH = new Date(0);
+
+/** A stored policy of kind MeshTimeout (the kind does not matter to the engine) in mesh `default`. */
+export function policy(name: string, spec: Record<string, unknown>, labels: Labels = {}, mesh = 'default'): Resource {
+  return { kind: 'MeshTimeout', mesh, name, labels, spec, version: 1, creationTime: EPOCH, modificationTime: EPOCH };
+}
+
+/** An inbound of `service` on `port`, with extra tags. */
+export const inbound = (service: string, port: number, tags: Labels = {}, extra: Partial<ProxyInbound> = {}): ProxyInbound => ({
+  tags: { 'kuma.io/service': service, ...tags },
+  port,
+  ...extra,
+});
+
+/** A sidecar in mesh `default`. */
+export const sidecar = (name: string, inbounds: readonly ProxyInbound[], labels: Labels = {}): ProxyDescription => ({
+  name,
+  mesh: 'default',
+  labels,
+  kind: 'Sidecar',
+  inbounds,
+});
+
+/** A builtin gateway in mesh `default`: no inbounds, its gateway tags instead. */
+export const gateway = (name: string, service: string, labels: Labels = {}): ProxyDescription => ({
+  name,
+  mesh: 'default',
+  labels,
+  kind: 'Gateway',
+  inbounds: [],
+  gatewayTags: { 'kuma.io/service': service },
+});
+
+/** Policies as matched on every inbound listed, in the order given (for to/from tests that choose the order). */
+export const matchedOn = (inbounds: readonly number[], ...policies: Resource[]): MatchedPolicy[] =>
+  policies.map((p) => ({ policy: p, inbounds }));

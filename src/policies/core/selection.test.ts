@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gateway, inbound, sidecar } from './matching-fixtures.js';
+import { selectProxy, type ProxyDescription } from './selection.js';
+import { sectionsNamed } from './section-name.js';
+import type { TargetRef } from './targetref.js';
+
+// web-1: two inbounds of `web` (http on 8080 named "http", metrics on 9090 unnamed, version v2) in zone east.
+const web = sidecar(
+  'web-1',
+  [inbound('web', 8080, { version: 'v1', team: 'a' }, { name: 'http' }), inbound('web-admin', 9090, { version: 'v2', team: 'a' })],
+  { app: 'web', env: 'prod' },
+);
+const withMeshService: ProxyDescription = sidecar('api-1', [
+  inbound('api', 7000, {}, { meshServices: [{ name: 'api-svc', labels: { tier: 'backend' } }] }),
+]);
+const edge = gateway('edge-1', 'edge', { app: 'edge' });
+
+const cases: { name: string; ref: TargetRef; proxy: ProxyDescription; inbounds: number[] | undefined }[] = [
+  { name: 'Mesh selects every inbound', ref: { kind: 'Mesh' }, proxy: web, inbounds: [0, 1] },
+  { name: 'Mesh selects a gateway, with no inbounds', ref: { kind: 'Mesh' }, proxy: edge, inbounds: [] },
+  { name: 'proxyTypes [Sidecar] leaves out a gateway', ref: { kind: 'Mesh', proxyTypes: ['Sidecar'] }, proxy: edge, inbounds: undefined },
+  { name: 'proxyTypes [Gateway] leaves out a sidecar', ref: { kind: 'Mesh', proxyTypes: ['Gateway'] }, proxy: web, inbounds: undefined },
+  { name: 'proxyTypes [Gateway] selects a gateway', ref: { kind: 'Mesh', proxyTypes: ['Gateway'] }, proxy: edge, inbounds: [] },
+  { name: 'empty proxyTypes means every type', ref: { kind: 'Mesh', proxyTypes: [] }, proxy: web, inbounds: [0, 1] },
+  { name: 'proxyTypes also filters other kinds', ref: { kind: 'MeshService', name: 'web', proxyTypes: ['Gateway'] }, proxy: web, inbounds: undefined },
+  { name: 'Dataplane by name', ref: { kind: 'Dataplane', name: 'web-1' }, proxy: web, inbounds: [0, 1] },
+  { name: 'Dataplane by another name', ref: { kind: 'Dataplane', name: 'web-2' }, proxy: web, inbounds: undefined },
+  { name: 'Dataplane by labels', ref: { kind: 'Dataplane', labels: { app: 'web' } }, proxy: web, inbounds: [0, 1] },
+  { name: 'Dataplane by labels needs every label', ref: { kind: 'Dataplane', labels: { app: 'web', env: 'dev' } }, proxy: web, inbounds: undefined },
+  { name: 'Dataplane labels are not inbound tags', ref: { kind: 'Dataplane', labels: { version: 'v1' } }, proxy: web, inbounds: undefined },
+  { name: 'Dataplane sectionName by inbound name', ref: { kind: 'Dataplane', name: 'web-1', sectionName: 'http' }, proxy: web, inbounds: [0] },
+  { name: 'Dataplane sectionName by port of an unnamed inbound', ref: { kind: 'Dataplane', labels: { app: 'web' }, sectionName: '9090' }, proxy: web, inbounds: [1] },
+  { name: 'Dataplane sectionName by port of a named inbound does not match', ref: { kind: 'Dataplane', name: 'web-1', sectionName: '8080' }, proxy: web, inbounds: undefined },
+  { name: 'Dataplane sectionName naming no inbound', ref: { kind: 'Dataplane', name: 'web-1', sectionName: 'grpc' }, proxy: web, inbounds: undefined },
+  { name: 'MeshSubset selects the inbounds with all tags', ref: { kind: 'MeshSubset', tags: { version: 'v2' } }, proxy: web, inbounds: [1] },
+  { name: 'MeshSubset tags shared by both inbounds', ref: { kind: 'MeshSubset', tags: { team: 'a' } }, proxy: web, inbounds: [0, 1] },
+  { name: 'MeshSubset tags must all be on one inbound', ref: { kind: 'MeshSubset', tags: { version: 'v2', 'kuma.io/service': 'web' } }, proxy: web, inbounds: undefined },
+  { name: 'MeshSubset with no tags is the whole mesh', ref: { kind: 'MeshSubset' }, proxy: web, inbounds: [0, 1] },
+  { name: 'MeshSubset matches a gateway on its gateway tags', ref: { kind: 'MeshSubset', tags: { 'kuma.io/service': 'edge' } }, proxy: edge, inbounds: [] },
+  { name: 'MeshService by kuma.io/service', ref: { kind: 'MeshService', name: 'web-admin' }, proxy: web, inbounds: [1] },
+  { name: 'MeshService of another service', ref: { kind: 'MeshService', name: 'backend' }, proxy: web, inbounds: undefined },
+  { name: 'MeshService with sectionName', ref: { kind: 'MeshService', name: 'web', sectionName: 'http' }, proxy: web, inbounds: [0] },
+  { name: 'MeshService with a sectionName of another service', ref: { kind: 'MeshService', name: 'web', sectionName: '9090' }, proxy: web, inbounds: undefined },
+  { name: 'MeshService by MeshService resource name', ref: { kind: 'MeshService', name: 'api-svc' }, proxy: withMeshService, inbounds: [0] },
+  { name: 'MeshService by MeshService labels', ref: { kind: 'MeshService', labels: { tier: 'backend' } }, proxy: withMeshService, inbounds: [0] },
+  { name: 'MeshService labels without known MeshServices', ref: { kind: 'MeshService', labels: { tier: 'backend' } }, proxy: web, inbounds: undefined },
+  { name: 'MeshService selects a gateway by its service tag', ref: { kind: 'MeshService', name: 'edge' }, proxy: edge, inbounds: [] },
+  { name: 'MeshServiceSubset: service and tags', ref: { kind: 'MeshServiceSubset', name: 'web', tags: { version: 'v1' } }, proxy: web, inbounds: [0] },
+  { name: 'MeshServiceSubset: tags on another service only', ref: { kind: 'MeshServiceSubset', name: 'web', tags: { version: 'v2' } }, proxy: web, inbounds: undefined },
+  { name: 'MeshGateway is resolved elsewhere', ref: { kind: 'MeshGateway', name: 'edge' }, proxy: edge, inbounds: undefined },
+  { name: 'MeshHTTPRoute is resolved elsewhere', ref: { kind: 'MeshHTTPRoute', name: 'route' }, proxy: web, inbounds: undefined },
+];
+
+for (const c of cases) {
+  test(`selection: ${c.name}`, () => {
+    assert.deepEqual(selectProxy(c.ref, c.proxy)?.inbounds, c.inbounds);
+  });
+}
+
+test('sectionName: a section name wins over a port number; the port only names unnamed sections', () => {
+  const sections = [{ name: '8080', port: 1 }, { port: 8080 }, { name: 'http', port: 8080 }];
+  assert.deepEqual(sectionsNamed('8080', sections), [0]);
+  assert.deepEqual(sectionsNamed('8080', sections.slice(1)), [0]);
+  assert.deepEqual(sectionsNamed('http', sections), [2]);
+  assert.deepEqual(sectionsNamed('9', sections), []);
+});

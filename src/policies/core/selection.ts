@@ -1,0 +1,114 @@
+/**
+ * Does a policy's top-level targetRef select a proxy, and which of its inbounds?
+ *
+ *   Mesh               every proxy, every inbound
+ *   Dataplane          by Dataplane name or labels; sectionName narrows to one inbound
+ *   MeshSubset         proxies with an inbound carrying all the tags; those inbounds
+ *   MeshService        inbounds of that service (kuma.io/service, or MeshService name/labels)
+ *   MeshServiceSubset  inbounds of that service that also carry all the tags
+ *
+ * A proxy is selected as a whole (its outbounds: `to`, its `default`) when the
+ * result is defined; `inbounds` says where `from` and `rules` apply, so a
+ * MeshSubset that matches one inbound of two configures only that one's
+ * inbound traffic. `proxyTypes` (empty = all) filters by proxy type for every
+ * kind. MeshGateway and MeshHTTPRoute select through gateway and route
+ * resources this module does not see, so they select nothing here.
+ */
+import { SERVICE_TAG } from '../../api/kinds/dataplane.js';
+import type { Labels } from '../../api/resource.js';
+import { sectionsNamed } from './section-name.js';
+import { selectorMatches } from './tag-selector.js';
+import type { PROXY_TYPES, TargetRef } from './targetref.js';
+
+export type ProxyType = (typeof PROXY_TYPES)[number];
+
+/** A MeshService an inbound implements, as the caller resolved it. */
+export interface MeshServiceMembership {
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+export interface ProxyInbound {
+  readonly tags: Labels;
+  readonly port: number;
+  /** The inbound's section name (`inbound[].name`). */
+  readonly name?: string | undefined;
+  /** MeshServices this inbound implements, when known: lets a MeshService targetRef select by resource name or labels. */
+  readonly meshServices?: readonly MeshServiceMembership[] | undefined;
+}
+
+export interface ProxyDescription {
+  readonly name: string;
+  readonly mesh: string;
+  /** The Dataplane's labels (metadata), not its tags. */
+  readonly labels: Labels;
+  readonly kind: ProxyType;
+  readonly inbounds: readonly ProxyInbound[];
+  /**
+   * A gateway's `gateway.tags`. A gateway has no inbounds, so tag-based kinds
+   * (MeshSubset, MeshService, MeshServiceSubset) match these instead.
+   */
+  readonly gatewayTags?: Labels | undefined;
+}
+
+export interface Selection {
+  /** Positions in `proxy.inbounds` whose inbound traffic the policy configures; empty for a gateway. */
+  readonly inbounds: readonly number[];
+}
+
+/** What a tag-based kind asks of one inbound (or of a gateway's tags). */
+type TaggedPredicate = (tags: Labels, meshServices: readonly MeshServiceMembership[]) => boolean;
+
+/** The selection a top-level targetRef makes on a proxy, or undefined when it does not select it. */
+export function selectProxy(ref: TargetRef, proxy: ProxyDescription): Selection | undefined {
+  if (ref.proxyTypes !== undefined && ref.proxyTypes.length > 0 && !ref.proxyTypes.includes(proxy.kind)) return undefined;
+  switch (ref.kind) {
+    case 'Mesh':
+      return { inbounds: proxy.inbounds.map((_, position) => position) };
+    case 'Dataplane':
+      return selectDataplane(ref, proxy);
+    case 'MeshSubset':
+      return selectTagged(proxy, (tags) => selectorMatches(ref.tags ?? {}, tags));
+    case 'MeshService':
+      return narrowToSection(ref, proxy, selectTagged(proxy, serviceMatcher(ref)));
+    case 'MeshServiceSubset': {
+      const isService = serviceMatcher(ref);
+      const subset = ref.tags ?? {};
+      return narrowToSection(ref, proxy, selectTagged(proxy, (tags, services) => isService(tags, services) && selectorMatches(subset, tags)));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** By name or labels of the Dataplane itself; with neither (the bare kind) every Dataplane. */
+function selectDataplane(ref: TargetRef, proxy: ProxyDescription): Selection | undefined {
+  if (ref.name !== undefined && ref.name !== proxy.name) return undefined;
+  if (ref.labels !== undefined && !selectorMatches(ref.labels, proxy.labels)) return undefined;
+  return narrowToSection(ref, proxy, { inbounds: proxy.inbounds.map((_, position) => position) });
+}
+
+/** A MeshService reference: by name (the kuma.io/service tag, or a MeshService resource name) or by MeshService labels. */
+function serviceMatcher(ref: TargetRef): TaggedPredicate {
+  const { name, labels } = ref;
+  return (tags, services) => {
+    if (name !== undefined) return tags[SERVICE_TAG] === name || services.some((service) => service.name === name);
+    if (labels !== undefined) return services.some((service) => selectorMatches(labels, service.labels));
+    return false;
+  };
+}
+
+/** The inbounds a tag-based kind matches; a gateway is matched on its gateway tags. */
+function selectTagged(proxy: ProxyDescription, matches: TaggedPredicate): Selection | undefined {
+  const inbounds = proxy.inbounds.flatMap((inbound, position) => (matches(inbound.tags, inbound.meshServices ?? []) ? [position] : []));
+  const gatewayMatches = proxy.gatewayTags !== undefined && matches(proxy.gatewayTags, []);
+  return inbounds.length > 0 || gatewayMatches ? { inbounds } : undefined;
+}
+
+/** With a sectionName, only the named inbound among those selected; a proxy with no such inbound is not selected. */
+function narrowToSection(ref: TargetRef, proxy: ProxyDescription, selection: Selection | undefined): Selection | undefined {
+  if (selection === undefined || ref.sectionName === undefined) return selection;
+  const candidates = selection.inbounds.map((position) => proxy.inbounds[position]!);
+  const named = sectionsNamed(ref.sectionName, candidates).map((index) => selection.inbounds[index]!);
+  return named.length > 0 ? { inbounds: named } : undefined;
+}

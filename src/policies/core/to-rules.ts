@@ -1,0 +1,91 @@
+/**
+ * Resolving `to[]` sections for one real destination of a proxy's outbound
+ * traffic. Every `to[]` entry of the matched policies whose targetRef covers
+ * the destination takes part; their `default`s merge lowest priority first:
+ *
+ *   policy attributes (kind, Dataplane rank, origin, role: specificity.ts)
+ *     ► destination kind of the entry: Mesh < MeshService < MeshService with
+ *       sectionName < MeshExternalService < MeshMultiZoneService
+ *       ► policy display name (inverted) ► position in `to[]`
+ *
+ * The destination kind comes before the name, as in Kuma: between two policies
+ * that differ only in name, the one naming the destination beats the one
+ * naming the whole mesh, whatever the names. A sectionName makes any entry
+ * more specific than one of the same kind without.
+ */
+import type { Labels, Resource } from '../../api/resource.js';
+import type { MatchedPolicy } from './match.js';
+import { mergeConfs } from './merge.js';
+import { toEntries, type TargetedEntry } from './policy-spec.js';
+import { sectionNamed } from './section-name.js';
+import { compareByAttributes, compareByDisplayName, kindRank } from './specificity.js';
+import { selectorMatches } from './tag-selector.js';
+import type { TargetRef } from './targetref.js';
+
+export type DestinationKind = 'MeshService' | 'MeshExternalService' | 'MeshMultiZoneService';
+
+/** One real destination: a service (one of its ports, when known). */
+export interface Destination {
+  readonly kind: DestinationKind;
+  /** Its name: the `kuma.io/service` value or the MeshService name; the MeshExternalService or MeshMultiZoneService name. */
+  readonly service: string;
+  /** The destination resource's labels, for entries that select by labels. */
+  readonly labels?: Labels | undefined;
+  /** The port's name, when it has one. */
+  readonly sectionName?: string | undefined;
+  readonly port?: number | undefined;
+}
+
+/** A `to[]` entry that covers the destination, with where it came from. */
+export interface MatchedToEntry {
+  readonly policy: Resource;
+  /** Position in the policy's `to[]`. */
+  readonly index: number;
+  readonly entry: TargetedEntry;
+}
+
+export interface ResolvedTo {
+  /** The merged `default`; undefined when no entry covers the destination. */
+  readonly conf: unknown;
+  /** The entries merged, lowest priority first (for inspection and for kinds that merge their own way). */
+  readonly entries: readonly MatchedToEntry[];
+}
+
+/** Whether a `to[]` targetRef covers the destination. */
+export function toTargetRefCovers(ref: TargetRef, destination: Destination): boolean {
+  if (ref.kind === 'Mesh') return true;
+  if (ref.kind !== destination.kind) return false;
+  if (ref.name !== undefined && ref.name !== destination.service) return false;
+  if (ref.labels !== undefined && (destination.labels === undefined || !selectorMatches(ref.labels, destination.labels))) return false;
+  if (ref.name === undefined && ref.labels === undefined) return false;
+  return ref.sectionName === undefined || sectionNamed(ref.sectionName, { name: destination.sectionName, port: destination.port });
+}
+
+/** How specific a `to[]` destination is: by kind, and a sectionName ranks above the same kind without. */
+export const toEntryRank = (ref: TargetRef): number => kindRank(ref.kind) * 2 + (ref.sectionName !== undefined ? 1 : 0);
+
+function compareToEntries(a: MatchedToEntry, b: MatchedToEntry): number {
+  return (
+    compareByAttributes(a.policy, b.policy) ||
+    toEntryRank(a.entry.targetRef) - toEntryRank(b.entry.targetRef) ||
+    compareByDisplayName(a.policy, b.policy) ||
+    a.index - b.index
+  );
+}
+
+/** The `to[]` entries of the matched policies that cover the destination, lowest priority first. */
+export function toEntriesFor(matched: readonly MatchedPolicy[], destination: Destination): MatchedToEntry[] {
+  const entries: MatchedToEntry[] = [];
+  for (const { policy } of matched) {
+    toEntries(policy).forEach((entry, index) => {
+      if (toTargetRefCovers(entry.targetRef, destination)) entries.push({ policy, index, entry });
+    });
+  }
+  return entries.sort(compareToEntries);
+}
+
+/** The configuration the matched policies give traffic to this destination. */
+export function resolveTo(matched: readonly MatchedPolicy[], destination: Destination): ResolvedTo {
+  const entries = toEntriesFor(matched, destination);
+  return { conf: mergeConfs(entries.map(({ entry }) => entry.default)), entries };
+}
