@@ -10,6 +10,11 @@
  * Method and results: docs/benchmarks.md. Everything runs on 127.0.0.1; the
  * control plane and the floor server are child processes started and
  * stopped here; every wait is bounded.
+ *
+ * The control plane runs its DP server without TLS (`--xds-tls false`, not
+ * the default): the floor server is plaintext too, and the figures stay
+ * comparable with those measured before TLS existed. What TLS adds is a
+ * handshake per connection, measured apart by bench/dp-tls-handshake.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

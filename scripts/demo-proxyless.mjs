@@ -11,9 +11,12 @@
 //
 // Ctrl-C stops everything at any time. Each process leads its own process
 // group (an agent keeps its app in its group), so a stop reaches both, and
-// nothing outlives the demo. Logs of every process go to a temporary folder.
+// nothing outlives the demo. Logs of every process go to a temporary folder,
+// which is also the control plane's data dir: its DP server speaks TLS with a
+// certificate generated there, and each agent trusts its CA (--ca-cert-file).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,20 +106,32 @@ async function freePort() {
 
 /** The control plane, once its DP server (xDS) and REST API listen. */
 async function startControlPlane() {
-  const cp = koguma('control-plane', ['cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--dataplane-removal-delay', '1s']);
+  const cp = koguma('control-plane', [
+    'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--dataplane-removal-delay', '1s', '--data-dir', logs,
+  ]);
   const urls = {};
   await waitForLine(cp, 'listening ports', (line) => {
-    // Its log lines are JSON; two of them say where the REST API and xDS listen.
-    const { apiUrl, xdsUrl } = line.startsWith('{') ? JSON.parse(line) : {};
-    Object.assign(urls, apiUrl ? { apiUrl } : {}, xdsUrl ? { xdsUrl } : {});
+    // Its log lines are JSON; two of them say where the REST API and xDS listen, and the CA of the latter.
+    const { apiUrl, xdsUrl, caCertFile } = line.startsWith('{') ? JSON.parse(line) : {};
+    Object.assign(urls, apiUrl ? { apiUrl } : {}, xdsUrl ? { xdsUrl, caCertFile } : {});
     return urls.apiUrl && urls.xdsUrl ? true : undefined;
   });
-  return Object.assign(cp, urls);
+  // One dataplane token for the demo's apps, issued by the REST API (this script is on localhost, an administrator).
+  // In production each workload gets its own, limited with a name and tags.
+  const response = await fetch(`${urls.apiUrl}/tokens/dataplane`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mesh: 'default', validFor: '1h' }),
+  });
+  if (!response.ok) throw new Error(`issuing a dataplane token failed: ${response.status} ${await response.text()}`);
+  const tokenFile = join(logs, 'dataplane.token');
+  await writeFile(tokenFile, await response.text(), { mode: 0o600 });
+  return Object.assign(cp, urls, { tokenFile });
 }
 
 /** `koguma dp run --proxyless` with a Dataplane template of examples/proxyless/ and the app after `--`. */
 function proxyless(cp, app, vars, appArgs, onLine) {
-  const args = ['dp', 'run', '--proxyless', '--cp-address', cp.xdsUrl, '--dataplane-file', join(examples, `${app}.yaml`)];
+  const args = ['dp', 'run', '--proxyless', '--cp-address', cp.xdsUrl, '--ca-cert-file', cp.caCertFile, '--dataplane-token-file', cp.tokenFile, '--dataplane-file', join(examples, `${app}.yaml`)];
   for (const [key, value] of Object.entries(vars)) args.push('--dataplane-var', `${key}=${value}`);
   return koguma(vars.name, [...args, '--', process.execPath, join(examples, `${app}.mjs`), ...appArgs], onLine);
 }

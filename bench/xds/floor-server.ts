@@ -130,7 +130,7 @@ function rawStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpH
 
 const server =
   transport === 'connect'
-    ? http2.createServer(connectNodeAdapter({ routes: (router) => router.service(AggregatedDiscoveryService, service), grpc: true, connect: false, grpcWeb: false }))
+    ? http2.createServer(connectNodeAdapter({ routes: (router) => router.service(AggregatedDiscoveryService, service), grpc: true, connect: false, grpcWeb: false, acceptCompression: [] }))
     : http2.createServer();
 if (transport === 'raw') server.on('stream', rawStream);
 server.on('session', (session) => session.on('error', () => undefined));

@@ -122,6 +122,8 @@ export interface ControlPlaneOptions {
   /** Write a V8 CPU profile of the control plane into this directory. */
   readonly cpuProfileDir?: string;
   readonly debounce?: string;
+  /** Serve the DP server over TLS (the product's default) with a certificate generated in this data directory. */
+  readonly tlsDataDir?: string;
 }
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -129,6 +131,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const xdsPort = await freePort();
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const args = [...nodeFlags, cli, 'cp', 'run', '--store', 'memory', '--api-port', String(apiPort), '--xds-port', String(xdsPort), '--log-level', 'warn'];
+  // The simulated proxies present no dataplane tokens.
+  args.push('--dp-auth', 'none');
+  // Plaintext DP server unless asked: the floor server is plaintext, and so were the earlier figures (see xds-convergence.ts).
+  if (options.tlsDataDir === undefined) args.push('--xds-tls', 'false');
+  else args.push('--data-dir', options.tlsDataDir);
   if (options.debounce) args.push('--xds-debounce', options.debounce);
   const startedAt = nowMs();
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
@@ -146,7 +153,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
     await sleep(100);
   }
-  return { ...child, apiUrl, xdsUrl: `http://127.0.0.1:${xdsPort}`, startedAt };
+  return { ...child, apiUrl, xdsUrl: `${options.tlsDataDir === undefined ? 'http' : 'https'}://127.0.0.1:${xdsPort}`, startedAt };
 }
 
 export interface FloorServer extends Child {

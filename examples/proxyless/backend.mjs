@@ -34,7 +34,9 @@ server.addService(whoamiService, {
 
 // The port opens once the control plane's listener for it arrived; until
 // then (or if the listener is refused) the serving state says why not.
-server.bindAsync(address, grpc.ServerCredentials.createInsecure(), () => {});
+// xDS credentials: mTLS with the mesh's certificates when the listener says
+// so (mesh mTLS on), plaintext otherwise.
+server.bindAsync(address, new xds.XdsServerCredentials(grpc.ServerCredentials.createInsecure()), () => {});
 let state = '';
 server.addServingStateListener(address, ({ code, details }) => {
   const now = code === grpc.status.OK ? `${name} serving on ${address}` : `${name} not serving on ${address}: ${details}`;

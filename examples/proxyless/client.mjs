@@ -29,7 +29,8 @@ const target = positionals[0] ?? 'xds:///backend';
 const rate = Number(values.rate);
 
 xds.register(); // teaches grpc-js the xds: scheme
-const client = new WhoamiClient(target, grpc.credentials.createInsecure());
+// xDS credentials: mTLS with the mesh's certificates when the cluster says so, plaintext otherwise.
+const client = new WhoamiClient(target, new xds.XdsChannelCredentials(grpc.credentials.createInsecure()));
 
 /** @type {Map<string, number>} Calls answered per backend (and failed, per status) since the last tally. */
 let tally = new Map();

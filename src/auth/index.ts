@@ -4,9 +4,9 @@
  * their key file, and reading a bearer token from a request.
  *
  *   POST /bootstrap, ADS stream
- *     bearerToken ──► verifyDataplaneToken ──► authorizeDataplane
- *                        │ keyFor: storedSigningKeys(store)
- *                        │ isRevoked: storedRevocations(store)
+ *     bearerToken ──► DataplaneAuthenticator ──► verifyDataplaneToken ──► authorizeDataplane(registrationOf(dataplane))
+ *                        │ keyFor: every key of the mesh (signing-key-set.ts), cached
+ *                        │ isRevoked: the mesh's revocation list, cached; open streams ended on revocation
  *   REST API
  *     bearerToken ──► verifyUserToken(key from loadOrCreateUserTokenKey) ──► isAdmin
  */
@@ -43,3 +43,19 @@ export {
   type AdminTokenOptions,
 } from './user-token-key-file.js';
 export { bearerToken, type AuthorizationValue } from './request-token.js';
+export {
+  signingKeySerial,
+  loadMeshSigningKeys,
+  issuingSigningKey,
+  type SerialSigningKey,
+  type MeshSigningKeys,
+  type UnreadableSigningKey,
+} from './signing-key-set.js';
+export { registrationOf, type TaggedNetworking } from './dataplane-registration.js';
+export {
+  DataplaneAuthenticator,
+  TOKEN_STATE_REFRESH_MS,
+  type DataplaneAuthenticatorOptions,
+  type VerifiedToken,
+  type TokenWatch,
+} from './dataplane-authenticator.js';

@@ -4,6 +4,8 @@
  *
  *   network failure  ─► "cannot reach the control plane at <url>: <reason>"
  *   non-2xx answer   ─► ApiError carrying the server's {title, detail, invalid_parameters}
+ *
+ * With a token, every request carries `Authorization: Bearer <token>`.
  */
 import { ApiError, CliError, type ServerErrorBody } from './errors.js';
 import type { ResourceDocument } from './columns.js';
@@ -40,6 +42,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
   readonly timeoutMs?: number;
+  /** A user token, sent on every request. */
+  readonly token?: string;
 }
 
 /** Why a fetch failed, in the words of the socket error rather than "fetch failed". */
@@ -60,6 +64,7 @@ export class ApiClient {
   readonly baseUrl: string;
   private readonly base: URL;
   private readonly timeoutMs: number;
+  private readonly token: string | undefined;
 
   constructor(baseUrl: string, options: ClientOptions = {}) {
     let base: URL;
@@ -73,6 +78,12 @@ export class ApiClient {
     this.base = base;
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.token = options.token;
+  }
+
+  /** Whether requests carry a token. */
+  get authenticated(): boolean {
+    return this.token !== undefined;
   }
 
   /** A URL under the base, keeping any path prefix of the base (a proxy may mount the API under one). */
@@ -82,9 +93,10 @@ export class ApiClient {
     return url;
   }
 
-  private async request(method: string, url: URL, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async request(method: string, url: URL, body?: unknown, as: 'json' | 'text' = 'json'): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = { accept: as === 'json' ? 'application/json' : 'text/plain, application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token}`;
     let response: Response;
     let text: string;
     try {
@@ -104,6 +116,7 @@ export class ApiClient {
     } catch {
       parsed = undefined;
     }
+    if (response.ok && as === 'text') return { status: response.status, body: text };
     if (!response.ok) {
       const errorBody = typeof parsed === 'object' && parsed !== null ? (parsed as ServerErrorBody) : undefined;
       throw new ApiError(response.status, response.statusText, errorBody);
@@ -147,6 +160,16 @@ export class ApiClient {
 
   async delete(path: string): Promise<void> {
     await this.request('DELETE', this.url(path));
+  }
+
+  /** A POST with a JSON answer. */
+  async post(path: string, body: unknown): Promise<unknown> {
+    return (await this.request('POST', this.url(path), body)).body;
+  }
+
+  /** A POST whose answer is text (`POST /tokens/dataplane` answers the token itself). */
+  async postForText(path: string, body: unknown): Promise<string> {
+    return (await this.request('POST', this.url(path), body, 'text')).body as string;
   }
 
   /**

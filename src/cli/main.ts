@@ -3,7 +3,8 @@
  * The `koguma` command: program wiring only. Each verb lives in commands/;
  * errors they throw are printed here, once, in one format.
  *
- *   koguma [--api-url URL] apply | get | delete | version | cp run | dp run | generate grpc-bootstrap | inspect dataplane
+ *   koguma [--api-url URL] [--api-token T] apply | get | delete | version | cp run | dp run
+ *          | generate grpc-bootstrap|dataplane-token|signing-key | inspect dataplane | revoke dataplane-token | config set-api|view
  */
 import { Command, Option } from 'commander';
 import { applyCommand } from './commands/apply.js';
@@ -14,7 +15,9 @@ import { generateCommand } from './commands/generate.js';
 import { getCommand } from './commands/get.js';
 import { inspectCommand } from './commands/inspect.js';
 import { versionCommand } from './commands/version.js';
-import type { CliContext } from './context.js';
+import { configCommand } from './commands/config.js';
+import { revokeCommand } from './commands/revoke.js';
+import { DEFAULT_API_URL, type CliContext } from './context.js';
 import { readAllStdin } from './documents.js';
 import { errorLines } from './errors.js';
 
@@ -34,8 +37,11 @@ const context: CliContext = {
 const program = new Command('koguma')
   .description('Koguma: a Kuma-compatible service mesh control plane, and the CLI to its REST API')
   .addOption(
-    new Option('--api-url <url>', 'URL of the control plane REST API').env('KOGUMA_API_URL').default('http://127.0.0.1:5681'),
+    new Option('--api-url <url>', 'URL of the control plane REST API')
+      .env('KOGUMA_API_URL')
+      .default(DEFAULT_API_URL, `the one \`koguma config set-api\` stored, else ${DEFAULT_API_URL}`),
   )
+  .addOption(new Option('--api-token <token>', 'user token for the REST API (default: the one `koguma config set-api` stored)').env('KOGUMA_API_TOKEN'))
   .addCommand(applyCommand(context))
   .addCommand(getCommand(context))
   .addCommand(deleteCommand(context))
@@ -44,6 +50,8 @@ const program = new Command('koguma')
 program.addCommand(dpCommand(context));
 program.addCommand(generateCommand(context));
 program.addCommand(inspectCommand(context));
+program.addCommand(revokeCommand(context));
+program.addCommand(configCommand(context));
 
 // Subcommands added with addCommand() do not inherit this setting; give it to all of them.
 const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];

@@ -11,18 +11,27 @@ import { KogumaError } from '../api/errors.js';
 
 export type StoreType = 'memory' | 'pglite' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type DpAuthMode = 'dpToken' | 'none';
 
 export interface ControlPlaneConfig {
   readonly apiAddress: string;
   readonly apiPort: number;
   readonly xdsAddress: string;
   readonly xdsPort: number;
+  readonly xdsTls: boolean;
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
   readonly xdsDebounceMs: number;
   readonly dataplaneRemovalDelayMs: number;
+  readonly mtlsCaSwitchDelayMs: number;
+  readonly certIssuanceRate: number;
+  readonly dpAuth: DpAuthMode;
   readonly store: StoreType;
   readonly dataDir: string;
   readonly postgresUrl: string;
   readonly bodyLimitBytes: number;
+  readonly localhostIsAdmin: boolean;
+  readonly apiReadOnly: boolean;
   readonly logLevel: LogLevel;
   readonly instanceId: string;
 }
@@ -55,6 +64,12 @@ const positiveInteger = (raw: string): number => {
   return value;
 };
 
+const boolean = (raw: string): boolean => {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new Error('must be true or false');
+};
+
 const text = (raw: string): string => {
   if (raw === '') throw new Error('must not be empty');
   return raw;
@@ -67,7 +82,7 @@ export const settings: readonly AnySetting[] = [
     key: 'apiAddress',
     flag: '--api-address',
     env: 'KOGUMA_API_ADDRESS',
-    description: 'Address the REST API listens on (loopback until API authentication exists)',
+    description: 'Address the REST API listens on (writes from other hosts need an admin token)',
     default: () => '127.0.0.1',
     parse: text,
   },
@@ -96,6 +111,30 @@ export const settings: readonly AnySetting[] = [
     parse: port,
   },
   {
+    key: 'xdsTls',
+    flag: '--xds-tls',
+    env: 'KOGUMA_XDS_TLS',
+    description: 'Serve the DP server over TLS; false serves plaintext (development and benchmarks only: tokens and certificates then cross the network in clear)',
+    default: () => true,
+    parse: boolean,
+  },
+  {
+    key: 'tlsCertFile',
+    flag: '--tls-cert-file',
+    env: 'KOGUMA_TLS_CERT_FILE',
+    description: 'Certificate (PEM, chain allowed) of the DP server; without it one is generated under --data-dir/tls, signed by a CA there (tls/ca.crt)',
+    default: () => '',
+    parse: text,
+  },
+  {
+    key: 'tlsKeyFile',
+    flag: '--tls-key-file',
+    env: 'KOGUMA_TLS_KEY_FILE',
+    description: 'Private key (PEM) of --tls-cert-file',
+    default: () => '',
+    parse: text,
+  },
+  {
     key: 'xdsDebounceMs',
     flag: '--xds-debounce',
     env: 'KOGUMA_XDS_DEBOUNCE',
@@ -112,6 +151,31 @@ export const settings: readonly AnySetting[] = [
     parse: parseDuration,
   },
   {
+    key: 'mtlsCaSwitchDelayMs',
+    flag: '--mtls-ca-switch-delay',
+    env: 'KOGUMA_MTLS_CA_SWITCH_DELAY',
+    description: "When a mesh's CA changes, how long proxies trust both roots before certificates come from the new CA",
+    default: () => 5_000,
+    parse: parseDuration,
+  },
+  {
+    key: 'certIssuanceRate',
+    flag: '--cert-issuance-rate',
+    env: 'KOGUMA_CERT_ISSUANCE_RATE',
+    description: 'Most workload certificates issued per second (a reconnect storm queues beyond it)',
+    default: () => 200,
+    parse: positiveInteger,
+  },
+  {
+    key: 'dpAuth',
+    flag: '--dp-auth',
+    env: 'KOGUMA_DP_AUTH',
+    description:
+      'How proxies prove which dataplane they are: dpToken (a dataplane token on /bootstrap and every xDS stream) or none (anyone reaching the DP server may be any dataplane: local development only)',
+    default: () => 'dpToken',
+    parse: oneOf<DpAuthMode>(['dpToken', 'none']),
+  },
+  {
     key: 'store',
     flag: '--store',
     env: 'KOGUMA_STORE',
@@ -123,7 +187,7 @@ export const settings: readonly AnySetting[] = [
     key: 'dataDir',
     flag: '--data-dir',
     env: 'KOGUMA_DATA_DIR',
-    description: 'Directory of the embedded store',
+    description: 'Directory of the embedded store, the user-token signing key, the admin token and the generated DP server certificates (all stores)',
     default: () => join(homedir(), '.koguma', 'data'),
     parse: text,
   },
@@ -142,6 +206,22 @@ export const settings: readonly AnySetting[] = [
     description: 'Largest request body the API accepts, in bytes',
     default: () => 1024 * 1024,
     parse: positiveInteger,
+  },
+  {
+    key: 'localhostIsAdmin',
+    flag: '--localhost-is-admin',
+    env: 'KOGUMA_LOCALHOST_IS_ADMIN',
+    description: 'Treat REST API clients on a loopback address as administrators without a token (turn off behind a local reverse proxy)',
+    default: () => true,
+    parse: boolean,
+  },
+  {
+    key: 'apiReadOnly',
+    flag: '--api-read-only',
+    env: 'KOGUMA_API_READ_ONLY',
+    description: 'Refuse every REST API write (PUT, POST, DELETE) with 405',
+    default: () => false,
+    parse: boolean,
   },
   {
     key: 'logLevel',
@@ -190,8 +270,19 @@ export function resolveConfig(
   const config = resolved as unknown as ControlPlaneConfig;
   if (issues.length === 0 && config.store === 'postgres' && config.postgresUrl === '')
     issues.push({ field: '--postgres-url', reason: 'is required with --store postgres' });
+  if (issues.length === 0) issues.push(...tlsFileIssues(config));
   if (issues.length > 0) throw new KogumaError('InvalidInput', 'invalid control-plane configuration', issues);
   return config;
+}
+
+/** The DP server's certificate files come as a pair, and only where there is TLS to serve them. */
+function tlsFileIssues(config: ControlPlaneConfig): { field: string; reason: string }[] {
+  const [cert, key] = [config.tlsCertFile !== '', config.tlsKeyFile !== ''];
+  if (!cert && !key) return [];
+  if (!config.xdsTls) return [{ field: cert ? '--tls-cert-file' : '--tls-key-file', reason: 'has no use with --xds-tls false' }];
+  if (cert && !key) return [{ field: '--tls-key-file', reason: 'is required with --tls-cert-file' }];
+  if (key && !cert) return [{ field: '--tls-cert-file', reason: 'is required with --tls-key-file' }];
+  return [];
 }
 
 /** The configuration as `GET /config` shows it: secrets in URLs masked. */

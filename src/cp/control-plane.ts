@@ -4,9 +4,10 @@
  * reverse order.
  *
  *   config ─► store ─► resource manager ─► default mesh
- *                │            ├─────────► REST API (fastify)
+ *                │            ├─────────► REST API (fastify) ◄── API credentials (data dir)
  *                │            └─────────► dataplane lifecycle ◄── xDS streams
- *                └─► mesh engine ─► snapshot publisher ─► snapshot cache ─► DP server (xDS, /bootstrap)
+ *                ├─► mesh engine ─► snapshot publisher ─► snapshot cache ─► DP server (xDS, /bootstrap)
+ *                └─► dataplane auth (--dp-auth) ────────────────────────────┘
  */
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
@@ -16,17 +17,24 @@ import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
 import { createBootstrapHandler } from '../xds/bootstrap/index.js';
-import { MemorySnapshotCache, ProxyStatusRegistry, startDpServer, trustClaimedIdentity, type BootstrapHandler } from '../xds/server/index.js';
-import { DataplaneLifecycle, SnapshotPublisher } from '../xds/sync/index.js';
+import { MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
+import { createIssuanceLimiter } from '../mtls/index.js';
+import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
+import { DataplaneLifecycle, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
+import { prepareApiCredentials } from './api-credentials.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
+import { dataplaneAuthFor } from './dataplane-auth.js';
+import { keepDpServerTlsFresh, loadDpServerTls, type DpServerTlsOptions } from './dp-server-tls.js';
 import { productVersion } from './version.js';
 
 export interface RunningControlPlane {
   readonly config: ControlPlaneConfig;
   /** Base URL of the REST API, with the port actually bound. */
   readonly apiUrl: string;
-  /** Base URL of the DP server (xDS and /bootstrap), with the port actually bound. */
+  /** Base URL of the DP server (xDS and /bootstrap), with the port actually bound: https:// unless --xds-tls false. */
   readonly xdsUrl: string;
+  /** The CA file data planes trust (`dp run --ca-cert-file`) when the DP server's certificate was generated. */
+  readonly xdsCaCertFile?: string;
   readonly store: ResourceStore;
   readonly manager: ResourceManager;
   readonly logger: Logger;
@@ -58,17 +66,37 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
   try {
     const manager = new ResourceManager(store, kindRegistry);
     await manager.ensureDefaultMesh();
+    const credentials = await prepareApiCredentials(config.dataDir, logger);
 
     const xdsLogger = logger.child({ component: 'xds' });
+    const dpAuth = dataplaneAuthFor(config.dpAuth, store, xdsLogger);
+    closers.push(() => dpAuth.close());
     const cache = new MemorySnapshotCache({
       onListenerError: (err, nodeId) => xdsLogger.error({ err, nodeId }, 'snapshot listener failed'),
     });
     const status = new ProxyStatusRegistry(config.instanceId);
-    const engine = new MeshEngine({
+    // Mesh mTLS: CAs per mesh, and certificates per proxy; both rebuild proxies through the engine when they change.
+    let engine: MeshEngine | undefined;
+    const mtlsLogger = logger.child({ component: 'mtls' });
+    const meshSecurity = new MeshSecurityRegistry({
       store,
-      sink: new SnapshotPublisher(cache),
+      switchDelayMs: config.mtlsCaSwitchDelayMs,
+      onChange: (mesh) => engine?.refreshMesh(mesh),
+      logger: mtlsLogger,
+    });
+    closers.push(() => meshSecurity.close());
+    const limiter = createIssuanceLimiter({ ratePerSecond: config.certIssuanceRate, burst: config.certIssuanceRate });
+    const identities = new WorkloadIdentities({ limiter, onIssued: (nodeId) => engine?.refresh([nodeId]), logger: mtlsLogger });
+    closers.push(() => {
+      identities.close();
+      limiter.close();
+    });
+    engine = new MeshEngine({
+      store,
+      sink: new SnapshotPublisher(cache, { meshes: meshSecurity, identities }),
       debounceMs: config.xdsDebounceMs,
       logger: logger.child({ component: 'engine' }),
+      meshListener: meshSecurity,
     });
     await engine.start();
     closers.push(() => engine.stop());
@@ -80,17 +108,26 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     });
     closers.push(() => lifecycle.stop());
 
+    // The DP server's certificate: given, or generated under the data dir (dp-server-tls.ts).
+    const tlsOptions: DpServerTlsOptions = {
+      dataDir: config.dataDir,
+      xdsAddress: config.xdsAddress,
+      ...(config.tlsCertFile === '' ? {} : { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile }),
+      log: { info: (message) => xdsLogger.info(message), warn: (message) => xdsLogger.warn(message) },
+    };
+    const dpTls = config.xdsTls ? await loadDpServerTls(tlsOptions) : undefined;
     // The bootstrap names the DP server's port, known only once it listens.
     let bootstrap: BootstrapHandler | undefined;
     const dp = await startDpServer({
       host: config.xdsAddress,
       port: config.xdsPort,
+      ...(dpTls === undefined ? {} : { tls: dpTls }),
       logger: xdsLogger,
       bootstrapHandler: (body, accept) => bootstrap!(body, accept),
       ads: {
         snapshots: cache,
         status,
-        identify: trustClaimedIdentity,
+        identify: dpAuth.identify,
         onStreamOpen: (identity) => lifecycle.open(identity),
         onStreamClose: (identity) => lifecycle.close(identity),
         controlPlaneId: config.instanceId,
@@ -98,10 +135,30 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       },
     });
     closers.push(() => dp.close());
+    if (dpTls !== undefined) {
+      const stopRenewal = keepDpServerTlsFresh(tlsOptions, dpTls, (tls) => dp.replaceCertificate(tls), (err) =>
+        xdsLogger.error({ err }, 'cannot renew the DP server certificate; the current one is still served'),
+      );
+      closers.push(stopRenewal);
+    }
     // Bound to every interface: proxies need a name they can reach, not 0.0.0.0.
     const advertised = dp.host === '0.0.0.0' || dp.host === '::' ? hostname() : dp.host;
-    bootstrap = createBootstrapHandler({ manager, xdsAddress: advertised, xdsPort: dp.port });
-    logger.info({ xdsUrl: dp.url }, `DP server (xDS, /bootstrap) listening on ${dp.url}`);
+    bootstrap = createBootstrapHandler({
+      manager,
+      xdsAddress: advertised,
+      xdsPort: dp.port,
+      ...(dpAuth.bootstrap === undefined ? {} : { dataplaneAuth: dpAuth.bootstrap }),
+      ...(dpTls === undefined ? {} : { adsTls: dpTls.ca === undefined ? {} : { caPem: dpTls.ca.pem } }),
+    });
+    if (dpTls === undefined) {
+      logger.warn("DP server without TLS (--xds-tls false): dataplane tokens and certificates cross the network in clear; for development only");
+    }
+    const caCertFile = dpTls?.ca?.file;
+    logger.info(
+      { xdsUrl: dp.url, ...(caCertFile === undefined ? {} : { caCertFile }) },
+      `DP server (xDS, /bootstrap) listening on ${dp.url}` +
+        (caCertFile !== undefined ? `; data planes trust its CA with --ca-cert-file ${caCertFile}` : dpTls !== undefined ? `; certificate ${config.tlsCertFile}` : ''),
+    );
 
     const api = await buildApiServer({
       manager,
@@ -115,7 +172,13 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         clusterId: await store.clusterId(),
       },
       config: publicConfig(config),
-      inspection: { status, snapshots: cache },
+      inspection: { status, snapshots: cache, certificates: identities },
+      access: {
+        userTokenKey: credentials.userTokenKey,
+        localhostIsAdmin: config.localhostIsAdmin,
+        readOnly: config.apiReadOnly,
+        adminTokenHint: credentials.adminTokenFile,
+      },
     });
     // Requests in flight complete before anything below the API closes, so an
     // acknowledged write is always committed.
@@ -129,6 +192,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       config,
       apiUrl,
       xdsUrl: dp.url,
+      ...(caCertFile === undefined ? {} : { xdsCaCertFile: caCertFile }),
       store,
       manager,
       logger,

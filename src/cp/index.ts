@@ -12,5 +12,5 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
 }
 
 export type { RunningControlPlane, StartOptions } from './control-plane.js';
-export { resolveConfig, publicConfig, settings, type ControlPlaneConfig, type StoreType, type LogLevel } from './config.js';
+export { resolveConfig, publicConfig, settings, type ControlPlaneConfig, type StoreType, type LogLevel, type DpAuthMode } from './config.js';
 export { productVersion } from './version.js';

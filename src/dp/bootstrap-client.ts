@@ -10,12 +10,16 @@
  *
  * The request asks for JSON (`Accept: application/json`); a YAML body is
  * taken as it is, so a control plane that ignores Accept still works.
+ * Over `https://` the request's `caCert` is both what the control plane is
+ * verified with and what Envoy's bootstrap will trust (KUMA-COMPAT.md), so
+ * the two can never differ.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { CpAddress } from './cp-address.js';
 import { DpError } from './errors.js';
 import { formatDuration } from './flag-values.js';
+import { post, type PostAnswer } from './http-post.js';
 
 export interface BootstrapRequest {
   readonly mesh: string;
@@ -28,6 +32,8 @@ export interface BootstrapRequest {
   readonly workdir?: string;
   /** Envoy's admin port, as kuma-dp sends it. */
   readonly adminPort?: number;
+  /** PEM of the CA that signs the DP server's certificate (`--ca-cert-file`), over https:// only. */
+  readonly caCert?: string;
 }
 
 export type BootstrapAttempt =
@@ -40,17 +46,10 @@ interface StdError {
   readonly invalid_parameters?: readonly { readonly field?: string; readonly reason?: string }[];
 }
 
-/** Why a fetch failed, in the socket's words rather than "fetch failed". */
-function networkReason(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = error instanceof Error ? (error.cause as (Error & { code?: string; errors?: Error[] }) | undefined) : undefined;
-  return cause?.message || cause?.errors?.[0]?.message || cause?.code || (error instanceof Error ? error.message : String(error));
-}
-
-async function failure(response: Response, request: BootstrapRequest): Promise<BootstrapAttempt> {
+function failure(response: PostAnswer, request: BootstrapRequest): BootstrapAttempt {
   let body: StdError = {};
   try {
-    body = (await response.json()) as StdError;
+    body = JSON.parse(response.body) as StdError;
   } catch {
     // Not a /std-errors body; the status says enough.
   }
@@ -66,26 +65,24 @@ async function failure(response: Response, request: BootstrapRequest): Promise<B
 
 /** One `POST /bootstrap`, classified. Never throws for what the network or the server did. */
 export async function requestBootstrap(cp: CpAddress, request: BootstrapRequest, timeoutMs: number): Promise<BootstrapAttempt> {
-  let response: Response;
+  let response: PostAnswer;
   try {
-    response = await fetch(`${cp.url}/bootstrap`, {
-      method: 'POST',
+    response = await post(`${cp.url}/bootstrap`, JSON.stringify(request), {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
+      ...(request.caCert === undefined ? {} : { ca: request.caCert }),
+      timeoutMs,
     });
   } catch (error) {
-    return { ok: false, retry: true, reason: `cannot reach the control plane at ${cp.url}: ${networkReason(error)}`, details: [] };
+    return { ok: false, retry: true, reason: `cannot reach the control plane at ${cp.url}: ${(error as Error).message}`, details: [] };
   }
-  if (!response.ok) return failure(response, request);
+  if (response.status < 200 || response.status > 299) return failure(response, request);
+  if (!response.contentType.includes('json')) return { ok: true, yaml: response.body };
   try {
-    const text = await response.text();
-    if (!(response.headers.get('content-type') ?? '').includes('json')) return { ok: true, yaml: text };
-    const { bootstrap } = JSON.parse(text) as { bootstrap?: unknown };
+    const { bootstrap } = JSON.parse(response.body) as { bootstrap?: unknown };
     if (typeof bootstrap !== 'string' || bootstrap === '') throw new Error('the answer has no "bootstrap" field');
     return { ok: true, yaml: Buffer.from(bootstrap, 'base64').toString('utf8') };
   } catch (error) {
-    return { ok: false, retry: true, reason: `unreadable bootstrap answer from ${cp.url}: ${networkReason(error)}`, details: [] };
+    return { ok: false, retry: true, reason: `unreadable bootstrap answer from ${cp.url}: ${(error as Error).message}`, details: [] };
   }
 }
 

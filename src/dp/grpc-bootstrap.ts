@@ -6,12 +6,13 @@
  *   node.id        <mesh>.<name>
  *   node.metadata  koguma.io/proxy-flavour: grpc
  *                  dataplane.resource: <the Dataplane, JSON text>   (direct mode: registers it)
- *   xds_servers    the DP server of --cp-address, plaintext
+ *   xds_servers    the agent's loopback xDS relay (xds-relay.ts) when the DP server
+ *                  speaks TLS or a token must be presented; else the DP server itself
  *
  * Registration happens when the application's xDS client connects: the
  * control plane reads the Dataplane from the node metadata, as Kuma's does.
  */
-import { grpcBootstrap, grpcBootstrapJson, nodeIdOf, type GrpcBootstrap } from '../xds/bootstrap/index.js';
+import { grpcBootstrap, grpcBootstrapJson, nodeIdOf, type CertificateFiles, type GrpcBootstrap } from '../xds/bootstrap/index.js';
 import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../xds/node-metadata.js';
 import type { CpAddress } from './cp-address.js';
 import type { DataplaneIdentity, LoadedDataplane } from './dataplane-file.js';
@@ -21,13 +22,17 @@ export interface ProxylessBootstrapOptions {
   readonly dataplane: LoadedDataplane | DataplaneIdentity;
   readonly cpAddress: CpAddress;
   readonly zone?: string;
+  /** Where the application's xDS client connects instead of the DP server: the agent's relay, `127.0.0.1:<port>`. */
+  readonly xdsServerUri?: string;
+  /** The workload certificate files the agent keeps current (mesh mTLS). */
+  readonly certificateFiles?: CertificateFiles;
 }
 
 /** The variable grpc-js (and gRPC Go, Java, C++) read the bootstrap JSON from (gRFC A27). */
 export const BOOTSTRAP_CONFIG_ENV = 'GRPC_XDS_BOOTSTRAP_CONFIG';
 /** A bootstrap file path; it wins over the JSON in every gRPC language, so the agent removes it. */
 export const BOOTSTRAP_FILE_ENV = 'GRPC_XDS_BOOTSTRAP';
-/** xDS RBAC (gRFC A41), still behind this flag in grpc-js; MeshTrafficPermission will need it. */
+/** xDS RBAC (gRFC A41), still behind this flag in grpc-js; MeshTrafficPermission compiles to it. */
 export const RBAC_ENV = 'GRPC_XDS_EXPERIMENTAL_RBAC';
 
 export function proxylessBootstrap(options: ProxylessBootstrapOptions): GrpcBootstrap {
@@ -35,13 +40,14 @@ export function proxylessBootstrap(options: ProxylessBootstrapOptions): GrpcBoot
   const loaded = 'json' in dataplane ? dataplane : undefined;
   return grpcBootstrap({
     nodeId: nodeIdOf(dataplane.mesh, dataplane.name),
-    serverUri: options.cpAddress.serverUri,
+    serverUri: options.xdsServerUri ?? options.cpAddress.serverUri,
     ...(loaded?.service === undefined ? {} : { cluster: loaded.service }),
     ...(options.zone === undefined ? {} : { locality: { zone: options.zone } }),
     metadata: {
       [PROXY_FLAVOUR_METADATA]: 'grpc',
       ...(loaded === undefined ? {} : { [DATAPLANE_RESOURCE_METADATA]: loaded.json }),
     },
+    ...(options.certificateFiles === undefined ? {} : { certificateFiles: options.certificateFiles }),
   });
 }
 

@@ -25,7 +25,9 @@ export async function generateGrpcBootstrap(input: ProxylessInput): Promise<stri
 export type { EnvoyRunOptions } from './run-envoy.js';
 export type { ProxylessInput, ProxylessRunOptions } from './run-proxyless.js';
 export { DEFAULT_CP_ADDRESS, parseCpAddress, type CpAddress } from './cp-address.js';
+export { readCpTrust } from './cp-trust.js';
 export { DpError } from './errors.js';
+export { readDataplaneToken, type DataplaneTokenSource } from './dataplane-token.js';
 export { formatDuration, parseDuration, parsePort } from './flag-values.js';
 export { lineLog, type DpLog } from './log.js';
 export { parseTemplateVars, type TemplateVars } from './template.js';

@@ -12,12 +12,13 @@
  * bootstrap is still being fetched ends the agent at once (128 + signal).
  * A workdir the agent created itself is removed when it exits.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { productVersion } from '../cp/index.js';
 import type { BackoffPolicy, RestartPolicy } from './backoff.js';
 import { fetchBootstrap, type BootstrapRequest } from './bootstrap-client.js';
+import { readDataplaneToken } from './dataplane-token.js';
 import type { CpAddress } from './cp-address.js';
 import { identityFromFlags, loadDataplaneFile, withAdminPort, type IdentityFlags, type LoadedDataplane } from './dataplane-file.js';
 import { envoyArgs } from './envoy-args.js';
@@ -31,8 +32,12 @@ export interface EnvoyRunOptions {
   readonly identity: IdentityFlags;
   readonly dataplaneFile?: string;
   readonly vars: TemplateVars;
+  /** The dataplane token, sent with the bootstrap request; or the file holding it. */
+  readonly dataplaneToken?: string;
   readonly dataplaneTokenFile?: string;
   readonly cpAddress: CpAddress;
+  /** PEM of `--ca-cert-file`: verifies an https:// DP server, and Envoy's ADS connection trusts it too. */
+  readonly caCert?: string;
   readonly binaryPath: string;
   readonly workdir?: string;
   readonly adminPort?: number;
@@ -48,14 +53,6 @@ export interface EnvoyRunOptions {
 
 export const BOOTSTRAP_FILE = 'bootstrap.yaml';
 const BOOTSTRAP_RETRY: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
-
-async function readToken(path: string): Promise<string> {
-  try {
-    return (await readFile(path, 'utf8')).trim();
-  } catch (error) {
-    throw new DpError(`cannot read the dataplane token file ${path}: ${(error as Error).message}`);
-  }
-}
 
 /** The workdir to use, and whether the agent made it (and so removes it). */
 async function prepareWorkdir(workdir: string | undefined): Promise<{ dir: string; owned: boolean }> {
@@ -101,7 +98,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
   try {
     const dataplane = await loadDataplane(options);
     const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
-    const token = options.dataplaneTokenFile === undefined ? undefined : await readToken(options.dataplaneTokenFile);
+    const token = await readDataplaneToken(options);
     workdir = await prepareWorkdir(options.workdir);
     const request: BootstrapRequest = {
       mesh,
@@ -112,6 +109,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
       version: { kumaDp: { version: productVersion } },
       workdir: workdir.dir,
       ...(options.adminPort === undefined ? {} : { adminPort: options.adminPort }),
+      ...(options.caCert === undefined ? {} : { caCert: options.caCert }),
     };
     log(
       `dataplane ${mesh}/${name} (${dataplane === undefined ? 'indirect: it must exist in the control plane' : `from ${options.dataplaneFile}`}); ` +

@@ -2,7 +2,8 @@
  * The resource manager: the one path by which resources are written. It
  * validates a document against its kind, checks what needs the store (the
  * mesh exists), writes atomically with optimistic concurrency, and creates a
- * new mesh together with its default policies in one transaction.
+ * new mesh together with its default policies and its dataplane-token signing
+ * key in one transaction (so no mesh ever exists without a key).
  * The REST API, the CLI's server side and the control plane's own writers
  * (default mesh, dataplane registration) all go through it.
  */
@@ -12,6 +13,8 @@ import type { KindRegistry } from '../api/registry.js';
 import { describeKey, type Resource, type ResourceDraft, type ResourceKey } from '../api/resource.js';
 import { validateDocument, type ExpectedIdentity } from '../api/validate.js';
 import type { ListPage, ListQuery, ResourceStore } from '../store/types.js';
+import { signingKeyDrafts } from '../auth/index.js';
+import { providedCaIssues, type MeshMtlsSpec } from '../mtls/mesh-backends.js';
 import { initialPolicyDrafts } from './mesh-defaults.js';
 
 export interface PutResult {
@@ -32,6 +35,7 @@ export class ResourceManager {
     const { kind, draft } = validateDocument(this.registry, document, expected);
     if (kind.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are read-only`);
     if (kind.scope === 'Mesh') await this.requireMesh(draft.mesh);
+    if (kind.name === 'Mesh') await this.checkMeshCas(draft);
     const current = await this.store.get(draft);
     if (current) {
       // Status belongs to the control plane: a user's replacement keeps it.
@@ -77,8 +81,14 @@ export class ResourceManager {
 
   private async createMesh(draft: ResourceDraft): Promise<Resource> {
     const skip = (draft.spec['skipCreatingInitialPolicies'] as string[] | undefined) ?? [];
-    const [mesh] = await this.store.createAll([draft, ...initialPolicyDrafts(draft.name, skip)]);
+    const [mesh] = await this.store.createAll([draft, ...initialPolicyDrafts(draft.name, skip), ...signingKeyDrafts(draft.name)]);
     return mesh!;
+  }
+
+  /** A provided CA that is not a CA, not valid now, or not matching its key is refused before anything is stored. */
+  private async checkMeshCas(draft: ResourceDraft): Promise<void> {
+    const issues = await providedCaIssues(this.store, draft.name, draft.spec['mtls'] as MeshMtlsSpec | undefined);
+    if (issues.length > 0) throw new KogumaError('InvalidInput', `Mesh "${draft.name}" names a CA that cannot be used`, issues);
   }
 
   private async requireMesh(mesh: string): Promise<void> {

@@ -20,6 +20,8 @@ export interface InboundModel extends InboundContext {
 export interface DataplaneModel {
   readonly mesh: string;
   readonly name: string;
+  /** The Dataplane's labels: what policies select by `labels`. */
+  readonly labels: Readonly<Record<string, string>>;
   readonly address: string;
   readonly inbounds: readonly InboundModel[];
   readonly outbounds: readonly OutboundContext[];
@@ -30,7 +32,7 @@ const protocolOf = (tags: Readonly<Record<string, string>>): Protocol => {
   return value !== undefined && (PROTOCOLS as readonly string[]).includes(value) ? (value as Protocol) : 'tcp';
 };
 
-export function dataplaneModel(mesh: string, name: string, spec: DataplaneSpec): DataplaneModel {
+export function dataplaneModel(mesh: string, name: string, spec: DataplaneSpec, labels: Readonly<Record<string, string>> = {}): DataplaneModel {
   const net = spec.networking;
   const inbounds = (net.inbound ?? []).map((ib): InboundModel => {
     const address = ib.address ?? net.address;
@@ -51,5 +53,5 @@ export function dataplaneModel(mesh: string, name: string, spec: DataplaneSpec):
     const service = ob.tags?.[SERVICE_TAG] ?? (ob.backendRef?.kind === 'MeshService' ? ob.backendRef.name : undefined);
     return service === undefined ? [] : [{ address: ob.address ?? '127.0.0.1', port: ob.port, service }];
   });
-  return { mesh, name, address: net.address, inbounds, outbounds };
+  return { mesh, name, labels, address: net.address, inbounds, outbounds };
 }

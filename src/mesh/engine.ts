@@ -30,6 +30,13 @@ export interface ConnectedProxy {
 /** Where new proxy contexts go; `undefined` when the proxy's Dataplane does not exist (any more). */
 export interface ProxySink {
   update(nodeId: string, context: ProxyContext | undefined): void;
+  /** The proxy's last stream ended: nothing more will be built for it until it connects again. */
+  disconnected?(nodeId: string): void;
+}
+
+/** Told about every Mesh (at start, then on each change) before the mesh's proxies are rebuilt. */
+export interface MeshListener {
+  meshChanged(mesh: string, exists: boolean, spec: Readonly<Record<string, unknown>> | undefined): Promise<void>;
 }
 
 export interface EngineOptions {
@@ -38,11 +45,15 @@ export interface EngineOptions {
   /** How long changes are collected before proxies are rebuilt. */
   readonly debounceMs: number;
   readonly logger: Logger;
+  readonly meshListener?: MeshListener;
 }
 
 export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
 
 const LIST_PAGE = 1000;
+
+/** Policies the mesh view indexes (the others only mark their mesh's proxies for a rebuild). */
+const TRAFFIC_PERMISSION = 'MeshTrafficPermission';
 
 /** How long one slice of a batch may build before the event loop gets a turn. */
 const BUILD_SLICE_MS = 5;
@@ -68,11 +79,23 @@ export class MeshEngine {
       if (loading) pending.push(event);
       else this.enqueue(event);
     });
+    if (this.options.meshListener) {
+      for (let offset = 0; ; offset += LIST_PAGE) {
+        const page = await this.options.store.list({ kind: 'Mesh', offset, limit: LIST_PAGE });
+        for (const mesh of page.items) await this.options.meshListener.meshChanged(mesh.name, true, mesh.spec);
+        if (offset + LIST_PAGE >= page.total) break;
+      }
+    }
     for (let offset = 0; ; offset += LIST_PAGE) {
       const page = await this.options.store.list({ kind: 'Dataplane', offset, limit: LIST_PAGE });
       for (const resource of page.items) {
-        this.viewOf(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec));
+        this.viewOf(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
       }
+      if (offset + LIST_PAGE >= page.total) break;
+    }
+    for (let offset = 0; ; offset += LIST_PAGE) {
+      const page = await this.options.store.list({ kind: TRAFFIC_PERMISSION, offset, limit: LIST_PAGE });
+      for (const resource of page.items) this.viewOf(resource.mesh).upsertTrafficPermission(resource);
       if (offset + LIST_PAGE >= page.total) break;
     }
     loading = false;
@@ -91,6 +114,17 @@ export class MeshEngine {
   disconnect(nodeId: string): void {
     this.connected.delete(nodeId);
     this.dirty.delete(nodeId);
+    this.options.sink.disconnected?.(nodeId);
+  }
+
+  /** Rebuilds these proxies (if connected): something outside the store changed for them, e.g. a certificate. */
+  refresh(nodeIds: Iterable<string>): void {
+    this.markDirty(nodeIds);
+  }
+
+  /** Rebuilds every connected proxy of the mesh. */
+  refreshMesh(mesh: string): void {
+    this.markDirty(this.connectedIn(mesh));
   }
 
   /** Resolves when every event received so far has been applied (tests, shutdown). */
@@ -119,15 +153,27 @@ export class MeshEngine {
         const resource = await this.options.store.get(event);
         const view = this.viewOf(event.mesh);
         const affected = resource
-          ? view.upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec))
+          ? view.upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels))
           : view.remove(event.name);
         this.markDirty([...affected].map((name) => nodeIdOf(event.mesh, name)));
         return;
       }
       case 'Mesh': {
         const mesh = event.name;
+        if (this.options.meshListener) {
+          const resource = await this.options.store.get(event);
+          await this.options.meshListener.meshChanged(mesh, resource !== undefined, resource?.spec);
+        }
         this.markDirty(this.connectedIn(mesh));
         if (event.op === 'deleted') this.views.delete(mesh);
+        return;
+      }
+      case TRAFFIC_PERMISSION: {
+        const resource = await this.options.store.get(event);
+        const view = this.viewOf(event.mesh);
+        if (resource) view.upsertTrafficPermission(resource);
+        else view.removeTrafficPermission(event.name);
+        this.markDirty(this.connectedIn(event.mesh));
         return;
       }
       default:

@@ -49,7 +49,16 @@ test('inbound defaults: servicePort is the port, protocol tcp, workload on 127.0
   const ctx = view.context('web-1', 'grpc')!;
   assert.equal(ctx.flavour, 'grpc');
   assert.deepEqual(ctx.inbounds, [
-    { address: '10.0.0.1', port: 9000, serviceAddress: '127.0.0.1', servicePort: 9000, service: 'web', protocol: 'tcp', tags: { 'kuma.io/service': 'web' } },
+    {
+      address: '10.0.0.1',
+      port: 9000,
+      serviceAddress: '127.0.0.1',
+      servicePort: 9000,
+      service: 'web',
+      protocol: 'tcp',
+      tags: { 'kuma.io/service': 'web' },
+      trafficPermission: { fromRules: [], inboundRules: [] },
+    },
   ]);
 });
 
@@ -113,4 +122,33 @@ test('the address other proxies use is advertisedAddress when set', () => {
     }),
   );
   assert.deepEqual(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.map((e) => `${e.address}:${e.port}`), ['203.0.113.7:7000']);
+});
+
+test('MeshTrafficPermissions resolve per inbound, and a policy change hands out new inbound objects', () => {
+  const view = meshOf(dp('backend-1', '10.0.0.4', [{ tags: { 'kuma.io/service': 'backend' } }]));
+  const before = view.context('backend-1', 'envoy')!.inbounds[0]!;
+  assert.deepEqual(before.trafficPermission, { fromRules: [], inboundRules: [] });
+  assert.equal(view.context('backend-1', 'envoy')!.inbounds[0], before, 'unchanged policies: the same object');
+
+  view.upsertTrafficPermission({
+    kind: 'MeshTrafficPermission',
+    mesh: 'default',
+    name: 'allow-frontend',
+    labels: {},
+    version: 1,
+    creationTime: new Date(0),
+    modificationTime: new Date(0),
+    spec: {
+      targetRef: { kind: 'MeshService', name: 'backend' },
+      from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: { action: 'Allow' } }],
+    },
+  } as never);
+  const after = view.context('backend-1', 'envoy')!.inbounds[0]!;
+  assert.notEqual(after, before);
+  assert.deepEqual(
+    after.trafficPermission?.fromRules.map((rule) => [rule.source.kind, (rule.conf as { action: string }).action]),
+    [['MeshService', 'Allow']],
+  );
+  view.removeTrafficPermission('allow-frontend');
+  assert.deepEqual(view.context('backend-1', 'envoy')!.inbounds[0]!.trafficPermission, { fromRules: [], inboundRules: [] });
 });

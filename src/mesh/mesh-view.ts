@@ -8,8 +8,10 @@
  * Consumers are indexed by service, so a new endpoint of one service touches
  * only that service's consumers, never the whole mesh.
  */
+import type { Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
+import { trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
   /** Ready endpoints per dataplane that serves the service. */
@@ -45,8 +47,16 @@ const sameEndpoints = (a: readonly (EndpointContext & { protocol: Protocol })[] 
 export class MeshView {
   private readonly dataplanes = new Map<string, DataplaneModel>();
   private readonly services = new Map<string, ServiceEntry>();
-  /** A dataplane's inbounds as generator input, kept with its model so rebuilds see the same objects (generators memoize on them). */
-  private readonly inboundContexts = new WeakMap<DataplaneModel, readonly InboundContext[]>();
+  /** MeshTrafficPermissions of the mesh, by name. */
+  private readonly trafficPermissions = new Map<string, Resource>();
+  /** Bumped when the policies change: the inbound contexts built before are stale. */
+  private policyGeneration = 0;
+  /**
+   * A dataplane's inbounds as generator input, kept with its model so rebuilds
+   * see the same objects (generators memoize on them) until the dataplane or
+   * the mesh's policies change.
+   */
+  private readonly inboundContexts = new WeakMap<DataplaneModel, { readonly generation: number; readonly inbounds: readonly InboundContext[] }>();
 
   constructor(readonly mesh: string) {}
 
@@ -96,13 +106,24 @@ export class MeshView {
     };
   }
 
+  /** Adds or replaces a MeshTrafficPermission; every proxy of the mesh may be affected. */
+  upsertTrafficPermission(policy: Resource): void {
+    this.trafficPermissions.set(policy.name, policy);
+    this.policyGeneration++;
+  }
+
+  removeTrafficPermission(name: string): void {
+    if (this.trafficPermissions.delete(name)) this.policyGeneration++;
+  }
+
   private inboundsOf(model: DataplaneModel): readonly InboundContext[] {
-    let inbounds = this.inboundContexts.get(model);
-    if (inbounds === undefined) {
-      inbounds = model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
-      this.inboundContexts.set(model, inbounds);
-    }
-    return inbounds;
+    const cached = this.inboundContexts.get(model);
+    if (cached?.generation === this.policyGeneration) return cached.inbounds;
+    const inbounds = model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
+    const permissions = trafficPermissionsOf(model, inbounds, [...this.trafficPermissions.values()]);
+    const withPermissions = inbounds.map((inbound, i) => ({ ...inbound, trafficPermission: permissions[i]! }));
+    this.inboundContexts.set(model, { generation: this.policyGeneration, inbounds: withPermissions });
+    return withPermissions;
   }
 
   /** One service as a destination; the same object until its endpoints change. */

@@ -29,4 +29,5 @@ export type { CaKeyAlgorithm } from './key-algorithms.js';
 export { encodePem, joinPem, parsePemBlocks, splitCertificateChain, type PemBlock } from './pem.js';
 export { checkProvidedCa, type ProvidedCaCheck } from './provided-ca.js';
 export { identityKeyOf, needsRenewal, renewalTime, type IdentityInputs, type IssuedIdentity } from './rotation.js';
+export { generateServerCa, issueServerCertificate, type ServerCaOptions, type ServerCertificate, type ServerCertificateRequest } from './server-cert.js';
 export { issueWorkloadCertificate, type WorkloadCertificate, type WorkloadCertificateRequest } from './workload-cert.js';

@@ -1,15 +1,18 @@
 /**
- * The REST API server (fastify): resource CRUD, discovery, errors in Kuma's
- * format. Built from its dependencies; it opens no store and reads no config.
+ * The REST API server (fastify): resource CRUD, discovery, dataplane tokens,
+ * errors in Kuma's format, access control (access.ts) in front of all of it.
+ * Built from its dependencies; it opens no store and reads no config.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { KindRegistry } from '../api/registry.js';
 import type { ResourceManager } from '../manager/index.js';
+import { installAccessControl, type ApiAccess } from './access.js';
 import { installErrorHandling } from './errors.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
 import { registerResourceRoutes } from './routes/resources.js';
+import { registerTokenRoutes } from './routes/tokens.js';
 
 export interface ApiServerOptions {
   readonly manager: ResourceManager;
@@ -21,6 +24,8 @@ export interface ApiServerOptions {
   readonly config: Record<string, unknown>;
   /** Proxy status and served configuration; without it the inspection endpoints are not served. */
   readonly inspection?: Inspection;
+  /** Who may write and read what (access.ts). */
+  readonly access: ApiAccess;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -38,9 +43,11 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     options.logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
   installErrorHandling(app, options.logger);
+  installAccessControl(app, options.access, options.registry);
   registerInfoRoutes(app, options.registry, options.index, options.config);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
   registerResourceRoutes(app, options.manager, options.registry);
+  registerTokenRoutes(app, options.manager);
   await app.ready();
   return app;
 }

@@ -6,6 +6,7 @@
 import type { KindDescriptor } from '../api/kind.js';
 import type { KindRegistry } from '../api/registry.js';
 import { documentSchema } from '../api/document.js';
+import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
 /** A plain JSON Schema: TypeBox's symbols and our private keywords removed. */
 function plainSchema(schema: unknown): unknown {
@@ -91,6 +92,41 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
   return paths;
 }
 
+/** The token endpoints (routes/tokens.ts), from the schemas they validate with. */
+function tokenPaths(): Record<string, unknown> {
+  const admin = [{ bearer: [] }];
+  return {
+    '/tokens/dataplane': {
+      post: {
+        tags: ['Tokens'],
+        summary: 'Issue a dataplane token (administrators only)',
+        security: admin,
+        requestBody: { required: true, ...json(plainSchema(DataplaneTokenRequest)) },
+        responses: {
+          200: { description: 'The token (a JWT)', content: { 'text/plain': { schema: { type: 'string' } } } },
+          400: errorResponse('Invalid request'),
+          403: errorResponse('Not an administrator'),
+          404: errorResponse('Mesh not found'),
+        },
+      },
+    },
+    '/tokens/dataplane/revocations': {
+      post: {
+        tags: ['Tokens'],
+        summary: "Revoke a dataplane token by its id (adds it to the Secret dataplane-token-revocations-<mesh>; administrators only)",
+        security: admin,
+        requestBody: { required: true, ...json(plainSchema(RevocationRequest)) },
+        responses: {
+          200: { description: 'Revoked', ...json({ type: 'object', properties: { mesh: { type: 'string' }, id: { type: 'string' }, revoked: { const: true } } }) },
+          400: errorResponse('Invalid request'),
+          403: errorResponse('Not an administrator'),
+          404: errorResponse('Mesh not found'),
+        },
+      },
+    },
+  };
+}
+
 export function buildOpenApi(registry: KindRegistry, version: string): Record<string, unknown> {
   const schemas: Record<string, unknown> = {
     Error: {
@@ -114,10 +150,11 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     schemas[kind.name] = plainSchema(documentSchema(kind));
     paths = { ...paths, ...kindPaths(kind) };
   }
+  paths = { ...paths, ...tokenPaths() };
   return {
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },
     paths,
-    components: { schemas },
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token' } } },
   };
 }

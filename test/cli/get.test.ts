@@ -121,13 +121,15 @@ test('lists longer than one page are read to the end', async () => {
       }),
     );
   }
+  // The mesh holds one more Secret of its own: its dataplane-token signing key.
   const result = await koguma(['get', 'secrets', '-m', 'paging', '-o', 'json']);
   assert.equal(result.code, 0, result.stderr);
   const list = JSON.parse(result.stdout) as { total: number; items: { name: string }[] };
-  assert.equal(list.items.length, count);
-  assert.equal(new Set(list.items.map((i) => i.name)).size, count);
+  assert.equal(list.items.length, count + 1);
+  assert.equal(new Set(list.items.map((i) => i.name)).size, count + 1);
+  assert.ok(list.items.some((i) => i.name === 'dataplane-token-signing-key-paging'));
   const table = await koguma(['get', 'secrets', '-m', 'paging']);
-  assert.equal(lines(table.stdout).length, count + 1);
+  assert.equal(lines(table.stdout).length, count + 2);
 });
 
 test('a missing resource is an error naming kind, name and mesh', async () => {

@@ -4,6 +4,9 @@
  * `koguma cp run` child. Every child has a timeout and is killed by `killAll`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { resolveConfig, startControlPlane, type RunningControlPlane } from '../../src/cp/index.js';
@@ -13,6 +16,20 @@ export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.ur
 
 const CLI_TIMEOUT_MS = 20_000;
 const children = new Set<ChildProcess>();
+const dataDirs = new Set<string>();
+
+/**
+ * A data dir of its own for a control plane (it keeps its API credentials
+ * there whatever the store), removed by `killAll`.
+ */
+export function testDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'koguma-cli-cp-'));
+  dataDirs.add(dir);
+  return dir;
+}
+
+/** No CLI configuration file: a developer's ~/.koguma/config.yaml must not steer the tests. */
+const NO_CLI_CONFIG = join(tmpdir(), `koguma-cli-test-${process.pid}-absent`, 'config.yaml');
 
 export interface CliResult {
   readonly code: number | null;
@@ -49,12 +66,14 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
 export function withoutKogumaEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('KOGUMA_')) env[key] = value;
-  return { ...env, ...extra };
+  return { KOGUMA_CONFIG: NO_CLI_CONFIG, ...env, ...extra };
 }
 
 /** A control plane in this process: memory store, a free port, no logs. */
 export function startTestControlPlane(): Promise<RunningControlPlane> {
-  return startControlPlane(resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0' }, {}), { logger: pino({ level: 'silent' }) });
+  return startControlPlane(resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', dataDir: testDataDir() }, {}), {
+    logger: pino({ level: 'silent' }),
+  });
 }
 
 /** A `koguma cp run` child process and what it has printed so far. */
@@ -72,7 +91,8 @@ export interface CpProcess {
  * line does not come within the timeout.
  */
 export function spawnControlPlane(args: readonly string[], timeoutMs = 20_000): Promise<CpProcess> {
-  const child = spawn(process.execPath, [CLI, 'cp', 'run', '--api-port', '0', '--xds-port', '0', ...args], {
+  const dataDir = args.includes('--data-dir') ? [] : ['--data-dir', testDataDir()];
+  const child = spawn(process.execPath, [CLI, 'cp', 'run', '--api-port', '0', '--xds-port', '0', ...dataDir, ...args], {
     env: withoutKogumaEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -122,6 +142,8 @@ export async function exitWithin(exited: Promise<number | string>, ms: number): 
 export function killAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.clear();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  dataDirs.clear();
 }
 
 /** GET on the REST API directly, to check what the CLI did without trusting the CLI. */

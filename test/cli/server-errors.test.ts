@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { resolveConfig, startControlPlane, type RunningControlPlane } from '../../src/cp/index.js';
 import { MESH_YAML, WEB_YAML } from './fixtures.js';
-import { apiGet, killAll, runCli } from './harness.js';
+import { apiGet, killAll, runCli, testDataDir } from './harness.js';
 
 let cp: RunningControlPlane;
 
 before(async () => {
   // A body limit that a mesh fits in and a dataplane with a long label does not.
-  const config = resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', bodyLimitBytes: '400' }, {});
+  const config = resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', bodyLimitBytes: '400', dataDir: testDataDir() }, {});
   cp = await startControlPlane(config, { logger: pino({ level: 'silent' }) });
 });
 after(async () => {

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -22,7 +22,10 @@ let cp: RunningControlPlane;
 let backend: EchoServer | undefined;
 
 before(async () => {
-  cp = await startControlPlane(resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms' }, {}), {
+  // No dataplane tokens here: the proxyless app cannot present one until dp run relays its xDS
+  // (dataplane-token.test.ts runs the agent against a control plane that requires them).
+  const flags = { store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', dpAuth: 'none', dataDir: await scratchDir() } as const;
+  cp = await startControlPlane(resolveConfig(flags, {}), {
     logger: pino({ level: 'silent' }),
   });
 });
@@ -50,10 +53,19 @@ const dataplane = (name: string, service: string, port: number) => ({
   networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'grpc' } }] },
 });
 
+/** The CA of the DP server's generated certificate: the control plane runs with TLS, as by default. */
+const caCertFile = (): string => cp.xdsCaCertFile ?? assert.fail('the control plane generated no CA');
+
 interface EnvoyBootstrapYaml {
   node: { id: string; cluster: string; metadata: Record<string, string> };
   admin: { address: { socket_address: { port_value: number } } };
-  static_resources: { clusters: { name: string; load_assignment: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { port_value: number } } } }[] }[] } }[] };
+  static_resources: {
+    clusters: {
+      name: string;
+      load_assignment: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { port_value: number } } } }[] }[] };
+      transport_socket?: { name: string; typed_config: { common_tls_context: { validation_context: { trusted_ca: { inline_bytes: string } } } } };
+    }[];
+  };
 }
 
 async function envoySetUp() {
@@ -67,7 +79,7 @@ test('direct mode: the control plane builds the bootstrap for the Dataplane of t
   const file = join(s.dir, 'web.yaml');
   await writeFile(file, 'type: Dataplane\nmesh: default\nname: {{ name }}\nnetworking:\n  address: 127.0.0.1\n  inbound:\n    - port: 20001\n      tags:\n        kuma.io/service: web\n');
   const dp = startCli(
-    ['dp', 'run', '--dataplane-file', file, '--dataplane-var', 'name=web-1', '--cp-address', cp.xdsUrl, '--binary-path', s.binary, '--workdir', s.workdir, '--admin-port', '9911', '--drain-time', '0s'],
+    ['dp', 'run', '--dataplane-file', file, '--dataplane-var', 'name=web-1', '--cp-address', cp.xdsUrl, '--ca-cert-file', caCertFile(), '--binary-path', s.binary, '--workdir', s.workdir, '--admin-port', '9911', '--drain-time', '0s'],
     cleanEnv({ FAKE_ENVOY_RECORD: s.record }),
   );
   const start = await waitFor('envoy to start', () => envoyRecords(s.record).find((r) => r.event === 'start'));
@@ -79,6 +91,9 @@ test('direct mode: the control plane builds the bootstrap for the Dataplane of t
   assert.equal(bootstrap.admin.address.socket_address.port_value, 9911, 'Envoy admin listens where --admin-port said');
   const ads = bootstrap.static_resources.clusters.find((c) => c.name === 'ads_cluster');
   assert.equal(ads?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address.port_value, Number(new URL(cp.xdsUrl).port));
+  assert.equal(ads?.transport_socket?.name, 'envoy.transport_sockets.tls', 'Envoy reaches the DP server over TLS');
+  const trusted = Buffer.from(ads?.transport_socket?.typed_config.common_tls_context.validation_context.trusted_ca.inline_bytes ?? '', 'base64').toString('utf8');
+  assert.equal(trusted, await readFile(caCertFile(), 'utf8'), 'trusting the CA given to the agent');
   dp.child.kill('SIGTERM');
   assert.equal(await exitWithin(dp, 10_000), 0, dp.stderr());
 });
@@ -86,7 +101,7 @@ test('direct mode: the control plane builds the bootstrap for the Dataplane of t
 test('indirect mode: the agent waits for the Dataplane to be applied, then gets its bootstrap', async () => {
   const s = await envoySetUp();
   const dp = startCli(
-    ['dp', 'run', '--mesh', 'default', '--name', 'db-1', '--cp-address', cp.xdsUrl, '--binary-path', s.binary, '--workdir', s.workdir, '--drain-time', '0s'],
+    ['dp', 'run', '--mesh', 'default', '--name', 'db-1', '--cp-address', cp.xdsUrl, '--ca-cert-file', caCertFile(), '--binary-path', s.binary, '--workdir', s.workdir, '--drain-time', '0s'],
     cleanEnv({ FAKE_ENVOY_RECORD: s.record }),
   );
   await waitFor('a not-found retry', () => (/dataplane default\/db-1 is not in the control plane .*retrying in/.test(dp.stderr()) ? true : undefined));
@@ -112,7 +127,7 @@ test('proxyless: a real grpc-js-xds client run by the agent registers itself and
     }),
   );
   const dp = startCli(
-    ['dp', 'run', '--proxyless', '--dataplane-file', file, '--dataplane-var', 'name=client-1', '--cp-address', cp.xdsUrl, '--', process.execPath, XDS_CLIENT, 'xds:///backend'],
+    ['dp', 'run', '--proxyless', '--dataplane-file', file, '--dataplane-var', 'name=client-1', '--cp-address', cp.xdsUrl, '--ca-cert-file', caCertFile(), '--', process.execPath, XDS_CLIENT, 'xds:///backend'],
     cleanEnv(),
     'pipe',
   );

@@ -13,8 +13,14 @@ import { createTestSchema } from '../support/store-postgres.js';
 
 const silent = pino({ level: 'silent' });
 
+const scratch: string[] = [];
+after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A control plane; without a data dir of the test's, one of its own (its API credentials live there). */
 async function start(flags: Record<string, string>): Promise<RunningControlPlane> {
-  return startControlPlane(resolveConfig({ apiPort: '0', xdsPort: '0', ...flags }, {}), { logger: silent });
+  let dataDir = flags['dataDir'];
+  if (dataDir === undefined) scratch.push((dataDir = mkdtempSync(join(tmpdir(), 'koguma-cp-'))));
+  return startControlPlane(resolveConfig({ apiPort: '0', xdsPort: '0', ...flags, dataDir }, {}), { logger: silent });
 }
 
 async function put(cp: RunningControlPlane, path: string, body: unknown): Promise<number> {

@@ -12,6 +12,7 @@
  * error is kept and shown.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { after, before, describe, it } from 'node:test';
 import { ClusterLoadAssignmentSchema } from '../../src/xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
@@ -72,6 +73,7 @@ describe('proxyless gRPC: a client that NACKs', () => {
   it('registers through its node metadata and gets clusters (ACKed) and endpoints (NACKed)', async () => {
     nacker = startNackingClient({
       xdsUrl: cp.xdsUrl,
+      ca: await readFile(cp.caCertFile, 'utf8'),
       nodeId: 'default.nacker-1',
       dataplane: nackerDataplane,
       subscribe: [{ typeUrl: TypeUrl.Cluster }, { typeUrl: TypeUrl.ClusterLoadAssignment, resourceNames: ['backend'] }],

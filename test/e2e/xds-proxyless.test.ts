@@ -2,7 +2,9 @@
  * The whole path with a real xDS client: a control plane (memory store), two
  * grpc-js servers described by Dataplanes applied through the REST API, and
  * a @grpc/grpc-js-xds client process that registers itself (direct mode,
- * its Dataplane in node metadata) and calls `xds:///backend`.
+ * its Dataplane in node metadata) and calls `xds:///backend`. The client
+ * reaches the DP server's TLS through the xDS relay of `koguma dp run`
+ * (started here, in this process), as every proxyless app does.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -10,10 +12,14 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { parse } from 'yaml';
 import { resolveConfig, startControlPlane, type RunningControlPlane } from '../../src/cp/index.js';
+import { startXdsRelay, type XdsRelay } from '../../src/dp/xds-relay.js';
 import { grpcBootstrap } from '../../src/xds/bootstrap/index.js';
 import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../../src/xds/node-metadata.js';
 import { startEchoServer, type EchoServer } from '../xds-server/fixtures/echo-service.js';
@@ -63,10 +69,9 @@ const backendDataplane = (name: string, port: number) => ({
 });
 
 function startClient(): NonNullable<typeof client> {
-  const xdsPort = Number(new URL(cp.xdsUrl).port);
   const bootstrap = grpcBootstrap({
     nodeId: 'default.client-1',
-    serverUri: `127.0.0.1:${xdsPort}`,
+    serverUri: relay.target,
     metadata: { [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(clientDataplane), [PROXY_FLAVOUR_METADATA]: 'grpc' },
   });
   const child = spawn(process.execPath, [clientScript, 'xds:///backend'], {
@@ -89,11 +94,19 @@ function startClient(): NonNullable<typeof client> {
 /** Servers answering the last `count` calls. */
 const recentServers = (count: number): Set<string | undefined> => new Set(client!.outcomes.slice(-count).map((o) => o.server ?? `error ${o.error}`));
 
+const dataDir = mkdtempSync(join(tmpdir(), 'koguma-e2e-'));
+let relay: XdsRelay;
+
 before(async () => {
   cp = await startControlPlane(
-    resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', dataplaneRemovalDelayMs: '200ms' }, {}),
+    // dpAuth none: a grpc-js-xds client cannot send a dataplane token (dp run's relay will carry it).
+    resolveConfig(
+      { store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', dataplaneRemovalDelayMs: '200ms', dpAuth: 'none', dataDir },
+      {},
+    ),
     { logger: pino({ level: 'silent' }) },
   );
+  relay = await startXdsRelay({ upstreamUrl: cp.xdsUrl, ca: readFileSync(cp.xdsCaCertFile ?? assert.fail('no generated CA'), 'utf8'), log: () => undefined });
   backends = [await startEchoServer('backend-1'), await startEchoServer('backend-2')];
 });
 
@@ -101,7 +114,9 @@ after(async () => {
   client?.child.stdin.end();
   client?.child.kill('SIGKILL');
   for (const backend of backends) backend.stop();
+  await relay?.close();
   await cp?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('proxyless gRPC through the control plane', () => {

@@ -1,25 +1,43 @@
 /**
  * An in-process API server over a memory store, for fastify `inject` tests.
+ * Access control is on as the control plane runs it (inject's default client
+ * address is 127.0.0.1, so a local administrator); `adminToken` and
+ * `userToken` authenticate as other callers would.
  */
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { kindRegistry } from '../../src/api/index.js';
 import { ResourceManager } from '../../src/manager/index.js';
-import { buildApiServer } from '../../src/server/index.js';
+import { ADMIN_GROUP, generateSigningKeyPem, issueUserToken, signingKeyFromPem } from '../../src/auth/index.js';
+import { buildApiServer, type ApiAccess, type Inspection } from '../../src/server/index.js';
 import { createStore, type ResourceStore } from '../../src/store/index.js';
 
 export interface TestApi {
   readonly app: FastifyInstance;
   readonly store: ResourceStore;
   readonly manager: ResourceManager;
+  /** A token of the admin group, signed with this server's user-token key. */
+  readonly adminToken: string;
+  /** A token of a user in no group. */
+  readonly userToken: string;
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { bodyLimitBytes?: number } = {}): Promise<TestApi> {
+export interface TestApiOptions {
+  readonly bodyLimitBytes?: number;
+  readonly access?: Partial<Omit<ApiAccess, 'userTokenKey'>>;
+  readonly inspection?: Inspection;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const logger = pino({ level: 'silent' });
   const store = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags, logger });
   const manager = new ResourceManager(store, kindRegistry);
   await manager.ensureDefaultMesh();
+  const userTokenKey = await signingKeyFromPem(generateSigningKeyPem(), 'the test user-token key');
+  const hour = 60 * 60 * 1000;
+  const adminToken = await issueUserToken(userTokenKey, { name: 'test-admin', groups: [ADMIN_GROUP], validForMs: hour });
+  const userToken = await issueUserToken(userTokenKey, { name: 'test-user', groups: [], validForMs: hour });
   const app = await buildApiServer({
     manager,
     registry: kindRegistry,
@@ -27,11 +45,15 @@ export async function startTestApi(options: { bodyLimitBytes?: number } = {}): P
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     index: { product: 'Koguma', version: '0.0.0-test', instanceId: 'test-instance', clusterId: await store.clusterId() },
     config: { store: 'memory' },
+    access: { userTokenKey, localhostIsAdmin: true, readOnly: false, ...options.access },
+    ...(options.inspection === undefined ? {} : { inspection: options.inspection }),
   });
   return {
     app,
     store,
     manager,
+    adminToken,
+    userToken,
     close: async () => {
       await app.close();
       await store.close();

@@ -22,6 +22,8 @@ import { pushable } from '../xds-server/support.js';
 
 export interface NackingClientOptions {
   readonly xdsUrl: string;
+  /** PEM of the CA to trust when `xdsUrl` is https://. */
+  readonly ca?: string;
   /** `<mesh>.<name>`. */
   readonly nodeId: string;
   /** The Dataplane it registers, sent in its node metadata. */
@@ -46,7 +48,7 @@ export interface NackingClient {
 const INVALID_ARGUMENT = 3;
 
 export function startNackingClient(options: NackingClientOptions): NackingClient {
-  const ads = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: options.xdsUrl }));
+  const ads = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: options.xdsUrl, ...(options.ca === undefined ? {} : { nodeOptions: { ca: options.ca } }) }));
   const requests = pushable<DiscoveryRequest>();
   const abort = new AbortController();
   const responses: DiscoveryResponse[] = [];

@@ -6,15 +6,19 @@
  * The apps and Dataplane templates are those of examples/proxyless/, so the
  * tests prove the documentation works.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXAMPLES, startKoguma, waitFor, type KogumaProcess } from './proxyless-processes.js';
+import { EXAMPLES, scratchDir, startKoguma, waitFor, type KogumaProcess } from './proxyless-processes.js';
 
 export { cleanUp, freePort, scratchDir, waitFor, type KogumaProcess } from './proxyless-processes.js';
 
 export interface ControlPlaneProcess {
   readonly proc: KogumaProcess;
   readonly apiUrl: string;
+  /** https:// (the DP server's TLS is on, as by default). */
   readonly xdsUrl: string;
+  /** The CA of its generated certificate, logged beside xdsUrl: what `dp run --ca-cert-file` trusts. */
+  readonly caCertFile: string;
 }
 
 export interface ControlPlaneOptions {
@@ -40,7 +44,10 @@ function logged(proc: KogumaProcess, key: string): string | undefined {
 /** `koguma cp run`, resolved once its REST API and DP server listen. */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlaneProcess> {
   const args = ['cp', 'run', '--store', options.store ?? 'memory', '--api-port', String(options.apiPort ?? 0), '--xds-port', String(options.xdsPort ?? 0)];
-  if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
+  // The control plane keeps its API credentials in the data dir, whatever the store.
+  args.push('--data-dir', options.dataDir ?? (await scratchDir()));
+  // The example apps' xDS clients cannot present a dataplane token (dp run's relay will carry it).
+  args.push('--dp-auth', 'none');
   if (options.instanceId !== undefined) args.push('--instance-id', options.instanceId);
   args.push('--dataplane-removal-delay', options.removalDelay ?? '2s');
   const proc = startKoguma(`cp ${options.instanceId ?? ''}`.trim(), args);
@@ -50,20 +57,28 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       if (!proc.isRunning()) throw new Error(`the control plane exited: ${proc.stderr()}`);
       const apiUrl = logged(proc, 'apiUrl');
       const xdsUrl = logged(proc, 'xdsUrl');
-      return apiUrl !== undefined && xdsUrl !== undefined ? { apiUrl, xdsUrl } : undefined;
+      const caCertFile = logged(proc, 'caCertFile');
+      return apiUrl !== undefined && xdsUrl !== undefined && caCertFile !== undefined ? { apiUrl, xdsUrl, caCertFile } : undefined;
     },
     30_000,
   );
   return { proc, ...urls };
 }
 
-/** `koguma dp run --proxyless` for one example app; `vars` fill its Dataplane template. */
-function startProxyless(cp: ControlPlaneProcess, app: 'backend' | 'client', vars: Record<string, string>, appArgs: readonly string[]): KogumaProcess {
+/** `koguma dp run --proxyless` for one example app; `vars` fill its Dataplane template (examples/proxyless/<app>.yaml unless `dataplaneFile`). */
+function startProxyless(
+  cp: ControlPlaneProcess,
+  app: 'backend' | 'client',
+  vars: Record<string, string>,
+  appArgs: readonly string[],
+  dataplaneFile = join(EXAMPLES, `${app}.yaml`),
+): KogumaProcess {
   return startKoguma(vars['name'] ?? app, [
     'dp', 'run', '--proxyless',
-    '--dataplane-file', join(EXAMPLES, `${app}.yaml`),
+    '--dataplane-file', dataplaneFile,
     ...Object.entries(vars).flatMap(([key, value]) => ['--dataplane-var', `${key}=${value}`]),
     '--cp-address', cp.xdsUrl,
+    '--ca-cert-file', cp.caCertFile,
     '--drain-time', '0s',
     '--', process.execPath, join(EXAMPLES, `${app}.mjs`), ...appArgs,
   ]);
@@ -93,13 +108,26 @@ export interface ClientProcess {
   outcomes(): Outcome[];
 }
 
-/** The example client calling xds:///backend `rate` times a second, one JSON line per call. */
-export function startClient(cp: ControlPlaneProcess, name: string, rate: number): ClientProcess {
-  const proc = startProxyless(cp, 'client', { name }, ['xds:///backend', '--json', '--rate', String(rate)]);
+/**
+ * The example client calling xds:///backend `rate` times a second, one JSON
+ * line per call. `dataplaneFile` replaces the example's Dataplane (e.g. one
+ * with another `kuma.io/service`: clientDataplaneFile).
+ */
+export function startClient(cp: ControlPlaneProcess, name: string, rate: number, dataplaneFile?: string): ClientProcess {
+  const proc = startProxyless(cp, 'client', { name }, ['xds:///backend', '--json', '--rate', String(rate)], dataplaneFile);
   return {
     proc,
     outcomes: () => proc.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Outcome),
   };
+}
+
+/** A copy of the example client's Dataplane template whose inbound names service `service` instead of `client`. */
+export async function clientDataplaneFile(service: string): Promise<string> {
+  const template = await readFile(join(EXAMPLES, 'client.yaml'), 'utf8');
+  if (!template.includes('kuma.io/service: client')) throw new Error('examples/proxyless/client.yaml no longer names its service "client"');
+  const path = join(await scratchDir(), `client-${service}.yaml`);
+  await writeFile(path, template.replace('kuma.io/service: client', `kuma.io/service: ${service}`));
+  return path;
 }
 
 /** `outcome.server`, or "failed (STATUS)". */

@@ -1,10 +1,11 @@
 /**
- * A DP server on a free loopback port with a memory cache and a status
- * registry, and a connect-node gRPC client for it; helpers to drive a bidi
- * stream step by step with every wait bounded.
+ * A DP server on a free loopback port (plaintext, or TLS with a test CA) with
+ * a memory cache and a status registry, and a connect-node gRPC client for
+ * it; helpers to drive a bidi stream step by step with every wait bounded.
  */
 import { createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
+import { generateServerCa, issueServerCertificate, loadCa } from '../../src/mtls/index.js';
 import { AggregatedDiscoveryService } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
 import {
   MemorySnapshotCache,
@@ -13,6 +14,7 @@ import {
   trustClaimedIdentity,
   type AdsServiceOptions,
   type BootstrapHandler,
+  type DpServerTls,
   type RunningDpServer,
 } from '../../src/xds/server/index.js';
 
@@ -30,8 +32,19 @@ export const echoBootstrap: BootstrapHandler = async (body, accept) => ({
   body: JSON.stringify({ received: body, accept: accept ?? null }),
 });
 
+/** A CA and a server certificate it signs for localhost and 127.0.0.1: what `koguma cp run` generates. */
+export interface TestTls extends DpServerTls {
+  readonly caPem: string;
+}
+
+export async function testTls(names: string[] = ['localhost', '127.0.0.1']): Promise<TestTls> {
+  const ca = await generateServerCa({ commonName: 'test DP server CA', lifetimeMs: 86_400_000 });
+  const server = await issueServerCertificate(await loadCa(ca.certPem, ca.keyPem), { names, lifetimeMs: 86_400_000 });
+  return { cert: server.certPem, key: server.keyPem, caPem: ca.certPem };
+}
+
 export async function startTestDpServer(
-  options: { ads?: Partial<AdsServiceOptions>; bootstrapHandler?: BootstrapHandler; drainTimeoutMs?: number; port?: number } = {},
+  options: { ads?: Partial<AdsServiceOptions>; bootstrapHandler?: BootstrapHandler; drainTimeoutMs?: number; port?: number; tls?: TestTls } = {},
 ): Promise<TestDpServer> {
   const cache = new MemorySnapshotCache();
   const registry = new ProxyStatusRegistry('cp-test');
@@ -41,9 +54,13 @@ export async function startTestDpServer(
     ads: { snapshots: cache, status: registry, identify: trustClaimedIdentity, controlPlaneId: 'cp-test', ...options.ads },
     bootstrapHandler: options.bootstrapHandler ?? echoBootstrap,
     drainTimeoutMs: options.drainTimeoutMs ?? 1_000,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
-  // connect-node's gRPC transport always speaks HTTP/2 (prior knowledge on http://), as grpc-js and Envoy do.
-  const client = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: server.url }));
+  // connect-node's gRPC transport always speaks HTTP/2 (prior knowledge on http://, ALPN h2 on https://), as grpc-js and Envoy do.
+  const client = createClient(
+    AggregatedDiscoveryService,
+    createGrpcTransport({ baseUrl: server.url, ...(options.tls === undefined ? {} : { nodeOptions: { ca: options.tls.caPem } }) }),
+  );
   return { server, cache, registry, client, close: () => server.close() };
 }
 

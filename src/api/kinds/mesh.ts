@@ -39,6 +39,8 @@ const MtlsBackend = Strict({
   conf: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Backend settings; shape depends on type.' })),
 });
 
+const BACKEND_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 const NamedBackends = <T extends ReturnType<typeof Strict>>(backend: T) => Type.Optional(Type.Array(backend));
 
 const MetricsBackend = Strict({
@@ -116,7 +118,13 @@ function checkMesh(spec: MeshSpec): InvalidParameter[] {
   spec.mtls?.backends?.forEach((backend, i) => {
     const conf = backend.conf ?? {};
     const field = `mtls.backends[${i}].conf`;
-    if (backend.type === 'builtin') issues.push(...issuesAgainst(BuiltinCaConf, conf, field));
+    if (backend.type === 'builtin') {
+      issues.push(...issuesAgainst(BuiltinCaConf, conf, field));
+      // The generated root is stored as Secrets named after the backend.
+      if (!BACKEND_NAME.test(backend.name)) {
+        issues.push({ field: `mtls.backends[${i}].name`, reason: 'a builtin backend name must be lower case letters, digits and "-", starting and ending with a letter or digit' });
+      }
+    }
     else issues.push(...issuesAgainst(ProvidedCaConf, conf, field));
   });
   return issues;

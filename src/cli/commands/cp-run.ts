@@ -24,8 +24,10 @@ function settingOptions(): { option: Option; key: keyof ControlPlaneConfig }[] {
     const fallback = String(setting.default());
     const help = `${setting.description} (${fallback === '' ? '' : `default: ${fallback}; `}env: ${setting.env})`;
     // No commander default or .env(): resolveConfig applies both, so an error
-    // names the flag or variable the bad value really came from.
-    return { option: new Option(`${setting.flag} <value>`, help), key: setting.key };
+    // names the flag or variable the bad value really came from. A boolean
+    // flag alone means true (`--api-read-only`); `--flag false` turns it off.
+    const value = typeof setting.default() === 'boolean' ? '[value]' : '<value>';
+    return { option: new Option(`${setting.flag} ${value}`, help), key: setting.key };
   });
 }
 
@@ -69,11 +71,11 @@ export function cpCommand(context: CliContext): Command {
   const run = new Command('run').description('Run the control plane: the REST API over the store (flags beat KOGUMA_* variables, which beat defaults)');
   const options = settingOptions();
   for (const { option } of options) run.addOption(option);
-  run.action(async (values: Record<string, string | undefined>) => {
+  run.action(async (values: Record<string, string | boolean | undefined>) => {
     const flags: FlagValues = {};
     for (const { option, key } of options) {
-      const value = values[option.attributeName()];
-      if (value !== undefined) flags[key] = value;
+      const value = values[option.attributeName()] as string | boolean | undefined;
+      if (value !== undefined) flags[key] = String(value);
     }
     await runControlPlane(flags, context);
   });

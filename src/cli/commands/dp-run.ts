@@ -1,8 +1,8 @@
 /**
  * `koguma dp run`: the data plane agent (src/dp/) as a command.
  *
- *   koguma dp run --mesh M --name N [--dataplane-file F --dataplane-var k=v ...] [-- envoy args]
- *   koguma dp run --proxyless [--mesh M --name N] --dataplane-file F [--dataplane-var k=v ...] -- CMD ARGS...
+ *   koguma dp run --mesh M --name N [--dataplane-file F --dataplane-var k=v ...] [--dataplane-token-file T] [--ca-cert-file C] [-- envoy args]
+ *   koguma dp run --proxyless [--mesh M --name N] --dataplane-file F [--dataplane-var k=v ...] [--dataplane-token-file T] [--ca-cert-file C] -- CMD ARGS...
  *
  * Each setting is a flag and a KOGUMA_DP_* variable (the flag wins). The
  * options that say which dataplane and which control plane are shared with
@@ -18,6 +18,8 @@ import {
   parseDuration,
   parsePort,
   parseTemplateVars,
+  readCpTrust,
+  readDataplaneToken,
   runEnvoy,
   runProxyless,
   type CpAddress,
@@ -87,7 +89,9 @@ interface RunValues extends DataplaneOptionValues {
   readonly binaryPath: string;
   readonly workdir?: string;
   readonly adminPort?: number;
+  readonly dataplaneToken?: string;
   readonly dataplaneTokenFile?: string;
+  readonly caCertFile?: string;
   readonly envoyLogLevel?: string;
   readonly drainTime: number;
   readonly bootstrapTimeout: number;
@@ -96,7 +100,26 @@ interface RunValues extends DataplaneOptionValues {
 }
 
 /** Options of Envoy mode only; given on the command line with --proxyless they are a mistake. */
-const envoyOnly = ['binaryPath', 'workdir', 'adminPort', 'dataplaneTokenFile', 'envoyLogLevel', 'bootstrapTimeout', 'restartBackoff', 'restartBackoffMax'] as const;
+const envoyOnly = ['binaryPath', 'workdir', 'adminPort', 'envoyLogLevel', 'bootstrapTimeout', 'restartBackoff', 'restartBackoffMax'] as const;
+
+/** The dataplane token, for both modes: sent with the bootstrap (Envoy) or presented by the xDS relay (proxyless). */
+function tokenOptions(): Option[] {
+  return [
+    new Option('--dataplane-token <token>', 'the dataplane token (koguma generate dataplane-token); prefer --dataplane-token-file, which other users cannot see in the process list').env(
+      'KOGUMA_DP_DATAPLANE_TOKEN',
+    ),
+    new Option('--dataplane-token-file <path>', 'file holding the dataplane token').env('KOGUMA_DP_DATAPLANE_TOKEN_FILE'),
+  ];
+}
+
+/** How the agent trusts the control plane, for both modes: the bootstrap request and Envoy (Envoy mode), the xDS relay (proxyless). */
+function trustOptions(): Option[] {
+  return [
+    new Option('--ca-cert-file <path>', "CA that signs the DP server's certificate, required with an https:// --cp-address (koguma cp run: <data-dir>/tls/ca.crt)").env(
+      'KOGUMA_DP_CA_CERT_FILE',
+    ),
+  ];
+}
 
 function envoyOptions(): Option[] {
   const duration = checked(parseDuration);
@@ -107,7 +130,6 @@ function envoyOptions(): Option[] {
     new Option('--admin-port <port>', "port of Envoy's admin API, sent to the control plane with the bootstrap request")
       .env('KOGUMA_DP_ADMIN_PORT')
       .argParser(checked(parsePort)),
-    new Option('--dataplane-token-file <path>', 'file holding the dataplane token').env('KOGUMA_DP_DATAPLANE_TOKEN_FILE'),
     new Option('--envoy-log-level <level>', "Envoy's --log-level").env('KOGUMA_DP_ENVOY_LOG_LEVEL'),
     new Option('--drain-time <duration>', "Envoy's --drain-time-s; a stopped Envoy (or app) gets this plus 5s to exit before it is killed")
       .env('KOGUMA_DP_DRAIN_TIME')
@@ -129,13 +151,15 @@ function envoyOptions(): Option[] {
 }
 
 async function runAgent(words: string[], values: RunValues, command: Command, context: CliContext): Promise<number> {
-  const input = proxylessInputOf(values);
+  const token = await readDataplaneToken(values);
+  const input = { ...proxylessInputOf(values), ...(token === undefined ? {} : { dataplaneToken: token }) };
+  const caCert = await readCpTrust(values.cpAddress, values.caCertFile);
   const log = lineLog(context.err);
   if (values.proxyless === true) {
     const misplaced = envoyOnly.filter((key) => command.getOptionValueSource(key) === 'cli');
     if (misplaced.length > 0)
       throw new CliError(`${misplaced.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: Envoy-mode options, not for --proxyless`);
-    return runProxyless({ ...input, command: words, drainTimeMs: values.drainTime, log });
+    return runProxyless({ ...input, command: words, drainTimeMs: values.drainTime, ...(caCert === undefined ? {} : { caCert }), log });
   }
   if (values.restartBackoff > values.restartBackoffMax)
     throw new CliError('--restart-backoff must not be longer than --restart-backoff-max');
@@ -144,7 +168,8 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
     ...(input.dataplaneFile === undefined ? {} : { dataplaneFile: input.dataplaneFile }),
     vars: input.vars,
     cpAddress: input.cpAddress,
-    ...(values.dataplaneTokenFile === undefined ? {} : { dataplaneTokenFile: values.dataplaneTokenFile }),
+    ...(caCert === undefined ? {} : { caCert }),
+    ...(token === undefined ? {} : { dataplaneToken: token }),
     binaryPath: values.binaryPath,
     ...(values.workdir === undefined ? {} : { workdir: values.workdir }),
     ...(values.adminPort === undefined ? {} : { adminPort: values.adminPort }),
@@ -162,7 +187,7 @@ export function dpCommand(context: CliContext): Command {
   const run = new Command('run')
     .description('Run the data plane agent: fetch the bootstrap and run Envoy, or with --proxyless run a gRPC application with its xDS bootstrap')
     .argument('[args...]', 'after --: extra Envoy arguments, or with --proxyless the application command');
-  for (const option of [...dataplaneOptions(), ...envoyOptions()]) run.addOption(option);
+  for (const option of [...dataplaneOptions(), ...tokenOptions(), ...trustOptions(), ...envoyOptions()]) run.addOption(option);
   run.action(async (words: string[], values: RunValues, command: Command) => {
     let status: number;
     try {

@@ -2,6 +2,7 @@
  * `koguma generate`: documents a data plane needs, printed to stdout.
  *
  *   koguma generate grpc-bootstrap --mesh M --name N [--dataplane-file F --dataplane-var k=v ...] [--cp-address URL] [--locality-zone Z]
+ *   koguma generate dataplane-token | signing-key   (dataplane-token.ts)
  *
  * The gRPC bootstrap is built by the same function as the one
  * `koguma dp run --proxyless` hands to its application, from the same
@@ -10,6 +11,7 @@
 import { Command } from 'commander';
 import { generateGrpcBootstrap } from '../../dp/index.js';
 import type { CliContext } from '../context.js';
+import { dataplaneTokenCommand, signingKeyCommand } from './dataplane-token.js';
 import { asCliError, dataplaneOptions, proxylessInputOf, type DataplaneOptionValues } from './dp-run.js';
 
 export function generateCommand(context: CliContext): Command {
@@ -24,5 +26,9 @@ export function generateCommand(context: CliContext): Command {
       throw asCliError(error);
     }
   });
-  return new Command('generate').description('Generate documents for data planes').addCommand(grpcBootstrap);
+  return new Command('generate')
+    .description('Generate documents and credentials for data planes')
+    .addCommand(grpcBootstrap)
+    .addCommand(dataplaneTokenCommand(context))
+    .addCommand(signingKeyCommand(context));
 }

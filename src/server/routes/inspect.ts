@@ -26,6 +26,8 @@ export interface ProxyStatusReader {
 export interface Inspection {
   readonly status: ProxyStatusReader;
   readonly snapshots: Pick<SnapshotSource, 'get'>;
+  /** The proxy's workload certificate (mesh mTLS), as Kuma's DataplaneInsight.mTLS. */
+  readonly certificates?: { insight(nodeId: string): object | undefined };
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -74,6 +76,9 @@ function insightOf(status: ProxyStatus | undefined): Record<string, unknown> {
   };
 }
 
+const withCertificate = (insight: Record<string, unknown>, mtls: object | undefined): Record<string, unknown> =>
+  mtls === undefined ? insight : { ...insight, mTLS: mtls };
+
 export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
   const dataplaneKind = registry.byType('Dataplane')!;
 
@@ -86,7 +91,10 @@ export function registerInspectionRoutes(app: FastifyInstance, manager: Resource
       creationTime,
       modificationTime,
       dataplane,
-      dataplaneInsight: insightOf(inspection.status.get(nodeIdOf(resource.mesh, resource.name))),
+      dataplaneInsight: withCertificate(
+        insightOf(inspection.status.get(nodeIdOf(resource.mesh, resource.name))),
+        inspection.certificates?.insight(nodeIdOf(resource.mesh, resource.name)),
+      ),
     };
   };
 

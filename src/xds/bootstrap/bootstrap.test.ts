@@ -7,15 +7,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { equals, fromJson, type JsonValue } from '@bufbuild/protobuf';
+import { anyUnpack, type Any } from '@bufbuild/protobuf/wkt';
+import { SubjectAltNameMatcher_SanType } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
+import { UpstreamTlsContextSchema } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
 import { validateBootstrapConfig } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
 import { parse } from 'yaml';
 import { BootstrapSchema } from '../envoy/gen/envoy/config/bootstrap/v3/bootstrap_pb.js';
-import { generatedTypesRegistry } from '../generate/index.js';
 import { validateMessage } from '../validate/index.js';
 import { expectGolden, srcPath } from '../generate/testing/golden.js';
-import { envoyBootstrap, envoyBootstrapYaml, grpcBootstrap, grpcBootstrapJson, nodeIdOf, type EnvoyBootstrapOptions } from './index.js';
+import { bootstrapTypesRegistry, envoyBootstrap, envoyBootstrapYaml, grpcBootstrap, grpcBootstrapJson, nodeIdOf, type EnvoyBootstrapOptions } from './index.js';
 
 const testdata = srcPath('src/xds/bootstrap/testdata');
+
+/** Stands for a CA certificate: the bootstrap carries the bytes without reading them. */
+const TEST_CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';
 
 const envoyCases: Record<string, EnvoyBootstrapOptions> = {
   'envoy-bootstrap': { nodeId: nodeIdOf('default', 'web-1'), cluster: 'web', xdsAddress: '10.0.0.100', xdsPort: 5678, adminPort: 9901 },
@@ -30,6 +35,15 @@ const envoyCases: Record<string, EnvoyBootstrapOptions> = {
     metadata: { 'dataplane.admin.port': '9902' },
     initialMetadata: { 'x-koguma-node': 'payments.checkout-1' },
   },
+  'envoy-bootstrap-tls-ip': { nodeId: nodeIdOf('default', 'web-1'), cluster: 'web', xdsAddress: '10.0.0.100', xdsPort: 5678, adminPort: 9901, adsTls: { caPem: TEST_CA_PEM } },
+  'envoy-bootstrap-tls-dns': {
+    nodeId: nodeIdOf('default', 'web-1'),
+    cluster: 'web',
+    xdsAddress: 'koguma-cp.internal',
+    xdsPort: 5678,
+    adminPort: 9901,
+    adsTls: { caPem: TEST_CA_PEM },
+  },
 };
 
 for (const [name, options] of Object.entries(envoyCases)) {
@@ -37,8 +51,8 @@ for (const [name, options] of Object.entries(envoyCases)) {
     const bootstrap = envoyBootstrap(options);
     const yaml = envoyBootstrapYaml(bootstrap);
     expectGolden(join(testdata, `${name}.golden.yaml`), yaml);
-    const parsed = fromJson(BootstrapSchema, parse(yaml) as JsonValue, { registry: generatedTypesRegistry });
-    assert.ok(equals(BootstrapSchema, parsed, bootstrap, { registry: generatedTypesRegistry, unpackAny: true }));
+    const parsed = fromJson(BootstrapSchema, parse(yaml) as JsonValue, { registry: bootstrapTypesRegistry });
+    assert.ok(equals(BootstrapSchema, parsed, bootstrap, { registry: bootstrapTypesRegistry, unpackAny: true }));
   });
 
   test(`Envoy bootstrap ${name} passes Envoy's validation rules`, () => {
@@ -52,6 +66,28 @@ test('the Envoy bootstrap names the node <mesh>.<name> and fetches listeners and
   assert.equal(bootstrap.dynamicResources?.ldsConfig?.configSourceSpecifier.case, 'ads');
   assert.equal(bootstrap.dynamicResources?.cdsConfig?.configSourceSpecifier.case, 'ads');
   assert.deepEqual(bootstrap.staticResources?.clusters.map((c) => c.name), ['ads_cluster']);
+});
+
+test('over TLS, the ADS cluster trusts the given CA, offers ALPN h2, and checks the DP server certificate names the address it dials', () => {
+  const tlsOf = (name: string) => {
+    const cluster = envoyBootstrap(envoyCases[name]!).staticResources?.clusters[0];
+    assert.equal(cluster?.transportSocket?.name, 'envoy.transport_sockets.tls');
+    const context = anyUnpack(cluster!.transportSocket!.configType.value as Any, UpstreamTlsContextSchema)!;
+    const validation = context.commonTlsContext?.validationContextType;
+    assert.equal(validation?.case, 'validationContext');
+    assert.equal(new TextDecoder().decode(validation.value.trustedCa?.specifier.value as Uint8Array), TEST_CA_PEM);
+    return { context, san: validation.value.matchTypedSubjectAltNames[0] };
+  };
+  const dns = tlsOf('envoy-bootstrap-tls-dns');
+  assert.equal(dns.context.sni, 'koguma-cp.internal');
+  assert.deepEqual(dns.context.commonTlsContext?.alpnProtocols, ['h2']);
+  assert.equal(dns.san?.sanType, SubjectAltNameMatcher_SanType.DNS);
+  assert.deepEqual(dns.san?.matcher?.matchPattern, { case: 'exact', value: 'koguma-cp.internal' });
+  const ip = tlsOf('envoy-bootstrap-tls-ip');
+  assert.equal(ip.context.sni, '', 'no SNI for an IP address (RFC 6066 §3)');
+  assert.equal(ip.san?.sanType, SubjectAltNameMatcher_SanType.IP_ADDRESS);
+  assert.deepEqual(ip.san?.matcher?.matchPattern, { case: 'exact', value: '10.0.0.100' });
+  assert.equal(envoyBootstrap(envoyCases['envoy-bootstrap']!).staticResources?.clusters[0]?.transportSocket, undefined, 'plaintext without adsTls');
 });
 
 test('the gRPC bootstrap equals its golden file and grpc-js-xds accepts it', () => {

@@ -5,17 +5,19 @@
  *
  *   node {id: <mesh>.<name>, cluster: <service>}
  *   dynamic_resources: ads_config (gRPC, V3) ─► static cluster ads_cluster (HTTP/2) ─► xdsAddress:xdsPort
+ *                                                  └─ TLS when the DP server speaks it (ads-tls.ts)
  *                      lds_config, cds_config: {ads: {}}
  *   admin: 127.0.0.1:adminPort
  *
  * Rendered as YAML with proto field names (snake_case), as Envoy's own docs
  * and Kuma's bootstrap write it; Envoy reads either spelling.
  */
-import { create, toJson, type JsonObject } from '@bufbuild/protobuf';
+import { create, createRegistry, toJson, type JsonObject } from '@bufbuild/protobuf';
 import { isIP } from 'node:net';
 import { stringify } from 'yaml';
 import { BootstrapSchema, type Bootstrap } from '../envoy/gen/envoy/config/bootstrap/v3/bootstrap_pb.js';
 import { ApiConfigSource_ApiType, ApiVersion } from '../envoy/gen/envoy/config/core/v3/config_source_pb.js';
+import { UpstreamTlsContextSchema } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
 import {
   adsConfigSource,
   buildStaticCluster,
@@ -24,6 +26,7 @@ import {
   socketAddress,
   typeFirst,
 } from '../generate/index.js';
+import { adsTransportSocket } from './ads-tls.js';
 
 export const ADS_CLUSTER_NAME = 'ads_cluster';
 
@@ -46,7 +49,12 @@ export interface EnvoyBootstrapOptions {
   readonly initialMetadata?: Readonly<Record<string, string>>;
   /** `node.locality`. */
   readonly locality?: { readonly region?: string; readonly zone?: string; readonly subZone?: string };
+  /** Connect to the DP server over TLS, trusting this CA (PEM) and checking that the certificate names `xdsAddress`. */
+  readonly adsTls?: { readonly caPem: string };
 }
+
+/** Every type packed in a bootstrap's `Any`s, to print it: the generators' types and the ADS cluster's TLS context. */
+export const bootstrapTypesRegistry = createRegistry(generatedTypesRegistry, UpstreamTlsContextSchema);
 
 /** Connect timeout to the control plane, as Kuma's bootstrap sets it. */
 const ADS_CONNECT_TIMEOUT_MS = 1000;
@@ -58,6 +66,7 @@ export function envoyBootstrap(options: EnvoyBootstrapOptions): Bootstrap {
     options.xdsPort,
     { http2: true, connectTimeoutMs: ADS_CONNECT_TIMEOUT_MS },
   );
+  if (options.adsTls) adsCluster.transportSocket = adsTransportSocket({ caPem: options.adsTls.caPem, serverName: options.xdsAddress });
   const initialMetadata = Object.entries(options.initialMetadata ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, value]) => ({ key, value }));
@@ -87,6 +96,6 @@ export function envoyBootstrap(options: EnvoyBootstrapOptions): Bootstrap {
 
 /** The bootstrap as Envoy's YAML config file (`envoy -c`). */
 export function envoyBootstrapYaml(bootstrap: Bootstrap): string {
-  const json = toJson(BootstrapSchema, bootstrap, { registry: generatedTypesRegistry, useProtoFieldName: true });
+  const json = toJson(BootstrapSchema, bootstrap, { registry: bootstrapTypesRegistry, useProtoFieldName: true });
   return stringify(typeFirst(json), { lineWidth: 0 });
 }

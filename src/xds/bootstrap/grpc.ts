@@ -7,9 +7,13 @@
  * - `node.id` is a string and `node.locality` is present (an object, even
  *   empty: "locality field missing in node element" otherwise);
  * - `server_listener_resource_name_template` names the Listener an xDS
- *   server asks for, `%s` replaced with the address it binds.
+ *   server asks for, `%s` replaced with the address it binds;
+ * - with mesh mTLS, `certificate_providers` defines the `file_watcher`
+ *   instance that generated TLS contexts name: the certificate, key and
+ *   roots `koguma dp run` writes and replaces on renewal, re-read every
+ *   `refresh_interval`.
  */
-import { GRPC_SERVER_LISTENER_TEMPLATE } from '../generate/index.js';
+import { GRPC_CERTIFICATE_PROVIDER, GRPC_SERVER_LISTENER_TEMPLATE } from '../generate/index.js';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -22,6 +26,16 @@ export interface GrpcBootstrapOptions {
   readonly cluster?: string;
   readonly locality?: { readonly region?: string; readonly zone?: string; readonly subZone?: string };
   readonly metadata?: Readonly<Record<string, JsonValue>>;
+  /** Where the workload certificate files are, when the mesh may use mTLS. */
+  readonly certificateFiles?: CertificateFiles;
+}
+
+export interface CertificateFiles {
+  readonly certificateFile: string;
+  readonly privateKeyFile: string;
+  readonly caCertificateFile: string;
+  /** How often grpc-js re-reads them, as a proto3 JSON duration (e.g. "1s"). */
+  readonly refreshInterval: string;
 }
 
 export interface GrpcBootstrap {
@@ -37,6 +51,7 @@ export interface GrpcBootstrap {
     readonly metadata?: Readonly<Record<string, JsonValue>>;
   };
   readonly server_listener_resource_name_template: string;
+  readonly certificate_providers?: Readonly<Record<string, { readonly plugin_name: 'file_watcher'; readonly config: Readonly<Record<string, string>> }>>;
 }
 
 export function grpcBootstrap(options: GrpcBootstrapOptions): GrpcBootstrap {
@@ -54,6 +69,21 @@ export function grpcBootstrap(options: GrpcBootstrapOptions): GrpcBootstrap {
       ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     },
     server_listener_resource_name_template: GRPC_SERVER_LISTENER_TEMPLATE,
+    ...(options.certificateFiles === undefined ? {} : { certificate_providers: certificateProviders(options.certificateFiles) }),
+  };
+}
+
+function certificateProviders(files: CertificateFiles): NonNullable<GrpcBootstrap['certificate_providers']> {
+  return {
+    [GRPC_CERTIFICATE_PROVIDER]: {
+      plugin_name: 'file_watcher',
+      config: {
+        certificate_file: files.certificateFile,
+        private_key_file: files.privateKeyFile,
+        ca_certificate_file: files.caCertificateFile,
+        refresh_interval: files.refreshInterval,
+      },
+    },
   };
 }
 

@@ -3,19 +3,32 @@
  * in direct mode, its Dataplane; the answer is its Envoy bootstrap, as YAML,
  * or as `{bootstrap: <base64 YAML>}` when it accepts JSON.
  *
- * 422: the request or the carried Dataplane is invalid (with the fields);
- * 404: indirect mode and the Dataplane does not exist. The Dataplane is only
+ * 422: the request or the carried Dataplane is invalid (with the fields), or,
+ * with dataplane authentication on, the token is missing, not valid, or does
+ * not allow this dataplane and its tags (KUMA-COMPAT.md, "Bootstrap"; the
+ * field is `dataplaneToken` and the reason says which);
+ * 404: indirect mode and the Dataplane does not exist. The token is verified
+ * before the store is read, so a caller without one cannot learn which
+ * Dataplanes exist. The token goes into the bootstrap as the ADS stream's
+ * `authorization` metadata, where the xDS server checks it again. The Dataplane is only
  * checked here; it is written when the proxy's xDS stream opens, so a
  * bootstrap that is never used leaves nothing behind.
+ *
+ * When the DP server speaks TLS, the bootstrap's ADS cluster does too,
+ * trusting the request's `caCert` (what `koguma dp run --ca-cert-file` sent,
+ * the CA it verified this very request with), or else the CA of the
+ * generated certificate; with neither there is nothing to trust: 422.
  */
 import { Type } from '@sinclair/typebox';
 import { isKogumaError, type InvalidParameter } from '../../api/errors.js';
 import { issuesAgainst, validateDocument } from '../../api/validate.js';
 import type { DataplaneSpec } from '../../api/index.js';
 import { kindRegistry, SERVICE_TAG } from '../../api/index.js';
+import { authorizeDataplane, bearerToken, registrationOf, type DataplaneAuthenticator, type VerifiedToken } from '../../auth/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../node-metadata.js';
 import type { BootstrapAnswer, BootstrapHandler } from '../server/index.js';
+import { adsTrustOf } from './ads-trust.js';
 import { envoyBootstrap, envoyBootstrapYaml } from './envoy.js';
 import { nodeIdOf } from '../generate/index.js';
 
@@ -41,6 +54,10 @@ export interface BootstrapHandlerOptions {
   /** The DP server address proxies connect to. */
   readonly xdsAddress: string;
   readonly xdsPort: number;
+  /** Checks dataplane tokens (`--dp-auth dpToken`); without it a bootstrap is given to anyone who asks. */
+  readonly dataplaneAuth?: Pick<DataplaneAuthenticator, 'verify'>;
+  /** The DP server speaks TLS; `caPem` is the CA of its generated certificate (unknown for --tls-cert-file). */
+  readonly adsTls?: { readonly caPem?: string };
 }
 
 function unprocessable(detail: string, invalidParameters: readonly InvalidParameter[] = []): BootstrapAnswer {
@@ -58,7 +75,25 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
   return async (body, accept) => {
     const issues = issuesAgainst(BootstrapRequest, body, '');
     if (issues.length > 0) return unprocessable('the bootstrap request is not valid', issues);
-    const request = body as { mesh: string; name: string; dataplaneResource?: string; adminPort?: number };
+    const request = body as { mesh: string; name: string; dataplaneToken?: string; dataplaneResource?: string; adminPort?: number; caCert?: string };
+    const token = request.dataplaneToken?.trim() ?? '';
+    const trust = options.adsTls === undefined ? undefined : adsTrustOf(request.caCert, options.adsTls.caPem);
+    if (trust !== undefined && 'reason' in trust) return unprocessable('the bootstrap request is not valid', [{ field: 'caCert', reason: trust.reason }]);
+
+    let verified: VerifiedToken | undefined;
+    if (options.dataplaneAuth) {
+      if (token === '') {
+        return unprocessable('a dataplane token is required', [
+          { field: 'dataplaneToken', reason: 'is required: this control plane runs with --dp-auth dpToken (koguma dp run --dataplane-token-file)' },
+        ]);
+      }
+      try {
+        verified = await options.dataplaneAuth.verify(token, request.mesh);
+      } catch (error) {
+        if (!isKogumaError(error, 'Unauthenticated')) throw error;
+        return unprocessable('the dataplane token is not valid', [{ field: 'dataplaneToken', reason: error.message }]);
+      }
+    }
 
     let spec: DataplaneSpec;
     if (request.dataplaneResource !== undefined) {
@@ -78,6 +113,14 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       // Indirect mode: the Dataplane must already exist (NotFound → 404).
       spec = (await options.manager.get({ kind: 'Dataplane', mesh: request.mesh, name: request.name })).spec as DataplaneSpec;
     }
+    if (verified) {
+      try {
+        authorizeDataplane(verified.claims, registrationOf(request.mesh, request.name, spec));
+      } catch (error) {
+        if (!isKogumaError(error, 'Forbidden')) throw error;
+        return unprocessable('the dataplane token does not allow this dataplane', [{ field: 'dataplaneToken', reason: error.message }]);
+      }
+    }
 
     const services = [...(spec.networking.inbound ?? []).map((ib) => ib.tags[SERVICE_TAG]), spec.networking.gateway?.tags[SERVICE_TAG]];
     const bootstrap = envoyBootstrap({
@@ -91,6 +134,8 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
         [PROXY_FLAVOUR_METADATA]: 'envoy',
         ...(request.dataplaneResource !== undefined ? { [DATAPLANE_RESOURCE_METADATA]: request.dataplaneResource } : {}),
       },
+      ...(presentable(token) ? { initialMetadata: { authorization: `Bearer ${token}` } } : {}),
+      ...(trust === undefined ? {} : { adsTls: trust }),
     });
     const yaml = envoyBootstrapYaml(bootstrap);
     if (accept?.includes('application/json')) {
@@ -102,4 +147,19 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
     }
     return { status: 200, contentType: 'application/x-yaml', body: yaml };
   };
+}
+
+/**
+ * Whether the token can travel as a header value. Without authentication an
+ * unchecked token is still passed on (so a later switch to dpToken finds it in
+ * place), but never one that could break the bootstrap or smuggle a header.
+ */
+function presentable(token: string): boolean {
+  if (token === '') return false;
+  try {
+    bearerToken(`Bearer ${token}`);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -16,21 +16,35 @@
  * otherwise contend for one route name. A local cluster is shared by inbounds
  * with the same service port; the first inbound in (address, port) order
  * decides its address and protocol.
+ *
+ * With mesh mTLS (ctx.tls), an inbound listener terminates TLS and requires a
+ * client certificate of the mesh; in PERMISSIVE mode a TLS inspector sends TLS
+ * connections to that chain and plaintext ones to a second chain without TLS.
+ * Destination clusters originate mTLS (destination-resources.ts). The
+ * certificates travel as two SDS Secrets: the proxy's own, and the roots.
  */
+import { spiffeTrustDomain } from '../../mtls/identity-uris.js';
+import { httpRbacFilter, networkRbacFilter } from '../../policies/meshtrafficpermission/rbac.js';
 import {
   buildFilterChain,
   buildHttpConnectionManager,
+  buildIdentitySecret,
   buildListener,
   buildStaticCluster,
   buildTcpProxy,
+  buildTrustSecret,
+  envoyDownstreamTls,
   httpConnectionManagerFilter,
   tcpProxyFilter,
+  tlsInspectorFilter,
   TrafficDirection,
 } from './builders/index.js';
+import type { FilterChain } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import type { Filter } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
-import { envoyClusterOf, loadAssignmentOf, outboundRouteOf, singleClusterRouteConfiguration } from './destination-resources.js';
+import { envoyClusterOf, loadAssignmentOf, outboundRouteOf, singleClusterRouteConfiguration, tlsKeyOf, type TlsKey } from './destination-resources.js';
 import { byAddressThenPort, destinationOf, destinationsOf, isHttp2Protocol, isHttpProtocol } from './destinations.js';
 import {
+  identitySecretName,
   inboundListenerName,
   inboundRouteName,
   localClusterName,
@@ -38,20 +52,51 @@ import {
   outboundRouteName,
   serviceClusterName,
   statName,
+  trustSecretName,
 } from './names.js';
-import type { DestinationContext, InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
 import { onePerObject, onePerObjectPair } from './shared.js';
 
-function inboundFilter(inbound: InboundContext, cluster: string): Filter {
-  if (!isHttpProtocol(inbound.protocol)) return tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
+/**
+ * An inbound's filters. With mesh mTLS (`mesh` given) they start with RBAC
+ * from the inbound's MeshTrafficPermission rules: no rules deny every caller.
+ */
+function inboundFilters(inbound: InboundContext, cluster: string, mesh: string | undefined): Filter[] {
+  const permission = mesh === undefined ? undefined : { mesh, fromRules: inbound.trafficPermission?.fromRules ?? [], inboundRules: inbound.trafficPermission?.inboundRules ?? [] };
+  if (!isHttpProtocol(inbound.protocol)) {
+    const tcp = tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
+    return permission ? [networkRbacFilter(permission, statName(cluster)), tcp] : [tcp];
+  }
   const routeConfig = singleClusterRouteConfiguration(inboundRouteName(inbound.service), inbound.service, cluster);
-  return httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } }));
+  const httpFilters = permission ? [httpRbacFilter(permission)] : [];
+  return [httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig }, httpFilters }))];
 }
 
-/** An inbound's listener and local cluster; once per InboundContext object (shared.ts). */
-const inboundResourcesOf = onePerObject((inbound: InboundContext) => {
+/**
+ * The filter chains of an inbound: plaintext, mTLS only (STRICT), or both told
+ * apart by the TLS inspector (PERMISSIVE). Plaintext callers have no identity,
+ * so the plaintext chain carries no RBAC (it could only deny them all).
+ */
+function inboundFilterChains(inbound: InboundContext, cluster: string, tls: MeshTlsContext | undefined): FilterChain[] {
+  if (!tls) return [buildFilterChain(inboundFilters(inbound, cluster, undefined))];
+  const transportSocket = envoyDownstreamTls({
+    identitySecret: identitySecretName(tls.mesh),
+    trustSecret: trustSecretName(tls.mesh),
+    peer: { prefix: `${spiffeTrustDomain(tls.mesh)}/` },
+  });
+  const secured = inboundFilters(inbound, cluster, tls.mesh);
+  if (tls.mode === 'STRICT') return [buildFilterChain(secured, { transportSocket })];
+  return [
+    buildFilterChain(secured, { transportSocket, transportProtocol: 'tls' }),
+    buildFilterChain(inboundFilters(inbound, cluster, undefined), { transportProtocol: 'raw_buffer' }),
+  ];
+}
+
+/** An inbound's listener and local cluster; once per (InboundContext, mesh TLS) pair (shared.ts). */
+const inboundResourcesOf = onePerObjectPair((inbound: InboundContext, key: TlsKey) => {
   const cluster = localClusterName(inbound.servicePort);
+  const tls = 'plaintext' in key ? undefined : key;
   return {
     cluster: buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, { http2: isHttp2Protocol(inbound.protocol) }),
     listener: buildListener({
@@ -59,10 +104,19 @@ const inboundResourcesOf = onePerObject((inbound: InboundContext) => {
       address: inbound.address,
       port: inbound.port,
       direction: TrafficDirection.INBOUND,
-      filterChains: [buildFilterChain([inboundFilter(inbound, cluster)])],
+      filterChains: inboundFilterChains(inbound, cluster, tls),
+      ...(tls?.mode === 'PERMISSIVE' ? { listenerFilters: [tlsInspectorFilter()] } : {}),
     }),
   };
 });
+
+/** The mesh's roots as an SDS Secret, once per mesh TLS object. */
+const trustSecretOf = onePerObject((tls: MeshTlsContext) => buildTrustSecret(trustSecretName(tls.mesh), tls.trustedRootsPem));
+
+/** The proxy's certificate as an SDS Secret, once per certificate. */
+const identitySecretOf = onePerObjectPair((identity: IdentityContext, tls: MeshTlsContext) =>
+  buildIdentitySecret(identitySecretName(tls.mesh), identity.certChainPem, identity.keyPem),
+);
 
 /** An outbound's listener: HCM over RDS for a destination speaking HTTP, tcp_proxy otherwise. */
 const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destination: DestinationContext) => {
@@ -79,8 +133,8 @@ const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destinat
   });
 });
 
-function addInbound(out: ResourceCollector, inbound: InboundContext): void {
-  const { cluster, listener } = inboundResourcesOf(inbound);
+function addInbound(out: ResourceCollector, inbound: InboundContext, tls: TlsKey): void {
+  const { cluster, listener } = inboundResourcesOf(inbound, tls);
   out.cluster(cluster);
   out.listener(listener);
 }
@@ -93,11 +147,20 @@ function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: Outbou
 
 export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
-  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) addInbound(out, inbound);
+  const tls = tlsKeyOf(ctx.tls);
+  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) addInbound(out, inbound, tls);
   for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound);
   for (const destination of destinationsOf(ctx)) {
-    out.cluster(envoyClusterOf(destination));
+    out.cluster(envoyClusterOf(destination, tls));
     out.loadAssignment(loadAssignmentOf(destination));
   }
+  addSecrets(out, ctx);
   return out.resources();
+}
+
+/** The two SDS Secrets, for Envoy and for `koguma dp run --proxyless`, which writes them to files. */
+export function addSecrets(out: ResourceCollector, ctx: ProxyContext): void {
+  if (!ctx.tls) return;
+  out.secret(trustSecretOf(ctx.tls));
+  if (ctx.identity) out.secret(identitySecretOf(ctx.identity, ctx.tls));
 }

@@ -4,6 +4,7 @@
  * grpc-js-xds's own resource types, with a context built from our gRPC
  * bootstrap, exactly as its XdsClient does when a response arrives.
  */
+import './testing/grpc-rbac-env.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { register } from '@grpc/grpc-js-xds';
@@ -22,7 +23,13 @@ import { caseNames, readCase } from './testing/cases.js';
 // Registers the router filter, among others: without it no HTTP filter chain validates.
 register();
 
-const bootstrap = validateBootstrapConfig(grpcBootstrap({ nodeId: 'default.test', serverUri: '127.0.0.1:5678' }));
+const bootstrap = validateBootstrapConfig(
+  grpcBootstrap({
+    nodeId: 'default.test',
+    serverUri: '127.0.0.1:5678',
+    certificateFiles: { certificateFile: '/certs/cert.pem', privateKeyFile: '/certs/key.pem', caCertificateFile: '/certs/ca.pem', refreshInterval: '1s' },
+  }),
+);
 const context: XdsDecodeContext = { bootstrap, server: bootstrap.xdsServers[0]! };
 
 const resourceTypes: Partial<Record<TypeUrl, XdsResourceType>> = {
@@ -44,13 +51,16 @@ function decode(resource: EncodedResource): Record<string, any> {
 
 const grpcCases = caseNames().filter((name) => readCase(name).flavour === 'grpc');
 
+/** What a gRPC application subscribes to: everything but the SDS Secrets, which `koguma dp run` fetches and writes to files. */
+const appResources = (resources: EncodedResource[]): EncodedResource[] => resources.filter((r) => r.typeUrl !== TypeUrl.Secret);
+
 test('there are grpc-flavour cases', () => {
   assert.ok(grpcCases.length >= 2);
 });
 
 for (const name of grpcCases) {
   test(`grpc-js-xds accepts every resource of ${name}`, () => {
-    for (const resource of generateProxyResources(readCase(name))) decode(resource);
+    for (const resource of appResources(generateProxyResources(readCase(name)))) decode(resource);
   });
 }
 
@@ -84,4 +94,21 @@ test('a gRPC client dialing xds:///<service> finds a listener named by the servi
   const ctx = readCase('grpc-client-two-destinations');
   const names = generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.Listener).map((r) => r.name);
   assert.deepEqual(names, [...new Set(ctx.outbounds.map((o) => o.service))].sort());
+});
+
+test('with mesh mTLS, grpc-js-xds reads a server listener requiring client certificates and clusters verifying the exact service identity', () => {
+  const [server] = generateProxyResources(readCase('mtls-grpc-server')).filter((r) => r.typeUrl === TypeUrl.Listener);
+  const listener = decode(server!);
+  const tls = listener['filter_chains'][0]['transport_socket'];
+  assert.equal(tls['name'], 'envoy.transport_sockets.tls');
+  const clusters = generateProxyResources(readCase('mtls-grpc-client')).filter((r) => r.typeUrl === TypeUrl.Cluster);
+  assert.ok(clusters.length >= 2);
+  for (const resource of clusters) {
+    const cluster = decode(resource);
+    assert.deepEqual(cluster['securityUpdate'], {
+      caCertificateProviderInstance: 'koguma',
+      identityCertificateProviderInstance: 'koguma',
+      subjectAltNameMatchers: [{ exact: `spiffe://default/${resource.name}`, ignore_case: false, match_pattern: 'exact' }],
+    });
+  }
 });

@@ -43,6 +43,7 @@
  */
 import {
   buildFilterChain,
+  grpcDownstreamTls,
   buildHttpConnectionManager,
   buildListener,
   buildRouteConfiguration,
@@ -52,32 +53,47 @@ import {
   TrafficDirection,
 } from './builders/index.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { grpcApiListenerOf, grpcClusterOf, loadAssignmentOf, outboundRouteOf } from './destination-resources.js';
+import { grpcApiListenerOf, grpcClusterOf, loadAssignmentOf, outboundRouteOf, tlsKeyOf, type TlsKey } from './destination-resources.js';
+import { httpRbacFilter } from '../../policies/meshtrafficpermission/rbac.js';
+import { addSecrets } from './envoy.js';
 import { byAddressThenPort, byString, destinationOf, destinationsOf } from './destinations.js';
-import { grpcServerListenerName, inboundRouteName, statName } from './names.js';
+import { GRPC_CERTIFICATE_PROVIDER, grpcServerListenerName, inboundRouteName, statName } from './names.js';
 import type { InboundContext, ProxyContext } from './proxy-context.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
-import { onePerObject } from './shared.js';
+import { onePerObjectPair } from './shared.js';
 
-/** Once per InboundContext object (shared.ts). */
-const serverListenerOf = onePerObject((inbound: InboundContext): Listener => {
+/**
+ * Once per (InboundContext, mesh TLS) pair (shared.ts). With mTLS the server
+ * requires a client certificate in both modes: grpc-js-xds cannot tell TLS
+ * from plaintext on one port (server.js accepts only `raw_buffer` filter
+ * chain matches), so a proxyless server cannot be PERMISSIVE.
+ */
+const serverListenerOf = onePerObjectPair((inbound: InboundContext, key: TlsKey): Listener => {
   const name = grpcServerListenerName(inbound.address, inbound.port);
   const routeConfig = buildRouteConfiguration(inboundRouteName(inbound.service), [
     buildVirtualHost(inbound.service, ['*'], [nonForwardingRoute()]),
   ]);
-  const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig } });
+  const tls = 'plaintext' in key ? undefined : key;
+  // RBAC from MeshTrafficPermission with mTLS (grpc-js enforces it with GRPC_XDS_EXPERIMENTAL_RBAC=true, which dp run sets).
+  const httpFilters = tls
+    ? [httpRbacFilter({ mesh: tls.mesh, fromRules: inbound.trafficPermission?.fromRules ?? [], inboundRules: inbound.trafficPermission?.inboundRules ?? [] })]
+    : [];
+  const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig }, httpFilters });
   return buildListener({
     name,
     address: inbound.address,
     port: inbound.port,
     direction: TrafficDirection.INBOUND,
-    filterChains: [buildFilterChain([httpConnectionManagerFilter(hcm)])],
+    filterChains: [
+      buildFilterChain([httpConnectionManagerFilter(hcm)], tls ? { transportSocket: grpcDownstreamTls(GRPC_CERTIFICATE_PROVIDER) } : {}),
+    ],
   });
 });
 
 export function generateGrpcResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
-  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) out.listener(serverListenerOf(inbound));
+  const tls = tlsKeyOf(ctx.tls);
+  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) out.listener(serverListenerOf(inbound, tls));
   const services = [...new Set(ctx.outbounds.map((o) => o.service))].sort(byString);
   for (const service of services) {
     const destination = destinationOf(ctx, service);
@@ -85,8 +101,9 @@ export function generateGrpcResources(ctx: ProxyContext): ProxyResources {
     out.routeConfiguration(outboundRouteOf(destination));
   }
   for (const destination of destinationsOf(ctx)) {
-    out.cluster(grpcClusterOf(destination));
+    out.cluster(grpcClusterOf(destination, tls));
     out.loadAssignment(loadAssignmentOf(destination));
   }
+  addSecrets(out, ctx);
   return out.resources();
 }

@@ -30,6 +30,7 @@ export function encodeProxyResources(resources: ProxyResources): EncodedResource
     ...resources.routeConfigurations.map((r) => encodeOnce(TypeUrl.RouteConfiguration, r.name, r)),
     ...resources.clusters.map((r) => encodeOnce(TypeUrl.Cluster, r.name, r)),
     ...resources.loadAssignments.map((r) => encodeOnce(TypeUrl.ClusterLoadAssignment, r.clusterName, r)),
+    ...resources.secrets.map((r) => encodeOnce(TypeUrl.Secret, r.name, r)),
   ];
   return encoded.sort((a, b) => byString(a.typeUrl, b.typeUrl) || byString(a.name, b.name));
 }

@@ -26,6 +26,13 @@ export const GRPC_SERVER_LISTENER_TEMPLATE = 'grpc/server?xds.resource.listening
 export const grpcServerListenerName = (address: string, port: number): string =>
   GRPC_SERVER_LISTENER_TEMPLATE.replace('%s', hostPort(address, port));
 
+/** SDS secrets (Kuma's names): the proxy's certificate and key, and the mesh's trusted roots. */
+export const identitySecretName = (mesh: string): string => `identity_cert:secret:${mesh}`;
+export const trustSecretName = (mesh: string): string => `mesh_ca:secret:${mesh}`;
+
+/** The certificate provider instance the gRPC bootstrap defines and proxyless TLS contexts name. */
+export const GRPC_CERTIFICATE_PROVIDER = 'koguma';
+
 /** Envoy's `node.id` for a Dataplane. */
 export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
 

@@ -5,7 +5,15 @@
  * can be written from a JSON input.
  */
 
+import type { FromRule, InboundRule } from '../../policies/core/from-rules.js';
+
 export type Protocol = 'tcp' | 'http' | 'http2' | 'grpc';
+
+/** The MeshTrafficPermission rules that apply to one inbound (policies/core/from-rules.ts). */
+export interface TrafficPermissionRules {
+  readonly fromRules: readonly FromRule[];
+  readonly inboundRules: readonly InboundRule[];
+}
 
 /** Which data plane the proxy is: an Envoy sidecar or a gRPC application speaking xDS itself. */
 export type ProxyFlavour = 'envoy' | 'grpc';
@@ -23,6 +31,8 @@ export interface InboundContext {
   readonly service: string;
   readonly protocol: Protocol;
   readonly tags: Readonly<Record<string, string>>;
+  /** Who may call this inbound; enforced only with mesh mTLS (no rules then: nobody may). */
+  readonly trafficPermission?: TrafficPermissionRules;
 }
 
 export interface OutboundContext {
@@ -49,6 +59,28 @@ export interface DestinationContext {
   readonly endpoints: readonly EndpointContext[];
 }
 
+export type MtlsMode = 'STRICT' | 'PERMISSIVE';
+
+/**
+ * The mesh's mTLS as generators need it. The same object for as long as the
+ * mesh's CA, roots and mode stay the same (generators memoize on it).
+ */
+export interface MeshTlsContext {
+  readonly mesh: string;
+  /** STRICT accepts only mTLS; PERMISSIVE also plaintext, on the same port. */
+  readonly mode: MtlsMode;
+  /** Every root the mesh trusts now, PEM (more than one while its CA is being switched). */
+  readonly trustedRootsPem: string;
+}
+
+/** The proxy's workload certificate: delivered to Envoy over SDS. */
+export interface IdentityContext {
+  /** The certificate followed by the issuing CA's chain, PEM. */
+  readonly certChainPem: string;
+  /** PKCS#8, PEM. */
+  readonly keyPem: string;
+}
+
 export interface ProxyContext {
   readonly mesh: string;
   /** The Dataplane's name; the node id is `<mesh>.<name>`. */
@@ -60,4 +92,8 @@ export interface ProxyContext {
   readonly outbounds: readonly OutboundContext[];
   /** Every service an outbound names, by service name. */
   readonly destinations: ReadonlyMap<string, DestinationContext>;
+  /** Set when the mesh has mTLS enabled. */
+  readonly tls?: MeshTlsContext;
+  /** The proxy's certificate; set with `tls` (an Envoy proxy is not configured for mTLS without one). */
+  readonly identity?: IdentityContext;
 }

@@ -8,6 +8,7 @@ import type { Cluster } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js
 import type { ClusterLoadAssignment } from '../envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
+import type { Secret } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import { byString } from './destinations.js';
 
 export interface ProxyResources {
@@ -16,6 +17,7 @@ export interface ProxyResources {
   readonly clusters: readonly Cluster[];
   /** Named by `clusterName`. */
   readonly loadAssignments: readonly ClusterLoadAssignment[];
+  readonly secrets: readonly Secret[];
 }
 
 const sortedValues = <T>(byName: Map<string, T>): T[] =>
@@ -26,6 +28,7 @@ export class ResourceCollector {
   readonly #routes = new Map<string, RouteConfiguration>();
   readonly #clusters = new Map<string, Cluster>();
   readonly #loadAssignments = new Map<string, ClusterLoadAssignment>();
+  readonly #secrets = new Map<string, Secret>();
 
   listener(listener: Listener): void {
     if (!this.#listeners.has(listener.name)) this.#listeners.set(listener.name, listener);
@@ -43,12 +46,17 @@ export class ResourceCollector {
     if (!this.#loadAssignments.has(assignment.clusterName)) this.#loadAssignments.set(assignment.clusterName, assignment);
   }
 
+  secret(secret: Secret): void {
+    if (!this.#secrets.has(secret.name)) this.#secrets.set(secret.name, secret);
+  }
+
   resources(): ProxyResources {
     return {
       listeners: sortedValues(this.#listeners),
       routeConfigurations: sortedValues(this.#routes),
       clusters: sortedValues(this.#clusters),
       loadAssignments: sortedValues(this.#loadAssignments),
+      secrets: sortedValues(this.#secrets),
     };
   }
 }

@@ -5,6 +5,7 @@
  * machines; this module only moves messages and handles the stream's life.
  *
  *   first request ─► parseNodeId ─► identify ─► onStreamOpen ─► status.connected
+ *                                     └─ credential revoked later ─► stream ends (its reason's status)
  *   requests ─pump─► StreamInbox ◄─ cache.watch(nodeId)
  *                        └─► SotwStream | DeltaStream ─► responses (yield)
  *   end (client cancel, half-close, shutdown) ─► cancel watch, disconnected, onStreamClose
@@ -110,6 +111,7 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   try {
     await options.onStreamOpen?.(identity, stream);
   } catch (error) {
+    identity.credential?.release();
     log.info({ reason: String(error) }, 'stream refused by registration');
     throw toConnectError(error);
   }
@@ -126,6 +128,14 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   context.signal.addEventListener('abort', onAbort);
   if (context.signal.aborted) onAbort();
   const unregister = options.openStreams?.add((reason) => inbox.end(reason));
+  // A credential revoked mid-stream ends the stream with its reason (UNAUTHENTICATED).
+  const revoked = identity.credential?.revoked;
+  const onRevoked = (): void => {
+    log.info({ reason: String(revoked?.reason) }, 'ending an xDS stream: its credential was revoked');
+    inbox.end(revoked?.reason);
+  };
+  revoked?.addEventListener('abort', onRevoked);
+  if (revoked?.aborted) onRevoked();
   inbox.push(first.value);
   void pumpRequests(iterator, inbox);
   log.info({ protocol }, 'xDS stream opened');
@@ -149,6 +159,8 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   } finally {
     cancelWatch();
     unregister?.();
+    revoked?.removeEventListener('abort', onRevoked);
+    identity.credential?.release();
     context.signal.removeEventListener('abort', onAbort);
     inbox.end();
     reporter.disconnected(options.now());

@@ -3,19 +3,19 @@
  * talk to: xDS over gRPC (ADS, SotW and delta, ads-service.ts) and
  * `POST /bootstrap` (bootstrap-endpoint.ts).
  *
- *   TCP ─► protocol-sniff ─┬─ HTTP/2 preface ─► http2 server ─┐
- *                          └─ otherwise ──────► http1 server ─┴─► connect router: AggregatedDiscoveryService
- *                                                                  └─ fallback: POST /bootstrap, else 404
+ *   TLS (default):  TCP ─► TLS, ALPN ─┬─ h2 ─────────► HTTP/2 ─┐
+ *                                     └─ http/1.1, none ► HTTP/1 ─┴─► connect router: AggregatedDiscoveryService
+ *   plaintext:      TCP ─► protocol-sniff ─┬─ HTTP/2 preface ─► HTTP/2 ─┐      └─ fallback: POST /bootstrap, else 404
+ *                                          └─ otherwise ──────► HTTP/1 ─┘
  *
- * Decision, one plaintext port for both: gRPC clients (grpc-js, Envoy) speak
- * HTTP/2 with prior knowledge (h2c, no Upgrade); curl and plain HTTP clients
- * POST /bootstrap over HTTP/1.1. `http2.createServer({allowHTTP1: true})`
- * only works with TLS (the choice is made by ALPN), so on cleartext the
- * first bytes decide: the HTTP/2 connection preface or not (protocol-sniff.ts).
- * Both servers share one request handler, so /bootstrap also answers over
- * HTTP/2 (what `koguma dp run` may use) and gRPC would answer over HTTP/1.1
- * where the protocol allows (unary only; ADS streams need HTTP/2). With TLS,
- * later, `http2.createSecureServer({allowHTTP1: true})` replaces the sniffing.
+ * One port for both: gRPC clients (grpc-js, Envoy, the proxyless relay of
+ * `koguma dp run`) speak HTTP/2; curl and plain HTTP clients POST /bootstrap
+ * over HTTP/1.1. With TLS, `http2.createSecureServer({allowHTTP1: true})`
+ * chooses by ALPN, so a client must offer `h2` to get HTTP/2 (Envoy's ADS
+ * cluster says so in its bootstrap). Plaintext (`--xds-tls false`, for
+ * development and benchmarks) has no ALPN, so the first bytes decide: the
+ * HTTP/2 connection preface or not (protocol-sniff.ts). Both paths share
+ * one request handler, so /bootstrap also answers over HTTP/2.
  *
  * `close()` drains: ADS streams end with UNAVAILABLE (clients reconnect
  * elsewhere), HTTP/2 sessions get a GOAWAY, an HTTP/1 request in flight
@@ -28,12 +28,14 @@
  */
 import http from 'node:http';
 import http2 from 'node:http2';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { pino, type Logger } from 'pino';
 import { adsRoutes, type AdsServiceOptions } from './ads-service.js';
 import { bootstrapEndpoint, bootstrapPath, type BootstrapHandler } from './bootstrap-endpoint.js';
+import { DpConnections } from './connections.js';
 import { OpenStreams } from './open-streams.js';
 import { sniffHttpVersion } from './protocol-sniff.js';
 
@@ -41,12 +43,22 @@ export const defaultXdsPort = 5678;
 
 /** Pending connections the kernel queues: a fleet reconnecting at once after a restart. */
 const listenBacklog = 4096;
+/** A connection that has not sent its first bytes (plaintext) or finished its TLS handshake by then is closed. */
+const handshakeTimeoutMs = 10_000;
+
+/** The server's certificate (PEM, possibly a chain) and its key. */
+export interface DpServerTls {
+  readonly cert: string;
+  readonly key: string;
+}
 
 export interface DpServerOptions {
   /** Loopback by default, until dataplane tokens are checked (as the REST API). */
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Serve TLS with this certificate; without it the port is plaintext (development, benchmarks). */
+  readonly tls?: DpServerTls;
   readonly ads: AdsServiceOptions;
   readonly bootstrapHandler: BootstrapHandler;
   readonly logger?: Logger;
@@ -60,10 +72,52 @@ export interface DpServerOptions {
 export interface RunningDpServer {
   readonly host: string;
   readonly port: number;
-  /** `http://host:port`. */
+  /** `https://host:port`, or `http://host:port` when plaintext. */
   readonly url: string;
+  readonly tls: boolean;
+  /** Serves another certificate to connections made from now on (a renewed one); ignored when plaintext. */
+  replaceCertificate(tls: DpServerTls): void;
   /** Drains and stops. Idempotent. */
   close(): Promise<void>;
+}
+
+type Handler = (request: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse) => void;
+
+/** TLS: ALPN picks HTTP/2 or HTTP/1.1 for each connection. */
+function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnections, logger: Logger): http2.Http2SecureServer {
+  const server = http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, minVersion: 'TLSv1.2', handshakeTimeout: handshakeTimeoutMs }, handler);
+  server.on('connection', (socket: Socket) => connections.accepted(socket));
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (socket.alpnProtocol !== 'h2') connections.http1(socket);
+  });
+  server.on('session', (session) => connections.session(session));
+  server.on('request', (request: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse) => {
+    if (request.httpVersionMajor === 1) connections.http1Request(request.socket as Socket, response as http.ServerResponse);
+  });
+  // A plaintext client, one that does not trust our CA, or a port scanner: the client sees the refusal.
+  server.on('tlsClientError', (error) => logger.debug({ err: error }, 'DP server TLS handshake failed'));
+  server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
+  return server;
+}
+
+/** Plaintext: the first bytes pick HTTP/2 (prior knowledge) or HTTP/1. */
+function plaintextListener(handler: Handler, connections: DpConnections): NetServer {
+  const http1Server = http.createServer(handler);
+  http1Server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => connections.http1Request(request.socket, response));
+  http1Server.on('clientError', (_error, socket) => socket.destroy());
+  const http2Server = http2.createServer(handler);
+  http2Server.on('session', (session) => connections.session(session));
+  return createNetServer({ noDelay: true }, (socket) => {
+    if (!connections.accepted(socket)) return;
+    sniffHttpVersion(
+      socket,
+      (routed, isHttp2) => {
+        if (!isHttp2) connections.http1(routed);
+        (isHttp2 ? http2Server : http1Server).emit('connection', routed);
+      },
+      { timeoutMs: handshakeTimeoutMs },
+    );
+  });
 }
 
 export async function startDpServer(options: DpServerOptions): Promise<RunningDpServer> {
@@ -89,82 +143,29 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
       response.setHeader('content-type', 'text/plain');
       response.end(`no such endpoint on the DP server: ${request.method ?? ''} ${request.url ?? ''}\n`);
     },
-  });
+  }) as Handler;
 
-  let closing = false;
-  const sockets = new Set<Socket>();
-  const busyHttp1 = new Set<Socket>();
-  const http1Sockets = new Set<Socket>();
-  const sessions = new Set<http2.ServerHttp2Session>();
-  let onAllClosed: (() => void) | undefined;
-
-  const http1Server = http.createServer(handler);
-  http1Server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const socket = request.socket;
-    busyHttp1.add(socket);
-    response.on('close', () => {
-      busyHttp1.delete(socket);
-      if (closing) socket.destroy();
-    });
-  });
-  http1Server.on('clientError', (_error, socket) => socket.destroy());
-
-  const http2Server = http2.createServer(handler);
-  http2Server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', (error) => logger.debug({ err: error }, 'HTTP/2 session error'));
-    if (closing) session.close();
-  });
-
-  const netServer = createNetServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => {
-      sockets.delete(socket);
-      http1Sockets.delete(socket);
-      if (sockets.size === 0) onAllClosed?.();
-    });
-    socket.on('error', (error) => logger.debug({ err: error }, 'DP server connection error'));
-    if (closing) return void socket.destroy();
-    sniffHttpVersion(
-      socket,
-      (routed, isHttp2) => {
-        if (!isHttp2) http1Sockets.add(routed);
-        (isHttp2 ? http2Server : http1Server).emit('connection', routed);
-      },
-      { timeoutMs: 10_000 },
-    );
-  });
+  const connections = new DpConnections((error) => logger.debug({ err: error }, 'DP server connection error'));
+  const secure = options.tls === undefined ? undefined : tlsListener(options.tls, handler, connections, logger);
+  const server: NetServer = secure ?? plaintextListener(handler, connections);
 
   await new Promise<void>((resolve, reject) => {
-    netServer.once('error', reject);
-    netServer.listen({ port: options.port ?? defaultXdsPort, host, backlog: listenBacklog }, () => {
-      netServer.off('error', reject);
+    server.once('error', reject);
+    server.listen({ port: options.port ?? defaultXdsPort, host, backlog: listenBacklog }, () => {
+      server.off('error', reject);
       resolve();
     });
   });
-  netServer.on('error', (error) => logger.error({ err: error }, 'DP server error'));
-  const port = (netServer.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url }, `DP server (xDS, /bootstrap) listening on ${url}`);
+  server.on('error', (error) => logger.error({ err: error }, 'DP server error'));
+  const port = (server.address() as AddressInfo).port;
+  const url = `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url }, `DP server (xDS, /bootstrap) listening on ${url}${secure ? '' : ' without TLS'}`);
 
   let closed: Promise<void> | undefined;
   const close = async (): Promise<void> => {
-    closing = true;
-    const stopped = new Promise<void>((resolve) => netServer.close(() => resolve()));
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     openStreams.endAll(new ConnectError('the control plane is shutting down', Code.Unavailable));
-    for (const session of sessions) session.close();
-    for (const socket of http1Sockets) if (!busyHttp1.has(socket)) socket.destroy();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        onAllClosed = resolve;
-        if (sockets.size === 0) resolve();
-      }),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs))),
-    ]);
-    clearTimeout(timer);
-    for (const socket of sockets) socket.destroy();
+    await connections.drain(drainTimeoutMs);
     await stopped;
     logger.info('DP server stopped');
   };
@@ -172,6 +173,8 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
     host,
     port,
     url,
+    tls: secure !== undefined,
+    replaceCertificate: (tls) => secure?.setSecureContext({ cert: tls.cert, key: tls.key }),
     close: () => (closed ??= close()),
   };
 }

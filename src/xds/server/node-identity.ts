@@ -17,6 +17,20 @@ export interface NodeIdentity {
   readonly nodeId: string;
   /** `node.metadata` as the node sent it (what it says about itself, e.g. its Dataplane). */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** The credential the stream was opened with, when one is checked (a dataplane token). */
+  readonly credential?: StreamCredential;
+}
+
+/**
+ * A credential that can stop being valid while its stream is open (a revoked
+ * token): the stream ends with the signal's reason, so a proxy cannot keep
+ * receiving configuration and certificates on a credential taken from it.
+ */
+export interface StreamCredential {
+  /** Aborted, with a KogumaError reason, once the credential is no longer valid. */
+  readonly revoked: AbortSignal;
+  /** The stream has ended: stop watching the credential. */
+  release(): void;
 }
 
 /**

@@ -4,7 +4,9 @@
  */
 import { create } from '@bufbuild/protobuf';
 import type { Any } from '@bufbuild/protobuf/wkt';
+import type { TransportSocket } from '../../envoy/gen/envoy/config/core/v3/base_pb.js';
 import {
+  FilterChainMatchSchema,
   FilterChainSchema,
   FilterSchema,
   type Filter,
@@ -15,7 +17,20 @@ export function networkFilter(name: string, typedConfig: Any): Filter {
   return create(FilterSchema, { name, configType: { case: 'typedConfig', value: typedConfig } });
 }
 
-/** A filter chain without a match: it takes every connection of its listener. */
-export function buildFilterChain(filters: readonly Filter[], name = ''): FilterChain {
-  return create(FilterChainSchema, { name, filters: [...filters] });
+export interface FilterChainOptions {
+  readonly name?: string;
+  /** TLS (or another transport) the chain terminates. */
+  readonly transportSocket?: TransportSocket;
+  /** Take only connections the TLS inspector saw as this ('tls' or 'raw_buffer'); unset takes every connection. */
+  readonly transportProtocol?: 'tls' | 'raw_buffer';
+}
+
+/** A filter chain; without `transportProtocol` it takes every connection its listener accepts. */
+export function buildFilterChain(filters: readonly Filter[], options: FilterChainOptions = {}): FilterChain {
+  return create(FilterChainSchema, {
+    name: options.name ?? '',
+    filters: [...filters],
+    ...(options.transportSocket ? { transportSocket: options.transportSocket } : {}),
+    ...(options.transportProtocol ? { filterChainMatch: create(FilterChainMatchSchema, { transportProtocol: options.transportProtocol }) } : {}),
+  });
 }

@@ -5,7 +5,7 @@
  */
 export { adsConfigSource, socketAddress } from './address.js';
 export { buildEdsCluster, buildStaticCluster, buildStrictDnsCluster, HTTP_PROTOCOL_OPTIONS_KEY, type ClusterOptions } from './cluster.js';
-export { buildFilterChain, networkFilter } from './filter-chain.js';
+export { buildFilterChain, networkFilter, type FilterChainOptions } from './filter-chain.js';
 export {
   buildHttpConnectionManager,
   httpConnectionManagerFilter,
@@ -20,3 +20,31 @@ export { buildRouteConfiguration } from './route-config.js';
 export { ROUTER_FILTER_NAME, routerFilter } from './router.js';
 export { buildTcpProxy, TCP_PROXY_NAME, tcpProxyFilter } from './tcp-proxy.js';
 export { buildVirtualHost, nonForwardingRoute, routeToCluster } from './virtual-host.js';
+export {
+  buildIdentitySecret,
+  buildTrustSecret,
+  envoyDownstreamTls,
+  envoyUpstreamTls,
+  grpcDownstreamTls,
+  grpcUpstreamTls,
+  tlsInspectorFilter,
+  TLS_INSPECTOR_NAME,
+  TLS_TRANSPORT_SOCKET_NAME,
+  type SanMatch,
+  type SdsTlsInput,
+} from './tls.js';
+export {
+  allOfPrincipals,
+  anyOfPrincipals,
+  anyPermission,
+  anyPrincipal,
+  authenticatedPrincipal,
+  buildHttpRbacFilter,
+  buildNetworkRbacFilter,
+  buildRbac,
+  buildRbacPolicy,
+  HTTP_RBAC_FILTER_NAME,
+  NETWORK_RBAC_FILTER_NAME,
+  notPrincipal,
+  RBAC_Action,
+} from './rbac.js';

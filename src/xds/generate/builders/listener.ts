@@ -6,7 +6,7 @@
 import { create } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import { TrafficDirection } from '../../envoy/gen/envoy/config/core/v3/base_pb.js';
-import type { FilterChain } from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
+import type { FilterChain, ListenerFilter } from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { ListenerSchema, type Listener } from '../../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import {
   HttpConnectionManagerSchema,
@@ -22,6 +22,8 @@ export interface ListenerInput {
   readonly port: number;
   readonly direction: TrafficDirection;
   readonly filterChains: readonly FilterChain[];
+  /** Run on each accepted connection before a filter chain is chosen (e.g. the TLS inspector). */
+  readonly listenerFilters?: readonly ListenerFilter[];
 }
 
 export function buildListener(input: ListenerInput): Listener {
@@ -30,6 +32,7 @@ export function buildListener(input: ListenerInput): Listener {
     address: socketAddress(input.address, input.port),
     trafficDirection: input.direction,
     filterChains: [...input.filterChains],
+    listenerFilters: [...(input.listenerFilters ?? [])],
   });
 }
 
