@@ -6,7 +6,9 @@
  * Every wait is bounded; `stop` ends the process it started, by its pid.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { nowMs, sleep } from './clock.js';
@@ -134,7 +136,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   // The simulated proxies present no dataplane tokens.
   args.push('--dp-auth', 'none');
   // Plaintext DP server unless asked: the floor server is plaintext, and so were the earlier figures (see xds-convergence.ts).
-  if (options.tlsDataDir === undefined) args.push('--xds-tls', 'false');
+  // A data dir of its own either way: the control plane writes its API credentials (and TLS files) there.
+  if (options.tlsDataDir === undefined) args.push('--xds-tls', 'false', '--data-dir', mkdtempSync(join(tmpdir(), 'koguma-bench-cp-')));
   else args.push('--data-dir', options.tlsDataDir);
   if (options.debounce) args.push('--xds-debounce', options.debounce);
   const startedAt = nowMs();
