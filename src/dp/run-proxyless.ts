@@ -30,6 +30,7 @@ import type { CpAddress } from './cp-address.js';
 import { identityFromFlags, loadDataplaneFile, type IdentityFlags } from './dataplane-file.js';
 import { DpError } from './errors.js';
 import { proxylessBootstrapJson, proxylessEnv, BOOTSTRAP_CONFIG_ENV } from './grpc-bootstrap.js';
+import { CERTIFICATES_STREAM_ROLE, STREAM_ROLE_METADATA } from '../xds/node-metadata.js';
 import { identityFilesIn, prepareIdentityDir, type IdentityFiles } from './identity-files.js';
 import { watchSecrets } from './secret-watcher.js';
 import { startXdsRelay, type XdsRelay } from './xds-relay.js';
@@ -93,7 +94,7 @@ function startSecretWatcher(options: ProxylessRunOptions, bootstrap: string, fil
   const mesh = node.id.slice(0, node.id.indexOf('.'));
   return watchSecrets({
     transport: createGrpcTransport({ baseUrl: options.cpAddress.url, ...(options.caCert === undefined ? {} : { nodeOptions: { ca: options.caCert } }) }),
-    node,
+    node: { ...node, metadata: { ...node.metadata, [STREAM_ROLE_METADATA]: CERTIFICATES_STREAM_ROLE } },
     mesh,
     files,
     ...(options.dataplaneToken === undefined ? {} : { headers: { authorization: `Bearer ${options.dataplaneToken}` } }),

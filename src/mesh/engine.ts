@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import type { DataplaneSpec } from '../api/index.js';
 import type { ChangeEvent, ResourceStore } from '../store/index.js';
 import type { ProxyContext, ProxyFlavour } from '../xds/generate/proxy-context.js';
+import { policyKinds } from '../policies/index.js';
 import { dataplaneModel } from './dataplane-model.js';
 import { MeshView } from './mesh-view.js';
 
@@ -52,8 +53,8 @@ export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}
 
 const LIST_PAGE = 1000;
 
-/** Policies the mesh view indexes (the others only mark their mesh's proxies for a rebuild). */
-const TRAFFIC_PERMISSION = 'MeshTrafficPermission';
+/** The policy kinds the mesh view indexes and matches to proxies. */
+const POLICY_KINDS: ReadonlySet<string> = new Set(policyKinds.map((kind) => kind.name));
 
 /** How long one slice of a batch may build before the event loop gets a turn. */
 const BUILD_SLICE_MS = 5;
@@ -93,10 +94,12 @@ export class MeshEngine {
       }
       if (offset + LIST_PAGE >= page.total) break;
     }
-    for (let offset = 0; ; offset += LIST_PAGE) {
-      const page = await this.options.store.list({ kind: TRAFFIC_PERMISSION, offset, limit: LIST_PAGE });
-      for (const resource of page.items) this.viewOf(resource.mesh).upsertTrafficPermission(resource);
-      if (offset + LIST_PAGE >= page.total) break;
+    for (const kind of POLICY_KINDS) {
+      for (let offset = 0; ; offset += LIST_PAGE) {
+        const page = await this.options.store.list({ kind, offset, limit: LIST_PAGE });
+        for (const resource of page.items) this.viewOf(resource.mesh).upsertPolicy(resource);
+        if (offset + LIST_PAGE >= page.total) break;
+      }
     }
     loading = false;
     for (const event of pending) this.enqueue(event);
@@ -168,17 +171,16 @@ export class MeshEngine {
         if (event.op === 'deleted') this.views.delete(mesh);
         return;
       }
-      case TRAFFIC_PERMISSION: {
-        const resource = await this.options.store.get(event);
-        const view = this.viewOf(event.mesh);
-        if (resource) view.upsertTrafficPermission(resource);
-        else view.removeTrafficPermission(event.name);
-        this.markDirty(this.connectedIn(event.mesh));
-        return;
-      }
-      default:
+      default: {
+        if (POLICY_KINDS.has(event.kind)) {
+          const resource = await this.options.store.get(event);
+          const view = this.viewOf(event.mesh);
+          if (resource) view.upsertPolicy(resource);
+          else view.removePolicy(event.kind, event.name);
+        }
         // Policies and other mesh-scoped kinds may change any proxy of their mesh.
         this.markDirty(this.connectedIn(event.mesh));
+      }
     }
   }
 

@@ -130,7 +130,7 @@ test('MeshTrafficPermissions resolve per inbound, and a policy change hands out 
   assert.deepEqual(before.trafficPermission, { fromRules: [], inboundRules: [] });
   assert.equal(view.context('backend-1', 'envoy')!.inbounds[0], before, 'unchanged policies: the same object');
 
-  view.upsertTrafficPermission({
+  view.upsertPolicy({
     kind: 'MeshTrafficPermission',
     mesh: 'default',
     name: 'allow-frontend',
@@ -149,6 +149,6 @@ test('MeshTrafficPermissions resolve per inbound, and a policy change hands out 
     after.trafficPermission?.fromRules.map((rule) => [rule.source.kind, (rule.conf as { action: string }).action]),
     [['MeshService', 'Allow']],
   );
-  view.removeTrafficPermission('allow-frontend');
+  view.removePolicy('MeshTrafficPermission', 'allow-frontend');
   assert.deepEqual(view.context('backend-1', 'envoy')!.inbounds[0]!.trafficPermission, { fromRules: [], inboundRules: [] });
 });

@@ -11,7 +11,8 @@
 import type { Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
-import { trafficPermissionsOf } from './traffic-permissions.js';
+import { MeshPolicies, proxyDescriptionOf } from './mesh-policies.js';
+import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
   /** Ready endpoints per dataplane that serves the service. */
@@ -47,10 +48,7 @@ const sameEndpoints = (a: readonly (EndpointContext & { protocol: Protocol })[] 
 export class MeshView {
   private readonly dataplanes = new Map<string, DataplaneModel>();
   private readonly services = new Map<string, ServiceEntry>();
-  /** MeshTrafficPermissions of the mesh, by name. */
-  private readonly trafficPermissions = new Map<string, Resource>();
-  /** Bumped when the policies change: the inbound contexts built before are stale. */
-  private policyGeneration = 0;
+  private readonly policies = new MeshPolicies();
   /**
    * A dataplane's inbounds as generator input, kept with its model so rebuilds
    * see the same objects (generators memoize on them) until the dataplane or
@@ -95,34 +93,42 @@ export class MeshView {
     for (const outbound of model.outbounds) {
       if (!destinations.has(outbound.service)) destinations.set(outbound.service, this.destination(outbound.service));
     }
+    const inbounds = this.inboundsOf(model);
     return {
       mesh: this.mesh,
       name,
       flavour,
       address: model.address,
-      inbounds: this.inboundsOf(model),
+      inbounds,
+      policies: this.policies.allMatched(model, () => proxyDescriptionOf(model, inbounds)),
       outbounds: model.outbounds,
       destinations,
     };
   }
 
-  /** Adds or replaces a MeshTrafficPermission; every proxy of the mesh may be affected. */
-  upsertTrafficPermission(policy: Resource): void {
-    this.trafficPermissions.set(policy.name, policy);
-    this.policyGeneration++;
+  /** Adds or replaces a policy; every proxy of the mesh may be affected. */
+  upsertPolicy(policy: Resource): void {
+    this.policies.upsert(policy);
   }
 
-  removeTrafficPermission(name: string): void {
-    if (this.trafficPermissions.delete(name)) this.policyGeneration++;
+  removePolicy(kind: string, name: string): void {
+    this.policies.remove(kind, name);
+  }
+
+  /** The inbounds as the proxy's own generators and policies see them (Ignored ones left out). */
+  private plainInboundsOf(model: DataplaneModel): InboundContext[] {
+    return model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
   }
 
   private inboundsOf(model: DataplaneModel): readonly InboundContext[] {
+    const generation = this.policies.generationOf(TRAFFIC_PERMISSION);
     const cached = this.inboundContexts.get(model);
-    if (cached?.generation === this.policyGeneration) return cached.inbounds;
-    const inbounds = model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
-    const permissions = trafficPermissionsOf(model, inbounds, [...this.trafficPermissions.values()]);
+    if (cached?.generation === generation) return cached.inbounds;
+    const inbounds = this.plainInboundsOf(model);
+    const matched = this.policies.matchedFor(model, () => proxyDescriptionOf(model, inbounds), TRAFFIC_PERMISSION);
+    const permissions = trafficPermissionsOf(inbounds, matched);
     const withPermissions = inbounds.map((inbound, i) => ({ ...inbound, trafficPermission: permissions[i]! }));
-    this.inboundContexts.set(model, { generation: this.policyGeneration, inbounds: withPermissions });
+    this.inboundContexts.set(model, { generation, inbounds: withPermissions });
     return withPermissions;
   }
 

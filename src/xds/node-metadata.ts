@@ -9,11 +9,22 @@
  * - `koguma.io/proxy-flavour`: `envoy` (the default when absent) or `grpc`,
  *   which picks the generator flavour. The Dataplane document stays as Kuma
  *   defines it; how a proxy is configured is a property of the proxy.
+ * - `koguma.io/stream-role: certificates`: the stream of `koguma dp run
+ *   --proxyless` that only fetches the proxy's certificates for the
+ *   application. It keeps the registration alive like any stream, but the
+ *   proxy's xDS status is the application's own stream's.
  */
 import type { ProxyFlavour } from './generate/proxy-context.js';
 
 export const DATAPLANE_RESOURCE_METADATA = 'dataplane.resource';
 export const PROXY_FLAVOUR_METADATA = 'koguma.io/proxy-flavour';
+
+export const STREAM_ROLE_METADATA = 'koguma.io/stream-role';
+export const CERTIFICATES_STREAM_ROLE = 'certificates';
+
+/** Whether a node's stream is the agent's certificate stream rather than the proxy's own configuration stream. */
+export const isCertificatesStream = (metadata: Readonly<Record<string, unknown>> | undefined): boolean =>
+  metadata?.[STREAM_ROLE_METADATA] === CERTIFICATES_STREAM_ROLE;
 
 export const proxyFlavours: readonly ProxyFlavour[] = ['envoy', 'grpc'];
 

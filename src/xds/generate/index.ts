@@ -3,8 +3,7 @@
  * each. Pure: identical contexts give identical bytes (and versions).
  *
  *   ProxyContext ─► generateEnvoyResources | generateGrpcResources ─► ProxyResources
- *                                     (policy plugins go here, in order)
- *                                                      ─► encodeProxyResources ─► EncodedResource[]
+ *                ─► policy plugins, in order (policies/plugins.ts) ─► encodeProxyResources ─► EncodedResource[]
  */
 import type { EncodedResource } from '../snapshot.js';
 import { TypeUrl } from '../resource-types.js';
@@ -14,6 +13,7 @@ import { generateGrpcResources } from './grpc.js';
 import type { ProxyContext } from './proxy-context.js';
 import type { ProxyResources } from './resources.js';
 import { encodeOnce } from './shared.js';
+import { applyPolicies } from '../../policies/plugins.js';
 
 export { generateEnvoyResources } from './envoy.js';
 export { generateGrpcResources } from './grpc.js';
@@ -35,8 +35,21 @@ export function encodeProxyResources(resources: ProxyResources): EncodedResource
   return encoded.sort((a, b) => byString(a.typeUrl, b.typeUrl) || byString(a.name, b.name));
 }
 
-/** The resources of one proxy, in the flavour it speaks. */
+export interface ProxyConfig {
+  readonly resources: EncodedResource[];
+  /** Parts of policies this proxy does not apply, and why (proxyless gRPC lacks some features). */
+  readonly warnings: readonly string[];
+}
+
+/** The configuration of one proxy, in the flavour it speaks: base resources, then the policy plugins in order. */
+export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
+  const base = ctx.flavour === 'grpc' ? generateGrpcResources(ctx) : generateEnvoyResources(ctx);
+  const warnings: string[] = [];
+  const resources = applyPolicies(base, ctx, (message) => warnings.push(message));
+  return { resources: encodeProxyResources(resources), warnings };
+}
+
+/** The resources of one proxy (generateProxyConfig without the warnings). */
 export function generateProxyResources(ctx: ProxyContext): EncodedResource[] {
-  const resources = ctx.flavour === 'grpc' ? generateGrpcResources(ctx) : generateEnvoyResources(ctx);
-  return encodeProxyResources(resources);
+  return generateProxyConfig(ctx).resources;
 }

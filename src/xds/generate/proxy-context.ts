@@ -6,6 +6,7 @@
  */
 
 import type { FromRule, InboundRule } from '../../policies/core/from-rules.js';
+import type { MatchedPolicy } from '../../policies/core/match.js';
 
 export type Protocol = 'tcp' | 'http' | 'http2' | 'grpc';
 
@@ -92,6 +93,8 @@ export interface ProxyContext {
   readonly outbounds: readonly OutboundContext[];
   /** Every service an outbound names, by service name. */
   readonly destinations: ReadonlyMap<string, DestinationContext>;
+  /** Policies selecting the proxy, by kind, each list lowest priority first; kinds with none are absent. */
+  readonly policies?: ReadonlyMap<string, readonly MatchedPolicy[]>;
   /** Set when the mesh has mTLS enabled. */
   readonly tls?: MeshTlsContext;
   /** The proxy's certificate; set with `tls` (an Envoy proxy is not configured for mTLS without one). */

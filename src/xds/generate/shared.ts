@@ -21,7 +21,7 @@
  * after the generators (policy plugins) never mutates one in place; it builds
  * a changed copy, which is then encoded as a new object.
  */
-import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { clone, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { encodeResource, type EncodedResource } from '../snapshot.js';
 import type { TypeUrl } from '../resource-types.js';
 
@@ -65,4 +65,27 @@ export function encodeOnce<D extends DescMessage>(typeUrl: TypeUrl, name: string
   const resource = encodeResource(typeUrl, name, message);
   encoded.set(message, resource);
   return resource;
+}
+
+const edits = new WeakMap<object, Map<string, object>>();
+
+/**
+ * A copy of a (possibly shared) message with `edit` applied, made once per
+ * message object and `key`: proxies that make the same edit (`key` names it,
+ * e.g. the resolved policy conf as JSON) to the same shared message share the
+ * result, so a mesh-wide policy does not cost a copy per proxy.
+ */
+export function editedCopy<D extends DescMessage>(schema: D, message: MessageShape<D>, key: string, edit: (copy: MessageShape<D>) => void): MessageShape<D> {
+  let byKey = edits.get(message);
+  if (byKey === undefined) {
+    byKey = new Map();
+    edits.set(message, byKey);
+  }
+  let copy = byKey.get(key) as MessageShape<D> | undefined;
+  if (copy === undefined) {
+    copy = clone(schema, message);
+    edit(copy);
+    byKey.set(key, copy);
+  }
+  return copy;
 }

@@ -22,6 +22,7 @@ import { pino, type Logger } from 'pino';
 import { grpcStatusOf, isKogumaError } from '../../api/errors.js';
 import type { Node } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery/v3/ads_pb.js';
+import { isCertificatesStream } from '../node-metadata.js';
 import { DeltaStream } from './ads-delta.js';
 import { SotwStream } from './ads-sotw.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
@@ -106,7 +107,13 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
     else options.logger.error({ ...fields, err: error }, 'identifying an xDS node failed');
     throw toConnectError(error);
   }
-  const stream: StreamInfo = { streamId: `${protocol}-${++streamSequence}`, nodeId: identity.nodeId, protocol, since: options.now() };
+  const stream: StreamInfo = {
+    streamId: `${protocol}-${++streamSequence}`,
+    nodeId: identity.nodeId,
+    protocol,
+    since: options.now(),
+    ...(isCertificatesStream(identity.metadata) ? { certificatesOnly: true } : {}),
+  };
   const log = options.logger.child({ nodeId: identity.nodeId, streamId: stream.streamId });
   try {
     await options.onStreamOpen?.(identity, stream);

@@ -51,4 +51,17 @@ describe('ProxyStatusRegistry', () => {
     registry.forget('default.web-1');
     assert.equal(registry.get('default.web-1'), undefined);
   });
+
+  it("the agent's certificate stream beside a proxyless application's own does not take over its status", () => {
+    const registry = new ProxyStatusRegistry('cp-1');
+    const app = registry.connected(stream('s1', 0));
+    app.sent(TypeUrl.Listener, 'v1', 'n1', at(1));
+    const certificates = registry.connected({ ...stream('s2', 2), certificatesOnly: true });
+    certificates.sent(TypeUrl.Secret, 'c1', 'n2', at(3));
+    certificates.disconnected(at(4));
+    const status = registry.get('default.web-1');
+    assert.equal(status?.streamId, 's1');
+    assert.equal(status?.connected, true);
+    assert.deepEqual([...(status?.types.keys() ?? [])], [TypeUrl.Listener]);
+  });
 });

@@ -8,7 +8,9 @@
  *
  * A node can have two streams for a moment (a reconnect opens the new one
  * before the old one's end is noticed); the newest stream owns the status and
- * reports from an older one are dropped. A NACK is kept until a newer NACK of
+ * reports from an older one are dropped. The certificate stream `koguma dp
+ * run --proxyless` keeps beside an application's own is not the proxy's
+ * status and is not recorded. A NACK is kept until a newer NACK of
  * the same type replaces it, also across reconnects, so the error stays visible.
  */
 import type { TypeUrl } from '../resource-types.js';
@@ -22,6 +24,8 @@ export interface StreamInfo {
   readonly nodeId: string;
   readonly protocol: XdsProtocol;
   readonly since: Date;
+  /** The agent's certificate-only stream (node-metadata.ts): it does not own the node's status. */
+  readonly certificatesOnly?: boolean;
 }
 
 /** What one stream reports, per resource type. */
@@ -67,6 +71,8 @@ interface NodeRecord {
   types: Map<TypeUrl, MutableTypeStatus>;
 }
 
+const ignoredStream: StreamStatusReporter = { sent: () => undefined, acked: () => undefined, nacked: () => undefined, disconnected: () => undefined };
+
 const emptyTypeStatus = (): MutableTypeStatus => ({ responsesSent: 0, responsesAcked: 0, responsesRejected: 0 });
 
 export class ProxyStatusRegistry implements ProxyStatusSink {
@@ -75,6 +81,7 @@ export class ProxyStatusRegistry implements ProxyStatusSink {
   constructor(readonly instanceId: string) {}
 
   connected(stream: StreamInfo): StreamStatusReporter {
+    if (stream.certificatesOnly) return ignoredStream;
     const previous = this.nodes.get(stream.nodeId);
     const types = new Map<TypeUrl, MutableTypeStatus>();
     for (const [typeUrl, status] of previous?.types ?? []) {

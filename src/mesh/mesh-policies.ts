@@ -1,0 +1,92 @@
+/**
+ * The policies of one mesh and which of them select each proxy.
+ *
+ * Matching is cached per dataplane and per policy kind, and a change to a
+ * policy bumps only its kind's generation: a MeshTimeout change re-matches
+ * MeshTimeouts for the proxies rebuilt, never the mesh's MeshRetries or
+ * MeshHTTPRoutes. A dataplane that changes is a new model object, so its cache
+ * goes with the old one.
+ */
+import type { Resource } from '../api/resource.js';
+import { policiesForProxy, type MatchedPolicy } from '../policies/core/match.js';
+import type { ProxyDescription } from '../policies/core/selection.js';
+import type { InboundContext } from '../xds/generate/proxy-context.js';
+import type { DataplaneModel } from './dataplane-model.js';
+
+interface KindEntry {
+  generation: number;
+  readonly policies: Map<string, Resource>;
+}
+
+interface CachedMatch {
+  readonly generation: number;
+  readonly matched: readonly MatchedPolicy[];
+}
+
+const NONE: readonly MatchedPolicy[] = Object.freeze([]);
+
+/** The proxy as policies see it: its labels, and the inbounds generators use (Ignored ones left out). */
+export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly InboundContext[]): ProxyDescription {
+  return {
+    name: model.name,
+    mesh: model.mesh,
+    labels: model.labels,
+    kind: 'Sidecar',
+    inbounds: inbounds.map((inbound) => ({ tags: inbound.tags, port: inbound.port, ...(inbound.name === undefined ? {} : { name: inbound.name }) })),
+  };
+}
+
+export class MeshPolicies {
+  private readonly kinds = new Map<string, KindEntry>();
+  private readonly matches = new WeakMap<DataplaneModel, Map<string, CachedMatch>>();
+
+  upsert(policy: Resource): void {
+    const entry = this.entryOf(policy.kind);
+    entry.policies.set(policy.name, policy);
+    entry.generation++;
+  }
+
+  remove(kind: string, name: string): void {
+    const entry = this.kinds.get(kind);
+    if (entry?.policies.delete(name)) entry.generation++;
+  }
+
+  generationOf(kind: string): number {
+    return this.kinds.get(kind)?.generation ?? 0;
+  }
+
+  /** The policies of `kind` that select the proxy, lowest priority first. */
+  matchedFor(model: DataplaneModel, description: () => ProxyDescription, kind: string): readonly MatchedPolicy[] {
+    const entry = this.kinds.get(kind);
+    if (!entry || entry.policies.size === 0) return NONE;
+    let byKind = this.matches.get(model);
+    if (!byKind) {
+      byKind = new Map();
+      this.matches.set(model, byKind);
+    }
+    const cached = byKind.get(kind);
+    if (cached?.generation === entry.generation) return cached.matched;
+    const matched = policiesForProxy(description(), [...entry.policies.values()]);
+    byKind.set(kind, { generation: entry.generation, matched });
+    return matched;
+  }
+
+  /** Every kind with at least one policy selecting the proxy. */
+  allMatched(model: DataplaneModel, description: () => ProxyDescription): ReadonlyMap<string, readonly MatchedPolicy[]> {
+    const all = new Map<string, readonly MatchedPolicy[]>();
+    for (const kind of this.kinds.keys()) {
+      const matched = this.matchedFor(model, description, kind);
+      if (matched.length > 0) all.set(kind, matched);
+    }
+    return all;
+  }
+
+  private entryOf(kind: string): KindEntry {
+    let entry = this.kinds.get(kind);
+    if (!entry) {
+      entry = { generation: 0, policies: new Map() };
+      this.kinds.set(kind, entry);
+    }
+    return entry;
+  }
+}

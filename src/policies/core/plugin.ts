@@ -1,0 +1,31 @@
+/**
+ * A policy plugin: how one policy kind changes a proxy's configuration.
+ *
+ *   base resources (xds/generate) ─► plugin of order 100 ─► ... ─► order 9999 ─► encode
+ *
+ * A plugin is a pure function of the resources so far, the proxy and the
+ * policies of its kind that select the proxy (sorted lowest priority first,
+ * match.ts). It returns the resources to hand on; it never mutates what it is
+ * given, because generated messages are shared between proxies
+ * (xds/generate/shared.ts): it replaces a message with an edited copy
+ * (`editedCopy`, which also shares the copy between proxies that make the
+ * same edit). Where a proxy cannot honour part of a policy (proxyless gRPC
+ * lacks a feature) the plugin says so with `warn`, and inspection shows it.
+ */
+import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import type { ProxyResources } from '../../xds/generate/resources.js';
+import type { MatchedPolicy } from './match.js';
+
+export interface PluginContext {
+  readonly proxy: ProxyContext;
+  /** This kind's policies that select the proxy, lowest priority first. */
+  readonly matched: readonly MatchedPolicy[];
+  /** Records a part of a policy this proxy does not apply, and why. */
+  warn(message: string): void;
+}
+
+export interface PolicyPlugin {
+  /** The policy kind, e.g. `MeshTimeout`. Its order comes from the kind (policies/index.ts). */
+  readonly kind: string;
+  apply(resources: ProxyResources, context: PluginContext): ProxyResources;
+}
