@@ -87,10 +87,22 @@ test('a burst of changes within the debounce window builds each proxy once, with
   assert.deepEqual(seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.1.19']);
 });
 
-test('a policy change rebuilds every connected proxy of its mesh', async () => {
+test('a policy targeting the Mesh rebuilds every connected proxy of its mesh, and the proxies see it', async () => {
   await store.create({ kind: 'MeshTimeout', mesh: 'default', name: 't', labels: {}, spec: { targetRef: { kind: 'Mesh' } } });
   const seen = await drain();
   assert.deepEqual(seen.map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1']);
+  assert.deepEqual(seen[0]!.context!.policies?.get('MeshTimeout')?.map((m) => m.policy.name), ['t']);
+});
+
+test('a policy rebuilds only the proxies its old or new version selects', async () => {
+  const policy = (service: string) => ({ kind: 'MeshRetry', mesh: 'default', name: 'r', labels: {}, spec: { targetRef: { kind: 'MeshService', name: service } } });
+  await store.create(policy('admin'));
+  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+  const current = await store.get({ kind: 'MeshRetry', mesh: 'default', name: 'r' });
+  await store.update(policy('web'), current!.version);
+  assert.deepEqual((await drain()).map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1'], 'the old and the new selection');
+  await store.delete({ kind: 'MeshRetry', mesh: 'default', name: 'r' });
+  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.web-1']);
 });
 
 test('deleting a proxy\'s own dataplane sends it an undefined context; a disconnected proxy gets nothing', async () => {

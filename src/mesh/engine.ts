@@ -173,12 +173,14 @@ export class MeshEngine {
       }
       default: {
         if (POLICY_KINDS.has(event.kind)) {
+          // A policy changes the proxies its old or new version selects, no others.
           const resource = await this.options.store.get(event);
           const view = this.viewOf(event.mesh);
-          if (resource) view.upsertPolicy(resource);
-          else view.removePolicy(event.kind, event.name);
+          const affected = resource ? view.upsertPolicy(resource) : view.removePolicy(event.kind, event.name);
+          this.markDirty([...affected].map((name) => nodeIdOf(event.mesh, name)));
+          return;
         }
-        // Policies and other mesh-scoped kinds may change any proxy of their mesh.
+        // Other mesh-scoped kinds may change any proxy of their mesh.
         this.markDirty(this.connectedIn(event.mesh));
       }
     }

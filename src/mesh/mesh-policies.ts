@@ -9,7 +9,8 @@
  */
 import type { Resource } from '../api/resource.js';
 import { policiesForProxy, type MatchedPolicy } from '../policies/core/match.js';
-import type { ProxyDescription } from '../policies/core/selection.js';
+import { isShadow, topLevelTargetRef } from '../policies/core/policy-spec.js';
+import { selectProxy, type ProxyDescription } from '../policies/core/selection.js';
 import type { InboundContext } from '../xds/generate/proxy-context.js';
 import type { DataplaneModel } from './dataplane-model.js';
 
@@ -36,19 +37,32 @@ export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly Inb
   };
 }
 
+/** Whether a policy configures this proxy at all: its top-level targetRef selects it (shadow policies configure nothing). */
+export const policySelects = (policy: Resource, proxy: ProxyDescription): boolean =>
+  policy.mesh === proxy.mesh && !isShadow(policy) && selectProxy(topLevelTargetRef(policy), proxy) !== undefined;
+
 export class MeshPolicies {
   private readonly kinds = new Map<string, KindEntry>();
   private readonly matches = new WeakMap<DataplaneModel, Map<string, CachedMatch>>();
 
-  upsert(policy: Resource): void {
+  /** Adds or replaces a policy; returns the version it replaced, if any. */
+  upsert(policy: Resource): Resource | undefined {
     const entry = this.entryOf(policy.kind);
+    const previous = entry.policies.get(policy.name);
     entry.policies.set(policy.name, policy);
     entry.generation++;
+    return previous;
   }
 
-  remove(kind: string, name: string): void {
+  /** Removes a policy; returns it, if it was there. */
+  remove(kind: string, name: string): Resource | undefined {
     const entry = this.kinds.get(kind);
-    if (entry?.policies.delete(name)) entry.generation++;
+    const previous = entry?.policies.get(name);
+    if (previous && entry) {
+      entry.policies.delete(name);
+      entry.generation++;
+    }
+    return previous;
   }
 
   generationOf(kind: string): number {

@@ -11,7 +11,7 @@
 import type { Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
-import { MeshPolicies, proxyDescriptionOf } from './mesh-policies.js';
+import { MeshPolicies, policySelects, proxyDescriptionOf } from './mesh-policies.js';
 import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
@@ -106,13 +106,29 @@ export class MeshView {
     };
   }
 
-  /** Adds or replaces a policy; every proxy of the mesh may be affected. */
-  upsertPolicy(policy: Resource): void {
-    this.policies.upsert(policy);
+  /**
+   * Adds or replaces a policy; returns the proxies it may change: those its
+   * old or new version selects. A policy's `to` and `from` sections only
+   * configure the proxies its top-level targetRef selects, so no other proxy
+   * needs a rebuild.
+   */
+  upsertPolicy(policy: Resource): Set<string> {
+    const previous = this.policies.upsert(policy);
+    return this.selectedBy([policy, ...(previous ? [previous] : [])]);
   }
 
-  removePolicy(kind: string, name: string): void {
-    this.policies.remove(kind, name);
+  removePolicy(kind: string, name: string): Set<string> {
+    const previous = this.policies.remove(kind, name);
+    return previous ? this.selectedBy([previous]) : new Set();
+  }
+
+  private selectedBy(policies: readonly Resource[]): Set<string> {
+    const selected = new Set<string>();
+    for (const model of this.dataplanes.values()) {
+      const proxy = proxyDescriptionOf(model, this.plainInboundsOf(model));
+      if (policies.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
+    }
+    return selected;
   }
 
   /** The inbounds as the proxy's own generators and policies see them (Ignored ones left out). */
