@@ -2,6 +2,7 @@
  * The REST calls the bench makes: one PUT (a change to measure) and many
  * concurrent PUTs (setup). Paths follow Kuma's: /meshes/{mesh}/{plural}/{name}.
  */
+import { kindRegistry } from '../../src/api/index.js';
 import { nowMs } from './clock.js';
 
 export interface Document {
@@ -10,7 +11,8 @@ export interface Document {
   readonly name: string;
 }
 
-const plural = (type: string): string => `${type.toLowerCase()}s`;
+/** Kuma's plurals (`meshretries`), from the kind registry. */
+const plural = (type: string): string => kindRegistry.byType(type)?.plural ?? `${type.toLowerCase()}s`;
 
 /** PUTs one document; resolves when the response is read, with the monotonic time it was. */
 export async function put(apiUrl: string, document: Document): Promise<{ sentAt: number; answeredAt: number }> {

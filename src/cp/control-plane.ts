@@ -91,9 +91,10 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       identities.close();
       limiter.close();
     });
+    const publisher = new SnapshotPublisher(cache, { meshes: meshSecurity, identities });
     engine = new MeshEngine({
       store,
-      sink: new SnapshotPublisher(cache, { meshes: meshSecurity, identities }),
+      sink: publisher,
       debounceMs: config.xdsDebounceMs,
       logger: logger.child({ component: 'engine' }),
       meshListener: meshSecurity,
@@ -172,7 +173,16 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         clusterId: await store.clusterId(),
       },
       config: publicConfig(config),
-      inspection: { status, snapshots: cache, certificates: identities },
+      inspection: {
+        status,
+        snapshots: cache,
+        certificates: identities,
+        policies: {
+          contextOf: (mesh, name) => engine?.contextOf(mesh, name),
+          dataplanesOf: (mesh) => engine?.dataplanesOf(mesh) ?? [],
+          warningsOf: (nodeId) => publisher.warningsOf(nodeId),
+        },
+      },
       access: {
         userTokenKey: credentials.userTokenKey,
         localhostIsAdmin: config.localhostIsAdmin,

@@ -130,6 +130,23 @@ export class MeshEngine {
     this.markDirty(this.connectedIn(mesh));
   }
 
+  // Read-only access for inspection (REST `_rules` and `_resources/dataplanes`).
+
+  /**
+   * The generator input the engine would build for a Dataplane now, with the
+   * policies that select it: in the flavour it connected with, or Envoy's
+   * when it is not connected here. Undefined for a Dataplane the engine does not know.
+   */
+  contextOf(mesh: string, name: string): ProxyContext | undefined {
+    const flavour = this.connected.get(nodeIdOf(mesh, name))?.flavour ?? 'envoy';
+    return this.views.get(mesh)?.context(name, flavour);
+  }
+
+  /** The names of the mesh's Dataplanes, sorted. */
+  dataplanesOf(mesh: string): string[] {
+    return (this.views.get(mesh)?.names() ?? []).sort();
+  }
+
   /** Resolves when every event received so far has been applied (tests, shutdown). */
   async settled(): Promise<void> {
     await this.queue;

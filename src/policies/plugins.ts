@@ -9,8 +9,31 @@ import type { ProxyContext } from '../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../xds/generate/resources.js';
 import type { PolicyPlugin } from './core/plugin.js';
 import { policyKinds } from './index.js';
+import { meshTimeoutPlugin } from './meshtimeout/plugin.js';
+import { meshRetryPlugin } from './meshretry/plugin.js';
+import { meshHttpRoutePlugin } from './meshhttproute/plugin.js';
+import { meshTcpRoutePlugin } from './meshtcproute/plugin.js';
+import { meshCircuitBreakerPlugin } from './meshcircuitbreaker/plugin.js';
+import { meshHealthCheckPlugin } from './meshhealthcheck/plugin.js';
+import { meshLoadBalancingStrategyPlugin } from './meshloadbalancingstrategy/plugin.js';
+import { meshFaultInjectionPlugin } from './meshfaultinjection/plugin.js';
+import { meshRateLimitPlugin } from './meshratelimit/plugin.js';
+import { meshTLSPlugin } from './meshtls/plugin.js';
+import { meshProxyPatchPlugin } from './meshproxypatch/plugin.js';
 
-const plugins: readonly PolicyPlugin[] = [];
+const plugins: readonly PolicyPlugin[] = [
+  meshTimeoutPlugin,
+  meshRetryPlugin,
+  meshHttpRoutePlugin,
+  meshTcpRoutePlugin,
+  meshProxyPatchPlugin,
+  meshCircuitBreakerPlugin,
+  meshHealthCheckPlugin,
+  meshLoadBalancingStrategyPlugin,
+  meshFaultInjectionPlugin,
+  meshRateLimitPlugin,
+  meshTLSPlugin,
+];
 
 const orderOf = (kind: string): number => {
   const descriptor = policyKinds.find((k) => k.name === kind);

@@ -1,11 +1,16 @@
 /**
- * `koguma inspect dataplane NAME [-m MESH] [--type config|overview] [-o yaml|json]`:
+ * `koguma inspect dataplane NAME [-m MESH] [--type config|overview|policies] [-o yaml|json]`:
  * what the control plane serves a proxy right now (`_config`: every xDS
- * resource as Envoy JSON) or its connection status (`_overview`: connected,
- * per type the versions sent and acknowledged, the last rejection).
+ * resource as Envoy JSON), its connection status (`_overview`: connected,
+ * per type the versions sent and acknowledged, the last rejection) or the
+ * policies that configure it and what they resolve to (`_rules`).
+ *
+ * `koguma inspect <policy-kind> NAME [-m MESH] [-o table|yaml|json]`: the
+ * dataplanes a policy selects (`_resources/dataplanes`).
  */
 import { Command, Option } from 'commander';
-import { DataplaneKind } from '../../api/index.js';
+import { DataplaneKind, kindRegistry, type KindDescriptor } from '../../api/index.js';
+import { formatTable } from '../table.js';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -13,8 +18,11 @@ import { renderJson, renderYaml } from '../output.js';
 import { itemPath } from '../paths.js';
 import { missingResource } from './missing.js';
 
-export const INSPECT_TYPES = ['config', 'overview'] as const;
+export const INSPECT_TYPES = ['config', 'overview', 'policies'] as const;
 export type InspectType = (typeof INSPECT_TYPES)[number];
+
+/** The REST sub-resource behind each `--type`. */
+const INSPECT_PATHS: Readonly<Record<InspectType, string>> = { config: '_config', overview: '_overview', policies: '_rules' };
 
 export async function runInspectDataplane(
   client: ApiClient,
@@ -22,7 +30,7 @@ export async function runInspectDataplane(
   options: { mesh: string; type: InspectType; output: 'yaml' | 'json' },
   context: CliContext,
 ): Promise<void> {
-  const path = `${itemPath(DataplaneKind, options.mesh, name)}/_${options.type}`;
+  const path = `${itemPath(DataplaneKind, options.mesh, name)}/${INSPECT_PATHS[options.type]}`;
   let answer: Record<string, unknown>;
   try {
     answer = await client.get(path);
@@ -33,11 +41,53 @@ export async function runInspectDataplane(
   context.out(options.output === 'json' ? renderJson(answer) : renderYaml([answer]));
 }
 
+interface SelectedDataplanes {
+  readonly total: number;
+  readonly items: readonly { readonly mesh: string; readonly name: string }[];
+  readonly next: string | null;
+}
+
+/** Page size when reading the dataplanes a policy selects (the API allows up to 1000). */
+const SELECTED_PAGE = 500;
+
+/** Every page of the dataplanes a policy selects. */
+async function selectedDataplanes(client: ApiClient, path: string): Promise<SelectedDataplanes> {
+  const items: SelectedDataplanes['items'][number][] = [];
+  let total = 0;
+  for (let offset = 0; ; ) {
+    const page = (await client.get(`${path}?offset=${offset}&size=${SELECTED_PAGE}`)) as unknown as SelectedDataplanes;
+    items.push(...page.items);
+    total = page.total;
+    offset += SELECTED_PAGE;
+    if (page.next === null || offset >= page.total) break;
+  }
+  return { total, items, next: null };
+}
+
+export async function runInspectPolicy(
+  client: ApiClient,
+  kind: KindDescriptor,
+  name: string,
+  options: { mesh: string; output: 'table' | 'yaml' | 'json' },
+  context: CliContext,
+): Promise<void> {
+  let answer: SelectedDataplanes;
+  try {
+    answer = await selectedDataplanes(client, `${itemPath(kind, options.mesh, name)}/_resources/dataplanes`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, kind, options.mesh, name);
+    throw error;
+  }
+  if (options.output === 'json') context.out(renderJson(answer));
+  else if (options.output === 'yaml') context.out(renderYaml([answer as unknown as Record<string, unknown>]));
+  else context.out(formatTable(['MESH', 'DATAPLANE'], answer.items.map((item) => [item.mesh, item.name])));
+}
+
 export function inspectCommand(context: CliContext): Command {
-  const inspect = new Command('inspect').description('Show what the control plane knows about a proxy');
+  const inspect = new Command('inspect').description('Show what the control plane knows about a proxy, or whom a policy selects');
   inspect
     .command('dataplane')
-    .description('Show the xDS configuration served to a dataplane now, or its connection status')
+    .description('Show the xDS configuration served to a dataplane now, its connection status, or the policies that configure it')
     .argument('<name>', 'name of the dataplane')
     .option('-m, --mesh <mesh>', 'mesh of the dataplane', 'default')
     .addOption(new Option('--type <type>', 'what to show').choices(INSPECT_TYPES).default('config'))
@@ -45,5 +95,17 @@ export function inspectCommand(context: CliContext): Command {
     .action(async (name: string, options: { mesh: string; type: InspectType; output: 'yaml' | 'json' }, command: Command) => {
       await runInspectDataplane(clientFor(command), name, options, context);
     });
+  for (const kind of kindRegistry.policies) {
+    inspect
+      .command(kind.name.toLowerCase())
+      .aliases([kind.plural, kind.shortName])
+      .description(`Show the dataplanes a ${kind.name} selects`)
+      .argument('<name>', `name of the ${kind.name}`)
+      .option('-m, --mesh <mesh>', 'mesh of the policy', 'default')
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'yaml', 'json']).default('table'))
+      .action(async (name: string, options: { mesh: string; output: 'table' | 'yaml' | 'json' }, command: Command) => {
+        await runInspectPolicy(clientFor(command), kind, name, options, context);
+      });
+  }
   return inspect;
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
-import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import assert from 'node:assert/strict';
+import { expectIssues, expectRejected, expectValidAsGiven, policyDocument } from '../core/testing.js';
 
 const documentOf = (spec: unknown) => policyDocument('MeshProxyPatch', spec, 'custom-template-1');
 
@@ -85,4 +86,36 @@ test('JSON patches need valid ops, pointers and the operands their op uses', () 
 test('appendModifications must not be empty and default is required', () => {
   expectIssues(documentOf(patching()), [{ field: at, reason: 'must have at least 1 item' }]);
   expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
+});
+
+test('a value must read as the Envoy message its target holds, or the policy is refused when applied', () => {
+  const issues = expectRejected(
+    documentOf(
+      patching(
+        { cluster: { operation: 'Add', value: 'name: c\nconnectTimeout: soon\n' } },
+        { httpFilter: { operation: 'AddFirst', value: 'name: f\nnoSuchField: 1\n' } },
+        { virtualHost: { operation: 'Add', value: 'name: v\ntypedPerFilterConfig: { x: { "@type": type.googleapis.com/not.a.Type } }\n' } },
+      ),
+    ),
+  );
+  assert.deepEqual(
+    issues.map((issue) => issue.field),
+    [`${at}[0].cluster.value`, `${at}[1].httpFilter.value`, `${at}[2].virtualHost.value`],
+  );
+  assert.match(issues[0]!.reason, /^is not a valid envoy\.config\.cluster\.v3\.Cluster: cannot decode message google\.protobuf\.Duration from JSON: "soon"/);
+  assert.match(issues[1]!.reason, /^is not a valid envoy\.extensions\.filters\.network\.http_connection_manager\.v3\.HttpFilter: .*noSuchField/);
+  assert.match(issues[2]!.reason, /not\.a\.Type/);
+});
+
+test('a typed config of any generated Envoy type is accepted in a value', () => {
+  expectValidAsGiven(
+    documentOf(
+      patching({
+        networkFilter: {
+          operation: 'AddFirst',
+          value: 'name: envoy.filters.network.local_ratelimit\ntyped_config:\n  "@type": type.googleapis.com/envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit\n  stat_prefix: limit\n',
+        },
+      }),
+    ),
+  );
 });

@@ -11,6 +11,13 @@ import type { InvalidParameter } from '../../api/errors.js';
 import { Strict, StringEnum, Tags } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import type { DescMessage } from '@bufbuild/protobuf';
+import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { FilterSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
+import { ListenerSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import { VirtualHostSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
+import { HttpFilterSchema } from '../../xds/envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
+import { ModificationError, parseEnvoyValue } from './envoy-value.js';
 
 /** Operations on whole resources, and on filters, which also have a position in a chain. */
 const RESOURCE_OPERATIONS = ['Add', 'Remove', 'Patch'] as const;
@@ -78,15 +85,31 @@ function isYamlObject(text: string): boolean {
   }
 }
 
-function checkValue(mod: AnyModification, at: string): InvalidParameter[] {
+/** The Envoy message a value of each target is. */
+const VALUE_TYPES: Readonly<Record<Target, DescMessage>> = {
+  cluster: ClusterSchema,
+  listener: ListenerSchema,
+  networkFilter: FilterSchema,
+  httpFilter: HttpFilterSchema,
+  virtualHost: VirtualHostSchema,
+};
+
+function checkValue(target: Target, mod: AnyModification, at: string): InvalidParameter[] {
   if (mod.value === undefined) return [{ field: `${at}.value`, reason: `is required when operation is ${mod.operation}` }];
-  return isYamlObject(mod.value) ? [] : [{ field: `${at}.value`, reason: 'must be an Envoy resource written as a YAML object' }];
+  if (!isYamlObject(mod.value)) return [{ field: `${at}.value`, reason: 'must be an Envoy resource written as a YAML object' }];
+  try {
+    parseEnvoyValue(VALUE_TYPES[target], mod.value);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ModificationError)) throw error;
+    return [{ field: `${at}.value`, reason: error.message.replace(/^value /, '') }];
+  }
 }
 
-function checkPatch(mod: AnyModification, at: string): InvalidParameter[] {
+function checkPatch(target: Target, mod: AnyModification, at: string): InvalidParameter[] {
   const patches = mod.jsonPatches ?? [];
   if (mod.value !== undefined && patches.length > 0) return [{ field: at, reason: 'must set only one of value or jsonPatches' }];
-  if (mod.value !== undefined) return checkValue(mod, at);
+  if (mod.value !== undefined) return checkValue(target, mod, at);
   if (patches.length === 0) return [{ field: at, reason: 'must set one of value or jsonPatches when operation is Patch' }];
   return patches.flatMap((patch, i): InvalidParameter[] => {
     const where = `${at}.jsonPatches[${i}]`;
@@ -108,20 +131,20 @@ function checkModification(target: Target, mod: AnyModification, at: string): In
         issues.push({ field: `${at}.match.name`, reason: 'must not be set when operation is Add' });
       else if (target !== 'virtualHost' && mod.match !== undefined)
         issues.push({ field: `${at}.match`, reason: 'must not be set when operation is Add' });
-      issues.push(...checkValue(mod, at));
+      issues.push(...checkValue(target, mod, at));
       break;
     case 'AddFirst':
     case 'AddLast':
-      issues.push(...checkValue(mod, at));
+      issues.push(...checkValue(target, mod, at));
       break;
     case 'AddBefore':
     case 'AddAfter':
       needsName(`to pick the filter to add ${mod.operation === 'AddBefore' ? 'before' : 'after'}`);
-      issues.push(...checkValue(mod, at));
+      issues.push(...checkValue(target, mod, at));
       break;
     case 'Patch':
       if (isFilter) needsName('to pick the filter to patch');
-      issues.push(...checkPatch(mod, at));
+      issues.push(...checkPatch(target, mod, at));
       break;
     case 'Remove':
       if (mod.value !== undefined) issues.push({ field: `${at}.value`, reason: 'must not be set when operation is Remove' });

@@ -3,6 +3,7 @@
  *   GET /meshes/{mesh}/dataplanes/_overview        (alias: /dataplanes+insights)
  *   GET /meshes/{mesh}/dataplanes/{name}/_overview
  *   GET /meshes/{mesh}/dataplanes/{name}/_config   the xDS resources served to it now
+ *   policy inspection (`_rules`, `_resources/dataplanes`): inspect-policies.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
  * NACK added, since a rejected configuration is what an operator looks for.
@@ -18,6 +19,7 @@ import { resourceJson } from '../../xds/generate/json.js';
 import { shortNameOfType, typeUrls } from '../../xds/resource-types.js';
 import type { ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
+import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
 export interface ProxyStatusReader {
   get(nodeId: string): ProxyStatus | undefined;
@@ -28,6 +30,8 @@ export interface Inspection {
   readonly snapshots: Pick<SnapshotSource, 'get'>;
   /** The proxy's workload certificate (mesh mTLS), as Kuma's DataplaneInsight.mTLS. */
   readonly certificates?: { insight(nodeId: string): object | undefined };
+  /** Policy inspection (`_rules`, `_resources/dataplanes`); not served without it. */
+  readonly policies?: PolicyInspection;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -81,6 +85,7 @@ const withCertificate = (insight: Record<string, unknown>, mtls: object | undefi
 
 export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
   const dataplaneKind = registry.byType('Dataplane')!;
+  if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
 
   const overviewOf = (resource: Resource) => {
     const { type: _type, mesh, name, creationTime, modificationTime, ...dataplane } = documentOf(dataplaneKind, resource);

@@ -4,14 +4,17 @@
  * registry of generated types, and its `@type` moved first, where a reader
  * looks for it (protobuf-es writes it last).
  */
-import { createRegistry, toJson, type JsonValue } from '@bufbuild/protobuf';
+import { toJson, type JsonValue } from '@bufbuild/protobuf';
 import { AnySchema } from '@bufbuild/protobuf/wkt';
-import { schemaOfType } from '../resource-types.js';
 import type { EncodedResource } from '../snapshot.js';
-import { typedConfigRegistry } from './builders/index.js';
+import { envoyRegistry } from '../validate/registry.js';
 
-/** Resolves every type a generated resource holds, typed configs included. */
-export const generatedTypesRegistry = createRegistry(typedConfigRegistry, ...Object.values(schemaOfType));
+/**
+ * Resolves every type a generated resource holds, typed configs included:
+ * every generated Envoy type, so a new filter a plugin packs needs no list
+ * kept in step.
+ */
+export const generatedTypesRegistry = envoyRegistry;
 
 /** The same JSON with every `@type` key first in its object. */
 export function typeFirst(value: JsonValue): JsonValue {

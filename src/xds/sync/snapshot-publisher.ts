@@ -18,7 +18,7 @@
 import type { ProxySink } from '../../mesh/index.js';
 import type { WorkloadCertificate, WorkloadTags } from '../../mtls/index.js';
 import type { MeshSecurity, MeshSecurityRegistry } from '../../mtls/mesh-security.js';
-import { generateProxyResources, type IdentityContext, type MeshTlsContext, type ProxyContext } from '../generate/index.js';
+import { generateProxyConfig, type IdentityContext, type MeshTlsContext, type ProxyContext } from '../generate/index.js';
 import { onePerObject } from '../generate/shared.js';
 import type { SnapshotCache } from '../server/index.js';
 import { buildSnapshot, type EncodedResource } from '../snapshot.js';
@@ -57,6 +57,9 @@ export class SnapshotPublisher implements ProxySink {
     if (this.interned.get(key)?.deref() === undefined) this.interned.delete(key);
   });
 
+  /** Warnings of each proxy's last published configuration; only proxies that have some. */
+  private readonly warnings = new Map<string, readonly string[]>();
+
   constructor(
     private readonly cache: SnapshotCache,
     private readonly security?: PublisherSecurity,
@@ -65,12 +68,25 @@ export class SnapshotPublisher implements ProxySink {
   update(nodeId: string, context: ProxyContext | undefined): void {
     if (context === undefined) {
       this.cache.clear(nodeId);
+      this.warnings.delete(nodeId);
       this.security?.identities.forget(nodeId);
       return;
     }
     const secured = this.secure(nodeId, context);
     if (secured === undefined) return;
-    this.cache.set(nodeId, buildSnapshot(generateProxyResources(secured).map((r) => this.intern(r))));
+    const config = generateProxyConfig(secured);
+    this.cache.set(nodeId, buildSnapshot(config.resources.map((r) => this.intern(r))));
+    this.setWarnings(nodeId, config.warnings);
+  }
+
+  /** The parts of policies the proxy's last published configuration does not apply, and why (inspection). */
+  warningsOf(nodeId: string): readonly string[] {
+    return this.warnings.get(nodeId) ?? [];
+  }
+
+  private setWarnings(nodeId: string, warnings: readonly string[]): void {
+    if (warnings.length > 0) this.warnings.set(nodeId, warnings);
+    else this.warnings.delete(nodeId);
   }
 
   disconnected(nodeId: string): void {

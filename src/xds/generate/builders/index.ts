@@ -15,8 +15,11 @@ export {
 } from './http-connection-manager.js';
 export { buildApiListener, buildListener, TrafficDirection, type ListenerInput } from './listener.js';
 export { buildClusterLoadAssignment, type EndpointInput, type LocalityInput } from './load-assignment.js';
-export { typedConfigRegistry } from './registry.js';
 export { buildRouteConfiguration } from './route-config.js';
+export { buildRouteMatch, type HeaderMatchInput, type PathMatchInput, type QueryParameterMatchInput, type RouteMatchInput } from './route-match.js';
+export { applyUrlRewrite, buildRedirectAction, buildRequestMirrorPolicy, type PathRewriteInput, type RedirectInput } from './route-rewrite.js';
+export { routeClusterSpecifier, tcpProxyClusterSpecifier, type WeightedClusterInput } from './weighted-clusters.js';
+export { headersToAdd, type HeaderMutationInput } from './header-mutation.js';
 export { ROUTER_FILTER_NAME, routerFilter } from './router.js';
 export { buildTcpProxy, TCP_PROXY_NAME, tcpProxyFilter } from './tcp-proxy.js';
 export { buildVirtualHost, nonForwardingRoute, routeToCluster } from './virtual-host.js';
@@ -48,3 +51,21 @@ export {
   notPrincipal,
   RBAC_Action,
 } from './rbac.js';
+export { editHttpConnectionManagers, editInlineRouteActions, editRouteActions, editTcpProxies } from './network-filter-edits.js';
+export { buildHeaderMatcher, buildRetryPolicy, retryBackOffIntervals, RetryPolicy_ResetHeaderFormat, type RetryPolicyInput } from './retry-policy.js';
+export { durationOfMs, setConnectionManagerTimeouts, setConnectTimeout, setRouteTimeouts, setTcpProxyIdleTimeout, type ConnectionManagerTimeouts, type RouteTimeouts } from './timeouts.js';
+export { buildHttpFault, FAULT_FILTER_NAME, faultFilterSchemas, fractionalPercent, httpFaultFilter, type FaultInput } from './fault.js';
+export {
+  HTTP_LOCAL_RATE_LIMIT_NAME,
+  httpLocalRateLimitFilter,
+  isEnvoyStatusCode,
+  localRateLimitSchemas,
+  NETWORK_LOCAL_RATE_LIMIT_NAME,
+  networkLocalRateLimitFilter,
+  type HttpLocalRateLimitInput,
+  type ResponseHeader,
+  type TokenBucketInput,
+} from './local-ratelimit.js';
+export { buildTlsParameters, setTlsParameters, TlsProtocol, type TlsParamsInput } from './tls-params.js';
+export { makeInboundPermissive, makeInboundStrict } from './inbound-tls-mode.js';
+export { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, editChainConnectionManagers } from './listener-edits.js';

@@ -1,0 +1,161 @@
+/**
+ * Test helpers for the inbound-side plugins (MeshFaultInjection,
+ * MeshRateLimit, MeshTLS): a proxy with an HTTP (gRPC, for the proxyless
+ * flavour) and, for Envoy, a TCP inbound, optionally with mesh mTLS; its
+ * configuration checked by PGV and (gRPC) grpc-js-xds; resources as JSON
+ * through the registry of every Envoy type, because the generators' own
+ * registry does not know the filters these plugins add.
+ * Not imported by production code.
+ */
+import '../../xds/generate/testing/grpc-rbac-env.js';
+import assert from 'node:assert/strict';
+import { toJson } from '@bufbuild/protobuf';
+import { register } from '@grpc/grpc-js-xds';
+import { validateBootstrapConfig } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
+import { ClusterResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/cluster-resource-type.js';
+import { EndpointResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/endpoint-resource-type.js';
+import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
+import { RouteConfigurationResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/route-config-resource-type.js';
+import type { XdsDecodeContext, XdsResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
+import { AnySchema } from '@bufbuild/protobuf/wkt';
+import type { Resource } from '../../api/resource.js';
+import { grpcBootstrap } from '../../xds/bootstrap/index.js';
+import { generateProxyConfig, typeFirst, type ProxyConfig } from '../../xds/generate/index.js';
+import type { InboundContext, MtlsMode, ProxyContext, ProxyFlavour } from '../../xds/generate/proxy-context.js';
+import { schemaOfType, TypeUrl } from '../../xds/resource-types.js';
+import type { EncodedResource } from '../../xds/snapshot.js';
+import { envoyRegistry, validateMessage } from '../../xds/validate/index.js';
+import type { MatchedPolicy } from '../core/match.js';
+import { policy } from '../meshcircuitbreaker/testing.js';
+
+export { policy };
+
+// A bootstrap with the certificate provider `koguma dp run --proxyless` writes, so mTLS resources decode too.
+register();
+const bootstrap = validateBootstrapConfig(
+  grpcBootstrap({
+    nodeId: 'default.web-1',
+    serverUri: '127.0.0.1:5678',
+    certificateFiles: { certificateFile: '/certs/cert.pem', privateKeyFile: '/certs/key.pem', caCertificateFile: '/certs/ca.pem', refreshInterval: '1s' },
+  }),
+);
+const decodeContext: XdsDecodeContext = { bootstrap, server: bootstrap.xdsServers[0]! };
+const grpcTypes: Partial<Record<TypeUrl, XdsResourceType>> = {
+  [TypeUrl.Listener]: ListenerResourceType.get(),
+  [TypeUrl.RouteConfiguration]: RouteConfigurationResourceType.get(),
+  [TypeUrl.Cluster]: ClusterResourceType.get(),
+  [TypeUrl.ClusterLoadAssignment]: EndpointResourceType.get(),
+};
+
+/** What grpc-js-xds makes of a resource (protobufjs field names); fails on a resource it rejects. */
+export function grpcDecoded(resource: EncodedResource): Record<string, any> {
+  const type = grpcTypes[resource.typeUrl];
+  assert.ok(type, `no grpc-js-xds type for ${resource.typeUrl}`);
+  const result = type.decode(decodeContext, { type_url: resource.any.typeUrl, value: Buffer.from(resource.any.value) });
+  assert.equal(result.error, undefined, `${resource.name}: ${result.error}`);
+  return result.value as Record<string, any>;
+}
+
+/** The proxy's configuration, after checking every resource passes PGV and, for gRPC, grpc-js-xds. */
+function checkedConfig(ctx: ProxyContext): ProxyConfig {
+  const config = generateProxyConfig(ctx);
+  for (const resource of config.resources) {
+    assert.deepEqual(validateMessage(schemaOfType[resource.typeUrl], resource.message), [], `${resource.typeUrl} ${resource.name}`);
+    if (ctx.flavour === 'grpc' && resource.typeUrl !== TypeUrl.Secret) grpcDecoded(resource);
+  }
+  return config;
+}
+
+export interface ProxyOptions {
+  /** Mesh mTLS in this mode; plaintext without. */
+  readonly mtls?: MtlsMode;
+  /** Which inbounds (positions) each policy selects; all by default. */
+  readonly inbounds?: readonly number[];
+}
+
+const inbound = (port: number, service: string, protocol: InboundContext['protocol']): InboundContext => ({
+  address: '10.0.0.1',
+  port,
+  serviceAddress: '127.0.0.1',
+  servicePort: port + 1,
+  service,
+  protocol,
+  tags: { 'kuma.io/service': service, 'kuma.io/protocol': protocol },
+});
+
+/**
+ * Proxy `web-1`: inbound web on 10.0.0.1:8080 (http; grpc for proxyless) and,
+ * for Envoy, inbound cache on 10.0.0.1:6379 (tcp); outbound to `backend`
+ * (http) and `db` (tcp). The policies are matched in the order given (lowest
+ * priority first, as match.ts would sort them).
+ */
+export function proxyWith(flavour: ProxyFlavour, policies: readonly Resource[], options: ProxyOptions = {}): ProxyContext {
+  const inbounds = flavour === 'grpc' ? [inbound(8080, 'web', 'grpc')] : [inbound(8080, 'web', 'http'), inbound(6379, 'cache', 'tcp')];
+  const selected = options.inbounds ?? inbounds.map((_, i) => i);
+  const byKind = new Map<string, MatchedPolicy[]>();
+  for (const p of policies) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), { policy: p, inbounds: selected }]);
+  const endpoint = (address: string, port: number, service: string) => ({ address, port, zone: '', tags: { 'kuma.io/service': service } });
+  return {
+    mesh: 'default',
+    name: 'web-1',
+    flavour,
+    address: '10.0.0.1',
+    inbounds,
+    outbounds: [
+      { address: '127.0.0.1', port: 10001, service: 'backend' },
+      { address: '127.0.0.1', port: 10002, service: 'db' },
+    ],
+    destinations: new Map([
+      ['backend', { service: 'backend', protocol: flavour === 'grpc' ? 'grpc' : 'http', endpoints: [endpoint('10.0.1.1', 8080, 'backend')] }],
+      ['db', { service: 'db', protocol: 'tcp', endpoints: [endpoint('10.0.2.1', 5432, 'db')] }],
+    ]),
+    policies: byKind,
+    ...(options.mtls
+      ? {
+          tls: { mesh: 'default', mode: options.mtls, trustedRootsPem: '-----BEGIN CERTIFICATE-----\nUk9PVA==\n-----END CERTIFICATE-----\n' },
+          identity: {
+            certChainPem: '-----BEGIN CERTIFICATE-----\nTEVBRg==\n-----END CERTIFICATE-----\n',
+            keyPem: '-----BEGIN PRIVATE KEY-----\nS0VZ\n-----END PRIVATE KEY-----\n',
+          },
+        }
+      : {}),
+  };
+}
+
+/** The configuration of web-1 with these policies; every resource passes PGV (and grpc-js-xds for gRPC). */
+export const configWith = (flavour: ProxyFlavour, policies: readonly Resource[], options: ProxyOptions = {}): ProxyConfig =>
+  checkedConfig(proxyWith(flavour, policies, options));
+
+export const jsonOf = (resource: EncodedResource): Record<string, any> =>
+  typeFirst(toJson(AnySchema, resource.any, { registry: envoyRegistry })) as Record<string, any>;
+
+export function find(config: ProxyConfig, typeUrl: TypeUrl, name: string): EncodedResource {
+  const found = config.resources.find((r) => r.typeUrl === typeUrl && r.name === name);
+  assert.ok(found, `no ${typeUrl} ${name}`);
+  return found;
+}
+
+export const listenerOf = (config: ProxyConfig, name: string): Record<string, any> => jsonOf(find(config, TypeUrl.Listener, name));
+export const clusterOf = (config: ProxyConfig, name: string): Record<string, any> => jsonOf(find(config, TypeUrl.Cluster, name));
+
+/** The connection manager of each filter chain of a listener (as JSON), or of its api listener. */
+export function hcmsOf(listener: Record<string, any>): Record<string, any>[] {
+  const api = listener['apiListener']?.['apiListener'];
+  if (api) return [api as Record<string, any>];
+  return (listener['filterChains'] as Record<string, any>[]).flatMap((chain) =>
+    (chain['filters'] as Record<string, any>[]).filter((f) => f['name'] === 'envoy.filters.network.http_connection_manager').map((f) => f['typedConfig'] as Record<string, any>),
+  );
+}
+
+export const httpFilterNames = (hcm: Record<string, any>): string[] => (hcm['httpFilters'] as { name: string }[]).map((f) => f.name);
+
+export const networkFilterNames = (listener: Record<string, any>): string[][] =>
+  (listener['filterChains'] as Record<string, any>[]).map((chain) => (chain['filters'] as { name: string }[]).map((f) => f.name));
+
+/** Listeners and clusters as golden text, with the warnings. */
+export const goldenText = (config: ProxyConfig): string =>
+  `${JSON.stringify(
+    { resources: config.resources.filter((r) => r.typeUrl === TypeUrl.Listener || r.typeUrl === TypeUrl.Cluster).map(jsonOf), warnings: config.warnings },
+    null,
+    2,
+  )}\n`;

@@ -1,0 +1,73 @@
+/**
+ * The MeshHealthCheck plugin: active health checking of the destinations a
+ * proxy's `to[]` entries cover.
+ *
+ *   conf ─► cluster <service> and its subset clusters: health_checks[0] (health-check.ts)
+ *        └► common_lb_config: healthy_panic_threshold, and fail_traffic_on_panic
+ *           (zone-aware config, where Envoy keeps that switch)
+ *
+ * Proxyless gRPC clients do no active health checking (there is no
+ * `health_checks` in grpc-js-xds): the policy changes nothing for them and
+ * says so.
+ */
+import { create } from '@bufbuild/protobuf';
+import {
+  ClusterSchema,
+  Cluster_CommonLbConfigSchema,
+  Cluster_CommonLbConfig_ZoneAwareLbConfigSchema,
+  type Cluster,
+} from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
+import type { Protocol } from '../../xds/generate/proxy-context.js';
+import { editedCopy } from '../../xds/generate/shared.js';
+import type { PolicyPlugin } from '../core/plugin.js';
+import { resolveTo } from '../core/to-rules.js';
+import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
+import { healthCheckOf } from './health-check.js';
+import type { MeshHealthCheckConf } from './schema.js';
+
+export function withHealthCheck(cluster: Cluster, conf: MeshHealthCheckConf, protocol: Protocol): Cluster {
+  const check = healthCheckOf(conf, protocol);
+  const panic = conf.healthyPanicThreshold;
+  if (!check && panic === undefined && conf.failTrafficOnPanic === undefined) return cluster;
+  return editedCopy(ClusterSchema, cluster, `MeshHealthCheck ${protocol} ${JSON.stringify(conf)}`, (copy) => {
+    if (check) copy.healthChecks = [check];
+    if (panic === undefined && conf.failTrafficOnPanic === undefined) return;
+    copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
+    if (panic !== undefined) copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(panic) });
+    // Locality-weighted balancing (MeshLoadBalancingStrategy affinity) has no such switch, and is kept (plugin below).
+    if (conf.failTrafficOnPanic !== undefined && copy.commonLbConfig.localityConfigSpecifier.case !== 'localityWeightedLbConfig') {
+      copy.commonLbConfig.localityConfigSpecifier = {
+        case: 'zoneAwareLbConfig',
+        value: create(Cluster_CommonLbConfig_ZoneAwareLbConfigSchema, { failTrafficOnPanic: conf.failTrafficOnPanic }),
+      };
+    }
+  });
+}
+
+export const meshHealthCheckPlugin = {
+  kind: 'MeshHealthCheck',
+  apply(resources, { proxy, matched, warn }) {
+    const byService = new Map<string, { conf: MeshHealthCheckConf; protocol: Protocol }>();
+    for (const [service, destination] of proxy.destinations) {
+      const conf = resolveTo(matched, { kind: 'MeshService', service }).conf as MeshHealthCheckConf | undefined;
+      if (conf) byService.set(service, { conf, protocol: destination.protocol });
+    }
+    const checked = new Map<string, { conf: MeshHealthCheckConf; protocol: Protocol }>();
+    for (const [cluster, service] of servicesOfClusters(resources.clusters.map((c) => c.name), byService.keys()))
+      checked.set(cluster, byService.get(service)!);
+    if (checked.size === 0) return resources;
+    if (proxy.flavour === 'grpc') {
+      warn('not applied: proxyless gRPC clients do no active health checking');
+      return resources;
+    }
+    const clusters = resources.clusters.map((cluster) => {
+      const found = checked.get(cluster.name);
+      if (!found) return cluster;
+      if (found.conf.failTrafficOnPanic !== undefined && cluster.commonLbConfig?.localityConfigSpecifier.case === 'localityWeightedLbConfig')
+        warn(`failTrafficOnPanic not applied to ${cluster.name}: it balances by locality weight (MeshLoadBalancingStrategy affinityTags), which has no such switch`);
+      return withHealthCheck(cluster, found.conf, found.protocol);
+    });
+    return { ...resources, clusters };
+  },
+} satisfies PolicyPlugin;

@@ -1,0 +1,125 @@
+/**
+ * From route backendRefs to clusters, for MeshHTTPRoute and MeshTCPRoute.
+ *
+ *   MeshService backend          ─► the service's cluster `<service>`
+ *   MeshServiceSubset with tags  ─► a subset cluster `<service>_<tag>_<value>[_<tag>_<value>...]`
+ *                                   (tags sorted by name; characters other than
+ *                                   letters, digits, `.` and `-` become `_`),
+ *                                   a copy of the service cluster (same TLS,
+ *                                   protocol options, load balancing) under the
+ *                                   new name, with its own ClusterLoadAssignment
+ *                                   holding only the endpoints whose tags match
+ *
+ * A backend is dropped, with a warning, when the proxy has no cluster for its
+ * service (the service is not one of the proxy's outbounds), when its kind is
+ * not routable here yet (MeshExternalService, MeshMultiZoneService), or when
+ * its weight is 0 (it would receive nothing).
+ *
+ * Subset clusters copy the service cluster as it is when routes apply (order
+ * 100/200): plugins after them that configure a service's cluster find its
+ * subset clusters by `subsetClusterName` or by the `<service>_` prefix.
+ */
+import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import type { ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import { buildClusterLoadAssignment, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
+import { byString, localitiesOf } from '../../xds/generate/destinations.js';
+import { serviceClusterName } from '../../xds/generate/names.js';
+import type { DestinationContext, ProxyContext } from '../../xds/generate/proxy-context.js';
+import type { ProxyResources } from '../../xds/generate/resources.js';
+import { editedCopy, onePerObject } from '../../xds/generate/shared.js';
+import type { BackendRef } from '../core/backend-ref.js';
+
+type Tags = Readonly<Record<string, string>>;
+
+const sanitize = (text: string): string => text.replace(/[^A-Za-z0-9.-]/g, '_');
+
+/** The name of the cluster holding the endpoints of `service` whose tags include `tags`. */
+export function subsetClusterName(service: string, tags: Tags): string {
+  const pairs = Object.keys(tags)
+    .sort(byString)
+    .flatMap((key) => [key, tags[key] ?? '']);
+  return [service, ...pairs].map(sanitize).join('_');
+}
+
+const hasTags = (endpointTags: Tags, wanted: Tags): boolean => Object.entries(wanted).every(([key, value]) => endpointTags[key] === value);
+
+/** One assignment per (destination object, subset name): shared by every proxy routing to that subset. */
+const subsetAssignmentsOf = onePerObject((_destination: DestinationContext) => new Map<string, ClusterLoadAssignment>());
+
+function subsetLoadAssignment(destination: DestinationContext, name: string, tags: Tags): ClusterLoadAssignment {
+  const known = subsetAssignmentsOf(destination);
+  let assignment = known.get(name);
+  if (assignment === undefined) {
+    const endpoints = destination.endpoints.filter((endpoint) => hasTags(endpoint.tags, tags));
+    assignment = buildClusterLoadAssignment(name, localitiesOf({ ...destination, endpoints }));
+    known.set(name, assignment);
+  }
+  return assignment;
+}
+
+/** Resolves backendRefs against one proxy's resources, collecting the subset clusters they need. */
+export class BackendClusters {
+  readonly #clusters = new Map<string, Cluster>();
+  readonly #assignments = new Map<string, ClusterLoadAssignment>();
+  readonly #existing: ReadonlyMap<string, Cluster>;
+
+  constructor(
+    private readonly proxy: ProxyContext,
+    resources: ProxyResources,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.#existing = new Map(resources.clusters.map((cluster) => [cluster.name, cluster]));
+  }
+
+  /** The cluster a backendRef sends to, or undefined (warned) when the proxy cannot reach it. */
+  clusterOf(ref: BackendRef, where: string): string | undefined {
+    if (ref.kind !== 'MeshService' && ref.kind !== 'MeshServiceSubset') {
+      this.warn(`${where}: backendRef of kind ${ref.kind} not applied: only MeshService and MeshServiceSubset backends are routed`);
+      return undefined;
+    }
+    const service = ref.name ?? '';
+    const serviceCluster = this.#existing.get(serviceClusterName(service));
+    if (serviceCluster === undefined) {
+      this.warn(`${where}: backendRef ${ref.kind} ${service} not applied: the proxy has no outbound to ${service}`);
+      return undefined;
+    }
+    const tags = ref.kind === 'MeshServiceSubset' ? (ref.tags ?? {}) : {};
+    if (Object.keys(tags).length === 0) return serviceCluster.name;
+    const name = subsetClusterName(service, tags);
+    if (!this.#clusters.has(name)) {
+      this.#clusters.set(name, editedCopy(ClusterSchema, serviceCluster, `subset:${name}`, (copy) => renameEdsCluster(copy, name)));
+      const destination = this.proxy.destinations.get(service) ?? { service, protocol: 'tcp' as const, endpoints: [] };
+      this.#assignments.set(name, subsetLoadAssignment(destination, name, tags));
+    }
+    return name;
+  }
+
+  /** The weighted clusters of backendRefs; empty when none can receive traffic (each dropped one warned). */
+  weighted(refs: readonly BackendRef[], where: string): WeightedClusterInput[] {
+    const clusters: WeightedClusterInput[] = [];
+    for (const ref of refs) {
+      const weight = ref.weight ?? 1;
+      if (weight === 0) continue;
+      const cluster = this.clusterOf(ref, where);
+      if (cluster !== undefined) clusters.push({ cluster, weight });
+    }
+    return clusters;
+  }
+
+  /** `resources` plus the subset clusters and assignments resolved so far, each list still sorted by name. */
+  addTo(resources: ProxyResources): ProxyResources {
+    if (this.#clusters.size === 0) return resources;
+    const clusters = new Map(resources.clusters.map((c) => [c.name, c]));
+    for (const [name, cluster] of this.#clusters) if (!clusters.has(name)) clusters.set(name, cluster);
+    const assignments = new Map(resources.loadAssignments.map((a) => [a.clusterName, a]));
+    for (const [name, assignment] of this.#assignments) if (!assignments.has(name)) assignments.set(name, assignment);
+    const sorted = <T>(byName: Map<string, T>): T[] => [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, v]) => v);
+    return { ...resources, clusters: sorted(clusters), loadAssignments: sorted(assignments) };
+  }
+}
+
+/** An EDS cluster's assignment is found by the cluster's name unless it names a service_name: rename both. */
+function renameEdsCluster(cluster: Cluster, name: string): void {
+  cluster.name = name;
+  if (cluster.edsClusterConfig?.serviceName) cluster.edsClusterConfig.serviceName = name;
+}

@@ -1,0 +1,65 @@
+/**
+ * The MeshHTTPRoute plugin (order 100, the first to run): HTTP routing of a
+ * proxy's outbound traffic, for Envoy sidecars and proxyless gRPC alike.
+ *
+ *   RouteConfiguration outbound:<service>   (the one Envoy's outbound HCM and a
+ *     └ virtual host <service>, domains *     gRPC client's api_listener name over RDS)
+ *         ├ one Route per rule match, most specific first (route-order.ts);
+ *         │   name: the MeshHTTPRoutes it came from, comma-separated;
+ *         │   action: route to `cluster` (one backend) or `weighted_clusters`
+ *         │   (several), or `redirect` (RequestRedirect, Envoy)
+ *         └ the generators' catch-all prefix `/` ─► cluster <service>, last and
+ *           unchanged: requests no rule matches go where they went before
+ *   Cluster / ClusterLoadAssignment <service>_<tag>_<value>...   per subset backend (backends.ts)
+ *
+ * Plugins after this one (timeouts, retries...) find the policy routes as
+ * every route of virtual host 0 but the last, and the catch-all as the last;
+ * a route whose action is `redirect` forwards nothing and has no RouteAction
+ * to configure. To tell which MeshHTTPRoute a route came from (a policy whose
+ * top-level targetRef is a MeshHTTPRoute), split the route's name on `,`.
+ * A destination with no MeshHTTPRoute keeps the generated single route, and a
+ * tcp destination (no route configuration; Envoy tcp_proxy) is left to
+ * MeshTCPRoute with a warning. What proxyless gRPC cannot honour is listed in
+ * route-plan.ts.
+ */
+import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { outboundRouteName, serviceClusterName } from '../../xds/generate/names.js';
+import type { ProxyResources } from '../../xds/generate/resources.js';
+import { editedCopy } from '../../xds/generate/shared.js';
+import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
+import { BackendClusters } from './backends.js';
+import { buildPlannedRoute } from './route-message.js';
+import { planRoute, type RoutePlan } from './route-plan.js';
+import { httpRouteRulesFor } from './rules.js';
+
+function withRoutes(config: RouteConfiguration, plans: readonly RoutePlan[], flavour: string): RouteConfiguration {
+  return editedCopy(RouteConfigurationSchema, config, JSON.stringify({ flavour, plans }), (copy) => {
+    const host = copy.virtualHosts[0];
+    if (host) host.routes = [...plans.map(buildPlannedRoute), ...host.routes];
+  });
+}
+
+function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
+  const backends = new BackendClusters(proxy, resources, warn);
+  const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
+  let changed = false;
+  for (const service of [...new Set(proxy.outbounds.map((o) => o.service))].sort()) {
+    const rules = httpRouteRulesFor(matched, { kind: 'MeshService', service });
+    if (rules.length === 0) continue;
+    const name = outboundRouteName(service);
+    const config = configs.get(name);
+    if (config === undefined) {
+      warn(`routes to ${service} not applied: ${service} speaks tcp (use a MeshTCPRoute)`);
+      continue;
+    }
+    const input = { flavour: proxy.flavour, serviceCluster: serviceClusterName(service), backends, warn };
+    const plans = rules.flatMap((rule) => planRoute(rule, input, `route ${rule.policies.join(',')} to ${service}`) ?? []);
+    if (plans.length === 0) continue;
+    configs.set(name, withRoutes(config, plans, proxy.flavour));
+    changed = true;
+  }
+  if (!changed) return resources;
+  return backends.addTo({ ...resources, routeConfigurations: resources.routeConfigurations.map((c) => configs.get(c.name) ?? c) });
+}
+
+export const meshHttpRoutePlugin = { kind: 'MeshHTTPRoute', apply } satisfies PolicyPlugin;

@@ -1,0 +1,134 @@
+/**
+ * The MeshLoadBalancingStrategy plugin: how a proxy picks an endpoint of each
+ * destination its `to[]` entries cover.
+ *
+ *   loadBalancer        ─► cluster <service> and its subset clusters (traffic splits):
+ *                          lb_policy and its config (cluster-lb.ts)
+ *   hash policies       ─► every route of route configuration outbound:<service> (route-hash.ts)
+ *   localityAwareness   ─► their ClusterLoadAssignments: priorities by zone (locality.ts),
+ *                          the local zone split by affinity tags (affinity.ts)
+ *
+ * The proxy's zone is the `kuma.io/zone` tag of its inbounds; a proxy without
+ * one has no local zone to prefer. Proxyless gRPC gets the subset it
+ * implements (grpc-subset.ts) and a warning naming the rest.
+ */
+import { create } from '@bufbuild/protobuf';
+import {
+  ClusterSchema,
+  Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema,
+  Cluster_CommonLbConfigSchema,
+  type Cluster,
+} from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { ZONE_TAG } from '../../mesh/dataplane-model.js';
+import { outboundRouteName } from '../../xds/generate/names.js';
+import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import { editedCopy } from '../../xds/generate/shared.js';
+import type { MatchedPolicy } from '../core/match.js';
+import type { PolicyPlugin } from '../core/plugin.js';
+import { resolveTo } from '../core/to-rules.js';
+import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
+import { splitByAffinity } from './affinity.js';
+import { setLoadBalancer } from './cluster-lb.js';
+import { grpcHashes, grpcLoadBalancerOf } from './grpc-subset.js';
+import { hashPoliciesOf } from './hash-policies.js';
+import { preferZone, prefersLocalZone } from './locality.js';
+import { routeHashPolicyOf } from './route-hash.js';
+import type { HashPolicy, MeshLoadBalancingStrategyConf } from './schema.js';
+
+/** The zone the proxy runs in, from its inbounds' tags. */
+export const proxyZone = (proxy: ProxyContext): string | undefined =>
+  proxy.inbounds.map((inbound) => inbound.tags[ZONE_TAG]).find((zone) => zone !== undefined && zone !== '');
+
+/** The proxy's own tags, for affinity: those of its inbounds, the first inbound's value winning. */
+const proxyTags = (proxy: ProxyContext): Record<string, string> => Object.assign({}, ...[...proxy.inbounds].reverse().map((inbound) => inbound.tags));
+
+/** The tags of each endpoint of a destination, by `address:port` (as affinity.ts reads endpoints). */
+const endpointTagsOf = (proxy: ProxyContext, service: string): Map<string, Readonly<Record<string, string>>> =>
+  new Map((proxy.destinations.get(service)?.endpoints ?? []).map((endpoint) => [`${endpoint.address}:${endpoint.port}`, endpoint.tags]));
+
+/** Turns on locality-weighted balancing (the affinity split) on a cluster the caller owns. */
+function weighLocalities(cluster: Cluster): void {
+  cluster.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
+  cluster.commonLbConfig.localityConfigSpecifier = { case: 'localityWeightedLbConfig', value: create(Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema) };
+}
+
+function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshLoadBalancingStrategyConf> {
+  const confs = new Map<string, MeshLoadBalancingStrategyConf>();
+  for (const service of proxy.destinations.keys()) {
+    const conf = resolveTo(matched, { kind: 'MeshService', service }).conf as MeshLoadBalancingStrategyConf | undefined;
+    if (conf) confs.set(service, conf);
+  }
+  return confs;
+}
+
+/** `routes` with the hash policies on every route that forwards to a cluster. */
+function withHashPolicies(routes: RouteConfiguration, policies: readonly HashPolicy[]): RouteConfiguration {
+  return editedCopy(RouteConfigurationSchema, routes, `MeshLoadBalancingStrategy hash ${JSON.stringify(policies)}`, (copy) => {
+    for (const host of copy.virtualHosts)
+      for (const route of host.routes) if (route.action.case === 'route') route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
+  });
+}
+
+export const meshLoadBalancingStrategyPlugin = {
+  kind: 'MeshLoadBalancingStrategy',
+  apply(resources, { proxy, matched, warn }) {
+    const grpc = proxy.flavour === 'grpc';
+    const byService = confsByService(proxy, matched);
+    const clusterNames = [...resources.clusters.map((c) => c.name), ...resources.loadAssignments.map((a) => a.clusterName)];
+    const owners = servicesOfClusters(clusterNames, byService.keys());
+    const byCluster = new Map([...owners].map(([cluster, service]) => [cluster, byService.get(service)!]));
+    const byRoute = new Map([...byService].map(([service, conf]) => [outboundRouteName(service), conf]));
+    const zone = proxyZone(proxy);
+    const tags = proxyTags(proxy);
+    const dropped = new Set<string>();
+    /** Clusters whose local zone was split by affinity: Envoy must weigh their localities. */
+    const weighted = new Set<string>();
+
+    const loadAssignments = resources.loadAssignments.map((assignment) => {
+      const conf = byCluster.get(assignment.clusterName);
+      if (!conf || zone === undefined || !prefersLocalZone(conf.localityAwareness)) return assignment;
+      const locality = conf.localityAwareness;
+      if (grpc && locality?.crossZone?.failoverThreshold !== undefined) dropped.add('localityAwareness.crossZone.failoverThreshold');
+      const affinity = locality?.localZone?.affinityTags ?? [];
+      const service = owners.get(assignment.clusterName)!;
+      const shared = affinity.map((tag) => tags[tag.key] ?? null);
+      const key = `MeshLoadBalancingStrategy zone ${zone} ${JSON.stringify(locality ?? {})} ${JSON.stringify(shared)}`;
+      const edited = editedCopy(ClusterLoadAssignmentSchema, assignment, key, (copy) => {
+        preferZone(copy, zone, locality);
+        if (affinity.length > 0) splitByAffinity(copy, zone, affinity, tags, endpointTagsOf(proxy, service));
+      });
+      // Whether the copy (perhaps made for another proxy) was split shows in its sub-zones.
+      if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(assignment.clusterName);
+      return edited;
+    });
+
+    const clusters = resources.clusters.map((cluster) => {
+      const requested = byCluster.get(cluster.name)?.loadBalancer;
+      const subset = requested === undefined || !grpc ? { loadBalancer: requested, dropped: [] } : grpcLoadBalancerOf(requested);
+      subset.dropped.forEach((field) => dropped.add(field));
+      const lb = subset.loadBalancer;
+      const localityWeighted = !grpc && weighted.has(cluster.name);
+      if (!lb && !localityWeighted) return cluster;
+      return editedCopy(ClusterSchema, cluster, `MeshLoadBalancingStrategy ${JSON.stringify(lb ?? null)} ${localityWeighted}`, (copy) => {
+        if (lb) setLoadBalancer(copy, lb);
+        if (localityWeighted) weighLocalities(copy);
+      });
+    });
+
+    const routeConfigurations = resources.routeConfigurations.map((routes) => {
+      const conf = byRoute.get(routes.name);
+      const all = conf ? hashPoliciesOf(conf) : [];
+      const kept = grpc ? all.filter(grpcHashes) : all;
+      all.filter((policy) => !kept.includes(policy)).forEach((policy) => dropped.add(`hash policy ${policy.type}`));
+      return kept.length > 0 ? withHashPolicies(routes, kept) : routes;
+    });
+
+
+    if (dropped.size > 0) {
+      warn(`${[...dropped].join(', ')} not applied: proxyless gRPC supports RoundRobin and RingHash (XXHash) with header hash policies, and zone failover by priority only`);
+    }
+    return { ...resources, clusters, routeConfigurations, loadAssignments };
+  },
+} satisfies PolicyPlugin;

@@ -1,0 +1,130 @@
+// testing.js first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
+import { configWith, hcmsOf, httpFilterNames, listenerOf, networkFilterNames, policy, goldenText } from '../meshfaultinjection/testing.js';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+
+const testdata = srcPath('src/policies/meshratelimit/testdata');
+const WEB = 'inbound:10.0.0.1:8080';
+const CACHE = 'inbound:10.0.0.1:6379';
+
+const mrl = (name: string, spec: Record<string, unknown>) => policy('MeshRateLimit', name, spec);
+const rules = (local: unknown) => ({ rules: [{ default: { local } }] });
+
+const httpLimitOf = (hcm: Record<string, any>): Record<string, any> | undefined =>
+  (hcm['httpFilters'] as Record<string, any>[]).find((f) => f['name'] === 'envoy.filters.http.local_ratelimit')?.['typedConfig'];
+const tcpLimitsOf = (listener: Record<string, any>): Record<string, any>[] =>
+  (listener['filterChains'] as Record<string, any>[]).flatMap((chain) =>
+    (chain['filters'] as Record<string, any>[]).filter((f) => f['name'] === 'envoy.filters.network.local_ratelimit').map((f) => f['typedConfig']),
+  );
+
+test('Envoy: a request rate is a token bucket before the router, always enforced, with the on-limit status and headers', () => {
+  const config = configWith('envoy', [
+    mrl('web', rules({ http: { requestRate: { num: 100, interval: '10s' }, onRateLimit: { status: 503, headers: { set: [{ name: 'x-limited', value: 'yes' }], add: [{ name: 'x-why', value: 'rate' }] } } } })),
+  ]);
+  const [hcm] = hcmsOf(listenerOf(config, WEB));
+  assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.local_ratelimit', 'envoy.filters.http.router']);
+  assert.deepEqual(httpLimitOf(hcm!), {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+    statPrefix: 'inbound_10_0_0_1_8080',
+    status: { code: 'ServiceUnavailable' },
+    tokenBucket: { maxTokens: 100, tokensPerFill: 100, fillInterval: '10s' },
+    filterEnabled: { defaultValue: { numerator: 100 } },
+    filterEnforced: { defaultValue: { numerator: 100 } },
+    responseHeadersToAdd: [
+      { header: { key: 'x-limited', value: 'yes' }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' },
+      { header: { key: 'x-why', value: 'rate' } },
+    ],
+  });
+  assert.deepEqual(config.warnings, []);
+});
+
+test('Envoy: without a status a limited request gets 429', () => {
+  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))]);
+  assert.deepEqual(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!)!['status'], { code: 'TooManyRequests' });
+});
+
+test('Envoy: a status Envoy has no name for is reported and answered with 429', () => {
+  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' }, onRateLimit: { status: 299 } } }))]);
+  assert.deepEqual(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!)!['status'], { code: 'TooManyRequests' });
+  assert.match(config.warnings[0]!, /onRateLimit.status 299 not applied/);
+});
+
+test('Envoy: a connection rate closes connections beyond it on every inbound, before tcp_proxy or the HCM', () => {
+  const config = configWith('envoy', [mrl('conns', rules({ tcp: { connectionRate: { num: 10, interval: '1m' } } }))]);
+  assert.deepEqual(networkFilterNames(listenerOf(config, CACHE)), [['envoy.filters.network.local_ratelimit', 'envoy.filters.network.tcp_proxy']]);
+  assert.deepEqual(networkFilterNames(listenerOf(config, WEB)), [['envoy.filters.network.local_ratelimit', 'envoy.filters.network.http_connection_manager']]);
+  assert.deepEqual(tcpLimitsOf(listenerOf(config, CACHE))[0], {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit',
+    statPrefix: 'inbound_10_0_0_1_6379',
+    tokenBucket: { maxTokens: 10, tokensPerFill: 10, fillInterval: '60s' },
+  });
+});
+
+test('Envoy: a request rate leaves a TCP inbound alone (it has no requests)', () => {
+  const without = configWith('envoy', []);
+  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))]);
+  assert.deepEqual(listenerOf(config, CACHE), listenerOf(without, CACHE));
+});
+
+test('Envoy: disabled in a more specific policy turns the mesh-wide limit off', () => {
+  const config = configWith('envoy', [
+    mrl('mesh-wide', rules({ http: { requestRate: { num: 5, interval: '1s' } }, tcp: { connectionRate: { num: 5, interval: '1s' } } })),
+    mrl('web-off', { targetRef: { kind: 'Dataplane', name: 'web-1' }, ...rules({ http: { disabled: true } }) }),
+  ]);
+  assert.equal(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!), undefined);
+  assert.equal(tcpLimitsOf(listenerOf(config, WEB)).length, 1, 'tcp is still limited: only http was disabled');
+});
+
+test('Envoy: onRateLimit alone limits nothing', () => {
+  const config = configWith('envoy', [mrl('web', rules({ http: { onRateLimit: { status: 503 } } }))]);
+  assert.deepEqual(listenerOf(config, WEB), listenerOf(configWith('envoy', []), WEB));
+});
+
+test('Envoy: with PERMISSIVE mTLS both chains are limited, each after RBAC on the TLS chain', () => {
+  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))], { mtls: 'PERMISSIVE' });
+  const hcms = hcmsOf(listenerOf(config, WEB));
+  assert.deepEqual(hcms.map(httpFilterNames), [
+    ['envoy.filters.http.rbac', 'envoy.filters.http.local_ratelimit', 'envoy.filters.http.router'],
+    ['envoy.filters.http.local_ratelimit', 'envoy.filters.http.router'],
+  ]);
+});
+
+test('Envoy: from entries naming some callers are reported; a Mesh entry applies', () => {
+  const config = configWith('envoy', [
+    mrl('mixed', {
+      from: [
+        { targetRef: { kind: 'Mesh' }, default: { local: { http: { requestRate: { num: 50, interval: '1s' } } } } },
+        { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { local: { http: { requestRate: { num: 1, interval: '1s' } } } } },
+      ],
+    }),
+  ]);
+  assert.equal(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!)!['tokenBucket']['maxTokens'], 50);
+  assert.deepEqual(config.warnings, [
+    'MeshRateLimit: mixed: from[1] (MeshService) not applied: a local rate limit is shared by all callers; use a Mesh source',
+  ]);
+});
+
+test('gRPC: no rate limit filter exists; the policy is reported and nothing changes', () => {
+  const spec = rules({ http: { requestRate: { num: 5, interval: '1s' } } });
+  const config = configWith('grpc', [mrl('web', spec)]);
+  assert.deepEqual(config.warnings, ['MeshRateLimit: not applied: grpc-js-xds has no rate limit filter']);
+  assert.deepEqual(
+    config.resources.map((r) => r.any.value),
+    configWith('grpc', []).resources.map((r) => r.any.value),
+  );
+});
+
+const GOLDEN: Record<string, () => string> = {
+  'envoy-http-and-tcp': () =>
+    goldenText(
+      configWith('envoy', [
+        mrl('limits', rules({ http: { requestRate: { num: 100, interval: '1s' }, onRateLimit: { status: 429, headers: { add: [{ name: 'x-kuma-rate-limited', value: 'true' }] } } }, tcp: { connectionRate: { num: 20, interval: '10s' } } })),
+      ]),
+    ),
+};
+
+for (const [name, text] of Object.entries(GOLDEN)) {
+  test(`${name} equals its golden file`, () => expectGolden(join(testdata, `${name}.golden.json`), text()));
+}

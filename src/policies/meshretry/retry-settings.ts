@@ -1,0 +1,135 @@
+/**
+ * What a resolved MeshRetry conf means for one destination, in Envoy's terms
+ * (builders/retry-policy.ts). The section that applies follows the
+ * destination's protocol, as in Kuma: `grpc` for grpc, `http` for http and
+ * http2, `tcp` for tcp. A proxyless gRPC client only ever makes gRPC calls,
+ * so it takes the `grpc` section whatever the protocol, within what
+ * grpc-js-xds reads (resolver-xds.js): retry_on gRPC status names,
+ * num_retries and retry_back_off.
+ *
+ * Kuma's conventions kept here: `numRetries: 0` means no retry policy at all;
+ * an unset `retryOn` retries Kuma's default conditions; HTTP status codes in
+ * `retryOn` become `retriable-status-codes`, and `HttpMethod*` entries a
+ * `:method` header the request must carry.
+ */
+import type { Protocol } from '../../xds/generate/proxy-context.js';
+import { buildHeaderMatcher, RetryPolicy_ResetHeaderFormat, type HeaderMatchInput, type RetryPolicyInput } from '../../xds/generate/builders/index.js';
+import { durationMs } from '../core/durations.js';
+import type { MeshRetryConf } from './schema.js';
+
+type HttpConf = NonNullable<MeshRetryConf['http']>;
+type GrpcConf = NonNullable<MeshRetryConf['grpc']>;
+type HeaderMatch = NonNullable<HttpConf['retriableRequestHeaders']>[number];
+type RateLimitedBackOff = NonNullable<HttpConf['rateLimitedBackOff']>;
+
+export type RetrySection = 'http' | 'grpc' | 'tcp';
+
+/** The section Envoy applies for a destination speaking `protocol`. */
+export const sectionFor = (protocol: Protocol): RetrySection => (protocol === 'grpc' ? 'grpc' : protocol === 'tcp' ? 'tcp' : 'http');
+
+/** Kuma's defaults when `retryOn` is unset. */
+export const HTTP_DEFAULT_RETRY_ON = ['gateway-error', 'connect-failure', 'refused-stream'] as const;
+export const GRPC_DEFAULT_RETRY_ON = ['cancelled', 'connect-failure', 'gateway-error', 'refused-stream', 'reset', 'resource-exhausted', 'unavailable'] as const;
+
+const HTTP_CONDITIONS: Readonly<Record<string, string>> = {
+  '5xx': '5xx',
+  '5XX': '5xx',
+  GatewayError: 'gateway-error',
+  Reset: 'reset',
+  Retriable4xx: 'retriable-4xx',
+  ConnectFailure: 'connect-failure',
+  EnvoyRatelimited: 'envoy-ratelimited',
+  RefusedStream: 'refused-stream',
+  Http3PostConnectFailure: 'http3-post-connect-failure',
+};
+
+/** gRPC status names as Envoy and grpc-js-xds (RETRY_CODES) spell them. */
+export const GRPC_CONDITIONS: Readonly<Record<string, string>> = {
+  Canceled: 'cancelled',
+  DeadlineExceeded: 'deadline-exceeded',
+  Internal: 'internal',
+  ResourceExhausted: 'resource-exhausted',
+  Unavailable: 'unavailable',
+};
+
+const HTTP_METHOD_PREFIX = 'HttpMethod';
+const msOf = (duration: string | undefined): number | undefined => (duration === undefined ? undefined : durationMs(duration));
+
+const headerKinds = { Exact: 'exact', Prefix: 'prefix', RegularExpression: 'regex', Present: 'present', Absent: 'absent' } as const;
+const headerMatcherOf = (header: HeaderMatch) => {
+  const input: HeaderMatchInput = { name: header.name, kind: headerKinds[header.type ?? 'Exact'], ...(header.value !== undefined ? { value: header.value } : {}) };
+  return buildHeaderMatcher(input);
+};
+
+const formats = { Seconds: RetryPolicy_ResetHeaderFormat.SECONDS, UnixTimestamp: RetryPolicy_ResetHeaderFormat.UNIX_TIMESTAMP } as const;
+const rateLimitedOf = (backOff: RateLimitedBackOff): NonNullable<RetryPolicyInput['rateLimitedBackOff']> => ({
+  resetHeaders: backOff.resetHeaders.map(({ name, format }) => ({ name, format: formats[format] })),
+  ...(backOff.maxInterval !== undefined ? { maxIntervalMs: durationMs(backOff.maxInterval) } : {}),
+});
+
+/** The fields both protocol sections share. */
+function commonInput(conf: HttpConf | GrpcConf, retryOn: readonly string[]): RetryPolicyInput {
+  return {
+    retryOn,
+    numRetries: conf.numRetries,
+    perTryTimeoutMs: msOf(conf.perTryTimeout),
+    backOff: conf.backOff && { baseIntervalMs: msOf(conf.backOff.baseInterval), maxIntervalMs: msOf(conf.backOff.maxInterval) },
+    ...(conf.rateLimitedBackOff ? { rateLimitedBackOff: rateLimitedOf(conf.rateLimitedBackOff) } : {}),
+  };
+}
+
+/** Envoy's retry policy for an HTTP destination; undefined for `numRetries: 0`. */
+export function envoyHttpRetry(conf: HttpConf): RetryPolicyInput | undefined {
+  if (conf.numRetries === 0) return undefined;
+  const entries = conf.retryOn ?? [];
+  const named = entries.flatMap((entry) => (HTTP_CONDITIONS[entry] !== undefined ? [HTTP_CONDITIONS[entry]] : []));
+  const statusCodes = entries.filter((entry) => /^[0-9]{3}$/.test(entry)).map(Number);
+  const methods = entries.filter((entry) => entry.startsWith(HTTP_METHOD_PREFIX)).map((entry) => entry.slice(HTTP_METHOD_PREFIX.length).toUpperCase());
+  const retryOn = [...new Set([...(named.length > 0 ? named : HTTP_DEFAULT_RETRY_ON), ...(statusCodes.length > 0 ? ['retriable-status-codes'] : [])])];
+  return {
+    ...commonInput(conf, retryOn),
+    retriableStatusCodes: statusCodes,
+    retriableHeaders: (conf.retriableResponseHeaders ?? []).map(headerMatcherOf),
+    retriableRequestHeaders: [
+      ...methods.map((method) => buildHeaderMatcher({ name: ':method', kind: 'exact', value: method })),
+      ...(conf.retriableRequestHeaders ?? []).map(headerMatcherOf),
+    ],
+    hostSelectionMaxAttempts: conf.hostSelectionMaxAttempts,
+  };
+}
+
+const grpcRetryOn = (conf: GrpcConf): string[] | undefined => conf.retryOn?.map((status) => GRPC_CONDITIONS[status]!);
+
+/** Envoy's retry policy for a gRPC destination; undefined for `numRetries: 0`. */
+export function envoyGrpcRetry(conf: GrpcConf): RetryPolicyInput | undefined {
+  if (conf.numRetries === 0) return undefined;
+  return commonInput(conf, grpcRetryOn(conf) ?? GRPC_DEFAULT_RETRY_ON);
+}
+
+/** grpc-js caps attempts at 5 (retrying-call.js DEFAULT_MAX_ATTEMPTS_LIMIT): 4 retries. */
+export const GRPC_MAX_RETRIES = 4;
+
+export interface ProxylessRetry {
+  readonly policy?: RetryPolicyInput;
+  /** What the policy asks that the client will not do: the field as the user wrote it, and why. */
+  readonly unapplied: readonly string[];
+}
+
+/**
+ * The retry policy of a proxyless client: only what grpc-js-xds reads. An
+ * unset `retryOn` keeps the gRPC statuses among Kuma's defaults (grpc-js-xds
+ * ignores the Envoy-only conditions anyway).
+ */
+export function proxylessGrpcRetry(conf: GrpcConf): ProxylessRetry {
+  const unapplied = [
+    ...(conf.perTryTimeout !== undefined ? ['grpc.perTryTimeout not applied: grpc-js-xds has no per-attempt timeout'] : []),
+    ...(conf.rateLimitedBackOff !== undefined ? ['grpc.rateLimitedBackOff not applied: grpc-js-xds reads no rate-limit reset headers'] : []),
+    ...(conf.numRetries !== undefined && conf.numRetries > GRPC_MAX_RETRIES
+      ? [`grpc.numRetries ${conf.numRetries} applied as ${GRPC_MAX_RETRIES}: grpc-js makes at most ${GRPC_MAX_RETRIES + 1} attempts`]
+      : []),
+  ];
+  if (conf.numRetries === 0) return { unapplied };
+  const retryOn = grpcRetryOn(conf) ?? GRPC_DEFAULT_RETRY_ON.filter((condition) => Object.values(GRPC_CONDITIONS).includes(condition));
+  const backOff = conf.backOff && { baseIntervalMs: msOf(conf.backOff.baseInterval), maxIntervalMs: msOf(conf.backOff.maxInterval) };
+  return { policy: { retryOn, numRetries: conf.numRetries, backOff }, unapplied };
+}

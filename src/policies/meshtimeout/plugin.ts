@@ -1,0 +1,179 @@
+/**
+ * The MeshTimeout plugin: timeouts on a proxy's outbound traffic (`to`,
+ * resolved per destination service) and inbound traffic (`from` and `rules`,
+ * resolved per inbound), in the flavour the proxy speaks (timeout-settings.ts):
+ *
+ *   Envoy  to    cluster <service> and its subset clusters, listener outbound:<ip>:<port> (HCM or tcp_proxy),
+ *                route configuration outbound:<service>
+ *          from  listener inbound:<ip>:<port> (HCM and its inline routes, or tcp_proxy),
+ *                cluster localhost:<servicePort>
+ *   gRPC   to    route configuration outbound:<service>: max_stream_duration only
+ *          from  nothing (grpc-js-xds servers read no timeouts): a warning
+ *
+ * The api_listener of a proxyless client is left alone on purpose: grpc-js-xds
+ * 1.14 takes its HCM `common_http_protocol_options.idle_timeout` as the
+ * default deadline of every call (resolver-xds.js), so a connection idle
+ * timeout there would become a call timeout.
+ */
+import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import {
+  editHttpConnectionManagers,
+  editInlineRouteActions,
+  editRouteActions,
+  editTcpProxies,
+  setConnectionManagerTimeouts,
+  setConnectTimeout,
+  setRouteTimeouts,
+  setTcpProxyIdleTimeout,
+} from '../../xds/generate/builders/index.js';
+import { inboundListenerName, localClusterName, outboundListenerName, outboundRouteName, serviceClusterName } from '../../xds/generate/names.js';
+import type { ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
+import type { ProxyResources } from '../../xds/generate/resources.js';
+import { editedCopy } from '../../xds/generate/shared.js';
+import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
+import type { MatchedPolicy } from '../core/match.js';
+import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
+import { resolveTo } from '../core/to-rules.js';
+import type { MeshTimeoutConf } from './schema.js';
+import { envoyTimeouts, grpcCallLimitMs, grpcClientUnapplied, hasZeroConnectTimeout, setFields, type EnvoyTimeouts } from './timeout-settings.js';
+
+type Edit<T> = (message: T) => T;
+
+/**
+ * The service whose subset cluster `clusterName` is: MeshHTTPRoute and
+ * MeshTCPRoute name a subset of `<service>` as `<service>_<tag>_<value>...`
+ * (meshhttproute/backends.ts). The longest matching service wins, so a
+ * subset of `backend_v2` is never taken for one of `backend`.
+ */
+export function subsetOwner(clusterName: string, services: Iterable<string>): string | undefined {
+  let owner: string | undefined;
+  for (const service of services) if (clusterName.startsWith(`${service}_`) && (owner === undefined || service.length > owner.length)) owner = service;
+  return owner;
+}
+
+/** Pending edits of one proxy's resources, by resource name. */
+class Edits {
+  readonly listeners = new Map<string, Edit<Listener>>();
+  readonly routes = new Map<string, Edit<RouteConfiguration>>();
+  readonly clusters = new Map<string, Edit<Cluster>>();
+  /** Edits of a destination service's cluster, which its subset clusters get too. */
+  readonly serviceClusters = new Map<string, Edit<Cluster>>();
+
+  /** `services`: every destination service of the proxy, to tell subset clusters from service clusters. */
+  constructor(private readonly services: ReadonlySet<string>) {}
+
+  #clusterEdit(name: string): Edit<Cluster> | undefined {
+    const exact = this.clusters.get(name) ?? this.serviceClusters.get(name);
+    if (exact !== undefined || this.serviceClusters.size === 0 || this.services.has(name)) return exact;
+    const owner = subsetOwner(name, this.services);
+    return owner === undefined ? undefined : this.serviceClusters.get(owner);
+  }
+
+  applyTo(resources: ProxyResources): ProxyResources {
+    const apply = <T extends { name: string }>(list: readonly T[], edits: Map<string, Edit<T>>): readonly T[] =>
+      edits.size === 0 ? list : list.map((item) => edits.get(item.name)?.(item) ?? item);
+    const clusters = this.clusters.size + this.serviceClusters.size === 0 ? resources.clusters : resources.clusters.map((c) => this.#clusterEdit(c.name)?.(c) ?? c);
+    return {
+      ...resources,
+      listeners: apply(resources.listeners, this.listeners),
+      routeConfigurations: apply(resources.routeConfigurations, this.routes),
+      clusters,
+    };
+  }
+}
+
+const isHttp = (protocol: Protocol): boolean => protocol !== 'tcp';
+
+/** Every service the proxy has a cluster for (destination clusters are named by service). */
+const destinationServices = (proxy: ProxyContext): ReadonlySet<string> => new Set([...proxy.destinations.keys(), ...proxy.outbounds.map((o) => o.service)]);
+
+/** The conf `to[]` gives traffic to a destination service; undefined when no entry covers it. */
+export const outboundConf = (matched: readonly MatchedPolicy[], service: string): MeshTimeoutConf | undefined =>
+  resolveTo(matched, { kind: 'MeshService', service }).conf as MeshTimeoutConf | undefined;
+
+/** The conf for every request an inbound receives: `rules`, or `from` entries for the whole mesh. */
+export const inboundConf = (matched: readonly MatchedPolicy[], inbound: number): MeshTimeoutConf | undefined =>
+  resolveCatchAll(inboundRules(matched, inbound, { fromAsRules: true })) as MeshTimeoutConf | undefined;
+
+const clusterEdit = (timeouts: EnvoyTimeouts): Edit<Cluster> | undefined => {
+  const connectMs = timeouts.connectTimeoutMs;
+  if (connectMs === undefined) return undefined;
+  return (cluster) => editedCopy(ClusterSchema, cluster, `MeshTimeout:connect:${connectMs}`, (copy) => setConnectTimeout(copy, connectMs));
+};
+
+/** The listener's HCMs (and their inline routes) or TCP proxies, by protocol. */
+function listenerEdit(timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> {
+  const key = `MeshTimeout:listener:${protocol}:${JSON.stringify(timeouts)}`;
+  return (listener) =>
+    editedCopy(ListenerSchema, listener, key, (copy) => {
+      if (isHttp(protocol))
+        editHttpConnectionManagers(copy, (hcm) => {
+          setConnectionManagerTimeouts(hcm, timeouts.connectionManager);
+          editInlineRouteActions(hcm, (action) => setRouteTimeouts(action, timeouts.route));
+        });
+      else if (timeouts.tcpIdleTimeoutMs !== undefined) editTcpProxies(copy, (tcp) => setTcpProxyIdleTimeout(tcp, timeouts.tcpIdleTimeoutMs!));
+    });
+}
+
+const routeTimeoutsEdit = (flavour: string, route: EnvoyTimeouts['route']): Edit<RouteConfiguration> => (config) =>
+  editedCopy(RouteConfigurationSchema, config, `MeshTimeout:${flavour}:${JSON.stringify(route)}`, (copy) =>
+    editRouteActions(copy, (action) => setRouteTimeouts(action, route)),
+  );
+
+function warnZeroConnect(conf: MeshTimeoutConf, where: string, warn: (message: string) => void): void {
+  if (hasZeroConnectTimeout(conf)) warn(`${where}: connectionTimeout 0s not applied: Envoy requires a connect timeout greater than 0`);
+}
+
+function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: (message: string) => void): Edits {
+  const edits = new Edits(destinationServices(proxy));
+  for (const outbound of proxy.outbounds) {
+    const conf = outboundConf(matched, outbound.service);
+    if (conf === undefined) continue;
+    const protocol = proxy.destinations.get(outbound.service)?.protocol ?? 'tcp';
+    const timeouts = envoyTimeouts(conf);
+    warnZeroConnect(conf, `to ${outbound.service}`, warn);
+    edits.listeners.set(outboundListenerName(outbound.address, outbound.port), listenerEdit(timeouts, protocol));
+    if (isHttp(protocol)) edits.routes.set(outboundRouteName(outbound.service), routeTimeoutsEdit('envoy', timeouts.route));
+    const cluster = clusterEdit(timeouts);
+    if (cluster) edits.serviceClusters.set(serviceClusterName(outbound.service), cluster);
+  }
+  proxy.inbounds.forEach((inbound, index) => {
+    const conf = inboundConf(matched, index);
+    if (conf === undefined) return;
+    const timeouts = envoyTimeouts(conf);
+    warnZeroConnect(conf, `inbound ${inbound.address}:${inbound.port}`, warn);
+    edits.listeners.set(inboundListenerName(inbound.address, inbound.port), listenerEdit(timeouts, inbound.protocol));
+    const cluster = clusterEdit(timeouts);
+    // Inbounds sharing a service port share the local cluster: the first one's conf decides, as the generator's first inbound decides its address.
+    if (cluster && !edits.clusters.has(localClusterName(inbound.servicePort))) edits.clusters.set(localClusterName(inbound.servicePort), cluster);
+  });
+  return edits;
+}
+
+function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: (message: string) => void): Edits {
+  const edits = new Edits(new Set());
+  for (const service of new Set(proxy.outbounds.map((o) => o.service))) {
+    const conf = outboundConf(matched, service);
+    if (conf === undefined) continue;
+    const unapplied = grpcClientUnapplied(conf);
+    if (unapplied.length > 0) warn(`to ${service}: ${unapplied.join(', ')} not applied: proxyless gRPC bounds a call only by its route's max_stream_duration`);
+    const limitMs = grpcCallLimitMs(conf);
+    if (limitMs !== undefined) edits.routes.set(outboundRouteName(service), routeTimeoutsEdit('grpc', { maxStreamDurationMs: limitMs }));
+  }
+  proxy.inbounds.forEach((inbound, index) => {
+    const conf = inboundConf(matched, index);
+    const fields = conf === undefined ? [] : setFields(conf);
+    if (fields.length > 0) warn(`inbound ${inbound.address}:${inbound.port}: ${fields.join(', ')} not applied: grpc-js-xds servers take no timeouts from xDS`);
+  });
+  return edits;
+}
+
+export const meshTimeoutPlugin = {
+  kind: 'MeshTimeout',
+  apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
+    const edits = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, warn) : planEnvoy(proxy, matched, warn);
+    return edits.applyTo(resources);
+  },
+} satisfies PolicyPlugin;
