@@ -8,7 +8,7 @@
 import { mulberry32, mesh } from './topology.js';
 import type { Document } from './rest.js';
 
-type PolicyDocument = Document & { readonly spec: Record<string, unknown> };
+export type PolicyDocument = Document & { readonly spec: Record<string, unknown> };
 
 const kinds = ['MeshTimeout', 'MeshRetry', 'MeshCircuitBreaker', 'MeshHealthCheck'] as const;
 
@@ -39,10 +39,18 @@ export function mixedPolicies(count: number, services: readonly string[], seed: 
   });
 }
 
-/** The policy each measured change writes: a request timeout towards `service`, a new value each repeat. */
+/** The policy each measured change writes: a new request timeout towards `service` (a new policy each repeat, so only its consumers change). */
 export const timeoutTowards = (service: string, repeat: number): PolicyDocument => ({
   type: 'MeshTimeout',
   mesh,
-  name: 'bench-measured-timeout',
+  name: `bench-measured-timeout-${repeat}`,
   spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: service }, default: { http: { requestTimeout: `${30 + repeat}s` } } }] },
+});
+
+/** A request timeout towards every destination (`to` the Mesh): every proxy is rebuilt and sent new routes. */
+export const timeoutTowardsAll = (repeat: number): PolicyDocument => ({
+  type: 'MeshTimeout',
+  mesh,
+  name: 'bench-measured-timeout-all',
+  spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: `${40 + repeat}s` } } }] },
 });

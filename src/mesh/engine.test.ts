@@ -88,14 +88,35 @@ test('a burst of changes within the debounce window builds each proxy once, with
 });
 
 test('a policy targeting the Mesh rebuilds every connected proxy of its mesh, and the proxies see it', async () => {
-  await store.create({ kind: 'MeshTimeout', mesh: 'default', name: 't', labels: {}, spec: { targetRef: { kind: 'Mesh' } } });
+  await store.create({
+    kind: 'MeshTimeout',
+    mesh: 'default',
+    name: 't',
+    labels: {},
+    spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '2s' } }] },
+  });
   const seen = await drain();
   assert.deepEqual(seen.map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1']);
   assert.deepEqual(seen[0]!.context!.policies?.get('MeshTimeout')?.map((m) => m.policy.name), ['t']);
 });
 
+test('a policy that only configures traffic to one service rebuilds only the selected proxies that call it', async () => {
+  const timeout = { kind: 'MeshTimeout', mesh: 'default', name: 'to-billing', labels: {}, spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'billing' }, default: { connectionTimeout: '3s' } }] } };
+  await store.create(timeout);
+  // admin-1 calls billing; web-1 calls backend only.
+  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+  await store.delete(timeout);
+  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+});
+
 test('a policy rebuilds only the proxies its old or new version selects', async () => {
-  const policy = (service: string) => ({ kind: 'MeshRetry', mesh: 'default', name: 'r', labels: {}, spec: { targetRef: { kind: 'MeshService', name: service } } });
+  const policy = (service: string) => ({
+    kind: 'MeshRetry',
+    mesh: 'default',
+    name: 'r',
+    labels: {},
+    spec: { targetRef: { kind: 'MeshService', name: service }, to: [{ targetRef: { kind: 'Mesh' }, default: { tcp: { maxConnectAttempt: 2 } } }] },
+  });
   await store.create(policy('admin'));
   assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
   const current = await store.get({ kind: 'MeshRetry', mesh: 'default', name: 'r' });

@@ -1,15 +1,18 @@
 /**
  * The policies of one mesh and which of them select each proxy.
  *
- * Matching is cached per dataplane and per policy kind, and a change to a
- * policy bumps only its kind's generation: a MeshTimeout change re-matches
+ * Matching is cached per dataplane and per policy kind, each kind sorted by
+ * priority once per change, and proxies selected by the same policies share
+ * one result object (so what plugins derive from it, e.g. resolveTo, is
+ * computed once for all of them). A change to a policy bumps only its kind's
+ * generation: a MeshTimeout change re-matches
  * MeshTimeouts for the proxies rebuilt, never the mesh's MeshRetries or
  * MeshHTTPRoutes. A dataplane that changes is a new model object, so its cache
  * goes with the old one.
  */
 import type { Resource } from '../api/resource.js';
-import { policiesForProxy, type MatchedPolicy } from '../policies/core/match.js';
-import { isShadow, topLevelTargetRef } from '../policies/core/policy-spec.js';
+import { selectInOrder, sortByPriority, type MatchedPolicy } from '../policies/core/match.js';
+import { fromEntries, isShadow, ruleEntries, toEntries, topLevelTargetRef } from '../policies/core/policy-spec.js';
 import { selectProxy, type ProxyDescription } from '../policies/core/selection.js';
 import type { InboundContext } from '../xds/generate/proxy-context.js';
 import type { DataplaneModel } from './dataplane-model.js';
@@ -17,6 +20,10 @@ import type { DataplaneModel } from './dataplane-model.js';
 interface KindEntry {
   generation: number;
   readonly policies: Map<string, Resource>;
+  /** The policies lowest priority first, sorted once per generation. */
+  sorted?: readonly Resource[] | undefined;
+  /** Match results by content, per generation: proxies selected by the same policies share one list object. */
+  interned: Map<string, readonly MatchedPolicy[]>;
 }
 
 interface CachedMatch {
@@ -41,6 +48,22 @@ export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly Inb
 export const policySelects = (policy: Resource, proxy: ProxyDescription): boolean =>
   policy.mesh === proxy.mesh && !isShadow(policy) && selectProxy(topLevelTargetRef(policy), proxy) !== undefined;
 
+/**
+ * The destination services a policy's configuration is limited to: the names
+ * of its `to[]` entries when every entry names one MeshService and the policy
+ * has nothing else (no `from`, `rules` or top-level `default`). Undefined when
+ * it may configure anything about the proxies it selects.
+ */
+export function destinationsConfiguredBy(policy: Resource): ReadonlySet<string> | undefined {
+  if (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0 || policy.spec['default'] !== undefined) return undefined;
+  const services = new Set<string>();
+  for (const { targetRef } of toEntries(policy)) {
+    if (targetRef.kind !== 'MeshService' || targetRef.name === undefined || targetRef.labels !== undefined) return undefined;
+    services.add(targetRef.name);
+  }
+  return services;
+}
+
 export class MeshPolicies {
   private readonly kinds = new Map<string, KindEntry>();
   private readonly matches = new WeakMap<DataplaneModel, Map<string, CachedMatch>>();
@@ -50,7 +73,7 @@ export class MeshPolicies {
     const entry = this.entryOf(policy.kind);
     const previous = entry.policies.get(policy.name);
     entry.policies.set(policy.name, policy);
-    entry.generation++;
+    this.changed(entry);
     return previous;
   }
 
@@ -60,7 +83,7 @@ export class MeshPolicies {
     const previous = entry?.policies.get(name);
     if (previous && entry) {
       entry.policies.delete(name);
-      entry.generation++;
+      this.changed(entry);
     }
     return previous;
   }
@@ -80,7 +103,14 @@ export class MeshPolicies {
     }
     const cached = byKind.get(kind);
     if (cached?.generation === entry.generation) return cached.matched;
-    const matched = policiesForProxy(description(), [...entry.policies.values()]);
+    entry.sorted ??= sortByPriority([...entry.policies.values()]);
+    const selected = selectInOrder(description(), entry.sorted);
+    const key = selected.map((m) => `${m.policy.name}\u0000${m.inbounds.join(',')}`).join('\u0001');
+    let matched = entry.interned.get(key);
+    if (matched === undefined) {
+      matched = Object.freeze(selected);
+      entry.interned.set(key, matched);
+    }
     byKind.set(kind, { generation: entry.generation, matched });
     return matched;
   }
@@ -95,10 +125,16 @@ export class MeshPolicies {
     return all;
   }
 
+  private changed(entry: KindEntry): void {
+    entry.generation++;
+    entry.sorted = undefined;
+    entry.interned = new Map();
+  }
+
   private entryOf(kind: string): KindEntry {
     let entry = this.kinds.get(kind);
     if (!entry) {
-      entry = { generation: 0, policies: new Map() };
+      entry = { generation: 0, policies: new Map(), interned: new Map() };
       this.kinds.set(kind, entry);
     }
     return entry;

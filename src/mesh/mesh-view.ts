@@ -11,7 +11,7 @@
 import type { Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
-import { MeshPolicies, policySelects, proxyDescriptionOf } from './mesh-policies.js';
+import { destinationsConfiguredBy, MeshPolicies, policySelects, proxyDescriptionOf } from './mesh-policies.js';
 import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
@@ -114,21 +114,42 @@ export class MeshView {
    */
   upsertPolicy(policy: Resource): Set<string> {
     const previous = this.policies.upsert(policy);
-    return this.selectedBy([policy, ...(previous ? [previous] : [])]);
+    return this.affectedBy([policy, ...(previous ? [previous] : [])]);
   }
 
   removePolicy(kind: string, name: string): Set<string> {
     const previous = this.policies.remove(kind, name);
-    return previous ? this.selectedBy([previous]) : new Set();
+    return previous ? this.affectedBy([previous]) : new Set();
   }
 
-  private selectedBy(policies: readonly Resource[]): Set<string> {
+  /**
+   * The proxies the versions of a policy select; when every version only
+   * configures traffic to named services, only those of them that consume one
+   * (a timeout towards `billing` changes nothing for a proxy that never calls it).
+   */
+  private affectedBy(versions: readonly Resource[]): Set<string> {
+    const limits = versions.map(destinationsConfiguredBy);
+    const services = limits.every((limit) => limit !== undefined) ? new Set(limits.flatMap((limit) => [...limit!])) : undefined;
+    const candidates = services === undefined ? this.dataplanes.values() : this.consumersOf(services);
     const selected = new Set<string>();
-    for (const model of this.dataplanes.values()) {
+    for (const model of candidates) {
       const proxy = proxyDescriptionOf(model, this.plainInboundsOf(model));
-      if (policies.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
+      if (versions.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
     }
     return selected;
+  }
+
+  private *consumersOf(services: ReadonlySet<string>): Iterable<DataplaneModel> {
+    const seen = new Set<string>();
+    for (const service of services) {
+      for (const name of this.services.get(service)?.consumers ?? []) {
+        const model = this.dataplanes.get(name);
+        if (model && !seen.has(name)) {
+          seen.add(name);
+          yield model;
+        }
+      }
+    }
   }
 
   /** The inbounds as the proxy's own generators and policies see them (Ignored ones left out). */

@@ -5,9 +5,9 @@ import { matchedOn, policy } from './matching-fixtures.js';
 import type { TargetRef } from './targetref.js';
 
 const from = (targetRef: TargetRef, action: string) => ({ targetRef, default: { action } });
-const summary = (rules: FromRule[]) => rules.map((r) => [r.source, r.conf, r.policies.map((p) => p.name)]);
+const summary = (rules: readonly FromRule[]) => rules.map((r) => [r.source, r.conf, r.policies.map((p) => p.name)]);
 const client = (service: string, tags: Record<string, string> = {}) => ({ 'kuma.io/service': service, ...tags });
-const actionFor = (rules: FromRule[], tags: Record<string, string>) => (ruleForClient(rules, tags)?.conf as { action: string } | undefined)?.action;
+const actionFor = (rules: readonly FromRule[], tags: Record<string, string>) => (ruleForClient(rules, tags)?.conf as { action: string } | undefined)?.action;
 
 test('from: Mesh Allow with MeshService other Deny gives other Deny and everyone else Allow', () => {
   const mtp = policy('mtp', { from: [from({ kind: 'Mesh' }, 'Allow'), from({ kind: 'MeshService', name: 'other' }, 'Deny')] });

@@ -100,8 +100,30 @@ const bySpecificityThenKey = (a: Labels, b: Labels): number => {
   return Object.keys(b).length - Object.keys(a).length || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0);
 };
 
+/**
+ * Results of `fromRules` and `inboundRules` remembered per matched list object,
+ * inbound and options: proxies selected by the same policies share one list
+ * (mesh/mesh-policies.ts), so a thousand proxies resolve an inbound once.
+ * Results are frozen: callers that reorder them copy first.
+ */
+const remembered = new WeakMap<readonly MatchedPolicy[], Map<string, unknown>>();
+
+function rememberedFor<T>(matched: readonly MatchedPolicy[], key: string, compute: () => T): T {
+  let byKey = remembered.get(matched);
+  if (byKey === undefined) {
+    byKey = new Map();
+    remembered.set(matched, byKey);
+  }
+  if (!byKey.has(key)) byKey.set(key, Object.freeze(compute()));
+  return byKey.get(key) as T;
+}
+
 /** The `from[]` rules for the inbound at position `inbound` of the proxy, most specific client group first. */
-export function fromRules(matched: readonly MatchedPolicy[], inbound: number, options: FromRuleOptions = {}): FromRule[] {
+export function fromRules(matched: readonly MatchedPolicy[], inbound: number, options: FromRuleOptions = {}): readonly FromRule[] {
+  return rememberedFor(matched, `from\u0000${inbound}\u0000${JSON.stringify(options)}`, () => computeFromRules(matched, inbound, options));
+}
+
+function computeFromRules(matched: readonly MatchedPolicy[], inbound: number, options: FromRuleOptions): FromRule[] {
   const entries: GroupedEntry[] = policiesForInbound(matched, inbound).flatMap((policy) =>
     fromEntries(policy).flatMap((entry) => groupsOf(entry.targetRef, options).map((group) => ({ policy, entry, group }))),
   );
@@ -145,7 +167,11 @@ export interface InboundRuleOptions {
  * those; its `from` is not read. Kinds whose matches have their own order
  * (e.g. exact before prefix) sort the matched rules themselves.
  */
-export function inboundRules(matched: readonly MatchedPolicy[], inbound: number, options: InboundRuleOptions = {}): InboundRule[] {
+export function inboundRules(matched: readonly MatchedPolicy[], inbound: number, options: InboundRuleOptions = {}): readonly InboundRule[] {
+  return rememberedFor(matched, `rules\u0000${inbound}\u0000${JSON.stringify(options)}`, () => computeInboundRules(matched, inbound, options));
+}
+
+function computeInboundRules(matched: readonly MatchedPolicy[], inbound: number, options: InboundRuleOptions): InboundRule[] {
   return policiesForInbound(matched, inbound).flatMap((policy): InboundRule[] => {
     const rules = ruleEntries(policy);
     if (rules.length > 0)

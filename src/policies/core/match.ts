@@ -26,13 +26,21 @@ export interface MatchedPolicy {
  * A policy labelled `kuma.io/effect: shadow` is left out: it does not reach live config.
  */
 export function policiesForProxy(proxy: ProxyDescription, policies: readonly Resource[]): MatchedPolicy[] {
+  return selectInOrder(proxy, sortByPriority(policies));
+}
+
+/** Policies lowest priority first: sort a kind once per change, then select per proxy in order. */
+export const sortByPriority = (policies: readonly Resource[]): Resource[] => [...policies].sort(comparePolicies);
+
+/** `policiesForProxy` for policies already sorted by `sortByPriority`: a filter, no sort per proxy. */
+export function selectInOrder(proxy: ProxyDescription, sorted: readonly Resource[]): MatchedPolicy[] {
   const matched: MatchedPolicy[] = [];
-  for (const policy of policies) {
+  for (const policy of sorted) {
     if (policy.mesh !== proxy.mesh || isShadow(policy)) continue;
     const selection = selectProxy(topLevelTargetRef(policy), proxy);
     if (selection) matched.push({ policy, inbounds: selection.inbounds });
   }
-  return matched.sort((a, b) => comparePolicies(a.policy, b.policy));
+  return matched;
 }
 
 /**

@@ -84,8 +84,27 @@ export function toEntriesFor(matched: readonly MatchedPolicy[], destination: Des
   return entries.sort(compareToEntries);
 }
 
-/** The configuration the matched policies give traffic to this destination. */
+const resolved = new WeakMap<readonly MatchedPolicy[], Map<string, ResolvedTo>>();
+
+/**
+ * The configuration the matched policies give traffic to this destination.
+ * Remembered per matched list object and destination: a mesh's index hands
+ * every proxy selected by the same policies the same list (mesh-policies.ts),
+ * so a thousand proxies resolve a destination once. The result is shared:
+ * read it, never change it.
+ */
 export function resolveTo(matched: readonly MatchedPolicy[], destination: Destination): ResolvedTo {
-  const entries = toEntriesFor(matched, destination);
-  return { conf: mergeConfs(entries.map(({ entry }) => entry.default)), entries };
+  let byDestination = resolved.get(matched);
+  if (byDestination === undefined) {
+    byDestination = new Map();
+    resolved.set(matched, byDestination);
+  }
+  const key = JSON.stringify([destination.kind, destination.service, destination.sectionName ?? null, destination.port ?? null, destination.labels ?? null]);
+  let result = byDestination.get(key);
+  if (result === undefined) {
+    const entries = toEntriesFor(matched, destination);
+    result = { conf: mergeConfs(entries.map(({ entry }) => entry.default)), entries };
+    byDestination.set(key, result);
+  }
+  return result;
 }
