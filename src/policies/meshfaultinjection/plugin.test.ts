@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { toJson } from '@bufbuild/protobuf';
-import { parseOverrideFilterConfig, parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filter.js';
+import { parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filter.js';
 import { decodeSingleResource, HTTP_CONNECTION_MANGER_TYPE_URL } from '@grpc/grpc-js-xds/build/src/resources.js';
 import { fractionalPercent } from '../../xds/generate/builders/index.js';
 import { FractionalPercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
@@ -140,20 +140,6 @@ test('gRPC: a 50% abort in to is a fault filter on the client, which grpc-js-xds
   // And why `from` is not applied: grpc-js-xds has no server side for this filter.
   assert.equal(parseTopLevelFilterConfig(decodedHcm.http_filters[0]!.typed_config!, false), null);
   assert.deepEqual(config.warnings, []);
-});
-
-test('gRPC: the faults also ride on the route configuration, so a running client takes a changed fault with its next routes', () => {
-  const spec = (percentage: number) => ({ to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, percentage)] } }] });
-  const routesOf = (config: ReturnType<typeof configWith>) => find(config, TypeUrl.RouteConfiguration, 'outbound:backend');
-  const half = routesOf(configWith('grpc', [mfi('client-faults', spec(50))]));
-  const quarter = routesOf(configWith('grpc', [mfi('client-faults', spec(25))]));
-  assert.notEqual(half.version, quarter.version, 'a changed fault changes the routes');
-  const decoded = grpcDecoded(half);
-  const override = decoded['virtual_hosts'][0]['typed_per_filter_config']['envoy.filters.http.fault'];
-  assert.ok(override, 'the fault filter has a per-route override');
-  assert.deepEqual(parseOverrideFilterConfig(override)?.config.abort, { kind: 'grpc', code: 14, percentage: { numerator: 50, denominator: 100 } });
-  const without = routesOf(configWith('grpc', []));
-  assert.deepEqual(grpcDecoded(without)['virtual_hosts'][0]['typed_per_filter_config'], {});
 });
 
 test('gRPC: from and rules are reported (servers run no fault filter), and so is responseBandwidth', () => {

@@ -4,30 +4,22 @@
  *   Envoy  from[] (Mesh), rules[] ─► inbound:<ip>:<port> HCM (HTTP inbounds), every filter chain
  *          to[]                   ─► not applied: Kuma applies `to` to built-in gateways
  *                                    only, which Koguma does not generate
- *   gRPC   to[]                   ─► api listener <service> HCM: abort and delay, and the same
- *                                    faults as per-route overrides on outbound:<service>
+ *   gRPC   to[]                   ─► api listener <service> HCM: abort and delay
  *          from[], rules[]        ─► not applied: grpc-js-xds runs the fault filter on
  *                                    clients only, and rejects it on a server listener
  *
  * A proxyless client takes `to`, unlike a sidecar, because it is the only
  * place gRPC can inject faults: a proxyless server cannot honour `from`.
- * grpc-js-xds applies a changed listener only at its next route update when
- * the route name stays the same, so the faults also travel as the route
- * configuration's per-filter overrides: a fault added or changed while a
- * client runs changes its routes, and takes effect at once.
  *
  * Inbound faults are not per client: Envoy's fault filter can match callers
  * only by header (Kuma uses an `x-kuma-tags` header its sidecars add, which
  * Koguma's do not), so what applies is the conf of `rules[]` and of `from[]`
  * entries naming the whole mesh; entries naming some callers are reported.
  */
-import { anyPack } from '@bufbuild/protobuf/wkt';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { HTTPFaultSchema } from '../../xds/envoy/gen/envoy/extensions/filters/http/fault/v3/fault_pb.js';
 import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaultFilter, type FaultInput } from '../../xds/generate/builders/index.js';
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { inboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
+import { inboundListenerName } from '../../xds/generate/names.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
@@ -85,34 +77,16 @@ function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn 
   return replaceListeners(resources, replaced);
 }
 
-/** `routes` with the faults as per-filter overrides on every virtual host (a shared copy per route configuration and faults). */
-function withFaultOverrides(routes: RouteConfiguration, faults: readonly FaultInput[]): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, routes, `MeshFaultInjection ${JSON.stringify(faults)}`, (copy) => {
-    for (const host of copy.virtualHosts) {
-      faults.forEach((fault, i) => {
-        host.typedPerFilterConfig[faultFilterName(i)] = anyPack(HTTPFaultSchema, buildHttpFault(fault));
-      });
-    }
-  });
-}
-
-/** Faults of `to[]` on each gRPC client's api listener, named after its destination, and on its route configuration. */
+/** Faults of `to[]` on each gRPC client's api listener, named after its destination. */
 function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
   const replaced = new Map<string, Listener>();
-  const routes = new Map<string, RouteConfiguration>();
-  const routesByName = new Map(resources.routeConfigurations.map((route) => [route.name, route]));
   for (const listener of resources.listeners) {
     if (!listener.apiListener || !proxy.destinations.has(listener.name)) continue;
     const { conf } = resolveTo(matched, { kind: 'MeshService', service: listener.name });
     const faults = faultInputs(conf, `to ${listener.name}`, GRPC, warn);
-    if (faults.length === 0) continue;
-    replaced.set(listener.name, withFaults(listener, faults));
-    const route = routesByName.get(outboundRouteName(listener.name));
-    if (route) routes.set(route.name, withFaultOverrides(route, faults));
+    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, faults));
   }
-  const withListeners = replaceListeners(resources, replaced);
-  if (routes.size === 0) return withListeners;
-  return { ...withListeners, routeConfigurations: withListeners.routeConfigurations.map((route) => routes.get(route.name) ?? route) };
+  return replaceListeners(resources, replaced);
 }
 
 const hasTo = (matched: readonly MatchedPolicy[]): boolean => matched.some(({ policy }) => toEntries(policy).length > 0);
