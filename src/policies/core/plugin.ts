@@ -20,7 +20,7 @@ export interface PluginContext {
   readonly proxy: ProxyContext;
   /** This kind's policies that select the proxy, lowest priority first. */
   readonly matched: readonly MatchedPolicy[];
-  /** Records a part of a policy this proxy does not apply, and why. */
+  /** Records a part of a policy this proxy does not apply, and why; the same message twice is kept once. */
   warn(message: string): void;
 }
 

@@ -6,21 +6,13 @@
  * protoc-gen-validate rules, and (gRPC flavour) grpc-js-xds's own decoders.
  * Not imported by production code.
  */
+import { grpcDecoded } from '../../xds/generate/testing/grpc-decode.js';
 import '../../xds/generate/testing/grpc-rbac-env.js';
 import assert from 'node:assert/strict';
-import { register } from '@grpc/grpc-js-xds';
-import { validateBootstrapConfig } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
-import { ClusterResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/cluster-resource-type.js';
-import { EndpointResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/endpoint-resource-type.js';
-import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
-import { RouteConfigurationResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/route-config-resource-type.js';
-import type { XdsDecodeContext, XdsResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
 import type { Resource } from '../../api/resource.js';
-import { grpcBootstrap } from '../../xds/bootstrap/index.js';
 import { generateProxyConfig, resourceJson, type ProxyConfig } from '../../xds/generate/index.js';
 import type { DestinationContext, Protocol, ProxyContext, ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import { schemaOfType, TypeUrl } from '../../xds/resource-types.js';
-import type { EncodedResource } from '../../xds/snapshot.js';
 import { validateMessage } from '../../xds/validate/index.js';
 import type { MatchedPolicy } from '../core/match.js';
 
@@ -83,24 +75,7 @@ export function proxyWith(flavour: ProxyFlavour, policies: readonly Resource[], 
   };
 }
 
-register();
-const bootstrap = validateBootstrapConfig(grpcBootstrap({ nodeId: 'default.web-1', serverUri: '127.0.0.1:5678' }));
-const decodeContext: XdsDecodeContext = { bootstrap, server: bootstrap.xdsServers[0]! };
-const grpcTypes: Partial<Record<TypeUrl, XdsResourceType>> = {
-  [TypeUrl.Listener]: ListenerResourceType.get(),
-  [TypeUrl.RouteConfiguration]: RouteConfigurationResourceType.get(),
-  [TypeUrl.Cluster]: ClusterResourceType.get(),
-  [TypeUrl.ClusterLoadAssignment]: EndpointResourceType.get(),
-};
-
-/** What grpc-js-xds makes of a resource (protobufjs field names); fails on a resource it rejects. */
-export function grpcDecoded(resource: EncodedResource): Record<string, any> {
-  const type = grpcTypes[resource.typeUrl];
-  assert.ok(type, `no grpc-js-xds type for ${resource.typeUrl}`);
-  const result = type.decode(decodeContext, { type_url: resource.any.typeUrl, value: Buffer.from(resource.any.value) });
-  assert.equal(result.error, undefined, `${resource.name}: ${result.error}`);
-  return result.value as Record<string, any>;
-}
+export { grpcDecoded };
 
 /** The proxy's configuration, after checking every resource passes PGV and, for gRPC, grpc-js-xds. */
 export function checkedConfig(ctx: ProxyContext): ProxyConfig {

@@ -95,15 +95,7 @@ const hasInboundSections = (matched: readonly MatchedPolicy[]): boolean =>
 
 export const meshFaultInjectionPlugin = {
   kind: 'MeshFaultInjection',
-  apply(resources, given) {
-    // Several inbounds can report the same entry: say it once.
-    const said = new Set<string>();
-    const warn = (message: string): void => {
-      if (said.has(message)) return;
-      said.add(message);
-      given.warn(message);
-    };
-    const context: PluginContext = { ...given, warn };
+  apply(resources, context) {
     if (context.proxy.flavour === 'grpc') {
       if (hasInboundSections(context.matched))
         context.warn('from and rules not applied: grpc-js-xds injects faults on clients only (a server listener with a fault filter is rejected); use to');

@@ -7,19 +7,12 @@
  * registry does not know the filters these plugins add.
  * Not imported by production code.
  */
+import { grpcDecoded } from '../../xds/generate/testing/grpc-decode.js';
 import '../../xds/generate/testing/grpc-rbac-env.js';
 import assert from 'node:assert/strict';
 import { toJson } from '@bufbuild/protobuf';
-import { register } from '@grpc/grpc-js-xds';
-import { validateBootstrapConfig } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
-import { ClusterResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/cluster-resource-type.js';
-import { EndpointResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/endpoint-resource-type.js';
-import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
-import { RouteConfigurationResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/route-config-resource-type.js';
-import type { XdsDecodeContext, XdsResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
 import { AnySchema } from '@bufbuild/protobuf/wkt';
 import type { Resource } from '../../api/resource.js';
-import { grpcBootstrap } from '../../xds/bootstrap/index.js';
 import { generateProxyConfig, typeFirst, type ProxyConfig } from '../../xds/generate/index.js';
 import type { InboundContext, MtlsMode, ProxyContext, ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import { schemaOfType, TypeUrl } from '../../xds/resource-types.js';
@@ -30,31 +23,7 @@ import { policy } from '../meshcircuitbreaker/testing.js';
 
 export { policy };
 
-// A bootstrap with the certificate provider `koguma dp run --proxyless` writes, so mTLS resources decode too.
-register();
-const bootstrap = validateBootstrapConfig(
-  grpcBootstrap({
-    nodeId: 'default.web-1',
-    serverUri: '127.0.0.1:5678',
-    certificateFiles: { certificateFile: '/certs/cert.pem', privateKeyFile: '/certs/key.pem', caCertificateFile: '/certs/ca.pem', refreshInterval: '1s' },
-  }),
-);
-const decodeContext: XdsDecodeContext = { bootstrap, server: bootstrap.xdsServers[0]! };
-const grpcTypes: Partial<Record<TypeUrl, XdsResourceType>> = {
-  [TypeUrl.Listener]: ListenerResourceType.get(),
-  [TypeUrl.RouteConfiguration]: RouteConfigurationResourceType.get(),
-  [TypeUrl.Cluster]: ClusterResourceType.get(),
-  [TypeUrl.ClusterLoadAssignment]: EndpointResourceType.get(),
-};
-
-/** What grpc-js-xds makes of a resource (protobufjs field names); fails on a resource it rejects. */
-export function grpcDecoded(resource: EncodedResource): Record<string, any> {
-  const type = grpcTypes[resource.typeUrl];
-  assert.ok(type, `no grpc-js-xds type for ${resource.typeUrl}`);
-  const result = type.decode(decodeContext, { type_url: resource.any.typeUrl, value: Buffer.from(resource.any.value) });
-  assert.equal(result.error, undefined, `${resource.name}: ${result.error}`);
-  return result.value as Record<string, any>;
-}
+export { grpcDecoded };
 
 /** The proxy's configuration, after checking every resource passes PGV and, for gRPC, grpc-js-xds. */
 function checkedConfig(ctx: ProxyContext): ProxyConfig {

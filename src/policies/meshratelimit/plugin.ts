@@ -59,18 +59,12 @@ function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn 
 export const meshRateLimitPlugin = {
   kind: 'MeshRateLimit',
   apply(resources, given) {
-    // Several inbounds can report the same entry: say it once.
-    const said = new Set<string>();
-    const warn = (message: string): void => {
-      if (said.has(message)) return;
-      said.add(message);
-      given.warn(message);
-    };
+    const { warn } = given;
     if (given.proxy.flavour === 'grpc') {
       warn('not applied: grpc-js-xds has no rate limit filter');
       return resources;
     }
     if (given.matched.some(({ policy }) => toEntries(policy).length > 0)) warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
-    return applyToEnvoyInbounds(resources, { ...given, warn });
+    return applyToEnvoyInbounds(resources, given);
   },
 } satisfies PolicyPlugin;

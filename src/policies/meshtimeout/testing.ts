@@ -6,18 +6,10 @@
  * and for proxyless gRPC, grpc-js-xds's own decoders). Not imported by
  * production code.
  */
-import '../../xds/generate/testing/grpc-rbac-env.js';
+import { grpcDecoded } from '../../xds/generate/testing/grpc-decode.js';
 import assert from 'node:assert/strict';
 import type { JsonValue } from '@bufbuild/protobuf';
-import { register } from '@grpc/grpc-js-xds';
-import { validateBootstrapConfig } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
-import { ClusterResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/cluster-resource-type.js';
-import { EndpointResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/endpoint-resource-type.js';
-import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
-import { RouteConfigurationResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/route-config-resource-type.js';
-import type { XdsDecodeContext, XdsResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
 import type { Resource } from '../../api/resource.js';
-import { grpcBootstrap } from '../../xds/bootstrap/index.js';
 import { schemaOfType } from '../../xds/resource-types.js';
 import { TypeUrl } from '../../xds/resource-types.js';
 import type { EncodedResource } from '../../xds/snapshot.js';
@@ -106,25 +98,8 @@ export function assertValid(config: GeneratedConfig): void {
     assert.deepEqual(validateMessage(schemaOfType[resource.typeUrl], resource.message), [], `${resource.typeUrl} ${resource.name}`);
 }
 
-// Registers the router filter, among others: without it no HTTP filter chain validates.
-register();
-const bootstrap = validateBootstrapConfig(grpcBootstrap({ nodeId: 'default.web-1', serverUri: '127.0.0.1:5678' }));
-const decodeContext: XdsDecodeContext = { bootstrap, server: bootstrap.xdsServers[0]! };
-const resourceTypes: Partial<Record<TypeUrl, XdsResourceType>> = {
-  [TypeUrl.Listener]: ListenerResourceType.get(),
-  [TypeUrl.RouteConfiguration]: RouteConfigurationResourceType.get(),
-  [TypeUrl.Cluster]: ClusterResourceType.get(),
-  [TypeUrl.ClusterLoadAssignment]: EndpointResourceType.get(),
-};
-
-/** What grpc-js-xds's XdsClient makes of one resource: the decoded, validated value (protobufjs field names). */
-export function grpcDecode(resource: EncodedResource): Record<string, any> {
-  const type = resourceTypes[resource.typeUrl];
-  assert.ok(type, `grpc-js-xds has no resource type for ${resource.typeUrl}`);
-  const result = type.decode(decodeContext, { type_url: resource.any.typeUrl, value: Buffer.from(resource.any.value) });
-  assert.equal(result.error, undefined, `${resource.name}: ${result.error}`);
-  return result.value as Record<string, any>;
-}
+/** What grpc-js-xds's XdsClient makes of one resource. */
+export const grpcDecode = grpcDecoded;
 
 /** The decoded route configuration of a proxyless client's destination. */
 export function grpcRoute(config: GeneratedConfig, service: string): Record<string, any> {

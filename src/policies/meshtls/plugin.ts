@@ -96,14 +96,8 @@ function warnGrpc({ proxy, matched, warn }: PluginContext): void {
 export const meshTLSPlugin = {
   kind: 'MeshTLS',
   apply(resources, given) {
-    // Several inbounds can report the same entry: say it once.
-    const said = new Set<string>();
-    const warn = (message: string): void => {
-      if (said.has(message)) return;
-      said.add(message);
-      given.warn(message);
-    };
-    const context: PluginContext = { ...given, warn };
+    const context = given;
+    const { warn } = context;
     if (!given.proxy.tls) {
       warn('not applied: the mesh has no mTLS enabled, so there is no TLS to configure');
       return resources;

@@ -44,9 +44,10 @@ export interface ProxyConfig {
 /** The configuration of one proxy, in the flavour it speaks: base resources, then the policy plugins in order. */
 export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
   const base = ctx.flavour === 'grpc' ? generateGrpcResources(ctx) : generateEnvoyResources(ctx);
-  const warnings: string[] = [];
-  const resources = applyPolicies(base, ctx, (message) => warnings.push(message));
-  return { resources: encodeProxyResources(resources), warnings };
+  // A plugin may meet the same problem on several inbounds or destinations: each warning is kept once.
+  const warnings = new Set<string>();
+  const resources = applyPolicies(base, ctx, (message) => warnings.add(message));
+  return { resources: encodeProxyResources(resources), warnings: [...warnings] };
 }
 
 /** The resources of one proxy (generateProxyConfig without the warnings). */
