@@ -8,12 +8,15 @@
  * generation: a MeshTimeout change re-matches
  * MeshTimeouts for the proxies rebuilt, never the mesh's MeshRetries or
  * MeshHTTPRoutes. A dataplane that changes is a new model object, so its cache
- * goes with the old one.
+ * goes with the old one. The one dependency between kinds: a policy whose
+ * top-level targetRef is a MeshHTTPRoute selects the proxies that route
+ * selects, so a kind holding such policies is re-matched when MeshHTTPRoutes
+ * change too.
  */
 import type { Resource } from '../api/resource.js';
 import { selectInOrder, sortByPriority, type MatchedPolicy } from '../policies/core/match.js';
 import { fromEntries, isShadow, ruleEntries, toEntries, topLevelTargetRef } from '../policies/core/policy-spec.js';
-import { selectProxy, type ProxyDescription } from '../policies/core/selection.js';
+import { selectProxy, type ProxyDescription, type RouteIdentity } from '../policies/core/selection.js';
 import type { InboundContext } from '../xds/generate/proxy-context.js';
 import type { DataplaneModel } from './dataplane-model.js';
 
@@ -24,12 +27,21 @@ interface KindEntry {
   sorted?: readonly Resource[] | undefined;
   /** Match results by content, per generation: proxies selected by the same policies share one list object. */
   interned: Map<string, readonly MatchedPolicy[]>;
+  /** Whether some policy of the kind targets a MeshHTTPRoute at the top level; known once sorted. */
+  routeScoped?: boolean | undefined;
 }
 
 interface CachedMatch {
   readonly generation: number;
+  /** The MeshHTTPRoute generation the match saw; 0 when the kind has no route-scoped policy. */
+  readonly routeGeneration: number;
   readonly matched: readonly MatchedPolicy[];
 }
+
+const ROUTE_KIND = 'MeshHTTPRoute';
+
+/** Whether a policy's top-level targetRef is a MeshHTTPRoute: it selects the proxies that route selects. */
+export const isRouteScoped = (policy: Resource): boolean => topLevelTargetRef(policy).kind === ROUTE_KIND;
 
 const NONE: readonly MatchedPolicy[] = Object.freeze([]);
 
@@ -44,7 +56,11 @@ export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly Inb
   };
 }
 
-/** Whether a policy configures this proxy at all: its top-level targetRef selects it (shadow policies configure nothing). */
+/**
+ * Whether a policy configures this proxy at all: its top-level targetRef
+ * selects it (shadow policies configure nothing). A policy targeting a
+ * MeshHTTPRoute needs the description's `routes` (MeshPolicies.describe).
+ */
 export const policySelects = (policy: Resource, proxy: ProxyDescription): boolean =>
   policy.mesh === proxy.mesh && !isShadow(policy) && selectProxy(topLevelTargetRef(policy), proxy) !== undefined;
 
@@ -102,17 +118,26 @@ export class MeshPolicies {
       this.matches.set(model, byKind);
     }
     const cached = byKind.get(kind);
-    if (cached?.generation === entry.generation) return cached.matched;
     entry.sorted ??= sortByPriority([...entry.policies.values()]);
-    const selected = selectInOrder(description(), entry.sorted);
-    const key = selected.map((m) => `${m.policy.name}\u0000${m.inbounds.join(',')}`).join('\u0001');
+    entry.routeScoped ??= kind !== ROUTE_KIND && entry.sorted.some(isRouteScoped);
+    const routeGeneration = entry.routeScoped ? this.generationOf(ROUTE_KIND) : 0;
+    if (cached?.generation === entry.generation && cached.routeGeneration === routeGeneration) return cached.matched;
+    const proxy = entry.routeScoped ? this.describe(model, description) : description();
+    const selected = selectInOrder(proxy, entry.sorted);
+    const key = selected.map((m) => `${m.policy.name}\u0000${m.inbounds.join(',')}\u0000${m.routes?.join(',') ?? ''}`).join('\u0001');
     let matched = entry.interned.get(key);
     if (matched === undefined) {
       matched = Object.freeze(selected);
       entry.interned.set(key, matched);
     }
-    byKind.set(kind, { generation: entry.generation, matched });
+    byKind.set(kind, { generation: entry.generation, routeGeneration, matched });
     return matched;
+  }
+
+  /** The proxy's description with the MeshHTTPRoutes that select it, for policies that target a route. */
+  describe(model: DataplaneModel, description: () => ProxyDescription): ProxyDescription {
+    const routes: RouteIdentity[] = this.matchedFor(model, description, ROUTE_KIND).map(({ policy }) => ({ name: policy.name, labels: policy.labels }));
+    return { ...description(), routes };
   }
 
   /** Every kind with at least one policy selecting the proxy. */
@@ -128,6 +153,7 @@ export class MeshPolicies {
   private changed(entry: KindEntry): void {
     entry.generation++;
     entry.sorted = undefined;
+    entry.routeScoped = undefined;
     entry.interned = new Map();
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { DataplaneSpec } from '../api/index.js';
 import { dataplaneModel } from './dataplane-model.js';
 import { MeshView } from './mesh-view.js';
+import { resolveTo, serviceDestination } from '../policies/core/to-rules.js';
 
 type Inbound = NonNullable<DataplaneSpec['networking']['inbound']>[number];
 
@@ -151,4 +152,60 @@ test('MeshTrafficPermissions resolve per inbound, and a policy change hands out 
   );
   view.removePolicy('MeshTrafficPermission', 'allow-frontend');
   assert.deepEqual(view.context('backend-1', 'envoy')!.inbounds[0]!.trafficPermission, { fromRules: [], inboundRules: [] });
+});
+
+const stored = (kind: string, name: string, spec: Record<string, unknown>) =>
+  ({ kind, mesh: 'default', name, labels: {}, version: 1, creationTime: new Date(0), modificationTime: new Date(0), spec }) as never;
+
+test('a policy targeting a MeshHTTPRoute follows the proxies that route selects, as the route changes', () => {
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('admin-1', '10.0.0.2', [{}], ['backend']),
+    dp('backend-1', '10.0.0.3', [{}]),
+  );
+  const routeFrom = (client: string) =>
+    stored('MeshHTTPRoute', 'slow-path', {
+      targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/service': client } },
+      to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
+    });
+  const timeout = stored('MeshTimeout', 'slow-requests', {
+    targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
+    to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1m' } } }],
+  });
+  const timeoutsOf = (name: string) => view.context(name, 'envoy')!.policies?.get('MeshTimeout') ?? [];
+
+  assert.deepEqual([...view.upsertPolicy(timeout)], [], 'no route by that name selects anyone yet');
+  assert.deepEqual([...view.upsertPolicy(routeFrom('web'))].sort(), ['web-1']);
+  assert.deepEqual(timeoutsOf('web-1').map((m) => [m.policy.name, m.routes]), [['slow-requests', ['slow-path']]]);
+  assert.deepEqual(timeoutsOf('admin-1'), []);
+
+  assert.deepEqual([...view.upsertPolicy(routeFrom('admin'))].sort(), ['admin-1', 'web-1'], 'the route moves: both proxies rebuild');
+  assert.deepEqual(timeoutsOf('web-1'), [], 'the timeout left with the route');
+  assert.deepEqual(timeoutsOf('admin-1').map((m) => m.policy.name), ['slow-requests']);
+  assert.deepEqual([...view.upsertPolicy({ ...(timeout as object), version: 2 } as never)], ['admin-1'], 'a change to the timeout rebuilds the route\'s proxies only');
+});
+
+test('a destination exposes the port section its endpoints share, so to[] entries with a sectionName cover it', () => {
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend', 'db']),
+    dp('backend-1', '10.0.0.2', [{ name: 'http', port: 8080 }]),
+    dp('backend-2', '10.0.0.3', [{ name: 'http', port: 8080 }]),
+    dp('db-1', '10.0.0.4', [{ port: 5432 }]),
+    dp('db-2', '10.0.0.5', [{ port: 5433 }]),
+  );
+  assert.deepEqual(view.destination('backend').section, { name: 'http', port: 8080 });
+  assert.equal(view.destination('db').section, undefined, 'endpoints on different ports share no section');
+
+  view.upsertPolicy(
+    stored('MeshTimeout', 'backend-http', {
+      to: [
+        { targetRef: { kind: 'MeshService', name: 'backend', sectionName: 'http' }, default: { idleTimeout: '1m' } },
+        { targetRef: { kind: 'MeshService', name: 'db', sectionName: '5432' }, default: { idleTimeout: '2m' } },
+      ],
+    }),
+  );
+  const ctx = view.context('web-1', 'envoy')!;
+  const matched = ctx.policies!.get('MeshTimeout')!;
+  assert.deepEqual(resolveTo(matched, serviceDestination(ctx, 'backend')).conf, { idleTimeout: '1m' });
+  assert.equal(resolveTo(matched, serviceDestination(ctx, 'db')).conf, undefined, 'a section only some endpoints serve is not the destination\'s');
 });

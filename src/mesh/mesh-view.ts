@@ -11,22 +11,25 @@
 import type { Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
-import { destinationsConfiguredBy, MeshPolicies, policySelects, proxyDescriptionOf } from './mesh-policies.js';
+import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf } from './mesh-policies.js';
 import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
   /** Ready endpoints per dataplane that serves the service. */
-  readonly endpoints: Map<string, readonly (EndpointContext & { protocol: Protocol })[]>;
+  readonly endpoints: Map<string, readonly ServiceEndpoint[]>;
   /** Dataplanes with an outbound to the service. */
   readonly consumers: Set<string>;
   /** Cached destination; dropped whenever endpoints change. */
   destination?: DestinationContext;
 }
 
-const endpointKey = (e: EndpointContext & { protocol: Protocol }): string => `${e.address}:${e.port}:${e.zone}:${e.protocol}:${JSON.stringify(e.tags)}`;
+/** An endpoint as the view keeps it: with what only the destination as a whole exposes. */
+type ServiceEndpoint = EndpointContext & { readonly protocol: Protocol; readonly sectionName?: string };
 
-function endpointsOf(model: DataplaneModel): Map<string, (EndpointContext & { protocol: Protocol })[]> {
-  const byService = new Map<string, (EndpointContext & { protocol: Protocol })[]>();
+const endpointKey = (e: ServiceEndpoint): string => `${e.address}:${e.port}:${e.zone}:${e.protocol}:${e.sectionName ?? ''}:${JSON.stringify(e.tags)}`;
+
+function endpointsOf(model: DataplaneModel): Map<string, ServiceEndpoint[]> {
+  const byService = new Map<string, ServiceEndpoint[]>();
   for (const inbound of model.inbounds) {
     if (inbound.state !== 'Ready') continue;
     const list = byService.get(inbound.service) ?? [];
@@ -36,14 +39,26 @@ function endpointsOf(model: DataplaneModel): Map<string, (EndpointContext & { pr
       zone: inbound.tags[ZONE_TAG] ?? '',
       tags: inbound.tags,
       protocol: inbound.protocol,
+      ...(inbound.name === undefined ? {} : { sectionName: inbound.name }),
     });
     byService.set(inbound.service, list);
   }
   return byService;
 }
 
-const sameEndpoints = (a: readonly (EndpointContext & { protocol: Protocol })[] | undefined, b: readonly (EndpointContext & { protocol: Protocol })[] | undefined): boolean =>
+const sameEndpoints = (a: readonly ServiceEndpoint[] | undefined, b: readonly ServiceEndpoint[] | undefined): boolean =>
   (a ?? []).map(endpointKey).join('|') === (b ?? []).map(endpointKey).join('|');
+
+/** The port section all endpoints share (each part only when they agree on it), for `to[]` sectionName matching. */
+function sectionOf(endpoints: readonly ServiceEndpoint[]): Pick<DestinationContext, 'section'> {
+  if (endpoints.length === 0) return {};
+  const ports = new Set(endpoints.map((e) => e.port));
+  const names = new Set(endpoints.map((e) => e.sectionName));
+  const port = ports.size === 1 ? endpoints[0]!.port : undefined;
+  const name = names.size === 1 ? endpoints[0]!.sectionName : undefined;
+  if (port === undefined && name === undefined) return {};
+  return { section: { ...(name === undefined ? {} : { name }), ...(port === undefined ? {} : { port }) } };
+}
 
 export class MeshView {
   private readonly dataplanes = new Map<string, DataplaneModel>();
@@ -131,9 +146,12 @@ export class MeshView {
     const limits = versions.map(destinationsConfiguredBy);
     const services = limits.every((limit) => limit !== undefined) ? new Set(limits.flatMap((limit) => [...limit!])) : undefined;
     const candidates = services === undefined ? this.dataplanes.values() : this.consumersOf(services);
+    const routeScoped = versions.some(isRouteScoped);
     const selected = new Set<string>();
     for (const model of candidates) {
-      const proxy = proxyDescriptionOf(model, this.plainInboundsOf(model));
+      const inbounds = this.plainInboundsOf(model);
+      const described = () => proxyDescriptionOf(model, inbounds);
+      const proxy = routeScoped ? this.policies.describe(model, described) : described();
       if (versions.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
     }
     return selected;
@@ -180,7 +198,8 @@ export class MeshView {
     const destination: DestinationContext = {
       service,
       protocol,
-      endpoints: all.map(({ protocol: _protocol, ...endpoint }) => endpoint),
+      endpoints: all.map(({ protocol: _protocol, sectionName: _sectionName, ...endpoint }) => endpoint),
+      ...sectionOf(all),
     };
     if (entry) entry.destination = destination;
     return destination;

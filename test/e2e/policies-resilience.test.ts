@@ -19,13 +19,12 @@ import { after, before, describe, it } from 'node:test';
 import { cleanUp, freePort, startControlPlane, type ControlPlaneProcess } from '../support/proxyless.js';
 import {
   applyBareMesh,
+  applyWhileRunning,
   callsStartedSince,
-  configVersions,
-  kogumaApply,
+  policyYaml,
   startPolicyBackend,
   startPolicyClient,
   tallyOf,
-  waitForNewConfigAcked,
   type CallOutcome,
   type ClientOptions,
   type PolicyClient,
@@ -40,12 +39,7 @@ async function startClient(name: string, service: string, options: Partial<Clien
 }
 
 /** Applies `yaml` while `client` runs; resolves once the client ACKed the configuration it produced. */
-async function applyTo(client: PolicyClient, yaml: string): Promise<number> {
-  const before = await configVersions(cp, MESH, client.name);
-  await kogumaApply(cp, yaml);
-  await waitForNewConfigAcked(cp, MESH, client.name, before);
-  return Date.now();
-}
+const applyTo = (client: PolicyClient, yaml: string): Promise<number> => applyWhileRunning(cp, MESH, [client], yaml);
 
 /** The most calls of `calls` that were in flight at the same moment. */
 function maxInFlight(calls: readonly CallOutcome[]): number {
@@ -56,8 +50,7 @@ function maxInFlight(calls: readonly CallOutcome[]): number {
   return most;
 }
 
-/** A policy document with `spec` (YAML, indented by 2). */
-const policy = (kind: string, name: string, spec: string) => `type: ${kind}\nmesh: ${MESH}\nname: ${name}\nspec:\n${spec}`;
+const policy = (kind: string, name: string, spec: string) => policyYaml(MESH, kind, name, spec);
 
 before(async () => {
   cp = await startControlPlane();
@@ -144,19 +137,12 @@ describe('resilience policies with proxyless gRPC peers', () => {
     await client.proc.stop();
   });
 
-  it('MeshFaultInjection aborting 50 % of calls fails 50 ± 5 % of 2,000 calls', async (t) => {
+  it('MeshFaultInjection aborting 50 % of calls fails 50 ± 5 % of 2,000 calls made after it', async (t) => {
     await startPolicyBackend(cp, { mesh: MESH, service: 'faulty', name: 'faulty-1', version: 'v1', port: await freePort() });
-    const unfaulted = await startClient('faulty-baseline', 'faulty', { rate: 200, count: 200 });
-    const baseline = await callsStartedSince(unfaulted, 0, 200, 30_000);
+    const client = await startClient('faulty-client', 'faulty', { rate: 250, count: 7_500 });
+    const baseline = await callsStartedSince(client, 0, 200, 30_000);
     assert.deepEqual(tallyOf(baseline), { 'faulty-1': 200 }, 'without a fault no call fails');
-    await unfaulted.proc.stop();
-
-    // A proxyless client is where gRPC injects faults (grpc-js-xds runs the
-    // fault filter on clients only), so the faults are the client's `to`. The
-    // client starts after the policy: grpc-js-xds 1.14 takes a listener's new
-    // HTTP filters only with its next route, cluster or endpoint update
-    // (xds-dependency-manager.js), so a running client would not see it yet.
-    await kogumaApply(cp, policy('MeshFaultInjection', 'faulty-abort', `  targetRef: {kind: MeshSubset, tags: {kuma.io/service: faulty-client}}
+    const from = await applyTo(client, policy('MeshFaultInjection', 'faulty-abort', `  targetRef: {kind: MeshSubset, tags: {kuma.io/service: faulty-client}}
   to:
     - targetRef: {kind: Mesh}
       default:
@@ -165,8 +151,7 @@ describe('resilience policies with proxyless gRPC peers', () => {
               httpStatus: 503
               percentage: 50
 `));
-    const client = await startClient('faulty-client', 'faulty', { rate: 250, count: 2_000 });
-    const calls = await callsStartedSince(client, 0, 2_000, 40_000);
+    const calls = await callsStartedSince(client, from, 2_000, 40_000);
     const tally = tallyOf(calls);
     const aborted = calls.filter((o) => o.error !== undefined);
     t.diagnostic(`with a 50 % abort, 2,000 calls: ${JSON.stringify(tally)} (${((aborted.length / calls.length) * 100).toFixed(1)} % aborted)`);

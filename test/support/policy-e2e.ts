@@ -196,6 +196,20 @@ export async function waitForNewConfigAcked(cp: ControlPlaneProcess, mesh: strin
   await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
+/** A policy document for `koguma apply`: `spec` is YAML indented by 2. */
+export const policyYaml = (mesh: string, kind: string, name: string, spec: string): string => `type: ${kind}\nmesh: ${mesh}\nname: ${name}\nspec:\n${spec}`;
+
+/**
+ * Applies `yaml` while `clients` run; resolves, with the time, once each
+ * ACKed the configuration it produced: calls started after that see it.
+ */
+export async function applyWhileRunning(cp: ControlPlaneProcess, mesh: string, clients: readonly PolicyClient[], yaml: string): Promise<number> {
+  const before = await Promise.all(clients.map((c) => configVersions(cp, mesh, c.name)));
+  await kogumaApply(cp, yaml);
+  await Promise.all(clients.map((c, i) => waitForNewConfigAcked(cp, mesh, c.name, before[i]!)));
+  return Date.now();
+}
+
 /** How many outcomes each backend answered, and how many failed, per status. */
 export function tallyOf(outcomes: readonly CallOutcome[]): Record<string, number> {
   const counts: Record<string, number> = {};

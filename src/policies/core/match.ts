@@ -18,6 +18,12 @@ export interface MatchedPolicy {
   readonly policy: Resource;
   /** Positions in the proxy's inbounds whose inbound traffic this policy configures. */
   readonly inbounds: readonly number[];
+  /**
+   * Set for a policy whose top-level targetRef is a MeshHTTPRoute: the proxy's
+   * routes it names. Such a policy configures the traffic of those routes only
+   * (to-rules.ts `resolveToRoute`), never a destination as a whole.
+   */
+  readonly routes?: readonly string[];
 }
 
 /**
@@ -38,7 +44,7 @@ export function selectInOrder(proxy: ProxyDescription, sorted: readonly Resource
   for (const policy of sorted) {
     if (policy.mesh !== proxy.mesh || isShadow(policy)) continue;
     const selection = selectProxy(topLevelTargetRef(policy), proxy);
-    if (selection) matched.push({ policy, inbounds: selection.inbounds });
+    if (selection) matched.push(selection.routes === undefined ? { policy, inbounds: selection.inbounds } : { policy, inbounds: selection.inbounds, routes: selection.routes });
   }
   return matched;
 }

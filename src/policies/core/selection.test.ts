@@ -14,6 +14,8 @@ const web = sidecar(
 const withMeshService: ProxyDescription = sidecar('api-1', [
   inbound('api', 7000, {}, { meshServices: [{ name: 'api-svc', labels: { tier: 'backend' } }] }),
 ]);
+// web-1 with the MeshHTTPRoutes that select it.
+const routed: ProxyDescription = { ...web, routes: [{ name: 'to-api', labels: { team: 'payments' } }, { name: 'to-db', labels: {} }] };
 const edge = gateway('edge-1', 'edge', { app: 'edge' });
 
 const cases: { name: string; ref: TargetRef; proxy: ProxyDescription; inbounds: number[] | undefined }[] = [
@@ -49,7 +51,12 @@ const cases: { name: string; ref: TargetRef; proxy: ProxyDescription; inbounds: 
   { name: 'MeshServiceSubset: service and tags', ref: { kind: 'MeshServiceSubset', name: 'web', tags: { version: 'v1' } }, proxy: web, inbounds: [0] },
   { name: 'MeshServiceSubset: tags on another service only', ref: { kind: 'MeshServiceSubset', name: 'web', tags: { version: 'v2' } }, proxy: web, inbounds: undefined },
   { name: 'MeshGateway is resolved elsewhere', ref: { kind: 'MeshGateway', name: 'edge' }, proxy: edge, inbounds: undefined },
-  { name: 'MeshHTTPRoute is resolved elsewhere', ref: { kind: 'MeshHTTPRoute', name: 'route' }, proxy: web, inbounds: undefined },
+  { name: 'MeshHTTPRoute with no route selecting the proxy', ref: { kind: 'MeshHTTPRoute', name: 'to-api' }, proxy: web, inbounds: undefined },
+  { name: 'MeshHTTPRoute by the name of a route selecting the proxy', ref: { kind: 'MeshHTTPRoute', name: 'to-api' }, proxy: routed, inbounds: [] },
+  { name: 'MeshHTTPRoute by a name no route selecting the proxy has', ref: { kind: 'MeshHTTPRoute', name: 'to-web' }, proxy: routed, inbounds: undefined },
+  { name: 'MeshHTTPRoute by labels of a route', ref: { kind: 'MeshHTTPRoute', labels: { team: 'payments' } }, proxy: routed, inbounds: [] },
+  { name: 'MeshHTTPRoute by labels no route has', ref: { kind: 'MeshHTTPRoute', labels: { team: 'search' } }, proxy: routed, inbounds: undefined },
+  { name: 'MeshHTTPRoute honours proxyTypes', ref: { kind: 'MeshHTTPRoute', name: 'to-api', proxyTypes: ['Gateway'] }, proxy: routed, inbounds: undefined },
 ];
 
 for (const c of cases) {
@@ -64,4 +71,10 @@ test('sectionName: a section name wins over a port number; the port only names u
   assert.deepEqual(sectionsNamed('8080', sections.slice(1)), [0]);
   assert.deepEqual(sectionsNamed('http', sections), [2]);
   assert.deepEqual(sectionsNamed('9', sections), []);
+});
+
+test('selection: a MeshHTTPRoute targetRef carries the names of the routes it names', () => {
+  assert.deepEqual(selectProxy({ kind: 'MeshHTTPRoute', name: 'to-db' }, routed)?.routes, ['to-db']);
+  assert.deepEqual(selectProxy({ kind: 'MeshHTTPRoute', labels: { team: 'payments' } }, routed)?.routes, ['to-api']);
+  assert.equal(selectProxy({ kind: 'Mesh' }, routed)?.routes, undefined, 'other kinds configure the proxy as a whole');
 });

@@ -6,13 +6,15 @@
  *   MeshSubset         proxies with an inbound carrying all the tags; those inbounds
  *   MeshService        inbounds of that service (kuma.io/service, or MeshService name/labels)
  *   MeshServiceSubset  inbounds of that service that also carry all the tags
+ *   MeshHTTPRoute      the proxies that route (by name or labels) selects; no inbounds:
+ *                      such a policy configures that route's outbound traffic only
  *
  * A proxy is selected as a whole (its outbounds: `to`, its `default`) when the
  * result is defined; `inbounds` says where `from` and `rules` apply, so a
  * MeshSubset that matches one inbound of two configures only that one's
  * inbound traffic. `proxyTypes` (empty = all) filters by proxy type for every
- * kind. MeshGateway and MeshHTTPRoute select through gateway and route
- * resources this module does not see, so they select nothing here.
+ * kind. MeshGateway selects through gateway resources this module does not
+ * see, so it selects nothing here.
  */
 import { SERVICE_TAG } from '../../api/kinds/dataplane.js';
 import type { Labels } from '../../api/resource.js';
@@ -37,6 +39,12 @@ export interface ProxyInbound {
   readonly meshServices?: readonly MeshServiceMembership[] | undefined;
 }
 
+/** A MeshHTTPRoute, as a policy whose top-level targetRef names a route sees it. */
+export interface RouteIdentity {
+  readonly name: string;
+  readonly labels: Labels;
+}
+
 export interface ProxyDescription {
   readonly name: string;
   readonly mesh: string;
@@ -49,11 +57,15 @@ export interface ProxyDescription {
    * (MeshSubset, MeshService, MeshServiceSubset) match these instead.
    */
   readonly gatewayTags?: Labels | undefined;
+  /** The MeshHTTPRoutes that select this proxy: what a MeshHTTPRoute targetRef is matched against. */
+  readonly routes?: readonly RouteIdentity[] | undefined;
 }
 
 export interface Selection {
   /** Positions in `proxy.inbounds` whose inbound traffic the policy configures; empty for a gateway. */
   readonly inbounds: readonly number[];
+  /** For a MeshHTTPRoute targetRef: the names of the proxy's routes it names, whose traffic alone it configures. */
+  readonly routes?: readonly string[];
 }
 
 /** What a tag-based kind asks of one inbound (or of a gateway's tags). */
@@ -76,9 +88,19 @@ export function selectProxy(ref: TargetRef, proxy: ProxyDescription): Selection 
       const subset = ref.tags ?? {};
       return narrowToSection(ref, proxy, selectTagged(proxy, (tags, services) => isService(tags, services) && selectorMatches(subset, tags)));
     }
+    case 'MeshHTTPRoute': {
+      const routes = (proxy.routes ?? []).filter((route) => routeMatches(ref, route)).map((route) => route.name);
+      return routes.length > 0 ? { inbounds: [], routes } : undefined;
+    }
     default:
       return undefined;
   }
+}
+
+/** Whether a MeshHTTPRoute targetRef names this route: by resource name or by labels. */
+export function routeMatches(ref: TargetRef, route: RouteIdentity): boolean {
+  if (ref.name !== undefined) return ref.name === route.name;
+  return ref.labels !== undefined && selectorMatches(ref.labels, route.labels);
 }
 
 /** By name or labels of the Dataplane itself; with neither (the bare kind) every Dataplane. */

@@ -21,7 +21,9 @@ const web = { address: '10.0.0.1', port: 8080, serviceAddress: '127.0.0.1', serv
 
 /** Proxy web-1 (inbound web, outbounds backend and db) with the policies that select it, matched as the engine does. */
 function proxyWith(policies: readonly Resource[]): ProxyContext {
-  const description = { name: 'web-1', mesh: 'default', labels: {}, kind: 'Sidecar' as const, inbounds: [{ tags: web.tags, port: web.port }] };
+  const plain = { name: 'web-1', mesh: 'default', labels: {}, kind: 'Sidecar' as const, inbounds: [{ tags: web.tags, port: web.port }] };
+  const routes = policiesForProxy(plain, policies.filter((p) => p.kind === 'MeshHTTPRoute')).map(({ policy }) => ({ name: policy.name, labels: policy.labels }));
+  const description = { ...plain, routes };
   const byKind = new Map<string, MatchedPolicy[]>();
   for (const kind of new Set(policies.map((p) => p.kind))) {
     const matched = policiesForProxy(description, policies.filter((p) => p.kind === kind));
@@ -119,4 +121,25 @@ test('top-level defaults are merged (append lists concatenated) and kinds come i
 
 test('a proxy no policy selects has no rules', () => {
   assert.deepEqual(proxyRulesOf(proxyWith([elsewhere])), []);
+});
+
+test('a policy targeting a MeshHTTPRoute shows per route what its traffic gets, over the destination conf', () => {
+  const route = policy('MeshHTTPRoute', 'slow-path', {
+    to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
+  });
+  const slow = policy('MeshTimeout', 'slow-requests', {
+    targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
+    to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1m' } } }],
+  });
+  const timeouts = proxyRulesOf(proxyWith([route, meshWide, slow])).find((rules) => rules.kind === 'MeshTimeout')!;
+  assert.deepEqual(timeouts.routeRules, [
+    {
+      route: 'slow-path',
+      destination: { kind: 'MeshService', name: 'backend' },
+      conf: { connectionTimeout: '5s', idleTimeout: '1h', http: { requestTimeout: '1m' } },
+      from: [{ name: 'mesh-wide', index: 0 }, { name: 'slow-requests', index: 0 }],
+    },
+  ]);
+  assert.deepEqual(timeouts.to.map((t) => t.conf), [{ connectionTimeout: '5s', idleTimeout: '1h' }, { connectionTimeout: '5s', idleTimeout: '1h' }], 'destinations as a whole keep their own conf');
+  assert.deepEqual(timeouts.matched.map((m) => m.name), ['mesh-wide', 'slow-requests']);
 });

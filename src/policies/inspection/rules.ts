@@ -6,6 +6,8 @@
  *
  *   kind ─► matched policies, lowest priority first (a later one wins a conflict)
  *        ─► to:      per destination, the merged conf and the to[] entries merged
+ *        ─► routeRules: per MeshHTTPRoute route to a destination that policies
+ *                    targeting that route configure: the destination's conf with theirs over it
  *        ─► from:    per inbound, one rule per client group, with the policies merged
  *        ─► rules:   per inbound, the rules[] one per match, and the catch-all merged
  *        ─► default: the merged top-level default (MeshProxyPatch, MeshTrace, ...)
@@ -17,7 +19,9 @@ import type { InboundContext, ProxyContext } from '../../xds/generate/proxy-cont
 import { fromRules, inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import { resolveTopLevelDefault, type MatchedPolicy } from '../core/match.js';
 import { fromEntries, ruleEntries, toEntries, topLevelTargetRef } from '../core/policy-spec.js';
-import { resolveTo } from '../core/to-rules.js';
+import { routeNameOf, routeOrigins } from '../core/route-origins.js';
+import { resolveTo, resolveToRoute, serviceDestination, targetsRoutes } from '../core/to-rules.js';
+import { httpRouteRulesFor } from '../meshhttproute/rules.js';
 import { policyKinds } from '../index.js';
 
 export interface PolicyRef {
@@ -48,6 +52,14 @@ export interface KindRules {
     readonly catchAll: unknown;
   }[];
   readonly default?: unknown;
+  /** Only when some policy of the kind targets a MeshHTTPRoute: what each such route's traffic gets. */
+  readonly routeRules?: readonly {
+    /** The Route's name: the MeshHTTPRoutes its rules came from. */
+    readonly route: string;
+    readonly destination: { readonly kind: string; readonly name: string };
+    readonly conf: unknown;
+    readonly from: readonly PolicyRef[];
+  }[];
 }
 
 const inboundRef = (inbound: InboundContext): InboundRef => ({
@@ -62,11 +74,30 @@ function toRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Kind
   if (!matched.some(({ policy }) => toEntries(policy).length > 0)) return [];
   const services = [...new Set(proxy.outbounds.map((outbound) => outbound.service))].sort();
   return services.flatMap((service) => {
-    const { conf, entries } = resolveTo(matched, { kind: 'MeshService', service });
+    const { conf, entries } = resolveTo(matched, serviceDestination(proxy, service));
     if (entries.length === 0) return [];
     // Route kinds have `rules` in their entries rather than a `default` to merge: show the entries' own.
     const shown = conf ?? entries.map(({ entry }) => (entry as { rules?: unknown }).rules).filter(present).flat();
     return [{ destination: { kind: 'MeshService', name: service }, conf: shown, from: entries.map(({ policy, index }) => ({ name: policy.name, index })) }];
+  });
+}
+
+/** Whether the policy configures MeshHTTPRoutes: at the top level, or by `to[]` entries naming one. */
+const configuresRoutes = (m: MatchedPolicy): boolean => m.routes !== undefined || toEntries(m.policy).some((entry) => entry.targetRef.kind === 'MeshHTTPRoute');
+
+/** Per Route to each destination that some route-scoped policy targets, the merged conf. */
+function routeRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): NonNullable<KindRules['routeRules']> {
+  const routeMatched = proxy.policies?.get('MeshHTTPRoute') ?? [];
+  const services = [...new Set(proxy.outbounds.map((outbound) => outbound.service))].sort();
+  return services.flatMap((service) => {
+    const destination = serviceDestination(proxy, service);
+    const routes = new Set(httpRouteRulesFor(routeMatched, destination).map((rule) => routeNameOf(rule.policies)));
+    return [...routes].flatMap((route) => {
+      const origins = routeOrigins(proxy, route);
+      if (!targetsRoutes(matched, origins)) return [];
+      const { conf, entries } = resolveToRoute(matched, destination, origins);
+      return [{ route, destination: { kind: 'MeshService', name: service }, conf, from: entries.map(({ policy, index }) => ({ name: policy.name, index })) }];
+    });
   });
 }
 
@@ -107,6 +138,7 @@ export function kindRulesOf(proxy: ProxyContext, kind: string, matched: readonly
     from: fromRulesOf(proxy, matched),
     rules: inboundRulesOf(proxy, matched),
     ...(matched.some((m) => hasDefault(m.policy)) ? { default: resolveTopLevelDefault(matched) } : {}),
+    ...(matched.some(configuresRoutes) ? { routeRules: routeRulesOf(proxy, matched) } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { fromEntries, ruleEntries } from '../core/policy-spec.js';
-import { resolveTo } from '../core/to-rules.js';
+import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import { circuitBreakersOf, outlierDetectionOf } from './cluster-settings.js';
 import { servicesOfClusters } from './destination-clusters.js';
 import { grpcSubsetOf } from './grpc-subset.js';
@@ -50,7 +50,7 @@ export function withCircuitBreaking(cluster: Cluster, conf: MeshCircuitBreakerCo
 function outboundConfs(proxy: ProxyContext, matched: readonly MatchedPolicy[], clusters: readonly Cluster[]): Map<string, MeshCircuitBreakerConf> {
   const byService = new Map<string, MeshCircuitBreakerConf | undefined>();
   for (const service of proxy.destinations.keys())
-    byService.set(service, resolveTo(matched, { kind: 'MeshService', service }).conf as MeshCircuitBreakerConf | undefined);
+    byService.set(service, resolveTo(matched, serviceDestination(proxy, service)).conf as MeshCircuitBreakerConf | undefined);
   const confs = new Map<string, MeshCircuitBreakerConf>();
   for (const [cluster, service] of servicesOfClusters(clusters.map((c) => c.name), byService.keys())) {
     const conf = byService.get(service);

@@ -10,6 +10,8 @@ import { fractionalPercent } from '../../xds/generate/builders/index.js';
 import { FractionalPercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
 import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import { TypeUrl } from '../../xds/resource-types.js';
+import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
+import { envoySelects } from './testing.js';
 import { bandwidthKbps } from './faults.js';
 
 const testdata = srcPath('src/policies/meshfaultinjection/testdata');
@@ -90,7 +92,17 @@ test('Envoy: the more specific policy replaces the list of faults (lists are not
   assert.deepEqual(faults.map((f) => f['abort']), [{ httpStatus: 418, percentage: { numerator: 5 } }]);
 });
 
-test('Envoy: entries naming some callers are reported and left out; Mesh entries still apply', () => {
+/** What a caller whose sidecar sends these inbound tags (or no x-kuma-tags: undefined) gets from the fault filters, by abort status. */
+function abortsFor(hcm: Record<string, any>, callerTags: Record<string, string> | undefined): number[] {
+  const header = callerTags === undefined ? undefined : tagsHeaderValue([callerTags]);
+  return faultsOf(hcm)
+    .filter((fault) => envoySelects(fault['headers'] ?? [], header))
+    .map((fault) => fault['abort']['httpStatus']);
+}
+
+const FRONTEND = { 'kuma.io/service': 'frontend', 'kuma.io/protocol': 'http' };
+
+test('Envoy: a from entry naming a service injects its faults into that service’s calls only, the Mesh entry into everyone else’s', () => {
   const config = configWith('envoy', [
     mfi('mixed', {
       from: [
@@ -99,10 +111,43 @@ test('Envoy: entries naming some callers are reported and left out; Mesh entries
       ],
     }),
   ]);
-  assert.deepEqual(faultsOf(hcmsOf(listenerOf(config, WEB))[0]!).map((f) => f['abort']['httpStatus']), [503]);
-  assert.deepEqual(config.warnings, [
-    'MeshFaultInjection: mixed: from[1] (MeshService) not applied: inbound faults cannot be limited to some callers; use a Mesh source',
+  const [hcm] = hcmsOf(listenerOf(config, WEB));
+  assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.fault.1', 'envoy.filters.http.router']);
+  const frontendOnly = { name: 'x-kuma-tags', stringMatch: { safeRegex: { regex: '.*&kuma\\.io/service=(?:[^&]*,)?frontend[,&].*' } } };
+  assert.deepEqual(faultsOf(hcm!).map((f) => f['headers']), [[frontendOnly], [{ ...frontendOnly, invertMatch: true, treatMissingHeaderAsEmpty: true }]]);
+  assert.deepEqual(abortsFor(hcm!, FRONTEND), [500]);
+  assert.deepEqual(abortsFor(hcm!, { 'kuma.io/service': 'my-frontend' }), [503]);
+  assert.deepEqual(abortsFor(hcm!, { 'kuma.io/service': 'admin' }), [503]);
+  assert.deepEqual(abortsFor(hcm!, undefined), [503], 'a caller without the header (outside the mesh, proxyless) is in the whole mesh');
+  assert.deepEqual(config.warnings, []);
+});
+
+test('Envoy: the most specific group wins where groups overlap, and an entry with no faults exempts its callers', () => {
+  const config = configWith('envoy', [
+    mfi('groups', {
+      from: [
+        { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } },
+        { targetRef: { kind: 'MeshSubset', tags: { version: 'v2' } }, default: { http: [abort(502, 10)] } },
+        { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 100)] } },
+        { targetRef: { kind: 'MeshServiceSubset', name: 'frontend', tags: { version: 'v2' } }, default: { http: [] } },
+      ],
+    }),
   ]);
+  const [hcm] = hcmsOf(listenerOf(config, WEB));
+  assert.deepEqual(abortsFor(hcm!, { ...FRONTEND, version: 'v2' }), [], 'frontend v2: its own entry, no faults');
+  assert.deepEqual(abortsFor(hcm!, { ...FRONTEND, version: 'v1' }), [500]);
+  assert.deepEqual(abortsFor(hcm!, { 'kuma.io/service': 'billing', version: 'v2' }), [502]);
+  assert.deepEqual(abortsFor(hcm!, { 'kuma.io/service': 'billing', version: 'v1' }), [503]);
+});
+
+test('Envoy: a more specific policy overrides a caller group’s faults; a rules[] policy applies to every caller', () => {
+  const config = configWith('envoy', [
+    mfi('mesh-wide', { from: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } }, { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 100)] } }] }),
+    mfi('web-only', { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { http: [abort(418, 5)] } }] }),
+  ]);
+  const [hcm] = hcmsOf(listenerOf(config, WEB));
+  assert.deepEqual(abortsFor(hcm!, FRONTEND), [418]);
+  assert.deepEqual(abortsFor(hcm!, undefined), [418]);
 });
 
 test('Envoy: a status Envoy cannot abort with is reported, not sent', () => {
@@ -163,6 +208,18 @@ const GOLDEN: Record<string, () => string> = {
       configWith('envoy', [mfi('faults', fromMesh(abort(503, 50), { delay: { value: '2s', percentage: '12.5' }, responseBandwidth: { limit: '100kbps', percentage: 10 } }))], {
         mtls: 'STRICT',
       }),
+    ),
+  'envoy-from-per-caller': () =>
+    goldenText(
+      configWith('envoy', [
+        mfi('per-caller', {
+          from: [
+            { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 10)] } },
+            { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 50), { delay: { value: '1s', percentage: 20 } }] } },
+            { targetRef: { kind: 'MeshSubset', tags: { version: 'canary' } }, default: { http: [] } },
+          ],
+        }),
+      ]),
     ),
   'grpc-to-abort-and-delay': () =>
     goldenText(configWith('grpc', [mfi('faults', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50), { delay: { value: '100ms', percentage: 10 } }] } }] })])),

@@ -1,7 +1,8 @@
 /**
  * The MeshFaultInjection plugin: HTTP fault filters, before the router.
  *
- *   Envoy  from[] (Mesh), rules[] ─► inbound:<ip>:<port> HCM (HTTP inbounds), every filter chain
+ *   Envoy  from[], rules[]        ─► inbound:<ip>:<port> HCM (HTTP inbounds), every filter chain:
+ *                                    the faults of each caller group, selected by x-kuma-tags
  *          to[]                   ─► not applied: Kuma applies `to` to built-in gateways
  *                                    only, which Koguma does not generate
  *   gRPC   to[]                   ─► api listener <service> HCM: abort and delay
@@ -11,22 +12,25 @@
  * A proxyless client takes `to`, unlike a sidecar, because it is the only
  * place gRPC can inject faults: a proxyless server cannot honour `from`.
  *
- * Inbound faults are not per client: Envoy's fault filter can match callers
- * only by header (Kuma uses an `x-kuma-tags` header its sidecars add, which
- * Koguma's do not), so what applies is the conf of `rules[]` and of `from[]`
- * entries naming the whole mesh; entries naming some callers are reported.
+ * Callers are told apart as Kuma does: their sidecars set x-kuma-tags to
+ * their own tags (xds/generate/tags-header.ts), and each fault filter of a
+ * caller group matches that header (HTTPFault `headers`). Groups come most
+ * specific first, and a group's filters leave out the callers of the more
+ * specific groups inside it, so a caller gets exactly its group's faults
+ * (callers.ts); callers without the header get the whole mesh's.
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import type { HeaderMatcher } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaultFilter, type FaultInput } from '../../xds/generate/builders/index.js';
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
 import { inboundListenerName } from '../../xds/generate/names.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
-import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
 import { resolveTo } from '../core/to-rules.js';
+import { callerGroups, callerMatchers, groupLabel } from '../core/callers.js';
 import { faultInputs, type FaultSupport } from './faults.js';
 
 const ENVOY: FaultSupport = { responseBandwidth: true };
@@ -35,12 +39,25 @@ const GRPC: FaultSupport = { responseBandwidth: false };
 /** Filter names: unique within a connection manager, as grpc-js-xds requires. */
 const faultFilterName = (i: number): string => (i === 0 ? FAULT_FILTER_NAME : `${FAULT_FILTER_NAME}.${i}`);
 
+/** A fault, and the header conditions that select the requests it may hit (none: every request). */
+interface SelectedFault {
+  readonly fault: FaultInput;
+  readonly headers: readonly HeaderMatcher[];
+}
+
+const faultKey = (faults: readonly SelectedFault[]): string =>
+  JSON.stringify(faults.map(({ fault, headers }) => [fault, headers.map((h) => [h.headerMatchSpecifier.value, h.invertMatch])]));
+
 /** `listener` with the faults before its router (a shared copy per listener and faults). */
-function withFaults(listener: Listener, faults: readonly FaultInput[]): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshFaultInjection ${JSON.stringify(faults)}`, (copy) =>
+function withFaults(listener: Listener, faults: readonly SelectedFault[]): Listener {
+  return editedCopy(ListenerSchema, listener, `MeshFaultInjection ${faultKey(faults)}`, (copy) =>
     addHttpFiltersBeforeRouter(
       copy,
-      faults.map((fault, i) => httpFaultFilter(faultFilterName(i), buildHttpFault(fault))),
+      faults.map(({ fault, headers }, i) => {
+        const config = buildHttpFault(fault);
+        config.headers = [...headers];
+        return httpFaultFilter(faultFilterName(i), config);
+      }),
     ),
   );
 }
@@ -51,15 +68,14 @@ function replaceListeners(resources: ProxyResources, replaced: ReadonlyMap<strin
   return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
 }
 
-/** Reports `from[]` entries that name some callers only: the fault filter cannot tell callers apart. */
-function warnPerClientEntries(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
-  for (const policy of policiesForInbound(matched, inbound)) {
-    if (ruleEntries(policy).length > 0) continue;
-    fromEntries(policy).forEach((entry, i) => {
-      if (entry.targetRef.kind !== 'Mesh')
-        warn(`${policy.name}: from[${i}] (${entry.targetRef.kind}) not applied: inbound faults cannot be limited to some callers; use a Mesh source`);
-    });
-  }
+/** The faults of each caller group of an inbound, each limited to its group's callers. */
+function inboundFaults(matched: readonly MatchedPolicy[], position: number, at: string, warn: (message: string) => void): SelectedFault[] {
+  const groups = callerGroups(matched, position);
+  return groups.flatMap((group, i) => {
+    const where = Object.keys(group.clientTags).length === 0 ? at : `${at} ${groupLabel(group.clientTags)}`;
+    const headers = callerMatchers(groups, i);
+    return faultInputs(group.conf, where, ENVOY, warn).map((fault) => ({ fault, headers }));
+  });
 }
 
 function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
@@ -67,9 +83,7 @@ function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn 
   const replaced = new Map<string, Listener>();
   proxy.inbounds.forEach((inbound, position) => {
     if (!isHttpProtocol(inbound.protocol)) return;
-    warnPerClientEntries(matched, position, warn);
-    const conf = resolveCatchAll(inboundRules(matched, position, { fromAsRules: true }));
-    const faults = faultInputs(conf, `inbound ${inbound.service}:${inbound.port}`, ENVOY, warn);
+    const faults = inboundFaults(matched, position, `inbound ${inbound.service}:${inbound.port}`, warn);
     const name = inboundListenerName(inbound.address, inbound.port);
     const listener = byName.get(name);
     if (faults.length > 0 && listener) replaced.set(name, withFaults(listener, faults));
@@ -84,7 +98,7 @@ function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }:
     if (!listener.apiListener || !proxy.destinations.has(listener.name)) continue;
     const { conf } = resolveTo(matched, { kind: 'MeshService', service: listener.name });
     const faults = faultInputs(conf, `to ${listener.name}`, GRPC, warn);
-    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, faults));
+    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, faults.map((fault) => ({ fault, headers: [] }))));
   }
   return replaceListeners(resources, replaced);
 }

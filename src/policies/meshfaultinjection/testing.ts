@@ -121,6 +121,21 @@ export const httpFilterNames = (hcm: Record<string, any>): string[] => (hcm['htt
 export const networkFilterNames = (listener: Record<string, any>): string[][] =>
   (listener['filterChains'] as Record<string, any>[]).map((chain) => (chain['filters'] as { name: string }[]).map((f) => f.name));
 
+/**
+ * Whether Envoy lets a request with this x-kuma-tags value (undefined: no
+ * such header) through these header matchers (JSON): all must hold; a regex
+ * matches the whole value; a matcher on a missing header fails, inverted or
+ * not, unless it treats the header as empty.
+ */
+export function envoySelects(matchers: readonly Record<string, any>[], header: string | undefined): boolean {
+  return matchers.every((matcher) => {
+    const value = header ?? (matcher['treatMissingHeaderAsEmpty'] === true ? '' : undefined);
+    if (value === undefined) return false;
+    const hit = new RegExp(`^(?:${matcher['stringMatch']['safeRegex']['regex'] as string})$`).test(value);
+    return matcher['invertMatch'] === true ? !hit : hit;
+  });
+}
+
 /** Listeners and clusters as golden text, with the warnings. */
 export const goldenText = (config: ProxyConfig): string =>
   `${JSON.stringify(

@@ -21,7 +21,7 @@ import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
 import type { Protocol } from '../../xds/generate/proxy-context.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import type { PolicyPlugin } from '../core/plugin.js';
-import { resolveTo } from '../core/to-rules.js';
+import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
 import { healthCheckOf } from './health-check.js';
 import type { MeshHealthCheckConf } from './schema.js';
@@ -50,7 +50,7 @@ export const meshHealthCheckPlugin = {
   apply(resources, { proxy, matched, warn }) {
     const byService = new Map<string, { conf: MeshHealthCheckConf; protocol: Protocol }>();
     for (const [service, destination] of proxy.destinations) {
-      const conf = resolveTo(matched, { kind: 'MeshService', service }).conf as MeshHealthCheckConf | undefined;
+      const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshHealthCheckConf | undefined;
       if (conf) byService.set(service, { conf, protocol: destination.protocol });
     }
     const checked = new Map<string, { conf: MeshHealthCheckConf; protocol: Protocol }>();

@@ -15,8 +15,8 @@
  * Plugins after this one (timeouts, retries...) find the policy routes as
  * every route of virtual host 0 but the last, and the catch-all as the last;
  * a route whose action is `redirect` forwards nothing and has no RouteAction
- * to configure. To tell which MeshHTTPRoute a route came from (a policy whose
- * top-level targetRef is a MeshHTTPRoute), split the route's name on `,`.
+ * to configure. Which MeshHTTPRoutes a route came from, for policies whose
+ * top-level targetRef is a MeshHTTPRoute: core/route-origins.ts.
  * A destination with no MeshHTTPRoute keeps the generated single route, and a
  * tcp destination (no route configuration; Envoy tcp_proxy) is left to
  * MeshTCPRoute with a warning. What proxyless gRPC cannot honour is listed in
@@ -30,6 +30,7 @@ import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { BackendClusters } from './backends.js';
 import { buildPlannedRoute } from './route-message.js';
 import { planRoute, type RoutePlan } from './route-plan.js';
+import { serviceDestination } from '../core/to-rules.js';
 import { httpRouteRulesFor } from './rules.js';
 
 function withRoutes(config: RouteConfiguration, plans: readonly RoutePlan[], flavour: string): RouteConfiguration {
@@ -44,7 +45,7 @@ function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContex
   const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
   let changed = false;
   for (const service of [...new Set(proxy.outbounds.map((o) => o.service))].sort()) {
-    const rules = httpRouteRulesFor(matched, { kind: 'MeshService', service });
+    const rules = httpRouteRulesFor(matched, serviceDestination(proxy, service));
     if (rules.length === 0) continue;
     const name = outboundRouteName(service);
     const config = configs.get(name);

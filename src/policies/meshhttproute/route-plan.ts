@@ -19,6 +19,7 @@
 import type { HeaderMatchInput, PathMatchInput, PathRewriteInput, RouteMatchInput, WeightedClusterInput } from '../../xds/generate/builders/index.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import type { BackendRef } from '../core/backend-ref.js';
+import { routeNameOf } from '../core/route-origins.js';
 import type { BackendClusters } from './backends.js';
 import type { HttpRouteRule } from './rules.js';
 import type { HttpMatch, MeshHTTPRouteConf } from './schema.js';
@@ -130,7 +131,7 @@ export function planRoute(rule: HttpRouteRule, input: PlanInput, where: string):
   }
   const refs = rule.conf.backendRefs;
   const clusters = refs === undefined || refs.length === 0 ? [{ cluster: input.serviceCluster, weight: 1 }] : input.backends.weighted(refs, where);
-  const plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] } = { name: rule.policies.join(','), match: routeMatchOf(rule.match, flavour), clusters, mirrors: [] };
+  const plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] } = { name: routeNameOf(rule.policies), match: routeMatchOf(rule.match, flavour), clusters, mirrors: [] };
   for (const filter of rule.conf.filters ?? []) {
     if (flavour === 'grpc') warn(`${where}: filter ${filter.type} not applied: proxyless gRPC does not implement it`);
     else applyFilter(plan, filter, rule, input, where);

@@ -198,3 +198,25 @@ for (const c of goldenCases) {
     expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), types));
   });
 }
+
+test('Envoy: a to[] entry naming a MeshHTTPRoute sets the hash policies of that route only', () => {
+  const cart = policy('MeshHTTPRoute', 'cart', {
+    to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], default: {} }] }],
+  });
+  const lb = policy('MeshLoadBalancingStrategy', 'backend-lb', {
+    targetRef: { kind: 'Mesh' },
+    to: [
+      { targetRef: { kind: 'MeshService', name: 'backend' }, default: { loadBalancer: { type: 'RingHash', ringHash: { hashPolicies: [{ type: 'Header', header: { name: 'x-user' } }] } } } },
+      { targetRef: { kind: 'MeshHTTPRoute', name: 'cart' }, default: { hashPolicies: [{ type: 'QueryParameter', queryParameter: { name: 'cart' } }] } },
+    ],
+  });
+  const routes = resourceOf(checkedConfig(proxyWith('envoy', [cart, lb])), TypeUrl.RouteConfiguration, 'outbound:backend')['virtualHosts'][0].routes;
+  assert.deepEqual(
+    routes.map((r: any) => [r.name ?? '', r.route.hashPolicy]),
+    [
+      ['cart', [{ queryParameter: { name: 'cart' } }]],
+      ['', [{ header: { headerName: 'x-user' } }]],
+    ],
+  );
+  assert.equal(cluster(proxyWith('envoy', [cart, lb]))['lbPolicy'], 'RING_HASH', 'the destination keeps its load balancer');
+});

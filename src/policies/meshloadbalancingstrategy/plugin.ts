@@ -4,7 +4,8 @@
  *
  *   loadBalancer        ─► cluster <service> and its subset clusters (traffic splits):
  *                          lb_policy and its config (cluster-lb.ts)
- *   hash policies       ─► every route of route configuration outbound:<service> (route-hash.ts)
+ *   hash policies       ─► every route of route configuration outbound:<service> (route-hash.ts);
+ *                          a `to[]` entry naming a MeshHTTPRoute: that route's Routes only
  *   localityAwareness   ─► their ClusterLoadAssignments: priorities by zone (locality.ts),
  *                          the local zone split by affinity tags (affinity.ts)
  *
@@ -27,7 +28,8 @@ import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';
-import { resolveTo } from '../core/to-rules.js';
+import { isRouteEntry, routeResolutionsOf } from '../core/route-origins.js';
+import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
 import { splitByAffinity } from './affinity.js';
 import { setLoadBalancer } from './cluster-lb.js';
@@ -57,17 +59,24 @@ function weighLocalities(cluster: Cluster): void {
 function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshLoadBalancingStrategyConf> {
   const confs = new Map<string, MeshLoadBalancingStrategyConf>();
   for (const service of proxy.destinations.keys()) {
-    const conf = resolveTo(matched, { kind: 'MeshService', service }).conf as MeshLoadBalancingStrategyConf | undefined;
+    const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshLoadBalancingStrategyConf | undefined;
     if (conf) confs.set(service, conf);
   }
   return confs;
 }
 
-/** `routes` with the hash policies on every route that forwards to a cluster. */
-function withHashPolicies(routes: RouteConfiguration, policies: readonly HashPolicy[]): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, routes, `MeshLoadBalancingStrategy hash ${JSON.stringify(policies)}`, (copy) => {
+/**
+ * `routes` with hash policies on every route that forwards to a cluster:
+ * `perRoute`'s on the Routes it names (a `to[]` entry naming their
+ * MeshHTTPRoute), `base` on the rest.
+ */
+function withHashPolicies(routes: RouteConfiguration, base: readonly HashPolicy[], perRoute: ReadonlyMap<string, readonly HashPolicy[]>): RouteConfiguration {
+  return editedCopy(RouteConfigurationSchema, routes, `MeshLoadBalancingStrategy hash ${JSON.stringify([base, [...perRoute]])}`, (copy) => {
     for (const host of copy.virtualHosts)
-      for (const route of host.routes) if (route.action.case === 'route') route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
+      for (const route of host.routes) {
+        const policies = perRoute.get(route.name) ?? base;
+        if (route.action.case === 'route' && policies.length > 0) route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
+      }
   });
 }
 
@@ -79,7 +88,7 @@ export const meshLoadBalancingStrategyPlugin = {
     const clusterNames = [...resources.clusters.map((c) => c.name), ...resources.loadAssignments.map((a) => a.clusterName)];
     const owners = servicesOfClusters(clusterNames, byService.keys());
     const byCluster = new Map([...owners].map(([cluster, service]) => [cluster, byService.get(service)!]));
-    const byRoute = new Map([...byService].map(([service, conf]) => [outboundRouteName(service), conf]));
+    const serviceOfRoute = new Map([...proxy.destinations.keys()].map((service) => [outboundRouteName(service), service]));
     const zone = proxyZone(proxy);
     const tags = proxyTags(proxy);
     const dropped = new Set<string>();
@@ -117,12 +126,26 @@ export const meshLoadBalancingStrategyPlugin = {
       });
     });
 
-    const routeConfigurations = resources.routeConfigurations.map((routes) => {
-      const conf = byRoute.get(routes.name);
-      const all = conf ? hashPoliciesOf(conf) : [];
+    const supported = (all: readonly HashPolicy[]): readonly HashPolicy[] => {
       const kept = grpc ? all.filter(grpcHashes) : all;
       all.filter((policy) => !kept.includes(policy)).forEach((policy) => dropped.add(`hash policy ${policy.type}`));
-      return kept.length > 0 ? withHashPolicies(routes, kept) : routes;
+      return kept;
+    };
+    const routeConfigurations = resources.routeConfigurations.map((routes) => {
+      const service = serviceOfRoute.get(routes.name);
+      if (service === undefined) return routes;
+      const conf = byService.get(service);
+      const base = supported(conf ? hashPoliciesOf(conf) : []);
+      const perRoute = new Map<string, readonly HashPolicy[]>();
+      for (const [route, { entries }] of routeResolutionsOf(proxy, routes, matched, serviceDestination(proxy, service))) {
+        // A route entry sets `hashPolicies` alone (schema.ts); lists are replaced, so the last one set wins.
+        const last = entries
+          .filter(isRouteEntry)
+          .map(({ entry }) => (entry.default as MeshLoadBalancingStrategyConf | undefined)?.hashPolicies)
+          .findLast((policies) => policies !== undefined);
+        if (last !== undefined) perRoute.set(route, supported(last));
+      }
+      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0) ? withHashPolicies(routes, base, perRoute) : routes;
     });
 
 

@@ -1,9 +1,10 @@
 // testing.js first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
-import { configWith, hcmsOf, httpFilterNames, listenerOf, networkFilterNames, policy, goldenText } from '../meshfaultinjection/testing.js';
+import { configWith, envoySelects, hcmsOf, httpFilterNames, listenerOf, networkFilterNames, policy, goldenText } from '../meshfaultinjection/testing.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
 
 const testdata = srcPath('src/policies/meshratelimit/testdata');
 const WEB = 'inbound:10.0.0.1:8080';
@@ -91,18 +92,76 @@ test('Envoy: with PERMISSIVE mTLS both chains are limited, each after RBAC on th
   ]);
 });
 
-test('Envoy: from entries naming some callers are reported; a Mesh entry applies', () => {
+/** The inbound routes of a connection manager (JSON), in the order Envoy tries them. */
+const routesOf = (hcm: Record<string, any>): Record<string, any>[] => hcm['routeConfig']['virtualHosts'][0]['routes'];
+
+/** The local rate limit a caller with these inbound tags (undefined: no x-kuma-tags) meets: its route's, else the filter's. */
+function limitFor(hcm: Record<string, any>, callerTags: Record<string, string> | undefined): Record<string, any> | undefined {
+  const header = callerTags === undefined ? undefined : tagsHeaderValue([callerTags]);
+  const route = routesOf(hcm).find((r) => envoySelects(r['match']['headers'] ?? [], header));
+  return route?.['typedPerFilterConfig']?.['envoy.filters.http.local_ratelimit'] ?? httpLimitOf(hcm);
+}
+const tokensFor = (hcm: Record<string, any>, callerTags: Record<string, string> | undefined) => limitFor(hcm, callerTags)?.['tokenBucket']?.['maxTokens'];
+
+const FRONTEND = { 'kuma.io/service': 'frontend', 'kuma.io/protocol': 'http' };
+const perSecond = (num: number) => ({ local: { http: { requestRate: { num, interval: '1s' } } } });
+
+test('Envoy: a from entry naming a service has a bucket of its own on routes matching its callers, ahead of the mesh’s', () => {
   const config = configWith('envoy', [
     mrl('mixed', {
       from: [
-        { targetRef: { kind: 'Mesh' }, default: { local: { http: { requestRate: { num: 50, interval: '1s' } } } } },
-        { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { local: { http: { requestRate: { num: 1, interval: '1s' } } } } },
+        { targetRef: { kind: 'Mesh' }, default: perSecond(50) },
+        { targetRef: { kind: 'MeshService', name: 'frontend' }, default: perSecond(1) },
       ],
     }),
   ]);
-  assert.equal(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!)!['tokenBucket']['maxTokens'], 50);
+  const [hcm] = hcmsOf(listenerOf(config, WEB));
+  assert.equal(httpLimitOf(hcm!)!['tokenBucket']['maxTokens'], 50);
+  const [frontend, generated] = routesOf(hcm!);
+  assert.deepEqual(frontend!['match'], {
+    prefix: '/',
+    headers: [{ name: 'x-kuma-tags', stringMatch: { safeRegex: { regex: '.*&kuma\\.io/service=(?:[^&]*,)?frontend[,&].*' } } }],
+  });
+  assert.deepEqual(frontend!['route'], generated!['route'], 'the same destination as the generated route');
+  assert.equal(generated!['typedPerFilterConfig'], undefined);
+  assert.equal(tokensFor(hcm!, FRONTEND), 1);
+  assert.equal(tokensFor(hcm!, { 'kuma.io/service': 'billing' }), 50);
+  assert.equal(tokensFor(hcm!, undefined), 50);
+  assert.deepEqual(config.warnings, []);
+});
+
+test('Envoy: only some callers limited: the filter alone enforces nothing, their routes do', () => {
+  const config = configWith('envoy', [mrl('frontend-only', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: perSecond(2) }] })]);
+  const [hcm] = hcmsOf(listenerOf(config, WEB));
+  assert.deepEqual(httpLimitOf(hcm!), { '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', statPrefix: 'inbound_10_0_0_1_8080' });
+  assert.equal(tokensFor(hcm!, FRONTEND), 2);
+  assert.equal(limitFor(hcm!, { 'kuma.io/service': 'billing' })!['filterEnabled'], undefined, 'other callers meet a limit that is never enabled');
+});
+
+test('Envoy: a more specific group is exempt from the limits of the groups it is in', () => {
+  const exempt = configWith('envoy', [
+    mrl('groups', {
+      from: [
+        { targetRef: { kind: 'Mesh' }, default: perSecond(50) },
+        { targetRef: { kind: 'MeshService', name: 'frontend' }, default: perSecond(5) },
+        { targetRef: { kind: 'MeshServiceSubset', name: 'frontend', tags: { version: 'v2' } }, default: { local: { http: { disabled: true } } } },
+      ],
+    }),
+  ]);
+  const [exemptHcm] = hcmsOf(listenerOf(exempt, WEB));
+  assert.equal(limitFor(exemptHcm!, { ...FRONTEND, version: 'v2' })!['filterEnabled'], undefined, 'frontend v2 is not limited');
+  assert.equal(tokensFor(exemptHcm!, { ...FRONTEND, version: 'v1' }), 5);
+  assert.equal(tokensFor(exemptHcm!, { 'kuma.io/service': 'billing', version: 'v2' }), 50);
+});
+
+test('Envoy: a connection limit naming some callers is reported: a connection does not say who opened it', () => {
+  const config = configWith('envoy', [
+    mrl('conns', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: { local: { tcp: { connectionRate: { num: 1, interval: '1s' } } } } }] }),
+  ]);
+  assert.deepEqual(tcpLimitsOf(listenerOf(config, CACHE)), []);
+  assert.deepEqual(listenerOf(config, WEB), listenerOf(configWith('envoy', []), WEB));
   assert.deepEqual(config.warnings, [
-    'MeshRateLimit: mixed: from[1] (MeshService) not applied: a local rate limit is shared by all callers; use a Mesh source',
+    'MeshRateLimit: conns: from[0] (MeshService) local.tcp not applied: connection limits cannot tell callers apart; use a Mesh source',
   ]);
 });
 
@@ -121,6 +180,18 @@ const GOLDEN: Record<string, () => string> = {
     goldenText(
       configWith('envoy', [
         mrl('limits', rules({ http: { requestRate: { num: 100, interval: '1s' }, onRateLimit: { status: 429, headers: { add: [{ name: 'x-kuma-rate-limited', value: 'true' }] } } }, tcp: { connectionRate: { num: 20, interval: '10s' } } })),
+      ]),
+    ),
+  'envoy-per-caller': () =>
+    goldenText(
+      configWith('envoy', [
+        mrl('per-caller', {
+          from: [
+            { targetRef: { kind: 'Mesh' }, default: { local: { http: { requestRate: { num: 100, interval: '1s' } }, tcp: { connectionRate: { num: 20, interval: '10s' } } } } },
+            { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { local: { http: { requestRate: { num: 10, interval: '1s' }, onRateLimit: { status: 503 } } } } },
+            { targetRef: { kind: 'MeshSubset', tags: { team: 'ops' } }, default: { local: { http: { disabled: true } } } },
+          ],
+        }),
       ]),
     ),
 };

@@ -1,15 +1,19 @@
 /**
  * The MeshRateLimit plugin: Envoy's local token buckets on a sidecar's inbounds.
  *
- *   from[] (Mesh), rules[] ─► inbound:<ip>:<port>, every filter chain:
- *     local.http  ─► envoy.filters.http.local_ratelimit before the router (HTTP inbounds)
+ *   from[], rules[] ─► inbound:<ip>:<port>, every filter chain:
+ *     local.http  ─► envoy.filters.http.local_ratelimit before the router (HTTP inbounds);
+ *                    for from[] entries naming some callers, routes of their own that
+ *                    match their x-kuma-tags, with the limit per route (per-caller.ts)
  *     local.tcp   ─► envoy.filters.network.local_ratelimit before tcp_proxy or the
  *                    connection manager (every inbound: a connection is a connection)
  *   to[]          ─► not applied: Kuma applies it to built-in gateways only
  *
- * The limit is per proxy instance and not per client: what applies is the
- * conf of `rules[]` and of `from[]` entries naming the whole mesh; entries
- * naming some callers are reported. Proxyless gRPC has no rate limit filter.
+ * A bucket is per proxy instance, shared by the callers it applies to: the
+ * whole mesh's by every caller no other group names, a group's by that
+ * group. Connections carry no header, so `local.tcp` applies to every caller
+ * alike: that of `rules[]` and of `from[]` entries naming the whole mesh.
+ * Proxyless gRPC has no rate limit filter.
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, httpLocalRateLimitFilter, networkLocalRateLimitFilter } from '../../xds/generate/builders/index.js';
@@ -17,40 +21,63 @@ import { isHttpProtocol } from '../../xds/generate/destinations.js';
 import { inboundListenerName, statName } from '../../xds/generate/names.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
-import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
+import { policiesForInbound } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
+import { callerGroups, groupLabel } from '../core/callers.js';
 import { inboundLimits, type InboundLimits } from './limits.js';
+import { addCallerRoutes, perRouteOnlyFilter, type CallerLimit } from './per-caller.js';
+import type { MeshRateLimitConf } from './schema.js';
 
-function withLimits(listener: Listener, limits: InboundLimits, statPrefix: string): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshRateLimit ${JSON.stringify(limits)}`, (copy) => {
-    if (limits.connections) addNetworkFilterBeforeTerminal(copy, networkLocalRateLimitFilter(statPrefix, limits.connections));
-    if (limits.requests) addHttpFiltersBeforeRouter(copy, [httpLocalRateLimitFilter({ statPrefix, ...limits.requests })]);
+/** What one inbound limits: for every caller, and for the caller groups that have limits of their own. */
+interface Plan {
+  readonly everyone: InboundLimits;
+  readonly callers: readonly CallerLimit[];
+}
+
+function withLimits(listener: Listener, { everyone, callers }: Plan, statPrefix: string): Listener {
+  return editedCopy(ListenerSchema, listener, `MeshRateLimit ${JSON.stringify([everyone, callers])}`, (copy) => {
+    if (everyone.connections) addNetworkFilterBeforeTerminal(copy, networkLocalRateLimitFilter(statPrefix, everyone.connections));
+    if (everyone.requests) addHttpFiltersBeforeRouter(copy, [httpLocalRateLimitFilter({ statPrefix, ...everyone.requests })]);
+    else if (callers.length > 0) addHttpFiltersBeforeRouter(copy, [perRouteOnlyFilter(statPrefix)]);
+    if (callers.length > 0) addCallerRoutes(copy, callers, statPrefix);
   });
 }
 
-/** Reports `from[]` entries that name some callers only: a local limit is shared by every caller. */
-function warnPerClientEntries(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
+/** Reports `from[]` entries naming some callers that set `local.tcp`: a connection does not say who opened it. */
+function warnPerCallerTcp(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
   for (const policy of policiesForInbound(matched, inbound)) {
     if (ruleEntries(policy).length > 0) continue;
     fromEntries(policy).forEach((entry, i) => {
-      if (entry.targetRef.kind !== 'Mesh')
-        warn(`${policy.name}: from[${i}] (${entry.targetRef.kind}) not applied: a local rate limit is shared by all callers; use a Mesh source`);
+      if (entry.targetRef.kind !== 'Mesh' && (entry.default as MeshRateLimitConf | undefined)?.local?.tcp)
+        warn(`${policy.name}: from[${i}] (${entry.targetRef.kind}) local.tcp not applied: connection limits cannot tell callers apart; use a Mesh source`);
     });
   }
+}
+
+function planOf(matched: readonly MatchedPolicy[], position: number, http: boolean, at: string, warn: (message: string) => void): Plan {
+  warnPerCallerTcp(matched, position, warn);
+  const groups = callerGroups(matched, position);
+  const everyone = inboundLimits(groups.at(-1)!.conf, http, at, warn);
+  if (!http) return { everyone, callers: [] };
+  const callers = groups.slice(0, -1).map((group) => ({
+    clientTags: group.clientTags,
+    requests: inboundLimits(group.conf, true, `${at} ${groupLabel(group.clientTags)}`, warn).requests,
+  }));
+  // Only a group with a limit, or one exempt from the mesh's, needs routes: without either every caller is unlimited.
+  return { everyone, callers: everyone.requests || callers.some((c) => c.requests) ? callers : [] };
 }
 
 function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
   const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
   const replaced = new Map<string, Listener>();
   proxy.inbounds.forEach((inbound, position) => {
-    warnPerClientEntries(matched, position, warn);
-    const conf = resolveCatchAll(inboundRules(matched, position, { fromAsRules: true }));
-    const limits = inboundLimits(conf, isHttpProtocol(inbound.protocol), `inbound ${inbound.service}:${inbound.port}`, warn);
+    const plan = planOf(matched, position, isHttpProtocol(inbound.protocol), `inbound ${inbound.service}:${inbound.port}`, warn);
     const name = inboundListenerName(inbound.address, inbound.port);
     const listener = byName.get(name);
-    if ((limits.requests || limits.connections) && listener) replaced.set(name, withLimits(listener, limits, statName(name)));
+    const limits = plan.everyone.requests || plan.everyone.connections || plan.callers.length > 0;
+    if (limits && listener) replaced.set(name, withLimits(listener, plan, statName(name)));
   });
   if (replaced.size === 0) return resources;
   return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };

@@ -86,10 +86,28 @@ test('envoy: a gRPC destination takes the grpc section, never the http one', () 
   assert.deepEqual(routeRetry(config, 'greeter'), { retryOn: 'unavailable,deadline-exceeded', numRetries: 2 });
 });
 
-test('envoy: hostSelection is reported as not applied and the rest of the policy still is', () => {
-  const config = generate(proxyWith('envoy', [retryTo('backend', { http: { numRetries: 1, hostSelection: [{ predicate: 'OmitPreviousHosts' }] } })]));
-  assert.equal(routeRetry(config, 'backend').numRetries, 1);
-  assert.deepEqual(config.warnings, ['MeshRetry: to backend: http.hostSelection not applied: the retry host predicate extensions are not generated']);
+test('envoy: hostSelection becomes retry host predicates and a retry priority, matching the tags endpoints carry', () => {
+  const hostSelection = [
+    { predicate: 'OmitPreviousHosts' },
+    { predicate: 'OmitHostsWithTags', tags: { 'kuma.io/service': 'backend' } },
+    { predicate: 'OmitPreviousPriorities', updateFrequency: 3 },
+  ];
+  const config = generate(proxyWith('envoy', [retryTo('backend', { http: { numRetries: 1, hostSelection, hostSelectionMaxAttempts: 2 } })]));
+  const retry = routeRetry(config, 'backend');
+  assert.deepEqual(retry.retryHostPredicate.map((p: { name: string }) => p.name), ['envoy.retry_host_predicates.previous_hosts', 'envoy.retry_host_predicates.omit_host_metadata']);
+  const omitted = retry.retryHostPredicate[1].typedConfig.metadataMatch.filterMetadata['envoy.lb'];
+  assert.deepEqual(omitted, { 'kuma.io/service': 'backend' });
+  const endpoint = config.json(TypeUrl.ClusterLoadAssignment, 'backend').endpoints[0].lbEndpoints[0];
+  assert.deepEqual(endpoint.metadata.filterMetadata['envoy.lb'], { 'kuma.io/service': 'backend' }, 'the endpoint carries the tags the predicate matches');
+  assert.deepEqual(retry.retryPriority.typedConfig, { '@type': 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig', updateFrequency: 3 });
+  assert.equal(retry.hostSelectionRetryMaxAttempts, '2');
+  assert.deepEqual(config.warnings, []);
+  assertValid(config);
+});
+
+test('grpc: hostSelection is not applied: the http section never reaches a proxyless client (grpc-js-xds has no host predicates)', () => {
+  const config = generate(proxyWith('grpc', [retryTo('backend', { http: { hostSelection: [{ predicate: 'OmitPreviousHosts' }] } })]));
+  assert.deepEqual(config.warnings, ['MeshRetry: to backend: http section not applied: a proxyless gRPC client retries gRPC calls by the grpc section only']);
 });
 
 test('envoy: a TCP destination without a tcp section keeps its listener', () => {

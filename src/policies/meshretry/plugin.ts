@@ -9,21 +9,24 @@
  *   gRPC   any          route configuration outbound:<service>: retry_policy from the grpc
  *                       section, within what grpc-js-xds reads; the rest is a warning
  *
- * `http.hostSelection` is not applied: its Envoy extensions (retry host
- * predicates, previous priorities) are not among the generated protos, and a
- * typed config the validator cannot check would risk a NACK.
+ * A MeshRetry whose top-level targetRef is a MeshHTTPRoute sets the retry
+ * policy of that route's Routes only, over the destination's (both flavours).
+ *
+ * `http.hostSelection` becomes Envoy retry host predicates and a retry
+ * priority (retry-settings.ts). Proxyless gRPC never gets an http section.
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { buildRetryPolicy, editRouteActions, editTcpProxies, type RetryPolicyInput } from '../../xds/generate/builders/index.js';
+import { editRouteActions, editTcpProxies } from '../../xds/generate/builders/index.js';
 import { outboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { resolveTo } from '../core/to-rules.js';
-import { envoyGrpcRetry, envoyHttpRetry, proxylessGrpcRetry, sectionFor } from './retry-settings.js';
+import { routeConfsOf } from '../core/route-origins.js';
+import { resolveTo, serviceDestination } from '../core/to-rules.js';
+import { buildMeshRetryPolicy, envoyGrpcRetry, envoyHttpRetry, proxylessGrpcRetry, sectionFor, type MeshRetryInput } from './retry-settings.js';
 import type { MeshRetryConf } from './schema.js';
 
 type Edit<T> = (message: T) => T;
@@ -35,55 +38,79 @@ interface Plan {
 }
 
 /** The conf `to[]` gives traffic to a destination service; undefined when no entry covers it. */
-export const outboundConf = (matched: readonly MatchedPolicy[], service: string): MeshRetryConf | undefined =>
-  resolveTo(matched, { kind: 'MeshService', service }).conf as MeshRetryConf | undefined;
+export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolicy[], service: string): MeshRetryConf | undefined =>
+  resolveTo(matched, serviceDestination(proxy, service)).conf as MeshRetryConf | undefined;
 
-/** The same retry policy on every forwarding route; `key` names it for sharing the copy (shared.ts). */
-const retryEdit = (key: string, input: RetryPolicyInput): Edit<RouteConfiguration> => (config) =>
-  editedCopy(RouteConfigurationSchema, config, `MeshRetry:${key}`, (copy) => {
-    const policy = buildRetryPolicy(input);
-    editRouteActions(copy, (action) => (action.retryPolicy = policy));
-  });
+/**
+ * The retry policy of every forwarding route: `perRoute`'s for the Routes it
+ * names (undefined: no retries there), `base` for the rest (undefined: left
+ * as generated). The key names the edit for sharing the copy (shared.ts).
+ */
+const retryEdit = (flavour: string, base: MeshRetryInput | undefined, perRoute: ReadonlyMap<string, MeshRetryInput | undefined>): Edit<RouteConfiguration> => {
+  const key = `MeshRetry:${flavour}:${inputKey([base ?? null, [...perRoute]])}`;
+  return (config) =>
+    editedCopy(RouteConfigurationSchema, config, key, (copy) => {
+      const basePolicy = base && buildMeshRetryPolicy(base);
+      editRouteActions(copy, (action, route) => {
+        if (perRoute.has(route.name)) {
+          const input = perRoute.get(route.name);
+          action.retryPolicy = input && buildMeshRetryPolicy(input);
+        } else if (basePolicy) action.retryPolicy = basePolicy;
+      });
+    });
+};
 
 const connectAttemptsEdit = (attempts: number): Edit<Listener> => (listener) =>
   editedCopy(ListenerSchema, listener, `MeshRetry:connect-attempts:${attempts}`, (copy) =>
     editTcpProxies(copy, (tcp) => (tcp.maxConnectAttempts = attempts)),
   );
 
-const routeRetryKey = (flavour: string, input: RetryPolicyInput): string =>
-  `${flavour}:${JSON.stringify(input, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}`;
+const inputKey = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
-function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: Warn): Plan {
+/** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
+type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
+
+/** The confs of the Routes to `service` that route-scoped MeshRetries target, by Route name. */
+const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string): Map<string, MeshRetryConf | undefined> =>
+  routeConfsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service)) as Map<string, MeshRetryConf | undefined>;
+
+const mapValues = <K, V, W>(map: ReadonlyMap<K, V>, f: (value: V, key: K) => W): Map<K, W> => new Map([...map].map(([k, v]) => [k, f(v, k)]));
+
+function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: Warn): Plan {
   const plan: Plan = { listeners: new Map(), routes: new Map() };
   for (const outbound of proxy.outbounds) {
-    const conf = outboundConf(matched, outbound.service);
-    if (conf === undefined) continue;
+    const conf = outboundConf(proxy, matched, outbound.service);
     const section = sectionFor(proxy.destinations.get(outbound.service)?.protocol ?? 'tcp');
     if (section === 'tcp') {
-      if (conf.tcp) plan.listeners.set(outboundListenerName(outbound.address, outbound.port), connectAttemptsEdit(conf.tcp.maxConnectAttempt));
+      if (conf?.tcp) plan.listeners.set(outboundListenerName(outbound.address, outbound.port), connectAttemptsEdit(conf.tcp.maxConnectAttempt));
       continue;
     }
-    if (section === 'http' && conf.http?.hostSelection !== undefined)
-      warn(`to ${outbound.service}: http.hostSelection not applied: the retry host predicate extensions are not generated`);
-    const input = section === 'grpc' ? conf.grpc && envoyGrpcRetry(conf.grpc) : conf.http && envoyHttpRetry(conf.http);
-    if (input) plan.routes.set(outboundRouteName(outbound.service), retryEdit(routeRetryKey('envoy', input), input));
+    const inputOf = (c: MeshRetryConf | undefined): MeshRetryInput | undefined =>
+      section === 'grpc' ? c?.grpc && envoyGrpcRetry(c.grpc) : c?.http && envoyHttpRetry(c.http);
+    const base = inputOf(conf);
+    const perRoute = mapValues(routeConfs(proxy, configs, matched, outbound.service), inputOf);
+    if (base || perRoute.size > 0) plan.routes.set(outboundRouteName(outbound.service), retryEdit('envoy', base, perRoute));
   }
   return plan;
 }
 
-function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: Warn): Plan {
+function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: Warn): Plan {
   const plan: Plan = { listeners: new Map(), routes: new Map() };
   for (const service of new Set(proxy.outbounds.map((o) => o.service))) {
-    const conf = outboundConf(matched, service);
-    if (conf === undefined) continue;
     // The section a sidecar would apply here, when it is not grpc, does not reach a gRPC client's calls.
     const envoySection = sectionFor(proxy.destinations.get(service)?.protocol ?? 'tcp');
-    if (envoySection !== 'grpc' && conf[envoySection] !== undefined)
-      warn(`to ${service}: ${envoySection} section not applied: a proxyless gRPC client retries gRPC calls by the grpc section only`);
-    if (!conf.grpc) continue;
-    const { policy, unapplied } = proxylessGrpcRetry(conf.grpc);
-    for (const message of unapplied) warn(`to ${service}: ${message}`);
-    if (policy) plan.routes.set(outboundRouteName(service), retryEdit(routeRetryKey('grpc', policy), policy));
+    const policyOf = (conf: MeshRetryConf | undefined, where: string): MeshRetryInput | undefined => {
+      if (conf === undefined) return undefined;
+      if (envoySection !== 'grpc' && conf[envoySection] !== undefined)
+        warn(`${where}: ${envoySection} section not applied: a proxyless gRPC client retries gRPC calls by the grpc section only`);
+      if (!conf.grpc) return undefined;
+      const { policy, unapplied } = proxylessGrpcRetry(conf.grpc);
+      for (const message of unapplied) warn(`${where}: ${message}`);
+      return policy;
+    };
+    const base = policyOf(outboundConf(proxy, matched, service), `to ${service}`);
+    const perRoute = mapValues(routeConfs(proxy, configs, matched, service), (c, route) => policyOf(c, `route ${route} to ${service}`));
+    if (base || perRoute.size > 0) plan.routes.set(outboundRouteName(service), retryEdit('grpc', base, perRoute));
   }
   return plan;
 }
@@ -91,7 +118,8 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: 
 export const meshRetryPlugin = {
   kind: 'MeshRetry',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-    const plan = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, warn) : planEnvoy(proxy, matched, warn);
+    const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
+    const plan = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
     const apply = <T extends { name: string }>(list: readonly T[], edits: Map<string, Edit<T>>): readonly T[] =>
       edits.size === 0 ? list : list.map((item) => edits.get(item.name)?.(item) ?? item);
     return { ...resources, listeners: apply(resources.listeners, plan.listeners), routeConfigurations: apply(resources.routeConfigurations, plan.routes) };

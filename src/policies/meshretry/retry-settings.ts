@@ -11,9 +11,43 @@
  * an unset `retryOn` retries Kuma's default conditions; HTTP status codes in
  * `retryOn` become `retriable-status-codes`, and `HttpMethod*` entries a
  * `:method` header the request must carry.
+ *
+ * `http.hostSelection` (Envoy only: grpc-js-xds reads no host predicates)
+ * becomes Envoy retry plugins
+ * (https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/http_connection_management#retry-plugin-configuration):
+ *
+ *   OmitPreviousHosts       retry_host_predicate envoy.retry_host_predicates.previous_hosts
+ *   OmitHostsWithTags       retry_host_predicate envoy.retry_host_predicates.omit_host_metadata,
+ *                           the tags as metadata_match under `envoy.lb`, where every
+ *                           endpoint carries its tags (builders/load-assignment.ts)
+ *   OmitPreviousPriorities  retry_priority envoy.retry_priorities.previous_priorities
+ *                           (update_frequency, 2 when unset, as in Kuma)
+ *
+ * The route builder has no input for these plugins, so buildMeshRetryPolicy
+ * adds them to what buildRetryPolicy returns.
  */
+import { create } from '@bufbuild/protobuf';
+import { anyPack } from '@bufbuild/protobuf/wkt';
+import {
+  RetryPolicy_RetryHostPredicateSchema,
+  RetryPolicy_RetryPrioritySchema,
+  type RetryPolicy,
+  type RetryPolicy_RetryHostPredicate,
+  type RetryPolicy_RetryPriority,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
+import { OmitHostMetadataConfigSchema } from '../../xds/envoy/gen/envoy/extensions/retry/host/omit_host_metadata/v3/omit_host_metadata_config_pb.js';
+import { PreviousHostsPredicateSchema } from '../../xds/envoy/gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
+import { PreviousPrioritiesConfigSchema } from '../../xds/envoy/gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
+import { LB_METADATA_NAMESPACE } from '../../xds/generate/builders/index.js';
+import { sortedTags } from '../../xds/generate/destinations.js';
 import type { Protocol } from '../../xds/generate/proxy-context.js';
-import { buildHeaderMatcher, RetryPolicy_ResetHeaderFormat, type HeaderMatchInput, type RetryPolicyInput } from '../../xds/generate/builders/index.js';
+import {
+  buildHeaderMatcher,
+  buildRetryPolicy,
+  RetryPolicy_ResetHeaderFormat,
+  type HeaderMatchInput,
+  type RetryPolicyInput,
+} from '../../xds/generate/builders/index.js';
 import { durationMs } from '../core/durations.js';
 import type { MeshRetryConf } from './schema.js';
 
@@ -21,6 +55,12 @@ type HttpConf = NonNullable<MeshRetryConf['http']>;
 type GrpcConf = NonNullable<MeshRetryConf['grpc']>;
 type HeaderMatch = NonNullable<HttpConf['retriableRequestHeaders']>[number];
 type RateLimitedBackOff = NonNullable<HttpConf['rateLimitedBackOff']>;
+type HostPredicate = NonNullable<HttpConf['hostSelection']>[number];
+
+/** A route retry policy as MeshRetry asks for it: the builder's input plus `http.hostSelection`, kept as written. */
+export interface MeshRetryInput extends RetryPolicyInput {
+  readonly hostSelection?: readonly HostPredicate[];
+}
 
 export type RetrySection = 'http' | 'grpc' | 'tcp';
 
@@ -79,7 +119,7 @@ function commonInput(conf: HttpConf | GrpcConf, retryOn: readonly string[]): Ret
 }
 
 /** Envoy's retry policy for an HTTP destination; undefined for `numRetries: 0`. */
-export function envoyHttpRetry(conf: HttpConf): RetryPolicyInput | undefined {
+export function envoyHttpRetry(conf: HttpConf): MeshRetryInput | undefined {
   if (conf.numRetries === 0) return undefined;
   const entries = conf.retryOn ?? [];
   const named = entries.flatMap((entry) => (HTTP_CONDITIONS[entry] !== undefined ? [HTTP_CONDITIONS[entry]] : []));
@@ -95,7 +135,53 @@ export function envoyHttpRetry(conf: HttpConf): RetryPolicyInput | undefined {
       ...(conf.retriableRequestHeaders ?? []).map(headerMatcherOf),
     ],
     hostSelectionMaxAttempts: conf.hostSelectionMaxAttempts,
+    ...(conf.hostSelection !== undefined ? { hostSelection: conf.hostSelection } : {}),
   };
+}
+
+const PREVIOUS_HOSTS_PREDICATE = 'envoy.retry_host_predicates.previous_hosts';
+const OMIT_HOST_METADATA_PREDICATE = 'envoy.retry_host_predicates.omit_host_metadata';
+const PREVIOUS_PRIORITIES = 'envoy.retry_priorities.previous_priorities';
+/** Kuma's default of `updateFrequency` (Envoy requires one above 0). */
+const DEFAULT_UPDATE_FREQUENCY = 2;
+
+function hostPredicateOf(predicate: HostPredicate): RetryPolicy_RetryHostPredicate | undefined {
+  if (predicate.predicate === 'OmitPreviousHosts') {
+    const typedConfig = anyPack(PreviousHostsPredicateSchema, create(PreviousHostsPredicateSchema));
+    return create(RetryPolicy_RetryHostPredicateSchema, { name: PREVIOUS_HOSTS_PREDICATE, configType: { case: 'typedConfig', value: typedConfig } });
+  }
+  if (predicate.predicate === 'OmitHostsWithTags') {
+    const config = create(OmitHostMetadataConfigSchema, { metadataMatch: { filterMetadata: { [LB_METADATA_NAMESPACE]: sortedTags(predicate.tags ?? {}) } } });
+    const typedConfig = anyPack(OmitHostMetadataConfigSchema, config);
+    return create(RetryPolicy_RetryHostPredicateSchema, { name: OMIT_HOST_METADATA_PREDICATE, configType: { case: 'typedConfig', value: typedConfig } });
+  }
+  return undefined;
+}
+
+function retryPriorityOf(predicate: HostPredicate): RetryPolicy_RetryPriority {
+  const config = create(PreviousPrioritiesConfigSchema, { updateFrequency: predicate.updateFrequency ?? DEFAULT_UPDATE_FREQUENCY });
+  return create(RetryPolicy_RetryPrioritySchema, { name: PREVIOUS_PRIORITIES, configType: { case: 'typedConfig', value: anyPack(PreviousPrioritiesConfigSchema, config) } });
+}
+
+/**
+ * Envoy's retry plugins for `http.hostSelection`: host predicates in the
+ * order given, and the priority plugin when OmitPreviousPriorities is there
+ * (the schema allows it once).
+ */
+export function envoyHostSelection(predicates: readonly HostPredicate[]): { retryHostPredicate: RetryPolicy_RetryHostPredicate[]; retryPriority?: RetryPolicy_RetryPriority } {
+  const retryHostPredicate = predicates.flatMap((predicate) => hostPredicateOf(predicate) ?? []);
+  const priority = predicates.find((predicate) => predicate.predicate === 'OmitPreviousPriorities');
+  return priority === undefined ? { retryHostPredicate } : { retryHostPredicate, retryPriority: retryPriorityOf(priority) };
+}
+
+/** The route retry policy of a MeshRetryInput: buildRetryPolicy's, plus the host selection plugins. */
+export function buildMeshRetryPolicy(input: MeshRetryInput): RetryPolicy {
+  const policy = buildRetryPolicy(input);
+  if (input.hostSelection === undefined) return policy;
+  const { retryHostPredicate, retryPriority } = envoyHostSelection(input.hostSelection);
+  policy.retryHostPredicate = retryHostPredicate;
+  if (retryPriority) policy.retryPriority = retryPriority;
+  return policy;
 }
 
 const grpcRetryOn = (conf: GrpcConf): string[] | undefined => conf.retryOn?.map((status) => GRPC_CONDITIONS[status]!);

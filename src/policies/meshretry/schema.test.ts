@@ -90,6 +90,21 @@ test('host selection needs tags for OmitHostsWithTags and at most one OmitPrevio
   ]);
 });
 
+test('every host selection predicate, with hostSelectionMaxAttempts, validates unchanged', () => {
+  const hostSelection = [
+    { predicate: 'OmitPreviousHosts' },
+    { predicate: 'OmitHostsWithTags', tags: { version: 'v1', 'kuma.io/zone': 'east' } },
+    { predicate: 'OmitPreviousPriorities', updateFrequency: 4 },
+  ];
+  expectValidAsGiven(documentOf(toBackend({ http: { hostSelection, hostSelectionMaxAttempts: 3 } })));
+});
+
+test('an updateFrequency below 1 is rejected (Envoy requires update_frequency > 0)', () => {
+  expectIssues(documentOf(toBackend({ http: { hostSelection: [{ predicate: 'OmitPreviousPriorities', updateFrequency: 0 }] } })), [
+    { field: 'spec.to[0].default.http.hostSelection[0].updateFrequency', reason: 'must be at least 1' },
+  ]);
+});
+
 test('to is required, and from is not a MeshRetry section', () => {
   expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'is required' }]);
   expectIssues(documentOf({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);

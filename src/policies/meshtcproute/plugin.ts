@@ -32,14 +32,14 @@ import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { mergeConfs } from '../core/merge.js';
-import { toEntriesFor } from '../core/to-rules.js';
+import { serviceDestination, toEntriesFor } from '../core/to-rules.js';
 import { BackendClusters } from '../meshhttproute/backends.js';
 import { httpRouteRulesFor } from '../meshhttproute/rules.js';
 import type { MeshTCPRouteConf } from './schema.js';
 
 /** The merged conf of the one rule of every `to[]` entry covering the service, lowest priority first (lists are replaced). */
-function tcpRouteConfFor(matched: PluginContext['matched'], service: string): { conf: MeshTCPRouteConf; policies: string[] } | undefined {
-  const entries = toEntriesFor(matched, { kind: 'MeshService', service });
+function tcpRouteConfFor(context: PluginContext, service: string): { conf: MeshTCPRouteConf; policies: string[] } | undefined {
+  const entries = toEntriesFor(context.matched, serviceDestination(context.proxy, service));
   if (entries.length === 0) return undefined;
   const conf = mergeConfs(entries.map(({ entry }) => (entry as { rules?: readonly { default?: unknown }[] }).rules?.[0]?.default));
   return { conf: (conf ?? {}) as MeshTCPRouteConf, policies: [...new Set(entries.map((e) => e.policy.name))] };
@@ -78,10 +78,10 @@ interface Edits {
 }
 
 const httpRouted = (context: PluginContext, service: string): boolean =>
-  httpRouteRulesFor(context.proxy.policies?.get('MeshHTTPRoute') ?? [], { kind: 'MeshService', service }).length > 0;
+  httpRouteRulesFor(context.proxy.policies?.get('MeshHTTPRoute') ?? [], serviceDestination(context.proxy, service)).length > 0;
 
 function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginContext): void {
-  const resolved = tcpRouteConfFor(context.matched, outbound.service);
+  const resolved = tcpRouteConfFor(context, outbound.service);
   const listenerName = outboundListenerName(outbound.address, outbound.port);
   const listener = edits.listeners.get(listenerName);
   if (resolved === undefined || listener === undefined) return;
@@ -100,7 +100,7 @@ function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginC
 
 function warnGrpc(proxy: ProxyContext, context: PluginContext): void {
   for (const service of [...new Set(proxy.outbounds.map((o) => o.service))].sort()) {
-    const resolved = tcpRouteConfFor(context.matched, service);
+    const resolved = tcpRouteConfFor(context, service);
     if (resolved !== undefined) context.warn(`route ${resolved.policies.join(',')} to ${service} not applied: proxyless gRPC has no TCP routing`);
   }
 }

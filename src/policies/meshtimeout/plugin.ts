@@ -10,6 +10,10 @@
  *   gRPC   to    route configuration outbound:<service>: max_stream_duration only
  *          from  nothing (grpc-js-xds servers read no timeouts): a warning
  *
+ * A MeshTimeout whose top-level targetRef is a MeshHTTPRoute sets the route
+ * timeouts of that route's Routes only (Envoy: timeout, idle_timeout and
+ * max_stream_duration; gRPC: max_stream_duration), over the destination's.
+ *
  * The api_listener of a proxyless client is left alone on purpose: grpc-js-xds
  * 1.14 takes its HCM `common_http_protocol_options.idle_timeout` as the
  * default deadline of every call (resolver-xds.js), so a connection idle
@@ -29,13 +33,15 @@ import {
   setTcpProxyIdleTimeout,
 } from '../../xds/generate/builders/index.js';
 import { inboundListenerName, localClusterName, outboundListenerName, outboundRouteName, serviceClusterName } from '../../xds/generate/names.js';
+import type { RouteTimeouts } from '../../xds/generate/builders/timeouts.js';
 import type { ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { resolveTo } from '../core/to-rules.js';
+import { routeConfsOf } from '../core/route-origins.js';
+import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import type { MeshTimeoutConf } from './schema.js';
 import { envoyTimeouts, grpcCallLimitMs, grpcClientUnapplied, hasZeroConnectTimeout, setFields, type EnvoyTimeouts } from './timeout-settings.js';
 
@@ -90,8 +96,8 @@ const isHttp = (protocol: Protocol): boolean => protocol !== 'tcp';
 const destinationServices = (proxy: ProxyContext): ReadonlySet<string> => new Set([...proxy.destinations.keys(), ...proxy.outbounds.map((o) => o.service)]);
 
 /** The conf `to[]` gives traffic to a destination service; undefined when no entry covers it. */
-export const outboundConf = (matched: readonly MatchedPolicy[], service: string): MeshTimeoutConf | undefined =>
-  resolveTo(matched, { kind: 'MeshService', service }).conf as MeshTimeoutConf | undefined;
+export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolicy[], service: string): MeshTimeoutConf | undefined =>
+  resolveTo(matched, serviceDestination(proxy, service)).conf as MeshTimeoutConf | undefined;
 
 /** The conf for every request an inbound receives: `rules`, or `from` entries for the whole mesh. */
 export const inboundConf = (matched: readonly MatchedPolicy[], inbound: number): MeshTimeoutConf | undefined =>
@@ -117,25 +123,53 @@ function listenerEdit(timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listene
     });
 }
 
-const routeTimeoutsEdit = (flavour: string, route: EnvoyTimeouts['route']): Edit<RouteConfiguration> => (config) =>
-  editedCopy(RouteConfigurationSchema, config, `MeshTimeout:${flavour}:${JSON.stringify(route)}`, (copy) =>
-    editRouteActions(copy, (action) => setRouteTimeouts(action, route)),
+/**
+ * Route timeouts on every forwarding route: `perRoute`'s for the Routes it
+ * names, `base` (when set) for the rest.
+ */
+const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> => (config) =>
+  editedCopy(RouteConfigurationSchema, config, `MeshTimeout:${flavour}:${JSON.stringify([base ?? null, [...perRoute]])}`, (copy) =>
+    editRouteActions(copy, (action, route) => {
+      const timeouts = perRoute.get(route.name) ?? base;
+      if (timeouts) setRouteTimeouts(action, timeouts);
+    }),
   );
+
+/** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
+type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
+
+/** The confs of the Routes to `service` that route-scoped MeshTimeouts target, by Route name. */
+const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string): Map<string, MeshTimeoutConf | undefined> =>
+  routeConfsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service)) as Map<string, MeshTimeoutConf | undefined>;
+
+/** The route timeouts per targeted Route, leaving out Routes whose conf gives none. */
+function routeTimeoutsOf(confs: ReadonlyMap<string, MeshTimeoutConf | undefined>, timeoutsOf: (conf: MeshTimeoutConf, route: string) => RouteTimeouts | undefined): Map<string, RouteTimeouts> {
+  const result = new Map<string, RouteTimeouts>();
+  for (const [route, conf] of confs) {
+    const timeouts = conf === undefined ? undefined : timeoutsOf(conf, route);
+    if (timeouts !== undefined) result.set(route, timeouts);
+  }
+  return result;
+}
 
 function warnZeroConnect(conf: MeshTimeoutConf, where: string, warn: (message: string) => void): void {
   if (hasZeroConnectTimeout(conf)) warn(`${where}: connectionTimeout 0s not applied: Envoy requires a connect timeout greater than 0`);
 }
 
-function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: (message: string) => void): Edits {
+function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: (message: string) => void): Edits {
   const edits = new Edits(destinationServices(proxy));
   for (const outbound of proxy.outbounds) {
-    const conf = outboundConf(matched, outbound.service);
-    if (conf === undefined) continue;
+    const conf = outboundConf(proxy, matched, outbound.service);
     const protocol = proxy.destinations.get(outbound.service)?.protocol ?? 'tcp';
+    const perRoute = isHttp(protocol) ? routeTimeoutsOf(routeConfs(proxy, configs, matched, outbound.service), (c) => envoyTimeouts(c).route) : new Map<string, RouteTimeouts>();
+    if (conf === undefined) {
+      if (perRoute.size > 0) edits.routes.set(outboundRouteName(outbound.service), routeTimeoutsEdit('envoy', undefined, perRoute));
+      continue;
+    }
     const timeouts = envoyTimeouts(conf);
     warnZeroConnect(conf, `to ${outbound.service}`, warn);
     edits.listeners.set(outboundListenerName(outbound.address, outbound.port), listenerEdit(timeouts, protocol));
-    if (isHttp(protocol)) edits.routes.set(outboundRouteName(outbound.service), routeTimeoutsEdit('envoy', timeouts.route));
+    if (isHttp(protocol)) edits.routes.set(outboundRouteName(outbound.service), routeTimeoutsEdit('envoy', timeouts.route, perRoute));
     const cluster = clusterEdit(timeouts);
     if (cluster) edits.serviceClusters.set(serviceClusterName(outbound.service), cluster);
   }
@@ -152,15 +186,19 @@ function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn:
   return edits;
 }
 
-function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: (message: string) => void): Edits {
+function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: (message: string) => void): Edits {
   const edits = new Edits(new Set());
   for (const service of new Set(proxy.outbounds.map((o) => o.service))) {
-    const conf = outboundConf(matched, service);
-    if (conf === undefined) continue;
-    const unapplied = grpcClientUnapplied(conf);
-    if (unapplied.length > 0) warn(`to ${service}: ${unapplied.join(', ')} not applied: proxyless gRPC bounds a call only by its route's max_stream_duration`);
-    const limitMs = grpcCallLimitMs(conf);
-    if (limitMs !== undefined) edits.routes.set(outboundRouteName(service), routeTimeoutsEdit('grpc', { maxStreamDurationMs: limitMs }));
+    const callLimit = (conf: MeshTimeoutConf, where: string): RouteTimeouts | undefined => {
+      const unapplied = grpcClientUnapplied(conf);
+      if (unapplied.length > 0) warn(`${where}: ${unapplied.join(', ')} not applied: proxyless gRPC bounds a call only by its route's max_stream_duration`);
+      const limitMs = grpcCallLimitMs(conf);
+      return limitMs === undefined ? undefined : { maxStreamDurationMs: limitMs };
+    };
+    const conf = outboundConf(proxy, matched, service);
+    const base = conf === undefined ? undefined : callLimit(conf, `to ${service}`);
+    const perRoute = routeTimeoutsOf(routeConfs(proxy, configs, matched, service), (c, route) => callLimit(c, `route ${route} to ${service}`));
+    if (base !== undefined || perRoute.size > 0) edits.routes.set(outboundRouteName(service), routeTimeoutsEdit('grpc', base, perRoute));
   }
   proxy.inbounds.forEach((inbound, index) => {
     const conf = inboundConf(matched, index);
@@ -173,7 +211,8 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], warn: 
 export const meshTimeoutPlugin = {
   kind: 'MeshTimeout',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-    const edits = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, warn) : planEnvoy(proxy, matched, warn);
+    const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
+    const edits = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
     return edits.applyTo(resources);
   },
 } satisfies PolicyPlugin;

@@ -1,5 +1,6 @@
 /** MeshTimeout: connection, idle, request and stream timeouts, outbound (to), inbound (from, rules). */
 import { Type, type Static } from '@sinclair/typebox';
+import type { InvalidParameter } from '../../api/errors.js';
 import { Duration, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { checkSomeSection } from '../core/sections.js';
@@ -33,8 +34,27 @@ export const MeshTimeoutKind = definePolicy({
   shortName: 'mt',
   order: 1000,
   spec: MeshTimeoutSpec,
-  check: (spec) => checkSomeSection(spec, 'to'),
+  check: (spec) => [...checkSomeSection(spec, 'to'), ...checkRouteScoped(spec)],
 });
+
+/**
+ * A MeshTimeout whose top-level targetRef is a MeshHTTPRoute times that
+ * route's requests only: inbound sections would select no inbound, and the
+ * route already names its destination, so `to` entries name the whole mesh.
+ */
+function checkRouteScoped(spec: MeshTimeoutSpec): InvalidParameter[] {
+  if (spec.targetRef?.kind !== 'MeshHTTPRoute') return [];
+  const why = "must not be set when the top-level targetRef is a MeshHTTPRoute: the policy configures that route's requests only";
+  return [
+    ...(spec.from !== undefined ? [{ field: 'from', reason: why }] : []),
+    ...(spec.rules !== undefined ? [{ field: 'rules', reason: why }] : []),
+    ...(spec.to ?? []).flatMap((entry, i) =>
+      ROUTE_SCOPED_TO_KINDS.includes(entry.targetRef.kind) ? [] : [{ field: `to[${i}].targetRef.kind`, reason: 'must be Mesh or MeshExternalService when the top-level targetRef is MeshHTTPRoute' }],
+    ),
+  ];
+}
+
+const ROUTE_SCOPED_TO_KINDS: readonly string[] = ['Mesh', 'MeshExternalService'];
 
 /** The MeshTimeout every new mesh gets (Kuma's defaults). */
 export const defaultMeshTimeoutSpec = (): MeshTimeoutSpec => ({

@@ -47,7 +47,10 @@ export function proxyWith(flavour: ProxyFlavour, policies: readonly Resource[]):
   const tags = { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http' };
   const byKind = new Map<string, Resource[]>();
   for (const p of policies) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), p]);
-  const description = { name: 'web-1', mesh: 'default', labels: {}, kind: 'Sidecar' as const, inbounds: [{ port: 8080, tags }] };
+  const plain = { name: 'web-1', mesh: 'default', labels: {}, kind: 'Sidecar' as const, inbounds: [{ port: 8080, tags }] };
+  // As the engine does: policies that target a MeshHTTPRoute select the proxies that route selects.
+  const routes = policiesForProxy(plain, byKind.get('MeshHTTPRoute') ?? []).map(({ policy }) => ({ name: policy.name, labels: policy.labels }));
+  const description = { ...plain, routes };
   return {
     mesh: 'default',
     name: 'web-1',

@@ -8,6 +8,10 @@
  *                                                  └─ TLS when the DP server speaks it (ads-tls.ts)
  *                      lds_config, cds_config: {ads: {}}
  *   admin: 127.0.0.1:adminPort
+ *   layered_runtime: a static layer raising Envoy's limit on compiled regex
+ *                    size (re2.max_program_size): the caller matchers on
+ *                    `x-kuma-tags` (policies/core/callers.ts) pass the default
+ *                    of 100 with a few tags (Envoy still logs above 1000)
  *
  * Rendered as YAML with proto field names (snake_case), as Envoy's own docs
  * and Kuma's bootstrap write it; Envoy reads either spelling.
@@ -91,8 +95,13 @@ export function envoyBootstrap(options: EnvoyBootstrapOptions): Bootstrap {
     },
     staticResources: { clusters: [adsCluster] },
     admin: { address: socketAddress(options.adminAddress ?? '127.0.0.1', options.adminPort) },
+    layeredRuntime: { layers: [{ name: RUNTIME_LAYER_NAME, layerSpecifier: { case: 'staticLayer', value: STATIC_RUNTIME } }] },
   });
 }
+
+const RUNTIME_LAYER_NAME = 'koguma';
+/** Envoy rejects a regex whose compiled program exceeds the error level (default 100); config built from user tags must not depend on their length. */
+const STATIC_RUNTIME = { 're2.max_program_size.error_level': 4294967295, 're2.max_program_size.warn_level': 1000 };
 
 /** The bootstrap as Envoy's YAML config file (`envoy -c`). */
 export function envoyBootstrapYaml(bootstrap: Bootstrap): string {

@@ -57,7 +57,12 @@ export function localitiesOf(destination: DestinationContext): LocalityInput[] {
   }
   return [...byZone.entries()]
     .sort(([a], [b]) => byString(a, b))
-    .map(([zone, inZone]) => ({ zone, weight: inZone.length, endpoints: inZone.map(({ address, port }) => ({ address, port })) }));
+    .map(([zone, inZone]) => ({ zone, weight: inZone.length, endpoints: inZone.map(({ address, port, tags }) => ({ address, port, tags: sortedTags(tags) })) }));
+}
+
+/** Tags with their keys in order, so equal tags encode to equal bytes. */
+export function sortedTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => byString(a, b)));
 }
 
 export const isHttpProtocol = (protocol: DestinationContext['protocol']): boolean => protocol !== 'tcp';

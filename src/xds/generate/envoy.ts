@@ -3,11 +3,11 @@
  * clusters, route configurations and endpoints.
  *
  *   inbound  10.0.0.1:8080 ─► listener inbound:10.0.0.1:8080
- *              http/http2/grpc: HCM, inline route config inbound:<service> ─┐
+ *              http/http2/grpc: HCM, inline route config inbound:<service> ─┐  (strips x-kuma-tags)
  *              tcp: tcp_proxy ──────────────────────────────────────────────┴► cluster localhost:<servicePort>
  *                                                                              (STATIC, serviceAddress:servicePort)
  *   outbound 127.0.0.1:10001 ─► listener outbound:127.0.0.1:10001
- *              http-ish: HCM, RDS outbound:<service> ─┐
+ *              http-ish: HCM, RDS outbound:<service> ─┐  (sets x-kuma-tags: tags-header.ts)
  *              tcp: tcp_proxy ────────────────────────┴► cluster <service> (EDS over ADS)
  *                                                         └► ClusterLoadAssignment <service>, a locality per zone
  *
@@ -34,12 +34,14 @@ import {
   buildTcpProxy,
   buildTrustSecret,
   envoyDownstreamTls,
+  headersToAdd,
   httpConnectionManagerFilter,
   tcpProxyFilter,
   tlsInspectorFilter,
   TrafficDirection,
 } from './builders/index.js';
 import type { FilterChain } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
+import { RouteConfigurationSchema, type RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import type { Filter } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { envoyClusterOf, loadAssignmentOf, outboundRouteOf, singleClusterRouteConfiguration, tlsKeyOf, type TlsKey } from './destination-resources.js';
 import { byAddressThenPort, destinationOf, destinationsOf, isHttp2Protocol, isHttpProtocol } from './destinations.js';
@@ -56,7 +58,8 @@ import {
 } from './names.js';
 import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
-import { onePerObject, onePerObjectPair } from './shared.js';
+import { editedCopy, onePerObject, onePerObjectPair } from './shared.js';
+import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
 
 /**
  * An inbound's filters. With mesh mTLS (`mesh` given) they start with RBAC
@@ -69,6 +72,8 @@ function inboundFilters(inbound: InboundContext, cluster: string, mesh: string |
     return permission ? [networkRbacFilter(permission, statName(cluster)), tcp] : [tcp];
   }
   const routeConfig = singleClusterRouteConfiguration(inboundRouteName(inbound.service), inbound.service, cluster);
+  // The caller's tags are for this sidecar's policies (read by its filters and routes before the router strips them), not for the application.
+  routeConfig.requestHeadersToRemove.push(TAGS_HEADER);
   const httpFilters = permission ? [httpRbacFilter(permission)] : [];
   return [httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig }, httpFilters }))];
 }
@@ -139,9 +144,23 @@ function addInbound(out: ResourceCollector, inbound: InboundContext, tls: TlsKey
   out.listener(listener);
 }
 
-function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext): void {
+/**
+ * A destination's route configuration as this sidecar sends it: setting
+ * x-kuma-tags to the sidecar's own tags, over whatever the application sent,
+ * so the callee's inbound policies can trust it names the caller. A copy per
+ * header value (shared.ts): sidecars of one service share it.
+ */
+function outboundRouteFor(destination: DestinationContext, tagsHeader: string | undefined): RouteConfiguration {
+  const routes = outboundRouteOf(destination);
+  if (tagsHeader === undefined) return routes;
+  return editedCopy(RouteConfigurationSchema, routes, `${TAGS_HEADER}: ${tagsHeader}`, (copy) =>
+    copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
+  );
+}
+
+function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagsHeader: string | undefined): void {
   const destination = destinationOf(ctx, outbound.service);
-  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteOf(destination));
+  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagsHeader));
   out.listener(outboundListenerOf(outbound, destination));
 }
 
@@ -149,7 +168,8 @@ export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
   const tls = tlsKeyOf(ctx.tls);
   for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) addInbound(out, inbound, tls);
-  for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound);
+  const tagsHeader = tagsHeaderValue(ctx.inbounds.map((inbound) => inbound.tags));
+  for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound, tagsHeader);
   for (const destination of destinationsOf(ctx)) {
     out.cluster(envoyClusterOf(destination, tls));
     out.loadAssignment(loadAssignmentOf(destination));

@@ -14,6 +14,7 @@ import type { ProxyContext } from './proxy-context.js';
 import type { ProxyResources } from './resources.js';
 import { encodeOnce } from './shared.js';
 import { applyPolicies } from '../../policies/plugins.js';
+import { bindClientRouteNames } from './grpc-route-names.js';
 
 export { generateEnvoyResources } from './envoy.js';
 export { generateGrpcResources } from './grpc.js';
@@ -46,7 +47,8 @@ export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
   const base = ctx.flavour === 'grpc' ? generateGrpcResources(ctx) : generateEnvoyResources(ctx);
   // A plugin may meet the same problem on several inbounds or destinations: each warning is kept once.
   const warnings = new Set<string>();
-  const resources = applyPolicies(base, ctx, (message) => warnings.add(message));
+  const applied = applyPolicies(base, ctx, (message) => warnings.add(message));
+  const resources = ctx.flavour === 'grpc' ? bindClientRouteNames(applied) : applied;
   return { resources: encodeProxyResources(resources), warnings: [...warnings] };
 }
 

@@ -58,6 +58,12 @@ export interface DestinationContext {
   readonly protocol: Protocol;
   /** Ready endpoints only, sorted by address then port, so output is stable. */
   readonly endpoints: readonly EndpointContext[];
+  /**
+   * The port section every endpoint serves the service on, when they agree:
+   * its inbound name and port. What a policy's `to[]` sectionName is matched
+   * against (Kuma names a MeshService port by name, or by number when unnamed).
+   */
+  readonly section?: { readonly name?: string; readonly port?: number };
 }
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE';

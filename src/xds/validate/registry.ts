@@ -2,7 +2,8 @@
  * envoyRegistry: every message, enum and extension of the generated Envoy API
  * (src/xds/envoy/gen/), so that the validator can unpack any google.protobuf.Any
  * a Koguma resource carries — a Listener's HttpConnectionManager, its Router,
- * a Cluster's UpstreamTlsContext — and check the packed message too.
+ * a Cluster's UpstreamTlsContext, a route's retry host predicates — and check
+ * the packed message too.
  *
  * The generator (scripts/generate-envoy.mjs) emits the files listed in its
  * `roots` and everything they import. The same roots are imported here and
@@ -36,6 +37,9 @@ import { file_envoy_extensions_load_balancing_policies_round_robin_v3_round_robi
 import { file_envoy_extensions_load_balancing_policies_wrr_locality_v3_wrr_locality } from '../envoy/gen/envoy/extensions/load_balancing_policies/wrr_locality/v3/wrr_locality_pb.js';
 import { file_envoy_extensions_upstreams_http_v3_http_protocol_options } from '../envoy/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js';
 import { file_envoy_extensions_transport_sockets_raw_buffer_v3_raw_buffer } from '../envoy/gen/envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer_pb.js';
+import { file_envoy_extensions_retry_host_previous_hosts_v3_previous_hosts } from '../envoy/gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
+import { file_envoy_extensions_retry_host_omit_host_metadata_v3_omit_host_metadata_config } from '../envoy/gen/envoy/extensions/retry/host/omit_host_metadata/v3/omit_host_metadata_config_pb.js';
+import { file_envoy_extensions_retry_priority_previous_priorities_v3_previous_priorities_config } from '../envoy/gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
 
 /** The generator's roots, in its order. */
 const roots: readonly DescFile[] = [
@@ -63,6 +67,9 @@ const roots: readonly DescFile[] = [
   file_envoy_extensions_load_balancing_policies_wrr_locality_v3_wrr_locality,
   file_envoy_extensions_upstreams_http_v3_http_protocol_options,
   file_envoy_extensions_transport_sockets_raw_buffer_v3_raw_buffer,
+  file_envoy_extensions_retry_host_previous_hosts_v3_previous_hosts,
+  file_envoy_extensions_retry_host_omit_host_metadata_v3_omit_host_metadata_config,
+  file_envoy_extensions_retry_priority_previous_priorities_v3_previous_priorities_config,
 ];
 
 function withImports(files: readonly DescFile[]): DescFile[] {

@@ -14,7 +14,7 @@ export {
   type RouteSource,
 } from './http-connection-manager.js';
 export { buildApiListener, buildListener, TrafficDirection, type ListenerInput } from './listener.js';
-export { buildClusterLoadAssignment, type EndpointInput, type LocalityInput } from './load-assignment.js';
+export { buildClusterLoadAssignment, LB_METADATA_NAMESPACE, type EndpointInput, type LocalityInput } from './load-assignment.js';
 export { buildRouteConfiguration } from './route-config.js';
 export { buildRouteMatch, type HeaderMatchInput, type PathMatchInput, type QueryParameterMatchInput, type RouteMatchInput } from './route-match.js';
 export { applyUrlRewrite, buildRedirectAction, buildRequestMirrorPolicy, type PathRewriteInput, type RedirectInput } from './route-rewrite.js';

@@ -3,7 +3,9 @@
  * locality carries a `load_balancing_weight`: Envoy ignores it unless
  * locality-weighted balancing is on, but gRPC drops a locality without one
  * (gRFC A27; grpc-js-xds `xds-dependency-manager.js` skips
- * `!endpoint.load_balancing_weight`).
+ * `!endpoint.load_balancing_weight`). An endpoint's tags ride in its
+ * `envoy.lb` filter metadata, where Envoy's retry host predicate
+ * omit_host_metadata and metadata-based subsets look for them.
  */
 import { create } from '@bufbuild/protobuf';
 import {
@@ -23,7 +25,12 @@ export interface EndpointInput {
   readonly port: number;
   /** Defaults to 1. */
   readonly weight?: number;
+  /** The endpoint's tags, as `envoy.lb` metadata; none when empty. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
+
+/** The filter metadata namespace Envoy's load balancer and retry predicates read endpoint tags from. */
+export const LB_METADATA_NAMESPACE = 'envoy.lb';
 
 export interface LocalityInput {
   /** The locality's zone; '' for none (an empty locality, still present). */
@@ -39,6 +46,9 @@ function lbEndpoint(endpoint: EndpointInput): LbEndpoint {
   return create(LbEndpointSchema, {
     hostIdentifier: { case: 'endpoint', value: { address: socketAddress(endpoint.address, endpoint.port) } },
     loadBalancingWeight: endpoint.weight ?? 1,
+    ...(endpoint.tags === undefined || Object.keys(endpoint.tags).length === 0
+      ? {}
+      : { metadata: { filterMetadata: { [LB_METADATA_NAMESPACE]: { ...endpoint.tags } } } }),
   });
 }
 

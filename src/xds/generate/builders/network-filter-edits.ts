@@ -11,7 +11,7 @@
  */
 import { anyIs, anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import type { Listener } from '../../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import type { RouteAction } from '../../envoy/gen/envoy/config/route/v3/route_components_pb.js';
+import type { Route, RouteAction } from '../../envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import type { RouteConfiguration } from '../../envoy/gen/envoy/config/route/v3/route_pb.js';
 import {
   HttpConnectionManagerSchema,
@@ -49,10 +49,10 @@ export function editTcpProxies(listener: Listener, edit: (tcpProxy: TcpProxy) =>
   }
 }
 
-/** Applies `edit` to the action of every forwarding route (redirects and non-forwarding routes have none). */
-export function editRouteActions(routeConfig: RouteConfiguration, edit: (action: RouteAction) => void): void {
+/** Applies `edit` to the action of every forwarding route (redirects and non-forwarding routes have none); `route` tells routes apart by name. */
+export function editRouteActions(routeConfig: RouteConfiguration, edit: (action: RouteAction, route: Route) => void): void {
   for (const virtualHost of routeConfig.virtualHosts) {
-    for (const route of virtualHost.routes) if (route.action.case === 'route') edit(route.action.value);
+    for (const route of virtualHost.routes) if (route.action.case === 'route') edit(route.action.value, route);
   }
 }
 
