@@ -25,16 +25,16 @@ import { clone, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { encodeResource, type EncodedResource } from '../snapshot.js';
 import type { TypeUrl } from '../resource-types.js';
 
-/** `build` memoized per key object: one result per object, for as long as the object lives. */
+/** `build` memoized per key object: one result per object, for as long as the object lives (an undefined result too). */
 export function onePerObject<K extends object, V>(build: (key: K) => V): (key: K) => V {
   const built = new WeakMap<K, V>();
   return (key) => {
     let value = built.get(key);
-    if (value === undefined) {
+    if (value === undefined && !built.has(key)) {
       value = build(key);
       built.set(key, value);
     }
-    return value;
+    return value as V;
   };
 }
 
