@@ -126,6 +126,17 @@ test('a policy rebuilds only the proxies its old or new version selects', async 
   assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.web-1']);
 });
 
+test('a MeshService rebuilds the connected proxies that call or implement its service, which then see its labels', async () => {
+  const meshService = { kind: 'MeshService', mesh: 'default', name: 'billing', labels: { tier: 'gold' }, spec: {} };
+  await store.create(meshService);
+  // admin-1 calls billing; web-1 calls backend only.
+  const seen = await drain();
+  assert.deepEqual(seen.map((u) => u.nodeId), ['default.admin-1']);
+  assert.deepEqual(seen[0]!.context!.destinations.get('billing')?.labels, { tier: 'gold' });
+  await store.delete(meshService);
+  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+});
+
 test('deleting a proxy\'s own dataplane sends it an undefined context; a disconnected proxy gets nothing', async () => {
   engine.disconnect('default.admin-1');
   await store.delete({ kind: 'Dataplane', mesh: 'default', name: 'admin-1' });

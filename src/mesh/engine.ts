@@ -55,6 +55,7 @@ const LIST_PAGE = 1000;
 
 /** The policy kinds the mesh view indexes and matches to proxies. */
 const POLICY_KINDS: ReadonlySet<string> = new Set(policyKinds.map((kind) => kind.name));
+const MESH_SERVICE = 'MeshService';
 
 /** How long one slice of a batch may build before the event loop gets a turn. */
 const BUILD_SLICE_MS = 5;
@@ -92,6 +93,11 @@ export class MeshEngine {
       for (const resource of page.items) {
         this.viewOf(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
       }
+      if (offset + LIST_PAGE >= page.total) break;
+    }
+    for (let offset = 0; ; offset += LIST_PAGE) {
+      const page = await this.options.store.list({ kind: MESH_SERVICE, offset, limit: LIST_PAGE });
+      for (const resource of page.items) this.viewOf(resource.mesh).upsertMeshService(resource.name, resource.labels);
       if (offset + LIST_PAGE >= page.total) break;
     }
     for (const kind of POLICY_KINDS) {
@@ -186,6 +192,13 @@ export class MeshEngine {
         }
         this.markDirty(this.connectedIn(mesh));
         if (event.op === 'deleted') this.views.delete(mesh);
+        return;
+      }
+      case MESH_SERVICE: {
+        // Its labels are what policies may name it by: the proxies that call or implement it.
+        const resource = await this.options.store.get(event);
+        const affected = this.viewOf(event.mesh).upsertMeshService(event.name, resource?.labels);
+        this.markDirty([...affected].map((name) => nodeIdOf(event.mesh, name)));
         return;
       }
       default: {

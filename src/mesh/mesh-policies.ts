@@ -16,7 +16,7 @@
 import type { Resource } from '../api/resource.js';
 import { selectInOrder, sortByPriority, type MatchedPolicy } from '../policies/core/match.js';
 import { fromEntries, isShadow, ruleEntries, toEntries, topLevelTargetRef } from '../policies/core/policy-spec.js';
-import { selectProxy, type ProxyDescription, type RouteIdentity } from '../policies/core/selection.js';
+import { selectProxy, type MeshServiceMembership, type ProxyDescription, type RouteIdentity } from '../policies/core/selection.js';
 import type { InboundContext } from '../xds/generate/proxy-context.js';
 import type { DataplaneModel } from './dataplane-model.js';
 
@@ -45,14 +45,31 @@ export const isRouteScoped = (policy: Resource): boolean => topLevelTargetRef(po
 
 const NONE: readonly MatchedPolicy[] = Object.freeze([]);
 
-/** The proxy as policies see it: its labels, and the inbounds generators use (Ignored ones left out). */
-export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly InboundContext[]): ProxyDescription {
+/** The MeshService resource a service name stands for, if there is one. */
+export type MeshServiceLookup = (service: string) => MeshServiceMembership | undefined;
+
+const noMeshServices: MeshServiceLookup = () => undefined;
+
+/**
+ * The proxy as policies see it: its labels, and the inbounds generators use
+ * (Ignored ones left out), each with the MeshService resource named like its
+ * service, so a MeshService targetRef by labels can select it.
+ */
+export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly InboundContext[], meshServiceOf: MeshServiceLookup = noMeshServices): ProxyDescription {
   return {
     name: model.name,
     mesh: model.mesh,
     labels: model.labels,
     kind: 'Sidecar',
-    inbounds: inbounds.map((inbound) => ({ tags: inbound.tags, port: inbound.port, ...(inbound.name === undefined ? {} : { name: inbound.name }) })),
+    inbounds: inbounds.map((inbound) => {
+      const meshService = meshServiceOf(inbound.service);
+      return {
+        tags: inbound.tags,
+        port: inbound.port,
+        ...(inbound.name === undefined ? {} : { name: inbound.name }),
+        ...(meshService === undefined ? {} : { meshServices: [meshService] }),
+      };
+    }),
   };
 }
 
@@ -148,6 +165,11 @@ export class MeshPolicies {
       if (matched.length > 0) all.set(kind, matched);
     }
     return all;
+  }
+
+  /** Every kind is matched afresh: what selection reads besides policies and dataplanes changed (MeshService labels). */
+  invalidateAll(): void {
+    for (const entry of this.kinds.values()) this.changed(entry);
   }
 
   private changed(entry: KindEntry): void {

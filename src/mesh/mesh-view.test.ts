@@ -209,3 +209,33 @@ test('a destination exposes the port section its endpoints share, so to[] entrie
   assert.deepEqual(resolveTo(matched, serviceDestination(ctx, 'backend')).conf, { idleTimeout: '1m' });
   assert.equal(resolveTo(matched, serviceDestination(ctx, 'db')).conf, undefined, 'a section only some endpoints serve is not the destination\'s');
 });
+
+test('MeshService labels let policies name a service by labels, as a destination and as what a proxy implements', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('backend-1', '10.0.0.2', [{}]), dp('other-1', '10.0.0.3', [{}]));
+  const goldTimeout = stored('MeshTimeout', 'gold', {
+    to: [{ targetRef: { kind: 'MeshService', labels: { tier: 'gold' } }, default: { idleTimeout: '1m' } }],
+  });
+  const goldRetry = stored('MeshRetry', 'gold-servers', {
+    targetRef: { kind: 'MeshService', labels: { tier: 'gold' } },
+    to: [{ targetRef: { kind: 'Mesh' }, default: { tcp: { maxConnectAttempt: 2 } } }],
+  });
+  view.upsertPolicy(goldTimeout);
+  view.upsertPolicy(goldRetry);
+  const outboundConf = () => {
+    const ctx = view.context('web-1', 'envoy')!;
+    return resolveTo(ctx.policies?.get('MeshTimeout') ?? [], serviceDestination(ctx, 'backend')).conf;
+  };
+  const retriesOn = (name: string) => (view.context(name, 'envoy')!.policies?.get('MeshRetry') ?? []).map((m) => m.policy.name);
+  assert.equal(outboundConf(), undefined, 'no MeshService carries the labels yet');
+  assert.deepEqual(retriesOn('backend-1'), []);
+
+  assert.deepEqual([...view.upsertMeshService('backend', { tier: 'gold' })].sort(), ['backend-1', 'web-1'], 'its callers and its implementers rebuild');
+  assert.deepEqual(outboundConf(), { idleTimeout: '1m' });
+  assert.deepEqual(retriesOn('backend-1'), ['gold-servers']);
+  assert.deepEqual(retriesOn('other-1'), []);
+  assert.deepEqual([...view.upsertMeshService('backend', { tier: 'gold' })], [], 'the same labels again change nothing');
+
+  view.upsertMeshService('backend', undefined);
+  assert.equal(outboundConf(), undefined, 'removed with the MeshService');
+  assert.deepEqual(retriesOn('backend-1'), []);
+});

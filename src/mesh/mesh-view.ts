@@ -8,10 +8,10 @@
  * Consumers are indexed by service, so a new endpoint of one service touches
  * only that service's consumers, never the whole mesh.
  */
-import type { Resource } from '../api/resource.js';
+import type { Labels, Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
-import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf } from './mesh-policies.js';
+import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf, type MeshServiceLookup } from './mesh-policies.js';
 import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
@@ -20,7 +20,7 @@ interface ServiceEntry {
   /** Dataplanes with an outbound to the service. */
   readonly consumers: Set<string>;
   /** Cached destination; dropped whenever endpoints change. */
-  destination?: DestinationContext;
+  destination?: DestinationContext | undefined;
 }
 
 /** An endpoint as the view keeps it: with what only the destination as a whole exposes. */
@@ -70,6 +70,17 @@ export class MeshView {
    * the mesh's policies change.
    */
   private readonly inboundContexts = new WeakMap<DataplaneModel, { readonly generation: number; readonly inbounds: readonly InboundContext[] }>();
+  /**
+   * The labels of the mesh's MeshService resources, by name. A MeshService
+   * stands for the Dataplane inbounds whose `kuma.io/service` is its name
+   * (its selector is not read yet): its labels let policies name it by labels,
+   * as a destination (`to[]`) or as the service a proxy implements (top level).
+   */
+  private readonly meshServiceLabels = new Map<string, Labels>();
+  private readonly meshServiceOf: MeshServiceLookup = (service) => {
+    const labels = this.meshServiceLabels.get(service);
+    return labels === undefined ? undefined : { name: service, labels };
+  };
 
   constructor(readonly mesh: string) {}
 
@@ -95,6 +106,23 @@ export class MeshView {
     return this.reindex(name, previous, undefined);
   }
 
+  /**
+   * Adds, replaces or (labels undefined) removes a MeshService resource;
+   * returns the proxies it may change: those that call the service (`to[]`
+   * by labels) and those that implement it (top-level targetRefs by labels).
+   */
+  upsertMeshService(name: string, labels: Labels | undefined): Set<string> {
+    const before = this.meshServiceLabels.get(name);
+    if (labels === undefined) this.meshServiceLabels.delete(name);
+    else this.meshServiceLabels.set(name, labels);
+    if (JSON.stringify(before) === JSON.stringify(labels)) return new Set();
+    this.policies.invalidateAll();
+    const entry = this.services.get(name);
+    if (entry === undefined) return new Set();
+    entry.destination = undefined;
+    return new Set([...entry.consumers, ...entry.endpoints.keys()]);
+  }
+
   /** Every dataplane name: a mesh-wide change affects them all. */
   names(): string[] {
     return [...this.dataplanes.keys()];
@@ -115,7 +143,7 @@ export class MeshView {
       flavour,
       address: model.address,
       inbounds,
-      policies: this.policies.allMatched(model, () => proxyDescriptionOf(model, inbounds)),
+      policies: this.policies.allMatched(model, () => proxyDescriptionOf(model, inbounds, this.meshServiceOf)),
       outbounds: model.outbounds,
       destinations,
     };
@@ -150,7 +178,7 @@ export class MeshView {
     const selected = new Set<string>();
     for (const model of candidates) {
       const inbounds = this.plainInboundsOf(model);
-      const described = () => proxyDescriptionOf(model, inbounds);
+      const described = () => proxyDescriptionOf(model, inbounds, this.meshServiceOf);
       const proxy = routeScoped ? this.policies.describe(model, described) : described();
       if (versions.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
     }
@@ -180,7 +208,7 @@ export class MeshView {
     const cached = this.inboundContexts.get(model);
     if (cached?.generation === generation) return cached.inbounds;
     const inbounds = this.plainInboundsOf(model);
-    const matched = this.policies.matchedFor(model, () => proxyDescriptionOf(model, inbounds), TRAFFIC_PERMISSION);
+    const matched = this.policies.matchedFor(model, () => proxyDescriptionOf(model, inbounds, this.meshServiceOf), TRAFFIC_PERMISSION);
     const permissions = trafficPermissionsOf(inbounds, matched);
     const withPermissions = inbounds.map((inbound, i) => ({ ...inbound, trafficPermission: permissions[i]! }));
     this.inboundContexts.set(model, { generation, inbounds: withPermissions });
@@ -200,6 +228,7 @@ export class MeshView {
       protocol,
       endpoints: all.map(({ protocol: _protocol, sectionName: _sectionName, ...endpoint }) => endpoint),
       ...sectionOf(all),
+      ...(this.meshServiceLabels.has(service) ? { labels: this.meshServiceLabels.get(service)! } : {}),
     };
     if (entry) entry.destination = destination;
     return destination;

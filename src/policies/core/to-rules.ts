@@ -159,14 +159,23 @@ export const resolveToRoute = (matched: readonly MatchedPolicy[], destination: D
 /**
  * A service the proxy sends to, as `to[]` entries are matched against it:
  * with the port section its endpoints share (proxy-context.ts), so an entry
- * with a sectionName covers it when the name or port is that one.
+ * with a sectionName covers it when the name or port is that one, and the
+ * labels of its MeshService resource, for entries that select by labels.
  */
-export function serviceDestination(proxy: { readonly destinations: ReadonlyMap<string, { readonly section?: { readonly name?: string; readonly port?: number } }> }, service: string): Destination {
-  const section = proxy.destinations.get(service)?.section;
+export function serviceDestination(proxy: { readonly destinations: ReadonlyMap<string, DestinationFacts> }, service: string): Destination {
+  const facts = proxy.destinations.get(service);
+  const section = facts?.section;
   return {
     kind: 'MeshService',
     service,
+    ...(facts?.labels === undefined ? {} : { labels: facts.labels }),
     ...(section?.name === undefined ? {} : { sectionName: section.name }),
     ...(section?.port === undefined ? {} : { port: section.port }),
   };
+}
+
+/** What a proxy knows of a destination service beyond its name (xds/generate/proxy-context.ts DestinationContext). */
+interface DestinationFacts {
+  readonly section?: { readonly name?: string; readonly port?: number };
+  readonly labels?: Labels;
 }

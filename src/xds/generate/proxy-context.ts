@@ -64,6 +64,8 @@ export interface DestinationContext {
    * against (Kuma names a MeshService port by name, or by number when unnamed).
    */
   readonly section?: { readonly name?: string; readonly port?: number };
+  /** The labels of the MeshService resource named like the service, when there is one: `to[]` entries may select it by them. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE';
