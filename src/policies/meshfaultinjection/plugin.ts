@@ -29,7 +29,7 @@ import { editedCopy } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
-import { resolveTo } from '../core/to-rules.js';
+import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import { callerGroups, callerMatchers, groupLabel } from '../core/callers.js';
 import { faultInputs, type FaultSupport } from './faults.js';
 
@@ -96,7 +96,7 @@ function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }:
   const replaced = new Map<string, Listener>();
   for (const listener of resources.listeners) {
     if (!listener.apiListener || !proxy.destinations.has(listener.name)) continue;
-    const { conf } = resolveTo(matched, { kind: 'MeshService', service: listener.name });
+    const { conf } = resolveTo(matched, serviceDestination(proxy, listener.name));
     const faults = faultInputs(conf, `to ${listener.name}`, GRPC, warn);
     if (faults.length > 0) replaced.set(listener.name, withFaults(listener, faults.map((fault) => ({ fault, headers: [] }))));
   }
