@@ -38,7 +38,7 @@ interface CachedMatch {
   readonly matched: readonly MatchedPolicy[];
 }
 
-const ROUTE_KIND = 'MeshHTTPRoute';
+export const ROUTE_KIND = 'MeshHTTPRoute';
 
 /** Whether a policy's top-level targetRef is a MeshHTTPRoute: it selects the proxies that route selects. */
 export const isRouteScoped = (policy: Resource): boolean => topLevelTargetRef(policy).kind === ROUTE_KIND;
@@ -119,6 +119,11 @@ export class MeshPolicies {
       this.changed(entry);
     }
     return previous;
+  }
+
+  /** The stored policy of this kind and name, if any. */
+  get(kind: string, name: string): Resource | undefined {
+    return this.kinds.get(kind)?.policies.get(name);
   }
 
   generationOf(kind: string): number {

@@ -239,3 +239,20 @@ test('MeshService labels let policies name a service by labels, as a destination
   assert.equal(outboundConf(), undefined, 'removed with the MeshService');
   assert.deepEqual(retriesOn('backend-1'), []);
 });
+
+test('a change to a policy targeting a MeshHTTPRoute rebuilds only the proxies that call the route\'s destinations', () => {
+  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('batch-1', '10.0.0.2', [{}], ['db']), dp('backend-1', '10.0.0.3', [{}]));
+  view.upsertPolicy(
+    stored('MeshHTTPRoute', 'slow-path', {
+      to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
+    }),
+  );
+  const timeout = (requestTimeout: string) =>
+    stored('MeshTimeout', 'slow-requests', {
+      targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
+      to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout } } }],
+    });
+  assert.deepEqual([...view.upsertPolicy(timeout('1m'))], ['web-1'], 'the route selects every proxy, but only web-1 calls backend');
+  assert.deepEqual([...view.upsertPolicy(timeout('2m'))], ['web-1']);
+  assert.deepEqual(view.context('batch-1', 'envoy')!.policies?.get('MeshTimeout')?.map((m) => m.policy.name), ['slow-requests'], 'it still selects batch-1, which has no route to time');
+});

@@ -11,7 +11,8 @@
 import type { Labels, Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
 import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
-import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf, type MeshServiceLookup } from './mesh-policies.js';
+import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf, ROUTE_KIND, type MeshServiceLookup } from './mesh-policies.js';
+import { topLevelTargetRef } from '../policies/core/policy-spec.js';
 import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
@@ -171,7 +172,7 @@ export class MeshView {
    * (a timeout towards `billing` changes nothing for a proxy that never calls it).
    */
   private affectedBy(versions: readonly Resource[]): Set<string> {
-    const limits = versions.map(destinationsConfiguredBy);
+    const limits = versions.map((version) => this.destinationsLimitOf(version));
     const services = limits.every((limit) => limit !== undefined) ? new Set(limits.flatMap((limit) => [...limit!])) : undefined;
     const candidates = services === undefined ? this.dataplanes.values() : this.consumersOf(services);
     const routeScoped = versions.some(isRouteScoped);
@@ -183,6 +184,19 @@ export class MeshView {
       if (versions.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
     }
     return selected;
+  }
+
+  /**
+   * The destinations a policy version can configure, when limited: its own
+   * `to[]` services; for a policy targeting a MeshHTTPRoute by name, those of
+   * that route (none while no such route exists). Undefined when unlimited.
+   */
+  private destinationsLimitOf(policy: Resource): ReadonlySet<string> | undefined {
+    if (!isRouteScoped(policy)) return destinationsConfiguredBy(policy);
+    const { name } = topLevelTargetRef(policy);
+    if (name === undefined) return undefined;
+    const route = this.policies.get(ROUTE_KIND, name);
+    return route === undefined ? new Set() : destinationsConfiguredBy(route);
   }
 
   private *consumersOf(services: ReadonlySet<string>): Iterable<DataplaneModel> {
