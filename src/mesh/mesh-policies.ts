@@ -11,7 +11,8 @@
  * goes with the old one. The one dependency between kinds: a policy whose
  * top-level targetRef is a MeshHTTPRoute selects the proxies that route
  * selects, so a kind holding such policies is re-matched when MeshHTTPRoutes
- * change too.
+ * change too. A MeshService's labels, which targetRefs by labels read, are
+ * rare to change: then every kind is re-matched (`invalidateAll`).
  */
 import type { Resource } from '../api/resource.js';
 import { selectInOrder, sortByPriority, type MatchedPolicy } from '../policies/core/match.js';
