@@ -10,12 +10,11 @@
  * nothing else. Keys are ECDSA P-256: every TLS stack verifies it, and the
  * handshake signs faster than with RSA.
  */
-import { generateKeyPair } from 'node:crypto';
 import { isIP } from 'node:net';
-import { promisify } from 'node:util';
 import type { CaPem } from './builtin-ca.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { ecdsaParams } from './key-algorithms.js';
+import { newLeafKeyPair, signLeaf } from './leaf-certificate.js';
 import { encodePem } from './pem.js';
 import { CLOCK_SKEW_MS, randomSerial, webcrypto, wholeSeconds, x509 } from './x509.js';
 
@@ -61,33 +60,20 @@ export interface ServerCertificate {
   readonly notAfter: Date;
 }
 
-const generateKeyPairAsync = promisify(generateKeyPair);
-
 export async function issueServerCertificate(ca: CertificateAuthority, request: ServerCertificateRequest): Promise<ServerCertificate> {
   const [first] = request.names;
   if (first === undefined) throw new Error('a server certificate needs at least one host name or address');
-  const keys = await generateKeyPairAsync('ec', {
-    namedCurve: 'P-256',
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-  });
-  const now = (request.now ?? new Date()).getTime();
-  const notAfter = wholeSeconds(Math.min(now + request.lifetimeMs, ca.certificate.notAfter.getTime()));
-  const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
+  const keys = await newLeafKeyPair();
+  const { certificate } = await signLeaf(ca, {
     // Clients match the SANs (RFC 6125); the CN is only for people reading it.
     subject: [{ O: ['koguma'] }, { CN: [first] }],
-    issuer: ca.certificate.subjectName,
-    notBefore: wholeSeconds(now - CLOCK_SKEW_MS),
-    notAfter,
     publicKey: keys.publicKey,
-    signingKey: ca.privateKey,
-    signingAlgorithm: ca.signingParams,
+    now: (request.now ?? new Date()).getTime(),
+    lifetimeMs: request.lifetimeMs,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.AuthorityKeyIdentifierExtension(ca.keyIdentifier),
       new x509.SubjectAlternativeNameExtension(request.names.map((name) => (isIP(name) ? { type: 'ip', value: name } : { type: 'dns', value: name }))),
     ],
   });

@@ -12,22 +12,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXAMPLES, cleanUp, freePort, scratchDir, startKoguma, waitFor, type KogumaProcess } from '../support/proxyless-processes.js';
+import { logged } from '../support/proxyless.js';
 
 let apiUrl: string;
 let xdsUrl: string;
 let caCertFile: string;
 let dir: string;
 let cp: KogumaProcess;
-
-/** The first value of `key` in a process's JSON log lines. */
-function logged(proc: KogumaProcess, key: string): string | undefined {
-  for (const line of proc.lines) {
-    if (!line.startsWith('{')) continue;
-    const value = (JSON.parse(line) as Record<string, unknown>)[key];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
-}
 
 /** A token for `name` limited to `service`, issued by the REST API (this test is on localhost: an administrator), in a file. */
 async function tokenFile(name: string, service: string): Promise<string> {

@@ -31,8 +31,8 @@ export interface ControlPlaneOptions {
   readonly removalDelay?: string;
 }
 
-/** The first value of `key` in the control plane's JSON log lines. */
-function logged(proc: KogumaProcess, key: string): string | undefined {
+/** The first value of `key` in a process's JSON log lines. */
+export function logged(proc: KogumaProcess, key: string): string | undefined {
   for (const line of proc.lines) {
     if (!line.startsWith('{')) continue;
     const value = (JSON.parse(line) as Record<string, unknown>)[key];

@@ -10,11 +10,13 @@
  * Route only.
  */
 import type { RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { outboundRouteName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import { onePerObject } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from './match.js';
-import { topLevelTargetRef } from './policy-spec.js';
+import { toEntries, topLevelTargetRef } from './policy-spec.js';
 import type { RouteIdentity } from './selection.js';
-import { resolveToRoute, targetsRoutes, type Destination, type MatchedToEntry, type ResolvedTo } from './to-rules.js';
+import { resolveToRoute, serviceDestination, targetsRoutes, type Destination, type MatchedToEntry, type ResolvedTo } from './to-rules.js';
 
 /** The Route name for rules merged from these MeshHTTPRoutes. */
 export const routeNameOf = (routes: readonly string[]): string => routes.join(',');
@@ -43,6 +45,13 @@ export function routeOrigins(proxy: ProxyContext, routeName: string): RouteIdent
   return routeOriginsOf(routeName).map((name) => known.get(name) ?? { name, labels: {} });
 }
 
+/** Whether the policy configures MeshHTTPRoutes: at the top level, or by `to[]` entries naming one. */
+export const configuresRoutes = (m: MatchedPolicy): boolean =>
+  m.routes !== undefined || toEntries(m.policy).some((entry) => entry.targetRef.kind === ROUTE_KIND);
+
+/** Remembered per matched list: most lists configure no route, and then no Route needs looking at. */
+const anyConfiguresRoutes = onePerObject((matched: readonly MatchedPolicy[]): boolean => matched.some(configuresRoutes));
+
 /**
  * What `to` resolves to for every Route of `config` that some policy
  * configures as a route (top-level or `to[]` targetRef naming its
@@ -50,7 +59,7 @@ export function routeOrigins(proxy: ProxyContext, routeName: string): RouteIdent
  */
 export function routeResolutionsOf(proxy: ProxyContext, config: RouteConfiguration | undefined, matched: readonly MatchedPolicy[], destination: Destination): Map<string, ResolvedTo> {
   const resolutions = new Map<string, ResolvedTo>();
-  if (config === undefined) return resolutions;
+  if (config === undefined || !anyConfiguresRoutes(matched)) return resolutions;
   for (const host of config.virtualHosts) {
     for (const route of host.routes) {
       if (route.name === '' || resolutions.has(route.name)) continue;
@@ -61,9 +70,14 @@ export function routeResolutionsOf(proxy: ProxyContext, config: RouteConfigurati
   return resolutions;
 }
 
-/** `routeResolutionsOf`, the merged confs only. */
-export const routeConfsOf = (proxy: ProxyContext, config: RouteConfiguration | undefined, matched: readonly MatchedPolicy[], destination: Destination): Map<string, unknown> =>
-  new Map([...routeResolutionsOf(proxy, config, matched, destination)].map(([route, { conf }]) => [route, conf]));
+/**
+ * The merged confs of the Routes of the proxy's outbound route configuration
+ * to `service` (found among `configs`, by name) that policies configure as routes.
+ */
+export function outboundRouteConfsOf(proxy: ProxyContext, configs: ReadonlyMap<string, RouteConfiguration>, matched: readonly MatchedPolicy[], service: string): Map<string, unknown> {
+  const resolutions = routeResolutionsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service));
+  return new Map([...resolutions].map(([route, { conf }]) => [route, conf]));
+}
 
 /** Whether a resolved entry is about one route rather than the destination as a whole. */
 export const isRouteEntry = ({ policy, entry }: MatchedToEntry): boolean => entry.targetRef.kind === ROUTE_KIND || topLevelTargetRef(policy).kind === ROUTE_KIND;

@@ -19,7 +19,7 @@ import type { InboundContext, ProxyContext } from '../../xds/generate/proxy-cont
 import { fromRules, inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import { resolveTopLevelDefault, type MatchedPolicy } from '../core/match.js';
 import { fromEntries, ruleEntries, toEntries, topLevelTargetRef } from '../core/policy-spec.js';
-import { routeNameOf, routeOrigins } from '../core/route-origins.js';
+import { configuresRoutes, routeNameOf, routeOrigins } from '../core/route-origins.js';
 import { resolveTo, resolveToRoute, serviceDestination, targetsRoutes } from '../core/to-rules.js';
 import { httpRouteRulesFor } from '../meshhttproute/rules.js';
 import { policyKinds } from '../index.js';
@@ -81,9 +81,6 @@ function toRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Kind
     return [{ destination: { kind: 'MeshService', name: service }, conf: shown, from: entries.map(({ policy, index }) => ({ name: policy.name, index })) }];
   });
 }
-
-/** Whether the policy configures MeshHTTPRoutes: at the top level, or by `to[]` entries naming one. */
-const configuresRoutes = (m: MatchedPolicy): boolean => m.routes !== undefined || toEntries(m.policy).some((entry) => entry.targetRef.kind === 'MeshHTTPRoute');
 
 /** Per Route to each destination that some route-scoped policy targets, the merged conf. */
 function routeRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): NonNullable<KindRules['routeRules']> {

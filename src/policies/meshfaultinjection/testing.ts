@@ -13,27 +13,17 @@ import assert from 'node:assert/strict';
 import { toJson } from '@bufbuild/protobuf';
 import { AnySchema } from '@bufbuild/protobuf/wkt';
 import type { Resource } from '../../api/resource.js';
-import { generateProxyConfig, typeFirst, type ProxyConfig } from '../../xds/generate/index.js';
+import { typeFirst, type ProxyConfig } from '../../xds/generate/index.js';
 import type { InboundContext, MtlsMode, ProxyContext, ProxyFlavour } from '../../xds/generate/proxy-context.js';
-import { schemaOfType, TypeUrl } from '../../xds/resource-types.js';
+import { TypeUrl } from '../../xds/resource-types.js';
 import type { EncodedResource } from '../../xds/snapshot.js';
-import { envoyRegistry, validateMessage } from '../../xds/validate/index.js';
+import { envoyRegistry } from '../../xds/validate/index.js';
 import type { MatchedPolicy } from '../core/match.js';
-import { policy } from '../meshcircuitbreaker/testing.js';
+import { checkedConfig, policy } from '../meshcircuitbreaker/testing.js';
 
 export { policy };
 
 export { grpcDecoded };
-
-/** The proxy's configuration, after checking every resource passes PGV and, for gRPC, grpc-js-xds. */
-function checkedConfig(ctx: ProxyContext): ProxyConfig {
-  const config = generateProxyConfig(ctx);
-  for (const resource of config.resources) {
-    assert.deepEqual(validateMessage(schemaOfType[resource.typeUrl], resource.message), [], `${resource.typeUrl} ${resource.name}`);
-    if (ctx.flavour === 'grpc' && resource.typeUrl !== TypeUrl.Secret) grpcDecoded(resource);
-  }
-  return config;
-}
 
 export interface ProxyOptions {
   /** Mesh mTLS in this mode; plaintext without. */

@@ -7,15 +7,12 @@
  * Not imported by production code.
  */
 import assert from 'node:assert/strict';
-import { toJson } from '@bufbuild/protobuf';
-import { AnySchema } from '@bufbuild/protobuf/wkt';
 import type { Resource } from '../../api/resource.js';
-import { typeFirst, type ProxyConfig } from '../../xds/generate/index.js';
+import type { ProxyConfig } from '../../xds/generate/index.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import type { TypeUrl } from '../../xds/resource-types.js';
-import type { EncodedResource } from '../../xds/snapshot.js';
-import { envoyRegistry } from '../../xds/validate/index.js';
 import { checkedConfig, policy, proxyWith } from '../meshcircuitbreaker/testing.js';
+import { find, jsonOf } from '../meshfaultinjection/testing.js';
 
 export { grpcDecoded } from '../meshcircuitbreaker/testing.js';
 
@@ -26,14 +23,7 @@ export const proxyPatch = (name: string, ...appendModifications: unknown[]): Res
 /** The configuration of proxy web-1 with these policies; every resource passes PGV (and grpc-js-xds for gRPC). */
 export const configWith = (flavour: ProxyFlavour, ...policies: Resource[]): ProxyConfig => checkedConfig(proxyWith(flavour, policies));
 
-export const jsonOf = (resource: EncodedResource): Record<string, any> =>
-  typeFirst(toJson(AnySchema, resource.any, { registry: envoyRegistry })) as Record<string, any>;
-
-export function find(config: ProxyConfig, typeUrl: TypeUrl, name: string): EncodedResource {
-  const found = config.resources.find((r) => r.typeUrl === typeUrl && r.name === name);
-  assert.ok(found, `no ${typeUrl} ${name}`);
-  return found;
-}
+export { find, jsonOf };
 
 /** One resource as JSON, or undefined when the configuration has none of that name. */
 export const resourceOf = (config: ProxyConfig, typeUrl: TypeUrl, name: string): Record<string, any> | undefined => {

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
-import { assertValid, generate, goldenText, grpcDecode, grpcRoute, OUTBOUND, proxyWith, storedPolicy } from '../meshtimeout/testing.js';
+import { srcPath } from '../../xds/generate/testing/golden.js';
+import { assertValid, generate, grpcRoute, OUTBOUND, proxyWith, storedPolicy, testGoldenCases } from '../meshtimeout/testing.js';
 import { defaultMeshRetrySpec } from './schema.js';
 
 const { Listener, RouteConfiguration } = TypeUrl;
@@ -168,11 +167,4 @@ const goldenCases = {
   'per-service-grpc': proxyWith('grpc', [meshDefault, retryTo('greeter', { grpc: fullGrpc })]),
 };
 
-for (const [name, ctx] of Object.entries(goldenCases)) {
-  test(`${name}: the configuration equals its golden file and passes Envoy's validation${ctx.flavour === 'grpc' ? ' and grpc-js-xds' : ''}`, () => {
-    const config = generate(ctx);
-    expectGolden(join(testdata, `${name}.golden.json`), goldenText(config));
-    assertValid(config);
-    if (ctx.flavour === 'grpc') for (const resource of config.resources) grpcDecode(resource);
-  });
-}
+testGoldenCases(testdata, goldenCases);

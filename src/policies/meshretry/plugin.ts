@@ -24,7 +24,7 @@ import type { ProxyResources } from '../../xds/generate/resources.js';
 import { editedCopy } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { routeConfsOf } from '../core/route-origins.js';
+import { outboundRouteConfsOf } from '../core/route-origins.js';
 import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import { buildMeshRetryPolicy, envoyGrpcRetry, envoyHttpRetry, proxylessGrpcRetry, sectionFor, type MeshRetryInput } from './retry-settings.js';
 import type { MeshRetryConf } from './schema.js';
@@ -70,13 +70,13 @@ const inputKey = (value: unknown): string => JSON.stringify(value, (_, v: unknow
 /** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
 
-/** The confs of the Routes to `service` that route-scoped MeshRetries target, by Route name. */
-const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string): Map<string, MeshRetryConf | undefined> =>
-  routeConfsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service)) as Map<string, MeshRetryConf | undefined>;
+/** The confs of the Routes to `service` that MeshRetries configure as routes, by Route name. */
+const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string) =>
+  outboundRouteConfsOf(proxy, configs, matched, service) as Map<string, MeshRetryConf | undefined>;
 
 const mapValues = <K, V, W>(map: ReadonlyMap<K, V>, f: (value: V, key: K) => W): Map<K, W> => new Map([...map].map(([k, v]) => [k, f(v, k)]));
 
-function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: Warn): Plan {
+function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs): Plan {
   const plan: Plan = { listeners: new Map(), routes: new Map() };
   for (const outbound of proxy.outbounds) {
     const conf = outboundConf(proxy, matched, outbound.service);
@@ -119,7 +119,7 @@ export const meshRetryPlugin = {
   kind: 'MeshRetry',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
     const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
-    const plan = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
+    const plan = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs);
     const apply = <T extends { name: string }>(list: readonly T[], edits: Map<string, Edit<T>>): readonly T[] =>
       edits.size === 0 ? list : list.map((item) => edits.get(item.name)?.(item) ?? item);
     return { ...resources, listeners: apply(resources.listeners, plan.listeners), routeConfigurations: apply(resources.routeConfigurations, plan.routes) };

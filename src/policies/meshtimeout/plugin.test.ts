@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { srcPath } from '../../xds/generate/testing/golden.js';
 import { subsetOwner } from './plugin.js';
 import { defaultMeshTimeoutSpec } from './schema.js';
-import { assertValid, generate, goldenText, grpcDecode, grpcRoute, INBOUND, OUTBOUND, proxyWith, storedPolicy } from './testing.js';
+import { assertValid, generate, grpcDecode, grpcRoute, INBOUND, OUTBOUND, proxyWith, storedPolicy, testGoldenCases } from './testing.js';
 
 const { Listener, RouteConfiguration, Cluster } = TypeUrl;
 const meshDefault = storedPolicy('MeshTimeout', 'mesh-timeout-all-default', defaultMeshTimeoutSpec());
@@ -128,14 +127,7 @@ const goldenCases = {
   'backend-override-grpc': proxyWith('grpc', [meshDefault, toBackend({ connectionTimeout: '1s', http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]),
 };
 
-for (const [name, ctx] of Object.entries(goldenCases)) {
-  test(`${name}: the configuration equals its golden file and passes Envoy's validation${ctx.flavour === 'grpc' ? ' and grpc-js-xds' : ''}`, () => {
-    const config = generate(ctx);
-    expectGolden(join(testdata, `${name}.golden.json`), goldenText(config));
-    assertValid(config);
-    if (ctx.flavour === 'grpc') for (const resource of config.resources) grpcDecode(resource);
-  });
-}
+testGoldenCases(testdata, goldenCases);
 
 test('subset clusters get the connect timeout of their service, and only of their own service', () => {
   const subsets = [

@@ -40,7 +40,7 @@ import { editedCopy } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { routeConfsOf } from '../core/route-origins.js';
+import { outboundRouteConfsOf } from '../core/route-origins.js';
 import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import type { MeshTimeoutConf } from './schema.js';
 import { envoyTimeouts, grpcCallLimitMs, grpcClientUnapplied, hasZeroConnectTimeout, setFields, type EnvoyTimeouts } from './timeout-settings.js';
@@ -138,9 +138,9 @@ const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, per
 /** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
 
-/** The confs of the Routes to `service` that route-scoped MeshTimeouts target, by Route name. */
-const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string): Map<string, MeshTimeoutConf | undefined> =>
-  routeConfsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service)) as Map<string, MeshTimeoutConf | undefined>;
+/** The confs of the Routes to `service` that MeshTimeouts configure as routes, by Route name. */
+const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string) =>
+  outboundRouteConfsOf(proxy, configs, matched, service) as Map<string, MeshTimeoutConf | undefined>;
 
 /** The route timeouts per targeted Route, leaving out Routes whose conf gives none. */
 function routeTimeoutsOf(confs: ReadonlyMap<string, MeshTimeoutConf | undefined>, timeoutsOf: (conf: MeshTimeoutConf, route: string) => RouteTimeouts | undefined): Map<string, RouteTimeouts> {

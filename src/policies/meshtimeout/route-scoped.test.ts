@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { Resource } from '../../api/resource.js';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { srcPath } from '../../xds/generate/testing/golden.js';
 import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 import { defaultMeshTimeoutSpec } from './schema.js';
-import { assertValid, generate, goldenText, grpcDecode, grpcRoute, proxyWith, storedPolicy } from './testing.js';
+import { assertValid, generate, grpcDecode, grpcRoute, proxyWith, storedPolicy, testGoldenCases } from './testing.js';
 
 const { RouteConfiguration } = TypeUrl;
 const meshDefault = storedPolicy('MeshTimeout', 'mesh-timeout-all-default', defaultMeshTimeoutSpec());
@@ -104,12 +103,7 @@ test('validation: a route-scoped MeshTimeout has only to entries for the whole m
   expectValidAsGiven(policyDocument('MeshTimeout', { targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' }, to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1m' } } }] }, 'slow-requests'));
 });
 
-const testdata = srcPath('src/policies/meshtimeout/testdata');
-for (const flavour of ['envoy', 'grpc'] as const) {
-  test(`route-scoped-${flavour}: the configuration equals its golden file and passes validation`, () => {
-    const config = generate(proxyWith(flavour, [meshDefault, slow, slowTimeout]));
-    expectGolden(join(testdata, `route-scoped-${flavour}.golden.json`), goldenText(config));
-    assertValid(config);
-    if (flavour === 'grpc') for (const resource of config.resources) grpcDecode(resource);
-  });
-}
+testGoldenCases(srcPath('src/policies/meshtimeout/testdata'), {
+  'route-scoped-envoy': proxyWith('envoy', [meshDefault, slow, slowTimeout]),
+  'route-scoped-grpc': proxyWith('grpc', [meshDefault, slow, slowTimeout]),
+});

@@ -8,6 +8,9 @@
  */
 import { grpcDecoded } from '../../xds/generate/testing/grpc-decode.js';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { expectGolden } from '../../xds/generate/testing/golden.js';
 import type { JsonValue } from '@bufbuild/protobuf';
 import type { Resource } from '../../api/resource.js';
 import { schemaOfType } from '../../xds/resource-types.js';
@@ -109,4 +112,16 @@ export function grpcRoute(config: GeneratedConfig, service: string): Record<stri
   const resource = config.resources.find((r) => r.typeUrl === TypeUrl.RouteConfiguration && r.name === `outbound:${service}`);
   assert.ok(resource, `no route configuration for ${service}`);
   return grpcDecode(resource);
+}
+
+/** One test per case: the configuration equals `<dir>/<name>.golden.json` and passes Envoy's validation (and grpc-js-xds's, for gRPC). */
+export function testGoldenCases(dir: string, cases: Readonly<Record<string, ProxyContext>>): void {
+  for (const [name, ctx] of Object.entries(cases)) {
+    test(`${name}: the configuration equals its golden file and passes Envoy's validation${ctx.flavour === 'grpc' ? ' and grpc-js-xds' : ''}`, () => {
+      const config = generate(ctx);
+      expectGolden(join(dir, `${name}.golden.json`), goldenText(config));
+      assertValid(config);
+      if (ctx.flavour === 'grpc') for (const resource of config.resources) grpcDecode(resource);
+    });
+  }
 }

@@ -5,49 +5,50 @@
  * receives, must let in exactly the clients our interpreter lets in.
  *
  * grpc-js-xds registers the filter only when GRPC_XDS_EXPERIMENTAL_RBAC=true
- * at load time, so the variable is set before the library is imported (node
- * --test runs each file in its own process).
+ * at load time, so grpc-rbac-env is imported before the library.
  */
+import '../../xds/generate/testing/grpc-rbac-env.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toBinary } from '@bufbuild/protobuf';
-import { ListenerSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { grpcBootstrap } from '../../xds/bootstrap/index.js';
-import {
-  buildFilterChain,
-  buildHttpConnectionManager,
-  buildListener,
-  buildRouteConfiguration,
-  buildVirtualHost,
-  httpConnectionManagerFilter,
-  nonForwardingRoute,
-  TrafficDirection,
-} from '../../xds/generate/builders/index.js';
+import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
+import { parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filter.js';
+import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import { generateGrpcResources } from '../../xds/generate/grpc.js';
+import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import { grpcBootstrapForTests } from '../../xds/generate/testing/grpc-decode.js';
 import { permissionCases } from './cases.js';
 import { httpRbacFilter, trafficPermissionRbac, type TrafficPermissionInput } from './rbac.js';
 import { engineAllows, inputFor, type Peer } from './testing.js';
 
-process.env['GRPC_XDS_EXPERIMENTAL_RBAC'] = 'true';
-const { register } = await import('@grpc/grpc-js-xds');
-const { validateBootstrapConfig } = await import('@grpc/grpc-js-xds/build/src/xds-bootstrap.js');
-const { ListenerResourceType } = await import('@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js');
-const { parseTopLevelFilterConfig } = await import('@grpc/grpc-js-xds/build/src/http-filter.js');
-register();
+const context = { bootstrap: grpcBootstrapForTests, server: grpcBootstrapForTests.xdsServers[0]! };
 
-const bootstrap = validateBootstrapConfig(grpcBootstrap({ nodeId: 'default.backend-1', serverUri: '127.0.0.1:5678' }));
-const context = { bootstrap, server: bootstrap.xdsServers[0]! };
-
-/** A proxyless server listener as the gRPC generator builds one, with the RBAC filter before the router. */
-function serverListener(input: TrafficPermissionInput) {
-  const routeConfig = buildRouteConfiguration('inbound:backend', [buildVirtualHost('backend', ['*'], [nonForwardingRoute()])]);
-  const hcm = buildHttpConnectionManager({ statPrefix: 'inbound_backend', routes: { routeConfig }, httpFilters: [httpRbacFilter(input)] });
-  return buildListener({
-    name: 'grpc/server?xds.resource.listening_address=10.0.0.2:50051',
+/** The server listener the gRPC generator builds for backend-1 under mesh mTLS, with these permissions. */
+function serverListener(input: TrafficPermissionInput): Listener {
+  const ctx: ProxyContext = {
+    mesh: input.mesh,
+    name: 'backend-1',
+    flavour: 'grpc',
     address: '10.0.0.2',
-    port: 50051,
-    direction: TrafficDirection.INBOUND,
-    filterChains: [buildFilterChain([httpConnectionManagerFilter(hcm)])],
-  });
+    inbounds: [
+      {
+        address: '10.0.0.2',
+        port: 50051,
+        serviceAddress: '10.0.0.2',
+        servicePort: 50051,
+        service: 'backend',
+        protocol: 'grpc',
+        tags: { 'kuma.io/service': 'backend' },
+        trafficPermission: { fromRules: input.fromRules, inboundRules: input.inboundRules ?? [] },
+      },
+    ],
+    outbounds: [],
+    destinations: new Map(),
+    tls: { mesh: input.mesh, mode: 'STRICT', trustedRootsPem: '' },
+  };
+  const [listener] = generateGrpcResources(ctx).listeners;
+  assert.ok(listener, 'the generator built a server listener');
+  return listener;
 }
 
 /** What grpc-js-xds's RBAC engine sees of a call: the fields rbac.js reads. */
