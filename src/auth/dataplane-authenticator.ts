@@ -26,7 +26,7 @@
 import { decodeProtectedHeader } from 'jose';
 import type { Logger } from 'pino';
 import { KogumaError } from '../api/errors.js';
-import type { ChangeEvent, ResourceStore } from '../store/index.js';
+import type { ResourceStore, StoreEvent } from '../store/index.js';
 import { authorizeDataplane, type DataplaneRegistration } from './dataplane-authorization.js';
 import { verifyDataplaneToken, type DataplaneTokenClaims } from './dataplane-token.js';
 import { readRevocations, revocationsSecretName } from './revocations.js';
@@ -178,16 +178,25 @@ export class DataplaneAuthenticator {
     return state;
   }
 
-  private onChange(event: ChangeEvent): void {
+  private onChange(event: StoreEvent): void {
+    if (event.op === 'resync') {
+      // Changes were missed: every mesh's keys and revocations are read again.
+      for (const mesh of new Set([...this.states.keys(), ...this.watched.keys()])) this.staleMesh(mesh);
+      return;
+    }
     const mesh = event.kind === 'Mesh' ? event.name : event.kind === 'Secret' ? event.mesh : undefined;
     if (mesh === undefined) return;
     if (event.kind === 'Secret' && !isTokenSecret(mesh, event.name)) return;
-    // Stale now; a read already under way may predate the change, so it is not waited on.
+    if (event.kind === 'Mesh' && event.op === 'deleted') this.states.delete(mesh);
+    this.staleMesh(mesh);
+  }
+
+  /** What was read of the mesh is stale now; a read already under way may predate the change, so it is not waited on. */
+  private staleMesh(mesh: string): void {
     this.generations.set(mesh, (this.generations.get(mesh) ?? 0) + 1);
     const state = this.states.get(mesh);
     if (state) state.loadedAt = -Infinity;
     this.loading.delete(mesh);
-    if (event.kind === 'Mesh' && event.op === 'deleted') this.states.delete(mesh);
     if (this.watched.has(mesh)) void this.recheck(mesh);
   }
 

@@ -23,6 +23,8 @@ export interface ControlPlaneConfig {
   readonly tlsKeyFile: string;
   readonly xdsDebounceMs: number;
   readonly dataplaneRemovalDelayMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly instanceTtlMs: number;
   readonly mtlsCaSwitchDelayMs: number;
   readonly certIssuanceRate: number;
   readonly dpAuth: DpAuthMode;
@@ -146,8 +148,25 @@ export const settings: readonly AnySetting[] = [
     key: 'dataplaneRemovalDelayMs',
     flag: '--dataplane-removal-delay',
     env: 'KOGUMA_DATAPLANE_REMOVAL_DELAY',
-    description: 'How long after its last stream ends a self-registered dataplane is removed',
+    description:
+      'How long after its last stream ends (or its control-plane instance stops heartbeating) a self-registered dataplane is removed',
     default: () => 30_000,
+    parse: parseDuration,
+  },
+  {
+    key: 'heartbeatIntervalMs',
+    flag: '--heartbeat-interval',
+    env: 'KOGUMA_HEARTBEAT_INTERVAL',
+    description: 'How often this instance tells the store it is alive, and sweeps the dataplanes of proxies that went away',
+    default: () => 1_000,
+    parse: parseDuration,
+  },
+  {
+    key: 'instanceTtlMs',
+    flag: '--instance-ttl',
+    env: 'KOGUMA_INSTANCE_TTL',
+    description: 'How long an instance may miss heartbeats before the others take it for dead and remove its proxies (after the removal delay)',
+    default: () => 5_000,
     parse: parseDuration,
   },
   {

@@ -20,7 +20,7 @@ import { createBootstrapHandler } from '../xds/bootstrap/index.js';
 import { MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
 import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
-import { DataplaneLifecycle, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
+import { DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
 import { prepareApiCredentials } from './api-credentials.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { dataplaneAuthFor } from './dataplane-auth.js';
@@ -101,12 +101,17 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     });
     await engine.start();
     closers.push(() => engine.stop());
-    const lifecycle = new DataplaneLifecycle({
-      manager,
-      engine,
+    // Registration leases: this instance's heartbeat, and the removal of proxies gone from any instance.
+    const leaseKeeper = new LeaseKeeper({
+      leases: store.leases(config.instanceId),
       removalDelayMs: config.dataplaneRemovalDelayMs,
+      instanceTtlMs: config.instanceTtlMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
       logger: xdsLogger,
     });
+    await leaseKeeper.start();
+    closers.push(() => leaseKeeper.stop());
+    const lifecycle = new DataplaneLifecycle({ manager, engine, leases: leaseKeeper, logger: xdsLogger });
     closers.push(() => lifecycle.stop());
 
     // The DP server's certificate: given, or generated under the data dir (dp-server-tls.ts).

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { kindRegistry, type ResourceDraft } from '../api/index.js';
-import { createStore, type ResourceStore } from '../store/index.js';
+import { createStore, type ResourceStore, type StoreEvent } from '../store/index.js';
+import { outageSwitch } from '../store/testing.js';
 import type { ProxyContext } from '../xds/generate/proxy-context.js';
 import { MeshEngine } from './engine.js';
 
@@ -184,5 +185,135 @@ test('a batch larger than one build slice reaches every proxy once, and a change
     assert.ok(seen.length > names.length, 'the change during draining rebuilt at least the proxies already built');
   } finally {
     await slowEngine.stop();
+  }
+});
+
+/**
+ * A store whose change delivery lags (as NOTIFY over a network does), can go
+ * deaf (a lost LISTEN connection), and can be told to resync; `delivered`
+ * waits for the lagging delivery, as the SQL store's does.
+ */
+async function laggingStore(inner: ResourceStore, lagMs: number) {
+  const listeners = new Set<(event: StoreEvent) => void>();
+  let deaf = false;
+  // What was committed before is read by listing, not delivered.
+  let deliveredSeq = await inner.head();
+  const waiters = new Set<{ seq: number; resolve: () => void }>();
+  const deliver = (event: StoreEvent) => {
+    for (const listener of listeners) listener(event);
+    deliveredSeq = Math.max(deliveredSeq, event.seq);
+    for (const waiter of waiters) if (waiter.seq <= deliveredSeq) (waiters.delete(waiter), waiter.resolve());
+  };
+  inner.watch((event) => {
+    if (deaf) return;
+    setTimeout(() => deliver(event), lagMs);
+  });
+  const store: ResourceStore = {
+    ...inner,
+    watch: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    delivered: (seq) => (seq <= deliveredSeq || deaf ? Promise.resolve() : new Promise((resolve) => waiters.add({ seq, resolve }))),
+  };
+  return {
+    store,
+    goDeaf: () => void (deaf = true),
+    resync: async () => {
+      deaf = false;
+      deliver({ op: 'resync', seq: await inner.head() });
+    },
+  };
+}
+
+test('a proxy that reconnects is built from every change committed before it connected, however late their delivery', async () => {
+  const inner = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags });
+  await inner.createAll([
+    { kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} },
+    dataplane('default', 'web-1', 'web', '10.0.0.1', ['backend']),
+    dataplane('default', 'backend-1', 'backend', '10.0.0.2'),
+  ]);
+  const lagging = await laggingStore(inner, 100);
+  const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
+  const late = new MeshEngine({ store: lagging.store, debounceMs: DEBOUNCE_MS, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
+  await late.start();
+  try {
+    await late.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
+    late.disconnect('default.web-1');
+    await inner.create(dataplane('default', 'backend-2', 'backend', '10.0.0.3'));
+    built.length = 0;
+    // Reconnects while the new endpoint is still on its way to the engine.
+    await late.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
+    assert.equal(built.length, 1, 'built before connect resolved');
+    assert.deepEqual(built[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+  } finally {
+    await late.stop();
+    await inner.close();
+  }
+});
+
+test('while the store cannot be read, a connecting proxy gets the last good state, and changes read then are applied once it answers', async () => {
+  const inner = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags });
+  await inner.createAll([
+    { kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} },
+    dataplane('default', 'web-1', 'web', '10.0.0.1', ['backend']),
+    dataplane('default', 'backend-1', 'backend', '10.0.0.2'),
+  ]);
+  const outage = outageSwitch(inner);
+  const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
+  const engineOfOutage = new MeshEngine({ store: outage.store, debounceMs: DEBOUNCE_MS, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
+  await engineOfOutage.start();
+  try {
+    outage.down();
+    await engineOfOutage.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
+    assert.deepEqual(built.at(-1)!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2'], 'the last good state');
+    // Another instance writes; the engine hears it but cannot read the resource yet.
+    await inner.create(dataplane('default', 'backend-2', 'backend', '10.0.0.3'));
+    await sleep(50);
+    outage.up();
+    await engineOfOutage.settled();
+    await sleep(DEBOUNCE_MS * 4);
+    assert.deepEqual(built.at(-1)!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+  } finally {
+    outage.up();
+    await engineOfOutage.stop();
+    await inner.close();
+  }
+});
+
+test('a resync loads everything again: changes never heard are applied, meshes gone are dropped', async () => {
+  const inner = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags });
+  await inner.createAll([
+    { kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} },
+    dataplane('default', 'web-1', 'web', '10.0.0.1', ['backend']),
+    dataplane('default', 'backend-1', 'backend', '10.0.0.2'),
+    { kind: 'Mesh', mesh: '', name: 'old', labels: {}, spec: {} },
+    dataplane('old', 'lonely', 'lonely', '10.9.0.1'),
+  ]);
+  const lagging = await laggingStore(inner, 0);
+  const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
+  const meshes: string[] = [];
+  const resyncing = new MeshEngine({
+    store: lagging.store,
+    debounceMs: DEBOUNCE_MS,
+    logger: pino({ level: 'silent' }),
+    sink: { update: (nodeId, context) => built.push({ nodeId, context }) },
+    meshListener: { meshChanged: async (mesh, exists) => void meshes.push(`${mesh}:${exists}`) },
+  });
+  await resyncing.start();
+  try {
+    await resyncing.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
+    lagging.goDeaf();
+    await inner.create(dataplane('default', 'backend-2', 'backend', '10.0.0.3'));
+    await inner.delete({ kind: 'Mesh', mesh: '', name: 'old' });
+    meshes.length = 0;
+    built.length = 0;
+    await lagging.resync();
+    await resyncing.settled();
+    await sleep(DEBOUNCE_MS * 4);
+    assert.deepEqual(built.map((b) => b.nodeId), ['default.web-1']);
+    assert.deepEqual(built[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+    assert.deepEqual(meshes.sort(), ['default:true', 'old:false']);
+    assert.deepEqual(resyncing.dataplanesOf('old'), []);
+  } finally {
+    await resyncing.stop();
+    await inner.close();
   }
 });

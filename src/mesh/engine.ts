@@ -11,12 +11,21 @@
  * built at all. A large batch is built in slices of a few milliseconds, each
  * published as soon as it is built, so the first proxies are being written to
  * (and their ACKs read) while the rest are still building, and the process
- * keeps answering API requests and stream messages during a mesh-wide change. Events are applied in order, one at a time, each by reading
- * the resource's current state, so a burst of updates converges on the last.
+ * keeps answering API requests and stream messages during a mesh-wide change.
+ * Events are applied in order, one at a time, each by reading the resource's
+ * current state, so a burst of updates converges on the last.
+ *
+ * A proxy that connects is built only once the engine has applied every change
+ * the store had committed at that moment (`connect` waits for the store's
+ * change-log head), so a reconnecting proxy never gets a config older than
+ * what was committed. While the store cannot be read, the proxy gets the
+ * engine's last good state. When the store's change log cannot replay what
+ * this instance missed (`resync`), everything is loaded again.
  */
 import type { Logger } from 'pino';
-import type { DataplaneSpec } from '../api/index.js';
-import type { ChangeEvent, ResourceStore } from '../store/index.js';
+import type { DataplaneSpec, Resource } from '../api/index.js';
+import { isKogumaError } from '../api/errors.js';
+import type { ChangeEvent, ResourceStore, StoreEvent } from '../store/index.js';
 import type { ProxyContext, ProxyFlavour } from '../xds/generate/proxy-context.js';
 import { policyKinds } from '../policies/index.js';
 import { dataplaneModel } from './dataplane-model.js';
@@ -47,11 +56,23 @@ export interface EngineOptions {
   readonly debounceMs: number;
   readonly logger: Logger;
   readonly meshListener?: MeshListener;
+  /** Longest a connecting proxy waits for the engine to catch up with the store before it gets the last good state. */
+  readonly catchUpTimeoutMs?: number;
 }
 
 export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
 
 const LIST_PAGE = 1000;
+const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
+
+/** Every resource of a kind, page by page. */
+async function* listAll(store: ResourceStore, kind: string): AsyncGenerator<Resource> {
+  for (let offset = 0; ; offset += LIST_PAGE) {
+    const page = await store.list({ kind, offset, limit: LIST_PAGE });
+    yield* page.items;
+    if (offset + LIST_PAGE >= page.total) return;
+  }
+}
 
 /** The policy kinds the mesh view indexes and matches to proxies. */
 const POLICY_KINDS: ReadonlySet<string> = new Set(policyKinds.map((kind) => kind.name));
@@ -75,48 +96,90 @@ export class MeshEngine {
 
   /** Loads every dataplane, then follows changes. Events during the load are applied after it. */
   async start(): Promise<void> {
-    const pending: ChangeEvent[] = [];
+    const pending: StoreEvent[] = [];
     let loading = true;
     this.stopWatching = this.options.store.watch((event) => {
       if (loading) pending.push(event);
       else this.enqueue(event);
     });
-    if (this.options.meshListener) {
-      for (let offset = 0; ; offset += LIST_PAGE) {
-        const page = await this.options.store.list({ kind: 'Mesh', offset, limit: LIST_PAGE });
-        for (const mesh of page.items) await this.options.meshListener.meshChanged(mesh.name, true, mesh.spec);
-        if (offset + LIST_PAGE >= page.total) break;
-      }
-    }
-    for (let offset = 0; ; offset += LIST_PAGE) {
-      const page = await this.options.store.list({ kind: 'Dataplane', offset, limit: LIST_PAGE });
-      for (const resource of page.items) {
-        this.viewOf(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
-      }
-      if (offset + LIST_PAGE >= page.total) break;
-    }
-    for (let offset = 0; ; offset += LIST_PAGE) {
-      const page = await this.options.store.list({ kind: MESH_SERVICE, offset, limit: LIST_PAGE });
-      for (const resource of page.items) this.viewOf(resource.mesh).upsertMeshService(resource.name, resource.labels);
-      if (offset + LIST_PAGE >= page.total) break;
-    }
-    for (const kind of POLICY_KINDS) {
-      for (let offset = 0; ; offset += LIST_PAGE) {
-        const page = await this.options.store.list({ kind, offset, limit: LIST_PAGE });
-        for (const resource of page.items) this.viewOf(resource.mesh).upsertPolicy(resource);
-        if (offset + LIST_PAGE >= page.total) break;
-      }
-    }
+    await this.loadEverything();
     loading = false;
     for (const event of pending) this.enqueue(event);
     this.options.logger.info({ meshes: this.views.size, dataplanes: [...this.views.values()].reduce((n, v) => n + v.size, 0) }, 'mesh engine started');
   }
 
-  /** A proxy opened its first stream: build its configuration (within the debounce window). */
-  connect(proxy: ConnectedProxy): void {
+  /** Replaces every view with what the store holds now; tells the mesh listener about meshes added and gone. */
+  private async loadEverything(): Promise<void> {
+    const views = new Map<string, MeshView>();
+    const viewIn = (mesh: string): MeshView => {
+      let view = views.get(mesh);
+      if (!view) views.set(mesh, (view = new MeshView(mesh)));
+      return view;
+    };
+    const meshes = new Map<string, Resource>();
+    for await (const mesh of listAll(this.options.store, 'Mesh')) meshes.set(mesh.name, mesh);
+    for await (const resource of listAll(this.options.store, 'Dataplane')) {
+      viewIn(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
+    }
+    for await (const resource of listAll(this.options.store, MESH_SERVICE)) viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
+    for (const kind of POLICY_KINDS) {
+      for await (const resource of listAll(this.options.store, kind)) viewIn(resource.mesh).upsertPolicy(resource);
+    }
+    const listener = this.options.meshListener;
+    if (listener) {
+      for (const mesh of meshes.values()) await listener.meshChanged(mesh.name, true, mesh.spec);
+      for (const mesh of this.views.keys()) if (!meshes.has(mesh)) await listener.meshChanged(mesh, false, undefined);
+    }
+    this.views.clear();
+    for (const [mesh, view] of views) this.views.set(mesh, view);
+  }
+
+  /**
+   * A proxy opened a stream: once every change committed so far is applied,
+   * its configuration is built and published (before this resolves, unless
+   * it cannot be built yet, e.g. while its certificate is issued).
+   */
+  async connect(proxy: ConnectedProxy): Promise<void> {
     const nodeId = nodeIdOf(proxy.mesh, proxy.name);
     this.connected.set(nodeId, proxy);
-    this.markDirty([nodeId]);
+    await this.caughtUp();
+    if (this.stopped || this.connected.get(nodeId) !== proxy) return;
+    this.dirty.delete(nodeId);
+    this.build(nodeId);
+  }
+
+  /** Whether the engine knows this Dataplane (from the store, possibly while the store is down). */
+  knows(mesh: string, name: string): boolean {
+    return this.views.get(mesh)?.has(name) ?? false;
+  }
+
+  /**
+   * Resolves once every change the store had committed when called has been
+   * applied; at once (with the last good state) when the store cannot say,
+   * and after `catchUpTimeoutMs` at most.
+   */
+  async caughtUp(): Promise<void> {
+    const timeoutMs = this.options.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const applied = (async () => {
+      const head = await this.options.store.head();
+      await this.options.store.delivered(head);
+      // Delivered events are queued synchronously; the queue now holds them all.
+      await this.queue;
+      return 'applied' as const;
+    })();
+    try {
+      const outcome = await Promise.race([applied, timedOut]);
+      if (outcome === 'timeout') this.options.logger.warn({ timeoutMs }, 'the store did not catch up in time; serving the last good state');
+    } catch (error) {
+      if (!isKogumaError(error, 'Unavailable')) throw error;
+      this.options.logger.debug({ err: error }, 'the store is unavailable; serving the last good state');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A proxy's last stream ended: stop building for it. */
@@ -166,10 +229,32 @@ export class MeshEngine {
     await this.queue;
   }
 
-  private enqueue(event: ChangeEvent): void {
+  private enqueue(event: StoreEvent): void {
     this.queue = this.queue
-      .then(() => this.apply(event))
+      .then(() => this.whileUnavailable(() => (event.op === 'resync' ? this.resync() : this.apply(event))))
       .catch((error: unknown) => this.options.logger.error({ err: error, event }, 'failed to apply a change; will apply the next'));
+  }
+
+  /**
+   * Runs `step` again while the store cannot be read: a change is never
+   * dropped for an outage, and the changes after it wait (order matters).
+   */
+  private async whileUnavailable(step: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await step();
+      } catch (error) {
+        if (this.stopped || !isKogumaError(error, 'Unavailable')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000)));
+      }
+    }
+  }
+
+  /** Changes were missed: load everything again and rebuild every connected proxy. */
+  private async resync(): Promise<void> {
+    if (this.stopped) return;
+    await this.loadEverything();
+    this.markDirty(this.connected.keys());
   }
 
   private async apply(event: ChangeEvent): Promise<void> {

@@ -11,12 +11,17 @@ import { silentLogger, type StoreLogger } from './logger.js';
 import { createMemoryStore } from './memory.js';
 import { openPgliteDriver } from './sql/pglite-driver.js';
 import { openPostgresDriver } from './sql/postgres-driver.js';
-import { openSqlStore } from './sql/sql-store.js';
+import { openSqlStore, type SqlStoreOptions } from './sql/sql-store.js';
 import type { ResourceStore, TagIndexer } from './types.js';
 
 export type {
   ChangeEvent,
   ChangeListener,
+  LeaseKey,
+  RegistrationLeases,
+  ResyncEvent,
+  StoreEvent,
+  StoreHealth,
   ChangeOp,
   ListPage,
   ListQuery,
@@ -34,6 +39,8 @@ export interface StoreConfig {
   /** Builds each resource's tag index (the kind registry's `indexTags`). */
   readonly indexTags?: TagIndexer;
   readonly logger?: StoreLogger;
+  /** SQL stores: change-log retention and timers (defaults suit production). */
+  readonly tuning?: Pick<SqlStoreOptions, 'changeLogRetentionMs' | 'probeIntervalMs' | 'catchUpIntervalMs'>;
 }
 
 const noTags: TagIndexer = () => [];
@@ -41,7 +48,7 @@ const noTags: TagIndexer = () => [];
 /** Opens the configured store: migrated, listening, ready. Close it to release its database. */
 export async function createStore(config: StoreConfig): Promise<ResourceStore> {
   const logger = config.logger ?? silentLogger;
-  const options = { indexTags: config.indexTags ?? noTags, logger };
+  const options = { indexTags: config.indexTags ?? noTags, logger, ...config.tuning };
   switch (config.type) {
     case 'memory':
       return createMemoryStore(options);

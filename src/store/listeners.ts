@@ -6,12 +6,12 @@
  * view from hearing changes).
  */
 import type { StoreLogger } from './logger.js';
-import type { ChangeEvent, ChangeListener } from './types.js';
+import type { ChangeListener, StoreEvent } from './types.js';
 
 export interface ListenerSet {
   /** Registers a listener; returns the function that removes it. */
   add(listener: ChangeListener): () => void;
-  emit(event: ChangeEvent): void;
+  emit(event: StoreEvent): void;
   clear(): void;
 }
 

@@ -6,13 +6,15 @@
  * change stored state by mutating an object it passed or received. Changes are
  * announced on a microtask after they are made, never synchronously inside the
  * write call, so listeners see the same ordering they would with a database
- * (the write resolves; events follow).
+ * (the write resolves; events follow). The change log is a counter: a memory
+ * store never loses a listener's place, and is always available.
  */
 import { randomUUID } from 'node:crypto';
 import type { Resource, ResourceDraft, ResourceKey } from '../api/resource.js';
 import { alreadyExists, missing, staleVersion } from './errors.js';
 import { createListenerSet } from './listeners.js';
 import { silentLogger, type StoreLogger } from './logger.js';
+import { createLeaseBoard, memoryLeases } from './memory-leases.js';
 import type { ChangeEvent, ListPage, ListQuery, ResourceStore, TagIndexer } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -51,6 +53,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
   const listeners = createListenerSet(options.logger ?? silentLogger);
   const kinds = new Map<string, Map<string, Entry>>();
   const clusterId = randomUUID();
+  const leaseBoard = createLeaseBoard();
+  /** The last change-log position assigned, and the last delivered to listeners. */
+  let written = 0;
+  let delivered = 0;
+  const deliveryWaiters = new Set<{ readonly seq: number; readonly resolve: () => void }>();
 
   const kindMap = (kind: string): Map<string, Entry> => {
     let map = kinds.get(kind);
@@ -64,7 +71,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
 
   /** Delivers a write's events after the write call has returned. */
   const announce = (events: readonly ChangeEvent[]): void => {
-    if (events.length > 0) queueMicrotask(() => events.forEach((event) => listeners.emit(event)));
+    if (events.length === 0) return;
+    queueMicrotask(() => {
+      for (const event of events) {
+        listeners.emit(event);
+        delivered = event.seq;
+      }
+      for (const waiter of deliveryWaiters) {
+        if (waiter.seq > delivered) continue;
+        deliveryWaiters.delete(waiter);
+        waiter.resolve();
+      }
+    });
   };
 
   const entryOf = (draft: ResourceDraft, version: number, creationTime: Date, now: Date): Entry => {
@@ -88,6 +106,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     name: resource.name,
     op,
     version: resource.version,
+    seq: ++written,
   });
 
   /** Checks `expectedVersion` (when given) against the stored entry; throws what the contract says. */
@@ -173,12 +192,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       return listeners.add(listener);
     },
 
+    async head() {
+      return written;
+    },
+
+    delivered(seq) {
+      if (seq <= delivered) return Promise.resolve();
+      return new Promise((resolve) => deliveryWaiters.add({ seq, resolve }));
+    },
+
+    health: () => ({ available: true }),
+
+    leases: (instanceId) =>
+      memoryLeases({
+        board: leaseBoard,
+        instanceId,
+        deleteDataplane: (key, version) => store.delete({ kind: 'Dataplane', ...key }, version),
+      }),
+
     async clusterId() {
       return clusterId;
     },
 
     async close() {
       listeners.clear();
+      for (const waiter of deliveryWaiters) waiter.resolve();
+      deliveryWaiters.clear();
     },
   };
   return store;

@@ -12,7 +12,12 @@
  *   (the memory store excepted, which is memory).
  * - Lists are ordered by name, then mesh.
  * - Every committed change is announced to `watch` listeners once per resource,
- *   on every instance sharing the store (LISTEN/NOTIFY for SQL), after commit.
+ *   on every instance sharing the store, after commit, in commit order, and
+ *   never skipped: each carries its position in the store's change log (`seq`),
+ *   and an instance that lost its connection reads the log from where it was.
+ *   When the log no longer reaches back that far, listeners get a `resync`
+ *   event instead and must reload what they keep.
+ * - A store that cannot be reached says so (`health`) and recovers by itself.
  */
 import type { Resource, ResourceDraft, ResourceKey } from '../api/resource.js';
 
@@ -42,9 +47,56 @@ export interface ChangeEvent extends ResourceKey {
   readonly op: ChangeOp;
   /** The version written, or for a deletion the last version stored. */
   readonly version: number;
+  /** Position in the store's change log: increasing in commit order (gaps allowed). */
+  readonly seq: number;
 }
 
-export type ChangeListener = (event: ChangeEvent) => void;
+/** Changes up to `seq` can no longer be read one by one: reload everything kept from the store. */
+export interface ResyncEvent {
+  readonly op: 'resync';
+  readonly seq: number;
+}
+
+export type StoreEvent = ChangeEvent | ResyncEvent;
+
+export type ChangeListener = (event: StoreEvent) => void;
+
+export interface StoreHealth {
+  readonly available: boolean;
+  /** Since when the store has not answered; only while unavailable. */
+  readonly since?: Date;
+  /** The last failure, for operators; only while unavailable. */
+  readonly reason?: string;
+}
+
+/** The self-registered Dataplane a lease is about. */
+export interface LeaseKey {
+  readonly mesh: string;
+  readonly name: string;
+}
+
+/**
+ * Registration leases: which control-plane instance serves the proxy of a
+ * self-registered Dataplane, shared through the store so that a live instance
+ * removes the Dataplanes of proxies whose instance died or let them go.
+ */
+export interface RegistrationLeases {
+  /** This instance now serves the proxy; `version` is the Dataplane version it wrote. */
+  hold(key: LeaseKey, version: number): Promise<void>;
+  /** The proxy's last stream here ended: removable after the delay unless held again, here or elsewhere. */
+  release(key: LeaseKey, version: number): Promise<void>;
+  /** A clean shutdown: every lease of this instance is released now. */
+  releaseAll(): Promise<void>;
+  /** Tells the other instances this one is alive. */
+  heartbeat(): Promise<void>;
+  /**
+   * Deletes the Dataplanes whose lease was released more than `removalDelayMs`
+   * ago, or whose instance stopped heartbeating (dead after `instanceTtlMs`)
+   * more than `removalDelayMs` ago; a Dataplane written again since (a newer
+   * version) is left alone. Returns what was removed.
+   */
+  sweep(removalDelayMs: number, instanceTtlMs: number): Promise<LeaseKey[]>;
+}
 
 export interface ResourceStore {
   get(key: ResourceKey): Promise<Resource | undefined>;
@@ -59,6 +111,14 @@ export interface ResourceStore {
   delete(key: ResourceKey, expectedVersion?: number): Promise<void>;
   /** Listens to committed changes; returns the function that stops listening. */
   watch(listener: ChangeListener): () => void;
+  /** The change-log position of the newest committed change; Unavailable when the store cannot be read. */
+  head(): Promise<number>;
+  /** Resolves once every change up to `seq` has been delivered to `watch` listeners. */
+  delivered(seq: number): Promise<void>;
+  /** Whether the store answers now, and since when it has not. */
+  health(): StoreHealth;
+  /** The registration leases of the instance `instanceId`. */
+  leases(instanceId: string): RegistrationLeases;
   /** A stable id of this store's cluster, created on first use. */
   clusterId(): Promise<string>;
   /** Which implementation this is, for logs and `/config`. */

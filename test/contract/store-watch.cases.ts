@@ -6,16 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeEvent } from '../../src/store/index.js';
 import { draftOf, meshDraft } from '../support/store-drafts.js';
-import { recordEvents } from '../support/store-events.js';
+import { recordEvents, storeSettled, type RecordedEvent } from '../support/store-events.js';
 import { rejectsWith, type ContractContext } from './store-context.js';
 
 const inMesh = (mesh: string) => (event: ChangeEvent): boolean =>
   event.mesh === mesh || (event.kind === 'Mesh' && event.name === mesh);
 
-const sorted = (events: readonly ChangeEvent[]): ChangeEvent[] =>
+const sorted = (events: readonly RecordedEvent[]): RecordedEvent[] =>
   [...events].sort((a, b) => (`${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1));
 
 export function watchCases(ctx: ContractContext): void {
@@ -60,7 +59,7 @@ export function watchCases(ctx: ContractContext): void {
     await ctx.store.create(meshDraft(mesh));
     await ctx.store.createAll([draftOf('MeshTimeout', mesh, 'a'), draftOf('MeshRetry', mesh, 'b'), draftOf('Dataplane', mesh, 'dp')]);
     await ctx.store.update(draftOf('MeshRetry', mesh, 'b'), 1);
-    await sleep(50); // let the creation events pass before recording
+    await storeSettled(ctx.store); // the creation events pass before recording
     const recorder = recordEvents(ctx.store, inMesh(mesh));
     await ctx.store.delete({ kind: 'Mesh', mesh: '', name: mesh });
     assert.deepEqual(sorted(await recorder.received(4)), [
@@ -75,7 +74,7 @@ export function watchCases(ctx: ContractContext): void {
   it('failed writes announce nothing', async () => {
     const mesh = ctx.unique('mesh');
     await ctx.store.create(draftOf('MeshTimeout', mesh, 'taken'));
-    await sleep(50);
+    await storeSettled(ctx.store);
     const recorder = recordEvents(ctx.store, inMesh(mesh));
     await rejectsWith(ctx.store.createAll([draftOf('MeshTimeout', mesh, 'new'), draftOf('MeshTimeout', mesh, 'taken')]), 'Conflict');
     await rejectsWith(ctx.store.update(draftOf('MeshTimeout', mesh, 'taken'), 7), 'Conflict');

@@ -7,6 +7,8 @@ import { after, before, describe } from 'node:test';
 import type { ResourceStore } from '../../src/store/index.js';
 import { specTagIndexer } from '../support/store-drafts.js';
 import type { ContractContext, MakeStore, StoreTraits } from './store-context.js';
+import { changeLogCases } from './store-changes.cases.js';
+import { leaseCases } from './store-leases.cases.js';
 import { lifecycleCases } from './store-lifecycle.cases.js';
 import { listCases } from './store-lists.cases.js';
 import { watchCases } from './store-watch.cases.js';
@@ -52,6 +54,8 @@ export function storeContract(name: string, makeStore: MakeStore, traits: StoreT
     describe('writes', () => writeCases(ctx));
     describe('lists', () => listCases(ctx));
     describe('watch', () => watchCases(ctx));
+    describe('change log', () => changeLogCases(ctx));
+    describe('registration leases', () => leaseCases(ctx));
     describe('lifecycle', () => lifecycleCases(ctx));
   });
 }

@@ -10,6 +10,7 @@ const ops: ReadonlySet<string> = new Set<ChangeOp>(['created', 'updated', 'delet
 
 interface Payload {
   readonly schema?: unknown;
+  readonly seq?: unknown;
   readonly kind?: unknown;
   readonly mesh?: unknown;
   readonly name?: unknown;
@@ -32,8 +33,9 @@ export function parseChangePayload(text: string, schema: string): ParsedPayload 
   if (typeof parsed !== 'object' || parsed === null) return { type: 'malformed' };
   const payload = parsed as Payload;
   if (payload.schema !== schema) return { type: 'foreign' };
-  const { kind, mesh, name, op, version } = payload;
+  const { seq, kind, mesh, name, op, version } = payload;
   if (
+    typeof seq !== 'number' ||
     typeof kind !== 'string' ||
     typeof mesh !== 'string' ||
     typeof name !== 'string' ||
@@ -43,5 +45,5 @@ export function parseChangePayload(text: string, schema: string): ParsedPayload 
   ) {
     return { type: 'malformed' };
   }
-  return { type: 'event', event: { kind, mesh, name, op: op as ChangeOp, version } };
+  return { type: 'event', event: { kind, mesh, name, op: op as ChangeOp, version, seq } };
 }

@@ -19,8 +19,13 @@ export interface SqlQueryable {
 export interface SqlDriver extends SqlQueryable {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-  /** Subscribes to NOTIFY on `channel`; resolves once listening, to the function that stops it. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on `channel`; resolves once listening, to the function
+   * that stops it. A driver whose connection can drop subscribes again by
+   * itself and calls `onSubscribed` each time it is listening again:
+   * notifications sent in between are lost, and the caller reads what it missed.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onSubscribed?: () => void): Promise<() => Promise<void>>;
   /** What this driver talks to, for `ResourceStore.description` (never a password). */
   readonly description: string;
   close(): Promise<void>;

@@ -18,6 +18,16 @@
  *   sharing the database hear each other, cascaded rows included. The payload
  *   carries the table's schema because NOTIFY channels are database-wide: two
  *   deployments in two schemas of one database must not hear each other.
+ * - From version 2 the trigger also appends every change to `koguma_changes`,
+ *   numbered from a sequence while holding a transaction-scoped advisory lock
+ *   (the store takes the same lock first in every write transaction). Writers
+ *   are thus serialized from their first change to their commit, so positions
+ *   are handed out in commit order: once position n is visible, every smaller
+ *   position is final (committed, or rolled back and never coming). That is
+ *   what lets an instance read "everything after n" without missing a change
+ *   that committed late. NOTIFY then carries the position too.
+ * - Registration leases (`koguma_instances`, `koguma_leases`) say which
+ *   instance serves the proxy of each self-registered Dataplane (sql-leases.ts).
  */
 
 export interface Migration {
@@ -29,6 +39,13 @@ export interface Migration {
 
 /** The NOTIFY channel the trigger below announces changes on. */
 export const changeChannel = 'koguma_resources';
+
+/**
+ * The advisory lock every write transaction holds from its first statement to
+ * its commit; `$1` is the tables' schema (so deployments in other schemas do
+ * not wait on it). The trigger takes the very same lock.
+ */
+export const writeLockStatement = `select pg_advisory_xact_lock(hashtext($1::text || '.koguma_changes'))`;
 
 export const migrations: readonly Migration[] = [
   {
@@ -71,6 +88,58 @@ export const migrations: readonly Migration[] = [
       `create trigger koguma_resources_notify
         after insert or update or delete on koguma_resources
         for each row execute function koguma_notify_resource_change()`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'ordered change log and registration leases',
+    statements: [
+      `create sequence koguma_change_seq`,
+      `create table koguma_changes (
+        seq bigint primary key,
+        kind text collate "C" not null,
+        mesh text collate "C" not null,
+        name text collate "C" not null,
+        op text not null,
+        version bigint not null,
+        committed_at timestamptz not null default now()
+      )`,
+      `create or replace function koguma_notify_resource_change() returns trigger language plpgsql as $$
+      declare
+        changed koguma_resources;
+        operation text;
+        position bigint;
+      begin
+        if tg_op = 'DELETE' then changed := old; else changed := new; end if;
+        operation := case tg_op when 'INSERT' then 'created' when 'UPDATE' then 'updated' else 'deleted' end;
+        perform pg_advisory_xact_lock(hashtext(tg_table_schema || '.koguma_changes'));
+        position := nextval('koguma_change_seq');
+        insert into koguma_changes (seq, kind, mesh, name, op, version)
+          values (position, changed.kind, changed.mesh, changed.name, operation, changed.version);
+        perform pg_notify('${changeChannel}', json_build_object(
+          'schema', tg_table_schema,
+          'seq', position,
+          'kind', changed.kind,
+          'mesh', changed.mesh,
+          'name', changed.name,
+          'op', operation,
+          'version', changed.version
+        )::text);
+        return null;
+      end
+      $$`,
+      `create table koguma_instances (
+        id text primary key,
+        heartbeat_at timestamptz not null
+      )`,
+      `create table koguma_leases (
+        mesh text collate "C" not null,
+        name text collate "C" not null,
+        instance_id text not null,
+        version bigint not null,
+        released_at timestamptz null,
+        primary key (mesh, name)
+      )`,
     ],
   },
 ];

@@ -1,7 +1,7 @@
 /**
  * SqlDriver over a PostgreSQL server with the `postgres` package: a connection
- * pool for statements, and the package's dedicated LISTEN connection (which it
- * reconnects and re-subscribes on its own) for change notifications.
+ * pool for statements, and a LISTEN connection of its own that subscribes
+ * again whenever it drops (postgres-listener.ts).
  *
  * The first statement runs at open, so a server that cannot be reached fails the
  * start with Unavailable and the URL (without its password) instead of failing
@@ -12,6 +12,7 @@ import { KogumaError } from '../../api/errors.js';
 import type { StoreLogger } from '../logger.js';
 import type { SqlDriver, SqlParam, SqlQueryable } from './driver.js';
 import { translated, withCause } from './errors.js';
+import { listenResiliently } from './postgres-listener.js';
 
 export interface PostgresDriverOptions {
   readonly url: string;
@@ -59,10 +60,10 @@ export async function openPostgresDriver({ url, logger }: PostgresDriverOptions)
     ...run(sql),
     transaction: <T>(fn: (tx: SqlQueryable) => Promise<T>) =>
       translated(description, async () => (await sql.begin((tx) => fn(run(tx)))) as T),
-    listen: (channel, onPayload) =>
+    listen: (channel, onPayload, onSubscribed) =>
       translated(description, async () => {
-        const subscription = await sql.listen(channel, onPayload);
-        return () => translated(description, () => subscription.unlisten());
+        const stop = await listenResiliently({ url, channel, onPayload, onSubscribed, logger });
+        return () => translated(description, stop);
       }),
     close: () => translated(description, () => sql.end({ timeout: 5 })),
   };

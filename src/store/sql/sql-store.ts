@@ -2,15 +2,20 @@
  * The ResourceStore over SQL, written once for every driver (PGlite and
  * PostgreSQL run the same statements).
  *
- *   write ──► SQL (optimistic: `where version = $expected`) ──► row trigger
- *                                                                 │ pg_notify, on commit
- *   every instance's LISTEN ──► parseChangePayload ──► watch listeners
+ *   write ──► write lock ──► SQL (optimistic: `where version = $expected`) ──► row trigger
+ *                                            koguma_changes (seq) + pg_notify, on commit │
+ *   every instance's LISTEN ──► ChangeFeed (in order, gaps read from the log) ──► watch listeners
  *
  * Concurrency is the database's: an update or delete names the version its
  * writer read, and a statement that matched no row is then told apart as
  * NotFound or Conflict by one more read. Change events come only from the
  * trigger, never from the write path, so this instance hears its own writes
  * exactly like every other instance does, once per row and only after commit.
+ * Every write transaction first takes the change log's lock (migrations.ts),
+ * which orders the log by commit and keeps writers from deadlocking on it.
+ *
+ * Every statement reports to the health monitor; after an outage the change
+ * feed reads what was committed meanwhile, so no change is skipped.
  */
 import { randomUUID } from 'node:crypto';
 import type { KogumaError } from '../../api/errors.js';
@@ -19,18 +24,35 @@ import { alreadyExists, missing, staleVersion } from '../errors.js';
 import { createListenerSet } from '../listeners.js';
 import type { StoreLogger } from '../logger.js';
 import type { ListPage, ResourceStore, TagIndexer } from '../types.js';
-import { parseChangePayload } from './change-payload.js';
+import { ChangeFeed, pruneChangeLog, readHead } from './change-feed.js';
 import type { SqlDriver, SqlQueryable } from './driver.js';
 import { startFailure } from './errors.js';
+import { HealthMonitor, observedDriver } from './health-monitor.js';
 import { countStatement, pageStatement } from './list-query.js';
 import { migrate } from './migrate.js';
-import { changeChannel } from './migrations.js';
+import { changeChannel, writeLockStatement } from './migrations.js';
 import { insertDocumentOf, resourceColumns, resourceOf, type ResourceRow } from './rows.js';
+import { sqlLeases } from './sql-leases.js';
 
 export interface SqlStoreOptions {
   readonly indexTags: TagIndexer;
   readonly logger: StoreLogger;
+  /** How long changes stay readable in the change log (an instance away longer reloads everything). */
+  readonly changeLogRetentionMs?: number;
+  /** How often an unavailable database is probed. */
+  readonly probeIntervalMs?: number;
+  /**
+   * How often the change log is read even without a notification: a safety
+   * net for a LISTEN connection that died without closing.
+   */
+  readonly catchUpIntervalMs?: number;
 }
+
+const defaultRetentionMs = 60 * 60_000;
+const defaultProbeIntervalMs = 500;
+const defaultCatchUpIntervalMs = 10_000;
+/** Pruning runs this often; at most a tenth of the retention, so the log never grows far past it. */
+const pruneEveryMs = (retentionMs: number): number => Math.max(1000, Math.min(10 * 60_000, retentionMs / 10));
 
 const keyParams = (key: ResourceKey): [string, string, string] => [key.kind, key.mesh, key.name];
 const keyId = (key: ResourceKey): string => `${key.kind}\u0000${key.mesh}\u0000${key.name}`;
@@ -63,21 +85,47 @@ export async function openSqlStore(driver: SqlDriver, options: SqlStoreOptions):
   }
 }
 
-async function startSqlStore(driver: SqlDriver, { indexTags, logger }: SqlStoreOptions): Promise<ResourceStore> {
-  await migrate(driver, logger);
-  const [home] = await driver.query<{ schema: string }>(
+async function startSqlStore(rawDriver: SqlDriver, options: SqlStoreOptions): Promise<ResourceStore> {
+  const { indexTags, logger } = options;
+  await migrate(rawDriver, logger);
+  const [home] = await rawDriver.query<{ schema: string }>(
     `select nspname as schema from pg_namespace
       where oid = (select relnamespace from pg_class where oid = 'koguma_resources'::regclass)`,
   );
   const schema = home?.schema ?? 'public';
   const listeners = createListenerSet(logger);
+  const feed: ChangeFeed = new ChangeFeed({ db: rawDriver, schema, emit: (event) => listeners.emit(event), logger });
+  const monitor = new HealthMonitor({
+    probe: () => rawDriver.query('select 1'),
+    probeIntervalMs: options.probeIntervalMs ?? defaultProbeIntervalMs,
+    onRecovered: () => void feed.catchUp(),
+    logger,
+    description: rawDriver.description,
+  });
+  const driver = observedDriver(rawDriver, monitor);
   /** Never changes once created, so read once per instance. */
   let clusterId: string | undefined;
-  const stopListening = await driver.listen(changeChannel, (payload) => {
-    const parsed = parseChangePayload(payload, schema);
-    if (parsed.type === 'event') listeners.emit(parsed.event);
-    else if (parsed.type === 'malformed') logger.warn({ payload }, 'ignored a malformed change notification');
-  });
+  await feed.start();
+  const stopListening = await driver.listen(
+    changeChannel,
+    (payload) => feed.onNotification(payload),
+    () => void feed.catchUp(),
+  );
+  const retentionMs = options.changeLogRetentionMs ?? defaultRetentionMs;
+  const timers = [
+    setInterval(() => void feed.catchUp(), options.catchUpIntervalMs ?? defaultCatchUpIntervalMs),
+    setInterval(() => {
+      pruneChangeLog(driver, retentionMs).catch((error: unknown) => logger.debug({ err: error }, 'cannot prune the change log now'));
+    }, pruneEveryMs(retentionMs)),
+  ];
+  for (const timer of timers) timer.unref();
+
+  /** A transaction that writes resources: holds the change log's lock from its first statement. */
+  const writeTransaction = <T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> =>
+    driver.transaction(async (tx) => {
+      await tx.query(writeLockStatement, [schema]);
+      return fn(tx);
+    });
 
   /** After a write matched no row: was the resource missing, or at another version? */
   const whyNoRow = async (db: SqlQueryable, key: ResourceKey, expectedVersion: number): Promise<KogumaError> => {
@@ -92,7 +140,7 @@ async function startSqlStore(driver: SqlDriver, { indexTags, logger }: SqlStoreO
     // `on conflict do nothing` returns the rows it inserted; fewer than asked
     // means a key existed (or repeated in the batch), and throwing rolls back
     // the rest. This names the conflicting key without parsing a driver error.
-    driver.transaction(async (tx) => {
+    writeTransaction(async (tx) => {
       const documents = drafts.map((draft) => insertDocumentOf(draft, indexTags));
       const rows = await tx.query<ResourceRow>(insertStatement, [JSON.stringify(documents)]);
       const inserted = new Map(rows.map((row) => [keyId(row), resourceOf(row)]));
@@ -132,21 +180,22 @@ async function startSqlStore(driver: SqlDriver, { indexTags, logger }: SqlStoreO
 
     createAll,
 
-    async update(draft, expectedVersion) {
-      const [row] = await driver.query<ResourceRow>(updateStatement, [
-        ...keyParams(draft),
-        JSON.stringify(draft.labels),
-        JSON.stringify(draft.spec),
-        draft.status === undefined ? null : JSON.stringify(draft.status),
-        indexTags(draft.kind, draft.spec),
-        expectedVersion,
-      ]);
-      if (!row) throw await whyNoRow(driver, draft, expectedVersion);
-      return resourceOf(row);
-    },
+    update: (draft, expectedVersion) =>
+      writeTransaction(async (tx) => {
+        const [row] = await tx.query<ResourceRow>(updateStatement, [
+          ...keyParams(draft),
+          JSON.stringify(draft.labels),
+          JSON.stringify(draft.spec),
+          draft.status === undefined ? null : JSON.stringify(draft.status),
+          indexTags(draft.kind, draft.spec),
+          expectedVersion,
+        ]);
+        if (!row) throw await whyNoRow(tx, draft, expectedVersion);
+        return resourceOf(row);
+      }),
 
     async delete(key, expectedVersion) {
-      await driver.transaction(async (tx) => {
+      await writeTransaction(async (tx) => {
         const checkVersion = expectedVersion === undefined ? '' : ' and version = $4';
         const deleted = await tx.query(
           `delete from koguma_resources where kind = $1 and mesh = $2 and name = $3${checkVersion} returning version`,
@@ -165,6 +214,14 @@ async function startSqlStore(driver: SqlDriver, { indexTags, logger }: SqlStoreO
       return listeners.add(listener);
     },
 
+    head: () => readHead(driver),
+
+    delivered: (seq) => feed.delivered(seq),
+
+    health: () => monitor.health(),
+
+    leases: (instanceId) => sqlLeases(driver, schema, instanceId),
+
     async clusterId() {
       if (clusterId === undefined) {
         // Whichever instance inserts first wins; everyone then reads the winner's id.
@@ -179,6 +236,9 @@ async function startSqlStore(driver: SqlDriver, { indexTags, logger }: SqlStoreO
     },
 
     async close() {
+      for (const timer of timers) clearInterval(timer);
+      monitor.close();
+      feed.close();
       listeners.clear();
       await stopListening().catch(() => {});
       await driver.close();

@@ -1,6 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { kindRegistry, KogumaError } from '../../api/index.js';
 import { ResourceManager } from '../../manager/index.js';
@@ -8,13 +7,21 @@ import type { ConnectedProxy } from '../../mesh/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';
 import type { NodeIdentity } from '../server/index.js';
 import { DataplaneLifecycle } from './dataplane-lifecycle.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { outageSwitch, type OutageSwitch } from '../../store/testing.js';
 
 const REMOVAL_DELAY_MS = 30;
+const INSTANCE_TTL_MS = 60;
+const logger = pino({ level: 'silent' });
 
 let store: ResourceStore;
+let outage: OutageSwitch;
 let manager: ResourceManager;
+let keeper: LeaseKeeper;
 let lifecycle: DataplaneLifecycle;
 const connected = new Map<string, ConnectedProxy>();
+/** The Dataplanes the fake engine knows, as a real one would have loaded them. */
+const known = new Set<string>();
 
 const document = (name: string, port = 8080) => ({
   type: 'Dataplane',
@@ -27,22 +34,59 @@ const identity = (name: string, metadata: Record<string, unknown>): NodeIdentity
 const carrying = (name: string, port = 8080) => identity(name, { 'dataplane.resource': JSON.stringify(document(name, port)), 'koguma.io/proxy-flavour': 'grpc' });
 const key = (name: string) => ({ kind: 'Dataplane', mesh: 'default', name });
 
+const keeperOf = (instanceId: string) =>
+  new LeaseKeeper({
+    leases: store.leases(instanceId),
+    removalDelayMs: REMOVAL_DELAY_MS,
+    instanceTtlMs: INSTANCE_TTL_MS,
+    // The tests tick by hand.
+    heartbeatIntervalMs: 3_600_000,
+    logger,
+  });
+
+/** Ticks `keeper` until `check` holds, at most 100 times with 20 ms between: removal takes the delay and a sweep. */
+async function tickUntil(what: string, check: () => Promise<boolean>, ticking: LeaseKeeper = keeper): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    await ticking.tick();
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+/** Ticks past the removal delay (and the instance TTL) several times. */
+async function ticksPastTheDelay(ticking: LeaseKeeper = keeper): Promise<void> {
+  for (let tick = 0; tick < 4; tick += 1) {
+    await new Promise((resolve) => setTimeout(resolve, INSTANCE_TTL_MS));
+    await ticking.tick();
+  }
+}
+
+const gone = (name: string) => async () => (await store.get(key(name))) === undefined;
+
 before(async () => {
-  store = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags });
+  const memory = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags });
+  outage = outageSwitch(memory);
+  store = outage.store;
   manager = new ResourceManager(store, kindRegistry);
   await manager.ensureDefaultMesh();
+  keeper = keeperOf('cp-1');
+  await keeper.start();
   lifecycle = new DataplaneLifecycle({
     manager,
-    removalDelayMs: REMOVAL_DELAY_MS,
-    logger: pino({ level: 'silent' }),
+    leases: keeper,
+    logger,
+    registrationRetryMs: 10,
     engine: {
-      connect: (proxy) => void connected.set(`${proxy.mesh}.${proxy.name}`, proxy),
+      connect: async (proxy) => void connected.set(`${proxy.mesh}.${proxy.name}`, proxy),
       disconnect: (nodeId) => void connected.delete(nodeId),
+      knows: (mesh, name) => known.has(`${mesh}.${name}`),
     },
   });
 });
 after(async () => {
   lifecycle.stop();
+  await keeper.stop();
   await store.close();
 });
 
@@ -56,20 +100,19 @@ test('the Dataplane is removed a while after the last stream ends, not while ano
   await lifecycle.open(carrying('web-2'));
   await lifecycle.open(carrying('web-2'));
   lifecycle.close(carrying('web-2'));
-  await sleep(REMOVAL_DELAY_MS * 3);
+  await ticksPastTheDelay();
   assert.ok(await store.get(key('web-2')), 'one stream is still open');
   assert.ok(connected.has('default.web-2'));
   lifecycle.close(carrying('web-2'));
   assert.ok(!connected.has('default.web-2'));
-  await sleep(REMOVAL_DELAY_MS * 3);
-  assert.equal(await store.get(key('web-2')), undefined);
+  await tickUntil('web-2 removed', gone('web-2'));
 });
 
 test('a proxy that reconnects within the delay keeps its Dataplane', async () => {
   await lifecycle.open(carrying('web-3'));
   lifecycle.close(carrying('web-3'));
   await lifecycle.open(carrying('web-3'));
-  await sleep(REMOVAL_DELAY_MS * 3);
+  await ticksPastTheDelay();
   assert.ok(await store.get(key('web-3')));
 });
 
@@ -77,8 +120,60 @@ test('a Dataplane written again elsewhere meanwhile (another instance) is not re
   await lifecycle.open(carrying('web-4'));
   lifecycle.close(carrying('web-4'));
   await manager.put(document('web-4', 9090));
-  await sleep(REMOVAL_DELAY_MS * 3);
+  await ticksPastTheDelay();
   assert.ok(await store.get(key('web-4')));
+});
+
+test('the proxies of an instance that stops heartbeating are removed by a live one; a clean stop hands them over at once', async () => {
+  // Another instance registers two proxies, then dies without a word: its leases lapse.
+  const dead = keeperOf('cp-dead');
+  await dead.start();
+  const theirs = new DataplaneLifecycle({
+    manager,
+    leases: dead,
+    logger,
+    engine: { connect: async () => {}, disconnect: () => {}, knows: () => false },
+  });
+  await theirs.open(carrying('crashed-1'));
+  await theirs.open(carrying('crashed-2'));
+  await dead.tick();
+  // One of them reconnects here before the delay is over: it stays.
+  await lifecycle.open(carrying('crashed-2'));
+  await tickUntil('crashed-1 removed by cp-1', gone('crashed-1'));
+  assert.ok(await store.get(key('crashed-2')), 'the proxy that reconnected here keeps its Dataplane');
+
+  // A clean stop releases every lease at once: removed after the delay, though the heartbeat is fresh.
+  const leaving = keeperOf('cp-leaving');
+  await leaving.start();
+  const leavingLifecycle = new DataplaneLifecycle({
+    manager,
+    leases: leaving,
+    logger,
+    engine: { connect: async () => {}, disconnect: () => {}, knows: () => false },
+  });
+  await leavingLifecycle.open(carrying('handed-over'));
+  await leaving.stop();
+  await tickUntil('handed-over removed by cp-1', gone('handed-over'));
+});
+
+test('while the store is down, a proxy the engine knows is served and registered once the store is back; an unknown one is refused', async () => {
+  await lifecycle.open(carrying('outage-1'));
+  lifecycle.close(carrying('outage-1'));
+  known.add('default.outage-1');
+  outage.down();
+  try {
+    await lifecycle.open(carrying('outage-1', 9191));
+    assert.ok(connected.has('default.outage-1'), 'connected with the last good state');
+    await assert.rejects(lifecycle.open(carrying('outage-new')), (error: KogumaError) => error.code === 'Unavailable');
+    assert.ok(!connected.has('default.outage-new'));
+  } finally {
+    outage.up();
+  }
+  const portOf = async () => ((await store.get(key('outage-1')))?.spec['networking'] as { inbound: { port: number }[] } | undefined)?.inbound[0]?.port;
+  await tickUntil('the registration that waited for the store written', async () => (await portOf()) === 9191);
+  // Its lease was written too: once it goes away, it is removed like any other.
+  lifecycle.close(carrying('outage-1'));
+  await tickUntil('outage-1 removed', gone('outage-1'));
 });
 
 test('indirect mode writes and removes nothing; an unknown flavour or an invalid Dataplane is refused', async () => {
@@ -86,7 +181,7 @@ test('indirect mode writes and removes nothing; an unknown flavour or an invalid
   await lifecycle.open(identity('api-made', {}));
   assert.equal(connected.get('default.api-made')?.flavour, 'envoy');
   lifecycle.close(identity('api-made', {}));
-  await sleep(REMOVAL_DELAY_MS * 3);
+  await ticksPastTheDelay();
   assert.ok(await store.get(key('api-made')));
 
   await assert.rejects(lifecycle.open(identity('odd', { 'koguma.io/proxy-flavour': 'nginx' })), (error: KogumaError) => {

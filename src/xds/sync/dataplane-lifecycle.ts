@@ -3,12 +3,17 @@
  *
  * - Direct mode: a proxy that carries its Dataplane in `node.metadata`
  *   (`dataplane.resource`) has it created or updated, through the resource
- *   manager and its validation, before any configuration is served. When its
- *   last stream on this instance ends, the Dataplane is removed after
- *   `removalDelayMs`, unless it reconnected meanwhile, here or to another
- *   instance: the removal names the version this instance wrote, and a
- *   reconnection anywhere writes a newer one, so a stale removal is refused by
- *   the store's concurrency check.
+ *   manager and its validation, before any configuration is served, and this
+ *   instance holds its registration lease. When its last stream here ends,
+ *   the lease is released: whichever instance sweeps first removes the
+ *   Dataplane after the removal delay, unless the proxy reconnected meanwhile,
+ *   here or elsewhere (a reconnection writes a newer version, which the sweep
+ *   does not match). An instance that dies stops heartbeating, and its leases
+ *   lapse the same way (lease-keeper.ts).
+ * - While the store is down, a proxy whose Dataplane the engine already knows
+ *   is served the engine's last good state, and its registration is written
+ *   once the store answers again; a proxy the engine does not know is refused
+ *   (Unavailable: it retries).
  * - Indirect mode: the Dataplane was created through the API; nothing is
  *   written or removed.
  * Either way the engine is told the proxy is connected (while it has a
@@ -20,18 +25,15 @@ import type { ResourceManager } from '../../manager/index.js';
 import type { MeshEngine } from '../../mesh/index.js';
 import { DATAPLANE_RESOURCE_METADATA, flavourOf, proxyFlavours } from '../node-metadata.js';
 import type { NodeIdentity } from '../server/index.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 
 export interface DataplaneLifecycleOptions {
   readonly manager: ResourceManager;
-  readonly engine: Pick<MeshEngine, 'connect' | 'disconnect'>;
-  readonly removalDelayMs: number;
+  readonly engine: Pick<MeshEngine, 'connect' | 'disconnect' | 'knows'>;
+  readonly leases: Pick<LeaseKeeper, 'hold' | 'release'>;
   readonly logger: Logger;
-}
-
-interface Registration {
-  /** The version this instance last wrote. */
-  version: number;
-  removal?: NodeJS.Timeout;
+  /** How often a registration the store refused for an outage is tried again. */
+  readonly registrationRetryMs?: number;
 }
 
 /** The Dataplane document a node carries, parsed; undefined in indirect mode. */
@@ -48,7 +50,10 @@ export function carriedDataplane(identity: NodeIdentity): unknown {
 
 export class DataplaneLifecycle {
   private readonly openStreams = new Map<string, number>();
-  private readonly registrations = new Map<string, Registration>();
+  /** The Dataplane version this instance last wrote, per self-registered proxy connected here. */
+  private readonly registered = new Map<string, number>();
+  /** Registrations waiting for the store, per proxy connected here. */
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: DataplaneLifecycleOptions) {}
 
@@ -58,14 +63,9 @@ export class DataplaneLifecycle {
     if (flavour === undefined)
       throw invalidInput([{ field: 'node.metadata["koguma.io/proxy-flavour"]', reason: `must be one of: ${proxyFlavours.join(', ')}` }]);
     const document = carriedDataplane(identity);
-    if (document !== undefined) {
-      const { resource } = await this.options.manager.put(document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name });
-      const registration = this.registrations.get(identity.nodeId);
-      if (registration?.removal) clearTimeout(registration.removal);
-      this.registrations.set(identity.nodeId, { version: resource.version });
-    }
+    if (document !== undefined) await this.register(identity, document);
     this.openStreams.set(identity.nodeId, (this.openStreams.get(identity.nodeId) ?? 0) + 1);
-    this.options.engine.connect({ mesh: identity.mesh, name: identity.name, flavour });
+    await this.options.engine.connect({ mesh: identity.mesh, name: identity.name, flavour });
   }
 
   /** A stream closed. */
@@ -77,30 +77,57 @@ export class DataplaneLifecycle {
     }
     this.openStreams.delete(identity.nodeId);
     this.options.engine.disconnect(identity.nodeId);
-    const registration = this.registrations.get(identity.nodeId);
-    if (registration) {
-      registration.removal = setTimeout(() => void this.remove(identity), this.options.removalDelayMs);
-      registration.removal.unref();
-    }
+    this.stopWaiting(identity.nodeId);
+    const version = this.registered.get(identity.nodeId);
+    if (version === undefined) return;
+    this.registered.delete(identity.nodeId);
+    this.options.leases.release({ mesh: identity.mesh, name: identity.name }, version);
   }
 
-  /** Stops pending removals: a control plane shutting down must not delete its proxies' Dataplanes. */
+  /** Stops retrying registrations; leases are released by the lease keeper's own stop. */
   stop(): void {
-    for (const registration of this.registrations.values()) if (registration.removal) clearTimeout(registration.removal);
-    this.registrations.clear();
+    for (const nodeId of [...this.waiting.keys()]) this.stopWaiting(nodeId);
   }
 
-  private async remove(identity: NodeIdentity): Promise<void> {
-    const registration = this.registrations.get(identity.nodeId);
-    if (!registration || this.openStreams.has(identity.nodeId)) return;
-    this.registrations.delete(identity.nodeId);
+  private async register(identity: NodeIdentity, document: unknown): Promise<void> {
     try {
-      await this.options.manager.store.delete({ kind: 'Dataplane', mesh: identity.mesh, name: identity.name }, registration.version);
-      this.options.logger.info({ nodeId: identity.nodeId }, 'removed the dataplane of a proxy that went away');
+      await this.write(identity, document);
     } catch (error) {
-      // Conflict: it reconnected (here or elsewhere) and was written again. NotFound: already gone.
-      if (isKogumaError(error, 'Conflict') || isKogumaError(error, 'NotFound')) return;
-      this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'failed to remove a departed dataplane');
+      if (!isKogumaError(error, 'Unavailable') || !this.options.engine.knows(identity.mesh, identity.name)) throw error;
+      this.options.logger.warn(
+        { nodeId: identity.nodeId, reason: error.message },
+        'the store is unavailable: serving this proxy its last good configuration; its registration is written once the store answers',
+      );
+      this.retryLater(identity, document);
     }
+  }
+
+  private async write(identity: NodeIdentity, document: unknown): Promise<void> {
+    const { resource } = await this.options.manager.put(document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name });
+    this.registered.set(identity.nodeId, resource.version);
+    this.options.leases.hold({ mesh: identity.mesh, name: identity.name }, resource.version);
+  }
+
+  private retryLater(identity: NodeIdentity, document: unknown): void {
+    this.stopWaiting(identity.nodeId);
+    const timer = setTimeout(() => {
+      this.waiting.delete(identity.nodeId);
+      if (!this.openStreams.has(identity.nodeId)) return;
+      this.write(identity, document).then(
+        () => this.options.logger.info({ nodeId: identity.nodeId }, 'wrote the registration that waited for the store'),
+        (error: unknown) => {
+          if (isKogumaError(error, 'Unavailable')) this.retryLater(identity, document);
+          else this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'cannot write the registration that waited for the store');
+        },
+      );
+    }, this.options.registrationRetryMs ?? 1000);
+    timer.unref();
+    this.waiting.set(identity.nodeId, timer);
+  }
+
+  private stopWaiting(nodeId: string): void {
+    const timer = this.waiting.get(nodeId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.waiting.delete(nodeId);
   }
 }

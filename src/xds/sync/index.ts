@@ -3,3 +3,4 @@ export { SnapshotPublisher } from './snapshot-publisher.js';
 export { DataplaneLifecycle, carriedDataplane, type DataplaneLifecycleOptions } from './dataplane-lifecycle.js';
 export { WorkloadIdentities, type CertificateInsight, type WorkloadIdentitiesOptions } from './workload-identities.js';
 export { workloadTagsOf, type PublisherSecurity } from './snapshot-publisher.js';
+export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';

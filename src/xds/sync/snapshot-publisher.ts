@@ -6,7 +6,8 @@
  * holds an equal cluster holds the same object and its bytes once in memory.
  * A proxy whose Dataplane no longer exists is cleared from the cache: its
  * open streams keep the last configuration they had (a deleted or not yet
- * created Dataplane never produces an empty configuration).
+ * created Dataplane never produces an empty configuration). So is a proxy
+ * that disconnected, so that it never gets an old snapshot when it returns.
  *
  * With mesh mTLS the context is completed here with the mesh's TLS and the
  * proxy's certificate. A proxy is not published while either is missing: not
@@ -89,7 +90,14 @@ export class SnapshotPublisher implements ProxySink {
     else this.warnings.delete(nodeId);
   }
 
+  /**
+   * The proxy's last stream ended: its snapshot goes too, so that when it
+   * reconnects it waits for one built from the current state (engine.connect)
+   * rather than being handed the one it had before.
+   */
   disconnected(nodeId: string): void {
+    this.cache.clear(nodeId);
+    this.warnings.delete(nodeId);
     this.security?.identities.forget(nodeId);
   }
 

@@ -1,0 +1,79 @@
+/**
+ * Registration leases for the memory store: the same rules as the SQL leases
+ * (sql/sql-leases.ts), kept in the store's own process. Several "instances"
+ * (distinct ids) may share one memory store, which is how tests play a crash.
+ */
+import { isKogumaError } from '../api/errors.js';
+import type { LeaseKey, RegistrationLeases } from './types.js';
+
+interface Lease {
+  readonly instanceId: string;
+  readonly version: number;
+  /** ms since epoch when released; undefined while held. */
+  releasedAt: number | undefined;
+}
+
+/** What every instance's leases share: one per memory store. */
+export interface MemoryLeaseBoard {
+  readonly leases: Map<string, Lease>;
+  /** Instance id → its last heartbeat, ms since epoch. */
+  readonly heartbeats: Map<string, number>;
+}
+
+export const createLeaseBoard = (): MemoryLeaseBoard => ({ leases: new Map(), heartbeats: new Map() });
+
+const slotOf = (key: LeaseKey): string => `${key.mesh}\u0000${key.name}`;
+
+export interface MemoryLeaseOptions {
+  readonly board: MemoryLeaseBoard;
+  readonly instanceId: string;
+  /** Deletes the Dataplane if it is still at `version`; Conflict or NotFound otherwise. */
+  readonly deleteDataplane: (key: LeaseKey, version: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export function memoryLeases({ board, instanceId, deleteDataplane, now = Date.now }: MemoryLeaseOptions): RegistrationLeases {
+  const releaseWhere = (matches: (lease: Lease) => boolean): void => {
+    const at = now();
+    for (const lease of board.leases.values()) if (lease.releasedAt === undefined && matches(lease)) lease.releasedAt = at;
+  };
+  return {
+    async hold(key, version) {
+      board.leases.set(slotOf(key), { instanceId, version, releasedAt: undefined });
+      board.heartbeats.set(instanceId, board.heartbeats.get(instanceId) ?? now());
+    },
+    async release(key, version) {
+      const lease = board.leases.get(slotOf(key));
+      if (lease && lease.instanceId === instanceId && lease.version === version) releaseWhere((l) => l === lease);
+    },
+    async releaseAll() {
+      releaseWhere((lease) => lease.instanceId === instanceId);
+      board.heartbeats.delete(instanceId);
+    },
+    async heartbeat() {
+      board.heartbeats.set(instanceId, now());
+    },
+    async sweep(removalDelayMs, instanceTtlMs) {
+      const at = now();
+      const removed: LeaseKey[] = [];
+      for (const [slot, lease] of [...board.leases]) {
+        const heartbeat = board.heartbeats.get(lease.instanceId);
+        const gone =
+          lease.releasedAt !== undefined
+            ? lease.releasedAt < at - removalDelayMs
+            : heartbeat === undefined || heartbeat < at - Math.max(removalDelayMs, instanceTtlMs);
+        if (!gone) continue;
+        board.leases.delete(slot);
+        const [mesh = '', name = ''] = slot.split('\u0000');
+        try {
+          await deleteDataplane({ mesh, name }, lease.version);
+          removed.push({ mesh, name });
+        } catch (error) {
+          // Written again since (Conflict) or already gone (NotFound): not ours to remove.
+          if (!isKogumaError(error, 'Conflict') && !isKogumaError(error, 'NotFound')) throw error;
+        }
+      }
+      return removed;
+    },
+  };
+}
