@@ -7,10 +7,12 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { KindRegistry } from '../api/registry.js';
 import type { ResourceManager } from '../manager/index.js';
+import type { StoreHealth } from '../store/index.js';
 import { installAccessControl, type ApiAccess } from './access.js';
 import { installErrorHandling } from './errors.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
+import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 
@@ -26,6 +28,8 @@ export interface ApiServerOptions {
   readonly inspection?: Inspection;
   /** Who may write and read what (access.ts). */
   readonly access: ApiAccess;
+  /** The store's health, for `/ready` and the stale-data header; the manager's store's when omitted. */
+  readonly storeHealth?: () => StoreHealth;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -44,6 +48,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
   installErrorHandling(app, options.logger);
   installAccessControl(app, options.access, options.registry);
+  registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
   registerInfoRoutes(app, options.registry, options.index, options.config);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
   registerResourceRoutes(app, options.manager, options.registry);

@@ -18,14 +18,14 @@ import { after, before, describe, it } from 'node:test';
 import { ClusterLoadAssignmentSchema } from '../../src/xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import type { DiscoveryResponse } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { TypeUrl } from '../../src/xds/resource-types.js';
-import { startNackingClient, type NackingClient } from '../support/proxyless-ads.js';
+import { startAdsClient, type AdsClient } from '../support/proxyless-ads.js';
 import { api, cleanUp, startControlPlane, subscriptionOf, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
 /** How long "nothing is resent" is watched: many debounce windows (10 ms) and engine passes. */
 const QUIET_MS = 1_500;
 
 let cp: ControlPlaneProcess;
-let nacker: NackingClient | undefined;
+let nacker: AdsClient | undefined;
 
 const backendDataplane = (name: string, service: string, port: number) => ({
   type: 'Dataplane',
@@ -71,7 +71,7 @@ after(async () => {
 
 describe('proxyless gRPC: a client that NACKs', () => {
   it('registers through its node metadata and gets clusters (ACKed) and endpoints (NACKed)', async () => {
-    nacker = startNackingClient({
+    nacker = startAdsClient({
       xdsUrl: cp.xdsUrl,
       ca: await readFile(cp.caCertFile, 'utf8'),
       nodeId: 'default.nacker-1',

@@ -27,11 +27,14 @@ export interface TestApiOptions {
   readonly bodyLimitBytes?: number;
   readonly access?: Partial<Omit<ApiAccess, 'userTokenKey'>>;
   readonly inspection?: Inspection;
+  /** Serves a store wrapped around the memory store (e.g. one that can fail). */
+  readonly wrapStore?: (store: ResourceStore) => ResourceStore;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const logger = pino({ level: 'silent' });
-  const store = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags, logger });
+  const memory = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags, logger });
+  const store = options.wrapStore?.(memory) ?? memory;
   const manager = new ResourceManager(store, kindRegistry);
   await manager.ensureDefaultMesh();
   const userTokenKey = await signingKeyFromPem(generateSigningKeyPem(), 'the test user-token key');

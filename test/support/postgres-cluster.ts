@@ -15,6 +15,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import postgres from 'postgres';
 import { freePort } from './proxyless-processes.js';
 
 const run = promisify(execFile);
@@ -23,6 +24,8 @@ export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`. */
   readonly url: string;
   readonly port: number;
+  /** Creates a database of this name and returns its URL. */
+  database(name: string): Promise<string>;
   /** Stops the server; `immediate` is a crash (no checkpoint), as a power loss or kill -9 would be. */
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
   start(): Promise<void>;
@@ -67,6 +70,15 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const cluster: PostgresCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    async database(name) {
+      const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
+      try {
+        await admin.unsafe(`create database "${name}"`);
+      } finally {
+        await admin.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
     start: () => exec('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']),
     stop: (mode = 'fast') => exec('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop']),
     async destroy() {

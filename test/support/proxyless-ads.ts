@@ -1,6 +1,6 @@
 /**
  * A raw ADS client (state of the world) that stands for a proxyless gRPC
- * dataplane and rejects every response of one type: it registers through
+ * dataplane, and may reject every response of one type: it registers through
  * its node metadata as `koguma dp run --proxyless` would (`dataplane.resource`,
  * flavour grpc), subscribes to the types given, ACKs the others and NACKs
  * the chosen one with an error_detail, as a client whose validation fails does.
@@ -20,7 +20,7 @@ import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../../src/x
 import type { TypeUrl } from '../../src/xds/resource-types.js';
 import { pushable } from '../xds-server/support.js';
 
-export interface NackingClientOptions {
+export interface AdsClientOptions {
   readonly xdsUrl: string;
   /** PEM of the CA to trust when `xdsUrl` is https://. */
   readonly ca?: string;
@@ -29,13 +29,13 @@ export interface NackingClientOptions {
   /** The Dataplane it registers, sent in its node metadata. */
   readonly dataplane: Readonly<Record<string, unknown>>;
   readonly subscribe: readonly { readonly typeUrl: TypeUrl; readonly resourceNames?: readonly string[] }[];
-  /** The type whose every response is NACKed. */
-  readonly nack: TypeUrl;
+  /** The type whose every response is NACKed; none when omitted. */
+  readonly nack?: TypeUrl;
   /** The error_detail message of the NACK of `response`. */
-  readonly errorOf: (response: DiscoveryResponse) => string;
+  readonly errorOf?: (response: DiscoveryResponse) => string;
 }
 
-export interface NackingClient {
+export interface AdsClient {
   /** Every response so far, in order. */
   readonly responses: readonly DiscoveryResponse[];
   ofType(typeUrl: TypeUrl): DiscoveryResponse[];
@@ -47,7 +47,10 @@ export interface NackingClient {
 /** gRPC INVALID_ARGUMENT, the code a client uses for a resource that fails validation. */
 const INVALID_ARGUMENT = 3;
 
-export function startNackingClient(options: NackingClientOptions): NackingClient {
+/** The latest response of `typeUrl`, or undefined before the first. */
+export const latestOf = (client: AdsClient, typeUrl: TypeUrl): DiscoveryResponse | undefined => client.ofType(typeUrl).at(-1);
+
+export function startAdsClient(options: AdsClientOptions): AdsClient {
   const ads = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: options.xdsUrl, ...(options.ca === undefined ? {} : { nodeOptions: { ca: options.ca } }) }));
   const requests = pushable<DiscoveryRequest>();
   const abort = new AbortController();
@@ -83,7 +86,7 @@ export function startNackingClient(options: NackingClientOptions): NackingClient
             create(DiscoveryRequestSchema, {
               ...answer,
               versionInfo: accepted.get(response.typeUrl) ?? '',
-              errorDetail: { code: INVALID_ARGUMENT, message: options.errorOf(response) },
+              errorDetail: { code: INVALID_ARGUMENT, message: options.errorOf?.(response) ?? 'rejected' },
             }),
           );
         else {

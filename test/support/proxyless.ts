@@ -22,7 +22,11 @@ export interface ControlPlaneProcess {
 }
 
 export interface ControlPlaneOptions {
-  readonly store?: 'memory' | 'pglite';
+  readonly store?: 'memory' | 'pglite' | 'postgres';
+  /** With `store: 'postgres'`. */
+  readonly postgresUrl?: string;
+  /** More `koguma cp run` flags. */
+  readonly extraArgs?: readonly string[];
   readonly dataDir?: string;
   /** 0 (the default) picks free ports; a restart on the same ports needs them fixed. */
   readonly apiPort?: number;
@@ -50,6 +54,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   args.push('--dp-auth', 'none');
   if (options.instanceId !== undefined) args.push('--instance-id', options.instanceId);
   args.push('--dataplane-removal-delay', options.removalDelay ?? '2s');
+  if (options.postgresUrl !== undefined) args.push('--postgres-url', options.postgresUrl);
+  args.push(...(options.extraArgs ?? []));
   const proc = startKoguma(`cp ${options.instanceId ?? ''}`.trim(), args);
   const urls = await waitFor(
     () => `the control plane to listen (stderr: ${proc.stderr()})`,
