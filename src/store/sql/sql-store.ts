@@ -32,6 +32,7 @@ import { countStatement, pageStatement } from './list-query.js';
 import { migrate } from './migrate.js';
 import { changeChannel, writeLockStatement } from './migrations.js';
 import { insertDocumentOf, resourceColumns, resourceOf, type ResourceRow } from './rows.js';
+import { sharedRead } from './shared-read.js';
 import { sqlLeases } from './sql-leases.js';
 
 export interface SqlStoreOptions {
@@ -214,7 +215,7 @@ async function startSqlStore(rawDriver: SqlDriver, options: SqlStoreOptions): Pr
       return listeners.add(listener);
     },
 
-    head: () => readHead(driver),
+    head: sharedRead(() => readHead(driver)),
 
     delivered: (seq) => feed.delivered(seq),
 

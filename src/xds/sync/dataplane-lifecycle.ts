@@ -81,7 +81,7 @@ export class DataplaneLifecycle {
     const version = this.registered.get(identity.nodeId);
     if (version === undefined) return;
     this.registered.delete(identity.nodeId);
-    this.options.leases.release({ mesh: identity.mesh, name: identity.name }, version);
+    void this.options.leases.release({ mesh: identity.mesh, name: identity.name }, version);
   }
 
   /** Stops retrying registrations; leases are released by the lease keeper's own stop. */
@@ -105,7 +105,8 @@ export class DataplaneLifecycle {
   private async write(identity: NodeIdentity, document: unknown): Promise<void> {
     const { resource } = await this.options.manager.put(document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name });
     this.registered.set(identity.nodeId, resource.version);
-    this.options.leases.hold({ mesh: identity.mesh, name: identity.name }, resource.version);
+    // Before the proxy is served: a proxy this instance serves always has its lease, should the instance die.
+    await this.options.leases.hold({ mesh: identity.mesh, name: identity.name }, resource.version);
   }
 
   private retryLater(identity: NodeIdentity, document: unknown): void {

@@ -50,14 +50,18 @@ export class LeaseKeeper {
     this.timer.unref();
   }
 
-  /** This instance serves the proxy of the Dataplane it wrote at `version`. */
-  hold(key: LeaseKey, version: number): void {
-    this.write({ op: 'hold', key, version });
+  /**
+   * This instance serves the proxy of the Dataplane it wrote at `version`.
+   * Resolves once written, or once the store refused it (then it is retried
+   * on each tick); never rejects.
+   */
+  hold(key: LeaseKey, version: number): Promise<void> {
+    return this.write({ op: 'hold', key, version });
   }
 
-  /** The proxy's last stream here ended. */
-  release(key: LeaseKey, version: number): void {
-    this.write({ op: 'release', key, version });
+  /** The proxy's last stream here ended. Resolves like `hold`. */
+  release(key: LeaseKey, version: number): Promise<void> {
+    return this.write({ op: 'release', key, version });
   }
 
   /** Stops the timer, writes what it can, and releases every lease of this instance. */
@@ -88,10 +92,10 @@ export class LeaseKeeper {
     }
   }
 
-  private write(write: LeaseWrite): void {
+  private write(write: LeaseWrite): Promise<void> {
     this.pending.push(write);
     if (this.pending.length > maxPendingWrites) this.pending.splice(0, this.pending.length - maxPendingWrites);
-    void this.flush();
+    return this.flush();
   }
 
   /** Applies pending writes in order; stops at the first failure and leaves the rest for the next tick. Never rejects. */
