@@ -52,7 +52,9 @@ function toBody(error: FastifyError | KogumaError | Error): ErrorBody {
 export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const body = toBody(error);
-    if (body.status >= 500) logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    // An outage is logged once by the store; each refused request only at warn, without a stack.
+    if (body.status === 503) logger.warn({ method: request.method, url: request.url, detail: body.detail }, 'request refused: unavailable');
+    else if (body.status >= 500) logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
     else logger.debug({ method: request.method, url: request.url, status: body.status, detail: body.detail }, 'request refused');
     void reply.status(body.status).type('application/json').send(body);
   });

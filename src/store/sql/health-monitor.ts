@@ -1,11 +1,13 @@
 /**
  * Whether the database answers, learned from the statements themselves: a
- * statement that fails as Unavailable marks the store down (since then), the
- * next one that succeeds marks it up. While down, a probe statement runs every
- * `probeIntervalMs`, so recovery is noticed even when nothing else asks, and
- * `onRecovered` runs (the change feed then reads what it missed).
+ * statement that fails as Unavailable marks the store down (since then).
+ * While down, statements fail at once with Unavailable instead of queueing
+ * behind a pool that waits between reconnection attempts (requests then get
+ * a prompt 503, not a timeout), and a probe statement runs every
+ * `probeIntervalMs`; the first that succeeds marks the store up again and
+ * runs `onRecovered` (the change feed then reads what it missed).
  */
-import { isKogumaError } from '../../api/errors.js';
+import { isKogumaError, KogumaError } from '../../api/errors.js';
 import type { StoreLogger } from '../logger.js';
 import type { StoreHealth } from '../types.js';
 import type { SqlDriver } from './driver.js';
@@ -18,6 +20,9 @@ export interface HealthMonitorOptions {
   readonly description: string;
 }
 
+/** What the database client said, without the store's own prefix. */
+const reasonOf = (error: KogumaError): string => (error.cause instanceof Error ? error.cause.message : error.message);
+
 export class HealthMonitor {
   private state: StoreHealth = { available: true };
   private timer: NodeJS.Timeout | undefined;
@@ -29,13 +34,17 @@ export class HealthMonitor {
     return this.state;
   }
 
-  /** Runs a statement and learns from its outcome. */
+  /** Runs a statement and learns from its outcome; fails at once while the store is down. */
   async observe<T>(call: () => Promise<T>): Promise<T> {
+    if (!this.state.available) {
+      const since = this.state.since?.toISOString() ?? 'a moment ago';
+      throw new KogumaError('Unavailable', `${this.options.description} is unavailable since ${since}: ${this.state.reason ?? 'no answer'}`);
+    }
     let result: T;
     try {
       result = await call();
     } catch (error) {
-      if (isKogumaError(error, 'Unavailable')) this.down(error.message);
+      if (isKogumaError(error, 'Unavailable')) this.down(reasonOf(error));
       throw error;
     }
     this.up();
@@ -57,7 +66,12 @@ export class HealthMonitor {
     this.state = { available: false, since: new Date(), reason };
     this.options.logger.warn({ reason }, `${this.options.description} is unavailable; serving the last state read and probing for it`);
     this.timer = setInterval(() => {
-      this.observe(this.options.probe).catch(() => {});
+      this.options.probe().then(
+        () => this.up(),
+        (error: unknown) => {
+          if (isKogumaError(error, 'Unavailable')) this.down(reasonOf(error));
+        },
+      );
     }, this.options.probeIntervalMs);
     this.timer.unref();
   }

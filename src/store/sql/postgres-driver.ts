@@ -12,7 +12,7 @@ import { KogumaError } from '../../api/errors.js';
 import type { StoreLogger } from '../logger.js';
 import type { SqlDriver, SqlParam, SqlQueryable } from './driver.js';
 import { translated, withCause } from './errors.js';
-import { listenResiliently } from './postgres-listener.js';
+import { listenResiliently, reconnectBackoff } from './postgres-listener.js';
 
 export interface PostgresDriverOptions {
   readonly url: string;
@@ -34,6 +34,7 @@ export async function openPostgresDriver({ url, logger }: PostgresDriverOptions)
   const sql = postgres(url, {
     max: poolSize,
     connect_timeout: 10,
+    backoff: reconnectBackoff,
     // Server notices ("relation already exists, skipping") are not errors; the
     // package would print them to the console by default.
     onnotice: (notice) => logger.debug({ notice: notice['message'] }, 'postgres notice'),

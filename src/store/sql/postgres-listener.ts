@@ -23,6 +23,13 @@ export interface ResilientListenOptions {
 const firstRetryMs = 100;
 const maxRetryMs = 2000;
 
+/**
+ * Seconds the `postgres` package waits before reconnecting after `attempt`
+ * failures. Its default grows to 20 s; the store's health monitor keeps
+ * statements off a server that is down, so reconnect promptly once it is back.
+ */
+export const reconnectBackoff = (attempt: number): number => Math.min(0.05 * 2 ** attempt, 1);
+
 /** Resolves once listening (rejects when the first attempt fails), to the function that stops it. */
 export async function listenResiliently(options: ResilientListenOptions): Promise<() => Promise<void>> {
   let stopped = false;
@@ -35,6 +42,7 @@ export async function listenResiliently(options: ResilientListenOptions): Promis
     max: 1,
     max_lifetime: null,
     connect_timeout: 5,
+    backoff: reconnectBackoff,
     fetch_types: false,
     onnotice: () => {},
     onclose: () => resubscribeLater(),
