@@ -99,7 +99,9 @@ export function supervise(options: SupervisorOptions): Supervisor {
       current = child;
       log(`${name} started (pid ${child.pid}): ${[options.command, ...options.args].join(' ')}`);
       if (stopping !== undefined) forward(child, stopping);
-      else if (options.startCheck !== undefined) void watchStart(child, options.startCheck, startedAt);
+      else if (options.startCheck !== undefined) {
+        watchStart(child, options.startCheck, startedAt).catch((error: unknown) => log(`cannot tell whether ${name} (pid ${child.pid}) came up: ${String(error)}`));
+      }
       last = await child.exited;
       current = undefined;
       clearTimeout(killTimer);
