@@ -34,6 +34,8 @@ export interface BootstrapRequest {
   readonly adminPort?: number;
   /** PEM of the CA that signs the DP server's certificate (`--ca-cert-file`), over https:// only. */
   readonly caCert?: string;
+  /** The xDS protocol Envoy should speak (`--xds-transport`); the control plane's default (delta) without it. */
+  readonly xdsTransport?: 'delta' | 'sotw';
 }
 
 export type BootstrapAttempt =

@@ -19,3 +19,9 @@ test('the drain time rounds up, the log level and the words after -- come last, 
   );
   assert.equal(envoyArgs({ bootstrapPath: 'b', drainTimeMs: 0 })[3], '0');
 });
+
+test('the admin address file comes before the log level and the words after --', () => {
+  assert.deepEqual(envoyArgs({ bootstrapPath: 'b', drainTimeMs: 0, adminAddressPath: '/w/envoy-admin-address', logLevel: 'info', extraArgs: ['-x'] }), [
+    '-c', 'b', '--drain-time-s', '0', '--disable-hot-restart', '--admin-address-path', '/w/envoy-admin-address', '--log-level', 'info', '-x',
+  ]);
+});

@@ -22,7 +22,7 @@ export async function generateGrpcBootstrap(input: ProxylessInput): Promise<stri
   return (await import('./run-proxyless.js')).generateGrpcBootstrap(input);
 }
 
-export type { EnvoyRunOptions } from './run-envoy.js';
+export type { EnvoyRunOptions, XdsTransport } from './run-envoy.js';
 export type { ProxylessInput, ProxylessRunOptions } from './run-proxyless.js';
 export { DEFAULT_CP_ADDRESS, parseCpAddress, type CpAddress } from './cp-address.js';
 export { readCpTrust } from './cp-trust.js';

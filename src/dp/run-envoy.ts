@@ -2,8 +2,10 @@
  * `koguma dp run` in Envoy mode: the agent next to one workload.
  *
  *   dataplane file ─► validate ─┐
- *   (or --mesh/--name: indirect)├─► POST /bootstrap (retried until --bootstrap-timeout)
- *                               └─► <workdir>/bootstrap.yaml ─► envoy -c ... (supervised, restarted with backoff)
+ *   (or --mesh/--name: indirect)├─► Envoy found (find-envoy.ts), its --version supported (envoy-version.ts)
+ *                               ├─► POST /bootstrap (retried until --bootstrap-timeout)
+ *                               └─► <workdir>/bootstrap.yaml ─► envoy -c ... (supervised, restarted with backoff;
+ *                                   killed and restarted when its admin API is not up within --envoy-start-timeout)
  *   SIGINT/SIGTERM ─► forwarded to Envoy ─► agent exits with Envoy's status
  *
  * `--admin-port` goes into the Dataplane (`networking.admin.port`, where the
@@ -21,7 +23,10 @@ import { fetchBootstrap, type BootstrapRequest } from './bootstrap-client.js';
 import { readDataplaneToken } from './dataplane-token.js';
 import type { CpAddress } from './cp-address.js';
 import { identityFromFlags, loadDataplaneFile, withAdminPort, type IdentityFlags, type LoadedDataplane } from './dataplane-file.js';
+import { ADMIN_ADDRESS_FILE, envoyAdminCheck } from './envoy-admin.js';
 import { envoyArgs } from './envoy-args.js';
+import { checkEnvoyVersion } from './envoy-version.js';
+import { findEnvoy } from './find-envoy.js';
 import { DpError } from './errors.js';
 import type { DpLog } from './log.js';
 import { onStopSignals, type StopSignal } from './stop-signals.js';
@@ -38,7 +43,8 @@ export interface EnvoyRunOptions {
   readonly cpAddress: CpAddress;
   /** PEM of `--ca-cert-file`: verifies an https:// DP server, and Envoy's ADS connection trusts it too. */
   readonly caCert?: string;
-  readonly binaryPath: string;
+  /** `--binary-path`: a file, or a name looked up in PATH; without it `envoy` is looked for (find-envoy.ts). */
+  readonly binaryPath?: string;
   readonly workdir?: string;
   readonly adminPort?: number;
   readonly envoyLogLevel?: string;
@@ -48,8 +54,15 @@ export interface EnvoyRunOptions {
   readonly bootstrapTimeoutMs: number;
   readonly restartBackoffMs: number;
   readonly restartBackoffMaxMs: number;
+  /** How long a started Envoy has to bring its admin API up before it is killed and restarted; 0: no limit. */
+  readonly startTimeoutMs: number;
+  /** The xDS protocol asked of the control plane; its choice (delta) when absent. */
+  readonly xdsTransport?: XdsTransport;
   readonly log: DpLog;
 }
+
+/** Delta (incremental) xDS, or state of the world. */
+export type XdsTransport = 'delta' | 'sotw';
 
 export const BOOTSTRAP_FILE = 'bootstrap.yaml';
 const BOOTSTRAP_RETRY: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
@@ -99,6 +112,9 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     const dataplane = await loadDataplane(options);
     const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
     const token = await readDataplaneToken(options);
+    const binary = findEnvoy(options.binaryPath);
+    const version = await checkEnvoyVersion(binary);
+    log(`Envoy ${version} at ${binary}`);
     workdir = await prepareWorkdir(options.workdir);
     const request: BootstrapRequest = {
       mesh,
@@ -110,6 +126,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
       workdir: workdir.dir,
       ...(options.adminPort === undefined ? {} : { adminPort: options.adminPort }),
       ...(options.caCert === undefined ? {} : { caCert: options.caCert }),
+      ...(options.xdsTransport === undefined ? {} : { xdsTransport: options.xdsTransport }),
     };
     log(
       `dataplane ${mesh}/${name} (${dataplane === undefined ? 'indirect: it must exist in the control plane' : `from ${options.dataplaneFile}`}); ` +
@@ -134,18 +151,21 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     log(`bootstrap written to ${bootstrapPath}`);
     if (stopped.signal.aborted) return stoppedEarly();
     const drainTimeMs = options.drainTimeMs;
+    const adminAddressPath = join(workdir.dir, ADMIN_ADDRESS_FILE);
     supervisor = supervise({
       name: 'envoy',
-      command: options.binaryPath,
+      command: binary,
       args: envoyArgs({
         bootstrapPath,
         drainTimeMs,
+        adminAddressPath,
         ...(options.envoyLogLevel === undefined ? {} : { logLevel: options.envoyLogLevel }),
         extraArgs: options.extraArgs,
       }),
       env: process.env,
       restart: restartPolicy(options),
       stopTimeoutMs: drainTimeMs + STOP_GRACE_MS,
+      ...(options.startTimeoutMs > 0 ? { startCheck: envoyAdminCheck(adminAddressPath, options.startTimeoutMs) } : {}),
       log,
     });
     const status = await supervisor.done;

@@ -6,6 +6,8 @@
  *   stop(signal) ─► signal forwarded ─► exits ─► done with its status
  *                                   └─ not within stopTimeoutMs, or a second stop ─► SIGKILL
  *
+ * With a start check, a child that does not come up within its time (Envoy:
+ * no admin API answering) is killed, and so restarted like any other exit.
  * A stop that comes while waiting to restart ends the wait: the status is
  * that of the last exit. A child that cannot be started at all (no such
  * binary) rejects `done`: retrying would only repeat the same error.
@@ -20,6 +22,17 @@ import type { StopSignal } from './stop-signals.js';
 /** Beyond a drain time, how long a stopped child may take to exit before it is killed. */
 export const STOP_GRACE_MS = 5_000;
 
+/** How the supervisor tells that a started child has come up. */
+export interface StartCheck {
+  readonly timeoutMs: number;
+  /** Runs before each start (e.g. removes what the last run left). */
+  beforeStart?(): Promise<void>;
+  /** Resolves with a description of the child once it is up; with undefined once `signal` aborts first. */
+  ready(signal: AbortSignal): Promise<string | undefined>;
+  /** What was last seen of a child that is not up yet, for the log. */
+  describe(): string;
+}
+
 export interface SupervisorOptions {
   /** What the log calls the child: "envoy", "the application". */
   readonly name: string;
@@ -30,6 +43,8 @@ export interface SupervisorOptions {
   readonly restart?: RestartPolicy;
   /** How long a stopped child may take to exit before it is killed. */
   readonly stopTimeoutMs: number;
+  /** Kill (and so restart) a child that has not come up in time. */
+  readonly startCheck?: StartCheck;
   readonly log: DpLog;
 }
 
@@ -56,15 +71,37 @@ export function supervise(options: SupervisorOptions): Supervisor {
     }, options.stopTimeoutMs);
   };
 
+  /** Logs when `child` comes up; kills it when it has not within the check's time. */
+  const watchStart = async (child: RunningChild, check: StartCheck, startedAt: number) => {
+    const gaveUp = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      gaveUp.abort();
+    }, check.timeoutMs);
+    void child.exited.then(() => gaveUp.abort());
+    const up = await check.ready(gaveUp.signal);
+    clearTimeout(timer);
+    if (up !== undefined) log(`${name} (pid ${child.pid}) is up after ${formatDuration(Date.now() - startedAt)}: ${up}`);
+    else if (timedOut && stopping === undefined) {
+      log(`${name} (pid ${child.pid}) did not come up within ${formatDuration(check.timeoutMs)} (${check.describe()}): killing it`);
+      child.kill('SIGKILL');
+    }
+  };
+
   const run = async (): Promise<number> => {
     let state = initialRestartState;
     let last: ExitResult | undefined;
     for (;;) {
+      await options.startCheck?.beforeStart?.();
       const startedAt = Date.now();
       const child = await startChild(options.command, options.args, options.env);
       current = child;
       log(`${name} started (pid ${child.pid}): ${[options.command, ...options.args].join(' ')}`);
       if (stopping !== undefined) forward(child, stopping);
+      else if (options.startCheck !== undefined) {
+        watchStart(child, options.startCheck, startedAt).catch((error: unknown) => log(`cannot tell whether ${name} (pid ${child.pid}) came up: ${String(error)}`));
+      }
       last = await child.exited;
       current = undefined;
       clearTimeout(killTimer);

@@ -24,6 +24,7 @@ import {
   runProxyless,
   type CpAddress,
   type ProxylessInput,
+  type XdsTransport,
 } from '../../dp/index.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -86,7 +87,7 @@ export function asCliError(error: unknown): unknown {
 
 interface RunValues extends DataplaneOptionValues {
   readonly proxyless?: boolean;
-  readonly binaryPath: string;
+  readonly binaryPath?: string;
   readonly workdir?: string;
   readonly adminPort?: number;
   readonly dataplaneToken?: string;
@@ -97,10 +98,22 @@ interface RunValues extends DataplaneOptionValues {
   readonly bootstrapTimeout: number;
   readonly restartBackoff: number;
   readonly restartBackoffMax: number;
+  readonly envoyStartTimeout: number;
+  readonly xdsTransport?: XdsTransport;
 }
 
 /** Options of Envoy mode only; given on the command line with --proxyless they are a mistake. */
-const envoyOnly = ['binaryPath', 'workdir', 'adminPort', 'envoyLogLevel', 'bootstrapTimeout', 'restartBackoff', 'restartBackoffMax'] as const;
+const envoyOnly = [
+  'binaryPath',
+  'workdir',
+  'adminPort',
+  'envoyLogLevel',
+  'bootstrapTimeout',
+  'restartBackoff',
+  'restartBackoffMax',
+  'envoyStartTimeout',
+  'xdsTransport',
+] as const;
 
 /** The dataplane token, for both modes: sent with the bootstrap (Envoy) or presented by the xDS relay (proxyless). */
 function tokenOptions(): Option[] {
@@ -125,7 +138,9 @@ function envoyOptions(): Option[] {
   const duration = checked(parseDuration);
   return [
     new Option('--proxyless', 'run a proxyless gRPC application (the command after --) instead of Envoy'),
-    new Option('--binary-path <path>', 'the Envoy binary').env('KOGUMA_DP_BINARY_PATH').default('envoy'),
+    new Option('--binary-path <path>', 'the Envoy binary: a file, or a name looked up in PATH (default: envoy in PATH, then .envoy/bin/envoy of this Koguma)').env(
+      'KOGUMA_DP_BINARY_PATH',
+    ),
     new Option('--workdir <dir>', 'where bootstrap.yaml is written (default: a new temporary directory, removed on exit)').env('KOGUMA_DP_WORKDIR'),
     new Option('--admin-port <port>', "port of Envoy's admin API, sent to the control plane with the bootstrap request")
       .env('KOGUMA_DP_ADMIN_PORT')
@@ -147,6 +162,13 @@ function envoyOptions(): Option[] {
       .env('KOGUMA_DP_RESTART_BACKOFF_MAX')
       .argParser(duration)
       .default(30_000, '30s'),
+    new Option('--envoy-start-timeout <duration>', "how long a started Envoy has to bring its admin API up before it is killed and restarted (0: no limit)")
+      .env('KOGUMA_DP_ENVOY_START_TIMEOUT')
+      .argParser(duration)
+      .default(30_000, '30s'),
+    new Option('--xds-transport <protocol>', "the xDS protocol Envoy speaks with the control plane: delta (incremental) or sotw (state of the world); default: the control plane's choice, delta")
+      .env('KOGUMA_DP_XDS_TRANSPORT')
+      .choices(['delta', 'sotw']),
   ];
 }
 
@@ -170,7 +192,7 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
     cpAddress: input.cpAddress,
     ...(caCert === undefined ? {} : { caCert }),
     ...(token === undefined ? {} : { dataplaneToken: token }),
-    binaryPath: values.binaryPath,
+    ...(values.binaryPath === undefined ? {} : { binaryPath: values.binaryPath }),
     ...(values.workdir === undefined ? {} : { workdir: values.workdir }),
     ...(values.adminPort === undefined ? {} : { adminPort: values.adminPort }),
     ...(values.envoyLogLevel === undefined ? {} : { envoyLogLevel: values.envoyLogLevel }),
@@ -179,6 +201,8 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
     bootstrapTimeoutMs: values.bootstrapTimeout,
     restartBackoffMs: values.restartBackoff,
     restartBackoffMaxMs: values.restartBackoffMax,
+    startTimeoutMs: values.envoyStartTimeout,
+    ...(values.xdsTransport === undefined ? {} : { xdsTransport: values.xdsTransport }),
     log,
   });
 }

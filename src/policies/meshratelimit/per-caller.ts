@@ -15,7 +15,7 @@
  * mesh's limit does not reach it.
  */
 import { clone, create } from '@bufbuild/protobuf';
-import { anyPack, type Any } from '@bufbuild/protobuf/wkt';
+import { anyPack, durationFromMs, type Any } from '@bufbuild/protobuf/wkt';
 import type { Labels } from '../../api/resource.js';
 import type { Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteSchema, type Route } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
@@ -33,8 +33,19 @@ export interface CallerLimit {
 /** A local rate limit config that limits nothing: the filter's `filter_enabled` defaults to 0 %. */
 const unlimited = (statPrefix: string): Any => anyPack(LocalRateLimitSchema, create(LocalRateLimitSchema, { statPrefix }));
 
+/**
+ * The same for a route: Envoy refuses a per-route config without a token
+ * bucket ("local rate limit token bucket must be set for per filter
+ * configs"), so it gets one, which the 0 % `filter_enabled` never consults.
+ */
+const unlimitedRoute = (statPrefix: string): Any =>
+  anyPack(
+    LocalRateLimitSchema,
+    create(LocalRateLimitSchema, { statPrefix, tokenBucket: { maxTokens: 1, tokensPerFill: 1, fillInterval: durationFromMs(1000) } }),
+  );
+
 function limitConfig(statPrefix: string, requests: InboundLimits['requests']): Any {
-  if (!requests) return unlimited(statPrefix);
+  if (!requests) return unlimitedRoute(statPrefix);
   const { configType } = httpLocalRateLimitFilter({ statPrefix, ...requests });
   return configType.value as Any;
 }

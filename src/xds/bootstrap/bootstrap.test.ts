@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { equals, fromJson, type JsonValue } from '@bufbuild/protobuf';
 import { anyUnpack, type Any } from '@bufbuild/protobuf/wkt';
@@ -19,8 +20,8 @@ import { bootstrapTypesRegistry, envoyBootstrap, envoyBootstrapYaml, grpcBootstr
 
 const testdata = srcPath('src/xds/bootstrap/testdata');
 
-/** Stands for a CA certificate: the bootstrap carries the bytes without reading them. */
-const TEST_CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';
+/** A real CA certificate (its key thrown away): the bootstrap only carries the bytes, but Envoy parses them (test/envoy/golden-validate.test.ts). */
+const TEST_CA_PEM = readFileSync(join(testdata, 'ads-ca.crt'), 'utf8');
 
 const envoyCases: Record<string, EnvoyBootstrapOptions> = {
   'envoy-bootstrap': { nodeId: nodeIdOf('default', 'web-1'), cluster: 'web', xdsAddress: '10.0.0.100', xdsPort: 5678, adminPort: 9901 },

@@ -56,6 +56,17 @@ test('the admin port the agent asks for wins over the Dataplane\'s', async () =>
   assert.equal(parse(text(answer.body)).admin.address.socket_address.port_value, 9999);
 });
 
+test('Envoy speaks delta xDS unless the agent asks for the state of the world; any other protocol is a 422', async () => {
+  const apiType = async (extra: Record<string, unknown>) =>
+    parse(text((await handler({ mesh: 'default', name: 'existing', ...extra }, undefined)).body)).dynamic_resources.ads_config.api_type;
+  assert.equal(await apiType({}), 'DELTA_GRPC');
+  assert.equal(await apiType({ xdsTransport: 'delta' }), 'DELTA_GRPC');
+  assert.equal(await apiType({ xdsTransport: 'sotw' }), 'GRPC');
+  const answer = await handler({ mesh: 'default', name: 'existing', xdsTransport: 'incremental' }, undefined);
+  assert.equal(answer.status, 422);
+  assert.deepEqual(JSON.parse(text(answer.body)).invalid_parameters, [{ field: 'xdsTransport', reason: 'must be "delta" or "sotw"' }]);
+});
+
 test('an invalid carried dataplane is a 422 naming its fields', async () => {
   const bad = JSON.stringify({ ...dataplane('web-1'), networking: { address: '10.0.0.1', inbound: [{ port: 0, tags: { 'kuma.io/service': 'web' } }] } });
   const answer = await handler({ mesh: 'default', name: 'web-1', dataplaneResource: bad }, undefined);

@@ -14,6 +14,10 @@
  * checked here; it is written when the proxy's xDS stream opens, so a
  * bootstrap that is never used leaves nothing behind.
  *
+ * Envoy speaks delta xDS unless the request asks for the state of the world
+ * (`xdsTransport: sotw`, `koguma dp run --xds-transport sotw`): the DP server
+ * serves both, and delta sends only what changed.
+ *
  * When the DP server speaks TLS, the bootstrap's ADS cluster does too,
  * trusting the request's `caCert` (what `koguma dp run --ca-cert-file` sent,
  * the CA it verified this very request with), or else the CA of the
@@ -45,6 +49,7 @@ const BootstrapRequest = Type.Object(
     workdir: Type.Optional(Type.String()),
     caCert: Type.Optional(Type.String()),
     adminPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'must be a port between 1 and 65535' })),
+    xdsTransport: Type.Optional(Type.Union([Type.Literal('delta'), Type.Literal('sotw')], { errorMessage: 'must be "delta" or "sotw"' })),
   },
   { additionalProperties: true },
 );
@@ -75,7 +80,15 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
   return async (body, accept) => {
     const issues = issuesAgainst(BootstrapRequest, body, '');
     if (issues.length > 0) return unprocessable('the bootstrap request is not valid', issues);
-    const request = body as { mesh: string; name: string; dataplaneToken?: string; dataplaneResource?: string; adminPort?: number; caCert?: string };
+    const request = body as {
+      mesh: string;
+      name: string;
+      dataplaneToken?: string;
+      dataplaneResource?: string;
+      adminPort?: number;
+      caCert?: string;
+      xdsTransport?: 'delta' | 'sotw';
+    };
     const token = request.dataplaneToken?.trim() ?? '';
     const trust = options.adsTls === undefined ? undefined : adsTrustOf(request.caCert, options.adsTls.caPem);
     if (trust !== undefined && 'reason' in trust) return unprocessable('the bootstrap request is not valid', [{ field: 'caCert', reason: trust.reason }]);
@@ -130,6 +143,7 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       xdsPort: options.xdsPort,
       // The agent's choice (kuma-dp's --admin-port) wins over the Dataplane's.
       adminPort: request.adminPort ?? spec.networking.admin?.port ?? DEFAULT_ENVOY_ADMIN_PORT,
+      delta: request.xdsTransport !== 'sotw',
       metadata: {
         [PROXY_FLAVOUR_METADATA]: 'envoy',
         ...(request.dataplaneResource !== undefined ? { [DATAPLANE_RESOURCE_METADATA]: request.dataplaneResource } : {}),
