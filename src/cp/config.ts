@@ -8,6 +8,7 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../api/duration.js';
 import { KogumaError } from '../api/errors.js';
+import { defaultStreamLimits, streamLimitFlags } from '../xds/server/stream-limits.js';
 
 export type StoreType = 'memory' | 'pglite' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,6 +28,11 @@ export interface ControlPlaneConfig {
   readonly instanceTtlMs: number;
   readonly mtlsCaSwitchDelayMs: number;
   readonly certIssuanceRate: number;
+  readonly xdsMaxStreamsPerConnection: number;
+  readonly xdsMaxPendingStreamsPerConnection: number;
+  readonly xdsFirstRequestTimeoutMs: number;
+  readonly xdsMaxStreamsPerDataplane: number;
+  readonly shutdownTimeoutMs: number;
   readonly dpAuth: DpAuthMode;
   readonly store: StoreType;
   readonly dataDir: string;
@@ -65,6 +71,25 @@ const positiveInteger = (raw: string): number => {
   if (!Number.isInteger(value) || value <= 0) throw new Error('must be a positive integer');
   return value;
 };
+
+/** setTimeout's largest delay (about 24.8 days); a longer one would fire at once. */
+const longestTimerMs = 2_147_483_647;
+
+/** A duration that a timer waits: more than zero, and short enough for a timer. */
+const timeout = (raw: string): number => {
+  const value = parseDuration(raw);
+  if (value <= 0) throw new Error('must be longer than 0');
+  if (value > longestTimerMs) throw new Error('must be shorter than 24 days');
+  return value;
+};
+
+const atLeast =
+  (minimum: number, why: string) =>
+  (raw: string): number => {
+    const value = positiveInteger(raw);
+    if (value < minimum) throw new Error(`must be at least ${minimum}: ${why}`);
+    return value;
+  };
 
 const boolean = (raw: string): boolean => {
   if (raw === 'true') return true;
@@ -184,6 +209,46 @@ export const settings: readonly AnySetting[] = [
     description: 'Most workload certificates issued per second (a reconnect storm queues beyond it)',
     default: () => 200,
     parse: positiveInteger,
+  },
+  {
+    key: 'xdsMaxStreamsPerConnection',
+    flag: streamLimitFlags.maxStreamsPerConnection,
+    env: 'KOGUMA_XDS_MAX_STREAMS_PER_CONNECTION',
+    description: 'Most ADS streams one connection to the DP server may hold open; more are refused with RESOURCE_EXHAUSTED (a proxy uses one or two)',
+    default: () => defaultStreamLimits.maxStreamsPerConnection,
+    parse: positiveInteger,
+  },
+  {
+    key: 'xdsMaxPendingStreamsPerConnection',
+    flag: streamLimitFlags.maxPendingStreamsPerConnection,
+    env: 'KOGUMA_XDS_MAX_PENDING_STREAMS_PER_CONNECTION',
+    description: 'Most ADS streams of one connection that have not sent their first DiscoveryRequest yet; more are refused with RESOURCE_EXHAUSTED',
+    default: () => defaultStreamLimits.maxPendingStreamsPerConnection,
+    parse: positiveInteger,
+  },
+  {
+    key: 'xdsFirstRequestTimeoutMs',
+    flag: streamLimitFlags.firstRequestTimeoutMs,
+    env: 'KOGUMA_XDS_FIRST_REQUEST_TIMEOUT',
+    description: 'How long a new ADS stream may go without sending its first DiscoveryRequest before it is ended (DEADLINE_EXCEEDED)',
+    default: () => defaultStreamLimits.firstRequestTimeoutMs,
+    parse: timeout,
+  },
+  {
+    key: 'xdsMaxStreamsPerDataplane',
+    flag: streamLimitFlags.maxStreamsPerDataplane,
+    env: 'KOGUMA_XDS_MAX_STREAMS_PER_DATAPLANE',
+    description: "Most ADS streams one dataplane may hold open over all connections; a newer stream ends the dataplane's oldest one (a reconnecting proxy is never locked out)",
+    default: () => defaultStreamLimits.maxStreamsPerDataplane,
+    parse: atLeast(2, 'koguma dp run --proxyless holds two streams per dataplane'),
+  },
+  {
+    key: 'shutdownTimeoutMs',
+    flag: '--shutdown-timeout',
+    env: 'KOGUMA_SHUTDOWN_TIMEOUT',
+    description: 'On SIGTERM or SIGINT, how long REST requests in flight may take to finish (new ones get 503) before they are cut and xDS streams are ended',
+    default: () => 10_000,
+    parse: timeout,
   },
   {
     key: 'dpAuth',

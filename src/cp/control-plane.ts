@@ -130,6 +130,12 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       ...(dpTls === undefined ? {} : { tls: dpTls }),
       logger: xdsLogger,
       bootstrapHandler: (body, accept) => bootstrap!(body, accept),
+      streamLimits: {
+        maxStreamsPerConnection: config.xdsMaxStreamsPerConnection,
+        maxPendingStreamsPerConnection: config.xdsMaxPendingStreamsPerConnection,
+        firstRequestTimeoutMs: config.xdsFirstRequestTimeoutMs,
+        maxStreamsPerDataplane: config.xdsMaxStreamsPerDataplane,
+      },
       ads: {
         snapshots: cache,
         status,
@@ -171,6 +177,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       registry: kindRegistry,
       logger: logger.child({ component: 'api' }),
       bodyLimitBytes: config.bodyLimitBytes,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
       index: {
         product: 'Koguma',
         version: productVersion,
@@ -195,8 +202,11 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         adminTokenHint: credentials.adminTokenFile,
       },
     });
-    // Requests in flight complete before anything below the API closes, so an
-    // acknowledged write is always committed.
+    // Shutdown order (closers run last first): the API drains (new requests
+    // get 503, those in flight finish within --shutdown-timeout) before
+    // anything below it closes, so an acknowledged write is always committed
+    // and still reaches connected proxies; then the DP server ends xDS streams
+    // with UNAVAILABLE; then the engine, and the store last.
     closers.push(() => api.close());
     const address = await api.listen({ host: config.apiAddress, port: config.apiPort });
     const apiUrl = address.replace('[::1]', '127.0.0.1');

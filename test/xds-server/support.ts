@@ -16,6 +16,7 @@ import {
   type BootstrapHandler,
   type DpServerTls,
   type RunningDpServer,
+  type StreamLimits,
 } from '../../src/xds/server/index.js';
 
 export interface TestDpServer {
@@ -44,7 +45,14 @@ export async function testTls(names: string[] = ['localhost', '127.0.0.1']): Pro
 }
 
 export async function startTestDpServer(
-  options: { ads?: Partial<AdsServiceOptions>; bootstrapHandler?: BootstrapHandler; drainTimeoutMs?: number; port?: number; tls?: TestTls } = {},
+  options: {
+    ads?: Partial<AdsServiceOptions>;
+    bootstrapHandler?: BootstrapHandler;
+    drainTimeoutMs?: number;
+    port?: number;
+    tls?: TestTls;
+    streamLimits?: Partial<StreamLimits>;
+  } = {},
 ): Promise<TestDpServer> {
   const cache = new MemorySnapshotCache();
   const registry = new ProxyStatusRegistry('cp-test');
@@ -54,6 +62,7 @@ export async function startTestDpServer(
     ads: { snapshots: cache, status: registry, identify: trustClaimedIdentity, controlPlaneId: 'cp-test', ...options.ads },
     bootstrapHandler: options.bootstrapHandler ?? echoBootstrap,
     drainTimeoutMs: options.drainTimeoutMs ?? 1_000,
+    ...(options.streamLimits === undefined ? {} : { streamLimits: options.streamLimits }),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
   // connect-node's gRPC transport always speaks HTTP/2 (prior knowledge on http://, ALPN h2 on https://), as grpc-js and Envoy do.

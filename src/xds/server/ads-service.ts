@@ -4,17 +4,21 @@
  * the node's cache watch and the status sink. The protocol lives in the
  * machines; this module only moves messages and handles the stream's life.
  *
- *   first request ─► parseNodeId ─► identify ─► onStreamOpen ─► status.connected
+ *   stream opens ─► admitted by its connection's limits (else RESOURCE_EXHAUSTED)
+ *   first request (within firstRequestTimeoutMs, else DEADLINE_EXCEEDED)
+ *     ─► parseNodeId ─► identify ─► onStreamOpen ─► status.connected ─► counted for its dataplane
  *                                     └─ credential revoked later ─► stream ends (its reason's status)
  *   requests ─pump─► StreamInbox ◄─ cache.watch(nodeId)
  *                        └─► SotwStream | DeltaStream ─► responses (yield)
- *   end (client cancel, half-close, shutdown) ─► cancel watch, disconnected, onStreamClose
+ *   end (client cancel, half-close, shutdown, replaced) ─► cancel watch, disconnected, onStreamClose
  *
  * Errors at the edge: a missing or malformed node id is INVALID_ARGUMENT; a
  * KogumaError from `identify` or `onStreamOpen` becomes the gRPC status of
- * its code (`grpcStatusOf`); a server shutdown ends streams with UNAVAILABLE
- * so clients reconnect. The node is read from the first request only (Envoy
- * sends it once); a node in a later request is ignored.
+ * its code (`grpcStatusOf`); a stream past a limit (stream-limits.ts) is
+ * RESOURCE_EXHAUSTED with the limit and its flag named; a server shutdown
+ * ends streams with UNAVAILABLE so clients reconnect. The node is read from
+ * the first request only (Envoy sends it once); a node in a later request is
+ * ignored.
  * Spec: https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol#aggregated-discovery-service
  */
 import { Code, ConnectError, type ConnectRouter, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
@@ -25,11 +29,13 @@ import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery
 import { isCertificatesStream } from '../node-metadata.js';
 import { DeltaStream } from './ads-delta.js';
 import { SotwStream } from './ads-sotw.js';
+import { connectionKey } from './connection-streams.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
-import type { OpenStreams } from './open-streams.js';
 import type { ProxyStatusSink, StreamInfo, XdsProtocol } from './proxy-status.js';
 import type { SnapshotSource } from './snapshot-cache.js';
-import { StreamInbox } from './stream-inbox.js';
+import { StreamInbox, type InboxEvent } from './stream-inbox.js';
+import { firstRequestLate } from './stream-refusals.js';
+import { StreamRegistry } from './stream-registry.js';
 import type { XdsStream, XdsStreamOptions } from './xds-stream.js';
 
 export interface AdsServiceOptions {
@@ -42,8 +48,12 @@ export interface AdsServiceOptions {
   readonly onStreamClose?: (identity: NodeIdentity, stream: StreamInfo) => void;
   /** Sent to proxies as `control_plane.identifier`. */
   readonly controlPlaneId?: string;
-  /** Where identified streams register, so the server can end them all on shutdown. */
-  readonly openStreams?: OpenStreams;
+  /**
+   * Where streams register and the limits that hold them (stream-registry.ts).
+   * The DP server passes its own, to end every stream on shutdown and report
+   * counts; without one, a registry with the default limits.
+   */
+  readonly streams?: StreamRegistry;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -62,12 +72,23 @@ export function toConnectError(error: unknown): ConnectError {
 
 export function createAdsService(options: AdsServiceOptions): ServiceImpl<typeof AggregatedDiscoveryService> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const now = options.now ?? (() => new Date());
+  const serve: ServeOptions = {
+    ...options,
+    logger,
+    now: options.now ?? (() => new Date()),
+    streams: options.streams ?? new StreamRegistry({}, streamRegistryLog(logger)),
+  };
   return {
-    streamAggregatedResources: (requests, context) =>
-      serveStream('sotw', requests, context, (stream) => new SotwStream(stream), { ...options, logger, now }),
-    deltaAggregatedResources: (requests, context) =>
-      serveStream('delta', requests, context, (stream) => new DeltaStream(stream), { ...options, logger, now }),
+    streamAggregatedResources: (requests, context) => serveStream('sotw', requests, context, (stream) => new SotwStream(stream), serve),
+    deltaAggregatedResources: (requests, context) => serveStream('delta', requests, context, (stream) => new DeltaStream(stream), serve),
+  };
+}
+
+/** How a stream registry's refusals and replacements are logged: a refusal once per connection, so a flood costs a line, not one per stream. */
+export function streamRegistryLog(logger: Logger): { refused: (message: string) => void; replaced: (nodeId: string, message: string) => void } {
+  return {
+    refused: (message) => logger.warn({ reason: message }, 'refused xDS streams of a connection over its limits'),
+    replaced: (nodeId, message) => logger.info({ nodeId, reason: message }, 'ended the oldest xDS stream of a dataplane'),
   };
 }
 
@@ -81,6 +102,7 @@ export const adsRoutes =
 interface ServeOptions extends AdsServiceOptions {
   readonly logger: Logger;
   readonly now: () => Date;
+  readonly streams: StreamRegistry;
 }
 
 async function* serveStream<Request extends { node?: Node | undefined }, Response>(
@@ -90,19 +112,62 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   makeStream: (options: XdsStreamOptions) => XdsStream<Request, Response>,
   options: ServeOptions,
 ): AsyncGenerator<Response> {
-  const iterator = requests[Symbol.asyncIterator]();
-  const first = await iterator.next().catch((error: unknown) => {
-    if (context.signal.aborted) return { done: true as const, value: undefined };
-    throw error;
-  });
-  if (first.done) return;
+  const { streams } = options;
+  // Refused here, before anything is read or kept: RESOURCE_EXHAUSTED naming the limit.
+  const admitted = streams.connections.admit(context.values.get(connectionKey));
+  const inbox = new StreamInbox<Request>();
+  const unregister = streams.open.add((reason) => inbox.end(reason));
+  const onAbort = (): void => inbox.end(context.signal.reason ?? new ConnectError('stream cancelled', Code.Canceled));
+  context.signal.addEventListener('abort', onAbort);
+  if (context.signal.aborted) onAbort();
+  // Until the node is identified, one request is read ahead at most.
+  let identified = false;
+  void pumpRequests(requests[Symbol.asyncIterator](), inbox, () => (identified ? maxQueuedRequests : 1));
+  const timeoutMs = streams.limits.firstRequestTimeoutMs;
+  const deadline = setTimeout(() => {
+    options.logger.debug({ protocol, timeoutMs }, 'ending an xDS stream that sent no request');
+    inbox.end(firstRequestLate(timeoutMs));
+  }, timeoutMs);
+  try {
+    const first = await inbox.next();
+    clearTimeout(deadline);
+    admitted.requestReceived();
+    if (first.kind !== 'request') {
+      const error = first.kind === 'end' ? first.error : undefined;
+      if (error === undefined || context.signal.aborted) return;
+      throw toConnectError(error);
+    }
+    const identity = await identifyStream(protocol, first.request, context, options);
+    identified = true;
+    yield* serveIdentified(identity, first.request, inbox, context, makeStream, options);
+  } finally {
+    clearTimeout(deadline);
+    context.signal.removeEventListener('abort', onAbort);
+    inbox.end();
+    unregister();
+    admitted.release();
+  }
+}
 
+interface IdentifiedStream {
+  readonly identity: NodeIdentity;
+  readonly stream: StreamInfo;
+  readonly log: Logger;
+}
+
+/** Who the node is (`identify`) and whether it may open a stream (`onStreamOpen`); throws the refusal's gRPC status. */
+async function identifyStream<Request extends { node?: Node | undefined }>(
+  protocol: XdsProtocol,
+  first: Request,
+  context: HandlerContext,
+  options: ServeOptions,
+): Promise<IdentifiedStream> {
   let identity: NodeIdentity;
   try {
-    parseNodeId(first.value.node);
-    identity = await options.identify(first.value.node!, context.requestHeader);
+    parseNodeId(first.node);
+    identity = await options.identify(first.node!, context.requestHeader);
   } catch (error) {
-    const fields = { protocol, nodeId: first.value.node?.id.slice(0, 200), reason: String(error) };
+    const fields = { protocol, nodeId: first.node?.id.slice(0, 200), reason: String(error) };
     if (isKogumaError(error) || error instanceof ConnectError) options.logger.info(fields, 'refused an xDS stream');
     else options.logger.error({ ...fields, err: error }, 'identifying an xDS node failed');
     throw toConnectError(error);
@@ -122,6 +187,19 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
     log.info({ reason: String(error) }, 'stream refused by registration');
     throw toConnectError(error);
   }
+  return { identity, stream, log };
+}
+
+/** Serves an identified stream until it ends: its first request, then requests and snapshots as they come. */
+async function* serveIdentified<Request, Response>(
+  { identity, stream, log }: IdentifiedStream,
+  first: Request,
+  inbox: StreamInbox<Request>,
+  context: HandlerContext,
+  makeStream: (options: XdsStreamOptions) => XdsStream<Request, Response>,
+  options: ServeOptions,
+): AsyncGenerator<Response> {
+  const { protocol } = stream;
   const reporter = options.status.connected(stream);
   const machine = makeStream({
     reporter,
@@ -129,12 +207,9 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
     now: options.now,
     ...(options.controlPlaneId !== undefined ? { controlPlaneId: options.controlPlaneId } : {}),
   });
-  const inbox = new StreamInbox<Request>();
   const cancelWatch = options.snapshots.watch(identity.nodeId, (snapshot) => inbox.offer(snapshot));
-  const onAbort = (): void => inbox.end(context.signal.reason ?? new ConnectError('stream cancelled', Code.Canceled));
-  context.signal.addEventListener('abort', onAbort);
-  if (context.signal.aborted) onAbort();
-  const unregister = options.openStreams?.add((reason) => inbox.end(reason));
+  // Past the dataplane's limit, its oldest stream ends (stream-limits.ts).
+  const unregisterDataplane = options.streams.dataplanes.add(identity.nodeId, (reason) => inbox.end(reason));
   // A credential revoked mid-stream ends the stream with its reason (UNAUTHENTICATED).
   const revoked = identity.credential?.revoked;
   const onRevoked = (): void => {
@@ -143,33 +218,31 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   };
   revoked?.addEventListener('abort', onRevoked);
   if (revoked?.aborted) onRevoked();
-  inbox.push(first.value);
-  void pumpRequests(iterator, inbox);
   log.info({ protocol }, 'xDS stream opened');
 
+  const handle = (event: InboxEvent<Request> & { kind: 'request' | 'snapshot' }): Response[] => {
+    try {
+      return event.kind === 'request' ? machine.onRequest(event.request) : machine.onSnapshot(event.snapshot);
+    } catch (error) {
+      log.error({ err: error }, 'xDS stream failed');
+      throw toConnectError(error);
+    }
+  };
   try {
+    for (const response of handle({ kind: 'request', request: first })) yield response;
     for (;;) {
       const event = await inbox.next();
       if (event.kind === 'end') {
         if (event.error === undefined) return;
         throw toConnectError(event.error);
       }
-      let responses: Response[];
-      try {
-        responses = event.kind === 'request' ? machine.onRequest(event.request) : machine.onSnapshot(event.snapshot);
-      } catch (error) {
-        log.error({ err: error }, 'xDS stream failed');
-        throw toConnectError(error);
-      }
-      for (const response of responses) yield response;
+      for (const response of handle(event)) yield response;
     }
   } finally {
     cancelWatch();
-    unregister?.();
+    unregisterDataplane();
     revoked?.removeEventListener('abort', onRevoked);
     identity.credential?.release();
-    context.signal.removeEventListener('abort', onAbort);
-    inbox.end();
     reporter.disconnected(options.now());
     try {
       options.onStreamClose?.(identity, stream);
@@ -180,10 +253,11 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
   }
 }
 
-async function pumpRequests<Request>(iterator: AsyncIterator<Request>, inbox: StreamInbox<Request>): Promise<void> {
+/** Reads the client's requests into the inbox, never more than `room()` ahead of the stream. */
+async function pumpRequests<Request>(iterator: AsyncIterator<Request>, inbox: StreamInbox<Request>, room: () => number): Promise<void> {
   try {
     for (;;) {
-      await inbox.roomFor(maxQueuedRequests);
+      await inbox.roomFor(room());
       const next = await iterator.next();
       if (next.done) break;
       inbox.push(next.value);

@@ -17,6 +17,11 @@
  * HTTP/2 connection preface or not (protocol-sniff.ts). Both paths share
  * one request handler, so /bootstrap also answers over HTTP/2.
  *
+ * Streams are held to limits per connection and per dataplane
+ * (stream-limits.ts); HTTP/2 announces a concurrent-stream ceiling above
+ * them. Each stream is counted under its connection: the adapter puts the
+ * HTTP/2 session (or the HTTP/1 socket) in the stream's context values.
+ *
  * `close()` drains: ADS streams end with UNAVAILABLE (clients reconnect
  * elsewhere), HTTP/2 sessions get a GOAWAY, an HTTP/1 request in flight
  * completes; whatever is still open after `drainTimeoutMs` is cut.
@@ -30,14 +35,16 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError, createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { pino, type Logger } from 'pino';
-import { adsRoutes, type AdsServiceOptions } from './ads-service.js';
+import { adsRoutes, streamRegistryLog, type AdsServiceOptions } from './ads-service.js';
 import { bootstrapEndpoint, bootstrapPath, type BootstrapHandler } from './bootstrap-endpoint.js';
+import { connectionKey } from './connection-streams.js';
 import { DpConnections } from './connections.js';
-import { OpenStreams } from './open-streams.js';
 import { sniffHttpVersion } from './protocol-sniff.js';
+import { http2StreamCeiling, type StreamLimits } from './stream-limits.js';
+import { StreamRegistry, type StreamCounts } from './stream-registry.js';
 
 export const defaultXdsPort = 5678;
 
@@ -67,6 +74,8 @@ export interface DpServerOptions {
   readonly maxRequestBytes?: number;
   /** How long `close()` lets connections finish before cutting them. */
   readonly drainTimeoutMs?: number;
+  /** Limits on concurrent ADS streams; defaults (stream-limits.ts) for those not given. */
+  readonly streamLimits?: Partial<StreamLimits>;
 }
 
 export interface RunningDpServer {
@@ -77,15 +86,37 @@ export interface RunningDpServer {
   readonly tls: boolean;
   /** Serves another certificate to connections made from now on (a renewed one); ignored when plaintext. */
   replaceCertificate(tls: DpServerTls): void;
+  /** The ADS streams being served now, by state; all zero once they are gone. */
+  streamCounts(): StreamCounts;
   /** Drains and stops. Idempotent. */
   close(): Promise<void>;
 }
 
 type Handler = (request: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse) => void;
 
+/**
+ * Once its response is complete, an HTTP/2 stream whose client has not
+ * half-closed is reset with NO_ERROR, the way RFC 9113 §8.1 lets a server
+ * stop a request it has answered. Without it a stream the server ended (a
+ * refusal, a shutdown, a replaced stream) stays half-open, counting against
+ * the connection's concurrent streams, until the client thinks to close it.
+ */
+function closeRequestAfterResponse(stream: http2.ServerHttp2Stream): void {
+  // 'wantTrailers' comes once the last data is queued; the response's own
+  // listener, registered first, has sent the trailers (grpc-status) by then.
+  stream.once('wantTrailers', () => {
+    setImmediate(() => {
+      if (!stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    });
+  });
+}
+
 /** TLS: ALPN picks HTTP/2 or HTTP/1.1 for each connection. */
-function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnections, logger: Logger): http2.Http2SecureServer {
-  const server = http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, minVersion: 'TLSv1.2', handshakeTimeout: handshakeTimeoutMs }, handler);
+function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnections, settings: http2.Settings, logger: Logger): http2.Http2SecureServer {
+  const server = http2.createSecureServer(
+    { cert: tls.cert, key: tls.key, allowHTTP1: true, minVersion: 'TLSv1.2', handshakeTimeout: handshakeTimeoutMs, settings },
+    handler,
+  );
   server.on('connection', (socket: Socket) => connections.accepted(socket));
   server.on('secureConnection', (socket: TLSSocket) => {
     if (socket.alpnProtocol !== 'h2') connections.http1(socket);
@@ -101,11 +132,11 @@ function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnecti
 }
 
 /** Plaintext: the first bytes pick HTTP/2 (prior knowledge) or HTTP/1. */
-function plaintextListener(handler: Handler, connections: DpConnections): NetServer {
+function plaintextListener(handler: Handler, connections: DpConnections, settings: http2.Settings): NetServer {
   const http1Server = http.createServer(handler);
   http1Server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => connections.http1Request(request.socket, response));
   http1Server.on('clientError', (_error, socket) => socket.destroy());
-  const http2Server = http2.createServer(handler);
+  const http2Server = http2.createServer({ settings }, handler);
   http2Server.on('session', (session) => connections.session(session));
   return createNetServer({ noDelay: true }, (socket) => {
     if (!connections.accepted(socket)) return;
@@ -124,14 +155,17 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   const logger = options.logger ?? pino({ level: 'silent' });
   const host = options.host ?? '127.0.0.1';
   const drainTimeoutMs = options.drainTimeoutMs ?? 5_000;
-  const openStreams = new OpenStreams();
+  const adsLogger = options.ads.logger ?? logger.child({ component: 'ads' });
+  const streams = new StreamRegistry(options.streamLimits, streamRegistryLog(adsLogger));
+  const settings: http2.Settings = { maxConcurrentStreams: http2StreamCeiling(streams.limits) };
   const bootstrap = bootstrapEndpoint({
     handler: options.bootstrapHandler,
     bodyLimitBytes: options.bootstrapBodyLimitBytes ?? 1024 * 1024,
     logger,
   });
-  const handler = connectNodeAdapter({
-    routes: adsRoutes({ ...options.ads, openStreams, logger: options.ads.logger ?? logger.child({ component: 'ads' }) }),
+  const adapter = connectNodeAdapter({
+    routes: adsRoutes({ ...options.ads, streams, logger: adsLogger }),
+    contextValues: (request) => createContextValues().set(connectionKey, 'stream' in request ? request.stream.session : request.socket),
     grpc: true,
     grpcWeb: false,
     connect: false,
@@ -144,10 +178,14 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
       response.end(`no such endpoint on the DP server: ${request.method ?? ''} ${request.url ?? ''}\n`);
     },
   }) as Handler;
+  const handler: Handler = (request, response) => {
+    if ('stream' in request) closeRequestAfterResponse(request.stream);
+    adapter(request, response);
+  };
 
   const connections = new DpConnections((error) => logger.debug({ err: error }, 'DP server connection error'));
-  const secure = options.tls === undefined ? undefined : tlsListener(options.tls, handler, connections, logger);
-  const server: NetServer = secure ?? plaintextListener(handler, connections);
+  const secure = options.tls === undefined ? undefined : tlsListener(options.tls, handler, connections, settings, logger);
+  const server: NetServer = secure ?? plaintextListener(handler, connections, settings);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -164,7 +202,7 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   let closed: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    openStreams.endAll(new ConnectError('the control plane is shutting down', Code.Unavailable));
+    streams.open.endAll(new ConnectError('the control plane is shutting down', Code.Unavailable));
     await connections.drain(drainTimeoutMs);
     await stopped;
     logger.info('DP server stopped');
@@ -175,6 +213,7 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
     url,
     tls: secure !== undefined,
     replaceCertificate: (tls) => secure?.setSecureContext({ cert: tls.cert, key: tls.key }),
+    streamCounts: () => streams.counts(),
     close: () => (closed ??= close()),
   };
 }

@@ -15,5 +15,7 @@ export type { XdsStream, XdsStreamOptions, StreamLog } from './xds-stream.js';
 export { createAdsService, adsRoutes, toConnectError, type AdsServiceOptions } from './ads-service.js';
 export { parseNodeId, trustClaimedIdentity, nodeIdFormat, type IdentifyNode, type NodeIdentity, type StreamCredential } from './node-identity.js';
 export { tokenIdentity, type TokenIdentityOptions } from './token-identity.js';
+export { defaultStreamLimits, streamLimitFlags, type StreamLimits } from './stream-limits.js';
+export type { StreamCounts } from './stream-registry.js';
 export { startDpServer, defaultXdsPort, type DpServerOptions, type DpServerTls, type RunningDpServer } from './dp-server.js';
 export { bootstrapPath, type BootstrapAnswer, type BootstrapHandler } from './bootstrap-endpoint.js';
