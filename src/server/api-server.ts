@@ -9,6 +9,8 @@ import type { KindRegistry } from '../api/registry.js';
 import type { ResourceManager } from '../manager/index.js';
 import { installAccessControl, type ApiAccess } from './access.js';
 import { installErrorHandling } from './errors.js';
+import { installJsonBodyParser } from './json-body.js';
+import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -43,6 +45,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     options.logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
   installErrorHandling(app, options.logger);
+  installJsonBodyParser(app);
+  installQueryCheck(app);
   installAccessControl(app, options.access, options.registry);
   registerInfoRoutes(app, options.registry, options.index, options.config);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);

@@ -15,7 +15,9 @@
  * stream) and with which flavour.
  */
 import type { Logger } from 'pino';
+import { readJson } from '../../api/bounded-parse.js';
 import { invalidInput, isKogumaError } from '../../api/errors.js';
+import { INPUT_LIMITS, shapeParameter } from '../../api/input-limits.js';
 import type { ResourceManager } from '../../manager/index.js';
 import type { MeshEngine } from '../../mesh/index.js';
 import { DATAPLANE_RESOURCE_METADATA, flavourOf, proxyFlavours } from '../node-metadata.js';
@@ -34,16 +36,23 @@ interface Registration {
   removal?: NodeJS.Timeout;
 }
 
-/** The Dataplane document a node carries, parsed; undefined in indirect mode. */
+/**
+ * The Dataplane document a node carries, parsed within the input limits
+ * (api/input-limits.ts: size, depth, NUL); undefined in indirect mode.
+ * Throws InvalidInput naming the metadata field.
+ */
 export function carriedDataplane(identity: NodeIdentity): unknown {
   const raw = identity.metadata[DATAPLANE_RESOURCE_METADATA];
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw invalidInput([{ field: `node.metadata["${DATAPLANE_RESOURCE_METADATA}"]`, reason: `is not JSON: ${(error as Error).message}` }]);
+  const field = `node.metadata["${DATAPLANE_RESOURCE_METADATA}"]`;
+  if (typeof raw !== 'string') {
+    const issue = shapeParameter(raw, field);
+    if (issue !== undefined) throw invalidInput([issue]);
+    return raw;
   }
+  const read = readJson(raw, field, { maxBytes: INPUT_LIMITS.maxCarriedDataplaneBytes });
+  if (!read.ok) throw invalidInput([read.issue]);
+  return read.value;
 }
 
 export class DataplaneLifecycle {
