@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -75,9 +76,18 @@ test('storeSecretReader decodes Secrets of its own mesh only', async () => {
   }
 });
 
-test('a file that is not a regular file (a device, a directory) is refused without reading it', async () => {
+test('a file that is not a regular file (a device, a directory, a named pipe) is refused without reading it', async () => {
   await rejectsNaming(resolveDataSource({ file: '/dev/zero' }, context), `${field}.file`, /"\/dev\/zero", which is not a regular file/);
   await rejectsNaming(resolveDataSource({ file: tmpdir() }, context), `${field}.file`, /which is not a regular file/);
+  const dir = await mkdtemp(join(tmpdir(), 'koguma-mtls-'));
+  try {
+    // Nobody ever writes to this pipe: a blocking open would wait forever.
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await rejectsNaming(resolveDataSource({ file: fifo }, context), `${field}.file`, /pipe", which is not a regular file/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a file, a Secret or inline content over 256 KiB is refused naming its field', async () => {

@@ -8,7 +8,8 @@
  * its form. A file must be a regular file: a device such as /dev/zero never
  * ends, and opening a named pipe waits for a writer that may never come.
  */
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { formatBytes, INPUT_LIMITS } from '../api/input-limits.js';
 import { KogumaError } from '../api/errors.js';
 import type { ResourceStore } from '../store/index.js';
@@ -50,12 +51,12 @@ class FileRefused extends Error {
  * `maxBytes + 1` bytes, even of a file that grows while it is read.
  */
 export async function readBoundedFile(path: string, maxBytes: number = INPUT_LIMITS.maxDataSourceBytes): Promise<Uint8Array> {
-  // stat before open: opening a FIFO blocks until someone writes to it.
-  const info = await stat(path);
-  if (!info.isFile()) throw new FileRefused('ENOTREGULAR');
-  if (info.size > maxBytes) throw new FileRefused('ETOOLARGE');
-  const handle = await open(path, 'r');
+  // Non-blocking: opening a FIFO would otherwise wait for a writer. What was opened is then looked at, not the path.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new FileRefused('ENOTREGULAR');
+    if (info.size > maxBytes) throw new FileRefused('ETOOLARGE');
     const buffer = Buffer.alloc(maxBytes + 1);
     let length = 0;
     for (;;) {
