@@ -7,7 +7,7 @@
  */
 import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import type { KindDescriptor } from './kind.js';
-import { Labels, ResourceName } from './primitives.js';
+import { Labels, MeshName, ResourceName } from './primitives.js';
 import type { Resource, ResourceDraft } from './resource.js';
 
 const schemas = new WeakMap<KindDescriptor, TObject>();
@@ -23,8 +23,9 @@ export function documentSchema(kind: KindDescriptor): TObject {
   if (cached) return cached;
   const metadata: TProperties = {
     type: Type.Literal(kind.name),
-    ...(kind.scope === 'Mesh' ? { mesh: ResourceName({ description: 'The mesh this resource belongs to.' }) } : {}),
-    name: ResourceName(),
+    ...(kind.scope === 'Mesh' ? { mesh: MeshName({ description: 'The mesh this resource belongs to.' }) } : {}),
+    // A Mesh's name is the mesh name everything else refers to: no dots (primitives.ts, MeshName).
+    name: kind.name === 'Mesh' ? MeshName() : ResourceName(),
     labels: Type.Optional(Labels()),
     ...serverSet,
   };

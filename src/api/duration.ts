@@ -1,8 +1,18 @@
 /**
  * Durations as Kuma and Go write them ("15s", "1m30s", "250ms", "1d"), for
  * schema checks, policy semantics and command-line flags alike.
+ *
+ * A duration is at most Go's longest (2562047h47m16.854775807s, about 292
+ * years): Kuma refuses longer ones, and the engine turns durations into
+ * protobuf Durations, whose seconds Envoy also bounds. The schemas check it
+ * through the format registered here (DURATION_FORMAT), since a pattern cannot.
  */
-import { LONG_DURATION_PATTERN } from './primitives.js';
+import { FormatRegistry } from '@sinclair/typebox';
+
+/** Go-style duration as Kuma writes them: "15s", "1m30s", "250ms", "0s". */
+export const DURATION_PATTERN = '^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$';
+/** Durations that may also use days, as Mesh certificate rotation does ("1d"). */
+export const LONG_DURATION_PATTERN = '^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h|d))+)$';
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
@@ -24,6 +34,14 @@ export function durationMs(duration: string): number {
     total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
   return total;
 }
+
+/** Go's longest duration (2^63 - 1 nanoseconds), in milliseconds. */
+export const MAX_DURATION_MS = 9_223_372_036_854.776;
+
+/** The schema format of a duration no longer than MAX_DURATION_MS (syntax is the pattern's job). */
+export const DURATION_FORMAT = 'koguma-duration';
+export const DURATION_FORMAT_REASON = 'must be at most 2562047h (the longest duration Go and Kuma accept)';
+FormatRegistry.Set(DURATION_FORMAT, (value) => durationMs(value) <= MAX_DURATION_MS);
 
 /** A flag's duration in milliseconds; throws an Error that completes "<flag> ...". */
 export function parseDuration(raw: string): number {

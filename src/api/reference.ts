@@ -6,6 +6,26 @@
 import type { KindDescriptor } from './kind.js';
 import type { KindRegistry } from './registry.js';
 import { documentSchema } from './document.js';
+import {
+  ANY_CASE_HEADER_NAME_PATTERN,
+  HEADER_NAME_PATTERN,
+  HEADER_VALUE_PATTERN,
+  MESH_NAME_PATTERN,
+  MODIFIABLE_HEADER_NAME_PATTERN,
+  NAME_PATTERN,
+  REFERENCE_NAME_PATTERN,
+} from './primitives.js';
+
+/** String primitives by their pattern, named in the type column and explained in the page's legend. */
+const NAMED_STRINGS: readonly { pattern: string; type: string; rule: string }[] = [
+  { pattern: NAME_PATTERN, type: 'name', rule: 'at most 253 lower case letters, digits, "-" and ".", starting and ending with a letter or digit' },
+  { pattern: MESH_NAME_PATTERN, type: 'mesh name', rule: 'a `name` without dots (a proxy is named `<mesh>.<name>`)' },
+  { pattern: REFERENCE_NAME_PATTERN, type: 'reference', rule: 'the name of another resource: at most 253 lower case letters, digits, "-", "." and "_"' },
+  { pattern: HEADER_NAME_PATTERN, type: 'header name', rule: 'lower case RFC 7230 token characters; where a header is set, added or removed, not `host`' },
+  { pattern: MODIFIABLE_HEADER_NAME_PATTERN, type: 'header name', rule: '' },
+  { pattern: ANY_CASE_HEADER_NAME_PATTERN, type: 'header name (any case)', rule: 'RFC 7230 token characters in any case' },
+  { pattern: HEADER_VALUE_PATTERN, type: 'header value', rule: 'no control character but tab: no NUL, CR or LF' },
+];
 
 interface FieldRow {
   readonly path: string;
@@ -25,6 +45,8 @@ type Schema = Record<string, unknown> & {
   description?: string;
   errorMessage?: string;
   const?: unknown;
+  minimum?: number;
+  maximum?: number;
 };
 
 function typeOf(schema: Schema): string {
@@ -32,7 +54,11 @@ function typeOf(schema: Schema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
   if (schema.const !== undefined) return `\`${String(schema.const)}\``;
   if (schema.type === 'string' && typeof schema.errorMessage === 'string' && schema.errorMessage.includes('duration')) return 'duration';
+  const named = schema.type === 'string' ? NAMED_STRINGS.find((s) => s.pattern === schema['pattern']) : undefined;
+  if (named) return named.type;
   if (schema.type === 'integer' && schema.maximum === 65535) return 'port';
+  if ((schema.type === 'integer' || schema.type === 'number') && (schema.minimum !== undefined || schema.maximum !== undefined))
+    return `${schema.type} ${String(schema.minimum ?? '')}..${String(schema.maximum ?? '')}`;
   if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'any'}`;
   if (schema.type === 'object' && schema.patternProperties) return 'map of string';
   if (schema.type === 'object' && schema.properties && Object.keys(schema.properties).length === 0 && typeof schema.additionalProperties === 'object')
@@ -90,6 +116,16 @@ export function renderResourceReference(registry: KindRegistry): string {
     'Generated from the schemas the API validates with (`src/api/reference.ts`); do not edit by hand.',
     'Unknown fields are rejected. `creationTime`, `modificationTime` and `status` are set by the',
     'server and ignored on input, so a document read from the API can be applied again.',
+    '',
+    'Types:',
+    '',
+    '- `integer a..b`: a whole number from a to b (Envoy keeps most counts and weights as 32-bit integers)',
+    '- `duration`: like `15s`, `1m30s` or `250ms`, at most `2562047h`',
+    '- `port`: 1 to 65535',
+    ...NAMED_STRINGS.filter((s) => s.rule !== '').map((s) => `- \`${s.type}\`: ${s.rule}`),
+    '',
+    'No string may contain the NUL character; the limits on the size and depth of documents are in',
+    '[api.md](api.md#limits).',
     '',
     ...toc,
     '',

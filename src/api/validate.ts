@@ -2,7 +2,8 @@
  * Document validation: one pipeline used by the REST API, the CLI (before it
  * sends anything) and the control plane's own writers.
  *
- *   unknown value ─► envelope checks (type, name, mesh, labels)
+ *   unknown value ─► shape (input-limits.ts: depth, NUL, Unicode)
+ *                 ─► envelope checks (type, name, mesh, labels)
  *                 ─► kind schema (compiled TypeBox checker)
  *                 ─► kind's semantic check
  *                 ─► ResourceDraft, or InvalidParameter[] naming each field
@@ -11,6 +12,8 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
 import { invalidInput, type InvalidParameter } from './errors.js';
+import { INPUT_LIMITS, shapeParameter } from './input-limits.js';
+import { FORMAT_REASONS } from './primitives.js';
 import type { KindDescriptor } from './kind.js';
 import { documentSchema, draftOf } from './document.js';
 import type { KindRegistry } from './registry.js';
@@ -64,7 +67,9 @@ function reasonOf(error: ValueError): string {
     case ValueErrorType.ArrayMaxItems:
       return `must have at most ${String(schema['maxItems'])} items`;
     case ValueErrorType.ObjectMinProperties:
-      return `must have at least ${String(schema['minProperties'])} field${schema['minProperties'] === 1 ? '' : 's'}`;
+      return custom ?? `must have at least ${String(schema['minProperties'])} field${schema['minProperties'] === 1 ? '' : 's'}`;
+    case ValueErrorType.ObjectMaxProperties:
+      return custom ?? `must have at most ${String(schema['maxProperties'])} field${schema['maxProperties'] === 1 ? '' : 's'}`;
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:
       return custom ?? `must be at least ${String(schema['minimum'])}`;
@@ -73,6 +78,8 @@ function reasonOf(error: ValueError): string {
       return custom ?? `must be at most ${String(schema['maximum'])}`;
     case ValueErrorType.StringPattern:
       return custom ?? `must match ${String(schema['pattern'])}`;
+    case ValueErrorType.StringFormat:
+      return FORMAT_REASONS[String(schema['format'])] ?? custom ?? `must be a ${String(schema['format'])}`;
     case ValueErrorType.Union:
       return custom ?? 'does not match any of the allowed forms';
     default:
@@ -93,6 +100,16 @@ function compiled(schema: TSchema): TypeCheck<TSchema> {
   return checker;
 }
 
+/**
+ * At most INPUT_LIMITS.maxReportedIssues problems, then one that says there
+ * were more. The list stays in document order, so the first ones are kept.
+ */
+export function reportable(issues: readonly InvalidParameter[]): InvalidParameter[] {
+  const max = INPUT_LIMITS.maxReportedIssues;
+  if (issues.length <= max) return [...issues];
+  return [...issues.slice(0, max), { field: 'document', reason: `has more problems; only the first ${max} are listed` }];
+}
+
 function issuesFrom(checker: TypeCheck<TSchema>, value: unknown, prefix: string): InvalidParameter[] {
   if (checker.Check(value)) return [];
   const seen = new Set<string>();
@@ -102,6 +119,8 @@ function issuesFrom(checker: TypeCheck<TSchema>, value: unknown, prefix: string)
     if (seen.has(field)) continue;
     seen.add(field);
     issues.push({ field, reason: reasonOf(error) });
+    // One more than can be listed, so `reportable` knows there were more; the rest are not computed.
+    if (issues.length > INPUT_LIMITS.maxReportedIssues) break;
   }
   return issues;
 }
@@ -140,6 +159,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * InvalidInput listing every rejected field. Nothing is half-accepted.
  */
 export function validateDocument(registry: KindRegistry, value: unknown, expected: ExpectedIdentity = {}): ValidDocument {
+  // First, and without recursion: the schema checks and every later step may recurse into the value.
+  const shape = shapeParameter(value, '');
+  if (shape !== undefined) throw invalidInput([shape]);
   if (!isPlainObject(value)) throw invalidInput([{ field: 'document', reason: 'must be an object with a type, a name and its fields' }]);
   const type = value['type'];
   if (type === undefined) throw invalidInput([{ field: 'type', reason: 'is required' }]);
@@ -154,13 +176,13 @@ export function validateDocument(registry: KindRegistry, value: unknown, expecte
   if (expected.name !== undefined && value['name'] !== expected.name)
     issues.push({ field: 'name', reason: `must be "${expected.name}" to match the URL` });
   issues.push(...schemaIssues(kind, value).filter((i) => !issues.some((known) => known.field === i.field)));
-  if (issues.length > 0) throw invalidInput(issues);
+  if (issues.length > 0) throw invalidInput(reportable(issues));
 
   const draft = draftOf(kind, value);
   if (kind.check) {
     const prefix = kind.shape === 'enveloped' ? 'spec' : '';
     const semantic = kind.check(draft.spec).map((i) => ({ field: joinField(prefix, i.field), reason: i.reason }));
-    if (semantic.length > 0) throw invalidInput(semantic);
+    if (semantic.length > 0) throw invalidInput(reportable(semantic));
   }
   return { kind, draft };
 }

@@ -22,7 +22,7 @@ test('the signing key is a Secret named after its mesh, in that mesh, holding a 
 });
 
 test('the signing key Secret is a valid Secret document, as a user could read and re-apply it', () => {
-  const [draft] = signingKeyDrafts('payments.eu-1');
+  const [draft] = signingKeyDrafts('payments-eu-1');
   const document = { type: 'Secret', mesh: draft!.mesh, name: draft!.name, ...draft!.spec };
   assert.deepEqual(schemaIssues(SecretKind, document), []);
 });

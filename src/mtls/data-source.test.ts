@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -5,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KogumaError } from '../api/errors.js';
 import { createStore } from '../store/index.js';
-import { resolveDataSource, resolveDataSourceText, storeSecretReader, type DataSourceContext } from './data-source.js';
+import { readBoundedFile, resolveDataSource, resolveDataSourceText, storeSecretReader, type DataSourceContext } from './data-source.js';
 
 const field = 'mtls.backends[1].conf.cert';
 const secrets = new Map([['ca-cert', new Uint8Array(Buffer.from('from a secret'))]]);
@@ -72,5 +73,48 @@ test('storeSecretReader decodes Secrets of its own mesh only', async () => {
     await rejectsNaming(resolveDataSource({ secret: 'elsewhere' }, reading), `${field}.secret`, /Secret "elsewhere", which does not exist in this mesh/);
   } finally {
     await store.close();
+  }
+});
+
+test('a file that is not a regular file (a device, a directory, a named pipe) is refused without reading it', async () => {
+  await rejectsNaming(resolveDataSource({ file: '/dev/zero' }, context), `${field}.file`, /"\/dev\/zero", which is not a regular file/);
+  await rejectsNaming(resolveDataSource({ file: tmpdir() }, context), `${field}.file`, /which is not a regular file/);
+  const dir = await mkdtemp(join(tmpdir(), 'koguma-mtls-'));
+  try {
+    // Nobody ever writes to this pipe: a blocking open would wait forever.
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await rejectsNaming(resolveDataSource({ file: fifo }, context), `${field}.file`, /pipe", which is not a regular file/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file, a Secret or inline content over 256 KiB is refused naming its field', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'koguma-mtls-'));
+  try {
+    const path = join(dir, 'huge.pem');
+    await writeFile(path, Buffer.alloc(256 * 1024 + 1, 'x'));
+    await rejectsNaming(resolveDataSource({ file: path }, context), `${field}.file`, /huge\.pem", which is larger than 256 KiB/);
+    await writeFile(path, Buffer.alloc(256 * 1024, 'x'));
+    assert.equal((await resolveDataSource({ file: path }, context)).length, 256 * 1024);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const big: DataSourceContext = { field, readSecret: async () => new Uint8Array(256 * 1024 + 1) };
+  await rejectsNaming(resolveDataSource({ secret: 'ca-cert' }, big), `${field}.secret`, /Secret "ca-cert", which holds more than 256 KiB/);
+  const inline = Buffer.alloc(256 * 1024 + 3).toString('base64');
+  await rejectsNaming(resolveDataSource({ inline }, context), `${field}.inline`, /must hold at most 256 KiB/);
+});
+
+test('readBoundedFile stops reading past the limit', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'koguma-mtls-'));
+  try {
+    const path = join(dir, 'f');
+    await writeFile(path, 'abcdef');
+    assert.deepEqual(Buffer.from(await readBoundedFile(path, 6)).toString(), 'abcdef');
+    await assert.rejects(readBoundedFile(path, 5), (error: NodeJS.ErrnoException) => error.code === 'ETOOLARGE');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

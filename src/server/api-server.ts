@@ -29,6 +29,8 @@ import type { ResourceManager } from '../manager/index.js';
 import type { StoreHealth } from '../store/index.js';
 import { installAccessControl, type ApiAccess } from './access.js';
 import { errorBody, installErrorHandling } from './errors.js';
+import { installJsonBodyParser } from './json-body.js';
+import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
 import { registerReadiness } from './routes/ready.js';
@@ -70,6 +72,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     options.logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
   installErrorHandling(app, options.logger);
+  installJsonBodyParser(app);
+  installQueryCheck(app);
   installAccessControl(app, options.access, options.registry);
   registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
   registerInfoRoutes(app, options.registry, options.index, options.config);

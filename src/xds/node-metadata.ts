@@ -14,6 +14,9 @@
  *   application. It keeps the registration alive like any stream, but the
  *   proxy's xDS status is the application's own stream's.
  */
+import { readJson } from '../api/bounded-parse.js';
+import { invalidInput } from '../api/errors.js';
+import { INPUT_LIMITS, shapeParameter } from '../api/input-limits.js';
 import type { ProxyFlavour } from './generate/proxy-context.js';
 
 export const DATAPLANE_RESOURCE_METADATA = 'dataplane.resource';
@@ -33,4 +36,23 @@ export function flavourOf(metadata: Readonly<Record<string, unknown>> | undefine
   const value = metadata?.[PROXY_FLAVOUR_METADATA];
   if (value === undefined) return 'envoy';
   return (proxyFlavours as readonly unknown[]).includes(value) ? (value as ProxyFlavour) : undefined;
+}
+
+/**
+ * The Dataplane document a node carries (direct mode), parsed within the input
+ * limits (api/input-limits.ts: size, depth, NUL); undefined in indirect mode.
+ * Throws InvalidInput naming the metadata field.
+ */
+export function carriedDataplane(metadata: Readonly<Record<string, unknown>>): unknown {
+  const raw = metadata[DATAPLANE_RESOURCE_METADATA];
+  if (raw === undefined || raw === '') return undefined;
+  const field = `node.metadata["${DATAPLANE_RESOURCE_METADATA}"]`;
+  if (typeof raw !== 'string') {
+    const issue = shapeParameter(raw, field);
+    if (issue !== undefined) throw invalidInput([issue]);
+    return raw;
+  }
+  const read = readJson(raw, field, { maxBytes: INPUT_LIMITS.maxCarriedDataplaneBytes });
+  if (!read.ok) throw invalidInput([read.issue]);
+  return read.value;
 }

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../errors.js';
 import { defineKind } from '../kind.js';
-import { Duration, Port, Strict, StringEnum, TagsWith } from '../primitives.js';
+import { Duration, Labels, Port, ReferenceName, Strict, StringEnum, TagsWith, Uint32 } from '../primitives.js';
 
 export const SERVICE_TAG = 'kuma.io/service';
 export const PROTOCOL_TAG = 'kuma.io/protocol';
@@ -27,8 +27,8 @@ const Inbound = Strict({
     Strict({
       interval: Type.Optional(Duration()),
       timeout: Type.Optional(Duration()),
-      unhealthyThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
-      healthyThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
+      unhealthyThreshold: Type.Optional(Uint32({ minimum: 1 })),
+      healthyThreshold: Type.Optional(Uint32({ minimum: 1 })),
       tcp: Type.Optional(Strict({})),
     }),
   ),
@@ -36,9 +36,9 @@ const Inbound = Strict({
 
 const BackendRef = Strict({
   kind: StringEnum(['MeshService', 'MeshExternalService', 'MeshMultiZoneService']),
-  name: Type.Optional(Type.String({ minLength: 1 })),
+  name: Type.Optional(ReferenceName()),
   port: Type.Optional(Port()),
-  labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+  labels: Type.Optional(Labels()),
 });
 
 const Outbound = Strict({

@@ -2,14 +2,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../errors.js';
 import { defineKind } from '../kind.js';
-import { Port, Strict, StringEnum, Tags } from '../primitives.js';
+import { Port, ReferenceName, Strict, StringEnum, Tags } from '../primitives.js';
 
 export const MeshServiceSpec = Type.Object(
   {
     selector: Type.Optional(
       Strict({
         dataplaneTags: Type.Optional(Tags({ description: 'Dataplanes whose inbound has all these tags.' })),
-        dataplaneRef: Type.Optional(Strict({ name: Type.String({ minLength: 1 }) })),
+        dataplaneRef: Type.Optional(Strict({ name: ReferenceName() })),
       }),
     ),
     ports: Type.Optional(

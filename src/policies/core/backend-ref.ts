@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Port, Strict } from '../../api/primitives.js';
+import { Port, Strict, Uint32 } from '../../api/primitives.js';
 import { checkTargetRef, TargetRef, type TargetRefKind } from './targetref.js';
 
 /** Where a route may send traffic. */
@@ -15,7 +15,7 @@ export const BACKEND_REF_KINDS = ['MeshService', 'MeshServiceSubset', 'MeshExter
 export const BackendRef = <const K extends readonly TargetRefKind[]>(kinds: K) =>
   Strict({
     ...TargetRef(kinds).properties,
-    weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of traffic, relative to the other backendRefs (default 1); 0 sends none.' })),
+    weight: Type.Optional(Uint32({ description: 'Share of traffic, relative to the other backendRefs (default 1); 0 sends none.' })),
     port: Type.Optional(Port({ description: 'Port of a real MeshService; only with MeshService backends.' })),
   });
 export type BackendRef = Static<ReturnType<typeof BackendRef<typeof BACKEND_REF_KINDS>>>;

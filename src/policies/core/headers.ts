@@ -1,15 +1,14 @@
 /**
- * HTTP headers in policy schemas: the header name syntax, name/value pairs,
- * the `set`/`add` lists that modify headers, and header matches.
+ * HTTP headers in policy schemas: name/value pairs, the `set`/`add` lists
+ * that modify headers, and header matches. The name and value syntax are
+ * primitives (api/primitives.ts): RFC 7230 characters, lower case names.
  */
 import { Type } from '@sinclair/typebox';
-import { Strict, StringEnum } from '../../api/primitives.js';
+import { HeaderName, HeaderValue, ModifiableHeaderName, Strict, StringEnum } from '../../api/primitives.js';
 
-/** A lower case HTTP header name (RFC 7230 token), as Envoy expects it. */
-export const HeaderName = () =>
-  Type.String({ minLength: 1, maxLength: 256, pattern: "^[a-z0-9!#$%&'*+\\-.^_`|~]+$", errorMessage: 'must be a lower case HTTP header name' });
+export { HeaderName, HeaderValue, ModifiableHeaderName } from '../../api/primitives.js';
 
-export const HeaderKeyValue = Strict({ name: HeaderName(), value: Type.String() });
+export const HeaderKeyValue = Strict({ name: ModifiableHeaderName(), value: HeaderValue() });
 
 /** `set` replaces a header, `add` appends a value; at most 16 of each. Spread into a Strict object. */
 export const headerSetAddProperties = () => ({
@@ -27,5 +26,5 @@ export const HeaderMatch = (typeDescription: string) =>
   Strict({
     type: Type.Optional(StringEnum(HEADER_MATCH_TYPES, { description: typeDescription })),
     name: HeaderName(),
-    value: Type.Optional(Type.String()),
+    value: Type.Optional(HeaderValue()),
   });

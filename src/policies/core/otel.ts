@@ -5,13 +5,13 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Labels, Strict, StringEnum } from '../../api/primitives.js';
+import { Labels, ReferenceName, Strict, StringEnum } from '../../api/primitives.js';
 import { HOST_PORT } from './address.js';
 
 /** A MeshOpenTelemetryBackend holding the collector address (Kuma 2.14; replaces `endpoint`). */
 export const OtelBackendRef = Strict({
   kind: StringEnum(['MeshOpenTelemetryBackend']),
-  name: Type.Optional(Type.String({ minLength: 1 })),
+  name: Type.Optional(ReferenceName()),
   labels: Type.Optional(Labels()),
 });
 export type OtelBackendRef = Static<typeof OtelBackendRef>;

@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Labels, Strict, StringEnum, Tags } from '../../api/primitives.js';
+import { Labels, MeshName, ReferenceName, Strict, StringEnum, Tags } from '../../api/primitives.js';
 
 /** Least to most specific: the order used when policies are ranked. */
 export const TARGET_REF_KINDS = [
@@ -51,9 +51,9 @@ export const PROXY_TYPES = ['Sidecar', 'Gateway'] as const;
 export const TargetRef = <const K extends readonly TargetRefKind[]>(kinds: K) =>
   Strict({
     kind: StringEnum(kinds),
-    name: Type.Optional(Type.String({ minLength: 1 })),
-    namespace: Type.Optional(Type.String({ minLength: 1 })),
-    mesh: Type.Optional(Type.String({ minLength: 1 })),
+    name: Type.Optional(ReferenceName()),
+    namespace: Type.Optional(ReferenceName()),
+    mesh: Type.Optional(MeshName()),
     labels: Type.Optional(Labels()),
     sectionName: Type.Optional(Type.String({ minLength: 1 })),
     tags: Type.Optional(Tags()),

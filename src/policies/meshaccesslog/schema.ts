@@ -49,7 +49,15 @@ export const MeshAccessLogSpec = Strict({
 });
 export type MeshAccessLogSpec = Static<typeof MeshAccessLogSpec>;
 
-const TCP_ADDRESS = new RegExp(`^((tcp|udp|https?)://)?${HOST_PATTERN}(:[0-9]{1,5})?$`);
+const TCP_ADDRESS = new RegExp(`^((tcp|udp|https?)://)?${HOST_PATTERN}(:([0-9]{1,5}))?$`);
+
+/** Why a TCP collector address is unusable, or undefined when it is fine. */
+function tcpAddressProblem(address: string): string | undefined {
+  const match = TCP_ADDRESS.exec(address);
+  if (!match) return 'must be an address like 127.0.0.1:5000';
+  const port = match.at(-1);
+  return port !== undefined && (Number(port) < 1 || Number(port) > 65535) ? 'port must be between 1 and 65535' : undefined;
+}
 
 function checkFormat(format: Format | undefined, at: string): InvalidParameter[] {
   if (!format) return [];
@@ -76,12 +84,11 @@ function checkBackend(backend: Backend, at: string): InvalidParameter[] {
         ...checkFormat(backend.file.format, `${at}.file.format`),
         ...(backend.file.path.startsWith('/') ? [] : [{ field: `${at}.file.path`, reason: 'must be an absolute file path' }]),
       ];
-    case 'Tcp':
+    case 'Tcp': {
       if (!backend.tcp) return [{ field: `${at}.tcp`, reason: 'is required when type is Tcp' }];
-      return [
-        ...checkFormat(backend.tcp.format, `${at}.tcp.format`),
-        ...(TCP_ADDRESS.test(backend.tcp.address) ? [] : [{ field: `${at}.tcp.address`, reason: 'must be an address like 127.0.0.1:5000' }]),
-      ];
+      const problem = tcpAddressProblem(backend.tcp.address);
+      return [...checkFormat(backend.tcp.format, `${at}.tcp.format`), ...(problem === undefined ? [] : [{ field: `${at}.tcp.address`, reason: problem }])];
+    }
     case 'OpenTelemetry':
       if (!backend.openTelemetry) return [{ field: `${at}.openTelemetry`, reason: 'is required when type is OpenTelemetry' }];
       return checkOtelTarget(backend.openTelemetry, `${at}.openTelemetry`);

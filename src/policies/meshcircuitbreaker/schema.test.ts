@@ -88,7 +88,7 @@ test('a standardDeviationFactor that is zero or not a number is rejected', () =>
   const factor = (value: unknown) => outbound({ outlierDetection: { detectors: { successRate: { standardDeviationFactor: value } } } });
   const at = 'spec.to[0].default.outlierDetection.detectors.successRate.standardDeviationFactor';
   expectIssues(documentOf(factor('0.0')), [{ field: at, reason: 'must be greater than 0' }]);
-  expectIssues(documentOf(factor('high')), [{ field: at, reason: 'must be a number, or a decimal string like "1.9"' }]);
+  expectIssues(documentOf(factor('high')), [{ field: at, reason: 'must be a number up to 4294967.295, or a decimal string like "1.9"' }]);
   expectValid(documentOf(factor(1.9)));
 });
 

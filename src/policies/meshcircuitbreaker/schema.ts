@@ -5,13 +5,16 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Percentage, Strict } from '../../api/primitives.js';
+import { Percentage, Strict, UINT32_MAX } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { PositiveDuration } from '../core/durations.js';
 import { checkSomeSection } from '../core/sections.js';
 import { FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
-const Count = (description: string) => Type.Integer({ minimum: 1, maximum: 4294967295, description });
+const Count = (description: string) => Type.Integer({ minimum: 1, maximum: UINT32_MAX, description });
+
+/** Envoy keeps the factor in thousandths, as a uint32. */
+const MAX_DEVIATION_FACTOR = UINT32_MAX / 1000;
 const WholePercent = (description: string) => Type.Integer({ minimum: 0, maximum: 100, description });
 
 const ConnectionLimits = Strict({
@@ -33,8 +36,8 @@ const Detectors = Strict({
       minimumHosts: Type.Optional(Count('Hosts with enough volume needed to run the detector (Envoy default 5).')),
       requestVolume: Type.Optional(Count('Requests per interval for a host to be counted (Envoy default 100).')),
       standardDeviationFactor: Type.Optional(
-        Type.Union([Type.Number(), Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })], {
-          errorMessage: 'must be a number, or a decimal string like "1.9"',
+        Type.Union([Type.Number({ maximum: MAX_DEVIATION_FACTOR }), Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })], {
+          errorMessage: `must be a number up to ${MAX_DEVIATION_FACTOR}, or a decimal string like "1.9"`,
           description: 'Ejection threshold factor: mean - stdev * factor (Envoy default 1.9).',
         }),
       ),
@@ -86,6 +89,9 @@ function checkConf(conf: MeshCircuitBreakerConf, at: string): InvalidParameter[]
   const factor = detectors.successRate?.standardDeviationFactor;
   if (factor !== undefined && !(Number(factor) > 0))
     return [{ field: `${at}.outlierDetection.detectors.successRate.standardDeviationFactor`, reason: 'must be greater than 0' }];
+  // The string form has no maximum in the schema; the number form does.
+  if (factor !== undefined && Number(factor) > MAX_DEVIATION_FACTOR)
+    return [{ field: `${at}.outlierDetection.detectors.successRate.standardDeviationFactor`, reason: `must be at most ${MAX_DEVIATION_FACTOR}` }];
   return [];
 }
 

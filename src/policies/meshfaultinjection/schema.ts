@@ -11,6 +11,7 @@ import { definePolicy } from '../core/define-policy.js';
 import { checkGatewayOnlyTo } from '../core/gateway.js';
 import { HttpStatus } from '../core/http-status.js';
 import { checkSomeSection } from '../core/sections.js';
+import { bandwidthKbps } from './faults.js';
 import { FROM_SERVICE_KINDS, TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Share = () => Percentage({ description: 'Share of requests affected, 0 to 100 ("2.5" for fractions).' });
@@ -43,6 +44,21 @@ export const MeshFaultInjectionSpec = Strict({
 });
 export type MeshFaultInjectionSpec = Static<typeof MeshFaultInjectionSpec>;
 
+/** Envoy takes the limit in kbps as a uint64; beyond 2^53 a JSON number is no longer exact. */
+function checkBandwidths(spec: MeshFaultInjectionSpec): InvalidParameter[] {
+  const sections = [['to', spec.to], ['from', spec.from], ['rules', spec.rules]] as const;
+  return sections.flatMap(([section, entries]) =>
+    (entries ?? []).flatMap((entry, i) =>
+      (entry.default?.http ?? []).flatMap((fault, f) => {
+        const limit = fault.responseBandwidth?.limit;
+        return limit !== undefined && bandwidthKbps(limit) > Number.MAX_SAFE_INTEGER
+          ? [{ field: `${section}[${i}].default.http[${f}].responseBandwidth.limit`, reason: `must be at most ${Number.MAX_SAFE_INTEGER}kbps` }]
+          : [];
+      }),
+    ),
+  );
+}
+
 export const MeshFaultInjectionKind = definePolicy({
   name: 'MeshFaultInjection',
   shortName: 'mfi',
@@ -52,6 +68,7 @@ export const MeshFaultInjectionKind = definePolicy({
     const missing = checkSomeSection(spec, 'from');
     if (missing.length > 0) return missing;
     const issues: InvalidParameter[] = checkGatewayOnlyTo(spec, 'outbound faults');
+    issues.push(...checkBandwidths(spec));
     if (spec.targetRef?.kind === 'MeshGateway') {
       if (spec.from) issues.push({ field: 'from', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
       if (spec.rules) issues.push({ field: 'rules', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });

@@ -67,6 +67,6 @@ test('to is required and from is not a MeshHealthCheck section', () => {
 
 test('an upper case request header name is rejected', () => {
   expectIssues(documentOf(toBackend({ http: { requestHeadersToAdd: { set: [{ name: 'X-Health', value: 'yes' }] } } })), [
-    { field: 'spec.to[0].default.http.requestHeadersToAdd.set[0].name', reason: 'must be a lower case HTTP header name' },
+    { field: 'spec.to[0].default.http.requestHeadersToAdd.set[0].name', reason: 'must be a lower case HTTP header name other than host (Envoy does not modify Host this way)' },
   ]);
 });

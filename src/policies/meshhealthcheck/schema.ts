@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Percentage, Strict } from '../../api/primitives.js';
+import { HeaderValue, Percentage, Strict } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { PositiveDuration } from '../core/durations.js';
 import { HeaderSetAdd } from '../core/headers.js';
@@ -24,7 +24,7 @@ const TcpHealthCheck = Strict({
 
 const HttpHealthCheck = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns this check off (default false).' })),
-  path: Type.Optional(Type.String({ minLength: 1, description: 'Path requested on each check (default "/").' })),
+  path: Type.Optional(HeaderValue({ minLength: 1, description: 'Path requested on each check (default "/").' })),
   requestHeadersToAdd: Type.Optional(HeaderSetAdd()),
   expectedStatuses: Type.Optional(Type.Array(HttpStatus(), { description: 'Statuses counted as healthy (default 200).' })),
 });
@@ -32,7 +32,7 @@ const HttpHealthCheck = Strict({
 const GrpcHealthCheck = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns this check off (default false).' })),
   serviceName: Type.Optional(Type.String()),
-  authority: Type.Optional(Type.String({ description: 'The :authority of the check (default: the cluster name).' })),
+  authority: Type.Optional(HeaderValue({ description: 'The :authority of the check (default: the cluster name).' })),
 });
 
 export const MeshHealthCheckConf = Strict({

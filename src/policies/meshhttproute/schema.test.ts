@@ -68,7 +68,7 @@ describe('MeshHTTPRoute schema', () => {
 
   it('rejects a negative backendRef weight', () => {
     const spec = withRule({ default: { backendRefs: [{ kind: 'MeshService', name: 'backend-v1', weight: -1 }] } });
-    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be at least 0' }]);
+    expectIssues(route(spec), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be an integer from 0 to 4294967295' }]);
   });
 
   it('rejects an Exact path that is not absolute', () => {

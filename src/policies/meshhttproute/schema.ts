@@ -7,10 +7,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Percentage, Port, Strict, StringEnum } from '../../api/primitives.js';
+import { HeaderValue, Percentage, Port, Strict, StringEnum, UINT32_MAX } from '../../api/primitives.js';
 import { BACKEND_REF_KINDS, BackendRef, checkBackendRefs, checkRouteDestination } from '../core/backend-ref.js';
 import { definePolicy } from '../core/define-policy.js';
-import { HeaderMatch, headerSetAddProperties } from '../core/headers.js';
+import { HeaderMatch, headerSetAddProperties, ModifiableHeaderName } from '../core/headers.js';
 import { isValidRegex } from '../core/regex.js';
 import { checkTargetRef, TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS, type TargetRefKind } from '../core/targetref.js';
 
@@ -26,7 +26,8 @@ const PreciseHostname = () =>
   });
 
 const PathMatch = Strict({ type: StringEnum(['Exact', 'PathPrefix', 'RegularExpression']), value: Type.String({ minLength: 1 }) });
-const QueryParamsMatch = Strict({ type: StringEnum(['Exact', 'RegularExpression']), name: Type.String({ minLength: 1 }), value: Type.String() });
+/** Envoy takes query parameter names of at most 1024 bytes. */
+const QueryParamsMatch = Strict({ type: StringEnum(['Exact', 'RegularExpression']), name: Type.String({ minLength: 1, maxLength: 1024 }), value: Type.String() });
 const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'] as const;
 export const HttpMatch = Strict({
   path: Type.Optional(PathMatch),
@@ -38,12 +39,13 @@ export type HttpMatch = Static<typeof HttpMatch>;
 
 const HeaderModifier = Strict({
   ...headerSetAddProperties(),
-  remove: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 16 })),
+  remove: Type.Optional(Type.Array(ModifiableHeaderName(), { maxItems: 16 })),
 });
 const PathRewrite = Strict({
   type: StringEnum(['ReplaceFullPath', 'ReplacePrefixMatch']),
-  replaceFullPath: Type.Optional(Type.String()),
-  replacePrefixMatch: Type.Optional(Type.String()),
+  // The new :path: a header value to Envoy.
+  replaceFullPath: Type.Optional(HeaderValue()),
+  replacePrefixMatch: Type.Optional(HeaderValue()),
 });
 const STATUS_CODES = [301, 302, 303, 307, 308] as const;
 const RequestRedirect = Strict({
@@ -108,6 +110,8 @@ function checkMatch(match: HttpMatch, at: string): InvalidParameter[] {
     if (path.type !== 'RegularExpression' && !path.value.startsWith('/')) issues.push({ field, reason: 'must be an absolute path' });
     if (path.type === 'PathPrefix' && path.value !== '/' && path.value.endsWith('/'))
       issues.push({ field, reason: 'must not end with "/": a prefix matches whole path segments only' });
+    if (path.type === 'PathPrefix' && /[?#]/.test(path.value))
+      issues.push({ field, reason: 'must not contain "?" or "#": a prefix matches the path alone, without query or fragment' });
   }
   const names = new Set<string>();
   match.queryParams?.forEach((q, i) => {
@@ -174,6 +178,12 @@ function checkFilter(filter: Filter, matches: readonly HttpMatch[], topKind: str
   return issues;
 }
 
+/** Envoy (and gRPC) refuse a route whose weighted clusters add up to more than a uint32. */
+function checkWeightSum(refs: readonly { weight?: number }[], at: string): InvalidParameter[] {
+  const sum = refs.reduce((total, ref) => total + (ref.weight ?? 1), 0);
+  return sum > UINT32_MAX ? [{ field: at, reason: `weights must add up to at most ${UINT32_MAX}; they add up to ${sum}` }] : [];
+}
+
 function checkMeshHTTPRoute(spec: MeshHTTPRouteSpec): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   const topKind = spec.targetRef?.kind ?? 'Mesh';
@@ -191,6 +201,7 @@ function checkMeshHTTPRoute(spec: MeshHTTPRouteSpec): InvalidParameter[] {
       if (topKind === 'MeshGateway' && backendRefs.length === 0 && !filters.some((f) => f.type === 'RequestRedirect'))
         issues.push({ field: `${ruleAt}.default.backendRefs`, reason: 'must not be empty unless the rule redirects' });
       issues.push(...checkBackendRefs(backendRefs, `${ruleAt}.default.backendRefs`));
+      issues.push(...checkWeightSum(backendRefs, `${ruleAt}.default.backendRefs`));
     });
   });
   return issues;

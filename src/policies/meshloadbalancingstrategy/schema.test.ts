@@ -92,7 +92,7 @@ describe('MeshLoadBalancingStrategy schema', () => {
 
   it('rejects a least-request choice count below 2 and an unknown algorithm', () => {
     expectIssues(lbs(toBackend({ loadBalancer: { type: 'LeastRequest', leastRequest: { choiceCount: 1 } } })), [
-      { field: 'spec.to[0].default.loadBalancer.leastRequest.choiceCount', reason: 'must be at least 2' },
+      { field: 'spec.to[0].default.loadBalancer.leastRequest.choiceCount', reason: 'must be an integer from 2 to 4294967295' },
     ]);
     expectIssues(lbs(toBackend({ loadBalancer: { type: 'WeightedRandom' } })), [
       { field: 'spec.to[0].default.loadBalancer.type', reason: 'must be one of: RoundRobin, LeastRequest, RingHash, Random, Maglev' },

@@ -7,7 +7,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, Percentage, Strict, StringEnum } from '../../api/primitives.js';
+import { AnyCaseHeaderName, Duration, Percentage, Strict, StringEnum, Uint32 } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { TargetRef, TO_OR_ROUTE_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
@@ -16,7 +16,7 @@ const HASH_TYPES = ['Header', 'Cookie', 'Connection', 'SourceIP', 'QueryParamete
 export const HashPolicy = Strict({
   type: StringEnum(HASH_TYPES),
   terminal: Type.Optional(Type.Boolean({ description: 'Stop at this policy when it produced a hash (default false).' })),
-  header: Type.Optional(Strict({ name: Name() })),
+  header: Type.Optional(Strict({ name: AnyCaseHeaderName() })),
   cookie: Type.Optional(Strict({ name: Name(), ttl: Type.Optional(Duration({ description: 'Generate the cookie with this TTL when absent.' })), path: Type.Optional(Type.String()) })),
   connection: Type.Optional(Strict({ sourceIP: Type.Optional(Type.Boolean({ description: 'Hash on the source IP address.' })) })),
   queryParameter: Type.Optional(Strict({ name: Name() })),
@@ -31,7 +31,7 @@ const LoadBalancer = Strict({
   roundRobin: Type.Optional(Strict({})),
   leastRequest: Type.Optional(
     Strict({
-      choiceCount: Type.Optional(Type.Integer({ minimum: 2, description: 'Random hosts compared per pick (default 2).' })),
+      choiceCount: Type.Optional(Uint32({ minimum: 2, description: 'Random hosts compared per pick (default 2).' })),
       activeRequestBias: Type.Optional(
         Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })], {
           errorMessage: 'must be a non-negative number, or a decimal string',
@@ -67,7 +67,7 @@ const LocalityAwareness = Strict({
         Type.Array(
           Strict({
             key: Type.String({ minLength: 1 }),
-            weight: Type.Optional(Type.Integer({ minimum: 1, description: 'Relative priority; unset on all tags means 90/9/1 by list order.' })),
+            weight: Type.Optional(Uint32({ minimum: 1, description: 'Relative priority; unset on all tags means 90/9/1 by list order.' })),
           }),
         ),
       ),

@@ -12,7 +12,8 @@
  * use the proto names (`connect_timeout`), which `fromJson` accepts.
  */
 import { fromJson, toJson, type DescMessage, type JsonValue, type MessageShape } from '@bufbuild/protobuf';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../../api/bounded-parse.js';
+import { INPUT_LIMITS } from '../../api/input-limits.js';
 import { envoyRegistry } from '../../xds/validate/index.js';
 import { applyJsonPatches } from './json-patch.js';
 import type { JsonPatchBlock } from './schema.js';
@@ -22,15 +23,18 @@ export class ModificationError extends Error {}
 
 const asError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** The message `text` (YAML, so JSON too) describes; throws ModificationError if it is not a valid `schema` in protobuf JSON. */
+/**
+ * The message `text` (YAML, so JSON too) describes; throws ModificationError
+ * if it is not a valid `schema` in protobuf JSON. The text is read within the
+ * limits of embedded documents (api/input-limits.ts): a deeply nested value is
+ * refused before the YAML composer or protobuf's JSON reader recurse into it.
+ */
 export function parseEnvoyValue<D extends DescMessage>(schema: D, text: string): MessageShape<D> {
-  let json: unknown;
-  try {
-    json = parseYaml(text);
-  } catch (error) {
-    throw new ModificationError(`value is not YAML: ${asError(error)}`);
-  }
-  return envoyFromJson(schema, json, 'value');
+  const read = readYaml(text, 'value', { maxBytes: INPUT_LIMITS.maxEmbeddedDocumentBytes });
+  if (!read.ok) throw new ModificationError(`value ${read.issue.reason}`);
+  if (typeof read.value !== 'object' || read.value === null || Array.isArray(read.value))
+    throw new ModificationError('value must be an Envoy resource written as a YAML object');
+  return envoyFromJson(schema, read.value, 'value');
 }
 
 function envoyFromJson<D extends DescMessage>(schema: D, json: unknown, what: string): MessageShape<D> {

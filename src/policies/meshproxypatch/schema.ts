@@ -6,8 +6,8 @@
  * RFC 6902 JSON patches (`jsonPatches`).
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
-import { parse as parseYaml } from 'yaml';
 import type { InvalidParameter } from '../../api/errors.js';
+import { formatBytes, INPUT_LIMITS } from '../../api/input-limits.js';
 import { Strict, StringEnum, Tags } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
@@ -40,7 +40,12 @@ const modification = <P extends TProperties, const O extends readonly string[]>(
   Strict({
     match: Type.Optional(Strict(match)),
     operation: StringEnum(operations),
-    value: Type.Optional(Type.String({ minLength: 1, description: 'An Envoy resource in YAML, to add or to merge in.' })),
+    value: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: `An Envoy resource in YAML, to add or to merge in; at most ${formatBytes(INPUT_LIMITS.maxEmbeddedDocumentBytes)}, nested at most ${INPUT_LIMITS.maxDepth} levels.`,
+      }),
+    ),
     jsonPatches: Type.Optional(Type.Array(JsonPatchBlock)),
   });
 
@@ -76,15 +81,6 @@ interface AnyModification {
   readonly jsonPatches?: readonly JsonPatchBlock[];
 }
 
-function isYamlObject(text: string): boolean {
-  try {
-    const parsed: unknown = parseYaml(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
-}
-
 /** The Envoy message a value of each target is. */
 const VALUE_TYPES: Readonly<Record<Target, DescMessage>> = {
   cluster: ClusterSchema,
@@ -96,7 +92,6 @@ const VALUE_TYPES: Readonly<Record<Target, DescMessage>> = {
 
 function checkValue(target: Target, mod: AnyModification, at: string): InvalidParameter[] {
   if (mod.value === undefined) return [{ field: `${at}.value`, reason: `is required when operation is ${mod.operation}` }];
-  if (!isYamlObject(mod.value)) return [{ field: `${at}.value`, reason: 'must be an Envoy resource written as a YAML object' }];
   try {
     parseEnvoyValue(VALUE_TYPES[target], mod.value);
     return [];

@@ -35,7 +35,7 @@ test('the default MeshRetry of a new mesh validates', () => {
 
 test('a negative or fractional numRetries is rejected at its path', () => {
   expectIssues(documentOf(toBackend({ http: { numRetries: -1 } })), [
-    { field: 'spec.to[0].default.http.numRetries', reason: 'must be at least 0' },
+    { field: 'spec.to[0].default.http.numRetries', reason: 'must be an integer from 0 to 4294967295' },
   ]);
   expectIssues(documentOf(toBackend({ http: { numRetries: 1.5 } })), [
     { field: 'spec.to[0].default.http.numRetries', reason: 'must be an integer' },
@@ -101,7 +101,7 @@ test('every host selection predicate, with hostSelectionMaxAttempts, validates u
 
 test('an updateFrequency below 1 is rejected (Envoy requires update_frequency > 0)', () => {
   expectIssues(documentOf(toBackend({ http: { hostSelection: [{ predicate: 'OmitPreviousPriorities', updateFrequency: 0 }] } })), [
-    { field: 'spec.to[0].default.http.hostSelection[0].updateFrequency', reason: 'must be at least 1' },
+    { field: 'spec.to[0].default.http.hostSelection[0].updateFrequency', reason: 'must be an integer from 1 to 2147483647' },
   ]);
 });
 

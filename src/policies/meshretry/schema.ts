@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, Strict, StringEnum, Tags } from '../../api/primitives.js';
+import { Duration, Int32, Int64, Strict, StringEnum, Tags, Uint32 } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { durationMs, PositiveDuration } from '../core/durations.js';
 import { HeaderMatch, HeaderName } from '../core/headers.js';
@@ -32,7 +32,7 @@ export const HTTP_RETRY_ON = [
 ] as const;
 export const GRPC_RETRY_ON = ['Canceled', 'DeadlineExceeded', 'Internal', 'ResourceExhausted', 'Unavailable'] as const;
 
-const NumRetries = () => Type.Integer({ minimum: 0, description: 'Retries of a failed request (default 1).' });
+const NumRetries = () => Uint32({ description: 'Retries of a failed request (default 1).' });
 const PerTryTimeout = () => Duration({ description: 'Timeout of each attempt (default: the route timeout); 0s disables.' });
 
 const HTTPConf = Strict({
@@ -48,11 +48,11 @@ const HTTPConf = Strict({
       Strict({
         predicate: StringEnum(['OmitPreviousHosts', 'OmitHostsWithTags', 'OmitPreviousPriorities']),
         tags: Type.Optional(Tags()),
-        updateFrequency: Type.Optional(Type.Integer({ minimum: 1, description: 'For OmitPreviousPriorities (default 2).' })),
+        updateFrequency: Type.Optional(Int32({ minimum: 1, description: 'For OmitPreviousPriorities (default 2).' })),
       }),
     ),
   ),
-  hostSelectionMaxAttempts: Type.Optional(Type.Integer({ minimum: 0, description: 'Host selection attempts (default 1).' })),
+  hostSelectionMaxAttempts: Type.Optional(Int64({ description: 'Host selection attempts (default 1).' })),
 });
 
 const GRPCConf = Strict({
@@ -64,7 +64,7 @@ const GRPCConf = Strict({
 });
 
 export const MeshRetryConf = Strict({
-  tcp: Type.Optional(Strict({ maxConnectAttempt: Type.Integer({ minimum: 1, description: 'TCP connection attempts before giving up.' }) })),
+  tcp: Type.Optional(Strict({ maxConnectAttempt: Uint32({ minimum: 1, description: 'TCP connection attempts before giving up.' }) })),
   http: Type.Optional(HTTPConf),
   grpc: Type.Optional(GRPCConf),
 });

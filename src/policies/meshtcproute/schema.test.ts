@@ -43,7 +43,7 @@ describe('MeshTCPRoute schema', () => {
 
   it('rejects a negative weight', () => {
     const rules = [{ default: { backendRefs: [{ kind: 'MeshService', name: 'redis-v2', weight: -5 }] } }];
-    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be at least 0' }]);
+    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be an integer from 0 to 4294967295' }]);
   });
 
   it('rejects more than one rule, since TCP routes have no matches', () => {

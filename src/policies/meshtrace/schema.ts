@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { Percentage, Strict, StringEnum } from '../../api/primitives.js';
+import { AnyCaseHeaderName, Percentage, Strict, StringEnum } from '../../api/primitives.js';
 import { definePolicy } from '../core/define-policy.js';
 import { checkOtelTarget, otelTargetProperties } from '../core/otel.js';
 import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
@@ -47,7 +47,7 @@ export const MeshTraceConf = Strict({
       Strict({
         name: Type.String({ minLength: 1 }),
         literal: Type.Optional(Type.String()),
-        header: Type.Optional(Strict({ name: Type.String({ minLength: 1 }), default: Type.Optional(Type.String({ description: 'Used when the header is missing (default: no tag).' })) })),
+        header: Type.Optional(Strict({ name: AnyCaseHeaderName(), default: Type.Optional(Type.String({ description: 'Used when the header is missing (default: no tag).' })) })),
       }),
     ),
   ),

@@ -19,7 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../api/duration.js';
 import { invalidInput } from '../../api/errors.js';
 import { issuesAgainst } from '../../api/validate.js';
-import { NAME_MAX_LENGTH, NAME_PATTERN, StringEnum, TAG_PATTERN, TagValue } from '../../api/primitives.js';
+import { MeshName, NAME_MAX_LENGTH, NAME_PATTERN, StringEnum, TAG_PATTERN, TagValue } from '../../api/primitives.js';
 import { issueDataplaneToken, issuingSigningKey, PROXY_TYPES, revokeToken, type ProxyType } from '../../auth/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 
@@ -32,7 +32,7 @@ export const DataplaneTokenRequest = Type.Object(
         errorMessage: 'must be a dataplane name (lower case letters, digits, "-" and "."), or empty for any dataplane of the mesh',
       }),
     ),
-    mesh: Type.String({ minLength: 1 }),
+    mesh: MeshName(),
     tags: Type.Optional(
       Type.Record(Type.String({ pattern: TAG_PATTERN }), Type.Array(TagValue(), { minItems: 1 }), { additionalProperties: false }),
     ),
@@ -44,7 +44,7 @@ export const DataplaneTokenRequest = Type.Object(
 
 export const RevocationRequest = Type.Object(
   {
-    mesh: Type.String({ minLength: 1 }),
+    mesh: MeshName(),
     id: Type.String({ pattern: '^[^,\\s]+$', errorMessage: 'must be a token id (its jti claim): non-empty, without commas or spaces' }),
   },
   { additionalProperties: false },

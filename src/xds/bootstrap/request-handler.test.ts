@@ -88,3 +88,37 @@ test('a malformed request is a 422; an unknown dataplane in indirect mode is Not
   assert.deepEqual(JSON.parse(text(answer.body)).invalid_parameters, [{ field: 'mesh', reason: 'is required' }]);
   await assert.rejects(handler({ mesh: 'default', name: 'nobody' }, undefined), (error: KogumaError) => error.code === 'NotFound');
 });
+
+test('a carried dataplane nested too deep is a 422 naming where, before anything recurses into it', async () => {
+  const deep = `{"type":"Dataplane","mesh":"default","name":"web-1","networking":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  const answer = await handler({ mesh: 'default', name: 'web-1', dataplaneResource: deep }, undefined);
+  assert.equal(answer.status, 422);
+  assert.deepEqual(JSON.parse(text(answer.body)).invalid_parameters, [
+    { field: `dataplaneResource.networking${'[0]'.repeat(63)}`, reason: 'nested deeper than 64 levels' },
+  ]);
+});
+
+test('a carried dataplane over 256 KiB is a 422 before it is parsed', async () => {
+  const large = JSON.stringify({ ...dataplane('web-1'), labels: { pad: 'x'.repeat(256 * 1024) } });
+  const answer = await handler({ mesh: 'default', name: 'web-1', dataplaneResource: large }, undefined);
+  assert.equal(answer.status, 422);
+  assert.deepEqual(JSON.parse(text(answer.body)).invalid_parameters, [
+    { field: 'dataplaneResource', reason: `must be at most 256 KiB (it is ${Buffer.byteLength(large)} bytes)` },
+  ]);
+});
+
+test('a request body nested too deep or holding a NUL is a 422 naming the field', async () => {
+  let version: unknown = 'x';
+  for (let i = 0; i < 10_000; i++) version = [version];
+  const deep = await handler({ mesh: 'default', name: 'existing', version }, undefined);
+  assert.equal(deep.status, 422);
+  assert.deepEqual(JSON.parse(text(deep.body)).invalid_parameters, [{ field: `version${'[0]'.repeat(63)}`, reason: 'nested deeper than 64 levels' }]);
+  const nul = await handler({ mesh: 'default', name: 'existing\u0000' }, undefined);
+  assert.deepEqual(JSON.parse(text(nul.body)).invalid_parameters, [{ field: 'name', reason: 'must not contain the NUL character' }]);
+});
+
+test('a bootstrap for a mesh named with a dot, or a name Kubernetes would refuse, is a 422', async () => {
+  const answer = await handler({ mesh: 'prod.eu', name: 'Web_1' }, undefined);
+  assert.equal(answer.status, 422);
+  assert.deepEqual(JSON.parse(text(answer.body)).invalid_parameters.map((p: { field: string }) => p.field), ['mesh', 'name']);
+});

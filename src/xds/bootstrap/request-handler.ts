@@ -24,7 +24,10 @@
  * generated certificate; with neither there is nothing to trust: 422.
  */
 import { Type } from '@sinclair/typebox';
+import { readJson } from '../../api/bounded-parse.js';
 import { isKogumaError, type InvalidParameter } from '../../api/errors.js';
+import { INPUT_LIMITS, shapeParameter } from '../../api/input-limits.js';
+import { MeshName, ResourceName } from '../../api/primitives.js';
 import { issuesAgainst, validateDocument } from '../../api/validate.js';
 import type { DataplaneSpec } from '../../api/index.js';
 import { kindRegistry, SERVICE_TAG } from '../../api/index.js';
@@ -40,8 +43,8 @@ export const DEFAULT_ENVOY_ADMIN_PORT = 9901;
 
 const BootstrapRequest = Type.Object(
   {
-    mesh: Type.String({ minLength: 1 }),
-    name: Type.String({ minLength: 1 }),
+    mesh: MeshName(),
+    name: ResourceName(),
     proxyType: Type.Optional(Type.Literal('dataplane', { errorMessage: 'must be "dataplane"' })),
     dataplaneToken: Type.Optional(Type.String()),
     dataplaneResource: Type.Optional(Type.String({ description: 'The Dataplane document as JSON text (direct mode).' })),
@@ -78,6 +81,9 @@ function unprocessable(detail: string, invalidParameters: readonly InvalidParame
 
 export function createBootstrapHandler(options: BootstrapHandlerOptions): BootstrapHandler {
   return async (body, accept) => {
+    // Within the input limits first (depth, NUL, Unicode): the request is checked and copied recursively below.
+    const shape = shapeParameter(body, '');
+    if (shape !== undefined) return unprocessable('the bootstrap request is not valid', [shape]);
     const issues = issuesAgainst(BootstrapRequest, body, '');
     if (issues.length > 0) return unprocessable('the bootstrap request is not valid', issues);
     const request = body as {
@@ -110,12 +116,9 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
 
     let spec: DataplaneSpec;
     if (request.dataplaneResource !== undefined) {
-      let document: unknown;
-      try {
-        document = JSON.parse(request.dataplaneResource);
-      } catch (error) {
-        return unprocessable('dataplaneResource is not valid JSON', [{ field: 'dataplaneResource', reason: (error as Error).message }]);
-      }
+      const read = readJson(request.dataplaneResource, 'dataplaneResource', { maxBytes: INPUT_LIMITS.maxCarriedDataplaneBytes });
+      if (!read.ok) return unprocessable('dataplaneResource is not valid', [read.issue]);
+      const document = read.value;
       try {
         spec = validateDocument(kindRegistry, document, { kind: 'Dataplane', mesh: request.mesh, name: request.name }).draft.spec as DataplaneSpec;
       } catch (error) {

@@ -66,7 +66,12 @@ let streamSequence = 0;
 /** A KogumaError's code as its gRPC status; anything unexpected as INTERNAL without details. */
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
-  if (isKogumaError(error)) return new ConnectError(error.message, grpcStatusOf[error.code] as Code);
+  if (isKogumaError(error)) {
+    // gRPC has one message: the fields named by the REST error body go into it.
+    const fields = error.invalidParameters.map((p) => `${p.field}: ${p.reason}`).join('; ');
+    const message = fields === '' || error.message.includes(fields) ? error.message : `${error.message}: ${fields}`;
+    return new ConnectError(message, grpcStatusOf[error.code] as Code);
+  }
   return new ConnectError('the xDS server failed to handle this stream; see the control plane log', Code.Internal);
 }
 

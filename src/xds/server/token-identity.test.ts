@@ -7,6 +7,7 @@ import { DataplaneAuthenticator, issueDataplaneToken, issuingSigningKey, revokeT
 import { ResourceManager } from '../../manager/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';
 import { NodeSchema } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
+import { toConnectError } from './ads-service.js';
 import { DATAPLANE_RESOURCE_METADATA } from '../node-metadata.js';
 import { tokenIdentity } from './token-identity.js';
 import type { IdentifyNode } from './node-identity.js';
@@ -92,7 +93,10 @@ describe('tokenIdentity: an ADS stream is who its dataplane token allows', () =>
     const wrongName = { ...dataplane('other', 'web') };
     await assert.rejects(identify(node('web-1', wrongName), bearer(anyToken)), refused('InvalidInput', /node.metadata\["dataplane.resource"\].name/));
     const raw = create(NodeSchema, { id: 'default.web-1', metadata: { [DATAPLANE_RESOURCE_METADATA]: '{nope' } });
-    await assert.rejects(identify(raw, bearer(anyToken)), refused('InvalidInput', /is not JSON/));
+    await assert.rejects(identify(raw, bearer(anyToken)), (error: unknown) =>
+      isKogumaError(error, 'InvalidInput') && /node.metadata\["dataplane.resource"\]/.test(error.invalidParameters[0]?.field ?? '') && /is not valid JSON/.test(error.invalidParameters[0]?.reason ?? ''),
+    );
+    assert.match(toConnectError(await identify(raw, bearer(anyToken)).catch((error: unknown) => error)).message, /dataplane.resource"\]: is not valid JSON/);
   });
 
   it('refuses a revoked token, and ends the stream of a token revoked while open', async () => {

@@ -21,7 +21,7 @@ import { isKogumaError, KogumaError } from '../../api/errors.js';
 import { kindRegistry, type DataplaneSpec } from '../../api/index.js';
 import { validateDocument } from '../../api/validate.js';
 import { authorizeDataplane, bearerToken, registrationOf, type DataplaneAuthenticator, type TaggedNetworking } from '../../auth/index.js';
-import { DATAPLANE_RESOURCE_METADATA } from '../node-metadata.js';
+import { carriedDataplane, DATAPLANE_RESOURCE_METADATA } from '../node-metadata.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
 
 export interface TokenIdentityOptions {
@@ -58,16 +58,8 @@ function tokenOf(headers: Headers): string {
 
 /** The Dataplane the node carries (direct mode), validated as the lifecycle will validate it; undefined in indirect mode. */
 function carriedSpec(identity: NodeIdentity): DataplaneSpec | undefined {
-  const raw = identity.metadata[DATAPLANE_RESOURCE_METADATA];
-  if (raw === undefined || raw === '') return undefined;
-  let document: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      document = JSON.parse(raw);
-    } catch (error) {
-      throw new KogumaError('InvalidInput', `${METADATA_FIELD} is not JSON: ${(error as Error).message}`);
-    }
-  }
+  const document = carriedDataplane(identity.metadata);
+  if (document === undefined) return undefined;
   try {
     return validateDocument(kindRegistry, document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name }).draft.spec as DataplaneSpec;
   } catch (error) {

@@ -23,7 +23,7 @@ import type { Logger } from 'pino';
 import { invalidInput, isKogumaError } from '../../api/errors.js';
 import type { ResourceManager } from '../../manager/index.js';
 import type { MeshEngine } from '../../mesh/index.js';
-import { DATAPLANE_RESOURCE_METADATA, flavourOf, proxyFlavours } from '../node-metadata.js';
+import { carriedDataplane, flavourOf, proxyFlavours } from '../node-metadata.js';
 import type { NodeIdentity } from '../server/index.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 
@@ -34,18 +34,6 @@ export interface DataplaneLifecycleOptions {
   readonly logger: Logger;
   /** How often a registration the store refused for an outage is tried again. */
   readonly registrationRetryMs?: number;
-}
-
-/** The Dataplane document a node carries, parsed; undefined in indirect mode. */
-export function carriedDataplane(identity: NodeIdentity): unknown {
-  const raw = identity.metadata[DATAPLANE_RESOURCE_METADATA];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw invalidInput([{ field: `node.metadata["${DATAPLANE_RESOURCE_METADATA}"]`, reason: `is not JSON: ${(error as Error).message}` }]);
-  }
 }
 
 export class DataplaneLifecycle {
@@ -62,7 +50,7 @@ export class DataplaneLifecycle {
     const flavour = flavourOf(identity.metadata);
     if (flavour === undefined)
       throw invalidInput([{ field: 'node.metadata["koguma.io/proxy-flavour"]', reason: `must be one of: ${proxyFlavours.join(', ')}` }]);
-    const document = carriedDataplane(identity);
+    const document = carriedDataplane(identity.metadata);
     if (document !== undefined) await this.register(identity, document);
     this.openStreams.set(identity.nodeId, (this.openStreams.get(identity.nodeId) ?? 0) + 1);
     await this.options.engine.connect({ mesh: identity.mesh, name: identity.name, flavour });
