@@ -23,8 +23,8 @@
  * oldest serves the live proxy at once and only ever ends streams nobody reads
  * or that a client has just outnumbered itself. It gives a holder of the
  * dataplane's credential no new power: that holder can already be that
- * dataplane. Two processes misconfigured with one identity are not made to
- * flap either: they stay under the limit unless they open more than it each.
+ * dataplane. Two processes misconfigured with one identity do not flap either,
+ * as long as together they hold no more streams than the limit.
  *
  * This module has no dependencies, so the settings table (src/cp/config.ts)
  * takes its defaults and flag names from here; stream-refusals.ts builds the
