@@ -10,12 +10,12 @@ import { toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobu
 import type { Any } from '@bufbuild/protobuf/wkt';
 import { create } from '@bufbuild/protobuf';
 import { AnySchema } from '@bufbuild/protobuf/wkt';
-import { schemaOfType, typeUrls, type TypeUrl } from './resource-types.js';
+import { schemaOfType, TypeUrl, typeUrls } from './resource-types.js';
 
 export interface EncodedResource {
   readonly typeUrl: TypeUrl;
   readonly name: string;
-  /** Content hash of the encoded bytes: the resource's version in delta xDS. */
+  /** Content hash of the encoded bytes (for an endpoint set, bound to its cluster's too: buildSnapshot): the resource's version in delta xDS. */
   readonly version: string;
   /** The message packed once; streams send this object as is. */
   readonly any: Any;
@@ -45,6 +45,25 @@ export function encodeResource<D extends DescMessage>(typeUrl: TypeUrl, name: st
   };
 }
 
+/** The last version of each endpoint set bound to a cluster's version: shared like the resources themselves. */
+const boundEndpoints = new WeakMap<EncodedResource, { readonly clusterVersion: string; readonly bound: EncodedResource }>();
+
+/**
+ * The endpoint set with a version that also covers its cluster's. Envoy
+ * re-creates a cluster it is sent again and keeps the new one warming until
+ * the cluster's endpoints arrive; neither SotW nor delta resends an
+ * unchanged endpoint set, so Envoy would wait out its initial fetch timeout
+ * (15 s) before a changed cluster (a circuit breaker, a health check, a load
+ * balancer) took effect. Binding the versions resends the endpoints with it.
+ */
+function boundToCluster(endpoints: EncodedResource, cluster: EncodedResource): EncodedResource {
+  const last = boundEndpoints.get(endpoints);
+  if (last?.clusterVersion === cluster.version) return last.bound;
+  const bound = { ...endpoints, version: hash(`${endpoints.version}\u0000${cluster.version}`) };
+  boundEndpoints.set(endpoints, { clusterVersion: cluster.version, bound });
+  return bound;
+}
+
 /** A snapshot of the given resources; types not given are empty. */
 export function buildSnapshot(resources: Iterable<EncodedResource>): Snapshot {
   const byType = new Map<TypeUrl, Map<string, EncodedResource>>(typeUrls.map((t) => [t, new Map()]));
@@ -52,6 +71,12 @@ export function buildSnapshot(resources: Iterable<EncodedResource>): Snapshot {
     const ofType = byType.get(resource.typeUrl)!;
     if (ofType.has(resource.name)) throw new Error(`snapshot: two ${resource.typeUrl} resources named "${resource.name}"`);
     ofType.set(resource.name, resource);
+  }
+  const clusters = byType.get(TypeUrl.Cluster)!;
+  const endpointSets = byType.get(TypeUrl.ClusterLoadAssignment)!;
+  for (const [name, endpoints] of endpointSets) {
+    const cluster = clusters.get(name);
+    if (cluster !== undefined) endpointSets.set(name, boundToCluster(endpoints, cluster));
   }
   const versions = new Map<TypeUrl, string>();
   for (const [typeUrl, ofType] of byType) {
