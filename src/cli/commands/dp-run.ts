@@ -13,9 +13,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   DEFAULT_CP_ADDRESS,
   DpError,
+  durationParser,
   lineLog,
   parseCpAddress,
-  parseDuration,
   parsePort,
   parseTemplateVars,
   readCpTrust,
@@ -121,8 +121,11 @@ function trustOptions(): Option[] {
   ];
 }
 
+/** The duration parser, loaded by the `dp` command's preSubcommand hook before `run` parses its options. */
+let parseDurationFlag: ((raw: string) => number) | undefined;
+
 function envoyOptions(): Option[] {
-  const duration = checked(parseDuration);
+  const duration = checked((raw) => parseDurationFlag!(raw));
   return [
     new Option('--proxyless', 'run a proxyless gRPC application (the command after --) instead of Envoy'),
     new Option('--binary-path <path>', 'the Envoy binary').env('KOGUMA_DP_BINARY_PATH').default('envoy'),
@@ -198,5 +201,10 @@ export function dpCommand(context: CliContext): Command {
     // The child has exited and every handler is gone; exit now rather than wait for idle sockets.
     process.exit(status);
   });
-  return new Command('dp').description('Data plane').addCommand(run);
+  return new Command('dp')
+    .description('Data plane')
+    .addCommand(run)
+    .hook('preSubcommand', async () => {
+      parseDurationFlag ??= await durationParser();
+    });
 }
