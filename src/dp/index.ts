@@ -37,5 +37,5 @@ export { parsePort } from './port.js';
 export async function durationParser(): Promise<(raw: string) => number> {
   return (await import('./flag-values.js')).parseDuration;
 }
-export { lineLog, type DpLog } from './log.js';
+export { dpLog, lineLog, type DpLog, type DpLogFormat } from './log.js';
 export { parseTemplateVars, type TemplateVars } from './template.js';

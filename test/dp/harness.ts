@@ -24,11 +24,11 @@ const recordFiles = new Set<string>();
 const scratchDirs = new Set<string>();
 const servers = new Set<Server>();
 
-/** The test's environment minus KOGUMA_* settings, plus `extra`. */
+/** The test's environment minus KOGUMA_* settings, plus `extra`; the agent logs text, the sentences these tests read. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('KOGUMA_')) env[key] = value;
-  return { ...env, ...extra };
+  return { ...env, KOGUMA_LOG_FORMAT: 'text', ...extra };
 }
 
 export interface DpProcess {

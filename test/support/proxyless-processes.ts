@@ -30,11 +30,16 @@ const STDERR_TAIL = 16_000;
 const running = new Set<KogumaProcess>();
 const scratchDirs = new Set<string>();
 
-/** This process's environment minus KOGUMA_* and GRPC_* settings (a stray GRPC_XDS_BOOTSTRAP would win over ours). */
-function cleanEnv(): NodeJS.ProcessEnv {
+/**
+ * This process's environment minus KOGUMA_* and GRPC_* settings (a stray
+ * GRPC_XDS_BOOTSTRAP would win over ours). The agent (`dp run`) logs text:
+ * the tests read its sentences; the control plane logs JSON, whose fields
+ * they read (`logged`).
+ */
+function cleanEnv(command: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^(KOGUMA|GRPC)_/.test(key)) env[key] = value;
-  return env;
+  return command === 'dp' ? { ...env, KOGUMA_LOG_FORMAT: 'text' } : env;
 }
 
 export interface KogumaProcess {
@@ -64,7 +69,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Runs `koguma <args>` from the repository, in a process group of its own. */
 export function startKoguma(label: string, args: readonly string[]): KogumaProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: cleanEnv(args[0]), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));

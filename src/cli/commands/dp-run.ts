@@ -13,8 +13,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   DEFAULT_CP_ADDRESS,
   DpError,
+  dpLog,
   durationParser,
-  lineLog,
   parseCpAddress,
   parsePort,
   parseTemplateVars,
@@ -23,6 +23,7 @@ import {
   runEnvoy,
   runProxyless,
   type CpAddress,
+  type DpLogFormat,
   type ProxylessInput,
 } from '../../dp/index.js';
 import type { CliContext } from '../context.js';
@@ -97,6 +98,7 @@ interface RunValues extends DataplaneOptionValues {
   readonly bootstrapTimeout: number;
   readonly restartBackoff: number;
   readonly restartBackoffMax: number;
+  readonly logFormat: DpLogFormat;
 }
 
 /** Options of Envoy mode only; given on the command line with --proxyless they are a mistake. */
@@ -123,6 +125,16 @@ function trustOptions(): Option[] {
 
 /** The duration parser, loaded by the `dp` command's preSubcommand hook before `run` parses its options. */
 let parseDurationFlag: ((raw: string) => number) | undefined;
+
+/** How the agent writes its own lines (stderr): for a person on a terminal, else for a collector. */
+function logOptions(): Option[] {
+  return [
+    new Option('--log-format <format>', "the agent's log lines: text, or json (one object per line); default: text when stderr is a terminal, else json")
+      .env('KOGUMA_LOG_FORMAT')
+      .choices(['json', 'text'])
+      .default(process.stderr.isTTY ? 'text' : 'json'),
+  ];
+}
 
 function envoyOptions(): Option[] {
   const duration = checked((raw) => parseDurationFlag!(raw));
@@ -157,7 +169,7 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
   const token = await readDataplaneToken(values);
   const input = { ...proxylessInputOf(values), ...(token === undefined ? {} : { dataplaneToken: token }) };
   const caCert = await readCpTrust(values.cpAddress, values.caCertFile);
-  const log = lineLog(context.err);
+  const log = dpLog(values.logFormat, context.err);
   if (values.proxyless === true) {
     const misplaced = envoyOnly.filter((key) => command.getOptionValueSource(key) === 'cli');
     if (misplaced.length > 0)
@@ -190,7 +202,7 @@ export function dpCommand(context: CliContext): Command {
   const run = new Command('run')
     .description('Run the data plane agent: fetch the bootstrap and run Envoy, or with --proxyless run a gRPC application with its xDS bootstrap')
     .argument('[args...]', 'after --: extra Envoy arguments, or with --proxyless the application command');
-  for (const option of [...dataplaneOptions(), ...tokenOptions(), ...trustOptions(), ...envoyOptions()]) run.addOption(option);
+  for (const option of [...dataplaneOptions(), ...tokenOptions(), ...trustOptions(), ...logOptions(), ...envoyOptions()]) run.addOption(option);
   run.action(async (words: string[], values: RunValues, command: Command) => {
     let status: number;
     try {
