@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeEvent } from '../../src/store/index.js';
 import { draftOf, meshDraft } from '../support/store-drafts.js';
 import { recordEvents } from '../support/store-events.js';
@@ -57,10 +56,13 @@ export function watchCases(ctx: ContractContext): void {
 
   it('a Mesh deletion announces one deleted event for the mesh and for each resource in it', async () => {
     const mesh = ctx.unique('mesh');
+    // The setup's own five events pass before recording starts.
+    const setup = recordEvents(ctx.store, inMesh(mesh));
     await ctx.store.create(meshDraft(mesh));
     await ctx.store.createAll([draftOf('MeshTimeout', mesh, 'a'), draftOf('MeshRetry', mesh, 'b'), draftOf('Dataplane', mesh, 'dp')]);
     await ctx.store.update(draftOf('MeshRetry', mesh, 'b'), 1);
-    await sleep(50); // let the creation events pass before recording
+    await setup.received(5, { settleMs: 0 });
+    setup.stop();
     const recorder = recordEvents(ctx.store, inMesh(mesh));
     await ctx.store.delete({ kind: 'Mesh', mesh: '', name: mesh });
     assert.deepEqual(sorted(await recorder.received(4)), [
@@ -74,8 +76,10 @@ export function watchCases(ctx: ContractContext): void {
 
   it('failed writes announce nothing', async () => {
     const mesh = ctx.unique('mesh');
+    const setup = recordEvents(ctx.store, inMesh(mesh));
     await ctx.store.create(draftOf('MeshTimeout', mesh, 'taken'));
-    await sleep(50);
+    await setup.received(1, { settleMs: 0 });
+    setup.stop();
     const recorder = recordEvents(ctx.store, inMesh(mesh));
     await rejectsWith(ctx.store.createAll([draftOf('MeshTimeout', mesh, 'new'), draftOf('MeshTimeout', mesh, 'taken')]), 'Conflict');
     await rejectsWith(ctx.store.update(draftOf('MeshTimeout', mesh, 'taken'), 7), 'Conflict');

@@ -89,7 +89,7 @@ export function startKoguma(label: string, args: readonly string[]): KogumaProce
     stderr: () => stderr,
     exited,
     isRunning: () => child.exitCode === null && child.signalCode === null,
-    async stop(signal = 'SIGTERM', withinMs = 10_000) {
+    async stop(signal = 'SIGTERM', withinMs = 60_000) {
       if (proc.isRunning()) child.kill(signal);
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), withinMs);
       try {
@@ -109,7 +109,7 @@ export function startKoguma(label: string, args: readonly string[]): KogumaProce
  * than undefined; fails after `timeoutMs` naming `what` (a function is asked
  * only then, so it can quote the output of the moment).
  */
-export async function waitFor<T>(what: string | (() => string), check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(what: string | (() => string), check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

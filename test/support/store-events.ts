@@ -21,7 +21,7 @@ export function recordEvents(store: ResourceStore, accept: (event: ChangeEvent) 
   });
   return {
     events,
-    async received(count, { timeoutMs = 5000, settleMs = 100 } = {}) {
+    async received(count, { timeoutMs = 60_000, settleMs = 100 } = {}) {
       const deadline = Date.now() + timeoutMs;
       while (events.length < count) {
         if (Date.now() > deadline) {
