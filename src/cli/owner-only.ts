@@ -34,6 +34,16 @@ function statsOf(path: string): Stats | undefined {
   }
 }
 
+/** A directory's entries, or none for a directory that is gone. */
+function namesIn(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
 /**
  * Removes group and other permission bits from `root` and everything under
  * it (symbolic links are not followed). A missing `root` is nothing to do.
@@ -55,7 +65,7 @@ export function tightenTree(root: string): Tightened {
       }
     }
     if (!stats.isDirectory()) return;
-    for (const name of readdirSync(path)) {
+    for (const name of namesIn(path)) {
       const child = join(path, name);
       const childStats = statsOf(child);
       if (childStats !== undefined) visit(child, childStats);

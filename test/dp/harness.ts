@@ -18,7 +18,7 @@ export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.ur
 export const FAKE_ENVOY = fileURLToPath(new URL('./fixtures/fake-envoy.js', import.meta.url));
 export const GRPC_APP = fileURLToPath(new URL('./fixtures/grpc-app.js', import.meta.url));
 
-const PROCESS_TIMEOUT_MS = 180_000;
+const PROCESS_TIMEOUT_MS = 600_000;
 const children = new Set<ChildProcess>();
 const recordFiles = new Set<string>();
 const scratchDirs = new Set<string>();

@@ -24,7 +24,7 @@ export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(REPO, 'dist/src/cli/main.js');
 export const EXAMPLES = join(REPO, 'examples/proxyless');
 
-const MAX_LIFETIME_MS = 180_000;
+const MAX_LIFETIME_MS = 600_000;
 const STDERR_TAIL = 16_000;
 
 const running = new Set<KogumaProcess>();
