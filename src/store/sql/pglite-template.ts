@@ -62,7 +62,10 @@ export async function ensureTemplate(): Promise<'made' | 'kept'> {
   const db = await PGlite.create();
   try {
     const dump = await db.dumpDataDir('none');
-    await writeFile(templateFile, Buffer.from(await dump.arrayBuffer()));
+    // Written aside and renamed: an interrupted build never leaves a truncated template under the real name.
+    const partial = `${templateFile}.partial`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, templateFile);
   } finally {
     await db.close();
   }
