@@ -11,11 +11,17 @@
 //
 // Ctrl-C stops everything at any time. Each process leads its own process
 // group (an agent keeps its app in its group), so a stop reaches both, and
-// nothing outlives the demo. Logs of every process go to a temporary folder,
-// which is also the control plane's data dir: its DP server speaks TLS with a
-// certificate generated there, and each agent trusts its CA (--ca-cert-file).
+// nothing outlives the demo.
+//
+// Secrets live in a temporary folder of their own, removed on every way out
+// (done, failure, Ctrl-C, SIGTERM): the control plane's data dir (its admin
+// token, token signing key and the CA of its DP server, which each agent
+// trusts with --ca-cert-file), the demo's dataplane token, and the agents'
+// temporary files (their workload keys; TMPDIR points there). Logs of every
+// process go to another temporary folder, removed when the demo succeeds and
+// kept, and named, when it fails; they hold no keys or tokens.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,14 +33,16 @@ const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'dist/src/cli/main.js');
 const examples = join(root, 'examples/proxyless');
 const RATE = 10;
-const STARTUP_TIMEOUT_MS = 30_000;
+const STARTUP_TIMEOUT_MS = 60_000;
 
 if (!existsSync(cli)) {
   console.error('The koguma CLI is not built: run `npm run build` (npm install does it) and try again.');
   process.exit(1);
 }
 
-const logs = mkdtempSync(join(tmpdir(), 'koguma-demo-'));
+const secrets = mkdtempSync(join(tmpdir(), 'koguma-demo-'));
+const logs = mkdtempSync(join(tmpdir(), 'koguma-demo-logs-'));
+const removeSecrets = () => rmSync(secrets, { recursive: true, force: true });
 const started = new Set();
 const clock = () => new Date().toTimeString().slice(0, 8);
 const say = (text) => console.log(`${clock()}  ${text}`);
@@ -44,7 +52,12 @@ const say = (text) => console.log(`${clock()}  ${text}`);
  * `onLine`; stdout and stderr are kept in <logs>/<name>.log.
  */
 function koguma(name, args, onLine = () => {}) {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: secrets },
+  });
   const log = createWriteStream(join(logs, `${name}.log`));
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
@@ -107,7 +120,7 @@ async function freePort() {
 /** The control plane, once its DP server (xDS) and REST API listen. */
 async function startControlPlane() {
   const cp = koguma('control-plane', [
-    'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--dataplane-removal-delay', '1s', '--data-dir', logs,
+    'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--dataplane-removal-delay', '1s', '--data-dir', join(secrets, 'control-plane'),
   ]);
   const urls = {};
   await waitForLine(cp, 'listening ports', (line) => {
@@ -124,7 +137,7 @@ async function startControlPlane() {
     body: JSON.stringify({ mesh: 'default', validFor: '1h' }),
   });
   if (!response.ok) throw new Error(`issuing a dataplane token failed: ${response.status} ${await response.text()}`);
-  const tokenFile = join(logs, 'dataplane.token');
+  const tokenFile = join(secrets, 'dataplane.token');
   await writeFile(tokenFile, await response.text(), { mode: 0o600 });
   return Object.assign(cp, urls, { tokenFile });
 }
@@ -161,15 +174,25 @@ async function stopAll(reason) {
   return stopping;
 }
 
-process.once('SIGINT', () => void stopAll('Ctrl-C').then(() => process.exit(130)));
-process.once('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(143)));
-// A last resort if the demo itself fails: no process group is left behind.
+/** Stopped on purpose: nothing failed, so the logs go too. */
+let interrupted = false;
+const interrupt = (reason, code) => {
+  interrupted = true;
+  void stopAll(reason).then(() => {
+    rmSync(logs, { recursive: true, force: true });
+    process.exit(code);
+  });
+};
+process.once('SIGINT', () => interrupt('Ctrl-C', 130));
+process.once('SIGTERM', () => interrupt('SIGTERM', 143));
+// Every way out passes here: no process group is left behind, and no secret.
 process.once('exit', () => {
   for (const proc of started) killGroup(proc, 'SIGKILL');
+  removeSecrets();
 });
 
 async function main() {
-  console.log(`Koguma proxyless gRPC demo (about 20 s; Ctrl-C stops it). Logs: ${logs}\n`);
+  console.log(`Koguma proxyless gRPC demo (about 20 s; Ctrl-C stops it). Logs: ${logs} (removed at the end)\n`);
   const cp = await startControlPlane();
   say(`control plane: REST API ${cp.apiUrl}, xDS ${cp.xdsUrl} (memory store)`);
   const backends = { 'backend-1': await startBackend(cp, 'backend-1'), 'backend-2': await startBackend(cp, 'backend-2') };
@@ -191,11 +214,14 @@ async function main() {
   await listDataplanes(cp);
   await at(20.5);
   await stopAll('20 s are up');
+  rmSync(logs, { recursive: true, force: true });
   console.log('\nDone. Run the pieces yourself: examples/proxyless/README.md');
 }
 
 main().catch(async (error) => {
-  console.error(`\ndemo failed: ${error.message}\nlogs of every process: ${logs}`);
+  // A process stopped by Ctrl-C fails what was waiting for it; that is no failure of the demo.
+  if (interrupted) return;
+  console.error(`\ndemo failed: ${error.message}\nlogs of every process (kept): ${logs}`);
   await stopAll('failure');
   process.exit(1);
 });

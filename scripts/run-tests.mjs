@@ -3,7 +3,14 @@
 // glob support, so the files are listed here: unit tests live beside the code
 // (dist/src/**/*.test.js), the other layers under dist/test/.
 // Usage: node scripts/run-tests.mjs [substring ...] to run only matching files.
+//
+// Files run in parallel, in separate processes: most of the slow ones wait on
+// child processes (control planes, proxies, gRPC apps), not on a core. The
+// slow layers go first so that they do not all finish last. KOGUMA_TEST_CONCURRENCY
+// overrides how many files run at once. The slowest files are listed at the end
+// (scripts/test-file-times.mjs).
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -20,20 +27,39 @@ function findTests(dir) {
   return found;
 }
 
+/** Slow layers first: end-to-end, CLI and agent files spawn processes and take the longest. */
+const slowFirst = ['dist/test/e2e/', 'dist/test/cli/', 'dist/test/dp/', 'dist/test/xds-server/', 'dist/test/contract/'];
+const rank = (file) => {
+  const index = slowFirst.findIndex((prefix) => file.startsWith(prefix));
+  return index === -1 ? slowFirst.length : index;
+};
+
 const files = ['dist/src', 'dist/test']
   .map((d) => join(root, d))
   .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
   .flatMap(findTests)
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
 if (files.length === 0) {
   console.error('no test files found (did the build run?)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const concurrency = Number(process.env.KOGUMA_TEST_CONCURRENCY) || Math.max(2, availableParallelism() * 2);
+const started = Date.now();
+const result = spawnSync(
+  process.execPath,
+  [
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/test-file-times.mjs')}`,
+    '--test-reporter-destination=stdout',
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+console.log(`${files.length} test files, ${concurrency} at a time, in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 process.exit(result.status ?? 1);

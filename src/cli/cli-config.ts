@@ -16,8 +16,8 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { CliError } from './errors.js';
+import { yaml } from './lazy-yaml.js';
 
 export interface CliConfig {
   readonly apiUrl?: string;
@@ -42,7 +42,7 @@ export function readCliConfig(path: string): CliConfig {
   }
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    parsed = yaml().parse(text);
   } catch (error) {
     throw new CliError(`the CLI configuration ${path} is not valid YAML: ${(error as Error).message}`);
   }
@@ -64,7 +64,7 @@ export async function writeCliConfig(path: string, config: CliConfig): Promise<v
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     // Created 0600, so the token is never readable by others, not even for a moment.
-    await writeFile(temporary, stringify(config), { mode: 0o600, flag: 'wx' });
+    await writeFile(temporary, yaml().stringify(config), { mode: 0o600, flag: 'wx' });
     await rename(temporary, path);
     await chmod(path, 0o600);
   } catch (error) {

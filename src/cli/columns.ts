@@ -9,7 +9,7 @@
  *   Mesh:         MTLS
  *   policies:     TARGETREF  [TO]  [FROM]  [RULES]   (from the policy traits)
  */
-import type { KindDescriptor } from '../api/index.js';
+import type { CliKind } from './kind-catalogue.js';
 import { formatAge } from './age.js';
 
 export type ResourceDocument = Readonly<Record<string, unknown>>;
@@ -97,7 +97,7 @@ export function describeTargetRef(ref: unknown): string {
 
 const count = (section: string) => (document: ResourceDocument) => String(listAt(recordAt(document, 'spec'), section).length);
 
-function kindColumns(kind: KindDescriptor): Column[] {
+function kindColumns(kind: CliKind): Column[] {
   if (kind.name === 'Dataplane') {
     return [
       { header: 'ADDRESS', cell: (d) => stringAt(recordAt(d, 'networking'), 'address') ?? '' },
@@ -117,7 +117,7 @@ function kindColumns(kind: KindDescriptor): Column[] {
 }
 
 /** The columns of a kind's table; MESH leads for mesh-scoped kinds. */
-export function columnsFor(kind: KindDescriptor): Column[] {
+export function columnsFor(kind: CliKind): Column[] {
   return [
     ...(kind.scope === 'Mesh' ? [{ header: 'MESH', cell: (d: ResourceDocument) => stringAt(d, 'mesh') ?? '' }] : []),
     { header: 'NAME', cell: (d) => stringAt(d, 'name') ?? '' },

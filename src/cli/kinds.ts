@@ -3,11 +3,11 @@
  * registry resolves is accepted (`MeshTimeout`, `meshtimeouts`, `mt`); the
  * error for an unknown one lists what would have worked.
  */
-import type { KindDescriptor, KindRegistry } from '../api/index.js';
 import { CliError } from './errors.js';
+import type { CliKind, KindLookup } from './kind-catalogue.js';
 
 /** `meshtimeouts (mt)`, one per kind, for help texts and errors. */
-export function kindSpellings(registry: KindRegistry): string[] {
+export function kindSpellings(registry: KindLookup): string[] {
   return registry.kinds.map((kind) => `${kind.plural} (${kind.shortName})`);
 }
 
@@ -28,7 +28,7 @@ export function wrapList(items: readonly string[], width: number, indent: string
   return lines.map((l) => indent + l).join('\n');
 }
 
-export function resolveKind(registry: KindRegistry, name: string): KindDescriptor {
+export function resolveKind<K extends CliKind>(registry: KindLookup<K>, name: string): K {
   const kind = registry.resolve(name);
   if (kind) return kind;
   throw new CliError(`unknown kind ${JSON.stringify(name)}`, [`known kinds: ${kindSpellings(registry).join(', ')}`]);

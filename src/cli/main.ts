@@ -17,8 +17,9 @@ import { inspectCommand } from './commands/inspect.js';
 import { versionCommand } from './commands/version.js';
 import { configCommand } from './commands/config.js';
 import { revokeCommand } from './commands/revoke.js';
+// Not cp/index.js: its settings table loads the resource model's primitives (TypeBox).
+import { productVersion } from '../cp/version.js';
 import { DEFAULT_API_URL, type CliContext } from './context.js';
-import { readAllStdin } from './documents.js';
 import { errorLines } from './errors.js';
 
 // `koguma get ... | head` closes the pipe early; that is the reader's choice, not an error.
@@ -30,12 +31,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const context: CliContext = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
-  readStdin: readAllStdin,
+  readStdin: async () => (await import('./documents.js')).readAllStdin(),
   now: () => new Date(),
 };
 
 const program = new Command('koguma')
   .description('Koguma: a Kuma-compatible service mesh control plane, and the CLI to its REST API')
+  // The same line as `koguma version` prints for the CLI.
+  .version(`Koguma ${productVersion}`, '-V, --version', "print the CLI's version")
   .addOption(
     new Option('--api-url <url>', 'URL of the control plane REST API')
       .env('KOGUMA_API_URL')

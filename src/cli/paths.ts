@@ -6,34 +6,34 @@
  *   Mesh-scoped kind:    /meshes/{mesh}/{plural}   /meshes/{mesh}/{plural}/{name}
  *                        /{plural}  (across meshes)
  */
-import type { KindDescriptor } from '../api/index.js';
+import type { CliKind } from './kind-catalogue.js';
 
 const segment = encodeURIComponent;
 
 /** Path of one resource; `mesh` is ignored for global kinds. */
-export function itemPath(kind: KindDescriptor, mesh: string, name: string): string {
+export function itemPath(kind: CliKind, mesh: string, name: string): string {
   return kind.scope === 'Global' ? `/${segment(kind.plural)}/${segment(name)}` : `/meshes/${segment(mesh)}/${segment(kind.plural)}/${segment(name)}`;
 }
 
 /** Path of a list: in one mesh, or across meshes when `mesh` is undefined. */
-export function listPath(kind: KindDescriptor, mesh: string | undefined): string {
+export function listPath(kind: CliKind, mesh: string | undefined): string {
   if (kind.scope === 'Global' || mesh === undefined) return `/${segment(kind.plural)}`;
   return `/meshes/${segment(mesh)}/${segment(kind.plural)}`;
 }
 
 /** How apply and delete name a resource in their output, kubectl style: `meshtimeout "t1"`. */
-export function resourceLabel(kind: KindDescriptor, name: string): string {
+export function resourceLabel(kind: CliKind, name: string): string {
   return `${kind.name.toLowerCase()} ${JSON.stringify(name)}`;
 }
 
 /** `MeshTimeout "x" in mesh "default"`, or `Mesh "x"` for a global kind. */
-export function describeResource(kind: KindDescriptor, mesh: string, name: string): string {
+export function describeResource(kind: CliKind, mesh: string, name: string): string {
   const base = `${kind.name} ${JSON.stringify(name)}`;
   return kind.scope === 'Global' ? base : `${base} in mesh ${JSON.stringify(mesh)}`;
 }
 
 /** `MeshTimeout "x" not found in mesh "default"`. */
-export function notFoundMessage(kind: KindDescriptor, mesh: string, name: string): string {
+export function notFoundMessage(kind: CliKind, mesh: string, name: string): string {
   const base = `${kind.name} ${JSON.stringify(name)} not found`;
   return kind.scope === 'Global' ? base : `${base} in mesh ${JSON.stringify(mesh)}`;
 }

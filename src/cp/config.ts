@@ -13,6 +13,7 @@ import { defaultStreamLimits, streamLimitFlags } from '../xds/server/stream-limi
 export type StoreType = 'memory' | 'pglite' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type DpAuthMode = 'dpToken' | 'none';
+export type LogFormat = 'json' | 'text';
 
 export interface ControlPlaneConfig {
   readonly apiAddress: string;
@@ -41,6 +42,7 @@ export interface ControlPlaneConfig {
   readonly localhostIsAdmin: boolean;
   readonly apiReadOnly: boolean;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
   readonly instanceId: string;
 }
 
@@ -314,6 +316,15 @@ export const settings: readonly AnySetting[] = [
     description: 'Log level',
     default: () => 'info',
     parse: oneOf<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  {
+    key: 'logFormat',
+    flag: '--log-format',
+    env: 'KOGUMA_LOG_FORMAT',
+    description: 'Log lines as JSON (one object per line, for collectors) or as text for a person; by default text on a terminal, else JSON',
+    // The log goes to stdout: a person reads it when stdout is a terminal.
+    default: () => (process.stdout.isTTY ? 'text' : 'json'),
+    parse: oneOf<LogFormat>(['json', 'text']),
   },
   {
     key: 'instanceId',

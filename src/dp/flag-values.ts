@@ -6,10 +6,4 @@
  */
 
 export { formatDuration, parseDuration } from '../api/duration.js';
-
-/** A TCP port: an integer from 1 to 65535. */
-export function parsePort(raw: string): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 65535) throw new Error('must be a port between 1 and 65535');
-  return value;
-}
+export { parsePort } from './port.js';

@@ -28,6 +28,14 @@ export { DEFAULT_CP_ADDRESS, parseCpAddress, type CpAddress } from './cp-address
 export { readCpTrust } from './cp-trust.js';
 export { DpError } from './errors.js';
 export { readDataplaneToken, type DataplaneTokenSource } from './dataplane-token.js';
-export { formatDuration, parseDuration, parsePort } from './flag-values.js';
-export { lineLog, type DpLog } from './log.js';
+export { parsePort } from './port.js';
+
+/**
+ * The parser of duration flags (`30s`, `5m`), on demand: it comes with the
+ * resource model's primitives, which only a running command should load.
+ */
+export async function durationParser(): Promise<(raw: string) => number> {
+  return (await import('./flag-values.js')).parseDuration;
+}
+export { dpLog, lineLog, type DpLog, type DpLogFormat } from './log.js';
 export { parseTemplateVars, type TemplateVars } from './template.js';

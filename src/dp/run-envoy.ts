@@ -71,7 +71,8 @@ const BOOTSTRAP_RETRY: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
 async function prepareWorkdir(workdir: string | undefined): Promise<{ dir: string; owned: boolean }> {
   try {
     if (workdir === undefined) return { dir: await mkdtemp(join(tmpdir(), 'koguma-dp-')), owned: true };
-    await mkdir(workdir, { recursive: true });
+    // Owner-only: the bootstrap written there carries the dataplane token.
+    await mkdir(workdir, { recursive: true, mode: 0o700 });
     return { dir: resolve(workdir), owned: false };
   } catch (error) {
     throw new DpError(`cannot create the workdir ${workdir ?? tmpdir()}: ${(error as Error).message}`);

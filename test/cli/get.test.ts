@@ -175,6 +175,13 @@ test('version prints the client and the server version', async () => {
   assert.deepEqual(lines(result.stdout), [`Koguma ${productVersion}`, `server: Koguma ${productVersion} at ${cp.apiUrl}`]);
 });
 
+test('--version prints the line version prints for the CLI, without asking the server', async () => {
+  const [flag, short, command] = await Promise.all([runCli(['--version']), runCli(['-V']), koguma(['version'])]);
+  assert.equal(flag.code, 0, flag.stderr);
+  assert.equal(flag.stdout, `${lines(command.stdout)[0]}\n`);
+  assert.equal(short.stdout, flag.stdout);
+});
+
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -14,7 +14,8 @@ import { resolveConfig, startControlPlane, type RunningControlPlane } from '../.
 /** The compiled CLI, as the package `bin` runs it. */
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-const CLI_TIMEOUT_MS = 20_000;
+/** Generous: a busy machine slows a call; the bound only costs time when something hangs. */
+const CLI_TIMEOUT_MS = 120_000;
 const children = new Set<ChildProcess>();
 const dataDirs = new Set<string>();
 
@@ -90,7 +91,7 @@ export interface CpProcess {
  * carries the URL it listens on. Rejects if the process exits first or the
  * line does not come within the timeout.
  */
-export function spawnControlPlane(args: readonly string[], timeoutMs = 20_000): Promise<CpProcess> {
+export function spawnControlPlane(args: readonly string[], timeoutMs = 120_000): Promise<CpProcess> {
   const dataDir = args.includes('--data-dir') ? [] : ['--data-dir', testDataDir()];
   const child = spawn(process.execPath, [CLI, 'cp', 'run', '--api-port', '0', '--xds-port', '0', ...dataDir, ...args], {
     env: withoutKogumaEnv(),
@@ -148,6 +149,6 @@ export function killAll(): void {
 
 /** GET on the REST API directly, to check what the CLI did without trusting the CLI. */
 export async function apiGet(apiUrl: string, path: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(apiUrl + path, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(apiUrl + path, { signal: AbortSignal.timeout(60_000) });
   return { status: response.status, body: (await response.json()) as unknown };
 }

@@ -18,17 +18,17 @@ export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.ur
 export const FAKE_ENVOY = fileURLToPath(new URL('./fixtures/fake-envoy.js', import.meta.url));
 export const GRPC_APP = fileURLToPath(new URL('./fixtures/grpc-app.js', import.meta.url));
 
-const PROCESS_TIMEOUT_MS = 30_000;
+const PROCESS_TIMEOUT_MS = 600_000;
 const children = new Set<ChildProcess>();
 const recordFiles = new Set<string>();
 const scratchDirs = new Set<string>();
 const servers = new Set<Server>();
 
-/** The test's environment minus KOGUMA_* settings, plus `extra`. */
+/** The test's environment minus KOGUMA_* settings, plus `extra`; the agent logs text, the sentences these tests read. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('KOGUMA_')) env[key] = value;
-  return { ...env, ...extra };
+  return { ...env, KOGUMA_LOG_FORMAT: 'text', ...extra };
 }
 
 export interface DpProcess {
@@ -66,7 +66,7 @@ export async function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): 
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

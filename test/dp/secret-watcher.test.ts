@@ -36,7 +36,7 @@ async function put(path: string, body: unknown): Promise<void> {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(60_000),
   });
   assert.ok(response.ok, `PUT ${path}: ${response.status} ${await response.text()}`);
 }

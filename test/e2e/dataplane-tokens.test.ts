@@ -107,7 +107,7 @@ async function api(cp: RunningControlPlane, method: string, path: string, body?:
   const response = await fetch(`${cp.apiUrl}${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(60_000),
   });
   return { status: response.status, text: await response.text() };
 }
@@ -129,7 +129,7 @@ async function bootstrap(cp: RunningControlPlane, name: string, service: string,
       dataplaneResource: JSON.stringify(dataplane(name, service)),
       ...(token === undefined ? {} : { dataplaneToken: token }),
     }),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await response.text();
   return { status: response.status, body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : parse(text) };

@@ -105,7 +105,7 @@ describe('MeshHTTPRoute with proxyless gRPC peers', () => {
   it('changing the split weights while calls flow fails no call, and the traffic follows each change', async (t) => {
     await kogumaApply(cp, route('shift', 'shift-client', ALL_PATHS, { v1: 90, v2: 10 }));
     const client = await startClient('shift-client', { rate: 100 });
-    const first = await waitFor(() => `a first answer to shift-client (stderr: ${client.proc.stderr()})`, () => client.outcomes().find((o) => o.server !== undefined), 20_000);
+    const first = await waitFor(() => `a first answer to shift-client (stderr: ${client.proc.stderr()})`, () => client.outcomes().find((o) => o.server !== undefined), 60_000);
     const shares: string[] = [];
     for (const [weights, low, high] of [
       [{ v1: 10, v2: 90 }, 0.8, 1],
@@ -118,7 +118,7 @@ describe('MeshHTTPRoute with proxyless gRPC peers', () => {
       await waitForNewConfigAcked(cp, MESH, 'shift-client', before);
       // 300 calls (3 s) started once the client had the new route.
       const from = Date.now();
-      const window = await callsStartedSince(client, from, 300, 15_000);
+      const window = await callsStartedSince(client, from, 300, 30_000);
       const v2 = shareOf(window, 'backend-v2');
       shares.push(`${JSON.stringify(weights)}: v2 ${percent(v2)}`);
       assert.ok(v2 >= low && v2 <= high, `after the change to ${JSON.stringify(weights)} v2 answered ${percent(v2)}`);

@@ -163,7 +163,7 @@ describe('proxyless gRPC under mesh mTLS (STRICT) and MeshTrafficPermission', ()
     }, 30_000);
     // Calls keep being answered a while after the switch completed.
     const settled = Date.now();
-    await waitFor('answers after the switch', () => (since(frontend, settled).filter((o) => o.server !== undefined).length >= RATE * 3 ? true : undefined), 15_000);
+    await waitFor('answers after the switch', () => (since(frontend, settled).filter((o) => o.server !== undefined).length >= RATE * 3 ? true : undefined), 60_000);
     assert.deepEqual(failures(frontend, switchedAt), [], 'no failed call during the CA switch');
     assert.deepEqual(failures(frontend, firstSuccess), []);
   });

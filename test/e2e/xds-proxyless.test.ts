@@ -31,7 +31,7 @@ const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 /** Runs the built CLI against this control plane; rejects with its stderr on failure. */
 async function koguma(args: string[]): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--api-url', cp.apiUrl, ...args], { timeout: 15_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--api-url', cp.apiUrl, ...args], { timeout: 60_000 });
     return stdout;
   } catch (error) {
     throw new Error((error as { stderr?: string }).stderr ?? String(error));
@@ -123,7 +123,7 @@ describe('proxyless gRPC through the control plane', () => {
   it('a client that registers itself reaches the backend its mesh describes', async () => {
     assert.equal((await api('PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', backends[0]!.port))).status, 201);
     client = startClient();
-    await eventually(() => (recentServers(5).size === 1 && recentServers(5).has('backend-1') && client!.outcomes.length >= 5 ? true : undefined), 15_000, `calls to reach backend-1 (stderr: ${client.stderr()})`);
+    await eventually(() => (recentServers(5).size === 1 && recentServers(5).has('backend-1') && client!.outcomes.length >= 5 ? true : undefined), 60_000, `calls to reach backend-1 (stderr: ${client.stderr()})`);
     const registered = await api('GET', '/meshes/default/dataplanes/client-1');
     assert.equal(registered.status, 200, 'the client registered its Dataplane');
     assert.deepEqual(registered.body.networking, clientDataplane.networking);
@@ -131,7 +131,7 @@ describe('proxyless gRPC through the control plane', () => {
 
   it('a second backend applied through the API receives traffic too', async () => {
     assert.equal((await api('PUT', '/meshes/default/dataplanes/backend-2', backendDataplane('backend-2', backends[1]!.port))).status, 201);
-    await eventually(() => (recentServers(20).has('backend-2') && recentServers(20).has('backend-1') ? true : undefined), 10_000, 'traffic on both backends');
+    await eventually(() => (recentServers(20).has('backend-2') && recentServers(20).has('backend-1') ? true : undefined), 30_000, 'traffic on both backends');
   });
 
   it('removing a backend moves all traffic to the other', async () => {
@@ -141,7 +141,7 @@ describe('proxyless gRPC through the control plane', () => {
       const since = client!.outcomes.slice(from);
       const tail = since.slice(-10);
       return tail.length === 10 && tail.every((o) => o.server === 'backend-2') ? true : undefined;
-    }, 10_000, 'traffic only on backend-2');
+    }, 30_000, 'traffic only on backend-2');
   });
 
   it('the overview shows the client connected with every type acknowledged, and _config what it was sent', async () => {
@@ -179,7 +179,7 @@ describe('proxyless gRPC through the control plane', () => {
   it('a client that goes away has its self-registered Dataplane removed after the delay', async () => {
     client!.child.stdin.end();
     await new Promise((resolve) => client!.child.once('exit', resolve));
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     let status = 200;
     while (Date.now() < deadline && status === 200) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -23,7 +23,7 @@ export async function kogumaApply(cp: ControlPlaneProcess, yaml: string): Promis
   const file = join(await scratchDir(), 'apply.yaml');
   await writeFile(file, yaml);
   const proc = startKoguma('apply', ['--api-url', cp.apiUrl, 'apply', '-f', file]);
-  const timer = setTimeout(() => void proc.stop('SIGKILL'), 30_000);
+  const timer = setTimeout(() => void proc.stop('SIGKILL'), 120_000);
   const code = await proc.exited;
   clearTimeout(timer);
   if (code !== 0) throw new Error(`koguma apply exited ${code}: ${proc.stderr()}\n${yaml}`);
@@ -81,7 +81,7 @@ export async function startPolicyBackend(cp: ControlPlaneProcess, options: Backe
   await waitFor(() => `${name} to serve (output: ${proc.lines.join('\n')}; stderr: ${proc.stderr()})`, () => {
     if (!proc.isRunning()) throw new Error(`${name} exited: ${proc.stderr()}`);
     return proc.lines.some((line) => line.startsWith(`${name} serving on`)) ? true : undefined;
-  }, 20_000);
+  }, 120_000);
   return proc;
 }
 
@@ -143,7 +143,7 @@ export function startPolicyClient(cp: ControlPlaneProcess, port: number, options
  * The first `n` outcomes of calls `client` started at or after `from` (a
  * Date.now() value; 0 for all), in call order, once it has them.
  */
-export async function callsStartedSince(client: PolicyClient, from: number, n: number, timeoutMs = 30_000): Promise<CallOutcome[]> {
+export async function callsStartedSince(client: PolicyClient, from: number, n: number, timeoutMs = 60_000): Promise<CallOutcome[]> {
   return waitFor(
     () => `${n} calls of ${client.name} (${client.startedSince(from).length} so far; stderr: ${client.proc.stderr()})`,
     () => {
@@ -175,7 +175,7 @@ async function configState(cp: ControlPlaneProcess, mesh: string, name: string):
 
 /** The proxy's current config versions (to compare after a change). */
 export async function configVersions(cp: ControlPlaneProcess, mesh: string, name: string): Promise<Record<string, string>> {
-  return (await waitFor(`${name}'s configuration to be built`, () => configState(cp, mesh, name), 20_000)).versions;
+  return (await waitFor(`${name}'s configuration to be built`, () => configState(cp, mesh, name), 60_000)).versions;
 }
 
 /**
@@ -184,7 +184,7 @@ export async function configVersions(cp: ControlPlaneProcess, mesh: string, name
  * NACK. Then a short pause: grpc-js applies a route or cluster change as it
  * ACKs it, but calls already picked go on with the old one.
  */
-export async function waitForNewConfigAcked(cp: ControlPlaneProcess, mesh: string, name: string, before: Record<string, string>, timeoutMs = 20_000): Promise<void> {
+export async function waitForNewConfigAcked(cp: ControlPlaneProcess, mesh: string, name: string, before: Record<string, string>, timeoutMs = 60_000): Promise<void> {
   let last: unknown;
   await waitFor(() => `${name} to ACK a configuration newer than ${JSON.stringify(before)} (last: ${JSON.stringify(last)})`, async () => {
     const state = await configState(cp, mesh, name);

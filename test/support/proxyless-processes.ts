@@ -24,17 +24,22 @@ export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(REPO, 'dist/src/cli/main.js');
 export const EXAMPLES = join(REPO, 'examples/proxyless');
 
-const MAX_LIFETIME_MS = 180_000;
+const MAX_LIFETIME_MS = 600_000;
 const STDERR_TAIL = 16_000;
 
 const running = new Set<KogumaProcess>();
 const scratchDirs = new Set<string>();
 
-/** This process's environment minus KOGUMA_* and GRPC_* settings (a stray GRPC_XDS_BOOTSTRAP would win over ours). */
-function cleanEnv(): NodeJS.ProcessEnv {
+/**
+ * This process's environment minus KOGUMA_* and GRPC_* settings (a stray
+ * GRPC_XDS_BOOTSTRAP would win over ours). The agent (`dp run`) logs text:
+ * the tests read its sentences; the control plane logs JSON, whose fields
+ * they read (`logged`).
+ */
+function cleanEnv(command: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^(KOGUMA|GRPC)_/.test(key)) env[key] = value;
-  return env;
+  return command === 'dp' ? { ...env, KOGUMA_LOG_FORMAT: 'text' } : env;
 }
 
 export interface KogumaProcess {
@@ -64,7 +69,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Runs `koguma <args>` from the repository, in a process group of its own. */
 export function startKoguma(label: string, args: readonly string[]): KogumaProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: cleanEnv(args[0]), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
@@ -84,7 +89,7 @@ export function startKoguma(label: string, args: readonly string[]): KogumaProce
     stderr: () => stderr,
     exited,
     isRunning: () => child.exitCode === null && child.signalCode === null,
-    async stop(signal = 'SIGTERM', withinMs = 10_000) {
+    async stop(signal = 'SIGTERM', withinMs = 60_000) {
       if (proc.isRunning()) child.kill(signal);
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), withinMs);
       try {
@@ -104,7 +109,7 @@ export function startKoguma(label: string, args: readonly string[]): KogumaProce
  * than undefined; fails after `timeoutMs` naming `what` (a function is asked
  * only then, so it can quote the output of the moment).
  */
-export async function waitFor<T>(what: string | (() => string), check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(what: string | (() => string), check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -66,7 +66,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const caCertFile = logged(proc, 'caCertFile');
       return apiUrl !== undefined && xdsUrl !== undefined && caCertFile !== undefined ? { apiUrl, xdsUrl, caCertFile } : undefined;
     },
-    30_000,
+    120_000,
   );
   return { proc, ...urls };
 }
@@ -151,7 +151,7 @@ export async function api(cp: ControlPlaneProcess, method: string, path: string,
   const response = await fetch(`${cp.apiUrl}${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };

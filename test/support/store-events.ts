@@ -20,7 +20,7 @@ export interface EventRecorder {
 }
 
 /** Resolves once `store` has delivered every change committed when called. */
-export async function storeSettled(store: ResourceStore, timeoutMs = 10_000): Promise<void> {
+export async function storeSettled(store: ResourceStore, timeoutMs = 60_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -50,7 +50,7 @@ export function recordEvents(store: ResourceStore, accept: (event: ChangeEvent) 
   return {
     events,
     withSeq,
-    async received(count, { timeoutMs = 10_000 } = {}) {
+    async received(count, { timeoutMs = 60_000 } = {}) {
       await storeSettled(store, timeoutMs);
       if (events.length < count) {
         throw new Error(`expected ${count} events once the store settled, got ${JSON.stringify(events)}`);

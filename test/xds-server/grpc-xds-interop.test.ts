@@ -65,7 +65,7 @@ async function trafficReaches(outcomes: CallOutcome[], server: string, from: num
   }
 }
 
-describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 60_000 }, () => {
+describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 300_000 }, () => {
   let dp: TestDpServer;
   let backendA: EchoServer;
   let backendB: EchoServer;
@@ -87,11 +87,11 @@ describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 6
     const diagnostics = client.stderr;
     const outcomes = client.outcomes;
 
-    const seenA = await trafficReaches(outcomes, 'backend-a', 0, 3, 20_000, diagnostics);
+    const seenA = await trafficReaches(outcomes, 'backend-a', 0, 3, 60_000, diagnostics);
     assert.ok(backendA.calls() >= 3, 'backend-a answered the calls');
 
     dp.cache.set(nodeId, backendSnapshot([backendB.port]));
-    await trafficReaches(outcomes, 'backend-b', seenA, 5, 20_000, diagnostics);
+    await trafficReaches(outcomes, 'backend-b', seenA, 5, 60_000, diagnostics);
     const callsOnA = backendA.calls();
     await trafficReaches(outcomes, 'backend-b', outcomes.length, 3, 5_000, diagnostics);
     assert.equal(backendA.calls(), callsOnA, 'no traffic reaches backend-a any more');
@@ -120,7 +120,7 @@ describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 6
     dp = await startTestDpServer({ port });
     dp.cache.set(nodeId, backendSnapshot([backendA.port, backendB.port]));
     const from = outcomes.length;
-    await trafficReaches(outcomes, 'backend-a', from, 1, 20_000, stderr);
+    await trafficReaches(outcomes, 'backend-a', from, 1, 60_000, stderr);
     await trafficReaches(outcomes, 'backend-b', from, 1, 5_000, stderr);
     const status = await eventually(() => dp.registry.get(nodeId)?.types.get(TypeUrl.ClusterLoadAssignment)?.acked, 5_000, 'the EDS ACK on the new stream');
     assert.equal(status.version, dp.cache.get(nodeId)?.versions.get(TypeUrl.ClusterLoadAssignment));

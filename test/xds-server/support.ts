@@ -124,13 +124,13 @@ export function reader<T>(iterable: AsyncIterable<T>): {
       );
     });
   return {
-    async next(timeoutMs = 5_000) {
+    async next(timeoutMs = 30_000) {
       const result = await within(pull(), timeoutMs, 'a response');
       pending = undefined;
       if (result.done) throw new Error('the stream ended');
       return result.value;
     },
-    async ended(timeoutMs = 5_000) {
+    async ended(timeoutMs = 30_000) {
       for (;;) {
         try {
           const result = await within(pull(), timeoutMs, 'the end of the stream');
@@ -150,7 +150,7 @@ export function reader<T>(iterable: AsyncIterable<T>): {
 }
 
 /** Waits until `check` returns a value other than undefined, polling every 20 ms, failing after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined, timeoutMs = 5_000, what = 'a condition'): Promise<T> {
+export async function eventually<T>(check: () => T | undefined, timeoutMs = 30_000, what = 'a condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

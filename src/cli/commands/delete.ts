@@ -1,15 +1,15 @@
 /** `koguma delete <kind> NAME [-m MESH]`: removes one resource (a mesh takes everything in it along). */
 import { Command } from 'commander';
-import { kindRegistry } from '../../api/index.js';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { kindCatalogue } from '../kind-catalogue.js';
 import { resolveKind } from '../kinds.js';
 import { missingResource } from './missing.js';
 import { itemPath, resourceLabel } from '../paths.js';
 
 export async function runDelete(client: ApiClient, kindName: string, name: string, mesh: string, context: CliContext): Promise<void> {
-  const kind = resolveKind(kindRegistry, kindName);
+  const kind = resolveKind(kindCatalogue(), kindName);
   try {
     await client.delete(itemPath(kind, mesh, name));
   } catch (error) {

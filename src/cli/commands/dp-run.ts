@@ -13,9 +13,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   DEFAULT_CP_ADDRESS,
   DpError,
-  lineLog,
+  dpLog,
+  durationParser,
   parseCpAddress,
-  parseDuration,
   parsePort,
   parseTemplateVars,
   readCpTrust,
@@ -23,6 +23,7 @@ import {
   runEnvoy,
   runProxyless,
   type CpAddress,
+  type DpLogFormat,
   type ProxylessInput,
   type XdsTransport,
 } from '../../dp/index.js';
@@ -100,6 +101,7 @@ interface RunValues extends DataplaneOptionValues {
   readonly restartBackoffMax: number;
   readonly envoyStartTimeout: number;
   readonly xdsTransport?: XdsTransport;
+  readonly logFormat: DpLogFormat;
 }
 
 /** Options of Envoy mode only; given on the command line with --proxyless they are a mistake. */
@@ -134,8 +136,21 @@ function trustOptions(): Option[] {
   ];
 }
 
+/** The duration parser, loaded by the `dp` command's preSubcommand hook before `run` parses its options. */
+let parseDurationFlag: ((raw: string) => number) | undefined;
+
+/** How the agent writes its own lines (stderr): for a person on a terminal, else for a collector. */
+function logOptions(): Option[] {
+  return [
+    new Option('--log-format <format>', "the agent's log lines: text, or json (one object per line); default: text when stderr is a terminal, else json")
+      .env('KOGUMA_LOG_FORMAT')
+      .choices(['json', 'text'])
+      .default(process.stderr.isTTY ? 'text' : 'json'),
+  ];
+}
+
 function envoyOptions(): Option[] {
-  const duration = checked(parseDuration);
+  const duration = checked((raw) => parseDurationFlag!(raw));
   return [
     new Option('--proxyless', 'run a proxyless gRPC application (the command after --) instead of Envoy'),
     new Option('--binary-path <path>', 'the Envoy binary: a file, or a name looked up in PATH (default: envoy in PATH, then .envoy/bin/envoy of this Koguma)').env(
@@ -176,7 +191,7 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
   const token = await readDataplaneToken(values);
   const input = { ...proxylessInputOf(values), ...(token === undefined ? {} : { dataplaneToken: token }) };
   const caCert = await readCpTrust(values.cpAddress, values.caCertFile);
-  const log = lineLog(context.err);
+  const log = dpLog(values.logFormat, context.err);
   if (values.proxyless === true) {
     const misplaced = envoyOnly.filter((key) => command.getOptionValueSource(key) === 'cli');
     if (misplaced.length > 0)
@@ -211,7 +226,7 @@ export function dpCommand(context: CliContext): Command {
   const run = new Command('run')
     .description('Run the data plane agent: fetch the bootstrap and run Envoy, or with --proxyless run a gRPC application with its xDS bootstrap')
     .argument('[args...]', 'after --: extra Envoy arguments, or with --proxyless the application command');
-  for (const option of [...dataplaneOptions(), ...tokenOptions(), ...trustOptions(), ...envoyOptions()]) run.addOption(option);
+  for (const option of [...dataplaneOptions(), ...tokenOptions(), ...trustOptions(), ...logOptions(), ...envoyOptions()]) run.addOption(option);
   run.action(async (words: string[], values: RunValues, command: Command) => {
     let status: number;
     try {
@@ -222,5 +237,10 @@ export function dpCommand(context: CliContext): Command {
     // The child has exited and every handler is gone; exit now rather than wait for idle sockets.
     process.exit(status);
   });
-  return new Command('dp').description('Data plane').addCommand(run);
+  return new Command('dp')
+    .description('Data plane')
+    .addCommand(run)
+    .hook('preSubcommand', async () => {
+      parseDurationFlag ??= await durationParser();
+    });
 }

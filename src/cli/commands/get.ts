@@ -3,11 +3,11 @@
  * Lists are read to the end, page after page, so what is printed is complete.
  */
 import { Command, Option } from 'commander';
-import { kindRegistry, type KindDescriptor } from '../../api/index.js';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
 import { ApiError, CliError } from '../errors.js';
 import { collect, hasFilters, listQuery, type ListFilters } from '../filters.js';
+import { kindCatalogue, type CliKind } from '../kind-catalogue.js';
 import { kindSpellings, resolveKind, wrapList } from '../kinds.js';
 import { missingResource } from './missing.js';
 import { itemPath, listPath } from '../paths.js';
@@ -23,12 +23,12 @@ export interface GetOptions {
 }
 
 /** Where a list of this kind was looked for, for the "nothing found" note. */
-function listScope(kind: KindDescriptor, mesh: string | undefined): string {
+function listScope(kind: CliKind, mesh: string | undefined): string {
   if (kind.scope === 'Global') return '';
   return mesh === undefined ? ' in any mesh' : ` in mesh ${JSON.stringify(mesh)}`;
 }
 
-async function getOne(client: ApiClient, kind: KindDescriptor, name: string, options: GetOptions, context: CliContext): Promise<void> {
+async function getOne(client: ApiClient, kind: CliKind, name: string, options: GetOptions, context: CliContext): Promise<void> {
   let document;
   try {
     document = await client.get(itemPath(kind, options.mesh, name));
@@ -39,7 +39,7 @@ async function getOne(client: ApiClient, kind: KindDescriptor, name: string, opt
   context.out(renderOne(kind, document, options.output, context.now()));
 }
 
-async function getList(client: ApiClient, kind: KindDescriptor, filters: ListFilters, options: GetOptions, context: CliContext): Promise<void> {
+async function getList(client: ApiClient, kind: CliKind, filters: ListFilters, options: GetOptions, context: CliContext): Promise<void> {
   const mesh = kind.scope === 'Mesh' && !options.allMeshes ? options.mesh : undefined;
   let list;
   try {
@@ -57,7 +57,7 @@ async function getList(client: ApiClient, kind: KindDescriptor, filters: ListFil
 }
 
 export async function runGet(client: ApiClient, kindName: string, name: string | undefined, options: GetOptions, context: CliContext): Promise<void> {
-  const kind = resolveKind(kindRegistry, kindName);
+  const kind = resolveKind(kindCatalogue(), kindName);
   const filters: ListFilters = {
     labels: options.label ?? [],
     tags: options.tag ?? [],
@@ -86,7 +86,7 @@ export function getCommand(context: CliContext): Command {
       'after',
       `
 Kinds (plural, short name; the singular works too):
-${wrapList(kindSpellings(kindRegistry), 80, '  ')}
+${wrapList(kindSpellings(kindCatalogue()), 80, '  ')}
 
 Examples:
   koguma get meshes

@@ -9,17 +9,19 @@
  * dataplanes a policy selects (`_resources/dataplanes`).
  */
 import { Command, Option } from 'commander';
-import { DataplaneKind, kindRegistry, type KindDescriptor } from '../../api/index.js';
 import { formatTable } from '../table.js';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { renderJson, renderYaml } from '../output.js';
+import { kindCatalogue, policyKinds, type CliKind } from '../kind-catalogue.js';
 import { itemPath } from '../paths.js';
 import { missingResource } from './missing.js';
 
 export const INSPECT_TYPES = ['config', 'overview', 'policies'] as const;
 export type InspectType = (typeof INSPECT_TYPES)[number];
+
+const dataplaneKind = (): CliKind => kindCatalogue().resolve('Dataplane')!;
 
 /** The REST sub-resource behind each `--type`. */
 const INSPECT_PATHS: Readonly<Record<InspectType, string>> = { config: '_config', overview: '_overview', policies: '_rules' };
@@ -30,12 +32,12 @@ export async function runInspectDataplane(
   options: { mesh: string; type: InspectType; output: 'yaml' | 'json' },
   context: CliContext,
 ): Promise<void> {
-  const path = `${itemPath(DataplaneKind, options.mesh, name)}/${INSPECT_PATHS[options.type]}`;
+  const path = `${itemPath(dataplaneKind(), options.mesh, name)}/${INSPECT_PATHS[options.type]}`;
   let answer: Record<string, unknown>;
   try {
     answer = await client.get(path);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, DataplaneKind, options.mesh, name);
+    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, dataplaneKind(), options.mesh, name);
     throw error;
   }
   context.out(options.output === 'json' ? renderJson(answer) : renderYaml([answer]));
@@ -66,7 +68,7 @@ async function selectedDataplanes(client: ApiClient, path: string): Promise<Sele
 
 export async function runInspectPolicy(
   client: ApiClient,
-  kind: KindDescriptor,
+  kind: CliKind,
   name: string,
   options: { mesh: string; output: 'table' | 'yaml' | 'json' },
   context: CliContext,
@@ -95,7 +97,7 @@ export function inspectCommand(context: CliContext): Command {
     .action(async (name: string, options: { mesh: string; type: InspectType; output: 'yaml' | 'json' }, command: Command) => {
       await runInspectDataplane(clientFor(command), name, options, context);
     });
-  for (const kind of kindRegistry.policies) {
+  for (const kind of policyKinds(kindCatalogue())) {
     inspect
       .command(kind.name.toLowerCase())
       .aliases([kind.plural, kind.shortName])

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
-import { productVersion } from '../../cp/index.js';
+import { productVersion } from '../../cp/version.js';
 import { CliError } from '../errors.js';
 
 export async function runVersion(client: ApiClient, context: CliContext): Promise<void> {

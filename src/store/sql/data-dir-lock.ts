@@ -80,7 +80,8 @@ export async function lockDataDir(dataDir: string, logger: StoreLogger): Promise
 
 async function takeLockFile(path: string, dataDir: string, logger: StoreLogger): Promise<void> {
   const draft = `${path}.${process.pid}`;
-  await writeFile(draft, `${process.pid}\n`);
+  // Owner-only, like everything in the data dir.
+  await writeFile(draft, `${process.pid}\n`, { mode: 0o600 });
   try {
     // Two rounds: the second follows the removal of a stale lock.
     for (let round = 0; round < 2; round++) {
