@@ -18,6 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeApps, httpRequest, type HttpAnswer } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
+import { envoyCounter } from '../support/envoy-counters.js';
 import { sendHttp, tallyByApp } from '../support/envoy-load.js';
 import { applyPolicy, mtlsMesh, putMesh, putPolicy, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
 import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
@@ -237,7 +238,15 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
   });
 
   test('a request mirror copies requests to another service, whose answers the client never sees', async () => {
-    const before = shadow.app.served();
+    const stat = async (name: string) => (await envoyCounter(client, `cluster.shadow.${name}`)) ?? NaN;
+    const before = { served: shadow.app.served(), completed: await stat('upstream_rq_completed') };
+    /** Copies the shadow app received so far, once the client's Envoy has none on their way and the app saw each it completed. */
+    const copiesLanded = () =>
+      waitFor('the copies to land', async () => {
+        const inFlight = (await stat('upstream_rq_active')) + (await stat('upstream_rq_pending_active'));
+        const copies = shadow.app.served() - before.served;
+        return inFlight === 0 && (await stat('upstream_rq_completed')) - before.completed === copies ? copies : undefined;
+      });
     await withRoute(
       route('mirror', [
         { matches: [{ path: { type: 'PathPrefix', value: '/mirrored' } }], default: { filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { kind: 'MeshService', name: 'shadow' } } }] } },
@@ -246,20 +255,12 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
       async () => {
         const mirrored = await sendHttp(web(), 100, { path: '/mirrored', concurrency: 4 });
         assert.deepEqual(tallyByApp(mirrored), { 'web-v1': 50, 'web-v2': 50 }, 'the client gets the primary answers');
-        await waitFor(() => `100 copies at shadow (${shadow.app.served() - before})`, () => (shadow.app.served() - before >= 100 ? true : undefined), 20_000);
-        const copies = shadow.app.served() - before;
+        assert.equal(await copiesLanded(), 100, 'every mirrored request copied once');
         await sendHttp(web(), 10, { path: '/not-mirrored' });
-        const half = await sendHttp(web(), 400, { path: '/half', concurrency: 4 });
-        assert.equal(half.length, 400);
-        // Then count what arrived: a mirrored request is sent before the client gets its answer.
-        await waitFor('the half-mirrored copies to settle', async () => {
-          const n = shadow.app.served();
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          return shadow.app.served() === n ? true : undefined;
-        });
-        const halfCopies = shadow.app.served() - before - copies;
+        assert.equal(await copiesLanded(), 100, 'requests of other routes are not copied');
+        assert.equal((await sendHttp(web(), 400, { path: '/half', concurrency: 4 })).length, 400);
+        const halfCopies = (await copiesLanded()) - 100;
         console.log(`mirror: 100 of 100 requests copied; 50%: ${halfCopies} of 400`);
-        assert.equal(copies, 100, 'every mirrored request copied once, none of the others');
         assert.ok(Math.abs(halfCopies - 200) <= 40, `50% mirror copied ${halfCopies} of 400 (± 10 points)`);
       },
     );
