@@ -87,10 +87,10 @@ describe('MeshTrafficPermission through real Envoy sidecars', { ...envoyTestOpti
   });
 
   test('without a MeshTrafficPermission every caller is refused: 403 for HTTP, the TCP connection closed', async () => {
-    const served = { api: api.app.served() };
+    const served = api.app.served();
     assert.deepEqual(await callsFrom(friend), { http: { 403: 10 }, tcp: { refused: 10 } });
     assert.deepEqual(await callsFrom(stranger), { http: { 403: 10 }, tcp: { refused: 10 } });
-    assert.equal(api.app.served(), served.api, 'no request reached the HTTP app');
+    assert.equal(api.app.served(), served, 'no request reached the HTTP app');
   });
 
   test('an Allow for one caller lets it in; the other is still refused', async () => {
