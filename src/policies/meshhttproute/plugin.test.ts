@@ -116,6 +116,16 @@ test('routes are ordered most specific first: exact path, longer prefix, shorter
   assert.deepEqual(specifiers, ['path /a', 'pathSeparatedPrefix /a/b', 'pathSeparatedPrefix /a', 'regex ^/a.*', 'prefix /']);
 });
 
+test('regex routes are ordered longer first, as Kuma does: a catch-all regex written first does not hide a specific one', () => {
+  const to = (path: unknown) => ({ matches: [{ path }], default: {} });
+  const policy = route('regex-order', [to({ type: 'RegularExpression', value: '/.*' }), to({ type: 'RegularExpression', value: '/re/[0-9]+' })]);
+  const regexes = routesOf(runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [policy])).resources).map((r) => {
+    const p = r.match?.pathSpecifier;
+    return p?.case === 'safeRegex' ? p.value.regex : `${p?.case} ${p?.value}`;
+  });
+  assert.deepEqual(regexes, ['/re/[0-9]+', '/.*', 'prefix /']);
+});
+
 test('envoy: method, header kinds and query parameters all become route conditions', () => {
   const policy = route('conditions', [
     {

@@ -6,7 +6,9 @@
  *   1. path kind: Exact, then PathPrefix, then RegularExpression; a match
  *      without a path counts as PathPrefix `/` (as in Gateway API), so a
  *      header-only match still beats a rule on prefix `/` without headers
- *   2. longer path value first (an Exact or PathPrefix of more characters)
+ *   2. longer path value first: a PathPrefix of more characters, and (as
+ *      Kuma does) a longer RegularExpression, so `/re/[0-9]+` is tried before
+ *      a catch-all `/.*` whatever the order they were written in
  *   3. a method match before none
  *   4. more header matches first
  *   5. more query parameter matches first
@@ -18,8 +20,8 @@ import type { HttpMatch } from './schema.js';
 const PATH_KIND_RANK = { Exact: 0, PathPrefix: 1, RegularExpression: 2 } as const;
 
 const pathRank = (match: HttpMatch): number => PATH_KIND_RANK[match.path?.type ?? 'PathPrefix'];
-/** Characters of an Exact or PathPrefix value (1 for the implied `/`); a regex has no length to compare. */
-const pathLength = (match: HttpMatch): number => (match.path === undefined ? 1 : match.path.type === 'RegularExpression' ? 0 : match.path.value.length);
+/** Characters of the path value (1 for the implied `/`). */
+const pathLength = (match: HttpMatch): number => match.path?.value.length ?? 1;
 
 /** Negative when `a` must come before `b`. */
 export function compareRouteSpecificity(a: HttpMatch, b: HttpMatch): number {
