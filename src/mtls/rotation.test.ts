@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identityKeyOf, needsRenewal, renewalTime, type IdentityInputs } from './rotation.js';
 
-const notBefore = new Date('2030-01-01T00:00:00Z');
+const issuedAt = new Date('2030-01-01T00:00:00Z');
 const notAfter = new Date('2030-01-02T00:00:00Z');
 
 test('renewal is due at four fifths of the lifetime', () => {
-  assert.equal(renewalTime(notBefore, notAfter).toISOString(), '2030-01-01T19:12:00.000Z');
+  assert.equal(renewalTime(issuedAt, notAfter).toISOString(), '2030-01-01T19:12:00.000Z');
   assert.equal(renewalTime(new Date(0), new Date(5000)).getTime(), 4000);
 });
 
@@ -17,7 +17,7 @@ const inputs: IdentityInputs = {
   lifetimeMs: 86_400_000,
 };
 const key = identityKeyOf(inputs);
-const issued = { notBefore, notAfter, identityKey: key };
+const issued = { issuedAt, notAfter, identityKey: key };
 
 test('an unchanged identity is renewed only from its renewal time on', () => {
   assert.equal(needsRenewal(issued, new Date('2030-01-01T19:11:59.999Z'), key), false);

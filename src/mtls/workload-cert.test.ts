@@ -5,6 +5,7 @@ import { KogumaError } from '../api/errors.js';
 import { generateRootCa } from './builtin-ca.js';
 import { loadCa, type CertificateAuthority } from './certificate-authority.js';
 import { makeCertificate, urisOf } from './testing.js';
+import { renewalTime } from './rotation.js';
 import { issueWorkloadCertificate } from './workload-cert.js';
 import { CLOCK_SKEW_MS, x509 } from './x509.js';
 
@@ -105,4 +106,12 @@ test('a proxy without a kuma.io/service value gets no certificate', async () => 
     assert.deepEqual(error.invalidParameters, [{ field: 'tags["kuma.io/service"]', reason: 'must have at least one value' }]);
     return true;
   });
+});
+
+test('a short-lived certificate is renewed at four fifths of its life from issuance, not of its back-dated validity', async () => {
+  const issued = await issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: 20_000, now });
+  assert.equal(issued.issuedAt.getTime(), now.getTime());
+  assert.ok(issued.notBefore.getTime() <= now.getTime() - CLOCK_SKEW_MS + 1000, 'valid from before issuance, for clock skew');
+  const dueAfterMs = renewalTime(issued.issuedAt, issued.notAfter).getTime() - now.getTime();
+  assert.ok(dueAfterMs >= 15_000 && dueAfterMs <= 16_000, `renewed ${dueAfterMs} ms after issuance`);
 });

@@ -30,6 +30,8 @@ export interface WorkloadCertificate {
   /** The issuing CA and its chain: what a peer needs to verify `certPem`. */
   readonly chainPem: string;
   readonly notBefore: Date;
+  /** When it was signed (`notBefore` is back-dated for clock skew): what its renewal is measured from. */
+  readonly issuedAt: Date;
   readonly notAfter: Date;
   /** Hex. */
   readonly serial: string;
@@ -65,6 +67,7 @@ export async function issueWorkloadCertificate(ca: CertificateAuthority, request
     keyPem: encodePem('PRIVATE KEY', keys.privateKey),
     chainPem: ca.chainPem,
     notBefore: certificate.notBefore,
+    issuedAt: new Date(now),
     notAfter: certificate.notAfter,
     serial,
   };

@@ -7,7 +7,7 @@
  *   frontend ──mTLS──► backend-1, backend-2      allowed by MeshTrafficPermission
  *   other    ──mTLS──► PERMISSION_DENIED          denied by MeshTrafficPermission
  *   plaintext client ─► refused (no certificate, no TLS)
- *   30 s certificates ─► renewed several times, no failed call
+ *   15 s certificates ─► renewed several times, no failed call
  *   enabledBackend builtin ─► provided ─► no failed call
  */
 import assert from 'node:assert/strict';
@@ -34,7 +34,7 @@ import {
 } from '../support/proxyless.js';
 
 const RATE = 20;
-const builtin = { name: 'ca-1', type: 'builtin', dpCert: { rotation: { expiration: '30s' } } };
+const builtin = { name: 'ca-1', type: 'builtin', dpCert: { rotation: { expiration: '15s' } } };
 const meshWith = (mtls: unknown) => ({ type: 'Mesh', name: 'default', mtls });
 
 let cp: ControlPlaneProcess;
@@ -133,7 +133,7 @@ describe('proxyless gRPC under mesh mTLS (STRICT) and MeshTrafficPermission', ()
     }
   });
 
-  it('30-second certificates are renewed several times under continuous calls with no failed call', async () => {
+  it('15-second certificates are renewed several times under continuous calls with no failed call', async () => {
     const start = Date.now();
     const writesBefore = certificateWrites(frontend.proc);
     await waitFor(

@@ -71,7 +71,7 @@ export class WorkloadIdentities {
     }
     const now = this.now();
     const current = entry.current;
-    const fresh = current?.identityKey === identityKey && now < renewalTime(current.certificate.notBefore, current.certificate.notAfter);
+    const fresh = current?.identityKey === identityKey && now < renewalTime(current.certificate.issuedAt, current.certificate.notAfter);
     if (!fresh && entry.pendingKey !== identityKey && (entry.retryAfter ?? 0) <= now.getTime()) this.issue(nodeId, entry, security, tags, identityKey);
     return current && now < current.certificate.notAfter ? current.certificate : undefined;
   }
@@ -127,7 +127,7 @@ export class WorkloadIdentities {
 
   private scheduleRenewal(nodeId: string, entry: IdentityEntry, certificate: WorkloadCertificate): void {
     if (entry.renewal) clearTimeout(entry.renewal);
-    const delay = Math.max(0, renewalTime(certificate.notBefore, certificate.notAfter).getTime() - this.now().getTime());
+    const delay = Math.max(0, renewalTime(certificate.issuedAt, certificate.notAfter).getTime() - this.now().getTime());
     // Rebuilding the proxy at renewal time makes identityFor see the certificate is due and issue its successor.
     entry.renewal = setTimeout(() => this.options.onIssued(nodeId), Math.min(delay, 2 ** 31 - 1)).unref();
   }
