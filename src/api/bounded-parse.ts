@@ -102,3 +102,36 @@ export function readYaml(text: string, field: string, options: ReadOptions): Par
   if (issue === undefined) return { ok: true, value };
   return refuse(field, issue.path === '' ? issue.reason : `${issue.reason} (at ${issue.path})`);
 }
+
+/** "at line L, column C" of an offset in `text`, as the yaml package's own messages say it. */
+function placeOf(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `at line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+export type YamlDocument = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Every document of a YAML stream (`---` separated), the whole stream read
+ * within the depth limit, each document's value or why it cannot be read;
+ * a stream nested too deep is one unreadable document. For what a person
+ * hands the CLI or the agent: no size limit, their own files.
+ */
+export function readYamlDocuments(text: string, maxDepth: number = INPUT_LIMITS.maxDepth): YamlDocument[] {
+  const tokens = boundedCst(text, maxDepth);
+  if (tokens === undefined) return [{ ok: false, reason: `nested deeper than ${maxDepth} levels` }];
+  return [...new Composer({ logLevel: 'error' }).compose(tokens, true, text.length)].map((document): YamlDocument => {
+    const [error] = document.errors;
+    if (error !== undefined) return { ok: false, reason: `${error.message.split('\n')[0]?.replace(/:$/, '') ?? error.message} ${placeOf(text, error.pos[0])}` };
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (problem) {
+      return { ok: false, reason: message(problem) };
+    }
+    const issue = shapeIssue(value, maxDepth);
+    if (issue === undefined) return { ok: true, value };
+    return { ok: false, reason: issue.path === '' ? issue.reason : `${issue.reason} (at ${issue.path})` };
+  });
+}

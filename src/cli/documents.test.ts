@@ -89,3 +89,10 @@ test('every parse problem of every source is reported together', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a document nested thousands of levels deep is a problem to report, not a crash of the command', () => {
+  const deep = `value: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`;
+  const { documents, problems } = parseSource({ name: 'deep.yaml', text: deep });
+  assert.deepEqual(documents, []);
+  assert.deepEqual(problems, ['deep.yaml#1: nested deeper than 64 levels']);
+});

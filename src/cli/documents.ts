@@ -11,7 +11,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { readYamlDocuments } from '../api/bounded-parse.js';
 import { CliError } from './errors.js';
 
 export interface Source {
@@ -94,21 +94,11 @@ export function parseSource(source: Source): { documents: SourceDocument[]; prob
   }
   const documents: SourceDocument[] = [];
   const problems: string[] = [];
-  parseAllDocuments(source.text).forEach((document, i) => {
+  // Depth-bounded: a file nested thousands of levels deep is refused, not a crash.
+  readYamlDocuments(source.text).forEach((document, i) => {
     const at = `${source.name}#${i + 1}`;
-    if (document.errors.length > 0) {
-      problems.push(...document.errors.map((error) => `${at}: ${firstLine(error.message)}`));
-      return;
-    }
-    let value: unknown;
-    try {
-      value = document.toJS();
-    } catch (error) {
-      // Unresolved aliases and the like surface only when converting.
-      problems.push(`${at}: ${(error as Error).message}`);
-      return;
-    }
-    if (value !== null && value !== undefined) documents.push({ source: source.name, index: i + 1, value });
+    if (!document.ok) problems.push(`${at}: ${firstLine(document.reason)}`);
+    else if (document.value !== null && document.value !== undefined) documents.push({ source: source.name, index: i + 1, value: document.value });
   });
   return { documents, problems };
 }

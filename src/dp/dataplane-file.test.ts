@@ -79,3 +79,10 @@ test('--admin-port goes into networking.admin.port; the same port is fine, anoth
   assert.deepEqual(failure(() => withAdminPort(withPort, 9903, 'dp.yaml')).details, ['  networking.admin.port: is 9902 but --admin-port says 9903']);
   assert.equal((loaded.document['networking'] as { admin?: unknown }).admin, undefined, 'the loaded document is left as it was');
 });
+
+test('a file nested thousands of levels deep is refused, not a crash of the agent', () => {
+  const deep = `${TEMPLATE}  extra: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
+  const { message, details } = failure(() => dataplaneFromText(deep, 'deep.yaml', vars, {}));
+  assert.equal(message, 'cannot parse deep.yaml');
+  assert.deepEqual(details, ['  nested deeper than 64 levels']);
+});

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { readYamlDocuments } from '../api/bounded-parse.js';
 import { isKogumaError, kindRegistry, SERVICE_TAG, validateDocument } from '../api/index.js';
 import { DpError } from './errors.js';
 import { renderTemplate, type TemplateVars } from './template.js';
@@ -48,10 +48,11 @@ function parseOne(text: string, source: string): unknown {
       throw new DpError(`cannot parse ${source}: ${(error as Error).message}`);
     }
   }
-  const documents = parseAllDocuments(text);
-  const problems = documents.flatMap((document) => document.errors.map((error) => `  ${error.message.split('\n')[0] ?? ''}`));
+  // Depth-bounded: a file nested thousands of levels deep is refused, not a crash.
+  const documents = readYamlDocuments(text);
+  const problems = documents.flatMap((document) => (document.ok ? [] : [`  ${document.reason}`]));
   if (problems.length > 0) throw new DpError(`cannot parse ${source}`, problems);
-  const values = documents.map((document) => document.toJS() as unknown).filter((value) => value !== null && value !== undefined);
+  const values = documents.map((document) => (document.ok ? document.value : undefined)).filter((value) => value !== null && value !== undefined);
   if (values.length !== 1) throw new DpError(`${source} holds ${values.length} documents; a dataplane file holds exactly one Dataplane`);
   return values[0];
 }

@@ -31,7 +31,8 @@ import { DeltaStream } from './ads-delta.js';
 import { SotwStream } from './ads-sotw.js';
 import { connectionKey } from './connection-streams.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
-import type { ProxyStatusSink, StreamInfo, XdsProtocol } from './proxy-status.js';
+import { TypeUrl } from '../resource-types.js';
+import type { ProxyStatusSink, StreamInfo, StreamStatusReporter, XdsProtocol } from './proxy-status.js';
 import type { SnapshotSource } from './snapshot-cache.js';
 import { StreamInbox, type InboxEvent } from './stream-inbox.js';
 import { firstRequestLate } from './stream-refusals.js';
@@ -46,6 +47,8 @@ export interface AdsServiceOptions {
   /** Registration hooks: a stream of this identity opened (may refuse by throwing a KogumaError) / closed. */
   readonly onStreamOpen?: (identity: NodeIdentity, stream: StreamInfo) => void | Promise<void>;
   readonly onStreamClose?: (identity: NodeIdentity, stream: StreamInfo) => void;
+  /** The stream's proxy accepted its listeners for the first time on this stream: it can take traffic. */
+  readonly onStreamReady?: (identity: NodeIdentity, stream: StreamInfo) => void;
   /** Sent to proxies as `control_plane.identifier`. */
   readonly controlPlaneId?: string;
   /**
@@ -182,6 +185,7 @@ async function identifyStream<Request extends { node?: Node | undefined }>(
     nodeId: identity.nodeId,
     protocol,
     since: options.now(),
+    resumed: holdsConfiguration(first),
     ...(isCertificatesStream(identity.metadata) ? { certificatesOnly: true } : {}),
   };
   const log = options.logger.child({ nodeId: identity.nodeId, streamId: stream.streamId });
@@ -205,7 +209,13 @@ async function* serveIdentified<Request, Response>(
   options: ServeOptions,
 ): AsyncGenerator<Response> {
   const { protocol } = stream;
-  const reporter = options.status.connected(stream);
+  const reporter = onFirstListenerAck(options.status.connected(stream), () => {
+    try {
+      options.onStreamReady?.(identity, stream);
+    } catch (error) {
+      log.error({ err: error }, 'onStreamReady failed');
+    }
+  });
   const machine = makeStream({
     reporter,
     log,
@@ -259,6 +269,26 @@ async function* serveIdentified<Request, Response>(
 }
 
 /** Reads the client's requests into the inbox, never more than `room()` ahead of the stream. */
+/** Whether a first request shows configuration the proxy already holds (a reconnect, not a start). */
+function holdsConfiguration(request: unknown): boolean {
+  const { versionInfo, initialResourceVersions } = request as { versionInfo?: string; initialResourceVersions?: Record<string, string> };
+  return (versionInfo !== undefined && versionInfo !== '') || Object.keys(initialResourceVersions ?? {}).length > 0;
+}
+
+/** The reporter, also calling `onReady` once, at the first ACK of listeners. */
+function onFirstListenerAck(reporter: StreamStatusReporter, onReady: () => void): StreamStatusReporter {
+  let ready = false;
+  return {
+    ...reporter,
+    acked(typeUrl, version, at) {
+      reporter.acked(typeUrl, version, at);
+      if (ready || typeUrl !== TypeUrl.Listener) return;
+      ready = true;
+      onReady();
+    },
+  };
+}
+
 async function pumpRequests<Request>(iterator: AsyncIterator<Request>, inbox: StreamInbox<Request>, room: () => number): Promise<void> {
   try {
     for (;;) {

@@ -4,7 +4,7 @@ import { TypeUrl } from '../resource-types.js';
 import { ProxyStatusRegistry, type StreamInfo } from './proxy-status.js';
 
 const at = (second: number): Date => new Date(Date.UTC(2025, 0, 1, 0, 0, second));
-const stream = (streamId: string, second: number): StreamInfo => ({ streamId, nodeId: 'default.web-1', protocol: 'delta', since: at(second) });
+const stream = (streamId: string, second: number): StreamInfo => ({ streamId, nodeId: 'default.web-1', protocol: 'delta', since: at(second), resumed: false });
 
 describe('ProxyStatusRegistry', () => {
   it('keeps per type what was sent, acknowledged and rejected', () => {

@@ -26,6 +26,12 @@ export interface StreamInfo {
   readonly since: Date;
   /** The agent's certificate-only stream (node-metadata.ts): it does not own the node's status. */
   readonly certificatesOnly?: boolean;
+  /**
+   * The proxy said in its first request that it already holds configuration
+   * (SotW `version_info`, delta `initial_resource_versions`): a proxy that
+   * was serving and reconnects, not one that has just started.
+   */
+  readonly resumed: boolean;
 }
 
 /** What one stream reports, per resource type. */

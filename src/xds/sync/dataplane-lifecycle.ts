@@ -14,6 +14,12 @@
  *   is served the engine's last good state, and its registration is written
  *   once the store answers again; a proxy the engine does not know is refused
  *   (Unavailable: it retries).
+ * - A proxy that has just started (its first request holds no configuration)
+ *   is registered with its inbounds not ready (`health.ready: false`), so no
+ *   caller is sent to it before it listens; once it accepts its listeners,
+ *   its Dataplane is written as it carries it. A proxy that reconnects
+ *   (already serving, e.g. after a control-plane restart) is registered as
+ *   it carries it at once, so a reconnect never takes its endpoints away.
  * - Indirect mode: the Dataplane was created through the API; nothing is
  *   written or removed.
  * Either way the engine is told the proxy is connected (while it has a
@@ -24,7 +30,7 @@ import { invalidInput, isKogumaError } from '../../api/errors.js';
 import type { ResourceManager } from '../../manager/index.js';
 import type { MeshEngine } from '../../mesh/index.js';
 import { carriedDataplane, flavourOf, proxyFlavours } from '../node-metadata.js';
-import type { NodeIdentity } from '../server/index.js';
+import type { NodeIdentity, StreamInfo } from '../server/index.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 
 export interface DataplaneLifecycleOptions {
@@ -36,28 +42,61 @@ export interface DataplaneLifecycleOptions {
   readonly registrationRetryMs?: number;
 }
 
+const hasInbounds = (document: unknown): boolean => {
+  const inbound = (document as { networking?: { inbound?: unknown } } | null)?.networking?.inbound;
+  return Array.isArray(inbound) && inbound.length > 0;
+};
+
+/** The document with every inbound marked not ready (a shallow copy down to the inbounds). */
+function withInboundsNotReady(document: unknown): unknown {
+  const dataplane = document as { networking: { inbound: Record<string, unknown>[] } };
+  return {
+    ...dataplane,
+    networking: { ...dataplane.networking, inbound: dataplane.networking.inbound.map((inbound) => ({ ...inbound, health: { ready: false } })) },
+  };
+}
+
 export class DataplaneLifecycle {
   private readonly openStreams = new Map<string, number>();
   /** The Dataplane version this instance last wrote, per self-registered proxy connected here. */
   private readonly registered = new Map<string, number>();
   /** Registrations waiting for the store, per proxy connected here. */
   private readonly waiting = new Map<string, NodeJS.Timeout>();
+  /** The Dataplane to write once a just-started proxy accepts its listeners, per stream. */
+  private readonly startingUp = new Map<string, unknown>();
 
   constructor(private readonly options: DataplaneLifecycleOptions) {}
 
   /** A stream opened. Refuses (throws KogumaError) a node with an unknown flavour or an invalid Dataplane. */
-  async open(identity: NodeIdentity): Promise<void> {
+  async open(identity: NodeIdentity, stream: Pick<StreamInfo, 'streamId' | 'resumed' | 'certificatesOnly'>): Promise<void> {
     const flavour = flavourOf(identity.metadata);
     if (flavour === undefined)
       throw invalidInput([{ field: 'node.metadata["koguma.io/proxy-flavour"]', reason: `must be one of: ${proxyFlavours.join(', ')}` }]);
     const document = carriedDataplane(identity.metadata);
-    if (document !== undefined) await this.register(identity, document);
+    if (document !== undefined) {
+      // Only the proxy's own stream says when it listens; the agent's certificate stream never does.
+      const startingUp = !stream.resumed && !stream.certificatesOnly && hasInbounds(document);
+      await this.register(identity, startingUp ? withInboundsNotReady(document) : document);
+      if (startingUp) this.startingUp.set(stream.streamId, document);
+    }
     this.openStreams.set(identity.nodeId, (this.openStreams.get(identity.nodeId) ?? 0) + 1);
     await this.options.engine.connect({ mesh: identity.mesh, name: identity.name, flavour });
   }
 
+  /** The stream's proxy accepted its listeners: a proxy that was starting up now takes traffic. */
+  ready(identity: NodeIdentity, stream: Pick<StreamInfo, 'streamId'>): void {
+    const document = this.startingUp.get(stream.streamId);
+    if (document === undefined) return;
+    this.startingUp.delete(stream.streamId);
+    this.write(identity, document).catch((error: unknown) => {
+      if (isKogumaError(error, 'Unavailable')) this.retryLater(identity, document);
+      else this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'cannot mark a proxy that started up ready');
+    });
+  }
+
   /** A stream closed. */
-  close(identity: NodeIdentity): void {
+  close(identity: NodeIdentity, stream: Pick<StreamInfo, 'streamId'>): void {
+    this.startingUp.delete(stream.streamId);
     const left = (this.openStreams.get(identity.nodeId) ?? 1) - 1;
     if (left > 0) {
       this.openStreams.set(identity.nodeId, left);
