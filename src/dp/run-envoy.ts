@@ -43,8 +43,10 @@ export interface EnvoyRunOptions {
   readonly cpAddress: CpAddress;
   /** PEM of `--ca-cert-file`: verifies an https:// DP server, and Envoy's ADS connection trusts it too. */
   readonly caCert?: string;
-  /** `--binary-path`: a file, or a name looked up in PATH; without it `envoy` is looked for (find-envoy.ts). */
-  readonly binaryPath?: string;
+  /** `--envoy-path`: a file, or a name looked up in PATH; without it `envoy` is looked for (find-envoy.ts). */
+  readonly envoyPath?: string;
+  /** The flag `envoyPath` came from (`--envoy-path`, or its alias `--binary-path`), for error messages. */
+  readonly envoyPathFlag?: string;
   readonly workdir?: string;
   readonly adminPort?: number;
   readonly envoyLogLevel?: string;
@@ -112,7 +114,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     const dataplane = await loadDataplane(options);
     const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
     const token = await readDataplaneToken(options);
-    const binary = findEnvoy(options.binaryPath);
+    const binary = findEnvoy(options.envoyPath, process.env['PATH'], options.envoyPathFlag);
     const version = await checkEnvoyVersion(binary);
     log(`Envoy ${version} at ${binary}`);
     workdir = await prepareWorkdir(options.workdir);
