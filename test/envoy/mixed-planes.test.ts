@@ -9,7 +9,7 @@
  * Each direction is allowed by its own MeshTrafficPermission, then denied by
  * it, then allowed again; what the calls got back is the assertion: the
  * name of whoever answered, or PERMISSION_DENIED (from grpc-js's RBAC on one
- * side, Envoy's on the other) without the app seeing the call.
+ * side, Envoy's on the other), and Envoy's TLS and RBAC counters.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -186,7 +186,7 @@ describe('one mesh, Envoy sidecars and proxyless gRPC, under mTLS and MeshTraffi
     assert.ok((await envoyStat(greeter, `listener.127.0.0.1_${greeter.inboundPorts[0]}.ssl.handshake`)) >= 1, "the caller reached greeter-1's Envoy over TLS");
   });
 
-  test('denying each caller refuses its calls with PERMISSION_DENIED, and the apps do not see them', async () => {
+  test("denying each caller refuses its calls with PERMISSION_DENIED at the callee's data plane", async () => {
     await permitEdge('Deny');
     assert.deepEqual(await edgeCalls(10), { 'failed (PERMISSION_DENIED)': 10 });
 
