@@ -17,3 +17,5 @@ export { parseNodeId, trustClaimedIdentity, nodeIdFormat, type IdentifyNode, typ
 export { tokenIdentity, type TokenIdentityOptions } from './token-identity.js';
 export { startDpServer, defaultXdsPort, type DpServerOptions, type DpServerTls, type RunningDpServer } from './dp-server.js';
 export { bootstrapPath, type BootstrapAnswer, type BootstrapHandler } from './bootstrap-endpoint.js';
+export { AdminTunnels, type AdminAnswer, type AdminTunnelsOptions, type EnvoyAdminSource } from './admin-tunnels.js';
+export { ADMIN_PATHS, ADMIN_TUNNEL_PATH, refusedAdminRequest, type AdminPath, type AdminRequest } from './admin-tunnel-protocol.js';
