@@ -133,6 +133,29 @@ describe("a dataplane's Envoy admin API through the control plane", { ...envoyTe
     assert.ok(json.cluster_statuses.some((c) => c.name === 'web'));
   });
 
+  test('stats through the control plane show a change of every cluster applied without Envoy waiting out its EDS fetch timeout', async () => {
+    // Regression: Envoy warms a changed cluster until it receives its endpoints; they were not resent, so it waited 15 s.
+    const before = await ackedClusterVersion();
+    const policy = await call('PUT', '/meshes/default/meshtimeouts/a-connect-timeout', {
+      admin: true,
+      body: { type: 'MeshTimeout', mesh: 'default', name: 'a-connect-timeout', spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '3s' } }] } },
+    });
+    assert.equal(policy.status, 201, policy.text);
+    try {
+      const after = await waitFor('web-1 to ACK the new clusters', async () => {
+        const version = await ackedClusterVersion();
+        return version !== before ? version : undefined;
+      }, 30_000);
+      const stats = (await admin('/meshes/default/dataplanes/web-1/stats')).text;
+      assert.ok(stats.includes(`cluster_manager.cds.version_text: "${after}"`), 'Envoy runs the new clusters');
+      assert.match(stats, /^cluster_manager\.warming_clusters: 0$/m);
+      assert.match(stats, /^cluster\.web\.init_fetch_timeout: 0$/m, 'the endpoints came without waiting for the fetch timeout');
+      assert.match(stats, /^cluster\.web\.membership_total: 1$/m);
+    } finally {
+      assert.equal((await call('DELETE', '/meshes/default/meshtimeouts/a-connect-timeout', { admin: true })).status, 200);
+    }
+  });
+
   test('the config dump is refused to a caller who is not an administrator; errors come in the Kuma body', async () => {
     const anonymous = await call('GET', '/meshes/default/dataplanes/web-1/xds');
     assert.equal(anonymous.status, 403);

@@ -172,16 +172,43 @@ const cases: Case[] = [
       { request: { type: LDS }, expect: ['LDS +l1'] },
       { request: { type: CDS }, expect: ['CDS +a,b'] },
       { request: { type: EDS, subscribe: ['a', 'b'] }, expect: ['EDS +a,b'] },
-      { snapshot: S2, expect: ['CDS +a'] },
-      { snapshot: S2, expect: [] },
+      { snapshot: S5, expect: ['EDS +b'] },
+      { snapshot: S5, expect: [] },
     ],
   },
   {
-    name: 'reconnect with initial_resource_versions: current ones are not resent, stale ones are, gone ones are removed',
+    // Regression: a MeshTimeout changing every cluster took 15 s to apply in a real Envoy, the initial fetch timeout.
+    name: 'a changed cluster is followed by its endpoints, unchanged, since Envoy warms it until it has them',
+    steps: [
+      { snapshot: S1, expect: [] },
+      { request: { type: CDS }, expect: ['CDS +a,b'] },
+      { request: { type: EDS, subscribe: ['a', 'b'] }, expect: ['EDS +a,b'] },
+      { request: { type: CDS, nonce: 'last' }, expect: [] },
+      { request: { type: EDS, nonce: 'last' }, expect: [] },
+      { snapshot: S2, expect: ['CDS +a', 'EDS +a'] },
+      { snapshot: S2, expect: [] },
+      { request: { type: CDS, nonce: 'last' }, expect: [] },
+      { request: { type: EDS, nonce: 'last' }, expect: [] },
+      { snapshot: S3, expect: ['CDS +a', 'EDS +a'] },
+    ],
+    // The endpoints resent are those of S1: unchanged.
+    reported: ['acked CDS S1', 'acked EDS S1', 'acked CDS S2', 'acked EDS S1'],
+  },
+  {
+    name: 'clusters sent before the endpoints are asked for bring no extra endpoints response',
+    steps: [
+      { request: { type: CDS }, expect: [] },
+      { snapshot: S1, expect: ['CDS +a,b'] },
+      { request: { type: EDS, subscribe: ['a'] }, expect: ['EDS +a'] },
+      { request: { type: EDS, subscribe: ['b'], nonce: 'last' }, expect: ['EDS +b'] },
+    ],
+  },
+  {
+    name: 'reconnect with initial_resource_versions: current ones are not resent, stale ones are, gone ones are removed; a resent cluster gets its endpoints',
     steps: [
       { snapshot: S2, expect: [] },
       { request: { type: CDS, initial: { a: 'S1', b: 'S2', c: 'old' } }, expect: ['CDS +a -c'] },
-      { request: { type: EDS, subscribe: ['a', 'b'], initial: { a: 'S2', b: 'S2' } }, expect: ['EDS'] },
+      { request: { type: EDS, subscribe: ['a', 'b'], initial: { a: 'S2', b: 'S2' } }, expect: ['EDS +a'] },
     ],
   },
   {

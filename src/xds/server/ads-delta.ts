@@ -22,6 +22,9 @@
  *   requests carry changes, not the whole list, so none may be dropped.
  * - The first request of each type is answered, even with nothing, so a
  *   client waiting to initialise that type goes on.
+ * - The endpoints of every cluster a CDS response carries are sent next,
+ *   even unchanged: Envoy warms such a cluster until it has them
+ *   (cluster-warming.ts).
  */
 import { create } from '@bufbuild/protobuf';
 import {
@@ -31,8 +34,9 @@ import {
   type DeltaDiscoveryResponse,
   type Resource,
 } from '../envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
-import type { TypeUrl } from '../resource-types.js';
+import { TypeUrl } from '../resource-types.js';
 import type { EncodedResource, Snapshot } from '../snapshot.js';
+import { WarmingClusters } from './cluster-warming.js';
 import { classifyTypeUrl, pushOrder, wildcardTypes } from './request-type.js';
 import { Subscription } from './subscription.js';
 import { errorText, nonceSequence, silentLog, type StreamLog, type XdsStream, type XdsStreamOptions } from './xds-stream.js';
@@ -56,6 +60,7 @@ export class DeltaStream implements XdsStream<DeltaDiscoveryRequest, DeltaDiscov
   private snapshot: Snapshot | undefined;
   private readonly types = new Map<TypeUrl, TypeState>();
   private readonly unknownAnswered = new Set<string>();
+  private readonly warming = new WarmingClusters();
   private readonly nextNonce = nonceSequence();
   private readonly log: StreamLog;
   private readonly now: () => Date;
@@ -96,7 +101,14 @@ export class DeltaStream implements XdsStream<DeltaDiscoveryRequest, DeltaDiscov
     for (const name of state.known.keys()) if (!state.subscription.covers(name)) state.known.delete(name);
 
     const response = this.respond(typeUrl, state);
-    return response ? [response] : [];
+    const responses = response ? [response] : [];
+    // Clusters sent in answer to a CDS request warm too: their endpoints follow.
+    const endpoints = this.types.get(TypeUrl.ClusterLoadAssignment);
+    if (typeUrl === TypeUrl.Cluster && this.warming.pending && endpoints) {
+      const warmed = this.respond(TypeUrl.ClusterLoadAssignment, endpoints);
+      if (warmed) responses.push(warmed);
+    }
+    return responses;
   }
 
   onSnapshot(snapshot: Snapshot): DeltaDiscoveryResponse[] {
@@ -104,7 +116,8 @@ export class DeltaStream implements XdsStream<DeltaDiscoveryRequest, DeltaDiscov
     const responses: DeltaDiscoveryResponse[] = [];
     for (const typeUrl of pushOrder) {
       const state = this.types.get(typeUrl);
-      if (!state || (state.answered && state.evaluatedVersion === snapshot.versions.get(typeUrl))) continue;
+      const warmingEndpoints = typeUrl === TypeUrl.ClusterLoadAssignment && this.warming.pending;
+      if (!state || (state.answered && state.evaluatedVersion === snapshot.versions.get(typeUrl) && !warmingEndpoints)) continue;
       const response = this.respond(typeUrl, state);
       if (response) responses.push(response);
     }
@@ -137,8 +150,12 @@ export class DeltaStream implements XdsStream<DeltaDiscoveryRequest, DeltaDiscov
     const ofType = snapshot.resources.get(typeUrl) ?? new Map<string, EncodedResource>();
 
     const resources: Resource[] = [];
+    const resend = typeUrl === TypeUrl.ClusterLoadAssignment ? this.warming : undefined;
+    const sentNow = new Set<string>();
     const send = (resource: EncodedResource): void => {
-      if (state.known.get(resource.name) === resource.version) return;
+      if (sentNow.has(resource.name)) return;
+      if (state.known.get(resource.name) === resource.version && resend?.has(resource.name) !== true) return;
+      sentNow.add(resource.name);
       state.known.set(resource.name, resource.version);
       resources.push(create(ResourceSchema, { name: resource.name, version: resource.version, resource: resource.any }));
     };
@@ -147,6 +164,8 @@ export class DeltaStream implements XdsStream<DeltaDiscoveryRequest, DeltaDiscov
       const resource = ofType.get(name);
       if (resource) send(resource);
     }
+    resend?.served();
+    if (typeUrl === TypeUrl.Cluster) this.warming.sent(resources.map((resource) => resource.name));
     const removed = new Set<string>();
     for (const name of state.known.keys()) {
       if (ofType.has(name)) continue;

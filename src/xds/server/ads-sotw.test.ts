@@ -208,8 +208,36 @@ const cases: Case[] = [
       { request: { type: LDS }, expect: ['LDS l1'] },
       { request: { type: CDS }, expect: ['CDS a,b'] },
       { request: { type: EDS, names: ['a', 'b'] }, expect: ['EDS a,b'] },
-      { snapshot: S2, expect: ['CDS a,b'] },
+      { snapshot: S4, expect: ['EDS a,b'] },
+      { snapshot: S4, expect: [] },
+    ],
+  },
+  {
+    // Regression: a MeshTimeout changing every cluster took 15 s to apply in a real Envoy, the initial fetch timeout.
+    name: 'a changed cluster is followed by the endpoints, unchanged, since Envoy warms it until it has them',
+    steps: [
+      { snapshot: S1, expect: [] },
+      { request: { type: CDS }, expect: ['CDS a,b'] },
+      { request: { type: EDS, names: ['a', 'b'] }, expect: ['EDS a,b'] },
+      { request: { type: CDS, nonce: 'last', version: 'last' }, expect: [] },
+      { request: { type: EDS, names: ['a', 'b'], nonce: 'last', version: 'last' }, expect: [] },
+      { snapshot: S2, expect: ['CDS a,b', 'EDS a,b'] },
       { snapshot: S2again, expect: [] },
+      { request: { type: CDS, nonce: 'last', version: 'last' }, expect: [] },
+      { request: { type: EDS, names: ['a', 'b'], nonce: 'last', version: 'last' }, expect: [] },
+      { snapshot: S3, expect: ['CDS a,b', 'EDS a,b'] },
+    ],
+    // The endpoints resent are those of S1: unchanged.
+    reported: ['acked CDS S1', 'acked EDS S1', 'acked CDS S2', 'acked EDS S1'],
+  },
+  {
+    name: 'clusters sent before the endpoints are asked for, or sent again unchanged, bring no endpoints',
+    steps: [
+      { request: { type: CDS }, expect: [] },
+      { snapshot: S1, expect: ['CDS a,b'] },
+      { request: { type: EDS, names: ['a'] }, expect: ['EDS a'] },
+      { snapshot: S2, expect: ['CDS a,b', 'EDS a'] },
+      { request: { type: CDS, names: ['a'], nonce: 'last', version: 'last' }, expect: ['CDS a'] },
     ],
   },
   {

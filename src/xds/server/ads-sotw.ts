@@ -23,6 +23,9 @@
  *   named resources, their versions (a change to an endpoint set nobody here
  *   asked for sends nothing). A subscription change is answered the same way.
  *   A named resource the snapshot lacks is left out, and sent when it appears.
+ * - The endpoints are sent again after every CDS response that carries a new
+ *   or changed cluster, even unchanged: Envoy warms such a cluster until it
+ *   has them (cluster-warming.ts).
  */
 import { create } from '@bufbuild/protobuf';
 import {
@@ -30,8 +33,9 @@ import {
   type DiscoveryRequest,
   type DiscoveryResponse,
 } from '../envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
-import type { TypeUrl } from '../resource-types.js';
+import { TypeUrl } from '../resource-types.js';
 import type { EncodedResource, Snapshot } from '../snapshot.js';
+import { WarmingClusters } from './cluster-warming.js';
 import { classifyTypeUrl, pushOrder, wildcardTypes } from './request-type.js';
 import { Subscription } from './subscription.js';
 import { errorText, nonceSequence, silentLog, type StreamLog, type XdsStream, type XdsStreamOptions } from './xds-stream.js';
@@ -52,6 +56,9 @@ export class SotwStream implements XdsStream<DiscoveryRequest, DiscoveryResponse
   private snapshot: Snapshot | undefined;
   private readonly types = new Map<TypeUrl, TypeState>();
   private readonly unknownAnswered = new Set<string>();
+  private readonly warming = new WarmingClusters();
+  /** Per cluster name, the version last sent: tells the clusters a CDS response changes. */
+  private clustersSent = new Map<string, string>();
   private readonly nextNonce = nonceSequence();
   private readonly log: StreamLog;
   private readonly now: () => Date;
@@ -82,7 +89,14 @@ export class SotwStream implements XdsStream<DiscoveryRequest, DiscoveryResponse
     }
     state.subscription.replace(request.resourceNames);
     const response = this.respond(typeUrl, state);
-    return response ? [response] : [];
+    const responses = response ? [response] : [];
+    // Clusters sent in answer to a CDS request warm too: their endpoints follow.
+    const endpoints = this.types.get(TypeUrl.ClusterLoadAssignment);
+    if (typeUrl === TypeUrl.Cluster && this.warming.pending && endpoints) {
+      const warmed = this.respond(TypeUrl.ClusterLoadAssignment, endpoints);
+      if (warmed) responses.push(warmed);
+    }
+    return responses;
   }
 
   onSnapshot(snapshot: Snapshot): DiscoveryResponse[] {
@@ -90,7 +104,8 @@ export class SotwStream implements XdsStream<DiscoveryRequest, DiscoveryResponse
     const responses: DiscoveryResponse[] = [];
     for (const typeUrl of pushOrder) {
       const state = this.types.get(typeUrl);
-      if (!state || (state.sent && state.evaluatedVersion === snapshot.versions.get(typeUrl))) continue;
+      const warmingEndpoints = typeUrl === TypeUrl.ClusterLoadAssignment && this.warming.pending;
+      if (!state || (state.sent && state.evaluatedVersion === snapshot.versions.get(typeUrl) && !warmingEndpoints)) continue;
       const response = this.respond(typeUrl, state);
       if (response) responses.push(response);
     }
@@ -118,7 +133,10 @@ export class SotwStream implements XdsStream<DiscoveryRequest, DiscoveryResponse
     state.evaluatedVersion = version;
     const ofType = snapshot.resources.get(typeUrl) ?? new Map<string, EncodedResource>();
     const { resources, key } = this.select(state.subscription, ofType, version);
-    if (state.sent?.key === key) return undefined;
+    const warming = typeUrl === TypeUrl.ClusterLoadAssignment && resources.some((resource) => this.warming.has(resource.name));
+    if (typeUrl === TypeUrl.ClusterLoadAssignment) this.warming.served();
+    if (state.sent?.key === key && !warming) return undefined;
+    if (typeUrl === TypeUrl.Cluster) this.noteClustersSent(resources);
 
     const nonce = this.nextNonce();
     state.nonce = nonce;
@@ -132,6 +150,13 @@ export class SotwStream implements XdsStream<DiscoveryRequest, DiscoveryResponse
       resources: resources.map((resource) => resource.any),
       ...(this.options.controlPlaneId ? { controlPlane: { identifier: this.options.controlPlaneId } } : {}),
     });
+  }
+
+  /** Marks the clusters of a CDS response that are new or changed since the last one as warming. */
+  private noteClustersSent(resources: readonly EncodedResource[]): void {
+    const previous = this.clustersSent;
+    this.clustersSent = new Map(resources.map((resource) => [resource.name, resource.version]));
+    this.warming.sent(resources.filter((resource) => previous.get(resource.name) !== resource.version).map((resource) => resource.name));
   }
 
   /** The subscribed resources that exist, and a key that changes exactly when they do. */
