@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     log(`  fleet: ${JSON.stringify(fleetFigures)}`);
 
     const consumersOf = (service: string) => fleet.filter((e) => e.services.includes(service));
-    const targets = topology.services.filter((s) => consumersOf(s).length > 0 && (topology.consumers.get(s)?.length ?? 0) > 0);
+    const targets = topology.services.filter((s) => consumersOf(s).length > 0);
     const everyClient = topology.clients.map((_, i) => i);
     const changes: Change[] = [];
     /** Endpoints per service so far, to know the count each change must leave in Envoy. */
