@@ -196,6 +196,15 @@ describe('one mesh, Envoy sidecars and proxyless gRPC, under mTLS and MeshTraffi
     assert.ok((await envoyStat(greeter, 'http.localhost_', '.rbac.denied')) >= 20, "greeter-1's Envoy counted the denials");
   });
 
+  test("the control plane reads the sidecar's Envoy stats through its agent, and says a proxyless application has no Envoy", async () => {
+    const stats = await fetch(`${cp.apiUrl}/meshes/${MESH}/dataplanes/edge-1/stats`);
+    assert.equal(stats.status, 200);
+    assert.match(await stats.text(), /^cluster\.pl-backend\.ssl\.handshake: [1-9]\d*$/m);
+    const proxyless = await api(cp, 'GET', `/meshes/${MESH}/dataplanes/pl-backend-1/clusters`);
+    assert.equal(proxyless.status, 503);
+    assert.equal(proxyless.body.detail, `dataplane ${MESH}/pl-backend-1 is a proxyless gRPC application: it has no Envoy, and so no Envoy admin API`);
+  });
+
   test('allowing them again lets the calls through again', async () => {
     await permitEdge('Allow');
     assert.deepEqual(await edgeCalls(10), { 'pl-backend-1': 10 });

@@ -55,11 +55,17 @@ const excerpt = (body: Uint8Array): string => {
   return text === '' ? '(no body)' : text;
 };
 
-export function registerEnvoyAdminRoutes(app: FastifyInstance, manager: ResourceManager, envoyAdmin: EnvoyAdminSource): void {
+/** How the proxy of a dataplane is configured, when this instance serves it: `grpc` has no Envoy. */
+export type FlavourOf = (mesh: string, name: string) => 'envoy' | 'grpc' | undefined;
+
+export function registerEnvoyAdminRoutes(app: FastifyInstance, manager: ResourceManager, envoyAdmin: EnvoyAdminSource, flavourOf: FlavourOf = () => undefined): void {
   /** Envoy's answer to `request` for the dataplane of the URL, sent as `contentType`. */
   const relay = async (params: Params, request: AdminRequest, contentType: string, reply: FastifyReply) => {
     const { mesh, name } = params;
     await manager.get({ kind: 'Dataplane', mesh, name });
+    if (flavourOf(mesh, name) === 'grpc') {
+      throw new KogumaError('Unavailable', `dataplane ${mesh}/${name} is a proxyless gRPC application: it has no Envoy, and so no Envoy admin API`);
+    }
     const answer = await envoyAdmin.fetch(`${mesh}.${name}`, request);
     if (answer.status !== 200) {
       throw new KogumaError('Unavailable', `the Envoy of dataplane ${mesh}/${name} answered ${answer.status} to /${request.path}: ${excerpt(answer.body)}`);

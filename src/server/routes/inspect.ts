@@ -90,7 +90,7 @@ const withCertificate = (insight: Record<string, unknown>, mtls: object | undefi
 export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
   const dataplaneKind = registry.byType('Dataplane')!;
   if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
-  if (inspection.envoyAdmin) registerEnvoyAdminRoutes(app, manager, inspection.envoyAdmin);
+  if (inspection.envoyAdmin) registerEnvoyAdminRoutes(app, manager, inspection.envoyAdmin, (mesh, name) => inspection.policies?.contextOf(mesh, name)?.flavour);
 
   const overviewOf = (resource: Resource) => {
     const { type: _type, mesh, name, creationTime, modificationTime, ...dataplane } = documentOf(dataplaneKind, resource);
