@@ -86,7 +86,11 @@ export function adminTunnelEndpoint(options: AdminTunnelEndpointOptions): (reque
 async function serve(request: Http2ServerRequest, response: Http2ServerResponse, options: AdminTunnelEndpointOptions): Promise<void> {
   const frames = framesOf(request);
   const identity = await identifyAgent(request, response, frames, options);
-  if (identity === undefined) return;
+  if (identity === undefined) {
+    // Refused: whatever the client still sends is not read; the stream goes, whether or not the client ends it.
+    setTimeout(() => request.stream.close(http2.constants.NGHTTP2_NO_ERROR), END_GRACE_MS).unref();
+    return;
+  }
   const log = options.logger.child({ nodeId: identity.nodeId });
   response.writeHead(200, { 'content-type': ADMIN_TUNNEL_CONTENT_TYPE });
   response.write(encodeFrame({ kind: 'welcome' }));
@@ -142,12 +146,15 @@ async function identifyAgent(
   const timeoutMs = options.helloTimeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const next = frames.next();
+  // Settled later (the stream closed) when the timeout wins: never an unhandled rejection.
+  next.catch(() => undefined);
   let first: IteratorResult<TunnelFrame> | 'timeout';
   try {
-    first = await Promise.race([frames.next(), timedOut]);
+    first = await Promise.race([next, timedOut]);
   } catch (error) {
-    if (!(error instanceof TunnelFrameError)) throw error;
-    refuse(response, new KogumaError('InvalidInput', `not an admin channel: ${error.message}`));
+    // A frame that breaks the protocol is answered; a connection gone before its hello has no one to answer.
+    if (error instanceof TunnelFrameError) refuse(response, new KogumaError('InvalidInput', `not an admin channel: ${error.message}`));
     return undefined;
   } finally {
     clearTimeout(timer);
