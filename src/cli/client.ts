@@ -142,6 +142,11 @@ export class ApiClient {
     return (await this.request('GET', this.url(path))).body as ResourceDocument;
   }
 
+  /** A GET whose answer is text as the server sent it (Envoy's admin output). */
+  async getText(path: string, query?: URLSearchParams): Promise<string> {
+    return (await this.request('GET', this.url(path, query), undefined, 'text')).body as string;
+  }
+
   /** Like `get`, but a 404 is an answer (undefined) rather than an error. */
   async find(path: string): Promise<ResourceDocument | undefined> {
     try {

@@ -8,6 +8,7 @@
  *                │            └─────────► dataplane lifecycle ◄── xDS streams
  *                ├─► mesh engine ─► snapshot publisher ─► snapshot cache ─► DP server (xDS, /bootstrap)
  *                └─► dataplane auth (--dp-auth) ────────────────────────────┘
+ *   agents' admin channels (DP server) ─► admin tunnels ─► REST `xds`, `stats`, `clusters`
  */
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
@@ -17,7 +18,7 @@ import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
 import { createBootstrapHandler } from '../xds/bootstrap/index.js';
-import { MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
+import { AdminTunnels, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
 import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
 import { DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
@@ -124,6 +125,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     const dpTls = config.xdsTls ? await loadDpServerTls(tlsOptions) : undefined;
     // The bootstrap names the DP server's port, known only once it listens.
     let bootstrap: BootstrapHandler | undefined;
+    const adminTunnels = new AdminTunnels();
     const dp = await startDpServer({
       host: config.xdsAddress,
       port: config.xdsPort,
@@ -136,6 +138,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         firstRequestTimeoutMs: config.xdsFirstRequestTimeoutMs,
         maxStreamsPerDataplane: config.xdsMaxStreamsPerDataplane,
       },
+      adminTunnels,
       ads: {
         snapshots: cache,
         status,
@@ -195,6 +198,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
           dataplanesOf: (mesh) => engine?.dataplanesOf(mesh) ?? [],
           warningsOf: (nodeId) => publisher.warningsOf(nodeId),
         },
+        envoyAdmin: adminTunnels,
       },
       access: {
         userTokenKey: credentials.userTokenKey,

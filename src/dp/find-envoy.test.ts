@@ -6,12 +6,12 @@ import { join, resolve } from 'node:path';
 import { DpError } from './errors.js';
 import { envoyCandidates, findEnvoy, PROJECT_ENVOY } from './find-envoy.js';
 
-test('without --binary-path: envoy in each PATH directory, then the Envoy the checkout installs', () => {
+test('without --envoy-path: envoy in each PATH directory, then the Envoy the checkout installs', () => {
   assert.deepEqual(envoyCandidates(undefined, '/opt/bin::relative:/usr/bin'), ['/opt/bin/envoy', '/usr/bin/envoy', PROJECT_ENVOY]);
   assert.match(PROJECT_ENVOY, /\/\.envoy\/bin\/envoy$/);
 });
 
-test('--binary-path with a slash is that file only; a bare name is looked up in PATH only', () => {
+test('--envoy-path with a slash is that file only; a bare name is looked up in PATH only', () => {
   assert.deepEqual(envoyCandidates('./bin/envoy', '/usr/bin'), [resolve('bin/envoy')]);
   assert.deepEqual(envoyCandidates('envoy-1.38', '/a:/b'), ['/a/envoy-1.38', '/b/envoy-1.38']);
 });

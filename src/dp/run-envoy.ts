@@ -7,6 +7,8 @@
  *                               └─► <workdir>/bootstrap.yaml ─► envoy -c ... (supervised, restarted with backoff;
  *                                   killed and restarted when its admin API is not up within --envoy-start-timeout)
  *   SIGINT/SIGTERM ─► forwarded to Envoy ─► agent exits with Envoy's status
+ *   admin channel to the DP server (admin-tunnel.ts): the control plane reads
+ *   Envoy's config dump, stats and clusters through the agent
  *
  * `--admin-port` goes into the Dataplane (`networking.admin.port`, where the
  * control plane reads it) and, as kuma-dp sends it, into the request.
@@ -23,7 +25,11 @@ import { fetchBootstrap, type BootstrapRequest } from './bootstrap-client.js';
 import { readDataplaneToken } from './dataplane-token.js';
 import type { CpAddress } from './cp-address.js';
 import { identityFromFlags, loadDataplaneFile, withAdminPort, type IdentityFlags, type LoadedDataplane } from './dataplane-file.js';
+import { DATAPLANE_RESOURCE_METADATA } from '../xds/node-metadata.js';
+import { ADMIN_ANSWER_LIMIT_BYTES } from '../xds/server/admin-tunnel-protocol.js';
+import { openAdminTunnel, type AdminTunnel } from './admin-tunnel.js';
 import { ADMIN_ADDRESS_FILE, envoyAdminCheck } from './envoy-admin.js';
+import { readEnvoyAdmin } from './envoy-admin-read.js';
 import { envoyArgs } from './envoy-args.js';
 import { checkEnvoyVersion } from './envoy-version.js';
 import { findEnvoy } from './find-envoy.js';
@@ -43,8 +49,10 @@ export interface EnvoyRunOptions {
   readonly cpAddress: CpAddress;
   /** PEM of `--ca-cert-file`: verifies an https:// DP server, and Envoy's ADS connection trusts it too. */
   readonly caCert?: string;
-  /** `--binary-path`: a file, or a name looked up in PATH; without it `envoy` is looked for (find-envoy.ts). */
-  readonly binaryPath?: string;
+  /** `--envoy-path`: a file, or a name looked up in PATH; without it `envoy` is looked for (find-envoy.ts). */
+  readonly envoyPath?: string;
+  /** The flag `envoyPath` came from (`--envoy-path`, or its alias `--binary-path`), for error messages. */
+  readonly envoyPathFlag?: string;
   readonly workdir?: string;
   readonly adminPort?: number;
   readonly envoyLogLevel?: string;
@@ -65,6 +73,8 @@ export interface EnvoyRunOptions {
 export type XdsTransport = 'delta' | 'sotw';
 
 export const BOOTSTRAP_FILE = 'bootstrap.yaml';
+/** How long the agent waits on its Envoy's admin API for the control plane (under the control plane's own 10 s). */
+const ADMIN_READ_TIMEOUT_MS = 8_000;
 const BOOTSTRAP_RETRY: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
 
 /** The workdir to use, and whether the agent made it (and so removes it). */
@@ -109,11 +119,12 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     return 128 + constants.signals[signal];
   };
   let workdir: { dir: string; owned: boolean } | undefined;
+  let adminTunnel: AdminTunnel | undefined;
   try {
     const dataplane = await loadDataplane(options);
     const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
     const token = await readDataplaneToken(options);
-    const binary = findEnvoy(options.binaryPath);
+    const binary = findEnvoy(options.envoyPath, process.env['PATH'], options.envoyPathFlag);
     const version = await checkEnvoyVersion(binary);
     log(`Envoy ${version} at ${binary}`);
     workdir = await prepareWorkdir(options.workdir);
@@ -153,6 +164,17 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     if (stopped.signal.aborted) return stoppedEarly();
     const drainTimeMs = options.drainTimeMs;
     const adminAddressPath = join(workdir.dir, ADMIN_ADDRESS_FILE);
+    adminTunnel = openAdminTunnel({
+      cpAddress: options.cpAddress,
+      ...(options.caCert === undefined ? {} : { caCert: options.caCert }),
+      ...(token === undefined ? {} : { token }),
+      nodeId: `${mesh}.${name}`,
+      metadata: dataplane === undefined ? {} : { [DATAPLANE_RESOURCE_METADATA]: dataplane.json },
+      agentVersion: productVersion,
+      read: (request) =>
+        readEnvoyAdmin(request, { addressFile: adminAddressPath, timeoutMs: ADMIN_READ_TIMEOUT_MS, limitBytes: ADMIN_ANSWER_LIMIT_BYTES, secrets: token === undefined ? [] : [token] }),
+      log,
+    });
     supervisor = supervise({
       name: 'envoy',
       command: binary,
@@ -173,6 +195,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     log(`exiting with status ${status}`);
     return status;
   } finally {
+    adminTunnel?.close();
     unsubscribe();
     if (workdir?.owned) await rm(workdir.dir, { recursive: true, force: true });
   }

@@ -11,8 +11,9 @@
  *   otherwise ─────────────────────────────────────────────► the route
  *
  * Reads are open, as in Kuma, except what holds key material: Secrets (the
- * token signing keys and CA keys are Secrets) and a dataplane's served
- * configuration (`_config`), which carries its certificate's private key.
+ * token signing keys and CA keys are Secrets), a dataplane's served
+ * configuration (`_config`), which carries its certificate's private key,
+ * and its Envoy's config dump (`xds`), the whole of what the proxy holds.
  * A caller without a token is anonymous and gets 403 where an administrator
  * is needed, as Kuma answers; 401 is for a token that does not verify.
  *
@@ -55,6 +56,7 @@ export function installAccessControl(app: FastifyInstance, access: ApiAccess, re
   const confidentialRead = (request: FastifyRequest): string | undefined => {
     const route = request.routeOptions.url ?? '';
     if (route.endsWith('/_config')) return "a dataplane's served configuration (it holds its private key)";
+    if (route === '/meshes/:mesh/dataplanes/:name/xds') return "a dataplane's Envoy config dump";
     if (!KIND_ROUTES.has(route)) return undefined;
     const plural = (request.params as { plural?: string }).plural ?? '';
     const kind = registry.byPath(plural);

@@ -88,6 +88,8 @@ export function asCliError(error: unknown): unknown {
 
 interface RunValues extends DataplaneOptionValues {
   readonly proxyless?: boolean;
+  readonly envoyPath?: string;
+  /** Kuma's name for --envoy-path. */
   readonly binaryPath?: string;
   readonly workdir?: string;
   readonly adminPort?: number;
@@ -106,6 +108,7 @@ interface RunValues extends DataplaneOptionValues {
 
 /** Options of Envoy mode only; given on the command line with --proxyless they are a mistake. */
 const envoyOnly = [
+  'envoyPath',
   'binaryPath',
   'workdir',
   'adminPort',
@@ -153,9 +156,10 @@ function envoyOptions(): Option[] {
   const duration = checked((raw) => parseDurationFlag!(raw));
   return [
     new Option('--proxyless', 'run a proxyless gRPC application (the command after --) instead of Envoy'),
-    new Option('--binary-path <path>', 'the Envoy binary: a file, or a name looked up in PATH (default: envoy in PATH, then .envoy/bin/envoy of this Koguma)').env(
-      'KOGUMA_DP_BINARY_PATH',
+    new Option('--envoy-path <path>', 'the Envoy binary: a file, or a name looked up in PATH (default: envoy in PATH, then .envoy/bin/envoy of this Koguma)').env(
+      'KOGUMA_DP_ENVOY_PATH',
     ),
+    new Option('--binary-path <path>', "the same as --envoy-path (kuma-dp's name for it)").env('KOGUMA_DP_BINARY_PATH'),
     new Option('--workdir <dir>', 'where bootstrap.yaml is written (default: a new temporary directory, removed on exit)').env('KOGUMA_DP_WORKDIR'),
     new Option('--admin-port <port>', "port of Envoy's admin API, sent to the control plane with the bootstrap request")
       .env('KOGUMA_DP_ADMIN_PORT')
@@ -187,6 +191,26 @@ function envoyOptions(): Option[] {
   ];
 }
 
+const ENVOY_PATH_FLAGS = { envoyPath: ['--envoy-path', 'KOGUMA_DP_ENVOY_PATH'], binaryPath: ['--binary-path', 'KOGUMA_DP_BINARY_PATH'] } as const;
+
+/** Where the option was set, as a person would name it: the flag, or its variable. */
+function sourceName(command: Command, key: 'envoyPath' | 'binaryPath'): string {
+  const [flag, variable] = ENVOY_PATH_FLAGS[key];
+  return command.getOptionValueSource(key) === 'env' ? variable : flag;
+}
+
+/** The Envoy binary asked for by --envoy-path or its alias --binary-path, and the name it was given by; both at once must agree. */
+function envoyPathOf(values: RunValues, command: Command): { path: string; flag: string } | undefined {
+  const { envoyPath, binaryPath } = values;
+  if (envoyPath !== undefined && binaryPath !== undefined && envoyPath !== binaryPath)
+    throw new CliError(
+      `${sourceName(command, 'envoyPath')} ${envoyPath} and ${sourceName(command, 'binaryPath')} ${binaryPath} name different Envoy binaries: give one (--binary-path is an alias of --envoy-path)`,
+    );
+  if (envoyPath !== undefined) return { path: envoyPath, flag: ENVOY_PATH_FLAGS.envoyPath[0] };
+  if (binaryPath !== undefined) return { path: binaryPath, flag: ENVOY_PATH_FLAGS.binaryPath[0] };
+  return undefined;
+}
+
 async function runAgent(words: string[], values: RunValues, command: Command, context: CliContext): Promise<number> {
   const token = await readDataplaneToken(values);
   const input = { ...proxylessInputOf(values), ...(token === undefined ? {} : { dataplaneToken: token }) };
@@ -200,6 +224,7 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
   }
   if (values.restartBackoff > values.restartBackoffMax)
     throw new CliError('--restart-backoff must not be longer than --restart-backoff-max');
+  const envoy = envoyPathOf(values, command);
   return runEnvoy({
     identity: input.identity,
     ...(input.dataplaneFile === undefined ? {} : { dataplaneFile: input.dataplaneFile }),
@@ -207,7 +232,7 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
     cpAddress: input.cpAddress,
     ...(caCert === undefined ? {} : { caCert }),
     ...(token === undefined ? {} : { dataplaneToken: token }),
-    ...(values.binaryPath === undefined ? {} : { binaryPath: values.binaryPath }),
+    ...(envoy === undefined ? {} : { envoyPath: envoy.path, envoyPathFlag: envoy.flag }),
     ...(values.workdir === undefined ? {} : { workdir: values.workdir }),
     ...(values.adminPort === undefined ? {} : { adminPort: values.adminPort }),
     ...(values.envoyLogLevel === undefined ? {} : { envoyLogLevel: values.envoyLogLevel }),

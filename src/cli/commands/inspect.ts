@@ -5,6 +5,10 @@
  * per type the versions sent and acknowledged, the last rejection) or the
  * policies that configure it and what they resolve to (`_rules`).
  *
+ * `koguma inspect dataplane NAME --type config-dump|stats|clusters [--include-eds]`:
+ * what the proxy's Envoy itself holds, read through its agent (`xds`,
+ * `stats`, `clusters`), printed as Envoy wrote it, as kumactl does.
+ *
  * `koguma inspect <policy-kind> NAME [-m MESH] [-o table|yaml|json]`: the
  * dataplanes a policy selects (`_resources/dataplanes`).
  */
@@ -12,35 +16,53 @@ import { Command, Option } from 'commander';
 import { formatTable } from '../table.js';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, CliError } from '../errors.js';
 import { renderJson, renderYaml } from '../output.js';
 import { kindCatalogue, policyKinds, type CliKind } from '../kind-catalogue.js';
 import { itemPath } from '../paths.js';
 import { missingResource } from './missing.js';
 
-export const INSPECT_TYPES = ['config', 'overview', 'policies'] as const;
+export const INSPECT_TYPES = ['config', 'overview', 'policies', 'config-dump', 'stats', 'clusters'] as const;
 export type InspectType = (typeof INSPECT_TYPES)[number];
 
 const dataplaneKind = (): CliKind => kindCatalogue().resolve('Dataplane')!;
 
 /** The REST sub-resource behind each `--type`. */
-const INSPECT_PATHS: Readonly<Record<InspectType, string>> = { config: '_config', overview: '_overview', policies: '_rules' };
+const INSPECT_PATHS: Readonly<Record<InspectType, string>> = {
+  config: '_config',
+  overview: '_overview',
+  policies: '_rules',
+  'config-dump': 'xds',
+  stats: 'stats',
+  clusters: 'clusters',
+};
 
-export async function runInspectDataplane(
-  client: ApiClient,
-  name: string,
-  options: { mesh: string; type: InspectType; output: 'yaml' | 'json' },
-  context: CliContext,
-): Promise<void> {
+/** The types whose answer is Envoy's own output, printed as it comes rather than as YAML or JSON. */
+const ENVOY_OUTPUT_TYPES: ReadonlySet<InspectType> = new Set(['config-dump', 'stats', 'clusters']);
+
+export interface InspectDataplaneOptions {
+  readonly mesh: string;
+  readonly type: InspectType;
+  readonly output: 'yaml' | 'json';
+  /** With `--type config-dump`: the endpoints (EDS) too. */
+  readonly includeEds?: boolean;
+}
+
+export async function runInspectDataplane(client: ApiClient, name: string, options: InspectDataplaneOptions, context: CliContext): Promise<void> {
+  if (options.includeEds === true && options.type !== 'config-dump') throw new CliError('--include-eds can be used only with --type config-dump');
   const path = `${itemPath(dataplaneKind(), options.mesh, name)}/${INSPECT_PATHS[options.type]}`;
-  let answer: Record<string, unknown>;
   try {
-    answer = await client.get(path);
+    if (ENVOY_OUTPUT_TYPES.has(options.type)) {
+      const text = await client.getText(path, options.includeEds === true ? new URLSearchParams({ include_eds: 'true' }) : undefined);
+      context.out(text.endsWith('\n') ? text : `${text}\n`);
+      return;
+    }
+    const answer = await client.get(path);
+    context.out(options.output === 'json' ? renderJson(answer) : renderYaml([answer]));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw await missingResource(client, dataplaneKind(), options.mesh, name);
     throw error;
   }
-  context.out(options.output === 'json' ? renderJson(answer) : renderYaml([answer]));
 }
 
 interface SelectedDataplanes {
@@ -89,12 +111,19 @@ export function inspectCommand(context: CliContext): Command {
   const inspect = new Command('inspect').description('Show what the control plane knows about a proxy, or whom a policy selects');
   inspect
     .command('dataplane')
-    .description('Show the xDS configuration served to a dataplane now, its connection status, or the policies that configure it')
+    .description(
+      "Show the xDS configuration served to a dataplane now, its connection status, the policies that configure it, or its Envoy's config dump, stats or clusters",
+    )
     .argument('<name>', 'name of the dataplane')
     .option('-m, --mesh <mesh>', 'mesh of the dataplane', 'default')
-    .addOption(new Option('--type <type>', 'what to show').choices(INSPECT_TYPES).default('config'))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .action(async (name: string, options: { mesh: string; type: InspectType; output: 'yaml' | 'json' }, command: Command) => {
+    .addOption(
+      new Option('--type <type>', "what to show; config-dump, stats and clusters come from the dataplane's Envoy, through its agent, as Envoy prints them")
+        .choices(INSPECT_TYPES)
+        .default('config'),
+    )
+    .option('--include-eds', 'with --type config-dump: the endpoints too')
+    .addOption(new Option('-o, --output <format>', 'output format of config, overview and policies').choices(['yaml', 'json']).default('yaml'))
+    .action(async (name: string, options: InspectDataplaneOptions, command: Command) => {
       await runInspectDataplane(clientFor(command), name, options, context);
     });
   for (const kind of policyKinds(kindCatalogue())) {

@@ -4,6 +4,7 @@
  *   GET /meshes/{mesh}/dataplanes/{name}/_overview
  *   GET /meshes/{mesh}/dataplanes/{name}/_config   the xDS resources served to it now
  *   policy inspection (`_rules`, `_resources/dataplanes`): inspect-policies.ts
+ *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
  * NACK added, since a rejected configuration is what an operator looks for.
@@ -17,8 +18,9 @@ import type { Resource } from '../../api/resource.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { resourceJson } from '../../xds/generate/json.js';
 import { shortNameOfType, typeUrls } from '../../xds/resource-types.js';
-import type { ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
+import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
+import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
 export interface ProxyStatusReader {
@@ -32,6 +34,8 @@ export interface Inspection {
   readonly certificates?: { insight(nodeId: string): object | undefined };
   /** Policy inspection (`_rules`, `_resources/dataplanes`); not served without it. */
   readonly policies?: PolicyInspection;
+  /** Envoy's admin API through the dataplanes' agents (`xds`, `stats`, `clusters`); not served without it. */
+  readonly envoyAdmin?: EnvoyAdminSource;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -86,6 +90,7 @@ const withCertificate = (insight: Record<string, unknown>, mtls: object | undefi
 export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
   const dataplaneKind = registry.byType('Dataplane')!;
   if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+  if (inspection.envoyAdmin) registerEnvoyAdminRoutes(app, manager, inspection.envoyAdmin, (mesh, name) => inspection.policies?.contextOf(mesh, name)?.flavour);
 
   const overviewOf = (resource: Resource) => {
     const { type: _type, mesh, name, creationTime, modificationTime, ...dataplane } = documentOf(dataplaneKind, resource);

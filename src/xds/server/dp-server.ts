@@ -1,7 +1,9 @@
 /**
  * The DP server: one port (5678 by default, `--xds-port`) for what data planes
  * talk to: xDS over gRPC (ADS, SotW and delta, ads-service.ts) and
- * `POST /bootstrap` (bootstrap-endpoint.ts).
+ * `POST /bootstrap` (bootstrap-endpoint.ts), and the admin channels agents
+ * open so the control plane can read their Envoy's admin API
+ * (admin-tunnel-endpoint.ts).
  *
  *   TLS (default):  TCP ─► TLS, ALPN ─┬─ h2 ─────────► HTTP/2 ─┐
  *                                     └─ http/1.1, none ► HTTP/1 ─┴─► connect router: AggregatedDiscoveryService
@@ -38,10 +40,14 @@ import type { TLSSocket } from 'node:tls';
 import { Code, ConnectError, createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { pino, type Logger } from 'pino';
+import { adminTunnelEndpoint } from './admin-tunnel-endpoint.js';
+import { ADMIN_TUNNEL_PATH } from './admin-tunnel-protocol.js';
+import type { AdminTunnels } from './admin-tunnels.js';
 import { adsRoutes, streamRegistryLog, type AdsServiceOptions } from './ads-service.js';
 import { bootstrapEndpoint, bootstrapPath, type BootstrapHandler } from './bootstrap-endpoint.js';
 import { connectionKey } from './connection-streams.js';
 import { DpConnections } from './connections.js';
+import { OpenStreams } from './open-streams.js';
 import { sniffHttpVersion } from './protocol-sniff.js';
 import { http2StreamCeiling, type StreamLimits } from './stream-limits.js';
 import { StreamRegistry, type StreamCounts } from './stream-registry.js';
@@ -68,6 +74,8 @@ export interface DpServerOptions {
   readonly tls?: DpServerTls;
   readonly ads: AdsServiceOptions;
   readonly bootstrapHandler: BootstrapHandler;
+  /** Where agents' admin channels register (identified as ADS streams are); without it they are refused with 404. */
+  readonly adminTunnels?: AdminTunnels;
   readonly logger?: Logger;
   readonly bootstrapBodyLimitBytes?: number;
   /** Largest gRPC request message accepted. */
@@ -163,6 +171,12 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
     bodyLimitBytes: options.bootstrapBodyLimitBytes ?? 1024 * 1024,
     logger,
   });
+  // Admin channels end on shutdown like ADS streams, but are not counted as ADS streams.
+  const adminChannels = new OpenStreams();
+  const adminTunnel =
+    options.adminTunnels === undefined
+      ? undefined
+      : adminTunnelEndpoint({ tunnels: options.adminTunnels, identify: options.ads.identify, openStreams: adminChannels, logger: logger.child({ component: 'admin-tunnel' }) });
   const adapter = connectNodeAdapter({
     routes: adsRoutes({ ...options.ads, streams, logger: adsLogger }),
     contextValues: (request) => createContextValues().set(connectionKey, 'stream' in request ? request.stream.session : request.socket),
@@ -172,7 +186,9 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
     acceptCompression: [],
     readMaxBytes: options.maxRequestBytes ?? 4 * 1024 * 1024,
     fallback: (request, response) => {
-      if ((request.url ?? '').split('?')[0] === bootstrapPath) return bootstrap(request, response);
+      const path = (request.url ?? '').split('?')[0];
+      if (path === bootstrapPath) return bootstrap(request, response);
+      if (path === ADMIN_TUNNEL_PATH && adminTunnel !== undefined) return adminTunnel(request, response as http.ServerResponse | http2.Http2ServerResponse);
       response.statusCode = 404;
       response.setHeader('content-type', 'text/plain');
       response.end(`no such endpoint on the DP server: ${request.method ?? ''} ${request.url ?? ''}\n`);
@@ -203,6 +219,7 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   const close = async (): Promise<void> => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     streams.open.endAll(new ConnectError('the control plane is shutting down', Code.Unavailable));
+    adminChannels.endAll(new Error('the control plane is shutting down'));
     await connections.drain(drainTimeoutMs);
     await stopped;
     logger.info('DP server stopped');

@@ -19,3 +19,5 @@ export { defaultStreamLimits, streamLimitFlags, type StreamLimits } from './stre
 export type { StreamCounts } from './stream-registry.js';
 export { startDpServer, defaultXdsPort, type DpServerOptions, type DpServerTls, type RunningDpServer } from './dp-server.js';
 export { bootstrapPath, type BootstrapAnswer, type BootstrapHandler } from './bootstrap-endpoint.js';
+export { AdminTunnels, type AdminAnswer, type AdminTunnelsOptions, type EnvoyAdminSource } from './admin-tunnels.js';
+export { ADMIN_PATHS, ADMIN_TUNNEL_PATH, refusedAdminRequest, type AdminPath, type AdminRequest } from './admin-tunnel-protocol.js';
