@@ -139,6 +139,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         maxStreamsPerDataplane: config.xdsMaxStreamsPerDataplane,
       },
       adminTunnels,
+      onLeaving: (identity) => lifecycle.leaving(identity),
       ads: {
         snapshots: cache,
         status,

@@ -50,6 +50,12 @@ export interface AdminTunnelOptions {
 }
 
 export interface AdminTunnel {
+  /**
+   * Tells the control plane the proxy is stopping, so it takes the proxy out
+   * of its callers' endpoints; resolves true once it says it did, false when
+   * the channel is not open or it does not answer within `timeoutMs`.
+   */
+  leave(timeoutMs: number): Promise<boolean>;
   /** Stops serving and closes the connection; no reconnect follows. */
   close(): void;
 }
@@ -87,13 +93,17 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
     // The channel logs its own state, once per reason (below); the session's lines would repeat them.
     () => undefined,
   );
-  let current: http2.ClientHttp2Stream | undefined;
+  let current: { stream: http2.ClientHttp2Stream; welcomed: () => boolean } | undefined;
+  const leftWaiters = new Set<() => void>();
 
   void (async () => {
     let failures = 0;
     let lastReason: string | undefined;
     while (!stopped.signal.aborted) {
-      const outcome = await attempt(options, session, (stream) => (current = stream));
+      const outcome = await attempt(options, session, (stream, welcomed) => (current = { stream, welcomed }), () => {
+        for (const resolve of leftWaiters) resolve();
+        leftWaiters.clear();
+      });
       current = undefined;
       if (stopped.signal.aborted) break;
       if (outcome.welcomed) {
@@ -109,16 +119,31 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
   })();
 
   return {
+    leave: async (timeoutMs) => {
+      const open = current;
+      if (open === undefined || !open.welcomed() || open.stream.destroyed || open.stream.writableEnded) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const left = new Promise<boolean>((resolve) => leftWaiters.add(() => resolve(true)));
+      open.stream.write(encodeFrame({ kind: 'leaving' }));
+      const outcome = await Promise.race([left, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+      clearTimeout(timer);
+      return outcome;
+    },
     close: () => {
       stopped.abort();
-      current?.close(http2.constants.NGHTTP2_CANCEL);
+      current?.stream.close(http2.constants.NGHTTP2_CANCEL);
       session.close();
     },
   };
 }
 
 /** One channel, from opening to its end. */
-function attempt(options: AdminTunnelOptions, session: UpstreamSession, started: (stream: http2.ClientHttp2Stream) => void): Promise<Outcome> {
+function attempt(
+  options: AdminTunnelOptions,
+  session: UpstreamSession,
+  started: (stream: http2.ClientHttp2Stream, welcomed: () => boolean) => void,
+  onLeft: () => void,
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let welcomed = false;
     let settled = false;
@@ -143,7 +168,7 @@ function attempt(options: AdminTunnelOptions, session: UpstreamSession, started:
       finish(`cannot reach the control plane: ${session.describe(error)}`);
       return;
     }
-    started(stream);
+    started(stream, () => welcomed);
     stream.write(encodeFrame({ kind: 'hello', nodeId: options.nodeId, metadata: options.metadata, agentVersion: options.agentVersion }));
 
     const reader = new TunnelFrameReader();
@@ -189,6 +214,7 @@ function attempt(options: AdminTunnelOptions, session: UpstreamSession, started:
           welcomed = true;
           options.log(`admin channel open: the control plane at ${options.cpAddress.url} can read this Envoy's config dump, stats and clusters`);
         } else if (frame.header.kind === 'request' && welcomed) serve(frame.header);
+        else if (frame.header.kind === 'left') onLeft();
       }
     });
     stream.on('end', () => {

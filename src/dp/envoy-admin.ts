@@ -65,3 +65,28 @@ export function envoyAdminCheck(addressFile: string, timeoutMs: number): StartCh
     },
   };
 }
+
+/**
+ * Asks Envoy to drain its inbound listeners gracefully (`POST
+ * /drain_listeners?graceful&inboundonly`): over its drain time it keeps
+ * answering, but tells every client to close (HTTP/1.1 `Connection: close`,
+ * HTTP/2 GOAWAY), so callers move to other endpoints without a failed request.
+ * Resolves with why it could not, or undefined once Envoy took it.
+ */
+export async function drainInboundListeners(addressFile: string): Promise<string | undefined> {
+  const written = await readFile(addressFile, 'utf8').catch(() => undefined);
+  const target = written === undefined ? undefined : adminTarget(written);
+  if (target === undefined) return 'Envoy has written no admin address';
+  return new Promise((resolve) => {
+    const req = request(
+      { host: target.host, port: target.port, method: 'POST', path: '/drain_listeners?graceful&inboundonly', timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode === 200 ? undefined : `its admin API answered HTTP ${response.statusCode ?? '?'}`));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', (error) => resolve(error.message));
+    req.end();
+  });
+}

@@ -6,7 +6,9 @@
  *                               ├─► POST /bootstrap (retried until --bootstrap-timeout)
  *                               └─► <workdir>/bootstrap.yaml ─► envoy -c ... (supervised, restarted with backoff;
  *                                   killed and restarted when its admin API is not up within --envoy-start-timeout)
- *   SIGINT/SIGTERM ─► forwarded to Envoy ─► agent exits with Envoy's status
+ *   SIGINT/SIGTERM ─► the control plane takes this proxy out of its callers' endpoints (admin channel: leaving)
+ *                  ─► Envoy drains its inbound listeners for --drain-time, still answering
+ *                  ─► SIGTERM to Envoy ─► agent exits with Envoy's status (a second signal: stop now)
  *   admin channel to the DP server (admin-tunnel.ts): the control plane reads
  *   Envoy's config dump, stats and clusters through the agent
  *
@@ -19,6 +21,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { productVersion } from '../cp/index.js';
 import type { BackoffPolicy, RestartPolicy } from './backoff.js';
 import { fetchBootstrap, type BootstrapRequest } from './bootstrap-client.js';
@@ -28,7 +31,7 @@ import { identityFromFlags, loadDataplaneFile, withAdminPort, type IdentityFlags
 import { DATAPLANE_RESOURCE_METADATA } from '../xds/node-metadata.js';
 import { ADMIN_ANSWER_LIMIT_BYTES } from '../xds/server/admin-tunnel-protocol.js';
 import { openAdminTunnel, type AdminTunnel } from './admin-tunnel.js';
-import { ADMIN_ADDRESS_FILE, envoyAdminCheck } from './envoy-admin.js';
+import { ADMIN_ADDRESS_FILE, drainInboundListeners, envoyAdminCheck } from './envoy-admin.js';
 import { readEnvoyAdmin } from './envoy-admin-read.js';
 import { envoyArgs } from './envoy-args.js';
 import { checkEnvoyVersion } from './envoy-version.js';
@@ -75,6 +78,8 @@ export type XdsTransport = 'delta' | 'sotw';
 export const BOOTSTRAP_FILE = 'bootstrap.yaml';
 /** How long the agent waits on its Envoy's admin API for the control plane (under the control plane's own 10 s). */
 const ADMIN_READ_TIMEOUT_MS = 8_000;
+/** How long a stopping agent waits for the control plane to confirm it took the proxy out of service. */
+const LEAVE_CONFIRM_TIMEOUT_MS = 3_000;
 const BOOTSTRAP_RETRY: BackoffPolicy = { initialMs: 500, maxMs: 5_000 };
 
 /** The workdir to use, and whether the agent made it (and so removes it). */
@@ -108,11 +113,32 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
   const stopped = new AbortController();
   let supervisor: Supervisor | undefined;
   let firstSignal: StopSignal | undefined;
+  let leaving: AbortController | undefined;
   const unsubscribe = onStopSignals((signal) => {
-    if (supervisor !== undefined) return supervisor.stop(signal);
-    firstSignal ??= signal;
-    stopped.abort();
+    if (supervisor === undefined) {
+      firstSignal ??= signal;
+      stopped.abort();
+      return;
+    }
+    // A second signal stops Envoy at once; the first leaves the mesh and drains first.
+    if (leaving !== undefined) {
+      leaving.abort();
+      return supervisor.stop(signal);
+    }
+    leaving = new AbortController();
+    void leaveThenStop(signal, leaving.signal);
   });
+  /** Out of callers' endpoints, then Envoy drains its inbound listeners for the drain time, then it stops. */
+  const leaveThenStop = async (signal: StopSignal, abort: AbortSignal): Promise<void> => {
+    const running = supervisor!;
+    log(`${signal} received: leaving the mesh, then draining Envoy for ${options.drainTimeMs / 1000}s before stopping it (a second signal stops it now)`);
+    const left = (await adminTunnel?.leave(LEAVE_CONFIRM_TIMEOUT_MS)) ?? false;
+    if (!left) log('the control plane did not confirm it took this proxy out of its callers\' endpoints; draining anyway');
+    const refused = await drainInboundListeners(adminAddressPath);
+    if (refused !== undefined) log(`Envoy would not drain its inbound listeners: ${refused}`);
+    await sleep(options.drainTimeMs, undefined, { signal: abort }).catch(() => undefined);
+    if (!abort.aborted) await running.stop(signal);
+  };
   const stoppedEarly = (): number => {
     const signal = firstSignal ?? 'SIGTERM';
     log(`${signal} received before Envoy started: exiting`);
@@ -120,6 +146,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
   };
   let workdir: { dir: string; owned: boolean } | undefined;
   let adminTunnel: AdminTunnel | undefined;
+  let adminAddressPath = '';
   try {
     const dataplane = await loadDataplane(options);
     const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
@@ -163,7 +190,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     log(`bootstrap written to ${bootstrapPath}`);
     if (stopped.signal.aborted) return stoppedEarly();
     const drainTimeMs = options.drainTimeMs;
-    const adminAddressPath = join(workdir.dir, ADMIN_ADDRESS_FILE);
+    adminAddressPath = join(workdir.dir, ADMIN_ADDRESS_FILE);
     adminTunnel = openAdminTunnel({
       cpAddress: options.cpAddress,
       ...(options.caCert === undefined ? {} : { caCert: options.caCert }),

@@ -1,24 +1,19 @@
 /**
  * Endpoints joining and leaving under steady traffic, through real Envoy
- * sidecars: while a client sends requests without pause, a second instance
- * of the service joins (and gets its share), then the first one's
- * `koguma dp run` is stopped with SIGTERM. Not one request may fail.
+ * sidecars, with the mesh's default policies: while a client sends requests
+ * without pause, a second instance of the service joins (and gets its
+ * share), then the first one's `koguma dp run` is stopped with SIGTERM.
+ * Not one request may fail.
  *
  *   churn-client ──► outbound churn ──► churn-a ──(SIGTERM)──► gone
  *                                  └──► churn-b (joins under load)
  *
- * What real Envoy showed: a joining endpoint reaches callers before its Envoy
- * listens, a leaving one stays in their endpoints after its Envoy has exited
- * (Envoy exits at once on SIGTERM, whatever --drain-time says) until the
- * control plane removes its Dataplane (--dataplane-removal-delay). Requests
- * sent to it meanwhile fail to connect, and only retries save them. With the
- * mesh's default policies they are not all saved: a retry may pick the dead
- * endpoint again, and the default MeshCircuitBreaker allows 3 retries in
- * flight, far fewer than a busy client needs. So this mesh replaces the
- * default MeshRetry and MeshCircuitBreaker with a retry that skips the
- * endpoint that failed and a retry budget above the load's concurrency: with
- * them, churn costs retries and no failures. (mTLS on, as a user's mesh
- * would have it.)
+ * What makes it so: a proxy that has just started is registered not ready
+ * and enters its callers' endpoints once it accepted its listeners; a
+ * stopping agent first has the control plane take its proxy out of its
+ * callers' endpoints (admin channel: leaving), then lets Envoy drain its
+ * inbound listeners for --drain-time, still answering, and only then stops
+ * it. (mTLS on, as a user's mesh would have it.)
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,18 +29,6 @@ import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '.
 const MESH = 'churn';
 const CONCURRENCY = 4;
 
-/** A retry that never goes back to the endpoint that just failed, and room for every request in flight to retry at once. */
-async function applyChurnSafePolicies(cp: ControlPlaneProcess): Promise<void> {
-  const everywhere = (conf: Record<string, unknown>) => ({ targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: conf }] });
-  await putPolicy(cp, {
-    type: 'MeshRetry',
-    mesh: MESH,
-    name: 'retry-elsewhere',
-    spec: everywhere({ http: { numRetries: 5, backOff: { baseInterval: '25ms', maxInterval: '250ms' }, hostSelection: [{ predicate: 'OmitPreviousHosts' }] } }),
-  });
-  await putPolicy(cp, { type: 'MeshCircuitBreaker', mesh: MESH, name: 'retry-budget', spec: everywhere({ connectionLimits: { maxRetries: 1024 } }) });
-}
-
 describe('endpoints joining and leaving under load through real Envoy sidecars', { ...envoyTestOptions(), timeout: 180_000 }, () => {
   let cp: ControlPlaneProcess;
   let a: ServiceInstance;
@@ -53,14 +36,13 @@ describe('endpoints joining and leaving under load through real Envoy sidecars',
 
   before(async () => {
     cp = await startControlPlane();
-    await putMesh(cp, { ...mtlsMesh(MESH), skipCreatingInitialPolicies: ['MeshRetry', 'MeshCircuitBreaker'] });
+    await putMesh(cp, mtlsMesh(MESH));
     await putPolicy(cp, {
       type: 'MeshTrafficPermission',
       mesh: MESH,
       name: 'allow-all',
       spec: { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
     });
-    await applyChurnSafePolicies(cp);
     [a, client] = await Promise.all([
       startInstance(cp, { mesh: MESH, name: 'churn-a', service: 'churn', extraArgs: ['--drain-time', '5s'] }),
       startCaller(cp, { mesh: MESH, name: 'churn-client', calls: ['churn'] }),
@@ -72,7 +54,7 @@ describe('endpoints joining and leaving under load through real Envoy sidecars',
     await closeApps();
   });
 
-  test('with retries to another endpoint and a retry budget, an instance joins and gets traffic, another leaves on SIGTERM, and no request fails', async () => {
+  test('with the default policies, an instance joins and gets traffic, another leaves on SIGTERM, and no request fails', async () => {
     const retries = () => envoyCounter(client, 'cluster.churn.upstream_rq_retry');
     const retriesBefore = (await retries()) ?? 0;
     const load = startHttpLoad(outboundPort(client, 'churn'), { concurrency: CONCURRENCY });
@@ -86,11 +68,14 @@ describe('endpoints joining and leaving under load through real Envoy sidecars',
       const joined = b;
       await waitFor('churn-b to serve 100 requests', () => (joined.app.served() >= 100 ? true : undefined), 20_000);
       marks.leaving = Date.now();
-      const status = await a.sidecar.proc.stop('SIGTERM', 20_000);
-      marks.left = Date.now();
-      assert.equal(status, 0, `churn-a's dp run exits 0 on SIGTERM (stderr: ${a.sidecar.proc.stderr()})`);
+      const stopping = a.sidecar.proc.stop('SIGTERM', 20_000);
+      // Out of the client's endpoints while churn-a still drains, before its Envoy stops listening.
       await awaitEndpoints(client, { churn: [joined] });
       marks.removed = Date.now();
+      assert.equal(a.sidecar.proc.isRunning(), true, 'churn-a was taken out while it still drained');
+      const status = await stopping;
+      marks.left = Date.now();
+      assert.equal(status, 0, `churn-a's dp run exits 0 on SIGTERM (stderr: ${a.sidecar.proc.stderr()})`);
       await waitFor('200 more requests', () => (load.outcomes().filter((o) => o.startedAt > marks.removed).length >= 200 ? true : undefined), 20_000);
     } finally {
       await load.stop();
@@ -100,8 +85,8 @@ describe('endpoints joining and leaving under load through real Envoy sidecars',
     const between = (from: number, to = Infinity) => tallyByApp(outcomes.filter((o) => o.startedAt >= from && o.endedAt <= to));
     console.log(
       `churn: ${outcomes.length} requests, ${failures.length} failed, ${((await retries()) ?? 0) - retriesBefore} retried by the client's Envoy; ` +
-        `while churn-b joined ${JSON.stringify(between(marks.joining, marks.leaving))}; churn-a's dp run exited ${marks.left - marks.leaving} ms after SIGTERM; ` +
-        `until its endpoint was gone (${marks.removed - marks.left} ms) ${JSON.stringify(between(marks.left, marks.removed))}; after ${JSON.stringify(between(marks.removed))}`,
+        `while churn-b joined ${JSON.stringify(between(marks.joining, marks.leaving))}; churn-a out of the client's endpoints ${marks.removed - marks.leaving} ms after SIGTERM ` +
+        `(${JSON.stringify(between(marks.leaving, marks.removed))} meanwhile), its dp run exited after ${marks.left - marks.leaving} ms; after ${JSON.stringify(between(marks.removed))}`,
     );
     assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${outcomes.length} requests failed`);
     assert.ok((b?.app.served() ?? 0) >= 100, 'the new instance took its share');

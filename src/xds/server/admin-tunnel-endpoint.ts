@@ -8,6 +8,7 @@
  *   hello within helloTimeoutMs? ── no ──► 400, end
  *   identify(node, headers) ─────── refused ─► its status (401, 403, 400), /std-errors body, end
  *   200 + welcome ─► tunnels.open ─► frames ─► tunnels (answers)
+ *                                           └─► leaving ─► onLeaving ─► left
  *   ends on: agent closes, a bad frame, a newer tunnel of the same dataplane,
  *            the token revoked, the DP server shutting down
  *
@@ -33,6 +34,8 @@ export interface AdminTunnelEndpointOptions {
   readonly logger: Logger;
   /** How long an agent has to send its hello (default 10 s). */
   readonly helloTimeoutMs?: number;
+  /** The agent says its proxy is stopping: take it out of callers' endpoints before it stops listening. */
+  readonly onLeaving?: (identity: NodeIdentity) => Promise<void>;
 }
 
 /** How long a tunnel the control plane ended may stay half-open before its stream is reset. */
@@ -104,10 +107,8 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
     if (!response.writableEnded) response.end();
     setTimeout(() => stream.close(http2.constants.NGHTTP2_NO_ERROR), END_GRACE_MS).unref();
   };
-  const tunnel = options.tunnels.open(identity.nodeId, {
-    send: (frame) => !response.writableEnded && !stream.destroyed && (response.write(frame), true),
-    end,
-  });
+  const send = (frame: Uint8Array): boolean => !response.writableEnded && !stream.destroyed && (response.write(frame), true);
+  const tunnel = options.tunnels.open(identity.nodeId, { send, end });
   const unregister = options.openStreams?.add(() => end('the control plane is shutting down'));
   const revoked = identity.credential?.revoked;
   const onRevoked = (): void => end(`its credential was revoked: ${String(revoked?.reason)}`);
@@ -118,6 +119,11 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
   let closedBecause = 'the agent closed it';
   try {
     for await (const frame of frames) {
+      if (frame.header.kind === 'leaving') {
+        await leave(identity, options, log);
+        send(encodeFrame({ kind: 'left' }));
+        continue;
+      }
       if (!tunnel.received(frame)) {
         end(`the agent sent a ${frame.header.kind} frame the control plane did not ask for`);
         break;
@@ -133,6 +139,16 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
     identity.credential?.release();
     if (!response.writableEnded) response.end();
     log.info({ reason: endedBy ?? closedBecause }, 'admin channel closed');
+  }
+}
+
+/** Takes a stopping proxy out of service; its agent waits for `left` either way, so a failure is logged, not fatal. */
+async function leave(identity: NodeIdentity, options: AdminTunnelEndpointOptions, log: Logger): Promise<void> {
+  try {
+    await options.onLeaving?.(identity);
+    log.info('the proxy is stopping: taken out of its callers\' endpoints');
+  } catch (error) {
+    log.warn({ err: error }, 'cannot take a stopping proxy out of its callers\' endpoints');
   }
 }
 

@@ -12,6 +12,8 @@
  *                                     ◄───────────   :status 200 + welcome   (or 4xx, a /std-errors body, end)
  *                                     ◄───────────   request {id, path, query}
  *   answer {id, status, contentType} + body ──────►   (or failure {id, reason})
+ *   leaving ──────────────────────────────────────►   the proxy is stopping: its inbounds taken out of callers' endpoints
+ *                                     ◄───────────   left (once that is stored)
  *
  * Frames: [u32 header length][u32 body length][header: JSON][body: bytes],
  * big endian. Bodies travel as bytes, so a multi-megabyte config dump costs
@@ -52,7 +54,9 @@ export type TunnelHeader =
   | { readonly kind: 'welcome' }
   | ({ readonly kind: 'request'; readonly id: number } & AdminRequest)
   | { readonly kind: 'answer'; readonly id: number; readonly status: number; readonly contentType: string }
-  | { readonly kind: 'failure'; readonly id: number; readonly reason: string };
+  | { readonly kind: 'failure'; readonly id: number; readonly reason: string }
+  | { readonly kind: 'leaving' }
+  | { readonly kind: 'left' };
 
 export interface TunnelFrame {
   readonly header: TunnelHeader;
@@ -91,7 +95,7 @@ export class TunnelFrameError extends Error {
   override readonly name = 'TunnelFrameError';
 }
 
-const KINDS = new Set(['hello', 'welcome', 'request', 'answer', 'failure']);
+const KINDS = new Set(['hello', 'welcome', 'request', 'answer', 'failure', 'leaving', 'left']);
 
 /** A header as received: JSON with a known kind and the fields the kind needs, else a TunnelFrameError. */
 function parseHeader(bytes: Buffer): TunnelHeader {

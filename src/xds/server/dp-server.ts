@@ -45,6 +45,7 @@ import { ADMIN_TUNNEL_PATH } from './admin-tunnel-protocol.js';
 import type { AdminTunnels } from './admin-tunnels.js';
 import { adsRoutes, streamRegistryLog, type AdsServiceOptions } from './ads-service.js';
 import { bootstrapEndpoint, bootstrapPath, type BootstrapHandler } from './bootstrap-endpoint.js';
+import type { NodeIdentity } from './node-identity.js';
 import { connectionKey } from './connection-streams.js';
 import { DpConnections } from './connections.js';
 import { OpenStreams } from './open-streams.js';
@@ -76,6 +77,8 @@ export interface DpServerOptions {
   readonly bootstrapHandler: BootstrapHandler;
   /** Where agents' admin channels register (identified as ADS streams are); without it they are refused with 404. */
   readonly adminTunnels?: AdminTunnels;
+  /** An agent said over its admin channel that its proxy is stopping. */
+  readonly onLeaving?: (identity: NodeIdentity) => Promise<void>;
   readonly logger?: Logger;
   readonly bootstrapBodyLimitBytes?: number;
   /** Largest gRPC request message accepted. */
@@ -176,7 +179,13 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   const adminTunnel =
     options.adminTunnels === undefined
       ? undefined
-      : adminTunnelEndpoint({ tunnels: options.adminTunnels, identify: options.ads.identify, openStreams: adminChannels, logger: logger.child({ component: 'admin-tunnel' }) });
+      : adminTunnelEndpoint({
+          tunnels: options.adminTunnels,
+          identify: options.ads.identify,
+          openStreams: adminChannels,
+          logger: logger.child({ component: 'admin-tunnel' }),
+          ...(options.onLeaving === undefined ? {} : { onLeaving: options.onLeaving }),
+        });
   const adapter = connectNodeAdapter({
     routes: adsRoutes({ ...options.ads, streams, logger: adsLogger }),
     contextValues: (request) => createContextValues().set(connectionKey, 'stream' in request ? request.stream.session : request.socket),

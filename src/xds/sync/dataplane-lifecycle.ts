@@ -63,7 +63,7 @@ export class DataplaneLifecycle {
   /** Registrations waiting for the store, per proxy connected here. */
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   /** The Dataplane to write once a just-started proxy accepts its listeners, per stream. */
-  private readonly startingUp = new Map<string, unknown>();
+  private readonly startingUp = new Map<string, { readonly nodeId: string; readonly document: unknown }>();
 
   constructor(private readonly options: DataplaneLifecycleOptions) {}
 
@@ -77,7 +77,7 @@ export class DataplaneLifecycle {
       // Only the proxy's own stream says when it listens; the agent's certificate stream never does.
       const startingUp = !stream.resumed && !stream.certificatesOnly && hasInbounds(document);
       await this.register(identity, startingUp ? withInboundsNotReady(document) : document);
-      if (startingUp) this.startingUp.set(stream.streamId, document);
+      if (startingUp) this.startingUp.set(stream.streamId, { nodeId: identity.nodeId, document });
     }
     this.openStreams.set(identity.nodeId, (this.openStreams.get(identity.nodeId) ?? 0) + 1);
     await this.options.engine.connect({ mesh: identity.mesh, name: identity.name, flavour });
@@ -85,13 +85,27 @@ export class DataplaneLifecycle {
 
   /** The stream's proxy accepted its listeners: a proxy that was starting up now takes traffic. */
   ready(identity: NodeIdentity, stream: Pick<StreamInfo, 'streamId'>): void {
-    const document = this.startingUp.get(stream.streamId);
+    const document = this.startingUp.get(stream.streamId)?.document;
     if (document === undefined) return;
     this.startingUp.delete(stream.streamId);
     this.write(identity, document).catch((error: unknown) => {
       if (isKogumaError(error, 'Unavailable')) this.retryLater(identity, document);
       else this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'cannot mark a proxy that started up ready');
     });
+  }
+
+  /**
+   * The proxy's agent says it is stopping (it drains before it stops
+   * listening): its inbounds are marked not ready now, so callers stop
+   * choosing it while it still answers. Only a self-registered Dataplane;
+   * one created through the API is the operator's.
+   */
+  async leaving(identity: NodeIdentity): Promise<void> {
+    const document = carriedDataplane(identity.metadata);
+    if (document === undefined || !hasInbounds(document)) return;
+    for (const [streamId, starting] of this.startingUp) if (starting.nodeId === identity.nodeId) this.startingUp.delete(streamId);
+    this.stopWaiting(identity.nodeId);
+    await this.write(identity, withInboundsNotReady(document));
   }
 
   /** A stream closed. */
