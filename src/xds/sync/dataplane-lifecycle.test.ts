@@ -221,3 +221,15 @@ test('a proxy whose stream ends before it accepted its listeners stays not ready
   await keeper.tick();
   assert.deepEqual(await readiness('never-ready'), [false]);
 });
+
+test("a proxy whose agent says it is leaving is taken out of callers' endpoints at once, its Dataplane kept until it goes", async () => {
+  await lifecycle.open(carrying('leaver'), resumed());
+  assert.deepEqual(await readiness('leaver'), [true]);
+  await lifecycle.leaving(carrying('leaver'));
+  assert.deepEqual(await readiness('leaver'), [false]);
+  assert.ok(connected.has('default.leaver'), 'still served while it drains');
+  // An API-made Dataplane is the operator's: a leaving agent changes nothing.
+  await manager.put(document('api-leaver'));
+  await lifecycle.leaving(identity('api-leaver', {}));
+  assert.deepEqual(await readiness('api-leaver'), [true]);
+});
