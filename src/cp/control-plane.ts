@@ -18,7 +18,7 @@ import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
 import { createBootstrapHandler } from '../xds/bootstrap/index.js';
-import { AdminTunnels, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
+import { AdminTunnels, AgentReports, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
 import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
 import { DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
@@ -126,6 +126,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     // The bootstrap names the DP server's port, known only once it listens.
     let bootstrap: BootstrapHandler | undefined;
     const adminTunnels = new AdminTunnels();
+    const agentReports = new AgentReports();
     const dp = await startDpServer({
       host: config.xdsAddress,
       port: config.xdsPort,
@@ -140,6 +141,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       },
       adminTunnels,
       onLeaving: (identity) => lifecycle.leaving(identity),
+      agentReports,
       ads: {
         snapshots: cache,
         status,
@@ -200,6 +202,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
           warningsOf: (nodeId) => publisher.warningsOf(nodeId),
         },
         envoyAdmin: adminTunnels,
+        agentReports,
       },
       access: {
         userTokenKey: credentials.userTokenKey,

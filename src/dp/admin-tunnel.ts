@@ -50,6 +50,8 @@ export interface AdminTunnelOptions {
 }
 
 export interface AdminTunnel {
+  /** What the agent says about its Envoy (up, or restarting and why); sent now and again whenever the channel reopens. */
+  report(state: { readonly phase: 'up' | 'restarting'; readonly reason: string }): void;
   /**
    * Tells the control plane the proxy is stopping, so it takes the proxy out
    * of its callers' endpoints; resolves true once it says it did, false when
@@ -95,15 +97,26 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
   );
   let current: { stream: http2.ClientHttp2Stream; welcomed: () => boolean } | undefined;
   const leftWaiters = new Set<() => void>();
+  let lastReport: { readonly phase: 'up' | 'restarting'; readonly reason: string } | undefined;
+  const sendReport = (): void => {
+    const open = current;
+    if (lastReport === undefined || open === undefined || !open.welcomed() || open.stream.destroyed || open.stream.writableEnded) return;
+    open.stream.write(encodeFrame({ kind: 'status', ...lastReport }));
+  };
 
   void (async () => {
     let failures = 0;
     let lastReason: string | undefined;
     while (!stopped.signal.aborted) {
-      const outcome = await attempt(options, session, (stream, welcomed) => (current = { stream, welcomed }), () => {
-        for (const resolve of leftWaiters) resolve();
-        leftWaiters.clear();
-      });
+      const outcome = await attempt(
+        options,
+        session,
+        (stream, welcomed) => (current = { stream, welcomed }),
+        { onWelcome: sendReport, onLeft: () => {
+          for (const resolve of leftWaiters) resolve();
+          leftWaiters.clear();
+        } },
+      );
       current = undefined;
       if (stopped.signal.aborted) break;
       if (outcome.welcomed) {
@@ -119,6 +132,10 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
   })();
 
   return {
+    report: (state) => {
+      lastReport = state;
+      sendReport();
+    },
     leave: async (timeoutMs) => {
       const open = current;
       if (open === undefined || !open.welcomed() || open.stream.destroyed || open.stream.writableEnded) return false;
@@ -142,7 +159,7 @@ function attempt(
   options: AdminTunnelOptions,
   session: UpstreamSession,
   started: (stream: http2.ClientHttp2Stream, welcomed: () => boolean) => void,
-  onLeft: () => void,
+  events: { readonly onWelcome: () => void; readonly onLeft: () => void },
 ): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let welcomed = false;
@@ -213,8 +230,9 @@ function attempt(
         if (frame.header.kind === 'welcome' && !welcomed) {
           welcomed = true;
           options.log(`admin channel open: the control plane at ${options.cpAddress.url} can read this Envoy's config dump, stats and clusters`);
+          events.onWelcome();
         } else if (frame.header.kind === 'request' && welcomed) serve(frame.header);
-        else if (frame.header.kind === 'left') onLeft();
+        else if (frame.header.kind === 'left') events.onLeft();
       }
     });
     stream.on('end', () => {

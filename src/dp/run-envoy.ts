@@ -217,6 +217,8 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
       stopTimeoutMs: drainTimeMs + STOP_GRACE_MS,
       ...(options.startTimeoutMs > 0 ? { startCheck: envoyAdminCheck(adminAddressPath, options.startTimeoutMs) } : {}),
       log,
+      // The control plane shows why a proxy is offline: Envoy exited and is being restarted, with the reason.
+      onState: (state) => adminTunnel?.report(state),
     });
     const status = await supervisor.done;
     log(`exiting with status ${status}`);

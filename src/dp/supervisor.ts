@@ -46,6 +46,13 @@ export interface SupervisorOptions {
   /** Kill (and so restart) a child that has not come up in time. */
   readonly startCheck?: StartCheck;
   readonly log: DpLog;
+  /** Told when the child comes up and when it went down and waits to restart, with the reason in words. */
+  readonly onState?: (state: ChildState) => void;
+}
+
+export interface ChildState {
+  readonly phase: 'up' | 'restarting';
+  readonly reason: string;
 }
 
 export interface Supervisor {
@@ -82,8 +89,10 @@ export function supervise(options: SupervisorOptions): Supervisor {
     void child.exited.then(() => gaveUp.abort());
     const up = await check.ready(gaveUp.signal);
     clearTimeout(timer);
-    if (up !== undefined) log(`${name} (pid ${child.pid}) is up after ${formatDuration(Date.now() - startedAt)}: ${up}`);
-    else if (timedOut && stopping === undefined) {
+    if (up !== undefined) {
+      log(`${name} (pid ${child.pid}) is up after ${formatDuration(Date.now() - startedAt)}: ${up}`);
+      options.onState?.({ phase: 'up', reason: up });
+    } else if (timedOut && stopping === undefined) {
       log(`${name} (pid ${child.pid}) did not come up within ${formatDuration(check.timeoutMs)} (${check.describe()}): killing it`);
       child.kill('SIGKILL');
     }
@@ -112,7 +121,9 @@ export function supervise(options: SupervisorOptions): Supervisor {
       }
       const next = nextRestart(options.restart, state, ranFor);
       state = next.state;
-      log(`${name} (pid ${child.pid}) ${describeExit(last)} after ${formatDuration(ranFor)}; restarting it in ${formatDuration(next.delayMs)}`);
+      const reason = `${name} (pid ${child.pid}) ${describeExit(last)} after ${formatDuration(ranFor)}; restarting it in ${formatDuration(next.delayMs)}`;
+      log(reason);
+      options.onState?.({ phase: 'restarting', reason });
       try {
         await sleep(next.delayMs, undefined, { signal: wake.signal });
       } catch {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { closeApps, httpRequest, startHttpApp, type TestApp } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
 import { envoyPid, startSidecar, waitForEnvoy, type Sidecar } from '../support/envoy-sidecar.js';
-import { cleanUp, startControlPlane, subscriptionOf, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
+import { api, cleanUp, startControlPlane, subscriptionOf, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -84,8 +84,28 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
     await trafficFlows();
   });
 
+  test("the overview says why a proxy was offline, as its agent reported it, and that its Envoy is up again", async () => {
+    const envoyOf = async () => {
+      const { body } = await api(cp, 'GET', `/meshes/default/dataplanes/${sidecar.name}/_overview`);
+      return body?.dataplaneInsight?.envoy as { state: string; reason: string; time: string } | undefined;
+    };
+    const up = await waitFor('the agent to report Envoy up', async () => ((await envoyOf())?.state === 'up' ? envoyOf() : undefined));
+    assert.match(up!.reason, /admin API on 127\.0\.0\.1:\d+/);
+    const running = await startNumber(3);
+    process.kill(running, 'SIGKILL');
+    const down = await waitFor('the agent to report the crash', async () => {
+      const now = await envoyOf();
+      return now?.state === 'restarting' ? now : undefined;
+    });
+    assert.match(down.reason, new RegExp(`envoy \\(pid ${running}\\) was killed by SIGKILL after [\\d.]+m?s; restarting it in`));
+    await startNumber(4);
+    await waitFor('Envoy up again in the overview', async () => ((await envoyOf())?.state === 'up' ? true : undefined));
+    await waitForEnvoy(sidecar, { listeners: [inboundListener()] });
+    await trafficFlows();
+  });
+
   test('SIGTERM to the agent stops Envoy, and the agent exits with its status', async () => {
-    const envoy = await startNumber(3);
+    const envoy = await startNumber(4);
     assert.equal(await sidecar.proc.stop('SIGTERM', 15_000), 0, sidecar.proc.stderr());
     assert.equal(isAlive(envoy), false);
     assert.match(sidecar.proc.stderr(), new RegExp(`stopping envoy \\(pid ${envoy}\\): sent SIGTERM`));

@@ -36,6 +36,8 @@ export interface Inspection {
   readonly policies?: PolicyInspection;
   /** Envoy's admin API through the dataplanes' agents (`xds`, `stats`, `clusters`); not served without it. */
   readonly envoyAdmin?: EnvoyAdminSource;
+  /** What each agent last said about its Envoy (`dataplaneInsight.envoy`). */
+  readonly agentReports?: { of(nodeId: string): { readonly phase: string; readonly reason: string; readonly at: Date } | undefined };
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -87,6 +89,10 @@ function insightOf(status: ProxyStatus | undefined): Record<string, unknown> {
 const withCertificate = (insight: Record<string, unknown>, mtls: object | undefined): Record<string, unknown> =>
   mtls === undefined ? insight : { ...insight, mTLS: mtls };
 
+/** What the agent last said about its Envoy: why a proxy is offline when Envoy keeps failing. */
+const withAgentReport = (insight: Record<string, unknown>, report: { phase: string; reason: string; at: Date } | undefined): Record<string, unknown> =>
+  report === undefined ? insight : { ...insight, envoy: { state: report.phase, reason: report.reason, time: report.at.toISOString() } };
+
 export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
   const dataplaneKind = registry.byType('Dataplane')!;
   if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
@@ -101,9 +107,12 @@ export function registerInspectionRoutes(app: FastifyInstance, manager: Resource
       creationTime,
       modificationTime,
       dataplane,
-      dataplaneInsight: withCertificate(
-        insightOf(inspection.status.get(nodeIdOf(resource.mesh, resource.name))),
-        inspection.certificates?.insight(nodeIdOf(resource.mesh, resource.name)),
+      dataplaneInsight: withAgentReport(
+        withCertificate(
+          insightOf(inspection.status.get(nodeIdOf(resource.mesh, resource.name))),
+          inspection.certificates?.insight(nodeIdOf(resource.mesh, resource.name)),
+        ),
+        inspection.agentReports?.of(nodeIdOf(resource.mesh, resource.name)),
       ),
     };
   };

@@ -23,6 +23,7 @@ import { httpStatusOf, isKogumaError, KogumaError, titleOf } from '../../api/err
 import { NodeSchema } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import { ADMIN_TUNNEL_CONTENT_TYPE, ADMIN_TUNNEL_PATH, encodeFrame, TunnelFrameError, TunnelFrameReader, type TunnelFrame } from './admin-tunnel-protocol.js';
 import type { AdminTunnels } from './admin-tunnels.js';
+import type { AgentReports } from './agent-reports.js';
 import type { IdentifyNode, NodeIdentity } from './node-identity.js';
 import type { OpenStreams } from './open-streams.js';
 
@@ -36,6 +37,8 @@ export interface AdminTunnelEndpointOptions {
   readonly helloTimeoutMs?: number;
   /** The agent says its proxy is stopping: take it out of callers' endpoints before it stops listening. */
   readonly onLeaving?: (identity: NodeIdentity) => Promise<void>;
+  /** Where what agents say about their Envoy is kept. */
+  readonly agentReports?: AgentReports;
 }
 
 /** How long a tunnel the control plane ended may stay half-open before its stream is reset. */
@@ -119,6 +122,10 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
   let closedBecause = 'the agent closed it';
   try {
     for await (const frame of frames) {
+      if (frame.header.kind === 'status') {
+        options.agentReports?.reported(identity.nodeId, { phase: frame.header.phase, reason: frame.header.reason, at: new Date() });
+        continue;
+      }
       if (frame.header.kind === 'leaving') {
         await leave(identity, options, log);
         send(encodeFrame({ kind: 'left' }));

@@ -12,6 +12,7 @@
  *                                     ◄───────────   :status 200 + welcome   (or 4xx, a /std-errors body, end)
  *                                     ◄───────────   request {id, path, query}
  *   answer {id, status, contentType} + body ──────►   (or failure {id, reason})
+ *   status {phase, reason} ─────────────────────────►   Envoy is up, or went down and is restarted (shown in _overview)
  *   leaving ──────────────────────────────────────►   the proxy is stopping: its inbounds taken out of callers' endpoints
  *                                     ◄───────────   left (once that is stored)
  *
@@ -55,6 +56,7 @@ export type TunnelHeader =
   | ({ readonly kind: 'request'; readonly id: number } & AdminRequest)
   | { readonly kind: 'answer'; readonly id: number; readonly status: number; readonly contentType: string }
   | { readonly kind: 'failure'; readonly id: number; readonly reason: string }
+  | { readonly kind: 'status'; readonly phase: 'up' | 'restarting'; readonly reason: string }
   | { readonly kind: 'leaving' }
   | { readonly kind: 'left' };
 
@@ -95,7 +97,7 @@ export class TunnelFrameError extends Error {
   override readonly name = 'TunnelFrameError';
 }
 
-const KINDS = new Set(['hello', 'welcome', 'request', 'answer', 'failure', 'leaving', 'left']);
+const KINDS = new Set(['hello', 'welcome', 'request', 'answer', 'failure', 'status', 'leaving', 'left']);
 
 /** A header as received: JSON with a known kind and the fields the kind needs, else a TunnelFrameError. */
 function parseHeader(bytes: Buffer): TunnelHeader {
@@ -115,6 +117,10 @@ function parseHeader(bytes: Buffer): TunnelHeader {
   if (kind === 'request') (needs('id', 'number'), needs('path', 'string'), needs('query', 'object'));
   if (kind === 'answer') (needs('id', 'number'), needs('status', 'number'), needs('contentType', 'string'));
   if (kind === 'failure') (needs('id', 'number'), needs('reason', 'string'));
+  if (kind === 'status') {
+    needs('reason', 'string');
+    if (fields['phase'] !== 'up' && fields['phase'] !== 'restarting') throw new TunnelFrameError('a "status" frame has no phase');
+  }
   return header as TunnelHeader;
 }
 

@@ -43,6 +43,7 @@ import { pino, type Logger } from 'pino';
 import { adminTunnelEndpoint } from './admin-tunnel-endpoint.js';
 import { ADMIN_TUNNEL_PATH } from './admin-tunnel-protocol.js';
 import type { AdminTunnels } from './admin-tunnels.js';
+import type { AgentReports } from './agent-reports.js';
 import { adsRoutes, streamRegistryLog, type AdsServiceOptions } from './ads-service.js';
 import { bootstrapEndpoint, bootstrapPath, type BootstrapHandler } from './bootstrap-endpoint.js';
 import type { NodeIdentity } from './node-identity.js';
@@ -79,6 +80,8 @@ export interface DpServerOptions {
   readonly adminTunnels?: AdminTunnels;
   /** An agent said over its admin channel that its proxy is stopping. */
   readonly onLeaving?: (identity: NodeIdentity) => Promise<void>;
+  /** Where what agents say about their Envoy is kept (`_overview`). */
+  readonly agentReports?: AgentReports;
   readonly logger?: Logger;
   readonly bootstrapBodyLimitBytes?: number;
   /** Largest gRPC request message accepted. */
@@ -185,6 +188,7 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
           openStreams: adminChannels,
           logger: logger.child({ component: 'admin-tunnel' }),
           ...(options.onLeaving === undefined ? {} : { onLeaving: options.onLeaving }),
+          ...(options.agentReports === undefined ? {} : { agentReports: options.agentReports }),
         });
   const adapter = connectNodeAdapter({
     routes: adsRoutes({ ...options.ads, streams, logger: adsLogger }),

@@ -21,3 +21,4 @@ export { startDpServer, defaultXdsPort, type DpServerOptions, type DpServerTls, 
 export { bootstrapPath, type BootstrapAnswer, type BootstrapHandler } from './bootstrap-endpoint.js';
 export { AdminTunnels, type AdminAnswer, type AdminTunnelsOptions, type EnvoyAdminSource } from './admin-tunnels.js';
 export { ADMIN_PATHS, ADMIN_TUNNEL_PATH, refusedAdminRequest, type AdminPath, type AdminRequest } from './admin-tunnel-protocol.js';
+export { AgentReports, type AgentReport } from './agent-reports.js';
