@@ -20,11 +20,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { parseDuration } from '../src/api/duration.js';
-import { ClusterLoadAssignmentSchema } from '../src/xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import type { DiscoveryResponse } from '../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { TypeUrl } from '../src/xds/resource-types.js';
+import { backendDataplane, consumerDataplane, endpointPortsOf } from '../test/support/ads-endpoints.js';
 import { startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { latestOf, startAdsClient, type AdsClient } from '../test/support/proxyless-ads.js';
 import { api, cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../test/support/proxyless.js';
@@ -43,43 +41,15 @@ const outageMs = parseDuration(values.outage);
 const writesDuring = Number(values.writes);
 const removalDelay = values['removal-delay'];
 
-const backend = (name: string, port: number) => ({
-  type: 'Dataplane',
-  mesh: 'default',
-  name,
-  networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }] },
-});
-const web = (name: string) => ({
-  type: 'Dataplane',
-  mesh: 'default',
-  name,
-  networking: {
-    address: '127.0.0.1',
-    inbound: [{ port: 40000, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'grpc' } }],
-    outbound: [{ port: 10001, tags: { 'kuma.io/service': 'backend' } }],
-  },
-});
 
-const portsOf = (response: DiscoveryResponse | undefined): number[] =>
-  (response?.resources ?? [])
-    .flatMap((any) =>
-      anyUnpack(any, ClusterLoadAssignmentSchema)!.endpoints.flatMap((locality) =>
-        locality.lbEndpoints.map((lb) => {
-          const address = lb.hostIdentifier.case === 'endpoint' ? lb.hostIdentifier.value.address?.address : undefined;
-          return address?.case === 'socketAddress' && address.value.portSpecifier.case === 'portValue' ? address.value.portSpecifier.value : -1;
-        }),
-      ),
-    )
-    .sort();
-
-const has = (client: AdsClient, port: number): boolean => portsOf(latestOf(client, TypeUrl.ClusterLoadAssignment)).includes(port);
+const has = (client: AdsClient, port: number): boolean => endpointPortsOf(latestOf(client, TypeUrl.ClusterLoadAssignment)).includes(port);
 
 async function connect(cp: ControlPlaneProcess, ca: string, name: string): Promise<AdsClient> {
   return startAdsClient({
     xdsUrl: cp.xdsUrl,
     ca,
     nodeId: `default.${name}`,
-    dataplane: web(name),
+    dataplane: consumerDataplane(name),
     subscribe: [{ typeUrl: TypeUrl.Cluster }, { typeUrl: TypeUrl.ClusterLoadAssignment, resourceNames: ['backend'] }],
   });
 }
@@ -92,7 +62,7 @@ async function allHave(clients: readonly AdsClient[], port: number, since: numbe
 
 async function storeWhenBack(cp: ControlPlaneProcess, name: string, port: number): Promise<number> {
   return waitFor(`${name} stored`, async () => {
-    const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/${name}`, backend(name, port));
+    const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/${name}`, backendDataplane(name, port));
     return status === 200 || status === 201 ? Date.now() : undefined;
   }, 120_000);
 }
@@ -109,7 +79,7 @@ try {
   // ── Outage ──
   const cp = await startControlPlane({ store: 'postgres', postgresUrl: await cluster.database('outage'), removalDelay });
   const ca = readFileSync(cp.caCertFile, 'utf8');
-  await api(cp, 'PUT', '/meshes/default/dataplanes/backend-1', backend('backend-1', 7001));
+  await api(cp, 'PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', 7001));
   for (let i = 0; i < proxies; i += 1) clients.push(await connect(cp, ca, `web-${i}`));
   await allHave(clients, 7001, Date.now());
   const baselineAt = await storeWhenBack(cp, 'before-1', 7100);
@@ -119,7 +89,7 @@ try {
   const stoppedAt = Date.now();
   const answers = new Map<number, number>();
   for (let i = 0; i < writesDuring; i += 1) {
-    const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/during-${i}`, backend(`during-${i}`, 8000 + i));
+    const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/during-${i}`, backendDataplane(`during-${i}`, 8000 + i));
     answers.set(status, (answers.get(status) ?? 0) + 1);
   }
   clients[0]!.close();
@@ -156,7 +126,7 @@ try {
   const b = await startControlPlane({ ...options, instanceId: 'cp-b' });
   const caA = readFileSync(a.caCertFile, 'utf8');
   const caB = readFileSync(b.caCertFile, 'utf8');
-  await api(b, 'PUT', '/meshes/default/dataplanes/backend-1', backend('backend-1', 7001));
+  await api(b, 'PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', 7001));
   const onA: AdsClient[] = [];
   for (let i = 0; i < proxies; i += 1) (i % 2 === 0 ? onA : clients).push(await connect(i % 2 === 0 ? a : b, i % 2 === 0 ? caA : caB, `p-${i}`));
   await allHave([...onA, ...clients], 7001, Date.now());

@@ -13,11 +13,10 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { after, before, describe, it } from 'node:test';
-import { ClusterLoadAssignmentSchema } from '../../src/xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import type { DiscoveryResponse } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { TypeUrl } from '../../src/xds/resource-types.js';
+import { endpointPortsOf } from '../support/ads-endpoints.js';
 import { startAdsClient, type AdsClient } from '../support/proxyless-ads.js';
 import { api, cleanUp, startControlPlane, subscriptionOf, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
@@ -47,15 +46,6 @@ const nackerDataplane = {
 
 const rejection = (response: DiscoveryResponse) => `nacker-1 refuses ClusterLoadAssignment version ${response.versionInfo}: endpoints fail validation`;
 
-const portsOf = (response: DiscoveryResponse): number[] =>
-  response.resources.flatMap((any) =>
-    anyUnpack(any, ClusterLoadAssignmentSchema)!.endpoints.flatMap((locality) =>
-      locality.lbEndpoints.map((lb) => {
-        const address = lb.hostIdentifier.case === 'endpoint' ? lb.hostIdentifier.value.address?.address : undefined;
-        return address?.case === 'socketAddress' && address.value.portSpecifier.case === 'portValue' ? address.value.portSpecifier.value : -1;
-      }),
-    ),
-  );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,7 +74,7 @@ describe('proxyless gRPC: a client that NACKs', () => {
       const eds = nacker!.ofType(TypeUrl.ClusterLoadAssignment);
       return eds.length > 0 ? eds : undefined;
     });
-    assert.deepEqual(portsOf(first!), [7001]);
+    assert.deepEqual(endpointPortsOf(first!), [7001]);
     assert.deepEqual(nacker.ofType(TypeUrl.Cluster).length, 1);
     assert.equal((await api(cp, 'GET', '/meshes/default/dataplanes/nacker-1')).status, 200, 'registered from its node metadata');
   });
@@ -129,7 +119,7 @@ describe('proxyless gRPC: a client that NACKs', () => {
     assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-b', backendDataplane('backend-b', 'backend', 7002))).status, 201);
     const second = await waitFor('new endpoints', () => nacker!.ofType(TypeUrl.ClusterLoadAssignment)[1], 10_000);
     assert.notEqual(second.versionInfo, first!.versionInfo);
-    assert.deepEqual(portsOf(second).sort(), [7001, 7002]);
+    assert.deepEqual(endpointPortsOf(second).sort(), [7001, 7002]);
 
     const seen = await waitFor('the second NACK in the overview', async () => {
       const s = await subscriptionOf(cp, 'nacker-1');

@@ -16,43 +16,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { anyUnpack } from '@bufbuild/protobuf/wkt';
-import { ClusterLoadAssignmentSchema } from '../../src/xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import type { DiscoveryResponse } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { TypeUrl } from '../../src/xds/resource-types.js';
+import { backendDataplane, consumerDataplane, endpointPortsOf } from '../support/ads-endpoints.js';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.js';
 import { latestOf, startAdsClient, type AdsClient } from '../support/proxyless-ads.js';
 import { api, cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
-const backend = (name: string, port: number) => ({
-  type: 'Dataplane',
-  mesh: 'default',
-  name,
-  networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }] },
-});
-
-const web = (name: string) => ({
-  type: 'Dataplane',
-  mesh: 'default',
-  name,
-  networking: {
-    address: '127.0.0.1',
-    inbound: [{ port: 40000, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'grpc' } }],
-    outbound: [{ port: 10001, tags: { 'kuma.io/service': 'backend' } }],
-  },
-});
-
-const portsOf = (response: DiscoveryResponse | undefined): number[] =>
-  (response?.resources ?? [])
-    .flatMap((any) =>
-      anyUnpack(any, ClusterLoadAssignmentSchema)!.endpoints.flatMap((locality) =>
-        locality.lbEndpoints.map((lb) => {
-          const address = lb.hostIdentifier.case === 'endpoint' ? lb.hostIdentifier.value.address?.address : undefined;
-          return address?.case === 'socketAddress' && address.value.portSpecifier.case === 'portValue' ? address.value.portSpecifier.value : -1;
-        }),
-      ),
-    )
-    .sort();
 
 const clients: AdsClient[] = [];
 
@@ -61,7 +30,7 @@ async function connect(cp: ControlPlaneProcess, name: string): Promise<AdsClient
     xdsUrl: cp.xdsUrl,
     ca: await readFile(cp.caCertFile, 'utf8'),
     nodeId: `default.${name}`,
-    dataplane: web(name),
+    dataplane: consumerDataplane(name),
     subscribe: [{ typeUrl: TypeUrl.Cluster }, { typeUrl: TypeUrl.ClusterLoadAssignment, resourceNames: ['backend'] }],
   });
   clients.push(client);
@@ -71,8 +40,8 @@ async function connect(cp: ControlPlaneProcess, name: string): Promise<AdsClient
 /** Waits until the client's newest endpoints of `backend` are exactly `ports`. */
 const endpointsAre = (client: AdsClient, ports: number[], timeoutMs = 60_000) =>
   waitFor(
-    () => `endpoints ${ports.join(',')} (have ${portsOf(latestOf(client, TypeUrl.ClusterLoadAssignment)).join(',')}; stream failure: ${String(client.failure())})`,
-    () => (JSON.stringify(portsOf(latestOf(client, TypeUrl.ClusterLoadAssignment))) === JSON.stringify(ports) ? true : undefined),
+    () => `endpoints ${ports.join(',')} (have ${endpointPortsOf(latestOf(client, TypeUrl.ClusterLoadAssignment)).join(',')}; stream failure: ${String(client.failure())})`,
+    () => (JSON.stringify(endpointPortsOf(latestOf(client, TypeUrl.ClusterLoadAssignment))) === JSON.stringify(ports) ? true : undefined),
     timeoutMs,
   );
 
@@ -99,7 +68,7 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
   describe('a control plane on PostgreSQL through an outage', () => {
     it('serves the last good state while the server is down, and delivers the first change after it to every proxy', async (t) => {
       const cp = await startControlPlane({ store: 'postgres', postgresUrl: await cluster.database('outage') });
-      assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-1', backend('backend-1', 7001))).status, 201);
+      assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', 7001))).status, 201);
       const proxies = [await connect(cp, 'web-1'), await connect(cp, 'web-2'), await connect(cp, 'web-3')];
       for (const proxy of proxies) await endpointsAre(proxy, [7001]);
 
@@ -107,7 +76,7 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
       let reconnected: AdsClient;
       let stranger: AdsClient;
       try {
-        assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-2', backend('backend-2', 7002))).status, 503);
+        assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-2', backendDataplane('backend-2', 7002))).status, 503);
         const ready = await api(cp, 'GET', '/ready');
         assert.equal(ready.status, 503);
         assert.equal(ready.body.store.available, false);
@@ -122,7 +91,7 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
       } finally {
         await cluster.start();
       }
-      const storedAt = await putWhenBack(cp, '/meshes/default/dataplanes/backend-2', backend('backend-2', 7002));
+      const storedAt = await putWhenBack(cp, '/meshes/default/dataplanes/backend-2', backendDataplane('backend-2', 7002));
       const connected = [reconnected, proxies[1]!, proxies[2]!];
       for (const proxy of connected) await endpointsAre(proxy, [7001, 7002]);
       t.diagnostic(`first change after the outage: every connected proxy had it ${Date.now() - storedAt} ms after the store took it`);
@@ -132,10 +101,10 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
 
       // A proxy away while a change is committed is first served the config with that change, never its old one.
       proxies[1]!.close();
-      assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-3', backend('backend-3', 7003))).status, 201);
+      assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-3', backendDataplane('backend-3', 7003))).status, 201);
       const back = await connect(cp, 'web-2');
       const first = await waitFor('the first endpoints after reconnecting', () => back.ofType(TypeUrl.ClusterLoadAssignment)[0]);
-      assert.deepEqual(portsOf(first), [7001, 7002, 7003]);
+      assert.deepEqual(endpointPortsOf(first), [7001, 7002, 7003]);
     });
   });
 
@@ -144,7 +113,7 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
       const timing = ['--heartbeat-interval', '500ms', '--instance-ttl', '2s'];
       const options = { store: 'postgres', postgresUrl: await cluster.database('crash'), removalDelay: '3s', extraArgs: timing } as const;
       const [a, b] = [await startControlPlane({ ...options, instanceId: 'cp-a' }), await startControlPlane({ ...options, instanceId: 'cp-b' })];
-      assert.equal((await api(b, 'PUT', '/meshes/default/dataplanes/backend-9', backend('backend-9', 7009))).status, 201);
+      assert.equal((await api(b, 'PUT', '/meshes/default/dataplanes/backend-9', backendDataplane('backend-9', 7009))).status, 201);
       const onA = [await connect(a, 'moving-1'), await connect(a, 'gone-1'), await connect(a, 'gone-2')];
       const onB = await connect(b, 'staying-1');
       for (const proxy of [...onA, onB]) await endpointsAre(proxy, [7009]);

@@ -21,7 +21,7 @@ import { closeApps } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
 import { envoyCounter } from '../support/envoy-counters.js';
 import { failed, startHttpLoad, tallyByApp } from '../support/envoy-load.js';
-import { mtlsMesh, putMesh, putPolicy } from '../support/envoy-mesh.js';
+import { putOpenMtlsMesh } from '../support/envoy-mesh.js';
 import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
@@ -36,13 +36,7 @@ describe('endpoints joining and leaving under load through real Envoy sidecars',
 
   before(async () => {
     cp = await startControlPlane();
-    await putMesh(cp, mtlsMesh(MESH));
-    await putPolicy(cp, {
-      type: 'MeshTrafficPermission',
-      mesh: MESH,
-      name: 'allow-all',
-      spec: { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
-    });
+    await putOpenMtlsMesh(cp, MESH);
     [a, client] = await Promise.all([
       startInstance(cp, { mesh: MESH, name: 'churn-a', service: 'churn', extraArgs: ['--drain-time', '5s'] }),
       startCaller(cp, { mesh: MESH, name: 'churn-client', calls: ['churn'] }),

@@ -20,7 +20,7 @@ import { closeApps, httpRequest, type HttpAnswer } from '../support/envoy-apps.j
 import { envoyTestOptions } from '../support/envoy.js';
 import { envoyCounter } from '../support/envoy-counters.js';
 import { sendHttp, tallyByApp } from '../support/envoy-load.js';
-import { applyPolicy, mtlsMesh, putMesh, putPolicy, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
+import { applyPolicy, putOpenMtlsMesh, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
 import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
@@ -66,13 +66,7 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
 
   before(async () => {
     cp = await startControlPlane();
-    await putMesh(cp, mtlsMesh(MESH));
-    await putPolicy(cp, {
-      type: 'MeshTrafficPermission',
-      mesh: MESH,
-      name: 'allow-all',
-      spec: { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
-    });
+    await putOpenMtlsMesh(cp, MESH);
     [v1, v2, shadow, client] = await Promise.all([
       startInstance(cp, { mesh: MESH, name: 'web-v1', service: 'web', tags: { version: 'v1' } }),
       startInstance(cp, { mesh: MESH, name: 'web-v2', service: 'web', tags: { version: 'v2' } }),

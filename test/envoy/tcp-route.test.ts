@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { closeApps } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
 import { failed, sendTcp, startTcpLoad, tallyByApp } from '../support/envoy-load.js';
-import { applyPolicy, changeAndAwait, deletePolicy, mtlsMesh, putMesh, putPolicy, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
+import { applyPolicy, changeAndAwait, deletePolicy, putOpenMtlsMesh, putPolicy, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
 import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
@@ -43,13 +43,7 @@ describe('MeshTCPRoute through real Envoy sidecars', { ...envoyTestOptions(), ti
 
   before(async () => {
     cp = await startControlPlane();
-    await putMesh(cp, mtlsMesh(MESH));
-    await putPolicy(cp, {
-      type: 'MeshTrafficPermission',
-      mesh: MESH,
-      name: 'allow-all',
-      spec: { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
-    });
+    await putOpenMtlsMesh(cp, MESH);
     [v1, v2, next, client] = await Promise.all([
       startInstance(cp, { mesh: MESH, name: 'db-v1', service: 'db', protocol: 'tcp', tags: { version: 'v1' } }),
       startInstance(cp, { mesh: MESH, name: 'db-v2', service: 'db', protocol: 'tcp', tags: { version: 'v2' } }),

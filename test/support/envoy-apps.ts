@@ -38,7 +38,17 @@ function listening(server: HttpServer | TcpServer): Promise<number> {
   });
 }
 
-function track<T extends TestApp>(app: T): T {
+/** An app closed by closeApps() unless closed before; `stop` stops its server. */
+function tracked(name: string, port: number, served: () => number, stop: () => Promise<void>): TestApp {
+  const app: TestApp = {
+    name,
+    port,
+    served,
+    close: () => {
+      open.delete(app);
+      return stop();
+    },
+  };
   open.add(app);
   return app;
 }
@@ -63,17 +73,10 @@ export async function startHttpApp(name: string): Promise<TestApp> {
     );
   });
   const port = await listening(server);
-  const app: TestApp = {
-    name,
-    port,
-    served: () => served,
-    close: () => {
-      open.delete(app);
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  return track(app);
+  return tracked(name, port, () => served, () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 }
 
 export interface HttpReply {
@@ -106,16 +109,7 @@ export async function startTcpApp(name: string): Promise<TestApp> {
     socket.on('error', () => socket.destroy());
   });
   const port = await listening(server);
-  const app: TestApp = {
-    name,
-    port,
-    served: () => served,
-    close: () => {
-      open.delete(app);
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  return track(app);
+  return tracked(name, port, () => served, () => new Promise<void>((resolve) => server.close(() => resolve())));
 }
 
 /** Sends `text` on a new TCP connection to 127.0.0.1:`port` and resolves with the first answer. */
@@ -168,16 +162,7 @@ export async function startGrpcApp(name: string): Promise<TestApp> {
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
-  const app: TestApp = {
-    name,
-    port,
-    served: () => served,
-    close: () => {
-      open.delete(app);
-      return new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-    },
-  };
-  return track(app);
+  return tracked(name, port, () => served, () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));
 }
 
 /** One unary call of Say on 127.0.0.1:`port` (plaintext HTTP/2), with `x-echo` metadata when given. */

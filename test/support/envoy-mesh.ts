@@ -60,6 +60,17 @@ export async function putPolicy(cp: ControlPlaneProcess, policy: PolicyDocument)
   if (status !== 200 && status !== 201) throw new Error(`PUT ${policy.type} ${policy.name}: ${status} ${JSON.stringify(body)}`);
 }
 
+/** A mesh with mTLS in which every service may call every other (the MeshTrafficPermission `allow-all`). */
+export async function putOpenMtlsMesh(cp: ControlPlaneProcess, mesh: string, options: MtlsOptions = {}): Promise<void> {
+  await putMesh(cp, mtlsMesh(mesh, options));
+  await putPolicy(cp, {
+    type: 'MeshTrafficPermission',
+    mesh,
+    name: 'allow-all',
+    spec: { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] },
+  });
+}
+
 export async function deletePolicy(cp: ControlPlaneProcess, policy: Pick<PolicyDocument, 'type' | 'mesh' | 'name'>): Promise<void> {
   const { status, body } = await api(cp, 'DELETE', policyPath(policy));
   if (status !== 200) throw new Error(`DELETE ${policy.type} ${policy.name}: ${status} ${JSON.stringify(body)}`);
