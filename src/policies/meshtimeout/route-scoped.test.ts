@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Resource } from '../../api/resource.js';
 import { TypeUrl } from '../../xds/resource-types.js';
 import { srcPath } from '../../xds/generate/testing/golden.js';
-import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 import { defaultMeshTimeoutSpec } from './schema.js';
 import { assertValid, generate, grpcDecode, grpcRoute, proxyWith, storedPolicy, testGoldenCases } from './testing.js';
 
