@@ -6,7 +6,9 @@
  */
 import type { Resource } from '../../../api/resource.js';
 import type { InboundContext, MtlsMode, ProxyContext, ProxyFlavour } from '../../../xds/generate/proxy-context.js';
+import { TypeUrl } from '../../../xds/resource-types.js';
 import { checkedConfig } from './checked-config.js';
+import type { GoldenLayout } from './golden.js';
 import { matchedByKind } from './policies.js';
 import type { ProxyConfig } from './proxy-build.js';
 
@@ -67,3 +69,6 @@ export function inboundSideProxy(flavour: ProxyFlavour, policies: readonly Resou
 /** The checked configuration of that proxy with these policies (checked-config.ts). */
 export const inboundSideConfig = (flavour: ProxyFlavour, policies: readonly Resource[], options: InboundSideOptions = {}): ProxyConfig =>
   checkedConfig(inboundSideProxy(flavour, policies, options));
+
+/** What the golden files of those plugins hold: listeners and clusters, with the warnings. */
+export const inboundSideGolden: GoldenLayout = { types: [TypeUrl.Listener, TypeUrl.Cluster] };
