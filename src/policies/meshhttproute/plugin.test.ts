@@ -1,12 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { resourceJson } from '../../xds/generate/json.js';
-import { encodeProxyResources, generateProxyConfig } from '../../xds/generate/index.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
+import {
+  assertResourcesPassPgv,
+  clustersOf,
+  decodeWithGrpcJsXds,
+  encodeProxyResources,
+  expectGolden,
+  frontendProxy,
+  generateProxyConfig,
+  jsonText,
+  resourceJson,
+  routesOf,
+  runPlugin,
+  srcPath,
+  storedPolicy,
+} from '../core/testkit/index.js';
 import { meshHttpRoutePlugin } from './plugin.js';
-import { assertValidEnvoy, clustersOf, decodeWithGrpcJsXds, frontendProxy, routePolicy, routesOf, runPlugin } from './testing.js';
 
 const testdata = srcPath('src/policies/meshhttproute/testdata');
 const FLAVOURS: readonly ProxyFlavour[] = ['envoy', 'grpc'];
@@ -15,7 +26,7 @@ const subset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset
 
 /** A MeshHTTPRoute from `frontend` to `backend` with these rules. */
 const route = (name: string, rules: unknown[]) =>
-  routePolicy('MeshHTTPRoute', name, { targetRef: { kind: 'MeshService', name: 'frontend' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules }] });
+  storedPolicy('MeshHTTPRoute', name, { targetRef: { kind: 'MeshService', name: 'frontend' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules }] });
 
 const split9010 = route('split', [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [subset('v1', 90), subset('v2', 10)] } }]);
 const headerToV2 = route('by-header', [{ matches: [{ headers: [{ type: 'Exact', name: 'x-version', value: 'v2' }] }], default: { backendRefs: [subset('v2')] } }]);
@@ -47,7 +58,7 @@ for (const flavour of FLAVOURS) {
   });
 
   test(`${flavour}: every generated message passes the PGV rules`, () => {
-    for (const mtls of [false, true]) assertValidEnvoy(runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls })).resources);
+    for (const mtls of [false, true]) assertResourcesPassPgv(runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls })).resources);
   });
 
   test(`${flavour}: with mTLS a subset cluster keeps the service cluster's TLS and settings under its own name`, () => {
@@ -145,7 +156,7 @@ test('envoy: method, header kinds and query parameters all become route conditio
     },
   ]);
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [policy]));
-  assertValidEnvoy(resources);
+  assertResourcesPassPgv(resources);
   const match = routesOf(resources)[0]?.match;
   const headers = match?.headers.map((h) => [h.name, h.headerMatchSpecifier.case, h.invertMatch]);
   assert.deepEqual(headers, [
@@ -179,7 +190,7 @@ const filtered = route('filters', [
 test('envoy: filters become header edits, a URL rewrite, a mirror and a redirect', () => {
   const { resources, warnings } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [filtered]));
   assert.deepEqual(warnings, []);
-  assertValidEnvoy(resources);
+  assertResourcesPassPgv(resources);
   const [redirect, rewritten] = routesOf(resources);
   assert.equal(redirect?.action.case, 'redirect');
   assert.ok(redirect?.action.case === 'redirect');
@@ -282,14 +293,14 @@ for (const [name, flavour, mtls] of GOLDEN) {
   test(`${name}: the routed resources equal their golden file`, () => {
     const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls }));
     const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
-    expectGolden(join(testdata, `${name}.golden.json`), `${JSON.stringify(relevant.map(resourceJson), null, 2)}\n`);
+    expectGolden(join(testdata, `${name}.golden.json`), jsonText(relevant.map(resourceJson)));
   });
 }
 
 test('envoy filters: the routed resources equal their golden file', () => {
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [filtered]));
   const config = encodeProxyResources(resources).filter((r) => r.name === 'outbound:backend');
-  expectGolden(join(testdata, 'filters.envoy.golden.json'), `${JSON.stringify(config.map(resourceJson), null, 2)}\n`);
+  expectGolden(join(testdata, 'filters.envoy.golden.json'), jsonText(config.map(resourceJson)));
 });
 
 test('the plugin is registered: generateProxyConfig applies a MeshHTTPRoute and reports nothing for a routable one', () => {
