@@ -4,8 +4,8 @@
  * pipeline the REST API uses accepts it, or rejects it as InvalidInput naming
  * exactly the given fields.
  *
- * Loads the kind registry and nothing of xDS, so a schema test may import this
- * module alone and not pay for grpc-js-xds and every Envoy type (see index.ts).
+ * Loads the kind registry and nothing of xDS: schema tests import this module
+ * alone (see index.ts).
  */
 import assert from 'node:assert/strict';
 import { KogumaError, kindRegistry, validateDocument, type InvalidParameter, type ValidDocument } from '../../../api/index.js';

@@ -11,9 +11,10 @@
  *
  * Importing this index loads grpc-js-xds, which registers its RBAC filter only
  * if GRPC_XDS_EXPERIMENTAL_RBAC is set when it loads: a test that imports
- * grpc-js-xds itself imports the kit first. Schema tests import documents.ts
- * alone, and rule tests may import policies.ts alone: neither loads
- * grpc-js-xds or the Envoy types, which would add seconds to each such file.
+ * grpc-js-xds itself imports the kit first. Loading grpc-js-xds costs a test
+ * process over a second of CPU, so a test that needs none of the configuration
+ * checks imports the one module it uses instead: documents.ts (schema tests),
+ * policies.ts (rule tests) or golden.ts.
  * Not imported by production code.
  */
 import '../../../xds/generate/testing/grpc-rbac-env.js';

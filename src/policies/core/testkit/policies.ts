@@ -2,8 +2,8 @@
  * Stored policies in a few words, and the matches a test hands a plugin
  * without running the matching engine.
  *
- * Loads no xDS code, so the engine's and MeshTrafficPermission's rule tests
- * may import this module alone (see index.ts).
+ * Loads no xDS code: the engine's and MeshTrafficPermission's rule tests
+ * import this module alone (see index.ts).
  */
 import type { Labels, Resource } from '../../../api/resource.js';
 import type { MatchedPolicy } from '../match.js';
