@@ -1,5 +1,5 @@
 // The test kit first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
-import { envoySelects, expectGolden, findResource, goldenText, grpcDecoded, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, srcPath, storedPolicy } from '../core/testkit/index.js';
+import { CACHE, envoySelects, expectGolden, findResource, goldenText, grpcDecoded, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, srcPath, storedPolicy, WEB } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -13,8 +13,6 @@ import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
 import { bandwidthKbps } from './faults.js';
 
 const testdata = srcPath('src/policies/meshfaultinjection/testdata');
-const WEB = 'inbound:10.0.0.1:8080';
-const CACHE = 'inbound:10.0.0.1:6379';
 
 const mfi = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshFaultInjection', name, spec);
 const fromMesh = (...http: unknown[]) => ({ from: [{ targetRef: { kind: 'Mesh' }, default: { http } }] });

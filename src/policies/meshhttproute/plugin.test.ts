@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import {
   assertResourcesPassPgv,
+  backendSubset,
   clustersOf,
   decodeWithGrpcJsXds,
   encodeProxyResources,
@@ -22,14 +23,12 @@ import { meshHttpRoutePlugin } from './plugin.js';
 const testdata = srcPath('src/policies/meshhttproute/testdata');
 const FLAVOURS: readonly ProxyFlavour[] = ['envoy', 'grpc'];
 
-const subset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset', name: 'backend', tags: { version }, ...(weight === undefined ? {} : { weight }) });
-
 /** A MeshHTTPRoute from `frontend` to `backend` with these rules. */
 const route = (name: string, rules: unknown[]) =>
   storedPolicy('MeshHTTPRoute', name, { targetRef: { kind: 'MeshService', name: 'frontend' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules }] });
 
-const split9010 = route('split', [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [subset('v1', 90), subset('v2', 10)] } }]);
-const headerToV2 = route('by-header', [{ matches: [{ headers: [{ type: 'Exact', name: 'x-version', value: 'v2' }] }], default: { backendRefs: [subset('v2')] } }]);
+const split9010 = route('split', [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [backendSubset('v1', 90), backendSubset('v2', 10)] } }]);
+const headerToV2 = route('by-header', [{ matches: [{ headers: [{ type: 'Exact', name: 'x-version', value: 'v2' }] }], default: { backendRefs: [backendSubset('v2')] } }]);
 
 for (const flavour of FLAVOURS) {
   test(`${flavour}: a 90/10 split becomes weighted clusters over two subset clusters`, () => {
@@ -104,8 +103,8 @@ test('grpc: grpc-js-xds accepts the split and header routes, their weights and t
 test('rules with the same matches merge across policies: the higher priority one wins per field', () => {
   const rules = (backend: unknown) => [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], default: { backendRefs: [backend] } }];
   // Equal in everything but the name: the alphabetically smaller name has the higher priority (merged last).
-  const low = route('b-low', rules(subset('v1')));
-  const high = route('a-high', rules(subset('v2')));
+  const low = route('b-low', rules(backendSubset('v1')));
+  const high = route('a-high', rules(backendSubset('v2')));
   const routes = routesOf(runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [low, high])).resources);
   assert.equal(routes.length, 2, 'one merged rule and the catch-all');
   assert.deepEqual(clustersOf(routes[0]), [['backend_version_v2', 1]]);
@@ -180,7 +179,7 @@ const filtered = route('filters', [
         { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-set', value: 'a' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-gone'] } },
         { type: 'ResponseHeaderModifier', responseHeaderModifier: { remove: ['server'] } },
         { type: 'URLRewrite', urlRewrite: { hostname: 'new.example', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } },
-        { type: 'RequestMirror', requestMirror: { percentage: 12.5, backendRef: subset('v2') } },
+        { type: 'RequestMirror', requestMirror: { percentage: 12.5, backendRef: backendSubset('v2') } },
       ],
     },
   },
@@ -247,7 +246,7 @@ test('grpc: filters are not applied, each with a warning, and the route still fo
 });
 
 test('grpc: a PathPrefix becomes a plain prefix ending in /, which grpc-js-xds supports', () => {
-  const policy = route('svc', [{ matches: [{ path: { type: 'PathPrefix', value: '/pkg.Greeter' } }], default: { backendRefs: [subset('v2')] } }]);
+  const policy = route('svc', [{ matches: [{ path: { type: 'PathPrefix', value: '/pkg.Greeter' } }], default: { backendRefs: [backendSubset('v2')] } }]);
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('grpc', [policy]));
   assert.deepEqual(routesOf(resources)[0]?.match?.pathSpecifier, { case: 'prefix', value: '/pkg.Greeter/' });
   decodeWithGrpcJsXds(resources);
@@ -257,7 +256,7 @@ test('grpc: routes on query parameters or a method other than POST are left out 
   const policy = route('methods', [
     { matches: [{ queryParams: [{ type: 'Exact', name: 'a', value: '1' }] }], default: {} },
     { matches: [{ method: 'GET' }], default: {} },
-    { matches: [{ method: 'POST', path: { type: 'Exact', value: '/pkg.S/M' } }], default: { backendRefs: [subset('v2')] } },
+    { matches: [{ method: 'POST', path: { type: 'Exact', value: '/pkg.S/M' } }], default: { backendRefs: [backendSubset('v2')] } },
   ]);
   const { resources, warnings } = runPlugin(meshHttpRoutePlugin, frontendProxy('grpc', [policy]));
   assert.equal(warnings.length, 2);

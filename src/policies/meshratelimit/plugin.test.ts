@@ -1,12 +1,10 @@
-import { envoySelects, expectGolden, goldenText, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, networkFilterNames, srcPath, storedPolicy } from '../core/testkit/index.js';
+import { CACHE, envoySelects, expectGolden, goldenText, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, networkFilterNames, srcPath, storedPolicy, WEB } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
 
 const testdata = srcPath('src/policies/meshratelimit/testdata');
-const WEB = 'inbound:10.0.0.1:8080';
-const CACHE = 'inbound:10.0.0.1:6379';
 
 const mrl = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshRateLimit', name, spec);
 const rules = (local: unknown) => ({ rules: [{ default: { local } }] });

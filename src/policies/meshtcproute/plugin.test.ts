@@ -6,6 +6,7 @@ import { TcpProxySchema, type TcpProxy } from '../../xds/envoy/gen/envoy/extensi
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import {
   assertResourcesPassPgv,
+  backendSubset,
   clustersOf,
   encodeProxyResources,
   expectGolden,
@@ -21,8 +22,6 @@ import { meshTcpRoutePlugin } from './plugin.js';
 
 const testdata = srcPath('src/policies/meshtcproute/testdata');
 
-const subset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset', name: 'backend', tags: { version }, ...(weight === undefined ? {} : { weight }) });
-
 /** A MeshTCPRoute from `frontend` to `backend` with these backendRefs. */
 const tcpRoute = (name: string, backendRefs: unknown[]) =>
   storedPolicy('MeshTCPRoute', name, {
@@ -30,7 +29,7 @@ const tcpRoute = (name: string, backendRefs: unknown[]) =>
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ default: { backendRefs } }] }],
   });
 
-const split9010 = tcpRoute('split', [subset('v1', 90), subset('v2', 10)]);
+const split9010 = tcpRoute('split', [backendSubset('v1', 90), backendSubset('v2', 10)]);
 
 function outboundTcpProxy(resources: ProxyResources): TcpProxy {
   const listener = resources.listeners.find((l) => l.name === 'outbound:127.0.0.1:10001');
@@ -62,7 +61,7 @@ test('every generated message passes the PGV rules, with and without mTLS', () =
 });
 
 test('one backend left is named as the single cluster; a zero weight sends nothing', () => {
-  const policy = tcpRoute('all-v2', [subset('v1', 0), subset('v2')]);
+  const policy = tcpRoute('all-v2', [backendSubset('v1', 0), backendSubset('v2')]);
   const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [policy], { protocol: 'tcp' }));
   assert.deepEqual(weightsOf(outboundTcpProxy(resources)), [['backend_version_v2', 1]]);
   assert.ok(!resources.clusters.some((c) => c.name === 'backend_version_v1'));
@@ -70,7 +69,7 @@ test('one backend left is named as the single cluster; a zero weight sends nothi
 
 test('the higher priority MeshTCPRoute decides the backends (lists are replaced, not merged)', () => {
   // Equal in everything but the name: the alphabetically smaller name has the higher priority.
-  const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [tcpRoute('b-low', [subset('v1')]), tcpRoute('a-high', [subset('v2')])], { protocol: 'tcp' }));
+  const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [tcpRoute('b-low', [backendSubset('v1')]), tcpRoute('a-high', [backendSubset('v2')])], { protocol: 'tcp' }));
   assert.deepEqual(weightsOf(outboundTcpProxy(resources)), [['backend_version_v2', 1]]);
 });
 

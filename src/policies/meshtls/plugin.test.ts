@@ -1,11 +1,9 @@
-import { clusterOf, expectGolden, goldenText, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, networkFilterNames, srcPath, storedPolicy } from '../core/testkit/index.js';
+import { CACHE, clusterOf, expectGolden, goldenText, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, networkFilterNames, srcPath, storedPolicy, WEB } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 const testdata = srcPath('src/policies/meshtls/testdata');
-const WEB = 'inbound:10.0.0.1:8080';
-const CACHE = 'inbound:10.0.0.1:6379';
 
 const mtls = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshTLS', name, spec);
 const rules = (conf: unknown) => ({ rules: [{ default: conf }] });

@@ -43,3 +43,6 @@ export function frontendProxy(flavour: ProxyFlavour, policies: readonly Resource
       : {}),
   };
 }
+
+/** A backendRef to the subset of `backend` with this version, weighted when a weight is given. */
+export const backendSubset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset', name: 'backend', tags: { version }, ...(weight === undefined ? {} : { weight }) });

@@ -38,6 +38,10 @@ const meshMtls = (mode: MtlsMode) => ({
   },
 });
 
+/** The inbound listeners of the Envoy flavour: web (http) and cache (tcp). */
+export const WEB = 'inbound:10.0.0.1:8080';
+export const CACHE = 'inbound:10.0.0.1:6379';
+
 /**
  * Proxy `web-1`: inbound web on 10.0.0.1:8080 (http; grpc for proxyless) and,
  * for Envoy, inbound cache on 10.0.0.1:6379 (tcp); outbound to `backend`
