@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRules, inboundRules, resolveCatchAll, ruleForClient, type FromRule } from './from-rules.js';
-import { matchedOn, policy } from './matching-fixtures.js';
+import { policy } from './matching-fixtures.js';
+import { matchedOn } from './testkit/policies.js';
 import type { TargetRef } from './targetref.js';
 
 const from = (targetRef: TargetRef, action: string) => ({ targetRef, default: { action } });

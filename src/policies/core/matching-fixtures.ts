@@ -4,15 +4,12 @@
  * words. Not imported by production code.
  */
 import type { Labels, Resource } from '../../api/resource.js';
-import type { MatchedPolicy } from './match.js';
 import type { ProxyDescription, ProxyInbound } from './selection.js';
-
-const EPOCH = new Date(0);
+import { storedPolicy } from './testkit/policies.js';
 
 /** A stored policy of kind MeshTimeout (the kind does not matter to the engine) in mesh `default`. */
-export function policy(name: string, spec: Record<string, unknown>, labels: Labels = {}, mesh = 'default'): Resource {
-  return { kind: 'MeshTimeout', mesh, name, labels, spec, version: 1, creationTime: EPOCH, modificationTime: EPOCH };
-}
+export const policy = (name: string, spec: Record<string, unknown>, labels: Labels = {}, mesh = 'default'): Resource =>
+  storedPolicy('MeshTimeout', name, spec, labels, mesh);
 
 /** An inbound of `service` on `port`, with extra tags. */
 export const inbound = (service: string, port: number, tags: Labels = {}, extra: Partial<ProxyInbound> = {}): ProxyInbound => ({
@@ -39,7 +36,3 @@ export const gateway = (name: string, service: string, labels: Labels = {}): Pro
   inbounds: [],
   gatewayTags: { 'kuma.io/service': service },
 });
-
-/** Policies as matched on every inbound listed, in the order given (for to/from tests that choose the order). */
-export const matchedOn = (inbounds: readonly number[], ...policies: Resource[]): MatchedPolicy[] =>
-  policies.map((p) => ({ policy: p, inbounds }));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchedOn, policy } from './matching-fixtures.js';
+import { policy } from './matching-fixtures.js';
+import { matchedOn } from './testkit/policies.js';
 import { resolveTo, toTargetRefCovers, type Destination } from './to-rules.js';
 import type { TargetRef } from './targetref.js';
 

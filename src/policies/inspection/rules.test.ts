@@ -3,19 +3,8 @@ import assert from 'node:assert/strict';
 import type { Resource } from '../../api/resource.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { policiesForProxy, type MatchedPolicy } from '../core/match.js';
+import { storedPolicy } from '../core/testkit/policies.js';
 import { proxyRulesOf } from './rules.js';
-
-const time = new Date(0);
-const policy = (kind: string, name: string, spec: Record<string, unknown>): Resource => ({
-  kind,
-  mesh: 'default',
-  name,
-  labels: {},
-  version: 1,
-  creationTime: time,
-  modificationTime: time,
-  spec,
-});
 
 const web = { address: '10.0.0.1', port: 8080, serviceAddress: '127.0.0.1', servicePort: 8081, service: 'web', protocol: 'http' as const, tags: { 'kuma.io/service': 'web' } };
 
@@ -44,21 +33,21 @@ function proxyWith(policies: readonly Resource[]): ProxyContext {
   };
 }
 
-const meshWide = policy('MeshTimeout', 'mesh-wide', {
+const meshWide = storedPolicy('MeshTimeout', 'mesh-wide', {
   targetRef: { kind: 'Mesh' },
   to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '5s', idleTimeout: '1h' } }],
   from: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '30m' } }],
 });
-const toBackend = policy('MeshTimeout', 'to-backend', {
+const toBackend = storedPolicy('MeshTimeout', 'to-backend', {
   targetRef: { kind: 'Mesh' },
   to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: { connectionTimeout: '2s' } }],
 });
-const elsewhere = policy('MeshTimeout', 'for-billing', {
+const elsewhere = storedPolicy('MeshTimeout', 'for-billing', {
   targetRef: { kind: 'MeshService', name: 'billing' },
   to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '9s' } }],
 });
 const patch = (name: string, clusterName: string) =>
-  policy('MeshProxyPatch', name, { targetRef: { kind: 'Mesh' }, default: { appendModifications: [{ cluster: { match: { name: clusterName }, operation: 'Remove' } }] } });
+  storedPolicy('MeshProxyPatch', name, { targetRef: { kind: 'Mesh' }, default: { appendModifications: [{ cluster: { match: { name: clusterName }, operation: 'Remove' } }] } });
 
 test('to-rules: per destination, the merged conf and the entries merged, lowest priority first', () => {
   const [timeouts] = proxyRulesOf(proxyWith([meshWide, toBackend, elsewhere]));
@@ -98,7 +87,7 @@ test('from-rules: per inbound, one rule per client group with the policies merge
 });
 
 test('inbound rules[]: one per match, and the catch-all they merge to', () => {
-  const rules = policy('MeshTimeout', 'inbound-rules', {
+  const rules = storedPolicy('MeshTimeout', 'inbound-rules', {
     targetRef: { kind: 'Mesh' },
     rules: [{ default: { idleTimeout: '10s' } }],
   });
@@ -124,10 +113,10 @@ test('a proxy no policy selects has no rules', () => {
 });
 
 test('a policy targeting a MeshHTTPRoute shows per route what its traffic gets, over the destination conf', () => {
-  const route = policy('MeshHTTPRoute', 'slow-path', {
+  const route = storedPolicy('MeshHTTPRoute', 'slow-path', {
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
   });
-  const slow = policy('MeshTimeout', 'slow-requests', {
+  const slow = storedPolicy('MeshTimeout', 'slow-requests', {
     targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
     to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1m' } } }],
   });

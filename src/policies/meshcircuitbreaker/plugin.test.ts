@@ -2,18 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import { defaultMeshCircuitBreakerSpec } from './schema.js';
-import { checkedConfig, goldenText, grpcDecoded, policy, proxyWith, resourceOf } from './testing.js';
+import { checkedConfig, expectGolden, goldenText, grpcDecoded, resourceOf, srcPath, storedPolicy, twoZoneProxy } from '../core/testkit/index.js';
 
 const testdata = srcPath('src/policies/meshcircuitbreaker/testdata');
-const mcb = (name: string, spec: Record<string, unknown>) => policy('MeshCircuitBreaker', name, spec);
+const mcb = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshCircuitBreaker', name, spec);
 const meshDefault = mcb('mesh-circuit-breaker-all-default', defaultMeshCircuitBreakerSpec());
 const toBackend = (conf: unknown) => mcb('backend-limits', { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }] });
 const cluster = (config: ReturnType<typeof checkedConfig>, name: string) => resourceOf(config, TypeUrl.Cluster, name);
 
 test('the default policy of a new mesh limits and watches every destination cluster', () => {
-  const config = checkedConfig(proxyWith('envoy', [meshDefault]));
+  const config = checkedConfig(twoZoneProxy('envoy', [meshDefault]));
   for (const name of ['backend', 'db']) {
     const c = cluster(config, name);
     assert.deepEqual(c['circuitBreakers'], { thresholds: [{ maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 }] });
@@ -28,7 +27,7 @@ test('the default policy of a new mesh limits and watches every destination clus
 });
 
 test('a to entry naming the destination overrides only the fields it sets', () => {
-  const config = checkedConfig(proxyWith('envoy', [meshDefault, toBackend({ connectionLimits: { maxRequests: 1 } })]));
+  const config = checkedConfig(twoZoneProxy('envoy', [meshDefault, toBackend({ connectionLimits: { maxRequests: 1 } })]));
   assert.deepEqual(cluster(config, 'backend')['circuitBreakers'].thresholds[0], { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1, maxRetries: 3 });
   assert.equal(cluster(config, 'db')['circuitBreakers'].thresholds[0].maxRequests, 1024);
 });
@@ -54,7 +53,7 @@ const outlierCases: { name: string; outlier: unknown; expect: Record<string, unk
 
 for (const c of outlierCases) {
   test(`outlier detection: ${c.name}`, () => {
-    const config = checkedConfig(proxyWith('envoy', [meshDefault, toBackend({ outlierDetection: c.outlier })]));
+    const config = checkedConfig(twoZoneProxy('envoy', [meshDefault, toBackend({ outlierDetection: c.outlier })]));
     const outlier = cluster(config, 'backend')['outlierDetection'];
     if (c.expect === undefined) return assert.equal(outlier, undefined);
     for (const [field, value] of Object.entries(c.expect)) assert.deepEqual(outlier[field], value, field);
@@ -62,7 +61,7 @@ for (const c of outlierCases) {
 }
 
 test('healthyPanicThreshold sets the cluster panic threshold', () => {
-  const config = checkedConfig(proxyWith('envoy', [toBackend({ outlierDetection: { healthyPanicThreshold: '25.5', detectors: { gatewayFailures: {} } } })]));
+  const config = checkedConfig(twoZoneProxy('envoy', [toBackend({ outlierDetection: { healthyPanicThreshold: '25.5', detectors: { gatewayFailures: {} } } })]));
   assert.deepEqual(cluster(config, 'backend')['commonLbConfig'], { healthyPanicThreshold: { value: 25.5 } });
 });
 
@@ -74,7 +73,7 @@ const inboundCases: { name: string; spec: Record<string, unknown>; limited: bool
 
 for (const c of inboundCases) {
   test(`the local cluster is ${c.limited ? '' : 'not '}limited by ${c.name}`, () => {
-    const config = checkedConfig(proxyWith('envoy', [mcb('inbound', { targetRef: { kind: 'Mesh' }, ...c.spec })]));
+    const config = checkedConfig(twoZoneProxy('envoy', [mcb('inbound', { targetRef: { kind: 'Mesh' }, ...c.spec })]));
     const limits = cluster(config, 'localhost:8081')['circuitBreakers'];
     assert.deepEqual(limits, c.limited ? { thresholds: [{ maxConnections: 7 }] } : undefined);
     assert.equal(cluster(config, 'backend')['circuitBreakers'], undefined, 'inbound sections do not reach outbound clusters');
@@ -86,7 +85,7 @@ test('proxyless gRPC gets max_requests and the success-rate detector, and a warn
     connectionLimits: { maxRequests: 1, maxConnections: 10 },
     outlierDetection: { interval: '1s', baseEjectionTime: '2s', maxEjectionPercent: 50, detectors: { totalFailures: {}, successRate: { requestVolume: 5 } } },
   };
-  const config = checkedConfig(proxyWith('grpc', [toBackend(spec)]));
+  const config = checkedConfig(twoZoneProxy('grpc', [toBackend(spec)]));
   const decoded = grpcDecoded(config.resources.find((r) => r.typeUrl === TypeUrl.Cluster && r.name === 'backend')!);
   assert.equal(decoded['maxConcurrentRequests'], 1);
   assert.equal(decoded['outlierDetectionUpdate'].success_rate_ejection.request_volume, 5);
@@ -101,7 +100,7 @@ test('proxyless gRPC gets max_requests and the success-rate detector, and a warn
 });
 
 test('proxyless gRPC with the default policy: max_requests only, no outlier detection it could not run', () => {
-  const config = checkedConfig(proxyWith('grpc', [meshDefault]));
+  const config = checkedConfig(twoZoneProxy('grpc', [meshDefault]));
   const c = cluster(config, 'backend');
   assert.deepEqual(c['circuitBreakers'], { thresholds: [{ maxRequests: 1024 }] });
   assert.equal(c['outlierDetection'], undefined);
@@ -110,24 +109,24 @@ test('proxyless gRPC with the default policy: max_requests only, no outlier dete
 });
 
 test('proxyless gRPC servers warn that from and rules are not applied', () => {
-  const config = checkedConfig(proxyWith('grpc', [mcb('inbound', { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxRequests: 3 } } }] })]));
+  const config = checkedConfig(twoZoneProxy('grpc', [mcb('inbound', { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxRequests: 3 } } }] })]));
   assert.deepEqual(config.warnings, ['MeshCircuitBreaker: from and rules not applied: a proxyless gRPC server has no local cluster to limit']);
 });
 
 const override = (detectors: unknown) => toBackend({ connectionLimits: { maxRequests: 1 }, outlierDetection: { detectors } });
 const goldenCases = [
-  { name: 'envoy-default-and-override', ctx: () => proxyWith('envoy', [meshDefault, override({ successRate: { standardDeviationFactor: 1.5 } })]) },
-  { name: 'grpc-default-and-override', ctx: () => proxyWith('grpc', [meshDefault, override({ failurePercentage: { threshold: 50 } })]) },
+  { name: 'envoy-default-and-override', ctx: () => twoZoneProxy('envoy', [meshDefault, override({ successRate: { standardDeviationFactor: 1.5 } })]) },
+  { name: 'grpc-default-and-override', ctx: () => twoZoneProxy('grpc', [meshDefault, override({ failurePercentage: { threshold: 50 } })]) },
 ];
 
 for (const c of goldenCases) {
   test(`${c.name}: the clusters equal their golden file`, () => {
-    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), [TypeUrl.Cluster]));
+    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), { types: [TypeUrl.Cluster] }));
   });
 }
 
 test('a subset cluster of a traffic split gets its service’s limits', () => {
-  const split = policy('MeshHTTPRoute', 'to-west', {
+  const split = storedPolicy('MeshHTTPRoute', 'to-west', {
     targetRef: { kind: 'Mesh' },
     to: [
       {
@@ -137,7 +136,7 @@ test('a subset cluster of a traffic split gets its service’s limits', () => {
     ],
   });
   for (const flavour of ['envoy', 'grpc'] as const) {
-    const config = checkedConfig(proxyWith(flavour, [split, toBackend({ connectionLimits: { maxRequests: 1 } })]));
+    const config = checkedConfig(twoZoneProxy(flavour, [split, toBackend({ connectionLimits: { maxRequests: 1 } })]));
     const subsets = config.resources.filter((r) => r.typeUrl === TypeUrl.Cluster && r.name.startsWith('backend_'));
     assert.equal(subsets.length, 1, `${flavour}: one subset cluster`);
     assert.equal(cluster(config, subsets[0]!.name)['circuitBreakers'].thresholds[0].maxRequests, 1, flavour);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectIssues, expectValid, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectValid, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 import { defaultMeshCircuitBreakerSpec } from './schema.js';
 
 const documentOf = (spec: unknown) => policyDocument('MeshCircuitBreaker', spec, 'web-to-backend-circuit-breaker');

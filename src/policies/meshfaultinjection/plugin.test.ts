@@ -1,5 +1,5 @@
-// testing.js first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
-import { configWith, find, grpcDecoded, hcmsOf, httpFilterNames, listenerOf, policy, goldenText } from './testing.js';
+// The test kit first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
+import { CACHE, envoySelects, expectGolden, findResource, goldenText, grpcDecoded, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, srcPath, storedPolicy, WEB } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -8,17 +8,13 @@ import { parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filt
 import { decodeSingleResource, HTTP_CONNECTION_MANGER_TYPE_URL } from '@grpc/grpc-js-xds/build/src/resources.js';
 import { fractionalPercent } from '../../xds/generate/builders/index.js';
 import { FractionalPercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import { TypeUrl } from '../../xds/resource-types.js';
 import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
-import { envoySelects } from './testing.js';
 import { bandwidthKbps } from './faults.js';
 
 const testdata = srcPath('src/policies/meshfaultinjection/testdata');
-const WEB = 'inbound:10.0.0.1:8080';
-const CACHE = 'inbound:10.0.0.1:6379';
 
-const mfi = (name: string, spec: Record<string, unknown>) => policy('MeshFaultInjection', name, spec);
+const mfi = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshFaultInjection', name, spec);
 const fromMesh = (...http: unknown[]) => ({ from: [{ targetRef: { kind: 'Mesh' }, default: { http } }] });
 const abort = (httpStatus: number, percentage: number | string) => ({ abort: { httpStatus, percentage } });
 
@@ -48,7 +44,7 @@ test('bandwidths are read in kbps', () => {
 });
 
 test('Envoy: a 50% abort from the whole mesh is a fault filter before the router of the HTTP inbound', () => {
-  const config = configWith('envoy', [mfi('abort-half', fromMesh(abort(503, 50)))]);
+  const config = inboundSideConfig('envoy', [mfi('abort-half', fromMesh(abort(503, 50)))]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
   assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.router']);
   assert.deepEqual(faultsOf(hcm!), [
@@ -58,13 +54,13 @@ test('Envoy: a 50% abort from the whole mesh is a fault filter before the router
 });
 
 test('Envoy: a decimal share is kept to the millionth', () => {
-  const config = configWith('envoy', [mfi('abort-some', fromMesh(abort(500, '2.5')))]);
+  const config = inboundSideConfig('envoy', [mfi('abort-some', fromMesh(abort(500, '2.5')))]);
   const [fault] = faultsOf(hcmsOf(listenerOf(config, WEB))[0]!);
   assert.deepEqual(fault!['abort']['percentage'], { numerator: 25000, denominator: 'MILLION' });
 });
 
 test('Envoy: each http entry is its own filter, in list order, with abort, delay and bandwidth', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mfi('faults', fromMesh(abort(503, 10), { delay: { value: '1.5s', percentage: 20 }, responseBandwidth: { limit: '10Mbps', percentage: 30 } })),
   ]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
@@ -76,15 +72,15 @@ test('Envoy: each http entry is its own filter, in list order, with abort, delay
 });
 
 test('Envoy: a TCP inbound, the outbounds and the local clusters are left as they were', () => {
-  const without = configWith('envoy', []);
-  const withFaults = configWith('envoy', [mfi('abort-half', fromMesh(abort(503, 50)))]);
+  const without = inboundSideConfig('envoy', []);
+  const withFaults = inboundSideConfig('envoy', [mfi('abort-half', fromMesh(abort(503, 50)))]);
   for (const name of [CACHE, 'outbound:127.0.0.1:10001', 'outbound:127.0.0.1:10002'])
     assert.deepEqual(listenerOf(withFaults, name), listenerOf(without, name), name);
   assert.notDeepEqual(listenerOf(withFaults, WEB), listenerOf(without, WEB));
 });
 
 test('Envoy: the more specific policy replaces the list of faults (lists are not merged)', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mfi('mesh-wide', fromMesh(abort(503, 50), { delay: { value: '1s', percentage: 50 } })),
     mfi('web-only', { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { http: [abort(418, 5)] } }] }),
   ]);
@@ -103,7 +99,7 @@ function abortsFor(hcm: Record<string, any>, callerTags: Record<string, string> 
 const FRONTEND = { 'kuma.io/service': 'frontend', 'kuma.io/protocol': 'http' };
 
 test('Envoy: a from entry naming a service injects its faults into that service’s calls only, the Mesh entry into everyone else’s', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mfi('mixed', {
       from: [
         { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } },
@@ -123,7 +119,7 @@ test('Envoy: a from entry naming a service injects its faults into that service�
 });
 
 test('Envoy: the most specific group wins where groups overlap, and an entry with no faults exempts its callers', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mfi('groups', {
       from: [
         { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } },
@@ -141,7 +137,7 @@ test('Envoy: the most specific group wins where groups overlap, and an entry wit
 });
 
 test('Envoy: a more specific policy overrides a caller group’s faults; a rules[] policy applies to every caller', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mfi('mesh-wide', { from: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } }, { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 100)] } }] }),
     mfi('web-only', { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { http: [abort(418, 5)] } }] }),
   ]);
@@ -151,13 +147,13 @@ test('Envoy: a more specific policy overrides a caller group’s faults; a rules
 });
 
 test('Envoy: a status Envoy cannot abort with is reported, not sent', () => {
-  const config = configWith('envoy', [mfi('early', fromMesh(abort(103, 50)))]);
+  const config = inboundSideConfig('envoy', [mfi('early', fromMesh(abort(103, 50)))]);
   assert.deepEqual(httpFilterNames(hcmsOf(listenerOf(config, WEB))[0]!), ['envoy.filters.http.router']);
   assert.match(config.warnings[0]!, /abort not applied: Envoy aborts with a status from 200 to 599, not 103/);
 });
 
 test('Envoy: with PERMISSIVE mTLS both the TLS and the plaintext chain inject the fault', () => {
-  const config = configWith('envoy', [mfi('abort-half', fromMesh(abort(503, 50)))], { mtls: 'PERMISSIVE' });
+  const config = inboundSideConfig('envoy', [mfi('abort-half', fromMesh(abort(503, 50)))], { mtls: 'PERMISSIVE' });
   const hcms = hcmsOf(listenerOf(config, WEB));
   assert.equal(hcms.length, 2);
   for (const hcm of hcms) assert.equal(faultsOf(hcm).length, 1);
@@ -166,18 +162,18 @@ test('Envoy: with PERMISSIVE mTLS both the TLS and the plaintext chain inject th
 
 test('Envoy: to configures built-in gateways only; a sidecar reports it and keeps its outbounds', () => {
   const spec = { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } }] };
-  const config = configWith('envoy', [mfi('outbound', spec)]);
+  const config = inboundSideConfig('envoy', [mfi('outbound', spec)]);
   assert.deepEqual(config.warnings, ['MeshFaultInjection: to not applied: it configures built-in gateways only, and this proxy is a sidecar']);
-  assert.deepEqual(listenerOf(config, 'outbound:127.0.0.1:10001'), listenerOf(configWith('envoy', []), 'outbound:127.0.0.1:10001'));
+  assert.deepEqual(listenerOf(config, 'outbound:127.0.0.1:10001'), listenerOf(inboundSideConfig('envoy', []), 'outbound:127.0.0.1:10001'));
 });
 
 test('gRPC: a 50% abort in to is a fault filter on the client, which grpc-js-xds accepts as 50%', () => {
   const spec = { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50), { delay: { value: '200ms', percentage: 25 } }] } }] };
-  const config = configWith('grpc', [mfi('client-faults', spec)]);
+  const config = inboundSideConfig('grpc', [mfi('client-faults', spec)]);
   const [hcm] = hcmsOf(listenerOf(config, 'backend'));
   assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.fault.1', 'envoy.filters.http.router']);
   // What grpc-js-xds's client makes of the filters it accepted: a 50/100 abort (503 as UNAVAILABLE) and a 25/100 delay.
-  const listener = grpcDecoded(find(config, TypeUrl.Listener, 'backend'));
+  const listener = grpcDecoded(findResource(config, TypeUrl.Listener, 'backend'));
   const decodedHcm = decodeSingleResource(HTTP_CONNECTION_MANGER_TYPE_URL, listener['api_listener']['api_listener']['value']);
   const [abortConfig, delayConfig] = decodedHcm.http_filters.slice(0, 2).map((f: any) => parseTopLevelFilterConfig(f.typed_config, true)?.config);
   assert.deepEqual(abortConfig.abort, { kind: 'grpc', code: 14, percentage: { numerator: 50, denominator: 100 } });
@@ -188,7 +184,7 @@ test('gRPC: a 50% abort in to is a fault filter on the client, which grpc-js-xds
 });
 
 test('gRPC: from and rules are reported (servers run no fault filter), and so is responseBandwidth', () => {
-  const config = configWith('grpc', [
+  const config = inboundSideConfig('grpc', [
     mfi('server', fromMesh(abort(503, 50))),
     mfi('client', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [{ responseBandwidth: { limit: '1Mbps', percentage: 100 } }] } }] }),
   ]);
@@ -205,13 +201,14 @@ test('gRPC: from and rules are reported (servers run no fault filter), and so is
 const GOLDEN: Record<string, () => string> = {
   'envoy-from-mesh-strict-mtls': () =>
     goldenText(
-      configWith('envoy', [mfi('faults', fromMesh(abort(503, 50), { delay: { value: '2s', percentage: '12.5' }, responseBandwidth: { limit: '100kbps', percentage: 10 } }))], {
+      inboundSideConfig('envoy', [mfi('faults', fromMesh(abort(503, 50), { delay: { value: '2s', percentage: '12.5' }, responseBandwidth: { limit: '100kbps', percentage: 10 } }))], {
         mtls: 'STRICT',
       }),
+      inboundSideGolden,
     ),
   'envoy-from-per-caller': () =>
     goldenText(
-      configWith('envoy', [
+      inboundSideConfig('envoy', [
         mfi('per-caller', {
           from: [
             { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 10)] } },
@@ -220,9 +217,10 @@ const GOLDEN: Record<string, () => string> = {
           ],
         }),
       ]),
+      inboundSideGolden,
     ),
   'grpc-to-abort-and-delay': () =>
-    goldenText(configWith('grpc', [mfi('faults', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50), { delay: { value: '100ms', percentage: 10 } }] } }] })])),
+    goldenText(inboundSideConfig('grpc', [mfi('faults', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50), { delay: { value: '100ms', percentage: 10 } }] } }] })]), inboundSideGolden),
 };
 
 for (const [name, text] of Object.entries(GOLDEN)) {

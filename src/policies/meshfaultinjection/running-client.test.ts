@@ -8,7 +8,7 @@
  * configuration after its listener's filters (xds/generate/grpc-route-names.ts).
  * These tests show a running channel taking faults added, changed and removed.
  */
-import { configWith, find, grpcDecoded, policy } from './testing.js';
+import { findResource, grpcDecoded, inboundSideConfig, storedPolicy } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Any__Output } from '@grpc/grpc-js-xds/build/src/generated/google/protobuf/Any.js';
@@ -80,7 +80,7 @@ function startClient(policies: readonly Resource[]): RunningClient {
       }
     },
   });
-  const first = configWith('grpc', policies).resources;
+  const first = inboundSideConfig('grpc', policies).resources;
   // Twice: a route or cluster is watched only once the listener or route naming it arrived.
   deliverInPushOrder(client, first);
   deliverInPushOrder(client, first);
@@ -89,7 +89,7 @@ function startClient(policies: readonly Resource[]): RunningClient {
     updates,
     change(next) {
       const before = updates.length;
-      const pushed = configWith('grpc', next).resources.filter((r) => !first.some((f) => f.typeUrl === r.typeUrl && f.name === r.name && sameBytes(f, r)));
+      const pushed = inboundSideConfig('grpc', next).resources.filter((r) => !first.some((f) => f.typeUrl === r.typeUrl && f.name === r.name && sameBytes(f, r)));
       deliverInPushOrder(client, pushed);
       return { pushed, updates: updates.slice(before) };
     },
@@ -110,7 +110,7 @@ function faultsInEffect(config: XdsConfig): unknown[] {
 }
 
 const aborting = (percentage: number) =>
-  policy('MeshFaultInjection', 'abort', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [{ abort: { httpStatus: 503, percentage } }] } }] });
+  storedPolicy('MeshFaultInjection', 'abort', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [{ abort: { httpStatus: 503, percentage } }] } }] });
 const abortConfig = (numerator: number) => ({ delay: null, abort: { kind: 'grpc', code: 14, percentage: { numerator, denominator: 100 } }, maxActiveFaults: Infinity });
 
 test('a gRPC channel started after a MeshFaultInjection injects its faults', () => {
@@ -138,7 +138,7 @@ test('grpc-js-xds 1.14: a resource that only gains entries compares equal to the
   // Why carrying the faults as overrides in the route configuration would not
   // help: a virtual host's typed_per_filter_config going from {} to {fault} is no change to the XdsClient.
   const routes = RouteConfigurationResourceType.get();
-  const without = grpcDecoded(find(configWith('grpc', []), TypeUrl.RouteConfiguration, 'outbound:backend'));
+  const without = grpcDecoded(findResource(inboundSideConfig('grpc', []), TypeUrl.RouteConfiguration, 'outbound:backend'));
   const withOverride = structuredClone(without);
   withOverride['virtual_hosts'][0]['typed_per_filter_config'] = {
     'envoy.filters.http.fault': { type_url: 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault', value: Buffer.from([18, 2, 8, 50]) },

@@ -2,15 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import type { Protocol } from '../../xds/generate/proxy-context.js';
-import { checkedConfig, goldenText, policy, proxyWith, resourceOf } from '../meshcircuitbreaker/testing.js';
+import { checkedConfig, expectGolden, goldenText, resourceOf, srcPath, storedPolicy, twoZoneProxy } from '../core/testkit/index.js';
 
 const testdata = srcPath('src/policies/meshhealthcheck/testdata');
 const toBackend = (conf: unknown) =>
-  policy('MeshHealthCheck', 'backend-hc', { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }] });
+  storedPolicy('MeshHealthCheck', 'backend-hc', { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }] });
 const backendCluster = (conf: unknown, protocol: Protocol = 'http', name = 'backend') =>
-  resourceOf(checkedConfig(proxyWith('envoy', [toBackend(conf)], protocol)), TypeUrl.Cluster, name);
+  resourceOf(checkedConfig(twoZoneProxy('envoy', [toBackend(conf)], protocol)), TypeUrl.Cluster, name);
 /** Which checker the destination gets: the key of the checker in the JSON, or undefined. */
 const checkerFor = (conf: unknown, protocol: Protocol): string | undefined => {
   const checks = backendCluster(conf, protocol)['healthChecks'];
@@ -82,25 +81,25 @@ test('only the covered destination is checked', () => {
 });
 
 test('proxyless gRPC: nothing is emitted, and a warning says why', () => {
-  const config = checkedConfig(proxyWith('grpc', [toBackend({ grpc: {} })], 'grpc'));
+  const config = checkedConfig(twoZoneProxy('grpc', [toBackend({ grpc: {} })], 'grpc'));
   assert.equal(resourceOf(config, TypeUrl.Cluster, 'backend')['healthChecks'], undefined);
   assert.deepEqual(config.warnings, ['MeshHealthCheck: not applied: proxyless gRPC clients do no active health checking']);
 });
 
 const goldenCases = [
-  { name: 'envoy-http-check', ctx: () => proxyWith('envoy', [toBackend({ interval: '10s', timeout: '2s', unhealthyThreshold: 3, http: { path: '/health', expectedStatuses: [200] }, tcp: {} })]) },
-  { name: 'grpc-warning', ctx: () => proxyWith('grpc', [toBackend({ grpc: { serviceName: 'backend' } })], 'grpc') },
+  { name: 'envoy-http-check', ctx: () => twoZoneProxy('envoy', [toBackend({ interval: '10s', timeout: '2s', unhealthyThreshold: 3, http: { path: '/health', expectedStatuses: [200] }, tcp: {} })]) },
+  { name: 'grpc-warning', ctx: () => twoZoneProxy('grpc', [toBackend({ grpc: { serviceName: 'backend' } })], 'grpc') },
 ];
 
 for (const c of goldenCases) {
   test(`${c.name}: the clusters equal their golden file`, () => {
-    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), [TypeUrl.Cluster]));
+    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), { types: [TypeUrl.Cluster] }));
   });
 }
 
 test('failTrafficOnPanic gives way to locality weights set by MeshLoadBalancingStrategy affinity, with a warning', () => {
-  const ctx = proxyWith('envoy', [toBackend({ tcp: {}, failTrafficOnPanic: true })]);
-  const affinity = policy('MeshLoadBalancingStrategy', 'affinity', {
+  const ctx = twoZoneProxy('envoy', [toBackend({ tcp: {}, failTrafficOnPanic: true })]);
+  const affinity = storedPolicy('MeshLoadBalancingStrategy', 'affinity', {
     targetRef: { kind: 'Mesh' },
     to: [{ targetRef: { kind: 'Mesh' }, default: { localityAwareness: { localZone: { affinityTags: [{ key: 'kuma.io/zone' }] } } } }],
   });

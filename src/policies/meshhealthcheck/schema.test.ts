@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { expectIssues, expectValid, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectValid, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 
 const documentOf = (spec: unknown) => policyDocument('MeshHealthCheck', spec, 'web-to-backend-check');
 

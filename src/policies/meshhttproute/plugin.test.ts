@@ -1,24 +1,34 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { resourceJson } from '../../xds/generate/json.js';
-import { encodeProxyResources, generateProxyConfig } from '../../xds/generate/index.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
+import {
+  assertResourcesPassPgv,
+  backendSubset,
+  clustersOf,
+  decodeWithGrpcJsXds,
+  encodeProxyResources,
+  expectGolden,
+  frontendProxy,
+  generateProxyConfig,
+  jsonText,
+  resourceJson,
+  routesOf,
+  runPlugin,
+  srcPath,
+  storedPolicy,
+} from '../core/testkit/index.js';
 import { meshHttpRoutePlugin } from './plugin.js';
-import { assertValidEnvoy, clustersOf, decodeWithGrpcJsXds, frontendProxy, routePolicy, routesOf, runPlugin } from './testing.js';
 
 const testdata = srcPath('src/policies/meshhttproute/testdata');
 const FLAVOURS: readonly ProxyFlavour[] = ['envoy', 'grpc'];
 
-const subset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset', name: 'backend', tags: { version }, ...(weight === undefined ? {} : { weight }) });
-
 /** A MeshHTTPRoute from `frontend` to `backend` with these rules. */
 const route = (name: string, rules: unknown[]) =>
-  routePolicy('MeshHTTPRoute', name, { targetRef: { kind: 'MeshService', name: 'frontend' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules }] });
+  storedPolicy('MeshHTTPRoute', name, { targetRef: { kind: 'MeshService', name: 'frontend' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules }] });
 
-const split9010 = route('split', [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [subset('v1', 90), subset('v2', 10)] } }]);
-const headerToV2 = route('by-header', [{ matches: [{ headers: [{ type: 'Exact', name: 'x-version', value: 'v2' }] }], default: { backendRefs: [subset('v2')] } }]);
+const split9010 = route('split', [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [backendSubset('v1', 90), backendSubset('v2', 10)] } }]);
+const headerToV2 = route('by-header', [{ matches: [{ headers: [{ type: 'Exact', name: 'x-version', value: 'v2' }] }], default: { backendRefs: [backendSubset('v2')] } }]);
 
 for (const flavour of FLAVOURS) {
   test(`${flavour}: a 90/10 split becomes weighted clusters over two subset clusters`, () => {
@@ -47,7 +57,7 @@ for (const flavour of FLAVOURS) {
   });
 
   test(`${flavour}: every generated message passes the PGV rules`, () => {
-    for (const mtls of [false, true]) assertValidEnvoy(runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls })).resources);
+    for (const mtls of [false, true]) assertResourcesPassPgv(runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls })).resources);
   });
 
   test(`${flavour}: with mTLS a subset cluster keeps the service cluster's TLS and settings under its own name`, () => {
@@ -93,8 +103,8 @@ test('grpc: grpc-js-xds accepts the split and header routes, their weights and t
 test('rules with the same matches merge across policies: the higher priority one wins per field', () => {
   const rules = (backend: unknown) => [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], default: { backendRefs: [backend] } }];
   // Equal in everything but the name: the alphabetically smaller name has the higher priority (merged last).
-  const low = route('b-low', rules(subset('v1')));
-  const high = route('a-high', rules(subset('v2')));
+  const low = route('b-low', rules(backendSubset('v1')));
+  const high = route('a-high', rules(backendSubset('v2')));
   const routes = routesOf(runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [low, high])).resources);
   assert.equal(routes.length, 2, 'one merged rule and the catch-all');
   assert.deepEqual(clustersOf(routes[0]), [['backend_version_v2', 1]]);
@@ -145,7 +155,7 @@ test('envoy: method, header kinds and query parameters all become route conditio
     },
   ]);
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [policy]));
-  assertValidEnvoy(resources);
+  assertResourcesPassPgv(resources);
   const match = routesOf(resources)[0]?.match;
   const headers = match?.headers.map((h) => [h.name, h.headerMatchSpecifier.case, h.invertMatch]);
   assert.deepEqual(headers, [
@@ -169,7 +179,7 @@ const filtered = route('filters', [
         { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-set', value: 'a' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-gone'] } },
         { type: 'ResponseHeaderModifier', responseHeaderModifier: { remove: ['server'] } },
         { type: 'URLRewrite', urlRewrite: { hostname: 'new.example', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } },
-        { type: 'RequestMirror', requestMirror: { percentage: 12.5, backendRef: subset('v2') } },
+        { type: 'RequestMirror', requestMirror: { percentage: 12.5, backendRef: backendSubset('v2') } },
       ],
     },
   },
@@ -179,7 +189,7 @@ const filtered = route('filters', [
 test('envoy: filters become header edits, a URL rewrite, a mirror and a redirect', () => {
   const { resources, warnings } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [filtered]));
   assert.deepEqual(warnings, []);
-  assertValidEnvoy(resources);
+  assertResourcesPassPgv(resources);
   const [redirect, rewritten] = routesOf(resources);
   assert.equal(redirect?.action.case, 'redirect');
   assert.ok(redirect?.action.case === 'redirect');
@@ -236,7 +246,7 @@ test('grpc: filters are not applied, each with a warning, and the route still fo
 });
 
 test('grpc: a PathPrefix becomes a plain prefix ending in /, which grpc-js-xds supports', () => {
-  const policy = route('svc', [{ matches: [{ path: { type: 'PathPrefix', value: '/pkg.Greeter' } }], default: { backendRefs: [subset('v2')] } }]);
+  const policy = route('svc', [{ matches: [{ path: { type: 'PathPrefix', value: '/pkg.Greeter' } }], default: { backendRefs: [backendSubset('v2')] } }]);
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('grpc', [policy]));
   assert.deepEqual(routesOf(resources)[0]?.match?.pathSpecifier, { case: 'prefix', value: '/pkg.Greeter/' });
   decodeWithGrpcJsXds(resources);
@@ -246,7 +256,7 @@ test('grpc: routes on query parameters or a method other than POST are left out 
   const policy = route('methods', [
     { matches: [{ queryParams: [{ type: 'Exact', name: 'a', value: '1' }] }], default: {} },
     { matches: [{ method: 'GET' }], default: {} },
-    { matches: [{ method: 'POST', path: { type: 'Exact', value: '/pkg.S/M' } }], default: { backendRefs: [subset('v2')] } },
+    { matches: [{ method: 'POST', path: { type: 'Exact', value: '/pkg.S/M' } }], default: { backendRefs: [backendSubset('v2')] } },
   ]);
   const { resources, warnings } = runPlugin(meshHttpRoutePlugin, frontendProxy('grpc', [policy]));
   assert.equal(warnings.length, 2);
@@ -282,14 +292,14 @@ for (const [name, flavour, mtls] of GOLDEN) {
   test(`${name}: the routed resources equal their golden file`, () => {
     const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls }));
     const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
-    expectGolden(join(testdata, `${name}.golden.json`), `${JSON.stringify(relevant.map(resourceJson), null, 2)}\n`);
+    expectGolden(join(testdata, `${name}.golden.json`), jsonText(relevant.map(resourceJson)));
   });
 }
 
 test('envoy filters: the routed resources equal their golden file', () => {
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [filtered]));
   const config = encodeProxyResources(resources).filter((r) => r.name === 'outbound:backend');
-  expectGolden(join(testdata, 'filters.envoy.golden.json'), `${JSON.stringify(config.map(resourceJson), null, 2)}\n`);
+  expectGolden(join(testdata, 'filters.envoy.golden.json'), jsonText(config.map(resourceJson)));
 });
 
 test('the plugin is registered: generateProxyConfig applies a MeshHTTPRoute and reports nothing for a routable one', () => {

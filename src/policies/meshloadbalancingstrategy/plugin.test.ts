@@ -2,13 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { checkedConfig, goldenText, grpcDecoded, policy, proxyWith, resourceOf } from '../meshcircuitbreaker/testing.js';
+import { checkedConfig, expectGolden, goldenText, grpcDecoded, resourceOf, srcPath, storedPolicy, twoZoneProxy } from '../core/testkit/index.js';
 
 const testdata = srcPath('src/policies/meshloadbalancingstrategy/testdata');
 const toBackend = (conf: unknown) =>
-  policy('MeshLoadBalancingStrategy', 'backend-lb', { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }] });
+  storedPolicy('MeshLoadBalancingStrategy', 'backend-lb', { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }] });
 const cluster = (ctx: ProxyContext, name = 'backend') => resourceOf(checkedConfig(ctx), TypeUrl.Cluster, name);
 const routeActions = (ctx: ProxyContext) =>
   resourceOf(checkedConfig(ctx), TypeUrl.RouteConfiguration, 'outbound:backend')['virtualHosts'].flatMap((h: any) => h.routes.map((r: any) => r.route));
@@ -36,10 +35,10 @@ const lbCases: { type: string; loadBalancer: unknown; lbPolicy: string | undefin
 
 for (const c of lbCases) {
   test(`Envoy: loadBalancer ${c.type} sets the cluster's lb_policy and config`, () => {
-    const backend = cluster(proxyWith('envoy', [toBackend({ loadBalancer: c.loadBalancer })]));
+    const backend = cluster(twoZoneProxy('envoy', [toBackend({ loadBalancer: c.loadBalancer })]));
     assert.equal(backend['lbPolicy'], c.lbPolicy, 'ROUND_ROBIN is the default and so absent from JSON');
     if (c.config) assert.deepEqual(backend[c.config[0]], c.config[1]);
-    assert.equal(cluster(proxyWith('envoy', [toBackend({ loadBalancer: c.loadBalancer })]), 'db')['lbPolicy'], undefined, 'other destinations keep round robin');
+    assert.equal(cluster(twoZoneProxy('envoy', [toBackend({ loadBalancer: c.loadBalancer })]), 'db')['lbPolicy'], undefined, 'other destinations keep round robin');
   });
 }
 
@@ -54,7 +53,7 @@ const hashCases: { name: string; policy: unknown; envoy: unknown }[] = [
 
 for (const c of hashCases) {
   test(`Envoy: a ${c.name} hash policy of a ring hash lands on the destination's routes`, () => {
-    const actions = routeActions(proxyWith('envoy', [toBackend({ loadBalancer: { type: 'RingHash', ringHash: { hashPolicies: [c.policy] } } })]));
+    const actions = routeActions(twoZoneProxy('envoy', [toBackend({ loadBalancer: { type: 'RingHash', ringHash: { hashPolicies: [c.policy] } } })]));
     assert.ok(actions.length > 0);
     for (const action of actions) assert.deepEqual(action.hashPolicy, [c.envoy]);
   });
@@ -62,8 +61,8 @@ for (const c of hashCases) {
 
 test('Envoy: the conf-level hashPolicies apply to Maglev without its own, and not to round robin', () => {
   const hashPolicies = [{ type: 'Header', header: { name: 'x-a' } }];
-  assert.deepEqual(routeActions(proxyWith('envoy', [toBackend({ hashPolicies, loadBalancer: { type: 'Maglev' } })]))[0].hashPolicy, [{ header: { headerName: 'x-a' } }]);
-  assert.equal(routeActions(proxyWith('envoy', [toBackend({ hashPolicies, loadBalancer: { type: 'RoundRobin' } })]))[0].hashPolicy, undefined);
+  assert.deepEqual(routeActions(twoZoneProxy('envoy', [toBackend({ hashPolicies, loadBalancer: { type: 'Maglev' } })]))[0].hashPolicy, [{ header: { headerName: 'x-a' } }]);
+  assert.equal(routeActions(twoZoneProxy('envoy', [toBackend({ hashPolicies, loadBalancer: { type: 'RoundRobin' } })]))[0].hashPolicy, undefined);
 });
 
 const localityCases: { name: string; locality: unknown; expect: [string, number][]; factor?: number }[] = [
@@ -80,7 +79,7 @@ for (const c of localityCases) {
   test(`locality awareness, ${c.name}`, () => {
     const conf = { loadBalancer: { type: 'RoundRobin' }, ...(c.locality !== undefined ? { localityAwareness: c.locality } : {}) };
     for (const flavour of ['envoy', 'grpc'] as const) {
-      const ctx = proxyWith(flavour, [toBackend(conf)]);
+      const ctx = twoZoneProxy(flavour, [toBackend(conf)]);
       assert.deepEqual(priorities(ctx), c.expect, flavour);
       if (flavour === 'envoy' && c.factor !== undefined)
         assert.equal(resourceOf(checkedConfig(ctx), TypeUrl.ClusterLoadAssignment, 'backend')['policy'].overprovisioningFactor, c.factor);
@@ -89,7 +88,7 @@ for (const c of localityCases) {
 }
 
 test('a proxy in the remote zone prefers its own zone, and renumbers priorities from 0', () => {
-  const ctx = proxyWith('envoy', [toBackend({ loadBalancer: { type: 'RoundRobin' } })]);
+  const ctx = twoZoneProxy('envoy', [toBackend({ loadBalancer: { type: 'RoundRobin' } })]);
   const west = { ...ctx, inbounds: ctx.inbounds.map((inbound) => ({ ...inbound, tags: { ...inbound.tags, 'kuma.io/zone': 'west' } })) };
   assert.deepEqual(priorities(west), [['west', 0], ['east', 1]]);
   const nowhere = { ...ctx, inbounds: ctx.inbounds.map((inbound) => ({ ...inbound, tags: { 'kuma.io/service': 'web' } })) };
@@ -97,7 +96,7 @@ test('a proxy in the remote zone prefers its own zone, and renumbers priorities 
 });
 
 test('gRPC: ring hash with a header hash policy is what the client runs', () => {
-  const ctx = proxyWith('grpc', [toBackend({ loadBalancer: { type: 'RingHash', ringHash: { minRingSize: 64, hashPolicies: [{ type: 'Header', header: { name: 'x-user' } }] } } })], 'grpc');
+  const ctx = twoZoneProxy('grpc', [toBackend({ loadBalancer: { type: 'RingHash', ringHash: { minRingSize: 64, hashPolicies: [{ type: 'Header', header: { name: 'x-user' } }] } } })], 'grpc');
   const config = checkedConfig(ctx);
   const decoded = grpcDecoded(config.resources.find((r) => r.typeUrl === TypeUrl.Cluster && r.name === 'backend')!);
   assert.deepEqual(decoded['lbPolicyConfig'], [{ ring_hash: { min_ring_size: 64, max_ring_size: 8388608 } }]);
@@ -116,7 +115,7 @@ const grpcWarnings: { name: string; conf: unknown; warning: string; lbPolicy?: s
 
 for (const c of grpcWarnings) {
   test(`gRPC: ${c.name} is left out with a warning`, () => {
-    const config = checkedConfig(proxyWith('grpc', [toBackend(c.conf)], 'grpc'));
+    const config = checkedConfig(twoZoneProxy('grpc', [toBackend(c.conf)], 'grpc'));
     assert.equal(resourceOf(config, TypeUrl.Cluster, 'backend')['lbPolicy'], c.lbPolicy);
     assert.equal(config.warnings.length, 1);
     assert.ok(config.warnings[0]!.startsWith(`MeshLoadBalancingStrategy: ${c.warning} not applied: proxyless gRPC supports`), config.warnings[0]);
@@ -171,7 +170,7 @@ const affinityCases: { name: string; tags: unknown; proxyTags?: Record<string, s
 for (const c of affinityCases) {
   test(`affinity tags, ${c.name}`, () => {
     for (const flavour of ['envoy', 'grpc'] as const) {
-      const ctx = onNodes(proxyWith(flavour, [affinity(c.tags)]), c.proxyTags);
+      const ctx = onNodes(twoZoneProxy(flavour, [affinity(c.tags)]), c.proxyTags);
       assert.deepEqual(localities(ctx), c.expect, flavour);
       const common = resourceOf(checkedConfig(ctx), TypeUrl.Cluster, 'backend')['commonLbConfig'];
       const split = c.expect.length > 2;
@@ -187,30 +186,30 @@ const ringHashEverywhere = {
   localityAwareness: { crossZone: { failover: [{ to: { type: 'Any' } }] } },
 };
 const goldenCases = [
-  { name: 'envoy-ring-hash-local-zone', ctx: () => proxyWith('envoy', [toBackend(ringHashEverywhere)]) },
-  { name: 'grpc-ring-hash-local-zone', ctx: () => proxyWith('grpc', [toBackend(ringHashEverywhere)], 'grpc') },
-  { name: 'envoy-affinity-tags', ctx: () => onNodes(proxyWith('envoy', [affinity([{ key: 'k8s.io/node' }, { key: 'rack' }])])) },
+  { name: 'envoy-ring-hash-local-zone', ctx: () => twoZoneProxy('envoy', [toBackend(ringHashEverywhere)]) },
+  { name: 'grpc-ring-hash-local-zone', ctx: () => twoZoneProxy('grpc', [toBackend(ringHashEverywhere)], 'grpc') },
+  { name: 'envoy-affinity-tags', ctx: () => onNodes(twoZoneProxy('envoy', [affinity([{ key: 'k8s.io/node' }, { key: 'rack' }])])) },
 ];
 
 for (const c of goldenCases) {
   test(`${c.name}: clusters, routes and endpoints equal their golden file`, () => {
     const types = [TypeUrl.Cluster, TypeUrl.RouteConfiguration, TypeUrl.ClusterLoadAssignment];
-    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), types));
+    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), { types }));
   });
 }
 
 test('Envoy: a to[] entry naming a MeshHTTPRoute sets the hash policies of that route only', () => {
-  const cart = policy('MeshHTTPRoute', 'cart', {
+  const cart = storedPolicy('MeshHTTPRoute', 'cart', {
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/cart' } }], default: {} }] }],
   });
-  const lb = policy('MeshLoadBalancingStrategy', 'backend-lb', {
+  const lb = storedPolicy('MeshLoadBalancingStrategy', 'backend-lb', {
     targetRef: { kind: 'Mesh' },
     to: [
       { targetRef: { kind: 'MeshService', name: 'backend' }, default: { loadBalancer: { type: 'RingHash', ringHash: { hashPolicies: [{ type: 'Header', header: { name: 'x-user' } }] } } } },
       { targetRef: { kind: 'MeshHTTPRoute', name: 'cart' }, default: { hashPolicies: [{ type: 'QueryParameter', queryParameter: { name: 'cart' } }] } },
     ],
   });
-  const routes = resourceOf(checkedConfig(proxyWith('envoy', [cart, lb])), TypeUrl.RouteConfiguration, 'outbound:backend')['virtualHosts'][0].routes;
+  const routes = resourceOf(checkedConfig(twoZoneProxy('envoy', [cart, lb])), TypeUrl.RouteConfiguration, 'outbound:backend')['virtualHosts'][0].routes;
   assert.deepEqual(
     routes.map((r: any) => [r.name ?? '', r.route.hashPolicy]),
     [
@@ -218,5 +217,5 @@ test('Envoy: a to[] entry naming a MeshHTTPRoute sets the hash policies of that 
       ['', [{ header: { headerName: 'x-user' } }]],
     ],
   );
-  assert.equal(cluster(proxyWith('envoy', [cart, lb]))['lbPolicy'], 'RING_HASH', 'the destination keeps its load balancer');
+  assert.equal(cluster(twoZoneProxy('envoy', [cart, lb]))['lbPolicy'], 'RING_HASH', 'the destination keeps its load balancer');
 });

@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 
 const documentOf = (spec: unknown) => policyDocument('MeshMetric', spec, 'metrics-default');
 

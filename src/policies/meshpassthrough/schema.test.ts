@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 
 const passthrough = (spec: unknown) => policyDocument('MeshPassthrough', spec, 'allow-some');
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectIssues, expectRejected, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectRejected, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 
 const documentOf = (spec: unknown) => policyDocument('MeshProxyPatch', spec, 'custom-template-1');
 

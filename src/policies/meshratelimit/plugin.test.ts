@@ -1,16 +1,12 @@
-// testing.js first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
-import { configWith, envoySelects, hcmsOf, httpFilterNames, listenerOf, networkFilterNames, policy, goldenText } from '../meshfaultinjection/testing.js';
+import { CACHE, envoySelects, expectGolden, goldenText, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, networkFilterNames, srcPath, storedPolicy, WEB } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
 
 const testdata = srcPath('src/policies/meshratelimit/testdata');
-const WEB = 'inbound:10.0.0.1:8080';
-const CACHE = 'inbound:10.0.0.1:6379';
 
-const mrl = (name: string, spec: Record<string, unknown>) => policy('MeshRateLimit', name, spec);
+const mrl = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshRateLimit', name, spec);
 const rules = (local: unknown) => ({ rules: [{ default: { local } }] });
 
 const httpLimitOf = (hcm: Record<string, any>): Record<string, any> | undefined =>
@@ -21,7 +17,7 @@ const tcpLimitsOf = (listener: Record<string, any>): Record<string, any>[] =>
   );
 
 test('Envoy: a request rate is a token bucket before the router, always enforced, with the on-limit status and headers', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mrl('web', rules({ http: { requestRate: { num: 100, interval: '10s' }, onRateLimit: { status: 503, headers: { set: [{ name: 'x-limited', value: 'yes' }], add: [{ name: 'x-why', value: 'rate' }] } } } })),
   ]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
@@ -42,18 +38,18 @@ test('Envoy: a request rate is a token bucket before the router, always enforced
 });
 
 test('Envoy: without a status a limited request gets 429', () => {
-  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))]);
+  const config = inboundSideConfig('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))]);
   assert.deepEqual(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!)!['status'], { code: 'TooManyRequests' });
 });
 
 test('Envoy: a status Envoy has no name for is reported and answered with 429', () => {
-  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' }, onRateLimit: { status: 299 } } }))]);
+  const config = inboundSideConfig('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' }, onRateLimit: { status: 299 } } }))]);
   assert.deepEqual(httpLimitOf(hcmsOf(listenerOf(config, WEB))[0]!)!['status'], { code: 'TooManyRequests' });
   assert.match(config.warnings[0]!, /onRateLimit.status 299 not applied/);
 });
 
 test('Envoy: a connection rate closes connections beyond it on every inbound, before tcp_proxy or the HCM', () => {
-  const config = configWith('envoy', [mrl('conns', rules({ tcp: { connectionRate: { num: 10, interval: '1m' } } }))]);
+  const config = inboundSideConfig('envoy', [mrl('conns', rules({ tcp: { connectionRate: { num: 10, interval: '1m' } } }))]);
   assert.deepEqual(networkFilterNames(listenerOf(config, CACHE)), [['envoy.filters.network.local_ratelimit', 'envoy.filters.network.tcp_proxy']]);
   assert.deepEqual(networkFilterNames(listenerOf(config, WEB)), [['envoy.filters.network.local_ratelimit', 'envoy.filters.network.http_connection_manager']]);
   assert.deepEqual(tcpLimitsOf(listenerOf(config, CACHE))[0], {
@@ -64,13 +60,13 @@ test('Envoy: a connection rate closes connections beyond it on every inbound, be
 });
 
 test('Envoy: a request rate leaves a TCP inbound alone (it has no requests)', () => {
-  const without = configWith('envoy', []);
-  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))]);
+  const without = inboundSideConfig('envoy', []);
+  const config = inboundSideConfig('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))]);
   assert.deepEqual(listenerOf(config, CACHE), listenerOf(without, CACHE));
 });
 
 test('Envoy: disabled in a more specific policy turns the mesh-wide limit off', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mrl('mesh-wide', rules({ http: { requestRate: { num: 5, interval: '1s' } }, tcp: { connectionRate: { num: 5, interval: '1s' } } })),
     mrl('web-off', { targetRef: { kind: 'Dataplane', name: 'web-1' }, ...rules({ http: { disabled: true } }) }),
   ]);
@@ -79,12 +75,12 @@ test('Envoy: disabled in a more specific policy turns the mesh-wide limit off', 
 });
 
 test('Envoy: onRateLimit alone limits nothing', () => {
-  const config = configWith('envoy', [mrl('web', rules({ http: { onRateLimit: { status: 503 } } }))]);
-  assert.deepEqual(listenerOf(config, WEB), listenerOf(configWith('envoy', []), WEB));
+  const config = inboundSideConfig('envoy', [mrl('web', rules({ http: { onRateLimit: { status: 503 } } }))]);
+  assert.deepEqual(listenerOf(config, WEB), listenerOf(inboundSideConfig('envoy', []), WEB));
 });
 
 test('Envoy: with PERMISSIVE mTLS both chains are limited, each after RBAC on the TLS chain', () => {
-  const config = configWith('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))], { mtls: 'PERMISSIVE' });
+  const config = inboundSideConfig('envoy', [mrl('web', rules({ http: { requestRate: { num: 5, interval: '1s' } } }))], { mtls: 'PERMISSIVE' });
   const hcms = hcmsOf(listenerOf(config, WEB));
   assert.deepEqual(hcms.map(httpFilterNames), [
     ['envoy.filters.http.rbac', 'envoy.filters.http.local_ratelimit', 'envoy.filters.http.router'],
@@ -107,7 +103,7 @@ const FRONTEND = { 'kuma.io/service': 'frontend', 'kuma.io/protocol': 'http' };
 const perSecond = (num: number) => ({ local: { http: { requestRate: { num, interval: '1s' } } } });
 
 test('Envoy: a from entry naming a service has a bucket of its own on routes matching its callers, ahead of the mesh’s', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mrl('mixed', {
       from: [
         { targetRef: { kind: 'Mesh' }, default: perSecond(50) },
@@ -131,7 +127,7 @@ test('Envoy: a from entry naming a service has a bucket of its own on routes mat
 });
 
 test('Envoy: only some callers limited: the filter alone enforces nothing, their routes do', () => {
-  const config = configWith('envoy', [mrl('frontend-only', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: perSecond(2) }] })]);
+  const config = inboundSideConfig('envoy', [mrl('frontend-only', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: perSecond(2) }] })]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
   assert.deepEqual(httpLimitOf(hcm!), { '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', statPrefix: 'inbound_10_0_0_1_8080' });
   assert.equal(tokensFor(hcm!, FRONTEND), 2);
@@ -139,7 +135,7 @@ test('Envoy: only some callers limited: the filter alone enforces nothing, their
 });
 
 test('Envoy: a more specific group is exempt from the limits of the groups it is in', () => {
-  const exempt = configWith('envoy', [
+  const exempt = inboundSideConfig('envoy', [
     mrl('groups', {
       from: [
         { targetRef: { kind: 'Mesh' }, default: perSecond(50) },
@@ -155,11 +151,11 @@ test('Envoy: a more specific group is exempt from the limits of the groups it is
 });
 
 test('Envoy: a connection limit naming some callers is reported: a connection does not say who opened it', () => {
-  const config = configWith('envoy', [
+  const config = inboundSideConfig('envoy', [
     mrl('conns', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: { local: { tcp: { connectionRate: { num: 1, interval: '1s' } } } } }] }),
   ]);
   assert.deepEqual(tcpLimitsOf(listenerOf(config, CACHE)), []);
-  assert.deepEqual(listenerOf(config, WEB), listenerOf(configWith('envoy', []), WEB));
+  assert.deepEqual(listenerOf(config, WEB), listenerOf(inboundSideConfig('envoy', []), WEB));
   assert.deepEqual(config.warnings, [
     'MeshRateLimit: conns: from[0] (MeshService) local.tcp not applied: connection limits cannot tell callers apart; use a Mesh source',
   ]);
@@ -167,24 +163,25 @@ test('Envoy: a connection limit naming some callers is reported: a connection do
 
 test('gRPC: no rate limit filter exists; the policy is reported and nothing changes', () => {
   const spec = rules({ http: { requestRate: { num: 5, interval: '1s' } } });
-  const config = configWith('grpc', [mrl('web', spec)]);
+  const config = inboundSideConfig('grpc', [mrl('web', spec)]);
   assert.deepEqual(config.warnings, ['MeshRateLimit: not applied: grpc-js-xds has no rate limit filter']);
   assert.deepEqual(
     config.resources.map((r) => r.any.value),
-    configWith('grpc', []).resources.map((r) => r.any.value),
+    inboundSideConfig('grpc', []).resources.map((r) => r.any.value),
   );
 });
 
 const GOLDEN: Record<string, () => string> = {
   'envoy-http-and-tcp': () =>
     goldenText(
-      configWith('envoy', [
+      inboundSideConfig('envoy', [
         mrl('limits', rules({ http: { requestRate: { num: 100, interval: '1s' }, onRateLimit: { status: 429, headers: { add: [{ name: 'x-kuma-rate-limited', value: 'true' }] } } }, tcp: { connectionRate: { num: 20, interval: '10s' } } })),
       ]),
+      inboundSideGolden,
     ),
   'envoy-per-caller': () =>
     goldenText(
-      configWith('envoy', [
+      inboundSideConfig('envoy', [
         mrl('per-caller', {
           from: [
             { targetRef: { kind: 'Mesh' }, default: { local: { http: { requestRate: { num: 100, interval: '1s' } }, tcp: { connectionRate: { num: 20, interval: '10s' } } } } },
@@ -193,6 +190,7 @@ const GOLDEN: Record<string, () => string> = {
           ],
         }),
       ]),
+      inboundSideGolden,
     ),
 };
 

@@ -8,7 +8,7 @@ import { equals, toJson } from '@bufbuild/protobuf';
 import { RetryPolicySchema, type RetryPolicy } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { buildRetryPolicy } from '../../xds/generate/builders/index.js';
 import { typeFirst } from '../../xds/generate/index.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { expectGolden, jsonText, srcPath } from '../core/testkit/golden.js';
 import { envoyRegistry, validateMessage } from '../../xds/validate/index.js';
 import { buildMeshRetryPolicy, envoyHttpRetry } from './retry-settings.js';
 import type { MeshRetryConf } from './schema.js';
@@ -116,5 +116,5 @@ test('host-selection-envoy: the retry policy equals its golden file', () => {
     hostSelectionMaxAttempts: 3,
   });
   assertValid(policy);
-  expectGolden(join(srcPath('src/policies/meshretry/testdata'), 'host-selection-envoy.golden.json'), `${JSON.stringify(jsonOf(policy), null, 2)}\n`);
+  expectGolden(join(srcPath('src/policies/meshretry/testdata'), 'host-selection-envoy.golden.json'), jsonText(jsonOf(policy)));
 });

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { srcPath } from '../../xds/generate/testing/golden.js';
-import { assertValid, generate, grpcRoute, OUTBOUND, proxyWith, storedPolicy, testGoldenCases } from '../meshtimeout/testing.js';
+import { assertPassesPgv, generateProxyConfig, grpcRoute, OUTBOUND, resourceOf, srcPath, storedPolicy, testGoldenCases, threeProtocolProxy } from '../core/testkit/index.js';
 import { defaultMeshRetrySpec } from './schema.js';
 
 const { Listener, RouteConfiguration } = TypeUrl;
@@ -10,11 +9,11 @@ const meshDefault = storedPolicy('MeshRetry', 'mesh-retry-all-default', defaultM
 const retryTo = (service: string, conf: unknown) =>
   storedPolicy('MeshRetry', `${service}-retry`, { to: [{ targetRef: { kind: 'MeshService', name: service }, default: conf }] });
 
-const routeRetry = (config: ReturnType<typeof generate>, service: string) =>
-  config.json(RouteConfiguration, `outbound:${service}`).virtualHosts[0].routes[0].route.retryPolicy;
+const routeRetry = (config: ReturnType<typeof generateProxyConfig>, service: string) =>
+  resourceOf(config, RouteConfiguration, `outbound:${service}`).virtualHosts[0].routes[0].route.retryPolicy;
 
 test('envoy: the default MeshRetry retries HTTP and gRPC routes with Kuma default conditions and caps TCP connect attempts', () => {
-  const config = generate(proxyWith('envoy', [meshDefault]));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault]));
   const backOff = { baseInterval: '0.025s', maxInterval: '0.250s' };
   assert.deepEqual(routeRetry(config, 'backend'), { retryOn: 'gateway-error,connect-failure,refused-stream', numRetries: 5, perTryTimeout: '16s', retryBackOff: backOff });
   assert.deepEqual(routeRetry(config, 'greeter'), {
@@ -23,9 +22,9 @@ test('envoy: the default MeshRetry retries HTTP and gRPC routes with Kuma defaul
     perTryTimeout: '16s',
     retryBackOff: backOff,
   });
-  assert.equal(config.json(Listener, OUTBOUND.db).filterChains[0].filters[0].typedConfig.maxConnectAttempts, 5);
+  assert.equal(resourceOf(config, Listener, OUTBOUND.db).filterChains[0].filters[0].typedConfig.maxConnectAttempts, 5);
   assert.deepEqual(config.warnings, []);
-  assertValid(config);
+  assertPassesPgv(config);
 });
 
 const httpCases: readonly [string, unknown, Record<string, unknown> | undefined][] = [
@@ -73,15 +72,15 @@ const httpCases: readonly [string, unknown, Record<string, unknown> | undefined]
 
 for (const [name, http, expected] of httpCases) {
   test(`envoy http: ${name}`, () => {
-    const config = generate(proxyWith('envoy', [retryTo('backend', { http })]));
+    const config = generateProxyConfig(threeProtocolProxy('envoy', [retryTo('backend', { http })]));
     assert.deepEqual(routeRetry(config, 'backend'), expected);
     assert.equal(routeRetry(config, 'greeter'), undefined, 'other destinations are untouched');
-    assertValid(config);
+    assertPassesPgv(config);
   });
 }
 
 test('envoy: a gRPC destination takes the grpc section, never the http one', () => {
-  const config = generate(proxyWith('envoy', [retryTo('greeter', { http: { numRetries: 9 }, grpc: { numRetries: 2, retryOn: ['Unavailable', 'DeadlineExceeded'] } })]));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [retryTo('greeter', { http: { numRetries: 9 }, grpc: { numRetries: 2, retryOn: ['Unavailable', 'DeadlineExceeded'] } })]));
   assert.deepEqual(routeRetry(config, 'greeter'), { retryOn: 'unavailable,deadline-exceeded', numRetries: 2 });
 });
 
@@ -91,32 +90,32 @@ test('envoy: hostSelection becomes retry host predicates and a retry priority, m
     { predicate: 'OmitHostsWithTags', tags: { 'kuma.io/service': 'backend' } },
     { predicate: 'OmitPreviousPriorities', updateFrequency: 3 },
   ];
-  const config = generate(proxyWith('envoy', [retryTo('backend', { http: { numRetries: 1, hostSelection, hostSelectionMaxAttempts: 2 } })]));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [retryTo('backend', { http: { numRetries: 1, hostSelection, hostSelectionMaxAttempts: 2 } })]));
   const retry = routeRetry(config, 'backend');
   assert.deepEqual(retry.retryHostPredicate.map((p: { name: string }) => p.name), ['envoy.retry_host_predicates.previous_hosts', 'envoy.retry_host_predicates.omit_host_metadata']);
   const omitted = retry.retryHostPredicate[1].typedConfig.metadataMatch.filterMetadata['envoy.lb'];
   assert.deepEqual(omitted, { 'kuma.io/service': 'backend' });
-  const endpoint = config.json(TypeUrl.ClusterLoadAssignment, 'backend').endpoints[0].lbEndpoints[0];
+  const endpoint = resourceOf(config, TypeUrl.ClusterLoadAssignment, 'backend').endpoints[0].lbEndpoints[0];
   assert.deepEqual(endpoint.metadata.filterMetadata['envoy.lb'], { 'kuma.io/service': 'backend' }, 'the endpoint carries the tags the predicate matches');
   assert.deepEqual(retry.retryPriority.typedConfig, { '@type': 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig', updateFrequency: 3 });
   assert.equal(retry.hostSelectionRetryMaxAttempts, '2');
   assert.deepEqual(config.warnings, []);
-  assertValid(config);
+  assertPassesPgv(config);
 });
 
 test('grpc: hostSelection is not applied: the http section never reaches a proxyless client (grpc-js-xds has no host predicates)', () => {
-  const config = generate(proxyWith('grpc', [retryTo('backend', { http: { hostSelection: [{ predicate: 'OmitPreviousHosts' }] } })]));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [retryTo('backend', { http: { hostSelection: [{ predicate: 'OmitPreviousHosts' }] } })]));
   assert.deepEqual(config.warnings, ['MeshRetry: to backend: http section not applied: a proxyless gRPC client retries gRPC calls by the grpc section only']);
 });
 
 test('envoy: a TCP destination without a tcp section keeps its listener', () => {
-  const bare = generate(proxyWith('envoy', []));
-  const config = generate(proxyWith('envoy', [retryTo('db', { http: { numRetries: 1 } })]));
-  assert.deepEqual(config.json(Listener, OUTBOUND.db), bare.json(Listener, OUTBOUND.db));
+  const bare = generateProxyConfig(threeProtocolProxy('envoy', []));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [retryTo('db', { http: { numRetries: 1 } })]));
+  assert.deepEqual(resourceOf(config, Listener, OUTBOUND.db), resourceOf(bare, Listener, OUTBOUND.db));
 });
 
 test('grpc: the default MeshRetry retries gRPC statuses with back-off and says what gRPC leaves out', () => {
-  const config = generate(proxyWith('grpc', [meshDefault]));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [meshDefault]));
   const retry = grpcRoute(config, 'greeter').virtual_hosts[0].routes[0].route.retry_policy;
   assert.equal(retry.retry_on, 'cancelled,resource-exhausted,unavailable');
   assert.equal(retry.num_retries.value, 5);
@@ -135,13 +134,13 @@ test('grpc: the default MeshRetry retries gRPC statuses with back-off and says w
 });
 
 test('grpc: numRetries 0 sends no retry policy (grpc-js-xds rejects num_retries below 1)', () => {
-  const config = generate(proxyWith('grpc', [retryTo('greeter', { grpc: { numRetries: 0 } })]));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [retryTo('greeter', { grpc: { numRetries: 0 } })]));
   assert.equal(grpcRoute(config, 'greeter').virtual_hosts[0].routes[0].route.retry_policy, null);
 });
 
 test('grpc: statuses, retries and back-off reach grpc-js-xds; rate-limited back-off is a warning', () => {
   const grpc = { numRetries: 3, retryOn: ['Internal', 'Canceled'], backOff: { maxInterval: '1s' }, rateLimitedBackOff: { resetHeaders: [{ name: 'retry-after', format: 'Seconds' }] } };
-  const config = generate(proxyWith('grpc', [retryTo('greeter', { grpc })]));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [retryTo('greeter', { grpc })]));
   const retry = grpcRoute(config, 'greeter').virtual_hosts[0].routes[0].route.retry_policy;
   assert.equal(retry.retry_on, 'internal,cancelled');
   assert.equal(retry.num_retries.value, 3);
@@ -161,10 +160,10 @@ const fullHttp = {
 };
 const fullGrpc = { numRetries: 3, perTryTimeout: '2s', backOff: { baseInterval: '50ms', maxInterval: '1s' }, retryOn: ['Unavailable', 'ResourceExhausted'] };
 const goldenCases = {
-  'defaults-envoy': proxyWith('envoy', [meshDefault]),
-  'defaults-grpc': proxyWith('grpc', [meshDefault]),
-  'per-service-envoy': proxyWith('envoy', [meshDefault, retryTo('backend', { http: fullHttp }), retryTo('greeter', { grpc: fullGrpc })]),
-  'per-service-grpc': proxyWith('grpc', [meshDefault, retryTo('greeter', { grpc: fullGrpc })]),
+  'defaults-envoy': threeProtocolProxy('envoy', [meshDefault]),
+  'defaults-grpc': threeProtocolProxy('grpc', [meshDefault]),
+  'per-service-envoy': threeProtocolProxy('envoy', [meshDefault, retryTo('backend', { http: fullHttp }), retryTo('greeter', { grpc: fullGrpc })]),
+  'per-service-grpc': threeProtocolProxy('grpc', [meshDefault, retryTo('greeter', { grpc: fullGrpc })]),
 };
 
 testGoldenCases(testdata, goldenCases);

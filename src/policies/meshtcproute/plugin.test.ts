@@ -3,25 +3,33 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { TcpProxySchema, type TcpProxy } from '../../xds/envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
-import { encodeProxyResources } from '../../xds/generate/index.js';
-import { resourceJson } from '../../xds/generate/json.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { assertValidEnvoy, clustersOf, frontendProxy, routePolicy, routesOf, runPlugin } from '../meshhttproute/testing.js';
+import {
+  assertResourcesPassPgv,
+  backendSubset,
+  clustersOf,
+  encodeProxyResources,
+  expectGolden,
+  frontendProxy,
+  jsonText,
+  resourceJson,
+  routesOf,
+  runPlugin,
+  srcPath,
+  storedPolicy,
+} from '../core/testkit/index.js';
 import { meshTcpRoutePlugin } from './plugin.js';
 
 const testdata = srcPath('src/policies/meshtcproute/testdata');
 
-const subset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset', name: 'backend', tags: { version }, ...(weight === undefined ? {} : { weight }) });
-
 /** A MeshTCPRoute from `frontend` to `backend` with these backendRefs. */
 const tcpRoute = (name: string, backendRefs: unknown[]) =>
-  routePolicy('MeshTCPRoute', name, {
+  storedPolicy('MeshTCPRoute', name, {
     targetRef: { kind: 'MeshService', name: 'frontend' },
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ default: { backendRefs } }] }],
   });
 
-const split9010 = tcpRoute('split', [subset('v1', 90), subset('v2', 10)]);
+const split9010 = tcpRoute('split', [backendSubset('v1', 90), backendSubset('v2', 10)]);
 
 function outboundTcpProxy(resources: ProxyResources): TcpProxy {
   const listener = resources.listeners.find((l) => l.name === 'outbound:127.0.0.1:10001');
@@ -49,11 +57,11 @@ test('a 90/10 split becomes tcp_proxy weighted clusters over two subset clusters
 });
 
 test('every generated message passes the PGV rules, with and without mTLS', () => {
-  for (const mtls of [false, true]) assertValidEnvoy(runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [split9010], { protocol: 'tcp', mtls })).resources);
+  for (const mtls of [false, true]) assertResourcesPassPgv(runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [split9010], { protocol: 'tcp', mtls })).resources);
 });
 
 test('one backend left is named as the single cluster; a zero weight sends nothing', () => {
-  const policy = tcpRoute('all-v2', [subset('v1', 0), subset('v2')]);
+  const policy = tcpRoute('all-v2', [backendSubset('v1', 0), backendSubset('v2')]);
   const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [policy], { protocol: 'tcp' }));
   assert.deepEqual(weightsOf(outboundTcpProxy(resources)), [['backend_version_v2', 1]]);
   assert.ok(!resources.clusters.some((c) => c.name === 'backend_version_v1'));
@@ -61,7 +69,7 @@ test('one backend left is named as the single cluster; a zero weight sends nothi
 
 test('the higher priority MeshTCPRoute decides the backends (lists are replaced, not merged)', () => {
   // Equal in everything but the name: the alphabetically smaller name has the higher priority.
-  const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [tcpRoute('b-low', [subset('v1')]), tcpRoute('a-high', [subset('v2')])], { protocol: 'tcp' }));
+  const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [tcpRoute('b-low', [backendSubset('v1')]), tcpRoute('a-high', [backendSubset('v2')])], { protocol: 'tcp' }));
   assert.deepEqual(weightsOf(outboundTcpProxy(resources)), [['backend_version_v2', 1]]);
 });
 
@@ -69,14 +77,14 @@ test('an HTTP destination keeps its connection manager and splits each request o
   const { base, resources, warnings } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [split9010], { protocol: 'http' }));
   assert.deepEqual(warnings, []);
   assert.deepEqual(resources.listeners, base.listeners);
-  assertValidEnvoy(resources);
+  assertResourcesPassPgv(resources);
   const routes = routesOf(resources);
   assert.equal(routes.length, 1);
   assert.deepEqual(clustersOf(routes[0]), [['backend_version_v1', 90], ['backend_version_v2', 10]]);
 });
 
 test('a MeshHTTPRoute on the same HTTP destination takes precedence: the MeshTCPRoute is reported and left out', () => {
-  const httpRoute = routePolicy('MeshHTTPRoute', 'http', {
+  const httpRoute = storedPolicy('MeshHTTPRoute', 'http', {
     targetRef: { kind: 'Mesh' },
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/a' } }], default: {} }] }],
   });
@@ -95,5 +103,5 @@ test('grpc: a MeshTCPRoute is ignored with a warning: proxyless gRPC has no TCP 
 test('split.envoy: the routed resources equal their golden file', () => {
   const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [split9010], { protocol: 'tcp', mtls: true }));
   const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
-  expectGolden(join(testdata, 'split.envoy.golden.json'), `${JSON.stringify(relevant.map(resourceJson), null, 2)}\n`);
+  expectGolden(join(testdata, 'split.envoy.golden.json'), jsonText(relevant.map(resourceJson)));
 });

@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { initialPolicyDrafts } from '../../manager/mesh-defaults.js';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
-import { assertValid, generate, goldenText, grpcDecode, grpcRoute, proxyWith, storedPolicy } from './testing.js';
+import { assertPassesPgv, expectGolden, generateProxyConfig, goldenText, grpcDecoded, grpcRoute, resourceOf, srcPath, storedPolicy, threeProtocolProxy } from '../core/testkit/index.js';
 
 // The circuit breaker default has its own plugin and tests; left out so these files change only with timeouts and retries.
 const defaults = initialPolicyDrafts('default', ['MeshCircuitBreaker']).map((draft) => storedPolicy(draft.kind, draft.name, draft.spec));
@@ -21,20 +20,20 @@ test('a new mesh has a default MeshTimeout and MeshRetry named as Kuma names the
 });
 
 test('envoy: with the mesh defaults an HTTP route has a 15s timeout and 5 retries of 16s each, within the route timeout', () => {
-  const config = generate(proxyWith('envoy', defaults));
-  const route = config.json(TypeUrl.RouteConfiguration, 'outbound:backend').virtualHosts[0].routes[0].route;
+  const config = generateProxyConfig(threeProtocolProxy('envoy', defaults));
+  const route = resourceOf(config, TypeUrl.RouteConfiguration, 'outbound:backend').virtualHosts[0].routes[0].route;
   assert.equal(route.timeout, '15s');
   assert.equal(route.retryPolicy.numRetries, 5);
-  expectGolden(join(testdata, 'mesh-defaults-envoy.golden.json'), goldenText(config));
-  assertValid(config);
+  expectGolden(join(testdata, 'mesh-defaults-envoy.golden.json'), goldenText(config, { warningsFirst: true }));
+  assertPassesPgv(config);
 });
 
 test('grpc: with the mesh defaults a proxyless call is bounded by 15s and retried on gRPC statuses', () => {
-  const config = generate(proxyWith('grpc', defaults));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', defaults));
   const route = grpcRoute(config, 'greeter').virtual_hosts[0].routes[0].route;
   assert.deepEqual(route.max_stream_duration.max_stream_duration, { seconds: '15', nanos: 0 });
   assert.equal(route.retry_policy.retry_on, 'cancelled,resource-exhausted,unavailable');
-  expectGolden(join(testdata, 'mesh-defaults-grpc.golden.json'), goldenText(config));
-  assertValid(config);
-  for (const resource of config.resources) grpcDecode(resource);
+  expectGolden(join(testdata, 'mesh-defaults-grpc.golden.json'), goldenText(config, { warningsFirst: true }));
+  assertPassesPgv(config);
+  for (const resource of config.resources) grpcDecoded(resource);
 });

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { srcPath } from '../../xds/generate/testing/golden.js';
 import { subsetOwner } from './plugin.js';
 import { defaultMeshTimeoutSpec } from './schema.js';
-import { assertValid, generate, grpcDecode, grpcRoute, INBOUND, OUTBOUND, proxyWith, storedPolicy, testGoldenCases } from './testing.js';
+import { assertPassesPgv, generateProxyConfig, grpcDecoded, grpcRoute, INBOUND, OUTBOUND, resourceOf, srcPath, storedPolicy, testGoldenCases, threeProtocolProxy } from '../core/testkit/index.js';
 
 const { Listener, RouteConfiguration, Cluster } = TypeUrl;
 const meshDefault = storedPolicy('MeshTimeout', 'mesh-timeout-all-default', defaultMeshTimeoutSpec());
@@ -16,61 +15,61 @@ const firstFilter = (listener: any) => listener.filterChains[0].filters[0].typed
 const firstRoute = (routeConfig: any) => routeConfig.virtualHosts[0].routes[0].route;
 
 test('envoy: the default MeshTimeout bounds connects, idle connections, streams and requests, outbound and inbound', () => {
-  const config = generate(proxyWith('envoy', [meshDefault]));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault]));
   assert.deepEqual(config.warnings, []);
-  for (const cluster of ['backend', 'db', 'greeter', 'localhost:8081']) assert.equal(config.json(Cluster, cluster).connectTimeout, '5s', cluster);
-  const outboundHcm = firstFilter(config.json(Listener, OUTBOUND.backend));
+  for (const cluster of ['backend', 'db', 'greeter', 'localhost:8081']) assert.equal(resourceOf(config, Cluster, cluster).connectTimeout, '5s', cluster);
+  const outboundHcm = firstFilter(resourceOf(config, Listener, OUTBOUND.backend));
   assert.deepEqual(outboundHcm.commonHttpProtocolOptions, { idleTimeout: '3600s' });
   assert.equal(outboundHcm.streamIdleTimeout, '1800s');
-  assert.deepEqual(firstRoute(config.json(RouteConfiguration, 'outbound:backend')), { cluster: 'backend', timeout: '15s', idleTimeout: '1800s' });
-  assert.equal(firstFilter(config.json(Listener, OUTBOUND.db)).idleTimeout, '3600s');
-  const inboundHcm = firstFilter(config.json(Listener, INBOUND));
+  assert.deepEqual(firstRoute(resourceOf(config, RouteConfiguration, 'outbound:backend')), { cluster: 'backend', timeout: '15s', idleTimeout: '1800s' });
+  assert.equal(firstFilter(resourceOf(config, Listener, OUTBOUND.db)).idleTimeout, '3600s');
+  const inboundHcm = firstFilter(resourceOf(config, Listener, INBOUND));
   assert.equal(inboundHcm.streamIdleTimeout, '1800s');
   assert.equal(firstRoute(inboundHcm.routeConfig).timeout, '15s');
-  assertValid(config);
+  assertPassesPgv(config);
 });
 
 test('envoy: a to entry naming the destination overrides the mesh default for that destination only', () => {
-  const config = generate(proxyWith('envoy', [meshDefault, toBackend({ http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]));
-  const backend = firstRoute(config.json(RouteConfiguration, 'outbound:backend'));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, toBackend({ http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]));
+  const backend = firstRoute(resourceOf(config, RouteConfiguration, 'outbound:backend'));
   assert.equal(backend.timeout, '2s');
   assert.equal(backend.idleTimeout, '1800s', 'fields the override leaves out come from the mesh default');
   assert.deepEqual(backend.maxStreamDuration, { maxStreamDuration: '60s' });
-  assert.equal(firstRoute(config.json(RouteConfiguration, 'outbound:greeter')).timeout, '15s');
-  assertValid(config);
+  assert.equal(firstRoute(resourceOf(config, RouteConfiguration, 'outbound:greeter')).timeout, '15s');
+  assertPassesPgv(config);
 });
 
 test('envoy: rules override from for every request an inbound receives, HCM and inline routes alike', () => {
   const inbound = timeout('inbound-rules', {
     rules: [{ default: { idleTimeout: '10m', http: { requestTimeout: '3s', requestHeadersTimeout: '500ms', maxConnectionDuration: '2h' } } }],
   });
-  const hcm = firstFilter(generate(proxyWith('envoy', [meshDefault, inbound])).json(Listener, INBOUND));
+  const hcm = firstFilter(resourceOf(generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, inbound])), Listener, INBOUND));
   assert.deepEqual(hcm.commonHttpProtocolOptions, { idleTimeout: '600s', maxConnectionDuration: '7200s' });
   assert.equal(hcm.requestHeadersTimeout, '0.500s');
   assert.equal(firstRoute(hcm.routeConfig).timeout, '3s');
 });
 
 test('envoy: a policy only on inbound traffic leaves outbound resources as generated', () => {
-  const bare = generate(proxyWith('envoy', []));
-  const config = generate(proxyWith('envoy', [timeout('inbound-only', { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '1s' } }] })]));
+  const bare = generateProxyConfig(threeProtocolProxy('envoy', []));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [timeout('inbound-only', { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '1s' } }] })]));
   for (const type of [Listener, RouteConfiguration, Cluster])
     for (const r of bare.resources.filter((r) => r.typeUrl === type && !r.name.startsWith('inbound') && !r.name.startsWith('localhost')))
-      assert.deepEqual(config.json(type, r.name), bare.json(type, r.name), r.name);
-  assert.equal(config.json(Cluster, 'localhost:8081').connectTimeout, '1s');
+      assert.deepEqual(resourceOf(config, type, r.name), resourceOf(bare, type, r.name), r.name);
+  assert.equal(resourceOf(config, Cluster, 'localhost:8081').connectTimeout, '1s');
 });
 
 test('envoy: a connectionTimeout of 0s is left out with a warning rather than NACKed', () => {
-  const config = generate(proxyWith('envoy', [toBackend({ connectionTimeout: '0s' })]));
-  assert.equal(config.json(Cluster, 'backend').connectTimeout, undefined);
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [toBackend({ connectionTimeout: '0s' })]));
+  assert.equal(resourceOf(config, Cluster, 'backend').connectTimeout, undefined);
   assert.deepEqual(config.warnings, ['MeshTimeout: to backend: connectionTimeout 0s not applied: Envoy requires a connect timeout greater than 0']);
-  assertValid(config);
+  assertPassesPgv(config);
 });
 
 test('envoy: a generated message shared with other proxies is never changed in place', () => {
-  const bare = generate(proxyWith('envoy', []));
-  const before = bare.json(RouteConfiguration, 'outbound:backend');
-  generate(proxyWith('envoy', [meshDefault]));
-  assert.deepEqual(generate(proxyWith('envoy', [])).json(RouteConfiguration, 'outbound:backend'), before);
+  const bare = generateProxyConfig(threeProtocolProxy('envoy', []));
+  const before = resourceOf(bare, RouteConfiguration, 'outbound:backend');
+  generateProxyConfig(threeProtocolProxy('envoy', [meshDefault]));
+  assert.deepEqual(resourceOf(generateProxyConfig(threeProtocolProxy('envoy', [])), RouteConfiguration, 'outbound:backend'), before);
 });
 
 const grpcCases: readonly [string, unknown, string | undefined][] = [
@@ -83,18 +82,18 @@ const grpcCases: readonly [string, unknown, string | undefined][] = [
 
 for (const [name, conf, expected] of grpcCases) {
   test(`grpc: ${name}`, () => {
-    const config = generate(proxyWith('grpc', [toBackend(conf)]));
-    const route = firstRoute(config.json(RouteConfiguration, 'outbound:backend'));
+    const config = generateProxyConfig(threeProtocolProxy('grpc', [toBackend(conf)]));
+    const route = firstRoute(resourceOf(config, RouteConfiguration, 'outbound:backend'));
     assert.equal(route.maxStreamDuration?.maxStreamDuration, expected);
     assert.equal(route.timeout, undefined, 'gRPC ignores the route timeout; it is not sent');
     const decoded = grpcRoute(config, 'backend').virtual_hosts[0].routes[0].route;
     if (expected !== undefined) assert.ok(decoded.max_stream_duration.max_stream_duration, 'grpc-js-xds reads the bound');
-    assertValid(config);
+    assertPassesPgv(config);
   });
 }
 
 test('grpc: the default MeshTimeout bounds every call by 15s and warns about what gRPC cannot apply', () => {
-  const config = generate(proxyWith('grpc', [meshDefault]));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [meshDefault]));
   for (const service of ['backend', 'db', 'greeter']) {
     assert.deepEqual(grpcRoute(config, service).virtual_hosts[0].routes[0].route.max_stream_duration.max_stream_duration, { seconds: '15', nanos: 0 });
   }
@@ -107,24 +106,24 @@ test('grpc: the default MeshTimeout bounds every call by 15s and warns about wha
 });
 
 test('grpc: the api listener keeps no idle_timeout, which grpc-js-xds would take as a deadline for every call', () => {
-  const config = generate(proxyWith('grpc', [meshDefault, toBackend({ idleTimeout: '1s' })]));
-  const hcm = config.json(Listener, 'backend').apiListener.apiListener;
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [meshDefault, toBackend({ idleTimeout: '1s' })]));
+  const hcm = resourceOf(config, Listener, 'backend').apiListener.apiListener;
   assert.equal(hcm.commonHttpProtocolOptions, undefined);
-  for (const resource of config.resources) grpcDecode(resource);
+  for (const resource of config.resources) grpcDecoded(resource);
 });
 
 test('grpc: clusters and listeners are as generated: gRPC reads no connect timeout', () => {
-  const bare = generate(proxyWith('grpc', []));
-  const config = generate(proxyWith('grpc', [meshDefault]));
-  for (const type of [Listener, Cluster]) for (const r of bare.resources.filter((r) => r.typeUrl === type)) assert.deepEqual(config.json(type, r.name), bare.json(type, r.name));
+  const bare = generateProxyConfig(threeProtocolProxy('grpc', []));
+  const config = generateProxyConfig(threeProtocolProxy('grpc', [meshDefault]));
+  for (const type of [Listener, Cluster]) for (const r of bare.resources.filter((r) => r.typeUrl === type)) assert.deepEqual(resourceOf(config, type, r.name), resourceOf(bare, type, r.name));
 });
 
 const testdata = srcPath('src/policies/meshtimeout/testdata');
 const goldenCases = {
-  'defaults-envoy': proxyWith('envoy', [meshDefault]),
-  'defaults-grpc': proxyWith('grpc', [meshDefault]),
-  'backend-override-envoy': proxyWith('envoy', [meshDefault, toBackend({ connectionTimeout: '1s', http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]),
-  'backend-override-grpc': proxyWith('grpc', [meshDefault, toBackend({ connectionTimeout: '1s', http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]),
+  'defaults-envoy': threeProtocolProxy('envoy', [meshDefault]),
+  'defaults-grpc': threeProtocolProxy('grpc', [meshDefault]),
+  'backend-override-envoy': threeProtocolProxy('envoy', [meshDefault, toBackend({ connectionTimeout: '1s', http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]),
+  'backend-override-grpc': threeProtocolProxy('grpc', [meshDefault, toBackend({ connectionTimeout: '1s', http: { requestTimeout: '2s', maxStreamDuration: '1m' } })]),
 };
 
 testGoldenCases(testdata, goldenCases);
@@ -137,10 +136,10 @@ test('subset clusters get the connect timeout of their service, and only of thei
   const split = storedPolicy('MeshHTTPRoute', 'split', {
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: subsets } }] }],
   });
-  const config = generate(proxyWith('envoy', [split, meshDefault, toBackend({ connectionTimeout: '1s' })]));
-  for (const name of ['backend', 'backend_version_v1', 'backend_version_v2']) assert.equal(config.json(Cluster, name).connectTimeout, '1s', name);
-  assert.equal(config.json(Cluster, 'db').connectTimeout, '5s');
-  assertValid(config);
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [split, meshDefault, toBackend({ connectionTimeout: '1s' })]));
+  for (const name of ['backend', 'backend_version_v1', 'backend_version_v2']) assert.equal(resourceOf(config, Cluster, name).connectTimeout, '1s', name);
+  assert.equal(resourceOf(config, Cluster, 'db').connectTimeout, '5s');
+  assertPassesPgv(config);
 });
 
 test('a subset cluster belongs to the longest service its name starts with', () => {

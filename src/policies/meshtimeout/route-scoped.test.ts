@@ -2,10 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Resource } from '../../api/resource.js';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { srcPath } from '../../xds/generate/testing/golden.js';
-import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
 import { defaultMeshTimeoutSpec } from './schema.js';
-import { assertValid, generate, grpcDecode, grpcRoute, proxyWith, storedPolicy, testGoldenCases } from './testing.js';
+import {
+  assertPassesPgv,
+  expectIssues,
+  expectValidAsGiven,
+  generateProxyConfig,
+  grpcDecoded,
+  grpcRoute,
+  policyDocument,
+  resourceOf,
+  srcPath,
+  storedPolicy,
+  testGoldenCases,
+  threeProtocolProxy,
+} from '../core/testkit/index.js';
 
 const { RouteConfiguration } = TypeUrl;
 const meshDefault = storedPolicy('MeshTimeout', 'mesh-timeout-all-default', defaultMeshTimeoutSpec());
@@ -23,8 +34,8 @@ const routeTimeout = (name: string, targetRef: Record<string, unknown>, conf: un
   storedPolicy('MeshTimeout', name, { targetRef: { kind: 'MeshHTTPRoute', ...targetRef }, to: [{ targetRef: { kind: 'Mesh' }, default: conf }] });
 
 /** The RouteAction of each route to `service`, by route name ('' for the catch-all). */
-function actions(config: ReturnType<typeof generate>, service: string): Record<string, any> {
-  const routes = config.json(RouteConfiguration, `outbound:${service}`).virtualHosts[0].routes;
+function actions(config: ReturnType<typeof generateProxyConfig>, service: string): Record<string, any> {
+  const routes = resourceOf(config, RouteConfiguration, `outbound:${service}`).virtualHosts[0].routes;
   return Object.fromEntries(routes.map((r: any) => [r.name ?? '', r.route]));
 }
 
@@ -32,40 +43,40 @@ const slow = httpRoute('slow-path', '/slow');
 const slowTimeout = routeTimeout('slow-requests', { name: 'slow-path' }, { http: { requestTimeout: '1m' } });
 
 test('envoy: a MeshTimeout naming a MeshHTTPRoute times that route only, over the destination conf', () => {
-  const config = generate(proxyWith('envoy', [meshDefault, slow, slowTimeout]));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, slowTimeout]));
   const byRoute = actions(config, 'backend');
   assert.equal(byRoute['slow-path'].timeout, '60s');
   assert.equal(byRoute['slow-path'].idleTimeout, '1800s', 'fields the route policy leaves out come from the destination conf');
   assert.equal(byRoute[''].timeout, '15s', 'the rest of the traffic to backend keeps the mesh default');
   assert.equal(actions(config, 'greeter')[''].timeout, '15s');
   assert.deepEqual(config.warnings, []);
-  assertValid(config);
+  assertPassesPgv(config);
 });
 
 test('envoy: a route-scoped MeshTimeout applies even with no MeshTimeout for the destination', () => {
-  const byRoute = actions(generate(proxyWith('envoy', [slow, slowTimeout])), 'backend');
+  const byRoute = actions(generateProxyConfig(threeProtocolProxy('envoy', [slow, slowTimeout])), 'backend');
   assert.equal(byRoute['slow-path'].timeout, '60s');
   assert.equal(byRoute[''].timeout, undefined);
 });
 
 test('envoy: a MeshTimeout naming a route that does not select the proxy changes nothing', () => {
-  const bare = generate(proxyWith('envoy', [meshDefault, slow]));
-  const config = generate(proxyWith('envoy', [meshDefault, slow, routeTimeout('other', { name: 'other-route' }, { http: { requestTimeout: '1m' } })]));
-  assert.deepEqual(config.json(RouteConfiguration, 'outbound:backend'), bare.json(RouteConfiguration, 'outbound:backend'));
+  const bare = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow]));
+  const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, routeTimeout('other', { name: 'other-route' }, { http: { requestTimeout: '1m' } })]));
+  assert.deepEqual(resourceOf(config, RouteConfiguration, 'outbound:backend'), resourceOf(bare, RouteConfiguration, 'outbound:backend'));
 });
 
 test('envoy: a route-scoped MeshTimeout selects routes by labels, and among two the smaller name wins', () => {
   const labelled = httpRoute('reports', '/reports', { team: 'finance' });
   const byLabel = routeTimeout('b-finance', { labels: { team: 'finance' } }, { http: { requestTimeout: '2m' } });
   const byName = routeTimeout('a-reports', { name: 'reports' }, { http: { requestTimeout: '3m' } });
-  const byRoute = actions(generate(proxyWith('envoy', [meshDefault, slow, labelled, byLabel, byName])), 'backend');
+  const byRoute = actions(generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, labelled, byLabel, byName])), 'backend');
   assert.equal(byRoute['reports'].timeout, '180s');
   assert.equal(byRoute['slow-path'].timeout, '15s', 'the label selects one route of two');
 });
 
 test('envoy: rules merged from two MeshHTTPRoutes take the timeouts of policies naming either', () => {
   const twin = httpRoute('slow-twin', '/slow');
-  const byRoute = actions(generate(proxyWith('envoy', [meshDefault, slow, twin, slowTimeout])), 'backend');
+  const byRoute = actions(generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, twin, slowTimeout])), 'backend');
   const merged = Object.keys(byRoute).find((name) => name.split(',').includes('slow-path'));
   assert.ok(merged, `a route named after slow-path among ${Object.keys(byRoute)}`);
   assert.equal(byRoute[merged].timeout, '60s');
@@ -76,15 +87,15 @@ test('grpc: a route-scoped MeshTimeout bounds that route\'s calls by max_stream_
     storedPolicy('MeshHTTPRoute', name, {
       to: [{ targetRef: { kind: 'MeshService', name: 'greeter' }, rules: [{ matches: [{ path: { type: 'Exact', value: method } }], default: {} }] }],
     });
-  const config = generate(
-    proxyWith('grpc', [meshDefault, grpcRouteTo('slow-calls', '/pkg.Greeter/Slow'), routeTimeout('slow-calls-timeout', { name: 'slow-calls' }, { http: { requestTimeout: '200ms' } })]),
+  const config = generateProxyConfig(
+    threeProtocolProxy('grpc', [meshDefault, grpcRouteTo('slow-calls', '/pkg.Greeter/Slow'), routeTimeout('slow-calls-timeout', { name: 'slow-calls' }, { http: { requestTimeout: '200ms' } })]),
   );
   const byRoute = actions(config, 'greeter');
   assert.deepEqual(byRoute['slow-calls'].maxStreamDuration, { maxStreamDuration: '0.200s' });
   assert.deepEqual(byRoute[''].maxStreamDuration, { maxStreamDuration: '15s' });
   const decoded = grpcRoute(config, 'greeter').virtual_hosts[0].routes;
   assert.deepEqual(decoded[0].route.max_stream_duration.max_stream_duration, { seconds: '0', nanos: 200_000_000 });
-  for (const resource of config.resources) grpcDecode(resource);
+  for (const resource of config.resources) grpcDecoded(resource);
 });
 
 test('validation: a route-scoped MeshTimeout has only to entries for the whole mesh', () => {
@@ -104,6 +115,6 @@ test('validation: a route-scoped MeshTimeout has only to entries for the whole m
 });
 
 testGoldenCases(srcPath('src/policies/meshtimeout/testdata'), {
-  'route-scoped-envoy': proxyWith('envoy', [meshDefault, slow, slowTimeout]),
-  'route-scoped-grpc': proxyWith('grpc', [meshDefault, slow, slowTimeout]),
+  'route-scoped-envoy': threeProtocolProxy('envoy', [meshDefault, slow, slowTimeout]),
+  'route-scoped-grpc': threeProtocolProxy('grpc', [meshDefault, slow, slowTimeout]),
 });

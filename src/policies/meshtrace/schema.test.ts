@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testing.js';
+import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testkit/documents.js';
 
 const trace = (spec: unknown) => policyDocument('MeshTrace', spec, 'default-tracing');
 

@@ -5,9 +5,9 @@
  * receives, must let in exactly the clients our interpreter lets in.
  *
  * grpc-js-xds registers the filter only when GRPC_XDS_EXPERIMENTAL_RBAC=true
- * at load time, so grpc-rbac-env is imported before the library.
+ * at load time, so the test kit, which sets it, is imported before the library.
  */
-import '../../xds/generate/testing/grpc-rbac-env.js';
+import { grpcBootstrapForTests } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toBinary } from '@bufbuild/protobuf';
@@ -16,7 +16,6 @@ import { parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filt
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { generateGrpcResources } from '../../xds/generate/grpc.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { grpcBootstrapForTests } from '../../xds/generate/testing/grpc-decode.js';
 import { permissionCases } from './cases.js';
 import { httpRbacFilter, trafficPermissionRbac, type TrafficPermissionInput } from './rbac.js';
 import { engineAllows, inputFor, type Peer } from './testing.js';

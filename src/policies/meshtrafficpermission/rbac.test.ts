@@ -5,7 +5,7 @@ import { toJson } from '@bufbuild/protobuf';
 import { FilterSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { HttpFilterSchema } from '../../xds/envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import { typeFirst } from '../../xds/generate/json.js';
-import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { expectGolden, srcPath } from '../core/testkit/golden.js';
 import { envoyRegistry, validateMessage } from '../../xds/validate/index.js';
 import { permissionCases } from './cases.js';
 import { httpRbacFilter, networkRbacFilter, trafficPermissionRbac } from './rbac.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inboundRules } from '../core/from-rules.js';
-import { matchedOn } from '../core/matching-fixtures.js';
+import { matchedOn } from '../core/testkit/policies.js';
 import { concatRuleLists } from './rule-lists.js';
 import { mtp } from './testing.js';
 

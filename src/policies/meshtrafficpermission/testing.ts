@@ -16,15 +16,11 @@ import { RBAC_Action, type Permission, type Principal, type RBAC } from '../../x
 import type { StringMatcher } from '../../xds/envoy/gen/envoy/type/matcher/v3/string_pb.js';
 import type { RbacRules } from '../../xds/generate/builders/rbac.js';
 import { fromRules, inboundRules } from '../core/from-rules.js';
-import { matchedOn } from '../core/matching-fixtures.js';
+import { matchedOn, storedPolicy } from '../core/testkit/policies.js';
 import type { TrafficPermissionInput } from './rbac.js';
 
-const EPOCH = new Date(0);
-
 /** A stored MeshTrafficPermission in mesh `default`. */
-export function mtp(name: string, spec: Record<string, unknown>, labels: Labels = {}): Resource {
-  return { kind: 'MeshTrafficPermission', mesh: 'default', name, labels, spec, version: 1, creationTime: EPOCH, modificationTime: EPOCH };
-}
+export const mtp = (name: string, spec: Record<string, unknown>, labels: Labels = {}): Resource => storedPolicy('MeshTrafficPermission', name, spec, labels);
 
 /** The generator input for inbound 0 of a proxy every given policy selects (core sorts them by priority). */
 export function inputFor(policies: readonly Resource[], mesh = 'default'): TrafficPermissionInput {

@@ -1,11 +1,14 @@
 /**
- * Test helpers for the policy schema tests (`src/policies/<kind>/schema.test.ts`):
- * build a policy document, then assert that the validation pipeline the REST API
- * uses accepts it, or rejects it as InvalidInput naming exactly the given fields.
- * Not imported by production code.
+ * Policy documents for the schema tests (`src/policies/<kind>/schema.test.ts`):
+ * build a document as a user would apply it, then assert that the validation
+ * pipeline the REST API uses accepts it, or rejects it as InvalidInput naming
+ * exactly the given fields.
+ *
+ * Loads the kind registry and nothing of xDS: schema tests import this module
+ * alone (see index.ts).
  */
 import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter, type ValidDocument } from '../../api/index.js';
+import { KogumaError, kindRegistry, validateDocument, type InvalidParameter, type ValidDocument } from '../../../api/index.js';
 
 export interface PolicyDocument {
   readonly type: string;

@@ -1,0 +1,7 @@
+/**
+ * Where the kit gets the proxy build: a proxy context in, its configuration
+ * (every resource encoded, plus the warnings) out, and the encoding of a
+ * plugin's output on its own. Every other module of the kit, and every policy
+ * test, takes these from here, so a move of the build changes this one line.
+ */
+export { encodeProxyResources, generateProxyConfig, type ProxyConfig } from '../../../xds/generate/index.js';
