@@ -10,7 +10,8 @@
  */
 import type { Labels, Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
-import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
+import { ZONE_TAG } from '../api/index.js';
+import type { DataplaneModel } from './dataplane-model.js';
 import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf, ROUTE_KIND, type MeshServiceLookup } from './mesh-policies.js';
 import { topLevelTargetRef } from '../policies/core/policy-spec.js';
 import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
