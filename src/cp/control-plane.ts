@@ -21,7 +21,9 @@ import { createBootstrapHandler } from '../xds/bootstrap/index.js';
 import { AdminTunnels, AgentReports, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
 import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
+import { ProxyBuild } from '../xds/build/index.js';
 import { DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
+import { policyPlugins } from './catalogue.js';
 import { prepareApiCredentials } from './api-credentials.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { dataplaneAuthFor } from './dataplane-auth.js';
@@ -92,7 +94,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       identities.close();
       limiter.close();
     });
-    const publisher = new SnapshotPublisher(cache, { meshes: meshSecurity, identities });
+    const publisher = new SnapshotPublisher(cache, new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } }));
     engine = new MeshEngine({
       store,
       sink: publisher,

@@ -5,8 +5,6 @@
  * MeshTrafficPermission has none: the inbound generators compile it to RBAC,
  * because it decides the shape of the inbound filter chains themselves.
  */
-import type { ProxyContext } from '../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../xds/generate/resources.js';
 import type { PolicyPlugin } from './core/plugin.js';
 import { policyKinds } from './index.js';
 import { meshTimeoutPlugin } from './meshtimeout/plugin.js';
@@ -43,14 +41,3 @@ const orderOf = (kind: string): number => {
 
 /** Every plugin, in the order it applies. */
 export const policyPlugins: readonly PolicyPlugin[] = [...plugins].sort((a, b) => orderOf(a.kind) - orderOf(b.kind));
-
-/** Applies, in order, the plugin of every kind that has policies selecting the proxy. */
-export function applyPolicies(resources: ProxyResources, proxy: ProxyContext, warn: (message: string) => void): ProxyResources {
-  let current = resources;
-  for (const plugin of policyPlugins) {
-    const matched = proxy.policies?.get(plugin.kind);
-    if (matched === undefined || matched.length === 0) continue;
-    current = plugin.apply(current, { proxy, matched, warn: (message) => warn(`${plugin.kind}: ${message}`) });
-  }
-  return current;
-}

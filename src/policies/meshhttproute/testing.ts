@@ -16,7 +16,8 @@ import { ListenerSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/lis
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import type { Route } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { encodeProxyResources, generateEnvoyResources, generateGrpcResources } from '../../xds/generate/index.js';
+import { encodeProxyResources } from '../../xds/build/index.js';
+import { generateEnvoyResources, generateGrpcResources } from '../../xds/generate/index.js';
 import type { EndpointContext, Protocol, ProxyContext, ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { validateMessage } from '../../xds/validate/index.js';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Resource } from '../../api/resource.js';
-import type { ProxyConfig } from '../../xds/generate/index.js';
+import type { ProxyConfig } from '../../xds/build/index.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import type { TypeUrl } from '../../xds/resource-types.js';
 import { checkedConfig, policy, proxyWith } from '../meshcircuitbreaker/testing.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { TcpProxySchema, type TcpProxy } from '../../xds/envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
-import { encodeProxyResources } from '../../xds/generate/index.js';
+import { encodeProxyResources } from '../../xds/build/index.js';
 import { resourceJson } from '../../xds/generate/json.js';
 import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
