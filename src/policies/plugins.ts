@@ -2,8 +2,6 @@
  * The policy plugins, applied to every proxy in the order of their kinds
  * (KUMA-COMPAT.md: MeshHTTPRoute 100 ... MeshProxyPatch 9999). A kind with no
  * plugin here is accepted and stored but changes no configuration yet.
- * MeshTrafficPermission has none: the inbound generators compile it to RBAC,
- * because it decides the shape of the inbound filter chains themselves.
  */
 import type { PolicyPlugin } from './core/plugin.js';
 import { policyKinds } from './index.js';
@@ -17,6 +15,7 @@ import { meshLoadBalancingStrategyPlugin } from './meshloadbalancingstrategy/plu
 import { meshFaultInjectionPlugin } from './meshfaultinjection/plugin.js';
 import { meshRateLimitPlugin } from './meshratelimit/plugin.js';
 import { meshTLSPlugin } from './meshtls/plugin.js';
+import { meshTrafficPermissionPlugin } from './meshtrafficpermission/plugin.js';
 import { meshProxyPatchPlugin } from './meshproxypatch/plugin.js';
 
 const plugins: readonly PolicyPlugin[] = [
@@ -31,6 +30,7 @@ const plugins: readonly PolicyPlugin[] = [
   meshFaultInjectionPlugin,
   meshRateLimitPlugin,
   meshTLSPlugin,
+  meshTrafficPermissionPlugin,
 ];
 
 const orderOf = (kind: string): number => {
