@@ -25,9 +25,10 @@ export interface PluginContext {
   warn(message: string): void;
 }
 
-export interface PolicyPlugin {
-  /** The policy kind, e.g. `MeshTimeout`. Its order comes from the kind (policies/index.ts). */
-  readonly kind: string;
+/** `K` is the kind's name (`PolicyPlugin<'MeshTimeout'>`): a plugin registered with another kind does not compile (policy-module.ts). */
+export interface PolicyPlugin<K extends string = string> {
+  /** The policy kind, e.g. `MeshTimeout`. Its order comes from the kind (`definePolicy({order})`). */
+  readonly kind: K;
   /**
    * Whether the plugin runs for a proxy no policy of its kind selects (with
    * `matched` empty): for a kind whose absence configures something, as no

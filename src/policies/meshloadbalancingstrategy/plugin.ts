@@ -154,4 +154,4 @@ export const meshLoadBalancingStrategyPlugin = {
     }
     return { ...resources, clusters, routeConfigurations, loadAssignments };
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshLoadBalancingStrategy'>;

@@ -122,4 +122,4 @@ export const meshTrafficPermissionPlugin = {
   kind: 'MeshTrafficPermission',
   appliesWithoutPolicies: true,
   apply: (resources, { proxy, matched }) => apply(resources, proxy, matched),
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshTrafficPermission'>;
