@@ -62,7 +62,7 @@ import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
 
 /**
  * An inbound's filters. Who may call it (RBAC, from MeshTrafficPermission) is
- * the policy plugin's to add (policies/meshtrafficpermission/plugin.ts).
+ * not decided here: a policy plugin adds it, in the proxy build (xds/build).
  */
 function inboundFilters(inbound: InboundContext, cluster: string): Filter[] {
   if (!isHttpProtocol(inbound.protocol)) return [tcpProxyFilter(buildTcpProxy(statName(cluster), cluster))];

@@ -73,7 +73,7 @@ const serverListenerOf = onePerObjectPair((inbound: InboundContext, key: TlsKey)
     buildVirtualHost(inbound.service, ['*'], [nonForwardingRoute()]),
   ]);
   const tls = 'plaintext' in key ? undefined : key;
-  // RBAC, with mTLS, is the MeshTrafficPermission plugin's to add (policies/meshtrafficpermission/plugin.ts).
+  // RBAC, with mTLS, is the MeshTrafficPermission plugin's to add, in the proxy build (xds/build).
   const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig } });
   return buildListener({
     name,

@@ -59,8 +59,8 @@ export interface DestinationContext {
 }
 
 /**
- * A policy that selects the proxy, as matching (policies/core/match.ts) found
- * it. Base generators never read it; policy plugins do.
+ * A policy that selects the proxy, as policy matching found it. Base
+ * generators never read it; policy plugins do.
  */
 export interface MatchedPolicy {
   readonly policy: Resource;
@@ -69,7 +69,7 @@ export interface MatchedPolicy {
   /**
    * Set for a policy whose top-level targetRef is a MeshHTTPRoute: the proxy's
    * routes it names. Such a policy configures the traffic of those routes only
-   * (policies/core/to-rules.ts `resolveToRoute`), never a destination as a whole.
+   * (`resolveToRoute`), never a destination as a whole.
    */
   readonly routes?: readonly string[];
 }
