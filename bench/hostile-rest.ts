@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { kindRegistry } from '../src/api/index.js';
+import { kindRegistry } from '../src/cp/catalogue.js';
 import { hostileRequests, type HostileRequest } from '../test/api/fuzz-generator.js';
 import { nowMs, sleep } from './xds/clock.js';
 import { freePort, loadAverage, rssBytes } from './xds/processes.js';

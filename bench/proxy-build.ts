@@ -12,7 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import { dataplaneModel, MeshView } from '../src/mesh/index.js';
-import { generateEnvoyResources, generateGrpcResources, encodeProxyResources, type ProxyContext, type ProxyFlavour } from '../src/xds/generate/index.js';
+import { policyPlugins } from '../src/cp/catalogue.js';
+import { encodeProxyResources, ProxyBuild } from '../src/xds/build/index.js';
+import { generateEnvoyResources, generateGrpcResources, type ProxyContext, type ProxyFlavour } from '../src/xds/generate/index.js';
 import { MemorySnapshotCache } from '../src/xds/server/index.js';
 import { buildSnapshot } from '../src/xds/snapshot.js';
 import { SnapshotPublisher } from '../src/xds/sync/index.js';
@@ -53,7 +55,7 @@ function time(stage: (ctx: ProxyContext, i: number) => unknown, over: readonly P
 
 const generated = contexts.map((ctx) => generate(ctx));
 const encoded = generated.map((resources) => encodeProxyResources(resources));
-const publisher = new SnapshotPublisher(new MemorySnapshotCache());
+const publisher = new SnapshotPublisher(new MemorySnapshotCache(), new ProxyBuild({ plugins: policyPlugins }));
 
 const rows: [string, number][] = [
   ['context (MeshView.context)', time((ctx) => view.context(ctx.name, flavour))],

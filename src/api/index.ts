@@ -1,13 +1,16 @@
 /** Public surface of the resource model. */
-import { policyKinds } from '../policies/index.js';
 import { coreKinds } from './kinds/index.js';
 import { KindRegistry } from './registry.js';
 
-/** Every kind this control plane serves. */
-export const kindRegistry = new KindRegistry([...coreKinds, ...policyKinds]);
+/**
+ * The kinds that are not policies, for what validates only those (a Dataplane
+ * an agent or a node carries). The registry of every kind the control plane
+ * serves is assembled by the composition root (cp/catalogue.ts).
+ */
+export const coreKindRegistry = new KindRegistry(coreKinds);
 
 export { KindRegistry } from './registry.js';
-export type { KindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';
+export type { KindDescriptor, PolicyKindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';
 export { KogumaError, httpStatusOf, grpcStatusOf, titleOf, invalidInput, notFound, isKogumaError, type ErrorCode, type InvalidParameter } from './errors.js';
 export type { Resource, ResourceDraft, ResourceKey, Labels } from './resource.js';
 export { keyOf, describeKey } from './resource.js';

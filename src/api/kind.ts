@@ -22,9 +22,9 @@ export interface PolicyTraits {
   readonly hasRulesTargetRef: boolean;
 }
 
-interface KindBase<S extends TObject> {
-  /** The `type` field: `MeshTimeout`. */
-  readonly name: string;
+interface KindBase<S extends TObject, N extends string> {
+  /** The `type` field: `MeshTimeout`. Kept as its literal where the kind is defined, so what belongs to a kind can be typed by it. */
+  readonly name: N;
   /** URL segment and CLI name: `meshtimeouts`. */
   readonly plural: string;
   /** CLI alias: `mt`. */
@@ -44,7 +44,7 @@ interface KindBase<S extends TObject> {
 type SpecOf = Readonly<Record<string, unknown>>;
 
 /** A kind as the rest of the control plane sees it. */
-export interface KindDescriptor extends KindBase<TObject> {
+export interface KindDescriptor<N extends string = string> extends KindBase<TObject, N> {
   /**
    * Checks the schema cannot express (cross-field rules), run only on a spec
    * that passed the schema. Paths are relative to the spec; the validator
@@ -55,8 +55,11 @@ export interface KindDescriptor extends KindBase<TObject> {
   readonly indexTags?: (spec: SpecOf) => string[];
 }
 
+/** A policy kind: one with the traits every policy has. */
+export type PolicyKindDescriptor<N extends string = string> = KindDescriptor<N> & { readonly policy: PolicyTraits };
+
 /** A kind as its module writes it, with the spec's static type in its hooks. */
-export interface KindDefinition<S extends TObject> extends KindBase<S> {
+export interface KindDefinition<S extends TObject, N extends string = string> extends KindBase<S, N> {
   readonly check?: (spec: Static<S>) => InvalidParameter[];
   readonly indexTags?: (spec: Static<S>) => string[];
 }
@@ -65,7 +68,7 @@ export interface KindDefinition<S extends TObject> extends KindBase<S> {
  * Erases the spec type. The casts are sound because the hooks only ever see a
  * spec that the schema `S` has already accepted.
  */
-export function defineKind<S extends TObject>(definition: KindDefinition<S>): KindDescriptor {
+export function defineKind<S extends TObject, N extends string>(definition: KindDefinition<S, N>): KindDescriptor<N> {
   const { check, indexTags, ...base } = definition;
   return {
     ...base,

@@ -6,23 +6,24 @@
  *   config ─► store ─► resource manager ─► default mesh
  *                │            ├─────────► REST API (fastify) ◄── API credentials (data dir)
  *                │            └─────────► dataplane lifecycle ◄── xDS streams
- *                ├─► mesh engine ─► snapshot publisher ─► snapshot cache ─► DP server (xDS, /bootstrap)
- *                └─► dataplane auth (--dp-auth) ────────────────────────────┘
+ *                ├─► mesh engine ─► snapshot publisher (proxy build) ─► snapshot cache ─► DP server (xDS, /bootstrap)
+ *                └─► dataplane auth (--dp-auth) ──────────────────────────────────────────────┘
  *   agents' admin channels (DP server) ─► admin tunnels ─► REST `xds`, `stats`, `clusters`
  */
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
-import { kindRegistry } from '../api/index.js';
 import { ResourceManager } from '../manager/index.js';
 import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
 import { createBootstrapHandler } from '../xds/bootstrap/index.js';
+import { ProxyBuild } from '../xds/build/index.js';
 import { AdminTunnels, AgentReports, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
 import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
 import { DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
 import { prepareApiCredentials } from './api-credentials.js';
+import { kindRegistry, policyKindNames, policyPlugins } from './catalogue.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { dataplaneAuthFor } from './dataplane-auth.js';
 import { keepDpServerTlsFresh, loadDpServerTls, type DpServerTlsOptions } from './dp-server-tls.js';
@@ -92,11 +93,12 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       identities.close();
       limiter.close();
     });
-    const publisher = new SnapshotPublisher(cache, { meshes: meshSecurity, identities });
+    const publisher = new SnapshotPublisher(cache, new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } }));
     engine = new MeshEngine({
       store,
       sink: publisher,
       debounceMs: config.xdsDebounceMs,
+      policyKinds: policyKindNames,
       logger: logger.child({ component: 'engine' }),
       meshListener: meshSecurity,
     });

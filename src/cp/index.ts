@@ -1,7 +1,9 @@
 /**
  * Public surface of the composition root. It stays light on purpose: every
  * CLI command imports it, and only `koguma cp run` needs the store, fastify
- * and the rest, so `startControlPlane` loads them on first call.
+ * and the rest, so `startControlPlane` loads them on first call. The kind
+ * registry and the policy plugins (catalogue.ts) are not exported here
+ * either: the commands that need them import that module.
  */
 import type { ControlPlaneConfig } from './config.js';
 import type { RunningControlPlane, StartOptions } from './control-plane.js';

@@ -7,8 +7,6 @@ import type { DataplaneSpec } from '../api/index.js';
 import { PROTOCOL_TAG, PROTOCOLS, SERVICE_TAG } from '../api/index.js';
 import type { InboundContext, OutboundContext, Protocol } from '../xds/generate/proxy-context.js';
 
-export const ZONE_TAG = 'kuma.io/zone';
-
 export type InboundState = 'Ready' | 'NotReady' | 'Ignored';
 
 export interface InboundModel extends InboundContext {

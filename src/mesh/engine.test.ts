@@ -2,7 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { kindRegistry, type ResourceDraft } from '../api/index.js';
+import { type ResourceDraft } from '../api/index.js';
+import { kindRegistry, policyKindNames } from '../cp/catalogue.js';
 import { createStore, type ResourceStore, type StoreEvent } from '../store/index.js';
 import { outageSwitch } from '../store/testing.js';
 import type { ProxyContext } from '../xds/generate/proxy-context.js';
@@ -51,6 +52,7 @@ before(async () => {
   engine = new MeshEngine({
     store,
     debounceMs: DEBOUNCE_MS,
+    policyKinds: policyKindNames,
     logger: pino({ level: 'silent' }),
     sink: { update: (nodeId, context) => updates.push({ nodeId, context }) },
   });
@@ -159,6 +161,7 @@ test('a batch larger than one build slice reaches every proxy once, and a change
   const slowEngine = new MeshEngine({
     store,
     debounceMs: DEBOUNCE_MS,
+    policyKinds: policyKindNames,
     logger: pino({ level: 'silent' }),
     sink: {
       update: (nodeId) => {
@@ -232,7 +235,7 @@ test('a proxy that reconnects is built from every change committed before it con
   ]);
   const lagging = await laggingStore(inner, 100);
   const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
-  const late = new MeshEngine({ store: lagging.store, debounceMs: DEBOUNCE_MS, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
+  const late = new MeshEngine({ store: lagging.store, debounceMs: DEBOUNCE_MS, policyKinds: policyKindNames, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
   await late.start();
   try {
     await late.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
@@ -258,7 +261,7 @@ test('while the store cannot be read, a connecting proxy gets the last good stat
   ]);
   const outage = outageSwitch(inner);
   const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
-  const engineOfOutage = new MeshEngine({ store: outage.store, debounceMs: DEBOUNCE_MS, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
+  const engineOfOutage = new MeshEngine({ store: outage.store, debounceMs: DEBOUNCE_MS, policyKinds: policyKindNames, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
   await engineOfOutage.start();
   try {
     outage.down();
@@ -293,6 +296,7 @@ test('a resync loads everything again: changes never heard are applied, meshes g
   const resyncing = new MeshEngine({
     store: lagging.store,
     debounceMs: DEBOUNCE_MS,
+    policyKinds: policyKindNames,
     logger: pino({ level: 'silent' }),
     sink: { update: (nodeId, context) => built.push({ nodeId, context }) },
     meshListener: { meshChanged: async (mesh, exists) => void meshes.push(`${mesh}:${exists}`) },

@@ -27,7 +27,6 @@ import type { DataplaneSpec, Resource } from '../api/index.js';
 import { isKogumaError } from '../api/errors.js';
 import type { ChangeEvent, ResourceStore, StoreEvent } from '../store/index.js';
 import type { ProxyContext, ProxyFlavour } from '../xds/generate/proxy-context.js';
-import { policyKinds } from '../policies/index.js';
 import { dataplaneModel } from './dataplane-model.js';
 import { MeshView } from './mesh-view.js';
 
@@ -55,6 +54,8 @@ export interface EngineOptions {
   /** How long changes are collected before proxies are rebuilt. */
   readonly debounceMs: number;
   readonly logger: Logger;
+  /** The policy kinds to index and match to proxies (cp/catalogue.ts `policyKindNames`). */
+  readonly policyKinds: readonly string[];
   readonly meshListener?: MeshListener;
   /** Longest a connecting proxy waits for the engine to catch up with the store before it gets the last good state. */
   readonly catchUpTimeoutMs?: number;
@@ -74,8 +75,6 @@ async function* listAll(store: ResourceStore, kind: string): AsyncGenerator<Reso
   }
 }
 
-/** The policy kinds the mesh view indexes and matches to proxies. */
-const POLICY_KINDS: ReadonlySet<string> = new Set(policyKinds.map((kind) => kind.name));
 const MESH_SERVICE = 'MeshService';
 
 /** How long one slice of a batch may build before the event loop gets a turn. */
@@ -92,7 +91,12 @@ export class MeshEngine {
   private stopWatching: (() => void) | undefined;
   private stopped = false;
 
-  constructor(private readonly options: EngineOptions) {}
+  /** The policy kinds the mesh views index and match to proxies. */
+  private readonly policyKinds: ReadonlySet<string>;
+
+  constructor(private readonly options: EngineOptions) {
+    this.policyKinds = new Set(options.policyKinds);
+  }
 
   /** Loads every dataplane, then follows changes. Events during the load are applied after it. */
   async start(): Promise<void> {
@@ -122,7 +126,7 @@ export class MeshEngine {
       viewIn(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
     }
     for await (const resource of listAll(this.options.store, MESH_SERVICE)) viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
-    for (const kind of POLICY_KINDS) {
+    for (const kind of this.policyKinds) {
       for await (const resource of listAll(this.options.store, kind)) viewIn(resource.mesh).upsertPolicy(resource);
     }
     const listener = this.options.meshListener;
@@ -287,7 +291,7 @@ export class MeshEngine {
         return;
       }
       default: {
-        if (POLICY_KINDS.has(event.kind)) {
+        if (this.policyKinds.has(event.kind)) {
           // A policy changes the proxies its old or new version selects, no others.
           const resource = await this.options.store.get(event);
           const view = this.viewOf(event.mesh);

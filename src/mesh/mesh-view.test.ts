@@ -58,7 +58,6 @@ test('inbound defaults: servicePort is the port, protocol tcp, workload on 127.0
       service: 'web',
       protocol: 'tcp',
       tags: { 'kuma.io/service': 'web' },
-      trafficPermission: { fromRules: [], inboundRules: [] },
     },
   ]);
 });
@@ -125,11 +124,10 @@ test('the address other proxies use is advertisedAddress when set', () => {
   assert.deepEqual(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.map((e) => `${e.address}:${e.port}`), ['203.0.113.7:7000']);
 });
 
-test('MeshTrafficPermissions resolve per inbound, and a policy change hands out new inbound objects', () => {
+test('a MeshTrafficPermission reaches the context as a matched policy; the inbound objects stay the same', () => {
   const view = meshOf(dp('backend-1', '10.0.0.4', [{ tags: { 'kuma.io/service': 'backend' } }]));
   const before = view.context('backend-1', 'envoy')!.inbounds[0]!;
-  assert.deepEqual(before.trafficPermission, { fromRules: [], inboundRules: [] });
-  assert.equal(view.context('backend-1', 'envoy')!.inbounds[0], before, 'unchanged policies: the same object');
+  assert.equal(view.context('backend-1', 'envoy')!.inbounds[0], before, 'unchanged dataplane: the same object');
 
   view.upsertPolicy({
     kind: 'MeshTrafficPermission',
@@ -144,14 +142,14 @@ test('MeshTrafficPermissions resolve per inbound, and a policy change hands out 
       from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: { action: 'Allow' } }],
     },
   } as never);
-  const after = view.context('backend-1', 'envoy')!.inbounds[0]!;
-  assert.notEqual(after, before);
+  const after = view.context('backend-1', 'envoy')!;
+  assert.equal(after.inbounds[0], before, 'a policy change leaves the inbounds, and what generators built from them, alone');
   assert.deepEqual(
-    after.trafficPermission?.fromRules.map((rule) => [rule.source.kind, (rule.conf as { action: string }).action]),
-    [['MeshService', 'Allow']],
+    after.policies?.get('MeshTrafficPermission')?.map((match) => [match.policy.name, match.inbounds]),
+    [['allow-frontend', [0]]],
   );
   view.removePolicy('MeshTrafficPermission', 'allow-frontend');
-  assert.deepEqual(view.context('backend-1', 'envoy')!.inbounds[0]!.trafficPermission, { fromRules: [], inboundRules: [] });
+  assert.equal(view.context('backend-1', 'envoy')!.policies?.get('MeshTrafficPermission'), undefined);
 });
 
 const stored = (kind: string, name: string, spec: Record<string, unknown>) =>

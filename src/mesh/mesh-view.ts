@@ -10,10 +10,10 @@
  */
 import type { Labels, Resource } from '../api/resource.js';
 import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
-import { ZONE_TAG, type DataplaneModel } from './dataplane-model.js';
+import { ZONE_TAG } from '../api/index.js';
+import type { DataplaneModel } from './dataplane-model.js';
 import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf, ROUTE_KIND, type MeshServiceLookup } from './mesh-policies.js';
 import { topLevelTargetRef } from '../policies/core/policy-spec.js';
-import { TRAFFIC_PERMISSION, trafficPermissionsOf } from './traffic-permissions.js';
 
 interface ServiceEntry {
   /** Ready endpoints per dataplane that serves the service. */
@@ -67,10 +67,9 @@ export class MeshView {
   private readonly policies = new MeshPolicies();
   /**
    * A dataplane's inbounds as generator input, kept with its model so rebuilds
-   * see the same objects (generators memoize on them) until the dataplane or
-   * the mesh's policies change.
+   * see the same objects (generators memoize on them) until the dataplane changes.
    */
-  private readonly inboundContexts = new WeakMap<DataplaneModel, { readonly generation: number; readonly inbounds: readonly InboundContext[] }>();
+  private readonly inboundContexts = new WeakMap<DataplaneModel, readonly InboundContext[]>();
   /**
    * The labels of the mesh's MeshService resources, by name. A MeshService
    * stands for the Dataplane inbounds whose `kuma.io/service` is its name
@@ -218,15 +217,12 @@ export class MeshView {
   }
 
   private inboundsOf(model: DataplaneModel): readonly InboundContext[] {
-    const generation = this.policies.generationOf(TRAFFIC_PERMISSION);
-    const cached = this.inboundContexts.get(model);
-    if (cached?.generation === generation) return cached.inbounds;
-    const inbounds = this.plainInboundsOf(model);
-    const matched = this.policies.matchedFor(model, () => proxyDescriptionOf(model, inbounds, this.meshServiceOf), TRAFFIC_PERMISSION);
-    const permissions = trafficPermissionsOf(inbounds, matched);
-    const withPermissions = inbounds.map((inbound, i) => ({ ...inbound, trafficPermission: permissions[i]! }));
-    this.inboundContexts.set(model, { generation, inbounds: withPermissions });
-    return withPermissions;
+    let inbounds = this.inboundContexts.get(model);
+    if (inbounds === undefined) {
+      inbounds = this.plainInboundsOf(model);
+      this.inboundContexts.set(model, inbounds);
+    }
+    return inbounds;
   }
 
   /** One service as a destination; the same object until its endpoints change. */

@@ -1,43 +1,48 @@
 /**
- * The policy registry: one line per policy kind. The order each plugin applies
- * in is part of the kind (`definePolicy({order})`).
+ * The policy registry: one line per policy kind, each its folder's module
+ * (kind and plugin: core/policy-module.ts). The composition root derives the
+ * kind registry and the plugin order from this list (cp/catalogue.ts); the
+ * order each plugin applies in is part of its kind (`definePolicy({order})`),
+ * not of its place here.
  */
-import type { KindDescriptor } from '../api/kind.js';
-import { MeshHTTPRouteKind } from './meshhttproute/schema.js';
-import { MeshTCPRouteKind } from './meshtcproute/schema.js';
-import { MeshTLSKind } from './meshtls/schema.js';
-import { MeshLoadBalancingStrategyKind } from './meshloadbalancingstrategy/schema.js';
-import { MeshPassthroughKind } from './meshpassthrough/schema.js';
-import { MeshAccessLogKind } from './meshaccesslog/schema.js';
-import { MeshTraceKind } from './meshtrace/schema.js';
-import { MeshFaultInjectionKind } from './meshfaultinjection/schema.js';
-import { MeshRateLimitKind } from './meshratelimit/schema.js';
-import { MeshTimeoutKind } from './meshtimeout/schema.js';
-import { MeshTrafficPermissionKind } from './meshtrafficpermission/schema.js';
-import { MeshHealthCheckKind } from './meshhealthcheck/schema.js';
-import { MeshCircuitBreakerKind } from './meshcircuitbreaker/schema.js';
-import { MeshRetryKind } from './meshretry/schema.js';
-import { MeshMetricKind } from './meshmetric/schema.js';
-import { MeshProxyPatchKind } from './meshproxypatch/schema.js';
+import type { PolicyModule } from './core/policy-module.js';
+import { meshAccessLog } from './meshaccesslog/index.js';
+import { meshCircuitBreaker } from './meshcircuitbreaker/index.js';
+import { meshFaultInjection } from './meshfaultinjection/index.js';
+import { meshHealthCheck } from './meshhealthcheck/index.js';
+import { meshHTTPRoute } from './meshhttproute/index.js';
+import { meshLoadBalancingStrategy } from './meshloadbalancingstrategy/index.js';
+import { meshMetric } from './meshmetric/index.js';
+import { meshPassthrough } from './meshpassthrough/index.js';
+import { meshProxyPatch } from './meshproxypatch/index.js';
+import { meshRateLimit } from './meshratelimit/index.js';
+import { meshRetry } from './meshretry/index.js';
+import { meshTCPRoute } from './meshtcproute/index.js';
+import { meshTimeout } from './meshtimeout/index.js';
+import { meshTLS } from './meshtls/index.js';
+import { meshTrace } from './meshtrace/index.js';
+import { meshTrafficPermission } from './meshtrafficpermission/index.js';
 
-export const policyKinds: readonly KindDescriptor[] = [
-  MeshHTTPRouteKind,
-  MeshTCPRouteKind,
-  MeshTLSKind,
-  MeshLoadBalancingStrategyKind,
-  MeshPassthroughKind,
-  MeshAccessLogKind,
-  MeshTraceKind,
-  MeshFaultInjectionKind,
-  MeshRateLimitKind,
-  MeshTimeoutKind,
-  MeshTrafficPermissionKind,
-  MeshHealthCheckKind,
-  MeshCircuitBreakerKind,
-  MeshRetryKind,
-  MeshMetricKind,
-  MeshProxyPatchKind,
+export const policies: readonly PolicyModule[] = [
+  meshHTTPRoute,
+  meshTCPRoute,
+  meshTLS,
+  meshLoadBalancingStrategy,
+  meshPassthrough,
+  meshAccessLog,
+  meshTrace,
+  meshFaultInjection,
+  meshRateLimit,
+  meshTimeout,
+  meshTrafficPermission,
+  meshHealthCheck,
+  meshCircuitBreaker,
+  meshRetry,
+  meshMetric,
+  meshProxyPatch,
 ];
 
+export type { PolicyModule } from './core/policy-module.js';
+export type { PolicyPlugin, PluginContext } from './core/plugin.js';
 export { definePolicy, checkPolicyTargetRefs } from './core/define-policy.js';
 export { TargetRef, TARGET_REF_KINDS, TOP_LEVEL_KINDS, TO_KINDS, FROM_KINDS, type TargetRefKind } from './core/targetref.js';

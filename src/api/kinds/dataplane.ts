@@ -10,6 +10,8 @@ import { Duration, Labels, Port, ReferenceName, Strict, StringEnum, TagsWith, Ui
 
 export const SERVICE_TAG = 'kuma.io/service';
 export const PROTOCOL_TAG = 'kuma.io/protocol';
+/** The zone a dataplane runs in; '' or absent when it has none. */
+export const ZONE_TAG = 'kuma.io/zone';
 export const PROTOCOLS = ['tcp', 'http', 'http2', 'grpc'] as const;
 
 const Address = (description: string) => Type.String({ minLength: 1, description });

@@ -4,7 +4,8 @@
  * A module of its own because the resource model is heavy to load, and only
  * this command needs it.
  */
-import { kindRegistry, MeshKind } from '../../api/index.js';
+import { MeshKind } from '../../api/index.js';
+import { kindRegistry } from '../../cp/catalogue.js';
 import type { ApiClient } from '../client.js';
 import type { CliContext } from '../context.js';
 import type { ApplyOptions } from './apply.js';

@@ -5,11 +5,11 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { InvalidParameter } from '../../api/errors.js';
-import { defineKind, displayName, pluralOf, type KindDescriptor } from '../../api/kind.js';
+import { defineKind, displayName, pluralOf, type PolicyKindDescriptor } from '../../api/kind.js';
 import { checkTargetRef, type TargetRef } from './targetref.js';
 
-export interface PolicyDefinition<S extends TObject> {
-  readonly name: string;
+export interface PolicyDefinition<S extends TObject, N extends string> {
+  readonly name: N;
   readonly shortName: string;
   readonly order: number;
   readonly spec: S;
@@ -35,10 +35,17 @@ export function checkPolicyTargetRefs(spec: PolicyShape): InvalidParameter[] {
   return issues;
 }
 
-export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>): KindDescriptor {
+/** The kind keeps its name's literal type (`PolicyKindDescriptor<'MeshTimeout'>`), which types its plugin (core/policy-module.ts). */
+export function definePolicy<S extends TObject, N extends string>(definition: PolicyDefinition<S, N>): PolicyKindDescriptor<N> {
   const display = displayName(definition.name);
   const properties = definition.spec.properties;
-  return defineKind({
+  const policy = {
+    order: definition.order,
+    hasToTargetRef: 'to' in properties,
+    hasFromTargetRef: 'from' in properties,
+    hasRulesTargetRef: 'rules' in properties,
+  };
+  const kind = defineKind({
     name: definition.name,
     plural: pluralOf(definition.name.toLowerCase()),
     shortName: definition.shortName,
@@ -47,12 +54,8 @@ export function definePolicy<S extends TObject>(definition: PolicyDefinition<S>)
     scope: 'Mesh',
     shape: 'enveloped',
     spec: definition.spec,
-    policy: {
-      order: definition.order,
-      hasToTargetRef: 'to' in properties,
-      hasFromTargetRef: 'from' in properties,
-      hasRulesTargetRef: 'rules' in properties,
-    },
+    policy,
     check: (spec: Static<S>) => [...checkPolicyTargetRefs(spec as PolicyShape), ...(definition.check?.(spec) ?? [])],
   });
+  return { ...kind, policy };
 }

@@ -9,22 +9,14 @@
  * top-level `default`s apply to the proxy as a whole.
  */
 import type { Resource } from '../../api/resource.js';
+import type { MatchedPolicy } from '../../xds/generate/proxy-context.js';
 import { mergeConfs } from './merge.js';
 import { isShadow, topLevelTargetRef } from './policy-spec.js';
 import { selectProxy, type ProxyDescription } from './selection.js';
 import { comparePolicies } from './specificity.js';
 
-export interface MatchedPolicy {
-  readonly policy: Resource;
-  /** Positions in the proxy's inbounds whose inbound traffic this policy configures. */
-  readonly inbounds: readonly number[];
-  /**
-   * Set for a policy whose top-level targetRef is a MeshHTTPRoute: the proxy's
-   * routes it names. Such a policy configures the traffic of those routes only
-   * (to-rules.ts `resolveToRoute`), never a destination as a whole.
-   */
-  readonly routes?: readonly string[];
-}
+/** Defined with the proxy context that carries it, which base generators read without knowing policies. */
+export type { MatchedPolicy };
 
 /**
  * The policies among `policies` (all of one kind) that apply to `proxy`,

@@ -2,6 +2,7 @@
  * A policy plugin: how one policy kind changes a proxy's configuration.
  *
  *   base resources (xds/generate) ─► plugin of order 100 ─► ... ─► order 9999 ─► encode
+ *   (applied by the proxy build, xds/build/policy-plugins.ts)
  *
  * A plugin is a pure function of the resources so far, the proxy and the
  * policies of its kind that select the proxy (sorted lowest priority first,
@@ -24,8 +25,15 @@ export interface PluginContext {
   warn(message: string): void;
 }
 
-export interface PolicyPlugin {
-  /** The policy kind, e.g. `MeshTimeout`. Its order comes from the kind (policies/index.ts). */
-  readonly kind: string;
+/** `K` is the kind's name (`PolicyPlugin<'MeshTimeout'>`): a plugin registered with another kind does not compile (policy-module.ts). */
+export interface PolicyPlugin<K extends string = string> {
+  /** The policy kind, e.g. `MeshTimeout`. Its order comes from the kind (`definePolicy({order})`). */
+  readonly kind: K;
+  /**
+   * Whether the plugin runs for a proxy no policy of its kind selects (with
+   * `matched` empty): for a kind whose absence configures something, as no
+   * MeshTrafficPermission under mesh mTLS lets no caller in.
+   */
+  readonly appliesWithoutPolicies?: boolean;
   apply(resources: ProxyResources, context: PluginContext): ProxyResources;
 }

@@ -22,7 +22,7 @@ import { fromEntries, ruleEntries, toEntries, topLevelTargetRef } from '../core/
 import { configuresRoutes, routeNameOf, routeOrigins } from '../core/route-origins.js';
 import { resolveTo, resolveToRoute, serviceDestination, targetsRoutes } from '../core/to-rules.js';
 import { httpRouteRulesFor } from '../meshhttproute/rules.js';
-import { policyKinds } from '../index.js';
+import { policies } from '../index.js';
 
 export interface PolicyRef {
   readonly name: string;
@@ -139,7 +139,7 @@ export function kindRulesOf(proxy: ProxyContext, kind: string, matched: readonly
   };
 }
 
-const orderOf = (kind: string): number => policyKinds.find((k) => k.name === kind)?.policy?.order ?? Number.MAX_SAFE_INTEGER;
+const orderOf = (kind: string): number => policies.find((module) => module.kind.name === kind)?.kind.policy.order ?? Number.MAX_SAFE_INTEGER;
 
 /** Every kind with policies selecting the proxy, in plugin order. */
 export function proxyRulesOf(proxy: ProxyContext): KindRules[] {

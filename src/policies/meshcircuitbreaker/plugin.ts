@@ -98,4 +98,4 @@ export const meshCircuitBreakerPlugin = {
     }
     return { ...resources, clusters };
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshCircuitBreaker'>;

@@ -118,4 +118,4 @@ export const meshFaultInjectionPlugin = {
     if (hasTo(context.matched)) context.warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
     return applyToEnvoyInbounds(resources, context);
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshFaultInjection'>;

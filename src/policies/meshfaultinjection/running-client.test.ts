@@ -5,7 +5,7 @@
  * grpc-js-xds 1.14 rebuilds a running channel's configuration on a route,
  * cluster or endpoint update, not on a listener update naming the same route
  * configuration; the control plane therefore names a client's route
- * configuration after its listener's filters (xds/generate/grpc-route-names.ts).
+ * configuration after its listener's filters (xds/build/grpc-route-names.ts).
  * These tests show a running channel taking faults added, changed and removed.
  */
 import { findResource, grpcDecoded, inboundSideConfig, storedPolicy } from '../core/testkit/index.js';

@@ -70,4 +70,4 @@ export const meshHealthCheckPlugin = {
     });
     return { ...resources, clusters };
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshHealthCheck'>;

@@ -63,4 +63,4 @@ function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContex
   return backends.addTo({ ...resources, routeConfigurations: resources.routeConfigurations.map((c) => configs.get(c.name) ?? c) });
 }
 
-export const meshHttpRoutePlugin = { kind: 'MeshHTTPRoute', apply } satisfies PolicyPlugin;
+export const meshHttpRoutePlugin = { kind: 'MeshHTTPRoute', apply } satisfies PolicyPlugin<'MeshHTTPRoute'>;

@@ -22,7 +22,7 @@ import {
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { ZONE_TAG } from '../../mesh/dataplane-model.js';
+import { ZONE_TAG } from '../../api/kinds/dataplane.js';
 import { outboundRouteName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { editedCopy } from '../../xds/generate/shared.js';
@@ -154,4 +154,4 @@ export const meshLoadBalancingStrategyPlugin = {
     }
     return { ...resources, clusters, routeConfigurations, loadAssignments };
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshLoadBalancingStrategy'>;

@@ -66,4 +66,4 @@ export const meshProxyPatchPlugin = {
     }
     return current;
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshProxyPatch'>;

@@ -94,4 +94,4 @@ export const meshRateLimitPlugin = {
     if (given.matched.some(({ policy }) => toEntries(policy).length > 0)) warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
     return applyToEnvoyInbounds(resources, given);
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshRateLimit'>;

@@ -124,4 +124,4 @@ export const meshRetryPlugin = {
       edits.size === 0 ? list : list.map((item) => edits.get(item.name)?.(item) ?? item);
     return { ...resources, listeners: apply(resources.listeners, plan.listeners), routeConfigurations: apply(resources.routeConfigurations, plan.routes) };
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshRetry'>;

@@ -124,4 +124,4 @@ function apply(resources: ProxyResources, context: PluginContext): ProxyResource
   });
 }
 
-export const meshTcpRoutePlugin = { kind: 'MeshTCPRoute', apply } satisfies PolicyPlugin;
+export const meshTcpRoutePlugin = { kind: 'MeshTCPRoute', apply } satisfies PolicyPlugin<'MeshTCPRoute'>;

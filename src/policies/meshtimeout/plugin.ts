@@ -215,4 +215,4 @@ export const meshTimeoutPlugin = {
     const edits = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
     return edits.applyTo(resources);
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshTimeout'>;

@@ -108,4 +108,4 @@ export const meshTLSPlugin = {
     }
     return applyToEnvoy(resources, context, given.proxy.tls.mode);
   },
-} satisfies PolicyPlugin;
+} satisfies PolicyPlugin<'MeshTLS'>;

@@ -7,25 +7,28 @@
  * grpc-js-xds registers the filter only when GRPC_XDS_EXPERIMENTAL_RBAC=true
  * at load time, so the test kit, which sets it, is imported before the library.
  */
-import { grpcBootstrapForTests } from '../core/testkit/index.js';
+import { grpcBootstrapForTests, matchedOn } from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toBinary } from '@bufbuild/protobuf';
 import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
 import { parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filter.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import type { Resource } from '../../api/resource.js';
 import { generateGrpcResources } from '../../xds/generate/grpc.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { permissionCases } from './cases.js';
-import { httpRbacFilter, trafficPermissionRbac, type TrafficPermissionInput } from './rbac.js';
+import { meshTrafficPermissionPlugin } from './plugin.js';
+import { httpRbacFilter, trafficPermissionRbac } from './rbac.js';
 import { engineAllows, inputFor, type Peer } from './testing.js';
 
 const context = { bootstrap: grpcBootstrapForTests, server: grpcBootstrapForTests.xdsServers[0]! };
 
-/** The server listener the gRPC generator builds for backend-1 under mesh mTLS, with these permissions. */
-function serverListener(input: TrafficPermissionInput): Listener {
+/** The server listener the gRPC generator builds for backend-1 under mesh mTLS, guarded by the plugin with these permissions. */
+function serverListener(policies: readonly Resource[]): Listener {
+  const matched = matchedOn([0], ...policies);
   const ctx: ProxyContext = {
-    mesh: input.mesh,
+    mesh: 'default',
     name: 'backend-1',
     flavour: 'grpc',
     address: '10.0.0.2',
@@ -38,14 +41,15 @@ function serverListener(input: TrafficPermissionInput): Listener {
         service: 'backend',
         protocol: 'grpc',
         tags: { 'kuma.io/service': 'backend' },
-        trafficPermission: { fromRules: input.fromRules, inboundRules: input.inboundRules ?? [] },
       },
     ],
     outbounds: [],
     destinations: new Map(),
-    tls: { mesh: input.mesh, mode: 'STRICT', trustedRootsPem: '' },
+    tls: { mesh: 'default', mode: 'STRICT', trustedRootsPem: '' },
+    policies: new Map([['MeshTrafficPermission', matched]]),
   };
-  const [listener] = generateGrpcResources(ctx).listeners;
+  const resources = meshTrafficPermissionPlugin.apply(generateGrpcResources(ctx), { proxy: ctx, matched, warn: assert.fail });
+  const [listener] = resources.listeners;
   assert.ok(listener, 'the generator built a server listener');
   return listener;
 }
@@ -65,7 +69,7 @@ function callInfo(peer: Peer) {
 
 for (const c of permissionCases) {
   test(`${c.name}: grpc-js-xds accepts a server listener carrying the filter`, () => {
-    const bytes = toBinary(ListenerSchema, serverListener(inputFor(c.policies)));
+    const bytes = toBinary(ListenerSchema, serverListener(c.policies));
     const result = ListenerResourceType.get().decode(context, { type_url: 'type.googleapis.com/envoy.config.listener.v3.Listener', value: Buffer.from(bytes) });
     assert.equal(result.error, undefined);
   });

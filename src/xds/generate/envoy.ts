@@ -24,7 +24,6 @@
  * certificates travel as two SDS Secrets: the proxy's own, and the roots.
  */
 import { spiffeTrustDomain } from '../../mtls/identity-uris.js';
-import { httpRbacFilter, networkRbacFilter } from '../../policies/meshtrafficpermission/rbac.js';
 import {
   buildFilterChain,
   buildHttpConnectionManager,
@@ -62,39 +61,33 @@ import { editedCopy, onePerObject, onePerObjectPair } from './shared.js';
 import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
 
 /**
- * An inbound's filters. With mesh mTLS (`mesh` given) they start with RBAC
- * from the inbound's MeshTrafficPermission rules: no rules deny every caller.
+ * An inbound's filters. Who may call it (RBAC, from MeshTrafficPermission) is
+ * not decided here: a policy plugin adds it, in the proxy build (xds/build).
  */
-function inboundFilters(inbound: InboundContext, cluster: string, mesh: string | undefined): Filter[] {
-  const permission = mesh === undefined ? undefined : { mesh, fromRules: inbound.trafficPermission?.fromRules ?? [], inboundRules: inbound.trafficPermission?.inboundRules ?? [] };
-  if (!isHttpProtocol(inbound.protocol)) {
-    const tcp = tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
-    return permission ? [networkRbacFilter(permission, statName(cluster)), tcp] : [tcp];
-  }
+function inboundFilters(inbound: InboundContext, cluster: string): Filter[] {
+  if (!isHttpProtocol(inbound.protocol)) return [tcpProxyFilter(buildTcpProxy(statName(cluster), cluster))];
   const routeConfig = singleClusterRouteConfiguration(inboundRouteName(inbound.service), inbound.service, cluster);
   // The caller's tags are for this sidecar's policies (read by its filters and routes before the router strips them), not for the application.
   routeConfig.requestHeadersToRemove.push(TAGS_HEADER);
-  const httpFilters = permission ? [httpRbacFilter(permission)] : [];
-  return [httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig }, httpFilters }))];
+  return [httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } }))];
 }
 
 /**
  * The filter chains of an inbound: plaintext, mTLS only (STRICT), or both told
- * apart by the TLS inspector (PERMISSIVE). Plaintext callers have no identity,
- * so the plaintext chain carries no RBAC (it could only deny them all).
+ * apart by the TLS inspector (PERMISSIVE).
  */
 function inboundFilterChains(inbound: InboundContext, cluster: string, tls: MeshTlsContext | undefined): FilterChain[] {
-  if (!tls) return [buildFilterChain(inboundFilters(inbound, cluster, undefined))];
+  if (!tls) return [buildFilterChain(inboundFilters(inbound, cluster))];
   const transportSocket = envoyDownstreamTls({
     identitySecret: identitySecretName(tls.mesh),
     trustSecret: trustSecretName(tls.mesh),
     peer: { prefix: `${spiffeTrustDomain(tls.mesh)}/` },
   });
-  const secured = inboundFilters(inbound, cluster, tls.mesh);
+  const secured = inboundFilters(inbound, cluster);
   if (tls.mode === 'STRICT') return [buildFilterChain(secured, { transportSocket })];
   return [
     buildFilterChain(secured, { transportSocket, transportProtocol: 'tls' }),
-    buildFilterChain(inboundFilters(inbound, cluster, undefined), { transportProtocol: 'raw_buffer' }),
+    buildFilterChain(inboundFilters(inbound, cluster), { transportProtocol: 'raw_buffer' }),
   ];
 }
 

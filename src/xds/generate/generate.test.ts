@@ -10,7 +10,8 @@ import { TypeUrl } from '../resource-types.js';
 import type { EncodedResource } from '../snapshot.js';
 import { HttpConnectionManagerSchema } from '../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { generateEnvoyResources, generateProxyResources, ROUTER_FILTER_NAME } from './index.js';
+import { generateProxyResources } from '../build/testing.js';
+import { generateEnvoyResources, ROUTER_FILTER_NAME } from './index.js';
 import type { ProxyContext } from './proxy-context.js';
 import { caseNames, readCase } from './testing/cases.js';
 

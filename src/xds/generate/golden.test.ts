@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { schemaOfType } from '../resource-types.js';
 import { validateMessage } from '../validate/index.js';
-import { generateProxyResources, resourceJson } from './index.js';
+import { generateProxyResources } from '../build/testing.js';
+import { resourceJson } from './index.js';
 import { caseNames, readCase, testdataDir } from './testing/cases.js';
 import { expectGolden } from './testing/golden.js';
 

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { formatTemplateString } from '@grpc/grpc-js-xds/build/src/xds-bootstrap.js';
 import { TypeUrl } from '../resource-types.js';
 import type { EncodedResource } from '../snapshot.js';
-import { generateProxyResources, hostPort } from './index.js';
+import { generateProxyResources } from '../build/testing.js';
+import { hostPort } from './index.js';
 import { caseNames, readCase } from './testing/cases.js';
 
 const grpcCases = caseNames().filter((name) => readCase(name).flavour === 'grpc');

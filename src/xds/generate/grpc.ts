@@ -54,7 +54,6 @@ import {
 } from './builders/index.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { grpcApiListenerOf, grpcClusterOf, loadAssignmentOf, outboundRouteOf, tlsKeyOf, type TlsKey } from './destination-resources.js';
-import { httpRbacFilter } from '../../policies/meshtrafficpermission/rbac.js';
 import { addSecrets } from './envoy.js';
 import { byAddressThenPort, byString, destinationOf, destinationsOf } from './destinations.js';
 import { GRPC_CERTIFICATE_PROVIDER, grpcServerListenerName, inboundRouteName, statName } from './names.js';
@@ -74,11 +73,8 @@ const serverListenerOf = onePerObjectPair((inbound: InboundContext, key: TlsKey)
     buildVirtualHost(inbound.service, ['*'], [nonForwardingRoute()]),
   ]);
   const tls = 'plaintext' in key ? undefined : key;
-  // RBAC from MeshTrafficPermission with mTLS (grpc-js enforces it with GRPC_XDS_EXPERIMENTAL_RBAC=true, which dp run sets).
-  const httpFilters = tls
-    ? [httpRbacFilter({ mesh: tls.mesh, fromRules: inbound.trafficPermission?.fromRules ?? [], inboundRules: inbound.trafficPermission?.inboundRules ?? [] })]
-    : [];
-  const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig }, httpFilters });
+  // RBAC, with mTLS, is the MeshTrafficPermission plugin's to add, in the proxy build (xds/build).
+  const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig } });
   return buildListener({
     name,
     address: inbound.address,

@@ -4,17 +4,9 @@
  * mesh. Plain data, so generators are pure functions of it and golden files
  * can be written from a JSON input.
  */
-
-import type { FromRule, InboundRule } from '../../policies/core/from-rules.js';
-import type { MatchedPolicy } from '../../policies/core/match.js';
+import type { Resource } from '../../api/resource.js';
 
 export type Protocol = 'tcp' | 'http' | 'http2' | 'grpc';
-
-/** The MeshTrafficPermission rules that apply to one inbound (policies/core/from-rules.ts). */
-export interface TrafficPermissionRules {
-  readonly fromRules: readonly FromRule[];
-  readonly inboundRules: readonly InboundRule[];
-}
 
 /** Which data plane the proxy is: an Envoy sidecar or a gRPC application speaking xDS itself. */
 export type ProxyFlavour = 'envoy' | 'grpc';
@@ -32,8 +24,6 @@ export interface InboundContext {
   readonly service: string;
   readonly protocol: Protocol;
   readonly tags: Readonly<Record<string, string>>;
-  /** Who may call this inbound; enforced only with mesh mTLS (no rules then: nobody may). */
-  readonly trafficPermission?: TrafficPermissionRules;
 }
 
 export interface OutboundContext {
@@ -66,6 +56,22 @@ export interface DestinationContext {
   readonly section?: { readonly name?: string; readonly port?: number };
   /** The labels of the MeshService resource named like the service, when there is one: `to[]` entries may select it by them. */
   readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A policy that selects the proxy, as policy matching found it. Base
+ * generators never read it; policy plugins do.
+ */
+export interface MatchedPolicy {
+  readonly policy: Resource;
+  /** Positions in the proxy's inbounds whose inbound traffic this policy configures. */
+  readonly inbounds: readonly number[];
+  /**
+   * Set for a policy whose top-level targetRef is a MeshHTTPRoute: the proxy's
+   * routes it names. Such a policy configures the traffic of those routes only
+   * (`resolveToRoute`), never a destination as a whole.
+   */
+  readonly routes?: readonly string[];
 }
 
 export type MtlsMode = 'STRICT' | 'PERMISSIVE';

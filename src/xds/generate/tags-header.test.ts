@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { toJson } from '@bufbuild/protobuf';
 import { RouteConfigurationSchema } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import { TypeUrl } from '../resource-types.js';
-import { generateProxyResources } from './index.js';
+import { generateProxyResources } from '../build/testing.js';
 import type { ProxyContext } from './proxy-context.js';
 import { tagsHeaderRegex, tagsHeaderValue } from './tags-header.js';
 import { readCase } from './testing/cases.js';

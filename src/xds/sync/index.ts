@@ -2,5 +2,4 @@
 export { SnapshotPublisher } from './snapshot-publisher.js';
 export { DataplaneLifecycle, type DataplaneLifecycleOptions } from './dataplane-lifecycle.js';
 export { WorkloadIdentities, type CertificateInsight, type WorkloadIdentitiesOptions } from './workload-identities.js';
-export { workloadTagsOf, type PublisherSecurity } from './snapshot-publisher.js';
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Resource } from '../../api/resource.js';
 import type { ProxyContext } from '../generate/index.js';
 import { MemorySnapshotCache } from '../server/index.js';
+import { controlPlaneBuild } from '../build/testing.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
 const time = new Date(0);
@@ -30,7 +31,7 @@ const client = (policies: readonly Resource[]): ProxyContext => ({
 });
 
 test('the publisher keeps the warnings of each proxy\'s last published configuration, for inspection', () => {
-  const publisher = new SnapshotPublisher(new MemorySnapshotCache());
+  const publisher = new SnapshotPublisher(new MemorySnapshotCache(), controlPlaneBuild());
   assert.deepEqual(publisher.warningsOf('default.web-1'), []);
   publisher.update('default.web-1', client([brokenPatch]));
   assert.equal(publisher.warningsOf('default.web-1').length, 1);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ProxyContext } from '../generate/index.js';
 import { TypeUrl } from '../resource-types.js';
 import { MemorySnapshotCache } from '../server/index.js';
+import { controlPlaneBuild } from '../build/testing.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
 const backend = {
@@ -25,7 +26,7 @@ function client(name: string): ProxyContext {
 
 test('proxies that share a destination share its encoded resources as one object', () => {
   const cache = new MemorySnapshotCache();
-  const publisher = new SnapshotPublisher(cache);
+  const publisher = new SnapshotPublisher(cache, controlPlaneBuild());
   publisher.update('default.web-1', client('web-1'));
   publisher.update('default.web-2', client('web-2'));
   const a = cache.get('default.web-1')!;
@@ -38,7 +39,7 @@ test('proxies that share a destination share its encoded resources as one object
 
 test('a proxy without a Dataplane is cleared from the cache', () => {
   const cache = new MemorySnapshotCache();
-  const publisher = new SnapshotPublisher(cache);
+  const publisher = new SnapshotPublisher(cache, controlPlaneBuild());
   publisher.update('default.web-1', client('web-1'));
   publisher.update('default.web-1', undefined);
   assert.equal(cache.get('default.web-1'), undefined);
@@ -57,7 +58,7 @@ test('in an mTLS mesh nothing is published until the mesh CA is loaded and the p
   const meshes = new MeshSecurityRegistry({ store, switchDelayMs: 1_000, onChange: (mesh) => rebuilds.push(`mesh ${mesh}`), logger });
   const identities = new WorkloadIdentities({ limiter: createIssuanceLimiter(), onIssued: (nodeId) => rebuilds.push(nodeId), logger });
   const cache = new MemorySnapshotCache();
-  const publisher = new SnapshotPublisher(cache, { meshes, identities });
+  const publisher = new SnapshotPublisher(cache, controlPlaneBuild({ meshes, identities }));
   const proxy: ProxyContext = { ...client('web-1'), inbounds: [{ address: '10.0.0.1', port: 8080, serviceAddress: '127.0.0.1', servicePort: 8080, service: 'web', protocol: 'grpc', tags: { 'kuma.io/service': 'web' } }] };
 
   publisher.update('default.web-1', proxy);

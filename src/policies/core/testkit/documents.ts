@@ -8,7 +8,8 @@
  * alone (see index.ts).
  */
 import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter, type ValidDocument } from '../../../api/index.js';
+import { KogumaError, validateDocument, type InvalidParameter, type ValidDocument } from '../../../api/index.js';
+import { kindRegistry } from '../../../cp/catalogue.js';
 
 export interface PolicyDocument {
   readonly type: string;

@@ -19,9 +19,7 @@ import { anyIs, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { ListenerSchema, type Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import { HttpConnectionManagerSchema } from '../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
-import { editHttpConnectionManagers } from './builders/index.js';
-import type { ProxyResources } from './resources.js';
-import { editedCopy, onePerObject } from './shared.js';
+import { editedCopy, editHttpConnectionManagers, onePerObject, type ProxyResources } from '../generate/index.js';
 
 interface Binding {
   readonly listener: Listener;

@@ -1,0 +1,6 @@
+/** MeshFaultInjection: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
+import { policyModule } from '../core/policy-module.js';
+import { meshFaultInjectionPlugin } from './plugin.js';
+import { MeshFaultInjectionKind } from './schema.js';
+
+export const meshFaultInjection = policyModule(MeshFaultInjectionKind, meshFaultInjectionPlugin);

@@ -1,0 +1,6 @@
+/** MeshHealthCheck: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
+import { policyModule } from '../core/policy-module.js';
+import { meshHealthCheckPlugin } from './plugin.js';
+import { MeshHealthCheckKind } from './schema.js';
+
+export const meshHealthCheck = policyModule(MeshHealthCheckKind, meshHealthCheckPlugin);

@@ -1,0 +1,6 @@
+/** MeshHTTPRoute: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
+import { policyModule } from '../core/policy-module.js';
+import { meshHttpRoutePlugin } from './plugin.js';
+import { MeshHTTPRouteKind } from './schema.js';
+
+export const meshHTTPRoute = policyModule(MeshHTTPRouteKind, meshHttpRoutePlugin);

@@ -1,0 +1,6 @@
+/** MeshProxyPatch: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
+import { policyModule } from '../core/policy-module.js';
+import { meshProxyPatchPlugin } from './plugin.js';
+import { MeshProxyPatchKind } from './schema.js';
+
+export const meshProxyPatch = policyModule(MeshProxyPatchKind, meshProxyPatchPlugin);

@@ -1,0 +1,6 @@
+/** MeshRateLimit: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
+import { policyModule } from '../core/policy-module.js';
+import { meshRateLimitPlugin } from './plugin.js';
+import { MeshRateLimitKind } from './schema.js';
+
+export const meshRateLimit = policyModule(MeshRateLimitKind, meshRateLimitPlugin);

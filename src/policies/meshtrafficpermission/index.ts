@@ -1,0 +1,6 @@
+/** MeshTrafficPermission: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
+import { policyModule } from '../core/policy-module.js';
+import { meshTrafficPermissionPlugin } from './plugin.js';
+import { MeshTrafficPermissionKind } from './schema.js';
+
+export const meshTrafficPermission = policyModule(MeshTrafficPermissionKind, meshTrafficPermissionPlugin);

@@ -1,0 +1,125 @@
+/**
+ * The MeshTrafficPermission plugin: who may call each inbound, as RBAC
+ * (rbac.ts compiles the rules), enforced with mesh mTLS only: a caller is
+ * judged by the identity its certificate proves.
+ *
+ *   from[], rules[] per inbound ─► every TLS filter chain of its listener:
+ *     Envoy  inbound:<ip>:<port>    tcp   envoy.filters.network.rbac first, before tcp_proxy
+ *                                   http  envoy.filters.http.rbac first in the connection manager
+ *     gRPC   grpc/server?...        envoy.filters.http.rbac first in the connection manager
+ *            (grpc-js enforces it with GRPC_XDS_EXPERIMENTAL_RBAC=true, which dp run sets)
+ *
+ * It applies where no MeshTrafficPermission selects the proxy too
+ * (`appliesWithoutPolicies`): under mTLS, no permission means no caller may.
+ * A plaintext chain (PERMISSIVE) gets no RBAC: its callers have no identity,
+ * so RBAC there could only deny them all.
+ *
+ * Why first in the chain: authorisation comes before anything else an inbound
+ * does. This plugin runs in its kind's order (1100), after MeshFaultInjection
+ * (800) and MeshRateLimit (900), which insert their filters before the router
+ * and before the terminal filter; putting RBAC at the front gives the order
+ * those chains have always had, RBAC then theirs, whatever ran before. MeshTLS
+ * (300) may have made a listener PERMISSIVE: only chains with a transport
+ * socket get RBAC, so its plaintext twin stays without. MeshProxyPatch (9999)
+ * runs after and finds RBAC in place.
+ *
+ * Sharing: the rules of an inbound are resolved once per matched list (shared
+ * by proxies selected by the same policies, core/from-rules.ts), compiled once
+ * per rules and mesh, and a listener is copied once per generated listener and
+ * RBAC content (`editedCopy`, keyed by a digest of the RBAC), so a rebuild for
+ * an unrelated change reuses the copy it made before, and its encoding.
+ */
+import { createHash } from 'node:crypto';
+import { toBinary } from '@bufbuild/protobuf';
+import { RBACSchema } from '../../xds/envoy/gen/envoy/config/rbac/v3/rbac_pb.js';
+import type { FilterChain } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
+import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import {
+  buildHttpRbacFilter,
+  buildNetworkRbacFilter,
+  editChainConnectionManagers,
+  HTTP_CONNECTION_MANAGER_NAME,
+} from '../../xds/generate/builders/index.js';
+import { byAddressThenPort } from '../../xds/generate/destinations.js';
+import { grpcServerListenerName, inboundListenerName, localClusterName, statName } from '../../xds/generate/names.js';
+import type { InboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
+import type { ProxyResources } from '../../xds/generate/resources.js';
+import { editedCopy, onePerObjectPair } from '../../xds/generate/shared.js';
+import { fromRules, inboundRules, type FromRule, type InboundRule } from '../core/from-rules.js';
+import type { MatchedPolicy } from '../core/match.js';
+import type { PolicyPlugin } from '../core/plugin.js';
+import { trafficPermissionRbac, type TrafficPermissionRbac } from './rbac.js';
+
+interface CompiledRbac {
+  readonly rbac: TrafficPermissionRbac;
+  /** A digest of both engines: equal keys, equal RBAC. */
+  readonly key: string;
+}
+
+const NO_FROM_RULES: readonly FromRule[] = Object.freeze([]);
+const NO_INBOUND_RULES: readonly InboundRule[] = Object.freeze([]);
+
+/** Compiled RBAC by mesh, once per pair of rule lists (each the same object for as long as its matched list lives). */
+const compiledByMesh = onePerObjectPair((_from: readonly FromRule[], _rules: readonly InboundRule[]) => new Map<string, CompiledRbac>());
+
+function compiledFor(mesh: string, from: readonly FromRule[], rules: readonly InboundRule[]): CompiledRbac {
+  const byMesh = compiledByMesh(from, rules);
+  let compiled = byMesh.get(mesh);
+  if (compiled === undefined) {
+    const rbac = trafficPermissionRbac({ mesh, fromRules: from, inboundRules: rules });
+    const digest = createHash('sha256').update(toBinary(RBACSchema, rbac.rules));
+    if (rbac.shadowRules) digest.update('\u0000shadow\u0000').update(toBinary(RBACSchema, rbac.shadowRules));
+    compiled = { rbac, key: digest.digest('base64') };
+    byMesh.set(mesh, compiled);
+  }
+  return compiled;
+}
+
+/** The RBAC of the inbound at `position`: its rules, or none at all (nobody may) when no policy selects it. */
+function inboundRbac(mesh: string, matched: readonly MatchedPolicy[], position: number): CompiledRbac {
+  if (matched.length === 0) return compiledFor(mesh, NO_FROM_RULES, NO_INBOUND_RULES);
+  return compiledFor(mesh, fromRules(matched, position), inboundRules(matched, position));
+}
+
+/** RBAC first in a TLS chain: in each connection manager, or as the first network filter of a chain without one. */
+function guardChain(chain: FilterChain, { rbac }: CompiledRbac, statPrefix: string): void {
+  if (chain.filters.some((filter) => filter.name === HTTP_CONNECTION_MANAGER_NAME)) {
+    editChainConnectionManagers(chain, (hcm) => hcm.httpFilters.unshift(buildHttpRbacFilter(rbac)));
+  } else {
+    chain.filters.unshift(buildNetworkRbacFilter({ ...rbac, statPrefix }));
+  }
+}
+
+function guarded(listener: Listener, compiled: CompiledRbac, statPrefix: string): Listener {
+  if (!listener.filterChains.some((chain) => chain.transportSocket)) return listener;
+  return editedCopy(ListenerSchema, listener, `MeshTrafficPermission ${statPrefix} ${compiled.key}`, (copy) => {
+    for (const chain of copy.filterChains) if (chain.transportSocket) guardChain(chain, compiled, statPrefix);
+  });
+}
+
+const listenerNameOf = (proxy: ProxyContext, inbound: InboundContext): string =>
+  proxy.flavour === 'grpc' ? grpcServerListenerName(inbound.address, inbound.port) : inboundListenerName(inbound.address, inbound.port);
+
+function apply(resources: ProxyResources, proxy: ProxyContext, matched: readonly MatchedPolicy[]): ProxyResources {
+  const tls = proxy.tls;
+  if (!tls) return resources;
+  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
+  const replaced = new Map<string, Listener>();
+  // In (address, port) order, the first inbound of a listener name decides it, as it decided the generated listener.
+  const positions = proxy.inbounds.map((_, position) => position).sort((a, b) => byAddressThenPort(proxy.inbounds[a]!, proxy.inbounds[b]!));
+  for (const position of positions) {
+    const inbound = proxy.inbounds[position]!;
+    const name = listenerNameOf(proxy, inbound);
+    const listener = byName.get(name);
+    if (listener === undefined || replaced.has(name)) continue;
+    replaced.set(name, guarded(listener, inboundRbac(tls.mesh, matched, position), statName(localClusterName(inbound.servicePort))));
+  }
+  if (replaced.size === 0) return resources;
+  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
+}
+
+export const meshTrafficPermissionPlugin = {
+  kind: 'MeshTrafficPermission',
+  appliesWithoutPolicies: true,
+  apply: (resources, { proxy, matched }) => apply(resources, proxy, matched),
+} satisfies PolicyPlugin<'MeshTrafficPermission'>;
