@@ -25,7 +25,7 @@
 import type { Logger } from 'pino';
 import type { DataplaneSpec, Resource } from '../api/index.js';
 import { isKogumaError } from '../api/errors.js';
-import type { ChangeEvent, ResourceStore, StoreEvent } from '../store/index.js';
+import { listAll, type ChangeEvent, type ResourceStore, type StoreEvent } from '../store/index.js';
 import type { ProxyContext, ProxyFlavour } from '../xds/generate/proxy-context.js';
 import { dataplaneModel } from './dataplane-model.js';
 import { MeshView } from './mesh-view.js';
@@ -63,17 +63,7 @@ export interface EngineOptions {
 
 export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
 
-const LIST_PAGE = 1000;
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
-
-/** Every resource of a kind, page by page. */
-async function* listAll(store: ResourceStore, kind: string): AsyncGenerator<Resource> {
-  for (let offset = 0; ; offset += LIST_PAGE) {
-    const page = await store.list({ kind, offset, limit: LIST_PAGE });
-    yield* page.items;
-    if (offset + LIST_PAGE >= page.total) return;
-  }
-}
 
 const MESH_SERVICE = 'MeshService';
 
@@ -120,14 +110,15 @@ export class MeshEngine {
       if (!view) views.set(mesh, (view = new MeshView(mesh)));
       return view;
     };
+    const { store } = this.options;
     const meshes = new Map<string, Resource>();
-    for await (const mesh of listAll(this.options.store, 'Mesh')) meshes.set(mesh.name, mesh);
-    for await (const resource of listAll(this.options.store, 'Dataplane')) {
+    for await (const mesh of listAll(store, { kind: 'Mesh' })) meshes.set(mesh.name, mesh);
+    for await (const resource of listAll(store, { kind: 'Dataplane' })) {
       viewIn(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
     }
-    for await (const resource of listAll(this.options.store, MESH_SERVICE)) viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
+    for await (const resource of listAll(store, { kind: MESH_SERVICE })) viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
     for (const kind of this.policyKinds) {
-      for await (const resource of listAll(this.options.store, kind)) viewIn(resource.mesh).upsertPolicy(resource);
+      for await (const resource of listAll(store, { kind })) viewIn(resource.mesh).upsertPolicy(resource);
     }
     const listener = this.options.meshListener;
     if (listener) {

@@ -1,6 +1,7 @@
 /**
- * Public surface of the store folder: the ResourceStore contract and the one
- * factory the composition root calls. Nothing outside src/store imports deeper.
+ * Public surface of the store folder: the ResourceStore contract, the one
+ * factory the composition root calls, and `listAll`, which reads every page
+ * of a query. Nothing outside src/store imports deeper.
  *
  *   memory   — in-process maps; tests and throwaway runs
  *   pglite   — embedded PostgreSQL, persisted to `dataDir` (the default store)
@@ -29,6 +30,7 @@ export type {
   TagIndexer,
 } from './types.js';
 export type { StoreLogger } from './logger.js';
+export { listAll, LIST_ALL_PAGE, type ListAllQuery } from './list-all.js';
 
 export interface StoreConfig {
   readonly type: 'memory' | 'pglite' | 'postgres';

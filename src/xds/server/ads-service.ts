@@ -1,15 +1,16 @@
 /**
  * The AggregatedDiscoveryService for @connectrpc/connect: wires one gRPC
- * bidi stream to one protocol state machine (ads-sotw.ts or ads-delta.ts),
- * the node's cache watch and the status sink. The protocol lives in the
- * machines; this module only moves messages and handles the stream's life.
+ * bidi stream to one protocol state machine (ads-stream.ts driven by the
+ * variant of ads-sotw.ts or ads-delta.ts), the node's cache watch and the
+ * status sink. The protocol lives in the machine; this module only moves
+ * messages and handles the stream's life, the same for both variants.
  *
  *   stream opens ─► admitted by its connection's limits (else RESOURCE_EXHAUSTED)
  *   first request (within firstRequestTimeoutMs, else DEADLINE_EXCEEDED)
  *     ─► parseNodeId ─► identify ─► onStreamOpen ─► status.connected ─► counted for its dataplane
  *                                     └─ credential revoked later ─► stream ends (its reason's status)
  *   requests ─pump─► StreamInbox ◄─ cache.watch(nodeId)
- *                        └─► SotwStream | DeltaStream ─► responses (yield)
+ *                        └─► AdsStream (sotw | delta variant) ─► responses (yield)
  *   end (client cancel, half-close, shutdown, replaced) ─► cancel watch, disconnected, onStreamClose
  *
  * Errors at the edge: a missing or malformed node id is INVALID_ARGUMENT; a
@@ -27,8 +28,9 @@ import { grpcStatusOf, isKogumaError } from '../../api/errors.js';
 import type { Node } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery/v3/ads_pb.js';
 import { isCertificatesStream } from '../node-metadata.js';
-import { DeltaStream } from './ads-delta.js';
-import { SotwStream } from './ads-sotw.js';
+import { delta } from './ads-delta.js';
+import { sotw } from './ads-sotw.js';
+import { AdsStream, type AdsRequest, type AdsVariant, type TypeState } from './ads-stream.js';
 import { connectionKey } from './connection-streams.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
 import { TypeUrl } from '../resource-types.js';
@@ -87,8 +89,8 @@ export function createAdsService(options: AdsServiceOptions): ServiceImpl<typeof
     streams: options.streams ?? new StreamRegistry({}, streamRegistryLog(logger)),
   };
   return {
-    streamAggregatedResources: (requests, context) => serveStream('sotw', requests, context, (stream) => new SotwStream(stream), serve),
-    deltaAggregatedResources: (requests, context) => serveStream('delta', requests, context, (stream) => new DeltaStream(stream), serve),
+    streamAggregatedResources: (requests, context) => serveStream(sotw, requests, context, serve),
+    deltaAggregatedResources: (requests, context) => serveStream(delta, requests, context, serve),
   };
 }
 
@@ -113,13 +115,13 @@ interface ServeOptions extends AdsServiceOptions {
   readonly streams: StreamRegistry;
 }
 
-async function* serveStream<Request extends { node?: Node | undefined }, Response>(
-  protocol: XdsProtocol,
+async function* serveStream<Request extends AdsRequest & { node?: Node | undefined }, Response, State extends TypeState, Content>(
+  variant: AdsVariant<Request, Response, State, Content>,
   requests: AsyncIterable<Request>,
   context: HandlerContext,
-  makeStream: (options: XdsStreamOptions) => XdsStream<Request, Response>,
   options: ServeOptions,
 ): AsyncGenerator<Response> {
+  const { protocol } = variant;
   const { streams } = options;
   // Refused here, before anything is read or kept: RESOURCE_EXHAUSTED naming the limit.
   const admitted = streams.connections.admit(context.values.get(connectionKey));
@@ -145,9 +147,9 @@ async function* serveStream<Request extends { node?: Node | undefined }, Respons
       if (error === undefined || context.signal.aborted) return;
       throw toConnectError(error);
     }
-    const identity = await identifyStream(protocol, first.request, context, options);
+    const identity = await identifyStream(protocol, variant.resumes(first.request), first.request, context, options);
     identified = true;
-    yield* serveIdentified(identity, first.request, inbox, context, makeStream, options);
+    yield* serveIdentified(identity, first.request, inbox, context, (stream) => new AdsStream(variant, stream), options);
   } finally {
     clearTimeout(deadline);
     context.signal.removeEventListener('abort', onAbort);
@@ -166,6 +168,7 @@ interface IdentifiedStream {
 /** Who the node is (`identify`) and whether it may open a stream (`onStreamOpen`); throws the refusal's gRPC status. */
 async function identifyStream<Request extends { node?: Node | undefined }>(
   protocol: XdsProtocol,
+  resumed: boolean,
   first: Request,
   context: HandlerContext,
   options: ServeOptions,
@@ -185,7 +188,7 @@ async function identifyStream<Request extends { node?: Node | undefined }>(
     nodeId: identity.nodeId,
     protocol,
     since: options.now(),
-    resumed: holdsConfiguration(first),
+    resumed,
     ...(isCertificatesStream(identity.metadata) ? { certificatesOnly: true } : {}),
   };
   const log = options.logger.child({ nodeId: identity.nodeId, streamId: stream.streamId });
@@ -268,13 +271,6 @@ async function* serveIdentified<Request, Response>(
   }
 }
 
-/** Reads the client's requests into the inbox, never more than `room()` ahead of the stream. */
-/** Whether a first request shows configuration the proxy already holds (a reconnect, not a start). */
-function holdsConfiguration(request: unknown): boolean {
-  const { versionInfo, initialResourceVersions } = request as { versionInfo?: string; initialResourceVersions?: Record<string, string> };
-  return (versionInfo !== undefined && versionInfo !== '') || Object.keys(initialResourceVersions ?? {}).length > 0;
-}
-
 /** The reporter, also calling `onReady` once, at the first ACK of listeners. */
 function onFirstListenerAck(reporter: StreamStatusReporter, onReady: () => void): StreamStatusReporter {
   let ready = false;
@@ -289,6 +285,7 @@ function onFirstListenerAck(reporter: StreamStatusReporter, onReady: () => void)
   };
 }
 
+/** Reads the client's requests into the inbox, never more than `room()` ahead of the stream. */
 async function pumpRequests<Request>(iterator: AsyncIterator<Request>, inbox: StreamInbox<Request>, room: () => number): Promise<void> {
   try {
     for (;;) {

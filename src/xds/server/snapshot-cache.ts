@@ -6,7 +6,7 @@
  *
  * One watch model for both protocol variants, as go-control-plane's linear
  * cache (pkg/cache/v3/linear.go): a watch only learns "this node has a new
- * snapshot"; what to send is the stream's business (ads-sotw.ts, ads-delta.ts).
+ * snapshot"; what to send is the stream's business (ads-stream.ts, one machine for both).
  *
  * Notification is coalescing: every `set` of a node schedules one microtask,
  * and each watcher is handed the newest snapshot only, once. A burst of sets,

@@ -3,7 +3,8 @@
  * fed requests and snapshots and answers with the responses to send. It
  * never touches a socket, a timer or the cache, so a table of inputs is a
  * complete test (ads-sotw.test.ts, ads-delta.test.ts); ads-service.ts feeds
- * it from a gRPC stream and a cache watch.
+ * it from a gRPC stream and a cache watch. Both variants are one machine,
+ * ads-stream.ts.
  *
  *   requests ──onRequest──►┐
  *                          ├─ XdsStream ──► responses
@@ -32,13 +33,3 @@ export interface XdsStreamOptions {
 }
 
 export const silentLog: StreamLog = { debug: () => undefined, warn: () => undefined };
-
-/** Nonces unique within a stream: a counter is enough (the spec asks only for uniqueness per stream). */
-export function nonceSequence(): () => string {
-  let next = 0;
-  return () => (++next).toString(36);
-}
-
-/** The text of a NACK's `error_detail`. */
-export const errorText = (detail: { code: number; message: string }): string =>
-  detail.message !== '' ? detail.message : `rejected with code ${detail.code} and no message`;
