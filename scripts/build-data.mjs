@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 
 const dist = new URL('../dist/src/', import.meta.url);
 const [{ kindRegistry }, { catalogueOf }, { ensureTemplate }] = await Promise.all([
-  import(new URL('api/index.js', dist).href),
+  import(new URL('policies/index.js', dist).href),
   import(new URL('cli/kind-catalogue.js', dist).href),
   import(new URL('store/sql/pglite-template.js', dist).href),
 ]);

@@ -2,7 +2,7 @@
  * The REST calls the bench makes: one PUT (a change to measure) and many
  * concurrent PUTs (setup). Paths follow Kuma's: /meshes/{mesh}/{plural}/{name}.
  */
-import { kindRegistry } from '../../src/api/index.js';
+import { kindRegistry } from '../../src/policies/index.js';
 import { nowMs } from './clock.js';
 
 export interface Document {

@@ -1,10 +1,13 @@
-/** Public surface of the resource model. */
-import { policyKinds } from '../policies/index.js';
+/**
+ * Public surface of the resource model. The registry of every kind served,
+ * policies included, is `kindRegistry` in src/policies: the model does not
+ * know the policies built on it.
+ */
 import { coreKinds } from './kinds/index.js';
 import { KindRegistry } from './registry.js';
 
-/** Every kind this control plane serves. */
-export const kindRegistry = new KindRegistry([...coreKinds, ...policyKinds]);
+/** The kinds of the model itself (Mesh, Dataplane, Secret...), for code that reads only those. */
+export const coreKindRegistry = new KindRegistry(coreKinds);
 
 export { KindRegistry } from './registry.js';
 export type { KindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kindRegistry } from '../api/index.js';
+import { kindRegistry } from '../policies/index.js';
 import { catalogueOf, kindCatalogue, lookupOf, policyKinds } from './kind-catalogue.js';
 
 test('the built catalogue is what the kind registry gives now (a stale build would show here)', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindRegistry } from '../api/index.js';
+import { kindRegistry } from '../policies/index.js';
 import { CliError } from './errors.js';
 import { resolveKind, wrapList } from './kinds.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { kindRegistry } from '../api/index.js';
+import { kindRegistry } from '../policies/index.js';
 import { renderJson, renderList, renderOne, renderYaml } from './output.js';
 
 const kind = kindRegistry.resolve('mt')!;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindRegistry } from '../api/index.js';
+import { kindRegistry } from '../policies/index.js';
 import { describeResource, itemPath, listPath, notFoundMessage, resourceLabel } from './paths.js';
 
 const kind = (name: string) => {

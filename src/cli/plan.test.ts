@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
-import { KindRegistry, kindRegistry, type KindDescriptor } from '../api/index.js';
+import { KindRegistry, type KindDescriptor } from '../api/index.js';
+import { kindRegistry } from '../policies/index.js';
 import type { SourceDocument } from './documents.js';
 import { applyOrder, validateAll } from './plan.js';
 

@@ -12,7 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
-import { kindRegistry } from '../api/index.js';
+import { kindRegistry } from '../policies/index.js';
 import { ResourceManager } from '../manager/index.js';
 import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';

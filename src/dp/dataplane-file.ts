@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { readYamlDocuments } from '../api/bounded-parse.js';
-import { isKogumaError, kindRegistry, SERVICE_TAG, validateDocument } from '../api/index.js';
+import { isKogumaError, coreKindRegistry, SERVICE_TAG, validateDocument } from '../api/index.js';
 import { DpError } from './errors.js';
 import { renderTemplate, type TemplateVars } from './template.js';
 
@@ -88,7 +88,7 @@ export function dataplaneFromText(text: string, source: string, vars: TemplateVa
   const { document, issues } = withIdentity(parsed, flags);
   if (issues.length > 0) throw new DpError(`${source} does not match the flags`, issues);
   try {
-    validateDocument(kindRegistry, document);
+    validateDocument(coreKindRegistry, document);
   } catch (error) {
     if (!isKogumaError(error)) throw error;
     const details = error.invalidParameters.map((issue) => `  ${issue.field}: ${issue.reason}`);

@@ -3,6 +3,7 @@
  * in is part of the kind (`definePolicy({order})`).
  */
 import type { KindDescriptor } from '../api/kind.js';
+import { coreKinds, KindRegistry } from '../api/index.js';
 import { MeshHTTPRouteKind } from './meshhttproute/schema.js';
 import { MeshTCPRouteKind } from './meshtcproute/schema.js';
 import { MeshTLSKind } from './meshtls/schema.js';
@@ -38,6 +39,9 @@ export const policyKinds: readonly KindDescriptor[] = [
   MeshMetricKind,
   MeshProxyPatchKind,
 ];
+
+/** Every kind this control plane serves: the model's own and the policies. */
+export const kindRegistry = new KindRegistry([...coreKinds, ...policyKinds]);
 
 export { definePolicy, checkPolicyTargetRefs } from './core/define-policy.js';
 export { TargetRef, TARGET_REF_KINDS, TOP_LEVEL_KINDS, TO_KINDS, FROM_KINDS, type TargetRefKind } from './core/targetref.js';

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindRegistry } from '../../src/api/index.js';
+import { kindRegistry } from '../../src/policies/index.js';
 import { killAll, spawnControlPlane, type CpProcess } from '../cli/harness.js';
 import { CORPUS, pathOf } from './fuzz-corpus.js';
 import { hostileRequests } from './fuzz-generator.js';

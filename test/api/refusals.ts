@@ -3,7 +3,7 @@
  * the shape every refusal must have (a 4xx with Kuma's error body).
  */
 import assert from 'node:assert/strict';
-import { kindRegistry } from '../../src/api/index.js';
+import { kindRegistry } from '../../src/policies/index.js';
 import type { ResourceStore } from '../../src/store/index.js';
 
 /** Every stored resource of every kind, as text: equal before and after means nothing was written. */

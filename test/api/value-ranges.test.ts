@@ -5,7 +5,7 @@
  */
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kindRegistry } from '../../src/api/index.js';
+import { kindRegistry } from '../../src/policies/index.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { assertInvalid, assertRefusal, storeContents } from './refusals.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { kindRegistry } from '../../src/api/index.js';
+import { kindRegistry } from '../../src/policies/index.js';
 import { renderResourceReference } from '../../src/api/reference.js';
 
 const docPath = new URL('../../../docs/resources.md', import.meta.url);

@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { kindRegistry } from '../../src/api/index.js';
+import { kindRegistry } from '../../src/policies/index.js';
 import { ResourceManager } from '../../src/manager/index.js';
 import { ADMIN_GROUP, generateSigningKeyPem, issueUserToken, signingKeyFromPem } from '../../src/auth/index.js';
 import { buildApiServer, type ApiAccess, type Inspection } from '../../src/server/index.js';

@@ -5,7 +5,8 @@
  * Not imported by production code.
  */
 import assert from 'node:assert/strict';
-import { KogumaError, kindRegistry, validateDocument, type InvalidParameter, type ValidDocument } from '../../api/index.js';
+import { KogumaError, validateDocument, type InvalidParameter, type ValidDocument } from '../../api/index.js';
+import { kindRegistry } from '../../policies/index.js';
 
 export interface PolicyDocument {
   readonly type: string;

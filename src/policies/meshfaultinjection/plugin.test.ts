@@ -12,7 +12,7 @@ import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
 import { TypeUrl } from '../../xds/resource-types.js';
 import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
 import { envoySelects } from './testing.js';
-import { bandwidthKbps } from './faults.js';
+import { bandwidthKbps } from './bandwidth.js';
 
 const testdata = srcPath('src/policies/meshfaultinjection/testdata');
 const WEB = 'inbound:10.0.0.1:8080';

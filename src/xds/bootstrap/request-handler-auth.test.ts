@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { kindRegistry } from '../../api/index.js';
+import { kindRegistry } from '../../policies/index.js';
 import { DataplaneAuthenticator, issueDataplaneToken, issuingSigningKey, type DataplaneTokenRequest } from '../../auth/index.js';
 import { ResourceManager } from '../../manager/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';

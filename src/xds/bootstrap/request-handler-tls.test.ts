@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { kindRegistry } from '../../api/index.js';
+import { kindRegistry } from '../../policies/index.js';
 import { ResourceManager } from '../../manager/index.js';
 import { generateServerCa } from '../../mtls/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';

@@ -30,7 +30,7 @@ import { INPUT_LIMITS, shapeParameter } from '../../api/input-limits.js';
 import { MeshName, ResourceName } from '../../api/primitives.js';
 import { issuesAgainst, validateDocument } from '../../api/validate.js';
 import type { DataplaneSpec } from '../../api/index.js';
-import { kindRegistry, SERVICE_TAG } from '../../api/index.js';
+import { coreKindRegistry, SERVICE_TAG } from '../../api/index.js';
 import { authorizeDataplane, bearerToken, registrationOf, type DataplaneAuthenticator, type VerifiedToken } from '../../auth/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../node-metadata.js';
@@ -120,7 +120,7 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       if (!read.ok) return unprocessable('dataplaneResource is not valid', [read.issue]);
       const document = read.value;
       try {
-        spec = validateDocument(kindRegistry, document, { kind: 'Dataplane', mesh: request.mesh, name: request.name }).draft.spec as DataplaneSpec;
+        spec = validateDocument(coreKindRegistry, document, { kind: 'Dataplane', mesh: request.mesh, name: request.name }).draft.spec as DataplaneSpec;
       } catch (error) {
         if (!isKogumaError(error, 'InvalidInput')) throw error;
         return unprocessable('the dataplane is not valid', error.invalidParameters.map((p) => ({ field: `dataplaneResource.${p.field}`, reason: p.reason })));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { create } from '@bufbuild/protobuf';
 import { isKogumaError } from '../../api/errors.js';
-import { kindRegistry } from '../../api/index.js';
+import { kindRegistry } from '../../policies/index.js';
 import { DataplaneAuthenticator, issueDataplaneToken, issuingSigningKey, revokeToken, type DataplaneTokenRequest } from '../../auth/index.js';
 import { ResourceManager } from '../../manager/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';

@@ -18,7 +18,7 @@
  * PERMISSION_DENIED; an invalid carried Dataplane → INVALID_ARGUMENT.
  */
 import { isKogumaError, KogumaError } from '../../api/errors.js';
-import { kindRegistry, type DataplaneSpec } from '../../api/index.js';
+import { coreKindRegistry, type DataplaneSpec } from '../../api/index.js';
 import { validateDocument } from '../../api/validate.js';
 import { authorizeDataplane, bearerToken, registrationOf, type DataplaneAuthenticator, type TaggedNetworking } from '../../auth/index.js';
 import { carriedDataplane, DATAPLANE_RESOURCE_METADATA } from '../node-metadata.js';
@@ -61,7 +61,7 @@ function carriedSpec(identity: NodeIdentity): DataplaneSpec | undefined {
   const document = carriedDataplane(identity.metadata);
   if (document === undefined) return undefined;
   try {
-    return validateDocument(kindRegistry, document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name }).draft.spec as DataplaneSpec;
+    return validateDocument(coreKindRegistry, document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name }).draft.spec as DataplaneSpec;
   } catch (error) {
     if (!isKogumaError(error, 'InvalidInput')) throw error;
     const fields = error.invalidParameters.map((p) => `${METADATA_FIELD}.${p.field}: ${p.reason}`).join('; ');

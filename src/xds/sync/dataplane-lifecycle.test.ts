@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import { kindRegistry, KogumaError } from '../../api/index.js';
+import { KogumaError } from '../../api/index.js';
+import { kindRegistry } from '../../policies/index.js';
 import { ResourceManager } from '../../manager/index.js';
 import type { ConnectedProxy } from '../../mesh/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';
