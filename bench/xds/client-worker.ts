@@ -120,7 +120,7 @@ function progress(typeUrl: string | undefined): number {
   return count;
 }
 
-parentPort!.on('message', async ({ id, command }: { id: number; command: WorkerCommand }) => {
+async function answer({ id, command }: { id: number; command: WorkerCommand }): Promise<void> {
   let reply: unknown;
   switch (command.cmd) {
     case 'start':
@@ -149,4 +149,13 @@ parentPort!.on('message', async ({ id, command }: { id: number; command: WorkerC
       break;
   }
   parentPort!.postMessage({ id, reply });
+}
+
+// A command that fails ends the worker with the error as an uncaught exception, which the scenario sees.
+parentPort!.on('message', (message: { id: number; command: WorkerCommand }) => {
+  answer(message).catch((error: unknown) =>
+    process.nextTick(() => {
+      throw error;
+    }),
+  );
 });

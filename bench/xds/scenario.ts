@@ -203,7 +203,7 @@ async function againstControlPlane(options: ScenarioOptions, topology: Topology)
     };
   } catch (error) {
     const alive = cp.process.exitCode === null && cp.process.signalCode === null;
-    throw new Error(`${error instanceof Error ? error.message : String(error)} (control plane ${alive ? 'running' : 'exited'}; its stderr: ${cp.stderrTail().slice(-1500) || 'empty'})`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (control plane ${alive ? 'running' : 'exited'}; its stderr: ${cp.stderrTail().slice(-1500) || 'empty'})`, { cause: error });
   } finally {
     await pool?.stop();
     await cp.stop();

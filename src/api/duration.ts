@@ -36,7 +36,7 @@ export function durationMs(duration: string): number {
 }
 
 /** Go's longest duration (2^63 - 1 nanoseconds), in milliseconds. */
-export const MAX_DURATION_MS = 9_223_372_036_854.776;
+export const MAX_DURATION_MS = 9_223_372_036_854.775;
 
 /** The schema format of a duration no longer than MAX_DURATION_MS (syntax is the pattern's job). */
 export const DURATION_FORMAT = 'koguma-duration';

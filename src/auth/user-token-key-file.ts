@@ -80,7 +80,7 @@ async function publishOnce(path: string, content: string): Promise<string> {
     return content;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } finally {
     await unlink(temporary).catch(ignoreMissing);
   }

@@ -56,7 +56,7 @@ export function kindCatalogue(): KindLookup {
   try {
     kinds = JSON.parse(readFileSync(catalogueFile, 'utf8')) as CliKind[];
   } catch (error) {
-    throw new Error(`the CLI's kind catalogue is missing or unreadable (${(error as Error).message}); run \`npm run build\``);
+    throw new Error(`the CLI's kind catalogue is missing or unreadable (${(error as Error).message}); run \`npm run build\``, { cause: error });
   }
   loaded = lookupOf(kinds);
   return loaded;

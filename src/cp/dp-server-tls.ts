@@ -164,7 +164,7 @@ async function withLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw directoryError(dir, 'cannot create its lock file .lock', error);
       if (await lockIsStale(path)) await unlink(path).catch(() => undefined);
-      else if (Date.now() > deadline) throw new Error(`${path} has been held for over ${LOCK_WAIT_MS / 1000} s by another control plane; remove it if none is starting`);
+      else if (Date.now() > deadline) throw new Error(`${path} has been held for over ${LOCK_WAIT_MS / 1000} s by another control plane; remove it if none is starting`, { cause: error });
       else await sleep(25);
     }
   }
@@ -260,7 +260,7 @@ async function ensureCa(dir: string, options: DpServerTlsOptions): Promise<{ cer
     if (ca.certificate.notAfter.getTime() - now < SERVER_RENEW_BEFORE_MS)
       options.log.warn(`the DP server CA ${join(dir, TLS_FILES.caCert)} expires at ${ca.certificate.notAfter.toISOString()}; ${replace}`);
   } catch (error) {
-    throw new Error(`the DP server CA in ${dir} cannot be used: ${(error as Error).message}; ${replace}`);
+    throw new Error(`the DP server CA in ${dir} cannot be used: ${(error as Error).message}; ${replace}`, { cause: error });
   }
   return { certPem, keyPem };
 }

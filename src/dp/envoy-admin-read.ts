@@ -87,7 +87,7 @@ export async function readEnvoyAdmin(request: AdminRequest, options: EnvoyAdminR
   try {
     output = await get(target, adminUrlPath(request), options);
   } catch (error) {
-    throw new Error(`Envoy's admin API on ${written!.trim()} does not answer: ${(error as Error).message}`);
+    throw new Error(`Envoy's admin API on ${written!.trim()} does not answer: ${(error as Error).message}`, { cause: error });
   }
   if (request.path !== 'config_dump' || options.secrets.length === 0) return output;
   return { ...output, body: Buffer.from(redactSecrets(output.body.toString('utf8'), options.secrets), 'utf8') };

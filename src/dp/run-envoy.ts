@@ -137,7 +137,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     const refused = await drainInboundListeners(adminAddressPath);
     if (refused !== undefined) log(`Envoy would not drain its inbound listeners: ${refused}`);
     await sleep(options.drainTimeMs, undefined, { signal: abort }).catch(() => undefined);
-    if (!abort.aborted) await running.stop(signal);
+    if (!abort.aborted) running.stop(signal);
   };
   const stoppedEarly = (): number => {
     const signal = firstSignal ?? 'SIGTERM';

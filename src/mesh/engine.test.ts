@@ -64,8 +64,8 @@ after(async () => {
 });
 
 test('a proxy that connects gets its context built from the dataplanes loaded at start', async () => {
-  engine.connect({ mesh: 'default', name: 'web-1', flavour: 'grpc' });
-  engine.connect({ mesh: 'default', name: 'admin-1', flavour: 'envoy' });
+  void engine.connect({ mesh: 'default', name: 'web-1', flavour: 'grpc' });
+  void engine.connect({ mesh: 'default', name: 'admin-1', flavour: 'envoy' });
   const seen = await drain();
   assert.deepEqual(seen.map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1']);
   const web = seen.find((u) => u.nodeId === 'default.web-1')!.context!;
@@ -173,7 +173,7 @@ test('a batch larger than one build slice reaches every proxy once, and a change
   });
   await slowEngine.start();
   try {
-    for (const name of names) slowEngine.connect({ mesh: 'default', name, flavour: 'envoy' });
+    for (const name of names) void slowEngine.connect({ mesh: 'default', name, flavour: 'envoy' });
     await sleep(DEBOUNCE_MS + 1);
     // Draining has started: a new endpoint of their destination marks them all again.
     await store.create(dataplane('default', 'slice-backend-1', 'slice-backend', '10.1.1.1'));
@@ -205,7 +205,11 @@ async function laggingStore(inner: ResourceStore, lagMs: number) {
   const deliver = (event: StoreEvent) => {
     for (const listener of listeners) listener(event);
     deliveredSeq = Math.max(deliveredSeq, event.seq);
-    for (const waiter of waiters) if (waiter.seq <= deliveredSeq) (waiters.delete(waiter), waiter.resolve());
+    for (const waiter of waiters)
+      if (waiter.seq <= deliveredSeq) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
   };
   inner.watch((event) => {
     if (deaf) return;

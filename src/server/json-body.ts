@@ -13,7 +13,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseJson(request, body as string, (error, value: unknown) => {
+    void parseJson(request, body as string, (error, value: unknown) => {
       if (error) {
         done(error, undefined);
         return;

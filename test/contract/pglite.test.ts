@@ -39,10 +39,10 @@ describe('PGlite data dir lock', () => {
 
   it('two stores opening one data dir at once: exactly one opens', async () => {
     const starts = await Promise.allSettled([1, 2].map(() => createStore({ type: 'pglite', dataDir })));
-    await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : undefined)));
+    await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : Promise.resolve())));
     assert.deepEqual(starts.map((start) => start.status).sort(), ['fulfilled', 'rejected']);
     const refused = starts.find((start) => start.status === 'rejected');
-    await rejectsWith(Promise.reject(refused?.reason), 'Unavailable');
+    await rejectsWith(Promise.reject(refused?.reason as Error), 'Unavailable');
   });
 
   it('takes over a lock naming this process when this process does not hold it (a restarted pid 1)', async () => {

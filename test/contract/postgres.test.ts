@@ -32,7 +32,7 @@ if (serverUrl) {
       try {
         const starts = await Promise.allSettled([1, 2].map(() => createStore({ type: 'postgres', postgresUrl: fresh.url })));
         // Close whatever started before asserting, so a failed start cannot leave a pool open.
-        await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : undefined)));
+        await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : Promise.resolve())));
         for (const start of starts) {
           if (start.status === 'rejected') assert.fail(`a concurrent start failed: ${String(start.reason)}`);
         }

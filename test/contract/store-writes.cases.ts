@@ -124,7 +124,7 @@ export function writeCases(ctx: ContractContext): void {
       const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       assert.equal(won.length, 1, `round ${round}: exactly one update succeeds`);
       assert.equal(lost.length, 1);
-      await rejectsWith(Promise.reject(lost[0]!.reason), 'Conflict');
+      await rejectsWith(Promise.reject(lost[0]!.reason as Error), 'Conflict');
       const stored = await ctx.store.get(read);
       assert.equal(stored?.version, 2);
       assert.deepEqual(stored?.labels, won[0]!.value.labels, 'the stored resource is the winner’s');

@@ -120,7 +120,7 @@ describe('proxyless gRPC under mesh mTLS (STRICT) and MeshTrafficPermission', ()
   });
 
   it('a client without a certificate cannot talk to a backend at all', async () => {
-    const { WhoamiClient } = (await import(join(EXAMPLES, 'service.mjs'))) as { WhoamiClient: new (target: string, credentials: grpc.ChannelCredentials) => grpc.Client & { Who: Function } };
+    const { WhoamiClient } = (await import(join(EXAMPLES, 'service.mjs'))) as { WhoamiClient: new (target: string, credentials: grpc.ChannelCredentials) => grpc.Client & { Who: (...args: unknown[]) => unknown } };
     const plain = new WhoamiClient(`127.0.0.1:${backendPort}`, grpc.credentials.createInsecure());
     try {
       const error = await new Promise<grpc.ServiceError | undefined>((resolve) =>

@@ -34,7 +34,7 @@ async function koguma(args: string[]): Promise<string> {
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--api-url', cp.apiUrl, ...args], { timeout: 60_000 });
     return stdout;
   } catch (error) {
-    throw new Error((error as { stderr?: string }).stderr ?? String(error));
+    throw new Error((error as { stderr?: string }).stderr ?? String(error), { cause: error });
   }
 }
 

@@ -72,7 +72,7 @@ function tlsWithoutCertificate(port: number, serverName: string): Promise<string
     let answer = '';
     const timer = setTimeout(() => socket.destroy(new Error('no answer and no refusal within 10 s')), 10_000);
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
-    socket.on('error', (error) => {
+    socket.on('error', (error: Error) => {
       clearTimeout(timer);
       reject(error);
     });

@@ -29,7 +29,9 @@ export function httpIdleCloseMs(port: number, withinMs: number): Promise<number>
       res.resume();
       res.on('end', () => (answeredAt = performance.now()));
     });
-    req.on('socket', (socket) => closedWithin(socket, () => answeredAt, withinMs, `the HTTP connection to ${port}`).then(resolve, reject));
+    req.on('socket', (socket) => {
+      closedWithin(socket, () => answeredAt, withinMs, `the HTTP connection to ${port}`).then(resolve, reject);
+    });
     req.on('error', reject);
     req.end();
   }).finally(() => agent.destroy());

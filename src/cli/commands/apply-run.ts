@@ -8,12 +8,16 @@ import { MeshKind } from '../../api/index.js';
 import { kindRegistry } from '../../cp/catalogue.js';
 import type { ApiClient } from '../client.js';
 import type { CliContext } from '../context.js';
-import type { ApplyOptions } from './apply.js';
 import { actionFor, type ApplyAction } from '../diff.js';
 import { loadDocuments } from '../documents.js';
 import { ApiError, CliError } from '../errors.js';
 import { itemPath, resourceLabel } from '../paths.js';
 import { applyOrder, validateAll, type PlannedDocument } from '../plan.js';
+
+export interface ApplyOptions {
+  readonly file: readonly string[];
+  readonly dryRun: boolean;
+}
 
 interface Step {
   readonly planned: PlannedDocument;

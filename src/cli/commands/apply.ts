@@ -13,11 +13,7 @@
 import { Command, Option } from 'commander';
 import { clientFor, type CliContext } from '../context.js';
 import { collect } from '../filters.js';
-
-export interface ApplyOptions {
-  readonly file: readonly string[];
-  readonly dryRun: boolean;
-}
+import type { ApplyOptions } from './apply-run.js';
 
 export function applyCommand(context: CliContext): Command {
   return new Command('apply')

@@ -77,7 +77,7 @@ const SELECTED_PAGE = 500;
 /** Every page of the dataplanes a policy selects. */
 async function selectedDataplanes(client: ApiClient, path: string): Promise<SelectedDataplanes> {
   const items: SelectedDataplanes['items'][number][] = [];
-  let total = 0;
+  let total: number;
   for (let offset = 0; ; ) {
     const page = (await client.get(`${path}?offset=${offset}&size=${SELECTED_PAGE}`)) as unknown as SelectedDataplanes;
     items.push(...page.items);

@@ -4,20 +4,12 @@
  * ones let through (as Kuma does).
  */
 import { durationMs } from '../core/durations.js';
+import { bandwidthKbps } from './bandwidth.js';
 import type { FaultInput } from '../../xds/generate/builders/index.js';
 import type { FaultInjectionConf, MeshFaultInjectionConf } from './schema.js';
 
 /** Envoy's fault filter aborts with a status from 200 to 599 (PGV on FaultAbort.http_status). */
 const MIN_ABORT_STATUS = 200;
-
-const KBPS_PER_UNIT: Readonly<Record<string, number>> = { k: 1, M: 1_000, G: 1_000_000 };
-
-/** `10kbps`, `50 Mbps`, `1Gbps` in kbps. */
-export function bandwidthKbps(limit: string): number {
-  const match = /^([0-9]+) ?([GMk])bps$/.exec(limit);
-  if (!match) throw new Error(`not a bandwidth: ${limit}`);
-  return Number(match[1]) * KBPS_PER_UNIT[match[2]!]!;
-}
 
 /** Percentages come as numbers or decimal strings ("2.5"). */
 const share = (percentage: number | string): number => Number(percentage);

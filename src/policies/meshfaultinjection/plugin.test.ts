@@ -10,7 +10,7 @@ import { fractionalPercent } from '../../xds/generate/builders/index.js';
 import { FractionalPercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
 import { TypeUrl } from '../../xds/resource-types.js';
 import { tagsHeaderValue } from '../../xds/generate/tags-header.js';
-import { bandwidthKbps } from './faults.js';
+import { bandwidthKbps } from './bandwidth.js';
 
 const testdata = srcPath('src/policies/meshfaultinjection/testdata');
 

@@ -11,7 +11,7 @@ import { definePolicy } from '../core/define-policy.js';
 import { checkGatewayOnlyTo } from '../core/gateway.js';
 import { HttpStatus } from '../core/http-status.js';
 import { checkSomeSection } from '../core/sections.js';
-import { bandwidthKbps } from './faults.js';
+import { bandwidthKbps } from './bandwidth.js';
 import { FROM_SERVICE_KINDS, TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Share = () => Percentage({ description: 'Share of requests affected, 0 to 100 ("2.5" for fractions).' });

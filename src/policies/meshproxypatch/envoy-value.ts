@@ -15,8 +15,7 @@ import { fromJson, toJson, type DescMessage, type JsonValue, type MessageShape }
 import { readYaml } from '../../api/bounded-parse.js';
 import { INPUT_LIMITS } from '../../api/input-limits.js';
 import { envoyRegistry } from '../../xds/validate/index.js';
-import { applyJsonPatches } from './json-patch.js';
-import type { JsonPatchBlock } from './schema.js';
+import { applyJsonPatches, type JsonPatchOperation } from './json-patch.js';
 
 /** A value or patch that does not fit the Envoy type it is for; the message says why. */
 export class ModificationError extends Error {}
@@ -65,7 +64,7 @@ export function mergeEnvoyJson(target: JsonValue, patch: JsonValue): JsonValue {
   return merged;
 }
 
-export type EnvoyPatch = { readonly value: string } | { readonly jsonPatches: readonly JsonPatchBlock[] };
+export type EnvoyPatch = { readonly value: string } | { readonly jsonPatches: readonly JsonPatchOperation[] };
 
 /*
  * Sharing between proxies (xds/generate/shared.ts): a modification is an object

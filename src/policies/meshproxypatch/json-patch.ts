@@ -9,7 +9,14 @@
  * so the caller can refuse the whole patch, as RFC 6902 §5 asks.
  */
 import type { JsonValue } from '@bufbuild/protobuf';
-import type { JsonPatchBlock } from './schema.js';
+
+/** One operation; the schema's JsonPatchBlock is this shape, validated. */
+export interface JsonPatchOperation {
+  readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy';
+  readonly path: string;
+  readonly value?: unknown;
+  readonly from?: string;
+}
 
 export class JsonPatchError extends Error {}
 
@@ -80,7 +87,7 @@ function remove(document: JsonValue, tokens: readonly string[]): JsonValue {
   });
 }
 
-function applyOne(document: JsonValue, patch: JsonPatchBlock): JsonValue {
+function applyOne(document: JsonValue, patch: JsonPatchOperation): JsonValue {
   const path = parsePointer(patch.path);
   const value = patch.value as JsonValue | undefined;
   switch (patch.op) {
@@ -105,7 +112,7 @@ function applyOne(document: JsonValue, patch: JsonPatchBlock): JsonValue {
 }
 
 /** `document` with every patch applied in order; throws JsonPatchError (with the failing patch's index) if one cannot apply. */
-export function applyJsonPatches(document: JsonValue, patches: readonly JsonPatchBlock[]): JsonValue {
+export function applyJsonPatches(document: JsonValue, patches: readonly JsonPatchOperation[]): JsonValue {
   return patches.reduce((current, patch, i) => {
     try {
       return applyOne(current, patch);

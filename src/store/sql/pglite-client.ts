@@ -36,7 +36,7 @@ export class PgliteClient {
     return new Promise((resolve, reject) => {
       const failStart = (error: unknown) => {
         void worker.terminate();
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       };
       worker.on('message', (message: PgliteMessage) => {
         if (message.kind === 'opened') {

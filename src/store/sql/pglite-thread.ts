@@ -25,7 +25,7 @@ interface OpenTransaction {
 }
 
 /** Thrown inside PGlite's transaction callback to make it roll back. */
-const rollback = Symbol('rollback');
+const rollback = new Error('rolled back by its caller');
 
 function serve(db: PGlite): void {
   const transactions = new Map<number, OpenTransaction>();

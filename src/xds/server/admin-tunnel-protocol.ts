@@ -113,10 +113,25 @@ function parseHeader(bytes: Buffer): TunnelHeader {
   const needs = (name: string, type: 'string' | 'number' | 'object'): void => {
     if (typeof fields[name] !== type || fields[name] === null) throw new TunnelFrameError(`a "${kind}" frame has no ${name}`);
   };
-  if (kind === 'hello') (needs('nodeId', 'string'), needs('metadata', 'object'), needs('agentVersion', 'string'));
-  if (kind === 'request') (needs('id', 'number'), needs('path', 'string'), needs('query', 'object'));
-  if (kind === 'answer') (needs('id', 'number'), needs('status', 'number'), needs('contentType', 'string'));
-  if (kind === 'failure') (needs('id', 'number'), needs('reason', 'string'));
+  if (kind === 'hello') {
+    needs('nodeId', 'string');
+    needs('metadata', 'object');
+    needs('agentVersion', 'string');
+  }
+  if (kind === 'request') {
+    needs('id', 'number');
+    needs('path', 'string');
+    needs('query', 'object');
+  }
+  if (kind === 'answer') {
+    needs('id', 'number');
+    needs('status', 'number');
+    needs('contentType', 'string');
+  }
+  if (kind === 'failure') {
+    needs('id', 'number');
+    needs('reason', 'string');
+  }
   if (kind === 'status') {
     needs('reason', 'string');
     if (fields['phase'] !== 'up' && fields['phase'] !== 'restarting') throw new TunnelFrameError('a "status" frame has no phase');

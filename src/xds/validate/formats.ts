@@ -34,8 +34,11 @@ export const isUuid = (value: string): boolean =>
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(value);
 
 export const httpHeaderName = /^:?[0-9a-zA-Z!#$%&'*+-.^_|~`]+$/;
+// Header values exclude control characters: the patterns name them on purpose.
+/* eslint-disable no-control-regex */
 export const httpHeaderValue = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 export const headerStringLoose = /^[^\u0000\u000A\u000D]*$/;
+/* eslint-enable no-control-regex */
 
 const compiled = new Map<string, RegExp | null>();
 
@@ -43,7 +46,6 @@ const compiled = new Map<string, RegExp | null>();
 export function compilePattern(pattern: string): RegExp | undefined {
   let regex = compiled.get(pattern);
   if (regex === undefined) {
-    regex = null;
     let source = pattern.replaceAll('(?P<', '(?<');
     let flags = 'u';
     const leading = /^\(\?([is]+)\)/.exec(source);
