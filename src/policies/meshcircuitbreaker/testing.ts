@@ -7,6 +7,7 @@
  * Not imported by production code.
  */
 import { grpcDecoded } from '../../xds/generate/testing/grpc-decode.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import '../../xds/generate/testing/grpc-rbac-env.js';
 import assert from 'node:assert/strict';
 import type { Resource } from '../../api/resource.js';
@@ -94,8 +95,9 @@ export function resourceOf(config: ProxyConfig, typeUrl: TypeUrl, name: string):
   return resourceJson(found) as Record<string, any>;
 }
 
-/** The resources of the given types as golden text. */
+/** The resources of the given types as golden text; the whole configuration must pass the consistency gate. */
 export function goldenText(config: ProxyConfig, typeUrls: readonly TypeUrl[]): string {
+  assertConsistent(config.resources);
   const picked = config.resources.filter((r) => typeUrls.includes(r.typeUrl)).map(resourceJson);
   return `${JSON.stringify({ resources: picked, warnings: config.warnings }, null, 2)}\n`;
 }

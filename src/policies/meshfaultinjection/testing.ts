@@ -8,6 +8,7 @@
  * Not imported by production code.
  */
 import { grpcDecoded } from '../../xds/generate/testing/grpc-decode.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import '../../xds/generate/testing/grpc-rbac-env.js';
 import assert from 'node:assert/strict';
 import { toJson } from '@bufbuild/protobuf';
@@ -126,10 +127,12 @@ export function envoySelects(matchers: readonly Record<string, any>[], header: s
   });
 }
 
-/** Listeners and clusters as golden text, with the warnings. */
-export const goldenText = (config: ProxyConfig): string =>
-  `${JSON.stringify(
+/** Listeners and clusters as golden text, with the warnings; the whole configuration must pass the consistency gate. */
+export function goldenText(config: ProxyConfig): string {
+  assertConsistent(config.resources);
+  return `${JSON.stringify(
     { resources: config.resources.filter((r) => r.typeUrl === TypeUrl.Listener || r.typeUrl === TypeUrl.Cluster).map(jsonOf), warnings: config.warnings },
     null,
     2,
   )}\n`;
+}

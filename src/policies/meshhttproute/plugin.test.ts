@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { resourceJson } from '../../xds/generate/json.js';
 import { encodeProxyResources, generateProxyConfig } from '../../xds/generate/index.js';
 import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import { meshHttpRoutePlugin } from './plugin.js';
 import { assertValidEnvoy, clustersOf, decodeWithGrpcJsXds, frontendProxy, routePolicy, routesOf, runPlugin } from './testing.js';
@@ -279,15 +280,17 @@ const GOLDEN: readonly [string, ProxyFlavour, boolean][] = [
 ];
 
 for (const [name, flavour, mtls] of GOLDEN) {
-  test(`${name}: the routed resources equal their golden file`, () => {
+  test(`${name}: the routed resources pass the consistency gate and equal their golden file`, () => {
     const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls }));
+    assertConsistent(encodeProxyResources(resources));
     const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
     expectGolden(join(testdata, `${name}.golden.json`), `${JSON.stringify(relevant.map(resourceJson), null, 2)}\n`);
   });
 }
 
-test('envoy filters: the routed resources equal their golden file', () => {
+test('envoy filters: the routed resources pass the consistency gate and equal their golden file', () => {
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [filtered]));
+  assertConsistent(encodeProxyResources(resources));
   const config = encodeProxyResources(resources).filter((r) => r.name === 'outbound:backend');
   expectGolden(join(testdata, 'filters.envoy.golden.json'), `${JSON.stringify(config.map(resourceJson), null, 2)}\n`);
 });

@@ -11,6 +11,7 @@ import type { Resource } from '../../api/resource.js';
 import type { ProxyConfig } from '../../xds/generate/index.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import type { TypeUrl } from '../../xds/resource-types.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import { checkedConfig, policy, proxyWith } from '../meshcircuitbreaker/testing.js';
 import { find, jsonOf } from '../meshfaultinjection/testing.js';
 
@@ -48,6 +49,8 @@ export function hcmOf(listener: Record<string, any>): Record<string, any> {
 
 export const httpFilterNames = (listener: Record<string, any>): string[] => (hcmOf(listener)['httpFilters'] as { name: string }[]).map((f) => f.name);
 
-/** Resources and warnings as golden text. */
-export const goldenText = (config: ProxyConfig, typeUrls: readonly TypeUrl[]): string =>
-  `${JSON.stringify({ resources: config.resources.filter((r) => typeUrls.includes(r.typeUrl)).map(jsonOf), warnings: config.warnings }, null, 2)}\n`;
+/** Resources and warnings as golden text; the whole configuration must pass the consistency gate. */
+export function goldenText(config: ProxyConfig, typeUrls: readonly TypeUrl[]): string {
+  assertConsistent(config.resources);
+  return `${JSON.stringify({ resources: config.resources.filter((r) => typeUrls.includes(r.typeUrl)).map(jsonOf), warnings: config.warnings }, null, 2)}\n`;
+}

@@ -6,6 +6,7 @@ import { TcpProxySchema, type TcpProxy } from '../../xds/envoy/gen/envoy/extensi
 import { encodeProxyResources } from '../../xds/generate/index.js';
 import { resourceJson } from '../../xds/generate/json.js';
 import { expectGolden, srcPath } from '../../xds/generate/testing/golden.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { assertValidEnvoy, clustersOf, frontendProxy, routePolicy, routesOf, runPlugin } from '../meshhttproute/testing.js';
 import { meshTcpRoutePlugin } from './plugin.js';
@@ -92,8 +93,9 @@ test('grpc: a MeshTCPRoute is ignored with a warning: proxyless gRPC has no TCP 
   assert.deepEqual(warnings, ['route split to backend not applied: proxyless gRPC has no TCP routing']);
 });
 
-test('split.envoy: the routed resources equal their golden file', () => {
+test('split.envoy: the routed resources pass the consistency gate and equal their golden file', () => {
   const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [split9010], { protocol: 'tcp', mtls: true }));
+  assertConsistent(encodeProxyResources(resources));
   const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
   expectGolden(join(testdata, 'split.envoy.golden.json'), `${JSON.stringify(relevant.map(resourceJson), null, 2)}\n`);
 });

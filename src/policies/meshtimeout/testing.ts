@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { expectGolden } from '../../xds/generate/testing/golden.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import type { JsonValue } from '@bufbuild/protobuf';
 import type { Resource } from '../../api/resource.js';
 import { schemaOfType } from '../../xds/resource-types.js';
@@ -94,9 +95,11 @@ export function generate(ctx: ProxyContext): GeneratedConfig {
   };
 }
 
-/** The golden document of a configuration: its warnings and every resource but secrets. */
-export const goldenText = (config: GeneratedConfig): string =>
-  `${JSON.stringify({ warnings: config.warnings, resources: config.resources.map(resourceJson) satisfies JsonValue[] }, null, 2)}\n`;
+/** The golden document of a configuration: its warnings and every resource but secrets; it must pass the consistency gate. */
+export function goldenText(config: GeneratedConfig): string {
+  assertConsistent(config.resources);
+  return `${JSON.stringify({ warnings: config.warnings, resources: config.resources.map(resourceJson) satisfies JsonValue[] }, null, 2)}\n`;
+}
 
 /** Every resource passes the protoc-gen-validate rules Envoy enforces (a violation would be a NACK). */
 export function assertValid(config: GeneratedConfig): void {
@@ -117,7 +120,7 @@ export function grpcRoute(config: GeneratedConfig, service: string): Record<stri
 /** One test per case: the configuration equals `<dir>/<name>.golden.json` and passes Envoy's validation (and grpc-js-xds's, for gRPC). */
 export function testGoldenCases(dir: string, cases: Readonly<Record<string, ProxyContext>>): void {
   for (const [name, ctx] of Object.entries(cases)) {
-    test(`${name}: the configuration equals its golden file and passes Envoy's validation${ctx.flavour === 'grpc' ? ' and grpc-js-xds' : ''}`, () => {
+    test(`${name}: the configuration equals its golden file and passes the consistency gate and Envoy's validation${ctx.flavour === 'grpc' ? ' and grpc-js-xds' : ''}`, () => {
       const config = generate(ctx);
       expectGolden(join(dir, `${name}.golden.json`), goldenText(config));
       assertValid(config);

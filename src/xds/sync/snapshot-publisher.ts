@@ -15,6 +15,10 @@
  * plaintext) and not before its first certificate is issued (Envoy would wait
  * for the Secret anyway; a gRPC client would fail its handshakes). Both
  * sources rebuild the proxy through the engine once they have it.
+ *
+ * Nor is a snapshot whose references do not resolve (a listener naming a
+ * route configuration, a route naming a cluster, that is not in it): the
+ * consistency gate holds it back and the proxy keeps its last one.
  */
 import type { ProxySink } from '../../mesh/index.js';
 import type { WorkloadCertificate, WorkloadTags } from '../../mtls/index.js';
@@ -23,6 +27,7 @@ import { generateProxyConfig, type IdentityContext, type MeshTlsContext, type Pr
 import { onePerObject } from '../generate/shared.js';
 import type { SnapshotCache } from '../server/index.js';
 import { buildSnapshot, type EncodedResource } from '../snapshot.js';
+import { ConsistencyGate } from './consistency-gate.js';
 import type { WorkloadIdentities } from './workload-identities.js';
 
 export interface PublisherSecurity {
@@ -64,19 +69,24 @@ export class SnapshotPublisher implements ProxySink {
   constructor(
     private readonly cache: SnapshotCache,
     private readonly security?: PublisherSecurity,
+    private readonly gate: ConsistencyGate = new ConsistencyGate(),
   ) {}
 
   update(nodeId: string, context: ProxyContext | undefined): void {
     if (context === undefined) {
       this.cache.clear(nodeId);
       this.warnings.delete(nodeId);
+      this.gate.forget(nodeId);
       this.security?.identities.forget(nodeId);
       return;
     }
     const secured = this.secure(nodeId, context);
     if (secured === undefined) return;
     const config = generateProxyConfig(secured);
-    this.cache.set(nodeId, buildSnapshot(config.resources.map((r) => this.intern(r))));
+    const snapshot = buildSnapshot(config.resources.map((r) => this.intern(r)));
+    // A snapshot whose references do not resolve is not served; the cache keeps the last one (consistency-gate.ts).
+    if (!this.gate.admits(nodeId, snapshot)) return;
+    this.cache.set(nodeId, snapshot);
     this.setWarnings(nodeId, config.warnings);
   }
 
@@ -98,6 +108,7 @@ export class SnapshotPublisher implements ProxySink {
   disconnected(nodeId: string): void {
     this.cache.clear(nodeId);
     this.warnings.delete(nodeId);
+    this.gate.forget(nodeId);
     this.security?.identities.forget(nodeId);
   }
 
