@@ -21,7 +21,7 @@ import { ProxyBuild } from '../xds/build/index.js';
 import { AdminTunnels, AgentReports, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
 import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
-import { DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
+import { ConsistencyGate, DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
 import { prepareApiCredentials } from './api-credentials.js';
 import { kindRegistry, policyKindNames, policyPlugins } from './catalogue.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
@@ -93,7 +93,12 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       identities.close();
       limiter.close();
     });
-    const publisher = new SnapshotPublisher(cache, new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } }));
+    const consistency = new ConsistencyGate({ log: xdsLogger });
+    const publisher = new SnapshotPublisher(
+      cache,
+      new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } }),
+      consistency,
+    );
     engine = new MeshEngine({
       store,
       sink: publisher,
@@ -205,6 +210,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
         },
         envoyAdmin: adminTunnels,
         agentReports,
+        consistency,
       },
       access: {
         userTokenKey: credentials.userTokenKey,

@@ -2,7 +2,8 @@
  * `koguma inspect dataplane NAME [-m MESH] [--type config|overview|policies] [-o yaml|json]`:
  * what the control plane serves a proxy right now (`_config`: every xDS
  * resource as Envoy JSON), its connection status (`_overview`: connected,
- * per type the versions sent and acknowledged, the last rejection) or the
+ * per type the versions sent and acknowledged, the last rejection, a
+ * configuration held back by the consistency gate) or the
  * policies that configure it and what they resolve to (`_rules`).
  *
  * `koguma inspect dataplane NAME --type config-dump|stats|clusters [--include-eds]`:

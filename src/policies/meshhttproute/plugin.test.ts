@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
 import {
   assertResourcesPassPgv,
@@ -289,15 +290,17 @@ const GOLDEN: readonly [string, ProxyFlavour, boolean][] = [
 ];
 
 for (const [name, flavour, mtls] of GOLDEN) {
-  test(`${name}: the routed resources equal their golden file`, () => {
+  test(`${name}: the routed resources pass the consistency gate and equal their golden file`, () => {
     const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy(flavour, [split9010, headerToV2], { mtls }));
+    assertConsistent(encodeProxyResources(resources));
     const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
     expectGolden(join(testdata, `${name}.golden.json`), jsonText(relevant.map(resourceJson)));
   });
 }
 
-test('envoy filters: the routed resources equal their golden file', () => {
+test('envoy filters: the routed resources pass the consistency gate and equal their golden file', () => {
   const { resources } = runPlugin(meshHttpRoutePlugin, frontendProxy('envoy', [filtered]));
+  assertConsistent(encodeProxyResources(resources));
   const config = encodeProxyResources(resources).filter((r) => r.name === 'outbound:backend');
   expectGolden(join(testdata, 'filters.envoy.golden.json'), jsonText(config.map(resourceJson)));
 });

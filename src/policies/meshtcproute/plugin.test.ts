@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { TcpProxySchema, type TcpProxy } from '../../xds/envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
+import { assertConsistent } from '../../xds/generate/testing/consistency.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import {
   assertResourcesPassPgv,
@@ -100,8 +101,9 @@ test('grpc: a MeshTCPRoute is ignored with a warning: proxyless gRPC has no TCP 
   assert.deepEqual(warnings, ['route split to backend not applied: proxyless gRPC has no TCP routing']);
 });
 
-test('split.envoy: the routed resources equal their golden file', () => {
+test('split.envoy: the routed resources pass the consistency gate and equal their golden file', () => {
   const { resources } = runPlugin(meshTcpRoutePlugin, frontendProxy('envoy', [split9010], { protocol: 'tcp', mtls: true }));
+  assertConsistent(encodeProxyResources(resources));
   const relevant = encodeProxyResources(resources).filter((r) => !r.typeUrl.endsWith('Secret'));
   expectGolden(join(testdata, 'split.envoy.golden.json'), jsonText(relevant.map(resourceJson)));
 });

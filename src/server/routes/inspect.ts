@@ -7,7 +7,9 @@
  *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
- * NACK added, since a rejected configuration is what an operator looks for.
+ * NACK added, since a rejected configuration is what an operator looks for,
+ * and so is one this control plane held back (`consistencyError`: the
+ * consistency gate found references in it that do not resolve).
  * The status is this instance's: a proxy connected to another instance shows
  * as not connected here.
  */
@@ -38,6 +40,8 @@ export interface Inspection {
   readonly envoyAdmin?: EnvoyAdminSource;
   /** What each agent last said about its Envoy (`dataplaneInsight.envoy`). */
   readonly agentReports?: { of(nodeId: string): { readonly phase: string; readonly reason: string; readonly at: Date } | undefined };
+  /** Why the proxy's latest configuration was not published (`dataplaneInsight.consistencyError`). */
+  readonly consistency?: { heldOf(nodeId: string): { readonly problems: readonly string[]; readonly since: Date } | undefined };
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -93,6 +97,19 @@ const withCertificate = (insight: Record<string, unknown>, mtls: object | undefi
 const withAgentReport = (insight: Record<string, unknown>, report: { phase: string; reason: string; at: Date } | undefined): Record<string, unknown> =>
   report === undefined ? insight : { ...insight, envoy: { state: report.phase, reason: report.reason, time: report.at.toISOString() } };
 
+/** The configuration the consistency gate held back, and why: the proxy still runs its last published one. */
+const withConsistencyError = (insight: Record<string, unknown>, held: { problems: readonly string[]; since: Date } | undefined): Record<string, unknown> =>
+  held === undefined
+    ? insight
+    : {
+        ...insight,
+        consistencyError: {
+          error: `configuration not published, the proxy keeps its last one: ${held.problems.length === 1 ? '1 reference does' : `${held.problems.length} references do`} not resolve`,
+          problems: held.problems,
+          time: held.since.toISOString(),
+        },
+      };
+
 export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
   const dataplaneKind = registry.byType('Dataplane')!;
   if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
@@ -100,6 +117,7 @@ export function registerInspectionRoutes(app: FastifyInstance, manager: Resource
 
   const overviewOf = (resource: Resource) => {
     const { type: _type, mesh, name, creationTime, modificationTime, ...dataplane } = documentOf(dataplaneKind, resource);
+    const nodeId = nodeIdOf(resource.mesh, resource.name);
     return {
       type: 'DataplaneOverview',
       mesh,
@@ -107,12 +125,12 @@ export function registerInspectionRoutes(app: FastifyInstance, manager: Resource
       creationTime,
       modificationTime,
       dataplane,
-      dataplaneInsight: withAgentReport(
-        withCertificate(
-          insightOf(inspection.status.get(nodeIdOf(resource.mesh, resource.name))),
-          inspection.certificates?.insight(nodeIdOf(resource.mesh, resource.name)),
+      dataplaneInsight: withConsistencyError(
+        withAgentReport(
+          withCertificate(insightOf(inspection.status.get(nodeId)), inspection.certificates?.insight(nodeId)),
+          inspection.agentReports?.of(nodeId),
         ),
-        inspection.agentReports?.of(nodeIdOf(resource.mesh, resource.name)),
+        inspection.consistency?.heldOf(nodeId),
       ),
     };
   };

@@ -10,12 +10,17 @@
  * that disconnected, so that it never gets an old snapshot when it returns.
  * A proxy the build cannot configure yet (its mesh's CA or its certificate is
  * not ready: xds/build/proxy-security.ts) is not published at all.
+ *
+ * Nor is a snapshot whose references do not resolve (a listener naming a
+ * route configuration, a route naming a cluster, that is not in it): the
+ * consistency gate holds it back and the proxy keeps its last one.
  */
 import type { ProxySink } from '../../mesh/index.js';
 import type { ProxyBuild } from '../build/index.js';
 import type { ProxyContext } from '../generate/index.js';
 import type { SnapshotCache } from '../server/index.js';
 import { buildSnapshot, type EncodedResource } from '../snapshot.js';
+import { ConsistencyGate } from './consistency-gate.js';
 
 export class SnapshotPublisher implements ProxySink {
   /** Content hash → the one shared object. Weak values: dropped when no snapshot holds them. */
@@ -30,6 +35,7 @@ export class SnapshotPublisher implements ProxySink {
   constructor(
     private readonly cache: SnapshotCache,
     private readonly build: ProxyBuild,
+    private readonly gate: ConsistencyGate = new ConsistencyGate(),
   ) {}
 
   update(nodeId: string, context: ProxyContext | undefined): void {
@@ -37,11 +43,15 @@ export class SnapshotPublisher implements ProxySink {
       this.cache.clear(nodeId);
       this.warnings.delete(nodeId);
       this.build.forget(nodeId);
+      this.gate.forget(nodeId);
       return;
     }
     const config = this.build.configOf(nodeId, context);
     if (config === undefined) return;
-    this.cache.set(nodeId, buildSnapshot(config.resources.map((r) => this.intern(r))));
+    const snapshot = buildSnapshot(config.resources.map((r) => this.intern(r)));
+    // A snapshot whose references do not resolve is not served; the cache keeps the last one (consistency-gate.ts).
+    if (!this.gate.admits(nodeId, snapshot)) return;
+    this.cache.set(nodeId, snapshot);
     this.setWarnings(nodeId, config.warnings);
   }
 
@@ -64,6 +74,7 @@ export class SnapshotPublisher implements ProxySink {
     this.cache.clear(nodeId);
     this.warnings.delete(nodeId);
     this.build.forget(nodeId);
+    this.gate.forget(nodeId);
   }
 
   /** How many distinct resources are held; for tests and metrics. */

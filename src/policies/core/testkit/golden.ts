@@ -12,6 +12,8 @@ import { resourceJson } from '../../../xds/generate/json.js';
 import type { TypeUrl } from '../../../xds/resource-types.js';
 import type { EncodedResource } from '../../../xds/snapshot.js';
 
+import { assertConsistent } from '../../../xds/generate/testing/consistency.js';
+
 export { expectGolden, srcPath } from '../../../xds/generate/testing/golden.js';
 
 /** A value as golden files hold it: two-space indentation and a final newline. */
@@ -24,8 +26,13 @@ export interface GoldenLayout {
   readonly warningsFirst?: boolean;
 }
 
-/** A configuration's resources, as JSON in configuration order, and its warnings, as golden text. */
+/**
+ * A configuration's resources, as JSON in configuration order, and its
+ * warnings, as golden text. The whole configuration must pass the consistency
+ * gate first, so a plugin that leaves a dangling name fails its own tests.
+ */
 export function goldenText(config: { readonly resources: readonly EncodedResource[]; readonly warnings: readonly string[] }, layout: GoldenLayout = {}): string {
+  assertConsistent(config.resources);
   const { types } = layout;
   const resources: JsonValue[] = (types ? config.resources.filter((r) => types.includes(r.typeUrl)) : config.resources).map(resourceJson);
   return jsonText(layout.warningsFirst ? { warnings: config.warnings, resources } : { resources, warnings: config.warnings });
