@@ -39,6 +39,7 @@ const roots = [
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/access_loggers/file/v3/file.proto',
   'envoy/extensions/filters/network/rbac/v3/rbac.proto',
   'envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
