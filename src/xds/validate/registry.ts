@@ -25,6 +25,7 @@ import { file_envoy_extensions_transport_sockets_tls_v3_tls } from '../envoy/gen
 import { file_envoy_extensions_transport_sockets_tls_v3_secret } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import { file_envoy_extensions_filters_network_http_connection_manager_v3_http_connection_manager } from '../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import { file_envoy_extensions_filters_network_tcp_proxy_v3_tcp_proxy } from '../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
+import { file_envoy_extensions_access_loggers_file_v3_file } from '../envoy/gen/envoy/extensions/access_loggers/file/v3/file_pb.js';
 import { file_envoy_extensions_filters_network_rbac_v3_rbac } from '../envoy/gen/envoy/extensions/filters/network/rbac/v3/rbac_pb.js';
 import { file_envoy_extensions_filters_network_local_ratelimit_v3_local_rate_limit } from '../envoy/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb.js';
 import { file_envoy_extensions_filters_http_router_v3_router } from '../envoy/gen/envoy/extensions/filters/http/router/v3/router_pb.js';
@@ -55,6 +56,7 @@ const roots: readonly DescFile[] = [
   file_envoy_extensions_transport_sockets_tls_v3_secret,
   file_envoy_extensions_filters_network_http_connection_manager_v3_http_connection_manager,
   file_envoy_extensions_filters_network_tcp_proxy_v3_tcp_proxy,
+  file_envoy_extensions_access_loggers_file_v3_file,
   file_envoy_extensions_filters_network_rbac_v3_rbac,
   file_envoy_extensions_filters_network_local_ratelimit_v3_local_rate_limit,
   file_envoy_extensions_filters_http_router_v3_router,

@@ -51,6 +51,7 @@ export {
   notPrincipal,
   RBAC_Action,
 } from './rbac.js';
+export { fileAccessLog, FILE_ACCESS_LOG_NAME, type LogFormat } from './file-access-log.js';
 export { editHttpConnectionManagers, editInlineRouteActions, editRouteActions, editTcpProxies } from './network-filter-edits.js';
 export { buildHeaderMatcher, buildRetryPolicy, retryBackOffIntervals, RetryPolicy_ResetHeaderFormat, type RetryPolicyInput } from './retry-policy.js';
 export { durationOfMs, setConnectionManagerTimeouts, setConnectTimeout, setRouteTimeouts, setTcpProxyIdleTimeout, type ConnectionManagerTimeouts, type RouteTimeouts } from './timeouts.js';
