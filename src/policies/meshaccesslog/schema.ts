@@ -21,6 +21,7 @@ const Format = Strict({
   omitEmptyValues: Type.Optional(Type.Boolean({ description: 'Leave out fields whose value is empty (default false).' })),
 }, { description: "Log line format (default: Kuma's built-in plain format)." });
 type Format = Static<typeof Format>;
+export type MeshAccessLogFormat = Format;
 
 const Backend = Strict({
   type: StringEnum(['Tcp', 'File', 'OpenTelemetry']),
@@ -35,6 +36,7 @@ const Backend = Strict({
   ),
 });
 type Backend = Static<typeof Backend>;
+export type MeshAccessLogBackend = Backend;
 
 export const MeshAccessLogConf = Strict({
   backends: Type.Optional(Type.Array(Backend, { description: 'Where logs go; an empty list disables logging. Required.' })),
