@@ -8,7 +8,7 @@
  *   { type: Json, json: [{ key: dest, value: "%KUMA_DESTINATION_SERVICE%" }] } ─► json { dest: "backend" }
  *   (none) ─► the default for the filter it lands on: HTTP for a connection manager, TCP for a TCP proxy
  */
-import type { LogFormat } from '../../xds/generate/builders/index.js';
+import type { LogFormat } from '../../xds/generate/index.js';
 import type { MeshAccessLogFormat } from './schema.js';
 
 /** Kuma's default line for an HTTP request. */
@@ -72,12 +72,27 @@ const KUMA_PLACEHOLDER = /%(KUMA_[A-Z_]+)%/g;
 export const substitutePlaceholders = (template: string, values: KumaValues): string =>
   template.replace(KUMA_PLACEHOLDER, (_whole, name: string) => placeholderValue(name, values) ?? '-');
 
-const NO_VALUES: KumaValues = { mesh: '', sourceService: '', destinationService: '', sourceAddress: '', direction: 'INBOUND' };
+const NO_VALUES: KumaValues = {
+  mesh: '',
+  sourceService: '',
+  destinationService: '',
+  sourceAddress: '',
+  direction: 'INBOUND',
+};
 
 /** The %KUMA_...% placeholders of `format` that are not Kuma's, in order of appearance. */
 export function unknownPlaceholders(format: MeshAccessLogFormat | undefined): string[] {
-  const templates = format === undefined ? [] : format.type === 'Plain' ? [format.plain ?? ''] : (format.json ?? []).map((field) => field.value);
-  const found = templates.flatMap((template) => [...template.matchAll(KUMA_PLACEHOLDER)].filter((m) => placeholderValue(m[1]!, NO_VALUES) === undefined).map((m) => m[0]));
+  const templates =
+    format === undefined
+      ? []
+      : format.type === 'Plain'
+        ? [format.plain ?? '']
+        : (format.json ?? []).map((field) => field.value);
+  const found = templates.flatMap((template) =>
+    [...template.matchAll(KUMA_PLACEHOLDER)]
+      .filter((m) => placeholderValue(m[1]!, NO_VALUES) === undefined)
+      .map((m) => m[0]),
+  );
   return [...new Set(found)];
 }
 
@@ -85,7 +100,11 @@ export function unknownPlaceholders(format: MeshAccessLogFormat | undefined): st
  * The Envoy format of a backend's `format` on a filter of `filter` kind.
  * A text line ends with a line break, which Envoy does not add itself.
  */
-export function envoyLogFormat(format: MeshAccessLogFormat | undefined, filter: FilterKind, values: KumaValues): LogFormat {
+export function envoyLogFormat(
+  format: MeshAccessLogFormat | undefined,
+  filter: FilterKind,
+  values: KumaValues,
+): LogFormat {
   const omitEmptyValues = format?.omitEmptyValues ?? false;
   if (format?.type === 'Json') {
     const fields = (format.json ?? []).map(({ key, value }) => [key, substitutePlaceholders(value, values)] as const);
