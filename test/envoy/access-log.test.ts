@@ -18,7 +18,12 @@ import { envoyTestOptions } from '../support/envoy.js';
 import { applyPolicy, createBareMesh, removePolicy } from '../support/envoy-policies.js';
 import { closeScriptedApps, startScriptedApp, type ScriptedApp } from '../support/envoy-scripted-app.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
-import { outboundPort, startBackendSidecar, startClientSidecar, type BackendSidecar } from '../support/envoy-topology.js';
+import {
+  outboundPort,
+  startBackendSidecar,
+  startClientSidecar,
+  type BackendSidecar,
+} from '../support/envoy-topology.js';
 import { countBy, sendRequests } from '../support/envoy-traffic.js';
 import { cleanUp, scratchDir, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
@@ -80,7 +85,8 @@ describe('MeshAccessLog File backend through real Envoy sidecars', { ...envoyTes
                   path: outboundLog,
                   format: {
                     type: 'Plain',
-                    plain: '%REQ(:METHOD)% %REQ(:PATH)% %RESPONSE_CODE% %KUMA_SOURCE_SERVICE% %KUMA_DESTINATION_SERVICE% %KUMA_TRAFFIC_DIRECTION% %KUMA_MESH%',
+                    plain:
+                      '%REQ(:METHOD)% %REQ(:PATH)% %RESPONSE_CODE% %KUMA_SOURCE_SERVICE% %KUMA_DESTINATION_SERVICE% %KUMA_TRAFFIC_DIRECTION% %KUMA_MESH%',
                   },
                 },
               },
@@ -119,8 +125,13 @@ describe('MeshAccessLog File backend through real Envoy sidecars', { ...envoyTes
       ],
     });
     const port = outboundPort(client, 'al-http');
-    const replies = await Promise.all([0, 1, 2].map((i) => sendRequests(port, 1, { path: `/items/${i}`, method: i === 2 ? 'POST' : 'GET' })));
-    assert.deepEqual(countBy(replies.flat(), (r) => `${r.app} ${r.status}`), { 'al-http-1 200': 3 });
+    const replies = await Promise.all(
+      [0, 1, 2].map((i) => sendRequests(port, 1, { path: `/items/${i}`, method: i === 2 ? 'POST' : 'GET' })),
+    );
+    assert.deepEqual(
+      countBy(replies.flat(), (r) => `${r.app} ${r.status}`),
+      { 'al-http-1 200': 3 },
+    );
 
     const outbound = await logLines(client, outboundLog, 3);
     assert.deepEqual(outbound.sort(), [
@@ -128,10 +139,19 @@ describe('MeshAccessLog File backend through real Envoy sidecars', { ...envoyTes
       `GET /items/1 200 al-client al-http OUTBOUND ${MESH}`,
       `POST /items/2 200 al-client al-http OUTBOUND ${MESH}`,
     ]);
-    const inbound = (await logLines(backend.sidecar, inboundLog, 3)).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const inbound = (await logLines(backend.sidecar, inboundLog, 3)).map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
     assert.deepEqual(
       inbound.sort((a, b) => String(a['path']).localeCompare(String(b['path']))),
-      [0, 1, 2].map((i) => ({ method: i === 2 ? 'POST' : 'GET', path: `/items/${i}`, status: 200, source: 'unknown', destination: 'al-http', direction: 'INBOUND' })),
+      [0, 1, 2].map((i) => ({
+        method: i === 2 ? 'POST' : 'GET',
+        path: `/items/${i}`,
+        status: 200,
+        source: 'unknown',
+        destination: 'al-http',
+        direction: 'INBOUND',
+      })),
     );
     t.diagnostic(`outbound.log: ${outbound[0]}`);
     t.diagnostic(`inbound.log:  ${JSON.stringify(inbound[0])}`);
@@ -144,14 +164,22 @@ describe('MeshAccessLog File backend through real Envoy sidecars', { ...envoyTes
     const outboundLog = join(logs, 'tcp-outbound.log');
     await applyPolicy(cp, [client], 'MeshAccessLog', 'tcp-outbound', {
       targetRef: { kind: 'Mesh' },
-      to: [{ targetRef: { kind: 'MeshService', name: 'al-tcp' }, default: { backends: [{ type: 'File', file: { path: outboundLog } }] } }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'al-tcp' },
+          default: { backends: [{ type: 'File', file: { path: outboundLog } }] },
+        },
+      ],
     });
-    for (let i = 0; i < 2; i++) assert.equal(await tcpExchange(outboundPort(client, 'al-tcp'), `hello ${i}`), `al-tcp-1:hello ${i}`);
+    for (let i = 0; i < 2; i++)
+      assert.equal(await tcpExchange(outboundPort(client, 'al-tcp'), `hello ${i}`), `al-tcp-1:hello ${i}`);
 
     const lines = await logLines(client, outboundLog, 2);
     const tcpEndpoint = backend.endpoints['al-tcp']![0]!;
     for (const line of lines) {
-      const pattern = new RegExp(`^\\[\\S+\\] - ${MESH} 127\\.0\\.0\\.1\\(al-client\\)->${tcpEndpoint.replaceAll('.', '\\.')}\\(al-tcp\\) took \\d+ms, sent \\d+ bytes, received: \\d+ bytes$`);
+      const pattern = new RegExp(
+        `^\\[\\S+\\] - ${MESH} 127\\.0\\.0\\.1\\(al-client\\)->${tcpEndpoint.replaceAll('.', '\\.')}\\(al-tcp\\) took \\d+ms, sent \\d+ bytes, received: \\d+ bytes$`,
+      );
       assert.match(line, pattern);
     }
     assert.equal(lines.length, 2, 'one line per connection');
