@@ -18,7 +18,7 @@ import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
 import { byAddressThenPort } from '../../xds/generate/destinations.js';
 import { localClusterName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';
@@ -30,21 +30,19 @@ import { grpcSubsetOf } from './grpc-subset.js';
 import type { MeshCircuitBreakerConf } from './schema.js';
 
 /** `cluster` with the conf's settings; settings the conf leaves out stay as they were. */
-export function withCircuitBreaking(cluster: Cluster, conf: MeshCircuitBreakerConf): Cluster {
-  return editedCopy(ClusterSchema, cluster, `MeshCircuitBreaker ${JSON.stringify(conf)}`, (copy) => {
-    if (conf.connectionLimits) copy.circuitBreakers = circuitBreakersOf(conf.connectionLimits);
-    const outlier = conf.outlierDetection;
-    if (!outlier) return;
-    const detection = outlierDetectionOf(outlier);
-    if (detection) copy.outlierDetection = detection;
-    else delete copy.outlierDetection;
-    if (outlier.disabled !== true && outlier.healthyPanicThreshold !== undefined) {
-      // The copy is deep, so its common_lb_config (set by an earlier plugin, perhaps) is ours to change.
-      copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
-      copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(outlier.healthyPanicThreshold) });
-    }
-  });
-}
+const withCircuitBreaking = defineEdit('MeshCircuitBreaker', ClusterSchema, (copy, { conf }: { conf: MeshCircuitBreakerConf }) => {
+  if (conf.connectionLimits) copy.circuitBreakers = circuitBreakersOf(conf.connectionLimits);
+  const outlier = conf.outlierDetection;
+  if (!outlier) return;
+  const detection = outlierDetectionOf(outlier);
+  if (detection) copy.outlierDetection = detection;
+  else delete copy.outlierDetection;
+  if (outlier.disabled !== true && outlier.healthyPanicThreshold !== undefined) {
+    // The copy is deep, so its common_lb_config (set by an earlier plugin, perhaps) is ours to change.
+    copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
+    copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(outlier.healthyPanicThreshold) });
+  }
+});
 
 /** The conf each destination cluster (the service's own, and its subset clusters) gets, by cluster name. */
 function outboundConfs(proxy: ProxyContext, matched: readonly MatchedPolicy[], clusters: readonly Cluster[]): Map<string, MeshCircuitBreakerConf> {
@@ -87,10 +85,10 @@ export const meshCircuitBreakerPlugin = {
     const clusters = resources.clusters.map((cluster) => {
       const conf = confs.get(cluster.name);
       if (!conf) return cluster;
-      if (!grpc) return withCircuitBreaking(cluster, conf);
+      if (!grpc) return withCircuitBreaking(cluster, { conf });
       const subset = grpcSubsetOf(conf);
       subset.dropped.forEach((field) => dropped.add(field));
-      return subset.conf ? withCircuitBreaking(cluster, subset.conf) : cluster;
+      return subset.conf ? withCircuitBreaking(cluster, { conf: subset.conf }) : cluster;
     });
     if (dropped.size > 0) {
       const honoured = 'connectionLimits.maxRequests and the successRate and failurePercentage detectors';

@@ -25,7 +25,7 @@ import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaul
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
 import { inboundListenerName } from '../../xds/generate/names.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
@@ -45,22 +45,17 @@ interface SelectedFault {
   readonly headers: readonly HeaderMatcher[];
 }
 
-const faultKey = (faults: readonly SelectedFault[]): string =>
-  JSON.stringify(faults.map(({ fault, headers }) => [fault, headers.map((h) => [h.headerMatchSpecifier.value, h.invertMatch])]));
-
-/** `listener` with the faults before its router (a shared copy per listener and faults). */
-function withFaults(listener: Listener, faults: readonly SelectedFault[]): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshFaultInjection ${faultKey(faults)}`, (copy) =>
-    addHttpFiltersBeforeRouter(
-      copy,
-      faults.map(({ fault, headers }, i) => {
-        const config = buildHttpFault(fault);
-        config.headers = [...headers];
-        return httpFaultFilter(faultFilterName(i), config);
-      }),
-    ),
-  );
-}
+/** `listener` with the faults before its router (a shared copy per listener and faults; the header matchers count by content). */
+const withFaults = defineEdit('MeshFaultInjection', ListenerSchema, (copy, { faults }: { faults: readonly SelectedFault[] }) =>
+  addHttpFiltersBeforeRouter(
+    copy,
+    faults.map(({ fault, headers }, i) => {
+      const config = buildHttpFault(fault);
+      config.headers = [...headers];
+      return httpFaultFilter(faultFilterName(i), config);
+    }),
+  ),
+);
 
 /** The resources with some listeners replaced by name. */
 function replaceListeners(resources: ProxyResources, replaced: ReadonlyMap<string, Listener>): ProxyResources {
@@ -86,7 +81,7 @@ function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn 
     const faults = inboundFaults(matched, position, `inbound ${inbound.service}:${inbound.port}`, warn);
     const name = inboundListenerName(inbound.address, inbound.port);
     const listener = byName.get(name);
-    if (faults.length > 0 && listener) replaced.set(name, withFaults(listener, faults));
+    if (faults.length > 0 && listener) replaced.set(name, withFaults(listener, { faults }));
   });
   return replaceListeners(resources, replaced);
 }
@@ -98,7 +93,7 @@ function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }:
     if (!listener.apiListener || !proxy.destinations.has(listener.name)) continue;
     const { conf } = resolveTo(matched, serviceDestination(proxy, listener.name));
     const faults = faultInputs(conf, `to ${listener.name}`, GRPC, warn);
-    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, faults.map((fault) => ({ fault, headers: [] }))));
+    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, { faults: faults.map((fault) => ({ fault, headers: [] })) }));
   }
   return replaceListeners(resources, replaced);
 }

@@ -26,7 +26,7 @@ import { byString, localitiesOf } from '../../xds/generate/destinations.js';
 import { serviceClusterName } from '../../xds/generate/names.js';
 import type { DestinationContext, ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy, onePerObject } from '../../xds/generate/shared.js';
+import { defineEdit, onePerObject } from '../../xds/generate/shared.js';
 import type { BackendRef } from '../core/backend-ref.js';
 
 type Tags = Readonly<Record<string, string>>;
@@ -87,7 +87,7 @@ export class BackendClusters {
     if (Object.keys(tags).length === 0) return serviceCluster.name;
     const name = subsetClusterName(service, tags);
     if (!this.#clusters.has(name)) {
-      this.#clusters.set(name, editedCopy(ClusterSchema, serviceCluster, `subset:${name}`, (copy) => renameEdsCluster(copy, name)));
+      this.#clusters.set(name, asSubsetCluster(serviceCluster, { name }));
       const destination = this.proxy.destinations.get(service) ?? { service, protocol: 'tcp' as const, endpoints: [] };
       this.#assignments.set(name, subsetLoadAssignment(destination, name, tags));
     }
@@ -118,8 +118,8 @@ export class BackendClusters {
   }
 }
 
-/** An EDS cluster's assignment is found by the cluster's name unless it names a service_name: rename both. */
-function renameEdsCluster(cluster: Cluster, name: string): void {
-  cluster.name = name;
-  if (cluster.edsClusterConfig?.serviceName) cluster.edsClusterConfig.serviceName = name;
-}
+/** A copy of the service cluster under a subset's name. An EDS cluster's assignment is found by the cluster's name unless it names a service_name: rename both. */
+const asSubsetCluster = defineEdit('subset cluster', ClusterSchema, (copy, { name }: { name: string }) => {
+  copy.name = name;
+  if (copy.edsClusterConfig?.serviceName) copy.edsClusterConfig.serviceName = name;
+});

@@ -22,10 +22,10 @@
  * MeshTCPRoute with a warning. What proxyless gRPC cannot honour is listed in
  * route-plan.ts.
  */
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { outboundRouteName, serviceClusterName } from '../../xds/generate/names.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { BackendClusters } from './backends.js';
 import { buildPlannedRoute } from './route-message.js';
@@ -33,12 +33,11 @@ import { planRoute, type RoutePlan } from './route-plan.js';
 import { serviceDestination } from '../core/to-rules.js';
 import { httpRouteRulesFor } from './rules.js';
 
-function withRoutes(config: RouteConfiguration, plans: readonly RoutePlan[], flavour: string): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, config, JSON.stringify({ flavour, plans }), (copy) => {
-    const host = copy.virtualHosts[0];
-    if (host) host.routes = [...plans.map(buildPlannedRoute), ...host.routes];
-  });
-}
+/** The planned routes ahead of the generated catch-all. Plans are plain data made for the proxy's flavour (route-plan.ts). */
+const withRoutes = defineEdit('MeshHTTPRoute routes', RouteConfigurationSchema, (copy, { plans }: { flavour: string; plans: readonly RoutePlan[] }) => {
+  const host = copy.virtualHosts[0];
+  if (host) host.routes = [...plans.map(buildPlannedRoute), ...host.routes];
+});
 
 function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
   const backends = new BackendClusters(proxy, resources, warn);
@@ -56,7 +55,7 @@ function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContex
     const input = { flavour: proxy.flavour, serviceCluster: serviceClusterName(service), backends, warn };
     const plans = rules.flatMap((rule) => planRoute(rule, input, `route ${rule.policies.join(',')} to ${service}`) ?? []);
     if (plans.length === 0) continue;
-    configs.set(name, withRoutes(config, plans, proxy.flavour));
+    configs.set(name, withRoutes(config, { flavour: proxy.flavour, plans }));
     changed = true;
   }
   if (!changed) return resources;

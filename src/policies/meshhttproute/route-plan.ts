@@ -3,7 +3,7 @@
  * with backends already resolved to clusters, and the parts the proxy's
  * flavour cannot honour left out (with a warning). Plans are plain JSON, so
  * they double as the key under which the edited route configuration is
- * shared between proxies (xds/generate/shared.ts `editedCopy`).
+ * shared between proxies (xds/generate/shared.ts `defineEdit`).
  *
  * Proxyless gRPC (grpc-js-xds) honours path, header and weighted cluster
  * routing only:

@@ -21,11 +21,11 @@ import {
   type Cluster,
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { ZONE_TAG } from '../../api/kinds/dataplane.js';
 import { outboundRouteName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { isRouteEntry, routeResolutionsOf } from '../core/route-origins.js';
@@ -35,7 +35,7 @@ import { splitByAffinity } from './affinity.js';
 import { setLoadBalancer } from './cluster-lb.js';
 import { grpcHashes, grpcLoadBalancerOf } from './grpc-subset.js';
 import { hashPoliciesOf } from './hash-policies.js';
-import { preferZone, prefersLocalZone } from './locality.js';
+import { preferZone, prefersLocalZone, type LocalityAwareness } from './locality.js';
 import { routeHashPolicyOf } from './route-hash.js';
 import type { HashPolicy, MeshLoadBalancingStrategyConf } from './schema.js';
 
@@ -46,15 +46,32 @@ export const proxyZone = (proxy: ProxyContext): string | undefined =>
 /** The proxy's own tags, for affinity: those of its inbounds, the first inbound's value winning. */
 const proxyTags = (proxy: ProxyContext): Record<string, string> => Object.assign({}, ...[...proxy.inbounds].reverse().map((inbound) => inbound.tags));
 
-/** The tags of each endpoint of a destination, by `address:port` (as affinity.ts reads endpoints). */
-const endpointTagsOf = (proxy: ProxyContext, service: string): Map<string, Readonly<Record<string, string>>> =>
-  new Map((proxy.destinations.get(service)?.endpoints ?? []).map((endpoint) => [`${endpoint.address}:${endpoint.port}`, endpoint.tags]));
-
 /** Turns on locality-weighted balancing (the affinity split) on a cluster the caller owns. */
 function weighLocalities(cluster: Cluster): void {
   cluster.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
   cluster.commonLbConfig.localityConfigSpecifier = { case: 'localityWeightedLbConfig', value: create(Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema) };
 }
+
+type LoadBalancer = NonNullable<MeshLoadBalancingStrategyConf['loadBalancer']>;
+
+const withBalancing = defineEdit('MeshLoadBalancingStrategy cluster', ClusterSchema, (copy, { lb, localityWeighted }: { lb?: LoadBalancer; localityWeighted: boolean }) => {
+  if (lb) setLoadBalancer(copy, lb);
+  if (localityWeighted) weighLocalities(copy);
+});
+
+/**
+ * The local zone preferred and, with affinity tags, split by them. `proxyTags`:
+ * the proxy's values of the affinity tags, all the split reads of the proxy.
+ */
+const withZonePreference = defineEdit(
+  'MeshLoadBalancingStrategy zone',
+  ClusterLoadAssignmentSchema,
+  (copy, { zone, locality, proxyTags }: { zone: string; locality: LocalityAwareness; proxyTags: Readonly<Record<string, string>> }) => {
+    preferZone(copy, zone, locality);
+    const affinity = locality.localZone?.affinityTags ?? [];
+    if (affinity.length > 0) splitByAffinity(copy, zone, affinity, proxyTags);
+  },
+);
 
 function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshLoadBalancingStrategyConf> {
   const confs = new Map<string, MeshLoadBalancingStrategyConf>();
@@ -70,15 +87,18 @@ function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]):
  * `perRoute`'s on the Routes it names (a `to[]` entry naming their
  * MeshHTTPRoute), `base` on the rest.
  */
-function withHashPolicies(routes: RouteConfiguration, base: readonly HashPolicy[], perRoute: ReadonlyMap<string, readonly HashPolicy[]>): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, routes, `MeshLoadBalancingStrategy hash ${JSON.stringify([base, [...perRoute]])}`, (copy) => {
+const withHashPolicies = defineEdit(
+  'MeshLoadBalancingStrategy hash',
+  RouteConfigurationSchema,
+  (copy, { base, perRoute }: { base: readonly HashPolicy[]; perRoute: readonly (readonly [string, readonly HashPolicy[]])[] }) => {
+    const byRoute = new Map(perRoute);
     for (const host of copy.virtualHosts)
       for (const route of host.routes) {
-        const policies = perRoute.get(route.name) ?? base;
+        const policies = byRoute.get(route.name) ?? base;
         if (route.action.case === 'route' && policies.length > 0) route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
       }
-  });
-}
+  },
+);
 
 export const meshLoadBalancingStrategyPlugin = {
   kind: 'MeshLoadBalancingStrategy',
@@ -101,13 +121,8 @@ export const meshLoadBalancingStrategyPlugin = {
       const locality = conf.localityAwareness;
       if (grpc && locality?.crossZone?.failoverThreshold !== undefined) dropped.add('localityAwareness.crossZone.failoverThreshold');
       const affinity = locality?.localZone?.affinityTags ?? [];
-      const service = owners.get(assignment.clusterName)!;
-      const shared = affinity.map((tag) => tags[tag.key] ?? null);
-      const key = `MeshLoadBalancingStrategy zone ${zone} ${JSON.stringify(locality ?? {})} ${JSON.stringify(shared)}`;
-      const edited = editedCopy(ClusterLoadAssignmentSchema, assignment, key, (copy) => {
-        preferZone(copy, zone, locality);
-        if (affinity.length > 0) splitByAffinity(copy, zone, affinity, tags, endpointTagsOf(proxy, service));
-      });
+      const proxyTags = Object.fromEntries(affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])));
+      const edited = withZonePreference(assignment, { zone, locality: locality ?? {}, proxyTags });
       // Whether the copy (perhaps made for another proxy) was split shows in its sub-zones.
       if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(assignment.clusterName);
       return edited;
@@ -120,10 +135,7 @@ export const meshLoadBalancingStrategyPlugin = {
       const lb = subset.loadBalancer;
       const localityWeighted = !grpc && weighted.has(cluster.name);
       if (!lb && !localityWeighted) return cluster;
-      return editedCopy(ClusterSchema, cluster, `MeshLoadBalancingStrategy ${JSON.stringify(lb ?? null)} ${localityWeighted}`, (copy) => {
-        if (lb) setLoadBalancer(copy, lb);
-        if (localityWeighted) weighLocalities(copy);
-      });
+      return withBalancing(cluster, { ...(lb ? { lb } : {}), localityWeighted });
     });
 
     const supported = (all: readonly HashPolicy[]): readonly HashPolicy[] => {
@@ -145,7 +157,7 @@ export const meshLoadBalancingStrategyPlugin = {
           .findLast((policies) => policies !== undefined);
         if (last !== undefined) perRoute.set(route, supported(last));
       }
-      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0) ? withHashPolicies(routes, base, perRoute) : routes;
+      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0) ? withHashPolicies(routes, { base, perRoute: [...perRoute] }) : routes;
     });
 
 

@@ -20,7 +20,7 @@ import { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, httpLocalRa
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
 import { inboundListenerName, statName } from '../../xds/generate/names.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import { policiesForInbound } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
@@ -36,14 +36,12 @@ interface Plan {
   readonly callers: readonly CallerLimit[];
 }
 
-function withLimits(listener: Listener, { everyone, callers }: Plan, statPrefix: string): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshRateLimit ${JSON.stringify([everyone, callers])}`, (copy) => {
-    if (everyone.connections) addNetworkFilterBeforeTerminal(copy, networkLocalRateLimitFilter(statPrefix, everyone.connections));
-    if (everyone.requests) addHttpFiltersBeforeRouter(copy, [httpLocalRateLimitFilter({ statPrefix, ...everyone.requests })]);
-    else if (callers.length > 0) addHttpFiltersBeforeRouter(copy, [perRouteOnlyFilter(statPrefix)]);
-    if (callers.length > 0) addCallerRoutes(copy, callers, statPrefix);
-  });
-}
+const withLimits = defineEdit('MeshRateLimit', ListenerSchema, (copy, { everyone, callers, statPrefix }: Plan & { statPrefix: string }) => {
+  if (everyone.connections) addNetworkFilterBeforeTerminal(copy, networkLocalRateLimitFilter(statPrefix, everyone.connections));
+  if (everyone.requests) addHttpFiltersBeforeRouter(copy, [httpLocalRateLimitFilter({ statPrefix, ...everyone.requests })]);
+  else if (callers.length > 0) addHttpFiltersBeforeRouter(copy, [perRouteOnlyFilter(statPrefix)]);
+  if (callers.length > 0) addCallerRoutes(copy, callers, statPrefix);
+});
 
 /** Reports `from[]` entries naming some callers that set `local.tcp`: a connection does not say who opened it. */
 function warnPerCallerTcp(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
@@ -77,7 +75,7 @@ function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn 
     const name = inboundListenerName(inbound.address, inbound.port);
     const listener = byName.get(name);
     const limits = plan.everyone.requests || plan.everyone.connections || plan.callers.length > 0;
-    if (limits && listener) replaced.set(name, withLimits(listener, plan, statName(name)));
+    if (limits && listener) replaced.set(name, withLimits(listener, { ...plan, statPrefix: statName(name) }));
   });
   if (replaced.size === 0) return resources;
   return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };

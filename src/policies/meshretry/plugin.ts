@@ -21,7 +21,7 @@ import { editRouteActions, editTcpProxies } from '../../xds/generate/builders/in
 import { outboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { outboundRouteConfsOf } from '../core/route-origins.js';
@@ -44,28 +44,31 @@ export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolic
 /**
  * The retry policy of every forwarding route: `perRoute`'s for the Routes it
  * names (undefined: no retries there), `base` for the rest (undefined: left
- * as generated). The key names the edit for sharing the copy (shared.ts).
+ * as generated).
  */
-const retryEdit = (flavour: string, base: MeshRetryInput | undefined, perRoute: ReadonlyMap<string, MeshRetryInput | undefined>): Edit<RouteConfiguration> => {
-  const key = `MeshRetry:${flavour}:${inputKey([base ?? null, [...perRoute]])}`;
-  return (config) =>
-    editedCopy(RouteConfigurationSchema, config, key, (copy) => {
-      const basePolicy = base && buildMeshRetryPolicy(base);
-      editRouteActions(copy, (action, route) => {
-        if (perRoute.has(route.name)) {
-          const input = perRoute.get(route.name);
-          action.retryPolicy = input && buildMeshRetryPolicy(input);
-        } else if (basePolicy) action.retryPolicy = basePolicy;
-      });
+const withRetries = defineEdit(
+  'MeshRetry routes',
+  RouteConfigurationSchema,
+  (copy, { base, perRoute }: { flavour: string; base?: MeshRetryInput; perRoute: readonly (readonly [string, MeshRetryInput | undefined])[] }) => {
+    const basePolicy = base && buildMeshRetryPolicy(base);
+    const byRoute = new Map(perRoute);
+    editRouteActions(copy, (action, route) => {
+      if (byRoute.has(route.name)) {
+        const input = byRoute.get(route.name);
+        action.retryPolicy = input && buildMeshRetryPolicy(input);
+      } else if (basePolicy) action.retryPolicy = basePolicy;
     });
-};
+  },
+);
 
-const connectAttemptsEdit = (attempts: number): Edit<Listener> => (listener) =>
-  editedCopy(ListenerSchema, listener, `MeshRetry:connect-attempts:${attempts}`, (copy) =>
-    editTcpProxies(copy, (tcp) => (tcp.maxConnectAttempts = attempts)),
-  );
+const retryEdit = (flavour: string, base: MeshRetryInput | undefined, perRoute: ReadonlyMap<string, MeshRetryInput | undefined>): Edit<RouteConfiguration> => (config) =>
+  withRetries(config, { flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
-const inputKey = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const withConnectAttempts = defineEdit('MeshRetry connect attempts', ListenerSchema, (copy, { attempts }: { attempts: number }) =>
+  editTcpProxies(copy, (tcp) => (tcp.maxConnectAttempts = attempts)),
+);
+
+const connectAttemptsEdit = (attempts: number): Edit<Listener> => (listener) => withConnectAttempts(listener, { attempts });
 
 /** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;

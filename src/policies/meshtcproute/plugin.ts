@@ -29,7 +29,7 @@ import { routeClusterSpecifier, TCP_PROXY_NAME, tcpProxyClusterSpecifier, type W
 import { outboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
 import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { mergeConfs } from '../core/merge.js';
 import { serviceDestination, toEntriesFor } from '../core/to-rules.js';
@@ -47,28 +47,26 @@ function tcpRouteConfFor(context: PluginContext, service: string): { conf: MeshT
 
 const hasTcpProxy = (listener: Listener): boolean => listener.filterChains.some((chain) => chain.filters.some((f) => f.name === TCP_PROXY_NAME));
 
+type Split = { readonly clusters: readonly WeightedClusterInput[] };
+
 /** A copy of the outbound listener with its tcp_proxy sending to `clusters`. */
-function withWeightedClusters(listener: Listener, clusters: readonly WeightedClusterInput[]): Listener {
-  return editedCopy(ListenerSchema, listener, `tcp-route:${JSON.stringify(clusters)}`, (copy) => {
-    for (const chain of copy.filterChains) {
-      for (const filter of chain.filters) {
-        if (filter.name !== TCP_PROXY_NAME || filter.configType.case !== 'typedConfig') continue;
-        const tcpProxy = anyUnpack(filter.configType.value, TcpProxySchema);
-        if (tcpProxy === undefined) continue;
-        tcpProxy.clusterSpecifier = tcpProxyClusterSpecifier(clusters);
-        filter.configType = { case: 'typedConfig', value: anyPack(TcpProxySchema, tcpProxy) };
-      }
+const withWeightedClusters = defineEdit('MeshTCPRoute listener', ListenerSchema, (copy, { clusters }: Split) => {
+  for (const chain of copy.filterChains) {
+    for (const filter of chain.filters) {
+      if (filter.name !== TCP_PROXY_NAME || filter.configType.case !== 'typedConfig') continue;
+      const tcpProxy = anyUnpack(filter.configType.value, TcpProxySchema);
+      if (tcpProxy === undefined) continue;
+      tcpProxy.clusterSpecifier = tcpProxyClusterSpecifier(clusters);
+      filter.configType = { case: 'typedConfig', value: anyPack(TcpProxySchema, tcpProxy) };
     }
-  });
-}
+  }
+});
 
 /** A copy of the route configuration whose catch-all (last) route sends to `clusters`. */
-function withWeightedCatchAll(config: RouteConfiguration, clusters: readonly WeightedClusterInput[]): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, config, `tcp-route:${JSON.stringify(clusters)}`, (copy) => {
-    const catchAll = copy.virtualHosts[0]?.routes.at(-1);
-    if (catchAll?.action.case === 'route') catchAll.action.value.clusterSpecifier = routeClusterSpecifier(clusters);
-  });
-}
+const withWeightedCatchAll = defineEdit('MeshTCPRoute catch-all route', RouteConfigurationSchema, (copy, { clusters }: Split) => {
+  const catchAll = copy.virtualHosts[0]?.routes.at(-1);
+  if (catchAll?.action.case === 'route') catchAll.action.value.clusterSpecifier = routeClusterSpecifier(clusters);
+});
 
 /** What the plugin edits, by name. */
 interface Edits {
@@ -94,8 +92,8 @@ function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginC
   }
   const clusters = edits.backends.weighted(resolved.conf.backendRefs ?? [], where);
   if (clusters.length === 0) context.warn(`${where}: not applied: no backendRef can receive traffic`);
-  else if (config !== undefined) edits.routeConfigurations.set(config.name, withWeightedCatchAll(config, clusters));
-  else edits.listeners.set(listenerName, withWeightedClusters(listener, clusters));
+  else if (config !== undefined) edits.routeConfigurations.set(config.name, withWeightedCatchAll(config, { clusters }));
+  else edits.listeners.set(listenerName, withWeightedClusters(listener, { clusters }));
 }
 
 function warnGrpc(proxy: ProxyContext, context: PluginContext): void {

@@ -36,7 +36,7 @@ import { inboundListenerName, localClusterName, outboundListenerName, outboundRo
 import type { RouteTimeouts } from '../../xds/generate/builders/timeouts.js';
 import type { ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
@@ -103,37 +103,41 @@ export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolic
 export const inboundConf = (matched: readonly MatchedPolicy[], inbound: number): MeshTimeoutConf | undefined =>
   resolveCatchAll(inboundRules(matched, inbound, { fromAsRules: true })) as MeshTimeoutConf | undefined;
 
-const clusterEdit = (timeouts: EnvoyTimeouts): Edit<Cluster> | undefined => {
-  const connectMs = timeouts.connectTimeoutMs;
-  if (connectMs === undefined) return undefined;
-  return (cluster) => editedCopy(ClusterSchema, cluster, `MeshTimeout:connect:${connectMs}`, (copy) => setConnectTimeout(copy, connectMs));
-};
+const withConnectTimeout = defineEdit('MeshTimeout connect', ClusterSchema, (copy, { connectMs }: { connectMs: number }) => setConnectTimeout(copy, connectMs));
+
+const clusterEdit = ({ connectTimeoutMs }: EnvoyTimeouts): Edit<Cluster> | undefined =>
+  connectTimeoutMs === undefined ? undefined : (cluster) => withConnectTimeout(cluster, { connectMs: connectTimeoutMs });
 
 /** The listener's HCMs (and their inline routes) or TCP proxies, by protocol. */
-function listenerEdit(timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> {
-  const key = `MeshTimeout:listener:${protocol}:${JSON.stringify(timeouts)}`;
-  return (listener) =>
-    editedCopy(ListenerSchema, listener, key, (copy) => {
-      if (isHttp(protocol))
-        editHttpConnectionManagers(copy, (hcm) => {
-          setConnectionManagerTimeouts(hcm, timeouts.connectionManager);
-          editInlineRouteActions(hcm, (action) => setRouteTimeouts(action, timeouts.route));
-        });
-      else if (timeouts.tcpIdleTimeoutMs !== undefined) editTcpProxies(copy, (tcp) => setTcpProxyIdleTimeout(tcp, timeouts.tcpIdleTimeoutMs!));
+const withListenerTimeouts = defineEdit('MeshTimeout listener', ListenerSchema, (copy, { timeouts, protocol }: { timeouts: EnvoyTimeouts; protocol: Protocol }) => {
+  if (isHttp(protocol))
+    editHttpConnectionManagers(copy, (hcm) => {
+      setConnectionManagerTimeouts(hcm, timeouts.connectionManager);
+      editInlineRouteActions(hcm, (action) => setRouteTimeouts(action, timeouts.route));
     });
-}
+  else if (timeouts.tcpIdleTimeoutMs !== undefined) editTcpProxies(copy, (tcp) => setTcpProxyIdleTimeout(tcp, timeouts.tcpIdleTimeoutMs!));
+});
+
+const listenerEdit = (timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> => (listener) => withListenerTimeouts(listener, { timeouts, protocol });
 
 /**
  * Route timeouts on every forwarding route: `perRoute`'s for the Routes it
  * names, `base` (when set) for the rest.
  */
-const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> => (config) =>
-  editedCopy(RouteConfigurationSchema, config, `MeshTimeout:${flavour}:${JSON.stringify([base ?? null, [...perRoute]])}`, (copy) =>
+const withRouteTimeouts = defineEdit(
+  'MeshTimeout routes',
+  RouteConfigurationSchema,
+  (copy, { base, perRoute }: { flavour: string; base?: RouteTimeouts; perRoute: readonly (readonly [string, RouteTimeouts])[] }) => {
+    const byRoute = new Map(perRoute);
     editRouteActions(copy, (action, route) => {
-      const timeouts = perRoute.get(route.name) ?? base;
+      const timeouts = byRoute.get(route.name) ?? base;
       if (timeouts) setRouteTimeouts(action, timeouts);
-    }),
-  );
+    });
+  },
+);
+
+const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> => (config) =>
+  withRouteTimeouts(config, { flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
 /** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;

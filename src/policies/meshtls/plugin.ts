@@ -14,12 +14,12 @@
  * some callers only are reported and left out.
  */
 import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
-import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import { ListenerSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { buildTlsParameters, makeInboundPermissive, makeInboundStrict, setTlsParameters, type TlsParamsInput } from '../../xds/generate/builders/index.js';
 import { inboundListenerName } from '../../xds/generate/names.js';
 import type { MtlsMode } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
+import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
@@ -33,22 +33,19 @@ interface InboundTls {
   readonly params?: TlsParamsInput;
 }
 
-function withInboundTls(listener: Listener, tls: InboundTls): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshTLS ${JSON.stringify(tls)}`, (copy) => {
-    if (tls.mode === 'PERMISSIVE') makeInboundPermissive(copy);
-    if (tls.mode === 'STRICT') makeInboundStrict(copy);
-    if (!tls.params) return;
-    const params = buildTlsParameters(tls.params);
-    for (const chain of copy.filterChains) if (chain.transportSocket) setTlsParameters(chain.transportSocket, params);
-  });
-}
+const withInboundTls = defineEdit('MeshTLS inbound', ListenerSchema, (copy, tls: InboundTls) => {
+  if (tls.mode === 'PERMISSIVE') makeInboundPermissive(copy);
+  if (tls.mode === 'STRICT') makeInboundStrict(copy);
+  if (!tls.params) return;
+  const params = buildTlsParameters(tls.params);
+  for (const chain of copy.filterChains) if (chain.transportSocket) setTlsParameters(chain.transportSocket, params);
+});
 
-function withUpstreamTlsParams(cluster: Cluster, params: TlsParamsInput): Cluster {
-  if (!cluster.transportSocket) return cluster;
-  return editedCopy(ClusterSchema, cluster, `MeshTLS ${JSON.stringify(params)}`, (copy) => {
-    if (copy.transportSocket) setTlsParameters(copy.transportSocket, buildTlsParameters(params));
-  });
-}
+const withUpstreamTls = defineEdit('MeshTLS upstream', ClusterSchema, (copy, { params }: { params: TlsParamsInput }) => {
+  if (copy.transportSocket) setTlsParameters(copy.transportSocket, buildTlsParameters(params));
+});
+
+const withUpstreamTlsParams = (cluster: Cluster, params: TlsParamsInput): Cluster => (cluster.transportSocket ? withUpstreamTls(cluster, { params }) : cluster);
 
 /** Reports `from[]` entries that name some callers only. */
 function warnPerClientEntries(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {

@@ -57,7 +57,7 @@ import {
 } from './names.js';
 import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
-import { editedCopy, onePerObject, onePerObjectPair } from './shared.js';
+import { defineEdit, onePerObject, onePerObjectPair } from './shared.js';
 import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
 
 /**
@@ -145,11 +145,12 @@ function addInbound(out: ResourceCollector, inbound: InboundContext, tls: TlsKey
  */
 function outboundRouteFor(destination: DestinationContext, tagsHeader: string | undefined): RouteConfiguration {
   const routes = outboundRouteOf(destination);
-  if (tagsHeader === undefined) return routes;
-  return editedCopy(RouteConfigurationSchema, routes, `${TAGS_HEADER}: ${tagsHeader}`, (copy) =>
-    copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
-  );
+  return tagsHeader === undefined ? routes : withTagsHeader(routes, { tagsHeader });
 }
+
+const withTagsHeader = defineEdit('x-kuma-tags header', RouteConfigurationSchema, (copy, { tagsHeader }: { tagsHeader: string }) =>
+  copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
+);
 
 function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagsHeader: string | undefined): void {
   const destination = destinationOf(ctx, outbound.service);

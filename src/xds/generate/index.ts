@@ -12,5 +12,5 @@ export { byAddressThenPort, byString, isHttpProtocol } from './destinations.js';
 export { generatedTypesRegistry, resourceJson, typeFirst } from './json.js';
 export * from './names.js';
 export type { ProxyResources } from './resources.js';
-export { editedCopy, encodeOnce, onePerObject, onePerObjectPair } from './shared.js';
+export { defineEdit, encodeOnce, onePerObject, onePerObjectPair, type Edit } from './shared.js';
 export type * from './proxy-context.js';

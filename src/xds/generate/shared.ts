@@ -19,11 +19,12 @@
  *
  * The rule that makes this safe: a generated message may be shared, so code
  * after the generators (policy plugins) never mutates one in place; it builds
- * a changed copy, which is then encoded as a new object.
+ * a changed copy (`defineEdit`), which is then encoded as a new object.
  */
 import { clone, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { encodeResource, type EncodedResource } from '../snapshot.js';
 import type { TypeUrl } from '../resource-types.js';
+import { editParamsKey } from './edit-params.js';
 
 /** `build` memoized per key object: one result per object, for as long as the object lives (an undefined result too). */
 export function onePerObject<K extends object, V>(build: (key: K) => V): (key: K) => V {
@@ -67,25 +68,46 @@ export function encodeOnce<D extends DescMessage>(typeUrl: TypeUrl, name: string
   return resource;
 }
 
-const edits = new WeakMap<object, Map<string, object>>();
+const copies = new WeakMap<object, Map<string, object>>();
+const editLabels = new Set<string>();
+
+/** A shared edited copy: `message` with an edit applied, the same object for equal parameters. */
+export type Edit<D extends DescMessage, P extends object> = (message: MessageShape<D>, params: P) => MessageShape<D>;
 
 /**
- * A copy of a (possibly shared) message with `edit` applied, made once per
- * message object and `key`: proxies that make the same edit (`key` names it,
- * e.g. the resolved policy conf as JSON) to the same shared message share the
- * result, so a mesh-wide policy does not cost a copy per proxy.
+ * Declares an edit of (possibly shared) messages, once, at module scope:
+ *
+ *   const withConnectTimeout = defineEdit('MeshTimeout connect', ClusterSchema, (copy, { ms }: { ms: number }) => ...);
+ *   withConnectTimeout(cluster, { ms: 500 })
+ *
+ * A call returns a copy of the message with `edit` applied, made once per
+ * message object, edit and parameters (by content: edit-params.ts): proxies
+ * that make the same edit to the same shared message share the result, so a
+ * mesh-wide policy does not cost a copy (and an encoding) per proxy.
+ *
+ * The key is the edit's label and its parameters, nothing else, so whatever
+ * decides the result must be in the parameters: `edit` sees the copy and the
+ * parameters only. A label may be declared once; declaring one again throws,
+ * which keeps an edit from being declared per proxy around a captured value
+ * the key would not see.
  */
-export function editedCopy<D extends DescMessage>(schema: D, message: MessageShape<D>, key: string, edit: (copy: MessageShape<D>) => void): MessageShape<D> {
-  let byKey = edits.get(message);
-  if (byKey === undefined) {
-    byKey = new Map();
-    edits.set(message, byKey);
-  }
-  let copy = byKey.get(key) as MessageShape<D> | undefined;
-  if (copy === undefined) {
-    copy = clone(schema, message);
-    edit(copy);
-    byKey.set(key, copy);
-  }
-  return copy;
+export function defineEdit<D extends DescMessage, P extends object>(label: string, schema: D, edit: (copy: MessageShape<D>, params: P) => void): Edit<D, P> {
+  if (editLabels.has(label)) throw new Error(`edit "${label}" is declared twice: declare an edit once, at module scope, and pass what varies as parameters`);
+  editLabels.add(label);
+  const prefix = `${label}\u0000`;
+  return (message, params) => {
+    const key = prefix + editParamsKey(params);
+    let byKey = copies.get(message);
+    if (byKey === undefined) {
+      byKey = new Map();
+      copies.set(message, byKey);
+    }
+    let copy = byKey.get(key) as MessageShape<D> | undefined;
+    if (copy === undefined) {
+      copy = clone(schema, message);
+      edit(copy, params);
+      byKey.set(key, copy);
+    }
+    return copy;
+  };
 }

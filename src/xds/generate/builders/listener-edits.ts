@@ -1,6 +1,6 @@
 /**
  * In-place edits of a listener's filters, for policy plugins to run on a copy
- * they own (`editedCopy` in shared.ts): never on a generated message, which
+ * they own (an edit declared with `defineEdit`, shared.ts): never on a generated message, which
  * may be shared between proxies.
  *
  *   listener ─ filter_chains[] ─ filters[] ─ HCM (packed) ─ http_filters [..., router]

@@ -1,6 +1,6 @@
 /**
  * Editing the network filters of a listener that a caller owns (an
- * `editedCopy`, never a shared message): a connection manager or TCP proxy
+ * copy made by a `defineEdit` edit, never a shared message): a connection manager or TCP proxy
  * travels packed in an `Any`, so an edit unpacks it, changes it and packs it
  * back in place. Route actions are reached through a route configuration,
  * served over RDS or inlined in a connection manager.

@@ -1,0 +1,57 @@
+/**
+ * The key of an edit's parameters (shared.ts `defineEdit`): one text for
+ * equal parameters, another for different ones, whatever order an object's
+ * keys were set in. It is what decides that two proxies may share one edited
+ * copy, so it covers everything the parameters hold and refuses what it
+ * cannot compare by content.
+ *
+ * Parameters are plain data: strings, numbers, booleans, bigints, null,
+ * arrays, byte arrays and plain objects. A protobuf-es message is a plain
+ * object too (`$typeName`, its fields, oneofs as `{ case, value }`), so it is
+ * keyed by content, its type included; once per message object, since a
+ * message is never changed once made (shared.ts), so a large one shared by
+ * many proxies (compiled RBAC) costs its walk once. A property set to `undefined` counts
+ * as absent, as in JSON. Anything else (a function, a Map, a class instance)
+ * throws: a function could hide per-proxy state from the key, and a Map's
+ * order or a class's hidden state would make two different values look alike.
+ */
+
+/** A stable text for `params`: equal for equal data, different otherwise. */
+export function editParamsKey(params: unknown): string {
+  return keyOf(params, '');
+}
+
+function keyOf(value: unknown, at: string): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'undefined':
+      return 'undefined';
+    case 'object':
+      return value === null ? 'null' : objectKey(value, at);
+    default:
+      throw new TypeError(`edit parameter ${at || '(root)'} is a ${typeof value}: parameters are plain data, compared by content`);
+  }
+}
+
+function objectKey(value: object, at: string): string {
+  if (Array.isArray(value)) return `[${value.map((item, i) => keyOf(item, `${at}[${i}]`)).join(',')}]`;
+  if (value instanceof Uint8Array) return `bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}`;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new TypeError(`edit parameter ${at || '(root)'} is a ${name}: parameters are plain data, compared by content`);
+  }
+  const record = value as Record<string, unknown>;
+  const fields: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    const field = record[key];
+    if (field !== undefined) fields.push(`${JSON.stringify(key)}:${keyOf(field, `${at}.${key}`)}`);
+  }
+  return `{${fields.join(',')}}`;
+}
