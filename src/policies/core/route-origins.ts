@@ -10,7 +10,6 @@
  * Route only.
  */
 import type { RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { outboundRouteName } from '../../xds/generate/names.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { onePerObject } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from './match.js';
@@ -71,11 +70,12 @@ export function routeResolutionsOf(proxy: ProxyContext, config: RouteConfigurati
 }
 
 /**
- * The merged confs of the Routes of the proxy's outbound route configuration
- * to `service` (found among `configs`, by name) that policies configure as routes.
+ * The merged confs of the Routes of `config`, the proxy's route configuration
+ * to `service` (xds/generate/origins.ts `outboundRouteConfigurations`), that
+ * policies configure as routes.
  */
-export function outboundRouteConfsOf(proxy: ProxyContext, configs: ReadonlyMap<string, RouteConfiguration>, matched: readonly MatchedPolicy[], service: string): Map<string, unknown> {
-  const resolutions = routeResolutionsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service));
+export function outboundRouteConfsOf(proxy: ProxyContext, config: RouteConfiguration | undefined, matched: readonly MatchedPolicy[], service: string): Map<string, unknown> {
+  const resolutions = routeResolutionsOf(proxy, config, matched, serviceDestination(proxy, service));
   return new Map([...resolutions].map(([route, { conf }]) => [route, conf]));
 }
 

@@ -23,7 +23,7 @@ import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/
 import type { HeaderMatcher } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaultFilter, type FaultInput } from '../../xds/generate/builders/index.js';
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { inboundListenerName } from '../../xds/generate/names.js';
+import { clientListeners, inboundListeners } from '../../xds/generate/origins.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
@@ -57,11 +57,9 @@ const withFaults = defineEdit('MeshFaultInjection', ListenerSchema, (copy, { fau
   ),
 );
 
-/** The resources with some listeners replaced by name. */
-function replaceListeners(resources: ProxyResources, replaced: ReadonlyMap<string, Listener>): ProxyResources {
-  if (replaced.size === 0) return resources;
-  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
-}
+/** The resources with some listeners replaced. */
+const replaceListeners = (resources: ProxyResources, replaced: ReadonlyMap<Listener, Listener>): ProxyResources =>
+  replaced.size === 0 ? resources : resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
 
 /** The faults of each caller group of an inbound, each limited to its group's callers. */
 function inboundFaults(matched: readonly MatchedPolicy[], position: number, at: string, warn: (message: string) => void): SelectedFault[] {
@@ -74,26 +72,25 @@ function inboundFaults(matched: readonly MatchedPolicy[], position: number, at: 
 }
 
 function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  const replaced = new Map<string, Listener>();
+  const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
+  const replaced = new Map<Listener, Listener>();
   proxy.inbounds.forEach((inbound, position) => {
     if (!isHttpProtocol(inbound.protocol)) return;
     const faults = inboundFaults(matched, position, `inbound ${inbound.service}:${inbound.port}`, warn);
-    const name = inboundListenerName(inbound.address, inbound.port);
-    const listener = byName.get(name);
-    if (faults.length > 0 && listener) replaced.set(name, withFaults(listener, { faults }));
+    const listener = byPosition.get(position);
+    if (faults.length > 0 && listener) replaced.set(listener, withFaults(listener, { faults }));
   });
   return replaceListeners(resources, replaced);
 }
 
-/** Faults of `to[]` on each gRPC client's api listener, named after its destination. */
+/** Faults of `to[]` on each gRPC client's api listener, by the destination it resolves. */
 function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-  const replaced = new Map<string, Listener>();
-  for (const listener of resources.listeners) {
-    if (!listener.apiListener || !proxy.destinations.has(listener.name)) continue;
-    const { conf } = resolveTo(matched, serviceDestination(proxy, listener.name));
-    const faults = faultInputs(conf, `to ${listener.name}`, GRPC, warn);
-    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, { faults: faults.map((fault) => ({ fault, headers: [] })) }));
+  const replaced = new Map<Listener, Listener>();
+  for (const { listener, service } of clientListeners(resources)) {
+    if (!proxy.destinations.has(service)) continue;
+    const { conf } = resolveTo(matched, serviceDestination(proxy, service));
+    const faults = faultInputs(conf, `to ${service}`, GRPC, warn);
+    if (faults.length > 0) replaced.set(listener, withFaults(listener, { faults: faults.map((fault) => ({ fault, headers: [] })) }));
   }
   return replaceListeners(resources, replaced);
 }

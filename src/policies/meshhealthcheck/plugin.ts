@@ -17,11 +17,11 @@ import {
   Cluster_CommonLbConfig_ZoneAwareLbConfigSchema,
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
+import { destinationServiceOf, type ClusterOrigin } from '../../xds/generate/origins.js';
 import type { Protocol } from '../../xds/generate/proxy-context.js';
 import { defineEdit } from '../../xds/generate/shared.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
 import { healthCheckOf } from './health-check.js';
 import type { MeshHealthCheckConf } from './schema.js';
 
@@ -53,21 +53,22 @@ export const meshHealthCheckPlugin = {
       const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshHealthCheckConf | undefined;
       if (conf) byService.set(service, { conf, protocol: destination.protocol });
     }
-    const checked = new Map<string, { conf: MeshHealthCheckConf; protocol: Protocol }>();
-    for (const [cluster, service] of servicesOfClusters(resources.clusters.map((c) => c.name), byService.keys()))
-      checked.set(cluster, byService.get(service)!);
-    if (checked.size === 0) return resources;
+    // A destination's own cluster and its subset clusters are checked alike.
+    const checkOf = (origin: ClusterOrigin) => {
+      const service = destinationServiceOf(origin);
+      return service === undefined ? undefined : byService.get(service);
+    };
+    if (!resources.entries('clusters').some(({ origin }) => checkOf(origin) !== undefined)) return resources;
     if (proxy.flavour === 'grpc') {
       warn('not applied: proxyless gRPC clients do no active health checking');
       return resources;
     }
-    const clusters = resources.clusters.map((cluster) => {
-      const found = checked.get(cluster.name);
+    return resources.map('clusters', (cluster, origin) => {
+      const found = checkOf(origin);
       if (!found) return cluster;
       if (found.conf.failTrafficOnPanic !== undefined && cluster.commonLbConfig?.localityConfigSpecifier.case === 'localityWeightedLbConfig')
         warn(`failTrafficOnPanic not applied to ${cluster.name}: it balances by locality weight (MeshLoadBalancingStrategy affinityTags), which has no such switch`);
       return checksAnything(found.conf, found.protocol) ? withHealthCheck(cluster, found) : cluster;
     });
-    return { ...resources, clusters };
   },
 } satisfies PolicyPlugin<'MeshHealthCheck'>;

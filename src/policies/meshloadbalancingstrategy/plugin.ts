@@ -23,14 +23,13 @@ import {
 import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { ZONE_TAG } from '../../api/kinds/dataplane.js';
-import { outboundRouteName } from '../../xds/generate/names.js';
+import { destinationServiceOf, type ClusterOrigin, type LoadAssignmentOrigin } from '../../xds/generate/origins.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { isRouteEntry, routeResolutionsOf } from '../core/route-origins.js';
 import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
 import { splitByAffinity } from './affinity.js';
 import { setLoadBalancer } from './cluster-lb.js';
 import { grpcHashes, grpcLoadBalancerOf } from './grpc-subset.js';
@@ -105,18 +104,19 @@ export const meshLoadBalancingStrategyPlugin = {
   apply(resources, { proxy, matched, warn }) {
     const grpc = proxy.flavour === 'grpc';
     const byService = confsByService(proxy, matched);
-    const clusterNames = [...resources.clusters.map((c) => c.name), ...resources.loadAssignments.map((a) => a.clusterName)];
-    const owners = servicesOfClusters(clusterNames, byService.keys());
-    const byCluster = new Map([...owners].map(([cluster, service]) => [cluster, byService.get(service)!]));
-    const serviceOfRoute = new Map([...proxy.destinations.keys()].map((service) => [outboundRouteName(service), service]));
+    /** A destination's conf, for its own and its subset clusters and assignments. */
+    const confOf = (origin: ClusterOrigin | LoadAssignmentOrigin): MeshLoadBalancingStrategyConf | undefined => {
+      const service = destinationServiceOf(origin);
+      return service === undefined ? undefined : byService.get(service);
+    };
     const zone = proxyZone(proxy);
     const tags = proxyTags(proxy);
     const dropped = new Set<string>();
-    /** Clusters whose local zone was split by affinity: Envoy must weigh their localities. */
-    const weighted = new Set<string>();
+    /** The origins of assignments whose local zone was split by affinity: Envoy must weigh the localities of their clusters (which share the origin). */
+    const weighted = new Set<ClusterOrigin | LoadAssignmentOrigin>();
 
-    const loadAssignments = resources.loadAssignments.map((assignment) => {
-      const conf = byCluster.get(assignment.clusterName);
+    const withZones = resources.map('loadAssignments', (assignment, origin) => {
+      const conf = confOf(origin);
       if (!conf || zone === undefined || !prefersLocalZone(conf.localityAwareness)) return assignment;
       const locality = conf.localityAwareness;
       if (grpc && locality?.crossZone?.failoverThreshold !== undefined) dropped.add('localityAwareness.crossZone.failoverThreshold');
@@ -124,16 +124,16 @@ export const meshLoadBalancingStrategyPlugin = {
       const proxyTags = Object.fromEntries(affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])));
       const edited = withZonePreference(assignment, { zone, locality: locality ?? {}, proxyTags });
       // Whether the copy (perhaps made for another proxy) was split shows in its sub-zones.
-      if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(assignment.clusterName);
+      if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(origin);
       return edited;
     });
 
-    const clusters = resources.clusters.map((cluster) => {
-      const requested = byCluster.get(cluster.name)?.loadBalancer;
+    const balanced = withZones.map('clusters', (cluster, origin) => {
+      const requested = confOf(origin)?.loadBalancer;
       const subset = requested === undefined || !grpc ? { loadBalancer: requested, dropped: [] } : grpcLoadBalancerOf(requested);
       subset.dropped.forEach((field) => dropped.add(field));
       const lb = subset.loadBalancer;
-      const localityWeighted = !grpc && weighted.has(cluster.name);
+      const localityWeighted = !grpc && weighted.has(origin);
       if (!lb && !localityWeighted) return cluster;
       return withBalancing(cluster, { ...(lb ? { lb } : {}), localityWeighted });
     });
@@ -143,9 +143,8 @@ export const meshLoadBalancingStrategyPlugin = {
       all.filter((policy) => !kept.includes(policy)).forEach((policy) => dropped.add(`hash policy ${policy.type}`));
       return kept;
     };
-    const routeConfigurations = resources.routeConfigurations.map((routes) => {
-      const service = serviceOfRoute.get(routes.name);
-      if (service === undefined) return routes;
+    const hashed = balanced.map('routeConfigurations', (routes, { service }) => {
+      if (!proxy.destinations.has(service)) return routes;
       const conf = byService.get(service);
       const base = supported(conf ? hashPoliciesOf(conf) : []);
       const perRoute = new Map<string, readonly HashPolicy[]>();
@@ -160,10 +159,9 @@ export const meshLoadBalancingStrategyPlugin = {
       return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0) ? withHashPolicies(routes, { base, perRoute: [...perRoute] }) : routes;
     });
 
-
     if (dropped.size > 0) {
       warn(`${[...dropped].join(', ')} not applied: proxyless gRPC supports RoundRobin and RingHash (XXHash) with header hash policies, and zone failover by priority only`);
     }
-    return { ...resources, clusters, routeConfigurations, loadAssignments };
+    return hashed;
   },
 } satisfies PolicyPlugin<'MeshLoadBalancingStrategy'>;

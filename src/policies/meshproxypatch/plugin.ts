@@ -18,7 +18,6 @@ import type { ProxyResources } from '../../xds/generate/resources.js';
 import { validateMessage } from '../../xds/validate/index.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { ModificationError } from './envoy-value.js';
-import { resourceFactsOf } from './facts.js';
 import { applyModification } from './modifications.js';
 import type { MeshProxyPatchSpec, Modification } from './schema.js';
 
@@ -46,15 +45,14 @@ const describe = (modification: Modification): string =>
 
 export const meshProxyPatchPlugin = {
   kind: 'MeshProxyPatch',
-  apply(resources, { proxy, matched, warn }) {
-    const facts = resourceFactsOf(proxy);
+  apply(resources, { matched, warn }) {
     let current = resources;
     for (const { policy } of matched) {
       const { appendModifications } = (policy.spec as unknown as MeshProxyPatchSpec).default;
       appendModifications.forEach((modification, i) => {
         const which = `${policy.name} appendModifications[${i}] (${describe(modification)}) not applied`;
         try {
-          const next = applyModification(current, facts, modification);
+          const next = applyModification(current, modification);
           const violations = violationsOf(current, next);
           if (violations.length > 0) warn(`${which}: the result breaks Envoy's validation rules: ${violations.join('; ')}`);
           else current = next;

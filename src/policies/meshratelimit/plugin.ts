@@ -18,7 +18,8 @@
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, httpLocalRateLimitFilter, networkLocalRateLimitFilter } from '../../xds/generate/builders/index.js';
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { inboundListenerName, statName } from '../../xds/generate/names.js';
+import { statName } from '../../xds/generate/names.js';
+import { inboundListeners } from '../../xds/generate/origins.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit } from '../../xds/generate/shared.js';
 import { policiesForInbound } from '../core/from-rules.js';
@@ -68,17 +69,15 @@ function planOf(matched: readonly MatchedPolicy[], position: number, http: boole
 }
 
 function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  const replaced = new Map<string, Listener>();
+  const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
+  const replaced = new Map<Listener, Listener>();
   proxy.inbounds.forEach((inbound, position) => {
     const plan = planOf(matched, position, isHttpProtocol(inbound.protocol), `inbound ${inbound.service}:${inbound.port}`, warn);
-    const name = inboundListenerName(inbound.address, inbound.port);
-    const listener = byName.get(name);
+    const listener = byPosition.get(position);
     const limits = plan.everyone.requests || plan.everyone.connections || plan.callers.length > 0;
-    if (limits && listener) replaced.set(name, withLimits(listener, { ...plan, statPrefix: statName(name) }));
+    if (limits && listener) replaced.set(listener, withLimits(listener, { ...plan, statPrefix: statName(listener.name) }));
   });
-  if (replaced.size === 0) return resources;
-  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
+  return replaced.size === 0 ? resources : resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
 }
 
 export const meshRateLimitPlugin = {

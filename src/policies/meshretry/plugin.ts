@@ -18,8 +18,8 @@
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { editRouteActions, editTcpProxies } from '../../xds/generate/builders/index.js';
-import { outboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import { outboundRouteConfigurations } from '../../xds/generate/origins.js';
+import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
@@ -32,8 +32,9 @@ import type { MeshRetryConf } from './schema.js';
 type Edit<T> = (message: T) => T;
 type Warn = (message: string) => void;
 
+/** Edits by what each resource was generated for (xds/generate/origins.ts): outbound listeners by outbound, route configurations by service. */
 interface Plan {
-  readonly listeners: Map<string, Edit<Listener>>;
+  readonly listeners: Map<OutboundContext, Edit<Listener>>;
   readonly routes: Map<string, Edit<RouteConfiguration>>;
 }
 
@@ -70,12 +71,12 @@ const withConnectAttempts = defineEdit('MeshRetry connect attempts', ListenerSch
 
 const connectAttemptsEdit = (attempts: number): Edit<Listener> => (listener) => withConnectAttempts(listener, { attempts });
 
-/** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
+/** The route configuration of each destination service: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
 
 /** The confs of the Routes to `service` that MeshRetries configure as routes, by Route name. */
 const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string) =>
-  outboundRouteConfsOf(proxy, configs, matched, service) as Map<string, MeshRetryConf | undefined>;
+  outboundRouteConfsOf(proxy, configs.get(service), matched, service) as Map<string, MeshRetryConf | undefined>;
 
 const mapValues = <K, V, W>(map: ReadonlyMap<K, V>, f: (value: V, key: K) => W): Map<K, W> => new Map([...map].map(([k, v]) => [k, f(v, k)]));
 
@@ -85,14 +86,14 @@ function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], confi
     const conf = outboundConf(proxy, matched, outbound.service);
     const section = sectionFor(proxy.destinations.get(outbound.service)?.protocol ?? 'tcp');
     if (section === 'tcp') {
-      if (conf?.tcp) plan.listeners.set(outboundListenerName(outbound.address, outbound.port), connectAttemptsEdit(conf.tcp.maxConnectAttempt));
+      if (conf?.tcp) plan.listeners.set(outbound, connectAttemptsEdit(conf.tcp.maxConnectAttempt));
       continue;
     }
     const inputOf = (c: MeshRetryConf | undefined): MeshRetryInput | undefined =>
       section === 'grpc' ? c?.grpc && envoyGrpcRetry(c.grpc) : c?.http && envoyHttpRetry(c.http);
     const base = inputOf(conf);
     const perRoute = mapValues(routeConfs(proxy, configs, matched, outbound.service), inputOf);
-    if (base || perRoute.size > 0) plan.routes.set(outboundRouteName(outbound.service), retryEdit('envoy', base, perRoute));
+    if (base || perRoute.size > 0) plan.routes.set(outbound.service, retryEdit('envoy', base, perRoute));
   }
   return plan;
 }
@@ -113,7 +114,7 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], config
     };
     const base = policyOf(outboundConf(proxy, matched, service), `to ${service}`);
     const perRoute = mapValues(routeConfs(proxy, configs, matched, service), (c, route) => policyOf(c, `route ${route} to ${service}`));
-    if (base || perRoute.size > 0) plan.routes.set(outboundRouteName(service), retryEdit('grpc', base, perRoute));
+    if (base || perRoute.size > 0) plan.routes.set(service, retryEdit('grpc', base, perRoute));
   }
   return plan;
 }
@@ -121,10 +122,10 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], config
 export const meshRetryPlugin = {
   kind: 'MeshRetry',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-    const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
+    const configs = outboundRouteConfigurations(resources);
     const plan = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs);
-    const apply = <T extends { name: string }>(list: readonly T[], edits: Map<string, Edit<T>>): readonly T[] =>
-      edits.size === 0 ? list : list.map((item) => edits.get(item.name)?.(item) ?? item);
-    return { ...resources, listeners: apply(resources.listeners, plan.listeners), routeConfigurations: apply(resources.routeConfigurations, plan.routes) };
+    return resources
+      .map('listeners', (listener, origin) => (origin.kind === 'outbound' ? plan.listeners.get(origin.outbound)?.(listener) : undefined) ?? listener)
+      .map('routeConfigurations', (config, origin) => plan.routes.get(origin.service)?.(config) ?? config);
   },
 } satisfies PolicyPlugin<'MeshRetry'>;

@@ -26,7 +26,7 @@ import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/
 import { TcpProxySchema } from '../../xds/envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { routeClusterSpecifier, TCP_PROXY_NAME, tcpProxyClusterSpecifier, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
-import { outboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
+import { outboundListeners, outboundRouteConfigurations } from '../../xds/generate/origins.js';
 import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit } from '../../xds/generate/shared.js';
@@ -68,9 +68,9 @@ const withWeightedCatchAll = defineEdit('MeshTCPRoute catch-all route', RouteCon
   if (catchAll?.action.case === 'route') catchAll.action.value.clusterSpecifier = routeClusterSpecifier(clusters);
 });
 
-/** What the plugin edits, by name. */
+/** What the plugin edits, as it stands: outbound listeners by outbound, route configurations by destination service. */
 interface Edits {
-  readonly listeners: Map<string, Listener>;
+  readonly listeners: Map<OutboundContext, Listener>;
   readonly routeConfigurations: Map<string, RouteConfiguration>;
   readonly backends: BackendClusters;
 }
@@ -80,11 +80,10 @@ const httpRouted = (context: PluginContext, service: string): boolean =>
 
 function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginContext): void {
   const resolved = tcpRouteConfFor(context, outbound.service);
-  const listenerName = outboundListenerName(outbound.address, outbound.port);
-  const listener = edits.listeners.get(listenerName);
+  const listener = edits.listeners.get(outbound);
   if (resolved === undefined || listener === undefined) return;
   const where = `route ${resolved.policies.join(',')} to ${outbound.service}`;
-  const config = hasTcpProxy(listener) ? undefined : edits.routeConfigurations.get(outboundRouteName(outbound.service));
+  const config = hasTcpProxy(listener) ? undefined : edits.routeConfigurations.get(outbound.service);
   if (config === undefined && !hasTcpProxy(listener)) return;
   if (config !== undefined && httpRouted(context, outbound.service)) {
     context.warn(`${where}: not applied: a MeshHTTPRoute routes ${outbound.service} and takes precedence`);
@@ -92,8 +91,8 @@ function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginC
   }
   const clusters = edits.backends.weighted(resolved.conf.backendRefs ?? [], where);
   if (clusters.length === 0) context.warn(`${where}: not applied: no backendRef can receive traffic`);
-  else if (config !== undefined) edits.routeConfigurations.set(config.name, withWeightedCatchAll(config, { clusters }));
-  else edits.listeners.set(listenerName, withWeightedClusters(listener, { clusters }));
+  else if (config !== undefined) edits.routeConfigurations.set(outbound.service, withWeightedCatchAll(config, { clusters }));
+  else edits.listeners.set(outbound, withWeightedClusters(listener, { clusters }));
 }
 
 function warnGrpc(proxy: ProxyContext, context: PluginContext): void {
@@ -110,16 +109,15 @@ function apply(resources: ProxyResources, context: PluginContext): ProxyResource
     return resources;
   }
   const edits: Edits = {
-    listeners: new Map(resources.listeners.map((l) => [l.name, l])),
-    routeConfigurations: new Map(resources.routeConfigurations.map((c) => [c.name, c])),
+    listeners: new Map(outboundListeners(resources).map(({ listener, outbound }) => [outbound, listener])),
+    routeConfigurations: outboundRouteConfigurations(resources),
     backends: new BackendClusters(proxy, resources, context.warn),
   };
   for (const outbound of proxy.outbounds) routeOutbound(outbound, edits, context);
-  return edits.backends.addTo({
-    ...resources,
-    listeners: resources.listeners.map((l) => edits.listeners.get(l.name) ?? l),
-    routeConfigurations: resources.routeConfigurations.map((c) => edits.routeConfigurations.get(c.name) ?? c),
-  });
+  const routed = resources
+    .map('listeners', (listener, origin) => (origin.kind === 'outbound' ? edits.listeners.get(origin.outbound) : undefined) ?? listener)
+    .map('routeConfigurations', (config, origin) => edits.routeConfigurations.get(origin.service) ?? config);
+  return edits.backends.addTo(routed);
 }
 
 export const meshTcpRoutePlugin = { kind: 'MeshTCPRoute', apply } satisfies PolicyPlugin<'MeshTCPRoute'>;

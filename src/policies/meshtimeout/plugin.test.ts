@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { subsetOwner } from './plugin.js';
 import { defaultMeshTimeoutSpec } from './schema.js';
 import { assertPassesPgv, generateProxyConfig, grpcDecoded, grpcRoute, INBOUND, OUTBOUND, resourceOf, srcPath, storedPolicy, testGoldenCases, threeProtocolProxy } from '../core/testkit/index.js';
 
@@ -142,9 +141,25 @@ test('subset clusters get the connect timeout of their service, and only of thei
   assertPassesPgv(config);
 });
 
-test('a subset cluster belongs to the longest service its name starts with', () => {
-  assert.equal(subsetOwner('backend_version_v1', ['backend', 'db']), 'backend');
-  assert.equal(subsetOwner('backend_v2_version_v1', ['backend', 'backend_v2']), 'backend_v2');
-  assert.equal(subsetOwner('localhost:8081', ['backend']), undefined);
-  assert.equal(subsetOwner('backendx', ['backend']), undefined);
+test('a subset cluster gets the settings of the service it splits, even when another service is named like it', () => {
+  // backend's subset version=v1 is named backend_version_v1, which reads like a subset of the service backend_version: only its origin tells.
+  const split = storedPolicy('MeshHTTPRoute', 'split', {
+    to: [
+      {
+        targetRef: { kind: 'MeshService', name: 'backend' },
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [{ kind: 'MeshServiceSubset', name: 'backend', tags: { version: 'v1' } }] } }],
+      },
+    ],
+  });
+  const toLookalike = timeout('lookalike-timeouts', { to: [{ targetRef: { kind: 'MeshService', name: 'backend_version' }, default: { connectionTimeout: '7s' } }] });
+  const proxy = threeProtocolProxy('envoy', [split, meshDefault, toBackend({ connectionTimeout: '1s' }), toLookalike]);
+  const lookalike = { service: 'backend_version', protocol: 'http' as const, endpoints: [{ address: '10.0.0.9', port: 8080, zone: '', tags: { 'kuma.io/service': 'backend_version' } }] };
+  const config = generateProxyConfig({
+    ...proxy,
+    outbounds: [...proxy.outbounds, { address: '127.0.0.1', port: 10004, service: 'backend_version' }],
+    destinations: new Map([...proxy.destinations, ['backend_version', lookalike]]),
+  });
+  assert.equal(resourceOf(config, Cluster, 'backend_version_v1').connectTimeout, '1s');
+  assert.equal(resourceOf(config, Cluster, 'backend_version').connectTimeout, '7s');
+  assertPassesPgv(config);
 });

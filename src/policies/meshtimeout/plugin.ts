@@ -32,9 +32,9 @@ import {
   setRouteTimeouts,
   setTcpProxyIdleTimeout,
 } from '../../xds/generate/builders/index.js';
-import { inboundListenerName, localClusterName, outboundListenerName, outboundRouteName, serviceClusterName } from '../../xds/generate/names.js';
+import { destinationServiceOf, outboundRouteConfigurations, type ClusterOrigin, type ListenerOrigin } from '../../xds/generate/origins.js';
 import type { RouteTimeouts } from '../../xds/generate/builders/timeouts.js';
-import type { ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
+import type { OutboundContext, ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
@@ -47,53 +47,42 @@ import { envoyTimeouts, grpcCallLimitMs, grpcClientUnapplied, hasZeroConnectTime
 
 type Edit<T> = (message: T) => T;
 
-/**
- * The service whose subset cluster `clusterName` is: MeshHTTPRoute and
- * MeshTCPRoute name a subset of `<service>` as `<service>_<tag>_<value>...`
- * (meshhttproute/backends.ts). The longest matching service wins, so a
- * subset of `backend_v2` is never taken for one of `backend`.
- */
-export function subsetOwner(clusterName: string, services: Iterable<string>): string | undefined {
-  let owner: string | undefined;
-  for (const service of services) if (clusterName.startsWith(`${service}_`) && (owner === undefined || service.length > owner.length)) owner = service;
-  return owner;
-}
-
-/** Pending edits of one proxy's resources, by resource name. */
+/** Pending edits of one proxy's resources, by what each resource was generated for (xds/generate/origins.ts). */
 class Edits {
-  readonly listeners = new Map<string, Edit<Listener>>();
+  readonly outboundListeners = new Map<OutboundContext, Edit<Listener>>();
+  /** By the inbound's position. */
+  readonly inboundListeners = new Map<number, Edit<Listener>>();
+  /** By destination service. */
   readonly routes = new Map<string, Edit<RouteConfiguration>>();
-  readonly clusters = new Map<string, Edit<Cluster>>();
+  /** The edit each inbound would make to its local cluster, by the inbound's position. */
+  readonly localClusters = new Map<number, Edit<Cluster>>();
   /** Edits of a destination service's cluster, which its subset clusters get too. */
   readonly serviceClusters = new Map<string, Edit<Cluster>>();
 
-  /** `services`: every destination service of the proxy, to tell subset clusters from service clusters. */
-  constructor(private readonly services: ReadonlySet<string>) {}
+  #listenerEdit(origin: ListenerOrigin): Edit<Listener> | undefined {
+    if (origin.kind === 'outbound') return this.outboundListeners.get(origin.outbound);
+    return origin.kind === 'inbound' ? this.inboundListeners.get(origin.position) : undefined;
+  }
 
-  #clusterEdit(name: string): Edit<Cluster> | undefined {
-    const exact = this.clusters.get(name) ?? this.serviceClusters.get(name);
-    if (exact !== undefined || this.serviceClusters.size === 0 || this.services.has(name)) return exact;
-    const owner = subsetOwner(name, this.services);
-    return owner === undefined ? undefined : this.serviceClusters.get(owner);
+  #clusterEdit(origin: ClusterOrigin): Edit<Cluster> | undefined {
+    if (origin.kind === 'local') {
+      // Inbounds sharing a service port share the local cluster: the first of them (in the proxy's order) with a conf decides.
+      const positions = origin.inbounds.map((inbound) => inbound.position).sort((a, b) => a - b);
+      return positions.map((position) => this.localClusters.get(position)).find((edit) => edit !== undefined);
+    }
+    const service = destinationServiceOf(origin);
+    return service === undefined ? undefined : this.serviceClusters.get(service);
   }
 
   applyTo(resources: ProxyResources): ProxyResources {
-    const apply = <T extends { name: string }>(list: readonly T[], edits: Map<string, Edit<T>>): readonly T[] =>
-      edits.size === 0 ? list : list.map((item) => edits.get(item.name)?.(item) ?? item);
-    const clusters = this.clusters.size + this.serviceClusters.size === 0 ? resources.clusters : resources.clusters.map((c) => this.#clusterEdit(c.name)?.(c) ?? c);
-    return {
-      ...resources,
-      listeners: apply(resources.listeners, this.listeners),
-      routeConfigurations: apply(resources.routeConfigurations, this.routes),
-      clusters,
-    };
+    return resources
+      .map('listeners', (listener, origin) => this.#listenerEdit(origin)?.(listener) ?? listener)
+      .map('routeConfigurations', (config, origin) => this.routes.get(origin.service)?.(config) ?? config)
+      .map('clusters', (cluster, origin) => this.#clusterEdit(origin)?.(cluster) ?? cluster);
   }
 }
 
 const isHttp = (protocol: Protocol): boolean => protocol !== 'tcp';
-
-/** Every service the proxy has a cluster for (destination clusters are named by service). */
-const destinationServices = (proxy: ProxyContext): ReadonlySet<string> => new Set([...proxy.destinations.keys(), ...proxy.outbounds.map((o) => o.service)]);
 
 /** The conf `to[]` gives traffic to a destination service; undefined when no entry covers it. */
 export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolicy[], service: string): MeshTimeoutConf | undefined =>
@@ -139,12 +128,12 @@ const withRouteTimeouts = defineEdit(
 const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> => (config) =>
   withRouteTimeouts(config, { flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
-/** The route configurations of the proxy, by name: where route-scoped policies find the Routes they target. */
+/** The route configuration of each destination service: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
 
 /** The confs of the Routes to `service` that MeshTimeouts configure as routes, by Route name. */
 const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string) =>
-  outboundRouteConfsOf(proxy, configs, matched, service) as Map<string, MeshTimeoutConf | undefined>;
+  outboundRouteConfsOf(proxy, configs.get(service), matched, service) as Map<string, MeshTimeoutConf | undefined>;
 
 /** The route timeouts per targeted Route, leaving out Routes whose conf gives none. */
 function routeTimeoutsOf(confs: ReadonlyMap<string, MeshTimeoutConf | undefined>, timeoutsOf: (conf: MeshTimeoutConf, route: string) => RouteTimeouts | undefined): Map<string, RouteTimeouts> {
@@ -161,37 +150,36 @@ function warnZeroConnect(conf: MeshTimeoutConf, where: string, warn: (message: s
 }
 
 function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: (message: string) => void): Edits {
-  const edits = new Edits(destinationServices(proxy));
+  const edits = new Edits();
   for (const outbound of proxy.outbounds) {
     const conf = outboundConf(proxy, matched, outbound.service);
     const protocol = proxy.destinations.get(outbound.service)?.protocol ?? 'tcp';
     const perRoute = isHttp(protocol) ? routeTimeoutsOf(routeConfs(proxy, configs, matched, outbound.service), (c) => envoyTimeouts(c).route) : new Map<string, RouteTimeouts>();
     if (conf === undefined) {
-      if (perRoute.size > 0) edits.routes.set(outboundRouteName(outbound.service), routeTimeoutsEdit('envoy', undefined, perRoute));
+      if (perRoute.size > 0) edits.routes.set(outbound.service, routeTimeoutsEdit('envoy', undefined, perRoute));
       continue;
     }
     const timeouts = envoyTimeouts(conf);
     warnZeroConnect(conf, `to ${outbound.service}`, warn);
-    edits.listeners.set(outboundListenerName(outbound.address, outbound.port), listenerEdit(timeouts, protocol));
-    if (isHttp(protocol)) edits.routes.set(outboundRouteName(outbound.service), routeTimeoutsEdit('envoy', timeouts.route, perRoute));
+    edits.outboundListeners.set(outbound, listenerEdit(timeouts, protocol));
+    if (isHttp(protocol)) edits.routes.set(outbound.service, routeTimeoutsEdit('envoy', timeouts.route, perRoute));
     const cluster = clusterEdit(timeouts);
-    if (cluster) edits.serviceClusters.set(serviceClusterName(outbound.service), cluster);
+    if (cluster) edits.serviceClusters.set(outbound.service, cluster);
   }
   proxy.inbounds.forEach((inbound, index) => {
     const conf = inboundConf(matched, index);
     if (conf === undefined) return;
     const timeouts = envoyTimeouts(conf);
     warnZeroConnect(conf, `inbound ${inbound.address}:${inbound.port}`, warn);
-    edits.listeners.set(inboundListenerName(inbound.address, inbound.port), listenerEdit(timeouts, inbound.protocol));
+    edits.inboundListeners.set(index, listenerEdit(timeouts, inbound.protocol));
     const cluster = clusterEdit(timeouts);
-    // Inbounds sharing a service port share the local cluster: the first one's conf decides, as the generator's first inbound decides its address.
-    if (cluster && !edits.clusters.has(localClusterName(inbound.servicePort))) edits.clusters.set(localClusterName(inbound.servicePort), cluster);
+    if (cluster) edits.localClusters.set(index, cluster);
   });
   return edits;
 }
 
 function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: (message: string) => void): Edits {
-  const edits = new Edits(new Set());
+  const edits = new Edits();
   for (const service of new Set(proxy.outbounds.map((o) => o.service))) {
     const callLimit = (conf: MeshTimeoutConf, where: string): RouteTimeouts | undefined => {
       const unapplied = grpcClientUnapplied(conf);
@@ -202,7 +190,7 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], config
     const conf = outboundConf(proxy, matched, service);
     const base = conf === undefined ? undefined : callLimit(conf, `to ${service}`);
     const perRoute = routeTimeoutsOf(routeConfs(proxy, configs, matched, service), (c, route) => callLimit(c, `route ${route} to ${service}`));
-    if (base !== undefined || perRoute.size > 0) edits.routes.set(outboundRouteName(service), routeTimeoutsEdit('grpc', base, perRoute));
+    if (base !== undefined || perRoute.size > 0) edits.routes.set(service, routeTimeoutsEdit('grpc', base, perRoute));
   }
   proxy.inbounds.forEach((inbound, index) => {
     const conf = inboundConf(matched, index);
@@ -215,7 +203,7 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], config
 export const meshTimeoutPlugin = {
   kind: 'MeshTimeout',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-    const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
+    const configs = outboundRouteConfigurations(resources);
     const edits = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
     return edits.applyTo(resources);
   },

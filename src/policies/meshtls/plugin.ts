@@ -14,9 +14,9 @@
  * some callers only are reported and left out.
  */
 import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
-import { ListenerSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { buildTlsParameters, makeInboundPermissive, makeInboundStrict, setTlsParameters, type TlsParamsInput } from '../../xds/generate/builders/index.js';
-import { inboundListenerName } from '../../xds/generate/names.js';
+import { inboundListeners } from '../../xds/generate/origins.js';
 import type { MtlsMode } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit } from '../../xds/generate/shared.js';
@@ -63,22 +63,19 @@ function inboundConf(matched: readonly MatchedPolicy[], inbound: number): MeshTL
 }
 
 function applyToEnvoy(resources: ProxyResources, { proxy, matched, warn }: PluginContext, meshMode: MtlsMode): ProxyResources {
-  const listeners = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  proxy.inbounds.forEach((inbound, position) => {
+  const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
+  const replaced = new Map<Listener, Listener>();
+  proxy.inbounds.forEach((_, position) => {
     warnPerClientEntries(matched, position, warn);
     const conf = inboundConf(matched, position);
     const mode = modeOf(conf);
     const tls: InboundTls = { ...(mode && mode !== meshMode ? { mode } : {}), ...(tlsParamsOf(conf) ? { params: tlsParamsOf(conf)! } : {}) };
-    const name = inboundListenerName(inbound.address, inbound.port);
-    const listener = listeners.get(name);
-    if (listener && (tls.mode || tls.params)) listeners.set(name, withInboundTls(listener, tls));
+    const listener = byPosition.get(position);
+    if (listener && (tls.mode || tls.params)) replaced.set(listener, withInboundTls(listener, tls));
   });
   const upstream = tlsParamsOf(proxyWideConf(matched));
-  return {
-    ...resources,
-    listeners: resources.listeners.map((listener) => listeners.get(listener.name) ?? listener),
-    clusters: upstream ? resources.clusters.map((cluster) => withUpstreamTlsParams(cluster, upstream)) : resources.clusters,
-  };
+  const secured = resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
+  return upstream ? secured.map('clusters', (cluster) => withUpstreamTlsParams(cluster, upstream)) : secured;
 }
 
 /** What a proxyless proxy would have been asked to do, as warnings; it changes nothing. */

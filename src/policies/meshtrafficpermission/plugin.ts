@@ -38,9 +38,9 @@ import {
   editChainConnectionManagers,
   HTTP_CONNECTION_MANAGER_NAME,
 } from '../../xds/generate/builders/index.js';
-import { byAddressThenPort } from '../../xds/generate/destinations.js';
-import { grpcServerListenerName, inboundListenerName, localClusterName, statName } from '../../xds/generate/names.js';
-import type { InboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
+import { statName } from '../../xds/generate/names.js';
+import { localClusters } from '../../xds/generate/origins.js';
+import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import type { ProxyResources } from '../../xds/generate/resources.js';
 import { defineEdit, onePerObjectPair } from '../../xds/generate/shared.js';
 import { fromRules, inboundRules, type FromRule, type InboundRule } from '../core/from-rules.js';
@@ -87,25 +87,14 @@ function guarded(listener: Listener, rbac: TrafficPermissionRbac, statPrefix: st
   return listener.filterChains.some((chain) => chain.transportSocket) ? withRbac(listener, { rbac, statPrefix }) : listener;
 }
 
-const listenerNameOf = (proxy: ProxyContext, inbound: InboundContext): string =>
-  proxy.flavour === 'grpc' ? grpcServerListenerName(inbound.address, inbound.port) : inboundListenerName(inbound.address, inbound.port);
-
 function apply(resources: ProxyResources, proxy: ProxyContext, matched: readonly MatchedPolicy[]): ProxyResources {
   const tls = proxy.tls;
   if (!tls) return resources;
-  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  const replaced = new Map<string, Listener>();
-  // In (address, port) order, the first inbound of a listener name decides it, as it decided the generated listener.
-  const positions = proxy.inbounds.map((_, position) => position).sort((a, b) => byAddressThenPort(proxy.inbounds[a]!, proxy.inbounds[b]!));
-  for (const position of positions) {
-    const inbound = proxy.inbounds[position]!;
-    const name = listenerNameOf(proxy, inbound);
-    const listener = byName.get(name);
-    if (listener === undefined || replaced.has(name)) continue;
-    replaced.set(name, guarded(listener, inboundRbac(tls.mesh, matched, position), statName(localClusterName(inbound.servicePort))));
-  }
-  if (replaced.size === 0) return resources;
-  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
+  // A network RBAC filter counts under the stat prefix of the tcp_proxy beside it: that of the inbound's local cluster (Envoy).
+  const statPrefixes = new Map(localClusters(resources).flatMap(({ cluster, inbounds }) => inbounds.map(({ position }) => [position, statName(cluster.name)] as const)));
+  return resources.map('listeners', (listener, origin) =>
+    origin.kind === 'inbound' ? guarded(listener, inboundRbac(tls.mesh, matched, origin.position), statPrefixes.get(origin.position) ?? '') : listener,
+  );
 }
 
 export const meshTrafficPermissionPlugin = {

@@ -48,18 +48,15 @@ const bindingOf = onePerObject((listener: Listener): Binding | undefined => {
 
 export function bindClientRouteNames(resources: ProxyResources): ProxyResources {
   const renamed = new Map<string, string>();
-  const listeners = resources.listeners.map((listener) => {
+  const bound = resources.map('listeners', (listener) => {
     const binding = bindingOf(listener);
     if (!binding) return listener;
     renamed.set(binding.from, binding.to);
     return binding.listener;
   });
   if (renamed.size === 0) return resources;
-  const routeConfigurations = resources.routeConfigurations
-    .map((config) => {
-      const to = renamed.get(config.name);
-      return to === undefined ? config : withName(config, { name: to });
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...resources, listeners, routeConfigurations };
+  return bound.map('routeConfigurations', (config) => {
+    const to = renamed.get(config.name);
+    return to === undefined ? config : withName(config, { name: to });
+  });
 }

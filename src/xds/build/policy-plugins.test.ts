@@ -5,10 +5,10 @@ import { policyModule } from '../../policies/core/policy-module.js';
 import { MeshRetryKind } from '../../policies/meshretry/schema.js';
 import { MeshTimeoutKind } from '../../policies/meshtimeout/schema.js';
 import { MeshTraceKind } from '../../policies/meshtrace/schema.js';
-import type { ProxyContext, ProxyResources } from '../generate/index.js';
+import { ProxyResources, type ProxyContext } from '../generate/index.js';
 import { applyPolicies, pluginsInOrder } from './policy-plugins.js';
 
-const NO_RESOURCES: ProxyResources = { listeners: [], routeConfigurations: [], clusters: [], loadAssignments: [], secrets: [] };
+const NO_RESOURCES = new ProxyResources({});
 const proxy = (policies: ReadonlyMap<string, never[]>): ProxyContext => ({
   mesh: 'default',
   name: 'web-1',

@@ -56,6 +56,7 @@ import {
   trustSecretName,
 } from './names.js';
 import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import { destinationOrigin, inboundOriginsOf, outboundOrigin, type InboundOrigin } from './origins.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
 import { defineEdit, onePerObject, onePerObjectPair } from './shared.js';
 import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
@@ -131,10 +132,20 @@ const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destinat
   });
 });
 
-function addInbound(out: ResourceCollector, inbound: InboundContext, tls: TlsKey): void {
-  const { cluster, listener } = inboundResourcesOf(inbound, tls);
-  out.cluster(cluster);
-  out.listener(listener);
+/** Each inbound's listener, and the local clusters, each shared by the inbounds with its service port. */
+function addInbounds(out: ResourceCollector, ctx: ProxyContext, tls: TlsKey): void {
+  const origins = inboundOriginsOf(ctx);
+  const locals = new Map<number, { readonly kind: 'local'; readonly inbounds: InboundOrigin[] }>();
+  for (const origin of origins) {
+    const local = locals.get(origin.inbound.servicePort) ?? { kind: 'local', inbounds: [] };
+    local.inbounds.push(origin);
+    locals.set(origin.inbound.servicePort, local);
+  }
+  for (const origin of origins) {
+    const { cluster, listener } = inboundResourcesOf(origin.inbound, tls);
+    out.cluster(cluster, locals.get(origin.inbound.servicePort)!);
+    out.listener(listener, origin);
+  }
 }
 
 /**
@@ -154,19 +165,20 @@ const withTagsHeader = defineEdit('x-kuma-tags header', RouteConfigurationSchema
 
 function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagsHeader: string | undefined): void {
   const destination = destinationOf(ctx, outbound.service);
-  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagsHeader));
-  out.listener(outboundListenerOf(outbound, destination));
+  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagsHeader), destinationOrigin(destination));
+  out.listener(outboundListenerOf(outbound, destination), outboundOrigin(outbound));
 }
 
 export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
   const tls = tlsKeyOf(ctx.tls);
-  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) addInbound(out, inbound, tls);
+  addInbounds(out, ctx, tls);
   const tagsHeader = tagsHeaderValue(ctx.inbounds.map((inbound) => inbound.tags));
   for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound, tagsHeader);
   for (const destination of destinationsOf(ctx)) {
-    out.cluster(envoyClusterOf(destination, tls));
-    out.loadAssignment(loadAssignmentOf(destination));
+    const origin = destinationOrigin(destination);
+    out.cluster(envoyClusterOf(destination, tls), origin);
+    out.loadAssignment(loadAssignmentOf(destination), origin);
   }
   addSecrets(out, ctx);
   return out.resources();
@@ -175,6 +187,6 @@ export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
 /** The two SDS Secrets, for Envoy and for `koguma dp run --proxyless`, which writes them to files. */
 export function addSecrets(out: ResourceCollector, ctx: ProxyContext): void {
   if (!ctx.tls) return;
-  out.secret(trustSecretOf(ctx.tls));
-  if (ctx.identity) out.secret(identitySecretOf(ctx.identity, ctx.tls));
+  out.secret(trustSecretOf(ctx.tls), { kind: 'trust', mesh: ctx.tls.mesh });
+  if (ctx.identity) out.secret(identitySecretOf(ctx.identity, ctx.tls), { kind: 'identity', mesh: ctx.tls.mesh });
 }

@@ -11,6 +11,7 @@ export * from './builders/index.js';
 export { byAddressThenPort, byString, isHttpProtocol } from './destinations.js';
 export { generatedTypesRegistry, resourceJson, typeFirst } from './json.js';
 export * from './names.js';
-export type { ProxyResources } from './resources.js';
+export { ProxyResources, type Entry, type ResourceType } from './resources.js';
+export * from './origins.js';
 export { defineEdit, encodeOnce, onePerObject, onePerObjectPair, type Edit } from './shared.js';
 export type * from './proxy-context.js';

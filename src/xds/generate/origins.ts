@@ -1,0 +1,132 @@
+/**
+ * What each resource of a proxy was generated for: its origin. The base
+ * generators record it beside the resource (resources.ts `ResourceCollector`),
+ * every later step keeps it (an edited copy takes the place, and the origin,
+ * of the message it replaces: `ProxyResources.map`), and policy plugins find
+ * what they edit by it, through the selections below, rather than by
+ * rebuilding or parsing names. Names stay Kuma's (names.ts) and are only ever
+ * made, never read back.
+ *
+ *   Listener               inbound      an inbound: Envoy inbound listener, gRPC server listener
+ *                          outbound     an outbound of an Envoy sidecar (address, port, destination service)
+ *                          client       a destination a proxyless gRPC client resolves (its api_listener)
+ *                          modification added as written by a MeshProxyPatch
+ *   RouteConfiguration     destination  the routes to a destination service (outbound:<service>)
+ *   Cluster                local        the workload behind the inbounds with one service port (localhost:<port>)
+ *                          destination  a destination service
+ *                          subset       the endpoints of a destination with some tags (route backends)
+ *                          modification added as written by a MeshProxyPatch
+ *   ClusterLoadAssignment  destination | subset: the very origin object of its cluster, which ties
+ *                          the two together without their names
+ *   Secret                 identity | trust, of a mesh
+ */
+import type { Cluster } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
+import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
+import { byAddressThenPort } from './destinations.js';
+import type { DestinationContext, InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import type { ProxyResources } from './resources.js';
+import { onePerObject } from './shared.js';
+
+type Tags = Readonly<Record<string, string>>;
+
+export interface InboundOrigin {
+  readonly kind: 'inbound';
+  readonly inbound: InboundContext;
+  /** The inbound's index in `ProxyContext.inbounds`, which is how policy matching names an inbound. */
+  readonly position: number;
+}
+
+export interface OutboundOrigin {
+  readonly kind: 'outbound';
+  /** Its address and port, and `service`, the destination. */
+  readonly outbound: OutboundContext;
+}
+
+export interface LocalOrigin {
+  readonly kind: 'local';
+  /** The inbounds it serves, those with its service port, in (address, port) order: the first decided its address and protocol. */
+  readonly inbounds: readonly InboundOrigin[];
+}
+
+export interface ClientOrigin {
+  readonly kind: 'client';
+  readonly service: string;
+}
+
+export interface DestinationOrigin {
+  readonly kind: 'destination';
+  readonly service: string;
+}
+
+export interface SubsetOrigin {
+  readonly kind: 'subset';
+  readonly service: string;
+  /** The tags every endpoint of the subset has. */
+  readonly tags: Tags;
+}
+
+export interface ModificationOrigin {
+  readonly kind: 'modification';
+}
+
+export interface SecretOrigin {
+  readonly kind: 'identity' | 'trust';
+  readonly mesh: string;
+}
+
+export type ListenerOrigin = InboundOrigin | OutboundOrigin | ClientOrigin | ModificationOrigin;
+export type RouteConfigurationOrigin = DestinationOrigin;
+export type ClusterOrigin = LocalOrigin | DestinationOrigin | SubsetOrigin | ModificationOrigin;
+export type LoadAssignmentOrigin = DestinationOrigin | SubsetOrigin;
+
+export const MODIFICATION: ModificationOrigin = Object.freeze({ kind: 'modification' });
+
+/** One origin object per destination object, shared by its cluster, assignment, routes and client listener. */
+export const destinationOrigin = onePerObject((destination: DestinationContext): DestinationOrigin => ({ kind: 'destination', service: destination.service }));
+export const outboundOrigin = onePerObject((outbound: OutboundContext): OutboundOrigin => ({ kind: 'outbound', outbound }));
+export const clientOrigin = onePerObject((destination: DestinationContext): ClientOrigin => ({ kind: 'client', service: destination.service }));
+
+/** The proxy's inbounds as origins, in (address, port) order: the order generators add them in. */
+export const inboundOriginsOf = (ctx: ProxyContext): InboundOrigin[] =>
+  ctx.inbounds.map((inbound, position): InboundOrigin => ({ kind: 'inbound', inbound, position })).sort((a, b) => byAddressThenPort(a.inbound, b.inbound));
+
+/*
+ * Selections: the resources of one origin kind, each with what it was
+ * generated for, in the order of the resources (by name).
+ */
+
+export const inboundListeners = (resources: ProxyResources): { listener: Listener; inbound: InboundContext; position: number }[] =>
+  resources.entries('listeners').flatMap(({ message, origin }) => (origin.kind === 'inbound' ? [{ listener: message, inbound: origin.inbound, position: origin.position }] : []));
+
+/** The listeners of an Envoy sidecar's outbounds. */
+export const outboundListeners = (resources: ProxyResources): { listener: Listener; outbound: OutboundContext }[] =>
+  resources.entries('listeners').flatMap(({ message, origin }) => (origin.kind === 'outbound' ? [{ listener: message, outbound: origin.outbound }] : []));
+
+/** The api_listeners of a proxyless gRPC client, by the destination each resolves. */
+export const clientListeners = (resources: ProxyResources): { listener: Listener; service: string }[] =>
+  resources.entries('listeners').flatMap(({ message, origin }) => (origin.kind === 'client' ? [{ listener: message, service: origin.service }] : []));
+
+/** The route configuration of each destination service (the one outbound listeners and gRPC clients name over RDS). */
+export const outboundRouteConfigurations = (resources: ProxyResources): Map<string, RouteConfiguration> =>
+  new Map(resources.entries('routeConfigurations').map(({ message, origin }) => [origin.service, message]));
+
+/** The clusters through which inbounds reach the workload, each with the inbounds it serves. */
+export const localClusters = (resources: ProxyResources): { cluster: Cluster; inbounds: readonly InboundOrigin[] }[] =>
+  resources.entries('clusters').flatMap(({ message, origin }) => (origin.kind === 'local' ? [{ cluster: message, inbounds: origin.inbounds }] : []));
+
+/** The cluster of each destination service itself (not its subsets). */
+export const serviceClusters = (resources: ProxyResources): Map<string, Cluster> =>
+  new Map(resources.entries('clusters').flatMap(({ message, origin }) => (origin.kind === 'destination' ? [[origin.service, message] as const] : [])));
+
+/**
+ * Every cluster carrying traffic to a destination service: its own and its
+ * subset clusters (traffic splits), which policies configuring the service's
+ * cluster configure alike.
+ */
+export const destinationClusters = (resources: ProxyResources): { cluster: Cluster; service: string }[] =>
+  resources.entries('clusters').flatMap(({ message, origin }) => (origin.kind === 'destination' || origin.kind === 'subset' ? [{ cluster: message, service: origin.service }] : []));
+
+/** The service whose traffic a cluster carries (its own or a subset cluster); undefined for any other cluster. */
+export const destinationServiceOf = (origin: ClusterOrigin | LoadAssignmentOrigin): string | undefined =>
+  origin.kind === 'destination' || origin.kind === 'subset' ? origin.service : undefined;
