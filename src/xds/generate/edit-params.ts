@@ -40,7 +40,11 @@ function keyOf(value: unknown, at: string): string {
 }
 
 function objectKey(value: object, at: string): string {
-  if (Array.isArray(value)) return `[${value.map((item, i) => keyOf(item, `${at}[${i}]`)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let key = '[';
+    for (let i = 0; i < value.length; i++) key += (i === 0 ? '' : ',') + keyOf(value[i], at + '[' + i + ']');
+    return key + ']';
+  }
   if (value instanceof Uint8Array) return `bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}`;
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
@@ -48,10 +52,13 @@ function objectKey(value: object, at: string): string {
     throw new TypeError(`edit parameter ${at || '(root)'} is a ${name}: parameters are plain data, compared by content`);
   }
   const record = value as Record<string, unknown>;
-  const fields: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const field = record[key];
-    if (field !== undefined) fields.push(`${JSON.stringify(key)}:${keyOf(field, `${at}.${key}`)}`);
+  const names = Object.keys(record);
+  if (names.length > 1) names.sort();
+  let key = '{';
+  for (const name of names) {
+    const field = record[name];
+    if (field === undefined) continue;
+    key += (key.length === 1 ? '' : ',') + JSON.stringify(name) + ':' + keyOf(field, at + '.' + name);
   }
-  return `{${fields.join(',')}}`;
+  return key + '}';
 }

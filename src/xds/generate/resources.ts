@@ -36,29 +36,43 @@ type Message<T extends ResourceType> = Entry<T>['message'];
 type Origin<T extends ResourceType> = Entry<T>['origin'];
 type EntryLists = { readonly [T in ResourceType]: readonly Entry<T>[] };
 
-const nameOf = (message: Message<ResourceType>): string => ('clusterName' in message ? message.clusterName : message.name);
+/** A resource's name: a load assignment is named by its cluster. */
+const nameOf = (type: ResourceType, message: Message<ResourceType>): string =>
+  type === 'loadAssignments' ? (message as ClusterLoadAssignment).clusterName : (message as Exclude<Message<ResourceType>, ClusterLoadAssignment>).name;
 
 /** `entries` sorted by name, the first of each name kept (the same array when it already is so). */
-function sortedUnique<E extends Entry<ResourceType>>(entries: readonly E[]): readonly E[] {
+function sortedUnique<E extends Entry<ResourceType>>(type: ResourceType, entries: readonly E[]): readonly E[] {
   let ordered = true;
-  for (let i = 1; i < entries.length && ordered; i++) ordered = nameOf(entries[i - 1]!.message) < nameOf(entries[i]!.message);
+  for (let i = 1; i < entries.length && ordered; i++) ordered = nameOf(type, entries[i - 1]!.message) < nameOf(type, entries[i]!.message);
   if (ordered) return entries;
   const byName = new Map<string, E>();
-  for (const entry of entries) if (!byName.has(nameOf(entry.message))) byName.set(nameOf(entry.message), entry);
-  return [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, entry]) => entry);
+  for (const entry of entries) {
+    const name = nameOf(type, entry.message);
+    if (!byName.has(name)) byName.set(name, entry);
+  }
+  return sortedValues(byName);
 }
+
+const sortedValues = <E>(byName: ReadonlyMap<string, E>): E[] => [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, entry]) => entry);
+
+/** Lists the collector made: already sorted and unique. */
+const COLLECTED = Symbol('collected');
 
 export class ProxyResources {
   readonly #entries: EntryLists;
   readonly #messages: { [T in ResourceType]?: readonly Message<T>[] } = {};
 
-  constructor(entries: Partial<EntryLists>) {
+  constructor(entries: Partial<EntryLists>, collected?: typeof COLLECTED) {
+    const normal = <T extends ResourceType>(type: T): readonly Entry<T>[] => {
+      const list = (entries[type] ?? []) as readonly Entry<T>[];
+      return collected === COLLECTED ? list : sortedUnique(type, list);
+    };
     this.#entries = {
-      listeners: sortedUnique(entries.listeners ?? []),
-      routeConfigurations: sortedUnique(entries.routeConfigurations ?? []),
-      clusters: sortedUnique(entries.clusters ?? []),
-      loadAssignments: sortedUnique(entries.loadAssignments ?? []),
-      secrets: sortedUnique(entries.secrets ?? []),
+      listeners: normal('listeners'),
+      routeConfigurations: normal('routeConfigurations'),
+      clusters: normal('clusters'),
+      loadAssignments: normal('loadAssignments'),
+      secrets: normal('secrets'),
     };
   }
 
@@ -128,49 +142,42 @@ export class ProxyResources {
 }
 
 export class ResourceCollector {
-  readonly #lists: { [T in ResourceType]: Map<string, Entry<T>> } = {
-    listeners: new Map(),
-    routeConfigurations: new Map(),
-    clusters: new Map(),
-    loadAssignments: new Map(),
-    secrets: new Map(),
-  };
+  readonly #listeners = new Map<string, Entry<'listeners'>>();
+  readonly #routes = new Map<string, Entry<'routeConfigurations'>>();
+  readonly #clusters = new Map<string, Entry<'clusters'>>();
+  readonly #loadAssignments = new Map<string, Entry<'loadAssignments'>>();
+  readonly #secrets = new Map<string, Entry<'secrets'>>();
 
-  #add<T extends ResourceType>(type: T, message: Message<T>, origin: Origin<T>): void {
-    const list = this.#lists[type] as Map<string, Entry<T>>;
-    const name = nameOf(message);
-    if (!list.has(name)) list.set(name, { message, origin } as Entry<T>);
+  listener(message: Listener, origin: ListenerOrigin): void {
+    if (!this.#listeners.has(message.name)) this.#listeners.set(message.name, { message, origin });
   }
 
-  listener(listener: Listener, origin: ListenerOrigin): void {
-    this.#add('listeners', listener, origin);
+  routeConfiguration(message: RouteConfiguration, origin: RouteConfigurationOrigin): void {
+    if (!this.#routes.has(message.name)) this.#routes.set(message.name, { message, origin });
   }
 
-  routeConfiguration(route: RouteConfiguration, origin: RouteConfigurationOrigin): void {
-    this.#add('routeConfigurations', route, origin);
+  cluster(message: Cluster, origin: ClusterOrigin): void {
+    if (!this.#clusters.has(message.name)) this.#clusters.set(message.name, { message, origin });
   }
 
-  cluster(cluster: Cluster, origin: ClusterOrigin): void {
-    this.#add('clusters', cluster, origin);
+  loadAssignment(message: ClusterLoadAssignment, origin: LoadAssignmentOrigin): void {
+    if (!this.#loadAssignments.has(message.clusterName)) this.#loadAssignments.set(message.clusterName, { message, origin });
   }
 
-  loadAssignment(assignment: ClusterLoadAssignment, origin: LoadAssignmentOrigin): void {
-    this.#add('loadAssignments', assignment, origin);
-  }
-
-  secret(secret: Secret, origin: SecretOrigin): void {
-    this.#add('secrets', secret, origin);
+  secret(message: Secret, origin: SecretOrigin): void {
+    if (!this.#secrets.has(message.name)) this.#secrets.set(message.name, { message, origin });
   }
 
   resources(): ProxyResources {
-    const sorted = <E extends Entry<ResourceType>>(list: Map<string, E>): E[] =>
-      [...list.entries()].sort(([a], [b]) => byString(a, b)).map(([, entry]) => entry);
-    return new ProxyResources({
-      listeners: sorted(this.#lists.listeners),
-      routeConfigurations: sorted(this.#lists.routeConfigurations),
-      clusters: sorted(this.#lists.clusters),
-      loadAssignments: sorted(this.#lists.loadAssignments),
-      secrets: sorted(this.#lists.secrets),
-    });
+    return new ProxyResources(
+      {
+        listeners: sortedValues(this.#listeners),
+        routeConfigurations: sortedValues(this.#routes),
+        clusters: sortedValues(this.#clusters),
+        loadAssignments: sortedValues(this.#loadAssignments),
+        secrets: sortedValues(this.#secrets),
+      },
+      COLLECTED,
+    );
   }
 }
