@@ -121,8 +121,8 @@ export const meshLoadBalancingStrategyPlugin = {
       const locality = conf.localityAwareness;
       if (grpc && locality?.crossZone?.failoverThreshold !== undefined) dropped.add('localityAwareness.crossZone.failoverThreshold');
       const affinity = locality?.localZone?.affinityTags ?? [];
-      const proxyTags = Object.fromEntries(affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])));
-      const edited = withZonePreference(assignment, { zone, locality: locality ?? {}, proxyTags });
+      const affinityValues = Object.fromEntries(affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])));
+      const edited = withZonePreference(assignment, { zone, locality: locality ?? {}, proxyTags: affinityValues });
       // Whether the copy (perhaps made for another proxy) was split shows in its sub-zones.
       if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(origin);
       return edited;

@@ -55,17 +55,17 @@ function sortedUnique<E extends Entry<ResourceType>>(type: ResourceType, entries
 
 const sortedValues = <E>(byName: ReadonlyMap<string, E>): E[] => [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, entry]) => entry);
 
-/** Lists the collector made: already sorted and unique. */
-const COLLECTED = Symbol('collected');
+/** Passed with lists already sorted and unique (the collector's, or this class's own). */
+const NORMALIZED = Symbol('normalized');
 
 export class ProxyResources {
   readonly #entries: EntryLists;
   readonly #messages: { [T in ResourceType]?: readonly Message<T>[] } = {};
 
-  constructor(entries: Partial<EntryLists>, collected?: typeof COLLECTED) {
+  constructor(entries: Partial<EntryLists>, normalized?: typeof NORMALIZED) {
     const normal = <T extends ResourceType>(type: T): readonly Entry<T>[] => {
       const list = (entries[type] ?? []) as readonly Entry<T>[];
-      return collected === COLLECTED ? list : sortedUnique(type, list);
+      return normalized === NORMALIZED ? list : sortedUnique(type, list);
     };
     this.#entries = {
       listeners: normal('listeners'),
@@ -136,8 +136,8 @@ export class ProxyResources {
   /** The resources of `type` replaced by `entries` (sorted by name; the first of each name kept). */
   with<T extends ResourceType>(type: T, entries: readonly Entry<T>[]): ProxyResources {
     const lists: Record<ResourceType, readonly Entry<ResourceType>[]> = { ...this.#entries };
-    lists[type] = entries;
-    return new ProxyResources(lists as EntryLists);
+    lists[type] = sortedUnique(type, entries);
+    return new ProxyResources(lists as EntryLists, NORMALIZED);
   }
 }
 
@@ -177,7 +177,7 @@ export class ResourceCollector {
         loadAssignments: sortedValues(this.#loadAssignments),
         secrets: sortedValues(this.#secrets),
       },
-      COLLECTED,
+      NORMALIZED,
     );
   }
 }
