@@ -62,14 +62,14 @@ const withRetries = defineEdit(
   },
 );
 
-const retryEdit = (flavour: string, base: MeshRetryInput | undefined, perRoute: ReadonlyMap<string, MeshRetryInput | undefined>): Edit<RouteConfiguration> => (config) =>
-  withRetries(config, { flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
+const retryEdit = (flavour: string, base: MeshRetryInput | undefined, perRoute: ReadonlyMap<string, MeshRetryInput | undefined>): Edit<RouteConfiguration> =>
+  withRetries.for({ flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
 const withConnectAttempts = defineEdit('MeshRetry connect attempts', ListenerSchema, (copy, { attempts }: { attempts: number }) =>
   editTcpProxies(copy, (tcp) => (tcp.maxConnectAttempts = attempts)),
 );
 
-const connectAttemptsEdit = (attempts: number): Edit<Listener> => (listener) => withConnectAttempts(listener, { attempts });
+const connectAttemptsEdit = (attempts: number): Edit<Listener> => withConnectAttempts.for({ attempts });
 
 /** The route configuration of each destination service: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;

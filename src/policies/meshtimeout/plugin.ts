@@ -95,7 +95,7 @@ export const inboundConf = (matched: readonly MatchedPolicy[], inbound: number):
 const withConnectTimeout = defineEdit('MeshTimeout connect', ClusterSchema, (copy, { connectMs }: { connectMs: number }) => setConnectTimeout(copy, connectMs));
 
 const clusterEdit = ({ connectTimeoutMs }: EnvoyTimeouts): Edit<Cluster> | undefined =>
-  connectTimeoutMs === undefined ? undefined : (cluster) => withConnectTimeout(cluster, { connectMs: connectTimeoutMs });
+  connectTimeoutMs === undefined ? undefined : withConnectTimeout.for({ connectMs: connectTimeoutMs });
 
 /** The listener's HCMs (and their inline routes) or TCP proxies, by protocol. */
 const withListenerTimeouts = defineEdit('MeshTimeout listener', ListenerSchema, (copy, { timeouts, protocol }: { timeouts: EnvoyTimeouts; protocol: Protocol }) => {
@@ -107,7 +107,7 @@ const withListenerTimeouts = defineEdit('MeshTimeout listener', ListenerSchema, 
   else if (timeouts.tcpIdleTimeoutMs !== undefined) editTcpProxies(copy, (tcp) => setTcpProxyIdleTimeout(tcp, timeouts.tcpIdleTimeoutMs!));
 });
 
-const listenerEdit = (timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> => (listener) => withListenerTimeouts(listener, { timeouts, protocol });
+const listenerEdit = (timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> => withListenerTimeouts.for({ timeouts, protocol });
 
 /**
  * Route timeouts on every forwarding route: `perRoute`'s for the Routes it
@@ -125,8 +125,8 @@ const withRouteTimeouts = defineEdit(
   },
 );
 
-const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> => (config) =>
-  withRouteTimeouts(config, { flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
+const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> =>
+  withRouteTimeouts.for({ flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
 /** The route configuration of each destination service: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;

@@ -13,7 +13,7 @@
  * A mode is about the inbound, not about callers: `from[]` entries naming
  * some callers only are reported and left out.
  */
-import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { buildTlsParameters, makeInboundPermissive, makeInboundStrict, setTlsParameters, type TlsParamsInput } from '../../xds/generate/builders/index.js';
 import { inboundListeners } from '../../xds/generate/origins.js';
@@ -41,11 +41,10 @@ const withInboundTls = defineEdit('MeshTLS inbound', ListenerSchema, (copy, tls:
   for (const chain of copy.filterChains) if (chain.transportSocket) setTlsParameters(chain.transportSocket, params);
 });
 
+/** The mesh-wide TLS parameters on a cluster's UpstreamTlsContext (a cluster without one is left as it is). */
 const withUpstreamTls = defineEdit('MeshTLS upstream', ClusterSchema, (copy, { params }: { params: TlsParamsInput }) => {
   if (copy.transportSocket) setTlsParameters(copy.transportSocket, buildTlsParameters(params));
 });
-
-const withUpstreamTlsParams = (cluster: Cluster, params: TlsParamsInput): Cluster => (cluster.transportSocket ? withUpstreamTls(cluster, { params }) : cluster);
 
 /** Reports `from[]` entries that name some callers only. */
 function warnPerClientEntries(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
@@ -75,7 +74,9 @@ function applyToEnvoy(resources: ProxyResources, { proxy, matched, warn }: Plugi
   });
   const upstream = tlsParamsOf(proxyWideConf(matched));
   const secured = resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
-  return upstream ? secured.map('clusters', (cluster) => withUpstreamTlsParams(cluster, upstream)) : secured;
+  if (!upstream) return secured;
+  const withParams = withUpstreamTls.for({ params: upstream });
+  return secured.map('clusters', (cluster) => (cluster.transportSocket ? withParams(cluster) : cluster));
 }
 
 /** What a proxyless proxy would have been asked to do, as warnings; it changes nothing. */

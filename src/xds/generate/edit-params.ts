@@ -18,13 +18,36 @@
 
 /** A stable text for `params`: equal for equal data, different otherwise. */
 export function editParamsKey(params: unknown): string {
-  return keyOf(params, '');
+  try {
+    return keyOf(params);
+  } catch (error) {
+    if (error instanceof RefusedParameter) throw new TypeError(`edit parameter ${error.path || '(root)'} is a ${error.what}: parameters are plain data, compared by content`);
+    throw error;
+  }
 }
 
-function keyOf(value: unknown, at: string): string {
+/** Thrown up through the walk, which adds to its path on the way (no path is built unless something is refused). */
+class RefusedParameter extends Error {
+  constructor(
+    readonly what: string,
+    public path = '',
+  ) {
+    super(what);
+  }
+}
+
+/**
+ * A string, prefixed with its length rather than quoted and escaped: no
+ * content can then be read as the end of the string (a number or any other
+ * value has no `"` in its key). The cheap part of a key that is made for every
+ * proxy and resource an edit applies to.
+ */
+const text = (value: string): string => value.length + '"' + value;
+
+function keyOf(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return text(value);
     case 'number':
     case 'boolean':
       return String(value);
@@ -33,24 +56,21 @@ function keyOf(value: unknown, at: string): string {
     case 'undefined':
       return 'undefined';
     case 'object':
-      return value === null ? 'null' : objectKey(value, at);
+      return value === null ? 'null' : objectKey(value);
     default:
-      throw new TypeError(`edit parameter ${at || '(root)'} is a ${typeof value}: parameters are plain data, compared by content`);
+      throw new RefusedParameter(typeof value);
   }
 }
 
-function objectKey(value: object, at: string): string {
+function objectKey(value: object): string {
   if (Array.isArray(value)) {
     let key = '[';
-    for (let i = 0; i < value.length; i++) key += (i === 0 ? '' : ',') + keyOf(value[i], at + '[' + i + ']');
+    for (let i = 0; i < value.length; i++) key += (i === 0 ? '' : ',') + within(value[i], i);
     return key + ']';
   }
   if (value instanceof Uint8Array) return `bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}`;
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-    throw new TypeError(`edit parameter ${at || '(root)'} is a ${name}: parameters are plain data, compared by content`);
-  }
+  if (prototype !== Object.prototype && prototype !== null) throw new RefusedParameter((value as { constructor?: { name?: string } }).constructor?.name ?? 'object');
   const record = value as Record<string, unknown>;
   const names = Object.keys(record);
   if (names.length > 1) names.sort();
@@ -58,7 +78,17 @@ function objectKey(value: object, at: string): string {
   for (const name of names) {
     const field = record[name];
     if (field === undefined) continue;
-    key += (key.length === 1 ? '' : ',') + JSON.stringify(name) + ':' + keyOf(field, at + '.' + name);
+    key += (key.length === 1 ? '' : ',') + text(name) + ':' + within(field, name);
   }
   return key + '}';
+}
+
+/** `keyOf(value)`, naming where `value` sits (at an index, or under a key) in what it refuses. */
+function within(value: unknown, step: number | string): string {
+  try {
+    return keyOf(value);
+  } catch (error) {
+    if (error instanceof RefusedParameter) error.path = (typeof step === 'number' ? `[${step}]` : `.${step}`) + error.path;
+    throw error;
+  }
 }

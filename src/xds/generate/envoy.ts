@@ -56,7 +56,7 @@ import {
   trustSecretName,
 } from './names.js';
 import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
-import { destinationOrigin, inboundOriginsOf, outboundOrigin, type InboundOrigin } from './origins.js';
+import { inboundOriginsOf, type DestinationOrigin, type InboundOrigin } from './origins.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
 import { defineEdit, onePerObject, onePerObjectPair } from './shared.js';
 import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
@@ -154,19 +154,21 @@ function addInbounds(out: ResourceCollector, ctx: ProxyContext, tls: TlsKey): vo
  * so the callee's inbound policies can trust it names the caller. A copy per
  * header value (shared.ts): sidecars of one service share it.
  */
-function outboundRouteFor(destination: DestinationContext, tagsHeader: string | undefined): RouteConfiguration {
+function outboundRouteFor(destination: DestinationContext, tagRoutes: TagRoutes | undefined): RouteConfiguration {
   const routes = outboundRouteOf(destination);
-  return tagsHeader === undefined ? routes : withTagsHeader(routes, { tagsHeader });
+  return tagRoutes === undefined ? routes : tagRoutes(routes);
 }
+
+type TagRoutes = (routes: RouteConfiguration) => RouteConfiguration;
 
 const withTagsHeader = defineEdit('x-kuma-tags header', RouteConfigurationSchema, (copy, { tagsHeader }: { tagsHeader: string }) =>
   copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
 );
 
-function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagsHeader: string | undefined): void {
+function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagRoutes: TagRoutes | undefined): void {
   const destination = destinationOf(ctx, outbound.service);
-  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagsHeader), destinationOrigin(destination));
-  out.listener(outboundListenerOf(outbound, destination), outboundOrigin(outbound));
+  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagRoutes), { kind: 'destination', service: destination.service });
+  out.listener(outboundListenerOf(outbound, destination), { kind: 'outbound', outbound });
 }
 
 export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
@@ -174,9 +176,10 @@ export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
   const tls = tlsKeyOf(ctx.tls);
   addInbounds(out, ctx, tls);
   const tagsHeader = tagsHeaderValue(ctx.inbounds.map((inbound) => inbound.tags));
-  for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound, tagsHeader);
+  const tagRoutes = tagsHeader === undefined ? undefined : withTagsHeader.for({ tagsHeader });
+  for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound, tagRoutes);
   for (const destination of destinationsOf(ctx)) {
-    const origin = destinationOrigin(destination);
+    const origin: DestinationOrigin = { kind: 'destination', service: destination.service };
     out.cluster(envoyClusterOf(destination, tls), origin);
     out.loadAssignment(loadAssignmentOf(destination), origin);
   }

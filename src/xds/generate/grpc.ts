@@ -58,7 +58,7 @@ import { addSecrets } from './envoy.js';
 import { byString, destinationOf, destinationsOf } from './destinations.js';
 import { GRPC_CERTIFICATE_PROVIDER, grpcServerListenerName, inboundRouteName, statName } from './names.js';
 import type { InboundContext, ProxyContext } from './proxy-context.js';
-import { clientOrigin, destinationOrigin, inboundOriginsOf } from './origins.js';
+import { inboundOriginsOf, type DestinationOrigin } from './origins.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
 import { onePerObjectPair } from './shared.js';
 
@@ -94,11 +94,11 @@ export function generateGrpcResources(ctx: ProxyContext): ProxyResources {
   const services = [...new Set(ctx.outbounds.map((o) => o.service))].sort(byString);
   for (const service of services) {
     const destination = destinationOf(ctx, service);
-    out.listener(grpcApiListenerOf(destination), clientOrigin(destination));
-    out.routeConfiguration(outboundRouteOf(destination), destinationOrigin(destination));
+    out.listener(grpcApiListenerOf(destination), { kind: 'client', service });
+    out.routeConfiguration(outboundRouteOf(destination), { kind: 'destination', service });
   }
   for (const destination of destinationsOf(ctx)) {
-    const origin = destinationOrigin(destination);
+    const origin: DestinationOrigin = { kind: 'destination', service: destination.service };
     out.cluster(grpcClusterOf(destination, tls), origin);
     out.loadAssignment(loadAssignmentOf(destination), origin);
   }

@@ -24,9 +24,8 @@ import type { Cluster } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import { byAddressThenPort } from './destinations.js';
-import type { DestinationContext, InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import type { InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
 import type { ProxyResources } from './resources.js';
-import { onePerObject } from './shared.js';
 
 type Tags = Readonly<Record<string, string>>;
 
@@ -81,11 +80,6 @@ export type ClusterOrigin = LocalOrigin | DestinationOrigin | SubsetOrigin | Mod
 export type LoadAssignmentOrigin = DestinationOrigin | SubsetOrigin;
 
 export const MODIFICATION: ModificationOrigin = Object.freeze({ kind: 'modification' });
-
-/** One origin object per destination object, shared by its cluster, assignment, routes and client listener. */
-export const destinationOrigin = onePerObject((destination: DestinationContext): DestinationOrigin => ({ kind: 'destination', service: destination.service }));
-export const outboundOrigin = onePerObject((outbound: OutboundContext): OutboundOrigin => ({ kind: 'outbound', outbound }));
-export const clientOrigin = onePerObject((destination: DestinationContext): ClientOrigin => ({ kind: 'client', service: destination.service }));
 
 /** The proxy's inbounds as origins, in (address, port) order: the order generators add them in. */
 export const inboundOriginsOf = (ctx: ProxyContext): InboundOrigin[] =>

@@ -92,3 +92,12 @@ test('defineEdit: messages in parameters are compared by content; functions and 
   assert.throws(() => withHeader(shared, { header: () => 'web' }), /\.header is a function/);
   assert.throws(() => withHeader(shared, { header: new Map([['a', 1]]) }), /\.header is a Map/);
 });
+
+test('defineEdit: an edit given its parameters once makes the same copies as one given them per call', () => {
+  const shared = cluster();
+  const other = cluster();
+  const withOneSecond = withTimeouts.for({ connectMs: 1000 });
+  assert.equal(withOneSecond(shared), withTimeouts(shared, { connectMs: 1000 }));
+  assert.equal(withOneSecond(other), withTimeouts(other, { connectMs: 1000 }));
+  assert.notEqual(withOneSecond(shared), withOneSecond(other));
+});

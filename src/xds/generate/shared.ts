@@ -68,11 +68,17 @@ export function encodeOnce<D extends DescMessage>(typeUrl: TypeUrl, name: string
   return resource;
 }
 
-const copies = new WeakMap<object, Map<string, object>>();
 const editLabels = new Set<string>();
 
 /** A shared edited copy: `message` with an edit applied, the same object for equal parameters. */
-export type Edit<D extends DescMessage, P extends object> = (message: MessageShape<D>, params: P) => MessageShape<D>;
+export interface Edit<D extends DescMessage, P extends object> {
+  (message: MessageShape<D>, params: P): MessageShape<D>;
+  /**
+   * The edit with its parameters given once, for applying it to many
+   * messages: their key is made once. The parameters must not change after.
+   */
+  for(params: P): (message: MessageShape<D>) => MessageShape<D>;
+}
 
 /**
  * Declares an edit of (possibly shared) messages, once, at module scope:
@@ -85,24 +91,24 @@ export type Edit<D extends DescMessage, P extends object> = (message: MessageSha
  * that make the same edit to the same shared message share the result, so a
  * mesh-wide policy does not cost a copy (and an encoding) per proxy.
  *
- * The key is the edit's label and its parameters, nothing else, so whatever
- * decides the result must be in the parameters: `edit` sees the copy and the
- * parameters only. A label may be declared once; declaring one again throws,
+ * The key is the edit (each has a cache of its own) and its parameters,
+ * nothing else, so whatever decides the result must be in the parameters:
+ * `edit` sees the copy and the parameters only. A label may be declared once; declaring one again throws,
  * which keeps an edit from being declared per proxy around a captured value
  * the key would not see.
  */
 export function defineEdit<D extends DescMessage, P extends object>(label: string, schema: D, edit: (copy: MessageShape<D>, params: P) => void): Edit<D, P> {
   if (editLabels.has(label)) throw new Error(`edit "${label}" is declared twice: declare an edit once, at module scope, and pass what varies as parameters`);
   editLabels.add(label);
-  const prefix = `${label}\u0000`;
-  return (message, params) => {
-    const key = prefix + editParamsKey(params);
+  // One cache per edit: the edit's identity is part of every key without being spelled in it.
+  const copies = new WeakMap<MessageShape<D>, Map<string, MessageShape<D>>>();
+  const copyOf = (message: MessageShape<D>, params: P, key: string): MessageShape<D> => {
     let byKey = copies.get(message);
     if (byKey === undefined) {
       byKey = new Map();
       copies.set(message, byKey);
     }
-    let copy = byKey.get(key) as MessageShape<D> | undefined;
+    let copy = byKey.get(key);
     if (copy === undefined) {
       copy = clone(schema, message);
       edit(copy, params);
@@ -110,4 +116,11 @@ export function defineEdit<D extends DescMessage, P extends object>(label: strin
     }
     return copy;
   };
+  const apply = (message: MessageShape<D>, params: P): MessageShape<D> => copyOf(message, params, editParamsKey(params));
+  return Object.assign(apply, {
+    for(params: P) {
+      const key = editParamsKey(params);
+      return (message: MessageShape<D>) => copyOf(message, params, key);
+    },
+  });
 }
