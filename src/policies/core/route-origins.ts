@@ -71,7 +71,7 @@ export function routeResolutionsOf(proxy: ProxyContext, config: RouteConfigurati
 
 /**
  * The merged confs of the Routes of `config`, the proxy's route configuration
- * to `service` (xds/generate/origins.ts `outboundRouteConfigurations`), that
+ * to `service` (xds/generate/by-origin.ts `outboundRouteConfigurations`), that
  * policies configure as routes.
  */
 export function outboundRouteConfsOf(proxy: ProxyContext, config: RouteConfiguration | undefined, matched: readonly MatchedPolicy[], service: string): Map<string, unknown> {

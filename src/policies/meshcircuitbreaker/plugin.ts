@@ -15,9 +15,8 @@
 import { create } from '@bufbuild/protobuf';
 import { ClusterSchema, Cluster_CommonLbConfigSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
-import { destinationServiceOf, type ClusterOrigin, type LocalOrigin } from '../../xds/generate/origins.js';
+import { type ClusterOrigin, defineEdit, destinationServiceOf, type LocalOrigin } from '../../xds/generate/index.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';

@@ -23,9 +23,7 @@ import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/
 import type { HeaderMatcher } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaultFilter, type FaultInput } from '../../xds/generate/builders/index.js';
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { clientListeners, inboundListeners } from '../../xds/generate/origins.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit } from '../../xds/generate/shared.js';
+import { clientListeners, defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';

@@ -17,9 +17,8 @@ import {
   Cluster_CommonLbConfig_ZoneAwareLbConfigSchema,
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
-import { destinationServiceOf, type ClusterOrigin } from '../../xds/generate/origins.js';
+import { type ClusterOrigin, defineEdit, destinationServiceOf } from '../../xds/generate/index.js';
 import type { Protocol } from '../../xds/generate/proxy-context.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { resolveTo, serviceDestination } from '../core/to-rules.js';
 import { healthCheckOf } from './health-check.js';

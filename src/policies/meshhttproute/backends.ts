@@ -24,10 +24,8 @@ import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cl
 import type { ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { buildClusterLoadAssignment, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
 import { byString, localitiesOf } from '../../xds/generate/destinations.js';
-import { serviceClusters, type SubsetOrigin } from '../../xds/generate/origins.js';
+import { defineEdit, type Entry, onePerObject, type ProxyResources, serviceClusters, type SubsetOrigin } from '../../xds/generate/index.js';
 import type { DestinationContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { Entry, ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit, onePerObject } from '../../xds/generate/shared.js';
 import type { BackendRef } from '../core/backend-ref.js';
 
 type Tags = Readonly<Record<string, string>>;

@@ -23,9 +23,7 @@
  * route-plan.ts.
  */
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { outboundRouteConfigurations } from '../../xds/generate/origins.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit } from '../../xds/generate/shared.js';
+import { defineEdit, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { BackendClusters } from './backends.js';
 import { buildPlannedRoute } from './route-message.js';

@@ -16,7 +16,7 @@
 import { create } from '@bufbuild/protobuf';
 import type { ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { LocalityLbEndpointsSchema, type LbEndpoint } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_components_pb.js';
-import { LB_METADATA_NAMESPACE } from '../../xds/generate/builders/index.js';
+import { LB_METADATA_NAMESPACE } from '../../xds/generate/index.js';
 import type { LocalityAwareness } from './locality.js';
 
 export type AffinityTag = NonNullable<NonNullable<LocalityAwareness['localZone']>['affinityTags']>[number];

@@ -23,9 +23,8 @@ import {
 import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { ZONE_TAG } from '../../api/kinds/dataplane.js';
-import { destinationServiceOf, type ClusterOrigin, type LoadAssignmentOrigin } from '../../xds/generate/origins.js';
+import { type ClusterOrigin, defineEdit, destinationServiceOf, type LoadAssignmentOrigin } from '../../xds/generate/index.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';
 import { isRouteEntry, routeResolutionsOf } from '../core/route-origins.js';

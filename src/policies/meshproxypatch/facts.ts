@@ -15,7 +15,7 @@
  */
 import type { Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { TrafficDirection } from '../../xds/generate/builders/listener.js';
-import type { ClusterOrigin, ListenerOrigin } from '../../xds/generate/origins.js';
+import { type ClusterOrigin, type ListenerOrigin } from '../../xds/generate/index.js';
 
 export type Origin = 'inbound' | 'outbound';
 

@@ -21,8 +21,7 @@ import {
   type HttpFilter,
 } from '../../xds/envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import { byString } from '../../xds/generate/destinations.js';
-import { MODIFICATION, type ClusterOrigin, type ListenerOrigin } from '../../xds/generate/origins.js';
-import type { Entry, ProxyResources } from '../../xds/generate/resources.js';
+import { type ClusterOrigin, type Entry, type ListenerOrigin, MODIFICATION, type ProxyResources } from '../../xds/generate/index.js';
 import { patchedOnce, valueOf, type EnvoyPatch } from './envoy-value.js';
 import { clusterOriginOf, hasTags, listenerFacts, ROUTE_CONFIGURATION_ORIGIN, type Origin } from './facts.js';
 import { editHttpConnectionManagers, editNetworkFilters } from './listener-edits.js';

@@ -18,10 +18,8 @@
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { editRouteActions, editTcpProxies } from '../../xds/generate/builders/index.js';
-import { outboundRouteConfigurations } from '../../xds/generate/origins.js';
+import { defineEdit, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
 import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { outboundRouteConfsOf } from '../core/route-origins.js';

@@ -26,10 +26,8 @@ import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/
 import { TcpProxySchema } from '../../xds/envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { routeClusterSpecifier, TCP_PROXY_NAME, tcpProxyClusterSpecifier, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
-import { outboundListeners, outboundRouteConfigurations } from '../../xds/generate/origins.js';
+import { defineEdit, outboundListeners, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
 import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
 import { mergeConfs } from '../core/merge.js';
 import { serviceDestination, toEntriesFor } from '../core/to-rules.js';

@@ -32,11 +32,9 @@ import {
   setRouteTimeouts,
   setTcpProxyIdleTimeout,
 } from '../../xds/generate/builders/index.js';
-import { destinationServiceOf, outboundRouteConfigurations, type ClusterOrigin, type ListenerOrigin } from '../../xds/generate/origins.js';
+import { type ClusterOrigin, defineEdit, destinationServiceOf, type ListenerOrigin, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
 import type { RouteTimeouts } from '../../xds/generate/builders/timeouts.js';
 import type { OutboundContext, ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';

@@ -16,10 +16,8 @@
 import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { buildTlsParameters, makeInboundPermissive, makeInboundStrict, setTlsParameters, type TlsParamsInput } from '../../xds/generate/builders/index.js';
-import { inboundListeners } from '../../xds/generate/origins.js';
+import { defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
 import type { MtlsMode } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit } from '../../xds/generate/shared.js';
 import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';

@@ -39,10 +39,8 @@ import {
   HTTP_CONNECTION_MANAGER_NAME,
 } from '../../xds/generate/builders/index.js';
 import { statName } from '../../xds/generate/names.js';
-import { localClusters } from '../../xds/generate/origins.js';
+import { defineEdit, localClusters, onePerObjectPair, type ProxyResources } from '../../xds/generate/index.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { defineEdit, onePerObjectPair } from '../../xds/generate/shared.js';
 import { fromRules, inboundRules, type FromRule, type InboundRule } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PolicyPlugin } from '../core/plugin.js';

@@ -10,10 +10,11 @@
  * object too (`$typeName`, its fields, oneofs as `{ case, value }`), so it is
  * keyed by content, its type included; once per message object, since a
  * message is never changed once made (shared.ts), so a large one shared by
- * many proxies (compiled RBAC) costs its walk once. A property set to `undefined` counts
- * as absent, as in JSON. Anything else (a function, a Map, a class instance)
- * throws: a function could hide per-proxy state from the key, and a Map's
- * order or a class's hidden state would make two different values look alike.
+ * many proxies (compiled RBAC) costs its walk once. A property set to
+ * `undefined` counts as absent, as in JSON. Anything else (a function, a Map,
+ * a class instance) throws: a function could hide per-proxy state from the
+ * key, and a Map's order or a class's hidden state would make two different
+ * values look alike.
  */
 
 /** A stable text for `params`: equal for equal data, different otherwise. */
@@ -21,7 +22,11 @@ export function editParamsKey(params: unknown): string {
   try {
     return keyOf(params);
   } catch (error) {
-    if (error instanceof RefusedParameter) throw new TypeError(`edit parameter ${error.path || '(root)'} is a ${error.what}: parameters are plain data, compared by content`);
+    if (error instanceof RefusedParameter)
+      throw new TypeError(
+        `edit parameter ${error.path || '(root)'} is a ${error.what}: parameters are plain data, compared by content`,
+        { cause: error },
+      );
     throw error;
   }
 }
@@ -68,10 +73,25 @@ function objectKey(value: object): string {
     for (let i = 0; i < value.length; i++) key += (i === 0 ? '' : ',') + within(value[i], i);
     return key + ']';
   }
-  if (value instanceof Uint8Array) return `bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}`;
+  if (value instanceof Uint8Array)
+    return `bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}`;
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) throw new RefusedParameter((value as { constructor?: { name?: string } }).constructor?.name ?? 'object');
+  if (prototype !== Object.prototype && prototype !== null)
+    throw new RefusedParameter((value as { constructor?: { name?: string } }).constructor?.name ?? 'object');
   const record = value as Record<string, unknown>;
+  if (typeof record['$typeName'] !== 'string') return recordKey(record);
+  let key = messageKeys.get(record);
+  if (key === undefined) {
+    key = recordKey(record);
+    messageKeys.set(record, key);
+  }
+  return key;
+}
+
+/** The keys of protobuf messages, by message object. */
+const messageKeys = new WeakMap<object, string>();
+
+function recordKey(record: Record<string, unknown>): string {
   const names = Object.keys(record);
   if (names.length > 1) names.sort();
   let key = '{';
@@ -88,7 +108,8 @@ function within(value: unknown, step: number | string): string {
   try {
     return keyOf(value);
   } catch (error) {
-    if (error instanceof RefusedParameter) error.path = (typeof step === 'number' ? `[${step}]` : `.${step}`) + error.path;
+    if (error instanceof RefusedParameter)
+      error.path = (typeof step === 'number' ? `[${step}]` : `.${step}`) + error.path;
     throw error;
   }
 }

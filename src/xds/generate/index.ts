@@ -13,5 +13,6 @@ export { generatedTypesRegistry, resourceJson, typeFirst } from './json.js';
 export * from './names.js';
 export { ProxyResources, type Entry, type ResourceType } from './resources.js';
 export * from './origins.js';
+export * from './by-origin.js';
 export { defineEdit, encodeOnce, onePerObject, onePerObjectPair, type Edit } from './shared.js';
 export type * from './proxy-context.js';

@@ -3,8 +3,8 @@
  * generators record it beside the resource (resources.ts `ResourceCollector`),
  * every later step keeps it (an edited copy takes the place, and the origin,
  * of the message it replaces: `ProxyResources.map`), and policy plugins find
- * what they edit by it, through the selections below, rather than by
- * rebuilding or parsing names. Names stay Kuma's (names.ts) and are only ever
+ * what they edit by it, through the selections of by-origin.ts, rather than
+ * by rebuilding or parsing names. Names stay Kuma's (names.ts) and are only ever
  * made, never read back.
  *
  *   Listener               inbound      an inbound: Envoy inbound listener, gRPC server listener
@@ -20,12 +20,8 @@
  *                          the two together without their names
  *   Secret                 identity | trust, of a mesh
  */
-import type { Cluster } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
-import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import { byAddressThenPort } from './destinations.js';
 import type { InboundContext, OutboundContext, ProxyContext } from './proxy-context.js';
-import type { ProxyResources } from './resources.js';
 
 type Tags = Readonly<Record<string, string>>;
 
@@ -83,43 +79,9 @@ export const MODIFICATION: ModificationOrigin = Object.freeze({ kind: 'modificat
 
 /** The proxy's inbounds as origins, in (address, port) order: the order generators add them in. */
 export const inboundOriginsOf = (ctx: ProxyContext): InboundOrigin[] =>
-  ctx.inbounds.map((inbound, position): InboundOrigin => ({ kind: 'inbound', inbound, position })).sort((a, b) => byAddressThenPort(a.inbound, b.inbound));
-
-/*
- * Selections: the resources of one origin kind, each with what it was
- * generated for, in the order of the resources (by name).
- */
-
-export const inboundListeners = (resources: ProxyResources): { listener: Listener; inbound: InboundContext; position: number }[] =>
-  resources.entries('listeners').flatMap(({ message, origin }) => (origin.kind === 'inbound' ? [{ listener: message, inbound: origin.inbound, position: origin.position }] : []));
-
-/** The listeners of an Envoy sidecar's outbounds. */
-export const outboundListeners = (resources: ProxyResources): { listener: Listener; outbound: OutboundContext }[] =>
-  resources.entries('listeners').flatMap(({ message, origin }) => (origin.kind === 'outbound' ? [{ listener: message, outbound: origin.outbound }] : []));
-
-/** The api_listeners of a proxyless gRPC client, by the destination each resolves. */
-export const clientListeners = (resources: ProxyResources): { listener: Listener; service: string }[] =>
-  resources.entries('listeners').flatMap(({ message, origin }) => (origin.kind === 'client' ? [{ listener: message, service: origin.service }] : []));
-
-/** The route configuration of each destination service (the one outbound listeners and gRPC clients name over RDS). */
-export const outboundRouteConfigurations = (resources: ProxyResources): Map<string, RouteConfiguration> =>
-  new Map(resources.entries('routeConfigurations').map(({ message, origin }) => [origin.service, message]));
-
-/** The clusters through which inbounds reach the workload, each with the inbounds it serves. */
-export const localClusters = (resources: ProxyResources): { cluster: Cluster; inbounds: readonly InboundOrigin[] }[] =>
-  resources.entries('clusters').flatMap(({ message, origin }) => (origin.kind === 'local' ? [{ cluster: message, inbounds: origin.inbounds }] : []));
-
-/** The cluster of each destination service itself (not its subsets). */
-export const serviceClusters = (resources: ProxyResources): Map<string, Cluster> =>
-  new Map(resources.entries('clusters').flatMap(({ message, origin }) => (origin.kind === 'destination' ? [[origin.service, message] as const] : [])));
-
-/**
- * Every cluster carrying traffic to a destination service: its own and its
- * subset clusters (traffic splits), which policies configuring the service's
- * cluster configure alike.
- */
-export const destinationClusters = (resources: ProxyResources): { cluster: Cluster; service: string }[] =>
-  resources.entries('clusters').flatMap(({ message, origin }) => (origin.kind === 'destination' || origin.kind === 'subset' ? [{ cluster: message, service: origin.service }] : []));
+  ctx.inbounds
+    .map((inbound, position): InboundOrigin => ({ kind: 'inbound', inbound, position }))
+    .sort((a, b) => byAddressThenPort(a.inbound, b.inbound));
 
 /** The service whose traffic a cluster carries (its own or a subset cluster); undefined for any other cluster. */
 export const destinationServiceOf = (origin: ClusterOrigin | LoadAssignmentOrigin): string | undefined =>

@@ -17,7 +17,13 @@ import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb
 import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import type { Secret } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import { byString } from './destinations.js';
-import type { ClusterOrigin, ListenerOrigin, LoadAssignmentOrigin, RouteConfigurationOrigin, SecretOrigin } from './origins.js';
+import type {
+  ClusterOrigin,
+  ListenerOrigin,
+  LoadAssignmentOrigin,
+  RouteConfigurationOrigin,
+  SecretOrigin,
+} from './origins.js';
 
 /** Each xDS type's message and origin. */
 export interface ResourceTypes {
@@ -38,12 +44,15 @@ type EntryLists = { readonly [T in ResourceType]: readonly Entry<T>[] };
 
 /** A resource's name: a load assignment is named by its cluster. */
 const nameOf = (type: ResourceType, message: Message<ResourceType>): string =>
-  type === 'loadAssignments' ? (message as ClusterLoadAssignment).clusterName : (message as Exclude<Message<ResourceType>, ClusterLoadAssignment>).name;
+  type === 'loadAssignments'
+    ? (message as ClusterLoadAssignment).clusterName
+    : (message as Exclude<Message<ResourceType>, ClusterLoadAssignment>).name;
 
 /** `entries` sorted by name, the first of each name kept (the same array when it already is so). */
 function sortedUnique<E extends Entry<ResourceType>>(type: ResourceType, entries: readonly E[]): readonly E[] {
   let ordered = true;
-  for (let i = 1; i < entries.length && ordered; i++) ordered = nameOf(type, entries[i - 1]!.message) < nameOf(type, entries[i]!.message);
+  for (let i = 1; i < entries.length && ordered; i++)
+    ordered = nameOf(type, entries[i - 1]!.message) < nameOf(type, entries[i]!.message);
   if (ordered) return entries;
   const byName = new Map<string, E>();
   for (const entry of entries) {
@@ -53,7 +62,8 @@ function sortedUnique<E extends Entry<ResourceType>>(type: ResourceType, entries
   return sortedValues(byName);
 }
 
-const sortedValues = <E>(byName: ReadonlyMap<string, E>): E[] => [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, entry]) => entry);
+const sortedValues = <E>(byName: ReadonlyMap<string, E>): E[] =>
+  [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, entry]) => entry);
 
 /** Passed with lists already sorted and unique (the collector's, or this class's own). */
 const NORMALIZED = Symbol('normalized');
@@ -161,7 +171,8 @@ export class ResourceCollector {
   }
 
   loadAssignment(message: ClusterLoadAssignment, origin: LoadAssignmentOrigin): void {
-    if (!this.#loadAssignments.has(message.clusterName)) this.#loadAssignments.set(message.clusterName, { message, origin });
+    if (!this.#loadAssignments.has(message.clusterName))
+      this.#loadAssignments.set(message.clusterName, { message, origin });
   }
 
   secret(message: Secret, origin: SecretOrigin): void {

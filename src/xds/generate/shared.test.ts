@@ -22,10 +22,14 @@ test('onePerObject builds once per key object, an undefined result included', ()
 
 const cluster = () => create(ClusterSchema, { name: 'backend' });
 let timeoutEdits = 0;
-const withTimeouts = defineEdit('test: timeouts', ClusterSchema, (copy, { connectMs, idleMs }: { connectMs: number; idleMs?: number }) => {
-  timeoutEdits++;
-  copy.altStatName = idleMs === undefined ? `connect ${connectMs}` : `connect ${connectMs} idle ${idleMs}`;
-});
+const withTimeouts = defineEdit(
+  'test: timeouts',
+  ClusterSchema,
+  (copy, { connectMs, idleMs }: { connectMs: number; idleMs?: number }) => {
+    timeoutEdits++;
+    copy.altStatName = idleMs === undefined ? `connect ${connectMs}` : `connect ${connectMs} idle ${idleMs}`;
+  },
+);
 
 test('defineEdit: equal parameters on one message share one copy, made once', () => {
   const shared = cluster();
@@ -54,8 +58,15 @@ test('defineEdit: different parameters, or another message, give different copie
 test('defineEdit: the order of keys in the parameters does not matter, an undefined property counts as absent', () => {
   const shared = cluster();
   assert.equal(withTimeouts(shared, { connectMs: 1, idleMs: 2 }), withTimeouts(shared, { idleMs: 2, connectMs: 1 }));
-  const nested = defineEdit('test: nested', ClusterSchema, (copy, p: { conf: { a?: number; b?: { c: number; d: string } } }) => (copy.altStatName = JSON.stringify(p)));
-  assert.equal(nested(shared, { conf: { a: 1, b: { c: 2, d: 'x' } } }), nested(shared, { conf: { b: { d: 'x', c: 2 }, a: 1 } }));
+  const nested = defineEdit(
+    'test: nested',
+    ClusterSchema,
+    (copy, p: { conf: { a?: number; b?: { c: number; d: string } } }) => (copy.altStatName = JSON.stringify(p)),
+  );
+  assert.equal(
+    nested(shared, { conf: { a: 1, b: { c: 2, d: 'x' } } }),
+    nested(shared, { conf: { b: { d: 'x', c: 2 }, a: 1 } }),
+  );
   assert.equal(nested(shared, { conf: { a: 1 } }), nested(shared, { conf: { a: 1, b: undefined } as { a: number } }));
   assert.notEqual(nested(shared, { conf: { a: 1 } }), nested(shared, { conf: { b: { c: 1, d: '' } } }));
 });
@@ -63,18 +74,27 @@ test('defineEdit: the order of keys in the parameters does not matter, an undefi
 test('defineEdit: two edits with equal parameters never share a copy', () => {
   const shared = cluster();
   const renamed = defineEdit('test: rename', ClusterSchema, (copy, { name }: { name: string }) => (copy.name = name));
-  const described = defineEdit('test: describe', ClusterSchema, (copy, { name }: { name: string }) => (copy.altStatName = name));
+  const described = defineEdit(
+    'test: describe',
+    ClusterSchema,
+    (copy, { name }: { name: string }) => (copy.altStatName = name),
+  );
   assert.notEqual(renamed(shared, { name: 'x' }), described(shared, { name: 'x' }));
 });
 
 test('defineEdit: a value that differs per proxy must travel through the parameters', () => {
   const shared = cluster();
   // Declared per proxy around the proxy's own value, an edit would share the first proxy's copy with the second: refused.
-  const tagsEditFor = (proxyTags: string) => defineEdit('test: per-proxy capture', ClusterSchema, (copy) => (copy.altStatName = proxyTags));
+  const tagsEditFor = (proxyTags: string) =>
+    defineEdit('test: per-proxy capture', ClusterSchema, (copy) => (copy.altStatName = proxyTags));
   tagsEditFor('web');
   assert.throws(() => tagsEditFor('api'), /declared twice/);
   // As a parameter, each proxy's value is part of the key: each gets its own copy, proxies with equal values share one.
-  const withTags = defineEdit('test: per-proxy parameter', ClusterSchema, (copy, { proxyTags }: { proxyTags: string }) => (copy.altStatName = proxyTags));
+  const withTags = defineEdit(
+    'test: per-proxy parameter',
+    ClusterSchema,
+    (copy, { proxyTags }: { proxyTags: string }) => (copy.altStatName = proxyTags),
+  );
   const web = withTags(shared, { proxyTags: 'web' });
   const api = withTags(shared, { proxyTags: 'api' });
   assert.equal(web.altStatName, 'web');
@@ -84,11 +104,22 @@ test('defineEdit: a value that differs per proxy must travel through the paramet
 
 test('defineEdit: messages in parameters are compared by content; functions and Maps are refused', () => {
   const shared = cluster();
-  const withHeader = defineEdit('test: header', ClusterSchema, (copy, { header }: { header: unknown }) => (copy.altStatName = JSON.stringify(header)));
+  const withHeader = defineEdit(
+    'test: header',
+    ClusterSchema,
+    (copy, { header }: { header: unknown }) => (copy.altStatName = JSON.stringify(header)),
+  );
   const a = withHeader(shared, { header: create(HeaderMatcherSchema, { name: 'x-kuma-tags', invertMatch: true }) });
-  assert.equal(withHeader(shared, { header: create(HeaderMatcherSchema, { invertMatch: true, name: 'x-kuma-tags' }) }), a);
+  assert.equal(
+    withHeader(shared, { header: create(HeaderMatcherSchema, { invertMatch: true, name: 'x-kuma-tags' }) }),
+    a,
+  );
   assert.notEqual(withHeader(shared, { header: create(HeaderMatcherSchema, { name: 'x-kuma-tags' }) }), a);
-  assert.notEqual(withHeader(shared, { header: { name: 'x-kuma-tags', invertMatch: true } }), a, 'the message type is part of its content');
+  assert.notEqual(
+    withHeader(shared, { header: { name: 'x-kuma-tags', invertMatch: true } }),
+    a,
+    'the message type is part of its content',
+  );
   assert.throws(() => withHeader(shared, { header: () => 'web' }), /\.header is a function/);
   assert.throws(() => withHeader(shared, { header: new Map([['a', 1]]) }), /\.header is a Map/);
 });
