@@ -22,21 +22,20 @@ export function editParamsKey(params: unknown): string {
   try {
     return keyOf(params);
   } catch (error) {
-    if (error instanceof RefusedParameter)
-      throw new TypeError(
-        `edit parameter ${error.path || '(root)'} is a ${error.what}: parameters are plain data, compared by content`,
-        { cause: error },
-      );
-    throw error;
+    if (!(error instanceof RefusedParameter)) throw error;
+    const where = refusedAt(params, '');
+    throw new TypeError(
+      `edit parameter ${where || '(root)'} is a ${error.what}: parameters are plain data, compared by content`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-/** Thrown up through the walk, which adds to its path on the way (no path is built unless something is refused). */
+/** What the walk met that is not plain data (where, the slow walk of `refusedAt` finds: the key is made on every call, the error rarely). */
 class RefusedParameter extends Error {
-  constructor(
-    readonly what: string,
-    public path = '',
-  ) {
+  constructor(readonly what: string) {
     super(what);
   }
 }
@@ -70,13 +69,12 @@ function keyOf(value: unknown): string {
 function objectKey(value: object): string {
   if (Array.isArray(value)) {
     let key = '[';
-    for (let i = 0; i < value.length; i++) key += (i === 0 ? '' : ',') + within(value[i], i);
+    for (let i = 0; i < value.length; i++) key += (i === 0 ? '' : ',') + keyOf(value[i]);
     return key + ']';
   }
   if (value instanceof Uint8Array)
     return `bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}`;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null)
+  if (!isPlain(value))
     throw new RefusedParameter((value as { constructor?: { name?: string } }).constructor?.name ?? 'object');
   const record = value as Record<string, unknown>;
   if (typeof record['$typeName'] !== 'string') return recordKey(record);
@@ -88,28 +86,52 @@ function objectKey(value: object): string {
   return key;
 }
 
+const isPlain = (value: object): boolean => {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};
+
 /** The keys of protobuf messages, by message object. */
 const messageKeys = new WeakMap<object, string>();
 
 function recordKey(record: Record<string, unknown>): string {
   const names = Object.keys(record);
-  if (names.length > 1) names.sort();
+  if (names.length > 16) names.sort();
+  else sortFew(names);
   let key = '{';
   for (const name of names) {
     const field = record[name];
     if (field === undefined) continue;
-    key += (key.length === 1 ? '' : ',') + text(name) + ':' + within(field, name);
+    key += (key.length === 1 ? '' : ',') + text(name) + ':' + keyOf(field);
   }
   return key + '}';
 }
 
-/** `keyOf(value)`, naming where `value` sits (at an index, or under a key) in what it refuses. */
-function within(value: unknown, step: number | string): string {
-  try {
-    return keyOf(value);
-  } catch (error) {
-    if (error instanceof RefusedParameter)
-      error.path = (typeof step === 'number' ? `[${step}]` : `.${step}`) + error.path;
-    throw error;
+/** Sorts a short list in place (as `sort()` would), without the set-up cost of `sort()`: most parameter objects have a few keys. */
+function sortFew(names: string[]): void {
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!;
+    let j = i - 1;
+    for (; j >= 0 && names[j]! > name; j--) names[j + 1] = names[j]!;
+    names[j + 1] = name;
   }
+}
+
+/** Where in `value` the first value that is not plain data sits (`.a[2].b`), or undefined when there is none. */
+function refusedAt(value: unknown, at: string): string | undefined {
+  if (typeof value === 'function' || typeof value === 'symbol') return at;
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = refusedAt(value[i], `${at}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (!isPlain(value)) return at;
+  for (const [name, field] of Object.entries(value)) {
+    const found = refusedAt(field, `${at}.${name}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

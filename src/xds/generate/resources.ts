@@ -128,13 +128,17 @@ export class ProxyResources {
   map<T extends ResourceType>(type: T, edit: (message: Message<T>, origin: Origin<T>) => Message<T>): ProxyResources {
     const entries = this.entries(type);
     let changed = false;
+    let renamed = false;
     const edited = entries.map((entry) => {
       const message = edit(entry.message, entry.origin);
       if (message === entry.message) return entry;
       changed = true;
+      renamed ||= nameOf(type, message) !== nameOf(type, entry.message);
       return { message, origin: entry.origin } as Entry<T>;
     });
-    return changed ? this.with(type, edited) : this;
+    if (!changed) return this;
+    // Edited copies under their old names keep the list sorted and unique.
+    return renamed ? this.with(type, edited) : this.#replaced(type, edited);
   }
 
   /** `added` besides the resources of `type`; a name already there keeps the resource it has. */
@@ -145,8 +149,12 @@ export class ProxyResources {
 
   /** The resources of `type` replaced by `entries` (sorted by name; the first of each name kept). */
   with<T extends ResourceType>(type: T, entries: readonly Entry<T>[]): ProxyResources {
+    return this.#replaced(type, sortedUnique(type, entries));
+  }
+
+  #replaced<T extends ResourceType>(type: T, normalized: readonly Entry<T>[]): ProxyResources {
     const lists: Record<ResourceType, readonly Entry<ResourceType>[]> = { ...this.#entries };
-    lists[type] = sortedUnique(type, entries);
+    lists[type] = normalized;
     return new ProxyResources(lists as EntryLists, NORMALIZED);
   }
 }

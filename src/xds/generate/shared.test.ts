@@ -71,6 +71,20 @@ test('defineEdit: the order of keys in the parameters does not matter, an undefi
   assert.notEqual(nested(shared, { conf: { a: 1 } }), nested(shared, { conf: { b: { c: 1, d: '' } } }));
 });
 
+test('defineEdit: key order does not matter in objects of many keys either', () => {
+  const shared = cluster();
+  const wide = defineEdit(
+    'test: wide',
+    ClusterSchema,
+    (copy, p: Record<string, number>) => (copy.altStatName = Object.keys(p).join()),
+  );
+  const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+  const forward = Object.fromEntries(keys.map((k, i) => [k, i]));
+  const backward = Object.fromEntries([...keys].reverse().map((k) => [k, forward[k]!]));
+  assert.equal(wide(shared, forward), wide(shared, backward));
+  assert.notEqual(wide(shared, forward), wide(shared, { ...forward, k19: -1 }));
+});
+
 test('defineEdit: two edits with equal parameters never share a copy', () => {
   const shared = cluster();
   const renamed = defineEdit('test: rename', ClusterSchema, (copy, { name }: { name: string }) => (copy.name = name));
