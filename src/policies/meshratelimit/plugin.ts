@@ -18,8 +18,7 @@
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, httpLocalRateLimitFilter, networkLocalRateLimitFilter } from '../../xds/generate/builders/index.js';
 import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { statName } from '../../xds/generate/names.js';
-import { defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
+import { defineEdit, inboundListeners, type ProxyResources, statName } from '../../xds/generate/index.js';
 import { policiesForInbound } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
 import type { PluginContext, PolicyPlugin } from '../core/plugin.js';

@@ -38,8 +38,7 @@ import {
   editChainConnectionManagers,
   HTTP_CONNECTION_MANAGER_NAME,
 } from '../../xds/generate/builders/index.js';
-import { statName } from '../../xds/generate/names.js';
-import { defineEdit, localClusters, onePerObjectPair, type ProxyResources } from '../../xds/generate/index.js';
+import { defineEdit, localClusters, onePerObjectPair, type ProxyResources, statName } from '../../xds/generate/index.js';
 import type { ProxyContext } from '../../xds/generate/proxy-context.js';
 import { fromRules, inboundRules, type FromRule, type InboundRule } from '../core/from-rules.js';
 import type { MatchedPolicy } from '../core/match.js';
