@@ -13,8 +13,7 @@
  * between proxies that make the same edit with the same parameters). Where a proxy cannot honour part of a policy (proxyless gRPC
  * lacks a feature) the plugin says so with `warn`, and inspection shows it.
  */
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
+import type { ProxyContext, ProxyResources } from '../../xds/generate/index.js';
 import type { MatchedPolicy } from './match.js';
 
 export interface PluginContext {

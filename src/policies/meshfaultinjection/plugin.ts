@@ -21,14 +21,28 @@
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import type { HeaderMatcher } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
-import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaultFilter, type FaultInput } from '../../xds/generate/builders/index.js';
-import { isHttpProtocol } from '../../xds/generate/destinations.js';
+import {
+  addHttpFiltersBeforeRouter,
+  buildHttpFault,
+  FAULT_FILTER_NAME,
+  httpFaultFilter,
+  type FaultInput,
+  isHttpProtocol,
+} from '../../xds/generate/index.js';
 import { clientListeners, defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { callerGroups, callerMatchers, groupLabel } from '../core/callers.js';
+import {
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  fromEntries,
+  ruleEntries,
+  toEntries,
+  resolveTo,
+  serviceDestination,
+  callerGroups,
+  callerMatchers,
+  groupLabel,
+} from '../core/index.js';
 import { faultInputs, type FaultSupport } from './faults.js';
 
 const ENVOY: FaultSupport = { responseBandwidth: true };
@@ -44,15 +58,18 @@ interface SelectedFault {
 }
 
 /** `listener` with the faults before its router (a shared copy per listener and faults; the header matchers count by content). */
-const withFaults = defineEdit('MeshFaultInjection', ListenerSchema, (copy, { faults }: { faults: readonly SelectedFault[] }) =>
-  addHttpFiltersBeforeRouter(
-    copy,
-    faults.map(({ fault, headers }, i) => {
-      const config = buildHttpFault(fault);
-      config.headers = [...headers];
-      return httpFaultFilter(faultFilterName(i), config);
-    }),
-  ),
+const withFaults = defineEdit(
+  'MeshFaultInjection',
+  ListenerSchema,
+  (copy, { faults }: { faults: readonly SelectedFault[] }) =>
+    addHttpFiltersBeforeRouter(
+      copy,
+      faults.map(({ fault, headers }, i) => {
+        const config = buildHttpFault(fault);
+        config.headers = [...headers];
+        return httpFaultFilter(faultFilterName(i), config);
+      }),
+    ),
 );
 
 /** The resources with some listeners replaced. */
@@ -60,7 +77,12 @@ const replaceListeners = (resources: ProxyResources, replaced: ReadonlyMap<Liste
   replaced.size === 0 ? resources : resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
 
 /** The faults of each caller group of an inbound, each limited to its group's callers. */
-function inboundFaults(matched: readonly MatchedPolicy[], position: number, at: string, warn: (message: string) => void): SelectedFault[] {
+function inboundFaults(
+  matched: readonly MatchedPolicy[],
+  position: number,
+  at: string,
+  warn: (message: string) => void,
+): SelectedFault[] {
   const groups = callerGroups(matched, position);
   return groups.flatMap((group, i) => {
     const where = Object.keys(group.clientTags).length === 0 ? at : `${at} ${groupLabel(group.clientTags)}`;
@@ -88,24 +110,31 @@ function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }:
     if (!proxy.destinations.has(service)) continue;
     const { conf } = resolveTo(matched, serviceDestination(proxy, service));
     const faults = faultInputs(conf, `to ${service}`, GRPC, warn);
-    if (faults.length > 0) replaced.set(listener, withFaults(listener, { faults: faults.map((fault) => ({ fault, headers: [] })) }));
+    if (faults.length > 0)
+      replaced.set(listener, withFaults(listener, { faults: faults.map((fault) => ({ fault, headers: [] })) }));
   }
   return replaceListeners(resources, replaced);
 }
 
-const hasTo = (matched: readonly MatchedPolicy[]): boolean => matched.some(({ policy }) => toEntries(policy).length > 0);
+const hasTo = (matched: readonly MatchedPolicy[]): boolean =>
+  matched.some(({ policy }) => toEntries(policy).length > 0);
 const hasInboundSections = (matched: readonly MatchedPolicy[]): boolean =>
-  matched.some(({ policy, inbounds }) => inbounds.length > 0 && (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0));
+  matched.some(
+    ({ policy, inbounds }) => inbounds.length > 0 && (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0),
+  );
 
 export const meshFaultInjectionPlugin = {
   kind: 'MeshFaultInjection',
   apply(resources, context) {
     if (context.proxy.flavour === 'grpc') {
       if (hasInboundSections(context.matched))
-        context.warn('from and rules not applied: grpc-js-xds injects faults on clients only (a server listener with a fault filter is rejected); use to');
+        context.warn(
+          'from and rules not applied: grpc-js-xds injects faults on clients only (a server listener with a fault filter is rejected); use to',
+        );
       return applyToGrpcClients(resources, context);
     }
-    if (hasTo(context.matched)) context.warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
+    if (hasTo(context.matched))
+      context.warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
     return applyToEnvoyInbounds(resources, context);
   },
 } satisfies PolicyPlugin<'MeshFaultInjection'>;

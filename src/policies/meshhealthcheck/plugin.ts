@@ -18,31 +18,40 @@ import {
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
 import { type ClusterOrigin, defineEdit, destinationServiceOf } from '../../xds/generate/index.js';
-import type { Protocol } from '../../xds/generate/proxy-context.js';
-import type { PolicyPlugin } from '../core/plugin.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
+import type { Protocol } from '../../xds/generate/index.js';
+import { type PolicyPlugin, resolveTo, serviceDestination } from '../core/index.js';
 import { healthCheckOf } from './health-check.js';
 import type { MeshHealthCheckConf } from './schema.js';
 
 /** Whether the conf changes anything on a cluster of this protocol. */
 const checksAnything = (conf: MeshHealthCheckConf, protocol: Protocol): boolean =>
-  healthCheckOf(conf, protocol) !== undefined || conf.healthyPanicThreshold !== undefined || conf.failTrafficOnPanic !== undefined;
+  healthCheckOf(conf, protocol) !== undefined ||
+  conf.healthyPanicThreshold !== undefined ||
+  conf.failTrafficOnPanic !== undefined;
 
-const withHealthCheck = defineEdit('MeshHealthCheck', ClusterSchema, (copy, { conf, protocol }: { conf: MeshHealthCheckConf; protocol: Protocol }) => {
-  const check = healthCheckOf(conf, protocol);
-  const panic = conf.healthyPanicThreshold;
-  if (check) copy.healthChecks = [check];
-  if (panic === undefined && conf.failTrafficOnPanic === undefined) return;
-  copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
-  if (panic !== undefined) copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(panic) });
-  // Locality-weighted balancing (MeshLoadBalancingStrategy affinity) has no such switch, and is kept (plugin below).
-  if (conf.failTrafficOnPanic !== undefined && copy.commonLbConfig.localityConfigSpecifier.case !== 'localityWeightedLbConfig') {
-    copy.commonLbConfig.localityConfigSpecifier = {
-      case: 'zoneAwareLbConfig',
-      value: create(Cluster_CommonLbConfig_ZoneAwareLbConfigSchema, { failTrafficOnPanic: conf.failTrafficOnPanic }),
-    };
-  }
-});
+const withHealthCheck = defineEdit(
+  'MeshHealthCheck',
+  ClusterSchema,
+  (copy, { conf, protocol }: { conf: MeshHealthCheckConf; protocol: Protocol }) => {
+    const check = healthCheckOf(conf, protocol);
+    const panic = conf.healthyPanicThreshold;
+    if (check) copy.healthChecks = [check];
+    if (panic === undefined && conf.failTrafficOnPanic === undefined) return;
+    copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
+    if (panic !== undefined)
+      copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(panic) });
+    // Locality-weighted balancing (MeshLoadBalancingStrategy affinity) has no such switch, and is kept (plugin below).
+    if (
+      conf.failTrafficOnPanic !== undefined &&
+      copy.commonLbConfig.localityConfigSpecifier.case !== 'localityWeightedLbConfig'
+    ) {
+      copy.commonLbConfig.localityConfigSpecifier = {
+        case: 'zoneAwareLbConfig',
+        value: create(Cluster_CommonLbConfig_ZoneAwareLbConfigSchema, { failTrafficOnPanic: conf.failTrafficOnPanic }),
+      };
+    }
+  },
+);
 
 export const meshHealthCheckPlugin = {
   kind: 'MeshHealthCheck',
@@ -65,8 +74,13 @@ export const meshHealthCheckPlugin = {
     return resources.map('clusters', (cluster, origin) => {
       const found = checkOf(origin);
       if (!found) return cluster;
-      if (found.conf.failTrafficOnPanic !== undefined && cluster.commonLbConfig?.localityConfigSpecifier.case === 'localityWeightedLbConfig')
-        warn(`failTrafficOnPanic not applied to ${cluster.name}: it balances by locality weight (MeshLoadBalancingStrategy affinityTags), which has no such switch`);
+      if (
+        found.conf.failTrafficOnPanic !== undefined &&
+        cluster.commonLbConfig?.localityConfigSpecifier.case === 'localityWeightedLbConfig'
+      )
+        warn(
+          `failTrafficOnPanic not applied to ${cluster.name}: it balances by locality weight (MeshLoadBalancingStrategy affinityTags), which has no such switch`,
+        );
       return checksAnything(found.conf, found.protocol) ? withHealthCheck(cluster, found) : cluster;
     });
   },

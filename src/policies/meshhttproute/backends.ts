@@ -22,11 +22,23 @@
  */
 import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { buildClusterLoadAssignment, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
-import { byString, localitiesOf } from '../../xds/generate/destinations.js';
-import { defineEdit, type Entry, onePerObject, type ProxyResources, serviceClusters, type SubsetOrigin } from '../../xds/generate/index.js';
-import type { DestinationContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { BackendRef } from '../core/backend-ref.js';
+import {
+  buildClusterLoadAssignment,
+  type WeightedClusterInput,
+  byString,
+  localitiesOf,
+  type DestinationContext,
+  type ProxyContext,
+} from '../../xds/generate/index.js';
+import {
+  defineEdit,
+  type Entry,
+  onePerObject,
+  type ProxyResources,
+  serviceClusters,
+  type SubsetOrigin,
+} from '../../xds/generate/index.js';
+import type { BackendRef } from '../core/index.js';
 
 type Tags = Readonly<Record<string, string>>;
 
@@ -40,10 +52,13 @@ export function subsetClusterName(service: string, tags: Tags): string {
   return [service, ...pairs].map(sanitize).join('_');
 }
 
-const hasTags = (endpointTags: Tags, wanted: Tags): boolean => Object.entries(wanted).every(([key, value]) => endpointTags[key] === value);
+const hasTags = (endpointTags: Tags, wanted: Tags): boolean =>
+  Object.entries(wanted).every(([key, value]) => endpointTags[key] === value);
 
 /** One assignment per (destination object, subset name): shared by every proxy routing to that subset. */
-const subsetAssignmentsOf = onePerObject((_destination: DestinationContext) => new Map<string, ClusterLoadAssignment>());
+const subsetAssignmentsOf = onePerObject(
+  (_destination: DestinationContext) => new Map<string, ClusterLoadAssignment>(),
+);
 
 function subsetLoadAssignment(destination: DestinationContext, name: string, tags: Tags): ClusterLoadAssignment {
   const known = subsetAssignmentsOf(destination);
@@ -80,7 +95,9 @@ export class BackendClusters {
   /** The cluster a backendRef sends to, or undefined (warned) when the proxy cannot reach it. */
   clusterOf(ref: BackendRef, where: string): string | undefined {
     if (ref.kind !== 'MeshService' && ref.kind !== 'MeshServiceSubset') {
-      this.warn(`${where}: backendRef of kind ${ref.kind} not applied: only MeshService and MeshServiceSubset backends are routed`);
+      this.warn(
+        `${where}: backendRef of kind ${ref.kind} not applied: only MeshService and MeshServiceSubset backends are routed`,
+      );
       return undefined;
     }
     const service = ref.name ?? '';

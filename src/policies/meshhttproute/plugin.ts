@@ -22,20 +22,26 @@
  * MeshTCPRoute with a warning. What proxyless gRPC cannot honour is listed in
  * route-plan.ts.
  */
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import { defineEdit, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
+import { type PluginContext, type PolicyPlugin, serviceDestination } from '../core/index.js';
 import { BackendClusters } from './backends.js';
 import { buildPlannedRoute } from './route-message.js';
 import { planRoute, type RoutePlan } from './route-plan.js';
-import { serviceDestination } from '../core/to-rules.js';
 import { httpRouteRulesFor } from './rules.js';
 
 /** The planned routes ahead of the generated catch-all. Plans are plain data made for the proxy's flavour (route-plan.ts). */
-const withRoutes = defineEdit('MeshHTTPRoute routes', RouteConfigurationSchema, (copy, { plans }: { flavour: string; plans: readonly RoutePlan[] }) => {
-  const host = copy.virtualHosts[0];
-  if (host) host.routes = [...plans.map(buildPlannedRoute), ...host.routes];
-});
+const withRoutes = defineEdit(
+  'MeshHTTPRoute routes',
+  RouteConfigurationSchema,
+  (copy, { plans }: { flavour: string; plans: readonly RoutePlan[] }) => {
+    const host = copy.virtualHosts[0];
+    if (host) host.routes = [...plans.map(buildPlannedRoute), ...host.routes];
+  },
+);
 
 function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
   const backends = new BackendClusters(proxy, resources, warn);
@@ -55,7 +61,9 @@ function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContex
       continue;
     }
     const input = { flavour: proxy.flavour, serviceCluster, backends, warn };
-    const plans = rules.flatMap((rule) => planRoute(rule, input, `route ${rule.policies.join(',')} to ${service}`) ?? []);
+    const plans = rules.flatMap(
+      (rule) => planRoute(rule, input, `route ${rule.policies.join(',')} to ${service}`) ?? [],
+    );
     if (plans.length === 0) continue;
     routed.set(service, withRoutes(config, { flavour: proxy.flavour, plans }));
   }

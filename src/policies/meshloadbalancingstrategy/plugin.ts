@@ -22,13 +22,22 @@ import {
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { ZONE_TAG } from '../../api/kinds/dataplane.js';
-import { type ClusterOrigin, defineEdit, destinationServiceOf, type LoadAssignmentOrigin } from '../../xds/generate/index.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PolicyPlugin } from '../core/plugin.js';
-import { isRouteEntry, routeResolutionsOf } from '../core/route-origins.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
+import { ZONE_TAG } from '../../api/index.js';
+import {
+  type ClusterOrigin,
+  defineEdit,
+  destinationServiceOf,
+  type LoadAssignmentOrigin,
+} from '../../xds/generate/index.js';
+import type { ProxyContext } from '../../xds/generate/index.js';
+import {
+  type MatchedPolicy,
+  type PolicyPlugin,
+  isRouteEntry,
+  routeResolutionsOf,
+  resolveTo,
+  serviceDestination,
+} from '../core/index.js';
 import { splitByAffinity } from './affinity.js';
 import { setLoadBalancer } from './cluster-lb.js';
 import { grpcHashes, grpcLoadBalancerOf } from './grpc-subset.js';
@@ -42,20 +51,28 @@ export const proxyZone = (proxy: ProxyContext): string | undefined =>
   proxy.inbounds.map((inbound) => inbound.tags[ZONE_TAG]).find((zone) => zone !== undefined && zone !== '');
 
 /** The proxy's own tags, for affinity: those of its inbounds, the first inbound's value winning. */
-const proxyTags = (proxy: ProxyContext): Record<string, string> => Object.assign({}, ...[...proxy.inbounds].reverse().map((inbound) => inbound.tags));
+const proxyTags = (proxy: ProxyContext): Record<string, string> =>
+  Object.assign({}, ...[...proxy.inbounds].reverse().map((inbound) => inbound.tags));
 
 /** Turns on locality-weighted balancing (the affinity split) on a cluster the caller owns. */
 function weighLocalities(cluster: Cluster): void {
   cluster.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
-  cluster.commonLbConfig.localityConfigSpecifier = { case: 'localityWeightedLbConfig', value: create(Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema) };
+  cluster.commonLbConfig.localityConfigSpecifier = {
+    case: 'localityWeightedLbConfig',
+    value: create(Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema),
+  };
 }
 
 type LoadBalancer = NonNullable<MeshLoadBalancingStrategyConf['loadBalancer']>;
 
-const withBalancing = defineEdit('MeshLoadBalancingStrategy cluster', ClusterSchema, (copy, { lb, localityWeighted }: { lb?: LoadBalancer; localityWeighted: boolean }) => {
-  if (lb) setLoadBalancer(copy, lb);
-  if (localityWeighted) weighLocalities(copy);
-});
+const withBalancing = defineEdit(
+  'MeshLoadBalancingStrategy cluster',
+  ClusterSchema,
+  (copy, { lb, localityWeighted }: { lb?: LoadBalancer; localityWeighted: boolean }) => {
+    if (lb) setLoadBalancer(copy, lb);
+    if (localityWeighted) weighLocalities(copy);
+  },
+);
 
 /**
  * The local zone preferred and, with affinity tags, split by them. `proxyTags`:
@@ -64,17 +81,28 @@ const withBalancing = defineEdit('MeshLoadBalancingStrategy cluster', ClusterSch
 const withZonePreference = defineEdit(
   'MeshLoadBalancingStrategy zone',
   ClusterLoadAssignmentSchema,
-  (copy, { zone, locality, proxyTags }: { zone: string; locality: LocalityAwareness; proxyTags: Readonly<Record<string, string>> }) => {
+  (
+    copy,
+    {
+      zone,
+      locality,
+      proxyTags,
+    }: { zone: string; locality: LocalityAwareness; proxyTags: Readonly<Record<string, string>> },
+  ) => {
     preferZone(copy, zone, locality);
     const affinity = locality.localZone?.affinityTags ?? [];
     if (affinity.length > 0) splitByAffinity(copy, zone, affinity, proxyTags);
   },
 );
 
-function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshLoadBalancingStrategyConf> {
+function confsByService(
+  proxy: ProxyContext,
+  matched: readonly MatchedPolicy[],
+): Map<string, MeshLoadBalancingStrategyConf> {
   const confs = new Map<string, MeshLoadBalancingStrategyConf>();
   for (const service of proxy.destinations.keys()) {
-    const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshLoadBalancingStrategyConf | undefined;
+    const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as
+      MeshLoadBalancingStrategyConf | undefined;
     if (conf) confs.set(service, conf);
   }
   return confs;
@@ -88,12 +116,19 @@ function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]):
 const withHashPolicies = defineEdit(
   'MeshLoadBalancingStrategy hash',
   RouteConfigurationSchema,
-  (copy, { base, perRoute }: { base: readonly HashPolicy[]; perRoute: readonly (readonly [string, readonly HashPolicy[]])[] }) => {
+  (
+    copy,
+    {
+      base,
+      perRoute,
+    }: { base: readonly HashPolicy[]; perRoute: readonly (readonly [string, readonly HashPolicy[]])[] },
+  ) => {
     const byRoute = new Map(perRoute);
     for (const host of copy.virtualHosts)
       for (const route of host.routes) {
         const policies = byRoute.get(route.name) ?? base;
-        if (route.action.case === 'route' && policies.length > 0) route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
+        if (route.action.case === 'route' && policies.length > 0)
+          route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
       }
   },
 );
@@ -118,9 +153,12 @@ export const meshLoadBalancingStrategyPlugin = {
       const conf = confOf(origin);
       if (!conf || zone === undefined || !prefersLocalZone(conf.localityAwareness)) return assignment;
       const locality = conf.localityAwareness;
-      if (grpc && locality?.crossZone?.failoverThreshold !== undefined) dropped.add('localityAwareness.crossZone.failoverThreshold');
+      if (grpc && locality?.crossZone?.failoverThreshold !== undefined)
+        dropped.add('localityAwareness.crossZone.failoverThreshold');
       const affinity = locality?.localZone?.affinityTags ?? [];
-      const affinityValues = Object.fromEntries(affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])));
+      const affinityValues = Object.fromEntries(
+        affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])),
+      );
       const edited = withZonePreference(assignment, { zone, locality: locality ?? {}, proxyTags: affinityValues });
       // Whether the copy (perhaps made for another proxy) was split shows in its sub-zones.
       if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(origin);
@@ -129,7 +167,8 @@ export const meshLoadBalancingStrategyPlugin = {
 
     const balanced = withZones.map('clusters', (cluster, origin) => {
       const requested = confOf(origin)?.loadBalancer;
-      const subset = requested === undefined || !grpc ? { loadBalancer: requested, dropped: [] } : grpcLoadBalancerOf(requested);
+      const subset =
+        requested === undefined || !grpc ? { loadBalancer: requested, dropped: [] } : grpcLoadBalancerOf(requested);
       subset.dropped.forEach((field) => dropped.add(field));
       const lb = subset.loadBalancer;
       const localityWeighted = !grpc && weighted.has(origin);
@@ -147,7 +186,12 @@ export const meshLoadBalancingStrategyPlugin = {
       const conf = byService.get(service);
       const base = supported(conf ? hashPoliciesOf(conf) : []);
       const perRoute = new Map<string, readonly HashPolicy[]>();
-      for (const [route, { entries }] of routeResolutionsOf(proxy, routes, matched, serviceDestination(proxy, service))) {
+      for (const [route, { entries }] of routeResolutionsOf(
+        proxy,
+        routes,
+        matched,
+        serviceDestination(proxy, service),
+      )) {
         // A route entry sets `hashPolicies` alone (schema.ts); lists are replaced, so the last one set wins.
         const last = entries
           .filter(isRouteEntry)
@@ -155,11 +199,15 @@ export const meshLoadBalancingStrategyPlugin = {
           .findLast((policies) => policies !== undefined);
         if (last !== undefined) perRoute.set(route, supported(last));
       }
-      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0) ? withHashPolicies(routes, { base, perRoute: [...perRoute] }) : routes;
+      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0)
+        ? withHashPolicies(routes, { base, perRoute: [...perRoute] })
+        : routes;
     });
 
     if (dropped.size > 0) {
-      warn(`${[...dropped].join(', ')} not applied: proxyless gRPC supports RoundRobin and RingHash (XXHash) with header hash policies, and zone failover by priority only`);
+      warn(
+        `${[...dropped].join(', ')} not applied: proxyless gRPC supports RoundRobin and RingHash (XXHash) with header hash policies, and zone failover by priority only`,
+      );
     }
     return hashed;
   },

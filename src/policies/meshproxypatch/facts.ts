@@ -14,7 +14,7 @@
  * leaves it the origin of the one it replaces (modifications.ts).
  */
 import type { Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { TrafficDirection } from '../../xds/generate/builders/listener.js';
+import { TrafficDirection } from '../../xds/generate/index.js';
 import { type ClusterOrigin, type ListenerOrigin } from '../../xds/generate/index.js';
 
 export type Origin = 'inbound' | 'outbound';

@@ -16,15 +16,28 @@
  * priority (retry-settings.ts). Proxyless gRPC never gets an http section.
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { editRouteActions, editTcpProxies } from '../../xds/generate/builders/index.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { editRouteActions, editTcpProxies, type OutboundContext, type ProxyContext } from '../../xds/generate/index.js';
 import { defineEdit, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
-import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { outboundRouteConfsOf } from '../core/route-origins.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { buildMeshRetryPolicy, envoyGrpcRetry, envoyHttpRetry, proxylessGrpcRetry, sectionFor, type MeshRetryInput } from './retry-settings.js';
+import {
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  outboundRouteConfsOf,
+  resolveTo,
+  serviceDestination,
+} from '../core/index.js';
+import {
+  buildMeshRetryPolicy,
+  envoyGrpcRetry,
+  envoyHttpRetry,
+  proxylessGrpcRetry,
+  sectionFor,
+  type MeshRetryInput,
+} from './retry-settings.js';
 import type { MeshRetryConf } from './schema.js';
 
 type Edit<T> = (message: T) => T;
@@ -37,7 +50,11 @@ interface Plan {
 }
 
 /** The conf `to[]` gives traffic to a destination service; undefined when no entry covers it. */
-export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolicy[], service: string): MeshRetryConf | undefined =>
+export const outboundConf = (
+  proxy: ProxyContext,
+  matched: readonly MatchedPolicy[],
+  service: string,
+): MeshRetryConf | undefined =>
   resolveTo(matched, serviceDestination(proxy, service)).conf as MeshRetryConf | undefined;
 
 /**
@@ -48,7 +65,13 @@ export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolic
 const withRetries = defineEdit(
   'MeshRetry routes',
   RouteConfigurationSchema,
-  (copy, { base, perRoute }: { flavour: string; base?: MeshRetryInput; perRoute: readonly (readonly [string, MeshRetryInput | undefined])[] }) => {
+  (
+    copy,
+    {
+      base,
+      perRoute,
+    }: { flavour: string; base?: MeshRetryInput; perRoute: readonly (readonly [string, MeshRetryInput | undefined])[] },
+  ) => {
     const basePolicy = base && buildMeshRetryPolicy(base);
     const byRoute = new Map(perRoute);
     editRouteActions(copy, (action, route) => {
@@ -60,11 +83,16 @@ const withRetries = defineEdit(
   },
 );
 
-const retryEdit = (flavour: string, base: MeshRetryInput | undefined, perRoute: ReadonlyMap<string, MeshRetryInput | undefined>): Edit<RouteConfiguration> =>
-  withRetries.for({ flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
+const retryEdit = (
+  flavour: string,
+  base: MeshRetryInput | undefined,
+  perRoute: ReadonlyMap<string, MeshRetryInput | undefined>,
+): Edit<RouteConfiguration> => withRetries.for({ flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
-const withConnectAttempts = defineEdit('MeshRetry connect attempts', ListenerSchema, (copy, { attempts }: { attempts: number }) =>
-  editTcpProxies(copy, (tcp) => (tcp.maxConnectAttempts = attempts)),
+const withConnectAttempts = defineEdit(
+  'MeshRetry connect attempts',
+  ListenerSchema,
+  (copy, { attempts }: { attempts: number }) => editTcpProxies(copy, (tcp) => (tcp.maxConnectAttempts = attempts)),
 );
 
 const connectAttemptsEdit = (attempts: number): Edit<Listener> => withConnectAttempts.for({ attempts });
@@ -76,7 +104,8 @@ type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
 const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonly MatchedPolicy[], service: string) =>
   outboundRouteConfsOf(proxy, configs.get(service), matched, service) as Map<string, MeshRetryConf | undefined>;
 
-const mapValues = <K, V, W>(map: ReadonlyMap<K, V>, f: (value: V, key: K) => W): Map<K, W> => new Map([...map].map(([k, v]) => [k, f(v, k)]));
+const mapValues = <K, V, W>(map: ReadonlyMap<K, V>, f: (value: V, key: K) => W): Map<K, W> =>
+  new Map([...map].map(([k, v]) => [k, f(v, k)]));
 
 function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs): Plan {
   const plan: Plan = { listeners: new Map(), routes: new Map() };
@@ -104,14 +133,18 @@ function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], config
     const policyOf = (conf: MeshRetryConf | undefined, where: string): MeshRetryInput | undefined => {
       if (conf === undefined) return undefined;
       if (envoySection !== 'grpc' && conf[envoySection] !== undefined)
-        warn(`${where}: ${envoySection} section not applied: a proxyless gRPC client retries gRPC calls by the grpc section only`);
+        warn(
+          `${where}: ${envoySection} section not applied: a proxyless gRPC client retries gRPC calls by the grpc section only`,
+        );
       if (!conf.grpc) return undefined;
       const { policy, unapplied } = proxylessGrpcRetry(conf.grpc);
       for (const message of unapplied) warn(`${where}: ${message}`);
       return policy;
     };
     const base = policyOf(outboundConf(proxy, matched, service), `to ${service}`);
-    const perRoute = mapValues(routeConfs(proxy, configs, matched, service), (c, route) => policyOf(c, `route ${route} to ${service}`));
+    const perRoute = mapValues(routeConfs(proxy, configs, matched, service), (c, route) =>
+      policyOf(c, `route ${route} to ${service}`),
+    );
     if (base || perRoute.size > 0) plan.routes.set(service, retryEdit('grpc', base, perRoute));
   }
   return plan;
@@ -121,9 +154,14 @@ export const meshRetryPlugin = {
   kind: 'MeshRetry',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
     const configs = outboundRouteConfigurations(resources);
-    const plan = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs);
+    const plan =
+      proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs);
     return resources
-      .map('listeners', (listener, origin) => (origin.kind === 'outbound' ? plan.listeners.get(origin.outbound)?.(listener) : undefined) ?? listener)
+      .map(
+        'listeners',
+        (listener, origin) =>
+          (origin.kind === 'outbound' ? plan.listeners.get(origin.outbound)?.(listener) : undefined) ?? listener,
+      )
       .map('routeConfigurations', (config, origin) => plan.routes.get(origin.service)?.(config) ?? config);
   },
 } satisfies PolicyPlugin<'MeshRetry'>;

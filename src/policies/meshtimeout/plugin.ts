@@ -21,7 +21,10 @@
  */
 import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import {
   editHttpConnectionManagers,
   editInlineRouteActions,
@@ -31,17 +34,38 @@ import {
   setConnectTimeout,
   setRouteTimeouts,
   setTcpProxyIdleTimeout,
-} from '../../xds/generate/builders/index.js';
-import { type ClusterOrigin, defineEdit, destinationServiceOf, type ListenerOrigin, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
-import type { RouteTimeouts } from '../../xds/generate/builders/timeouts.js';
-import type { OutboundContext, ProxyContext, Protocol } from '../../xds/generate/proxy-context.js';
-import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { outboundRouteConfsOf } from '../core/route-origins.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
+  type RouteTimeouts,
+  type OutboundContext,
+  type ProxyContext,
+  type Protocol,
+} from '../../xds/generate/index.js';
+import {
+  type ClusterOrigin,
+  defineEdit,
+  destinationServiceOf,
+  type ListenerOrigin,
+  outboundRouteConfigurations,
+  type ProxyResources,
+} from '../../xds/generate/index.js';
+import {
+  inboundRules,
+  resolveCatchAll,
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  outboundRouteConfsOf,
+  resolveTo,
+  serviceDestination,
+} from '../core/index.js';
 import type { MeshTimeoutConf } from './schema.js';
-import { envoyTimeouts, grpcCallLimitMs, grpcClientUnapplied, hasZeroConnectTimeout, setFields, type EnvoyTimeouts } from './timeout-settings.js';
+import {
+  envoyTimeouts,
+  grpcCallLimitMs,
+  grpcClientUnapplied,
+  hasZeroConnectTimeout,
+  setFields,
+  type EnvoyTimeouts,
+} from './timeout-settings.js';
 
 type Edit<T> = (message: T) => T;
 
@@ -83,29 +107,43 @@ class Edits {
 const isHttp = (protocol: Protocol): boolean => protocol !== 'tcp';
 
 /** The conf `to[]` gives traffic to a destination service; undefined when no entry covers it. */
-export const outboundConf = (proxy: ProxyContext, matched: readonly MatchedPolicy[], service: string): MeshTimeoutConf | undefined =>
+export const outboundConf = (
+  proxy: ProxyContext,
+  matched: readonly MatchedPolicy[],
+  service: string,
+): MeshTimeoutConf | undefined =>
   resolveTo(matched, serviceDestination(proxy, service)).conf as MeshTimeoutConf | undefined;
 
 /** The conf for every request an inbound receives: `rules`, or `from` entries for the whole mesh. */
 export const inboundConf = (matched: readonly MatchedPolicy[], inbound: number): MeshTimeoutConf | undefined =>
   resolveCatchAll(inboundRules(matched, inbound, { fromAsRules: true })) as MeshTimeoutConf | undefined;
 
-const withConnectTimeout = defineEdit('MeshTimeout connect', ClusterSchema, (copy, { connectMs }: { connectMs: number }) => setConnectTimeout(copy, connectMs));
+const withConnectTimeout = defineEdit(
+  'MeshTimeout connect',
+  ClusterSchema,
+  (copy, { connectMs }: { connectMs: number }) => setConnectTimeout(copy, connectMs),
+);
 
 const clusterEdit = ({ connectTimeoutMs }: EnvoyTimeouts): Edit<Cluster> | undefined =>
   connectTimeoutMs === undefined ? undefined : withConnectTimeout.for({ connectMs: connectTimeoutMs });
 
 /** The listener's HCMs (and their inline routes) or TCP proxies, by protocol. */
-const withListenerTimeouts = defineEdit('MeshTimeout listener', ListenerSchema, (copy, { timeouts, protocol }: { timeouts: EnvoyTimeouts; protocol: Protocol }) => {
-  if (isHttp(protocol))
-    editHttpConnectionManagers(copy, (hcm) => {
-      setConnectionManagerTimeouts(hcm, timeouts.connectionManager);
-      editInlineRouteActions(hcm, (action) => setRouteTimeouts(action, timeouts.route));
-    });
-  else if (timeouts.tcpIdleTimeoutMs !== undefined) editTcpProxies(copy, (tcp) => setTcpProxyIdleTimeout(tcp, timeouts.tcpIdleTimeoutMs!));
-});
+const withListenerTimeouts = defineEdit(
+  'MeshTimeout listener',
+  ListenerSchema,
+  (copy, { timeouts, protocol }: { timeouts: EnvoyTimeouts; protocol: Protocol }) => {
+    if (isHttp(protocol))
+      editHttpConnectionManagers(copy, (hcm) => {
+        setConnectionManagerTimeouts(hcm, timeouts.connectionManager);
+        editInlineRouteActions(hcm, (action) => setRouteTimeouts(action, timeouts.route));
+      });
+    else if (timeouts.tcpIdleTimeoutMs !== undefined)
+      editTcpProxies(copy, (tcp) => setTcpProxyIdleTimeout(tcp, timeouts.tcpIdleTimeoutMs!));
+  },
+);
 
-const listenerEdit = (timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> => withListenerTimeouts.for({ timeouts, protocol });
+const listenerEdit = (timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listener> =>
+  withListenerTimeouts.for({ timeouts, protocol });
 
 /**
  * Route timeouts on every forwarding route: `perRoute`'s for the Routes it
@@ -114,7 +152,13 @@ const listenerEdit = (timeouts: EnvoyTimeouts, protocol: Protocol): Edit<Listene
 const withRouteTimeouts = defineEdit(
   'MeshTimeout routes',
   RouteConfigurationSchema,
-  (copy, { base, perRoute }: { flavour: string; base?: RouteTimeouts; perRoute: readonly (readonly [string, RouteTimeouts])[] }) => {
+  (
+    copy,
+    {
+      base,
+      perRoute,
+    }: { flavour: string; base?: RouteTimeouts; perRoute: readonly (readonly [string, RouteTimeouts])[] },
+  ) => {
     const byRoute = new Map(perRoute);
     editRouteActions(copy, (action, route) => {
       const timeouts = byRoute.get(route.name) ?? base;
@@ -123,8 +167,11 @@ const withRouteTimeouts = defineEdit(
   },
 );
 
-const routeTimeoutsEdit = (flavour: string, base: RouteTimeouts | undefined, perRoute: ReadonlyMap<string, RouteTimeouts>): Edit<RouteConfiguration> =>
-  withRouteTimeouts.for({ flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
+const routeTimeoutsEdit = (
+  flavour: string,
+  base: RouteTimeouts | undefined,
+  perRoute: ReadonlyMap<string, RouteTimeouts>,
+): Edit<RouteConfiguration> => withRouteTimeouts.for({ flavour, ...(base ? { base } : {}), perRoute: [...perRoute] });
 
 /** The route configuration of each destination service: where route-scoped policies find the Routes they target. */
 type RouteConfigs = ReadonlyMap<string, RouteConfiguration>;
@@ -134,7 +181,10 @@ const routeConfs = (proxy: ProxyContext, configs: RouteConfigs, matched: readonl
   outboundRouteConfsOf(proxy, configs.get(service), matched, service) as Map<string, MeshTimeoutConf | undefined>;
 
 /** The route timeouts per targeted Route, leaving out Routes whose conf gives none. */
-function routeTimeoutsOf(confs: ReadonlyMap<string, MeshTimeoutConf | undefined>, timeoutsOf: (conf: MeshTimeoutConf, route: string) => RouteTimeouts | undefined): Map<string, RouteTimeouts> {
+function routeTimeoutsOf(
+  confs: ReadonlyMap<string, MeshTimeoutConf | undefined>,
+  timeoutsOf: (conf: MeshTimeoutConf, route: string) => RouteTimeouts | undefined,
+): Map<string, RouteTimeouts> {
   const result = new Map<string, RouteTimeouts>();
   for (const [route, conf] of confs) {
     const timeouts = conf === undefined ? undefined : timeoutsOf(conf, route);
@@ -144,15 +194,23 @@ function routeTimeoutsOf(confs: ReadonlyMap<string, MeshTimeoutConf | undefined>
 }
 
 function warnZeroConnect(conf: MeshTimeoutConf, where: string, warn: (message: string) => void): void {
-  if (hasZeroConnectTimeout(conf)) warn(`${where}: connectionTimeout 0s not applied: Envoy requires a connect timeout greater than 0`);
+  if (hasZeroConnectTimeout(conf))
+    warn(`${where}: connectionTimeout 0s not applied: Envoy requires a connect timeout greater than 0`);
 }
 
-function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: (message: string) => void): Edits {
+function planEnvoy(
+  proxy: ProxyContext,
+  matched: readonly MatchedPolicy[],
+  configs: RouteConfigs,
+  warn: (message: string) => void,
+): Edits {
   const edits = new Edits();
   for (const outbound of proxy.outbounds) {
     const conf = outboundConf(proxy, matched, outbound.service);
     const protocol = proxy.destinations.get(outbound.service)?.protocol ?? 'tcp';
-    const perRoute = isHttp(protocol) ? routeTimeoutsOf(routeConfs(proxy, configs, matched, outbound.service), (c) => envoyTimeouts(c).route) : new Map<string, RouteTimeouts>();
+    const perRoute = isHttp(protocol)
+      ? routeTimeoutsOf(routeConfs(proxy, configs, matched, outbound.service), (c) => envoyTimeouts(c).route)
+      : new Map<string, RouteTimeouts>();
     if (conf === undefined) {
       if (perRoute.size > 0) edits.routes.set(outbound.service, routeTimeoutsEdit('envoy', undefined, perRoute));
       continue;
@@ -176,24 +234,37 @@ function planEnvoy(proxy: ProxyContext, matched: readonly MatchedPolicy[], confi
   return edits;
 }
 
-function planGrpc(proxy: ProxyContext, matched: readonly MatchedPolicy[], configs: RouteConfigs, warn: (message: string) => void): Edits {
+function planGrpc(
+  proxy: ProxyContext,
+  matched: readonly MatchedPolicy[],
+  configs: RouteConfigs,
+  warn: (message: string) => void,
+): Edits {
   const edits = new Edits();
   for (const service of new Set(proxy.outbounds.map((o) => o.service))) {
     const callLimit = (conf: MeshTimeoutConf, where: string): RouteTimeouts | undefined => {
       const unapplied = grpcClientUnapplied(conf);
-      if (unapplied.length > 0) warn(`${where}: ${unapplied.join(', ')} not applied: proxyless gRPC bounds a call only by its route's max_stream_duration`);
+      if (unapplied.length > 0)
+        warn(
+          `${where}: ${unapplied.join(', ')} not applied: proxyless gRPC bounds a call only by its route's max_stream_duration`,
+        );
       const limitMs = grpcCallLimitMs(conf);
       return limitMs === undefined ? undefined : { maxStreamDurationMs: limitMs };
     };
     const conf = outboundConf(proxy, matched, service);
     const base = conf === undefined ? undefined : callLimit(conf, `to ${service}`);
-    const perRoute = routeTimeoutsOf(routeConfs(proxy, configs, matched, service), (c, route) => callLimit(c, `route ${route} to ${service}`));
+    const perRoute = routeTimeoutsOf(routeConfs(proxy, configs, matched, service), (c, route) =>
+      callLimit(c, `route ${route} to ${service}`),
+    );
     if (base !== undefined || perRoute.size > 0) edits.routes.set(service, routeTimeoutsEdit('grpc', base, perRoute));
   }
   proxy.inbounds.forEach((inbound, index) => {
     const conf = inboundConf(matched, index);
     const fields = conf === undefined ? [] : setFields(conf);
-    if (fields.length > 0) warn(`inbound ${inbound.address}:${inbound.port}: ${fields.join(', ')} not applied: grpc-js-xds servers take no timeouts from xDS`);
+    if (fields.length > 0)
+      warn(
+        `inbound ${inbound.address}:${inbound.port}: ${fields.join(', ')} not applied: grpc-js-xds servers take no timeouts from xDS`,
+      );
   });
   return edits;
 }
@@ -202,7 +273,8 @@ export const meshTimeoutPlugin = {
   kind: 'MeshTimeout',
   apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
     const configs = outboundRouteConfigurations(resources);
-    const edits = proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
+    const edits =
+      proxy.flavour === 'grpc' ? planGrpc(proxy, matched, configs, warn) : planEnvoy(proxy, matched, configs, warn);
     return edits.applyTo(resources);
   },
 } satisfies PolicyPlugin<'MeshTimeout'>;

@@ -15,13 +15,25 @@
  */
 import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { buildTlsParameters, makeInboundPermissive, makeInboundStrict, setTlsParameters, type TlsParamsInput } from '../../xds/generate/builders/index.js';
+import {
+  buildTlsParameters,
+  makeInboundPermissive,
+  makeInboundStrict,
+  setTlsParameters,
+  type TlsParamsInput,
+  type MtlsMode,
+} from '../../xds/generate/index.js';
 import { defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
-import type { MtlsMode } from '../../xds/generate/proxy-context.js';
-import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { fromEntries, ruleEntries } from '../core/policy-spec.js';
+import {
+  inboundRules,
+  policiesForInbound,
+  resolveCatchAll,
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  fromEntries,
+  ruleEntries,
+} from '../core/index.js';
 import type { MeshTLSConf } from './schema.js';
 import { modeOf, proxyWideConf, tlsParamsOf } from './tls-settings.js';
 
@@ -40,17 +52,27 @@ const withInboundTls = defineEdit('MeshTLS inbound', ListenerSchema, (copy, tls:
 });
 
 /** The mesh-wide TLS parameters on a cluster's UpstreamTlsContext (a cluster without one is left as it is). */
-const withUpstreamTls = defineEdit('MeshTLS upstream', ClusterSchema, (copy, { params }: { params: TlsParamsInput }) => {
-  if (copy.transportSocket) setTlsParameters(copy.transportSocket, buildTlsParameters(params));
-});
+const withUpstreamTls = defineEdit(
+  'MeshTLS upstream',
+  ClusterSchema,
+  (copy, { params }: { params: TlsParamsInput }) => {
+    if (copy.transportSocket) setTlsParameters(copy.transportSocket, buildTlsParameters(params));
+  },
+);
 
 /** Reports `from[]` entries that name some callers only. */
-function warnPerClientEntries(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
+function warnPerClientEntries(
+  matched: readonly MatchedPolicy[],
+  inbound: number,
+  warn: (message: string) => void,
+): void {
   for (const policy of policiesForInbound(matched, inbound)) {
     if (ruleEntries(policy).length > 0) continue;
     fromEntries(policy).forEach((entry, i) => {
       if (entry.targetRef.kind !== 'Mesh')
-        warn(`${policy.name}: from[${i}] (${entry.targetRef.kind}) not applied: TLS settings are per inbound, not per caller; use rules or a Mesh source`);
+        warn(
+          `${policy.name}: from[${i}] (${entry.targetRef.kind}) not applied: TLS settings are per inbound, not per caller; use rules or a Mesh source`,
+        );
     });
   }
 }
@@ -59,14 +81,21 @@ function inboundConf(matched: readonly MatchedPolicy[], inbound: number): MeshTL
   return resolveCatchAll(inboundRules(matched, inbound, { fromAsRules: true })) as MeshTLSConf | undefined;
 }
 
-function applyToEnvoy(resources: ProxyResources, { proxy, matched, warn }: PluginContext, meshMode: MtlsMode): ProxyResources {
+function applyToEnvoy(
+  resources: ProxyResources,
+  { proxy, matched, warn }: PluginContext,
+  meshMode: MtlsMode,
+): ProxyResources {
   const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
   const replaced = new Map<Listener, Listener>();
   proxy.inbounds.forEach((_, position) => {
     warnPerClientEntries(matched, position, warn);
     const conf = inboundConf(matched, position);
     const mode = modeOf(conf);
-    const tls: InboundTls = { ...(mode && mode !== meshMode ? { mode } : {}), ...(tlsParamsOf(conf) ? { params: tlsParamsOf(conf)! } : {}) };
+    const tls: InboundTls = {
+      ...(mode && mode !== meshMode ? { mode } : {}),
+      ...(tlsParamsOf(conf) ? { params: tlsParamsOf(conf)! } : {}),
+    };
     const listener = byPosition.get(position);
     if (listener && (tls.mode || tls.params)) replaced.set(listener, withInboundTls(listener, tls));
   });
@@ -83,7 +112,9 @@ function warnGrpc({ proxy, matched, warn }: PluginContext): void {
   if (confs.some((conf) => tlsParamsOf(conf)))
     warn('tlsVersion and tlsCiphers not applied: grpc-js-xds rejects listeners and clusters that set tls_params');
   if (confs.some((conf) => modeOf(conf) === 'PERMISSIVE'))
-    warn('mode Permissive not applied: a proxyless gRPC server cannot accept plaintext beside mTLS on one port; it stays Strict');
+    warn(
+      'mode Permissive not applied: a proxyless gRPC server cannot accept plaintext beside mTLS on one port; it stays Strict',
+    );
 }
 
 export const meshTLSPlugin = {

@@ -37,19 +37,32 @@ import {
   buildNetworkRbacFilter,
   editChainConnectionManagers,
   HTTP_CONNECTION_MANAGER_NAME,
-} from '../../xds/generate/builders/index.js';
-import { defineEdit, localClusters, onePerObjectPair, type ProxyResources, statName } from '../../xds/generate/index.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { fromRules, inboundRules, type FromRule, type InboundRule } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PolicyPlugin } from '../core/plugin.js';
+  type ProxyContext,
+} from '../../xds/generate/index.js';
+import {
+  defineEdit,
+  localClusters,
+  onePerObjectPair,
+  type ProxyResources,
+  statName,
+} from '../../xds/generate/index.js';
+import {
+  fromRules,
+  inboundRules,
+  type FromRule,
+  type InboundRule,
+  type MatchedPolicy,
+  type PolicyPlugin,
+} from '../core/index.js';
 import { trafficPermissionRbac, type TrafficPermissionRbac } from './rbac.js';
 
 const NO_FROM_RULES: readonly FromRule[] = Object.freeze([]);
 const NO_INBOUND_RULES: readonly InboundRule[] = Object.freeze([]);
 
 /** Compiled RBAC by mesh, once per pair of rule lists (each the same object for as long as its matched list lives). */
-const compiledByMesh = onePerObjectPair((_from: readonly FromRule[], _rules: readonly InboundRule[]) => new Map<string, TrafficPermissionRbac>());
+const compiledByMesh = onePerObjectPair(
+  (_from: readonly FromRule[], _rules: readonly InboundRule[]) => new Map<string, TrafficPermissionRbac>(),
+);
 
 function compiledFor(mesh: string, from: readonly FromRule[], rules: readonly InboundRule[]): TrafficPermissionRbac {
   const byMesh = compiledByMesh(from, rules);
@@ -76,21 +89,33 @@ function guardChain(chain: FilterChain, rbac: TrafficPermissionRbac, statPrefix:
   }
 }
 
-const withRbac = defineEdit('MeshTrafficPermission', ListenerSchema, (copy, { rbac, statPrefix }: { rbac: TrafficPermissionRbac; statPrefix: string }) => {
-  for (const chain of copy.filterChains) if (chain.transportSocket) guardChain(chain, rbac, statPrefix);
-});
+const withRbac = defineEdit(
+  'MeshTrafficPermission',
+  ListenerSchema,
+  (copy, { rbac, statPrefix }: { rbac: TrafficPermissionRbac; statPrefix: string }) => {
+    for (const chain of copy.filterChains) if (chain.transportSocket) guardChain(chain, rbac, statPrefix);
+  },
+);
 
 function guarded(listener: Listener, rbac: TrafficPermissionRbac, statPrefix: string): Listener {
-  return listener.filterChains.some((chain) => chain.transportSocket) ? withRbac(listener, { rbac, statPrefix }) : listener;
+  return listener.filterChains.some((chain) => chain.transportSocket)
+    ? withRbac(listener, { rbac, statPrefix })
+    : listener;
 }
 
 function apply(resources: ProxyResources, proxy: ProxyContext, matched: readonly MatchedPolicy[]): ProxyResources {
   const tls = proxy.tls;
   if (!tls) return resources;
   // A network RBAC filter counts under the stat prefix of the tcp_proxy beside it: that of the inbound's local cluster (Envoy).
-  const statPrefixes = new Map(localClusters(resources).flatMap(({ cluster, inbounds }) => inbounds.map(({ position }) => [position, statName(cluster.name)] as const)));
+  const statPrefixes = new Map(
+    localClusters(resources).flatMap(({ cluster, inbounds }) =>
+      inbounds.map(({ position }) => [position, statName(cluster.name)] as const),
+    ),
+  );
   return resources.map('listeners', (listener, origin) =>
-    origin.kind === 'inbound' ? guarded(listener, inboundRbac(tls.mesh, matched, origin.position), statPrefixes.get(origin.position) ?? '') : listener,
+    origin.kind === 'inbound'
+      ? guarded(listener, inboundRbac(tls.mesh, matched, origin.position), statPrefixes.get(origin.position) ?? '')
+      : listener,
   );
 }
 

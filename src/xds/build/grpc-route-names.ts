@@ -28,13 +28,20 @@ interface Binding {
   readonly to: string;
 }
 
-const withRouteConfigName = defineEdit('gRPC api listener route name', ListenerSchema, (copy, { routeConfigName }: { routeConfigName: string }) =>
-  editHttpConnectionManagers(copy, (hcm) => {
-    if (hcm.routeSpecifier.case === 'rds') hcm.routeSpecifier.value.routeConfigName = routeConfigName;
-  }),
+const withRouteConfigName = defineEdit(
+  'gRPC api listener route name',
+  ListenerSchema,
+  (copy, { routeConfigName }: { routeConfigName: string }) =>
+    editHttpConnectionManagers(copy, (hcm) => {
+      if (hcm.routeSpecifier.case === 'rds') hcm.routeSpecifier.value.routeConfigName = routeConfigName;
+    }),
 );
 
-const withName = defineEdit('gRPC route configuration name', RouteConfigurationSchema, (copy, { name }: { name: string }) => (copy.name = name));
+const withName = defineEdit(
+  'gRPC route configuration name',
+  RouteConfigurationSchema,
+  (copy, { name }: { name: string }) => (copy.name = name),
+);
 
 const bindingOf = onePerObject((listener: Listener): Binding | undefined => {
   const api = listener.apiListener?.apiListener;

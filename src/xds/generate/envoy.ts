@@ -23,7 +23,7 @@
  * Destination clusters originate mTLS (destination-resources.ts). The
  * certificates travel as two SDS Secrets: the proxy's own, and the roots.
  */
-import { spiffeTrustDomain } from '../../mtls/identity-uris.js';
+import { spiffeTrustDomain } from '../../mtls/index.js';
 import {
   buildFilterChain,
   buildHttpConnectionManager,
@@ -42,7 +42,14 @@ import {
 import type { FilterChain } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import type { Filter } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
-import { envoyClusterOf, loadAssignmentOf, outboundRouteOf, singleClusterRouteConfiguration, tlsKeyOf, type TlsKey } from './destination-resources.js';
+import {
+  envoyClusterOf,
+  loadAssignmentOf,
+  outboundRouteOf,
+  singleClusterRouteConfiguration,
+  tlsKeyOf,
+  type TlsKey,
+} from './destination-resources.js';
 import { byAddressThenPort, destinationOf, destinationsOf, isHttp2Protocol, isHttpProtocol } from './destinations.js';
 import {
   identitySecretName,
@@ -55,7 +62,14 @@ import {
   statName,
   trustSecretName,
 } from './names.js';
-import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import type {
+  DestinationContext,
+  IdentityContext,
+  InboundContext,
+  MeshTlsContext,
+  OutboundContext,
+  ProxyContext,
+} from './proxy-context.js';
 import { inboundOriginsOf, type DestinationOrigin, type InboundOrigin } from './origins.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
 import { defineEdit, onePerObject, onePerObjectPair } from './shared.js';
@@ -70,7 +84,9 @@ function inboundFilters(inbound: InboundContext, cluster: string): Filter[] {
   const routeConfig = singleClusterRouteConfiguration(inboundRouteName(inbound.service), inbound.service, cluster);
   // The caller's tags are for this sidecar's policies (read by its filters and routes before the router strips them), not for the application.
   routeConfig.requestHeadersToRemove.push(TAGS_HEADER);
-  return [httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } }))];
+  return [
+    httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } })),
+  ];
 }
 
 /**
@@ -97,7 +113,9 @@ const inboundResourcesOf = onePerObjectPair((inbound: InboundContext, key: TlsKe
   const cluster = localClusterName(inbound.servicePort);
   const tls = 'plaintext' in key ? undefined : key;
   return {
-    cluster: buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, { http2: isHttp2Protocol(inbound.protocol) }),
+    cluster: buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, {
+      http2: isHttp2Protocol(inbound.protocol),
+    }),
     listener: buildListener({
       name: inboundListenerName(inbound.address, inbound.port),
       address: inbound.address,
@@ -110,7 +128,9 @@ const inboundResourcesOf = onePerObjectPair((inbound: InboundContext, key: TlsKe
 });
 
 /** The mesh's roots as an SDS Secret, once per mesh TLS object. */
-const trustSecretOf = onePerObject((tls: MeshTlsContext) => buildTrustSecret(trustSecretName(tls.mesh), tls.trustedRootsPem));
+const trustSecretOf = onePerObject((tls: MeshTlsContext) =>
+  buildTrustSecret(trustSecretName(tls.mesh), tls.trustedRootsPem),
+);
 
 /** The proxy's certificate as an SDS Secret, once per certificate. */
 const identitySecretOf = onePerObjectPair((identity: IdentityContext, tls: MeshTlsContext) =>
@@ -121,7 +141,12 @@ const identitySecretOf = onePerObjectPair((identity: IdentityContext, tls: MeshT
 const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destination: DestinationContext) => {
   const cluster = serviceClusterName(outbound.service);
   const filter = isHttpProtocol(destination.protocol)
-    ? httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { rds: outboundRouteName(outbound.service) } }))
+    ? httpConnectionManagerFilter(
+        buildHttpConnectionManager({
+          statPrefix: statName(cluster),
+          routes: { rds: outboundRouteName(outbound.service) },
+        }),
+      )
     : tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
   return buildListener({
     name: outboundListenerName(outbound.address, outbound.port),
@@ -161,13 +186,25 @@ function outboundRouteFor(destination: DestinationContext, tagRoutes: TagRoutes 
 
 type TagRoutes = (routes: RouteConfiguration) => RouteConfiguration;
 
-const withTagsHeader = defineEdit('x-kuma-tags header', RouteConfigurationSchema, (copy, { tagsHeader }: { tagsHeader: string }) =>
-  copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
+const withTagsHeader = defineEdit(
+  'x-kuma-tags header',
+  RouteConfigurationSchema,
+  (copy, { tagsHeader }: { tagsHeader: string }) =>
+    copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
 );
 
-function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagRoutes: TagRoutes | undefined): void {
+function addOutbound(
+  out: ResourceCollector,
+  ctx: ProxyContext,
+  outbound: OutboundContext,
+  tagRoutes: TagRoutes | undefined,
+): void {
   const destination = destinationOf(ctx, outbound.service);
-  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagRoutes), { kind: 'destination', service: destination.service });
+  if (isHttpProtocol(destination.protocol))
+    out.routeConfiguration(outboundRouteFor(destination, tagRoutes), {
+      kind: 'destination',
+      service: destination.service,
+    });
   out.listener(outboundListenerOf(outbound, destination), { kind: 'outbound', outbound });
 }
 

@@ -53,7 +53,14 @@ import {
   TrafficDirection,
 } from './builders/index.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { grpcApiListenerOf, grpcClusterOf, loadAssignmentOf, outboundRouteOf, tlsKeyOf, type TlsKey } from './destination-resources.js';
+import {
+  grpcApiListenerOf,
+  grpcClusterOf,
+  loadAssignmentOf,
+  outboundRouteOf,
+  tlsKeyOf,
+  type TlsKey,
+} from './destination-resources.js';
 import { addSecrets } from './envoy.js';
 import { byString, destinationOf, destinationsOf } from './destinations.js';
 import { GRPC_CERTIFICATE_PROVIDER, grpcServerListenerName, inboundRouteName, statName } from './names.js';
@@ -75,14 +82,20 @@ const serverListenerOf = onePerObjectPair((inbound: InboundContext, key: TlsKey)
   ]);
   const tls = 'plaintext' in key ? undefined : key;
   // RBAC, with mTLS, is the MeshTrafficPermission plugin's to add, in the proxy build (xds/build).
-  const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig } });
+  const hcm = buildHttpConnectionManager({
+    statPrefix: statName(inboundRouteName(inbound.service)),
+    routes: { routeConfig },
+  });
   return buildListener({
     name,
     address: inbound.address,
     port: inbound.port,
     direction: TrafficDirection.INBOUND,
     filterChains: [
-      buildFilterChain([httpConnectionManagerFilter(hcm)], tls ? { transportSocket: grpcDownstreamTls(GRPC_CERTIFICATE_PROVIDER) } : {}),
+      buildFilterChain(
+        [httpConnectionManagerFilter(hcm)],
+        tls ? { transportSocket: grpcDownstreamTls(GRPC_CERTIFICATE_PROVIDER) } : {},
+      ),
     ],
   });
 });

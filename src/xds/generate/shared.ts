@@ -22,8 +22,7 @@
  * a changed copy (`defineEdit`), which is then encoded as a new object.
  */
 import { clone, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { encodeResource, type EncodedResource } from '../snapshot.js';
-import type { TypeUrl } from '../resource-types.js';
+import { encodeResource, type EncodedResource, type TypeUrl } from '../index.js';
 import { editParamsKey } from './edit-params.js';
 
 /** `build` memoized per key object: one result per object, for as long as the object lives (an undefined result too). */
@@ -60,7 +59,11 @@ export function onePerObjectPair<A extends object, B extends object, V>(build: (
 const encoded = new WeakMap<object, EncodedResource>();
 
 /** `encodeResource`, once per message object (and name: a message is only ever encoded under its own name). */
-export function encodeOnce<D extends DescMessage>(typeUrl: TypeUrl, name: string, message: MessageShape<D>): EncodedResource {
+export function encodeOnce<D extends DescMessage>(
+  typeUrl: TypeUrl,
+  name: string,
+  message: MessageShape<D>,
+): EncodedResource {
   const known = encoded.get(message);
   if (known !== undefined && known.typeUrl === typeUrl && known.name === name) return known;
   const resource = encodeResource(typeUrl, name, message);
@@ -97,8 +100,15 @@ export interface Edit<D extends DescMessage, P extends object> {
  * which keeps an edit from being declared per proxy around a captured value
  * the key would not see.
  */
-export function defineEdit<D extends DescMessage, P extends object>(label: string, schema: D, edit: (copy: MessageShape<D>, params: P) => void): Edit<D, P> {
-  if (editLabels.has(label)) throw new Error(`edit "${label}" is declared twice: declare an edit once, at module scope, and pass what varies as parameters`);
+export function defineEdit<D extends DescMessage, P extends object>(
+  label: string,
+  schema: D,
+  edit: (copy: MessageShape<D>, params: P) => void,
+): Edit<D, P> {
+  if (editLabels.has(label))
+    throw new Error(
+      `edit "${label}" is declared twice: declare an edit once, at module scope, and pass what varies as parameters`,
+    );
   editLabels.add(label);
   // One cache per edit: the edit's identity is part of every key without being spelled in it.
   const copies = new WeakMap<MessageShape<D>, Map<string, MessageShape<D>>>();
@@ -116,7 +126,8 @@ export function defineEdit<D extends DescMessage, P extends object>(label: strin
     }
     return copy;
   };
-  const apply = (message: MessageShape<D>, params: P): MessageShape<D> => copyOf(message, params, editParamsKey(params));
+  const apply = (message: MessageShape<D>, params: P): MessageShape<D> =>
+    copyOf(message, params, editParamsKey(params));
   return Object.assign(apply, {
     for(params: P) {
       const key = editParamsKey(params);

@@ -25,7 +25,8 @@ import { HTTP_CONNECTION_MANAGER_NAME } from './http-connection-manager.js';
 import { editHttpConnectionManagers } from './network-filter-edits.js';
 import { ROUTER_FILTER_NAME } from './router.js';
 
-const unpackHcm = (any: Any): HttpConnectionManager | undefined => (anyIs(any, HttpConnectionManagerSchema) ? anyUnpack(any, HttpConnectionManagerSchema) : undefined);
+const unpackHcm = (any: Any): HttpConnectionManager | undefined =>
+  anyIs(any, HttpConnectionManagerSchema) ? anyUnpack(any, HttpConnectionManagerSchema) : undefined;
 
 /** Inserts `filters` just before the router, which must stay last (Envoy and gRFC A39). */
 function insertBeforeRouter(hcm: HttpConnectionManager, filters: readonly HttpFilter[]): void {
