@@ -11,6 +11,7 @@ const testFiles = [
   '**/*.test.ts',
   '**/testing.ts',
   '**/testing/**',
+  '**/testkit/**',
   '**/test-support.ts',
   '**/*-fixtures.ts',
   'test/**',

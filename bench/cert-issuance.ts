@@ -12,7 +12,13 @@
  */
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
-import { createIssuanceLimiter, generateRootCa, issueWorkloadCertificate, loadCa, type CertificateAuthority } from '../src/mtls/index.js';
+import {
+  createIssuanceLimiter,
+  generateRootCa,
+  issueWorkloadCertificate,
+  loadCa,
+  type CertificateAuthority,
+} from '../src/mtls/index.js';
 import { nowMs } from './xds/clock.js';
 
 const { values } = parseArgs({
@@ -60,16 +66,25 @@ const cases: { label: string; rsaBits?: number }[] = [
 const rows: string[] = [];
 for (const { label, rsaBits } of cases) {
   const rootStarted = nowMs();
-  const root = await generateRootCa({ mesh, backend: 'ca-1', lifetimeMs: 3650 * DAY_MS, ...(rsaBits ? { rsaBits } : {}) });
+  const root = await generateRootCa({
+    mesh,
+    backend: 'ca-1',
+    lifetimeMs: 3650 * DAY_MS,
+    ...(rsaBits ? { rsaBits } : {}),
+  });
   const rootMs = nowMs() - rootStarted;
   const ca = await loadCa(root.certPem, root.keyPem);
   for (let i = 0; i < warmup; i++) await issueOne(ca);
   const sequential = await sequentialRate(ca);
   const limited = await limiterRate(ca);
-  rows.push(`| ${label} | ${rootMs.toFixed(0)} | ${sequential.toFixed(0)} | ${(1e6 / sequential).toFixed(0)} | ${limited.toFixed(0)} |`);
+  rows.push(
+    `| ${label} | ${rootMs.toFixed(0)} | ${sequential.toFixed(0)} | ${(1e6 / sequential).toFixed(0)} | ${limited.toFixed(0)} |`,
+  );
 }
 
-console.log(`workload certificate issuance: ${count} per case after ${warmup} warm-up, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})`);
+console.log(
+  `workload certificate issuance: ${count} per case after ${warmup} warm-up, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})`,
+);
 console.log('| CA key | root generation ms | certs/s sequential | µs per cert | certs/s limiter (2 concurrent) |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(row);

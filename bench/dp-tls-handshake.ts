@@ -41,7 +41,8 @@ function connect(url: string, ca: string | undefined, sessions: http2.ClientHttp
   });
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 interface Round {
   readonly perSecond: number;
@@ -73,7 +74,12 @@ async function round(tls: boolean): Promise<Round> {
     const elapsedMs = nowMs() - started;
     const cpu = cpuMs(cp.pid) - cpuBefore;
     latencies.sort((a, b) => a - b);
-    return { perSecond: (connections * 1000) / elapsedMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerConnectionMs: cpu / connections };
+    return {
+      perSecond: (connections * 1000) / elapsedMs,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      cpuPerConnectionMs: cpu / connections,
+    };
   } finally {
     for (const session of sessions) session.destroy();
     await cp.stop();
@@ -84,14 +90,18 @@ async function round(tls: boolean): Promise<Round> {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
-  console.log(`dp-tls-handshake: ${connections} connections, ${concurrency} at a time, ${repeats} repeats; ${cpus().length} CPUs, node ${process.version}`);
+  console.log(
+    `dp-tls-handshake: ${connections} connections, ${concurrency} at a time, ${repeats} repeats; ${cpus().length} CPUs, node ${process.version}`,
+  );
   console.log('| DP server | connections/s | connect p50 ms | connect p99 ms | CP CPU ms per connection |');
   console.log('|---|---|---|---|---|');
   for (const tls of [false, true]) {
     const rounds: Round[] = [];
     for (let i = 0; i < repeats; i++) rounds.push(await round(tls));
     const m = (pick: (r: Round) => number, digits: number) => median(rounds.map(pick)).toFixed(digits);
-    console.log(`| ${tls ? 'TLS 1.3, ECDSA P-256' : 'plaintext (h2c)'} | ${m((r) => r.perSecond, 0)} | ${m((r) => r.p50, 1)} | ${m((r) => r.p99, 1)} | ${m((r) => r.cpuPerConnectionMs, 3)} |`);
+    console.log(
+      `| ${tls ? 'TLS 1.3, ECDSA P-256' : 'plaintext (h2c)'} | ${m((r) => r.perSecond, 0)} | ${m((r) => r.p50, 1)} | ${m((r) => r.p99, 1)} | ${m((r) => r.cpuPerConnectionMs, 3)} |`,
+    );
   }
 }
 

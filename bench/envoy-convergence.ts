@@ -42,7 +42,15 @@ import { measureChange } from './xds/measure.js';
 import { cpuMs, loadAverage, rssBytes, startControlPlane, type ControlPlane } from './xds/processes.js';
 import { put, putAll } from './xds/rest.js';
 import { summarize, ms, type Summary } from './xds/stats.js';
-import { buildTopology, endpointDataplane, hubEndpoint, hubService, mesh, mulberry32, type DataplaneDocument } from './xds/topology.js';
+import {
+  buildTopology,
+  endpointDataplane,
+  hubEndpoint,
+  hubService,
+  mesh,
+  mulberry32,
+  type DataplaneDocument,
+} from './xds/topology.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,7 +97,11 @@ function fleetDataplane(envoy: FleetEnvoy): DataplaneDocument {
     networking: {
       address: envoy.address,
       inbound: [{ port: 9000, tags: { 'kuma.io/service': 'envoy-client', 'kuma.io/protocol': 'http' } }],
-      outbound: envoy.services.map((service, k) => ({ port: 10001 + k, address: envoy.address, tags: { 'kuma.io/service': service } })),
+      outbound: envoy.services.map((service, k) => ({
+        port: 10001 + k,
+        address: envoy.address,
+        tags: { 'kuma.io/service': service },
+      })),
     } as DataplaneDocument['networking'],
   };
 }
@@ -98,7 +110,8 @@ function planFleet(services: readonly string[]): FleetEnvoy[] {
   const random = mulberry32(20250101);
   return Array.from({ length: envoyCount }, (_, i) => {
     const chosen = new Set<string>();
-    while (chosen.size < Math.min(OUTBOUNDS, services.length)) chosen.add(services[Math.floor(random() * services.length)]!);
+    while (chosen.size < Math.min(OUTBOUNDS, services.length))
+      chosen.add(services[Math.floor(random() * services.length)]!);
     chosen.add(hubService);
     return { name: `envoy-${i}`, address: addressOf(i), services: [...chosen], stderr: '' };
   });
@@ -132,13 +145,17 @@ async function adminGet(envoy: FleetEnvoy, path: string): Promise<string | undef
 
 async function startEnvoy(cp: ControlPlane, envoy: FleetEnvoy, binary: string, dir: string): Promise<void> {
   const config = await bootstrapFile(cp, envoy, dir);
-  const child = spawn(binary, ['-c', config, '--concurrency', '1', '--disable-hot-restart', '--drain-time-s', '0', '--log-level', 'error'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    binary,
+    ['-c', config, '--concurrency', '1', '--disable-hot-restart', '--drain-time-s', '0', '--log-level', 'error'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr!.on('data', (chunk: Buffer) => (envoy.stderr = (envoy.stderr + chunk.toString()).slice(-2_000)));
   envoy.child = child;
   envoy.pid = child.pid!;
-  for (const deadline = nowMs() + 60_000; ; ) {
+  for (const deadline = nowMs() + 60_000; ;) {
     if (child.exitCode !== null) throw new Error(`${envoy.name} exited: ${envoy.stderr}`);
     if ((await adminGet(envoy, '/ready'))?.trim() === 'LIVE') return;
     if (nowMs() > deadline) throw new Error(`${envoy.name} not LIVE within 60 s: ${envoy.stderr}`);
@@ -163,10 +180,13 @@ function smaps(pid: number): { pss: number; uss: number } {
   return { pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
 }
 /** Tasks (threads) on the machine now, against kernel.pid_max. */
-const tasksRunning = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3]?.split('/')[1] ?? Number.NaN);
+const tasksRunning = (): number =>
+  Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3]?.split('/')[1] ?? Number.NaN);
 const pidMax = (): number => Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
-const threadsOf = (pid: number): number => Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
-const memAvailable = (): number => Number(/^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
+const threadsOf = (pid: number): number =>
+  Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
+const memAvailable = (): number =>
+  Number(/^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
 const fleetCpu = (fleet: readonly FleetEnvoy[]): number => fleet.reduce((sum, e) => sum + cpuMs(e.pid!), 0);
 
 interface Subscription {
@@ -180,7 +200,10 @@ interface OverviewItem {
 async function fleetOverview(cp: ControlPlane): Promise<Map<string, OverviewItem>> {
   const items = new Map<string, OverviewItem>();
   for (let offset = 0; ; offset += 1000) {
-    const response = await fetch(`${cp.apiUrl}/meshes/${mesh}/dataplanes/_overview?name=envoy-&size=1000&offset=${offset}`, { signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(
+      `${cp.apiUrl}/meshes/${mesh}/dataplanes/_overview?name=envoy-&size=1000&offset=${offset}`,
+      { signal: AbortSignal.timeout(30_000) },
+    );
     const page = (await response.json()) as { total: number; items: OverviewItem[] };
     for (const item of page.items) items.set(item.name, item);
     if (offset + 1000 >= page.total) return items;
@@ -192,14 +215,21 @@ async function fleetOverview(cp: ControlPlane): Promise<Map<string, OverviewItem
  * its ACK of the new version of `type` (`cds`, `eds`), polling the overview
  * until each has ACKed what it was last sent after t0, or the timeout.
  */
-async function envoyAcks(cp: ControlPlane, expected: readonly FleetEnvoy[], type: string, t0Wall: number): Promise<{ latencies: number[]; missing: number }> {
+async function envoyAcks(
+  cp: ControlPlane,
+  expected: readonly FleetEnvoy[],
+  type: string,
+  t0Wall: number,
+): Promise<{ latencies: number[]; missing: number }> {
   const deadline = nowMs() + CHANGE_TIMEOUT_MS;
   for (;;) {
     const overview = await fleetOverview(cp);
     const latencies = expected.map((envoy) => {
       const state = overview.get(envoy.name)?.dataplaneInsight.subscriptions[0]?.status[type];
       const at = state?.lastAckTime === undefined ? Number.NaN : Date.parse(state.lastAckTime);
-      return state?.ackedVersion !== undefined && state.ackedVersion === state.sentVersion && at >= t0Wall ? at - t0Wall : Number.NaN;
+      return state?.ackedVersion !== undefined && state.ackedVersion === state.sentVersion && at >= t0Wall
+        ? at - t0Wall
+        : Number.NaN;
     });
     const missing = latencies.filter(Number.isNaN).length;
     if (missing === 0 || nowMs() > deadline) return { latencies, missing };
@@ -211,7 +241,10 @@ async function envoyAcks(cp: ControlPlane, expected: readonly FleetEnvoy[], type
 async function notApplied(expected: readonly FleetEnvoy[], cluster: string, count: number): Promise<number> {
   let wrong = 0;
   for (const envoy of expected) {
-    const stats = await adminGet(envoy, `/stats?filter=${encodeURIComponent(`^cluster\\.${cluster}\\.membership_total$`)}`);
+    const stats = await adminGet(
+      envoy,
+      `/stats?filter=${encodeURIComponent(`^cluster\\.${cluster}\\.membership_total$`)}`,
+    );
     if (stats?.trim() !== `cluster.${cluster}.membership_total: ${count}`) wrong++;
   }
   return wrong;
@@ -240,7 +273,12 @@ interface Change {
   readonly applied?: { readonly cluster: string; readonly count: number };
 }
 
-async function measure(cp: ControlPlane, pool: ClientPool, fleet: readonly FleetEnvoy[], change: Change): Promise<ChangeResult> {
+async function measure(
+  cp: ControlPlane,
+  pool: ClientPool,
+  fleet: readonly FleetEnvoy[],
+  change: Change,
+): Promise<ChangeResult> {
   let t0Wall = 0;
   const cpuBefore = fleetCpu(fleet);
   const simulated = await measureChange({
@@ -256,7 +294,8 @@ async function measure(cp: ControlPlane, pool: ClientPool, fleet: readonly Fleet
   });
   const acks = await envoyAcks(cp, change.envoys, change.type, t0Wall);
   const envoyCpu = fleetCpu(fleet) - cpuBefore;
-  const wrong = change.applied === undefined ? 0 : await notApplied(change.envoys, change.applied.cluster, change.applied.count);
+  const wrong =
+    change.applied === undefined ? 0 : await notApplied(change.envoys, change.applied.cluster, change.applied.count);
   const result: ChangeResult = {
     kind: change.kind,
     envoys: summarize(acks.latencies),
@@ -275,8 +314,16 @@ async function measure(cp: ControlPlane, pool: ClientPool, fleet: readonly Fleet
 
 async function main(): Promise<void> {
   const binary = findEnvoy(undefined);
-  log(`envoy-convergence: ${envoyCount} Envoys (${binary}), ${clientCount} simulated clients, ${serviceCount} services, ${protocol}; ${cpus().length} CPUs, load ${loadAverage()}`);
-  const topology = buildTopology({ proxies: clientCount, services: serviceCount, endpointsPerService: ENDPOINTS, outboundsPerClient: OUTBOUNDS, seed: 20240601 });
+  log(
+    `envoy-convergence: ${envoyCount} Envoys (${binary}), ${clientCount} simulated clients, ${serviceCount} services, ${protocol}; ${cpus().length} CPUs, load ${loadAverage()}`,
+  );
+  const topology = buildTopology({
+    proxies: clientCount,
+    services: serviceCount,
+    endpointsPerService: ENDPOINTS,
+    outboundsPerClient: OUTBOUNDS,
+    seed: 20240601,
+  });
   const fleet = planFleet(topology.services);
   const dir = mkdtempSync(join(tmpdir(), 'koguma-envoy-bench-'));
   const cp = await startControlPlane();
@@ -284,17 +331,28 @@ async function main(): Promise<void> {
   try {
     await putAll(cp.apiUrl, [...topology.dataplanes, ...fleet.map(fleetDataplane)], 64);
     const cpRssEmpty = rssBytes(cp.pid);
-    pool = new ClientPool({ url: cp.xdsUrl, protocol, nodeIds: topology.clients.map((c) => `${mesh}.${c}`), workers: 1, connectRate: 1000, gzip: false });
+    pool = new ClientPool({
+      url: cp.xdsUrl,
+      protocol,
+      nodeIds: topology.clients.map((c) => `${mesh}.${c}`),
+      workers: 1,
+      connectRate: 1000,
+      gzip: false,
+    });
     await pool.start();
     await pool.waitSettled(300_000);
     const cpRssClients = rssBytes(cp.pid);
-    log(`  ${clientCount} simulated clients hold their config; CP RSS ${(cpRssEmpty / 1048576).toFixed(0)} → ${(cpRssClients / 1048576).toFixed(0)} MB`);
+    log(
+      `  ${clientCount} simulated clients hold their config; CP RSS ${(cpRssEmpty / 1048576).toFixed(0)} → ${(cpRssClients / 1048576).toFixed(0)} MB`,
+    );
 
     const memBefore = memAvailable();
     const started = nowMs();
     for (let i = 0; i < fleet.length; i += startBatch) {
       await Promise.all(fleet.slice(i, i + startBatch).map((envoy) => startEnvoy(cp, envoy, binary, dir)));
-      log(`  ${Math.min(i + startBatch, fleet.length)} Envoys LIVE after ${((nowMs() - started) / 1000).toFixed(1)} s (load ${loadAverage()})`);
+      log(
+        `  ${Math.min(i + startBatch, fleet.length)} Envoys LIVE after ${((nowMs() - started) / 1000).toFixed(1)} s (load ${loadAverage()})`,
+      );
     }
     const acked = await envoyAcks(cp, fleet, 'cds', 0);
     if (acked.missing > 0) throw new Error(`${acked.missing} Envoys have not ACKed their clusters`);
@@ -348,9 +406,17 @@ async function main(): Promise<void> {
     };
     // One unmeasured change first: the first time through each path pays for JIT.
     changes.push(newEndpoint('warm-up', targets[0]!, 90));
-    for (let r = 0; r < repeats; r++) changes.push(newEndpoint('one-service', targets[(r * 7 + 1) % targets.length]!, ENDPOINTS + r));
+    for (let r = 0; r < repeats; r++)
+      changes.push(newEndpoint('one-service', targets[(r * 7 + 1) % targets.length]!, ENDPOINTS + r));
     for (let r = 0; r < repeats; r++) {
-      changes.push({ kind: 'mesh-wide endpoint', document: hubEndpoint(ENDPOINTS + r), envoys: fleet, clients: everyClient, type: 'eds', applied: { cluster: hubService, count: ENDPOINTS + r + 1 } });
+      changes.push({
+        kind: 'mesh-wide endpoint',
+        document: hubEndpoint(ENDPOINTS + r),
+        envoys: fleet,
+        clients: everyClient,
+        type: 'eds',
+        applied: { cluster: hubService, count: ENDPOINTS + r + 1 },
+      });
     }
     for (let r = 0; r < repeats; r++) {
       // A limit both flavours apply (proxyless gRPC reads max_requests): every cluster of every proxy changes.
@@ -358,7 +424,10 @@ async function main(): Promise<void> {
         type: 'MeshCircuitBreaker',
         mesh,
         name: 'bench-mesh-wide',
-        spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxRequests: 2000 + r } } }] },
+        spec: {
+          targetRef: { kind: 'Mesh' },
+          to: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxRequests: 2000 + r } } }],
+        },
       };
       changes.push({ kind: 'mesh-wide policy', document, envoys: fleet, clients: everyClient, type: 'cds' });
     }
@@ -367,7 +436,12 @@ async function main(): Promise<void> {
       const result = await measure(cp, pool, fleet, change);
       if (change.kind !== 'warm-up') results.push(result);
     }
-    const report = { options: { envoyCount, clientCount, serviceCount, repeats, protocol }, load: loadAverage(), fleet: fleetFigures, results };
+    const report = {
+      options: { envoyCount, clientCount, serviceCount, repeats, protocol },
+      load: loadAverage(),
+      fleet: fleetFigures,
+      results,
+    };
     if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
     console.log(markdown(report.fleet, results));
   } finally {
@@ -392,7 +466,7 @@ function markdown(fleet: Record<string, unknown> & { envoys: number }, results: 
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'Per repeat, comma-separated. Times from the PUT answer to the ACK (Envoys: the control plane\'s lastAckTime; simulated clients: their own clock).',
+    "Per repeat, comma-separated. Times from the PUT answer to the ACK (Envoys: the control plane's lastAckTime; simulated clients: their own clock).",
   ].join('\n');
 }
 

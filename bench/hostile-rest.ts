@@ -39,9 +39,25 @@ const plurals = new Map(kindRegistry.kinds.map((kind) => [kind.name, kind.plural
 const dataDir = mkdtempSync(join(tmpdir(), 'koguma-bench-hostile-'));
 const apiPort = await freePort();
 const xdsPort = await freePort();
-const child = spawn(process.execPath, [cli, 'cp', 'run', '--data-dir', dataDir, '--api-port', String(apiPort), '--xds-port', String(xdsPort), '--log-level', 'error'], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const child = spawn(
+  process.execPath,
+  [
+    cli,
+    'cp',
+    'run',
+    '--data-dir',
+    dataDir,
+    '--api-port',
+    String(apiPort),
+    '--xds-port',
+    String(xdsPort),
+    '--log-level',
+    'error',
+  ],
+  {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 let stderrTail = '';
 child.stderr.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4_000)));
 process.on('exit', () => child.kill('SIGKILL'));
@@ -49,7 +65,10 @@ const apiUrl = `http://127.0.0.1:${apiPort}`;
 
 for (let waited = 0; ; waited += 100) {
   if (child.exitCode !== null) throw new Error(`the control plane exited: ${stderrTail}`);
-  const up = await fetch(`${apiUrl}/`).then((r) => r.ok, () => false);
+  const up = await fetch(`${apiUrl}/`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (up) break;
   if (waited > 120_000) throw new Error(`the control plane did not answer within 120 s: ${stderrTail}`);
   await sleep(100);
@@ -59,25 +78,39 @@ const rssBefore = rssBytes(child.pid!);
 
 const byStatus = new Map<number, number>();
 const notRefusals: string[] = [];
-let transportErrors = 0;
 
 async function send(request: HostileRequest): Promise<void> {
   try {
     const response = await fetch(apiUrl + request.url, {
       method: request.method,
-      ...(request.body === undefined ? {} : { body: request.body, headers: { 'content-type': request.contentType ?? 'application/json' } }),
+      ...(request.body === undefined
+        ? {}
+        : { body: request.body, headers: { 'content-type': request.contentType ?? 'application/json' } }),
       signal: AbortSignal.timeout(60_000),
     });
     await response.arrayBuffer();
     byStatus.set(response.status, (byStatus.get(response.status) ?? 0) + 1);
     if (response.status < 400 || response.status >= 500) notRefusals.push(`${request.mutation}: ${response.status}`);
   } catch (error) {
-    transportErrors++;
     notRefusals.push(`${request.mutation}: ${(error as Error).message}`);
   }
 }
 
-const CATEGORIES = ['deep JSON', 'deep YAML', 'NUL', 'lone surrogate', 'odd Unicode', 'huge', 'unknown keys', 'wrong items', 'list of', 'in place of', 'malformed JSON', 'body of', 'GET'];
+const CATEGORIES = [
+  'deep JSON',
+  'deep YAML',
+  'NUL',
+  'lone surrogate',
+  'odd Unicode',
+  'huge',
+  'unknown keys',
+  'wrong items',
+  'list of',
+  'in place of',
+  'malformed JSON',
+  'body of',
+  'GET',
+];
 /** The kind of breakage a generated request carries, to say what the run was made of. */
 function categoryOf(mutation: string): string {
   const what = mutation.replace(/^\w+: /, '');
@@ -97,7 +130,12 @@ await Promise.all(
   }),
 );
 const elapsedS = (nowMs() - started) / 1000;
-const alive = child.exitCode === null && (await fetch(`${apiUrl}/`).then((r) => r.ok, () => false));
+const alive =
+  child.exitCode === null &&
+  (await fetch(`${apiUrl}/`).then(
+    (r) => r.ok,
+    () => false,
+  ));
 const rssAfter = rssBytes(child.pid!);
 const fiveHundreds = [...byStatus].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
 
@@ -105,14 +143,20 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const lines = [
   `| ${total} hostile requests, ${concurrency} at a time, seed ${seed} | |`,
   '|---|---|',
-  `| answers by status | ${[...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(', ')} |`,
+  `| answers by status | ${[...byStatus]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(', ')} |`,
   `| 5xx | ${fiveHundreds} |`,
   `| answers that are not a 4xx (or no answer) | ${notRefusals.length} |`,
   `| control plane still serving afterwards | ${alive ? 'yes' : 'no'} |`,
   `| duration | ${elapsedS.toFixed(1)} s (${(total / elapsedS).toFixed(0)} requests/s) |`,
   `| control plane RSS before → after | ${mib(rssBefore)} → ${mib(rssAfter)} MiB |`,
   '',
-  `Mutations: ${[...mutations].sort(([, a], [, b]) => b - a).map(([name, count]) => `${name} ${count}`).join(', ')}.`,
+  `Mutations: ${[...mutations]
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ')}.`,
   '',
   `${cpus().length} CPUs, node ${process.version}, load average ${loadBefore} before, ${loadAverage()} after; ${new Date().toISOString().slice(0, 10)}`,
 ];

@@ -48,12 +48,25 @@ const protocol = (values.protocol === 'sotw' ? 'sotw' : 'delta') as XdsProtocol;
 async function main(): Promise<void> {
   log(`policy-change: ${cpus().length} CPUs, node ${process.version}, ${new Date().toISOString()}`);
   const busyBefore = await waitForQuietMachine(0.25, 180_000);
-  const topology = buildTopology({ proxies, services: Number(values.services), endpointsPerService: 3, outboundsPerClient: 4, seed: 42 });
+  const topology = buildTopology({
+    proxies,
+    services: Number(values.services),
+    endpointsPerService: 3,
+    outboundsPerClient: 4,
+    seed: 42,
+  });
   const cp = await startControlPlane(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {});
   let pool: ClientPool | undefined;
   try {
     await putAll(cp.apiUrl, topology.dataplanes, 64);
-    pool = new ClientPool({ url: cp.xdsUrl, protocol, nodeIds: topology.clients.map((c) => `${mesh}.${c}`), workers: Number(values.workers), connectRate: 1000, gzip: true });
+    pool = new ClientPool({
+      url: cp.xdsUrl,
+      protocol,
+      nodeIds: topology.clients.map((c) => `${mesh}.${c}`),
+      workers: Number(values.workers),
+      connectRate: 1000,
+      gzip: true,
+    });
     await pool.start();
     await pool.waitSettled(300_000);
     const policiesMs = await putAll(cp.apiUrl, mixedPolicies(policyCount, topology.services, 7), 32);
@@ -65,13 +78,28 @@ async function main(): Promise<void> {
     const everyone = topology.clients.map((_, i) => i);
     // (1) towards one service: the proxies that call it. (2) towards every service: every proxy.
     const targets = changeTargets(topology, repeats + 1);
-    rows.push(await phase('one service', (r) => timeoutTowards(targets[r]!, r), (r) => topology.consumers.get(targets[r]!)!));
-    rows.push(await phase('every service', (r) => timeoutTowardsAll(r), () => everyone));
+    rows.push(
+      await phase(
+        'one service',
+        (r) => timeoutTowards(targets[r]!, r),
+        (r) => topology.consumers.get(targets[r]!)!,
+      ),
+    );
+    rows.push(
+      await phase(
+        'every service',
+        (r) => timeoutTowardsAll(r),
+        () => everyone,
+      ),
+    );
     process.stdout.write(
       [
         `| N | M | policies | xDS | change | affected (rebuilt) | p50 ms | p99 ms | max ms | missing | CP CPU ms per change | CP CPU µs per proxy rebuilt | busy before / load 1m |`,
         `|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
-        ...rows.map((row) => `| ${proxies} | ${values.services} | ${policyCount} | ${protocol} | ${row} | ${(busyBefore * 100).toFixed(0)}% / ${loadAverage().split(' ')[0]} |`),
+        ...rows.map(
+          (row) =>
+            `| ${proxies} | ${values.services} | ${policyCount} | ${protocol} | ${row} | ${(busyBefore * 100).toFixed(0)}% / ${loadAverage().split(' ')[0]} |`,
+        ),
         '',
         `Latency: ms from the PUT's response to each affected client's ACK of its new RouteConfiguration; ${repeats} changes per row after one unmeasured, nearest-rank percentiles.`,
         'CPU: control-plane CPU (10 ms ticks) from the change until the last affected ACK plus 0.5 s, divided by the proxies the change rebuilt.',
@@ -80,7 +108,11 @@ async function main(): Promise<void> {
     );
 
     /** R + 1 changes (the first unmeasured); one table row. */
-    async function phase(label: string, documentFor: (r: number) => PolicyDocument, expectedFor: (r: number) => readonly number[]): Promise<string> {
+    async function phase(
+      label: string,
+      documentFor: (r: number) => PolicyDocument,
+      expectedFor: (r: number) => readonly number[],
+    ): Promise<string> {
       const latencies: number[] = [];
       const cpu: number[] = [];
       const affected: number[] = [];
@@ -97,7 +129,9 @@ async function main(): Promise<void> {
           settleMs: 500,
         });
         const spent = cpuMs(cp.pid) - cpuBefore;
-        log(`  ${label}, ${r === 0 ? 'warm-up' : `change ${r}`} @${((nowMs() - cp.startedAt) / 1000).toFixed(1)} s: ${expected.length} affected, max ${ms(Math.max(...result.latencies))} ms, missing ${result.missing}, unexpected ${result.unexpected}, CP CPU ${spent} ms`);
+        log(
+          `  ${label}, ${r === 0 ? 'warm-up' : `change ${r}`} @${((nowMs() - cp.startedAt) / 1000).toFixed(1)} s: ${expected.length} affected, max ${ms(Math.max(...result.latencies))} ms, missing ${result.missing}, unexpected ${result.unexpected}, CP CPU ${spent} ms`,
+        );
         if (r === 0) continue;
         latencies.push(...result.latencies);
         cpu.push(spent);

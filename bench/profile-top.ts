@@ -28,7 +28,11 @@ interface CpuProfile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, 'since-ms': { type: 'string', default: '0' }, 'until-ms': { type: 'string' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    'since-ms': { type: 'string', default: '0' },
+    'until-ms': { type: 'string' },
+  },
 });
 const file = positionals[0];
 if (!file) {
@@ -44,7 +48,8 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
-const shortUrl = (url: string): string => url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/').replace(/^node:/, 'node:');
+const shortUrl = (url: string): string =>
+  url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/').replace(/^node:/, 'node:');
 const label = (node: ProfileNode): string => {
   const { functionName, url, lineNumber } = node.callFrame;
   return `${functionName || '(anonymous)'} ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ''}`.trim();
@@ -80,10 +85,16 @@ for (const [id, us] of selfUs) {
 const idle = ['(idle)', '(program)', '(garbage collector)'].map((n) => selfByLabel.get(n) ?? 0);
 const print = (title: string, entries: Map<string, number>, filter: (name: string) => boolean): void => {
   console.log(`\n${title}`);
-  const rows = [...entries].filter(([name]) => filter(name)).sort((a, b) => b[1] - a[1]).slice(0, top);
-  for (const [name, us] of rows) console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / totalUs).toFixed(1).padStart(5)}%  ${name}`);
+  const rows = [...entries]
+    .filter(([name]) => filter(name))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  for (const [name, us] of rows)
+    console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / totalUs).toFixed(1).padStart(5)}%  ${name}`);
 };
 
-console.log(`${file}: ${(totalUs / 1000).toFixed(0)} ms sampled; idle ${(idle[0]! / 1000).toFixed(0)} ms, program ${(idle[1]! / 1000).toFixed(0)} ms, GC ${(idle[2]! / 1000).toFixed(0)} ms`);
+console.log(
+  `${file}: ${(totalUs / 1000).toFixed(0)} ms sampled; idle ${(idle[0]! / 1000).toFixed(0)} ms, program ${(idle[1]! / 1000).toFixed(0)} ms, GC ${(idle[2]! / 1000).toFixed(0)} ms`,
+);
 print('Self time', selfByLabel, (name) => name !== '(idle)');
 print('Total time, project code (dist/src)', totalByLabel, (name) => name.includes('dist/src/'));

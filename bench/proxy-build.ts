@@ -20,7 +20,12 @@ import { parseArgs } from 'node:util';
 import { dataplaneModel, MeshView } from '../src/mesh/index.js';
 import { policyPlugins } from '../src/cp/catalogue.js';
 import { encodeProxyResources, ProxyBuild } from '../src/xds/build/index.js';
-import { generateEnvoyResources, generateGrpcResources, type ProxyContext, type ProxyFlavour } from '../src/xds/generate/index.js';
+import {
+  generateEnvoyResources,
+  generateGrpcResources,
+  type ProxyContext,
+  type ProxyFlavour,
+} from '../src/xds/generate/index.js';
 import { MemorySnapshotCache } from '../src/xds/server/index.js';
 import { buildSnapshot } from '../src/xds/snapshot.js';
 import { snapshotProblems } from '../src/xds/snapshot-consistency.js';
@@ -42,10 +47,17 @@ const proxies = Number(values.proxies);
 const flavour = (values.flavour === 'envoy' ? 'envoy' : 'grpc') as ProxyFlavour;
 const rounds = Number(values.rounds);
 
-const topology = buildTopology({ proxies, services: Number(values.services), endpointsPerService: 3, outboundsPerClient: 4, seed: 20240601 });
+const topology = buildTopology({
+  proxies,
+  services: Number(values.services),
+  endpointsPerService: 3,
+  outboundsPerClient: 4,
+  seed: 20240601,
+});
 function meshView(): MeshView {
   const view = new MeshView(mesh);
-  for (const dp of topology.dataplanes) view.upsert(dataplaneModel(mesh, dp.name, { networking: dp.networking } as unknown as DataplaneSpec));
+  for (const dp of topology.dataplanes)
+    view.upsert(dataplaneModel(mesh, dp.name, { networking: dp.networking } as unknown as DataplaneSpec));
   return view;
 }
 const view = meshView();
@@ -70,7 +82,10 @@ const publisher = new SnapshotPublisher(new MemorySnapshotCache(), new ProxyBuil
 const snapshots = encoded.map((resources) => buildSnapshot(resources));
 
 /** `stage` over every proxy of a mesh built afresh each round (untimed): every message it meets is new. */
-function timeOverNewMessages(stage: (fresh: MeshView, name: string) => unknown, prepare: (fresh: MeshView, name: string) => unknown = () => undefined): number {
+function timeOverNewMessages(
+  stage: (fresh: MeshView, name: string) => unknown,
+  prepare: (fresh: MeshView, name: string) => unknown = () => undefined,
+): number {
   const perRound: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const fresh = meshView();
@@ -99,11 +114,19 @@ const rows: [string, number][] = [
   ['consistency gate, messages read before (snapshotProblems)', time((_ctx, i) => snapshotProblems(snapshots[i]!))],
   ['consistency gate, every message new', timeGateOverNewMessages()],
   ['whole update (SnapshotPublisher.update)', time((ctx) => publisher.update(`${mesh}.${ctx.name}`, ctx))],
-  ['whole update, every message new', timeOverNewMessages((fresh, name) => publisher.update(`${mesh}.${name}`, fresh.context(name, flavour)!))],
-  ['per-proxy part only (inbound listener + snapshot)', time((ctx) => publisher.update(`${mesh}.${ctx.name}`, ctx), inboundOnly)],
+  [
+    'whole update, every message new',
+    timeOverNewMessages((fresh, name) => publisher.update(`${mesh}.${name}`, fresh.context(name, flavour)!)),
+  ],
+  [
+    'per-proxy part only (inbound listener + snapshot)',
+    time((ctx) => publisher.update(`${mesh}.${ctx.name}`, ctx), inboundOnly),
+  ],
 ];
 const resources = encoded.reduce((n, list) => n + list.length, 0) / encoded.length;
-console.log(`proxy build, ${flavour} flavour: ${proxies} proxies, ${topology.services.length} services, ${resources.toFixed(1)} resources per proxy; median of ${rounds} rounds`);
+console.log(
+  `proxy build, ${flavour} flavour: ${proxies} proxies, ${topology.services.length} services, ${resources.toFixed(1)} resources per proxy; median of ${rounds} rounds`,
+);
 console.log('| stage | µs per proxy | ms per mesh-wide flush |');
 console.log('|---|---|---|');
 for (const [stage, us] of rows) console.log(`| ${stage} | ${us.toFixed(1)} | ${((us * proxies) / 1000).toFixed(0)} |`);

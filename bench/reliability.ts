@@ -41,8 +41,8 @@ const outageMs = parseDuration(values.outage);
 const writesDuring = Number(values.writes);
 const removalDelay = values['removal-delay'];
 
-
-const has = (client: AdsClient, port: number): boolean => endpointPortsOf(latestOf(client, TypeUrl.ClusterLoadAssignment)).includes(port);
+const has = (client: AdsClient, port: number): boolean =>
+  endpointPortsOf(latestOf(client, TypeUrl.ClusterLoadAssignment)).includes(port);
 
 async function connect(cp: ControlPlaneProcess, ca: string, name: string): Promise<AdsClient> {
   return startAdsClient({
@@ -56,15 +56,23 @@ async function connect(cp: ControlPlaneProcess, ca: string, name: string): Promi
 
 /** ms from `since` until every client has `port` among its endpoints. */
 async function allHave(clients: readonly AdsClient[], port: number, since: number): Promise<number> {
-  await waitFor(`every proxy to have endpoint ${port}`, () => (clients.every((c) => has(c, port)) ? true : undefined), 120_000);
+  await waitFor(
+    `every proxy to have endpoint ${port}`,
+    () => (clients.every((c) => has(c, port)) ? true : undefined),
+    120_000,
+  );
   return Date.now() - since;
 }
 
 async function storeWhenBack(cp: ControlPlaneProcess, name: string, port: number): Promise<number> {
-  return waitFor(`${name} stored`, async () => {
-    const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/${name}`, backendDataplane(name, port));
-    return status === 200 || status === 201 ? Date.now() : undefined;
-  }, 120_000);
+  return waitFor(
+    `${name} stored`,
+    async () => {
+      const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/${name}`, backendDataplane(name, port));
+      return status === 200 || status === 201 ? Date.now() : undefined;
+    },
+    120_000,
+  );
 }
 
 const rows: [string, string][] = [];
@@ -77,7 +85,11 @@ const cluster = await startPostgresCluster();
 const clients: AdsClient[] = [];
 try {
   // ── Outage ──
-  const cp = await startControlPlane({ store: 'postgres', postgresUrl: await cluster.database('outage'), removalDelay });
+  const cp = await startControlPlane({
+    store: 'postgres',
+    postgresUrl: await cluster.database('outage'),
+    removalDelay,
+  });
   const ca = readFileSync(cp.caCertFile, 'utf8');
   await api(cp, 'PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', 7001));
   for (let i = 0; i < proxies; i += 1) clients.push(await connect(cp, ca, `web-${i}`));
@@ -89,7 +101,12 @@ try {
   const stoppedAt = Date.now();
   const answers = new Map<number, number>();
   for (let i = 0; i < writesDuring; i += 1) {
-    const { status } = await api(cp, 'PUT', `/meshes/default/dataplanes/during-${i}`, backendDataplane(`during-${i}`, 8000 + i));
+    const { status } = await api(
+      cp,
+      'PUT',
+      `/meshes/default/dataplanes/during-${i}`,
+      backendDataplane(`during-${i}`, 8000 + i),
+    );
     answers.set(status, (answers.get(status) ?? 0) + 1);
   }
   clients[0]!.close();
@@ -121,14 +138,20 @@ try {
 
   // ── Crash of one of two instances ──
   const crashUrl = await cluster.database('crash');
-  const options = { store: 'postgres', postgresUrl: crashUrl, removalDelay, extraArgs: ['--heartbeat-interval', '1s', '--instance-ttl', '5s'] } as const;
+  const options = {
+    store: 'postgres',
+    postgresUrl: crashUrl,
+    removalDelay,
+    extraArgs: ['--heartbeat-interval', '1s', '--instance-ttl', '5s'],
+  } as const;
   const a = await startControlPlane({ ...options, instanceId: 'cp-a' });
   const b = await startControlPlane({ ...options, instanceId: 'cp-b' });
   const caA = readFileSync(a.caCertFile, 'utf8');
   const caB = readFileSync(b.caCertFile, 'utf8');
   await api(b, 'PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', 7001));
   const onA: AdsClient[] = [];
-  for (let i = 0; i < proxies; i += 1) (i % 2 === 0 ? onA : clients).push(await connect(i % 2 === 0 ? a : b, i % 2 === 0 ? caA : caB, `p-${i}`));
+  for (let i = 0; i < proxies; i += 1)
+    (i % 2 === 0 ? onA : clients).push(await connect(i % 2 === 0 ? a : b, i % 2 === 0 ? caA : caB, `p-${i}`));
   await allHave([...onA, ...clients], 7001, Date.now());
   await a.proc.stop('SIGKILL');
   const killedAt = Date.now();
@@ -139,13 +162,27 @@ try {
   for (const name of moving) moved.push(await connect(b, caB, name));
   const movedMs = await allHave(moved, 7001, killedAt);
   clients.push(...moved);
-  await waitFor('the departed proxies removed', async () => {
-    const names = new Set(((await api(b, 'GET', '/meshes/default/dataplanes?size=1000')).body.items as { name: string }[]).map((item) => item.name));
-    return gone.every((name) => !names.has(name)) && moving.every((name) => names.has(name)) ? true : undefined;
-  }, 300_000);
+  await waitFor(
+    'the departed proxies removed',
+    async () => {
+      const names = new Set(
+        ((await api(b, 'GET', '/meshes/default/dataplanes?size=1000')).body.items as { name: string }[]).map(
+          (item) => item.name,
+        ),
+      );
+      return gone.every((name) => !names.has(name)) && moving.every((name) => names.has(name)) ? true : undefined;
+    },
+    300_000,
+  );
   const removedMs = Date.now() - killedAt;
-  row('kill -9 of one of two instances: proxies that reconnect to the other have config after', `${movedMs} ms (${moving.length} proxies)`);
-  row(`kill -9: departed proxies removed after (removal delay ${removalDelay}, instance TTL 5 s, heartbeat 1 s)`, `${removedMs} ms (${gone.length} proxies)`);
+  row(
+    'kill -9 of one of two instances: proxies that reconnect to the other have config after',
+    `${movedMs} ms (${moving.length} proxies)`,
+  );
+  row(
+    `kill -9: departed proxies removed after (removal delay ${removalDelay}, instance TTL 5 s, heartbeat 1 s)`,
+    `${removedMs} ms (${gone.length} proxies)`,
+  );
 } finally {
   for (const client of clients) client.close();
   await cleanUp();
@@ -165,7 +202,7 @@ if (!values['no-write']) {
     `node dist/bench/reliability.js --proxies ${proxies} --outage ${values.outage} --writes ${writesDuring} --removal-delay ${removalDelay}`,
     '```',
     '',
-    'A PostgreSQL server of the run\'s own, `koguma cp run --store postgres` processes and raw ADS',
+    "A PostgreSQL server of the run's own, `koguma cp run --store postgres` processes and raw ADS",
     'clients standing for proxyless dataplanes (bench/reliability.ts). The server is stopped in',
     '"immediate" mode (a crash) and started again; then one instance of two is killed with SIGKILL.',
     `Run ${when} UTC, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}:`,
@@ -177,7 +214,8 @@ if (!values['no-write']) {
   ].join('\n');
   const start = doc.indexOf(heading);
   const next = start < 0 ? -1 : doc.indexOf('\n## ', start + heading.length);
-  const updated = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
+  const updated =
+    start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
   writeFileSync(path, updated.endsWith('\n') ? updated : `${updated}\n`);
   console.log('written to docs/benchmarks.md');
 }

@@ -55,9 +55,25 @@ async function startControlPlane(dataDir: string): Promise<Running> {
   const apiPort = await freePort();
   const xdsPort = await freePort();
   const started = nowMs();
-  const child = spawn(process.execPath, [cli, 'cp', 'run', '--data-dir', dataDir, '--api-port', String(apiPort), '--xds-port', String(xdsPort), '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'cp',
+      'run',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      String(apiPort),
+      '--xds-port',
+      String(xdsPort),
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
@@ -115,7 +131,10 @@ async function measureCli(args: readonly string[], apiUrl: string, count: number
   for (let i = 0; i < count; i++) {
     const started = nowMs();
     const code = await new Promise<number | null>((resolveRun) => {
-      const child = spawn(process.execPath, [cli, ...args], { stdio: 'ignore', env: { ...process.env, KOGUMA_API_URL: apiUrl } });
+      const child = spawn(process.execPath, [cli, ...args], {
+        stdio: 'ignore',
+        env: { ...process.env, KOGUMA_API_URL: apiUrl },
+      });
       const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       child.once('exit', (exitCode) => {
         clearTimeout(timer);
@@ -132,9 +151,18 @@ async function measureCli(args: readonly string[], apiUrl: string, count: number
   return spread(samples);
 }
 
-function loadedTopology(dataplanes: number): { dataplanes: ReturnType<typeof buildTopology>['dataplanes']; services: readonly string[] } {
+function loadedTopology(dataplanes: number): {
+  dataplanes: ReturnType<typeof buildTopology>['dataplanes'];
+  services: readonly string[];
+} {
   // 100 services × 3 endpoints and 3 hub endpoints; the rest are clients.
-  const topology = buildTopology({ proxies: Math.max(0, dataplanes - 303), services: 100, endpointsPerService: 3, outboundsPerClient: 4, seed: 42 });
+  const topology = buildTopology({
+    proxies: Math.max(0, dataplanes - 303),
+    services: 100,
+    endpointsPerService: 3,
+    outboundsPerClient: 4,
+    seed: 42,
+  });
   return { dataplanes: topology.dataplanes.slice(0, dataplanes), services: topology.services };
 }
 
@@ -166,7 +194,9 @@ async function main(): Promise<void> {
     const putDataplanesMs = await putAll(loader.apiUrl, dataplanes, 16);
     const putPoliciesMs = await putAll(loader.apiUrl, mixedPolicies(policyCount, services, 7), 16);
     await loader.stop();
-    log(`  loaded ${dataplanes.length} dataplanes in ${ms(putDataplanesMs)} ms and ${policyCount} policies in ${ms(putPoliciesMs)} ms`);
+    log(
+      `  loaded ${dataplanes.length} dataplanes in ${ms(putDataplanesMs)} ms and ${policyCount} policies in ${ms(putPoliciesMs)} ms`,
+    );
     const loaded = await measureStarts(`${dataplanes.length} dataplanes + ${policyCount} policies`, () => loadedDir);
 
     const cp = await startControlPlane(loadedDir);
@@ -208,7 +238,8 @@ function writeDocs(figures: string): void {
   const text = readFileSync(path, 'utf8');
   const begin = text.indexOf(beginMarker);
   const end = text.indexOf(endMarker);
-  if (begin === -1 || end < begin) throw new Error(`${path} has no ${beginMarker} … ${endMarker} section to write the figures into`);
+  if (begin === -1 || end < begin)
+    throw new Error(`${path} has no ${beginMarker} … ${endMarker} section to write the figures into`);
   writeFileSync(path, `${text.slice(0, begin + beginMarker.length)}\n${figures}${text.slice(end)}`);
   log(`figures written to ${path}`);
 }

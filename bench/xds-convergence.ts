@@ -44,8 +44,13 @@ const { values } = parseArgs({
   },
 });
 
-const list = (value: string): number[] => value.split(',').map((v) => Number.parseInt(v, 10)).filter((v) => v > 0);
-const protocols: XdsProtocol[] = values.protocol === 'both' ? ['sotw', 'delta'] : values.protocol === 'delta' ? ['delta'] : ['sotw'];
+const list = (value: string): number[] =>
+  value
+    .split(',')
+    .map((v) => Number.parseInt(v, 10))
+    .filter((v) => v > 0);
+const protocols: XdsProtocol[] =
+  values.protocol === 'both' ? ['sotw', 'delta'] : values.protocol === 'delta' ? ['delta'] : ['sotw'];
 const floors = values.floor.split(',').filter((f): f is FloorTransport => f === 'connect' || f === 'raw');
 const deadline = nowMs() + Number(values['deadline-min']) * 60_000;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -79,7 +84,9 @@ async function main(): Promise<void> {
             }),
           );
         } catch (error) {
-          log(`N=${proxies} M=${services} ${protocol} failed: ${error instanceof Error ? error.message : String(error)}`);
+          log(
+            `N=${proxies} M=${services} ${protocol} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
@@ -87,10 +94,13 @@ async function main(): Promise<void> {
 }
 
 // Past the deadline by 15 minutes, something is stuck: stop (the children are killed on exit).
-setTimeout(() => {
-  log('xds-convergence: hard deadline passed; exiting');
-  process.exit(3);
-}, deadline - nowMs() + 15 * 60_000).unref();
+setTimeout(
+  () => {
+    log('xds-convergence: hard deadline passed; exiting');
+    process.exit(3);
+  },
+  deadline - nowMs() + 15 * 60_000,
+).unref();
 process.on('SIGINT', () => process.exit(130));
 await main();
 process.exit(0);

@@ -50,7 +50,10 @@ function grpcFrame(message: Uint8Array): Buffer {
 const firstRequest = grpcFrame(
   toBinary(
     DiscoveryRequestSchema,
-    create(DiscoveryRequestSchema, { node: { id: 'default.flood', metadata: { 'koguma.io/proxy-flavour': 'envoy' } }, typeUrl: TypeUrl.Cluster }),
+    create(DiscoveryRequestSchema, {
+      node: { id: 'default.flood', metadata: { 'koguma.io/proxy-flavour': 'envoy' } },
+      typeUrl: TypeUrl.Cluster,
+    }),
   ),
 );
 
@@ -63,7 +66,10 @@ interface Tally {
 function openStream(session: http2.ClientHttp2Session, tally: Tally): void {
   let stream: http2.ClientHttp2Stream;
   try {
-    stream = session.request({ ':method': 'POST', ':path': adsPath, 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+    stream = session.request(
+      { ':method': 'POST', ':path': adsPath, 'content-type': 'application/grpc', te: 'trailers' },
+      { endStream: false },
+    );
   } catch {
     tally.reset++;
     return;
@@ -106,9 +112,15 @@ async function main(): Promise<void> {
       name: 'flood',
       networking: { address: '127.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'flood' } }] },
     };
-    const put = await fetch(`${cp.apiUrl}/meshes/default/dataplanes/flood`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(dataplane) });
+    const put = await fetch(`${cp.apiUrl}/meshes/default/dataplanes/flood`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(dataplane),
+    });
     if (!put.ok) throw new Error(`PUT dataplane: ${put.status} ${await put.text()}`);
-    console.log(`mode ${mode}, ${streams} streams over ${connections} connection(s), ${rounds} rounds; control plane RSS at start ${mib(rssBytes(cp.pid))}`);
+    console.log(
+      `mode ${mode}, ${streams} streams over ${connections} connection(s), ${rounds} rounds; control plane RSS at start ${mib(rssBytes(cp.pid))}`,
+    );
     console.log('round | served | refused / ended (gRPC status) | reset | RSS held | RSS after close');
     for (let round = 1; round <= rounds; round++) {
       const tally: Tally = { served: 0, byStatus: new Map(), reset: 0 };
@@ -125,7 +137,9 @@ async function main(): Promise<void> {
       await sleep(2_000);
       const after = rssBytes(cp.pid);
       const statuses = [...tally.byStatus].map(([status, count]) => `${count} × ${status}`).join(', ') || '-';
-      console.log(`${round} | ${tally.served} | ${statuses} | ${tally.reset} | ${mib(held)} | ${mib(after)}  (${((nowMs() - started) / 1000).toFixed(1)} s)`);
+      console.log(
+        `${round} | ${tally.served} | ${statuses} | ${tally.reset} | ${mib(held)} | ${mib(after)}  (${((nowMs() - started) / 1000).toFixed(1)} s)`,
+      );
     }
   } finally {
     await cp.stop();

@@ -30,6 +30,8 @@ const built = newest(stamp);
 const inputs = ['src', 'test', 'bench', 'scripts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 const changed = inputs.filter((input) => newest(join(root, input)) > built);
 if (built > 0 && changed.length === 0) process.exit(0);
-console.error(built === 0 ? 'building (no build yet)' : `building (changed since the last build: ${changed.join(', ')})`);
+console.error(
+  built === 0 ? 'building (no build yet)' : `building (changed since the last build: ${changed.join(', ')})`,
+);
 const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -99,7 +99,10 @@ function waitForLine(proc, what, test) {
       proc.waiters.delete(waiter);
       settle();
     };
-    const timer = setTimeout(() => done(() => reject(new Error(`${proc.name}: no ${what} within ${STARTUP_TIMEOUT_MS / 1000} s`))), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`${proc.name}: no ${what} within ${STARTUP_TIMEOUT_MS / 1000} s`))),
+      STARTUP_TIMEOUT_MS,
+    );
     const waiter = (line) => {
       const value = test(line);
       if (value !== undefined) done(() => resolve(value));
@@ -120,7 +123,18 @@ async function freePort() {
 /** The control plane, once its DP server (xDS) and REST API listen. */
 async function startControlPlane() {
   const cp = koguma('control-plane', [
-    'cp', 'run', '--store', 'memory', '--api-port', '0', '--xds-port', '0', '--dataplane-removal-delay', '1s', '--data-dir', join(secrets, 'control-plane'),
+    'cp',
+    'run',
+    '--store',
+    'memory',
+    '--api-port',
+    '0',
+    '--xds-port',
+    '0',
+    '--dataplane-removal-delay',
+    '1s',
+    '--data-dir',
+    join(secrets, 'control-plane'),
   ]);
   const urls = {};
   await waitForLine(cp, 'listening ports', (line) => {
@@ -144,7 +158,19 @@ async function startControlPlane() {
 
 /** `koguma dp run --proxyless` with a Dataplane template of examples/proxyless/ and the app after `--`. */
 function proxyless(cp, app, vars, appArgs, onLine) {
-  const args = ['dp', 'run', '--proxyless', '--cp-address', cp.xdsUrl, '--ca-cert-file', cp.caCertFile, '--dataplane-token-file', cp.tokenFile, '--dataplane-file', join(examples, `${app}.yaml`)];
+  const args = [
+    'dp',
+    'run',
+    '--proxyless',
+    '--cp-address',
+    cp.xdsUrl,
+    '--ca-cert-file',
+    cp.caCertFile,
+    '--dataplane-token-file',
+    cp.tokenFile,
+    '--dataplane-file',
+    join(examples, `${app}.yaml`),
+  ];
   for (const [key, value] of Object.entries(vars)) args.push('--dataplane-var', `${key}=${value}`);
   return koguma(vars.name, [...args, '--', process.execPath, join(examples, `${app}.mjs`), ...appArgs], onLine);
 }
@@ -159,7 +185,9 @@ async function startBackend(cp, name) {
 async function listDataplanes(cp) {
   const response = await fetch(`${cp.apiUrl}/meshes/default/dataplanes`);
   const { items } = await response.json();
-  say(`dataplanes in mesh default (GET ${cp.apiUrl}/meshes/default/dataplanes): ${items.map((d) => d.name).join(', ')}`);
+  say(
+    `dataplanes in mesh default (GET ${cp.apiUrl}/meshes/default/dataplanes): ${items.map((d) => d.name).join(', ')}`,
+  );
 }
 
 let stopping;
@@ -195,10 +223,15 @@ async function main() {
   console.log(`Koguma proxyless gRPC demo (about 20 s; Ctrl-C stops it). Logs: ${logs} (removed at the end)\n`);
   const cp = await startControlPlane();
   say(`control plane: REST API ${cp.apiUrl}, xDS ${cp.xdsUrl} (memory store)`);
-  const backends = { 'backend-1': await startBackend(cp, 'backend-1'), 'backend-2': await startBackend(cp, 'backend-2') };
+  const backends = {
+    'backend-1': await startBackend(cp, 'backend-1'),
+    'backend-2': await startBackend(cp, 'backend-2'),
+  };
 
   say(`client-1 calls xds:///backend ${RATE} times a second and prints who answered, every second:`);
-  proxyless(cp, 'client', { name: 'client-1' }, ['xds:///backend', '--rate', String(RATE)], (line) => console.log(line));
+  proxyless(cp, 'client', { name: 'client-1' }, ['xds:///backend', '--rate', String(RATE)], (line) =>
+    console.log(line),
+  );
   const t0 = Date.now();
   const at = (seconds) => sleep(Math.max(0, t0 + seconds * 1_000 - Date.now()));
 

@@ -88,7 +88,13 @@ function patchValidateProto(path) {
   if (text.includes('ignore_empty = 26')) return;
   const anchor = 'optional bool strict = 25 [default = true];';
   if (!text.includes(anchor)) throw new Error(`${path}: cannot find StringRules.strict to patch after`);
-  writeFileSync(path, text.replace(anchor, `${anchor}\n\n    // Added by Koguma's build: present in upstream PGV, missing from this copy.\n    optional bool ignore_empty = 26;`));
+  writeFileSync(
+    path,
+    text.replace(
+      anchor,
+      `${anchor}\n\n    // Added by Koguma's build: present in upstream PGV, missing from this copy.\n    optional bool ignore_empty = 26;`,
+    ),
+  );
 }
 
 rmSync(work, { recursive: true, force: true });
@@ -96,7 +102,14 @@ mkdirSync(work, { recursive: true });
 for (const module of modules) cpSync(join(deps, module), join(work, module), { recursive: true });
 patchValidateProto(join(work, 'protoc-gen-validate', 'validate', 'validate.proto'));
 
-const bufYaml = ['version: v2', 'modules:', ...modules.map((m) => `  - path: ${m}`), 'lint:', '  use: [MINIMAL]', ''].join('\n');
+const bufYaml = [
+  'version: v2',
+  'modules:',
+  ...modules.map((m) => `  - path: ${m}`),
+  'lint:',
+  '  use: [MINIMAL]',
+  '',
+].join('\n');
 writeFileSync(join(work, 'buf.yaml'), bufYaml);
 const genYaml = [
   'version: v2',

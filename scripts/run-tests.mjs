@@ -36,7 +36,13 @@ const rank = (file) => {
 
 const files = ['dist/src', 'dist/test']
   .map((d) => join(root, d))
-  .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
+  .filter((d) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  })
   .flatMap(findTests)
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
@@ -61,5 +67,7 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: 'inherit' },
 );
-console.log(`${files.length} test files, ${concurrency} at a time, in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+console.log(
+  `${files.length} test files, ${concurrency} at a time, in ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+);
 process.exit(result.status ?? 1);

@@ -28,7 +28,12 @@ import { requestQueue } from './request-queue.js';
 export type XdsProtocol = 'sotw' | 'delta';
 
 /** The four types a proxyless client uses, in an index order the recorders share. */
-export const clientTypes = [TypeUrl.Listener, TypeUrl.RouteConfiguration, TypeUrl.Cluster, TypeUrl.ClusterLoadAssignment] as const;
+export const clientTypes = [
+  TypeUrl.Listener,
+  TypeUrl.RouteConfiguration,
+  TypeUrl.Cluster,
+  TypeUrl.ClusterLoadAssignment,
+] as const;
 export const typeIndex = (typeUrl: string): number => (clientTypes as readonly string[]).indexOf(typeUrl);
 
 export interface AckEvent {
@@ -82,7 +87,8 @@ function edsNamesOf(anys: Iterable<Any | undefined>): string[] {
     if (!any) continue;
     const cluster = fromBinary(ClusterSchema, any.value);
     const discovery = cluster.clusterDiscoveryType;
-    if (discovery.case === 'type' && discovery.value === Cluster_DiscoveryType.EDS) names.push(cluster.edsClusterConfig?.serviceName || cluster.name);
+    if (discovery.case === 'type' && discovery.value === Cluster_DiscoveryType.EDS)
+      names.push(cluster.edsClusterConfig?.serviceName || cluster.name);
   }
   return names;
 }
@@ -119,7 +125,12 @@ export class AdsClient {
   /** Opens the stream; a stream that fails is opened again (fresh state, as after a reconnect) with backoff. */
   start(): void {
     this.abort = new AbortController();
-    this.types = new Map(clientTypes.map((t) => [t, { pending: false, answered: false, nonce: '', version: '', names: new Set<string>() }]));
+    this.types = new Map(
+      clientTypes.map((t) => [
+        t,
+        { pending: false, answered: false, nonce: '', version: '', names: new Set<string>() },
+      ]),
+    );
     this.held = new Map([
       [TypeUrl.Listener, new Map()],
       [TypeUrl.Cluster, new Map()],
@@ -181,7 +192,9 @@ export class AdsClient {
     };
     void (async () => {
       try {
-        for await (const response of this.options.client.streamAggregatedResources(requests, { signal: this.abort.signal })) {
+        for await (const response of this.options.client.streamAggregatedResources(requests, {
+          signal: this.abort.signal,
+        })) {
           const state = this.types.get(response.typeUrl);
           if (!state) continue;
           this.healthy();
@@ -189,10 +202,17 @@ export class AdsClient {
           state.version = response.versionInfo;
           state.pending = false;
           state.answered = true;
-          send({ typeUrl: response.typeUrl, versionInfo: response.versionInfo, responseNonce: response.nonce, resourceNames: [...state.names].sort() });
+          send({
+            typeUrl: response.typeUrl,
+            versionInfo: response.versionInfo,
+            responseNonce: response.nonce,
+            resourceNames: [...state.names].sort(),
+          });
           this.options.onAck({ typeUrl: response.typeUrl, version: response.versionInfo, at: nowMs(), response });
-          if (response.typeUrl === TypeUrl.Listener) subscribe(TypeUrl.RouteConfiguration, routeNamesOf(response.resources));
-          else if (response.typeUrl === TypeUrl.Cluster) subscribe(TypeUrl.ClusterLoadAssignment, edsNamesOf(response.resources));
+          if (response.typeUrl === TypeUrl.Listener)
+            subscribe(TypeUrl.RouteConfiguration, routeNamesOf(response.resources));
+          else if (response.typeUrl === TypeUrl.Cluster)
+            subscribe(TypeUrl.ClusterLoadAssignment, edsNamesOf(response.resources));
         }
         this.finish(new Error('the server ended the stream'));
       } catch (error) {
@@ -227,7 +247,9 @@ export class AdsClient {
     };
     void (async () => {
       try {
-        for await (const response of this.options.client.deltaAggregatedResources(requests, { signal: this.abort.signal })) {
+        for await (const response of this.options.client.deltaAggregatedResources(requests, {
+          signal: this.abort.signal,
+        })) {
           const state = this.types.get(response.typeUrl);
           if (!state) continue;
           this.healthy();
@@ -240,7 +262,10 @@ export class AdsClient {
           const derive = response.typeUrl === TypeUrl.Listener ? routeNamesOf : edsNamesOf;
           for (const resource of response.resources) held.set(resource.name, derive([resource.resource]));
           for (const name of response.removedResources) held.delete(name);
-          resubscribe(response.typeUrl === TypeUrl.Listener ? TypeUrl.RouteConfiguration : TypeUrl.ClusterLoadAssignment, held);
+          resubscribe(
+            response.typeUrl === TypeUrl.Listener ? TypeUrl.RouteConfiguration : TypeUrl.ClusterLoadAssignment,
+            held,
+          );
         }
         this.finish(new Error('the server ended the stream'));
       } catch (error) {

@@ -45,7 +45,13 @@ export class ClientPool {
     const share = Math.ceil(nodeIds.length / workers);
     for (let offset = 0; offset < nodeIds.length; offset += share) {
       const slice = nodeIds.slice(offset, offset + share);
-      const setup: WorkerSetup = { url: options.url, protocol: options.protocol, nodeIds: slice, connectRate: options.connectRate / workers, gzip: options.gzip };
+      const setup: WorkerSetup = {
+        url: options.url,
+        protocol: options.protocol,
+        nodeIds: slice,
+        connectRate: options.connectRate / workers,
+        gzip: options.gzip,
+      };
       const worker = new Worker(new URL('./client-worker.js', import.meta.url), { workerData: setup });
       worker.on('message', ({ id, reply }: { id: number; reply: unknown }) => {
         this.waiting.get(id)?.resolve(reply);
@@ -87,9 +93,12 @@ export class ClientPool {
     const started = nowMs();
     for (;;) {
       const status = await this.status();
-      if (status.ended > 0) throw new Error(`${status.ended} xDS streams ended: ${status.errors.slice(0, 3).join('; ')}`);
-      if (status.ready === this.size && nowMs() - status.lastAckAt >= quietMs) return { lastAckAt: status.lastAckAt, reconnects: status.reconnects };
-      if (nowMs() - started > timeoutMs) throw new Error(`only ${status.ready} of ${this.size} clients ready after ${timeoutMs} ms`);
+      if (status.ended > 0)
+        throw new Error(`${status.ended} xDS streams ended: ${status.errors.slice(0, 3).join('; ')}`);
+      if (status.ready === this.size && nowMs() - status.lastAckAt >= quietMs)
+        return { lastAckAt: status.lastAckAt, reconnects: status.reconnects };
+      if (nowMs() - started > timeoutMs)
+        throw new Error(`only ${status.ready} of ${this.size} clients ready after ${timeoutMs} ms`);
       await sleep(50);
     }
   }
@@ -100,7 +109,9 @@ export class ClientPool {
 
   /** Clients with an ACK (of `typeUrl`, or of any type) since the mark. */
   async progress(typeUrl?: string): Promise<number> {
-    const parts = (await this.all(typeUrl === undefined ? { cmd: 'progress' } : { cmd: 'progress', typeUrl })) as number[];
+    const parts = (await this.all(
+      typeUrl === undefined ? { cmd: 'progress' } : { cmd: 'progress', typeUrl },
+    )) as number[];
     return parts.reduce((n, p) => n + p, 0);
   }
 
@@ -114,7 +125,8 @@ export class ClientPool {
       for (const [typeUrl, bytes] of Object.entries(part.samples)) samples[typeUrl] ??= bytes;
     });
     return {
-      firstAfterMark: (clientIndex, typeUrl) => merged[clientIndex * types + (clientTypes as readonly string[]).indexOf(typeUrl)]!,
+      firstAfterMark: (clientIndex, typeUrl) =>
+        merged[clientIndex * types + (clientTypes as readonly string[]).indexOf(typeUrl)]!,
       samples,
     };
   }

@@ -13,7 +13,10 @@ import { toBinary } from '@bufbuild/protobuf';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { AggregatedDiscoveryService } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { DeltaDiscoveryResponseSchema, DiscoveryResponseSchema } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
+import {
+  DeltaDiscoveryResponseSchema,
+  DiscoveryResponseSchema,
+} from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { AdsClient, clientTypes, typeIndex, type AckEvent, type XdsProtocol } from './ads-client.js';
 import { nowMs, sleep } from './clock.js';
 
@@ -81,12 +84,18 @@ const clients = setup.nodeIds.map((nodeId, index) => {
   const onEnd = (error: unknown): void => {
     if (error !== undefined && errors.length < 20) errors.push(`${nodeId}: ${String(error)}`);
   };
-  return new AdsClient({ client: createClient(AggregatedDiscoveryService, transport), protocol: setup.protocol, nodeId, onAck, onEnd });
+  return new AdsClient({
+    client: createClient(AggregatedDiscoveryService, transport),
+    protocol: setup.protocol,
+    nodeId,
+    onAck,
+    onEnd,
+  });
 });
 
 async function start(): Promise<void> {
   const began = nowMs();
-  for (let i = 0; i < clients.length; ) {
+  for (let i = 0; i < clients.length;) {
     const due = Math.min(clients.length, Math.floor(((nowMs() - began) / 1000) * setup.connectRate) + 1);
     for (; i < due; i++) clients[i]!.start();
     await sleep(5);

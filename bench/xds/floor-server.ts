@@ -45,7 +45,9 @@ const streams = new Map<string, (response: Response, frame: Buffer) => void>();
 
 // --- connect-node ------------------------------------------------------------
 
-async function* serve<Req extends { node?: { id: string } | undefined; typeUrl: string }, Res extends Response>(requests: AsyncIterable<Req>): AsyncGenerator<Res> {
+async function* serve<Req extends { node?: { id: string } | undefined; typeUrl: string }, Res extends Response>(
+  requests: AsyncIterable<Req>,
+): AsyncGenerator<Res> {
   const out = requestQueue<Res>();
   const seen = new Set<string>();
   let nodeId: string | undefined;
@@ -89,7 +91,9 @@ function frameOf(bytes: Uint8Array): Buffer {
 }
 
 const encodeResponse = (response: Response): Uint8Array =>
-  protocol === 'sotw' ? toBinary(DiscoveryResponseSchema, response as DiscoveryResponse) : toBinary(DeltaDiscoveryResponseSchema, response as DeltaDiscoveryResponse);
+  protocol === 'sotw'
+    ? toBinary(DiscoveryResponseSchema, response as DiscoveryResponse)
+    : toBinary(DeltaDiscoveryResponseSchema, response as DeltaDiscoveryResponse);
 
 function rawStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
   const path = headers[':path'] ?? '';
@@ -108,7 +112,10 @@ function rawStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpH
       const length = pending.readUInt32BE(1);
       const bytes = pending.subarray(5, 5 + length);
       pending = pending.subarray(5 + length);
-      const request = protocol === 'sotw' ? fromBinary(DiscoveryRequestSchema, bytes) : fromBinary(DeltaDiscoveryRequestSchema, bytes);
+      const request =
+        protocol === 'sotw'
+          ? fromBinary(DiscoveryRequestSchema, bytes)
+          : fromBinary(DeltaDiscoveryRequestSchema, bytes);
       if (nodeId === undefined && request.node) {
         nodeId = request.node.id;
         streams.set(nodeId, deliver);
@@ -130,7 +137,15 @@ function rawStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpH
 
 const server =
   transport === 'connect'
-    ? http2.createServer(connectNodeAdapter({ routes: (router) => router.service(AggregatedDiscoveryService, service), grpc: true, connect: false, grpcWeb: false, acceptCompression: [] }))
+    ? http2.createServer(
+        connectNodeAdapter({
+          routes: (router) => router.service(AggregatedDiscoveryService, service),
+          grpc: true,
+          connect: false,
+          grpcWeb: false,
+          acceptCompression: [],
+        }),
+      )
     : http2.createServer();
 if (transport === 'raw') server.on('stream', rawStream);
 server.on('session', (session) => session.on('error', () => undefined));
@@ -138,7 +153,8 @@ server.listen(port, '127.0.0.1', () => process.send!({ listening: true }));
 
 process.on('message', (message: { id: number; response: string; nodeIds: string[] | null }) => {
   const bytes = Buffer.from(message.response, 'base64');
-  const response: Response = protocol === 'sotw' ? fromBinary(DiscoveryResponseSchema, bytes) : fromBinary(DeltaDiscoveryResponseSchema, bytes);
+  const response: Response =
+    protocol === 'sotw' ? fromBinary(DiscoveryResponseSchema, bytes) : fromBinary(DeltaDiscoveryResponseSchema, bytes);
   const frame = frameOf(bytes);
   let pushed = 0;
   for (const nodeId of message.nodeIds ?? [...streams.keys()]) {

@@ -48,7 +48,12 @@ export async function measureChange(options: ChangeOptions): Promise<Convergence
     if (expectedSet.has(i)) continue;
     if (clientTypes.some((t) => !Number.isNaN(collected.firstAfterMark(i, t)))) unexpected++;
   }
-  return { latencies, missing: latencies.filter((l) => Number.isNaN(l)).length, unexpected, samples: collected.samples };
+  return {
+    latencies,
+    missing: latencies.filter((l) => Number.isNaN(l)).length,
+    unexpected,
+    samples: collected.samples,
+  };
 }
 
 export interface RebuildCost {
@@ -67,7 +72,13 @@ export interface RebuildCost {
  * how much CPU the control plane spent on it and for how long, and which
  * clients heard of it. Idle means no CPU tick for `idleMs`.
  */
-export async function measureRebuild(pool: ClientPool, pid: number, trigger: () => Promise<number>, timeoutMs: number, idleMs = 300): Promise<RebuildCost> {
+export async function measureRebuild(
+  pool: ClientPool,
+  pid: number,
+  trigger: () => Promise<number>,
+  timeoutMs: number,
+  idleMs = 300,
+): Promise<RebuildCost> {
   await pool.mark();
   await sleep(idleMs);
   const cpuBefore = cpuMs(pid);

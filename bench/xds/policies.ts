@@ -34,7 +34,10 @@ export function mixedPolicies(count: number, services: readonly string[], seed: 
       type: kind,
       mesh,
       name: `bench-${kind.toLowerCase()}-${i}`,
-      spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: service }, default: defaultFor(kind, i) }] },
+      spec: {
+        targetRef: { kind: 'Mesh' },
+        to: [{ targetRef: { kind: 'MeshService', name: service }, default: defaultFor(kind, i) }],
+      },
     };
   });
 }
@@ -44,7 +47,12 @@ export const timeoutTowards = (service: string, repeat: number): PolicyDocument 
   type: 'MeshTimeout',
   mesh,
   name: `bench-measured-timeout-${repeat}`,
-  spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: service }, default: { http: { requestTimeout: `${30 + repeat}s` } } }] },
+  spec: {
+    targetRef: { kind: 'Mesh' },
+    to: [
+      { targetRef: { kind: 'MeshService', name: service }, default: { http: { requestTimeout: `${30 + repeat}s` } } },
+    ],
+  },
 });
 
 /** A request timeout towards every destination (`to` the Mesh): every proxy is rebuilt and sent new routes. */
@@ -52,5 +60,8 @@ export const timeoutTowardsAll = (repeat: number): PolicyDocument => ({
   type: 'MeshTimeout',
   mesh,
   name: 'bench-measured-timeout-all',
-  spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: `${40 + repeat}s` } } }] },
+  spec: {
+    targetRef: { kind: 'Mesh' },
+    to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: `${40 + repeat}s` } } }],
+  },
 });

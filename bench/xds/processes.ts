@@ -39,7 +39,9 @@ export function cpuMs(pid: number): number {
 
 /** TcpExt ListenOverflows: connections the kernel dropped because an accept queue was full (machine-wide). */
 export function listenOverflows(): number {
-  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const lines = readFileSync('/proc/net/netstat', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('TcpExt:'));
   const names = lines[0]?.split(' ') ?? [];
   const counts = lines[1]?.split(' ') ?? [];
   return Number(counts[names.indexOf('ListenOverflows')] ?? Number.NaN);
@@ -132,12 +134,26 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const apiPort = await freePort();
   const xdsPort = await freePort();
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const args = [...nodeFlags, cli, 'cp', 'run', '--store', 'memory', '--api-port', String(apiPort), '--xds-port', String(xdsPort), '--log-level', 'warn'];
+  const args = [
+    ...nodeFlags,
+    cli,
+    'cp',
+    'run',
+    '--store',
+    'memory',
+    '--api-port',
+    String(apiPort),
+    '--xds-port',
+    String(xdsPort),
+    '--log-level',
+    'warn',
+  ];
   // The simulated proxies present no dataplane tokens.
   args.push('--dp-auth', 'none');
   // Plaintext DP server unless asked: the floor server is plaintext, and so were the earlier figures (see xds-convergence.ts).
   // A data dir of its own either way: the control plane writes its API credentials (and TLS files) there.
-  if (options.tlsDataDir === undefined) args.push('--xds-tls', 'false', '--data-dir', mkdtempSync(join(tmpdir(), 'koguma-bench-cp-')));
+  if (options.tlsDataDir === undefined)
+    args.push('--xds-tls', 'false', '--data-dir', mkdtempSync(join(tmpdir(), 'koguma-bench-cp-')));
   else args.push('--data-dir', options.tlsDataDir);
   if (options.debounce) args.push('--xds-debounce', options.debounce);
   const startedAt = nowMs();
@@ -156,7 +172,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
     await sleep(100);
   }
-  return { ...child, apiUrl, xdsUrl: `${options.tlsDataDir === undefined ? 'http' : 'https'}://127.0.0.1:${xdsPort}`, startedAt };
+  return {
+    ...child,
+    apiUrl,
+    xdsUrl: `${options.tlsDataDir === undefined ? 'http' : 'https'}://127.0.0.1:${xdsPort}`,
+    startedAt,
+  };
 }
 
 export interface FloorServer extends Child {
@@ -170,7 +191,9 @@ export type FloorTransport = 'connect' | 'raw';
 export async function startFloorServer(protocol: 'sotw' | 'delta', transport: FloorTransport): Promise<FloorServer> {
   const port = await freePort();
   const script = fileURLToPath(new URL('./floor-server.js', import.meta.url));
-  const child = track(fork(script, [String(port), protocol, transport], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }));
+  const child = track(
+    fork(script, [String(port), protocol, transport], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }),
+  );
   let nextId = 0;
   const waiting = new Map<number, (reply: number) => void>();
   let listening: () => void = () => undefined;

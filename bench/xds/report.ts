@@ -19,10 +19,18 @@ function floorOf(r: ScenarioResult, transport: 'connect' | 'raw') {
   };
 }
 
-const scenario = (r: ScenarioResult): string[] => [String(r.options.proxies), String(r.options.services), r.options.gzip ? r.options.protocol : `${r.options.protocol}, no gzip`];
+const scenario = (r: ScenarioResult): string[] => [
+  String(r.options.proxies),
+  String(r.options.services),
+  r.options.gzip ? r.options.protocol : `${r.options.protocol}, no gzip`,
+];
 
 function table(header: readonly string[], rows: readonly string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** CPU / busy ms of the policy rebuild; once policies change proxies' config, also the delivery p99 to the clients updated. */
@@ -56,7 +64,10 @@ export function mainTable(results: readonly ScenarioResult[]): string {
     const a = pooled(r.oneService.latencies);
     const b = pooled(r.meshWide.latencies);
     const floor = floorOf(r, 'connect');
-    const flags = [r.oneService.missing + r.meshWide.missing > 0 ? ' (MISSING)' : '', r.oneService.unexpected > 0 ? ` (+${r.oneService.unexpected} unexpected)` : ''].join('');
+    const flags = [
+      r.oneService.missing + r.meshWide.missing > 0 ? ' (MISSING)' : '',
+      r.oneService.unexpected > 0 ? ` (+${r.oneService.unexpected} unexpected)` : '',
+    ].join('');
     return [
       ...scenario(r),
       `${Math.min(...r.oneService.affected)}–${Math.max(...r.oneService.affected)}${flags}`,
@@ -113,7 +124,7 @@ export function detailTable(results: readonly ScenarioResult[]): string {
 }
 
 export const legend = [
-  'Times: ms from the PUT response (floor: from the trigger) to the client\'s ACK; p50/p99 nearest-rank over every affected client of every repeat.',
+  "Times: ms from the PUT response (floor: from the trigger) to the client's ACK; p50/p99 nearest-rank over every affected client of every repeat.",
   '(a) a new endpoint Dataplane of one service; (b) a new endpoint of `hub`, the service every client calls (every proxy rebuilt, every client sent EDS).',
   'policy: a MeshTimeout targeting the Mesh; every proxy is rebuilt; CP CPU ms and ms until the CP was idle again (median of repeats).',
   'floor: the same clients fed the same response bytes by a server that only writes them; connect = connect-node as the CP, raw = node:http2 alone.',

@@ -15,7 +15,16 @@ import type { XdsProtocol } from './ads-client.js';
 import { ClientPool } from './client-pool.js';
 import { nowMs, sleep } from './clock.js';
 import { measureChange, measureRebuild, type RebuildCost } from './measure.js';
-import { listenOverflows, loadAverage, waitForQuietMachine, rssBytes, startControlPlane, startFloorServer, type ControlPlane, type FloorTransport } from './processes.js';
+import {
+  listenOverflows,
+  loadAverage,
+  waitForQuietMachine,
+  rssBytes,
+  startControlPlane,
+  startFloorServer,
+  type ControlPlane,
+  type FloorTransport,
+} from './processes.js';
 import { put, putAll } from './rest.js';
 import { buildTopology, changeTargets, endpointDataplane, hubEndpoint, mesh, type Topology } from './topology.js';
 
@@ -56,7 +65,12 @@ export interface ScenarioResult {
   readonly connectOverflows: number;
   readonly rssBefore: number;
   readonly rssAfter: number;
-  readonly oneService: { readonly affected: number[]; readonly latencies: Repeats; readonly unexpected: number; readonly missing: number };
+  readonly oneService: {
+    readonly affected: number[];
+    readonly latencies: Repeats;
+    readonly unexpected: number;
+    readonly missing: number;
+  };
   readonly meshWide: { readonly latencies: Repeats; readonly missing: number };
   readonly policy: readonly RebuildCost[];
   readonly floors: readonly {
@@ -76,12 +90,18 @@ interface Replay {
   readonly sample: Uint8Array | undefined;
 }
 
-async function connect(pool: ClientPool, log: (line: string) => void, what: string): Promise<{ ms: number; reconnects: number }> {
+async function connect(
+  pool: ClientPool,
+  log: (line: string) => void,
+  what: string,
+): Promise<{ ms: number; reconnects: number }> {
   const started = nowMs();
   await pool.start();
   const settled = await pool.waitSettled(300_000);
   const ms = settled.lastAckAt - started;
-  log(`  ${pool.size} clients hold a full config from ${what} after ${ms.toFixed(0)} ms (${settled.reconnects} reconnections)`);
+  log(
+    `  ${pool.size} clients hold a full config from ${what} after ${ms.toFixed(0)} ms (${settled.reconnects} reconnections)`,
+  );
   return { ms, reconnects: settled.reconnects };
 }
 
@@ -95,7 +115,8 @@ async function warmUp(topology: Topology, pool: ClientPool, apiUrl: string, log:
   const service = topology.services.find((s) => (topology.consumers.get(s)?.length ?? 0) > 0)!;
   await measureChange({
     pool,
-    trigger: async () => (await put(apiUrl, endpointDataplane(service, topology.services.indexOf(service), 99))).answeredAt,
+    trigger: async () =>
+      (await put(apiUrl, endpointDataplane(service, topology.services.indexOf(service), 99))).answeredAt,
     expected: topology.consumers.get(service)!,
     typeUrl: TypeUrl.ClusterLoadAssignment,
     timeoutMs: changeTimeoutMs,
@@ -104,7 +125,13 @@ async function warmUp(topology: Topology, pool: ClientPool, apiUrl: string, log:
 }
 
 /** (a) R times: a new endpoint Dataplane for one service; its consumers must get new EDS. */
-async function oneServiceChanges(options: ScenarioOptions, topology: Topology, pool: ClientPool, apiUrl: string, log: Log) {
+async function oneServiceChanges(
+  options: ScenarioOptions,
+  topology: Topology,
+  pool: ClientPool,
+  apiUrl: string,
+  log: Log,
+) {
   const measured = { affected: [] as number[], latencies: [] as Repeats, unexpected: 0, missing: 0 };
   const replays: Replay[] = [];
   for (const [r, service] of changeTargets(topology, options.repeats).entries()) {
@@ -122,13 +149,21 @@ async function oneServiceChanges(options: ScenarioOptions, topology: Topology, p
     measured.unexpected += result.unexpected;
     measured.missing += result.missing;
     replays.push({ expected, sample: result.samples[TypeUrl.ClusterLoadAssignment] });
-    log(`  (a) ${service}: ${expected.length} affected, max ${Math.max(...result.latencies).toFixed(1)} ms, missing ${result.missing}, unexpected ${result.unexpected}`);
+    log(
+      `  (a) ${service}: ${expected.length} affected, max ${Math.max(...result.latencies).toFixed(1)} ms, missing ${result.missing}, unexpected ${result.unexpected}`,
+    );
   }
   return { measured, replays };
 }
 
 /** (b) R times: a new endpoint of the hub, which every client calls: every proxy rebuilt and sent EDS. */
-async function meshWideChanges(options: ScenarioOptions, topology: Topology, pool: ClientPool, apiUrl: string, log: Log) {
+async function meshWideChanges(
+  options: ScenarioOptions,
+  topology: Topology,
+  pool: ClientPool,
+  apiUrl: string,
+  log: Log,
+) {
   const measured = { latencies: [] as Repeats, missing: 0 };
   const replays: Replay[] = [];
   const everyone = topology.clients.map((_, i) => i);
@@ -150,18 +185,33 @@ async function meshWideChanges(options: ScenarioOptions, topology: Topology, poo
 }
 
 /** (b, policy) R times: a MeshTimeout on the Mesh, a different value each time: every proxy rebuilt. */
-async function policyChanges(options: ScenarioOptions, pool: ClientPool, cp: ControlPlane, log: Log): Promise<RebuildCost[]> {
+async function policyChanges(
+  options: ScenarioOptions,
+  pool: ClientPool,
+  cp: ControlPlane,
+  log: Log,
+): Promise<RebuildCost[]> {
   const costs: RebuildCost[] = [];
   for (let r = 0; r < options.repeats; r++) {
     const document = {
       type: 'MeshTimeout',
       mesh,
       name: 'bench-mesh-wide',
-      spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: `${2 + r}s` } }] },
+      spec: {
+        targetRef: { kind: 'Mesh' },
+        to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: `${2 + r}s` } }],
+      },
     };
-    const cost = await measureRebuild(pool, cp.pid, async () => (await put(cp.apiUrl, document)).answeredAt, changeTimeoutMs);
+    const cost = await measureRebuild(
+      pool,
+      cp.pid,
+      async () => (await put(cp.apiUrl, document)).answeredAt,
+      changeTimeoutMs,
+    );
     costs.push(cost);
-    log(`  (b) MeshTimeout: CP CPU ${cost.cpuMs} ms over ${cost.busyMs.toFixed(0)} ms, ${cost.updated} clients received a response`);
+    log(
+      `  (b) MeshTimeout: CP CPU ${cost.cpuMs} ms over ${cost.busyMs.toFixed(0)} ms, ${cost.updated} clients received a response`,
+    );
   }
   return costs;
 }
@@ -176,7 +226,14 @@ async function againstControlPlane(options: ScenarioOptions, topology: Topology)
     log(`  PUT ${topology.dataplanes.length} dataplanes in ${setupMs.toFixed(0)} ms`);
     await sleep(1_000);
     const rssBefore = rssBytes(cp.pid);
-    pool = new ClientPool({ url: cp.xdsUrl, protocol: options.protocol, nodeIds: topology.clients.map(nodeIdOf), workers: options.workers, connectRate: options.connectRate, gzip: options.gzip });
+    pool = new ClientPool({
+      url: cp.xdsUrl,
+      protocol: options.protocol,
+      nodeIds: topology.clients.map(nodeIdOf),
+      workers: options.workers,
+      connectRate: options.connectRate,
+      gzip: options.gzip,
+    });
     const overflowsBefore = listenOverflows();
     const { ms: connectMs, reconnects: connectReconnects } = await connect(pool, log, 'the control plane');
     const connectOverflows = listenOverflows() - overflowsBefore;
@@ -203,7 +260,10 @@ async function againstControlPlane(options: ScenarioOptions, topology: Topology)
     };
   } catch (error) {
     const alive = cp.process.exitCode === null && cp.process.signalCode === null;
-    throw new Error(`${error instanceof Error ? error.message : String(error)} (control plane ${alive ? 'running' : 'exited'}; its stderr: ${cp.stderrTail().slice(-1500) || 'empty'})`, { cause: error });
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)} (control plane ${alive ? 'running' : 'exited'}; its stderr: ${cp.stderrTail().slice(-1500) || 'empty'})`,
+      { cause: error },
+    );
   } finally {
     await pool?.stop();
     await cp.stop();
@@ -223,7 +283,14 @@ async function againstFloor(
     await sleep(500);
     const rssBefore = rssBytes(floor.pid);
     const nodeIds = topology.clients.map(nodeIdOf);
-    pool = new ClientPool({ url: floor.url, protocol: options.protocol, nodeIds, workers: options.workers, connectRate: options.connectRate, gzip: options.gzip });
+    pool = new ClientPool({
+      url: floor.url,
+      protocol: options.protocol,
+      nodeIds,
+      workers: options.workers,
+      connectRate: options.connectRate,
+      gzip: options.gzip,
+    });
     await connect(pool, options.log, `the ${transport} floor server`);
     await sleep(1_000);
     const rssAfter = rssBytes(floor.pid);
@@ -244,12 +311,20 @@ async function againstFloor(
           timeoutMs: changeTimeoutMs,
         });
         out.push([...result.latencies]);
-        options.log(`  (d) ${transport} floor ${what}: ${expected.length} clients, ${sample.length} B, max ${Math.max(...result.latencies).toFixed(1)} ms`);
+        options.log(
+          `  (d) ${transport} floor ${what}: ${expected.length} clients, ${sample.length} B, max ${Math.max(...result.latencies).toFixed(1)} ms`,
+        );
       }
       return out;
     };
     await replay(oneServiceReplays.slice(0, 1), 'warm-up (unmeasured)');
-    return { transport, rssBefore, rssAfter, oneService: await replay(oneServiceReplays, 'one-service'), meshWide: await replay(meshWideReplays, 'mesh-wide') };
+    return {
+      transport,
+      rssBefore,
+      rssAfter,
+      oneService: await replay(oneServiceReplays, 'one-service'),
+      meshWide: await replay(meshWideReplays, 'mesh-wide'),
+    };
   } finally {
     await pool?.stop();
     await floor.stop();
@@ -261,10 +336,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const topology = buildTopology({ ...options, seed: 20240601 });
   const busyBefore = await waitForQuietMachine(options.quietThreshold, 180_000);
   const loadBefore = loadAverage();
-  options.log(`N=${options.proxies} M=${options.services} ${options.protocol} (load ${loadBefore}; machine ${(busyBefore * 100).toFixed(0)}% busy before)`);
+  options.log(
+    `N=${options.proxies} M=${options.services} ${options.protocol} (load ${loadBefore}; machine ${(busyBefore * 100).toFixed(0)}% busy before)`,
+  );
   const cp = await againstControlPlane(options, topology);
   const floors = [];
-  for (const transport of options.floors) floors.push(await againstFloor(options, transport, topology, cp.oneServiceReplays, cp.meshWideReplays));
+  for (const transport of options.floors)
+    floors.push(await againstFloor(options, transport, topology, cp.oneServiceReplays, cp.meshWideReplays));
   const { oneServiceReplays: _a, meshWideReplays: _b, ...measured } = cp;
   return { options: rest, loadBefore, loadAfter: loadAverage(), busyBefore, ...measured, floors };
 }

@@ -39,7 +39,8 @@ server.addService(whoamiService, {
 server.bindAsync(address, new xds.XdsServerCredentials(grpc.ServerCredentials.createInsecure()), () => {});
 let state = '';
 server.addServingStateListener(address, ({ code, details }) => {
-  const now = code === grpc.status.OK ? `${name} serving on ${address}` : `${name} not serving on ${address}: ${details}`;
+  const now =
+    code === grpc.status.OK ? `${name} serving on ${address}` : `${name} not serving on ${address}: ${details}`;
   if (now !== state) console.log((state = now));
 });
 

@@ -18,10 +18,14 @@ test('YAML nested deeper than the limit is refused before it is composed, in eve
     'unclosed flow': '['.repeat(70),
     'block mapping': block,
     'compact sequences': `${'- '.repeat(70)}x`,
-    'JSON': `${'{"a": '.repeat(70)}1${'}'.repeat(70)}`,
+    JSON: `${'{"a": '.repeat(70)}1${'}'.repeat(70)}`,
   };
   for (const [form, text] of Object.entries(forms)) {
-    assert.deepEqual(refused(readYaml(text, 'spec.value', SMALL)), { field: 'spec.value', reason: 'nested deeper than 64 levels' }, form);
+    assert.deepEqual(
+      refused(readYaml(text, 'spec.value', SMALL)),
+      { field: 'spec.value', reason: 'nested deeper than 64 levels' },
+      form,
+    );
   }
 });
 
@@ -65,7 +69,13 @@ test('JSON is read, and its issues are named inside the field', () => {
     field: `resource.a${'[0]'.repeat(63)}`,
     reason: 'nested deeper than 64 levels',
   });
-  assert.deepEqual(refused(readJson('{"a": "\\u0000"}', 'resource', SMALL)), { field: 'resource.a', reason: 'must not contain the NUL character' });
+  assert.deepEqual(refused(readJson('{"a": "\\u0000"}', 'resource', SMALL)), {
+    field: 'resource.a',
+    reason: 'must not contain the NUL character',
+  });
   assert.match(refused(readJson('{"a": ', 'resource', SMALL)).reason, /^is not valid JSON: /);
-  assert.equal(refused(readJson(`"${'x'.repeat(65 * 1024)}"`, 'resource', SMALL)).reason, 'must be at most 64 KiB (it is 66562 bytes)');
+  assert.equal(
+    refused(readJson(`"${'x'.repeat(65 * 1024)}"`, 'resource', SMALL)).reason,
+    'must be at most 64 KiB (it is 66562 bytes)',
+  );
 });

@@ -17,7 +17,8 @@ import { Composer, Lexer, Parser, type CST } from 'yaml';
 import type { InvalidParameter } from './errors.js';
 import { formatBytes, INPUT_LIMITS, shapeIssue, shapeParameter } from './input-limits.js';
 
-export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly issue: InvalidParameter };
+export type Parsed =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly issue: InvalidParameter };
 
 export interface ReadOptions {
   /** Largest text accepted, in UTF-8 bytes. */
@@ -31,7 +32,9 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 function sizeIssue(text: string, field: string, maxBytes: number): Parsed | undefined {
   const bytes = Buffer.byteLength(text, 'utf8');
-  return bytes > maxBytes ? refuse(field, `must be at most ${formatBytes(maxBytes)} (it is ${formatBytes(bytes)})`) : undefined;
+  return bytes > maxBytes
+    ? refuse(field, `must be at most ${formatBytes(maxBytes)} (it is ${formatBytes(bytes)})`)
+    : undefined;
 }
 
 /**
@@ -66,7 +69,8 @@ function boundedCst(text: string, maxDepth: number): CST.Token[] | undefined {
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     // The document token and a scalar in progress sit on the stack too: count only when it could matter.
-    if (parser.stack.length > maxDepth && parser.stack.filter((token) => COLLECTIONS.has(token.type)).length > maxDepth) return undefined;
+    if (parser.stack.length > maxDepth && parser.stack.filter((token) => COLLECTIONS.has(token.type)).length > maxDepth)
+      return undefined;
   }
   for (const token of parser.end()) tokens.push(token);
   return tokens;
@@ -110,7 +114,8 @@ function placeOf(text: string, offset: number): string {
   return `at line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
-export type YamlDocument = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+export type YamlDocument =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 /**
  * Every document of a YAML stream (`---` separated), the whole stream read
@@ -123,7 +128,11 @@ export function readYamlDocuments(text: string, maxDepth: number = INPUT_LIMITS.
   if (tokens === undefined) return [{ ok: false, reason: `nested deeper than ${maxDepth} levels` }];
   return [...new Composer({ logLevel: 'error' }).compose(tokens, true, text.length)].map((document): YamlDocument => {
     const [error] = document.errors;
-    if (error !== undefined) return { ok: false, reason: `${error.message.split('\n')[0]?.replace(/:$/, '') ?? error.message} ${placeOf(text, error.pos[0])}` };
+    if (error !== undefined)
+      return {
+        ok: false,
+        reason: `${error.message.split('\n')[0]?.replace(/:$/, '') ?? error.message} ${placeOf(text, error.pos[0])}`,
+      };
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: 100 });

@@ -34,9 +34,14 @@ export function documentSchema(kind: KindDescriptor): TObject {
       ? kind.spec.properties
       : {
           spec: kind.spec,
-          ...(kind.hasStatus ? { status: Type.Optional(Type.Unknown({ description: 'Set by the server; ignored on input.' })) } : {}),
+          ...(kind.hasStatus
+            ? { status: Type.Optional(Type.Unknown({ description: 'Set by the server; ignored on input.' })) }
+            : {}),
         };
-  const schema = Type.Object({ ...metadata, ...body }, { additionalProperties: false, $id: kind.name, title: kind.name });
+  const schema = Type.Object(
+    { ...metadata, ...body },
+    { additionalProperties: false, $id: kind.name, title: kind.name },
+  );
   schemas.set(kind, schema);
   return schema;
 }

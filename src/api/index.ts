@@ -11,9 +11,49 @@ export const coreKindRegistry = new KindRegistry(coreKinds);
 
 export { KindRegistry } from './registry.js';
 export type { KindDescriptor, PolicyKindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';
-export { KogumaError, httpStatusOf, grpcStatusOf, titleOf, invalidInput, notFound, isKogumaError, type ErrorCode, type InvalidParameter } from './errors.js';
+export {
+  KogumaError,
+  httpStatusOf,
+  grpcStatusOf,
+  titleOf,
+  invalidInput,
+  notFound,
+  isKogumaError,
+  type ErrorCode,
+  type InvalidParameter,
+} from './errors.js';
 export type { Resource, ResourceDraft, ResourceKey, Labels } from './resource.js';
 export { keyOf, describeKey } from './resource.js';
 export { documentOf, documentSchema, draftOf } from './document.js';
 export { validateDocument, issuesAgainst, fieldPath, type ExpectedIdentity, type ValidDocument } from './validate.js';
 export * from './kinds/index.js';
+export {
+  NAME_MAX_LENGTH,
+  NAME_PATTERN,
+  Port,
+  Strict,
+  Uint32,
+  Duration,
+  DURATION_PATTERN,
+  HeaderName,
+  HeaderValue,
+  ModifiableHeaderName,
+  StringEnum,
+  Labels as primitivesLabels,
+  ReferenceName,
+  MeshName,
+  Tags,
+  Percentage,
+  UINT32_MAX,
+  AnyCaseHeaderName,
+  Int32,
+  Int64,
+  TAG_PATTERN,
+  TagValue,
+  ResourceName,
+} from './primitives.js';
+export { readYamlDocuments, readYaml, readJson } from './bounded-parse.js';
+export { parseDuration, formatDuration, durationMs } from './duration.js';
+export { formatBytes, INPUT_LIMITS, shapeParameter, stringProblem } from './input-limits.js';
+export { defineKind, displayName, pluralOf } from './kind.js';
+export { productVersion } from './version.js';

@@ -12,7 +12,10 @@ function nested(levels: number, leaf: unknown = 1): unknown {
 test('a value nested as deep as the limit passes; one level more is refused at the container past it', () => {
   assert.equal(shapeIssue(nested(INPUT_LIMITS.maxDepth)), undefined);
   const issue = shapeIssue(nested(INPUT_LIMITS.maxDepth + 1));
-  assert.deepEqual(issue, { path: Array(INPUT_LIMITS.maxDepth).fill('a').join('.'), reason: 'nested deeper than 64 levels' });
+  assert.deepEqual(issue, {
+    path: Array(INPUT_LIMITS.maxDepth).fill('a').join('.'),
+    reason: 'nested deeper than 64 levels',
+  });
 });
 
 test('lists count as levels too, and the path names their indices', () => {
@@ -38,7 +41,10 @@ test('NUL and lone surrogates are refused in values and keys, in document order'
     path: 'first',
     reason: 'must be valid Unicode text (it holds a lone UTF-16 surrogate)',
   });
-  assert.deepEqual(shapeIssue({ labels: { 'a\u0000': 'x' } }), { path: 'labels', reason: 'has a key that contains the NUL character' });
+  assert.deepEqual(shapeIssue({ labels: { 'a\u0000': 'x' } }), {
+    path: 'labels',
+    reason: 'has a key that contains the NUL character',
+  });
   assert.equal(shapeIssue({ emoji: '\ud83d\ude00', tab: 'a\tb', newline: 'a\nb' }), undefined);
 });
 
@@ -49,8 +55,14 @@ test('keys that are not identifiers are quoted in the path, and very long ones s
 });
 
 test('shapeParameter places the issue under a field, and names the root "document"', () => {
-  assert.deepEqual(shapeParameter({ x: '\u0000' }, 'dataplaneResource'), { field: 'dataplaneResource.x', reason: 'must not contain the NUL character' });
-  assert.deepEqual(shapeParameter(['\u0000'], 'value'), { field: 'value[0]', reason: 'must not contain the NUL character' });
+  assert.deepEqual(shapeParameter({ x: '\u0000' }, 'dataplaneResource'), {
+    field: 'dataplaneResource.x',
+    reason: 'must not contain the NUL character',
+  });
+  assert.deepEqual(shapeParameter(['\u0000'], 'value'), {
+    field: 'value[0]',
+    reason: 'must not contain the NUL character',
+  });
   assert.deepEqual(shapeParameter('\u0000', ''), { field: 'document', reason: 'must not contain the NUL character' });
   assert.equal(shapeParameter({ fine: true }, ''), undefined);
 });

@@ -132,9 +132,20 @@ export function shapeIssue(value: unknown, maxDepth: number = INPUT_LIMITS.maxDe
 }
 
 /** `shapeIssue` as an invalid parameter under `field` (the path of the value in its document). */
-export function shapeParameter(value: unknown, field: string, maxDepth: number = INPUT_LIMITS.maxDepth): InvalidParameter | undefined {
+export function shapeParameter(
+  value: unknown,
+  field: string,
+  maxDepth: number = INPUT_LIMITS.maxDepth,
+): InvalidParameter | undefined {
   const issue = shapeIssue(value, maxDepth);
   if (issue === undefined) return undefined;
-  const path = issue.path === '' ? field : field === '' ? issue.path : issue.path.startsWith('[') ? `${field}${issue.path}` : `${field}.${issue.path}`;
+  const path =
+    issue.path === ''
+      ? field
+      : field === ''
+        ? issue.path
+        : issue.path.startsWith('[')
+          ? `${field}${issue.path}`
+          : `${field}.${issue.path}`;
   return { field: path === '' ? 'document' : path, reason: issue.reason };
 }

@@ -3,7 +3,16 @@
  * `errorMessage` so a rejected value is explained in words a user recognises
  * ("must be a duration like 15s") rather than as a regular expression.
  */
-import { FormatRegistry, Type, type SchemaOptions, type TInteger, type TLiteral, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
+import {
+  FormatRegistry,
+  Type,
+  type SchemaOptions,
+  type TInteger,
+  type TLiteral,
+  type TSchema,
+  type TString,
+  type TUnion,
+} from '@sinclair/typebox';
 import { DURATION_FORMAT, DURATION_FORMAT_REASON, DURATION_PATTERN, LONG_DURATION_PATTERN } from './duration.js';
 
 export { DURATION_PATTERN, LONG_DURATION_PATTERN } from './duration.js';
@@ -21,10 +30,20 @@ export const FORMAT_REASONS: Readonly<Record<string, string>> = {
 
 /** Durations at most Go's longest, so every one fits the protobuf Duration the engine writes. */
 export const Duration = (options: SchemaOptions = {}): TString =>
-  Type.String({ pattern: DURATION_PATTERN, format: DURATION_FORMAT, errorMessage: 'must be a duration like 15s', ...options });
+  Type.String({
+    pattern: DURATION_PATTERN,
+    format: DURATION_FORMAT,
+    errorMessage: 'must be a duration like 15s',
+    ...options,
+  });
 
 export const LongDuration = (options: SchemaOptions = {}): TString =>
-  Type.String({ pattern: LONG_DURATION_PATTERN, format: DURATION_FORMAT, errorMessage: 'must be a duration like 1d or 24h', ...options });
+  Type.String({
+    pattern: LONG_DURATION_PATTERN,
+    format: DURATION_FORMAT,
+    errorMessage: 'must be a duration like 1d or 24h',
+    ...options,
+  });
 
 export const Port = (options: SchemaOptions = {}) =>
   Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'must be a port between 1 and 65535', ...options });
@@ -39,20 +58,31 @@ export const INT32_MAX = 2_147_483_647;
 
 const boundedInteger = (maximum: number, options: SchemaOptions & { minimum?: number }): TInteger => {
   const minimum = options.minimum ?? 0;
-  return Type.Integer({ errorMessage: `must be an integer from ${minimum} to ${maximum}`, ...options, minimum, maximum });
+  return Type.Integer({
+    errorMessage: `must be an integer from ${minimum} to ${maximum}`,
+    ...options,
+    minimum,
+    maximum,
+  });
 };
 
 /** An integer Envoy keeps as uint32 (weights, counts, retries); `minimum` defaults to 0. */
-export const Uint32 = (options: SchemaOptions & { minimum?: number } = {}): TInteger => boundedInteger(UINT32_MAX, options);
+export const Uint32 = (options: SchemaOptions & { minimum?: number } = {}): TInteger =>
+  boundedInteger(UINT32_MAX, options);
 
 /** An integer Envoy keeps as int32; `minimum` defaults to 0. */
-export const Int32 = (options: SchemaOptions & { minimum?: number } = {}): TInteger => boundedInteger(INT32_MAX, options);
+export const Int32 = (options: SchemaOptions & { minimum?: number } = {}): TInteger =>
+  boundedInteger(INT32_MAX, options);
 
 /** An integer Envoy keeps as int64, bounded where JSON numbers stay exact (2^53 - 1). */
-export const Int64 = (options: SchemaOptions & { minimum?: number } = {}): TInteger => boundedInteger(Number.MAX_SAFE_INTEGER, options);
+export const Int64 = (options: SchemaOptions & { minimum?: number } = {}): TInteger =>
+  boundedInteger(Number.MAX_SAFE_INTEGER, options);
 
 /** A closed set of strings; errors list the allowed values. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnion<TLiteral<T[number]>[]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions = {},
+): TUnion<TLiteral<T[number]>[]> {
   const literals = values.map((value) => Type.Literal(value as T[number]));
   return Type.Union(literals, { errorMessage: `must be one of: ${values.join(', ')}`, ...options });
 }
@@ -60,7 +90,11 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 /** Kuma tag keys and values: letters, digits and . - _ : / */
 export const TAG_PATTERN = '^[a-zA-Z0-9.\\-_:/]+$';
 export const TagValue = (options: SchemaOptions = {}) =>
-  Type.String({ pattern: TAG_PATTERN, errorMessage: 'must be non-empty and use only letters, digits and . - _ : /', ...options });
+  Type.String({
+    pattern: TAG_PATTERN,
+    errorMessage: 'must be non-empty and use only letters, digits and . - _ : /',
+    ...options,
+  });
 
 /** A map of tags: keys and values both restricted to the tag alphabet. */
 export const Tags = (options: SchemaOptions = {}) =>
@@ -134,7 +168,13 @@ export const ReferenceName = (options: SchemaOptions = {}) =>
  */
 export const HEADER_NAME_PATTERN = "^[a-z0-9!#$%&'*+\\-.^_`|~]+$";
 export const HeaderName = (options: SchemaOptions = {}) =>
-  Type.String({ minLength: 1, maxLength: 256, pattern: HEADER_NAME_PATTERN, errorMessage: 'must be a lower case HTTP header name', ...options });
+  Type.String({
+    minLength: 1,
+    maxLength: 256,
+    pattern: HEADER_NAME_PATTERN,
+    errorMessage: 'must be a lower case HTTP header name',
+    ...options,
+  });
 
 export const ANY_CASE_HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$";
 export const AnyCaseHeaderName = (options: SchemaOptions = {}) =>
@@ -194,7 +234,7 @@ export const Strict = <T extends Parameters<typeof Type.Object>[0]>(properties: 
 
 /** Kubernetes "int or string" percentages and quantities, e.g. 50, "50", "12.5". */
 export const Percentage = (options: SchemaOptions = {}) =>
-  Type.Union([
-    Type.Number({ minimum: 0, maximum: 100 }),
-    Type.String({ pattern: '^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)$' }),
-  ], { errorMessage: 'must be a percentage between 0 and 100, as a number or a decimal string', ...options });
+  Type.Union(
+    [Type.Number({ minimum: 0, maximum: 100 }), Type.String({ pattern: '^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)$' })],
+    { errorMessage: 'must be a percentage between 0 and 100, as a number or a decimal string', ...options },
+  );

@@ -18,12 +18,28 @@ import {
 
 /** String primitives by their pattern, named in the type column and explained in the page's legend. */
 const NAMED_STRINGS: readonly { pattern: string; type: string; rule: string }[] = [
-  { pattern: NAME_PATTERN, type: 'name', rule: 'at most 253 lower case letters, digits, "-" and ".", starting and ending with a letter or digit' },
+  {
+    pattern: NAME_PATTERN,
+    type: 'name',
+    rule: 'at most 253 lower case letters, digits, "-" and ".", starting and ending with a letter or digit',
+  },
   { pattern: MESH_NAME_PATTERN, type: 'mesh name', rule: 'a `name` without dots (a proxy is named `<mesh>.<name>`)' },
-  { pattern: REFERENCE_NAME_PATTERN, type: 'reference', rule: 'the name of another resource: at most 253 lower case letters, digits, "-", "." and "_"' },
-  { pattern: HEADER_NAME_PATTERN, type: 'header name', rule: 'lower case RFC 7230 token characters; where a header is set, added or removed, not `host`' },
+  {
+    pattern: REFERENCE_NAME_PATTERN,
+    type: 'reference',
+    rule: 'the name of another resource: at most 253 lower case letters, digits, "-", "." and "_"',
+  },
+  {
+    pattern: HEADER_NAME_PATTERN,
+    type: 'header name',
+    rule: 'lower case RFC 7230 token characters; where a header is set, added or removed, not `host`',
+  },
   { pattern: MODIFIABLE_HEADER_NAME_PATTERN, type: 'header name', rule: '' },
-  { pattern: ANY_CASE_HEADER_NAME_PATTERN, type: 'header name (any case)', rule: 'RFC 7230 token characters in any case' },
+  {
+    pattern: ANY_CASE_HEADER_NAME_PATTERN,
+    type: 'header name (any case)',
+    rule: 'RFC 7230 token characters in any case',
+  },
   { pattern: HEADER_VALUE_PATTERN, type: 'header value', rule: 'no control character but tab: no NUL, CR or LF' },
 ];
 
@@ -50,18 +66,28 @@ type Schema = Record<string, unknown> & {
 };
 
 function typeOf(schema: Schema): string {
-  if (schema.anyOf?.every((s) => s.const !== undefined)) return schema.anyOf.map((s) => `\`${String(s.const)}\``).join(' \\| ');
+  if (schema.anyOf?.every((s) => s.const !== undefined))
+    return schema.anyOf.map((s) => `\`${String(s.const)}\``).join(' \\| ');
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
   if (schema.const !== undefined) return `\`${String(schema.const)}\``;
-  if (schema.type === 'string' && typeof schema.errorMessage === 'string' && schema.errorMessage.includes('duration')) return 'duration';
+  if (schema.type === 'string' && typeof schema.errorMessage === 'string' && schema.errorMessage.includes('duration'))
+    return 'duration';
   const named = schema.type === 'string' ? NAMED_STRINGS.find((s) => s.pattern === schema['pattern']) : undefined;
   if (named) return named.type;
   if (schema.type === 'integer' && schema.maximum === 65535) return 'port';
-  if ((schema.type === 'integer' || schema.type === 'number') && (schema.minimum !== undefined || schema.maximum !== undefined))
+  if (
+    (schema.type === 'integer' || schema.type === 'number') &&
+    (schema.minimum !== undefined || schema.maximum !== undefined)
+  )
     return `${schema.type} ${String(schema.minimum ?? '')}..${String(schema.maximum ?? '')}`;
   if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'any'}`;
   if (schema.type === 'object' && schema.patternProperties) return 'map of string';
-  if (schema.type === 'object' && schema.properties && Object.keys(schema.properties).length === 0 && typeof schema.additionalProperties === 'object')
+  if (
+    schema.type === 'object' &&
+    schema.properties &&
+    Object.keys(schema.properties).length === 0 &&
+    typeof schema.additionalProperties === 'object'
+  )
     return 'map';
   return schema.type ?? 'any';
 }
@@ -98,7 +124,9 @@ function renderKind(kind: KindDescriptor): string {
       kind.policy.hasFromTargetRef ? '`from`' : '',
       kind.policy.hasRulesTargetRef ? '`rules`' : '',
     ].filter(Boolean);
-    facts.push(`- Policy order: ${kind.policy.order}${sections.length > 0 ? `; sections: ${sections.join(', ')}` : ''}`);
+    facts.push(
+      `- Policy order: ${kind.policy.order}${sections.length > 0 ? `; sections: ${sections.join(', ')}` : ''}`,
+    );
   }
   const table = [
     '| field | type | required | description |',

@@ -22,7 +22,8 @@ export class KindRegistry {
       }
       for (const alias of [kind.name.toLowerCase(), kind.plural, kind.shortName]) {
         const taken = this.byAlias.get(alias);
-        if (taken && taken !== kind) throw new Error(`kind registry: alias "${alias}" names ${taken.name} and ${kind.name}`);
+        if (taken && taken !== kind)
+          throw new Error(`kind registry: alias "${alias}" names ${taken.name} and ${kind.name}`);
         this.byAlias.set(alias, kind);
       }
     }

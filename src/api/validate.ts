@@ -59,7 +59,9 @@ function reasonOf(error: ValueError): string {
     case ValueErrorType.Literal:
       return `must be ${JSON.stringify(schema['const'])}`;
     case ValueErrorType.StringMinLength:
-      return schema['minLength'] === 1 ? 'must not be empty' : `must be at least ${String(schema['minLength'])} characters`;
+      return schema['minLength'] === 1
+        ? 'must not be empty'
+        : `must be at least ${String(schema['minLength'])} characters`;
     case ValueErrorType.StringMaxLength:
       return `must be at most ${String(schema['maxLength'])} characters`;
     case ValueErrorType.ArrayMinItems:
@@ -67,9 +69,15 @@ function reasonOf(error: ValueError): string {
     case ValueErrorType.ArrayMaxItems:
       return `must have at most ${String(schema['maxItems'])} items`;
     case ValueErrorType.ObjectMinProperties:
-      return custom ?? `must have at least ${String(schema['minProperties'])} field${schema['minProperties'] === 1 ? '' : 's'}`;
+      return (
+        custom ??
+        `must have at least ${String(schema['minProperties'])} field${schema['minProperties'] === 1 ? '' : 's'}`
+      );
     case ValueErrorType.ObjectMaxProperties:
-      return custom ?? `must have at most ${String(schema['maxProperties'])} field${schema['maxProperties'] === 1 ? '' : 's'}`;
+      return (
+        custom ??
+        `must have at most ${String(schema['maxProperties'])} field${schema['maxProperties'] === 1 ? '' : 's'}`
+      );
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:
       return custom ?? `must be at least ${String(schema['minimum'])}`;
@@ -107,7 +115,10 @@ function compiled(schema: TSchema): TypeCheck<TSchema> {
 export function reportable(issues: readonly InvalidParameter[]): InvalidParameter[] {
   const max = INPUT_LIMITS.maxReportedIssues;
   if (issues.length <= max) return [...issues];
-  return [...issues.slice(0, max), { field: 'document', reason: `has more problems; only the first ${max} are listed` }];
+  return [
+    ...issues.slice(0, max),
+    { field: 'document', reason: `has more problems; only the first ${max} are listed` },
+  ];
 }
 
 function issuesFrom(checker: TypeCheck<TSchema>, value: unknown, prefix: string): InvalidParameter[] {
@@ -158,11 +169,16 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Validates a whole document and returns its kind and store draft, or throws
  * InvalidInput listing every rejected field. Nothing is half-accepted.
  */
-export function validateDocument(registry: KindRegistry, value: unknown, expected: ExpectedIdentity = {}): ValidDocument {
+export function validateDocument(
+  registry: KindRegistry,
+  value: unknown,
+  expected: ExpectedIdentity = {},
+): ValidDocument {
   // First, and without recursion: the schema checks and every later step may recurse into the value.
   const shape = shapeParameter(value, '');
   if (shape !== undefined) throw invalidInput([shape]);
-  if (!isPlainObject(value)) throw invalidInput([{ field: 'document', reason: 'must be an object with a type, a name and its fields' }]);
+  if (!isPlainObject(value))
+    throw invalidInput([{ field: 'document', reason: 'must be an object with a type, a name and its fields' }]);
   const type = value['type'];
   if (type === undefined) throw invalidInput([{ field: 'type', reason: 'is required' }]);
   const kind = typeof type === 'string' ? registry.byType(type) : undefined;

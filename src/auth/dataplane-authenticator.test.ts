@@ -15,7 +15,11 @@ const HOUR = 3_600_000;
 const web1: DataplaneRegistration = { mesh: 'default', name: 'web-1', inboundTags: [{ 'kuma.io/service': 'web' }] };
 
 /** A memory store that counts reads and can be made to fail them. */
-async function countingStore(): Promise<{ store: ResourceStore; reads: () => number; failReads: (fail: boolean) => void }> {
+async function countingStore(): Promise<{
+  store: ResourceStore;
+  reads: () => number;
+  failReads: (fail: boolean) => void;
+}> {
   const inner = await createStore({ type: 'memory' });
   let reads = 0;
   let failing = false;
@@ -30,15 +34,23 @@ async function countingStore(): Promise<{ store: ResourceStore; reads: () => num
     get: read(inner.get.bind(inner)),
     list: read(inner.list.bind(inner)),
   });
-  await store.createAll([{ kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} }, ...signingKeyDrafts('default')]);
+  await store.createAll([
+    { kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} },
+    ...signingKeyDrafts('default'),
+  ]);
   return { store, reads: () => reads, failReads: (fail) => (failing = fail) };
 }
 
 async function tokenFor(store: ResourceStore, request: Partial<DataplaneTokenRequest> = {}): Promise<string> {
-  return issueDataplaneToken(await issuingSigningKey(store, 'default'), { mesh: 'default', validForMs: HOUR, ...request });
+  return issueDataplaneToken(await issuingSigningKey(store, 'default'), {
+    mesh: 'default',
+    validForMs: HOUR,
+    ...request,
+  });
 }
 
-const code = (expected: string, pattern: RegExp) => (error: unknown) => isKogumaError(error) && error.code === expected && pattern.test(error.message);
+const code = (expected: string, pattern: RegExp) => (error: unknown) =>
+  isKogumaError(error) && error.code === expected && pattern.test(error.message);
 
 test('a genuine token that allows the dataplane is accepted; one for another dataplane is Forbidden', async () => {
   const { store } = await countingStore();
@@ -47,7 +59,10 @@ test('a genuine token that allows the dataplane is accepted; one for another dat
     const token = await tokenFor(store, { name: 'web-1', tags: { 'kuma.io/service': ['web'] } });
     const verified = await auth.authenticate(token, web1);
     assert.equal(verified.claims.name, 'web-1');
-    await assert.rejects(auth.authenticate(token, { ...web1, name: 'web-2' }), code('Forbidden', /token is for dataplane "web-1"/));
+    await assert.rejects(
+      auth.authenticate(token, { ...web1, name: 'web-2' }),
+      code('Forbidden', /token is for dataplane "web-1"/),
+    );
     await assert.rejects(
       auth.authenticate(token, { ...web1, inboundTags: [{ 'kuma.io/service': 'payments' }] }),
       code('Forbidden', /kuma.io\/service=payments is not allowed/),
@@ -59,14 +74,29 @@ test('a genuine token that allows the dataplane is accepted; one for another dat
 
 test('a token of another mesh, a forged and an expired token are Unauthenticated', async () => {
   const { store } = await countingStore();
-  await store.createAll([{ kind: 'Mesh', mesh: '', name: 'other', labels: {}, spec: {} }, ...signingKeyDrafts('other')]);
+  await store.createAll([
+    { kind: 'Mesh', mesh: '', name: 'other', labels: {}, spec: {} },
+    ...signingKeyDrafts('other'),
+  ]);
   const auth = new DataplaneAuthenticator({ store });
   try {
-    const other = await issueDataplaneToken(await issuingSigningKey(store, 'other'), { mesh: 'other', validForMs: HOUR });
-    await assert.rejects(auth.verify(other, 'default'), code('Unauthenticated', /is for mesh "other", not mesh "default"/));
+    const other = await issueDataplaneToken(await issuingSigningKey(store, 'other'), {
+      mesh: 'other',
+      validForMs: HOUR,
+    });
+    await assert.rejects(
+      auth.verify(other, 'default'),
+      code('Unauthenticated', /is for mesh "other", not mesh "default"/),
+    );
     const { signingKeyFromPem } = await import('./signing-key.js');
-    const forged = await issueDataplaneToken(await signingKeyFromPem(generateSigningKeyPem(), 'test'), { mesh: 'default', validForMs: HOUR });
-    await assert.rejects(auth.verify(forged, 'default'), code('Unauthenticated', /signed with a key that mesh "default" does not have/));
+    const forged = await issueDataplaneToken(await signingKeyFromPem(generateSigningKeyPem(), 'test'), {
+      mesh: 'default',
+      validForMs: HOUR,
+    });
+    await assert.rejects(
+      auth.verify(forged, 'default'),
+      code('Unauthenticated', /signed with a key that mesh "default" does not have/),
+    );
     const expired = await tokenFor(store, { validForMs: 60_000, now: new Date(Date.now() - 2 * HOUR) });
     await assert.rejects(auth.verify(expired, 'default'), code('Unauthenticated', /has expired/));
   } finally {
@@ -95,7 +125,10 @@ test('a revocation is refused at once: the store change makes the cached list st
     const token = await tokenFor(store);
     const { claims } = await auth.verify(token, 'default');
     await revokeToken(store, 'default', claims.jti);
-    await assert.rejects(auth.verify(token, 'default'), code('Unauthenticated', new RegExp(`${claims.jti} has been revoked`)));
+    await assert.rejects(
+      auth.verify(token, 'default'),
+      code('Unauthenticated', new RegExp(`${claims.jti} has been revoked`)),
+    );
   } finally {
     auth.close();
   }
@@ -174,7 +207,10 @@ test('while the store cannot be read, the last keys and revocations read keep se
     failReads(true);
     assert.equal((await auth.verify(token, 'default')).claims.mesh, 'default');
     const fresh = new DataplaneAuthenticator({ store });
-    await assert.rejects(fresh.verify(token, 'default'), code('Unavailable', /cannot verify dataplane tokens of mesh "default"/));
+    await assert.rejects(
+      fresh.verify(token, 'default'),
+      code('Unavailable', /cannot verify dataplane tokens of mesh "default"/),
+    );
     fresh.close();
   } finally {
     failReads(false);

@@ -25,7 +25,7 @@
  */
 import { decodeProtectedHeader } from 'jose';
 import type { Logger } from 'pino';
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import type { ResourceStore, StoreEvent } from '../store/index.js';
 import { authorizeDataplane, type DataplaneRegistration } from './dataplane-authorization.js';
 import { verifyDataplaneToken, type DataplaneTokenClaims } from './dataplane-token.js';
@@ -152,10 +152,16 @@ export class DataplaneAuthenticator {
       return await loading;
     } catch (error) {
       if (state) {
-        this.options.logger?.warn({ err: error, mesh }, 'cannot read dataplane token keys and revocations; using the last ones read');
+        this.options.logger?.warn(
+          { err: error, mesh },
+          'cannot read dataplane token keys and revocations; using the last ones read',
+        );
         return state;
       }
-      throw new KogumaError('Unavailable', `cannot verify dataplane tokens of mesh "${mesh}" now: the store cannot be read`);
+      throw new KogumaError(
+        'Unavailable',
+        `cannot verify dataplane tokens of mesh "${mesh}" now: the store cannot be read`,
+      );
     }
   }
 
@@ -170,10 +176,18 @@ export class DataplaneAuthenticator {
         throw error;
       }),
     ]);
-    for (const entry of unreadable) this.options.logger?.warn({ mesh, secret: entry.secretName }, `ignoring an unreadable token signing key: ${entry.reason}`);
+    for (const entry of unreadable)
+      this.options.logger?.warn(
+        { mesh, secret: entry.secretName },
+        `ignoring an unreadable token signing key: ${entry.reason}`,
+      );
     // A change that arrived while this was read makes it stale at once: the next check reads again.
     const fresh = (this.generations.get(mesh) ?? 0) === generation;
-    const state: MeshState = { keys: new Map(keys.map((key) => [key.kid, key])), revoked, loadedAt: fresh ? startedAt : -Infinity };
+    const state: MeshState = {
+      keys: new Map(keys.map((key) => [key.kid, key])),
+      revoked,
+      loadedAt: fresh ? startedAt : -Infinity,
+    };
     this.states.set(mesh, state);
     return state;
   }
@@ -223,7 +237,10 @@ export class DataplaneAuthenticator {
         entry.controller.abort(new KogumaError('Unauthenticated', `dataplane token ${entry.jti} has been revoked`));
       } else if (!state.keys.has(entry.kid)) {
         entry.controller.abort(
-          new KogumaError('Unauthenticated', `the key that signed dataplane token ${entry.jti} is no longer a signing key of mesh "${mesh}"`),
+          new KogumaError(
+            'Unauthenticated',
+            `the key that signed dataplane token ${entry.jti} is no longer a signing key of mesh "${mesh}"`,
+          ),
         );
       }
     }

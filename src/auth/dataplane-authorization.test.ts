@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { isKogumaError } from '../api/errors.js';
 import { authorizeDataplane, type AuthorizingClaims, type DataplaneRegistration } from './dataplane-authorization.js';
 
-const token = (claims: Partial<AuthorizingClaims> = {}): AuthorizingClaims => ({ mesh: 'default', tags: {}, type: 'dataplane', ...claims });
-const web = (inboundTags: Record<string, string>[] = [{ 'kuma.io/service': 'web' }], extra: Partial<DataplaneRegistration> = {}): DataplaneRegistration => ({
+const token = (claims: Partial<AuthorizingClaims> = {}): AuthorizingClaims => ({
+  mesh: 'default',
+  tags: {},
+  type: 'dataplane',
+  ...claims,
+});
+const web = (
+  inboundTags: Record<string, string>[] = [{ 'kuma.io/service': 'web' }],
+  extra: Partial<DataplaneRegistration> = {},
+): DataplaneRegistration => ({
   mesh: 'default',
   name: 'web-1',
   inboundTags,
@@ -27,11 +35,19 @@ test('a token bound to a name, mesh and service allows exactly that dataplane', 
 });
 
 test('threat: a token of one mesh registers a dataplane in another', () => {
-  forbidden(token({ mesh: 'payments' }), web(), /^the dataplane token does not allow dataplane "web-1" in mesh "default": the token is for mesh "payments"$/);
+  forbidden(
+    token({ mesh: 'payments' }),
+    web(),
+    /^the dataplane token does not allow dataplane "web-1" in mesh "default": the token is for mesh "payments"$/,
+  );
 });
 
 test('threat: a token for dataplane A registers or configures dataplane B', () => {
-  forbidden(token({ name: 'web-1' }), web(undefined, { name: 'db-1' }), /dataplane "db-1" in mesh "default": the token is for dataplane "web-1"$/);
+  forbidden(
+    token({ name: 'web-1' }),
+    web(undefined, { name: 'db-1' }),
+    /dataplane "db-1" in mesh "default": the token is for dataplane "web-1"$/,
+  );
 });
 
 test('a token without a name is valid for any dataplane of its mesh, as in Kuma', () => {
@@ -49,7 +65,11 @@ test('threat: a token limited to service web registers as service db to get its 
 
 test('threat: one allowed inbound hides a second inbound with a forbidden value', () => {
   const claims = token({ tags: { 'kuma.io/service': ['web'] } });
-  forbidden(claims, web([{ 'kuma.io/service': 'web' }, { 'kuma.io/service': 'db' }]), /inbound\[1\] tag kuma.io\/service=db is not allowed/);
+  forbidden(
+    claims,
+    web([{ 'kuma.io/service': 'web' }, { 'kuma.io/service': 'db' }]),
+    /inbound\[1\] tag kuma.io\/service=db is not allowed/,
+  );
 });
 
 test('every allowed value of a listed key may be used, on any inbound', () => {
@@ -64,13 +84,21 @@ test('keys the token does not list are unconstrained', () => {
 
 test('threat: a forbidden value on a key other than the service, e.g. a team or zone tag', () => {
   const claims = token({ tags: { 'kuma.io/service': ['web'], team: ['frontend'] } });
-  forbidden(claims, web([{ 'kuma.io/service': 'web', team: 'billing' }]), /inbound\[0\] tag team=billing is not allowed \(the token allows "frontend"\)$/);
+  forbidden(
+    claims,
+    web([{ 'kuma.io/service': 'web', team: 'billing' }]),
+    /inbound\[0\] tag team=billing is not allowed \(the token allows "frontend"\)$/,
+  );
 });
 
 test('a listed key with no values allows no inbound to carry that key', () => {
   const claims = token({ tags: { privileged: [] } });
   authorizeDataplane(claims, web());
-  forbidden(claims, web([{ 'kuma.io/service': 'web', privileged: 'true' }]), /tag privileged=true is not allowed \(the token allows no value\)/);
+  forbidden(
+    claims,
+    web([{ 'kuma.io/service': 'web', privileged: 'true' }]),
+    /tag privileged=true is not allowed \(the token allows no value\)/,
+  );
 });
 
 test('values are compared exactly: no prefix, case or whitespace leeway', () => {
@@ -83,7 +111,11 @@ test('values are compared exactly: no prefix, case or whitespace leeway', () => 
 test('threat: tag keys named like Object.prototype members are ordinary keys', () => {
   authorizeDataplane(token(), web([{ 'kuma.io/service': 'web', constructor: 'x', toString: 'y' }]));
   const inbound = JSON.parse('{"kuma.io/service": "web", "__proto__": "evil"}') as Record<string, string>;
-  forbidden(token({ tags: JSON.parse('{"__proto__": ["good"]}') }), web([inbound]), /tag __proto__=evil is not allowed/);
+  forbidden(
+    token({ tags: JSON.parse('{"__proto__": ["good"]}') }),
+    web([inbound]),
+    /tag __proto__=evil is not allowed/,
+  );
 });
 
 test('threat: a dataplane token stands up an ingress or egress, or the reverse', () => {

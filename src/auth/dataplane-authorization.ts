@@ -12,7 +12,7 @@
  * Tags matter because certificates carry them (`spiffe://<mesh>/<service>`,
  * `kuma://<tag>/<value>`): a tag is an identity claim, and the token bounds it.
  */
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import type { DataplaneTokenClaims, ProxyType } from './dataplane-token.js';
 
 export interface DataplaneRegistration {
@@ -61,7 +61,9 @@ function tagProblems(allowed: AuthorizingClaims['tags'], inbounds: DataplaneRegi
       if (!Object.hasOwn(tags, key)) return;
       const value = tags[key]!;
       if (!allowedValues.includes(value)) {
-        problems.push(`inbound[${index}] tag ${key}=${value} is not allowed (the token allows ${describeValues(allowedValues)})`);
+        problems.push(
+          `inbound[${index}] tag ${key}=${value} is not allowed (the token allows ${describeValues(allowedValues)})`,
+        );
       }
     });
   }

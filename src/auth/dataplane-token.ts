@@ -57,7 +57,10 @@ export async function issueDataplaneToken(key: SigningKey, request: DataplaneTok
 
 export interface DataplaneTokenVerifier {
   /** The mesh's verification key with this id, or undefined when it has none. */
-  keyFor(mesh: string, kid: string): Promise<{ readonly publicKey: CryptoKey } | undefined> | { readonly publicKey: CryptoKey } | undefined;
+  keyFor(
+    mesh: string,
+    kid: string,
+  ): Promise<{ readonly publicKey: CryptoKey } | undefined> | { readonly publicKey: CryptoKey } | undefined;
   isRevoked(mesh: string, jti: string): Promise<boolean> | boolean;
   /** The mesh the proxy says it belongs to; a token of another mesh is refused. */
   readonly mesh?: string;
@@ -70,18 +73,26 @@ export interface DataplaneTokenVerifier {
  * the mesh the token claims: a token signed with mesh A's key that claims mesh
  * B finds no key of that id in B.
  */
-export async function verifyDataplaneToken(token: string, verifier: DataplaneTokenVerifier): Promise<DataplaneTokenClaims> {
+export async function verifyDataplaneToken(
+  token: string,
+  verifier: DataplaneTokenVerifier,
+): Promise<DataplaneTokenClaims> {
   const unverified = decodeUnverified(token, WHAT);
   const claimedMesh = unverified.payload['Mesh'];
-  if (typeof claimedMesh !== 'string' || claimedMesh === '') throw unauthenticated(`${WHAT} is malformed: it names no Mesh`);
+  if (typeof claimedMesh !== 'string' || claimedMesh === '')
+    throw unauthenticated(`${WHAT} is malformed: it names no Mesh`);
   if (verifier.mesh !== undefined && claimedMesh !== verifier.mesh) {
     throw unauthenticated(`${WHAT} is for mesh "${claimedMesh}", not mesh "${verifier.mesh}"`);
   }
   const key = await verifier.keyFor(claimedMesh, unverified.kid);
-  if (!key) throw unauthenticated(`${WHAT} is signed with a key that mesh "${claimedMesh}" does not have (kid ${unverified.kid})`);
+  if (!key)
+    throw unauthenticated(
+      `${WHAT} is signed with a key that mesh "${claimedMesh}" does not have (kid ${unverified.kid})`,
+    );
   const payload = await verifyToken(token, key.publicKey, WHAT, verifier.now);
   const claims = claimsOf(payload);
-  if (await verifier.isRevoked(claims.mesh, claims.jti)) throw unauthenticated(`${WHAT} ${claims.jti} has been revoked`);
+  if (await verifier.isRevoked(claims.mesh, claims.jti))
+    throw unauthenticated(`${WHAT} ${claims.jti} has been revoked`);
   return claims;
 }
 

@@ -12,7 +12,13 @@
  */
 export { TOKEN_SIGNING_ALGORITHM, generateSigningKeyPem, signingKeyFromPem, type SigningKey } from './signing-key.js';
 export { CLOCK_SKEW_SECONDS } from './jwt.js';
-export { signingKeySecretName, signingKeyDrafts, loadSigningKey, ensureSigningKey, storedSigningKeys } from './signing-keys.js';
+export {
+  signingKeySecretName,
+  signingKeyDrafts,
+  loadSigningKey,
+  ensureSigningKey,
+  storedSigningKeys,
+} from './signing-keys.js';
 export {
   PROXY_TYPES,
   issueDataplaneToken,
@@ -32,7 +38,14 @@ export {
   revokeToken,
   storedRevocations,
 } from './revocations.js';
-export { ADMIN_GROUP, issueUserToken, verifyUserToken, isAdmin, type User, type UserTokenRequest } from './user-token.js';
+export {
+  ADMIN_GROUP,
+  issueUserToken,
+  verifyUserToken,
+  isAdmin,
+  type User,
+  type UserTokenRequest,
+} from './user-token.js';
 export {
   USER_TOKEN_KEY_FILE,
   ADMIN_TOKEN_FILE,

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import { TOKEN_SIGNING_ALGORITHM, type SigningKey } from './signing-key.js';
 
 /**
@@ -57,7 +57,8 @@ export function decodeUnverified(token: string, what: string): UnverifiedToken {
   } catch {
     throw unauthenticated(`${what} is malformed: not a signed JWT`);
   }
-  if (typeof kid !== 'string' || kid === '') throw unauthenticated(`${what} is malformed: its header names no signing key (kid)`);
+  if (typeof kid !== 'string' || kid === '')
+    throw unauthenticated(`${what} is malformed: its header names no signing key (kid)`);
   return { kid, payload };
 }
 

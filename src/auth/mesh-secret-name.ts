@@ -4,8 +4,7 @@
  * and a long mesh name can push `prefix + mesh` past the length limit, so the
  * name is checked here rather than failing later inside a store write.
  */
-import { KogumaError } from '../api/errors.js';
-import { NAME_MAX_LENGTH, NAME_PATTERN } from '../api/primitives.js';
+import { KogumaError, NAME_MAX_LENGTH, NAME_PATTERN } from '../api/index.js';
 
 const validName = new RegExp(NAME_PATTERN);
 

@@ -37,7 +37,10 @@ test('no header at all', () => {
 
 test('another scheme is named, a bare token is told it lacks the scheme', () => {
   refused('Basic secret-credential', /^the Authorization header uses the "Basic" scheme; expected "Bearer <token>"$/);
-  refused('Bearer-ish secret-credential', /^the Authorization header uses an unknown scheme; expected "Bearer <token>"$/);
+  refused(
+    'Bearer-ish secret-credential',
+    /^the Authorization header uses an unknown scheme; expected "Bearer <token>"$/,
+  );
   refused(JWT, /^the Authorization header has no scheme; expected "Bearer <token>"$/);
 });
 

@@ -6,7 +6,7 @@
  * else is refused with KogumaError('Unauthenticated') saying what was wrong,
  * never echoing the credential.
  */
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 
 export type AuthorizationValue = string | Uint8Array | null | undefined | readonly (string | Uint8Array)[];
 
@@ -15,7 +15,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export function bearerToken(value: AuthorizationValue): string {
   const text = singleValue(value)?.trim();
-  if (text === undefined || text === '') throw unauthenticated('no Authorization header: expected "Authorization: Bearer <token>"');
+  if (text === undefined || text === '')
+    throw unauthenticated('no Authorization header: expected "Authorization: Bearer <token>"');
   const space = text.search(/\s/);
   if (space === -1 && text.toLowerCase() !== 'bearer') {
     throw unauthenticated('the Authorization header has no scheme; expected "Bearer <token>"');
@@ -26,7 +27,8 @@ export function bearerToken(value: AuthorizationValue): string {
   }
   const token = space === -1 ? '' : text.slice(space).trim();
   if (token === '') throw unauthenticated('the Authorization header has the Bearer scheme but no token');
-  if (!B64TOKEN.test(token)) throw unauthenticated('the Authorization header\'s bearer token contains characters a token cannot have');
+  if (!B64TOKEN.test(token))
+    throw unauthenticated("the Authorization header's bearer token contains characters a token cannot have");
   return token;
 }
 

@@ -2,12 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isKogumaError } from '../api/errors.js';
 import { createStore } from '../store/index.js';
-import { formatRevocations, parseRevocations, readRevocations, revocationsSecretName, revokeToken, storedRevocations } from './revocations.js';
+import {
+  formatRevocations,
+  parseRevocations,
+  readRevocations,
+  revocationsSecretName,
+  revokeToken,
+  storedRevocations,
+} from './revocations.js';
 
 const memoryStore = () => createStore({ type: 'memory' });
 const secretKey = { kind: 'Secret', mesh: 'default', name: 'dataplane-token-revocations-default' };
 
-test('the list is Kuma\'s format: base64 of comma-separated token ids', () => {
+test("the list is Kuma's format: base64 of comma-separated token ids", () => {
   assert.equal(formatRevocations(['id-1', 'id-2']), Buffer.from('id-1,id-2').toString('base64'));
   assert.deepEqual(parseRevocations(Buffer.from('id-1,id-2').toString('base64')), new Set(['id-1', 'id-2']));
   assert.deepEqual(parseRevocations(''), new Set());
@@ -49,7 +56,11 @@ test('concurrent revocations are all kept: a writer that lost the race retries o
 
 test('a revocation added by hand to the Secret is honoured and kept by later revocations', async () => {
   const store = await memoryStore();
-  await store.create({ ...secretKey, labels: { owner: 'ops' }, spec: { data: Buffer.from('by-hand').toString('base64') } });
+  await store.create({
+    ...secretKey,
+    labels: { owner: 'ops' },
+    spec: { data: Buffer.from('by-hand').toString('base64') },
+  });
   await revokeToken(store, 'default', 'id-1');
   const secret = await store.get(secretKey);
   assert.deepEqual(parseRevocations(String(secret?.spec['data'])), new Set(['by-hand', 'id-1']));

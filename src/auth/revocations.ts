@@ -9,8 +9,7 @@
  * the fresh list.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isKogumaError, KogumaError } from '../api/errors.js';
-import type { ResourceKey } from '../api/resource.js';
+import { isKogumaError, KogumaError, type ResourceKey } from '../api/index.js';
 import type { ResourceStore } from '../store/index.js';
 import { systemSecretName } from './mesh-secret-name.js';
 
@@ -25,7 +24,12 @@ const secretKey = (mesh: string): ResourceKey => ({ kind: 'Secret', mesh, name: 
 /** Token ids in the Secret's data; tolerant of spaces and newlines a person may have added. */
 export function parseRevocations(base64: string): Set<string> {
   const text = Buffer.from(base64, 'base64').toString('utf8');
-  return new Set(text.split(',').map((id) => id.trim()).filter((id) => id !== ''));
+  return new Set(
+    text
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== ''),
+  );
 }
 
 export function formatRevocations(ids: Iterable<string>): string {
@@ -61,7 +65,10 @@ export async function revokeToken(store: ResourceStore, mesh: string, jti: strin
     // A little random wait, so writers that collided do not collide again in step.
     await sleep(Math.random() * 5 * (attempt + 1));
   }
-  throw new KogumaError('Conflict', `could not revoke token ${id} in mesh "${mesh}": the revocation list kept changing`);
+  throw new KogumaError(
+    'Conflict',
+    `could not revoke token ${id} in mesh "${mesh}": the revocation list kept changing`,
+  );
 }
 
 /**

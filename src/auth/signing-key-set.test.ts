@@ -38,7 +38,10 @@ test('every key of the mesh is loaded, newest first', async () => {
   await store.create(keySecret('default', 'dataplane-token-signing-key-default-2'));
   await store.create(keySecret('default', 'unrelated-dataplane-token-signing-key-default'));
   const { keys, unreadable } = await loadMeshSigningKeys(store, 'default');
-  assert.deepEqual(keys.map((key) => key.serial), [3, 2, 0]);
+  assert.deepEqual(
+    keys.map((key) => key.serial),
+    [3, 2, 0],
+  );
   assert.deepEqual(unreadable, []);
 });
 
@@ -56,9 +59,15 @@ test('new tokens are signed with the newest key; tokens of an older key still ve
 
 test('the newest key being unreadable stops issuing, naming the Secret, instead of signing with an older key', async () => {
   const store = await meshWithKey();
-  await store.create({ ...keySecret('default', 'dataplane-token-signing-key-default-5'), spec: { data: Buffer.from('not a key').toString('base64') } });
+  await store.create({
+    ...keySecret('default', 'dataplane-token-signing-key-default-5'),
+    spec: { data: Buffer.from('not a key').toString('base64') },
+  });
   const { keys, unreadable } = await loadMeshSigningKeys(store, 'default');
-  assert.deepEqual(keys.map((key) => key.serial), [0]);
+  assert.deepEqual(
+    keys.map((key) => key.serial),
+    [0],
+  );
   assert.equal(unreadable[0]?.secretName, 'dataplane-token-signing-key-default-5');
   await assert.rejects(
     issuingSigningKey(store, 'default'),

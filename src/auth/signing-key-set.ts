@@ -10,7 +10,7 @@
  * working until that key's Secret is deleted. Rotation is therefore: add a key
  * with a higher serial, hand out new tokens, delete the old key.
  */
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import type { ResourceStore } from '../store/index.js';
 import { signingKeyFromPem, type SigningKey } from './signing-key.js';
 import { ensureSigningKey, signingKeySecretName } from './signing-keys.js';
@@ -53,7 +53,11 @@ export function signingKeySerial(mesh: string, secretName: string): number | und
 }
 
 /** Every signing key the mesh holds, read from its Secrets. */
-export async function loadMeshSigningKeys(store: ResourceStore, mesh: string, cache?: SigningKeyParseCache): Promise<MeshSigningKeys> {
+export async function loadMeshSigningKeys(
+  store: ResourceStore,
+  mesh: string,
+  cache?: SigningKeyParseCache,
+): Promise<MeshSigningKeys> {
   let base: string;
   try {
     base = signingKeySecretName(mesh);

@@ -24,13 +24,20 @@ test('the key id is derived from the key: stable across loads, different between
 });
 
 test('a PEM that is not a P-256 private key is refused, naming where it came from', async () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   await assert.rejects(signingKeyFromPem(rsa, 'Secret "k"'), (error) => {
     assert.ok(isKogumaError(error));
     assert.match(error.message, /^Secret "k" holds a rsa key; token signing keys are ECDSA P-256$/);
     return true;
   });
   await assert.rejects(signingKeyFromPem(p384, 'Secret "k"'), /holds a ec secp384r1 key/);
-  await assert.rejects(signingKeyFromPem('not a pem', 'the file f'), /^KogumaError: the file f does not hold a PEM private key$/);
+  await assert.rejects(
+    signingKeyFromPem('not a pem', 'the file f'),
+    /^KogumaError: the file f does not hold a PEM private key$/,
+  );
 });

@@ -15,7 +15,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, importPKCS8, importSPKI, type CryptoKey } from 'jose';
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 
 export const TOKEN_SIGNING_ALGORITHM = 'ES256';
 
@@ -50,7 +50,10 @@ export async function signingKeyFromPem(pem: string, source: string): Promise<Si
     throw new KogumaError('Internal', `${source} does not hold a PEM private key`);
   }
   if (privateObject.asymmetricKeyType !== 'ec' || privateObject.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new KogumaError('Internal', `${source} holds a ${describeKeyType(privateObject)} key; token signing keys are ECDSA P-256`);
+    throw new KogumaError(
+      'Internal',
+      `${source} holds a ${describeKeyType(privateObject)} key; token signing keys are ECDSA P-256`,
+    );
   }
   const publicObject = createPublicKey(privateObject);
   const pkcs8 = privateObject.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -4,7 +4,13 @@ import { isKogumaError } from '../api/errors.js';
 import { SecretKind } from '../api/kinds/secret.js';
 import { schemaIssues } from '../api/validate.js';
 import { createStore } from '../store/index.js';
-import { ensureSigningKey, loadSigningKey, signingKeyDrafts, signingKeySecretName, storedSigningKeys } from './signing-keys.js';
+import {
+  ensureSigningKey,
+  loadSigningKey,
+  signingKeyDrafts,
+  signingKeySecretName,
+  storedSigningKeys,
+} from './signing-keys.js';
 
 const BASE64 = /^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const memoryStore = () => createStore({ type: 'memory' });
@@ -33,7 +39,11 @@ test('mesh creation can store the key in its own transaction and load it back', 
   await store.createAll([{ kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} }, ...drafts]);
   const key = await loadSigningKey(store, 'default');
   assert.ok(key);
-  assert.equal((await ensureSigningKey(store, 'default')).kid, key.kid, 'ensure keeps the key the mesh was created with');
+  assert.equal(
+    (await ensureSigningKey(store, 'default')).kid,
+    key.kid,
+    'ensure keeps the key the mesh was created with',
+  );
 });
 
 test('a mesh without a key has none to load', async () => {
@@ -51,7 +61,11 @@ test('ensureSigningKey creates the key once; later calls return the same key', a
 
 test('two instances ensuring the key at once end up with one key', async () => {
   const store = await memoryStore();
-  const keys = await Promise.all([ensureSigningKey(store, 'default'), ensureSigningKey(store, 'default'), ensureSigningKey(store, 'default')]);
+  const keys = await Promise.all([
+    ensureSigningKey(store, 'default'),
+    ensureSigningKey(store, 'default'),
+    ensureSigningKey(store, 'default'),
+  ]);
   assert.equal(new Set(keys.map((key) => key.kid)).size, 1);
   const page = await store.list({ kind: 'Secret', mesh: 'default', offset: 0, limit: 10 });
   assert.equal(page.total, 1);
@@ -69,7 +83,9 @@ test('a mesh name too long for the Secret name rule is refused with a clear erro
   assert.equal(signingKeySecretName('m'.repeat(225)).length, 253);
   assert.throws(
     () => signingKeyDrafts(mesh),
-    (error) => isKogumaError(error, 'InvalidInput') && /cannot hold the secret "dataplane-token-signing-key-m+"/.test(error.message),
+    (error) =>
+      isKogumaError(error, 'InvalidInput') &&
+      /cannot hold the secret "dataplane-token-signing-key-m+"/.test(error.message),
   );
 });
 

@@ -7,8 +7,7 @@
  * (`signingKeyDrafts`); `ensureSigningKey` covers meshes created before this
  * existed and several control plane instances racing on one store.
  */
-import { isKogumaError, notFound } from '../api/errors.js';
-import type { ResourceDraft, ResourceKey } from '../api/resource.js';
+import { isKogumaError, notFound, type ResourceDraft, type ResourceKey } from '../api/index.js';
 import type { ResourceStore } from '../store/index.js';
 import { generateSigningKeyPem, signingKeyFromPem, type SigningKey } from './signing-key.js';
 import { systemSecretName } from './mesh-secret-name.js';
@@ -58,7 +57,9 @@ export async function ensureSigningKey(store: ResourceStore, mesh: string): Prom
  * key is cached against the Secret's bytes, not its version: a mesh deleted and
  * re-created starts again at version 1 with a different key.
  */
-export function storedSigningKeys(store: ResourceStore): (mesh: string, kid: string) => Promise<SigningKey | undefined> {
+export function storedSigningKeys(
+  store: ResourceStore,
+): (mesh: string, kid: string) => Promise<SigningKey | undefined> {
   const cache = new Map<string, { readonly data: string; readonly key: SigningKey }>();
   return async (mesh, kid) => {
     const resourceKey = secretKey(mesh);
@@ -67,11 +68,15 @@ export function storedSigningKeys(store: ResourceStore): (mesh: string, kid: str
     const data = String(secret.spec['data']);
     let cached = cache.get(mesh);
     if (cached?.data !== data) {
-      cached = { data, key: await signingKeyFromPem(pemOf(secret.spec), `Secret "${resourceKey.name}" in mesh "${mesh}"`) };
+      cached = {
+        data,
+        key: await signingKeyFromPem(pemOf(secret.spec), `Secret "${resourceKey.name}" in mesh "${mesh}"`),
+      };
       cache.set(mesh, cached);
     }
     return cached.key.kid === kid ? cached.key : undefined;
   };
 }
 
-const pemOf = (spec: Readonly<Record<string, unknown>>): string => Buffer.from(String(spec['data'] ?? ''), 'base64').toString('utf8');
+const pemOf = (spec: Readonly<Record<string, unknown>>): string =>
+  Buffer.from(String(spec['data'] ?? ''), 'base64').toString('utf8');

@@ -4,7 +4,12 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKogumaError } from '../api/errors.js';
-import { ADMIN_TOKEN_FILE, ensureAdminToken, loadOrCreateUserTokenKey, USER_TOKEN_KEY_FILE } from './user-token-key-file.js';
+import {
+  ADMIN_TOKEN_FILE,
+  ensureAdminToken,
+  loadOrCreateUserTokenKey,
+  USER_TOKEN_KEY_FILE,
+} from './user-token-key-file.js';
 import { isAdmin, verifyUserToken } from './user-token.js';
 
 const HOUR = 3600_000;
@@ -48,7 +53,10 @@ test('a key file that is not a P-256 key is an error naming the file, never sile
   withTempDir(async (dir) => {
     const path = join(dir, USER_TOKEN_KEY_FILE);
     await writeFile(path, 'garbage', { mode: 0o600 });
-    await assert.rejects(loadOrCreateUserTokenKey(dir), (error) => isKogumaError(error) && error.message.includes(path));
+    await assert.rejects(
+      loadOrCreateUserTokenKey(dir),
+      (error) => isKogumaError(error) && error.message.includes(path),
+    );
     assert.equal(await readFile(path, 'utf8'), 'garbage');
   }));
 

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isKogumaError } from '../api/errors.js';
+import { isKogumaError } from '../api/index.js';
 import { generateSigningKeyPem, signingKeyFromPem, type SigningKey } from './signing-key.js';
 import { ADMIN_GROUP, issueUserToken, verifyUserToken } from './user-token.js';
 

@@ -17,7 +17,12 @@ async function rejects(promise: Promise<unknown>, message: RegExp): Promise<void
 
 test('a user token carries Name and Groups and gives them back when verified', async () => {
   const key = await newKey();
-  const token = await issueUserToken(key, { name: 'alice', groups: ['team-a', ADMIN_GROUP], validForMs: HOUR, now: T0 });
+  const token = await issueUserToken(key, {
+    name: 'alice',
+    groups: ['team-a', ADMIN_GROUP],
+    validForMs: HOUR,
+    now: T0,
+  });
   assert.equal(decodeProtectedHeader(token).kid, key.kid);
   const { Name, Groups, jti, exp } = decodeJwt(token);
   assert.deepEqual({ Name, Groups }, { Name: 'alice', Groups: ['team-a', ADMIN_GROUP] });
@@ -34,16 +39,29 @@ test('administrators are the members of mesh-system:admin', () => {
 
 test('a token signed by another key is refused', async () => {
   const token = await issueUserToken(await newKey(), { name: 'alice', groups: [], validForMs: HOUR, now: T0 });
-  await rejects(verifyUserToken(token, await newKey(), { now: T0 }), /^user token is signed with a key this control plane does not have/);
+  await rejects(
+    verifyUserToken(token, await newKey(), { now: T0 }),
+    /^user token is signed with a key this control plane does not have/,
+  );
 });
 
 test('threat: a dataplane token is not accepted as a user token', async () => {
   const meshKey = await newKey();
   const userKey = await newKey();
-  const dataplaneToken = await issueDataplaneToken(meshKey, { name: 'web-1', mesh: 'default', validForMs: HOUR, now: T0 });
+  const dataplaneToken = await issueDataplaneToken(meshKey, {
+    name: 'web-1',
+    mesh: 'default',
+    validForMs: HOUR,
+    now: T0,
+  });
   await rejects(verifyUserToken(dataplaneToken, userKey, { now: T0 }), /does not have/);
   // Even if someone configured one key for both, the claims do not fit.
-  const sameKeyToken = await issueDataplaneToken(userKey, { name: 'web-1', mesh: 'default', validForMs: HOUR, now: T0 });
+  const sameKeyToken = await issueDataplaneToken(userKey, {
+    name: 'web-1',
+    mesh: 'default',
+    validForMs: HOUR,
+    now: T0,
+  });
   await rejects(verifyUserToken(sameKeyToken, userKey, { now: T0 }), /Groups is not a list of group names/);
 });
 
@@ -52,10 +70,23 @@ test('a tampered, expired, nameless or garbage token is refused', async () => {
   const token = await issueUserToken(key, { name: 'bob', groups: [], validForMs: HOUR, now: T0 });
   const [header, , signature] = token.split('.');
   const promoted = Buffer.from(JSON.stringify({ ...decodeJwt(token), Groups: [ADMIN_GROUP] })).toString('base64url');
-  await rejects(verifyUserToken(`${header}.${promoted}.${signature}`, key, { now: T0 }), /^user token has a bad signature$/);
-  await rejects(verifyUserToken(token, key, { now: new Date(T0.getTime() + HOUR + CLOCK_SKEW_SECONDS * 1000) }), /^user token has expired$/);
-  await assert.rejects(issueUserToken(key, { name: ' ', groups: [], validForMs: HOUR }), (error) => isKogumaError(error, 'InvalidInput'));
-  const nameless = await new SignJWT({ Groups: [] }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setJti('x').setIssuedAt(T0).setExpirationTime(new Date(T0.getTime() + HOUR)).sign(key.privateKey);
+  await rejects(
+    verifyUserToken(`${header}.${promoted}.${signature}`, key, { now: T0 }),
+    /^user token has a bad signature$/,
+  );
+  await rejects(
+    verifyUserToken(token, key, { now: new Date(T0.getTime() + HOUR + CLOCK_SKEW_SECONDS * 1000) }),
+    /^user token has expired$/,
+  );
+  await assert.rejects(issueUserToken(key, { name: ' ', groups: [], validForMs: HOUR }), (error) =>
+    isKogumaError(error, 'InvalidInput'),
+  );
+  const nameless = await new SignJWT({ Groups: [] })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+    .setJti('x')
+    .setIssuedAt(T0)
+    .setExpirationTime(new Date(T0.getTime() + HOUR))
+    .sign(key.privateKey);
   await rejects(verifyUserToken(nameless, key, { now: T0 }), /names no user/);
   await rejects(verifyUserToken('garbage', key), /^user token is malformed: not a signed JWT$/);
 });

@@ -7,7 +7,7 @@
  * plus jti, iat, nbf, exp. Members of `mesh-system:admin` are administrators.
  */
 import type { CryptoKey } from 'jose';
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import { decodeUnverified, signToken, unauthenticated, verifyToken } from './jwt.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -42,7 +42,8 @@ export async function verifyUserToken(
 ): Promise<User> {
   const { kid } = decodeUnverified(token, WHAT);
   // A dataplane token (signed by a mesh key) stops here, before any claim is read.
-  if (kid !== key.kid) throw unauthenticated(`${WHAT} is signed with a key this control plane does not have (kid ${kid})`);
+  if (kid !== key.kid)
+    throw unauthenticated(`${WHAT} is signed with a key this control plane does not have (kid ${kid})`);
   const { Name: name, Groups: groups } = await verifyToken(token, key.publicKey, WHAT, options.now);
   if (typeof name !== 'string' || name === '') throw unauthenticated(`${WHAT} is malformed: it names no user`);
   if (!Array.isArray(groups) || !groups.every((group) => typeof group === 'string')) {

@@ -47,15 +47,23 @@ export function readCliConfig(path: string): CliConfig {
     throw new CliError(`the CLI configuration ${path} is not valid YAML: ${(error as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(`the CLI configuration ${path} must be a YAML mapping`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError(`the CLI configuration ${path} must be a YAML mapping`);
   const { apiUrl, token, ...unknown } = parsed as Record<string, unknown>;
   const problems = [
     ...Object.keys(unknown).map((key) => `  ${key}: unknown field`),
     ...(apiUrl === undefined || typeof apiUrl === 'string' ? [] : ['  apiUrl: must be a string']),
     ...(token === undefined || typeof token === 'string' ? [] : ['  token: must be a string']),
   ];
-  if (problems.length > 0) throw new CliError(`the CLI configuration ${path} is not valid (fix it, or write it again with koguma config set-api)`, problems);
-  return { ...(apiUrl === undefined ? {} : { apiUrl: apiUrl as string }), ...(token === undefined ? {} : { token: token as string }) };
+  if (problems.length > 0)
+    throw new CliError(
+      `the CLI configuration ${path} is not valid (fix it, or write it again with koguma config set-api)`,
+      problems,
+    );
+  return {
+    ...(apiUrl === undefined ? {} : { apiUrl: apiUrl as string }),
+    ...(token === undefined ? {} : { token: token as string }),
+  };
 }
 
 export async function writeCliConfig(path: string, config: CliConfig): Promise<void> {

@@ -25,7 +25,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return json(200, { total: 3, items, next });
   }
   if (url.pathname === '/loop') return json(200, { total: 1, items: [{ name: 'a' }], next: '/loop?size=1000' });
-  if (url.pathname === '/missing') return json(404, { type: '/std-errors', status: 404, title: 'Not found', detail: 'gone' });
+  if (url.pathname === '/missing')
+    return json(404, { type: '/std-errors', status: 404, title: 'Not found', detail: 'gone' });
   if (url.pathname === '/html') {
     res.writeHead(200, { 'content-type': 'text/html' });
     return void res.end('<html></html>');
@@ -62,7 +63,10 @@ test('a next link that points back at itself is an error, not an endless loop', 
 test('find answers undefined for a 404; get throws the server error', async () => {
   const client = new ApiClient(base);
   assert.equal(await client.find('/missing'), undefined);
-  await assert.rejects(client.get('/missing'), (error: unknown) => error instanceof ApiError && error.status === 404 && error.message === 'Not found: gone');
+  await assert.rejects(
+    client.get('/missing'),
+    (error: unknown) => error instanceof ApiError && error.status === 404 && error.message === 'Not found: gone',
+  );
 });
 
 test('put tells created from updated and passes warnings on', async () => {

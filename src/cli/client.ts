@@ -49,7 +49,8 @@ export interface ClientOptions {
 /** Why a fetch failed, in the words of the socket error rather than "fetch failed". */
 function networkReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = error instanceof Error ? (error.cause as (Error & { code?: string; errors?: Error[] }) | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as (Error & { code?: string; errors?: Error[] }) | undefined) : undefined;
   if (cause !== undefined) {
     if (cause.message) return cause.message;
     // Connecting to "localhost" tries every address and fails with an AggregateError.
@@ -93,8 +94,15 @@ export class ApiClient {
     return url;
   }
 
-  private async request(method: string, url: URL, body?: unknown, as: 'json' | 'text' = 'json'): Promise<{ status: number; body: unknown }> {
-    const headers: Record<string, string> = { accept: as === 'json' ? 'application/json' : 'text/plain, application/json' };
+  private async request(
+    method: string,
+    url: URL,
+    body?: unknown,
+    as: 'json' | 'text' = 'json',
+  ): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = {
+      accept: as === 'json' ? 'application/json' : 'text/plain, application/json',
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token}`;
     let response: Response;

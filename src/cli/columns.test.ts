@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kindRegistry } from '../cp/catalogue.js';
-import { columnsFor, dataplaneOtherTags, dataplaneServices, describeTargetRef, meshMtls, tableRows } from './columns.js';
+import {
+  columnsFor,
+  dataplaneOtherTags,
+  dataplaneServices,
+  describeTargetRef,
+  meshMtls,
+  tableRows,
+} from './columns.js';
 
 const kind = (name: string) => {
   const found = kindRegistry.resolve(name);
@@ -56,7 +63,9 @@ test('dataplane tags other than the service are listed once each, sorted', () =>
 });
 
 test('a gateway dataplane shows the gateway service', () => {
-  const gateway = { networking: { address: '10.0.0.2', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge', zone: 'a' } } } };
+  const gateway = {
+    networking: { address: '10.0.0.2', gateway: { type: 'BUILTIN', tags: { 'kuma.io/service': 'edge', zone: 'a' } } },
+  };
   assert.equal(dataplaneServices(gateway), 'edge');
   assert.equal(dataplaneOtherTags(gateway), 'zone=a');
 });
@@ -67,7 +76,10 @@ test('a dataplane row reads every column', () => {
 });
 
 test('mesh mTLS is type/backend when enabled, off otherwise', () => {
-  assert.equal(meshMtls({ mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } }), 'builtin/ca-1');
+  assert.equal(
+    meshMtls({ mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } }),
+    'builtin/ca-1',
+  );
   assert.equal(meshMtls({ mtls: { enabledBackend: '', backends: [{ name: 'ca-1', type: 'builtin' }] } }), 'off');
   assert.equal(meshMtls({ mtls: { backends: [{ name: 'ca-1', type: 'builtin' }] } }), 'off');
   assert.equal(meshMtls({}), 'off');
@@ -78,7 +90,10 @@ test('targetRefs are described in one word', () => {
   assert.equal(describeTargetRef({ kind: 'Mesh' }), 'Mesh');
   assert.equal(describeTargetRef({ kind: 'MeshService', name: 'web' }), 'MeshService/web');
   assert.equal(describeTargetRef({ kind: 'MeshSubset', tags: { version: 'v1' } }), 'MeshSubset{version=v1}');
-  assert.equal(describeTargetRef({ kind: 'Dataplane', labels: { app: 'web' }, sectionName: 'http' }), 'Dataplane{app=web}:http');
+  assert.equal(
+    describeTargetRef({ kind: 'Dataplane', labels: { app: 'web' }, sectionName: 'http' }),
+    'Dataplane{app=web}:http',
+  );
 });
 
 test('policy rows count their to, from and rules entries', () => {

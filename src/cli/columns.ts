@@ -95,7 +95,8 @@ export function describeTargetRef(ref: unknown): string {
   return text;
 }
 
-const count = (section: string) => (document: ResourceDocument) => String(listAt(recordAt(document, 'spec'), section).length);
+const count = (section: string) => (document: ResourceDocument) =>
+  String(listAt(recordAt(document, 'spec'), section).length);
 
 function kindColumns(kind: CliKind): Column[] {
   if (kind.name === 'Dataplane') {
@@ -107,7 +108,9 @@ function kindColumns(kind: CliKind): Column[] {
   }
   if (kind.name === 'Mesh') return [{ header: 'MTLS', cell: meshMtls }];
   if (kind.policy) {
-    const columns: Column[] = [{ header: 'TARGETREF', cell: (d) => describeTargetRef(recordAt(d, 'spec')?.['targetRef']) }];
+    const columns: Column[] = [
+      { header: 'TARGETREF', cell: (d) => describeTargetRef(recordAt(d, 'spec')?.['targetRef']) },
+    ];
     if (kind.policy.hasToTargetRef) columns.push({ header: 'TO', cell: count('to') });
     if (kind.policy.hasFromTargetRef) columns.push({ header: 'FROM', cell: count('from') });
     if (kind.policy.hasRulesTargetRef) columns.push({ header: 'RULES', cell: count('rules') });

@@ -7,7 +7,9 @@
 import { pino, type Logger } from 'pino';
 import type { ControlPlaneConfig } from '../cp/index.js';
 
-export async function controlPlaneLogger(config: Pick<ControlPlaneConfig, 'logLevel' | 'logFormat' | 'instanceId'>): Promise<Logger> {
+export async function controlPlaneLogger(
+  config: Pick<ControlPlaneConfig, 'logLevel' | 'logFormat' | 'instanceId'>,
+): Promise<Logger> {
   const options = { level: config.logLevel, base: { instance: config.instanceId } };
   if (config.logFormat === 'json') return pino(options);
   const { PinoPretty } = await import('pino-pretty');

@@ -24,7 +24,12 @@ const timeout = {
   name: 't1',
   spec: { to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1h' } }] },
 };
-const stored = { ...timeout, creationTime: '2025-01-01T00:00:00Z', modificationTime: '2025-01-02T00:00:00Z', status: {} };
+const stored = {
+  ...timeout,
+  creationTime: '2025-01-01T00:00:00Z',
+  modificationTime: '2025-01-02T00:00:00Z',
+  status: {},
+};
 
 test('a resource that does not exist is created', () => {
   assert.equal(actionFor(kind('MeshTimeout'), timeout, undefined), 'created');
@@ -46,7 +51,11 @@ test('removing a label is an update; no labels and empty labels are the same', (
 });
 
 test('flat kinds compare the fields beside the metadata', () => {
-  const mesh = { type: 'Mesh', name: 'm1', mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } };
+  const mesh = {
+    type: 'Mesh',
+    name: 'm1',
+    mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] },
+  };
   const storedMesh = { ...mesh, creationTime: 'x', modificationTime: 'y' };
   assert.equal(actionFor(kind('Mesh'), mesh, storedMesh), 'unchanged');
   assert.equal(actionFor(kind('Mesh'), { type: 'Mesh', name: 'm1' }, storedMesh), 'updated');

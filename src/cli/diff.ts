@@ -27,7 +27,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /** What a PUT of `desired` would do, given the current document (undefined when absent). */
-export function actionFor(kind: KindDescriptor, desired: Record<string, unknown>, current: Record<string, unknown> | undefined): ApplyAction {
+export function actionFor(
+  kind: KindDescriptor,
+  desired: Record<string, unknown>,
+  current: Record<string, unknown> | undefined,
+): ApplyAction {
   if (current === undefined) return 'created';
   const want = draftOf(kind, desired);
   const have = draftOf(kind, current);

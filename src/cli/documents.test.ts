@@ -9,7 +9,10 @@ import { CliError } from './errors.js';
 const noStdin = () => Promise.reject(new Error('stdin must not be read'));
 
 test('multi-document YAML yields each document with its 1-based index', () => {
-  const { documents, problems } = parseSource({ name: 'a.yaml', text: 'type: Mesh\nname: a\n---\ntype: Mesh\nname: b\n' });
+  const { documents, problems } = parseSource({
+    name: 'a.yaml',
+    text: 'type: Mesh\nname: a\n---\ntype: Mesh\nname: b\n',
+  });
   assert.deepEqual(problems, []);
   assert.deepEqual(
     documents.map((d) => [d.source, d.index, (d.value as { name: string }).name]),
@@ -40,7 +43,10 @@ test('duplicate keys and unresolved aliases are malformed', () => {
 });
 
 test('a .json file is one JSON document', () => {
-  assert.deepEqual(parseSource({ name: 'm.json', text: '{"type":"Mesh","name":"a"}' }).documents[0]?.value, { type: 'Mesh', name: 'a' });
+  assert.deepEqual(parseSource({ name: 'm.json', text: '{"type":"Mesh","name":"a"}' }).documents[0]?.value, {
+    type: 'Mesh',
+    name: 'a',
+  });
   assert.match(parseSource({ name: 'm.json', text: '{"type":' }).problems[0] ?? '', /^m\.json: /);
 });
 
@@ -68,11 +74,17 @@ test('a missing file is a clear error', async () => {
 });
 
 test('stdin can be named only once', async () => {
-  await assert.rejects(readSources(['-', '-'], async () => ''), /only once/);
+  await assert.rejects(
+    readSources(['-', '-'], async () => ''),
+    /only once/,
+  );
 });
 
 test('an input without documents is an error', async () => {
-  await assert.rejects(loadDocuments(['-'], async () => '# only a comment\n---\n'), /no documents found in <stdin>/);
+  await assert.rejects(
+    loadDocuments(['-'], async () => '# only a comment\n---\n'),
+    /no documents found in <stdin>/,
+  );
 });
 
 test('every parse problem of every source is reported together', async () => {

@@ -11,7 +11,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { readYamlDocuments } from '../api/bounded-parse.js';
+import { readYamlDocuments } from '../api/index.js';
 import { CliError } from './errors.js';
 
 export interface Source {
@@ -87,7 +87,10 @@ const firstLine = (message: string): string => message.split('\n')[0]?.replace(/
 export function parseSource(source: Source): { documents: SourceDocument[]; problems: string[] } {
   if (extname(source.name).toLowerCase() === '.json') {
     try {
-      return { documents: [{ source: source.name, index: 1, value: JSON.parse(source.text) as unknown }], problems: [] };
+      return {
+        documents: [{ source: source.name, index: 1, value: JSON.parse(source.text) as unknown }],
+        problems: [],
+      };
     } catch (error) {
       return { documents: [], problems: [`${source.name}: ${(error as Error).message}`] };
     }
@@ -98,13 +101,17 @@ export function parseSource(source: Source): { documents: SourceDocument[]; prob
   readYamlDocuments(source.text).forEach((document, i) => {
     const at = `${source.name}#${i + 1}`;
     if (!document.ok) problems.push(`${at}: ${firstLine(document.reason)}`);
-    else if (document.value !== null && document.value !== undefined) documents.push({ source: source.name, index: i + 1, value: document.value });
+    else if (document.value !== null && document.value !== undefined)
+      documents.push({ source: source.name, index: i + 1, value: document.value });
   });
   return { documents, problems };
 }
 
 /** Reads and parses every source; fails on any parse problem or when there is nothing to apply. */
-export async function loadDocuments(paths: readonly string[], readStdin: () => Promise<string>): Promise<SourceDocument[]> {
+export async function loadDocuments(
+  paths: readonly string[],
+  readStdin: () => Promise<string>,
+): Promise<SourceDocument[]> {
   const sources = await readSources(paths, readStdin);
   const parsed = sources.map(parseSource);
   const problems = parsed.flatMap((p) => p.problems);
@@ -120,6 +127,7 @@ export async function loadDocuments(paths: readonly string[], readStdin: () => P
 /** All of stdin as text. */
 export async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -3,14 +3,21 @@ import assert from 'node:assert/strict';
 import { collect, hasFilters, listQuery, splitPair } from './filters.js';
 
 test('filters map to the REST query parameters', () => {
-  const query = listQuery({ labels: ['team=a', 'env=prod'], tags: ['kuma.io/service:web', 'version:v1'], nameContains: 'web' });
-  assert.deepEqual([...query.entries()], [
-    ['filter[labels.team]', 'a'],
-    ['filter[labels.env]', 'prod'],
-    ['name', 'web'],
-    ['tag', 'kuma.io/service:web'],
-    ['tag', 'version:v1'],
-  ]);
+  const query = listQuery({
+    labels: ['team=a', 'env=prod'],
+    tags: ['kuma.io/service:web', 'version:v1'],
+    nameContains: 'web',
+  });
+  assert.deepEqual(
+    [...query.entries()],
+    [
+      ['filter[labels.team]', 'a'],
+      ['filter[labels.env]', 'prod'],
+      ['name', 'web'],
+      ['tag', 'kuma.io/service:web'],
+      ['tag', 'version:v1'],
+    ],
+  );
 });
 
 test('a pair splits at its first separator, so values may contain it', () => {

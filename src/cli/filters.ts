@@ -16,7 +16,8 @@ export interface ListFilters {
 /** Splits `key<sep>value` at the first separator; both sides must be non-empty. */
 export function splitPair(raw: string, separator: string, option: string): [string, string] {
   const at = raw.indexOf(separator);
-  if (at <= 0 || at === raw.length - 1) throw new CliError(`${option} ${JSON.stringify(raw)}: expected key${separator}value`);
+  if (at <= 0 || at === raw.length - 1)
+    throw new CliError(`${option} ${JSON.stringify(raw)}: expected key${separator}value`);
   return [raw.slice(0, at), raw.slice(at + 1)];
 }
 

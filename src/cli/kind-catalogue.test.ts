@@ -18,12 +18,17 @@ test('the catalogue resolves every spelling to the kind the registry resolves it
 });
 
 test('policy kinds come in the order their plugins apply, as the registry lists them', () => {
-  assert.deepEqual(policyKinds(kindCatalogue()).map((kind) => kind.name), kindRegistry.policies.map((kind) => kind.name));
+  assert.deepEqual(
+    policyKinds(kindCatalogue()).map((kind) => kind.name),
+    kindRegistry.policies.map((kind) => kind.name),
+  );
 });
 
 test('tag filters are offered for the kinds the registry indexes by tag', () => {
   assert.deepEqual(
-    kindCatalogue().kinds.filter((kind) => kind.indexTags !== undefined).map((kind) => kind.name),
+    kindCatalogue()
+      .kinds.filter((kind) => kind.indexTags !== undefined)
+      .map((kind) => kind.name),
     kindRegistry.kinds.filter((kind) => kind.indexTags !== undefined).map((kind) => kind.name),
   );
 });

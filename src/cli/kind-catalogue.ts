@@ -15,7 +15,10 @@ import type { KindDescriptor, KindRegistry } from '../api/index.js';
  * A kind as the CLI uses it. `indexTags` is present when the kind can be
  * filtered by tag (`--tag`): a function in the registry, `true` in the catalogue.
  */
-export interface CliKind extends Pick<KindDescriptor, 'name' | 'plural' | 'shortName' | 'scope' | 'readOnly' | 'policy'> {
+export interface CliKind extends Pick<
+  KindDescriptor,
+  'name' | 'plural' | 'shortName' | 'scope' | 'readOnly' | 'policy'
+> {
   readonly indexTags?: unknown;
 }
 
@@ -43,7 +46,11 @@ export function catalogueOf(registry: KindRegistry): CliKind[] {
 /** A lookup over catalogue entries: by `type` first, then by lower-cased name, plural or short name. */
 export function lookupOf(kinds: readonly CliKind[]): KindLookup {
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
-  const byAlias = new Map(kinds.flatMap((kind) => [kind.name.toLowerCase(), kind.plural, kind.shortName].map((alias) => [alias, kind] as const)));
+  const byAlias = new Map(
+    kinds.flatMap((kind) =>
+      [kind.name.toLowerCase(), kind.plural, kind.shortName].map((alias) => [alias, kind] as const),
+    ),
+  );
   return { kinds, resolve: (name) => byName.get(name) ?? byAlias.get(name.toLowerCase()) };
 }
 
@@ -56,7 +63,10 @@ export function kindCatalogue(): KindLookup {
   try {
     kinds = JSON.parse(readFileSync(catalogueFile, 'utf8')) as CliKind[];
   } catch (error) {
-    throw new Error(`the CLI's kind catalogue is missing or unreadable (${(error as Error).message}); run \`npm run build\``, { cause: error });
+    throw new Error(
+      `the CLI's kind catalogue is missing or unreadable (${(error as Error).message}); run \`npm run build\``,
+      { cause: error },
+    );
   }
   loaded = lookupOf(kinds);
   return loaded;

@@ -12,7 +12,10 @@ test('every spelling of a kind resolves to it', () => {
 test('an unknown kind is an error that lists the known ones', () => {
   assert.throws(
     () => resolveKind(kindRegistry, 'frobs'),
-    (error: unknown) => error instanceof CliError && error.message === 'unknown kind "frobs"' && /dataplanes \(dp\)/.test(error.details[0] ?? ''),
+    (error: unknown) =>
+      error instanceof CliError &&
+      error.message === 'unknown kind "frobs"' &&
+      /dataplanes \(dp\)/.test(error.details[0] ?? ''),
   );
 });
 

@@ -18,7 +18,7 @@ import { versionCommand } from './commands/version.js';
 import { configCommand } from './commands/config.js';
 import { revokeCommand } from './commands/revoke.js';
 // Not cp/index.js: its settings table loads the resource model's primitives (TypeBox).
-import { productVersion } from '../cp/version.js';
+import { productVersion } from '../api/index.js';
 import { DEFAULT_API_URL, type CliContext } from './context.js';
 import { errorLines } from './errors.js';
 
@@ -44,7 +44,12 @@ const program = new Command('koguma')
       .env('KOGUMA_API_URL')
       .default(DEFAULT_API_URL, `the one \`koguma config set-api\` stored, else ${DEFAULT_API_URL}`),
   )
-  .addOption(new Option('--api-token <token>', 'user token for the REST API (default: the one `koguma config set-api` stored)').env('KOGUMA_API_TOKEN'))
+  .addOption(
+    new Option(
+      '--api-token <token>',
+      'user token for the REST API (default: the one `koguma config set-api` stored)',
+    ).env('KOGUMA_API_TOKEN'),
+  )
   .addCommand(applyCommand(context))
   .addCommand(getCommand(context))
   .addCommand(deleteCommand(context))

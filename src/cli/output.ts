@@ -38,7 +38,12 @@ export function renderOne(kind: CliKind, document: ResourceDocument, format: Out
 }
 
 /** A list, in the chosen format; JSON keeps the server's list shape `{total, items}`. */
-export function renderList(kind: CliKind, documents: readonly ResourceDocument[], format: OutputFormat, now: Date): string {
+export function renderList(
+  kind: CliKind,
+  documents: readonly ResourceDocument[],
+  format: OutputFormat,
+  now: Date,
+): string {
   if (format === 'json') return renderJson({ total: documents.length, items: documents });
   if (format === 'yaml') return renderYaml(documents);
   return renderTable(kind, documents, now);

@@ -8,7 +8,10 @@ import { ownerOnlyMode, tightenTree } from './owner-only.js';
 const modeOf = (path: string) => lstatSync(path).mode & 0o777;
 
 test('ownerOnlyMode keeps the owner bits and drops the rest', () => {
-  assert.deepEqual([0o755, 0o666, 0o644, 0o600, 0o400, 0o777].map(ownerOnlyMode), [0o700, 0o600, 0o600, 0o600, 0o400, 0o700]);
+  assert.deepEqual(
+    [0o755, 0o666, 0o644, 0o600, 0o400, 0o777].map(ownerOnlyMode),
+    [0o700, 0o600, 0o600, 0o600, 0o400, 0o700],
+  );
 });
 
 test('tightenTree removes group and other access below a root, counts what it changed, leaves links and tight entries alone', () => {
@@ -24,7 +27,10 @@ test('tightenTree removes group and other access below a root, counts what it ch
     chmodSync(root, 0o777);
 
     assert.deepEqual(tightenTree(root), { files: 1, dirs: 2, failed: [] });
-    assert.deepEqual([root, join(root, 'open'), join(root, 'open', 'key'), join(root, 'tight')].map(modeOf), [0o700, 0o700, 0o600, 0o600]);
+    assert.deepEqual(
+      [root, join(root, 'open'), join(root, 'open', 'key'), join(root, 'tight')].map(modeOf),
+      [0o700, 0o700, 0o600, 0o600],
+    );
     assert.deepEqual(tightenTree(root), { files: 0, dirs: 0, failed: [] }, 'a second pass finds nothing');
   } finally {
     rmSync(root, { recursive: true, force: true });

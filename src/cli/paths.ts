@@ -12,7 +12,9 @@ const segment = encodeURIComponent;
 
 /** Path of one resource; `mesh` is ignored for global kinds. */
 export function itemPath(kind: CliKind, mesh: string, name: string): string {
-  return kind.scope === 'Global' ? `/${segment(kind.plural)}/${segment(name)}` : `/meshes/${segment(mesh)}/${segment(kind.plural)}/${segment(name)}`;
+  return kind.scope === 'Global'
+    ? `/${segment(kind.plural)}/${segment(name)}`
+    : `/meshes/${segment(mesh)}/${segment(kind.plural)}/${segment(name)}`;
 }
 
 /** Path of a list: in one mesh, or across meshes when `mesh` is undefined. */

@@ -29,7 +29,12 @@ test('valid documents are planned with their kind, mesh and name', () => {
 });
 
 test('every problem of every document is reported as file#index Kind name: field: reason', () => {
-  const { problems } = validateAll(kindRegistry, [doc(1, timeout('t1', 'soon')), doc(2, mesh), doc(3, { type: 'Nope', name: 'x' }), doc(4, 'text')]);
+  const { problems } = validateAll(kindRegistry, [
+    doc(1, timeout('t1', 'soon')),
+    doc(2, mesh),
+    doc(3, { type: 'Nope', name: 'x' }),
+    doc(4, 'text'),
+  ]);
   assert.deepEqual(problems, [
     'm.yaml#1 MeshTimeout t1: spec.to[0].default.idleTimeout: must be a duration like 15s',
     'm.yaml#3 Nope x: type: unknown kind "Nope"',
@@ -43,7 +48,12 @@ test('the same resource twice in one apply is a problem', () => {
 });
 
 test('meshes are applied first, everything else keeps its order', () => {
-  const { valid } = validateAll(kindRegistry, [doc(1, timeout('a')), doc(2, mesh), doc(3, timeout('b')), doc(4, { type: 'Mesh', name: 'm0' })]);
+  const { valid } = validateAll(kindRegistry, [
+    doc(1, timeout('a')),
+    doc(2, mesh),
+    doc(3, timeout('b')),
+    doc(4, { type: 'Mesh', name: 'm0' }),
+  ]);
   assert.deepEqual(
     applyOrder(valid).map((v) => v.at),
     ['m.yaml#2', 'm.yaml#4', 'm.yaml#1', 'm.yaml#3'],

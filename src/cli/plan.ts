@@ -17,11 +17,13 @@ export interface PlannedDocument {
   readonly document: Record<string, unknown>;
 }
 
-const textOf = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
+const textOf = (value: unknown, fallback: string): string =>
+  typeof value === 'string' && value !== '' ? value : fallback;
 
 /** `<Kind> <name>` as far as a possibly broken document tells it. */
 function identify(value: unknown): string {
-  const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const record =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   return `${textOf(record['type'], '<no type>')} ${textOf(record['name'], '<no name>')}`;
 }
 
@@ -29,7 +31,10 @@ function identify(value: unknown): string {
  * Validates every document. Problems read `<file>#<index> <Kind> <name>: <field>: <reason>`,
  * one per rejected field, for all documents at once.
  */
-export function validateAll(registry: KindRegistry, documents: readonly SourceDocument[]): { valid: PlannedDocument[]; problems: string[] } {
+export function validateAll(
+  registry: KindRegistry,
+  documents: readonly SourceDocument[],
+): { valid: PlannedDocument[]; problems: string[] } {
   const valid: PlannedDocument[] = [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -52,7 +57,8 @@ export function validateAll(registry: KindRegistry, documents: readonly SourceDo
       valid.push({ at, kind, mesh: draft.mesh, name: draft.name, document: source.value as Record<string, unknown> });
     } catch (error) {
       if (!isKogumaError(error, 'InvalidInput')) throw error;
-      const issues = error.invalidParameters.length > 0 ? error.invalidParameters : [{ field: 'document', reason: error.message }];
+      const issues =
+        error.invalidParameters.length > 0 ? error.invalidParameters : [{ field: 'document', reason: error.message }];
       for (const issue of issues) problems.push(`${at} ${identify(source.value)}: ${issue.field}: ${issue.reason}`);
     }
   }

@@ -22,9 +22,12 @@ export interface PortSetting {
 
 /** The error for a port another process holds. */
 export function portInUse(setting: PortSetting): CliError {
-  return new CliError(`port ${setting.port} on ${setting.host} is already in use: ${setting.purpose} cannot listen there`, [
-    `  choose another port with ${setting.flag} or ${setting.env} (0 picks a free one), or stop the process that holds it`,
-  ]);
+  return new CliError(
+    `port ${setting.port} on ${setting.host} is already in use: ${setting.purpose} cannot listen there`,
+    [
+      `  choose another port with ${setting.flag} or ${setting.env} (0 picks a free one), or stop the process that holds it`,
+    ],
+  );
 }
 
 /** Resolves with the bind error's code (EADDRINUSE, EACCES...), or undefined when the port was free. */

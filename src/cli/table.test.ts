@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { formatTable } from './table.js';
 
 test('columns are aligned to their widest cell and headers upper-cased', () => {
-  const text = formatTable(['name', 'age'], [['web-1', '5s'], ['a', '10d']]);
+  const text = formatTable(
+    ['name', 'age'],
+    [
+      ['web-1', '5s'],
+      ['a', '10d'],
+    ],
+  );
   assert.equal(text, 'NAME    AGE\nweb-1   5s\na       10d\n');
 });
 

@@ -19,6 +19,9 @@ export async function prepareApiCredentials(dataDir: string, logger: Logger): Pr
   const userTokenKey = await loadOrCreateUserTokenKey(dataDir);
   await ensureAdminToken(dataDir);
   const adminTokenFile = join(dataDir, ADMIN_TOKEN_FILE);
-  logger.info({ adminTokenFile }, `REST API admin token in ${adminTokenFile} (koguma config set-api --token-file ${adminTokenFile})`);
+  logger.info(
+    { adminTokenFile },
+    `REST API admin token in ${adminTokenFile} (koguma config set-api --token-file ${adminTokenFile})`,
+  );
   return { userTokenKey, adminTokenFile };
 }

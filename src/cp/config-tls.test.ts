@@ -36,5 +36,7 @@ test('the certificate and key files come together, from flags or variables', () 
 });
 
 test('certificate files with --xds-tls false are a mistake, not silently ignored', () => {
-  assert.deepEqual(issues({ xdsTls: 'false', tlsCertFile: '/c', tlsKeyFile: '/k' }), ['--tls-cert-file: has no use with --xds-tls false']);
+  assert.deepEqual(issues({ xdsTls: 'false', tlsCertFile: '/c', tlsKeyFile: '/k' }), [
+    '--tls-cert-file: has no use with --xds-tls false',
+  ]);
 });

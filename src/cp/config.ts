@@ -6,9 +6,8 @@
  */
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { parseDuration } from '../api/duration.js';
-import { KogumaError } from '../api/errors.js';
-import { defaultStreamLimits, streamLimitFlags } from '../xds/server/stream-limits.js';
+import { parseDuration, KogumaError } from '../api/index.js';
+import { defaultStreamLimits, streamLimitFlags } from '../xds/server/index.js';
 
 export type StoreType = 'memory' | 'pglite' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -143,7 +142,8 @@ export const settings: readonly AnySetting[] = [
     key: 'xdsTls',
     flag: '--xds-tls',
     env: 'KOGUMA_XDS_TLS',
-    description: 'Serve the DP server over TLS; false serves plaintext (development and benchmarks only: tokens and certificates then cross the network in clear)',
+    description:
+      'Serve the DP server over TLS; false serves plaintext (development and benchmarks only: tokens and certificates then cross the network in clear)',
     default: () => true,
     parse: boolean,
   },
@@ -151,7 +151,8 @@ export const settings: readonly AnySetting[] = [
     key: 'tlsCertFile',
     flag: '--tls-cert-file',
     env: 'KOGUMA_TLS_CERT_FILE',
-    description: 'Certificate (PEM, chain allowed) of the DP server; without it one is generated under --data-dir/tls, signed by a CA there (tls/ca.crt)',
+    description:
+      'Certificate (PEM, chain allowed) of the DP server; without it one is generated under --data-dir/tls, signed by a CA there (tls/ca.crt)',
     default: () => '',
     parse: text,
   },
@@ -184,7 +185,8 @@ export const settings: readonly AnySetting[] = [
     key: 'heartbeatIntervalMs',
     flag: '--heartbeat-interval',
     env: 'KOGUMA_HEARTBEAT_INTERVAL',
-    description: 'How often this instance tells the store it is alive, and sweeps the dataplanes of proxies that went away',
+    description:
+      'How often this instance tells the store it is alive, and sweeps the dataplanes of proxies that went away',
     default: () => 1_000,
     parse: parseDuration,
   },
@@ -192,7 +194,8 @@ export const settings: readonly AnySetting[] = [
     key: 'instanceTtlMs',
     flag: '--instance-ttl',
     env: 'KOGUMA_INSTANCE_TTL',
-    description: 'How long an instance may miss heartbeats before the others take it for dead and remove its proxies (after the removal delay)',
+    description:
+      'How long an instance may miss heartbeats before the others take it for dead and remove its proxies (after the removal delay)',
     default: () => 5_000,
     parse: parseDuration,
   },
@@ -216,7 +219,8 @@ export const settings: readonly AnySetting[] = [
     key: 'xdsMaxStreamsPerConnection',
     flag: streamLimitFlags.maxStreamsPerConnection,
     env: 'KOGUMA_XDS_MAX_STREAMS_PER_CONNECTION',
-    description: 'Most ADS streams one connection to the DP server may hold open; more are refused with RESOURCE_EXHAUSTED (a proxy uses one or two)',
+    description:
+      'Most ADS streams one connection to the DP server may hold open; more are refused with RESOURCE_EXHAUSTED (a proxy uses one or two)',
     default: () => defaultStreamLimits.maxStreamsPerConnection,
     parse: positiveInteger,
   },
@@ -224,7 +228,8 @@ export const settings: readonly AnySetting[] = [
     key: 'xdsMaxPendingStreamsPerConnection',
     flag: streamLimitFlags.maxPendingStreamsPerConnection,
     env: 'KOGUMA_XDS_MAX_PENDING_STREAMS_PER_CONNECTION',
-    description: 'Most ADS streams of one connection that have not sent their first DiscoveryRequest yet; more are refused with RESOURCE_EXHAUSTED',
+    description:
+      'Most ADS streams of one connection that have not sent their first DiscoveryRequest yet; more are refused with RESOURCE_EXHAUSTED',
     default: () => defaultStreamLimits.maxPendingStreamsPerConnection,
     parse: positiveInteger,
   },
@@ -232,7 +237,8 @@ export const settings: readonly AnySetting[] = [
     key: 'xdsFirstRequestTimeoutMs',
     flag: streamLimitFlags.firstRequestTimeoutMs,
     env: 'KOGUMA_XDS_FIRST_REQUEST_TIMEOUT',
-    description: 'How long a new ADS stream may go without sending its first DiscoveryRequest before it is ended (DEADLINE_EXCEEDED)',
+    description:
+      'How long a new ADS stream may go without sending its first DiscoveryRequest before it is ended (DEADLINE_EXCEEDED)',
     default: () => defaultStreamLimits.firstRequestTimeoutMs,
     parse: timeout,
   },
@@ -240,7 +246,8 @@ export const settings: readonly AnySetting[] = [
     key: 'xdsMaxStreamsPerDataplane',
     flag: streamLimitFlags.maxStreamsPerDataplane,
     env: 'KOGUMA_XDS_MAX_STREAMS_PER_DATAPLANE',
-    description: "Most ADS streams one dataplane may hold open over all connections; a newer stream ends the dataplane's oldest one (a reconnecting proxy is never locked out)",
+    description:
+      "Most ADS streams one dataplane may hold open over all connections; a newer stream ends the dataplane's oldest one (a reconnecting proxy is never locked out)",
     default: () => defaultStreamLimits.maxStreamsPerDataplane,
     parse: atLeast(2, 'koguma dp run --proxyless holds two streams per dataplane'),
   },
@@ -248,7 +255,8 @@ export const settings: readonly AnySetting[] = [
     key: 'shutdownTimeoutMs',
     flag: '--shutdown-timeout',
     env: 'KOGUMA_SHUTDOWN_TIMEOUT',
-    description: 'On SIGTERM or SIGINT, how long REST requests in flight may take to finish (new ones get 503) before they are cut and xDS streams are ended',
+    description:
+      'On SIGTERM or SIGINT, how long REST requests in flight may take to finish (new ones get 503) before they are cut and xDS streams are ended',
     default: () => 10_000,
     parse: timeout,
   },
@@ -265,7 +273,8 @@ export const settings: readonly AnySetting[] = [
     key: 'store',
     flag: '--store',
     env: 'KOGUMA_STORE',
-    description: 'Where resources are kept: pglite (embedded, persisted to --data-dir), postgres, or memory (lost on exit)',
+    description:
+      'Where resources are kept: pglite (embedded, persisted to --data-dir), postgres, or memory (lost on exit)',
     default: () => 'pglite',
     parse: oneOf<StoreType>(['memory', 'pglite', 'postgres']),
   },
@@ -273,7 +282,8 @@ export const settings: readonly AnySetting[] = [
     key: 'dataDir',
     flag: '--data-dir',
     env: 'KOGUMA_DATA_DIR',
-    description: 'Directory of the embedded store, the user-token signing key, the admin token and the generated DP server certificates (all stores)',
+    description:
+      'Directory of the embedded store, the user-token signing key, the admin token and the generated DP server certificates (all stores)',
     default: () => join(homedir(), '.koguma', 'data'),
     parse: text,
   },
@@ -297,7 +307,8 @@ export const settings: readonly AnySetting[] = [
     key: 'localhostIsAdmin',
     flag: '--localhost-is-admin',
     env: 'KOGUMA_LOCALHOST_IS_ADMIN',
-    description: 'Treat REST API clients on a loopback address as administrators without a token (turn off behind a local reverse proxy)',
+    description:
+      'Treat REST API clients on a loopback address as administrators without a token (turn off behind a local reverse proxy)',
     default: () => true,
     parse: boolean,
   },
@@ -321,7 +332,8 @@ export const settings: readonly AnySetting[] = [
     key: 'logFormat',
     flag: '--log-format',
     env: 'KOGUMA_LOG_FORMAT',
-    description: 'Log lines as JSON (one object per line, for collectors) or as text for a person; by default text on a terminal, else JSON',
+    description:
+      'Log lines as JSON (one object per line, for collectors) or as text for a person; by default text on a terminal, else JSON',
     // The log goes to stdout: a person reads it when stdout is a terminal.
     default: () => (process.stdout.isTTY ? 'text' : 'json'),
     parse: oneOf<LogFormat>(['json', 'text']),
@@ -351,7 +363,11 @@ export function resolveConfig(
     const fromFlag = flags[setting.key];
     const fromEnv = env[setting.env];
     const [raw, source] =
-      fromFlag !== undefined ? [fromFlag, setting.flag] : fromEnv !== undefined ? [fromEnv, setting.env] : [undefined, ''];
+      fromFlag !== undefined
+        ? [fromFlag, setting.flag]
+        : fromEnv !== undefined
+          ? [fromEnv, setting.env]
+          : [undefined, ''];
     if (raw === undefined) {
       resolved[setting.key] = setting.default();
       continue;
@@ -374,7 +390,8 @@ export function resolveConfig(
 function tlsFileIssues(config: ControlPlaneConfig): { field: string; reason: string }[] {
   const [cert, key] = [config.tlsCertFile !== '', config.tlsKeyFile !== ''];
   if (!cert && !key) return [];
-  if (!config.xdsTls) return [{ field: cert ? '--tls-cert-file' : '--tls-key-file', reason: 'has no use with --xds-tls false' }];
+  if (!config.xdsTls)
+    return [{ field: cert ? '--tls-cert-file' : '--tls-key-file', reason: 'has no use with --xds-tls false' }];
   if (cert && !key) return [{ field: '--tls-key-file', reason: 'is required with --tls-cert-file' }];
   if (key && !cert) return [{ field: '--tls-cert-file', reason: 'is required with --tls-key-file' }];
   return [];

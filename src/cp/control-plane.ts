@@ -18,16 +18,29 @@ import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
 import { createBootstrapHandler } from '../xds/bootstrap/index.js';
 import { ProxyBuild } from '../xds/build/index.js';
-import { AdminTunnels, AgentReports, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, type BootstrapHandler } from '../xds/server/index.js';
+import {
+  AdminTunnels,
+  AgentReports,
+  MemorySnapshotCache,
+  ProxyStatusRegistry,
+  startDpServer,
+  type BootstrapHandler,
+} from '../xds/server/index.js';
 import { createIssuanceLimiter } from '../mtls/index.js';
-import { MeshSecurityRegistry } from '../mtls/mesh-security.js';
-import { ConsistencyGate, DataplaneLifecycle, LeaseKeeper, SnapshotPublisher, WorkloadIdentities } from '../xds/sync/index.js';
+import { MeshSecurityRegistry } from '../mtls/index.js';
+import {
+  ConsistencyGate,
+  DataplaneLifecycle,
+  LeaseKeeper,
+  SnapshotPublisher,
+  WorkloadIdentities,
+} from '../xds/sync/index.js';
 import { prepareApiCredentials } from './api-credentials.js';
 import { kindRegistry, policyKindNames, policyPlugins } from './catalogue.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { dataplaneAuthFor } from './dataplane-auth.js';
 import { keepDpServerTlsFresh, loadDpServerTls, type DpServerTlsOptions } from './dp-server-tls.js';
-import { productVersion } from './version.js';
+import { productVersion } from '../api/index.js';
 
 export interface RunningControlPlane {
   readonly config: ControlPlaneConfig;
@@ -51,7 +64,10 @@ export interface StartOptions {
 
 type Closer = () => Promise<void> | void;
 
-export async function startControlPlane(config: ControlPlaneConfig, options: StartOptions = {}): Promise<RunningControlPlane> {
+export async function startControlPlane(
+  config: ControlPlaneConfig,
+  options: StartOptions = {},
+): Promise<RunningControlPlane> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { instance: config.instanceId } });
   const store = await createStore({
     type: config.store,
@@ -88,7 +104,11 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     });
     closers.push(() => meshSecurity.close());
     const limiter = createIssuanceLimiter({ ratePerSecond: config.certIssuanceRate, burst: config.certIssuanceRate });
-    const identities = new WorkloadIdentities({ limiter, onIssued: (nodeId) => engine?.refresh([nodeId]), logger: mtlsLogger });
+    const identities = new WorkloadIdentities({
+      limiter,
+      onIssued: (nodeId) => engine?.refresh([nodeId]),
+      logger: mtlsLogger,
+    });
     closers.push(() => {
       identities.close();
       limiter.close();
@@ -162,8 +182,11 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
     });
     closers.push(() => dp.close());
     if (dpTls !== undefined) {
-      const stopRenewal = keepDpServerTlsFresh(tlsOptions, dpTls, (tls) => dp.replaceCertificate(tls), (err) =>
-        xdsLogger.error({ err }, 'cannot renew the DP server certificate; the current one is still served'),
+      const stopRenewal = keepDpServerTlsFresh(
+        tlsOptions,
+        dpTls,
+        (tls) => dp.replaceCertificate(tls),
+        (err) => xdsLogger.error({ err }, 'cannot renew the DP server certificate; the current one is still served'),
       );
       closers.push(stopRenewal);
     }
@@ -177,13 +200,19 @@ export async function startControlPlane(config: ControlPlaneConfig, options: Sta
       ...(dpTls === undefined ? {} : { adsTls: dpTls.ca === undefined ? {} : { caPem: dpTls.ca.pem } }),
     });
     if (dpTls === undefined) {
-      logger.warn("DP server without TLS (--xds-tls false): dataplane tokens and certificates cross the network in clear; for development only");
+      logger.warn(
+        'DP server without TLS (--xds-tls false): dataplane tokens and certificates cross the network in clear; for development only',
+      );
     }
     const caCertFile = dpTls?.ca?.file;
     logger.info(
       { xdsUrl: dp.url, ...(caCertFile === undefined ? {} : { caCertFile }) },
       `DP server (xDS, /bootstrap) listening on ${dp.url}` +
-        (caCertFile !== undefined ? `; data planes trust its CA with --ca-cert-file ${caCertFile}` : dpTls !== undefined ? `; certificate ${config.tlsCertFile}` : ''),
+        (caCertFile !== undefined
+          ? `; data planes trust its CA with --ca-cert-file ${caCertFile}`
+          : dpTls !== undefined
+            ? `; certificate ${config.tlsCertFile}`
+            : ''),
     );
 
     const api = await buildApiServer({

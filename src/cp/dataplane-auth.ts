@@ -31,7 +31,8 @@ export function dataplaneAuthFor(mode: DpAuthMode, store: ResourceStore, logger:
   const authenticator = new DataplaneAuthenticator({ store, logger });
   const identify = tokenIdentity({
     authenticator,
-    storedDataplane: async (mesh, name) => (await store.get({ kind: 'Dataplane', mesh, name }))?.spec as TaggedNetworking | undefined,
+    storedDataplane: async (mesh, name) =>
+      (await store.get({ kind: 'Dataplane', mesh, name }))?.spec as TaggedNetworking | undefined,
   });
   return { identify, bootstrap: authenticator, close: () => authenticator.close() };
 }

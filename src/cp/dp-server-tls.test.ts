@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isKogumaError } from '../api/errors.js';
 import { generateServerCa, issueServerCertificate, loadCa } from '../mtls/index.js';
-import { keepDpServerTlsFresh, loadDpServerTls, serverNames, TLS_DIR, TLS_FILES, type DpServerTlsOptions } from './dp-server-tls.js';
+import {
+  keepDpServerTlsFresh,
+  loadDpServerTls,
+  serverNames,
+  TLS_DIR,
+  TLS_FILES,
+  type DpServerTlsOptions,
+} from './dp-server-tls.js';
 
 const DAY_MS = 86_400_000;
 const dirs: string[] = [];
@@ -21,10 +28,18 @@ async function scratch(): Promise<string> {
 
 function logLines() {
   const lines: string[] = [];
-  return { lines, log: { info: (line: string) => lines.push(`info: ${line}`), warn: (line: string) => lines.push(`warn: ${line}`) } };
+  return {
+    lines,
+    log: { info: (line: string) => lines.push(`info: ${line}`), warn: (line: string) => lines.push(`warn: ${line}`) },
+  };
 }
 
-const options = (dataDir: string, extra: Partial<DpServerTlsOptions> = {}): DpServerTlsOptions => ({ dataDir, xdsAddress: '127.0.0.1', log: logLines().log, ...extra });
+const options = (dataDir: string, extra: Partial<DpServerTlsOptions> = {}): DpServerTlsOptions => ({
+  dataDir,
+  xdsAddress: '127.0.0.1',
+  log: logLines().log,
+  ...extra,
+});
 const read = (dataDir: string, name: string) => readFile(join(dataDir, TLS_DIR, name), 'utf8');
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
@@ -38,7 +53,8 @@ test('the first start generates a CA and a server certificate it signs, private 
   assert.equal(first.key, await read(dataDir, TLS_FILES.serverKey));
   const cert = new X509Certificate(first.cert);
   assert.ok(cert.checkIssued(new X509Certificate(first.ca?.pem ?? '')));
-  for (const name of ['localhost', '127.0.0.1', '::1']) assert.ok(name.includes('.') || name.includes(':') ? cert.checkIP(name) : cert.checkHost(name), name);
+  for (const name of ['localhost', '127.0.0.1', '::1'])
+    assert.ok(name.includes('.') || name.includes(':') ? cert.checkIP(name) : cert.checkHost(name), name);
   assert.equal(await modeOf(join(dataDir, TLS_DIR)), 0o700);
   for (const file of Object.values(TLS_FILES)) assert.equal(await modeOf(join(dataDir, TLS_DIR, file)), 0o600, file);
   assert.equal(lines.length, 2, lines.join('\n'));
@@ -86,7 +102,10 @@ test('a CA with a missing or broken half stops the start, naming the file and wh
     message: `the DP server CA in ${dir} is incomplete: ca.crt is there but ca.key is not; restore it, or remove ${dir} to generate a new CA (every data plane's --ca-cert-file must then be the new ca.crt)`,
   });
   await writeFile(join(dir, TLS_FILES.caKey), 'garbage');
-  await assert.rejects(loadDpServerTls(options(dataDir)), /^Error: the DP server CA in .* cannot be used: the CA cannot be loaded: the key is not a PEM private key/);
+  await assert.rejects(
+    loadDpServerTls(options(dataDir)),
+    /^Error: the DP server CA in .* cannot be used: the CA cannot be loaded: the key is not a PEM private key/,
+  );
   assert.equal(await read(dataDir, TLS_FILES.caCert), first.ca?.pem);
 });
 
@@ -94,7 +113,12 @@ test('a data directory that cannot hold the TLS directory is an error naming it'
   const dataDir = await scratch();
   await writeFile(join(dataDir, TLS_DIR), 'a file where the directory should be');
   await assert.rejects(loadDpServerTls(options(dataDir)), (error: Error) => {
-    assert.match(error.message, new RegExp(`^cannot use the DP server TLS directory ${join(dataDir, TLS_DIR)}: cannot create it: .*--tls-cert-file and --tls-key-file\\)$`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `^cannot use the DP server TLS directory ${join(dataDir, TLS_DIR)}: cannot create it: .*--tls-cert-file and --tls-key-file\\)$`,
+      ),
+    );
     return true;
   });
 });
@@ -109,7 +133,11 @@ test('control planes starting together on one data directory end with one CA and
 
 async function givenPair(dir: string, lifetimeMs = 90 * DAY_MS, now?: Date) {
   const caPem = await generateServerCa({ commonName: 'ops CA', lifetimeMs: 365 * DAY_MS, ...(now ? { now } : {}) });
-  const pair = await issueServerCertificate(await loadCa(caPem.certPem, caPem.keyPem), { names: ['cp.example'], lifetimeMs, ...(now ? { now } : {}) });
+  const pair = await issueServerCertificate(await loadCa(caPem.certPem, caPem.keyPem), {
+    names: ['cp.example'],
+    lifetimeMs,
+    ...(now ? { now } : {}),
+  });
   const certFile = join(dir, 'server.pem');
   const keyFile = join(dir, 'server-key.pem');
   await writeFile(certFile, pair.certPem);
@@ -141,13 +169,28 @@ test('given files that are missing, not PEM, mismatched or expired are refused n
   const { certFile, keyFile } = await givenPair(dataDir);
   const other = await givenPair(await scratch());
   const missing = join(dataDir, 'nope.pem');
-  assert.match(await refusal(loadDpServerTls(options(dataDir, { certFile: missing, keyFile }))), new RegExp(`^--tls-cert-file: ${missing} cannot be read: ENOENT`));
-  assert.equal(await refusal(loadDpServerTls(options(dataDir, { certFile: keyFile, keyFile }))), `--tls-cert-file: ${keyFile} holds no PEM certificate`);
-  assert.equal(await refusal(loadDpServerTls(options(dataDir, { certFile, keyFile: certFile }))), `--tls-key-file: ${certFile} holds no unencrypted PEM private key`);
-  assert.equal(await refusal(loadDpServerTls(options(dataDir, { certFile, keyFile: other.keyFile }))), `--tls-key-file: ${other.keyFile} does not match the certificate in ${certFile}`);
+  assert.match(
+    await refusal(loadDpServerTls(options(dataDir, { certFile: missing, keyFile }))),
+    new RegExp(`^--tls-cert-file: ${missing} cannot be read: ENOENT`),
+  );
+  assert.equal(
+    await refusal(loadDpServerTls(options(dataDir, { certFile: keyFile, keyFile }))),
+    `--tls-cert-file: ${keyFile} holds no PEM certificate`,
+  );
+  assert.equal(
+    await refusal(loadDpServerTls(options(dataDir, { certFile, keyFile: certFile }))),
+    `--tls-key-file: ${certFile} holds no unencrypted PEM private key`,
+  );
+  assert.equal(
+    await refusal(loadDpServerTls(options(dataDir, { certFile, keyFile: other.keyFile }))),
+    `--tls-key-file: ${other.keyFile} does not match the certificate in ${certFile}`,
+  );
 
   const old = await givenPair(await scratch(), DAY_MS, new Date(Date.now() - 10 * DAY_MS));
-  assert.match(await refusal(loadDpServerTls(options(dataDir, { certFile: old.certFile, keyFile: old.keyFile }))), /^--tls-cert-file: .* expired at /);
+  assert.match(
+    await refusal(loadDpServerTls(options(dataDir, { certFile: old.certFile, keyFile: old.keyFile }))),
+    /^--tls-cert-file: .* expired at /,
+  );
 });
 
 test('a given certificate close to its end is served with a warning', async () => {
@@ -155,7 +198,10 @@ test('a given certificate close to its end is served with a warning', async () =
   const { certFile, keyFile } = await givenPair(dataDir, 10 * DAY_MS);
   const { lines, log } = logLines();
   await loadDpServerTls(options(dataDir, { certFile, keyFile, log }));
-  assert.deepEqual(lines.map((line) => line.replace(/expires at [^;]+/, 'expires at T')), [`warn: the DP server certificate ${certFile} expires at T; replace it`]);
+  assert.deepEqual(
+    lines.map((line) => line.replace(/expires at [^;]+/, 'expires at T')),
+    [`warn: the DP server certificate ${certFile} expires at T; replace it`],
+  );
 });
 
 test('the generated certificate names loopback, the host and the configured address, not a wildcard', () => {
@@ -172,7 +218,13 @@ test('keepDpServerTlsFresh hands over given files replaced on disk, and keeps se
   const current = await loadDpServerTls(opts);
   const applied: string[] = [];
   const errors: string[] = [];
-  const stop = keepDpServerTlsFresh(opts, current, (tls) => applied.push(tls.cert), (error) => errors.push(String(error)), 20);
+  const stop = keepDpServerTlsFresh(
+    opts,
+    current,
+    (tls) => applied.push(tls.cert),
+    (error) => errors.push(String(error)),
+    20,
+  );
   try {
     await sleep(80);
     assert.deepEqual(applied, [], 'unchanged files: nothing to apply');

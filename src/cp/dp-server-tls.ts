@@ -20,7 +20,7 @@ import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import { generateServerCa, issueServerCertificate, loadCa } from '../mtls/index.js';
 
 const DAY_MS = 86_400_000;
@@ -33,7 +33,12 @@ const LOCK_WAIT_MS = 10_000;
 const LOCK_STALE_MS = 30_000;
 
 export const TLS_DIR = 'tls';
-export const TLS_FILES = { caCert: 'ca.crt', caKey: 'ca.key', serverCert: 'server.crt', serverKey: 'server.key' } as const;
+export const TLS_FILES = {
+  caCert: 'ca.crt',
+  caKey: 'ca.key',
+  serverCert: 'server.crt',
+  serverKey: 'server.key',
+} as const;
 
 export interface DpServerTlsLog {
   info(message: string): void;
@@ -63,11 +68,16 @@ export interface DpServerTls {
 /** What a generated certificate names: loopback, this host, and the configured address. */
 export function serverNames(xdsAddress: string, host = hostname()): string[] {
   const wildcard = xdsAddress === '0.0.0.0' || xdsAddress === '::';
-  return [...new Set(['localhost', '127.0.0.1', '::1', host, ...(wildcard ? [] : [xdsAddress])].filter((name) => name !== ''))];
+  return [
+    ...new Set(
+      ['localhost', '127.0.0.1', '::1', host, ...(wildcard ? [] : [xdsAddress])].filter((name) => name !== ''),
+    ),
+  ];
 }
 
 export async function loadDpServerTls(options: DpServerTlsOptions): Promise<DpServerTls> {
-  if (options.certFile !== undefined && options.keyFile !== undefined) return loadGivenFiles(options.certFile, options.keyFile, options);
+  if (options.certFile !== undefined && options.keyFile !== undefined)
+    return loadGivenFiles(options.certFile, options.keyFile, options);
   return loadGenerated(options);
 }
 
@@ -82,7 +92,9 @@ async function readGiven(flag: string, file: string): Promise<string> {
 }
 
 const given = (flag: string, file: string, reason: string): KogumaError =>
-  new KogumaError('InvalidInput', 'the DP server TLS certificate cannot be used', [{ field: flag, reason: `${file} ${reason}` }]);
+  new KogumaError('InvalidInput', 'the DP server TLS certificate cannot be used', [
+    { field: flag, reason: `${file} ${reason}` },
+  ]);
 
 async function loadGivenFiles(certFile: string, keyFile: string, options: DpServerTlsOptions): Promise<DpServerTls> {
   const [cert, key] = [await readGiven('--tls-cert-file', certFile), await readGiven('--tls-key-file', keyFile)];
@@ -98,11 +110,13 @@ async function loadGivenFiles(certFile: string, keyFile: string, options: DpServ
   } catch {
     throw given('--tls-key-file', keyFile, 'holds no unencrypted PEM private key');
   }
-  if (!certificate.checkPrivateKey(keyObject)) throw given('--tls-key-file', keyFile, `does not match the certificate in ${certFile}`);
+  if (!certificate.checkPrivateKey(keyObject))
+    throw given('--tls-key-file', keyFile, `does not match the certificate in ${certFile}`);
   const now = (options.now ?? new Date()).getTime();
   const notAfter = new Date(certificate.validTo);
   if (notAfter.getTime() <= now) throw given('--tls-cert-file', certFile, `expired at ${notAfter.toISOString()}`);
-  if (notAfter.getTime() - now < SERVER_RENEW_BEFORE_MS) options.log.warn(`the DP server certificate ${certFile} expires at ${notAfter.toISOString()}; replace it`);
+  if (notAfter.getTime() - now < SERVER_RENEW_BEFORE_MS)
+    options.log.warn(`the DP server certificate ${certFile} expires at ${notAfter.toISOString()}; replace it`);
   return { cert, key, notAfter };
 }
 
@@ -162,9 +176,14 @@ async function withLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
       await handle.close();
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw directoryError(dir, 'cannot create its lock file .lock', error);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw directoryError(dir, 'cannot create its lock file .lock', error);
       if (await lockIsStale(path)) await unlink(path).catch(() => undefined);
-      else if (Date.now() > deadline) throw new Error(`${path} has been held for over ${LOCK_WAIT_MS / 1000} s by another control plane; remove it if none is starting`, { cause: error });
+      else if (Date.now() > deadline)
+        throw new Error(
+          `${path} has been held for over ${LOCK_WAIT_MS / 1000} s by another control plane; remove it if none is starting`,
+          { cause: error },
+        );
       else await sleep(25);
     }
   }
@@ -176,7 +195,13 @@ async function withLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** Why the stored server certificate cannot be served again, or undefined when it can. */
-export function reasonToReissue(certPem: string | undefined, keyPem: string | undefined, ca: X509Certificate, names: readonly string[], now: number): string | undefined {
+export function reasonToReissue(
+  certPem: string | undefined,
+  keyPem: string | undefined,
+  ca: X509Certificate,
+  names: readonly string[],
+  now: number,
+): string | undefined {
   if (certPem === undefined || keyPem === undefined) return 'there is none yet';
   let cert: X509Certificate;
   let key: KeyObject;
@@ -246,21 +271,31 @@ async function ensureCa(dir: string, options: DpServerTlsOptions): Promise<{ cer
     });
     await writePrivateFile(dir, TLS_FILES.caKey, ca.keyPem);
     await writePrivateFile(dir, TLS_FILES.caCert, ca.certPem);
-    options.log.info(`generated the DP server CA ${join(dir, TLS_FILES.caCert)}; data planes trust it with --ca-cert-file`);
+    options.log.info(
+      `generated the DP server CA ${join(dir, TLS_FILES.caCert)}; data planes trust it with --ca-cert-file`,
+    );
     return ca;
   }
   if (certPem === undefined || keyPem === undefined) {
-    const [present, absent] = certPem === undefined ? [TLS_FILES.caKey, TLS_FILES.caCert] : [TLS_FILES.caCert, TLS_FILES.caKey];
-    throw new Error(`the DP server CA in ${dir} is incomplete: ${present} is there but ${absent} is not; restore it, or ${replace}`);
+    const [present, absent] =
+      certPem === undefined ? [TLS_FILES.caKey, TLS_FILES.caCert] : [TLS_FILES.caCert, TLS_FILES.caKey];
+    throw new Error(
+      `the DP server CA in ${dir} is incomplete: ${present} is there but ${absent} is not; restore it, or ${replace}`,
+    );
   }
   try {
     const ca = await loadCa(certPem, keyPem);
     const now = (options.now ?? new Date()).getTime();
-    if (ca.certificate.notAfter.getTime() <= now) throw new Error(`it expired at ${ca.certificate.notAfter.toISOString()}`);
+    if (ca.certificate.notAfter.getTime() <= now)
+      throw new Error(`it expired at ${ca.certificate.notAfter.toISOString()}`);
     if (ca.certificate.notAfter.getTime() - now < SERVER_RENEW_BEFORE_MS)
-      options.log.warn(`the DP server CA ${join(dir, TLS_FILES.caCert)} expires at ${ca.certificate.notAfter.toISOString()}; ${replace}`);
+      options.log.warn(
+        `the DP server CA ${join(dir, TLS_FILES.caCert)} expires at ${ca.certificate.notAfter.toISOString()}; ${replace}`,
+      );
   } catch (error) {
-    throw new Error(`the DP server CA in ${dir} cannot be used: ${(error as Error).message}; ${replace}`, { cause: error });
+    throw new Error(`the DP server CA in ${dir} cannot be used: ${(error as Error).message}; ${replace}`, {
+      cause: error,
+    });
   }
   return { certPem, keyPem };
 }

@@ -8,11 +8,21 @@
 import type { ControlPlaneConfig } from './config.js';
 import type { RunningControlPlane, StartOptions } from './control-plane.js';
 
-export async function startControlPlane(config: ControlPlaneConfig, options: StartOptions = {}): Promise<RunningControlPlane> {
+export async function startControlPlane(
+  config: ControlPlaneConfig,
+  options: StartOptions = {},
+): Promise<RunningControlPlane> {
   const composition = await import('./control-plane.js');
   return composition.startControlPlane(config, options);
 }
 
 export type { RunningControlPlane, StartOptions } from './control-plane.js';
-export { resolveConfig, publicConfig, settings, type ControlPlaneConfig, type StoreType, type LogLevel, type DpAuthMode } from './config.js';
-export { productVersion } from './version.js';
+export {
+  resolveConfig,
+  publicConfig,
+  settings,
+  type ControlPlaneConfig,
+  type StoreType,
+  type LogLevel,
+  type DpAuthMode,
+} from './config.js';

@@ -11,7 +11,16 @@ import https from 'node:https';
 import { KogumaError } from '../api/errors.js';
 import { generateServerCa, issueServerCertificate, loadCa } from '../mtls/index.js';
 import type { Node } from '../xds/envoy/gen/envoy/config/core/v3/base_pb.js';
-import { ADMIN_TUNNEL_PATH, AdminTunnels, MemorySnapshotCache, ProxyStatusRegistry, startDpServer, parseNodeId, type AdminRequest, type RunningDpServer } from '../xds/server/index.js';
+import {
+  ADMIN_TUNNEL_PATH,
+  AdminTunnels,
+  MemorySnapshotCache,
+  ProxyStatusRegistry,
+  startDpServer,
+  parseNodeId,
+  type AdminRequest,
+  type RunningDpServer,
+} from '../xds/server/index.js';
 import { encodeFrame } from '../xds/server/admin-tunnel-protocol.js';
 import { openAdminTunnel, type AdminTunnel } from './admin-tunnel.js';
 import { parseCpAddress } from './cp-address.js';
@@ -31,7 +40,10 @@ let refusal: KogumaError | undefined;
 
 before(async () => {
   const serverCa = await generateServerCa({ commonName: 'admin tunnel test CA', lifetimeMs: 86_400_000 });
-  const certificate = await issueServerCertificate(await loadCa(serverCa.certPem, serverCa.keyPem), { names: ['127.0.0.1'], lifetimeMs: 86_400_000 });
+  const certificate = await issueServerCertificate(await loadCa(serverCa.certPem, serverCa.keyPem), {
+    names: ['127.0.0.1'],
+    lifetimeMs: 86_400_000,
+  });
   ca = serverCa.certPem;
   dp = await startDpServer({
     port: 0,
@@ -63,7 +75,11 @@ async function eventually<T>(what: string, check: () => T | undefined): Promise<
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function agent(read: (request: AdminRequest) => Promise<EnvoyAdminOutput>, logs: string[], nodeId = 'default.web-1'): AdminTunnel {
+function agent(
+  read: (request: AdminRequest) => Promise<EnvoyAdminOutput>,
+  logs: string[],
+  nodeId = 'default.web-1',
+): AdminTunnel {
   return openAdminTunnel({
     cpAddress: parseCpAddress(dp.url),
     caCert: ca,
@@ -84,7 +100,9 @@ describe('the admin channel, agent to DP server', () => {
     const asked: AdminRequest[] = [];
     const tunnel = agent(async (request) => {
       asked.push(request);
-      return request.path === 'stats' ? { status: 200, contentType: 'text/plain', body: large } : { status: 200, contentType: 'application/json', body: Buffer.from('{"configs":[]}') };
+      return request.path === 'stats'
+        ? { status: 200, contentType: 'text/plain', body: large }
+        : { status: 200, contentType: 'application/json', body: Buffer.from('{"configs":[]}') };
     }, logs);
     try {
       await eventually('the channel', () => (tunnels.connected('default.web-1') ? true : undefined));
@@ -101,7 +119,10 @@ describe('the admin channel, agent to DP server', () => {
       assert.equal(Buffer.from(dump.body).toString(), '{"configs":[]}');
       assert.equal(dump.contentType, 'application/json');
       assert.deepEqual(asked.map((r) => r.path).sort(), ['config_dump', 'stats']);
-      assert.ok(logs.some((line) => line.startsWith('admin channel open: the control plane at https://127.0.0.1:')), logs.join('\n'));
+      assert.ok(
+        logs.some((line) => line.startsWith('admin channel open: the control plane at https://127.0.0.1:')),
+        logs.join('\n'),
+      );
     } finally {
       tunnel.close();
     }
@@ -114,8 +135,14 @@ describe('the admin channel, agent to DP server', () => {
     }, []);
     try {
       await eventually('the channel', () => (tunnels.connected('default.web-1') ? true : undefined));
-      await assert.rejects(tunnels.fetch('default.web-1', { path: 'clusters', query: {} }), (error: unknown) =>
-        error instanceof KogumaError && error.code === 'Unavailable' && error.message.endsWith("could not read Envoy's admin API: Envoy is not running, or has not brought its admin API up yet"),
+      await assert.rejects(
+        tunnels.fetch('default.web-1', { path: 'clusters', query: {} }),
+        (error: unknown) =>
+          error instanceof KogumaError &&
+          error.code === 'Unavailable' &&
+          error.message.endsWith(
+            "could not read Envoy's admin API: Envoy is not running, or has not brought its admin API up yet",
+          ),
       );
     } finally {
       tunnel.close();
@@ -125,10 +152,18 @@ describe('the admin channel, agent to DP server', () => {
   it('a refused agent logs the reason once and tries again until it is let in', async () => {
     refusal = new KogumaError('Unauthenticated', 'the dataplane token has expired');
     const logs: string[] = [];
-    const tunnel = agent(async () => ({ status: 200, contentType: 'text/plain', body: Buffer.from('ok') }), logs, 'default.db-1');
+    const tunnel = agent(
+      async () => ({ status: 200, contentType: 'text/plain', body: Buffer.from('ok') }),
+      logs,
+      'default.db-1',
+    );
     try {
-      await eventually('three refusals', () => (identified.filter((i) => i.node.id === 'default.db-1').length >= 3 ? true : undefined));
-      const refusedLines = logs.filter((line) => line.startsWith('admin channel: the control plane refused (401): the dataplane token has expired; retrying in'));
+      await eventually('three refusals', () =>
+        identified.filter((i) => i.node.id === 'default.db-1').length >= 3 ? true : undefined,
+      );
+      const refusedLines = logs.filter((line) =>
+        line.startsWith('admin channel: the control plane refused (401): the dataplane token has expired; retrying in'),
+      );
       assert.equal(refusedLines.length, 1, logs.join('\n'));
       assert.equal(tunnels.connected('default.db-1'), false);
       refusal = undefined;
@@ -163,10 +198,18 @@ describe('the tunnel endpoint refuses what is not an agent', () => {
   it('a first frame that is not a hello, bytes that are not frames, a GET, HTTP/1', async () => {
     const notHello = await post(encodeFrame({ kind: 'welcome' }));
     assert.equal(notHello.status, 400);
-    assert.deepEqual(JSON.parse(notHello.text), { type: '/std-errors', status: 400, title: 'Invalid input', detail: 'not an admin channel: the first frame is not a hello' });
+    assert.deepEqual(JSON.parse(notHello.text), {
+      type: '/std-errors',
+      status: 400,
+      title: 'Invalid input',
+      detail: 'not an admin channel: the first frame is not a hello',
+    });
     const garbage = await post(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
     assert.equal(garbage.status, 400);
-    assert.match(JSON.parse(garbage.text).detail, /^not an admin channel: a frame (header|body) of \d+ bytes is over the limit/);
+    assert.match(
+      JSON.parse(garbage.text).detail,
+      /^not an admin channel: a frame (header|body) of \d+ bytes is over the limit/,
+    );
     const get = await post(Buffer.alloc(0), 'GET');
     assert.equal(get.status, 405);
     const http1 = await new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -179,6 +222,9 @@ describe('the tunnel endpoint refuses what is not an agent', () => {
       request.end('x');
     });
     assert.equal(http1.status, 400);
-    assert.equal(JSON.parse(http1.text).detail, `${ADMIN_TUNNEL_PATH} needs HTTP/2 (the admin channel is one stream both sides write)`);
+    assert.equal(
+      JSON.parse(http1.text).detail,
+      `${ADMIN_TUNNEL_PATH} needs HTTP/2 (the admin channel is one stream both sides write)`,
+    );
   });
 });

@@ -23,7 +23,7 @@ import {
   TunnelFrameReader,
   type AdminRequest,
   type TunnelFrame,
-} from '../xds/server/admin-tunnel-protocol.js';
+} from '../xds/server/index.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { CpAddress } from './cp-address.js';
 import { sizeOf, type EnvoyAdminOutput } from './envoy-admin-read.js';
@@ -100,7 +100,14 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
   let lastReport: { readonly phase: 'up' | 'restarting'; readonly reason: string } | undefined;
   const sendReport = (): void => {
     const open = current;
-    if (lastReport === undefined || open === undefined || !open.welcomed() || open.stream.destroyed || open.stream.writableEnded) return;
+    if (
+      lastReport === undefined ||
+      open === undefined ||
+      !open.welcomed() ||
+      open.stream.destroyed ||
+      open.stream.writableEnded
+    )
+      return;
     open.stream.write(encodeFrame({ kind: 'status', ...lastReport }));
   };
 
@@ -108,15 +115,13 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
     let failures = 0;
     let lastReason: string | undefined;
     while (!stopped.signal.aborted) {
-      const outcome = await attempt(
-        options,
-        session,
-        (stream, welcomed) => (current = { stream, welcomed }),
-        { onWelcome: sendReport, onLeft: () => {
+      const outcome = await attempt(options, session, (stream, welcomed) => (current = { stream, welcomed }), {
+        onWelcome: sendReport,
+        onLeft: () => {
           for (const resolve of leftWaiters) resolve();
           leftWaiters.clear();
-        } },
-      );
+        },
+      });
       current = undefined;
       if (stopped.signal.aborted) break;
       if (outcome.welcomed) {
@@ -125,7 +130,8 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
       }
       const delayMs = backoffDelay(options.retry ?? DEFAULT_RETRY, failures++);
       // Each reason once: a control plane that stays down costs one line, not one per retry.
-      if (outcome.reason !== lastReason) options.log(`admin channel: ${outcome.reason}; retrying in ${delayMs / 1000}s`);
+      if (outcome.reason !== lastReason)
+        options.log(`admin channel: ${outcome.reason}; retrying in ${delayMs / 1000}s`);
       lastReason = outcome.reason;
       await sleep(delayMs, undefined, { signal: stopped.signal }).catch(() => undefined);
     }
@@ -142,7 +148,10 @@ export function openAdminTunnel(options: AdminTunnelOptions): AdminTunnel {
       let timer: NodeJS.Timeout | undefined;
       const left = new Promise<boolean>((resolve) => leftWaiters.add(() => resolve(true)));
       open.stream.write(encodeFrame({ kind: 'leaving' }));
-      const outcome = await Promise.race([left, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+      const outcome = await Promise.race([
+        left,
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
       clearTimeout(timer);
       return outcome;
     },
@@ -186,7 +195,14 @@ function attempt(
       return;
     }
     started(stream, () => welcomed);
-    stream.write(encodeFrame({ kind: 'hello', nodeId: options.nodeId, metadata: options.metadata, agentVersion: options.agentVersion }));
+    stream.write(
+      encodeFrame({
+        kind: 'hello',
+        nodeId: options.nodeId,
+        metadata: options.metadata,
+        agentVersion: options.agentVersion,
+      }),
+    );
 
     const reader = new TunnelFrameReader();
     const serving = new Set<number>();
@@ -195,16 +211,31 @@ function attempt(
     };
     const serve = (request: TunnelFrame['header'] & { kind: 'request' }): void => {
       if (serving.size >= (options.maxConcurrent ?? 4)) {
-        answer(encodeFrame({ kind: 'failure', id: request.id, reason: `the agent is reading ${serving.size} admin answers already` }));
+        answer(
+          encodeFrame({
+            kind: 'failure',
+            id: request.id,
+            reason: `the agent is reading ${serving.size} admin answers already`,
+          }),
+        );
         return;
       }
       serving.add(request.id);
-      options.read({ path: request.path, query: request.query }).then(
-        (output) => {
-          if (output.body.length > ADMIN_ANSWER_LIMIT_BYTES) throw new Error(`its answer is larger than ${sizeOf(ADMIN_ANSWER_LIMIT_BYTES)}`);
-          answer(encodeFrame({ kind: 'answer', id: request.id, status: output.status, contentType: output.contentType }, output.body));
-        },
-      ).catch((error: unknown) => answer(encodeFrame({ kind: 'failure', id: request.id, reason: (error as Error).message })))
+      options
+        .read({ path: request.path, query: request.query })
+        .then((output) => {
+          if (output.body.length > ADMIN_ANSWER_LIMIT_BYTES)
+            throw new Error(`its answer is larger than ${sizeOf(ADMIN_ANSWER_LIMIT_BYTES)}`);
+          answer(
+            encodeFrame(
+              { kind: 'answer', id: request.id, status: output.status, contentType: output.contentType },
+              output.body,
+            ),
+          );
+        })
+        .catch((error: unknown) =>
+          answer(encodeFrame({ kind: 'failure', id: request.id, reason: (error as Error).message })),
+        )
         .finally(() => serving.delete(request.id));
     };
 
@@ -229,7 +260,9 @@ function attempt(
       for (const frame of frames) {
         if (frame.header.kind === 'welcome' && !welcomed) {
           welcomed = true;
-          options.log(`admin channel open: the control plane at ${options.cpAddress.url} can read this Envoy's config dump, stats and clusters`);
+          options.log(
+            `admin channel open: the control plane at ${options.cpAddress.url} can read this Envoy's config dump, stats and clusters`,
+          );
           events.onWelcome();
         } else if (frame.header.kind === 'request' && welcomed) serve(frame.header);
         else if (frame.header.kind === 'left') events.onLeft();
@@ -241,7 +274,10 @@ function attempt(
     stream.on('error', (error) => finish(`the connection failed: ${session.describe(error)}`));
     stream.on('close', () => {
       if (refusal !== undefined) finish(`the control plane ${refusalDetail(refusal.status, refusal.text)}`);
-      else finish(welcomed ? 'the control plane ended the channel' : 'the control plane closed the channel before accepting it');
+      else
+        finish(
+          welcomed ? 'the control plane ended the channel' : 'the control plane closed the channel before accepting it',
+        );
     });
   });
 }

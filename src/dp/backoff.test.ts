@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { backoffSchedule, initialRestartState, nextRestart, type RestartPolicy } from './backoff.js';
 
 test('the delay doubles per failure and stops at the maximum', () => {
-  assert.deepEqual(backoffSchedule({ initialMs: 1000, maxMs: 30_000 }, 7), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+  assert.deepEqual(
+    backoffSchedule({ initialMs: 1000, maxMs: 30_000 }, 7),
+    [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000],
+  );
   assert.deepEqual(backoffSchedule({ initialMs: 500, maxMs: 5000, factor: 3 }, 4), [500, 1500, 4500, 5000]);
 });
 

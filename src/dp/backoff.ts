@@ -41,7 +41,11 @@ export interface RestartState {
 export const initialRestartState: RestartState = { failures: 0 };
 
 /** How long to wait before restarting a process that ran for `ranForMs`, and the state after it. */
-export function nextRestart(policy: RestartPolicy, state: RestartState, ranForMs: number): { delayMs: number; state: RestartState } {
+export function nextRestart(
+  policy: RestartPolicy,
+  state: RestartState,
+  ranForMs: number,
+): { delayMs: number; state: RestartState } {
   const failures = ranForMs >= policy.stableAfterMs ? 0 : state.failures;
   return { delayMs: backoffDelay(policy, failures), state: { failures: failures + 1 } };
 }

@@ -66,7 +66,11 @@ function failure(response: PostAnswer, request: BootstrapRequest): BootstrapAtte
 }
 
 /** One `POST /bootstrap`, classified. Never throws for what the network or the server did. */
-export async function requestBootstrap(cp: CpAddress, request: BootstrapRequest, timeoutMs: number): Promise<BootstrapAttempt> {
+export async function requestBootstrap(
+  cp: CpAddress,
+  request: BootstrapRequest,
+  timeoutMs: number,
+): Promise<BootstrapAttempt> {
   let response: PostAnswer;
   try {
     response = await post(`${cp.url}/bootstrap`, JSON.stringify(request), {
@@ -75,7 +79,12 @@ export async function requestBootstrap(cp: CpAddress, request: BootstrapRequest,
       timeoutMs,
     });
   } catch (error) {
-    return { ok: false, retry: true, reason: `cannot reach the control plane at ${cp.url}: ${(error as Error).message}`, details: [] };
+    return {
+      ok: false,
+      retry: true,
+      reason: `cannot reach the control plane at ${cp.url}: ${(error as Error).message}`,
+      details: [],
+    };
   }
   if (response.status < 200 || response.status > 299) return failure(response, request);
   if (!response.contentType.includes('json')) return { ok: true, yaml: response.body };
@@ -84,7 +93,12 @@ export async function requestBootstrap(cp: CpAddress, request: BootstrapRequest,
     if (typeof bootstrap !== 'string' || bootstrap === '') throw new Error('the answer has no "bootstrap" field');
     return { ok: true, yaml: Buffer.from(bootstrap, 'base64').toString('utf8') };
   } catch (error) {
-    return { ok: false, retry: true, reason: `unreadable bootstrap answer from ${cp.url}: ${(error as Error).message}`, details: [] };
+    return {
+      ok: false,
+      retry: true,
+      reason: `unreadable bootstrap answer from ${cp.url}: ${(error as Error).message}`,
+      details: [],
+    };
   }
 }
 
@@ -108,14 +122,21 @@ export async function fetchBootstrap(options: FetchBootstrapOptions): Promise<st
   for (let attempt = 0; ; attempt += 1) {
     options.signal?.throwIfAborted();
     const left = deadline - Date.now();
-    const result = await requestBootstrap(options.cpAddress, options.request, Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, left)));
+    const result = await requestBootstrap(
+      options.cpAddress,
+      options.request,
+      Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, left)),
+    );
     options.signal?.throwIfAborted();
     if (result.ok) return result.yaml;
     if (!result.retry) throw new DpError(result.reason, result.details);
     const delay = backoffDelay(options.retry, attempt);
     const remaining = deadline - Date.now();
     if (remaining <= delay) {
-      throw new DpError(`no bootstrap from the control plane within --bootstrap-timeout ${formatDuration(options.timeoutMs)}: ${result.reason}`, result.details);
+      throw new DpError(
+        `no bootstrap from the control plane within --bootstrap-timeout ${formatDuration(options.timeoutMs)}: ${result.reason}`,
+        result.details,
+      );
     }
     options.log(`${result.reason}; retrying in ${formatDuration(delay)} (giving up in ${formatDuration(remaining)})`);
     await sleep(delay, undefined, options.signal === undefined ? {} : { signal: options.signal });

@@ -45,7 +45,9 @@ const spawnReasons: Readonly<Record<string, string>> = {
 export function startChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunningChild> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
-    const exited = new Promise<ExitResult>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+    const exited = new Promise<ExitResult>((resolveExit) =>
+      child.once('exit', (code, signal) => resolveExit({ code, signal })),
+    );
     child.once('error', (error: NodeJS.ErrnoException) => {
       const reason = (error.code !== undefined ? spawnReasons[error.code] : undefined) ?? error.message;
       reject(new DpError(`cannot run ${command}: ${reason}`));

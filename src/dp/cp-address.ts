@@ -31,8 +31,10 @@ export function parseCpAddress(raw: string): CpAddress {
   } catch {
     throw new Error(`must be a URL like ${DEFAULT_CP_ADDRESS}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`must start with https:// (or http:// for a DP server without TLS), like ${DEFAULT_CP_ADDRESS}`);
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') throw new Error('must have no path, query or fragment: the DP server serves /bootstrap and xDS at its root');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`must start with https:// (or http:// for a DP server without TLS), like ${DEFAULT_CP_ADDRESS}`);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '')
+    throw new Error('must have no path, query or fragment: the DP server serves /bootstrap and xDS at its root');
   if (url.username !== '' || url.password !== '') throw new Error('must not carry credentials');
   const port = url.port === '' ? DP_SERVER_PORT : Number(url.port);
   const serverUri = `${url.hostname}:${port}`;

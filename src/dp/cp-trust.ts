@@ -15,7 +15,9 @@ import { DpError } from './errors.js';
 export async function readCpTrust(cpAddress: CpAddress, caCertFile: string | undefined): Promise<string | undefined> {
   if (!cpAddress.tls) {
     if (caCertFile === undefined) return undefined;
-    throw new DpError(`--ca-cert-file is for a DP server with TLS, but --cp-address ${cpAddress.url} is plaintext; give its https:// address`);
+    throw new DpError(
+      `--ca-cert-file is for a DP server with TLS, but --cp-address ${cpAddress.url} is plaintext; give its https:// address`,
+    );
   }
   if (caCertFile === undefined) {
     throw new DpError(

@@ -31,13 +31,23 @@ test('a template is filled, parsed (numbers stay numbers) and validated; json is
   assert.equal(loaded.mesh, 'default');
   assert.equal(loaded.name, 'web-1');
   assert.equal(loaded.service, 'web');
-  const expected = { type: 'Dataplane', mesh: 'default', name: 'web-1', networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web' } }] } };
+  const expected = {
+    type: 'Dataplane',
+    mesh: 'default',
+    name: 'web-1',
+    networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web' } }] },
+  };
   assert.deepEqual(loaded.document, expected);
   assert.deepEqual(JSON.parse(loaded.json), expected);
 });
 
 test('a .json file is read as JSON', () => {
-  const json = JSON.stringify({ type: 'Dataplane', mesh: 'm', name: '{{ name }}', networking: { address: '10.0.0.2', inbound: [{ port: 1, tags: { 'kuma.io/service': 's' } }] } });
+  const json = JSON.stringify({
+    type: 'Dataplane',
+    mesh: 'm',
+    name: '{{ name }}',
+    networking: { address: '10.0.0.2', inbound: [{ port: 1, tags: { 'kuma.io/service': 's' } }] },
+  });
   assert.equal(dataplaneFromText(json, 'dp.json', vars, {}).name, 'web-1');
 });
 
@@ -46,21 +56,34 @@ test('mesh and name come from the flags when the file has none; a disagreement n
   const loaded = dataplaneFromText(bare, 'dp.yaml', vars, { mesh: 'prod', name: 'api-1' });
   assert.deepEqual([loaded.mesh, loaded.name], ['prod', 'api-1']);
   assert.deepEqual(Object.keys(loaded.document).slice(0, 3), ['type', 'mesh', 'name']);
-  const { message, details } = failure(() => dataplaneFromText(TEMPLATE, 'dp.yaml', vars, { mesh: 'prod', name: 'web-1' }));
+  const { message, details } = failure(() =>
+    dataplaneFromText(TEMPLATE, 'dp.yaml', vars, { mesh: 'prod', name: 'web-1' }),
+  );
   assert.equal(message, 'dp.yaml does not match the flags');
   assert.deepEqual(details, ['  mesh: is "default" but --mesh says "prod"']);
 });
 
 test('an invalid Dataplane is refused with every field named, as the control plane would', () => {
-  const text = TEMPLATE.replace('  address: {{ address }}\n', '').replace('kuma.io/service: web', 'kuma.io/protocol: http') + '  bogus: true\n';
+  const text =
+    TEMPLATE.replace('  address: {{ address }}\n', '').replace('kuma.io/service: web', 'kuma.io/protocol: http') +
+    '  bogus: true\n';
   const { message, details } = failure(() => dataplaneFromText(text, 'dp.yaml', vars, {}));
   assert.equal(message, 'dp.yaml is not a valid Dataplane');
-  assert.deepEqual(details, ['  networking.address: is required', '  networking.bogus: unknown field', '  networking.inbound[0].tags["kuma.io/service"]: is required']);
+  assert.deepEqual(details, [
+    '  networking.address: is required',
+    '  networking.bogus: unknown field',
+    '  networking.inbound[0].tags["kuma.io/service"]: is required',
+  ]);
 });
 
 test('another kind, several documents and broken YAML are refused', () => {
-  assert.deepEqual(failure(() => dataplaneFromText('type: Mesh\nname: m\n', 'f.yaml', vars, {})).details, ['  type: must be "Dataplane", not "Mesh"']);
-  assert.match(failure(() => dataplaneFromText(`${TEMPLATE}---\n${TEMPLATE}`, 'f.yaml', vars, {})).message, /holds 2 documents; a dataplane file holds exactly one Dataplane/);
+  assert.deepEqual(failure(() => dataplaneFromText('type: Mesh\nname: m\n', 'f.yaml', vars, {})).details, [
+    '  type: must be "Dataplane", not "Mesh"',
+  ]);
+  assert.match(
+    failure(() => dataplaneFromText(`${TEMPLATE}---\n${TEMPLATE}`, 'f.yaml', vars, {})).message,
+    /holds 2 documents; a dataplane file holds exactly one Dataplane/,
+  );
   assert.match(failure(() => dataplaneFromText('a: [1, 2\n', 'f.yaml', vars, {})).message, /^cannot parse f\.yaml$/);
 });
 
@@ -76,8 +99,14 @@ test('--admin-port goes into networking.admin.port; the same port is fine, anoth
   assert.deepEqual((withPort.document['networking'] as { admin: unknown }).admin, { port: 9902 });
   assert.deepEqual(JSON.parse(withPort.json), withPort.document);
   assert.equal(withAdminPort(withPort, 9902, 'dp.yaml'), withPort);
-  assert.deepEqual(failure(() => withAdminPort(withPort, 9903, 'dp.yaml')).details, ['  networking.admin.port: is 9902 but --admin-port says 9903']);
-  assert.equal((loaded.document['networking'] as { admin?: unknown }).admin, undefined, 'the loaded document is left as it was');
+  assert.deepEqual(failure(() => withAdminPort(withPort, 9903, 'dp.yaml')).details, [
+    '  networking.admin.port: is 9902 but --admin-port says 9903',
+  ]);
+  assert.equal(
+    (loaded.document['networking'] as { admin?: unknown }).admin,
+    undefined,
+    'the loaded document is left as it was',
+  );
 });
 
 test('a file nested thousands of levels deep is refused, not a crash of the agent', () => {

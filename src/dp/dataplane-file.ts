@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { readYamlDocuments } from '../api/bounded-parse.js';
+import { readYamlDocuments } from '../api/index.js';
 import { coreKindRegistry, isKogumaError, SERVICE_TAG, validateDocument } from '../api/index.js';
 import { DpError } from './errors.js';
 import { renderTemplate, type TemplateVars } from './template.js';
@@ -52,20 +52,27 @@ function parseOne(text: string, source: string): unknown {
   const documents = readYamlDocuments(text);
   const problems = documents.flatMap((document) => (document.ok ? [] : [`  ${document.reason}`]));
   if (problems.length > 0) throw new DpError(`cannot parse ${source}`, problems);
-  const values = documents.map((document) => (document.ok ? document.value : undefined)).filter((value) => value !== null && value !== undefined);
-  if (values.length !== 1) throw new DpError(`${source} holds ${values.length} documents; a dataplane file holds exactly one Dataplane`);
+  const values = documents
+    .map((document) => (document.ok ? document.value : undefined))
+    .filter((value) => value !== null && value !== undefined);
+  if (values.length !== 1)
+    throw new DpError(`${source} holds ${values.length} documents; a dataplane file holds exactly one Dataplane`);
   return values[0];
 }
 
 /** Mesh and name from the flags where the document has none; a disagreement is an issue on that field. */
-function withIdentity(document: Record<string, unknown>, flags: IdentityFlags): { document: Record<string, unknown>; issues: string[] } {
+function withIdentity(
+  document: Record<string, unknown>,
+  flags: IdentityFlags,
+): { document: Record<string, unknown>; issues: string[] } {
   const issues: string[] = [];
   const filled: Record<string, unknown> = { type: document['type'] };
   for (const field of ['mesh', 'name'] as const) {
     const flag = flags[field];
     const value = document[field];
     if (value === undefined && flag !== undefined) filled[field] = flag;
-    else if (flag !== undefined && value !== flag) issues.push(`  ${field}: is ${JSON.stringify(value)} but --${field} says ${JSON.stringify(flag)}`);
+    else if (flag !== undefined && value !== flag)
+      issues.push(`  ${field}: is ${JSON.stringify(value)} but --${field} says ${JSON.stringify(flag)}`);
   }
   return { document: { ...filled, ...document }, issues };
 }
@@ -80,11 +87,21 @@ function serviceOf(document: Record<string, unknown>): string | undefined {
 }
 
 /** A dataplane file's text, filled, parsed and validated. `source` names it in every message. */
-export function dataplaneFromText(text: string, source: string, vars: TemplateVars, flags: IdentityFlags): LoadedDataplane {
+export function dataplaneFromText(
+  text: string,
+  source: string,
+  vars: TemplateVars,
+  flags: IdentityFlags,
+): LoadedDataplane {
   const parsed = parseOne(renderTemplate(text, vars, source), source);
-  if (!isObject(parsed)) throw new DpError(`${source} is not a valid Dataplane`, ['  document: must be an object with type: Dataplane, mesh, name and networking']);
+  if (!isObject(parsed))
+    throw new DpError(`${source} is not a valid Dataplane`, [
+      '  document: must be an object with type: Dataplane, mesh, name and networking',
+    ]);
   if (parsed['type'] !== 'Dataplane')
-    throw new DpError(`${source} is not a valid Dataplane`, [`  type: must be "Dataplane"${parsed['type'] === undefined ? '' : `, not ${JSON.stringify(parsed['type'])}`}`]);
+    throw new DpError(`${source} is not a valid Dataplane`, [
+      `  type: must be "Dataplane"${parsed['type'] === undefined ? '' : `, not ${JSON.stringify(parsed['type'])}`}`,
+    ]);
   const { document, issues } = withIdentity(parsed, flags);
   if (issues.length > 0) throw new DpError(`${source} does not match the flags`, issues);
   try {
@@ -104,13 +121,19 @@ export function dataplaneFromText(text: string, source: string, vars: TemplateVa
   };
 }
 
-export async function loadDataplaneFile(path: string, vars: TemplateVars, flags: IdentityFlags): Promise<LoadedDataplane> {
+export async function loadDataplaneFile(
+  path: string,
+  vars: TemplateVars,
+  flags: IdentityFlags,
+): Promise<LoadedDataplane> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DpError(`cannot read the dataplane file ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new DpError(
+      `cannot read the dataplane file ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   return dataplaneFromText(text, path, vars, flags);
 }
@@ -125,7 +148,9 @@ export function withAdminPort(loaded: LoadedDataplane, port: number, source: str
   const admin = isObject(networking['admin']) ? networking['admin'] : {};
   if (admin['port'] === port) return loaded;
   if (admin['port'] !== undefined)
-    throw new DpError(`${source} does not match the flags`, [`  networking.admin.port: is ${String(admin['port'])} but --admin-port says ${port}`]);
+    throw new DpError(`${source} does not match the flags`, [
+      `  networking.admin.port: is ${String(admin['port'])} but --admin-port says ${port}`,
+    ]);
   const document = { ...loaded.document, networking: { ...networking, admin: { ...admin, port } } };
   return { ...loaded, document, json: JSON.stringify(document) };
 }
@@ -134,6 +159,8 @@ export function withAdminPort(loaded: LoadedDataplane, port: number, source: str
 export function identityFromFlags(flags: IdentityFlags): DataplaneIdentity {
   const missing = (['mesh', 'name'] as const).filter((field) => flags[field] === undefined || flags[field] === '');
   if (missing.length > 0)
-    throw new DpError(`${missing.map((field) => `--${field}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required without --dataplane-file`);
+    throw new DpError(
+      `${missing.map((field) => `--${field}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required without --dataplane-file`,
+    );
   return { mesh: flags.mesh!, name: flags.name! };
 }

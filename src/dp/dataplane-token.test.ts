@@ -30,7 +30,9 @@ test('the value of --dataplane-token, trimmed', async () => {
 });
 
 test('a token file is read and its trailing newline dropped', async () => {
-  await withFile(`${TOKEN}\n`, async (path) => assert.equal(await readDataplaneToken({ dataplaneTokenFile: path }), TOKEN));
+  await withFile(`${TOKEN}\n`, async (path) =>
+    assert.equal(await readDataplaneToken({ dataplaneTokenFile: path }), TOKEN),
+  );
 });
 
 test('both options at once are refused', async () => {
@@ -38,13 +40,21 @@ test('both options at once are refused', async () => {
 });
 
 test('a missing file, an empty file and a file with two lines are refused naming the file', async () => {
-  await assert.rejects(readDataplaneToken({ dataplaneTokenFile: '/nonexistent/koguma-token' }), refusal(/cannot read the dataplane token file \/nonexistent\/koguma-token/));
-  await withFile('\n', async (path) => assert.rejects(readDataplaneToken({ dataplaneTokenFile: path }), refusal(new RegExp(`${path} is empty`))));
+  await assert.rejects(
+    readDataplaneToken({ dataplaneTokenFile: '/nonexistent/koguma-token' }),
+    refusal(/cannot read the dataplane token file \/nonexistent\/koguma-token/),
+  );
+  await withFile('\n', async (path) =>
+    assert.rejects(readDataplaneToken({ dataplaneTokenFile: path }), refusal(new RegExp(`${path} is empty`))),
+  );
   await withFile(`${TOKEN}\n${TOKEN}\n`, async (path) =>
     assert.rejects(readDataplaneToken({ dataplaneTokenFile: path }), refusal(/does not hold a dataplane token/)),
   );
 });
 
 test('a value that could break a header is refused', async () => {
-  await assert.rejects(readDataplaneToken({ dataplaneToken: 'abc\r\nx-injected: 1' }), refusal(/--dataplane-token does not hold a dataplane token/));
+  await assert.rejects(
+    readDataplaneToken({ dataplaneToken: 'abc\r\nx-injected: 1' }),
+    refusal(/--dataplane-token does not hold a dataplane token/),
+  );
 });

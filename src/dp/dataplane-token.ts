@@ -34,9 +34,12 @@ export async function readDataplaneToken(source: DataplaneTokenSource): Promise<
 }
 
 function checked(token: string, source: string): string {
-  if (token === '') throw new DpError(`${source} is empty: it should hold a dataplane token (koguma generate dataplane-token)`);
+  if (token === '')
+    throw new DpError(`${source} is empty: it should hold a dataplane token (koguma generate dataplane-token)`);
   if (!TOKEN_SHAPE.test(token)) {
-    throw new DpError(`${source} does not hold a dataplane token: a token is one line of letters, digits and - . _ ~ + /`);
+    throw new DpError(
+      `${source} does not hold a dataplane token: a token is one line of letters, digits and - . _ ~ + /`,
+    );
   }
   return token;
 }

@@ -20,7 +20,9 @@ before(async () => {
     seen.push(request.url ?? '');
     if (request.url?.startsWith('/config_dump')) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ initial_metadata: [{ key: 'authorization', value: `Bearer ${TOKEN}` }], again: TOKEN }));
+      response.end(
+        JSON.stringify({ initial_metadata: [{ key: 'authorization', value: `Bearer ${TOKEN}` }], again: TOKEN }),
+      );
     } else if (request.url === '/stats') {
       response.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' });
       response.end('x'.repeat(4096));
@@ -53,15 +55,30 @@ describe("reading the agent's Envoy admin API", () => {
     const output = await readEnvoyAdmin({ path: 'config_dump', query: { include_eds: '' } }, options());
     assert.equal(output.status, 200);
     assert.equal(output.contentType, 'application/json');
-    assert.deepEqual(JSON.parse(output.body.toString()), { initial_metadata: [{ key: 'authorization', value: 'Bearer [redacted]' }], again: '[redacted]' });
+    assert.deepEqual(JSON.parse(output.body.toString()), {
+      initial_metadata: [{ key: 'authorization', value: 'Bearer [redacted]' }],
+      again: '[redacted]',
+    });
     assert.equal(seen.at(-1), '/config_dump?include_eds');
   });
 
   it('refuses an answer past the size limit, one too slow, a path it does not carry, and an Envoy not up', async () => {
-    await assert.rejects(readEnvoyAdmin({ path: 'stats', query: {} }, options({ limitBytes: 1024 })), /does not answer: its answer is larger than 1024 bytes$/);
-    await assert.rejects(readEnvoyAdmin({ path: 'clusters', query: {} }, options({ timeoutMs: 300 })), /^Error: Envoy's admin API on 127\.0\.0\.1:\d+ does not answer: no complete answer within 0\.3s$/);
-    await assert.rejects(readEnvoyAdmin({ path: 'quitquitquit' as 'stats', query: {} }, options()), /is not one the tunnel carries/);
-    await assert.rejects(readEnvoyAdmin({ path: 'stats', query: {} }, options({ addressFile: join(dir, 'none') })), /^Error: Envoy is not running, or has not brought its admin API up yet$/);
+    await assert.rejects(
+      readEnvoyAdmin({ path: 'stats', query: {} }, options({ limitBytes: 1024 })),
+      /does not answer: its answer is larger than 1024 bytes$/,
+    );
+    await assert.rejects(
+      readEnvoyAdmin({ path: 'clusters', query: {} }, options({ timeoutMs: 300 })),
+      /^Error: Envoy's admin API on 127\.0\.0\.1:\d+ does not answer: no complete answer within 0\.3s$/,
+    );
+    await assert.rejects(
+      readEnvoyAdmin({ path: 'quitquitquit' as 'stats', query: {} }, options()),
+      /is not one the tunnel carries/,
+    );
+    await assert.rejects(
+      readEnvoyAdmin({ path: 'stats', query: {} }, options({ addressFile: join(dir, 'none') })),
+      /^Error: Envoy is not running, or has not brought its admin API up yet$/,
+    );
     assert.ok(!seen.includes('/quitquitquit'));
   });
 

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { adminUrlPath, refusedAdminRequest, type AdminRequest } from '../xds/server/admin-tunnel-protocol.js';
+import { adminUrlPath, refusedAdminRequest, type AdminRequest } from '../xds/server/index.js';
 import { adminTarget } from './envoy-admin.js';
 
 export const REDACTED = '[redacted]';
@@ -40,9 +40,14 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 }
 
 /** A byte count as a person reads it. */
-export const sizeOf = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${bytes} bytes`);
+export const sizeOf = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${bytes} bytes`;
 
-function get(target: { host: string; port: number }, path: string, options: EnvoyAdminReadOptions): Promise<EnvoyAdminOutput> {
+function get(
+  target: { host: string; port: number },
+  path: string,
+  options: EnvoyAdminReadOptions,
+): Promise<EnvoyAdminOutput> {
   return new Promise((resolve, reject) => {
     let settled = false;
     // Settles once; a request given up on is destroyed without an error, so no socket error goes unheard.
@@ -63,12 +68,19 @@ function get(target: { host: string; port: number }, path: string, options: Envo
       response.on('end', () => {
         if (settled) return;
         settled = true;
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? 'text/plain'), body: Buffer.concat(chunks, size) });
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: String(response.headers['content-type'] ?? 'text/plain'),
+          body: Buffer.concat(chunks, size),
+        });
       });
       response.on('error', fail);
     });
     // A whole-answer deadline: `timeout` alone is per idle socket, and a slow trickle would never trip it.
-    const deadline = setTimeout(() => fail(new Error(`no complete answer within ${options.timeoutMs / 1000}s`)), options.timeoutMs);
+    const deadline = setTimeout(
+      () => fail(new Error(`no complete answer within ${options.timeoutMs / 1000}s`)),
+      options.timeoutMs,
+    );
     req.on('close', () => clearTimeout(deadline));
     req.on('timeout', () => fail(new Error(`no answer within ${options.timeoutMs / 1000}s`)));
     req.on('error', fail);
@@ -87,7 +99,9 @@ export async function readEnvoyAdmin(request: AdminRequest, options: EnvoyAdminR
   try {
     output = await get(target, adminUrlPath(request), options);
   } catch (error) {
-    throw new Error(`Envoy's admin API on ${written!.trim()} does not answer: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Envoy's admin API on ${written!.trim()} does not answer: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (request.path !== 'config_dump' || options.secrets.length === 0) return output;
   return { ...output, body: Buffer.from(redactSecrets(output.body.toString('utf8'), options.secrets), 'utf8') };

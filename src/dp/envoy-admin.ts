@@ -30,12 +30,15 @@ export function adminTarget(written: string): { host: string; port: number } | u
 /** GET /ready: Envoy's server state, or why there is none. */
 function readyState(target: { host: string; port: number }): Promise<{ state: string } | { failure: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: target.host, port: target.port, path: '/ready', timeout: REQUEST_TIMEOUT_MS }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      response.on('end', () => resolve({ state: body.trim() || `HTTP ${response.statusCode}` }));
-      response.on('error', (error) => resolve({ failure: error.message }));
-    });
+    const req = request(
+      { host: target.host, port: target.port, path: '/ready', timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        response.on('end', () => resolve({ state: body.trim() || `HTTP ${response.statusCode}` }));
+        response.on('error', (error) => resolve({ failure: error.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     req.on('error', (error) => resolve({ failure: error.message }));
     req.end();
@@ -79,10 +82,20 @@ export async function drainInboundListeners(addressFile: string): Promise<string
   if (target === undefined) return 'Envoy has written no admin address';
   return new Promise((resolve) => {
     const req = request(
-      { host: target.host, port: target.port, method: 'POST', path: '/drain_listeners?graceful&inboundonly', timeout: REQUEST_TIMEOUT_MS },
+      {
+        host: target.host,
+        port: target.port,
+        method: 'POST',
+        path: '/drain_listeners?graceful&inboundonly',
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       (response) => {
         response.resume();
-        response.on('end', () => resolve(response.statusCode === 200 ? undefined : `its admin API answered HTTP ${response.statusCode ?? '?'}`));
+        response.on('end', () =>
+          resolve(
+            response.statusCode === 200 ? undefined : `its admin API answered HTTP ${response.statusCode ?? '?'}`,
+          ),
+        );
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));

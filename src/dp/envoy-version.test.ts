@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { isSupportedEnvoyVersion, parseEnvoyVersion } from './envoy-version.js';
 
 test("the version is read from Envoy's --version line", () => {
-  const line = '\n/usr/local/bin/envoy  version: 0ebfcfe5b0484b89ca85b761da9e05ce75dbda8d/1.38.3/Modified/RELEASE/BoringSSL\n\n';
+  const line =
+    '\n/usr/local/bin/envoy  version: 0ebfcfe5b0484b89ca85b761da9e05ce75dbda8d/1.38.3/Modified/RELEASE/BoringSSL\n\n';
   assert.equal(parseEnvoyVersion(line), '1.38.3');
   assert.equal(parseEnvoyVersion('envoy 1.38.3'), undefined, 'not the shape Envoy prints');
 });

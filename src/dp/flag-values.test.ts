@@ -12,7 +12,14 @@ test('durations parse as Go writes them (units up to days, composites), and anyt
 });
 
 test('durations print in the shortest readable form', () => {
-  assert.deepEqual([250, 1000, 1500, 60_000, 90_000, 300_000].map(formatDuration), ['250ms', '1s', '1.5s', '1m', '1m30s', '5m']);
+  assert.deepEqual([250, 1000, 1500, 60_000, 90_000, 300_000].map(formatDuration), [
+    '250ms',
+    '1s',
+    '1.5s',
+    '1m',
+    '1m30s',
+    '5m',
+  ]);
 });
 
 test('ports are integers from 1 to 65535', () => {

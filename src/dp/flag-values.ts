@@ -5,5 +5,5 @@
  * `formatDuration` is the way back, for log lines ("retrying in 1.5s").
  */
 
-export { formatDuration, parseDuration } from '../api/duration.js';
+export { formatDuration, parseDuration } from '../api/index.js';
 export { parsePort } from './port.js';

@@ -12,8 +12,14 @@
  * Registration happens when the application's xDS client connects: the
  * control plane reads the Dataplane from the node metadata, as Kuma's does.
  */
-import { grpcBootstrap, grpcBootstrapJson, nodeIdOf, type CertificateFiles, type GrpcBootstrap } from '../xds/bootstrap/index.js';
-import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../xds/node-metadata.js';
+import {
+  grpcBootstrap,
+  grpcBootstrapJson,
+  nodeIdOf,
+  type CertificateFiles,
+  type GrpcBootstrap,
+} from '../xds/bootstrap/index.js';
+import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../xds/index.js';
 import type { CpAddress } from './cp-address.js';
 import type { DataplaneIdentity, LoadedDataplane } from './dataplane-file.js';
 
@@ -52,7 +58,8 @@ export function proxylessBootstrap(options: ProxylessBootstrapOptions): GrpcBoot
 }
 
 /** The bootstrap as text, the same bytes in the environment and on stdout. */
-export const proxylessBootstrapJson = (options: ProxylessBootstrapOptions): string => grpcBootstrapJson(proxylessBootstrap(options));
+export const proxylessBootstrapJson = (options: ProxylessBootstrapOptions): string =>
+  grpcBootstrapJson(proxylessBootstrap(options));
 
 /** The environment of the application: the parent's, with the bootstrap in and any bootstrap file out. */
 export function proxylessEnv(parent: Readonly<NodeJS.ProcessEnv>, bootstrapJson: string): NodeJS.ProcessEnv {

@@ -48,7 +48,11 @@ export function post(url: string, body: string, options: PostOptions): Promise<P
         else chunks.push(chunk);
       });
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: String(response.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       response.on('error', (error) => reject(new Error(networkReason(error, secure))));
     });

@@ -44,7 +44,10 @@ async function staged(path: string, content: string): Promise<string> {
 
 /** Replaces the certificate and key together. */
 export async function writeIdentity(files: IdentityFiles, certChainPem: string, keyPem: string): Promise<void> {
-  const [cert, key] = await Promise.all([staged(files.certificateFile, certChainPem), staged(files.privateKeyFile, keyPem)]);
+  const [cert, key] = await Promise.all([
+    staged(files.certificateFile, certChainPem),
+    staged(files.privateKeyFile, keyPem),
+  ]);
   await rename(key, files.privateKeyFile);
   await rename(cert, files.certificateFile);
 }

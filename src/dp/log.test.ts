@@ -15,5 +15,10 @@ test('json lines are one pino-shaped object each, for a collector', () => {
   dpLog('json', (text) => written.push(text), at)('exiting with status 0');
   assert.equal(written.length, 1);
   assert.ok(written[0]!.endsWith('\n'));
-  assert.deepEqual(JSON.parse(written[0]!), { level: 30, time: Date.parse('2025-01-10T12:00:00.000Z'), name: 'koguma-dp', msg: 'exiting with status 0' });
+  assert.deepEqual(JSON.parse(written[0]!), {
+    level: 30,
+    time: Date.parse('2025-01-10T12:00:00.000Z'),
+    name: 'koguma-dp',
+    msg: 'exiting with status 0',
+  });
 });

@@ -19,7 +19,8 @@ export function lineLog(write: (text: string) => void, now: () => Date = () => n
 const infoLevel = 30;
 
 export function jsonLog(write: (text: string) => void, now: () => Date = () => new Date()): DpLog {
-  return (line) => write(`${JSON.stringify({ level: infoLevel, time: now().getTime(), name: 'koguma-dp', msg: line })}\n`);
+  return (line) =>
+    write(`${JSON.stringify({ level: infoLevel, time: now().getTime(), name: 'koguma-dp', msg: line })}\n`);
 }
 
 export function dpLog(format: DpLogFormat, write: (text: string) => void, now?: () => Date): DpLog {

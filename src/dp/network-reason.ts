@@ -19,9 +19,11 @@ const CERTIFICATE_ERRORS = new Set([
 export function networkReason(error: NodeJS.ErrnoException, secure: boolean): string {
   const code = error.code ?? '';
   const said = error.message || code;
-  if (CERTIFICATE_ERRORS.has(code)) return `${said} (does --ca-cert-file hold the CA of this control plane, and does its certificate name this host?)`;
+  if (CERTIFICATE_ERRORS.has(code))
+    return `${said} (does --ca-cert-file hold the CA of this control plane, and does its certificate name this host?)`;
   if (secure && /wrong version number|packet length too long|disconnected before secure TLS connection/.test(said))
     return `${said} (if the DP server runs without TLS, --xds-tls false, use http://)`;
-  if (!secure && (code === 'ECONNRESET' || code === 'HPE_INVALID_CONSTANT' || code === 'ERR_HTTP2_ERROR')) return `${said} (if the DP server speaks TLS, use https:// and --ca-cert-file)`;
+  if (!secure && (code === 'ECONNRESET' || code === 'HPE_INVALID_CONSTANT' || code === 'ERR_HTTP2_ERROR'))
+    return `${said} (if the DP server speaks TLS, use https:// and --ca-cert-file)`;
   return said;
 }

@@ -22,14 +22,20 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { productVersion } from '../cp/index.js';
+import { productVersion } from '../api/index.js';
 import type { BackoffPolicy, RestartPolicy } from './backoff.js';
 import { fetchBootstrap, type BootstrapRequest } from './bootstrap-client.js';
 import { readDataplaneToken } from './dataplane-token.js';
 import type { CpAddress } from './cp-address.js';
-import { identityFromFlags, loadDataplaneFile, withAdminPort, type IdentityFlags, type LoadedDataplane } from './dataplane-file.js';
-import { DATAPLANE_RESOURCE_METADATA } from '../xds/node-metadata.js';
-import { ADMIN_ANSWER_LIMIT_BYTES } from '../xds/server/admin-tunnel-protocol.js';
+import {
+  identityFromFlags,
+  loadDataplaneFile,
+  withAdminPort,
+  type IdentityFlags,
+  type LoadedDataplane,
+} from './dataplane-file.js';
+import { DATAPLANE_RESOURCE_METADATA } from '../xds/index.js';
+import { ADMIN_ANSWER_LIMIT_BYTES } from '../xds/server/index.js';
 import { openAdminTunnel, type AdminTunnel } from './admin-tunnel.js';
 import { ADMIN_ADDRESS_FILE, drainInboundListeners, envoyAdminCheck } from './envoy-admin.js';
 import { readEnvoyAdmin } from './envoy-admin-read.js';
@@ -104,7 +110,11 @@ async function loadDataplane(options: EnvoyRunOptions): Promise<LoadedDataplane 
 
 function restartPolicy(options: EnvoyRunOptions): RestartPolicy {
   // A run as long as the longest wait counts as stable: the next crash starts the backoff over.
-  return { initialMs: options.restartBackoffMs, maxMs: options.restartBackoffMaxMs, stableAfterMs: options.restartBackoffMaxMs };
+  return {
+    initialMs: options.restartBackoffMs,
+    maxMs: options.restartBackoffMaxMs,
+    stableAfterMs: options.restartBackoffMaxMs,
+  };
 }
 
 /** Runs until stopped; resolves with the status to exit with. */
@@ -131,9 +141,12 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
   /** Out of callers' endpoints, then Envoy drains its inbound listeners for the drain time, then it stops. */
   const leaveThenStop = async (signal: StopSignal, abort: AbortSignal): Promise<void> => {
     const running = supervisor!;
-    log(`${signal} received: leaving the mesh, then draining Envoy for ${options.drainTimeMs / 1000}s before stopping it (a second signal stops it now)`);
+    log(
+      `${signal} received: leaving the mesh, then draining Envoy for ${options.drainTimeMs / 1000}s before stopping it (a second signal stops it now)`,
+    );
     const left = (await adminTunnel?.leave(LEAVE_CONFIRM_TIMEOUT_MS)) ?? false;
-    if (!left) log('the control plane did not confirm it took this proxy out of its callers\' endpoints; draining anyway');
+    if (!left)
+      log("the control plane did not confirm it took this proxy out of its callers' endpoints; draining anyway");
     const refused = await drainInboundListeners(adminAddressPath);
     if (refused !== undefined) log(`Envoy would not drain its inbound listeners: ${refused}`);
     await sleep(options.drainTimeMs, undefined, { signal: abort }).catch(() => undefined);
@@ -199,7 +212,12 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
       metadata: dataplane === undefined ? {} : { [DATAPLANE_RESOURCE_METADATA]: dataplane.json },
       agentVersion: productVersion,
       read: (request) =>
-        readEnvoyAdmin(request, { addressFile: adminAddressPath, timeoutMs: ADMIN_READ_TIMEOUT_MS, limitBytes: ADMIN_ANSWER_LIMIT_BYTES, secrets: token === undefined ? [] : [token] }),
+        readEnvoyAdmin(request, {
+          addressFile: adminAddressPath,
+          timeoutMs: ADMIN_READ_TIMEOUT_MS,
+          limitBytes: ADMIN_ANSWER_LIMIT_BYTES,
+          secrets: token === undefined ? [] : [token],
+        }),
       log,
     });
     supervisor = supervise({

@@ -30,7 +30,7 @@ import type { CpAddress } from './cp-address.js';
 import { identityFromFlags, loadDataplaneFile, type IdentityFlags } from './dataplane-file.js';
 import { DpError } from './errors.js';
 import { proxylessBootstrapJson, proxylessEnv, BOOTSTRAP_CONFIG_ENV } from './grpc-bootstrap.js';
-import { CERTIFICATES_STREAM_ROLE, STREAM_ROLE_METADATA } from '../xds/node-metadata.js';
+import { CERTIFICATES_STREAM_ROLE, STREAM_ROLE_METADATA } from '../xds/index.js';
 import { identityFilesIn, prepareIdentityDir, type IdentityFiles } from './identity-files.js';
 import { watchSecrets } from './secret-watcher.js';
 import { startXdsRelay, type XdsRelay } from './xds-relay.js';
@@ -70,7 +70,11 @@ export interface ProxylessRunOptions extends ProxylessInput {
  * Without a relay the application would dial a TLS DP server in plaintext,
  * which can only fail, so that is refused here with what to do instead.
  */
-export async function generateGrpcBootstrap(input: ProxylessInput, xdsServerUri?: string, certificateFiles?: IdentityFiles): Promise<string> {
+export async function generateGrpcBootstrap(
+  input: ProxylessInput,
+  xdsServerUri?: string,
+  certificateFiles?: IdentityFiles,
+): Promise<string> {
   if (xdsServerUri === undefined && input.cpAddress.tls) {
     throw new DpError(
       `--cp-address ${input.cpAddress.url} speaks TLS, which a gRPC application's xDS client cannot (grpc-js-xds takes only insecure channel credentials): ` +
@@ -78,7 +82,9 @@ export async function generateGrpcBootstrap(input: ProxylessInput, xdsServerUri?
     );
   }
   const dataplane =
-    input.dataplaneFile === undefined ? identityFromFlags(input.identity) : await loadDataplaneFile(input.dataplaneFile, input.vars, input.identity);
+    input.dataplaneFile === undefined
+      ? identityFromFlags(input.identity)
+      : await loadDataplaneFile(input.dataplaneFile, input.vars, input.identity);
   return proxylessBootstrapJson({
     dataplane,
     cpAddress: input.cpAddress,
@@ -89,11 +95,19 @@ export async function generateGrpcBootstrap(input: ProxylessInput, xdsServerUri?
 }
 
 /** The agent's own stream for the proxy's certificates, as the same node the application's bootstrap describes. */
-function startSecretWatcher(options: ProxylessRunOptions, bootstrap: string, files: IdentityFiles, signal: AbortSignal): Promise<void> {
+function startSecretWatcher(
+  options: ProxylessRunOptions,
+  bootstrap: string,
+  files: IdentityFiles,
+  signal: AbortSignal,
+): Promise<void> {
   const { node } = JSON.parse(bootstrap) as { node: { id: string; metadata?: JsonObject } };
   const mesh = node.id.slice(0, node.id.indexOf('.'));
   return watchSecrets({
-    transport: createGrpcTransport({ baseUrl: options.cpAddress.url, ...(options.caCert === undefined ? {} : { nodeOptions: { ca: options.caCert } }) }),
+    transport: createGrpcTransport({
+      baseUrl: options.cpAddress.url,
+      ...(options.caCert === undefined ? {} : { nodeOptions: { ca: options.caCert } }),
+    }),
     node: { ...node, metadata: { ...node.metadata, [STREAM_ROLE_METADATA]: CERTIFICATES_STREAM_ROLE } },
     mesh,
     files,
@@ -117,7 +131,10 @@ async function relayFor(options: ProxylessRunOptions): Promise<XdsRelay | undefi
 /** Runs the application until it exits; resolves with its status. */
 export async function runProxyless(options: ProxylessRunOptions): Promise<number> {
   const [command, ...args] = options.command;
-  if (command === undefined) throw new DpError('--proxyless runs an application: give its command after --, as in: koguma dp run --proxyless ... -- node server.js');
+  if (command === undefined)
+    throw new DpError(
+      '--proxyless runs an application: give its command after --, as in: koguma dp run --proxyless ... -- node server.js',
+    );
   const { log } = options;
   let supervisor: Supervisor | undefined;
   let firstSignal: StopSignal | undefined;
@@ -138,7 +155,8 @@ export async function runProxyless(options: ProxylessRunOptions): Promise<number
     watching = startSecretWatcher(options, bootstrap, files, stopWatching.signal);
     if (firstSignal !== undefined) return 128 + constants.signals[firstSignal];
     const { node } = JSON.parse(bootstrap) as { node: { id: string } };
-    const source = relay === undefined ? options.cpAddress.serverUri : `the relay on ${relay.target} to ${options.cpAddress.url}`;
+    const source =
+      relay === undefined ? options.cpAddress.serverUri : `the relay on ${relay.target} to ${options.cpAddress.url}`;
     log(`proxyless dataplane ${node.id}: xDS from ${source}, bootstrap in ${BOOTSTRAP_CONFIG_ENV}`);
     supervisor = supervise({
       name: basename(command),

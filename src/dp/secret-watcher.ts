@@ -18,9 +18,12 @@ import { createClient, type Transport } from '@connectrpc/connect';
 import { NodeSchema, type DataSource } from '../xds/envoy/gen/envoy/config/core/v3/base_pb.js';
 import { SecretSchema } from '../xds/envoy/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import { AggregatedDiscoveryService } from '../xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { DeltaDiscoveryRequestSchema, type DeltaDiscoveryRequest } from '../xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
-import { identitySecretName, trustSecretName } from '../xds/generate/names.js';
-import { TypeUrl } from '../xds/resource-types.js';
+import {
+  DeltaDiscoveryRequestSchema,
+  type DeltaDiscoveryRequest,
+} from '../xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
+import { identitySecretName, trustSecretName } from '../xds/generate/index.js';
+import { TypeUrl } from '../xds/index.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { writeIdentity, writeTrust, type IdentityFiles } from './identity-files.js';
 import type { DpLog } from './log.js';
@@ -67,13 +70,19 @@ async function watchOnce(options: SecretWatcherOptions, streamSignal: AbortSigna
   const queue = requestQueue(streamSignal);
   queue.push(
     create(DeltaDiscoveryRequestSchema, {
-      node: create(NodeSchema, { id: options.node.id, ...(options.node.metadata ? { metadata: options.node.metadata } : {}) }),
+      node: create(NodeSchema, {
+        id: options.node.id,
+        ...(options.node.metadata ? { metadata: options.node.metadata } : {}),
+      }),
       typeUrl: TypeUrl.Secret,
       resourceNamesSubscribe: [identityName, trustName],
     }),
   );
   let received = false;
-  for await (const response of client.deltaAggregatedResources(queue.requests(), { signal: streamSignal, headers: { ...options.headers } })) {
+  for await (const response of client.deltaAggregatedResources(queue.requests(), {
+    signal: streamSignal,
+    headers: { ...options.headers },
+  })) {
     received = true;
     let errorDetail: string | undefined;
     try {
@@ -123,7 +132,8 @@ export async function watchSecrets(options: SecretWatcherOptions): Promise<void>
       if (received) failures = 0;
     } catch (error) {
       if (options.signal.aborted) break;
-      if (failures === 0) options.log(`certificate stream to the control plane ended: ${(error as Error).message}; reconnecting`);
+      if (failures === 0)
+        options.log(`certificate stream to the control plane ended: ${(error as Error).message}; reconnecting`);
     } finally {
       options.signal.removeEventListener('abort', stop);
       stream.abort();

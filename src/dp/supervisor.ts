@@ -70,7 +70,9 @@ export function supervise(options: SupervisorOptions): Supervisor {
   const wake = new AbortController();
 
   const forward = (child: RunningChild, signal: StopSignal) => {
-    log(`stopping ${name} (pid ${child.pid}): sent ${signal}, waiting up to ${formatDuration(options.stopTimeoutMs)} for it to exit`);
+    log(
+      `stopping ${name} (pid ${child.pid}): sent ${signal}, waiting up to ${formatDuration(options.stopTimeoutMs)} for it to exit`,
+    );
     child.kill(signal);
     killTimer = setTimeout(() => {
       log(`${name} (pid ${child.pid}) did not exit within ${formatDuration(options.stopTimeoutMs)}: killing it`);
@@ -93,7 +95,9 @@ export function supervise(options: SupervisorOptions): Supervisor {
       log(`${name} (pid ${child.pid}) is up after ${formatDuration(Date.now() - startedAt)}: ${up}`);
       options.onState?.({ phase: 'up', reason: up });
     } else if (timedOut && stopping === undefined) {
-      log(`${name} (pid ${child.pid}) did not come up within ${formatDuration(check.timeoutMs)} (${check.describe()}): killing it`);
+      log(
+        `${name} (pid ${child.pid}) did not come up within ${formatDuration(check.timeoutMs)} (${check.describe()}): killing it`,
+      );
       child.kill('SIGKILL');
     }
   };
@@ -109,7 +113,9 @@ export function supervise(options: SupervisorOptions): Supervisor {
       log(`${name} started (pid ${child.pid}): ${[options.command, ...options.args].join(' ')}`);
       if (stopping !== undefined) forward(child, stopping);
       else if (options.startCheck !== undefined) {
-        watchStart(child, options.startCheck, startedAt).catch((error: unknown) => log(`cannot tell whether ${name} (pid ${child.pid}) came up: ${String(error)}`));
+        watchStart(child, options.startCheck, startedAt).catch((error: unknown) =>
+          log(`cannot tell whether ${name} (pid ${child.pid}) came up: ${String(error)}`),
+        );
       }
       last = await child.exited;
       current = undefined;

@@ -17,7 +17,10 @@ function problems(run: () => unknown): { message: string; details: readonly stri
 
 test('variables are filled with or without spaces, in the raw forms too, and dotted names work', () => {
   const text = 'name: {{ name }}\naddress: {{address}}\nport: {{{ svc.port }}}\nraw: {{& url}}\nempty: "{{ empty }}"\n';
-  assert.equal(renderTemplate(text, vars, 'dp.yaml'), 'name: web-1\naddress: 10.0.0.1\nport: 8080\nraw: a=b\nempty: ""\n');
+  assert.equal(
+    renderTemplate(text, vars, 'dp.yaml'),
+    'name: web-1\naddress: 10.0.0.1\nport: 8080\nraw: a=b\nempty: ""\n',
+  );
 });
 
 test('values are inserted as written, not HTML-escaped (the file is YAML, not a web page)', () => {
@@ -29,7 +32,9 @@ test('comments are dropped and text without tags is unchanged', () => {
 });
 
 test('an undefined variable is an error naming it and its line; every problem is listed at once', () => {
-  const { message, details } = problems(() => renderTemplate('name: {{ name }}\naddress: {{ addr }}\nport: {{ port }}\n', vars, 'dp.yaml'));
+  const { message, details } = problems(() =>
+    renderTemplate('name: {{ name }}\naddress: {{ addr }}\nport: {{ port }}\n', vars, 'dp.yaml'),
+  );
   assert.equal(message, 'cannot fill in the template variables of dp.yaml');
   assert.deepEqual(details, [
     '  dp.yaml:2: template variable "addr" is not defined (pass --dataplane-var addr=...)',
@@ -48,7 +53,13 @@ test('sections, partials and an unclosed tag are refused by name', () => {
 });
 
 test('--dataplane-var splits at the first "=", and refuses a missing "=", a bad key or a key given twice differently', () => {
-  assert.deepEqual([...parseTemplateVars(['a=1', 'b=x=y', 'a=1'])], [['a', '1'], ['b', 'x=y']]);
+  assert.deepEqual(
+    [...parseTemplateVars(['a=1', 'b=x=y', 'a=1'])],
+    [
+      ['a', '1'],
+      ['b', 'x=y'],
+    ],
+  );
   const { message, details } = problems(() => parseTemplateVars(['novalue', '=x', 'a=1', 'a=2']));
   assert.equal(message, 'invalid --dataplane-var');
   assert.deepEqual(details, [

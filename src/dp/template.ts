@@ -32,7 +32,8 @@ export function parseTemplateVars(pairs: readonly string[]): TemplateVars {
     }
     const value = pair.slice(at + 1);
     const known = vars.get(key);
-    if (known !== undefined && known !== value) problems.push(`  ${key}: given twice, as ${JSON.stringify(known)} and ${JSON.stringify(value)}`);
+    if (known !== undefined && known !== value)
+      problems.push(`  ${key}: given twice, as ${JSON.stringify(known)} and ${JSON.stringify(value)}`);
     vars.set(key, value);
   }
   if (problems.length > 0) throw new DpError('invalid --dataplane-var', problems);

@@ -27,7 +27,11 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * `:authority` and `:scheme`, the relay's token instead of any the app sent,
  * marked sensitive so HPACK never indexes it.
  */
-export function forwardedHeaders(headers: http2.IncomingHttpHeaders, upstream: Pick<UpstreamSession, 'authority' | 'scheme'>, token?: string): http2.OutgoingHttpHeaders {
+export function forwardedHeaders(
+  headers: http2.IncomingHttpHeaders,
+  upstream: Pick<UpstreamSession, 'authority' | 'scheme'>,
+  token?: string,
+): http2.OutgoingHttpHeaders {
   const out: http2.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
@@ -49,7 +53,8 @@ export function forwardedHeaders(headers: http2.IncomingHttpHeaders, upstream: P
 /** Response headers minus pseudo-headers other than `:status`, which `respond` would refuse. */
 function responseHeaders(headers: http2.IncomingHttpHeaders): http2.OutgoingHttpHeaders {
   const out: http2.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && (!name.startsWith(':') || name === ':status')) out[name] = value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined && (!name.startsWith(':') || name === ':status')) out[name] = value;
   return out;
 }
 
@@ -57,14 +62,25 @@ function responseHeaders(headers: http2.IncomingHttpHeaders): http2.OutgoingHttp
 export function encodeGrpcMessage(message: string): string {
   let out = '';
   for (const byte of Buffer.from(message, 'utf8')) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    out +=
+      byte >= 0x20 && byte <= 0x7e && byte !== 0x25
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
-const unavailable = (message: string): http2.OutgoingHttpHeaders => ({ 'grpc-status': UNAVAILABLE, 'grpc-message': encodeGrpcMessage(message) });
+const unavailable = (message: string): http2.OutgoingHttpHeaders => ({
+  'grpc-status': UNAVAILABLE,
+  'grpc-message': encodeGrpcMessage(message),
+});
 
-export function relayStream(down: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, upstream: UpstreamSession, token?: string): void {
+export function relayStream(
+  down: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  upstream: UpstreamSession,
+  token?: string,
+): void {
   // Trailers to send down: the control plane's, or ours when it failed before sending them.
   let trailers: http2.OutgoingHttpHeaders | undefined;
   let failure: string | undefined;
@@ -75,7 +91,10 @@ export function relayStream(down: http2.ServerHttp2Stream, headers: http2.Incomi
     failure = message;
     if (!down.headersSent) {
       // Trailers-only: the status in the one HEADERS frame.
-      down.respond({ ':status': 200, 'content-type': 'application/grpc', ...unavailable(message) }, { endStream: true });
+      down.respond(
+        { ':status': 200, 'content-type': 'application/grpc', ...unavailable(message) },
+        { endStream: true },
+      );
       return;
     }
     trailers = unavailable(message);
@@ -104,7 +123,9 @@ export function relayStream(down: http2.ServerHttp2Stream, headers: http2.Incomi
   stream.on('trailers', (received) => {
     if (failure === undefined) trailers = responseHeaders(received);
   });
-  down.on('wantTrailers', () => down.sendTrailers(trailers ?? unavailable('the control plane ended the stream without a gRPC status')));
+  down.on('wantTrailers', () =>
+    down.sendTrailers(trailers ?? unavailable('the control plane ended the stream without a gRPC status')),
+  );
   down.pipe(stream);
 
   stream.on('error', (error) => fail(`the connection to the control plane failed: ${upstream.describe(error)}`));

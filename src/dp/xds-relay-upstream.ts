@@ -91,14 +91,16 @@ export class UpstreamSession {
     session.on('connect', () => {
       session.setLocalWindowSize(SESSION_WINDOW_BYTES);
       stopKeepalive = this.keepalive(session);
-      if (this.lastFailure !== undefined || !this.connectedOnce) this.log(`xDS relay: connected to the control plane at ${this.options.upstreamUrl}`);
+      if (this.lastFailure !== undefined || !this.connectedOnce)
+        this.log(`xDS relay: connected to the control plane at ${this.options.upstreamUrl}`);
       this.connectedOnce = true;
       this.lastFailure = undefined;
     });
     session.on('error', (error) => this.failed(this.describe(error)));
     session.on('goaway', () => {
       this.forget(session);
-      if (!this.closed) this.failed('the control plane is going away (restarting or shutting down); the application reconnects');
+      if (!this.closed)
+        this.failed('the control plane is going away (restarting or shutting down); the application reconnects');
     });
     session.on('close', () => {
       stopKeepalive();
@@ -124,7 +126,10 @@ export class UpstreamSession {
     let deadline: NodeJS.Timeout | undefined;
     const timer = setInterval(() => {
       if (deadline !== undefined) return;
-      deadline = setTimeout(() => session.destroy(new Error(`the control plane did not answer a ping within ${timeoutMs} ms`)), timeoutMs);
+      deadline = setTimeout(
+        () => session.destroy(new Error(`the control plane did not answer a ping within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       deadline.unref();
       const answered = (): void => {
         clearTimeout(deadline);

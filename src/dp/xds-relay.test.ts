@@ -24,11 +24,18 @@ const method = (name: string, requestStream: boolean, responseStream: boolean) =
   responseSerialize: bytes.serialize,
   responseDeserialize: bytes.deserialize,
 });
-const service = { Chat: method('Chat', true, true), Once: method('Once', false, false) } satisfies grpc.ServiceDefinition;
+const service = {
+  Chat: method('Chat', true, true),
+  Once: method('Once', false, false),
+} satisfies grpc.ServiceDefinition;
 const RelayClient = grpc.makeGenericClientConstructor(service, 'Relay');
 type Client = InstanceType<typeof RelayClient> & {
   Chat(metadata?: grpc.Metadata): grpc.ClientDuplexStream<Buffer, Buffer>;
-  Once(request: Buffer, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, response?: Buffer) => void): grpc.ClientUnaryCall;
+  Once(
+    request: Buffer,
+    metadata: grpc.Metadata,
+    callback: (error: grpc.ServiceError | null, response?: Buffer) => void,
+  ): grpc.ClientUnaryCall;
 };
 
 interface Seen {
@@ -57,7 +64,8 @@ function implementation(seen: Seen): grpc.UntypedServiceImplementation {
     },
     Once: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       seen.metadata.push(call.metadata);
-      if (call.request.toString() === 'fail') callback({ code: grpc.status.FAILED_PRECONDITION, details: 'ünïcode % details' });
+      if (call.request.toString() === 'fail')
+        callback({ code: grpc.status.FAILED_PRECONDITION, details: 'ünïcode % details' });
       else callback(null, call.request);
     },
   };
@@ -71,21 +79,35 @@ interface TestCa {
 
 async function testCa(): Promise<TestCa> {
   const ca = await generateServerCa({ commonName: 'relay test CA', lifetimeMs: 86_400_000 });
-  const server = await issueServerCertificate(await loadCa(ca.certPem, ca.keyPem), { names: ['localhost', '127.0.0.1'], lifetimeMs: 86_400_000 });
+  const server = await issueServerCertificate(await loadCa(ca.certPem, ca.keyPem), {
+    names: ['localhost', '127.0.0.1'],
+    lifetimeMs: 86_400_000,
+  });
   return { caPem: ca.certPem, cert: server.certPem, key: server.keyPem };
 }
 
-async function startServer(seen: Seen, tls: TestCa | undefined, port = 0): Promise<{ server: grpc.Server; port: number }> {
+async function startServer(
+  seen: Seen,
+  tls: TestCa | undefined,
+  port = 0,
+): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server();
   server.addService(service, implementation(seen));
   const credentials = tls
-    ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], false)
+    ? grpc.ServerCredentials.createSsl(
+        null,
+        [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }],
+        false,
+      )
     : grpc.ServerCredentials.createInsecure();
-  const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))));
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
+  );
   return { server, port: bound };
 }
 
-const clientOf = (relay: XdsRelay): Client => new RelayClient(relay.target, grpc.credentials.createInsecure()) as Client;
+const clientOf = (relay: XdsRelay): Client =>
+  new RelayClient(relay.target, grpc.credentials.createInsecure()) as Client;
 
 /** Resolves with the status a call ended with. */
 const statusOf = (call: grpc.ClientDuplexStream<Buffer, Buffer>): Promise<grpc.StatusObject> =>
@@ -95,7 +117,11 @@ const statusOf = (call: grpc.ClientDuplexStream<Buffer, Buffer>): Promise<grpc.S
   });
 
 function unary(client: Client, text: string): Promise<{ error: grpc.ServiceError | null; response?: string }> {
-  return new Promise((resolve) => client.Once(Buffer.from(text), new grpc.Metadata(), (error, response) => resolve({ error, ...(response ? { response: response.toString() } : {}) })));
+  return new Promise((resolve) =>
+    client.Once(Buffer.from(text), new grpc.Metadata(), (error, response) =>
+      resolve({ error, ...(response ? { response: response.toString() } : {}) }),
+    ),
+  );
 }
 
 async function nextMessage(call: grpc.ClientDuplexStream<Buffer, Buffer>): Promise<string> {
@@ -110,7 +136,12 @@ describe('xDS relay to a TLS gRPC server', () => {
   let relay: XdsRelay;
   let client: Client;
   const logs: string[] = [];
-  const relayOptions = (): XdsRelayOptions => ({ upstreamUrl: `https://127.0.0.1:${upstream.port}`, ca: tls.caPem, token: 'tok.en-1', log: (line) => logs.push(line) });
+  const relayOptions = (): XdsRelayOptions => ({
+    upstreamUrl: `https://127.0.0.1:${upstream.port}`,
+    ca: tls.caPem,
+    token: 'tok.en-1',
+    log: (line) => logs.push(line),
+  });
 
   before(async () => {
     tls = await testCa();
@@ -217,7 +248,10 @@ describe('xDS relay: failures it must survive', () => {
       for (let i = 0; i < 2; i++) {
         const failed = await unary(client, 'hi');
         assert.equal(failed.error?.code, grpc.status.UNAVAILABLE);
-        assert.match(failed.error?.details ?? '', /unable to verify the first certificate \(does --ca-cert-file hold the CA of this control plane/);
+        assert.match(
+          failed.error?.details ?? '',
+          /unable to verify the first certificate \(does --ca-cert-file hold the CA of this control plane/,
+        );
       }
     } finally {
       client.close();
@@ -273,20 +307,33 @@ describe('xDS relay: headers', () => {
 
   it("forwards the app's headers with the control plane's authority, drops hop-by-hop ones, and puts its token over the app's", () => {
     const headers = forwardedHeaders(
-      { ':method': 'POST', ':path': '/svc/M', ':scheme': 'http', ':authority': '127.0.0.1:4000', te: 'trailers', 'content-type': 'application/grpc', authorization: 'Bearer app', connection: 'x', 'x-app': 'a' },
+      {
+        ':method': 'POST',
+        ':path': '/svc/M',
+        ':scheme': 'http',
+        ':authority': '127.0.0.1:4000',
+        te: 'trailers',
+        'content-type': 'application/grpc',
+        authorization: 'Bearer app',
+        connection: 'x',
+        'x-app': 'a',
+      },
       upstream,
       'relay-token',
     );
-    assert.deepEqual({ ...headers }, {
-      ':method': 'POST',
-      ':path': '/svc/M',
-      ':scheme': 'https',
-      ':authority': 'cp.example:5678',
-      te: 'trailers',
-      'content-type': 'application/grpc',
-      'x-app': 'a',
-      authorization: 'Bearer relay-token',
-    });
+    assert.deepEqual(
+      { ...headers },
+      {
+        ':method': 'POST',
+        ':path': '/svc/M',
+        ':scheme': 'https',
+        ':authority': 'cp.example:5678',
+        te: 'trailers',
+        'content-type': 'application/grpc',
+        'x-app': 'a',
+        authorization: 'Bearer relay-token',
+      },
+    );
   });
 
   it('percent-encodes grpc-message as gRPC requires', () => {

@@ -3,10 +3,10 @@
  * MeshCircuitBreaker and a MeshRetry targeting the whole mesh. A mesh's
  * `skipCreatingInitialPolicies` lists kinds to leave out, or "*" for all.
  */
-import type { ResourceDraft } from '../api/resource.js';
-import { defaultMeshCircuitBreakerSpec } from '../policies/meshcircuitbreaker/schema.js';
-import { defaultMeshRetrySpec } from '../policies/meshretry/schema.js';
-import { defaultMeshTimeoutSpec } from '../policies/meshtimeout/schema.js';
+import type { ResourceDraft } from '../api/index.js';
+import { defaultMeshCircuitBreakerSpec } from '../policies/meshcircuitbreaker/index.js';
+import { defaultMeshRetrySpec } from '../policies/meshretry/index.js';
+import { defaultMeshTimeoutSpec } from '../policies/meshtimeout/index.js';
 
 interface InitialPolicy {
   readonly kind: string;

@@ -7,14 +7,21 @@
  * The REST API, the CLI's server side and the control plane's own writers
  * (default mesh, dataplane registration) all go through it.
  */
-import { KogumaError, notFound } from '../api/errors.js';
-import type { KindDescriptor } from '../api/kind.js';
-import type { KindRegistry } from '../api/registry.js';
-import { describeKey, type Resource, type ResourceDraft, type ResourceKey } from '../api/resource.js';
-import { validateDocument, type ExpectedIdentity } from '../api/validate.js';
-import type { ListPage, ListQuery, ResourceStore } from '../store/types.js';
+import {
+  KogumaError,
+  notFound,
+  type KindDescriptor,
+  type KindRegistry,
+  describeKey,
+  type Resource,
+  type ResourceDraft,
+  type ResourceKey,
+  validateDocument,
+  type ExpectedIdentity,
+} from '../api/index.js';
+import type { ListPage, ListQuery, ResourceStore } from '../store/index.js';
 import { signingKeyDrafts } from '../auth/index.js';
-import { providedCaIssues, type MeshMtlsSpec } from '../mtls/mesh-backends.js';
+import { providedCaIssues, type MeshMtlsSpec } from '../mtls/index.js';
 import { initialPolicyDrafts } from './mesh-defaults.js';
 
 export interface PutResult {
@@ -81,14 +88,19 @@ export class ResourceManager {
 
   private async createMesh(draft: ResourceDraft): Promise<Resource> {
     const skip = (draft.spec['skipCreatingInitialPolicies'] as string[] | undefined) ?? [];
-    const [mesh] = await this.store.createAll([draft, ...initialPolicyDrafts(draft.name, skip), ...signingKeyDrafts(draft.name)]);
+    const [mesh] = await this.store.createAll([
+      draft,
+      ...initialPolicyDrafts(draft.name, skip),
+      ...signingKeyDrafts(draft.name),
+    ]);
     return mesh!;
   }
 
   /** A provided CA that is not a CA, not valid now, or not matching its key is refused before anything is stored. */
   private async checkMeshCas(draft: ResourceDraft): Promise<void> {
     const issues = await providedCaIssues(this.store, draft.name, draft.spec['mtls'] as MeshMtlsSpec | undefined);
-    if (issues.length > 0) throw new KogumaError('InvalidInput', `Mesh "${draft.name}" names a CA that cannot be used`, issues);
+    if (issues.length > 0)
+      throw new KogumaError('InvalidInput', `Mesh "${draft.name}" names a CA that cannot be used`, issues);
   }
 
   private async requireMesh(mesh: string): Promise<void> {

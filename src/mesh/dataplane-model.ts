@@ -5,7 +5,7 @@
  */
 import type { DataplaneSpec } from '../api/index.js';
 import { PROTOCOL_TAG, PROTOCOLS, SERVICE_TAG } from '../api/index.js';
-import type { InboundContext, OutboundContext, Protocol } from '../xds/generate/proxy-context.js';
+import type { InboundContext, OutboundContext, Protocol } from '../xds/generate/index.js';
 
 export type InboundState = 'Ready' | 'NotReady' | 'Ignored';
 
@@ -30,7 +30,12 @@ const protocolOf = (tags: Readonly<Record<string, string>>): Protocol => {
   return value !== undefined && (PROTOCOLS as readonly string[]).includes(value) ? (value as Protocol) : 'tcp';
 };
 
-export function dataplaneModel(mesh: string, name: string, spec: DataplaneSpec, labels: Readonly<Record<string, string>> = {}): DataplaneModel {
+export function dataplaneModel(
+  mesh: string,
+  name: string,
+  spec: DataplaneSpec,
+  labels: Readonly<Record<string, string>> = {},
+): DataplaneModel {
   const net = spec.networking;
   const inbounds = (net.inbound ?? []).map((ib): InboundModel => {
     const address = ib.address ?? net.address;

@@ -15,7 +15,13 @@ let store: ResourceStore;
 let engine: MeshEngine;
 let updates: { nodeId: string; context: ProxyContext | undefined }[];
 
-function dataplane(mesh: string, name: string, service: string, address: string, outbound: string[] = []): ResourceDraft {
+function dataplane(
+  mesh: string,
+  name: string,
+  service: string,
+  address: string,
+  outbound: string[] = [],
+): ResourceDraft {
   return {
     kind: 'Dataplane',
     mesh,
@@ -70,14 +76,23 @@ test('a proxy that connects gets its context built from the dataplanes loaded at
   assert.deepEqual(seen.map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1']);
   const web = seen.find((u) => u.nodeId === 'default.web-1')!.context!;
   assert.equal(web.flavour, 'grpc');
-  assert.deepEqual(web.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2']);
+  assert.deepEqual(
+    web.destinations.get('backend')!.endpoints.map((e) => e.address),
+    ['10.0.0.2'],
+  );
 });
 
 test('a new endpoint of a service rebuilds only the connected consumers of that service', async () => {
   await store.create(dataplane('default', 'backend-2', 'backend', '10.0.0.3'));
   const seen = await drain();
-  assert.deepEqual(seen.map((u) => u.nodeId), ['default.web-1']);
-  assert.deepEqual(seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+  assert.deepEqual(
+    seen.map((u) => u.nodeId),
+    ['default.web-1'],
+  );
+  assert.deepEqual(
+    seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address),
+    ['10.0.0.2', '10.0.0.3'],
+  );
 });
 
 test('a burst of changes within the debounce window builds each proxy once, with the last state', async () => {
@@ -86,8 +101,14 @@ test('a burst of changes within the debounce window builds each proxy once, with
     await store.update(dataplane('default', 'backend-2', 'backend', `10.0.1.${i}`), current!.version);
   }
   const seen = await drain();
-  assert.deepEqual(seen.map((u) => u.nodeId), ['default.web-1']);
-  assert.deepEqual(seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.1.19']);
+  assert.deepEqual(
+    seen.map((u) => u.nodeId),
+    ['default.web-1'],
+  );
+  assert.deepEqual(
+    seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address),
+    ['10.0.0.2', '10.0.1.19'],
+  );
 });
 
 test('a policy targeting the Mesh rebuilds every connected proxy of its mesh, and the proxies see it', async () => {
@@ -100,16 +121,34 @@ test('a policy targeting the Mesh rebuilds every connected proxy of its mesh, an
   });
   const seen = await drain();
   assert.deepEqual(seen.map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1']);
-  assert.deepEqual(seen[0]!.context!.policies?.get('MeshTimeout')?.map((m) => m.policy.name), ['t']);
+  assert.deepEqual(
+    seen[0]!.context!.policies?.get('MeshTimeout')?.map((m) => m.policy.name),
+    ['t'],
+  );
 });
 
 test('a policy that only configures traffic to one service rebuilds only the selected proxies that call it', async () => {
-  const timeout = { kind: 'MeshTimeout', mesh: 'default', name: 'to-billing', labels: {}, spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'billing' }, default: { connectionTimeout: '3s' } }] } };
+  const timeout = {
+    kind: 'MeshTimeout',
+    mesh: 'default',
+    name: 'to-billing',
+    labels: {},
+    spec: {
+      targetRef: { kind: 'Mesh' },
+      to: [{ targetRef: { kind: 'MeshService', name: 'billing' }, default: { connectionTimeout: '3s' } }],
+    },
+  };
   await store.create(timeout);
   // admin-1 calls billing; web-1 calls backend only.
-  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+  assert.deepEqual(
+    (await drain()).map((u) => u.nodeId),
+    ['default.admin-1'],
+  );
   await store.delete(timeout);
-  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+  assert.deepEqual(
+    (await drain()).map((u) => u.nodeId),
+    ['default.admin-1'],
+  );
 });
 
 test('a policy rebuilds only the proxies its old or new version selects', async () => {
@@ -118,15 +157,28 @@ test('a policy rebuilds only the proxies its old or new version selects', async 
     mesh: 'default',
     name: 'r',
     labels: {},
-    spec: { targetRef: { kind: 'MeshService', name: service }, to: [{ targetRef: { kind: 'Mesh' }, default: { tcp: { maxConnectAttempt: 2 } } }] },
+    spec: {
+      targetRef: { kind: 'MeshService', name: service },
+      to: [{ targetRef: { kind: 'Mesh' }, default: { tcp: { maxConnectAttempt: 2 } } }],
+    },
   });
   await store.create(policy('admin'));
-  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+  assert.deepEqual(
+    (await drain()).map((u) => u.nodeId),
+    ['default.admin-1'],
+  );
   const current = await store.get({ kind: 'MeshRetry', mesh: 'default', name: 'r' });
   await store.update(policy('web'), current!.version);
-  assert.deepEqual((await drain()).map((u) => u.nodeId).sort(), ['default.admin-1', 'default.web-1'], 'the old and the new selection');
+  assert.deepEqual(
+    (await drain()).map((u) => u.nodeId).sort(),
+    ['default.admin-1', 'default.web-1'],
+    'the old and the new selection',
+  );
   await store.delete({ kind: 'MeshRetry', mesh: 'default', name: 'r' });
-  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.web-1']);
+  assert.deepEqual(
+    (await drain()).map((u) => u.nodeId),
+    ['default.web-1'],
+  );
 });
 
 test('a MeshService rebuilds the connected proxies that call or implement its service, which then see its labels', async () => {
@@ -134,19 +186,31 @@ test('a MeshService rebuilds the connected proxies that call or implement its se
   await store.create(meshService);
   // admin-1 calls billing; web-1 calls backend only.
   const seen = await drain();
-  assert.deepEqual(seen.map((u) => u.nodeId), ['default.admin-1']);
+  assert.deepEqual(
+    seen.map((u) => u.nodeId),
+    ['default.admin-1'],
+  );
   assert.deepEqual(seen[0]!.context!.destinations.get('billing')?.labels, { tier: 'gold' });
   await store.delete(meshService);
-  assert.deepEqual((await drain()).map((u) => u.nodeId), ['default.admin-1']);
+  assert.deepEqual(
+    (await drain()).map((u) => u.nodeId),
+    ['default.admin-1'],
+  );
 });
 
-test('deleting a proxy\'s own dataplane sends it an undefined context; a disconnected proxy gets nothing', async () => {
+test("deleting a proxy's own dataplane sends it an undefined context; a disconnected proxy gets nothing", async () => {
   engine.disconnect('default.admin-1');
   await store.delete({ kind: 'Dataplane', mesh: 'default', name: 'admin-1' });
   await store.delete({ kind: 'Dataplane', mesh: 'default', name: 'backend-1' });
   const seen = await drain();
-  assert.deepEqual(seen.map((u) => u.nodeId), ['default.web-1']);
-  assert.deepEqual(seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.1.19']);
+  assert.deepEqual(
+    seen.map((u) => u.nodeId),
+    ['default.web-1'],
+  );
+  assert.deepEqual(
+    seen[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address),
+    ['10.0.1.19'],
+  );
   await store.delete({ kind: 'Dataplane', mesh: 'default', name: 'web-1' });
   const gone = await drain();
   assert.deepEqual(gone, [{ nodeId: 'default.web-1', context: undefined }]);
@@ -155,7 +219,9 @@ test('deleting a proxy\'s own dataplane sends it an undefined context; a disconn
 test('a batch larger than one build slice reaches every proxy once, and a change made while it drains is built too', async () => {
   // A sink slow enough that a few proxies fill a build slice, so the batch takes several turns of the event loop.
   const names = Array.from({ length: 12 }, (_, i) => `slice-${i}`);
-  await store.createAll(names.map((name, i) => dataplane('default', name, 'slice', `10.1.0.${i + 1}`, ['slice-backend'])));
+  await store.createAll(
+    names.map((name, i) => dataplane('default', name, 'slice', `10.1.0.${i + 1}`, ['slice-backend'])),
+  );
   await drain();
   const seen: string[] = [];
   const slowEngine = new MeshEngine({
@@ -218,7 +284,8 @@ async function laggingStore(inner: ResourceStore, lagMs: number) {
   const store: ResourceStore = {
     ...inner,
     watch: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
-    delivered: (seq) => (seq <= deliveredSeq || deaf ? Promise.resolve() : new Promise((resolve) => waiters.add({ seq, resolve }))),
+    delivered: (seq) =>
+      seq <= deliveredSeq || deaf ? Promise.resolve() : new Promise((resolve) => waiters.add({ seq, resolve })),
   };
   return {
     store,
@@ -239,7 +306,13 @@ test('a proxy that reconnects is built from every change committed before it con
   ]);
   const lagging = await laggingStore(inner, 100);
   const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
-  const late = new MeshEngine({ store: lagging.store, debounceMs: DEBOUNCE_MS, policyKinds: policyKindNames, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
+  const late = new MeshEngine({
+    store: lagging.store,
+    debounceMs: DEBOUNCE_MS,
+    policyKinds: policyKindNames,
+    logger: pino({ level: 'silent' }),
+    sink: { update: (nodeId, context) => built.push({ nodeId, context }) },
+  });
   await late.start();
   try {
     await late.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
@@ -249,7 +322,10 @@ test('a proxy that reconnects is built from every change committed before it con
     // Reconnects while the new endpoint is still on its way to the engine.
     await late.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
     assert.equal(built.length, 1, 'built before connect resolved');
-    assert.deepEqual(built[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+    assert.deepEqual(
+      built[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address),
+      ['10.0.0.2', '10.0.0.3'],
+    );
   } finally {
     await late.stop();
     await inner.close();
@@ -265,19 +341,38 @@ test('while the store cannot be read, a connecting proxy gets the last good stat
   ]);
   const outage = outageSwitch(inner);
   const built: { nodeId: string; context: ProxyContext | undefined }[] = [];
-  const engineOfOutage = new MeshEngine({ store: outage.store, debounceMs: DEBOUNCE_MS, policyKinds: policyKindNames, logger: pino({ level: 'silent' }), sink: { update: (nodeId, context) => built.push({ nodeId, context }) } });
+  const engineOfOutage = new MeshEngine({
+    store: outage.store,
+    debounceMs: DEBOUNCE_MS,
+    policyKinds: policyKindNames,
+    logger: pino({ level: 'silent' }),
+    sink: { update: (nodeId, context) => built.push({ nodeId, context }) },
+  });
   await engineOfOutage.start();
   try {
     outage.down();
     await engineOfOutage.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
-    assert.deepEqual(built.at(-1)!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2'], 'the last good state');
+    assert.deepEqual(
+      built
+        .at(-1)!
+        .context!.destinations.get('backend')!
+        .endpoints.map((e) => e.address),
+      ['10.0.0.2'],
+      'the last good state',
+    );
     // Another instance writes; the engine hears it but cannot read the resource yet.
     await inner.create(dataplane('default', 'backend-2', 'backend', '10.0.0.3'));
     await sleep(50);
     outage.up();
     await engineOfOutage.settled();
     await sleep(DEBOUNCE_MS * 4);
-    assert.deepEqual(built.at(-1)!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+    assert.deepEqual(
+      built
+        .at(-1)!
+        .context!.destinations.get('backend')!
+        .endpoints.map((e) => e.address),
+      ['10.0.0.2', '10.0.0.3'],
+    );
   } finally {
     outage.up();
     await engineOfOutage.stop();
@@ -316,8 +411,14 @@ test('a resync loads everything again: changes never heard are applied, meshes g
     await lagging.resync();
     await resyncing.settled();
     await sleep(DEBOUNCE_MS * 4);
-    assert.deepEqual(built.map((b) => b.nodeId), ['default.web-1']);
-    assert.deepEqual(built[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address), ['10.0.0.2', '10.0.0.3']);
+    assert.deepEqual(
+      built.map((b) => b.nodeId),
+      ['default.web-1'],
+    );
+    assert.deepEqual(
+      built[0]!.context!.destinations.get('backend')!.endpoints.map((e) => e.address),
+      ['10.0.0.2', '10.0.0.3'],
+    );
     assert.deepEqual(meshes.sort(), ['default:true', 'old:false']);
     assert.deepEqual(resyncing.dataplanesOf('old'), []);
   } finally {

@@ -24,9 +24,9 @@
  */
 import type { Logger } from 'pino';
 import type { DataplaneSpec, Resource } from '../api/index.js';
-import { isKogumaError } from '../api/errors.js';
+import { isKogumaError } from '../api/index.js';
 import { listAll, type ChangeEvent, type ResourceStore, type StoreEvent } from '../store/index.js';
-import type { ProxyContext, ProxyFlavour } from '../xds/generate/proxy-context.js';
+import type { ProxyContext, ProxyFlavour } from '../xds/generate/index.js';
 import { dataplaneModel } from './dataplane-model.js';
 import { MeshView } from './mesh-view.js';
 
@@ -99,7 +99,10 @@ export class MeshEngine {
     await this.loadEverything();
     loading = false;
     for (const event of pending) this.enqueue(event);
-    this.options.logger.info({ meshes: this.views.size, dataplanes: [...this.views.values()].reduce((n, v) => n + v.size, 0) }, 'mesh engine started');
+    this.options.logger.info(
+      { meshes: this.views.size, dataplanes: [...this.views.values()].reduce((n, v) => n + v.size, 0) },
+      'mesh engine started',
+    );
   }
 
   /** Replaces every view with what the store holds now; tells the mesh listener about meshes added and gone. */
@@ -114,9 +117,12 @@ export class MeshEngine {
     const meshes = new Map<string, Resource>();
     for await (const mesh of listAll(store, { kind: 'Mesh' })) meshes.set(mesh.name, mesh);
     for await (const resource of listAll(store, { kind: 'Dataplane' })) {
-      viewIn(resource.mesh).upsert(dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels));
+      viewIn(resource.mesh).upsert(
+        dataplaneModel(resource.mesh, resource.name, resource.spec as DataplaneSpec, resource.labels),
+      );
     }
-    for await (const resource of listAll(store, { kind: MESH_SERVICE })) viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
+    for await (const resource of listAll(store, { kind: MESH_SERVICE }))
+      viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
     for (const kind of this.policyKinds) {
       for await (const resource of listAll(store, { kind })) viewIn(resource.mesh).upsertPolicy(resource);
     }
@@ -168,7 +174,8 @@ export class MeshEngine {
     })();
     try {
       const outcome = await Promise.race([applied, timedOut]);
-      if (outcome === 'timeout') this.options.logger.warn({ timeoutMs }, 'the store did not catch up in time; serving the last good state');
+      if (outcome === 'timeout')
+        this.options.logger.warn({ timeoutMs }, 'the store did not catch up in time; serving the last good state');
     } catch (error) {
       if (!isKogumaError(error, 'Unavailable')) throw error;
       this.options.logger.debug({ err: error }, 'the store is unavailable; serving the last good state');
@@ -227,7 +234,9 @@ export class MeshEngine {
   private enqueue(event: StoreEvent): void {
     this.queue = this.queue
       .then(() => this.whileUnavailable(() => (event.op === 'resync' ? this.resync() : this.apply(event))))
-      .catch((error: unknown) => this.options.logger.error({ err: error, event }, 'failed to apply a change; will apply the next'));
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error, event }, 'failed to apply a change; will apply the next'),
+      );
   }
 
   /**

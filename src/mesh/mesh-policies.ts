@@ -14,11 +14,22 @@
  * change too. A MeshService's labels, which targetRefs by labels read, are
  * rare to change: then every kind is re-matched (`invalidateAll`).
  */
-import type { Resource } from '../api/resource.js';
-import { selectInOrder, sortByPriority, type MatchedPolicy } from '../policies/core/match.js';
-import { fromEntries, isShadow, ruleEntries, toEntries, topLevelTargetRef } from '../policies/core/policy-spec.js';
-import { selectProxy, type MeshServiceMembership, type ProxyDescription, type RouteIdentity } from '../policies/core/selection.js';
-import type { InboundContext } from '../xds/generate/proxy-context.js';
+import type { Resource } from '../api/index.js';
+import {
+  selectInOrder,
+  sortByPriority,
+  type MatchedPolicy,
+  fromEntries,
+  isShadow,
+  ruleEntries,
+  toEntries,
+  topLevelTargetRef,
+  selectProxy,
+  type MeshServiceMembership,
+  type ProxyDescription,
+  type RouteIdentity,
+} from '../policies/core/index.js';
+import type { InboundContext } from '../xds/generate/index.js';
 import type { DataplaneModel } from './dataplane-model.js';
 
 interface KindEntry {
@@ -56,7 +67,11 @@ const noMeshServices: MeshServiceLookup = () => undefined;
  * (Ignored ones left out), each with the MeshService resource named like its
  * service, so a MeshService targetRef by labels can select it.
  */
-export function proxyDescriptionOf(model: DataplaneModel, inbounds: readonly InboundContext[], meshServiceOf: MeshServiceLookup = noMeshServices): ProxyDescription {
+export function proxyDescriptionOf(
+  model: DataplaneModel,
+  inbounds: readonly InboundContext[],
+  meshServiceOf: MeshServiceLookup = noMeshServices,
+): ProxyDescription {
   return {
     name: model.name,
     mesh: model.mesh,
@@ -89,10 +104,12 @@ export const policySelects = (policy: Resource, proxy: ProxyDescription): boolea
  * it may configure anything about the proxies it selects.
  */
 export function destinationsConfiguredBy(policy: Resource): ReadonlySet<string> | undefined {
-  if (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0 || policy.spec['default'] !== undefined) return undefined;
+  if (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0 || policy.spec['default'] !== undefined)
+    return undefined;
   const services = new Set<string>();
   for (const { targetRef } of toEntries(policy)) {
-    if (targetRef.kind !== 'MeshService' || targetRef.name === undefined || targetRef.labels !== undefined) return undefined;
+    if (targetRef.kind !== 'MeshService' || targetRef.name === undefined || targetRef.labels !== undefined)
+      return undefined;
     services.add(targetRef.name);
   }
   return services;
@@ -147,7 +164,9 @@ export class MeshPolicies {
     if (cached?.generation === entry.generation && cached.routeGeneration === routeGeneration) return cached.matched;
     const proxy = entry.routeScoped ? this.describe(model, description) : description();
     const selected = selectInOrder(proxy, entry.sorted);
-    const key = selected.map((m) => `${m.policy.name}\u0000${m.inbounds.join(',')}\u0000${m.routes?.join(',') ?? ''}`).join('\u0001');
+    const key = selected
+      .map((m) => `${m.policy.name}\u0000${m.inbounds.join(',')}\u0000${m.routes?.join(',') ?? ''}`)
+      .join('\u0001');
     let matched = entry.interned.get(key);
     if (matched === undefined) {
       matched = Object.freeze(selected);
@@ -159,12 +178,18 @@ export class MeshPolicies {
 
   /** The proxy's description with the MeshHTTPRoutes that select it, for policies that target a route. */
   describe(model: DataplaneModel, description: () => ProxyDescription): ProxyDescription {
-    const routes: RouteIdentity[] = this.matchedFor(model, description, ROUTE_KIND).map(({ policy }) => ({ name: policy.name, labels: policy.labels }));
+    const routes: RouteIdentity[] = this.matchedFor(model, description, ROUTE_KIND).map(({ policy }) => ({
+      name: policy.name,
+      labels: policy.labels,
+    }));
     return { ...description(), routes };
   }
 
   /** Every kind with at least one policy selecting the proxy. */
-  allMatched(model: DataplaneModel, description: () => ProxyDescription): ReadonlyMap<string, readonly MatchedPolicy[]> {
+  allMatched(
+    model: DataplaneModel,
+    description: () => ProxyDescription,
+  ): ReadonlyMap<string, readonly MatchedPolicy[]> {
     const all = new Map<string, readonly MatchedPolicy[]>();
     for (const kind of this.kinds.keys()) {
       const matched = this.matchedFor(model, description, kind);

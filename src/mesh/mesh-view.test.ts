@@ -11,7 +11,9 @@ function dp(name: string, address: string, inbounds: Partial<Inbound>[], outboun
   const spec: DataplaneSpec = {
     networking: {
       address,
-      inbound: inbounds.map((ib, i) => ({ port: 8000 + i, tags: { 'kuma.io/service': name.replace(/-\d+$/, '') }, ...ib }) as Inbound),
+      inbound: inbounds.map(
+        (ib, i) => ({ port: 8000 + i, tags: { 'kuma.io/service': name.replace(/-\d+$/, '') }, ...ib }) as Inbound,
+      ),
       outbound: outbounds.map((service, i) => ({ port: 10000 + i, tags: { 'kuma.io/service': service } })),
     },
   };
@@ -27,9 +29,13 @@ function meshOf(...models: ReturnType<typeof dp>[]): MeshView {
 test('a proxy context lists each outbound destination with the Ready endpoints of its service, sorted', () => {
   const view = meshOf(
     dp('web-1', '10.0.0.1', [{}], ['backend']),
-    dp('backend-2', '10.0.0.3', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc', 'kuma.io/zone': 'east' } }]),
+    dp('backend-2', '10.0.0.3', [
+      { tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc', 'kuma.io/zone': 'east' } },
+    ]),
     dp('backend-1', '10.0.0.2', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }]),
-    dp('backend-3', '10.0.0.4', [{ tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' }, state: 'NotReady' }]),
+    dp('backend-3', '10.0.0.4', [
+      { tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' }, state: 'NotReady' },
+    ]),
   );
   const ctx = view.context('web-1', 'envoy')!;
   assert.equal(ctx.mesh, 'default');
@@ -46,7 +52,9 @@ test('a proxy context lists each outbound destination with the Ready endpoints o
 });
 
 test('inbound defaults: servicePort is the port, protocol tcp, workload on 127.0.0.1; Ignored inbounds are left out', () => {
-  const view = meshOf(dp('web-1', '10.0.0.1', [{ port: 9000 }, { port: 9001, state: 'Ignored', tags: { 'kuma.io/service': 'side' } }]));
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{ port: 9000 }, { port: 9001, state: 'Ignored', tags: { 'kuma.io/service': 'side' } }]),
+  );
   const ctx = view.context('web-1', 'grpc')!;
   assert.equal(ctx.flavour, 'grpc');
   assert.deepEqual(ctx.inbounds, [
@@ -89,15 +97,26 @@ test('re-applying an unchanged dataplane affects only itself', () => {
 });
 
 test('a dataplane that changes only its outbounds affects only itself, and its new destination resolves', () => {
-  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('billing-1', '10.0.0.4', [{}]), dp('backend-1', '10.0.0.5', [{}]));
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('billing-1', '10.0.0.4', [{}]),
+    dp('backend-1', '10.0.0.5', [{}]),
+  );
   assert.deepEqual([...view.upsert(dp('web-1', '10.0.0.1', [{}], ['billing']))], ['web-1']);
   assert.deepEqual([...view.context('web-1', 'envoy')!.destinations.keys()], ['billing']);
-  assert.deepEqual([...view.upsert(dp('backend-1', '10.0.0.6', [{}]))], ['backend-1'], 'web-1 no longer consumes backend');
+  assert.deepEqual(
+    [...view.upsert(dp('backend-1', '10.0.0.6', [{}]))],
+    ['backend-1'],
+    'web-1 no longer consumes backend',
+  );
 });
 
 test('removing a dataplane affects the consumers of its services; a NotReady flip does too', () => {
   const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('backend-1', '10.0.0.4', [{}]));
-  assert.deepEqual([...view.upsert(dp('backend-1', '10.0.0.4', [{ state: 'NotReady' }]))].sort(), ['backend-1', 'web-1']);
+  assert.deepEqual([...view.upsert(dp('backend-1', '10.0.0.4', [{ state: 'NotReady' }]))].sort(), [
+    'backend-1',
+    'web-1',
+  ]);
   assert.equal(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.length, 0);
   view.upsert(dp('backend-1', '10.0.0.4', [{}]));
   assert.deepEqual([...view.remove('backend-1')].sort(), ['backend-1', 'web-1']);
@@ -106,7 +125,11 @@ test('removing a dataplane affects the consumers of its services; a NotReady fli
 });
 
 test('a destination is the same object until its endpoints change, so its resources can be built once', () => {
-  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('web-2', '10.0.0.2', [{}], ['backend']), dp('backend-1', '10.0.0.4', [{}]));
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('web-2', '10.0.0.2', [{}], ['backend']),
+    dp('backend-1', '10.0.0.4', [{}]),
+  );
   const first = view.context('web-1', 'envoy')!.destinations.get('backend');
   assert.equal(view.context('web-2', 'envoy')!.destinations.get('backend'), first);
   view.upsert(dp('backend-2', '10.0.0.5', [{}]));
@@ -118,10 +141,20 @@ test('the address other proxies use is advertisedAddress when set', () => {
   view.upsert(dp('web-1', '10.0.0.1', [{}], ['backend']));
   view.upsert(
     dataplaneModel('default', 'backend-1', {
-      networking: { address: '192.168.0.5', advertisedAddress: '203.0.113.7', inbound: [{ port: 7000, tags: { 'kuma.io/service': 'backend' } }] },
+      networking: {
+        address: '192.168.0.5',
+        advertisedAddress: '203.0.113.7',
+        inbound: [{ port: 7000, tags: { 'kuma.io/service': 'backend' } }],
+      },
     }),
   );
-  assert.deepEqual(view.context('web-1', 'envoy')!.destinations.get('backend')!.endpoints.map((e) => `${e.address}:${e.port}`), ['203.0.113.7:7000']);
+  assert.deepEqual(
+    view
+      .context('web-1', 'envoy')!
+      .destinations.get('backend')!
+      .endpoints.map((e) => `${e.address}:${e.port}`),
+    ['203.0.113.7:7000'],
+  );
 });
 
 test('a MeshTrafficPermission reaches the context as a matched policy; the inbound objects stay the same', () => {
@@ -143,7 +176,11 @@ test('a MeshTrafficPermission reaches the context as a matched policy; the inbou
     },
   } as never);
   const after = view.context('backend-1', 'envoy')!;
-  assert.equal(after.inbounds[0], before, 'a policy change leaves the inbounds, and what generators built from them, alone');
+  assert.equal(
+    after.inbounds[0],
+    before,
+    'a policy change leaves the inbounds, and what generators built from them, alone',
+  );
   assert.deepEqual(
     after.policies?.get('MeshTrafficPermission')?.map((match) => [match.policy.name, match.inbounds]),
     [['allow-frontend', [0]]],
@@ -153,7 +190,16 @@ test('a MeshTrafficPermission reaches the context as a matched policy; the inbou
 });
 
 const stored = (kind: string, name: string, spec: Record<string, unknown>) =>
-  ({ kind, mesh: 'default', name, labels: {}, version: 1, creationTime: new Date(0), modificationTime: new Date(0), spec }) as never;
+  ({
+    kind,
+    mesh: 'default',
+    name,
+    labels: {},
+    version: 1,
+    creationTime: new Date(0),
+    modificationTime: new Date(0),
+    spec,
+  }) as never;
 
 test('a policy targeting a MeshHTTPRoute follows the proxies that route selects, as the route changes', () => {
   const view = meshOf(
@@ -164,7 +210,12 @@ test('a policy targeting a MeshHTTPRoute follows the proxies that route selects,
   const routeFrom = (client: string) =>
     stored('MeshHTTPRoute', 'slow-path', {
       targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/service': client } },
-      to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'backend' },
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }],
+        },
+      ],
     });
   const timeout = stored('MeshTimeout', 'slow-requests', {
     targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
@@ -174,13 +225,27 @@ test('a policy targeting a MeshHTTPRoute follows the proxies that route selects,
 
   assert.deepEqual([...view.upsertPolicy(timeout)], [], 'no route by that name selects anyone yet');
   assert.deepEqual([...view.upsertPolicy(routeFrom('web'))].sort(), ['web-1']);
-  assert.deepEqual(timeoutsOf('web-1').map((m) => [m.policy.name, m.routes]), [['slow-requests', ['slow-path']]]);
+  assert.deepEqual(
+    timeoutsOf('web-1').map((m) => [m.policy.name, m.routes]),
+    [['slow-requests', ['slow-path']]],
+  );
   assert.deepEqual(timeoutsOf('admin-1'), []);
 
-  assert.deepEqual([...view.upsertPolicy(routeFrom('admin'))].sort(), ['admin-1', 'web-1'], 'the route moves: both proxies rebuild');
+  assert.deepEqual(
+    [...view.upsertPolicy(routeFrom('admin'))].sort(),
+    ['admin-1', 'web-1'],
+    'the route moves: both proxies rebuild',
+  );
   assert.deepEqual(timeoutsOf('web-1'), [], 'the timeout left with the route');
-  assert.deepEqual(timeoutsOf('admin-1').map((m) => m.policy.name), ['slow-requests']);
-  assert.deepEqual([...view.upsertPolicy({ ...(timeout as object), version: 2 } as never)], ['admin-1'], 'a change to the timeout rebuilds the route\'s proxies only');
+  assert.deepEqual(
+    timeoutsOf('admin-1').map((m) => m.policy.name),
+    ['slow-requests'],
+  );
+  assert.deepEqual(
+    [...view.upsertPolicy({ ...(timeout as object), version: 2 } as never)],
+    ['admin-1'],
+    "a change to the timeout rebuilds the route's proxies only",
+  );
 });
 
 test('a destination exposes the port section its endpoints share, so to[] entries with a sectionName cover it', () => {
@@ -205,11 +270,19 @@ test('a destination exposes the port section its endpoints share, so to[] entrie
   const ctx = view.context('web-1', 'envoy')!;
   const matched = ctx.policies!.get('MeshTimeout')!;
   assert.deepEqual(resolveTo(matched, serviceDestination(ctx, 'backend')).conf, { idleTimeout: '1m' });
-  assert.equal(resolveTo(matched, serviceDestination(ctx, 'db')).conf, undefined, 'a section only some endpoints serve is not the destination\'s');
+  assert.equal(
+    resolveTo(matched, serviceDestination(ctx, 'db')).conf,
+    undefined,
+    "a section only some endpoints serve is not the destination's",
+  );
 });
 
 test('MeshService labels let policies name a service by labels, as a destination and as what a proxy implements', () => {
-  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('backend-1', '10.0.0.2', [{}]), dp('other-1', '10.0.0.3', [{}]));
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('backend-1', '10.0.0.2', [{}]),
+    dp('other-1', '10.0.0.3', [{}]),
+  );
   const goldTimeout = stored('MeshTimeout', 'gold', {
     to: [{ targetRef: { kind: 'MeshService', labels: { tier: 'gold' } }, default: { idleTimeout: '1m' } }],
   });
@@ -223,26 +296,44 @@ test('MeshService labels let policies name a service by labels, as a destination
     const ctx = view.context('web-1', 'envoy')!;
     return resolveTo(ctx.policies?.get('MeshTimeout') ?? [], serviceDestination(ctx, 'backend')).conf;
   };
-  const retriesOn = (name: string) => (view.context(name, 'envoy')!.policies?.get('MeshRetry') ?? []).map((m) => m.policy.name);
+  const retriesOn = (name: string) =>
+    (view.context(name, 'envoy')!.policies?.get('MeshRetry') ?? []).map((m) => m.policy.name);
   assert.equal(outboundConf(), undefined, 'no MeshService carries the labels yet');
   assert.deepEqual(retriesOn('backend-1'), []);
 
-  assert.deepEqual([...view.upsertMeshService('backend', { tier: 'gold' })].sort(), ['backend-1', 'web-1'], 'its callers and its implementers rebuild');
+  assert.deepEqual(
+    [...view.upsertMeshService('backend', { tier: 'gold' })].sort(),
+    ['backend-1', 'web-1'],
+    'its callers and its implementers rebuild',
+  );
   assert.deepEqual(outboundConf(), { idleTimeout: '1m' });
   assert.deepEqual(retriesOn('backend-1'), ['gold-servers']);
   assert.deepEqual(retriesOn('other-1'), []);
-  assert.deepEqual([...view.upsertMeshService('backend', { tier: 'gold' })], [], 'the same labels again change nothing');
+  assert.deepEqual(
+    [...view.upsertMeshService('backend', { tier: 'gold' })],
+    [],
+    'the same labels again change nothing',
+  );
 
   view.upsertMeshService('backend', undefined);
   assert.equal(outboundConf(), undefined, 'removed with the MeshService');
   assert.deepEqual(retriesOn('backend-1'), []);
 });
 
-test('a change to a policy targeting a MeshHTTPRoute rebuilds only the proxies that call the route\'s destinations', () => {
-  const view = meshOf(dp('web-1', '10.0.0.1', [{}], ['backend']), dp('batch-1', '10.0.0.2', [{}], ['db']), dp('backend-1', '10.0.0.3', [{}]));
+test("a change to a policy targeting a MeshHTTPRoute rebuilds only the proxies that call the route's destinations", () => {
+  const view = meshOf(
+    dp('web-1', '10.0.0.1', [{}], ['backend']),
+    dp('batch-1', '10.0.0.2', [{}], ['db']),
+    dp('backend-1', '10.0.0.3', [{}]),
+  );
   view.upsertPolicy(
     stored('MeshHTTPRoute', 'slow-path', {
-      to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'backend' },
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }],
+        },
+      ],
     }),
   );
   const timeout = (requestTimeout: string) =>
@@ -250,7 +341,18 @@ test('a change to a policy targeting a MeshHTTPRoute rebuilds only the proxies t
       targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
       to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout } } }],
     });
-  assert.deepEqual([...view.upsertPolicy(timeout('1m'))], ['web-1'], 'the route selects every proxy, but only web-1 calls backend');
+  assert.deepEqual(
+    [...view.upsertPolicy(timeout('1m'))],
+    ['web-1'],
+    'the route selects every proxy, but only web-1 calls backend',
+  );
   assert.deepEqual([...view.upsertPolicy(timeout('2m'))], ['web-1']);
-  assert.deepEqual(view.context('batch-1', 'envoy')!.policies?.get('MeshTimeout')?.map((m) => m.policy.name), ['slow-requests'], 'it still selects batch-1, which has no route to time');
+  assert.deepEqual(
+    view
+      .context('batch-1', 'envoy')!
+      .policies?.get('MeshTimeout')
+      ?.map((m) => m.policy.name),
+    ['slow-requests'],
+    'it still selects batch-1, which has no route to time',
+  );
 });

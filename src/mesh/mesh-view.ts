@@ -8,12 +8,27 @@
  * Consumers are indexed by service, so a new endpoint of one service touches
  * only that service's consumers, never the whole mesh.
  */
-import type { Labels, Resource } from '../api/resource.js';
-import type { DestinationContext, EndpointContext, InboundContext, ProxyContext, ProxyFlavour, Protocol } from '../xds/generate/proxy-context.js';
+import type { Labels, Resource } from '../api/index.js';
+import type {
+  DestinationContext,
+  EndpointContext,
+  InboundContext,
+  ProxyContext,
+  ProxyFlavour,
+  Protocol,
+} from '../xds/generate/index.js';
 import { ZONE_TAG } from '../api/index.js';
 import type { DataplaneModel } from './dataplane-model.js';
-import { destinationsConfiguredBy, isRouteScoped, MeshPolicies, policySelects, proxyDescriptionOf, ROUTE_KIND, type MeshServiceLookup } from './mesh-policies.js';
-import { topLevelTargetRef } from '../policies/core/policy-spec.js';
+import {
+  destinationsConfiguredBy,
+  isRouteScoped,
+  MeshPolicies,
+  policySelects,
+  proxyDescriptionOf,
+  ROUTE_KIND,
+  type MeshServiceLookup,
+} from './mesh-policies.js';
+import { topLevelTargetRef } from '../policies/core/index.js';
 
 interface ServiceEntry {
   /** Ready endpoints per dataplane that serves the service. */
@@ -27,7 +42,8 @@ interface ServiceEntry {
 /** An endpoint as the view keeps it: with what only the destination as a whole exposes. */
 type ServiceEndpoint = EndpointContext & { readonly protocol: Protocol; readonly sectionName?: string };
 
-const endpointKey = (e: ServiceEndpoint): string => `${e.address}:${e.port}:${e.zone}:${e.protocol}:${e.sectionName ?? ''}:${JSON.stringify(e.tags)}`;
+const endpointKey = (e: ServiceEndpoint): string =>
+  `${e.address}:${e.port}:${e.zone}:${e.protocol}:${e.sectionName ?? ''}:${JSON.stringify(e.tags)}`;
 
 function endpointsOf(model: DataplaneModel): Map<string, ServiceEndpoint[]> {
   const byService = new Map<string, ServiceEndpoint[]>();
@@ -172,7 +188,9 @@ export class MeshView {
    */
   private affectedBy(versions: readonly Resource[]): Set<string> {
     const limits = versions.map((version) => this.destinationsLimitOf(version));
-    const services = limits.every((limit) => limit !== undefined) ? new Set(limits.flatMap((limit) => [...limit!])) : undefined;
+    const services = limits.every((limit) => limit !== undefined)
+      ? new Set(limits.flatMap((limit) => [...limit!]))
+      : undefined;
     const candidates = services === undefined ? this.dataplanes.values() : this.consumersOf(services);
     const routeScoped = versions.some(isRouteScoped);
     const selected = new Set<string>();
@@ -213,7 +231,9 @@ export class MeshView {
 
   /** The inbounds as the proxy's own generators and policies see them (Ignored ones left out). */
   private plainInboundsOf(model: DataplaneModel): InboundContext[] {
-    return model.inbounds.filter((ib) => ib.state !== 'Ignored').map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
+    return model.inbounds
+      .filter((ib) => ib.state !== 'Ignored')
+      .map(({ state: _state, reachableAddress: _reachable, ...inbound }) => inbound);
   }
 
   private inboundsOf(model: DataplaneModel): readonly InboundContext[] {

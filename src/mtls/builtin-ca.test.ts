@@ -33,7 +33,10 @@ test('the default root is a self-signed ECDSA P-256 CA for the mesh', async () =
 test('validity starts a clock skew before now, on a whole second, and lasts the lifetime', async () => {
   const root = await generateRootCa({ mesh: 'default', backend: 'ca-1', lifetimeMs: YEAR_MS, now });
   const certificate = new x509.X509Certificate(root.certPem);
-  assert.equal(certificate.notBefore.toISOString(), new Date(Math.floor((now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000).toISOString());
+  assert.equal(
+    certificate.notBefore.toISOString(),
+    new Date(Math.floor((now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000).toISOString(),
+  );
   assert.equal(certificate.notBefore.toISOString(), '2030-01-01T11:59:00.000Z');
   assert.equal(certificate.notAfter.toISOString(), '2031-01-01T12:00:00.000Z');
 });
@@ -50,7 +53,11 @@ test('rsaBits gives an RSA root of that size', async () => {
 
 test('two roots never share a serial, and serials are positive 16-byte integers', async () => {
   const serials = await Promise.all(
-    [1, 2, 3].map(async () => new x509.X509Certificate((await generateRootCa({ mesh: 'm', backend: 'b', lifetimeMs: YEAR_MS, now })).certPem).serialNumber),
+    [1, 2, 3].map(
+      async () =>
+        new x509.X509Certificate((await generateRootCa({ mesh: 'm', backend: 'b', lifetimeMs: YEAR_MS, now })).certPem)
+          .serialNumber,
+    ),
   );
   assert.equal(new Set(serials).size, 3);
   for (const serial of serials) {

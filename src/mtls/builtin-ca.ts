@@ -26,7 +26,10 @@ export interface CaPem {
 
 export async function generateRootCa(options: RootCaOptions): Promise<CaPem> {
   const params = options.rsaBits === undefined ? ecdsaParams('P-256') : rsaParams(options.rsaBits);
-  const keys = (await webcrypto.subtle.generateKey(params.keyParams, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(params.keyParams, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const now = (options.now ?? new Date()).getTime();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),

@@ -10,7 +10,9 @@ let store: ResourceStore;
 
 before(async () => {
   store = await createStore({ type: 'memory' });
-  await store.createAll(['default', 'other', 'gone', 'half'].map((name) => ({ kind: 'Mesh', mesh: '', name, labels: {}, spec: {} })));
+  await store.createAll(
+    ['default', 'other', 'gone', 'half'].map((name) => ({ kind: 'Mesh', mesh: '', name, labels: {}, spec: {} })),
+  );
 });
 after(() => store.close());
 
@@ -18,12 +20,24 @@ const secretsOf = async (mesh: string) =>
   (await store.list({ kind: 'Secret', mesh, offset: 0, limit: 100 })).items.map((secret) => secret.name);
 
 test('Secret names follow Kuma and are valid resource names', () => {
-  assert.deepEqual(builtinCaSecretNames('default', 'ca-1'), { cert: 'default.ca-builtin-cert-ca-1', key: 'default.ca-builtin-key-ca-1' });
-  assert.throws(() => builtinCaSecretNames('default', 'CA_1'), (error: unknown) => error instanceof KogumaError && error.code === 'InvalidInput' && /"default.ca-builtin-cert-CA_1" is not a valid Secret name/.test(error.message));
+  assert.deepEqual(builtinCaSecretNames('default', 'ca-1'), {
+    cert: 'default.ca-builtin-cert-ca-1',
+    key: 'default.ca-builtin-key-ca-1',
+  });
+  assert.throws(
+    () => builtinCaSecretNames('default', 'CA_1'),
+    (error: unknown) =>
+      error instanceof KogumaError &&
+      error.code === 'InvalidInput' &&
+      /"default.ca-builtin-cert-CA_1" is not a valid Secret name/.test(error.message),
+  );
 });
 
 test('two concurrent calls store exactly one CA and both get it', async () => {
-  const [first, second] = await Promise.all([ensureBuiltinCa(store, 'default', 'ca-1'), ensureBuiltinCa(store, 'default', 'ca-1')]);
+  const [first, second] = await Promise.all([
+    ensureBuiltinCa(store, 'default', 'ca-1'),
+    ensureBuiltinCa(store, 'default', 'ca-1'),
+  ]);
   assert.deepEqual(await secretsOf('default'), ['default.ca-builtin-cert-ca-1', 'default.ca-builtin-key-ca-1']);
   assert.equal(first?.certPem, second?.certPem);
   assert.equal(first?.keyPem, second?.keyPem);
@@ -58,18 +72,41 @@ test('the Secrets belong to the mesh: deleting the mesh deletes them', async () 
 test('half a CA is reported, not silently replaced', async () => {
   await ensureBuiltinCa(store, 'half', 'ca-1');
   await store.delete({ kind: 'Secret', mesh: 'half', name: 'half.ca-builtin-key-ca-1' });
-  await assert.rejects(ensureBuiltinCa(store, 'half', 'ca-1'), /Secret "half.ca-builtin-cert-ca-1" exists but "half.ca-builtin-key-ca-1" does not/);
+  await assert.rejects(
+    ensureBuiltinCa(store, 'half', 'ca-1'),
+    /Secret "half.ca-builtin-cert-ca-1" exists but "half.ca-builtin-key-ca-1" does not/,
+  );
 });
 
 test('conf: ECDSA by default, RSA by size or by name, expiration as a duration', async () => {
   assert.deepEqual(rootCaOptionsOf('m', 'b', {}), { mesh: 'm', backend: 'b', lifetimeMs: DEFAULT_ROOT_LIFETIME_MS });
-  assert.deepEqual(rootCaOptionsOf('m', 'b', { caCert: { RSAbits: 4096, expiration: '30d' } }), { mesh: 'm', backend: 'b', lifetimeMs: 30 * 86_400_000, rsaBits: 4096 });
-  assert.deepEqual(rootCaOptionsOf('m', 'b', { caCert: { algorithm: 'RSA' } }), { mesh: 'm', backend: 'b', lifetimeMs: DEFAULT_ROOT_LIFETIME_MS, rsaBits: 2048 });
-  assert.deepEqual(rootCaOptionsOf('m', 'b', { caCert: { algorithm: 'ECDSA', RSAbits: 4096 } }), { mesh: 'm', backend: 'b', lifetimeMs: DEFAULT_ROOT_LIFETIME_MS });
+  assert.deepEqual(rootCaOptionsOf('m', 'b', { caCert: { RSAbits: 4096, expiration: '30d' } }), {
+    mesh: 'm',
+    backend: 'b',
+    lifetimeMs: 30 * 86_400_000,
+    rsaBits: 4096,
+  });
+  assert.deepEqual(rootCaOptionsOf('m', 'b', { caCert: { algorithm: 'RSA' } }), {
+    mesh: 'm',
+    backend: 'b',
+    lifetimeMs: DEFAULT_ROOT_LIFETIME_MS,
+    rsaBits: 2048,
+  });
+  assert.deepEqual(rootCaOptionsOf('m', 'b', { caCert: { algorithm: 'ECDSA', RSAbits: 4096 } }), {
+    mesh: 'm',
+    backend: 'b',
+    lifetimeMs: DEFAULT_ROOT_LIFETIME_MS,
+  });
 });
 
 test('the generated root honours the conf', async () => {
-  const stored = await ensureBuiltinCa(store, 'default', 'rsa-backend', { caCert: { algorithm: 'RSA', expiration: '1d' } }, { now: new Date('2030-01-01T00:00:00Z') });
+  const stored = await ensureBuiltinCa(
+    store,
+    'default',
+    'rsa-backend',
+    { caCert: { algorithm: 'RSA', expiration: '1d' } },
+    { now: new Date('2030-01-01T00:00:00Z') },
+  );
   const certificate = new x509.X509Certificate(stored.certPem);
   assert.equal(certificate.publicKey.algorithm.name, 'RSASSA-PKCS1-v1_5');
   assert.equal(certificate.notAfter.toISOString(), '2030-01-02T00:00:00.000Z');

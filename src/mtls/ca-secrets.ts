@@ -7,10 +7,14 @@
  * are written in one `createAll`, so the store lets exactly one instance win;
  * the others get Conflict, read the winner's CA and use it.
  */
-import { durationMs } from '../api/duration.js';
-import { KogumaError, isKogumaError } from '../api/errors.js';
-import { NAME_MAX_LENGTH, NAME_PATTERN } from '../api/primitives.js';
-import type { ResourceDraft } from '../api/resource.js';
+import {
+  durationMs,
+  KogumaError,
+  isKogumaError,
+  NAME_MAX_LENGTH,
+  NAME_PATTERN,
+  type ResourceDraft,
+} from '../api/index.js';
 import type { ResourceStore } from '../store/index.js';
 import { generateRootCa, type CaPem, type RootCaOptions } from './builtin-ca.js';
 
@@ -53,7 +57,9 @@ export function rootCaOptionsOf(mesh: string, backend: string, conf: BuiltinCaCo
   const caCert = conf.caCert ?? {};
   const rsa = caCert.algorithm === 'RSA' || (caCert.algorithm === undefined && caCert.RSAbits !== undefined);
   const lifetimeMs = caCert.expiration === undefined ? DEFAULT_ROOT_LIFETIME_MS : durationMs(caCert.expiration);
-  return rsa ? { mesh, backend, lifetimeMs, rsaBits: caCert.RSAbits ?? DEFAULT_RSA_BITS } : { mesh, backend, lifetimeMs };
+  return rsa
+    ? { mesh, backend, lifetimeMs, rsaBits: caCert.RSAbits ?? DEFAULT_RSA_BITS }
+    : { mesh, backend, lifetimeMs };
 }
 
 export interface StoredCa extends CaPem {
@@ -73,7 +79,10 @@ export async function ensureBuiltinCa(
   const stored = await readStoredCa(store, mesh, names);
   if (stored) return { ...stored, created: false };
 
-  const root = await generateRootCa({ ...rootCaOptionsOf(mesh, backend, conf), ...(options.now ? { now: options.now } : {}) });
+  const root = await generateRootCa({
+    ...rootCaOptionsOf(mesh, backend, conf),
+    ...(options.now ? { now: options.now } : {}),
+  });
   try {
     await store.createAll([secretDraft(mesh, names.cert, root.certPem), secretDraft(mesh, names.key, root.keyPem)]);
     return { ...root, created: true };
@@ -93,7 +102,11 @@ const secretDraft = (mesh: string, name: string, pem: string): ResourceDraft => 
   spec: { data: Buffer.from(pem, 'utf8').toString('base64') },
 });
 
-async function readStoredCa(store: ResourceStore, mesh: string, names: BuiltinCaSecretNames): Promise<CaPem | undefined> {
+async function readStoredCa(
+  store: ResourceStore,
+  mesh: string,
+  names: BuiltinCaSecretNames,
+): Promise<CaPem | undefined> {
   const [cert, key] = await Promise.all([
     store.get({ kind: 'Secret', mesh, name: names.cert }),
     store.get({ kind: 'Secret', mesh, name: names.key }),
@@ -111,4 +124,5 @@ async function readStoredCa(store: ResourceStore, mesh: string, names: BuiltinCa
   return { certPem: pemOf(cert.spec), keyPem: pemOf(key.spec) };
 }
 
-const pemOf = (spec: Readonly<Record<string, unknown>>): string => Buffer.from(String(spec['data'] ?? ''), 'base64').toString('utf8');
+const pemOf = (spec: Readonly<Record<string, unknown>>): string =>
+  Buffer.from(String(spec['data'] ?? ''), 'base64').toString('utf8');

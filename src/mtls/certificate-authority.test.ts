@@ -23,7 +23,10 @@ test('a builtin root loads with its own key identifier and a SHA-256 fingerprint
 test('an RSA CA without a subjectKeyIdentifier gets one computed from its key', async () => {
   const rsa = await makeCertificate({ name: 'rsa', rsaBits: 2048 });
   assert.equal(rsa.certificate.getExtension(x509.SubjectKeyIdentifierExtension), null);
-  const ca = await loadCa(rsa.certPem, createPrivateKey(rsa.keyPem).export({ type: 'pkcs1', format: 'pem' }).toString());
+  const ca = await loadCa(
+    rsa.certPem,
+    createPrivateKey(rsa.keyPem).export({ type: 'pkcs1', format: 'pem' }).toString(),
+  );
   assert.equal(ca.algorithm, 'RSA');
   assert.equal(ca.keyIdentifier, Buffer.from(await rsa.certificate.publicKey.getKeyIdentifier()).toString('hex'));
   assert.equal(ca.keyIdentifier.length, 40);

@@ -4,7 +4,7 @@
  * key. Builtin roots and provided CAs load through the same function, so the
  * issuer does not know which backend it serves.
  */
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import type { CaKeyAlgorithm, KeyParams } from './key-algorithms.js';
 import { joinPem, splitCertificateChain } from './pem.js';
 import { keyMatchesCertificate, readCaPrivateKey } from './private-key.js';
@@ -43,7 +43,8 @@ export async function loadCa(certPem: string, keyPem: string): Promise<Certifica
   const key = await readCaPrivateKey(keyPem).catch((error: Error) => {
     throw refuse(`the key ${error.message}`);
   });
-  if (!keyMatchesCertificate(key.keyObject, pems[0]!)) throw refuse("the key does not match the certificate's public key");
+  if (!keyMatchesCertificate(key.keyObject, pems[0]!))
+    throw refuse("the key does not match the certificate's public key");
   return {
     certificate,
     chainPem: joinPem(pems),

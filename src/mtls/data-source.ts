@@ -10,8 +10,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { formatBytes, INPUT_LIMITS } from '../api/input-limits.js';
-import { KogumaError } from '../api/errors.js';
+import { formatBytes, INPUT_LIMITS, KogumaError } from '../api/index.js';
 import type { ResourceStore } from '../store/index.js';
 
 export type DataSource =
@@ -50,7 +49,10 @@ class FileRefused extends Error {
  * The bytes of a regular file of at most `maxBytes`. Never reads more than
  * `maxBytes + 1` bytes, even of a file that grows while it is read.
  */
-export async function readBoundedFile(path: string, maxBytes: number = INPUT_LIMITS.maxDataSourceBytes): Promise<Uint8Array> {
+export async function readBoundedFile(
+  path: string,
+  maxBytes: number = INPUT_LIMITS.maxDataSourceBytes,
+): Promise<Uint8Array> {
   // Non-blocking: opening a FIFO would otherwise wait for a writer. What was opened is then looked at, not the path.
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -99,7 +101,10 @@ export async function resolveDataSource(source: DataSource, context: DataSourceC
   const { field } = context;
   const [form, bytes] = await sourceBytes(source, context);
   if (bytes.length > INPUT_LIMITS.maxDataSourceBytes) {
-    const what = 'secret' in source ? `names Secret "${source.secret}", which holds more than ${LIMIT}` : `must hold at most ${LIMIT}`;
+    const what =
+      'secret' in source
+        ? `names Secret "${source.secret}", which holds more than ${LIMIT}`
+        : `must hold at most ${LIMIT}`;
     throw unusable(`${field}.${form}`, what);
   }
   return bytes;
@@ -109,7 +114,8 @@ async function sourceBytes(source: DataSource, context: DataSourceContext): Prom
   const { field } = context;
   if ('secret' in source) {
     const data = await context.readSecret(source.secret);
-    if (data === undefined) throw unusable(`${field}.secret`, `names Secret "${source.secret}", which does not exist in this mesh`);
+    if (data === undefined)
+      throw unusable(`${field}.secret`, `names Secret "${source.secret}", which does not exist in this mesh`);
     return ['secret', data];
   }
   if ('file' in source) {

@@ -9,10 +9,14 @@ test('SPIFFE IDs and tag URIs follow Kuma', () => {
 });
 
 test('workloadUris lists SPIFFE IDs first, then tag URIs, each sorted without duplicates', () => {
-  assert.deepEqual(
-    workloadUris('m', { version: ['v2', 'v1'], 'kuma.io/service': ['web', 'api', 'web'] }),
-    ['spiffe://m/api', 'spiffe://m/web', 'kuma://kuma.io/service/api', 'kuma://kuma.io/service/web', 'kuma://version/v1', 'kuma://version/v2'],
-  );
+  assert.deepEqual(workloadUris('m', { version: ['v2', 'v1'], 'kuma.io/service': ['web', 'api', 'web'] }), [
+    'spiffe://m/api',
+    'spiffe://m/web',
+    'kuma://kuma.io/service/api',
+    'kuma://kuma.io/service/web',
+    'kuma://version/v1',
+    'kuma://version/v2',
+  ]);
 });
 
 test('a proxy without a service tag has no SPIFFE ID', () => {

@@ -22,12 +22,38 @@ export {
   type StoredCa,
 } from './ca-secrets.js';
 export { loadCa, type CertificateAuthority } from './certificate-authority.js';
-export { resolveDataSource, resolveDataSourceText, storeSecretReader, type DataSource, type DataSourceContext, type SecretReader } from './data-source.js';
-export { kumaTagUri, SERVICE_TAG, spiffeId, spiffeTrustDomain, workloadUris, type WorkloadTags } from './identity-uris.js';
+export {
+  resolveDataSource,
+  resolveDataSourceText,
+  storeSecretReader,
+  type DataSource,
+  type DataSourceContext,
+  type SecretReader,
+} from './data-source.js';
+export {
+  kumaTagUri,
+  SERVICE_TAG,
+  spiffeId,
+  spiffeTrustDomain,
+  workloadUris,
+  type WorkloadTags,
+} from './identity-uris.js';
 export { createIssuanceLimiter, type IssuanceLimiter, type IssuanceLimiterOptions } from './issuance-limiter.js';
 export type { CaKeyAlgorithm } from './key-algorithms.js';
 export { encodePem, joinPem, parsePemBlocks, splitCertificateChain, type PemBlock } from './pem.js';
 export { checkProvidedCa, type ProvidedCaCheck } from './provided-ca.js';
 export { identityKeyOf, needsRenewal, renewalTime, type IdentityInputs, type IssuedIdentity } from './rotation.js';
-export { generateServerCa, issueServerCertificate, type ServerCaOptions, type ServerCertificate, type ServerCertificateRequest } from './server-cert.js';
-export { issueWorkloadCertificate, type WorkloadCertificate, type WorkloadCertificateRequest } from './workload-cert.js';
+export {
+  generateServerCa,
+  issueServerCertificate,
+  type ServerCaOptions,
+  type ServerCertificate,
+  type ServerCertificateRequest,
+} from './server-cert.js';
+export {
+  issueWorkloadCertificate,
+  type WorkloadCertificate,
+  type WorkloadCertificateRequest,
+} from './workload-cert.js';
+export { MeshSecurityRegistry, type MeshSecurity, type MeshSecurityState } from './mesh-security.js';
+export { type MeshMtlsSpec, providedCaIssues } from './mesh-backends.js';

@@ -70,7 +70,11 @@ test('after the burst, starts are paced by the refill rate', async () => {
   const runs = [0, 1, 2, 3, 4].map((i) => limiter.run(async () => void started.push(i)));
   await settle();
   assert.deepEqual(started, [0, 1, 2], 'the burst starts at once');
-  assert.deepEqual(time.sleepers.map((s) => s.until), [500], 'one sleeper, until the next token');
+  assert.deepEqual(
+    time.sleepers.map((s) => s.until),
+    [500],
+    'one sleeper, until the next token',
+  );
 
   await time.advance(499);
   assert.deepEqual(started, [0, 1, 2]);
@@ -109,7 +113,8 @@ test('close rejects waiting work and new work; running work finishes', async () 
   const waiting = limiter.run(work('waiting'));
   await settle();
   limiter.close();
-  const isStopped = (error: unknown) => error instanceof KogumaError && error.code === 'Unavailable' && /issuance has stopped/.test(error.message);
+  const isStopped = (error: unknown) =>
+    error instanceof KogumaError && error.code === 'Unavailable' && /issuance has stopped/.test(error.message);
   await assert.rejects(waiting, isStopped);
   await assert.rejects(limiter.run(work('late')), isStopped);
   finish('running');

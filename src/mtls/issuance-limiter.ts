@@ -7,7 +7,7 @@
  * Waiting work starts in arrival order.
  */
 import { setTimeout as sleepMs } from 'node:timers/promises';
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 
 export interface IssuanceLimiterOptions {
   /** Signings in flight at once; default 2, one per core of the machines we size for. */
@@ -37,7 +37,10 @@ interface Waiting {
 }
 
 const closedError = (): KogumaError =>
-  new KogumaError('Unavailable', 'certificate issuance has stopped (the control plane is shutting down); the request was not started');
+  new KogumaError(
+    'Unavailable',
+    'certificate issuance has stopped (the control plane is shutting down); the request was not started',
+  );
 
 export function createIssuanceLimiter(options: IssuanceLimiterOptions = {}): IssuanceLimiter {
   const concurrency = options.concurrency ?? 2;
@@ -45,7 +48,8 @@ export function createIssuanceLimiter(options: IssuanceLimiterOptions = {}): Iss
   const burst = options.burst ?? 200;
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => sleepMs(ms));
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be an integer of at least 1');
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError('concurrency must be an integer of at least 1');
   if (!(rate > 0)) throw new RangeError('ratePerSecond must be above 0');
   if (!(burst >= 1)) throw new RangeError('burst must be at least 1');
 

@@ -10,7 +10,9 @@ export type CaKeyAlgorithm = 'ECDSA' | 'RSA';
 export interface KeyParams {
   readonly algorithm: CaKeyAlgorithm;
   /** For `generateKey` / `importKey`. */
-  readonly keyParams: { name: string; namedCurve: string } | { name: string; hash: string; modulusLength?: number; publicExponent?: Uint8Array };
+  readonly keyParams:
+    | { name: string; namedCurve: string }
+    | { name: string; hash: string; modulusLength?: number; publicExponent?: Uint8Array };
   /** For signing certificates with this key. */
   readonly signingParams: { name: string; hash?: string };
 }
@@ -42,7 +44,12 @@ export function ecdsaParams(namedCurve = 'P-256'): KeyParams {
 export function rsaParams(bits = 2048): KeyParams {
   return {
     algorithm: 'RSA',
-    keyParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]) },
+    keyParams: {
+      name: 'RSASSA-PKCS1-v1_5',
+      hash: 'SHA-256',
+      modulusLength: bits,
+      publicExponent: new Uint8Array([1, 0, 1]),
+    },
     signingParams: { name: 'RSASSA-PKCS1-v1_5' },
   };
 }

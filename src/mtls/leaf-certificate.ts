@@ -45,7 +45,10 @@ export interface LeafRequest {
 }
 
 /** The certificate and its serial (hex). */
-export async function signLeaf(ca: CertificateAuthority, request: LeafRequest): Promise<{ certificate: x509.X509Certificate; serial: string }> {
+export async function signLeaf(
+  ca: CertificateAuthority,
+  request: LeafRequest,
+): Promise<{ certificate: x509.X509Certificate; serial: string }> {
   const serial = randomSerial();
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serial,

@@ -5,8 +5,7 @@
  * naming a certificate that is not a CA, has expired, or does not match its
  * key is refused before it is stored.
  */
-import { durationMs } from '../api/duration.js';
-import { KogumaError, type InvalidParameter } from '../api/errors.js';
+import { durationMs, KogumaError, type InvalidParameter } from '../api/index.js';
 import type { ResourceStore } from '../store/index.js';
 import { ensureBuiltinCa, type BuiltinCaConf } from './ca-secrets.js';
 import { loadCa, type CertificateAuthority } from './certificate-authority.js';
@@ -49,7 +48,12 @@ interface ProvidedConf {
   readonly key: DataSource;
 }
 
-async function providedPems(store: ResourceStore, mesh: string, conf: ProvidedConf, field: string): Promise<{ certPem: string; keyPem: string }> {
+async function providedPems(
+  store: ResourceStore,
+  mesh: string,
+  conf: ProvidedConf,
+  field: string,
+): Promise<{ certPem: string; keyPem: string }> {
   const readSecret = storeSecretReader(store, mesh);
   const [certPem, keyPem] = await Promise.all([
     resolveDataSourceText(conf.cert, { readSecret, field: `${field}.cert` }),
@@ -62,7 +66,11 @@ async function providedPems(store: ResourceStore, mesh: string, conf: ProvidedCo
  * The backend's CA, ready to sign. A builtin root is generated and stored on
  * first need (ca-secrets.ts: several instances end with one root).
  */
-export async function loadBackendCa(store: ResourceStore, mesh: string, backend: MtlsBackendSpec): Promise<CertificateAuthority> {
+export async function loadBackendCa(
+  store: ResourceStore,
+  mesh: string,
+  backend: MtlsBackendSpec,
+): Promise<CertificateAuthority> {
   if (backend.type === 'builtin') {
     const root = await ensureBuiltinCa(store, mesh, backend.name, (backend.conf ?? {}) as BuiltinCaConf);
     return loadCa(root.certPem, root.keyPem);
@@ -76,7 +84,12 @@ export async function loadBackendCa(store: ResourceStore, mesh: string, backend:
  * unreadable data source, a certificate that is not a CA or not valid now, a
  * key that does not match. Field paths point into the Mesh document.
  */
-export async function providedCaIssues(store: ResourceStore, mesh: string, mtls: MeshMtlsSpec | undefined, now = new Date()): Promise<InvalidParameter[]> {
+export async function providedCaIssues(
+  store: ResourceStore,
+  mesh: string,
+  mtls: MeshMtlsSpec | undefined,
+  now = new Date(),
+): Promise<InvalidParameter[]> {
   const issues: InvalidParameter[] = [];
   for (const [i, backend] of (mtls?.backends ?? []).entries()) {
     if (backend.type !== 'provided') continue;

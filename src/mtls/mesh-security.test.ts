@@ -11,7 +11,12 @@ async function setup(switchDelayMs = 40) {
   const store = createMemoryStore();
   await store.create({ kind: 'Mesh', mesh: '', name: 'm', labels: {}, spec: {} });
   const changes: string[] = [];
-  const registry = new MeshSecurityRegistry({ store, switchDelayMs, onChange: (mesh) => changes.push(mesh), logger: pino({ level: 'silent' }) });
+  const registry = new MeshSecurityRegistry({
+    store,
+    switchDelayMs,
+    onChange: (mesh) => changes.push(mesh),
+    logger: pino({ level: 'silent' }),
+  });
   return { store, registry, changes };
 }
 
@@ -22,7 +27,7 @@ const enabled = (registry: MeshSecurityRegistry, mesh = 'm'): MeshSecurity => {
 };
 
 async function until(check: () => boolean, what: string, limitMs = 5_000): Promise<void> {
-  for (const deadline = Date.now() + limitMs; !check(); ) {
+  for (const deadline = Date.now() + limitMs; !check();) {
     if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
     await sleep(10);
   }
@@ -37,7 +42,12 @@ test('a mesh not heard of yet is pending, so no proxy of it is configured in pla
 
 test('enabling builtin mTLS generates and stores one root and reports the mode and certificate lifetime', async () => {
   const { registry, store, changes } = await setup();
-  await registry.meshChanged('m', true, { mtls: { enabledBackend: 'ca-1', backends: [builtin('ca-1', { mode: 'PERMISSIVE', dpCert: { rotation: { expiration: '2h' } } })] } });
+  await registry.meshChanged('m', true, {
+    mtls: {
+      enabledBackend: 'ca-1',
+      backends: [builtin('ca-1', { mode: 'PERMISSIVE', dpCert: { rotation: { expiration: '2h' } } })],
+    },
+  });
   const security = enabled(registry);
   assert.equal(security.mode, 'PERMISSIVE');
   assert.equal(security.lifetimeMs, 2 * 3_600_000);
@@ -46,7 +56,13 @@ test('enabling builtin mTLS generates and stores one root and reports the mode a
   assert.deepEqual(changes, ['m']);
 
   // An unrelated change of the Mesh keeps the same object: proxies need no rebuild.
-  await registry.meshChanged('m', true, { mtls: { enabledBackend: 'ca-1', backends: [builtin('ca-1', { mode: 'PERMISSIVE', dpCert: { rotation: { expiration: '2h' } } })] }, routing: {} });
+  await registry.meshChanged('m', true, {
+    mtls: {
+      enabledBackend: 'ca-1',
+      backends: [builtin('ca-1', { mode: 'PERMISSIVE', dpCert: { rotation: { expiration: '2h' } } })],
+    },
+    routing: {},
+  });
   assert.equal(enabled(registry), security);
   assert.deepEqual(changes, ['m']);
 });
@@ -64,7 +80,10 @@ test('switching the CA trusts both roots first, then issues from the new one, th
   const fresh = during.trusted.find((ca) => ca.fingerprint !== old.fingerprint)!;
 
   await until(() => enabled(registry).issuer.fingerprint === fresh.fingerprint, 'the new CA issues');
-  assert.deepEqual(enabled(registry).trusted.map((ca) => ca.fingerprint), [fresh.fingerprint, old.fingerprint]);
+  assert.deepEqual(
+    enabled(registry).trusted.map((ca) => ca.fingerprint),
+    [fresh.fingerprint, old.fingerprint],
+  );
   assert.equal(enabled(registry).backend, 'ca-2');
 
   await until(() => enabled(registry).trusted.length === 1, 'the old root is dropped');
@@ -77,7 +96,13 @@ test('a provided CA that cannot be read keeps the previous state and proxies kee
   await registry.meshChanged('m', true, { mtls: { enabledBackend: 'ca-1', backends: [builtin('ca-1')] } });
   const before = enabled(registry);
   await registry.meshChanged('m', true, {
-    mtls: { enabledBackend: 'ext', backends: [builtin('ca-1'), { name: 'ext', type: 'provided', conf: { cert: { secret: 'missing' }, key: { secret: 'missing' } } }] },
+    mtls: {
+      enabledBackend: 'ext',
+      backends: [
+        builtin('ca-1'),
+        { name: 'ext', type: 'provided', conf: { cert: { secret: 'missing' }, key: { secret: 'missing' } } },
+      ],
+    },
   });
   assert.equal(enabled(registry), before);
 });

@@ -24,7 +24,14 @@
 import type { Logger } from 'pino';
 import type { ResourceStore } from '../store/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
-import { certLifetimeOf, enabledBackendOf, loadBackendCa, modeOf, type MeshMtlsSpec, type MtlsMode } from './mesh-backends.js';
+import {
+  certLifetimeOf,
+  enabledBackendOf,
+  loadBackendCa,
+  modeOf,
+  type MeshMtlsSpec,
+  type MtlsMode,
+} from './mesh-backends.js';
 
 export interface MeshSecurity {
   readonly mesh: string;
@@ -38,7 +45,10 @@ export interface MeshSecurity {
   readonly lifetimeMs: number;
 }
 
-export type MeshSecurityState = { readonly kind: 'pending' } | { readonly kind: 'disabled' } | { readonly kind: 'enabled'; readonly security: MeshSecurity };
+export type MeshSecurityState =
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'disabled' }
+  | { readonly kind: 'enabled'; readonly security: MeshSecurity };
 
 export interface MeshSecurityOptions {
   readonly store: ResourceStore;
@@ -55,7 +65,11 @@ interface MeshEntry {
 }
 
 const sameSecurity = (a: MeshSecurity, b: MeshSecurity): boolean =>
-  a.mode === b.mode && a.backend === b.backend && a.lifetimeMs === b.lifetimeMs && a.issuer.fingerprint === b.issuer.fingerprint && a.trusted.length === 1;
+  a.mode === b.mode &&
+  a.backend === b.backend &&
+  a.lifetimeMs === b.lifetimeMs &&
+  a.issuer.fingerprint === b.issuer.fingerprint &&
+  a.trusted.length === 1;
 
 const PENDING: MeshSecurityState = { kind: 'pending' };
 const DISABLED: MeshSecurityState = { kind: 'disabled' };
@@ -93,15 +107,27 @@ export class MeshSecurityRegistry {
     try {
       issuer = await loadBackendCa(this.options.store, mesh, backend);
     } catch (error) {
-      this.options.logger.error({ err: error, mesh, backend: backend.name }, 'cannot load the mesh CA; proxies keep their current configuration');
+      this.options.logger.error(
+        { err: error, mesh, backend: backend.name },
+        'cannot load the mesh CA; proxies keep their current configuration',
+      );
       if (entry.state.kind === 'pending') this.set(mesh, entry, DISABLED);
       return;
     }
-    const next: MeshSecurity = { mesh, mode: modeOf(backend), backend: backend.name, issuer, trusted: [issuer], lifetimeMs: certLifetimeOf(backend) };
+    const next: MeshSecurity = {
+      mesh,
+      mode: modeOf(backend),
+      backend: backend.name,
+      issuer,
+      trusted: [issuer],
+      lifetimeMs: certLifetimeOf(backend),
+    };
     const previous = entry.state.kind === 'enabled' ? entry.state.security : undefined;
     if (!previous || previous.issuer.fingerprint === issuer.fingerprint) {
       if (previous && sameSecurity(previous, next)) return; // another field of the Mesh changed: keep the object proxies were built with
-      const trusted = previous ? [issuer, ...previous.trusted.filter((ca) => ca.fingerprint !== issuer.fingerprint)] : [issuer];
+      const trusted = previous
+        ? [issuer, ...previous.trusted.filter((ca) => ca.fingerprint !== issuer.fingerprint)]
+        : [issuer];
       this.set(mesh, entry, { kind: 'enabled', security: { ...next, trusted } });
       return;
     }
@@ -116,13 +142,19 @@ export class MeshSecurityRegistry {
     const { switchDelayMs, logger } = this.options;
     this.clearTimers(entry);
     const both = [previous.issuer, next.issuer];
-    logger.info({ mesh, from: previous.backend, to: next.backend, switchDelayMs }, 'mesh CA switch: trusting both roots before issuing from the new one');
+    logger.info(
+      { mesh, from: previous.backend, to: next.backend, switchDelayMs },
+      'mesh CA switch: trusting both roots before issuing from the new one',
+    );
     this.set(mesh, entry, { kind: 'enabled', security: { ...previous, mode: next.mode, trusted: both } });
     entry.timers.push(
       setTimeout(() => {
         this.set(mesh, entry, { kind: 'enabled', security: { ...next, trusted: [next.issuer, previous.issuer] } });
         entry.timers.push(
-          setTimeout(() => this.set(mesh, entry, { kind: 'enabled', security: { ...next, trusted: [next.issuer] } }), previous.lifetimeMs).unref(),
+          setTimeout(
+            () => this.set(mesh, entry, { kind: 'enabled', security: { ...next, trusted: [next.issuer] } }),
+            previous.lifetimeMs,
+          ).unref(),
         );
       }, switchDelayMs).unref(),
     );

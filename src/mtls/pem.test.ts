@@ -10,7 +10,10 @@ test('encodePem wraps base64 at 64 characters and round-trips through parsePemBl
   const lines = pem.trimEnd().split('\n');
   assert.equal(lines[0], '-----BEGIN CERTIFICATE-----');
   assert.equal(lines.at(-1), '-----END CERTIFICATE-----');
-  assert.deepEqual(lines.slice(1, -1).map((line) => line.length), [64, 64, 8]);
+  assert.deepEqual(
+    lines.slice(1, -1).map((line) => line.length),
+    [64, 64, 8],
+  );
   assert.ok(pem.endsWith('-----\n'));
   const [block] = parsePemBlocks(pem);
   assert.equal(block?.label, 'CERTIFICATE');
@@ -25,8 +28,14 @@ test('splitCertificateChain keeps certificate order and skips other blocks and t
 });
 
 test('parsePemBlocks refuses mismatched labels and bodies that are not base64', () => {
-  assert.throws(() => parsePemBlocks('-----BEGIN CERTIFICATE-----\nAAAA\n-----END PRIVATE KEY-----'), /begins as "CERTIFICATE" but ends as "PRIVATE KEY"/);
-  assert.throws(() => parsePemBlocks('-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----'), /block 1 \(CERTIFICATE\) is not valid base64/);
+  assert.throws(
+    () => parsePemBlocks('-----BEGIN CERTIFICATE-----\nAAAA\n-----END PRIVATE KEY-----'),
+    /begins as "CERTIFICATE" but ends as "PRIVATE KEY"/,
+  );
+  assert.throws(
+    () => parsePemBlocks('-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----'),
+    /block 1 \(CERTIFICATE\) is not valid base64/,
+  );
   assert.throws(() => parsePemBlocks('-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----'), /not valid base64/);
 });
 

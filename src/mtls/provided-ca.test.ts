@@ -14,7 +14,11 @@ let intermediate: TestCertificate;
 
 before(async () => {
   root = await makeCertificate({ name: 'root', keyUsage: x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign });
-  intermediate = await makeCertificate({ name: 'intermediate', issuer: root, keyUsage: x509.KeyUsageFlags.keyCertSign });
+  intermediate = await makeCertificate({
+    name: 'intermediate',
+    issuer: root,
+    keyUsage: x509.KeyUsageFlags.keyCertSign,
+  });
 });
 
 const check = (certPem: string, keyPem: string, at = now) => checkProvidedCa(certPem, keyPem, { now: at, field });
@@ -49,32 +53,53 @@ test('a CA whose keyUsage forbids signing certificates is refused', async () => 
 });
 
 test('an expired CA and a CA not valid yet are refused with their dates', async () => {
-  const expired = await makeCertificate({ name: 'old', notBefore: new Date(now.getTime() - 10 * DAY_MS), notAfter: new Date(now.getTime() - DAY_MS) });
+  const expired = await makeCertificate({
+    name: 'old',
+    notBefore: new Date(now.getTime() - 10 * DAY_MS),
+    notAfter: new Date(now.getTime() - DAY_MS),
+  });
   const [expiredIssue, ...rest] = await check(expired.certPem, expired.keyPem);
   assert.deepEqual(rest, []);
   assert.equal(expiredIssue?.field, `${field}.cert`);
   assert.equal(expiredIssue?.reason, `the certificate expired at ${expired.certificate.notAfter.toISOString()}`);
 
-  const future = await makeCertificate({ name: 'new', notBefore: new Date(now.getTime() + DAY_MS), notAfter: new Date(now.getTime() + 10 * DAY_MS) });
+  const future = await makeCertificate({
+    name: 'new',
+    notBefore: new Date(now.getTime() + DAY_MS),
+    notAfter: new Date(now.getTime() + 10 * DAY_MS),
+  });
   assert.deepEqual(await check(future.certPem, future.keyPem), [
-    { field: `${field}.cert`, reason: `the certificate is not valid before ${future.certificate.notBefore.toISOString()}` },
+    {
+      field: `${field}.cert`,
+      reason: `the certificate is not valid before ${future.certificate.notBefore.toISOString()}`,
+    },
   ]);
 });
 
 test('the same CA passes at a moment inside its validity', async () => {
-  const later = await makeCertificate({ name: 'new', notBefore: new Date(now.getTime() + DAY_MS), notAfter: new Date(now.getTime() + 10 * DAY_MS) });
+  const later = await makeCertificate({
+    name: 'new',
+    notBefore: new Date(now.getTime() + DAY_MS),
+    notAfter: new Date(now.getTime() + 10 * DAY_MS),
+  });
   assert.deepEqual(await check(later.certPem, later.keyPem, new Date(now.getTime() + 2 * DAY_MS)), []);
 });
 
 test('a key of another certificate is refused on the key field', async () => {
-  assert.deepEqual(await check(root.certPem, intermediate.keyPem), [{ field: `${field}.key`, reason: "does not match the certificate's public key" }]);
+  assert.deepEqual(await check(root.certPem, intermediate.keyPem), [
+    { field: `${field}.key`, reason: "does not match the certificate's public key" },
+  ]);
 });
 
 test('a chain in the wrong order is refused', async () => {
   const other = await makeCertificate({ name: 'other-root' });
   const issues = await check(intermediate.certPem + other.certPem, intermediate.keyPem);
   assert.deepEqual(issues, [
-    { field: `${field}.cert`, reason: 'the certificate is not signed by the certificate 2 of the chain; list the chain from the issuing CA up to the root' },
+    {
+      field: `${field}.cert`,
+      reason:
+        'the certificate is not signed by the certificate 2 of the chain; list the chain from the issuing CA up to the root',
+    },
   ]);
 });
 
@@ -91,17 +116,34 @@ test('text that is not PEM, and PEM that is not a certificate, are refused', asy
     { field: `${field}.key`, reason: 'is not a PEM private key (PKCS#8, SEC1 or PKCS#1)' },
   ]);
   const garbage = '-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n';
-  assert.deepEqual(await check(garbage, root.keyPem), [{ field: `${field}.cert`, reason: 'the certificate does not parse as an X.509 certificate' }]);
+  assert.deepEqual(await check(garbage, root.keyPem), [
+    { field: `${field}.cert`, reason: 'the certificate does not parse as an X.509 certificate' },
+  ]);
 });
 
 test('an encrypted key is refused with a hint', async () => {
-  const encrypted = createPrivateKey(root.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
-  assert.deepEqual(await check(root.certPem, encrypted), [{ field: `${field}.key`, reason: 'is encrypted; provide it without a passphrase' }]);
+  const encrypted = createPrivateKey(root.keyPem)
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' })
+    .toString();
+  assert.deepEqual(await check(root.certPem, encrypted), [
+    { field: `${field}.key`, reason: 'is encrypted; provide it without a passphrase' },
+  ]);
 });
 
 test('keys of types a CA cannot sign with here are refused by name', async () => {
-  const ed25519 = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
-  const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
-  assert.deepEqual(await check(root.certPem, ed25519), [{ field: `${field}.key`, reason: 'is of type ed25519, which is not supported; use RSA or ECDSA' }]);
-  assert.deepEqual(await check(root.certPem, k1), [{ field: `${field}.key`, reason: 'uses curve secp256k1, which is not supported; use P-256, P-384 or P-521' }]);
+  const ed25519 = generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+  const k1 = generateKeyPairSync('ec', {
+    namedCurve: 'secp256k1',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+  assert.deepEqual(await check(root.certPem, ed25519), [
+    { field: `${field}.key`, reason: 'is of type ed25519, which is not supported; use RSA or ECDSA' },
+  ]);
+  assert.deepEqual(await check(root.certPem, k1), [
+    { field: `${field}.key`, reason: 'uses curve secp256k1, which is not supported; use P-256, P-384 or P-521' },
+  ]);
 });

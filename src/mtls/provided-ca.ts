@@ -4,7 +4,7 @@
  * TLS between proxies. Returns issues rather than throwing: the caller merges
  * them with the Mesh's other validation issues.
  */
-import type { InvalidParameter } from '../api/errors.js';
+import type { InvalidParameter } from '../api/index.js';
 import { splitCertificateChain } from './pem.js';
 import { keyMatchesCertificate, readCaPrivateKey } from './private-key.js';
 import { x509 } from './x509.js';
@@ -16,13 +16,18 @@ export interface ProvidedCaCheck {
 }
 
 /** The certificate must be a CA, valid now, signed link by link along its chain, and hold the key's public half. */
-export async function checkProvidedCa(certPem: string, keyPem: string, check: ProvidedCaCheck): Promise<InvalidParameter[]> {
+export async function checkProvidedCa(
+  certPem: string,
+  keyPem: string,
+  check: ProvidedCaCheck,
+): Promise<InvalidParameter[]> {
   const certField = `${check.field}.cert`;
   const keyField = `${check.field}.key`;
   const issues: InvalidParameter[] = [];
   const parsed = parseChain(certPem);
   if (typeof parsed === 'string') issues.push({ field: certField, reason: parsed });
-  else issues.push(...(await chainIssues(parsed.certificates, check.now)).map((reason) => ({ field: certField, reason })));
+  else
+    issues.push(...(await chainIssues(parsed.certificates, check.now)).map((reason) => ({ field: certField, reason })));
 
   try {
     const key = await readCaPrivateKey(keyPem);
@@ -70,11 +75,14 @@ async function chainIssues(certificates: readonly x509.X509Certificate[], now: D
     if (usage && (usage.usages & x509.KeyUsageFlags.keyCertSign) === 0) {
       reasons.push(`${which} may not sign certificates (keyUsage lacks keyCertSign)`);
     }
-    if (now < certificate.notBefore) reasons.push(`${which} is not valid before ${certificate.notBefore.toISOString()}`);
+    if (now < certificate.notBefore)
+      reasons.push(`${which} is not valid before ${certificate.notBefore.toISOString()}`);
     if (now > certificate.notAfter) reasons.push(`${which} expired at ${certificate.notAfter.toISOString()}`);
     const issuer = certificates[i + 1];
     if (issuer && !(await isSignedBy(certificate, issuer))) {
-      reasons.push(`${which} is not signed by the ${ordinal(i + 1)}; list the chain from the issuing CA up to the root`);
+      reasons.push(
+        `${which} is not signed by the ${ordinal(i + 1)}; list the chain from the issuing CA up to the root`,
+      );
     }
   }
   return reasons;

@@ -52,5 +52,8 @@ export interface IssuedIdentity {
 }
 
 export function needsRenewal(issued: IssuedIdentity, now: Date, currentIdentityKey: string): boolean {
-  return issued.identityKey !== currentIdentityKey || now.getTime() >= renewalTime(issued.issuedAt, issued.notAfter).getTime();
+  return (
+    issued.identityKey !== currentIdentityKey ||
+    now.getTime() >= renewalTime(issued.issuedAt, issued.notAfter).getTime()
+  );
 }

@@ -76,5 +76,8 @@ test('the server certificate never outlives its CA', async () => {
 test('a server certificate without any name is refused', async () => {
   const caPem = await generateServerCa({ commonName: 'CA', lifetimeMs: DAY_MS });
   const ca = await loadCa(caPem.certPem, caPem.keyPem);
-  await assert.rejects(issueServerCertificate(ca, { names: [], lifetimeMs: DAY_MS }), /at least one host name or address/);
+  await assert.rejects(
+    issueServerCertificate(ca, { names: [], lifetimeMs: DAY_MS }),
+    /at least one host name or address/,
+  );
 });

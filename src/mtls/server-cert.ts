@@ -27,7 +27,10 @@ export interface ServerCaOptions {
 
 export async function generateServerCa(options: ServerCaOptions): Promise<CaPem> {
   const params = ecdsaParams('P-256');
-  const keys = (await webcrypto.subtle.generateKey(params.keyParams, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(params.keyParams, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const now = (options.now ?? new Date()).getTime();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
@@ -60,7 +63,10 @@ export interface ServerCertificate {
   readonly notAfter: Date;
 }
 
-export async function issueServerCertificate(ca: CertificateAuthority, request: ServerCertificateRequest): Promise<ServerCertificate> {
+export async function issueServerCertificate(
+  ca: CertificateAuthority,
+  request: ServerCertificateRequest,
+): Promise<ServerCertificate> {
   const [first] = request.names;
   if (first === undefined) throw new Error('a server certificate needs at least one host name or address');
   const keys = await newLeafKeyPair();
@@ -74,7 +80,9 @@ export async function issueServerCertificate(ca: CertificateAuthority, request: 
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(request.names.map((name) => (isIP(name) ? { type: 'ip', value: name } : { type: 'dns', value: name }))),
+      new x509.SubjectAlternativeNameExtension(
+        request.names.map((name) => (isIP(name) ? { type: 'ip', value: name } : { type: 'dns', value: name })),
+      ),
     ],
   });
   return {

@@ -31,7 +31,10 @@ const HOUR_MS = 3_600_000;
 
 export async function makeCertificate(options: TestCertificateOptions): Promise<TestCertificate> {
   const params = options.rsaBits ? rsaParams(options.rsaBits) : ecdsaParams('P-256');
-  const keys = (await webcrypto.subtle.generateKey(params.keyParams, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(params.keyParams, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const signer = options.issuer;
   const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(options.ca ?? true, undefined, true)];
   if (options.keyUsage !== undefined) extensions.push(new x509.KeyUsagesExtension(options.keyUsage, true));

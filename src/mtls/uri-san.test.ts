@@ -14,10 +14,16 @@ for (const [label, list] of [
 ] as const) {
   test(`the hand-encoded SAN equals the library's for ${label}`, () => {
     const ours = uriSanExtension(list, true);
-    const library = new x509.SubjectAlternativeNameExtension(list.map((value) => ({ type: 'url' as const, value })), true);
+    const library = new x509.SubjectAlternativeNameExtension(
+      list.map((value) => ({ type: 'url' as const, value })),
+      true,
+    );
     assert.deepEqual(Buffer.from(ours.rawData), Buffer.from(library.rawData));
     const parsed = new x509.SubjectAlternativeNameExtension(ours.rawData);
-    assert.deepEqual(parsed.names.items.map((name) => name.value), [...list]);
+    assert.deepEqual(
+      parsed.names.items.map((name) => name.value),
+      [...list],
+    );
     assert.equal(parsed.critical, true);
   });
 }

@@ -17,13 +17,27 @@ let ecdsaCa: CertificateAuthority;
 let rsaCa: CertificateAuthority;
 
 before(async () => {
-  const ecdsaRoot = await generateRootCa({ mesh: 'default', backend: 'ca-1', lifetimeMs: 3650 * DAY_MS, now: new Date('2030-01-01') });
-  const rsaRoot = await generateRootCa({ mesh: 'default', backend: 'ca-2', rsaBits: 2048, lifetimeMs: 3650 * DAY_MS, now: new Date('2030-01-01') });
+  const ecdsaRoot = await generateRootCa({
+    mesh: 'default',
+    backend: 'ca-1',
+    lifetimeMs: 3650 * DAY_MS,
+    now: new Date('2030-01-01'),
+  });
+  const rsaRoot = await generateRootCa({
+    mesh: 'default',
+    backend: 'ca-2',
+    rsaBits: 2048,
+    lifetimeMs: 3650 * DAY_MS,
+    now: new Date('2030-01-01'),
+  });
   ecdsaCa = await loadCa(ecdsaRoot.certPem, ecdsaRoot.keyPem);
   rsaCa = await loadCa(rsaRoot.certPem, rsaRoot.keyPem);
 });
 
-for (const [name, ca] of [['ECDSA', () => ecdsaCa], ['RSA', () => rsaCa]] as const) {
+for (const [name, ca] of [
+  ['ECDSA', () => ecdsaCa],
+  ['RSA', () => rsaCa],
+] as const) {
   test(`a workload certificate from an ${name} CA verifies against the CA, in both libraries`, async () => {
     const issued = await issueWorkloadCertificate(ca(), { mesh: 'default', tags, lifetimeMs: DAY_MS, now });
     const certificate = new x509.X509Certificate(issued.certPem);
@@ -57,8 +71,14 @@ test('a leaf for TLS both ways: not a CA, signature and key-encipherment usage, 
   assert.equal(certificate.subject, '');
   assert.equal(certificate.issuer, ecdsaCa.certificate.subject);
   assert.equal(certificate.getExtension(x509.BasicConstraintsExtension)?.ca, false);
-  assert.equal(certificate.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment);
-  assert.deepEqual([...(certificate.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])], [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]);
+  assert.equal(
+    certificate.getExtension(x509.KeyUsagesExtension)?.usages,
+    x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+  );
+  assert.deepEqual(
+    [...(certificate.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])],
+    [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
+  );
   assert.equal(certificate.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId, ecdsaCa.keyIdentifier);
   assert.equal(new NodeCertificate(issued.certPem).ca, false);
 });
@@ -74,7 +94,10 @@ test('the key is a PKCS#8 ECDSA P-256 key matching the certificate, whatever the
 
 test('validity: back-dated by the clock skew, whole seconds, reported as in the certificate', async () => {
   const issued = await issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: DAY_MS, now });
-  assert.equal(issued.notBefore.toISOString(), new Date(Math.floor((now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000).toISOString());
+  assert.equal(
+    issued.notBefore.toISOString(),
+    new Date(Math.floor((now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000).toISOString(),
+  );
   assert.equal(issued.notAfter.toISOString(), '2030-06-02T00:00:00.000Z');
   const certificate = new x509.X509Certificate(issued.certPem);
   assert.equal(certificate.notBefore.getTime(), issued.notBefore.getTime());
@@ -83,7 +106,9 @@ test('validity: back-dated by the clock skew, whole seconds, reported as in the 
 });
 
 test('every certificate gets its own key and serial', async () => {
-  const [a, b] = await Promise.all([1, 2].map(() => issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: DAY_MS, now })));
+  const [a, b] = await Promise.all(
+    [1, 2].map(() => issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: DAY_MS, now })),
+  );
   assert.notEqual(a?.serial, b?.serial);
   assert.notEqual(a?.keyPem, b?.keyPem);
 });
@@ -96,22 +121,38 @@ test('a certificate never outlives its CA', async () => {
 });
 
 test('an expired CA issues nothing', async () => {
-  await assert.rejects(issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: DAY_MS, now: new Date('2045-01-01') }), /the CA of mesh "default" expired at 2039-/);
+  await assert.rejects(
+    issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: DAY_MS, now: new Date('2045-01-01') }),
+    /the CA of mesh "default" expired at 2039-/,
+  );
 });
 
 test('a proxy without a kuma.io/service value gets no certificate', async () => {
-  await assert.rejects(issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags: { 'kuma.io/service': [], version: ['v1'] }, lifetimeMs: DAY_MS, now }), (error: unknown) => {
-    assert.ok(error instanceof KogumaError);
-    assert.equal(error.code, 'InvalidInput');
-    assert.deepEqual(error.invalidParameters, [{ field: 'tags["kuma.io/service"]', reason: 'must have at least one value' }]);
-    return true;
-  });
+  await assert.rejects(
+    issueWorkloadCertificate(ecdsaCa, {
+      mesh: 'default',
+      tags: { 'kuma.io/service': [], version: ['v1'] },
+      lifetimeMs: DAY_MS,
+      now,
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof KogumaError);
+      assert.equal(error.code, 'InvalidInput');
+      assert.deepEqual(error.invalidParameters, [
+        { field: 'tags["kuma.io/service"]', reason: 'must have at least one value' },
+      ]);
+      return true;
+    },
+  );
 });
 
 test('a short-lived certificate is renewed at four fifths of its life from issuance, not of its back-dated validity', async () => {
   const issued = await issueWorkloadCertificate(ecdsaCa, { mesh: 'default', tags, lifetimeMs: 20_000, now });
   assert.equal(issued.issuedAt.getTime(), now.getTime());
-  assert.ok(issued.notBefore.getTime() <= now.getTime() - CLOCK_SKEW_MS + 1000, 'valid from before issuance, for clock skew');
+  assert.ok(
+    issued.notBefore.getTime() <= now.getTime() - CLOCK_SKEW_MS + 1000,
+    'valid from before issuance, for clock skew',
+  );
   const dueAfterMs = renewalTime(issued.issuedAt, issued.notAfter).getTime() - now.getTime();
   assert.ok(dueAfterMs >= 15_000 && dueAfterMs <= 16_000, `renewed ${dueAfterMs} ms after issuance`);
 });

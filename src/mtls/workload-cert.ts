@@ -8,7 +8,7 @@
  * The subject is empty (the identity lives in the SANs, as SPIFFE X509-SVIDs
  * do), which RFC 5280 §4.2.1.6 allows when the SAN extension is critical.
  */
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { SERVICE_TAG, workloadUris, type WorkloadTags } from './identity-uris.js';
 import { encodePem } from './pem.js';
@@ -44,7 +44,10 @@ const LEAF_EXTENSIONS = [
   new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
 ];
 
-export async function issueWorkloadCertificate(ca: CertificateAuthority, request: WorkloadCertificateRequest): Promise<WorkloadCertificate> {
+export async function issueWorkloadCertificate(
+  ca: CertificateAuthority,
+  request: WorkloadCertificateRequest,
+): Promise<WorkloadCertificate> {
   if ((request.tags[SERVICE_TAG] ?? []).length === 0) {
     throw new KogumaError('InvalidInput', `a workload certificate needs at least one ${SERVICE_TAG} tag value`, [
       { field: `tags["${SERVICE_TAG}"]`, reason: 'must have at least one value' },
@@ -52,7 +55,10 @@ export async function issueWorkloadCertificate(ca: CertificateAuthority, request
   }
   const now = (request.now ?? new Date()).getTime();
   if (ca.certificate.notAfter.getTime() <= now) {
-    throw new KogumaError('InvalidInput', `the CA of mesh "${request.mesh}" expired at ${ca.certificate.notAfter.toISOString()}; replace it`);
+    throw new KogumaError(
+      'InvalidInput',
+      `the CA of mesh "${request.mesh}" expired at ${ca.certificate.notAfter.toISOString()}; replace it`,
+    );
   }
   const keys = await newLeafKeyPair();
   const { certificate, serial } = await signLeaf(ca, {

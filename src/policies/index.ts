@@ -5,7 +5,7 @@
  * order each plugin applies in is part of its kind (`definePolicy({order})`),
  * not of its place here.
  */
-import type { PolicyModule } from './core/policy-module.js';
+import type { PolicyModule } from './core/index.js';
 import { meshAccessLog } from './meshaccesslog/index.js';
 import { meshCircuitBreaker } from './meshcircuitbreaker/index.js';
 import { meshFaultInjection } from './meshfaultinjection/index.js';
@@ -42,7 +42,14 @@ export const policies: readonly PolicyModule[] = [
   meshProxyPatch,
 ];
 
-export type { PolicyModule } from './core/policy-module.js';
-export type { PolicyPlugin, PluginContext } from './core/plugin.js';
-export { definePolicy, checkPolicyTargetRefs } from './core/define-policy.js';
-export { TargetRef, TARGET_REF_KINDS, TOP_LEVEL_KINDS, TO_KINDS, FROM_KINDS, type TargetRefKind } from './core/targetref.js';
+export type { PolicyModule } from './core/index.js';
+export type { PolicyPlugin, PluginContext } from './core/index.js';
+export { definePolicy, checkPolicyTargetRefs } from './core/index.js';
+export {
+  TargetRef,
+  TARGET_REF_KINDS,
+  TOP_LEVEL_KINDS,
+  TO_KINDS,
+  FROM_KINDS,
+  type TargetRefKind,
+} from './core/index.js';

@@ -23,8 +23,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CryptoKey } from 'jose';
-import { KogumaError } from '../api/errors.js';
-import type { KindRegistry } from '../api/registry.js';
+import { KogumaError, type KindRegistry } from '../api/index.js';
 import { bearerToken, isAdmin, verifyUserToken } from '../auth/index.js';
 
 export interface ApiAccess {
@@ -70,14 +69,24 @@ export function installAccessControl(app: FastifyInstance, access: ApiAccess, re
     const write = !SAFE_METHODS.has(request.method);
     const what = `${request.method} ${request.url.split('?')[0] ?? ''}`;
     if (write && access.readOnly) {
-      throw new KogumaError('ReadOnly', `the API is read-only (--api-read-only): ${what} is refused; only GET requests are served`);
+      throw new KogumaError(
+        'ReadOnly',
+        `the API is read-only (--api-read-only): ${what} is refused; only GET requests are served`,
+      );
     }
     const admin = await isAdministrator(request, access);
     if (admin.is) return;
-    if (write) throw new KogumaError('Forbidden', `${what} needs an administrator; ${admin.who} is not one: ${howToAuthenticate()}`);
+    if (write)
+      throw new KogumaError(
+        'Forbidden',
+        `${what} needs an administrator; ${admin.who} is not one: ${howToAuthenticate()}`,
+      );
     const confidential = confidentialRead(request);
     if (confidential !== undefined) {
-      throw new KogumaError('Forbidden', `${confidential} can be read by an administrator only; ${admin.who} is not one: ${howToAuthenticate()}`);
+      throw new KogumaError(
+        'Forbidden',
+        `${confidential} can be read by an administrator only; ${admin.who} is not one: ${howToAuthenticate()}`,
+      );
     }
   });
 }

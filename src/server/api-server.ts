@@ -24,7 +24,7 @@ import { finished } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { KindRegistry } from '../api/registry.js';
+import type { KindRegistry } from '../api/index.js';
 import type { ResourceManager } from '../manager/index.js';
 import type { StoreHealth } from '../store/index.js';
 import { installAccessControl, type ApiAccess } from './access.js';
@@ -69,7 +69,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
   installDraining(app, options.logger, options.shutdownTimeoutMs ?? 10_000);
   app.addHook('onResponse', async (request, reply) => {
-    options.logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    options.logger.debug(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime },
+      'request',
+    );
   });
   installErrorHandling(app, options.logger);
   installJsonBodyParser(app);
@@ -124,7 +127,9 @@ function installDraining(app: FastifyInstance, logger: Logger, shutdownTimeoutMs
       let timer: NodeJS.Timeout | undefined;
       const idle = await Promise.race([
         new Promise<boolean>((resolve) => (onIdle = () => resolve(true))),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())))),
+        new Promise<boolean>(
+          (resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))),
+        ),
       ]);
       clearTimeout(timer);
       onIdle = undefined;
@@ -141,7 +146,12 @@ function installDraining(app: FastifyInstance, logger: Logger, shutdownTimeoutMs
       .code(503)
       .header('connection', 'close')
       .type('application/json')
-      .send(errorBody('Unavailable', 'the control plane is shutting down; send the request again, to another instance if there is one'));
+      .send(
+        errorBody(
+          'Unavailable',
+          'the control plane is shutting down; send the request again, to another instance if there is one',
+        ),
+      );
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     if (draining) reply.header('connection', 'close');
@@ -153,13 +163,19 @@ function installDraining(app: FastifyInstance, logger: Logger, shutdownTimeoutMs
     const server = app.server;
     if (!server.listening) return;
     const deadline = Date.now() + shutdownTimeoutMs;
-    logger.info({ inFlight: inFlight.size }, `REST API draining: new requests get 503; requests in flight get up to ${shutdownTimeoutMs} ms`);
+    logger.info(
+      { inFlight: inFlight.size },
+      `REST API draining: new requests get 503; requests in flight get up to ${shutdownTimeoutMs} ms`,
+    );
     // Accept what already waits in the backlog (closing the listener would reset it), then stop listening
     // without touching open connections (http.Server#close would close the idle ones now).
     await quiet(deadline);
     NetServer.prototype.close.call(server);
     if (!(await settled(deadline))) {
-      logger.warn({ inFlight: inFlight.size }, `REST API: ${inFlight.size} REST request(s) still in flight after ${shutdownTimeoutMs} ms; cutting them`);
+      logger.warn(
+        { inFlight: inFlight.size },
+        `REST API: ${inFlight.size} REST request(s) still in flight after ${shutdownTimeoutMs} ms; cutting them`,
+      );
       server.closeAllConnections();
     }
     // fastify's server.close() now closes the idle connections.

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { httpStatusOf, KogumaError, titleOf, type ErrorCode, type InvalidParameter } from '../api/errors.js';
+import { httpStatusOf, KogumaError, titleOf, type ErrorCode, type InvalidParameter } from '../api/index.js';
 
 export interface ErrorBody {
   readonly type: '/std-errors';
@@ -16,7 +16,11 @@ export interface ErrorBody {
   readonly invalid_parameters?: readonly InvalidParameter[];
 }
 
-export function errorBody(code: ErrorCode, detail: string, invalidParameters: readonly InvalidParameter[] = []): ErrorBody {
+export function errorBody(
+  code: ErrorCode,
+  detail: string,
+  invalidParameters: readonly InvalidParameter[] = [],
+): ErrorBody {
   return {
     type: '/std-errors',
     status: httpStatusOf[code],
@@ -33,7 +37,10 @@ const fastifyCodes: Readonly<Record<string, { code: ErrorCode; detail: (e: Fasti
     detail: () => 'request body is larger than the API accepts (the limit is set by --api-body-limit)',
   },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'InvalidInput', detail: (e) => `body is not valid JSON: ${e.message}` },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'InvalidInput', detail: () => 'body is empty; send a resource document as JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'InvalidInput',
+    detail: () => 'body is empty; send a resource document as JSON',
+  },
 };
 
 function toBody(error: FastifyError | KogumaError | Error): ErrorBody {
@@ -53,9 +60,15 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const body = toBody(error);
     // An outage is logged once by the store; each refused request only at warn, without a stack.
-    if (body.status === 503) logger.warn({ method: request.method, url: request.url, detail: body.detail }, 'request refused: unavailable');
-    else if (body.status >= 500) logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
-    else logger.debug({ method: request.method, url: request.url, status: body.status, detail: body.detail }, 'request refused');
+    if (body.status === 503)
+      logger.warn({ method: request.method, url: request.url, detail: body.detail }, 'request refused: unavailable');
+    else if (body.status >= 500)
+      logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    else
+      logger.debug(
+        { method: request.method, url: request.url, status: body.status, detail: body.detail },
+        'request refused',
+      );
     void reply.status(body.status).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

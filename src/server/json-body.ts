@@ -6,8 +6,7 @@
  * limit stays fastify's (--api-body-limit, a 413).
  */
 import type { FastifyInstance } from 'fastify';
-import { invalidInput } from '../api/errors.js';
-import { shapeParameter } from '../api/input-limits.js';
+import { invalidInput, shapeParameter } from '../api/index.js';
 
 export function installJsonBodyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');

@@ -3,7 +3,7 @@
  * `name` (substring), `filter[labels.KEY]=VALUE`, and for kinds with a tag
  * index `tag=KEY:VALUE` (repeatable). Also builds the absolute `next` link.
  */
-import { invalidInput, type InvalidParameter } from '../api/errors.js';
+import { invalidInput, type InvalidParameter } from '../api/index.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -18,16 +18,27 @@ export interface ListParams {
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.at(-1) : value);
+const single = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.at(-1) : value;
 
-function integerParam(query: Query, field: string, min: number, max: number, fallback: number, issues: InvalidParameter[]): number {
+function integerParam(
+  query: Query,
+  field: string,
+  min: number,
+  max: number,
+  fallback: number,
+  issues: InvalidParameter[],
+): number {
   const raw = single(query[field]);
   if (raw === undefined) return fallback;
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     issues.push({
       field,
-      reason: max === Number.MAX_SAFE_INTEGER ? `must be an integer of at least ${min}` : `must be an integer between ${min} and ${max}`,
+      reason:
+        max === Number.MAX_SAFE_INTEGER
+          ? `must be an integer of at least ${min}`
+          : `must be an integer between ${min} and ${max}`,
     });
   }
   return value;
@@ -69,7 +80,13 @@ export function parseListParams(query: Query, supportsTags: boolean): ListParams
 }
 
 /** The absolute URL of the next page, or null on the last page. */
-export function nextPageUrl(base: string, path: string, query: Query, params: ListParams, total: number): string | null {
+export function nextPageUrl(
+  base: string,
+  path: string,
+  query: Query,
+  params: ListParams,
+  total: number,
+): string | null {
   const nextOffset = params.offset + params.size;
   if (nextOffset >= total) return null;
   const search = new URLSearchParams();

@@ -3,14 +3,14 @@
  * kind (the same TypeBox schema the API validates with) and the CRUD paths the
  * routes serve. Nothing here is written by hand per kind.
  */
-import type { KindDescriptor } from '../api/kind.js';
-import type { KindRegistry } from '../api/registry.js';
-import { documentSchema } from '../api/document.js';
+import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
 /** A plain JSON Schema: TypeBox's symbols and our private keywords removed. */
 function plainSchema(schema: unknown): unknown {
-  return JSON.parse(JSON.stringify(schema, (key, value: unknown) => (key === 'errorMessage' || key === '$id' ? undefined : value)));
+  return JSON.parse(
+    JSON.stringify(schema, (key, value: unknown) => (key === 'errorMessage' || key === '$id' ? undefined : value)),
+  );
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -29,7 +29,14 @@ const listParameters = (kind: KindDescriptor) => [
     schema: { type: 'object', additionalProperties: { type: 'string' } },
   },
   ...(kind.indexTags
-    ? [{ name: 'tag', in: 'query', description: 'KEY:VALUE, repeatable', schema: { type: 'array', items: { type: 'string' } } }]
+    ? [
+        {
+          name: 'tag',
+          in: 'query',
+          description: 'KEY:VALUE, repeatable',
+          schema: { type: 'array', items: { type: 'string' } },
+        },
+      ]
     : []),
 ];
 
@@ -62,7 +69,11 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
     },
     [item]: {
       parameters: itemParams,
-      get: { tags: tag, summary: `Get a ${kind.singularDisplayName}`, responses: { 200: { description: 'The resource', ...json(ref(kind.name)) }, 404: errorResponse('Not found') } },
+      get: {
+        tags: tag,
+        summary: `Get a ${kind.singularDisplayName}`,
+        responses: { 200: { description: 'The resource', ...json(ref(kind.name)) }, 404: errorResponse('Not found') },
+      },
       put: {
         tags: tag,
         summary: `Create or replace a ${kind.singularDisplayName}`,
@@ -76,7 +87,11 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
           413: errorResponse('Body too large'),
         },
       },
-      delete: { tags: tag, summary: `Delete a ${kind.singularDisplayName}`, responses: { 200: { description: 'Deleted' }, 404: errorResponse('Not found') } },
+      delete: {
+        tags: tag,
+        summary: `Delete a ${kind.singularDisplayName}`,
+        responses: { 200: { description: 'Deleted' }, 404: errorResponse('Not found') },
+      },
     },
   };
   if (kind.scope === 'Mesh') {
@@ -113,11 +128,18 @@ function tokenPaths(): Record<string, unknown> {
     '/tokens/dataplane/revocations': {
       post: {
         tags: ['Tokens'],
-        summary: "Revoke a dataplane token by its id (adds it to the Secret dataplane-token-revocations-<mesh>; administrators only)",
+        summary:
+          'Revoke a dataplane token by its id (adds it to the Secret dataplane-token-revocations-<mesh>; administrators only)',
         security: admin,
         requestBody: { required: true, ...json(plainSchema(RevocationRequest)) },
         responses: {
-          200: { description: 'Revoked', ...json({ type: 'object', properties: { mesh: { type: 'string' }, id: { type: 'string' }, revoked: { const: true } } }) },
+          200: {
+            description: 'Revoked',
+            ...json({
+              type: 'object',
+              properties: { mesh: { type: 'string' }, id: { type: 'string' }, revoked: { const: true } },
+            }),
+          },
           400: errorResponse('Invalid request'),
           403: errorResponse('Not an administrator'),
           404: errorResponse('Mesh not found'),
@@ -139,7 +161,11 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
         detail: { type: 'string' },
         invalid_parameters: {
           type: 'array',
-          items: { type: 'object', required: ['field', 'reason'], properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+          items: {
+            type: 'object',
+            required: ['field', 'reason'],
+            properties: { field: { type: 'string' }, reason: { type: 'string' } },
+          },
         },
       },
     },
@@ -155,6 +181,9 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },
     paths,
-    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token' } } },
+    components: {
+      schemas,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token' } },
+    },
   };
 }

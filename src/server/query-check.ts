@@ -5,8 +5,7 @@
  * any route, for every request.
  */
 import type { FastifyInstance } from 'fastify';
-import { invalidInput, type InvalidParameter } from '../api/errors.js';
-import { stringProblem } from '../api/input-limits.js';
+import { invalidInput, type InvalidParameter, stringProblem } from '../api/index.js';
 
 type Parameters = Readonly<Record<string, unknown>> | undefined;
 

@@ -3,8 +3,7 @@
  * place so memory and SQL stores say the same thing for the same situation (the
  * REST layer passes these messages to users verbatim).
  */
-import { KogumaError, notFound } from '../api/errors.js';
-import { describeKey, type ResourceKey } from '../api/resource.js';
+import { KogumaError, notFound, describeKey, type ResourceKey } from '../api/index.js';
 
 export const missing = (key: ResourceKey): KogumaError => notFound(describeKey(key));
 

@@ -7,7 +7,7 @@
  *   pglite   — embedded PostgreSQL, persisted to `dataDir` (the default store)
  *   postgres — a PostgreSQL server, shared by several control plane instances
  */
-import { KogumaError } from '../api/errors.js';
+import { KogumaError } from '../api/index.js';
 import { silentLogger, type StoreLogger } from './logger.js';
 import { createMemoryStore } from './memory.js';
 import { openPgliteDriver } from './sql/pglite-driver.js';

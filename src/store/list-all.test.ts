@@ -19,7 +19,10 @@ describe('listAll', () => {
     const queries: ListQuery[] = [];
     const counting = { list: (query: ListQuery) => (queries.push(query), store.list(query)) };
     const seen = await collect(listAll(counting, { kind: 'MeshTimeout' }, 3));
-    assert.deepEqual(seen, Array.from({ length: 7 }, (_, i) => `default/r-${i}`));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 7 }, (_, i) => `default/r-${i}`),
+    );
     assert.deepEqual(
       queries.map((q) => [q.offset, q.limit]),
       [
@@ -43,6 +46,10 @@ describe('listAll', () => {
   it('passes the filters through to every page', async () => {
     const store = createMemoryStore();
     await store.createAll([draft('one', 'a'), draft('two', 'a'), draft('one', 'b'), draft('one', 'c')]);
-    assert.deepEqual(await collect(listAll(store, { kind: 'MeshTimeout', mesh: 'one' }, 1)), ['one/a', 'one/b', 'one/c']);
+    assert.deepEqual(await collect(listAll(store, { kind: 'MeshTimeout', mesh: 'one' }, 1)), [
+      'one/a',
+      'one/b',
+      'one/c',
+    ]);
   });
 });

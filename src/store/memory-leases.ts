@@ -3,7 +3,7 @@
  * (sql/sql-leases.ts), kept in the store's own process. Several "instances"
  * (distinct ids) may share one memory store, which is how tests play a crash.
  */
-import { isKogumaError } from '../api/errors.js';
+import { isKogumaError } from '../api/index.js';
 import type { LeaseKey, RegistrationLeases } from './types.js';
 
 interface Lease {
@@ -32,10 +32,16 @@ export interface MemoryLeaseOptions {
   readonly now?: () => number;
 }
 
-export function memoryLeases({ board, instanceId, deleteDataplane, now = Date.now }: MemoryLeaseOptions): RegistrationLeases {
+export function memoryLeases({
+  board,
+  instanceId,
+  deleteDataplane,
+  now = Date.now,
+}: MemoryLeaseOptions): RegistrationLeases {
   const releaseWhere = (matches: (lease: Lease) => boolean): void => {
     const at = now();
-    for (const lease of board.leases.values()) if (lease.releasedAt === undefined && matches(lease)) lease.releasedAt = at;
+    for (const lease of board.leases.values())
+      if (lease.releasedAt === undefined && matches(lease)) lease.releasedAt = at;
   };
   return {
     async hold(key, version) {

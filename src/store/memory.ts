@@ -10,7 +10,7 @@
  * store never loses a listener's place, and is always available.
  */
 import { randomUUID } from 'node:crypto';
-import type { Resource, ResourceDraft, ResourceKey } from '../api/resource.js';
+import type { Resource, ResourceDraft, ResourceKey } from '../api/index.js';
 import { alreadyExists, missing, staleVersion } from './errors.js';
 import { createListenerSet } from './listeners.js';
 import { silentLogger, type StoreLogger } from './logger.js';

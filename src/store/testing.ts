@@ -14,8 +14,12 @@ export interface OutageSwitch {
 
 export function outageSwitch(inner: ResourceStore): OutageSwitch {
   let since: Date | undefined;
-  const guard = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
-    since === undefined ? call(...args) : Promise.reject(new KogumaError('Unavailable', `${inner.description} is unavailable: test outage`));
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      since === undefined
+        ? call(...args)
+        : Promise.reject(new KogumaError('Unavailable', `${inner.description} is unavailable: test outage`));
   const store: ResourceStore = {
     description: inner.description,
     get: guard((key) => inner.get(key)),
@@ -27,7 +31,8 @@ export function outageSwitch(inner: ResourceStore): OutageSwitch {
     watch: (listener) => inner.watch(listener),
     head: guard(() => inner.head()),
     delivered: (seq) => inner.delivered(seq),
-    health: (): StoreHealth => (since === undefined ? inner.health() : { available: false, since, reason: 'test outage' }),
+    health: (): StoreHealth =>
+      since === undefined ? inner.health() : { available: false, since, reason: 'test outage' },
     leases: (instanceId) => {
       const leases = inner.leases(instanceId);
       return {

@@ -19,7 +19,7 @@
  *   event instead and must reload what they keep.
  * - A store that cannot be reached says so (`health`) and recovers by itself.
  */
-import type { Resource, ResourceDraft, ResourceKey } from '../api/resource.js';
+import type { Resource, ResourceDraft, ResourceKey } from '../api/index.js';
 
 export interface ListQuery {
   readonly kind: string;

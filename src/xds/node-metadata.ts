@@ -14,10 +14,7 @@
  *   application. It keeps the registration alive like any stream, but the
  *   proxy's xDS status is the application's own stream's.
  */
-import { readJson } from '../api/bounded-parse.js';
-import { invalidInput } from '../api/errors.js';
-import { INPUT_LIMITS, shapeParameter } from '../api/input-limits.js';
-import type { ProxyFlavour } from './generate/proxy-context.js';
+import { readJson, invalidInput, INPUT_LIMITS, shapeParameter } from '../api/index.js';
 
 export const DATAPLANE_RESOURCE_METADATA = 'dataplane.resource';
 export const PROXY_FLAVOUR_METADATA = 'koguma.io/proxy-flavour';
@@ -28,6 +25,9 @@ export const CERTIFICATES_STREAM_ROLE = 'certificates';
 /** Whether a node's stream is the agent's certificate stream rather than the proxy's own configuration stream. */
 export const isCertificatesStream = (metadata: Readonly<Record<string, unknown>> | undefined): boolean =>
   metadata?.[STREAM_ROLE_METADATA] === CERTIFICATES_STREAM_ROLE;
+
+/** Which data plane the proxy is: an Envoy sidecar or a gRPC application speaking xDS itself. */
+export type ProxyFlavour = 'envoy' | 'grpc';
 
 export const proxyFlavours: readonly ProxyFlavour[] = ['envoy', 'grpc'];
 

@@ -45,7 +45,10 @@ import {
   WeightedClusterSchema,
 } from './envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { RouteConfigurationSchema } from './envoy/gen/envoy/config/route/v3/route_pb.js';
-import { HttpConnectionManagerSchema, RdsSchema } from './envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
+import {
+  HttpConnectionManagerSchema,
+  RdsSchema,
+} from './envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import {
   TcpProxy_WeightedCluster_ClusterWeightSchema,
   TcpProxy_WeightedClusterSchema,
@@ -91,8 +94,16 @@ const TCP_WEIGHTED = numbers(TcpProxy_WeightedClusterSchema, 'clusters');
 const TCP_WEIGHT = numbers(TcpProxy_WeightedCluster_ClusterWeightSchema, 'name');
 const DOWNSTREAM = numbers(DownstreamTlsContextSchema, 'commonTlsContext', 'sessionTicketKeysSdsSecretConfig');
 const UPSTREAM = numbers(UpstreamTlsContextSchema, 'commonTlsContext');
-const COMMON = numbers(CommonTlsContextSchema, 'tlsCertificateSdsSecretConfigs', 'validationContextSdsSecretConfig', 'combinedValidationContext');
-const COMBINED = numbers(CommonTlsContext_CombinedCertificateValidationContextSchema, 'validationContextSdsSecretConfig');
+const COMMON = numbers(
+  CommonTlsContextSchema,
+  'tlsCertificateSdsSecretConfigs',
+  'validationContextSdsSecretConfig',
+  'combinedValidationContext',
+);
+const COMBINED = numbers(
+  CommonTlsContext_CombinedCertificateValidationContextSchema,
+  'validationContextSdsSecretConfig',
+);
 const SDS = numbers(SdsSecretConfigSchema, 'name', 'sdsConfig');
 
 /** Where a config source says a resource comes from: this proxy's ADS stream, somewhere else, or not said. */
@@ -119,7 +130,8 @@ class References {
   add(typeUrl: TypeUrl, name: string, verb: string, via?: string): void {
     if (name === '') return;
     const key = `${typeUrl}\u0000${name}\u0000${verb}\u0000${via ?? ''}`;
-    if (!this.#byKey.has(key)) this.#byKey.set(key, via === undefined ? { typeUrl, name, verb } : { typeUrl, name, verb, via });
+    if (!this.#byKey.has(key))
+      this.#byKey.set(key, via === undefined ? { typeUrl, name, verb } : { typeUrl, name, verb, via });
   }
 
   list(): readonly Reference[] {
@@ -130,7 +142,8 @@ class References {
 const each = (message: Uint8Array, number: number): Uint8Array[] => fieldValues(message, number);
 
 function addMirrors(out: References, holder: Uint8Array, number: number, via: string | undefined): void {
-  for (const mirror of each(holder, number)) out.add(TypeUrl.Cluster, stringField(mirror, MIRROR.cluster), 'mirrors to', via);
+  for (const mirror of each(holder, number))
+    out.add(TypeUrl.Cluster, stringField(mirror, MIRROR.cluster), 'mirrors to', via);
 }
 
 /** An encoded route configuration: the clusters its routes send to, split among or mirror to. */
@@ -141,7 +154,8 @@ function addRouteClusters(out: References, config: Uint8Array, via: string | und
       for (const action of each(route, ROUTE.route)) {
         out.add(TypeUrl.Cluster, stringField(action, ACTION.cluster), 'routes to', via);
         for (const split of each(action, ACTION.weightedClusters)) {
-          for (const weight of each(split, WEIGHTED.clusters)) out.add(TypeUrl.Cluster, stringField(weight, WEIGHT.name), 'routes to', via);
+          for (const weight of each(split, WEIGHTED.clusters))
+            out.add(TypeUrl.Cluster, stringField(weight, WEIGHT.name), 'routes to', via);
         }
         addMirrors(out, action, ACTION.requestMirrorPolicies, via);
       }
@@ -153,20 +167,24 @@ function addRouteClusters(out: References, config: Uint8Array, via: string | und
 function addNetworkFilter(out: References, config: Any): void {
   if (anyIs(config, HttpConnectionManagerSchema)) {
     for (const rds of each(config.value, HCM.rds)) {
-      if (encodedSourceOf(each(rds, RDS.configSource).at(-1)) !== 'elsewhere') out.add(TypeUrl.RouteConfiguration, stringField(rds, RDS.routeConfigName), 'names');
+      if (encodedSourceOf(each(rds, RDS.configSource).at(-1)) !== 'elsewhere')
+        out.add(TypeUrl.RouteConfiguration, stringField(rds, RDS.routeConfigName), 'names');
     }
-    for (const inline of each(config.value, HCM.routeConfig)) addRouteClusters(out, inline, `inline route configuration ${stringField(inline, ROUTES.name)}`);
+    for (const inline of each(config.value, HCM.routeConfig))
+      addRouteClusters(out, inline, `inline route configuration ${stringField(inline, ROUTES.name)}`);
   } else if (anyIs(config, TcpProxySchema)) {
     out.add(TypeUrl.Cluster, stringField(config.value, TCP.cluster), 'proxies TCP to');
     for (const split of each(config.value, TCP.weightedClusters)) {
-      for (const weight of each(split, TCP_WEIGHTED.clusters)) out.add(TypeUrl.Cluster, stringField(weight, TCP_WEIGHT.name), 'proxies TCP to');
+      for (const weight of each(split, TCP_WEIGHTED.clusters))
+        out.add(TypeUrl.Cluster, stringField(weight, TCP_WEIGHT.name), 'proxies TCP to');
     }
   }
 }
 
 function addSdsSecrets(out: References, holder: Uint8Array, number: number): void {
   for (const sds of each(holder, number)) {
-    if (encodedSourceOf(each(sds, SDS.sdsConfig).at(-1)) === 'here') out.add(TypeUrl.Secret, stringField(sds, SDS.name), 'names');
+    if (encodedSourceOf(each(sds, SDS.sdsConfig).at(-1)) === 'here')
+      out.add(TypeUrl.Secret, stringField(sds, SDS.name), 'names');
   }
 }
 
@@ -179,7 +197,8 @@ function addTransportSocketSecrets(out: References, socket: TransportSocket | un
   for (const common of each(config.value, downstream ? DOWNSTREAM.commonTlsContext : UPSTREAM.commonTlsContext)) {
     addSdsSecrets(out, common, COMMON.tlsCertificateSdsSecretConfigs);
     addSdsSecrets(out, common, COMMON.validationContextSdsSecretConfig);
-    for (const combined of each(common, COMMON.combinedValidationContext)) addSdsSecrets(out, combined, COMBINED.validationContextSdsSecretConfig);
+    for (const combined of each(common, COMMON.combinedValidationContext))
+      addSdsSecrets(out, combined, COMBINED.validationContextSdsSecretConfig);
   }
   if (downstream) addSdsSecrets(out, config.value, DOWNSTREAM.sessionTicketKeysSdsSecretConfig);
 }
@@ -188,9 +207,13 @@ function listenerReferences(listener: Listener): readonly Reference[] {
   const out = new References();
   const api = listener.apiListener?.apiListener;
   if (api !== undefined) addNetworkFilter(out, api);
-  const chains = listener.defaultFilterChain === undefined ? listener.filterChains : [...listener.filterChains, listener.defaultFilterChain];
+  const chains =
+    listener.defaultFilterChain === undefined
+      ? listener.filterChains
+      : [...listener.filterChains, listener.defaultFilterChain];
   for (const chain of chains) {
-    for (const filter of chain.filters) if (filter.configType.case === 'typedConfig') addNetworkFilter(out, filter.configType.value);
+    for (const filter of chain.filters)
+      if (filter.configType.case === 'typedConfig') addNetworkFilter(out, filter.configType.value);
     addTransportSocketSecrets(out, chain.transportSocket);
   }
   return out.list();
@@ -199,8 +222,16 @@ function listenerReferences(listener: Listener): readonly Reference[] {
 function clusterReferences(cluster: Cluster): readonly Reference[] {
   const out = new References();
   const discovery = cluster.clusterDiscoveryType;
-  if (discovery.case === 'type' && discovery.value === Cluster_DiscoveryType.EDS && sourceOf(cluster.edsClusterConfig?.edsConfig) !== 'elsewhere') {
-    out.add(TypeUrl.ClusterLoadAssignment, cluster.edsClusterConfig?.serviceName || cluster.name, 'takes its endpoints from');
+  if (
+    discovery.case === 'type' &&
+    discovery.value === Cluster_DiscoveryType.EDS &&
+    sourceOf(cluster.edsClusterConfig?.edsConfig) !== 'elsewhere'
+  ) {
+    out.add(
+      TypeUrl.ClusterLoadAssignment,
+      cluster.edsClusterConfig?.serviceName || cluster.name,
+      'takes its endpoints from',
+    );
   }
   addTransportSocketSecrets(out, cluster.transportSocket);
   for (const match of cluster.transportSocketMatches) addTransportSocketSecrets(out, match.transportSocket);

@@ -36,7 +36,8 @@ export function snapshotProblems(snapshot: Pick<Snapshot, 'resources'>): string[
   for (const holderType of REFERRING) {
     for (const holder of snapshot.resources.get(holderType)?.values() ?? []) {
       for (const reference of referencesOf(holder)) {
-        if (snapshot.resources.get(reference.typeUrl)?.has(reference.name) !== true) problems.push(problemOf(holderType, holder.name, reference));
+        if (snapshot.resources.get(reference.typeUrl)?.has(reference.name) !== true)
+          problems.push(problemOf(holderType, holder.name, reference));
       }
     }
   }

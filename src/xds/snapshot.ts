@@ -30,10 +30,15 @@ export interface Snapshot {
   readonly versions: ReadonlyMap<TypeUrl, string>;
 }
 
-const hash = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
+const hash = (bytes: Uint8Array | string): string =>
+  createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
 
 /** Encodes one resource message. `name` is the xDS resource name. */
-export function encodeResource<D extends DescMessage>(typeUrl: TypeUrl, name: string, message: MessageShape<D>): EncodedResource {
+export function encodeResource<D extends DescMessage>(
+  typeUrl: TypeUrl,
+  name: string,
+  message: MessageShape<D>,
+): EncodedResource {
   const schema = schemaOfType[typeUrl] as D;
   const value = toBinary(schema, message);
   return {
@@ -46,7 +51,10 @@ export function encodeResource<D extends DescMessage>(typeUrl: TypeUrl, name: st
 }
 
 /** The last version of each endpoint set bound to a cluster's version: shared like the resources themselves. */
-const boundEndpoints = new WeakMap<EncodedResource, { readonly clusterVersion: string; readonly bound: EncodedResource }>();
+const boundEndpoints = new WeakMap<
+  EncodedResource,
+  { readonly clusterVersion: string; readonly bound: EncodedResource }
+>();
 
 /**
  * The endpoint set with a version that also covers its cluster's. Envoy
@@ -69,7 +77,8 @@ export function buildSnapshot(resources: Iterable<EncodedResource>): Snapshot {
   const byType = new Map<TypeUrl, Map<string, EncodedResource>>(typeUrls.map((t) => [t, new Map()]));
   for (const resource of resources) {
     const ofType = byType.get(resource.typeUrl)!;
-    if (ofType.has(resource.name)) throw new Error(`snapshot: two ${resource.typeUrl} resources named "${resource.name}"`);
+    if (ofType.has(resource.name))
+      throw new Error(`snapshot: two ${resource.typeUrl} resources named "${resource.name}"`);
     ofType.set(resource.name, resource);
   }
   const clusters = byType.get(TypeUrl.Cluster)!;

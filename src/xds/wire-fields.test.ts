@@ -8,17 +8,27 @@ import { fieldNumber, fieldsSet, fieldValues, stringField } from './wire-fields.
 
 const routes = toBinary(
   RouteConfigurationSchema,
-  create(RouteConfigurationSchema, { name: 'outbound:bäckend', virtualHosts: [{ name: 'a' }, { name: 'b' }], validateClusters: true }),
+  create(RouteConfigurationSchema, {
+    name: 'outbound:bäckend',
+    virtualHosts: [{ name: 'a' }, { name: 'b' }],
+    validateClusters: true,
+  }),
 );
 
 test('field numbers come from the generated schema by name', () => {
   assert.equal(fieldNumber(RouteConfigurationSchema, 'virtualHosts'), 2);
-  assert.throws(() => fieldNumber(RouteConfigurationSchema, 'noSuchField'), /RouteConfiguration has no field noSuchField/);
+  assert.throws(
+    () => fieldNumber(RouteConfigurationSchema, 'noSuchField'),
+    /RouteConfiguration has no field noSuchField/,
+  );
 });
 
 test('a repeated message field gives every value in order; a string field its text', () => {
   const hosts = fieldValues(routes, fieldNumber(RouteConfigurationSchema, 'virtualHosts'));
-  assert.deepEqual(hosts.map((host) => stringField(host, 1)), ['a', 'b']);
+  assert.deepEqual(
+    hosts.map((host) => stringField(host, 1)),
+    ['a', 'b'],
+  );
   assert.equal(stringField(routes, fieldNumber(RouteConfigurationSchema, 'name')), 'outbound:bäckend');
   assert.equal(stringField(routes, fieldNumber(RouteConfigurationSchema, 'internalOnlyHeaders')), '', 'unset');
 });
@@ -39,7 +49,13 @@ test('fields of every wire type are stepped over: varints, fixed widths, nested 
   assert.equal(eds.length, 1);
   assert.equal(stringField(eds[0]!, 2), 'backend-v2');
   assert.deepEqual(
-    [...fieldsSet(cluster, [fieldNumber(ClusterSchema, 'type'), fieldNumber(ClusterSchema, 'lbPolicy'), fieldNumber(ClusterSchema, 'connectTimeout')])].sort(),
+    [
+      ...fieldsSet(cluster, [
+        fieldNumber(ClusterSchema, 'type'),
+        fieldNumber(ClusterSchema, 'lbPolicy'),
+        fieldNumber(ClusterSchema, 'connectTimeout'),
+      ]),
+    ].sort(),
     [2, 4],
     'the discovery type and the timeout are set; lb_policy is left at its default',
   );

@@ -18,7 +18,11 @@ async function storeContents(): Promise<string> {
 
 before(async () => {
   api = await startTestApi();
-  await api.app.inject({ method: 'PUT', url: '/meshes/default/dataplanes/web-1', payload: dataplane('default', 'web-1', 'web') });
+  await api.app.inject({
+    method: 'PUT',
+    url: '/meshes/default/dataplanes/web-1',
+    payload: dataplane('default', 'web-1', 'web'),
+  });
   snapshot = await storeContents();
 });
 afterEach(async () => {
@@ -31,7 +35,10 @@ function put(url: string, payload: string | object, contentType = 'application/j
   return api.app.inject({ method: 'PUT', url, payload, headers: { 'content-type': contentType } });
 }
 
-function assertError(response: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, expected: object) {
+function assertError(
+  response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+  expected: object,
+) {
   assert.match(String(response.headers['content-type']), /^application\/json/);
   assert.deepEqual(response.json(), { type: '/std-errors', ...expected });
 }
@@ -47,7 +54,11 @@ test('malformed JSON is a 400 naming the parse error', async () => {
 test('an empty body is a 400', async () => {
   const response = await put('/meshes/default/dataplanes/web-1', '');
   assert.equal(response.statusCode, 400);
-  assertError(response, { status: 400, title: 'Invalid input', detail: 'body is empty; send a resource document as JSON' });
+  assertError(response, {
+    status: 400,
+    title: 'Invalid input',
+    detail: 'body is empty; send a resource document as JSON',
+  });
 });
 
 test('a body that is not an object is a 400', async () => {
@@ -138,7 +149,10 @@ test('a dataplane inbound without kuma.io/service is rejected', async () => {
 test('a name Kubernetes would refuse is rejected', async () => {
   const response = await put('/meshes/default/dataplanes/Web_1', dataplane('default', 'Web_1', 'web'));
   assert.equal(response.statusCode, 400);
-  assert.deepEqual((response.json() as { invalid_parameters: { field: string }[] }).invalid_parameters.map((p) => p.field), ['name']);
+  assert.deepEqual(
+    (response.json() as { invalid_parameters: { field: string }[] }).invalid_parameters.map((p) => p.field),
+    ['name'],
+  );
 });
 
 test('a body whose name differs from the URL is rejected', async () => {

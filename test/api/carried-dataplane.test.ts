@@ -9,7 +9,12 @@ import { KogumaError } from '../../src/api/index.js';
 import { carriedDataplane } from '../../src/xds/node-metadata.js';
 
 const FIELD = 'node.metadata["dataplane.resource"]';
-const node = (resource: unknown) => ({ mesh: 'default', name: 'web-1', nodeId: 'default.web-1', metadata: { 'dataplane.resource': resource } });
+const node = (resource: unknown) => ({
+  mesh: 'default',
+  name: 'web-1',
+  nodeId: 'default.web-1',
+  metadata: { 'dataplane.resource': resource },
+});
 
 function refusedWith(resource: unknown, field: string, reason: string) {
   assert.throws(
@@ -24,7 +29,10 @@ function refusedWith(resource: unknown, field: string, reason: string) {
 }
 
 test('a carried Dataplane is parsed as JSON; none means indirect mode', () => {
-  assert.deepEqual(carriedDataplane(node('{"type":"Dataplane","name":"web-1"}').metadata), { type: 'Dataplane', name: 'web-1' });
+  assert.deepEqual(carriedDataplane(node('{"type":"Dataplane","name":"web-1"}').metadata), {
+    type: 'Dataplane',
+    name: 'web-1',
+  });
   assert.equal(carriedDataplane(node('').metadata), undefined);
   assert.equal(carriedDataplane({}), undefined);
 });
@@ -40,7 +48,10 @@ test('a carried Dataplane over 256 KiB is refused before it is parsed', () => {
 });
 
 test('a carried Dataplane that is not JSON, or holds a NUL, is refused', () => {
-  assert.throws(() => carriedDataplane(node('{"type": ').metadata), (error: KogumaError) => /^is not valid JSON: /.test(error.invalidParameters[0]?.reason ?? ''));
+  assert.throws(
+    () => carriedDataplane(node('{"type": ').metadata),
+    (error: KogumaError) => /^is not valid JSON: /.test(error.invalidParameters[0]?.reason ?? ''),
+  );
   refusedWith('{"name":"web\\u0000"}', `${FIELD}.name`, 'must not contain the NUL character');
 });
 

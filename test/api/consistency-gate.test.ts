@@ -27,7 +27,10 @@ const backendDataplane = (name: string, address: string) => ({
   type: 'Dataplane',
   mesh: 'default',
   name,
-  networking: { address, inbound: [{ port: 8080, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } }] },
+  networking: {
+    address,
+    inbound: [{ port: 8080, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } }],
+  },
 });
 
 const webDataplane = (name: string, labels: Record<string, string>) => ({
@@ -46,7 +49,10 @@ const proxyPatch = (modification: Record<string, unknown>) => ({
   type: 'MeshProxyPatch',
   mesh: 'default',
   name: 'tune-web-1',
-  spec: { targetRef: { kind: 'Dataplane', labels: { patched: 'yes' } }, default: { appendModifications: [{ cluster: modification }] } },
+  spec: {
+    targetRef: { kind: 'Dataplane', labels: { patched: 'yes' } },
+    default: { appendModifications: [{ cluster: modification }] },
+  },
 });
 const removeBackend = proxyPatch({ match: { name: 'backend' }, operation: 'Remove' });
 const tuneBackend = proxyPatch({ match: { name: 'backend' }, operation: 'Patch', value: 'connectTimeout: 9s\n' });
@@ -56,7 +62,10 @@ let engine: MeshEngine;
 const cache = new MemorySnapshotCache();
 const logged: { level: string; fields: object; message: string }[] = [];
 const gate = new ConsistencyGate({
-  log: { error: (fields, message) => logged.push({ level: 'error', fields, message }), info: (fields, message) => logged.push({ level: 'info', fields, message }) },
+  log: {
+    error: (fields, message) => logged.push({ level: 'error', fields, message }),
+    info: (fields, message) => logged.push({ level: 'info', fields, message }),
+  },
 });
 const publisher = new SnapshotPublisher(cache, controlPlaneBuild(), gate);
 
@@ -80,7 +89,11 @@ async function change(nodeIds: readonly string[], write: () => Promise<void>): P
 
 async function put(document: { type: string; mesh: string; name: string }): Promise<void> {
   const plural = document.type === 'Dataplane' ? 'dataplanes' : 'meshproxypatches';
-  const response = await api.app.inject({ method: 'PUT', url: `/meshes/${document.mesh}/${plural}/${document.name}`, payload: document });
+  const response = await api.app.inject({
+    method: 'PUT',
+    url: `/meshes/${document.mesh}/${plural}/${document.name}`,
+    payload: document,
+  });
   assert.ok(response.statusCode < 300, response.body);
 }
 
@@ -96,14 +109,22 @@ const snapshotOf = (name: string): Snapshot => {
   return snapshot;
 };
 const endpointCount = (snapshot: Snapshot): number =>
-  (snapshot.resources.get(TypeUrl.ClusterLoadAssignment)!.get('backend')!.message as ClusterLoadAssignment).endpoints.reduce((n, l) => n + l.lbEndpoints.length, 0);
+  (
+    snapshot.resources.get(TypeUrl.ClusterLoadAssignment)!.get('backend')!.message as ClusterLoadAssignment
+  ).endpoints.reduce((n, l) => n + l.lbEndpoints.length, 0);
 
 before(async () => {
   api = await startTestApi({ inspection: { status: { get: () => undefined }, snapshots: cache, consistency: gate } });
   await put(backendDataplane('backend-1', '10.0.1.1'));
   await put(webDataplane('web-1', { patched: 'yes' }));
   await put(webDataplane('web-2', {}));
-  engine = new MeshEngine({ store: api.store, sink, debounceMs: 1, logger: pino({ level: 'silent' }), policyKinds: policyKindNames });
+  engine = new MeshEngine({
+    store: api.store,
+    sink,
+    debounceMs: 1,
+    logger: pino({ level: 'silent' }),
+    policyKinds: policyKindNames,
+  });
   await engine.start();
   await engine.connect({ mesh: 'default', name: 'web-1', flavour: 'envoy' });
   await engine.connect({ mesh: 'default', name: 'web-2', flavour: 'envoy' });
@@ -123,11 +144,18 @@ test('a patch that leaves a route without its cluster is not served: the proxy k
   assert.equal(snapshotOf('web-1'), before, 'the cache still holds the last good snapshot');
   const insight = await overview('web-1');
   assert.deepEqual(insight['consistencyError'].problems, [PROBLEM]);
-  assert.equal(insight['consistencyError'].error, 'configuration not published, the proxy keeps its last one: 1 reference does not resolve');
+  assert.equal(
+    insight['consistencyError'].error,
+    'configuration not published, the proxy keeps its last one: 1 reference does not resolve',
+  );
   assert.ok(!Number.isNaN(Date.parse(insight['consistencyError'].time)));
   assert.equal((await overview('web-2'))['consistencyError'], undefined, 'web-2 is not patched');
   assert.deepEqual(logged, [
-    { level: 'error', fields: { nodeId: 'default.web-1', problems: [PROBLEM] }, message: `configuration of default.web-1 not published, the proxy keeps its last one: ${PROBLEM}` },
+    {
+      level: 'error',
+      fields: { nodeId: 'default.web-1', problems: [PROBLEM] },
+      message: `configuration of default.web-1 not published, the proxy keeps its last one: ${PROBLEM}`,
+    },
   ]);
 });
 
@@ -148,8 +176,15 @@ test('a fixed policy is published and the error clears', async () => {
   await change(['default.web-1'], () => put(tuneBackend));
   const published = snapshotOf('web-1');
   assert.notEqual(published, held);
-  assert.equal((published.resources.get(TypeUrl.Cluster)!.get('backend')!.message as Cluster).connectTimeout?.seconds, 9n);
+  assert.equal(
+    (published.resources.get(TypeUrl.Cluster)!.get('backend')!.message as Cluster).connectTimeout?.seconds,
+    9n,
+  );
   assert.equal(endpointCount(published), 2, 'with everything that changed meanwhile');
   assert.equal((await overview('web-1'))['consistencyError'], undefined);
-  assert.deepEqual(logged.at(-1), { level: 'info', fields: { nodeId: 'default.web-1' }, message: 'the configuration of default.web-1 is consistent again and published' });
+  assert.deepEqual(logged.at(-1), {
+    level: 'info',
+    fields: { nodeId: 'default.web-1' },
+    message: 'the configuration of default.web-1 is consistent again and published',
+  });
 });

@@ -28,8 +28,21 @@ export const CORPUS: readonly Record<string, unknown>[] = [
     type: 'Mesh',
     name: 'corpus-mesh',
     labels: { team: 'platform' },
-    mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin', dpCert: { rotation: { expiration: '1d' } }, conf: { caCert: { expiration: '3650d' } } }] },
-    tracing: { defaultBackend: 'zipkin', backends: [{ name: 'zipkin', type: 'zipkin', sampling: 50, conf: { url: 'http://zipkin:9411/api/v2/spans' } }] },
+    mtls: {
+      enabledBackend: 'ca-1',
+      backends: [
+        {
+          name: 'ca-1',
+          type: 'builtin',
+          dpCert: { rotation: { expiration: '1d' } },
+          conf: { caCert: { expiration: '3650d' } },
+        },
+      ],
+    },
+    tracing: {
+      defaultBackend: 'zipkin',
+      backends: [{ name: 'zipkin', type: 'zipkin', sampling: 50, conf: { url: 'http://zipkin:9411/api/v2/spans' } }],
+    },
     routing: { localityAwareLoadBalancing: true },
     skipCreatingInitialPolicies: ['*'],
   },
@@ -40,7 +53,15 @@ export const CORPUS: readonly Record<string, unknown>[] = [
     labels: { app: 'web' },
     networking: {
       address: '10.0.0.1',
-      inbound: [{ port: 8080, servicePort: 80, name: 'http', tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http', version: 'v1' }, serviceProbe: { interval: '10s', unhealthyThreshold: 3 } }],
+      inbound: [
+        {
+          port: 8080,
+          servicePort: 80,
+          name: 'http',
+          tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http', version: 'v1' },
+          serviceProbe: { interval: '10s', unhealthyThreshold: 3 },
+        },
+      ],
       outbound: [
         { port: 10001, tags: { 'kuma.io/service': 'backend' } },
         { port: 10002, backendRef: { kind: 'MeshService', name: 'backend_kuma-demo_svc_8080', port: 8080 } },
@@ -54,7 +75,11 @@ export const CORPUS: readonly Record<string, unknown>[] = [
     type: 'MeshService',
     mesh,
     name: 'corpus-svc',
-    spec: { selector: { dataplaneTags: { 'kuma.io/service': 'web' } }, ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }], state: 'Available' },
+    spec: {
+      selector: { dataplaneTags: { 'kuma.io/service': 'web' } },
+      ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }],
+      state: 'Available',
+    },
   },
   policy('MeshHTTPRoute', 'corpus-mhttpr', {
     targetRef: MESH,
@@ -63,10 +88,24 @@ export const CORPUS: readonly Record<string, unknown>[] = [
         targetRef: BACKEND,
         rules: [
           {
-            matches: [{ path: { type: 'PathPrefix', value: '/api' }, method: 'GET', queryParams: [{ type: 'Exact', name: 'v', value: '1' }], headers: [{ type: 'Exact', name: 'x-user', value: 'alice' }] }],
+            matches: [
+              {
+                path: { type: 'PathPrefix', value: '/api' },
+                method: 'GET',
+                queryParams: [{ type: 'Exact', name: 'v', value: '1' }],
+                headers: [{ type: 'Exact', name: 'x-user', value: 'alice' }],
+              },
+            ],
             default: {
               filters: [
-                { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-set', value: 'a' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-remove'] } },
+                {
+                  type: 'RequestHeaderModifier',
+                  requestHeaderModifier: {
+                    set: [{ name: 'x-set', value: 'a' }],
+                    add: [{ name: 'x-add', value: 'b' }],
+                    remove: ['x-remove'],
+                  },
+                },
                 { type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' } } },
               ],
               backendRefs: [
@@ -81,23 +120,46 @@ export const CORPUS: readonly Record<string, unknown>[] = [
   }),
   policy('MeshTCPRoute', 'corpus-mtcpr', {
     targetRef: MESH,
-    to: [{ targetRef: BACKEND, rules: [{ default: { backendRefs: [{ kind: 'MeshService', name: 'backend', weight: 1 }] } }] }],
+    to: [
+      {
+        targetRef: BACKEND,
+        rules: [{ default: { backendRefs: [{ kind: 'MeshService', name: 'backend', weight: 1 }] } }],
+      },
+    ],
   }),
-  policy('MeshTLS', 'corpus-mtls', { targetRef: MESH, from: [{ targetRef: MESH, default: { mode: 'Strict', tlsVersion: { min: 'TLS12', max: 'TLS13' } } }] }),
+  policy('MeshTLS', 'corpus-mtls', {
+    targetRef: MESH,
+    from: [{ targetRef: MESH, default: { mode: 'Strict', tlsVersion: { min: 'TLS12', max: 'TLS13' } } }],
+  }),
   policy('MeshLoadBalancingStrategy', 'corpus-mlbs', {
     targetRef: MESH,
     to: [
       {
         targetRef: BACKEND,
         default: {
-          loadBalancer: { type: 'RingHash', ringHash: { minRingSize: 1024, hashPolicies: [{ type: 'Header', header: { name: 'X-User-Id' } }, { type: 'Cookie', cookie: { name: 'session', ttl: '1h', path: '/' } }] } },
+          loadBalancer: {
+            type: 'RingHash',
+            ringHash: {
+              minRingSize: 1024,
+              hashPolicies: [
+                { type: 'Header', header: { name: 'X-User-Id' } },
+                { type: 'Cookie', cookie: { name: 'session', ttl: '1h', path: '/' } },
+              ],
+            },
+          },
           localityAwareness: { localZone: { affinityTags: [{ key: 'k8s.io/node', weight: 9 }] } },
         },
       },
     ],
   }),
   policy('MeshPassthrough', 'corpus-mp', {
-    default: { passthroughMode: 'Matched', appendMatch: [{ type: 'Domain', value: 'api.example.com', port: 443, protocol: 'tls' }, { type: 'CIDR', value: '10.0.0.0/8' }] },
+    default: {
+      passthroughMode: 'Matched',
+      appendMatch: [
+        { type: 'Domain', value: 'api.example.com', port: 443, protocol: 'tls' },
+        { type: 'CIDR', value: '10.0.0.0/8' },
+      ],
+    },
   }),
   policy('MeshAccessLog', 'corpus-mal', {
     targetRef: MESH,
@@ -106,8 +168,17 @@ export const CORPUS: readonly Record<string, unknown>[] = [
         targetRef: MESH,
         default: {
           backends: [
-            { type: 'File', file: { path: '/tmp/access.log', format: { type: 'Json', json: [{ key: 'start', value: '%START_TIME%' }] } } },
-            { type: 'Tcp', tcp: { address: '127.0.0.1:5000', format: { type: 'Plain', plain: '%START_TIME% %KUMA_MESH%' } } },
+            {
+              type: 'File',
+              file: {
+                path: '/tmp/access.log',
+                format: { type: 'Json', json: [{ key: 'start', value: '%START_TIME%' }] },
+              },
+            },
+            {
+              type: 'Tcp',
+              tcp: { address: '127.0.0.1:5000', format: { type: 'Plain', plain: '%START_TIME% %KUMA_MESH%' } },
+            },
           ],
         },
       },
@@ -117,7 +188,10 @@ export const CORPUS: readonly Record<string, unknown>[] = [
     default: {
       backends: [{ type: 'Zipkin', zipkin: { url: 'http://zipkin:9411/api/v2/spans' } }],
       sampling: { overall: 80, random: '12.5' },
-      tags: [{ name: 'team', literal: 'core' }, { name: 'user', header: { name: 'X-User', default: 'none' } }],
+      tags: [
+        { name: 'team', literal: 'core' },
+        { name: 'user', header: { name: 'X-User', default: 'none' } },
+      ],
     },
   }),
   policy('MeshFaultInjection', 'corpus-mfi', {
@@ -126,7 +200,13 @@ export const CORPUS: readonly Record<string, unknown>[] = [
       {
         targetRef: MESH,
         default: {
-          http: [{ abort: { httpStatus: 503, percentage: 5 }, delay: { value: '2s', percentage: '2.5' }, responseBandwidth: { limit: '50Mbps', percentage: 10 } }],
+          http: [
+            {
+              abort: { httpStatus: 503, percentage: 5 },
+              delay: { value: '2s', percentage: '2.5' },
+              responseBandwidth: { limit: '50Mbps', percentage: 10 },
+            },
+          ],
         },
       },
     ],
@@ -137,7 +217,10 @@ export const CORPUS: readonly Record<string, unknown>[] = [
       {
         default: {
           local: {
-            http: { requestRate: { num: 100, interval: '1s' }, onRateLimit: { status: 429, headers: { set: [{ name: 'x-limited', value: 'yes' }] } } },
+            http: {
+              requestRate: { num: 100, interval: '1s' },
+              onRateLimit: { status: 429, headers: { set: [{ name: 'x-limited', value: 'yes' }] } },
+            },
             tcp: { connectionRate: { num: 10, interval: '1s' } },
           },
         },
@@ -146,7 +229,16 @@ export const CORPUS: readonly Record<string, unknown>[] = [
   }),
   policy('MeshTimeout', 'corpus-mt', {
     targetRef: MESH,
-    to: [{ targetRef: MESH, default: { connectionTimeout: '5s', idleTimeout: '1h', http: { requestTimeout: '15s', streamIdleTimeout: '30m' } } }],
+    to: [
+      {
+        targetRef: MESH,
+        default: {
+          connectionTimeout: '5s',
+          idleTimeout: '1h',
+          http: { requestTimeout: '15s', streamIdleTimeout: '30m' },
+        },
+      },
+    ],
     from: [{ targetRef: MESH, default: { idleTimeout: '1h' } }],
   }),
   policy('MeshTrafficPermission', 'corpus-mtp', {
@@ -164,7 +256,11 @@ export const CORPUS: readonly Record<string, unknown>[] = [
           timeout: '2s',
           unhealthyThreshold: 3,
           healthyThreshold: 1,
-          http: { path: '/health', requestHeadersToAdd: { add: [{ name: 'x-probe', value: 'mesh' }] }, expectedStatuses: [200, 204] },
+          http: {
+            path: '/health',
+            requestHeadersToAdd: { add: [{ name: 'x-probe', value: 'mesh' }] },
+            expectedStatuses: [200, 204],
+          },
           grpc: { serviceName: 'health', authority: 'backend.mesh' },
         },
       },
@@ -177,7 +273,15 @@ export const CORPUS: readonly Record<string, unknown>[] = [
         targetRef: MESH,
         default: {
           connectionLimits: { maxConnections: 1024, maxPendingRequests: 512, maxRequests: 1024, maxRetries: 3 },
-          outlierDetection: { interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 20, detectors: { totalFailures: { consecutive: 5 }, successRate: { minimumHosts: 5, standardDeviationFactor: '1.9' } } },
+          outlierDetection: {
+            interval: '10s',
+            baseEjectionTime: '30s',
+            maxEjectionPercent: 20,
+            detectors: {
+              totalFailures: { consecutive: 5 },
+              successRate: { minimumHosts: 5, standardDeviationFactor: '1.9' },
+            },
+          },
         },
       },
     ],
@@ -214,7 +318,13 @@ export const CORPUS: readonly Record<string, unknown>[] = [
     default: {
       appendModifications: [
         { cluster: { operation: 'Add', value: YAML_CLUSTER } },
-        { cluster: { match: { name: 'backend' }, operation: 'Patch', jsonPatches: [{ op: 'add', path: '/metadata', value: { filterMetadata: { corpus: { a: 1 } } } }] } },
+        {
+          cluster: {
+            match: { name: 'backend' },
+            operation: 'Patch',
+            jsonPatches: [{ op: 'add', path: '/metadata', value: { filterMetadata: { corpus: { a: 1 } } } }],
+          },
+        },
       ],
     },
   }),
@@ -225,5 +335,7 @@ export function pathOf(document: Record<string, unknown>, plurals: ReadonlyMap<s
   const plural = plurals.get(String(document['type']));
   if (plural === undefined) throw new Error(`no plural for ${String(document['type'])}`);
   const name = encodeURIComponent(String(document['name']));
-  return document['type'] === 'Mesh' ? `/meshes/${name}` : `/meshes/${encodeURIComponent(String(document['mesh']))}/${plural}/${name}`;
+  return document['type'] === 'Mesh'
+    ? `/meshes/${name}`
+    : `/meshes/${encodeURIComponent(String(document['mesh']))}/${plural}/${name}`;
 }

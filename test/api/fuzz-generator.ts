@@ -54,7 +54,8 @@ function leaves(document: Json, path: Path = []): { path: Path; value: Json }[] 
   if (path.length === 1 && ['type', 'mesh', 'name'].includes(String(path[0]))) return [];
   if (path.length > 0 && FREE_FIELDS.has(String(path.at(-1))) && typeof document !== 'string') return [];
   if (Array.isArray(document)) return document.flatMap((item, i) => leaves(item, [...path, i]));
-  if (document !== null && typeof document === 'object') return Object.entries(document).flatMap(([key, item]) => leaves(item, [...path, key]));
+  if (document !== null && typeof document === 'object')
+    return Object.entries(document).flatMap(([key, item]) => leaves(item, [...path, key]));
   return [{ path, value: document }];
 }
 
@@ -62,14 +63,16 @@ function leaves(document: Json, path: Path = []): { path: Path; value: Json }[] 
 function objects(document: Json, path: Path = []): Path[] {
   if (path.length > 0 && FREE_FIELDS.has(String(path.at(-1)))) return [];
   if (Array.isArray(document)) return document.flatMap((item, i) => objects(item, [...path, i]));
-  if (document !== null && typeof document === 'object') return [path, ...Object.entries(document).flatMap(([key, item]) => objects(item, [...path, key]))];
+  if (document !== null && typeof document === 'object')
+    return [path, ...Object.entries(document).flatMap(([key, item]) => objects(item, [...path, key]))];
   return [];
 }
 
 function arrays(document: Json, path: Path = []): Path[] {
   if (path.length > 0 && FREE_FIELDS.has(String(path.at(-1)))) return [];
   if (Array.isArray(document)) return [path, ...document.flatMap((item, i) => arrays(item, [...path, i]))];
-  if (document !== null && typeof document === 'object') return Object.entries(document).flatMap(([key, item]) => arrays(item, [...path, key]));
+  if (document !== null && typeof document === 'object')
+    return Object.entries(document).flatMap(([key, item]) => arrays(item, [...path, key]));
   return [];
 }
 
@@ -113,7 +116,9 @@ function deepYaml(p: Picker, depth: number): string {
       return `${'- '.repeat(depth)}x`;
     case 4: {
       const levels = Math.min(depth, 300);
-      return Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + `\n${' '.repeat(levels)}leaf\n`;
+      return (
+        Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + `\n${' '.repeat(levels)}leaf\n`
+      );
     }
     default:
       return `${'a: ['.repeat(depth)}1${']'.repeat(depth)}`;
@@ -135,7 +140,10 @@ function mutate(p: Picker, base: Json, type: string): { mutation: string; text: 
       const { path } = p.pick(leaves(base));
       const depth = p.between(65, 10_000);
       const marker = '"__deep__"';
-      return { mutation: `deep JSON (${depth}) at ${path.join('.')}`, text: json(setAt(base, path, '__deep__')).replace(marker, deepJsonText(p, depth)) };
+      return {
+        mutation: `deep JSON (${depth}) at ${path.join('.')}`,
+        text: json(setAt(base, path, '__deep__')).replace(marker, deepJsonText(p, depth)),
+      };
     }
     case 1: {
       // Deep YAML in an embedded-YAML field: every MeshProxyPatch target's value; elsewhere as a string leaf.
@@ -151,19 +159,28 @@ function mutate(p: Picker, base: Json, type: string): { mutation: string; text: 
       const { path } = p.pick(leaves(base));
       const inList = typeof path.at(-1) === 'number';
       const where: Path = inList ? path : [...path.slice(0, -1), 'yamlValue'];
-      return { mutation: `deep YAML (${depth}) as an unknown field at ${where.join('.')}`, text: json(setAt(base, where, inList ? { yamlValue: yaml } : yaml)) };
+      return {
+        mutation: `deep YAML (${depth}) as an unknown field at ${where.join('.')}`,
+        text: json(setAt(base, where, inList ? { yamlValue: yaml } : yaml)),
+      };
     }
     case 2: {
       const leaf = p.pick(stringLeaves);
       const text = String(leaf.value);
       const at = p.int(text.length + 1);
-      return { mutation: `NUL in ${leaf.path.join('.')}`, text: json(setAt(base, leaf.path, `${text.slice(0, at)}\u0000${text.slice(at)}`)) };
+      return {
+        mutation: `NUL in ${leaf.path.join('.')}`,
+        text: json(setAt(base, leaf.path, `${text.slice(0, at)}\u0000${text.slice(at)}`)),
+      };
     }
     case 3: {
       const leaf = p.pick(stringLeaves);
       const surrogate = p.pick(['\ud800', '\udfff', '\udbff']);
       // JSON.stringify escapes a lone surrogate as \uXXXX, which JSON.parse turns back into one.
-      return { mutation: `lone surrogate in ${leaf.path.join('.')}`, text: json(setAt(base, leaf.path, `${String(leaf.value)}${surrogate}`)) };
+      return {
+        mutation: `lone surrogate in ${leaf.path.join('.')}`,
+        text: json(setAt(base, leaf.path, `${String(leaf.value)}${surrogate}`)),
+      };
     }
     case 4: {
       // Odd Unicode where only ASCII is allowed: the name.
@@ -175,10 +192,14 @@ function mutate(p: Picker, base: Json, type: string): { mutation: string; text: 
       const where = p.pick(['name', 'label value', 'unknown field', 'header value']);
       const huge = 'x'.repeat(size);
       if (where === 'name') return { mutation: `huge name (${size})`, text: json(setAt(base, ['name'], huge)) };
-      if (where === 'label value') return { mutation: `huge label value (${size})`, text: json(setAt(base, ['labels'], { big: huge })) };
+      if (where === 'label value')
+        return { mutation: `huge label value (${size})`, text: json(setAt(base, ['labels'], { big: huge })) };
       if (where === 'header value' && type === 'MeshHTTPRoute') {
         const path = ['spec', 'to', 0, 'rules', 0, 'default', 'filters', 0, 'requestHeaderModifier', 'set', 0, 'value'];
-        return { mutation: `huge header value (${Math.max(size, 16_385)})`, text: json(setAt(base, path, 'v'.repeat(Math.max(size, 16_385)))) };
+        return {
+          mutation: `huge header value (${Math.max(size, 16_385)})`,
+          text: json(setAt(base, path, 'v'.repeat(Math.max(size, 16_385)))),
+        };
       }
       return { mutation: `huge unknown field (${size})`, text: json(setAt(base, ['hugeUnknown'], huge)) };
     }
@@ -190,23 +211,45 @@ function mutate(p: Picker, base: Json, type: string): { mutation: string; text: 
       for (let i = 0; i < count; i++) many[`unknown${i}`] = i;
       // Labels accept any key of label syntax; spaces make these keys unacceptable there too.
       if (path.at(-1) === 'labels') for (let i = 0; i < count; i++) many[`bad key ${i}`] = 'x';
-      return { mutation: `${count} unknown keys at ${path.join('.') || 'the root'}`, text: json(setAt(base, path, many)) };
+      return {
+        mutation: `${count} unknown keys at ${path.join('.') || 'the root'}`,
+        text: json(setAt(base, path, many)),
+      };
     }
     case 7: {
       const count = p.between(500, 10_000);
       const candidates = arrays(base);
       if (candidates.length > 0 && p.int(2) === 0) {
         const path = p.pick(candidates);
-        const items = [...(getAt(base, path) as Json[]), ...Array.from({ length: count }, () => p.pick<Json>([null, true, -1e308, [[]]]))];
+        const items = [
+          ...(getAt(base, path) as Json[]),
+          ...Array.from({ length: count }, () => p.pick<Json>([null, true, -1e308, [[]]])),
+        ];
         return { mutation: `${count} wrong items appended to ${path.join('.')}`, text: json(setAt(base, path, items)) };
       }
       const { path } = p.pick(leaves(base));
-      return { mutation: `list of ${count} in place of ${path.join('.')}`, text: json(setAt(base, path, Array.from({ length: count }, (_, i) => ({ i })))) };
+      return {
+        mutation: `list of ${count} in place of ${path.join('.')}`,
+        text: json(
+          setAt(
+            base,
+            path,
+            Array.from({ length: count }, (_, i) => ({ i })),
+          ),
+        ),
+      };
     }
     case 8: {
       const leaf = p.pick(leaves(base));
-      const replacement = p.pick(NOT_OF_TYPE.filter((v) => typeof v !== typeof leaf.value || (typeof v === 'object' && typeof leaf.value !== 'object')));
-      return { mutation: `${json(replacement)} in place of ${leaf.path.join('.')}`, text: json(setAt(base, leaf.path, replacement)) };
+      const replacement = p.pick(
+        NOT_OF_TYPE.filter(
+          (v) => typeof v !== typeof leaf.value || (typeof v === 'object' && typeof leaf.value !== 'object'),
+        ),
+      );
+      return {
+        mutation: `${json(replacement)} in place of ${leaf.path.join('.')}`,
+        text: json(setAt(base, leaf.path, replacement)),
+      };
     }
     case 9: {
       const numbers = leaves(base).filter((leaf) => typeof leaf.value === 'number');
@@ -260,7 +303,11 @@ function hostileQuery(p: Picker, plurals: readonly string[]): HostileRequest {
  * PUTs of broken documents of every kind (in turn, so each kind gets its
  * share), with a GET now and then.
  */
-export function* hostileRequests(seed: number, count: number, plurals: ReadonlyMap<string, string>): Generator<HostileRequest> {
+export function* hostileRequests(
+  seed: number,
+  count: number,
+  plurals: ReadonlyMap<string, string>,
+): Generator<HostileRequest> {
   const p = picker(prng(seed));
   for (let i = 0; i < count; i++) {
     if (i % 10 === 9) {
@@ -269,6 +316,12 @@ export function* hostileRequests(seed: number, count: number, plurals: ReadonlyM
     }
     const base = CORPUS[i % CORPUS.length]! as Json & Record<string, Json>;
     const { mutation, text } = mutate(p, base, String(base['type']));
-    yield { mutation: `${String(base['type'])}: ${mutation}`, method: 'PUT', url: pathOf(base, plurals), body: text, contentType: 'application/json' };
+    yield {
+      mutation: `${String(base['type'])}: ${mutation}`,
+      method: 'PUT',
+      url: pathOf(base, plurals),
+      body: text,
+      contentType: 'application/json',
+    };
   }
 }

@@ -31,7 +31,11 @@ async function send(method: string, path: string, body?: string): Promise<Answer
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
     signal: AbortSignal.timeout(30_000),
   });
-  return { statusCode: response.status, headers: { 'content-type': response.headers.get('content-type') ?? '' }, body: await response.text() };
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': response.headers.get('content-type') ?? '' },
+    body: await response.text(),
+  };
 }
 
 /** How many resources of each kind the API lists, across meshes. */
@@ -49,12 +53,19 @@ test('a real control plane refuses hostile input over its socket and keeps servi
   const stored = await inventory();
 
   const deepValue = `${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}`;
-  const patch = { type: 'MeshProxyPatch', mesh: 'default', name: 'deep', spec: { default: { appendModifications: [{ cluster: { operation: 'Add', value: deepValue } }] } } };
+  const patch = {
+    type: 'MeshProxyPatch',
+    mesh: 'default',
+    name: 'deep',
+    spec: { default: { appendModifications: [{ cluster: { operation: 'Add', value: deepValue } }] } },
+  };
   const deep = await send('PUT', '/meshes/default/meshproxypatches/deep', JSON.stringify(patch));
   assert.deepEqual(assertRefusal(deep, 400).invalid_parameters, [
     { field: 'spec.default.appendModifications[0].cluster.value', reason: 'nested deeper than 64 levels' },
   ]);
-  assert.deepEqual(assertRefusal(await send('GET', '/meshes?name=%00'), 400).invalid_parameters, [{ field: 'name', reason: 'must not contain the NUL character' }]);
+  assert.deepEqual(assertRefusal(await send('GET', '/meshes?name=%00'), 400).invalid_parameters, [
+    { field: 'name', reason: 'must not contain the NUL character' },
+  ]);
 
   let index = 0;
   for (const request of hostileRequests(SEED, REQUESTS, plurals)) {

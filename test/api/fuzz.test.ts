@@ -15,7 +15,8 @@ import { CORPUS, pathOf } from './fuzz-corpus.js';
 import { hostileRequests } from './fuzz-generator.js';
 import { assertRefusal, storeContents } from './refusals.js';
 
-const SEEDS = process.env['KOGUMA_FUZZ_SEED'] !== undefined ? [Number(process.env['KOGUMA_FUZZ_SEED'])] : [20240611, 7, 1312];
+const SEEDS =
+  process.env['KOGUMA_FUZZ_SEED'] !== undefined ? [Number(process.env['KOGUMA_FUZZ_SEED'])] : [20240611, 7, 1312];
 const REQUESTS_PER_SEED = 600;
 const plurals = new Map(kindRegistry.kinds.map((kind) => [kind.name, kind.plural]));
 
@@ -45,7 +46,9 @@ for (const seed of SEEDS) {
       const answer = await api.app.inject({
         method: request.method,
         url: request.url,
-        ...(request.body === undefined ? {} : { payload: request.body, headers: { 'content-type': request.contentType ?? 'application/json' } }),
+        ...(request.body === undefined
+          ? {}
+          : { payload: request.body, headers: { 'content-type': request.contentType ?? 'application/json' } }),
       });
       try {
         assertRefusal(answer);

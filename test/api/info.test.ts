@@ -46,18 +46,46 @@ test('GET /_resources describes every kind with its path, scope and policy flags
 
 test('every kind of KUMA-COMPAT is served', () => {
   const expected = [
-    'Mesh', 'Dataplane', 'Secret', 'MeshService',
-    'MeshHTTPRoute', 'MeshTCPRoute', 'MeshTLS', 'MeshLoadBalancingStrategy', 'MeshPassthrough', 'MeshAccessLog',
-    'MeshTrace', 'MeshFaultInjection', 'MeshRateLimit', 'MeshTimeout', 'MeshTrafficPermission', 'MeshHealthCheck',
-    'MeshCircuitBreaker', 'MeshRetry', 'MeshMetric', 'MeshProxyPatch',
+    'Mesh',
+    'Dataplane',
+    'Secret',
+    'MeshService',
+    'MeshHTTPRoute',
+    'MeshTCPRoute',
+    'MeshTLS',
+    'MeshLoadBalancingStrategy',
+    'MeshPassthrough',
+    'MeshAccessLog',
+    'MeshTrace',
+    'MeshFaultInjection',
+    'MeshRateLimit',
+    'MeshTimeout',
+    'MeshTrafficPermission',
+    'MeshHealthCheck',
+    'MeshCircuitBreaker',
+    'MeshRetry',
+    'MeshMetric',
+    'MeshProxyPatch',
   ];
   assert.deepEqual(kindRegistry.kinds.map((k) => k.name).sort(), expected.sort());
   const orders = kindRegistry.policies.map((k) => [k.name, k.policy!.order]);
   assert.deepEqual(orders, [
-    ['MeshHTTPRoute', 100], ['MeshTCPRoute', 200], ['MeshTLS', 300], ['MeshLoadBalancingStrategy', 400],
-    ['MeshPassthrough', 500], ['MeshAccessLog', 600], ['MeshTrace', 700], ['MeshFaultInjection', 800],
-    ['MeshRateLimit', 900], ['MeshTimeout', 1000], ['MeshTrafficPermission', 1100], ['MeshHealthCheck', 1200],
-    ['MeshCircuitBreaker', 1300], ['MeshRetry', 1400], ['MeshMetric', 1500], ['MeshProxyPatch', 9999],
+    ['MeshHTTPRoute', 100],
+    ['MeshTCPRoute', 200],
+    ['MeshTLS', 300],
+    ['MeshLoadBalancingStrategy', 400],
+    ['MeshPassthrough', 500],
+    ['MeshAccessLog', 600],
+    ['MeshTrace', 700],
+    ['MeshFaultInjection', 800],
+    ['MeshRateLimit', 900],
+    ['MeshTimeout', 1000],
+    ['MeshTrafficPermission', 1100],
+    ['MeshHealthCheck', 1200],
+    ['MeshCircuitBreaker', 1300],
+    ['MeshRetry', 1400],
+    ['MeshMetric', 1500],
+    ['MeshProxyPatch', 9999],
   ]);
 });
 
@@ -76,6 +104,9 @@ test('GET /openapi.json documents every kind with its schema and paths', async (
   }
   const timeout = doc.components.schemas.MeshTimeout;
   assert.equal(timeout.additionalProperties, false);
-  assert.equal(timeout.properties.spec.properties.to.items.properties.default.properties.http.properties.requestTimeout.type, 'string');
+  assert.equal(
+    timeout.properties.spec.properties.to.items.properties.default.properties.http.properties.requestTimeout.type,
+    'string',
+  );
   assert.ok(!JSON.stringify(doc).includes('errorMessage'));
 });

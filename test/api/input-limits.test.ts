@@ -22,7 +22,12 @@ afterEach(async () => {
 after(() => api.close());
 
 const put = (url: string, payload: string | object) =>
-  api.app.inject({ method: 'PUT', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+  api.app.inject({
+    method: 'PUT',
+    url,
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    headers: { 'content-type': 'application/json' },
+  });
 
 const VALUE_FIELD = 'spec.default.appendModifications[0].cluster.value';
 const proxyPatch = (value: string) => ({
@@ -51,16 +56,21 @@ test('3,000 levels of flow mapping, and deep block and compact YAML, are refused
     `${'- '.repeat(5_000)}x`,
     '['.repeat(30_000),
   ];
-  for (const value of values) assertInvalid(await putPatch(value), [{ field: VALUE_FIELD, reason: 'nested deeper than 64 levels' }]);
+  for (const value of values)
+    assertInvalid(await putPatch(value), [{ field: VALUE_FIELD, reason: 'nested deeper than 64 levels' }]);
 });
 
 test('an Envoy value nested exactly 64 levels is accepted; one level more is refused', async () => {
   // name/metadata/filterMetadata/x hold 3 levels; the Struct below them the rest.
-  const at = (levels: number) => `{name: deep, metadata: {filterMetadata: {x: ${'{a: '.repeat(levels - 3)}1${'}'.repeat(levels - 3)}}}}`;
+  const at = (levels: number) =>
+    `{name: deep, metadata: {filterMetadata: {x: ${'{a: '.repeat(levels - 3)}1${'}'.repeat(levels - 3)}}}}`;
   assertInvalid(await putPatch(at(65)), [{ field: VALUE_FIELD, reason: 'nested deeper than 64 levels' }]);
   const accepted = await putPatch(at(64));
   assert.equal(accepted.statusCode, 201, accepted.body);
-  assert.equal((await api.app.inject({ method: 'DELETE', url: '/meshes/default/meshproxypatches/deep' })).statusCode, 200);
+  assert.equal(
+    (await api.app.inject({ method: 'DELETE', url: '/meshes/default/meshproxypatches/deep' })).statusCode,
+    200,
+  );
 });
 
 test('a JSON patch value nested 3,000 levels deep is a 400, not a 500', async () => {
@@ -68,17 +78,24 @@ test('a JSON patch value nested 3,000 levels deep is a 400, not a 500', async ()
   const refusal = assertRefusal(await put('/meshes/default/meshproxypatches/deep', body), 400);
   const [parameter] = refusal.invalid_parameters ?? [];
   assert.equal(parameter?.reason, 'nested deeper than 64 levels');
-  assert.ok(parameter?.field.startsWith('spec.default.appendModifications[0].cluster.jsonPatches[0].value.a.a'), parameter?.field);
+  assert.ok(
+    parameter?.field.startsWith('spec.default.appendModifications[0].cluster.jsonPatches[0].value.a.a'),
+    parameter?.field,
+  );
 });
 
 test('a REST body of 200,000 nested lists (within the body limit) is a 400 naming where it got too deep', async () => {
   const body = `{"type":"Dataplane","mesh":"default","name":"web-1","networking":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
-  assertInvalid(await put('/meshes/default/dataplanes/web-1', body), [{ field: `networking${'[0]'.repeat(63)}`, reason: 'nested deeper than 64 levels' }]);
+  assertInvalid(await put('/meshes/default/dataplanes/web-1', body), [
+    { field: `networking${'[0]'.repeat(63)}`, reason: 'nested deeper than 64 levels' },
+  ]);
 });
 
 test('a deep status, which the server ignores on input, is refused rather than stored', async () => {
   const body = `{"type":"MeshService","mesh":"default","name":"svc","spec":{},"status":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
-  assertInvalid(await put('/meshes/default/meshservices/svc', body), [{ field: `status${'.a'.repeat(63)}`, reason: 'nested deeper than 64 levels' }]);
+  assertInvalid(await put('/meshes/default/meshservices/svc', body), [
+    { field: `status${'.a'.repeat(63)}`, reason: 'nested deeper than 64 levels' },
+  ]);
 });
 
 test('a NUL or a lone surrogate in any string or key is a 400 naming the field', async () => {
@@ -91,35 +108,65 @@ test('a NUL or a lone surrogate in any string or key is a 400 naming the field',
   assertInvalid(await put('/meshes/default/meshaccesslogs/logs', accessLog('/var/log/a\u0000b')), [
     { field: 'spec.to[0].default.backends[0].file.path', reason: 'must not contain the NUL character' },
   ]);
-  assertInvalid(await put('/meshes/default/meshaccesslogs/logs', '{"type":"MeshAccessLog","mesh":"default","name":"logs","spec":{"to":[{"targetRef":{"kind":"Mesh"},"default":{"backends":[{"type":"File","file":{"path":"/var/log/\\ud800"}}]}}]}}'), [
-    { field: 'spec.to[0].default.backends[0].file.path', reason: 'must be valid Unicode text (it holds a lone UTF-16 surrogate)' },
-  ]);
+  assertInvalid(
+    await put(
+      '/meshes/default/meshaccesslogs/logs',
+      '{"type":"MeshAccessLog","mesh":"default","name":"logs","spec":{"to":[{"targetRef":{"kind":"Mesh"},"default":{"backends":[{"type":"File","file":{"path":"/var/log/\\ud800"}}]}}]}}',
+    ),
+    [
+      {
+        field: 'spec.to[0].default.backends[0].file.path',
+        reason: 'must be valid Unicode text (it holds a lone UTF-16 surrogate)',
+      },
+    ],
+  );
   const patch = proxyPatch('name: x');
-  (patch.spec.default.appendModifications[0]!.cluster as Record<string, unknown>) = { operation: 'Patch', jsonPatches: [{ op: 'add', path: '/metadata', value: { 'a\u0000': 1 } }] };
+  (patch.spec.default.appendModifications[0]!.cluster as Record<string, unknown>) = {
+    operation: 'Patch',
+    jsonPatches: [{ op: 'add', path: '/metadata', value: { 'a\u0000': 1 } }],
+  };
   assertInvalid(await put('/meshes/default/meshproxypatches/deep', patch), [
-    { field: 'spec.default.appendModifications[0].cluster.jsonPatches[0].value', reason: 'has a key that contains the NUL character' },
+    {
+      field: 'spec.default.appendModifications[0].cluster.jsonPatches[0].value',
+      reason: 'has a key that contains the NUL character',
+    },
   ]);
 });
 
 test('a NUL inside YAML text is refused too', async () => {
-  assertInvalid(await putPatch('name: "a\\0b"'), [{ field: VALUE_FIELD, reason: 'must not contain the NUL character (at name)' }]);
+  assertInvalid(await putPatch('name: "a\\0b"'), [
+    { field: VALUE_FIELD, reason: 'must not contain the NUL character (at name)' },
+  ]);
 });
 
 test('a token request nested too deep is refused before it is read', async () => {
   const body = `{"mesh":"default","validFor":"1h","tags":{"kuma.io/service":${'['.repeat(100)}${']'.repeat(100)}}}`;
-  const response = await api.app.inject({ method: 'POST', url: '/tokens/dataplane', payload: body, headers: { 'content-type': 'application/json' } });
-  assertInvalid(response, [{ field: `tags["kuma.io/service"]${'[0]'.repeat(62)}`, reason: 'nested deeper than 64 levels' }]);
+  const response = await api.app.inject({
+    method: 'POST',
+    url: '/tokens/dataplane',
+    payload: body,
+    headers: { 'content-type': 'application/json' },
+  });
+  assertInvalid(response, [
+    { field: `tags["kuma.io/service"]${'[0]'.repeat(62)}`, reason: 'nested deeper than 64 levels' },
+  ]);
 });
 
 const providedMesh = (cert: object) => ({
   type: 'Mesh',
   name: 'provided',
-  mtls: { enabledBackend: 'ext', backends: [{ name: 'ext', type: 'provided', conf: { cert, key: { inlineString: 'key' } } }] },
+  mtls: {
+    enabledBackend: 'ext',
+    backends: [{ name: 'ext', type: 'provided', conf: { cert, key: { inlineString: 'key' } } }],
+  },
 });
 
 test('a data source file that never ends (/dev/zero) is refused without being read', async () => {
   assertInvalid(await put('/meshes/provided', providedMesh({ file: '/dev/zero' })), [
-    { field: 'mtls.backends[0].conf.cert.file', reason: 'names file "/dev/zero", which is not a regular file on the control plane' },
+    {
+      field: 'mtls.backends[0].conf.cert.file',
+      reason: 'names file "/dev/zero", which is not a regular file on the control plane',
+    },
   ]);
 });
 
@@ -132,7 +179,10 @@ test('inline data sources over 256 KiB are refused by the schema', async () => {
 
 test('a data source naming a secret by a path is refused by name, not by the union', async () => {
   assertInvalid(await put('/meshes/provided', providedMesh({ secret: '../../etc/passwd' })), [
-    { field: 'mtls.backends[0].conf.cert.secret', reason: 'must be a resource name: at most 253 characters of lower case letters, digits, "-", "." and "_"' },
+    {
+      field: 'mtls.backends[0].conf.cert.secret',
+      reason: 'must be a resource name: at most 253 characters of lower case letters, digits, "-", "." and "_"',
+    },
   ]);
   assertInvalid(await put('/meshes/provided', providedMesh({ secret: 'a', file: '/etc/ca.pem' })), [
     { field: 'mtls.backends[0].conf.cert', reason: 'must have exactly one of secret, file, inline or inlineString' },

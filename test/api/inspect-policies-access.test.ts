@@ -15,10 +15,18 @@ before(async () => {
       status: { get: () => undefined },
       snapshots: { get: () => undefined },
       // No engine here: a known dataplane with no policy selecting it.
-      policies: { contextOf: () => undefined, dataplanesOf: () => ['web-1'], warningsOf: () => ['MeshTimeout: example warning'] },
+      policies: {
+        contextOf: () => undefined,
+        dataplanesOf: () => ['web-1'],
+        warningsOf: () => ['MeshTimeout: example warning'],
+      },
     },
   });
-  const created = await api.app.inject({ method: 'PUT', url: '/meshes/default/dataplanes/web-1', payload: dataplane('default', 'web-1', 'web') });
+  const created = await api.app.inject({
+    method: 'PUT',
+    url: '/meshes/default/dataplanes/web-1',
+    payload: dataplane('default', 'web-1', 'web'),
+  });
   assert.ok(created.statusCode < 300, created.body);
 });
 after(() => api.close());
@@ -28,7 +36,12 @@ const anonymous = (url: string) => api.app.inject({ method: 'GET', url, remoteAd
 test('an anonymous client from another host reads _rules and _resources/dataplanes, not _config', async () => {
   const rules = await anonymous('/meshes/default/dataplanes/web-1/_rules');
   assert.equal(rules.statusCode, 200);
-  assert.deepEqual(rules.json(), { mesh: 'default', name: 'web-1', policies: [], warnings: ['MeshTimeout: example warning'] });
+  assert.deepEqual(rules.json(), {
+    mesh: 'default',
+    name: 'web-1',
+    policies: [],
+    warnings: ['MeshTimeout: example warning'],
+  });
   const selected = await anonymous('/meshes/default/meshtimeouts/mesh-timeout-all-default/_resources/dataplanes');
   assert.equal(selected.statusCode, 200);
   assert.deepEqual(selected.json(), { total: 0, items: [], next: null });

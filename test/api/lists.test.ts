@@ -15,11 +15,20 @@ before(async () => {
       api.app.inject({
         method: 'PUT',
         url: `/meshes/default/dataplanes/${name}`,
-        payload: { ...dataplane('default', name, i % 2 === 0 ? 'web' : 'api', { version: i < 5 ? 'v1' : 'v2' }), labels: { tier: i < 10 ? 'front' : 'back' } },
+        payload: {
+          ...dataplane('default', name, i % 2 === 0 ? 'web' : 'api', { version: i < 5 ? 'v1' : 'v2' }),
+          labels: { tier: i < 10 ? 'front' : 'back' },
+        },
       }),
     );
   }
-  drafts.push(api.app.inject({ method: 'PUT', url: '/meshes/other/dataplanes/web-x', payload: dataplane('other', 'web-x', 'web') }));
+  drafts.push(
+    api.app.inject({
+      method: 'PUT',
+      url: '/meshes/other/dataplanes/web-x',
+      payload: dataplane('other', 'web-x', 'web'),
+    }),
+  );
   for (const response of await Promise.all(drafts)) assert.equal(response.statusCode, 201);
 });
 after(() => api.close());
@@ -29,7 +38,11 @@ test('a list has total, items and an absolute next link that walks every page on
   let url: string | null = '/meshes/default/dataplanes?size=10';
   let pages = 0;
   while (url !== null && pages < 10) {
-    const body = (await get(url.replace('http://cp.example:5681', ''))).json() as { total: number; items: { name: string }[]; next: string | null };
+    const body = (await get(url.replace('http://cp.example:5681', ''))).json() as {
+      total: number;
+      items: { name: string }[];
+      next: string | null;
+    };
     assert.equal(body.total, 25);
     seen.push(...body.items.map((d) => d.name));
     url = body.next;
@@ -62,7 +75,10 @@ test('size outside 1..1000 and a bad offset are 400 naming the parameter', async
 
 test('name= filters by substring, filter[labels.k]=v by exact label', async () => {
   const byName = (await get('/meshes/default/dataplanes?name=web-0')).json();
-  assert.deepEqual(byName.items.map((d: { name: string }) => d.name), Array.from({ length: 10 }, (_, i) => `web-0${i}`));
+  assert.deepEqual(
+    byName.items.map((d: { name: string }) => d.name),
+    Array.from({ length: 10 }, (_, i) => `web-0${i}`),
+  );
   const byLabel = (await get('/meshes/default/dataplanes?filter%5Blabels.tier%5D=front')).json();
   assert.equal(byLabel.total, 10);
   assert.ok(byLabel.items.every((d: { labels: Record<string, string> }) => d.labels['tier'] === 'front'));
@@ -72,7 +88,10 @@ test('tag=k:v filters dataplanes by inbound tags, all given tags must match', as
   const web = (await get('/meshes/default/dataplanes?tag=kuma.io/service:web')).json();
   assert.equal(web.total, 13);
   const webV1 = (await get('/meshes/default/dataplanes?tag=kuma.io/service:web&tag=version:v1')).json();
-  assert.deepEqual(webV1.items.map((d: { name: string }) => d.name), ['web-00', 'web-02', 'web-04']);
+  assert.deepEqual(
+    webV1.items.map((d: { name: string }) => d.name),
+    ['web-00', 'web-02', 'web-04'],
+  );
   const malformed = await get('/meshes/default/dataplanes?tag=nocolon');
   assert.equal(malformed.statusCode, 400);
   assert.deepEqual(malformed.json().invalid_parameters, [{ field: 'tag', reason: '"nocolon" must be KEY:VALUE' }]);
@@ -80,7 +99,10 @@ test('tag=k:v filters dataplanes by inbound tags, all given tags must match', as
 
 test('GET /{plural} lists across meshes', async () => {
   const body = (await get('/dataplanes?name=web-x')).json();
-  assert.deepEqual(body.items.map((d: { mesh: string; name: string }) => `${d.mesh}/${d.name}`), ['other/web-x']);
+  assert.deepEqual(
+    body.items.map((d: { mesh: string; name: string }) => `${d.mesh}/${d.name}`),
+    ['other/web-x'],
+  );
   const all = (await get('/dataplanes?size=1000')).json();
   assert.equal(all.total, 26);
 });

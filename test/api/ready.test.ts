@@ -42,7 +42,10 @@ test('while the store is down: /ready is 503 with since when, every answer says 
   try {
     const ready = await api.app.inject({ method: 'GET', url: '/ready' });
     assert.equal(ready.statusCode, 503);
-    const body = ready.json() as { ready: boolean; store: { available: boolean; unavailableSince: string; reason: string } };
+    const body = ready.json() as {
+      ready: boolean;
+      store: { available: boolean; unavailableSince: string; reason: string };
+    };
     assert.equal(body.ready, false);
     assert.equal(body.store.available, false);
     assert.ok(!Number.isNaN(Date.parse(body.store.unavailableSince)));
@@ -52,7 +55,11 @@ test('while the store is down: /ready is 503 with since when, every answer says 
     assert.equal(index.statusCode, 200, 'what needs no store is still served');
     assert.equal(index.headers['koguma-store-unavailable-since'], body.store.unavailableSince);
 
-    const put = await api.app.inject({ method: 'PUT', url: '/meshes/default/meshtimeouts/during-outage', payload: timeout });
+    const put = await api.app.inject({
+      method: 'PUT',
+      url: '/meshes/default/meshtimeouts/during-outage',
+      payload: timeout,
+    });
     assert.equal(put.statusCode, 503);
     assert.match(String(put.headers['content-type']), /^application\/json/);
     assert.equal((put.json() as { status: number; type: string }).status, 503);

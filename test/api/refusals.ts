@@ -32,7 +32,10 @@ export interface ErrorBody {
 
 /** Asserts a 4xx in Kuma's error format with the same status in the body; returns the body. */
 export function assertRefusal(answer: Answer, status?: number): ErrorBody {
-  assert.ok(answer.statusCode >= 400 && answer.statusCode < 500, `expected a 4xx, got ${answer.statusCode}: ${answer.body.slice(0, 300)}`);
+  assert.ok(
+    answer.statusCode >= 400 && answer.statusCode < 500,
+    `expected a 4xx, got ${answer.statusCode}: ${answer.body.slice(0, 300)}`,
+  );
   if (status !== undefined) assert.equal(answer.statusCode, status, answer.body.slice(0, 300));
   assert.match(String(answer.headers['content-type']), /^application\/json/);
   const body = JSON.parse(answer.body) as ErrorBody;

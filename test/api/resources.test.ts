@@ -14,7 +14,10 @@ const get = (url: string) => api.app.inject({ method: 'GET', url });
 describe('meshes', () => {
   test('the default mesh and its default policies exist after first start', async () => {
     const meshes = (await get('/meshes')).json();
-    assert.deepEqual(meshes.items.map((m: { name: string }) => m.name), ['default']);
+    assert.deepEqual(
+      meshes.items.map((m: { name: string }) => m.name),
+      ['default'],
+    );
     for (const [plural, name] of [
       ['meshtimeouts', 'mesh-timeout-all-default'],
       ['meshcircuitbreakers', 'mesh-circuit-breaker-all-default'],
@@ -27,7 +30,11 @@ describe('meshes', () => {
   });
 
   test('PUT creates with 201, replaces with 200, and GET shows the flat document with server times', async () => {
-    const mesh = { type: 'Mesh', name: 'payments', mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } };
+    const mesh = {
+      type: 'Mesh',
+      name: 'payments',
+      mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] },
+    };
     const created = await put('/meshes/payments', mesh);
     assert.equal(created.statusCode, 201);
     assert.deepEqual(created.json(), { warnings: [] });
@@ -43,7 +50,10 @@ describe('meshes', () => {
   });
 
   test('a mesh created with skipCreatingInitialPolicies ["*"] has no policies', async () => {
-    assert.equal((await put('/meshes/bare', { type: 'Mesh', name: 'bare', skipCreatingInitialPolicies: ['*'] })).statusCode, 201);
+    assert.equal(
+      (await put('/meshes/bare', { type: 'Mesh', name: 'bare', skipCreatingInitialPolicies: ['*'] })).statusCode,
+      201,
+    );
     assert.equal((await get('/meshes/bare/meshtimeouts')).json().total, 0);
     assert.equal((await get('/meshes/bare/meshretries')).json().total, 0);
   });
@@ -61,10 +71,15 @@ describe('meshes', () => {
     const deleted = await api.app.inject({ method: 'DELETE', url: '/meshes/doomed' });
     assert.equal(deleted.statusCode, 200);
     assert.equal((await get('/meshes/doomed')).statusCode, 404);
-    const remaining = (await get('/dataplanes')).json().items.map((d: { mesh: string; name: string }) => `${d.mesh}/${d.name}`);
+    const remaining = (await get('/dataplanes'))
+      .json()
+      .items.map((d: { mesh: string; name: string }) => `${d.mesh}/${d.name}`);
     assert.ok(remaining.includes('default/keeper'));
     assert.ok(!remaining.some((n: string) => n.startsWith('doomed/')));
-    assert.equal((await get('/meshtimeouts')).json().items.filter((p: { mesh: string }) => p.mesh === 'doomed').length, 0);
+    assert.equal(
+      (await get('/meshtimeouts')).json().items.filter((p: { mesh: string }) => p.mesh === 'doomed').length,
+      0,
+    );
   });
 });
 
@@ -101,7 +116,11 @@ describe('mesh-scoped resources', () => {
     await put('/meshes/default/meshservices/web', service);
     const stored = await api.store.get({ kind: 'MeshService', mesh: 'default', name: 'web' });
     await api.store.update({ ...stored!, status: { vips: [{ ip: '241.0.0.1' }] } }, stored!.version);
-    const replaced = await put('/meshes/default/meshservices/web', { ...service, spec: { ports: [{ port: 8080 }] }, status: { vips: [] } });
+    const replaced = await put('/meshes/default/meshservices/web', {
+      ...service,
+      spec: { ports: [{ port: 8080 }] },
+      status: { vips: [] },
+    });
     assert.equal(replaced.statusCode, 200);
     const body = (await get('/meshes/default/meshservices/web')).json();
     assert.deepEqual(body.spec, { ports: [{ port: 8080 }] });
@@ -129,8 +148,12 @@ describe('mesh-scoped resources', () => {
       ),
     );
     const statuses = responses.map((r) => r.statusCode);
-    assert.ok(statuses.every((s) => s === 200 || s === 409), `statuses: ${statuses.join(',')}`);
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 409),
+      `statuses: ${statuses.join(',')}`,
+    );
     assert.ok(statuses.includes(200));
-    for (const conflict of responses.filter((r) => r.statusCode === 409)) assert.equal(conflict.json().title, 'Conflict');
+    for (const conflict of responses.filter((r) => r.statusCode === 409))
+      assert.equal(conflict.json().title, 'Conflict');
   });
 });

@@ -15,7 +15,8 @@ before(async () => {
 });
 after(() => api.close());
 
-const post = (url: string, payload: unknown, remoteAddress = '127.0.0.1') => api.app.inject({ method: 'POST', url, payload: payload as object, remoteAddress });
+const post = (url: string, payload: unknown, remoteAddress = '127.0.0.1') =>
+  api.app.inject({ method: 'POST', url, payload: payload as object, remoteAddress });
 
 describe('signing keys come with meshes', () => {
   test('the default mesh has its key after first start', async () => {
@@ -23,12 +24,23 @@ describe('signing keys come with meshes', () => {
   });
 
   test('a mesh created through PUT gets its key in the same write, and loses it with the mesh', async () => {
-    assert.equal((await api.app.inject({ method: 'PUT', url: '/meshes/shop', payload: { type: 'Mesh', name: 'shop' } })).statusCode, 201);
-    const secret = await api.app.inject({ method: 'GET', url: '/meshes/shop/secrets/dataplane-token-signing-key-shop' });
+    assert.equal(
+      (await api.app.inject({ method: 'PUT', url: '/meshes/shop', payload: { type: 'Mesh', name: 'shop' } }))
+        .statusCode,
+      201,
+    );
+    const secret = await api.app.inject({
+      method: 'GET',
+      url: '/meshes/shop/secrets/dataplane-token-signing-key-shop',
+    });
     assert.equal(secret.statusCode, 200);
     assert.match(Buffer.from(secret.json().data, 'base64').toString(), /^-----BEGIN PRIVATE KEY-----/);
     const other = (await loadMeshSigningKeys(api.store, 'default')).keys[0]!;
-    assert.notEqual((await loadMeshSigningKeys(api.store, 'shop')).keys[0]!.kid, other.kid, 'each mesh has its own key');
+    assert.notEqual(
+      (await loadMeshSigningKeys(api.store, 'shop')).keys[0]!.kid,
+      other.kid,
+      'each mesh has its own key',
+    );
     assert.equal((await api.app.inject({ method: 'DELETE', url: '/meshes/shop' })).statusCode, 200);
     assert.deepEqual((await loadMeshSigningKeys(api.store, 'shop')).keys, []);
   });
@@ -40,7 +52,12 @@ describe('a mesh name too long to hold its key', () => {
     const name = `m${'x'.repeat(229)}`;
     await assert.rejects(api.manager.put({ type: 'Mesh', name }), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'InvalidInput');
-      assert.match(error.message, new RegExp(`^mesh "${name}" cannot hold the secret "dataplane-token-signing-key-${name}": secret names are at most 253 characters`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^mesh "${name}" cannot hold the secret "dataplane-token-signing-key-${name}": secret names are at most 253 characters`,
+        ),
+      );
       return true;
     });
     assert.equal(await api.store.get({ kind: 'Mesh', mesh: '', name }), undefined);
@@ -68,7 +85,11 @@ describe('POST /tokens/dataplane', () => {
     assert.equal(decodeProtectedHeader(token).kid, (await loadMeshSigningKeys(api.store, 'default')).keys[0]!.kid);
     const auth = new DataplaneAuthenticator({ store: api.store });
     try {
-      const { claims: verified } = await auth.authenticate(token, { mesh: 'default', name: 'web-1', inboundTags: [{ 'kuma.io/service': 'web-admin' }] });
+      const { claims: verified } = await auth.authenticate(token, {
+        mesh: 'default',
+        name: 'web-1',
+        inboundTags: [{ 'kuma.io/service': 'web-admin' }],
+      });
       assert.equal(verified.name, 'web-1');
     } finally {
       auth.close();
@@ -85,11 +106,20 @@ describe('POST /tokens/dataplane', () => {
   });
 
   test('an invalid request is 400 naming every bad field', async () => {
-    const response = await post('/tokens/dataplane', { mesh: 'default', name: 'Web_1', tags: { 'kuma.io/service': [] }, type: 'gateway', validFor: 'soon', extra: 1 });
+    const response = await post('/tokens/dataplane', {
+      mesh: 'default',
+      name: 'Web_1',
+      tags: { 'kuma.io/service': [] },
+      type: 'gateway',
+      validFor: 'soon',
+      extra: 1,
+    });
     assert.equal(response.statusCode, 400);
     const body = response.json();
     assert.equal(body.detail, 'the dataplane token request is not valid');
-    const fields = Object.fromEntries(body.invalid_parameters.map((p: { field: string; reason: string }) => [p.field, p.reason]));
+    const fields = Object.fromEntries(
+      body.invalid_parameters.map((p: { field: string; reason: string }) => [p.field, p.reason]),
+    );
     assert.deepEqual(fields, {
       name: 'must be a dataplane name (lower case letters, digits, "-" and "."), or empty for any dataplane of the mesh',
       'tags["kuma.io/service"]': 'must have at least 1 item',
@@ -105,9 +135,10 @@ describe('POST /tokens/dataplane', () => {
       { field: 'mesh', reason: 'is required' },
       { field: 'validFor', reason: 'is required' },
     ]);
-    assert.deepEqual((await post('/tokens/dataplane', { mesh: 'default', validFor: '500ms' })).json().invalid_parameters, [
-      { field: 'validFor', reason: 'must be at least 1s' },
-    ]);
+    assert.deepEqual(
+      (await post('/tokens/dataplane', { mesh: 'default', validFor: '500ms' })).json().invalid_parameters,
+      [{ field: 'validFor', reason: 'must be at least 1s' }],
+    );
     const notAnObject = await api.app.inject({
       method: 'POST',
       url: '/tokens/dataplane',
@@ -145,7 +176,11 @@ describe('POST /tokens/dataplane/revocations', () => {
     const first = await post('/tokens/dataplane/revocations', { mesh: 'default', id: jti });
     assert.equal(first.statusCode, 200);
     assert.deepEqual(first.json(), { mesh: 'default', id: jti, revoked: true });
-    assert.equal((await post('/tokens/dataplane/revocations', { mesh: 'default', id: jti })).statusCode, 200, 'revoking twice is fine');
+    assert.equal(
+      (await post('/tokens/dataplane/revocations', { mesh: 'default', id: jti })).statusCode,
+      200,
+      'revoking twice is fine',
+    );
     assert.deepEqual([...(await readRevocations(api.store, 'default'))], [jti]);
     const auth = new DataplaneAuthenticator({ store: api.store });
     try {
@@ -164,11 +199,15 @@ describe('POST /tokens/dataplane/revocations', () => {
   });
 
   test('a bad id is 400, an unknown mesh 404, an anonymous remote caller 403', async () => {
-    assert.deepEqual((await post('/tokens/dataplane/revocations', { mesh: 'default', id: 'a,b' })).json().invalid_parameters, [
-      { field: 'id', reason: 'must be a token id (its jti claim): non-empty, without commas or spaces' },
-    ]);
+    assert.deepEqual(
+      (await post('/tokens/dataplane/revocations', { mesh: 'default', id: 'a,b' })).json().invalid_parameters,
+      [{ field: 'id', reason: 'must be a token id (its jti claim): non-empty, without commas or spaces' }],
+    );
     assert.equal((await post('/tokens/dataplane/revocations', { mesh: 'nowhere', id: 'x' })).statusCode, 404);
-    assert.equal((await post('/tokens/dataplane/revocations', { mesh: 'default', id: 'x' }, '198.51.100.1')).statusCode, 403);
+    assert.equal(
+      (await post('/tokens/dataplane/revocations', { mesh: 'default', id: 'x' }, '198.51.100.1')).statusCode,
+      403,
+    );
   });
 });
 
@@ -178,5 +217,8 @@ test('the OpenAPI document describes both token endpoints from the schemas they 
   assert.deepEqual(issue.requestBody.content['application/json'].schema.required, ['mesh', 'validFor']);
   assert.deepEqual(Object.keys(issue.responses['200'].content), ['text/plain']);
   assert.deepEqual(issue.security, [{ bearer: [] }]);
-  assert.deepEqual(openApi.paths['/tokens/dataplane/revocations'].post.requestBody.content['application/json'].schema.required, ['mesh', 'id']);
+  assert.deepEqual(
+    openApi.paths['/tokens/dataplane/revocations'].post.requestBody.content['application/json'].schema.required,
+    ['mesh', 'id'],
+  );
 });

@@ -53,7 +53,9 @@ test('applying the same documents again leaves everything unchanged', async () =
 });
 
 test('changing one document updates only that one', async () => {
-  const changed = [PERMISSION_YAML, MESH_YAML, WEB_YAML.replace('version: v1', 'version: v2'), BACKEND_YAML].join('---\n');
+  const changed = [PERMISSION_YAML, MESH_YAML, WEB_YAML.replace('version: v1', 'version: v2'), BACKEND_YAML].join(
+    '---\n',
+  );
   const result = await koguma(['apply', '-f', await scratch.write('changed.yaml', changed)]);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(lines(result.stdout), [
@@ -62,7 +64,9 @@ test('changing one document updates only that one', async () => {
     'dataplane "web-1" updated',
     'dataplane "backend-1" unchanged',
   ]);
-  const web = (await apiGet(cp.apiUrl, '/meshes/e2e/dataplanes/web-1')).body as { networking: { inbound: { tags: Record<string, string> }[] } };
+  const web = (await apiGet(cp.apiUrl, '/meshes/e2e/dataplanes/web-1')).body as {
+    networking: { inbound: { tags: Record<string, string> }[] };
+  };
   assert.equal(web.networking.inbound[0]?.tags['version'], 'v2');
 });
 
@@ -77,7 +81,9 @@ test('--dry-run says what would happen and writes nothing', async () => {
     'dataplane "backend-2" created (dry run)',
   ]);
   assert.equal((await apiGet(cp.apiUrl, '/meshes/e2e/dataplanes/backend-2')).status, 404);
-  const web = (await apiGet(cp.apiUrl, '/meshes/e2e/dataplanes/web-1')).body as { networking: { inbound: { tags: Record<string, string> }[] } };
+  const web = (await apiGet(cp.apiUrl, '/meshes/e2e/dataplanes/web-1')).body as {
+    networking: { inbound: { tags: Record<string, string> }[] };
+  };
   assert.equal(web.networking.inbound[0]?.tags['version'], 'v2');
 });
 
@@ -94,7 +100,11 @@ spec:
       default:
         idleTimeout: forever
 `;
-  const text = [MESH_YAML.replace('name: e2e', 'name: e2e-bad'), WEB_YAML.replace('mesh: e2e', 'mesh: e2e-bad'), invalidTimeout].join('---\n');
+  const text = [
+    MESH_YAML.replace('name: e2e', 'name: e2e-bad'),
+    WEB_YAML.replace('mesh: e2e', 'mesh: e2e-bad'),
+    invalidTimeout,
+  ].join('---\n');
   const file = await scratch.write('invalid.yaml', text);
   const result = await koguma(['apply', '-f', file]);
   assert.equal(result.code, 1);
@@ -111,7 +121,10 @@ test('malformed YAML: exit 1 with the position, nothing written', async () => {
   const text = `${MESH_YAML.replace('name: e2e', 'name: e2e-malformed')}---\ntype: Dataplane\nname: [broken\n`;
   const result = await koguma(['apply', '-f', await scratch.write('malformed.yaml', text)]);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /^Error: cannot parse the input; nothing was applied\n.*malformed\.yaml#2: .*line \d+, column \d+/);
+  assert.match(
+    result.stderr,
+    /^Error: cannot parse the input; nothing was applied\n.*malformed\.yaml#2: .*line \d+, column \d+/,
+  );
   assert.equal((await apiGet(cp.apiUrl, '/meshes/e2e-malformed')).status, 404);
 });
 
@@ -128,7 +141,10 @@ test('an empty input is an error', async () => {
 });
 
 test('a resource in a mesh that exists nowhere is refused before anything is written', async () => {
-  const text = [MESH_YAML.replace('name: e2e', 'name: e2e-other'), WEB_YAML.replace('mesh: e2e', 'mesh: e2e-nowhere')].join('---\n');
+  const text = [
+    MESH_YAML.replace('name: e2e', 'name: e2e-other'),
+    WEB_YAML.replace('mesh: e2e', 'mesh: e2e-nowhere'),
+  ].join('---\n');
   const result = await koguma(['apply', '-f', '-'], text);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /<stdin>#2 Dataplane web-1: mesh: mesh "e2e-nowhere" does not exist/);
@@ -141,9 +157,16 @@ test('stdin and directories are read; a directory in file-name order', async () 
     await dir.write('2-web.yaml', WEB_YAML.replace('mesh: e2e', 'mesh: e2e-dir'));
     await dir.write('1-mesh.yml', MESH_YAML.replace('name: e2e', 'name: e2e-dir'));
     await dir.write('README.md', 'not a manifest');
-    const result = await koguma(['apply', '-f', dir.dir, '-f', '-'], BACKEND_YAML.replace('mesh: e2e', 'mesh: e2e-dir'));
+    const result = await koguma(
+      ['apply', '-f', dir.dir, '-f', '-'],
+      BACKEND_YAML.replace('mesh: e2e', 'mesh: e2e-dir'),
+    );
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(lines(result.stdout), ['mesh "e2e-dir" created', 'dataplane "web-1" created', 'dataplane "backend-1" created']);
+    assert.deepEqual(lines(result.stdout), [
+      'mesh "e2e-dir" created',
+      'dataplane "web-1" created',
+      'dataplane "backend-1" created',
+    ]);
   } finally {
     await dir.remove();
   }

@@ -20,7 +20,10 @@ after(() => killAll());
 async function lockedControlPlane(): Promise<{ cp: RunningControlPlane; adminTokenFile: string }> {
   const dataDir = testDataDir();
   const config = resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', localhostIsAdmin: 'false', dataDir }, {});
-  return { cp: await startControlPlane(config, { logger: pino({ level: 'silent' }) }), adminTokenFile: join(dataDir, 'admin-token') };
+  return {
+    cp: await startControlPlane(config, { logger: pino({ level: 'silent' }) }),
+    adminTokenFile: join(dataDir, 'admin-token'),
+  };
 }
 
 describe('koguma config', () => {
@@ -41,12 +44,18 @@ describe('koguma config', () => {
   test('without a token, a write to a control plane that trusts no one is refused with the reason', async () => {
     const result = await runCli(['--api-url', locked.cp.apiUrl, 'apply', '-f', '-'], { input: MESH_YAML, env });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^Error: <stdin>#1 mesh "e2e": Forbidden: PUT \/meshes\/e2e needs an administrator; an anonymous client at \S+ is not one/);
+    assert.match(
+      result.stderr,
+      /^Error: <stdin>#1 mesh "e2e": Forbidden: PUT \/meshes\/e2e needs an administrator; an anonymous client at \S+ is not one/,
+    );
   });
 
   test('set-api writes the file 0600 in a 0700 directory, and view masks the token', async () => {
     const token = readFileSync(locked.adminTokenFile, 'utf8').trim();
-    const set = await runCli(['config', 'set-api', '--url', `${locked.cp.apiUrl}/`, '--token-file', locked.adminTokenFile], { env });
+    const set = await runCli(
+      ['config', 'set-api', '--url', `${locked.cp.apiUrl}/`, '--token-file', locked.adminTokenFile],
+      { env },
+    );
     assert.equal(set.code, 0, set.stderr);
     assert.equal(set.stdout, `${configFile}: control plane ${locked.cp.apiUrl}, with a token\n`);
     assert.equal(statSync(configFile).mode & 0o777, 0o600);
@@ -56,7 +65,10 @@ describe('koguma config', () => {
     const view = await runCli(['config', 'view'], { env });
     assert.equal(view.code, 0, view.stderr);
     assert.ok(!view.stdout.includes(token), 'the token is not printed');
-    assert.equal(view.stdout, `file: ${configFile}\napiUrl: ${locked.cp.apiUrl}\ntoken: ${token.slice(0, 4)}…${token.slice(-4)} (hidden, ${token.length} characters)\n`);
+    assert.equal(
+      view.stdout,
+      `file: ${configFile}\napiUrl: ${locked.cp.apiUrl}\ntoken: ${token.slice(0, 4)}…${token.slice(-4)} (hidden, ${token.length} characters)\n`,
+    );
   });
 
   test('every command then uses the stored URL and token', async () => {
@@ -74,10 +86,21 @@ describe('koguma config', () => {
     assert.equal(result.code, 1);
     // Anonymous (403), not a foreign token refused (401): the token stayed home.
     assert.match(result.stderr, /^Error: <stdin>#1 mesh "e2e": Forbidden: .* an anonymous client at /);
-    const withToken = await runCli(['--api-url', other.cp.apiUrl, '--api-token', readFileSync(other.adminTokenFile, 'utf8').trim(), 'apply', '-f', '-'], {
-      input: MESH_YAML,
-      env,
-    });
+    const withToken = await runCli(
+      [
+        '--api-url',
+        other.cp.apiUrl,
+        '--api-token',
+        readFileSync(other.adminTokenFile, 'utf8').trim(),
+        'apply',
+        '-f',
+        '-',
+      ],
+      {
+        input: MESH_YAML,
+        env,
+      },
+    );
     assert.equal(withToken.code, 0, withToken.stderr);
   });
 
@@ -91,7 +114,10 @@ describe('koguma config', () => {
     await import('node:fs/promises').then((fs) => fs.writeFile(broken, 'apiUrl: [1]\npassword: x\n'));
     const view = await runCli(['get', 'meshes'], { env: withoutKogumaEnv({ KOGUMA_CONFIG: broken }) });
     assert.equal(view.code, 1);
-    assert.equal(view.stderr, `Error: the CLI configuration ${broken} is not valid (fix it, or write it again with koguma config set-api)\n  password: unknown field\n  apiUrl: must be a string\n`);
+    assert.equal(
+      view.stderr,
+      `Error: the CLI configuration ${broken} is not valid (fix it, or write it again with koguma config set-api)\n  password: unknown field\n  apiUrl: must be a string\n`,
+    );
   });
 });
 
@@ -106,7 +132,10 @@ describe('koguma cp run: authentication flags', () => {
   test('it logs where the admin token is, and writes it there', async () => {
     const dataDir = testDataDir();
     const cp = await spawnControlPlane(['--store', 'memory', '--data-dir', dataDir, '--xds-tls', 'false']);
-    assert.match(cp.output(), new RegExp(`admin token in ${join(dataDir, 'admin-token').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    assert.match(
+      cp.output(),
+      new RegExp(`admin token in ${join(dataDir, 'admin-token').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
     assert.equal(statSync(join(dataDir, 'admin-token')).mode & 0o777, 0o600);
     cp.child.kill('SIGTERM');
     assert.equal(await exitWithin(cp.exited, 60_000), 0, cp.output());
@@ -116,13 +145,25 @@ describe('koguma cp run: authentication flags', () => {
     const cp = await spawnControlPlane(['--store', 'memory', '--api-read-only', '--xds-tls', 'false']);
     const applied = await runCli(['--api-url', cp.apiUrl, 'apply', '-f', '-'], { input: MESH_YAML });
     assert.equal(applied.code, 1);
-    assert.match(applied.stderr, /^Error: <stdin>#1 mesh "e2e": Read only: the API is read-only \(--api-read-only\): PUT \/meshes\/e2e is refused/);
+    assert.match(
+      applied.stderr,
+      /^Error: <stdin>#1 mesh "e2e": Read only: the API is read-only \(--api-read-only\): PUT \/meshes\/e2e is refused/,
+    );
     cp.child.kill('SIGTERM');
     assert.equal(await exitWithin(cp.exited, 60_000), 0, cp.output());
   });
 
   test('a boolean flag with a value that is not true or false is refused naming it', async () => {
-    const result = await runCli(['cp', 'run', '--store', 'memory', '--localhost-is-admin', 'maybe', '--dp-auth', 'jwt']);
+    const result = await runCli([
+      'cp',
+      'run',
+      '--store',
+      'memory',
+      '--localhost-is-admin',
+      'maybe',
+      '--dp-auth',
+      'jwt',
+    ]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /\n {2}--dp-auth: must be one of: dpToken, none\n/);
     assert.match(result.stderr, /\n {2}--localhost-is-admin: must be true or false\n/);

@@ -35,7 +35,16 @@ test('a bad flag is refused with the flag named, exit 1', async () => {
 });
 
 test('an unreachable PostgreSQL is a startup failure, exit 1', async () => {
-  const result = await runCli(['cp', 'run', '--api-port', '0', '--store', 'postgres', '--postgres-url', 'postgres://koguma@127.0.0.1:1/koguma']);
+  const result = await runCli([
+    'cp',
+    'run',
+    '--api-port',
+    '0',
+    '--store',
+    'postgres',
+    '--postgres-url',
+    'postgres://koguma@127.0.0.1:1/koguma',
+  ]);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /Error: cannot start the control plane: .*127\.0\.0\.1:1/);
 });
@@ -48,7 +57,18 @@ test('cp run --store pglite keeps resources across a restart on the same data di
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(applied.stdout, 'mesh "e2e" created\n');
 
-    const second = await runCli(['cp', 'run', '--api-port', '0', '--xds-port', '0', '--store', 'pglite', '--data-dir', scratch.dir]);
+    const second = await runCli([
+      'cp',
+      'run',
+      '--api-port',
+      '0',
+      '--xds-port',
+      '0',
+      '--store',
+      'pglite',
+      '--data-dir',
+      scratch.dir,
+    ]);
     assert.equal(second.code, 1, 'a second control plane on the same data dir is refused');
     assert.match(second.stderr, /^Error: cannot start the control plane: .*in use/);
 

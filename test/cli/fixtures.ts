@@ -66,7 +66,11 @@ spec:
 export const ALL_YAML = [PERMISSION_YAML, MESH_YAML, WEB_YAML, BACKEND_YAML].join('---\n');
 
 /** A scratch directory removed by the returned function. */
-export async function scratchDir(): Promise<{ dir: string; write: (name: string, text: string) => Promise<string>; remove: () => Promise<void> }> {
+export async function scratchDir(): Promise<{
+  dir: string;
+  write: (name: string, text: string) => Promise<string>;
+  remove: () => Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'koguma-cli-e2e-'));
   return {
     dir,

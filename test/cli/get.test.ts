@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { parseAllDocuments, parse } from 'yaml';
 import type { RunningControlPlane } from '../../src/cp/index.js';
-import { productVersion } from '../../src/cp/index.js';
+import { productVersion } from '../../src/api/index.js';
 import { ALL_YAML, BACKEND_YAML, WEB_YAML } from './fixtures.js';
 import { apiGet, killAll, runCli, startTestControlPlane, withoutKogumaEnv } from './harness.js';
 
@@ -172,7 +172,10 @@ test('delete removes a resource and reports it; deleting it again is not found',
 test('version prints the client and the server version', async () => {
   const result = await koguma(['version']);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lines(result.stdout), [`Koguma ${productVersion}`, `server: Koguma ${productVersion} at ${cp.apiUrl}`]);
+  assert.deepEqual(lines(result.stdout), [
+    `Koguma ${productVersion}`,
+    `server: Koguma ${productVersion} at ${cp.apiUrl}`,
+  ]);
 });
 
 test('--version prints the line version prints for the CLI, without asking the server', async () => {
@@ -202,7 +205,9 @@ test('an unreachable control plane: get fails with the reason, version still exi
 });
 
 test('KOGUMA_API_URL is used when --api-url is not given', async () => {
-  const result = await runCli(['get', 'meshes', '-o', 'json'], { env: withoutKogumaEnv({ KOGUMA_API_URL: cp.apiUrl }) });
+  const result = await runCli(['get', 'meshes', '-o', 'json'], {
+    env: withoutKogumaEnv({ KOGUMA_API_URL: cp.apiUrl }),
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.ok((JSON.parse(result.stdout) as { total: number }).total >= 2);
 });

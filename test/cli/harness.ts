@@ -50,7 +50,12 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     const child = execFile(
       process.execPath,
       [CLI, ...args],
-      { timeout: CLI_TIMEOUT_MS, killSignal: 'SIGKILL', env: options.env ?? withoutKogumaEnv(), maxBuffer: 64 * 1024 * 1024 },
+      {
+        timeout: CLI_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        env: options.env ?? withoutKogumaEnv(),
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         children.delete(child);
         const failure = error as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;

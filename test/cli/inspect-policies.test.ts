@@ -65,7 +65,8 @@ spec:
 `;
 
 let cp: RunningControlPlane;
-const koguma = (args: string[], input?: string) => runCli(['--api-url', cp.apiUrl, ...args], input === undefined ? {} : { input });
+const koguma = (args: string[], input?: string) =>
+  runCli(['--api-url', cp.apiUrl, ...args], input === undefined ? {} : { input });
 
 interface KindRules {
   kind: string;
@@ -109,7 +110,10 @@ test('_rules shows the policies selecting a proxy and what they resolve to per d
   assert.equal(answer.mesh, 'insp');
   const timeouts = answer.policies.find((kind) => kind.kind === 'MeshTimeout');
   assert.ok(timeouts);
-  assert.ok(!timeouts.matched.some((m) => m.name === 'backend-inbound'), 'a policy for another service does not select web-1');
+  assert.ok(
+    !timeouts.matched.some((m) => m.name === 'backend-inbound'),
+    'a policy for another service does not select web-1',
+  );
   const backend = timeouts.to.find((rule) => rule.destination.name === 'backend');
   assert.ok(backend);
   assert.equal((backend.conf as { connectionTimeout?: string }).connectionTimeout, '2s');
@@ -137,8 +141,12 @@ test('_resources/dataplanes lists the proxies a policy selects, paged as Kuma pa
     ],
     next: null,
   });
-  const first = (await apiGet(cp.apiUrl, '/meshes/insp/meshtimeouts/backend-inbound/_resources/dataplanes?size=1')).body as { items: { name: string }[]; next: string };
-  assert.deepEqual(first.items.map((item) => item.name), ['backend-1']);
+  const first = (await apiGet(cp.apiUrl, '/meshes/insp/meshtimeouts/backend-inbound/_resources/dataplanes?size=1'))
+    .body as { items: { name: string }[]; next: string };
+  assert.deepEqual(
+    first.items.map((item) => item.name),
+    ['backend-1'],
+  );
   assert.match(first.next, /\/meshes\/insp\/meshtimeouts\/backend-inbound\/_resources\/dataplanes\?size=1&offset=1$/);
 });
 
@@ -158,7 +166,11 @@ test('koguma inspect <policy-kind> NAME lists the dataplanes it selects, by any 
   for (const spelling of ['meshtimeout', 'meshtimeouts', 'mt']) {
     const result = await koguma(['inspect', spelling, 'backend-inbound', '-m', 'insp']);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.stdout.split('\n').filter(Boolean), ['MESH   DATAPLANE', 'insp   backend-1', 'insp   backend-2'], spelling);
+    assert.deepEqual(
+      result.stdout.split('\n').filter(Boolean),
+      ['MESH   DATAPLANE', 'insp   backend-1', 'insp   backend-2'],
+      spelling,
+    );
   }
   const yaml = await koguma(['inspect', 'mt', 'web-outbound', '-m', 'insp', '-o', 'yaml']);
   assert.equal(yaml.code, 0, yaml.stderr);

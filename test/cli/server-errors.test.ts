@@ -13,7 +13,10 @@ let cp: RunningControlPlane;
 
 before(async () => {
   // A body limit that a mesh fits in and a dataplane with a long label does not.
-  const config = resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', bodyLimitBytes: '400', dataDir: testDataDir() }, {});
+  const config = resolveConfig(
+    { store: 'memory', apiPort: '0', xdsPort: '0', bodyLimitBytes: '400', dataDir: testDataDir() },
+    {},
+  );
   cp = await startControlPlane(config, { logger: pino({ level: 'silent' }) });
 });
 after(async () => {

@@ -25,8 +25,20 @@ const koguma = (args: string[]) => runCli(['--api-url', cp.apiUrl, ...args]);
 
 test('generate dataplane-token prints only the token, with the name, tags, type and lifetime asked for', async () => {
   const result = await koguma([
-    'generate', 'dataplane-token', '--mesh', 'default', '--name', 'web-1',
-    '--tag', 'kuma.io/service=web,web-admin', '--tag', 'version=v1', '--tag', 'kuma.io/service=web', '--valid-for', '2h',
+    'generate',
+    'dataplane-token',
+    '--mesh',
+    'default',
+    '--name',
+    'web-1',
+    '--tag',
+    'kuma.io/service=web,web-admin',
+    '--tag',
+    'version=v1',
+    '--tag',
+    'kuma.io/service=web',
+    '--valid-for',
+    '2h',
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '');
@@ -54,7 +66,10 @@ test('a malformed --tag is refused by the CLI; a bad lifetime or mesh by the ser
   assert.match(tag.stderr, /option '--tag <key=value>' argument 'novalue' is invalid\. "novalue" is not key=value/);
   const lifetime = await koguma(['generate', 'dataplane-token', '--valid-for', 'forever']);
   assert.equal(lifetime.code, 1);
-  assert.equal(lifetime.stderr, 'Error: Invalid input: the dataplane token request is not valid\n  validFor: must be a duration like 24h, 30m or 8760h\n');
+  assert.equal(
+    lifetime.stderr,
+    'Error: Invalid input: the dataplane token request is not valid\n  validFor: must be a duration like 24h, 30m or 8760h\n',
+  );
   const mesh = await koguma(['generate', 'dataplane-token', '--mesh', 'nowhere']);
   assert.equal(mesh.stderr, 'Error: Not found: Mesh "nowhere" not found\n');
 });
@@ -66,10 +81,18 @@ test('revoke dataplane-token by the token file puts its id in the revocation Sec
   const jti = String(decodeJwt(token).jti);
   const result = await koguma(['revoke', 'dataplane-token', '--token-file', file]);
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, `dataplane token ${jti} revoked in mesh "default": it is refused from now on, and streams opened with it end within seconds\n`);
+  assert.equal(
+    result.stdout,
+    `dataplane token ${jti} revoked in mesh "default": it is refused from now on, and streams opened with it end within seconds\n`,
+  );
   const secret = await apiGet(cp.apiUrl, '/meshes/default/secrets/dataplane-token-revocations-default');
   assert.equal(secret.status, 200);
-  assert.ok(Buffer.from((secret.body as { data: string }).data, 'base64').toString().split(',').includes(jti));
+  assert.ok(
+    Buffer.from((secret.body as { data: string }).data, 'base64')
+      .toString()
+      .split(',')
+      .includes(jti),
+  );
   const byId = await koguma(['revoke', 'dataplane-token', '--id', 'another-id']);
   assert.equal(byId.code, 0, byId.stderr);
 });

@@ -38,7 +38,8 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
       await cluster?.destroy();
     });
 
-    const heard = (name: string) => () => (heardFirst.some((event) => event.op !== 'resync' && event.name === name) ? true : undefined);
+    const heard = (name: string) => () =>
+      heardFirst.some((event) => event.op !== 'resync' && event.name === name) ? true : undefined;
 
     it('a change made while the LISTEN connection was cut reaches the instance when it listens again', async () => {
       await first.create(meshDraft('cut'));
@@ -67,18 +68,40 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
         const health = first.health();
         assert.equal(health.available, false);
         assert.ok(health.since instanceof Date);
-        assert.match(health.reason ?? '', /ECONNREFUSED|CONNECTION|terminat|shut/i, 'the reason is what the database client said');
+        assert.match(
+          health.reason ?? '',
+          /ECONNREFUSED|CONNECTION|terminat|shut/i,
+          'the reason is what the database client said',
+        );
       } finally {
         await cluster.start();
       }
       // The other instance writes as soon as it can; the first must hear it though its LISTEN was down.
-      await waitFor('a write after the restart', async () => second.create(draftOf('MeshTimeout', 'outage', 'after')).then(() => true, () => undefined), 60_000);
-      await waitFor('the first instance to recover by itself', () => (first.health().available ? true : undefined), 60_000);
+      await waitFor(
+        'a write after the restart',
+        async () =>
+          second.create(draftOf('MeshTimeout', 'outage', 'after')).then(
+            () => true,
+            () => undefined,
+          ),
+        60_000,
+      );
+      await waitFor(
+        'the first instance to recover by itself',
+        () => (first.health().available ? true : undefined),
+        60_000,
+      );
       await waitFor('the change after the outage', heard('after'), 30_000);
       const since = heardFirst.slice(from);
-      assert.ok(!since.some((event) => event.op !== 'resync' && event.name === 'refused'), 'a refused write is not announced');
+      assert.ok(
+        !since.some((event) => event.op !== 'resync' && event.name === 'refused'),
+        'a refused write is not announced',
+      );
       const seqs = since.map((event) => event.seq);
-      assert.ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!), `in order: ${seqs.join(', ')}`);
+      assert.ok(
+        seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!),
+        `in order: ${seqs.join(', ')}`,
+      );
     });
 
     it('an instance the change log was pruned past gets a resync event instead of a silent gap', async () => {
@@ -87,14 +110,21 @@ if (process.env['KOGUMA_TEST_POSTGRES_URL']) {
         // As if this instance had been away longer than the retention: the log now starts far ahead of it.
         const [row] = await admin.unsafe(`select coalesce(max(seq), 0) + 1000 as ahead from koguma_changes`);
         const ahead = Number(row!['ahead']);
-        await admin.unsafe(`insert into koguma_meta (key, value) values ('changes_pruned_through', $1)
-          on conflict (key) do update set value = excluded.value`, [String(ahead)]);
+        await admin.unsafe(
+          `insert into koguma_meta (key, value) values ('changes_pruned_through', $1)
+          on conflict (key) do update set value = excluded.value`,
+          [String(ahead)],
+        );
         await admin.unsafe(`select setval('koguma_change_seq', $1)`, [ahead + 1]);
       } finally {
         await admin.end();
       }
       await second.create(meshDraft('after-prune'));
-      await waitFor('a resync event', () => (heardFirst.some((event) => event.op === 'resync') ? true : undefined), 30_000);
+      await waitFor(
+        'a resync event',
+        () => (heardFirst.some((event) => event.op === 'resync') ? true : undefined),
+        30_000,
+      );
     });
   });
 }

@@ -30,9 +30,13 @@ if (serverUrl) {
     it('two instances starting at once on an empty schema apply each migration once', async () => {
       const fresh = await createTestSchema(serverUrl, 'migrate');
       try {
-        const starts = await Promise.allSettled([1, 2].map(() => createStore({ type: 'postgres', postgresUrl: fresh.url })));
+        const starts = await Promise.allSettled(
+          [1, 2].map(() => createStore({ type: 'postgres', postgresUrl: fresh.url })),
+        );
         // Close whatever started before asserting, so a failed start cannot leave a pool open.
-        await Promise.all(starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : Promise.resolve())));
+        await Promise.all(
+          starts.map((start) => (start.status === 'fulfilled' ? start.value.close() : Promise.resolve())),
+        );
         for (const start of starts) {
           if (start.status === 'rejected') assert.fail(`a concurrent start failed: ${String(start.reason)}`);
         }
@@ -41,7 +45,11 @@ if (serverUrl) {
           const rows = await sql.unsafe('select version from koguma_schema_migrations order by version');
           const versions = rows.map((row) => Number(row['version']));
           assert.ok(versions.length > 0);
-          assert.deepEqual(versions, versions.map((_, i) => i + 1), 'each version recorded once, none skipped');
+          assert.deepEqual(
+            versions,
+            versions.map((_, i) => i + 1),
+            'each version recorded once, none skipped',
+          );
         } finally {
           await sql.end();
         }

@@ -11,9 +11,13 @@ import { draftOf } from '../support/store-drafts.js';
 import { recordEvents } from '../support/store-events.js';
 import type { ContractContext } from './store-context.js';
 
-const inMesh = (mesh: string) => (event: ChangeEvent): boolean => event.mesh === mesh;
+const inMesh =
+  (mesh: string) =>
+  (event: ChangeEvent): boolean =>
+    event.mesh === mesh;
 const positions = (events: readonly StoreEvent[]): number[] => events.map((event) => event.seq);
-const increasing = (values: readonly number[]): boolean => values.every((value, i) => i === 0 || value > values[i - 1]!);
+const increasing = (values: readonly number[]): boolean =>
+  values.every((value, i) => i === 0 || value > values[i - 1]!);
 
 export function changeLogCases(ctx: ContractContext): void {
   it('every change carries a larger position than the one before; head is the newest', async () => {
@@ -38,7 +42,11 @@ export function changeLogCases(ctx: ContractContext): void {
     const recorder = recordEvents(ctx.store, inMesh(mesh));
     await ctx.store.create(draftOf('MeshTimeout', mesh, 'a'));
     await ctx.store.delivered(await ctx.store.head());
-    assert.deepEqual(recorder.events.map((event) => event.name), ['a'], 'delivered before delivered() resolved');
+    assert.deepEqual(
+      recorder.events.map((event) => event.name),
+      ['a'],
+      'delivered before delivered() resolved',
+    );
     await ctx.store.delivered(0);
     recorder.stop();
   });
@@ -50,8 +58,12 @@ export function changeLogCases(ctx: ContractContext): void {
       const here = recordEvents(ctx.store, inMesh(mesh));
       const there = recordEvents(peer, inMesh(mesh));
       const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
-      await Promise.all(names.map((name, i) => (i % 2 === 0 ? ctx.store : peer).create(draftOf('MeshTimeout', mesh, name))));
-      await Promise.all(names.map((name, i) => (i % 2 === 0 ? peer : ctx.store).update(draftOf('MeshTimeout', mesh, name), 1)));
+      await Promise.all(
+        names.map((name, i) => (i % 2 === 0 ? ctx.store : peer).create(draftOf('MeshTimeout', mesh, name))),
+      );
+      await Promise.all(
+        names.map((name, i) => (i % 2 === 0 ? peer : ctx.store).update(draftOf('MeshTimeout', mesh, name), 1)),
+      );
       await here.received(40);
       await there.received(40);
       assert.ok(increasing(positions(here.withSeq)), 'in position order here');

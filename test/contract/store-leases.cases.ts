@@ -38,7 +38,11 @@ export function leaseCases(ctx: ContractContext): void {
     await a.hold({ mesh, name: 'web' }, created.version);
     assert.deepEqual(await a.sweep(DELAY_MS, TTL_MS), [], 'held by a live instance');
     await a.release({ mesh, name: 'web' }, created.version);
-    assert.deepEqual((await a.sweep(60_000, TTL_MS)).filter((key) => key.mesh === mesh), [], 'not before the delay');
+    assert.deepEqual(
+      (await a.sweep(60_000, TTL_MS)).filter((key) => key.mesh === mesh),
+      [],
+      'not before the delay',
+    );
     assert.deepEqual(await sweepUntilGone(ctx.unique('cp'), mesh, 'web'), ['web']);
   });
 
@@ -51,7 +55,10 @@ export function leaseCases(ctx: ContractContext): void {
     await ctx.store.update(dataplane(mesh, 'web'), created.version);
     await pause(DELAY_MS * 2);
     const removed = await a.sweep(DELAY_MS, TTL_MS);
-    assert.deepEqual(removed.filter((key) => key.mesh === mesh), []);
+    assert.deepEqual(
+      removed.filter((key) => key.mesh === mesh),
+      [],
+    );
     assert.ok(await ctx.store.get({ kind: 'Dataplane', mesh, name: 'web' }));
   });
 
@@ -63,7 +70,11 @@ export function leaseCases(ctx: ContractContext): void {
       ReturnType<typeof ctx.store.leases>,
       ReturnType<typeof ctx.store.leases>,
     ];
-    for (const [leases, name] of [[dead, 'dead-dp'], [live, 'live-dp'], [leaving, 'leaving-dp']] as const) {
+    for (const [leases, name] of [
+      [dead, 'dead-dp'],
+      [live, 'live-dp'],
+      [leaving, 'leaving-dp'],
+    ] as const) {
       await leases.heartbeat();
       const created = await ctx.store.create(dataplane(mesh, name));
       await leases.hold({ mesh, name }, created.version);

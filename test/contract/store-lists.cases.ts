@@ -109,11 +109,20 @@ export function listCases(ctx: ContractContext): void {
   it('combines filters, and total counts every match, not only the page', async () => {
     const mesh = ctx.unique('mesh');
     await ctx.store.createAll([
-      ...['web-a', 'web-b', 'web-c', 'web-d'].map((name) => draftOf('MeshTimeout', mesh, name, { labels: { team: 'a' } })),
+      ...['web-a', 'web-b', 'web-c', 'web-d'].map((name) =>
+        draftOf('MeshTimeout', mesh, name, { labels: { team: 'a' } }),
+      ),
       draftOf('MeshTimeout', mesh, 'web-e', { labels: { team: 'b' } }),
       draftOf('MeshTimeout', mesh, 'api', { labels: { team: 'a' } }),
     ]);
-    const page = await list({ kind: 'MeshTimeout', mesh, nameContains: 'web', labels: { team: 'a' }, offset: 1, limit: 2 });
+    const page = await list({
+      kind: 'MeshTimeout',
+      mesh,
+      nameContains: 'web',
+      labels: { team: 'a' },
+      offset: 1,
+      limit: 2,
+    });
     assert.deepEqual(namesOf(page), ['web-b', 'web-c']);
     assert.equal(page.total, 4);
   });
@@ -123,7 +132,10 @@ export function listCases(ctx: ContractContext): void {
     await ctx.store.createAll(['a', 'b', 'c'].map((name) => draftOf('MeshTimeout', mesh, name)));
     assert.deepEqual(await list({ kind: 'MeshTimeout', mesh, offset: 3, limit: 10 }), { total: 3, items: [] });
     assert.deepEqual(await list({ kind: 'MeshTimeout', mesh, offset: 50, limit: 10 }), { total: 3, items: [] });
-    assert.deepEqual(await list({ kind: 'MeshTimeout', mesh: ctx.unique('empty'), offset: 0, limit: 10 }), { total: 0, items: [] });
+    assert.deepEqual(await list({ kind: 'MeshTimeout', mesh: ctx.unique('empty'), offset: 0, limit: 10 }), {
+      total: 0,
+      items: [],
+    });
   });
 
   it('10,000 resources paged 100 at a time come back each exactly once, in order, with the right total', async () => {

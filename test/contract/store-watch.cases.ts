@@ -11,8 +11,10 @@ import { draftOf, meshDraft } from '../support/store-drafts.js';
 import { recordEvents, storeSettled, type RecordedEvent } from '../support/store-events.js';
 import { rejectsWith, type ContractContext } from './store-context.js';
 
-const inMesh = (mesh: string) => (event: ChangeEvent): boolean =>
-  event.mesh === mesh || (event.kind === 'Mesh' && event.name === mesh);
+const inMesh =
+  (mesh: string) =>
+  (event: ChangeEvent): boolean =>
+    event.mesh === mesh || (event.kind === 'Mesh' && event.name === mesh);
 
 const sorted = (events: readonly RecordedEvent[]): RecordedEvent[] =>
   [...events].sort((a, b) => (`${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1));
@@ -50,14 +52,25 @@ export function watchCases(ctx: ContractContext): void {
     const recorder = recordEvents(ctx.store, inMesh(mesh));
     await ctx.store.createAll(['a', 'b', 'c'].map((name) => draftOf('MeshRetry', mesh, name)));
     const events = await recorder.received(3);
-    assert.deepEqual(sorted(events).map((e) => [e.name, e.op, e.version]), [['a', 'created', 1], ['b', 'created', 1], ['c', 'created', 1]]);
+    assert.deepEqual(
+      sorted(events).map((e) => [e.name, e.op, e.version]),
+      [
+        ['a', 'created', 1],
+        ['b', 'created', 1],
+        ['c', 'created', 1],
+      ],
+    );
     recorder.stop();
   });
 
   it('a Mesh deletion announces one deleted event for the mesh and for each resource in it', async () => {
     const mesh = ctx.unique('mesh');
     await ctx.store.create(meshDraft(mesh));
-    await ctx.store.createAll([draftOf('MeshTimeout', mesh, 'a'), draftOf('MeshRetry', mesh, 'b'), draftOf('Dataplane', mesh, 'dp')]);
+    await ctx.store.createAll([
+      draftOf('MeshTimeout', mesh, 'a'),
+      draftOf('MeshRetry', mesh, 'b'),
+      draftOf('Dataplane', mesh, 'dp'),
+    ]);
     await ctx.store.update(draftOf('MeshRetry', mesh, 'b'), 1);
     await storeSettled(ctx.store); // the creation events pass before recording
     const recorder = recordEvents(ctx.store, inMesh(mesh));
@@ -76,12 +89,17 @@ export function watchCases(ctx: ContractContext): void {
     await ctx.store.create(draftOf('MeshTimeout', mesh, 'taken'));
     await storeSettled(ctx.store);
     const recorder = recordEvents(ctx.store, inMesh(mesh));
-    await rejectsWith(ctx.store.createAll([draftOf('MeshTimeout', mesh, 'new'), draftOf('MeshTimeout', mesh, 'taken')]), 'Conflict');
+    await rejectsWith(
+      ctx.store.createAll([draftOf('MeshTimeout', mesh, 'new'), draftOf('MeshTimeout', mesh, 'taken')]),
+      'Conflict',
+    );
     await rejectsWith(ctx.store.update(draftOf('MeshTimeout', mesh, 'taken'), 7), 'Conflict');
     await rejectsWith(ctx.store.delete({ kind: 'MeshTimeout', mesh, name: 'taken' }, 7), 'Conflict');
     // A successful write afterwards proves events were flowing during the failures.
     await ctx.store.delete({ kind: 'MeshTimeout', mesh, name: 'taken' }, 1);
-    assert.deepEqual(await recorder.received(1), [{ kind: 'MeshTimeout', mesh, name: 'taken', op: 'deleted', version: 1 }]);
+    assert.deepEqual(await recorder.received(1), [
+      { kind: 'MeshTimeout', mesh, name: 'taken', op: 'deleted', version: 1 },
+    ]);
     recorder.stop();
   });
 
@@ -110,7 +128,10 @@ export function watchCases(ctx: ContractContext): void {
       ];
       assert.deepEqual(sorted(await heardHere.received(2)), expected);
       assert.deepEqual(sorted(await heardThere.received(2)), expected);
-      assert.deepEqual(await peer.get({ kind: 'MeshTimeout', mesh, name: 'from-first' }), await ctx.store.get({ kind: 'MeshTimeout', mesh, name: 'from-first' }));
+      assert.deepEqual(
+        await peer.get({ kind: 'MeshTimeout', mesh, name: 'from-first' }),
+        await ctx.store.get({ kind: 'MeshTimeout', mesh, name: 'from-first' }),
+      );
       heardHere.stop();
       heardThere.stop();
     });

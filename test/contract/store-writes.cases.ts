@@ -20,21 +20,35 @@ export function writeCases(ctx: ContractContext): void {
     });
     const created = await ctx.store.create(draft);
     assert.deepEqual(
-      { kind: created.kind, mesh: created.mesh, name: created.name, labels: created.labels, spec: created.spec, status: created.status },
+      {
+        kind: created.kind,
+        mesh: created.mesh,
+        name: created.name,
+        labels: created.labels,
+        spec: created.spec,
+        status: created.status,
+      },
       draft,
     );
     assert.equal(created.version, 1);
     assert.ok(created.creationTime instanceof Date);
     assert.equal(created.modificationTime.getTime(), created.creationTime.getTime());
     // The database's clock sets the times; it runs on this machine, so a few seconds of slack is plenty.
-    assert.ok(Math.abs(created.creationTime.getTime() - startedAt) < 5000, `creationTime ${created.creationTime.toISOString()}`);
+    assert.ok(
+      Math.abs(created.creationTime.getTime() - startedAt) < 5000,
+      `creationTime ${created.creationTime.toISOString()}`,
+    );
     assert.deepEqual(await ctx.store.get(keyOf(draft)), created);
   });
 
   it('spec fields read back in the order they were written, on create and on update', async () => {
     const mesh = ctx.unique('mesh');
     // Deliberately not alphabetical, and with keys of different lengths (jsonb would sort them).
-    const spec = { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1h', connectionTimeout: '2s' } }], from: [] };
+    const spec = {
+      targetRef: { kind: 'Mesh' },
+      to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1h', connectionTimeout: '2s' } }],
+      from: [],
+    };
     const created = await ctx.store.create(draftOf('MeshTimeout', mesh, 'ordered', { spec }));
     const order = (value: unknown) => JSON.stringify(value);
     assert.equal(order(created.spec), order(spec));
@@ -118,7 +132,9 @@ export function writeCases(ctx: ContractContext): void {
       const name = `contended-${round}`;
       const read = await ctx.store.create(draftOf('MeshTimeout', mesh, name));
       const outcomes = await Promise.allSettled(
-        writers.map((writer, i) => writer.update(draftOf('MeshTimeout', mesh, name, { labels: { writer: `${i}` } }), read.version)),
+        writers.map((writer, i) =>
+          writer.update(draftOf('MeshTimeout', mesh, name, { labels: { writer: `${i}` } }), read.version),
+        ),
       );
       const won = outcomes.filter((o): o is PromiseFulfilledResult<Resource> => o.status === 'fulfilled');
       const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -134,7 +150,13 @@ export function writeCases(ctx: ContractContext): void {
   it('createAll stores every draft, or none when one of them conflicts', async () => {
     const mesh = ctx.unique('mesh');
     const stored = await ctx.store.createAll([draftOf('MeshTimeout', mesh, 'a'), draftOf('MeshRetry', mesh, 'b')]);
-    assert.deepEqual(stored.map((r) => [r.kind, r.name, r.version]), [['MeshTimeout', 'a', 1], ['MeshRetry', 'b', 1]]);
+    assert.deepEqual(
+      stored.map((r) => [r.kind, r.name, r.version]),
+      [
+        ['MeshTimeout', 'a', 1],
+        ['MeshRetry', 'b', 1],
+      ],
+    );
 
     const fresh = draftOf('MeshTimeout', mesh, 'c');
     await rejectsWith(ctx.store.createAll([fresh, draftOf('MeshRetry', mesh, 'b')]), 'Conflict');
@@ -154,16 +176,22 @@ export function writeCases(ctx: ContractContext): void {
     const doomed = ctx.unique('mesh');
     const kept = ctx.unique('mesh');
     await ctx.store.createAll([meshDraft(doomed), meshDraft(kept)]);
-    const inDoomed = [draftOf('MeshTimeout', doomed, 'a'), draftOf('MeshRetry', doomed, 'b'), draftOf('Dataplane', doomed, 'dp-1')];
+    const inDoomed = [
+      draftOf('MeshTimeout', doomed, 'a'),
+      draftOf('MeshRetry', doomed, 'b'),
+      draftOf('Dataplane', doomed, 'dp-1'),
+    ];
     const inKept = [draftOf('MeshTimeout', kept, 'a'), draftOf('Dataplane', kept, 'dp-1')];
     await ctx.store.createAll([...inDoomed, ...inKept]);
 
     await ctx.store.delete({ kind: 'Mesh', mesh: '', name: doomed }, 1);
 
     assert.equal(await ctx.store.get(meshDraft(doomed)), undefined);
-    for (const draft of inDoomed) assert.equal(await ctx.store.get(draft), undefined, `${draft.kind} ${draft.name} deleted`);
+    for (const draft of inDoomed)
+      assert.equal(await ctx.store.get(draft), undefined, `${draft.kind} ${draft.name} deleted`);
     assert.ok(await ctx.store.get(meshDraft(kept)), 'the other mesh stays');
-    for (const draft of inKept) assert.ok(await ctx.store.get(draft), `${draft.kind} ${draft.name} in the other mesh stays`);
+    for (const draft of inKept)
+      assert.ok(await ctx.store.get(draft), `${draft.kind} ${draft.name} in the other mesh stays`);
   });
 
   it('deleting a Mesh from a stale version fails with Conflict and cascades nothing', async () => {

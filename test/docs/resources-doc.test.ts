@@ -9,7 +9,11 @@ const docPath = new URL('../../../docs/resources.md', import.meta.url);
 test('docs/resources.md is the reference rendered from the current schemas', () => {
   const rendered = renderResourceReference(kindRegistry);
   if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(docPath, rendered);
-  assert.equal(readFileSync(docPath, 'utf8'), rendered, 'run UPDATE_GOLDEN=1 npm test and review the diff of docs/resources.md');
+  assert.equal(
+    readFileSync(docPath, 'utf8'),
+    rendered,
+    'run UPDATE_GOLDEN=1 npm test and review the diff of docs/resources.md',
+  );
 });
 
 test('the reference lists every field of a kind with its type', () => {

@@ -44,11 +44,18 @@ test('over https:// the CA verifies the DP server and is sent as caCert', async 
     tls,
     bootstrapHandler: async (body) => {
       received.push(body);
-      return { status: 200, contentType: 'application/json', body: JSON.stringify({ bootstrap: Buffer.from('node: {}\n').toString('base64') }) };
+      return {
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ bootstrap: Buffer.from('node: {}\n').toString('base64') }),
+      };
     },
   });
   try {
-    assert.deepEqual(await requestBootstrap(parseCpAddress(dp.server.url), request(tls.caPem), 5_000), { ok: true, yaml: 'node: {}\n' });
+    assert.deepEqual(await requestBootstrap(parseCpAddress(dp.server.url), request(tls.caPem), 5_000), {
+      ok: true,
+      yaml: 'node: {}\n',
+    });
     assert.equal((received[0] as { caCert?: string }).caCert, tls.caPem);
   } finally {
     await dp.close();
@@ -67,13 +74,22 @@ test('a certificate that does not name the address dialled is refused', async ()
   const localhostOnly = await testTls(['localhost']);
   const dp = await startTestDpServer({ tls: localhostOnly });
   try {
-    assert.match(await attempt(dp.server.url, localhostOnly.caPem), /^retry: cannot reach .*: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1 is not in the cert's list: .*\(does --ca-cert-file/);
+    assert.match(
+      await attempt(dp.server.url, localhostOnly.caPem),
+      /^retry: cannot reach .*: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1 is not in the cert's list: .*\(does --ca-cert-file/,
+    );
   } finally {
     await dp.close();
   }
 });
 
 test('https:// to a plaintext DP server, and http:// to a TLS one, say which scheme to use', async () => {
-  assert.match(await attempt(plaintext.server.url.replace('http://', 'https://'), tls.caPem), /\(if the DP server runs without TLS, --xds-tls false, use http:\/\/\)$/);
-  assert.match(await attempt(secure.server.url.replace('https://', 'http://')), /\(if the DP server speaks TLS, use https:\/\/ and --ca-cert-file\)$/);
+  assert.match(
+    await attempt(plaintext.server.url.replace('http://', 'https://'), tls.caPem),
+    /\(if the DP server runs without TLS, --xds-tls false, use http:\/\/\)$/,
+  );
+  assert.match(
+    await attempt(secure.server.url.replace('https://', 'http://')),
+    /\(if the DP server speaks TLS, use https:\/\/ and --ca-cert-file\)$/,
+  );
 });

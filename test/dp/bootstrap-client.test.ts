@@ -10,11 +10,18 @@ import { bootstrapAnswer, cleanUp, fakeControlPlane, freePort, stdError } from '
 
 after(cleanUp);
 
-const request: BootstrapRequest = { mesh: 'default', name: 'web-1', proxyType: 'dataplane', version: { kumaDp: { version: '0.1.0' } } };
+const request: BootstrapRequest = {
+  mesh: 'default',
+  name: 'web-1',
+  proxyType: 'dataplane',
+  version: { kumaDp: { version: '0.1.0' } },
+};
 const YAML = 'node:\n  id: default.web-1\n';
 
 test('a JSON answer is decoded from base64; a YAML answer is taken as it is', async () => {
-  const cp = await fakeControlPlane((call) => (call === 0 ? bootstrapAnswer(YAML) : { status: 200, contentType: 'text/yaml', body: YAML }));
+  const cp = await fakeControlPlane((call) =>
+    call === 0 ? bootstrapAnswer(YAML) : { status: 200, contentType: 'text/yaml', body: YAML },
+  );
   const address = parseCpAddress(cp.url);
   assert.deepEqual(await requestBootstrap(address, request, 5000), { ok: true, yaml: YAML });
   assert.deepEqual(await requestBootstrap(address, request, 5000), { ok: true, yaml: YAML });
@@ -34,7 +41,11 @@ test('404 and 5xx are retried, 4xx are not, and the /std-errors fields become de
   const results = [];
   for (let i = 0; i < answers.length; i++) results.push(await requestBootstrap(address, request, 5000));
   assert.deepEqual(
-    results.map((r) => (r.ok ? 'ok' : `${r.retry ? 'retry' : 'fail'}: ${r.reason}${r.details.length > 0 ? ` | ${r.details.join(' | ')}` : ''}`)),
+    results.map((r) =>
+      r.ok
+        ? 'ok'
+        : `${r.retry ? 'retry' : 'fail'}: ${r.reason}${r.details.length > 0 ? ` | ${r.details.join(' | ')}` : ''}`,
+    ),
     [
       'retry: dataplane default/web-1 is not in the control plane (Not found: no such dataplane); apply it, or pass --dataplane-file',
       'retry: the control plane refused the bootstrap request: HTTP 503 Unavailable: store down',

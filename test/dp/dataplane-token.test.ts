@@ -41,14 +41,30 @@ async function setUp() {
 }
 
 const envoyArgs = (cpUrl: string, binary: string, workdir: string) => [
-  'dp', 'run', '--mesh', 'default', '--name', 'web-1', '--cp-address', cpUrl, '--binary-path', binary, '--workdir', workdir, '--drain-time', '0s',
+  'dp',
+  'run',
+  '--mesh',
+  'default',
+  '--name',
+  'web-1',
+  '--cp-address',
+  cpUrl,
+  '--binary-path',
+  binary,
+  '--workdir',
+  workdir,
+  '--drain-time',
+  '0s',
 ];
 
 describe('what the agent sends', () => {
   test('--dataplane-token-file: the token, without its newline, goes in the bootstrap request', async () => {
     const s = await setUp();
     const cp = await fakeControlPlane(() => bootstrapAnswer(YAML));
-    const dp = startCli([...envoyArgs(cp.url, s.binary, join(s.dir, 'work')), '--dataplane-token-file', s.tokenFile], cleanEnv({ FAKE_ENVOY_RECORD: s.record }));
+    const dp = startCli(
+      [...envoyArgs(cp.url, s.binary, join(s.dir, 'work')), '--dataplane-token-file', s.tokenFile],
+      cleanEnv({ FAKE_ENVOY_RECORD: s.record }),
+    );
     await waitFor('envoy to start', () => envoyRecords(s.record).find((r) => r.event === 'start'));
     assert.equal(cp.calls[0]?.body['dataplaneToken'], TOKEN);
     dp.child.kill('SIGTERM');
@@ -59,7 +75,10 @@ describe('what the agent sends', () => {
   test('KOGUMA_DP_DATAPLANE_TOKEN works like --dataplane-token', async () => {
     const s = await setUp();
     const cp = await fakeControlPlane(() => bootstrapAnswer(YAML));
-    const dp = startCli(envoyArgs(cp.url, s.binary, join(s.dir, 'work')), cleanEnv({ FAKE_ENVOY_RECORD: s.record, KOGUMA_DP_DATAPLANE_TOKEN: TOKEN }));
+    const dp = startCli(
+      envoyArgs(cp.url, s.binary, join(s.dir, 'work')),
+      cleanEnv({ FAKE_ENVOY_RECORD: s.record, KOGUMA_DP_DATAPLANE_TOKEN: TOKEN }),
+    );
     await waitFor('envoy to start', () => envoyRecords(s.record).find((r) => r.event === 'start'));
     assert.equal(cp.calls[0]?.body['dataplaneToken'], TOKEN);
     dp.child.kill('SIGTERM');
@@ -70,7 +89,13 @@ describe('what the agent sends', () => {
   test('both options, or a file that holds no token, stop the agent before it asks anything', async () => {
     const s = await setUp();
     const cp = await fakeControlPlane(() => bootstrapAnswer(YAML));
-    const both = await runCli([...envoyArgs(cp.url, s.binary, join(s.dir, 'work')), '--dataplane-token', TOKEN, '--dataplane-token-file', s.tokenFile]);
+    const both = await runCli([
+      ...envoyArgs(cp.url, s.binary, join(s.dir, 'work')),
+      '--dataplane-token',
+      TOKEN,
+      '--dataplane-token-file',
+      s.tokenFile,
+    ]);
     assert.equal(both.status, 1);
     assert.equal(both.stderr, 'Error: give --dataplane-token or --dataplane-token-file, not both\n');
     const pem = join(s.dir, 'key.pem');
@@ -85,10 +110,28 @@ describe('what the agent sends', () => {
   test('--proxyless takes the token options too, and never hands the token to the application', async () => {
     const s = await setUp();
     const file = join(s.dir, 'dataplane.yaml');
-    await writeFile(file, 'type: Dataplane\nmesh: default\nname: api-1\nnetworking:\n  address: 127.0.0.1\n  inbound:\n    - port: 9090\n      tags:\n        kuma.io/service: api\n');
+    await writeFile(
+      file,
+      'type: Dataplane\nmesh: default\nname: api-1\nnetworking:\n  address: 127.0.0.1\n  inbound:\n    - port: 9090\n      tags:\n        kuma.io/service: api\n',
+    );
     const out = join(s.dir, 'app.json');
     const run = await runCli(
-      ['dp', 'run', '--proxyless', '--dataplane-file', file, '--cp-address', 'http://127.0.0.1:15678', '--dataplane-token-file', s.tokenFile, '--', process.execPath, GRPC_APP, out, '0'],
+      [
+        'dp',
+        'run',
+        '--proxyless',
+        '--dataplane-file',
+        file,
+        '--cp-address',
+        'http://127.0.0.1:15678',
+        '--dataplane-token-file',
+        s.tokenFile,
+        '--',
+        process.execPath,
+        GRPC_APP,
+        out,
+        '0',
+      ],
       cleanEnv(),
     );
     assert.equal(run.status, 0, run.stderr);
@@ -102,14 +145,23 @@ describe('against a control plane that requires tokens', () => {
   let cp: RunningControlPlane;
   before(async () => {
     // Plaintext DP server: this is about the token; TLS has its own tests.
-    const flags = { store: 'memory', apiPort: '0', xdsPort: '0', xdsTls: 'false', dataDir: await scratchDir() } as const;
+    const flags = {
+      store: 'memory',
+      apiPort: '0',
+      xdsPort: '0',
+      xdsTls: 'false',
+      dataDir: await scratchDir(),
+    } as const;
     cp = await startControlPlane(resolveConfig(flags, {}), { logger: pino({ level: 'silent' }) });
   });
   after(() => cp?.close());
 
   const webFile = async (dir: string) => {
     const file = join(dir, 'web.yaml');
-    await writeFile(file, 'type: Dataplane\nmesh: default\nname: web-1\nnetworking:\n  address: 127.0.0.1\n  inbound:\n    - port: 20001\n      tags:\n        kuma.io/service: web\n');
+    await writeFile(
+      file,
+      'type: Dataplane\nmesh: default\nname: web-1\nnetworking:\n  address: 127.0.0.1\n  inbound:\n    - port: 20001\n      tags:\n        kuma.io/service: web\n',
+    );
     return file;
   };
 
@@ -123,21 +175,58 @@ describe('against a control plane that requires tokens', () => {
     const token = await issued.text();
     assert.equal(issued.status, 200, token);
     await writeFile(s.tokenFile, token);
-    const args = ['dp', 'run', '--dataplane-file', await webFile(s.dir), '--cp-address', cp.xdsUrl, '--binary-path', s.binary, '--workdir', join(s.dir, 'work'), '--drain-time', '0s'];
+    const args = [
+      'dp',
+      'run',
+      '--dataplane-file',
+      await webFile(s.dir),
+      '--cp-address',
+      cp.xdsUrl,
+      '--binary-path',
+      s.binary,
+      '--workdir',
+      join(s.dir, 'work'),
+      '--drain-time',
+      '0s',
+    ];
     const dp = startCli([...args, '--dataplane-token-file', s.tokenFile], cleanEnv({ FAKE_ENVOY_RECORD: s.record }));
-    const start = await waitFor('envoy to start', () => envoyRecords(s.record).find((r) => r.event === 'start'), 60_000);
-    const bootstrap = parse(start.bootstrap ?? '') as { dynamic_resources: { ads_config: { grpc_services: { initial_metadata: unknown }[] } } };
-    assert.deepEqual(bootstrap.dynamic_resources.ads_config.grpc_services[0]?.initial_metadata, [{ key: 'authorization', value: `Bearer ${token}` }]);
+    const start = await waitFor(
+      'envoy to start',
+      () => envoyRecords(s.record).find((r) => r.event === 'start'),
+      60_000,
+    );
+    const bootstrap = parse(start.bootstrap ?? '') as {
+      dynamic_resources: { ads_config: { grpc_services: { initial_metadata: unknown }[] } };
+    };
+    assert.deepEqual(bootstrap.dynamic_resources.ads_config.grpc_services[0]?.initial_metadata, [
+      { key: 'authorization', value: `Bearer ${token}` },
+    ]);
     dp.child.kill('SIGTERM');
     assert.equal(await exitWithin(dp, 60_000), 0, dp.stderr());
   });
 
   test('without a token the agent stops at once with the reason, rather than retrying', async () => {
     const s = await setUp();
-    const args = ['dp', 'run', '--dataplane-file', await webFile(s.dir), '--cp-address', cp.xdsUrl, '--binary-path', s.binary, '--workdir', join(s.dir, 'work'), '--drain-time', '0s'];
+    const args = [
+      'dp',
+      'run',
+      '--dataplane-file',
+      await webFile(s.dir),
+      '--cp-address',
+      cp.xdsUrl,
+      '--binary-path',
+      s.binary,
+      '--workdir',
+      join(s.dir, 'work'),
+      '--drain-time',
+      '0s',
+    ];
     const run = await runCli(args, cleanEnv({ FAKE_ENVOY_RECORD: s.record }));
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /Error: the control plane refused the bootstrap request: HTTP 422 .*a dataplane token is required\n {2}dataplaneToken: is required: this control plane runs with --dp-auth dpToken/);
+    assert.match(
+      run.stderr,
+      /Error: the control plane refused the bootstrap request: HTTP 422 .*a dataplane token is required\n {2}dataplaneToken: is required: this control plane runs with --dp-auth dpToken/,
+    );
     assert.deepEqual(envoyRecords(s.record), [], 'Envoy never ran');
   });
 });

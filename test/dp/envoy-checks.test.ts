@@ -8,7 +8,19 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bootstrapAnswer, cleanEnv, cleanUp, envoyRecords, exitWithin, fakeControlPlane, fakeEnvoyBinary, runCli, scratchDir, startCli, waitFor } from './harness.js';
+import {
+  bootstrapAnswer,
+  cleanEnv,
+  cleanUp,
+  envoyRecords,
+  exitWithin,
+  fakeControlPlane,
+  fakeEnvoyBinary,
+  runCli,
+  scratchDir,
+  startCli,
+  waitFor,
+} from './harness.js';
 
 after(cleanUp);
 
@@ -19,12 +31,27 @@ async function setUp() {
   return { dir, binary: await fakeEnvoyBinary(dir), record: join(dir, 'envoy-events.jsonl') };
 }
 
-const indirect = (cpUrl: string, binary: string, extra: string[] = []) => ['dp', 'run', '--mesh', 'default', '--name', 'web-1', '--cp-address', cpUrl, '--binary-path', binary, ...extra];
+const indirect = (cpUrl: string, binary: string, extra: string[] = []) => [
+  'dp',
+  'run',
+  '--mesh',
+  'default',
+  '--name',
+  'web-1',
+  '--cp-address',
+  cpUrl,
+  '--binary-path',
+  binary,
+  ...extra,
+];
 
 test('an Envoy older than 1.36 is refused before the bootstrap is fetched, naming its version', async () => {
   const s = await setUp();
   const cp = await fakeControlPlane(() => bootstrapAnswer(BOOTSTRAP_YAML));
-  const result = await runCli(indirect(cp.url, s.binary), cleanEnv({ FAKE_ENVOY_VERSION: '1.20.1', FAKE_ENVOY_RECORD: s.record }));
+  const result = await runCli(
+    indirect(cp.url, s.binary),
+    cleanEnv({ FAKE_ENVOY_VERSION: '1.20.1', FAKE_ENVOY_RECORD: s.record }),
+  );
   assert.equal(result.status, 1);
   assert.equal(result.stderr, `Error: ${s.binary} is Envoy 1.20.1; Koguma needs Envoy 1.36 or newer\n`);
   assert.equal(cp.calls.length, 0);
@@ -38,7 +65,10 @@ test('a binary that is not Envoy is refused with what it said', async () => {
   await writeFile(notEnvoy, '#!/bin/sh\necho "usage: something else"\nexit 2\n', { mode: 0o755 });
   const result = await runCli(indirect('http://127.0.0.1:1', notEnvoy));
   assert.equal(result.status, 1);
-  assert.equal(result.stderr, `Error: ${notEnvoy} is not a working Envoy: --version exited with code 2 without a version\nit said: usage: something else\n`);
+  assert.equal(
+    result.stderr,
+    `Error: ${notEnvoy} is not a working Envoy: --version exited with code 2 without a version\nit said: usage: something else\n`,
+  );
 });
 
 test('a binary that hangs on --version is refused after 10s', { timeout: 30_000 }, async () => {
@@ -52,7 +82,16 @@ test('an Envoy whose admin API never comes up is killed after --envoy-start-time
   const s = await setUp();
   const cp = await fakeControlPlane(() => bootstrapAnswer(BOOTSTRAP_YAML));
   const dp = startCli(
-    indirect(cp.url, s.binary, ['--envoy-start-timeout', '500ms', '--restart-backoff', '200ms', '--restart-backoff-max', '5s', '--drain-time', '0s']),
+    indirect(cp.url, s.binary, [
+      '--envoy-start-timeout',
+      '500ms',
+      '--restart-backoff',
+      '200ms',
+      '--restart-backoff-max',
+      '5s',
+      '--drain-time',
+      '0s',
+    ]),
     cleanEnv({ FAKE_ENVOY_NO_ADMIN: '1', FAKE_ENVOY_RECORD: s.record }),
   );
   const starts = await waitFor('a third start', () => {
@@ -60,7 +99,10 @@ test('an Envoy whose admin API never comes up is killed after --envoy-start-time
     return found.length >= 3 ? found : undefined;
   });
   assert.equal(new Set(starts.map((r) => r.pid)).size, 3);
-  assert.match(dp.stderr(), /envoy \(pid \d+\) did not come up within 500ms \(it wrote no admin address yet\): killing it\n/);
+  assert.match(
+    dp.stderr(),
+    /envoy \(pid \d+\) did not come up within 500ms \(it wrote no admin address yet\): killing it\n/,
+  );
   assert.match(dp.stderr(), /envoy \(pid \d+\) was killed by SIGKILL after [\d.]+m?s; restarting it in 200ms\n/);
   assert.match(dp.stderr(), /restarting it in 400ms\n/, 'the backoff doubles');
   assert.equal(cp.calls.length, 1);
@@ -72,10 +114,16 @@ test('an Envoy whose admin API never comes up is killed after --envoy-start-time
 test('an Envoy whose admin API answers is reported up, and left running', async () => {
   const s = await setUp();
   const cp = await fakeControlPlane(() => bootstrapAnswer(BOOTSTRAP_YAML));
-  const dp = startCli(indirect(cp.url, s.binary, ['--envoy-start-timeout', '5s', '--drain-time', '0s']), cleanEnv({ FAKE_ENVOY_RECORD: s.record }));
+  const dp = startCli(
+    indirect(cp.url, s.binary, ['--envoy-start-timeout', '5s', '--drain-time', '0s']),
+    cleanEnv({ FAKE_ENVOY_RECORD: s.record }),
+  );
   await waitFor('the up line', () => (/ is up after /.test(dp.stderr()) ? true : undefined));
   assert.match(dp.stderr(), /koguma-dp: Envoy 1\.38\.3 at .*envoy\n/);
-  assert.match(dp.stderr(), /envoy \(pid \d+\) is up after [\d.]+m?s: admin API on 127\.0\.0\.1:\d+, server state LIVE\n/);
+  assert.match(
+    dp.stderr(),
+    /envoy \(pid \d+\) is up after [\d.]+m?s: admin API on 127\.0\.0\.1:\d+, server state LIVE\n/,
+  );
   dp.child.kill('SIGTERM');
   assert.equal(await exitWithin(dp, 10_000), 0, dp.stderr());
   assert.equal(envoyRecords(s.record).filter((r) => r.event === 'start').length, 1);
@@ -85,7 +133,18 @@ test('an Envoy whose admin API answers is reported up, and left running', async 
 test('with no Envoy of the given name on PATH, the error lists where the agent looked and why each would not do', async () => {
   const s = await setUp();
   const result = await runCli(
-    ['dp', 'run', '--mesh', 'm', '--name', 'n', '--cp-address', 'http://127.0.0.1:1', '--binary-path', 'envoy-of-nobody'],
+    [
+      'dp',
+      'run',
+      '--mesh',
+      'm',
+      '--name',
+      'n',
+      '--cp-address',
+      'http://127.0.0.1:1',
+      '--binary-path',
+      'envoy-of-nobody',
+    ],
     cleanEnv({ PATH: `${s.dir}:/nonexistent` }),
   );
   assert.equal(result.status, 1);

@@ -28,7 +28,8 @@ import {
 
 after(cleanUp);
 
-const BOOTSTRAP_YAML = 'node:\n  id: default.web-1\n  cluster: web\nadmin:\n  address:\n    socket_address: {address: 127.0.0.1, port_value: 9901}\n';
+const BOOTSTRAP_YAML =
+  'node:\n  id: default.web-1\n  cluster: web\nadmin:\n  address:\n    socket_address: {address: 127.0.0.1, port_value: 9901}\n';
 
 const DATAPLANE_TEMPLATE = `type: Dataplane
 mesh: default
@@ -47,7 +48,10 @@ const DATAPLANE = {
   type: 'Dataplane',
   mesh: 'default',
   name: 'web-1',
-  networking: { address: '10.0.0.1', inbound: [{ port: 20001, servicePort: 8080, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http' } }] },
+  networking: {
+    address: '10.0.0.1',
+    inbound: [{ port: 20001, servicePort: 8080, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http' } }],
+  },
 };
 
 /** A scratch dir with the Envoy stand-in, the dataplane template and the files the stand-in records to. */
@@ -73,14 +77,22 @@ type Setup = Awaited<ReturnType<typeof setUp>>;
 function dpRun(s: Setup, cpUrl: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
   return startCli(
     [
-      'dp', 'run',
-      '--dataplane-file', s.dataplaneFile,
-      '--dataplane-var', 'name=web-1',
-      '--dataplane-var', 'address=10.0.0.1',
-      '--cp-address', cpUrl,
-      '--binary-path', s.binary,
-      '--workdir', s.workdir,
-      '--drain-time', '1s',
+      'dp',
+      'run',
+      '--dataplane-file',
+      s.dataplaneFile,
+      '--dataplane-var',
+      'name=web-1',
+      '--dataplane-var',
+      'address=10.0.0.1',
+      '--cp-address',
+      cpUrl,
+      '--binary-path',
+      s.binary,
+      '--workdir',
+      s.workdir,
+      '--drain-time',
+      '1s',
       ...extra,
     ],
     cleanEnv({ FAKE_ENVOY_RECORD: s.record, FAKE_ENVOY_CRASHES: s.crashes, ...env }),
@@ -95,7 +107,17 @@ test('fetches the bootstrap with the Dataplane, writes it to the workdir, runs E
   const [start] = await waitFor('envoy to start', () => (s.events('start').length > 0 ? s.events('start') : undefined));
   const bootstrapPath = join(s.workdir, 'bootstrap.yaml');
   const adminAddressPath = join(s.workdir, 'envoy-admin-address');
-  assert.deepEqual(start?.argv, ['-c', bootstrapPath, '--drain-time-s', '1', '--disable-hot-restart', '--admin-address-path', adminAddressPath, '--concurrency', '2']);
+  assert.deepEqual(start?.argv, [
+    '-c',
+    bootstrapPath,
+    '--drain-time-s',
+    '1',
+    '--disable-hot-restart',
+    '--admin-address-path',
+    adminAddressPath,
+    '--concurrency',
+    '2',
+  ]);
   assert.equal(start?.bootstrap, BOOTSTRAP_YAML, 'Envoy reads the YAML the control plane answered');
   assert.equal(readFileSync(bootstrapPath, 'utf8'), BOOTSTRAP_YAML);
 
@@ -104,14 +126,28 @@ test('fetches the bootstrap with the Dataplane, writes it to the workdir, runs E
   assert.equal(call.headers.accept, 'application/json');
   assert.equal(call.headers['content-type'], 'application/json');
   const { dataplaneResource, version, ...rest } = call.body;
-  assert.deepEqual(rest, { mesh: 'default', name: 'web-1', proxyType: 'dataplane', workdir: s.workdir, adminPort: 9902 });
+  assert.deepEqual(rest, {
+    mesh: 'default',
+    name: 'web-1',
+    proxyType: 'dataplane',
+    workdir: s.workdir,
+    adminPort: 9902,
+  });
   const withAdmin = { ...DATAPLANE, networking: { ...DATAPLANE.networking, admin: { port: 9902 } } };
-  assert.deepEqual(JSON.parse(String(dataplaneResource)), withAdmin, 'the template is filled, --admin-port added, the document sent as JSON text');
+  assert.deepEqual(
+    JSON.parse(String(dataplaneResource)),
+    withAdmin,
+    'the template is filled, --admin-port added, the document sent as JSON text',
+  );
   assert.match((version as { kumaDp: { version: string } }).kumaDp.version, /^\d+\.\d+\.\d+/);
 
   dp.child.kill('SIGTERM');
   assert.equal(await exitWithin(dp, 60_000), 0, dp.stderr());
-  assert.deepEqual(s.events('signal').map((r) => [r.pid, r.signal]), [[start?.pid, 'SIGTERM']], 'the signal was forwarded to Envoy');
+  assert.deepEqual(
+    s.events('signal').map((r) => [r.pid, r.signal]),
+    [[start?.pid, 'SIGTERM']],
+    'the signal was forwarded to Envoy',
+  );
   assert.equal(s.events('exit').length, 1, 'Envoy drained and exited');
   assert.equal(isAlive(start!.pid), false);
   assert.match(dp.stderr(), /koguma-dp: bootstrap written to .*bootstrap\.yaml\n/);
@@ -129,8 +165,14 @@ test('an Envoy that crashes is restarted after a backoff that doubles; SIGINT st
   const starts = await waitFor('a third start', () => (s.events('start').length >= 3 ? s.events('start') : undefined));
   const crashes = s.events('crash');
   assert.equal(crashes.length, 2);
-  assert.ok(starts[1]!.at - crashes[0]!.at >= 300, `first restart waited ${starts[1]!.at - crashes[0]!.at} ms, expected 300`);
-  assert.ok(starts[2]!.at - crashes[1]!.at >= 600, `second restart waited ${starts[2]!.at - crashes[1]!.at} ms, expected 600`);
+  assert.ok(
+    starts[1]!.at - crashes[0]!.at >= 300,
+    `first restart waited ${starts[1]!.at - crashes[0]!.at} ms, expected 300`,
+  );
+  assert.ok(
+    starts[2]!.at - crashes[1]!.at >= 600,
+    `second restart waited ${starts[2]!.at - crashes[1]!.at} ms, expected 600`,
+  );
   assert.match(dp.stderr(), /envoy \(pid \d+\) exited with code 3 after [\d.]+m?s; restarting it in 300ms\n/);
   assert.match(dp.stderr(), /restarting it in 600ms\n/);
   assert.equal(new Set(starts.map((r) => r.pid)).size, 3, 'three distinct processes');
@@ -138,7 +180,10 @@ test('an Envoy that crashes is restarted after a backoff that doubles; SIGINT st
 
   dp.child.kill('SIGINT');
   assert.equal(await exitWithin(dp, 60_000), 0, dp.stderr());
-  assert.deepEqual(s.events('signal').map((r) => r.signal), ['SIGINT']);
+  assert.deepEqual(
+    s.events('signal').map((r) => r.signal),
+    ['SIGINT'],
+  );
   await cp.close();
 });
 
@@ -147,7 +192,11 @@ test('a control plane that is down at first is retried, with a log line, until i
   const port = await freePort();
   const dp = dpRun(s, `http://127.0.0.1:${port}`);
   await waitFor('a retry log line', () =>
-    /cannot reach the control plane at http:\/\/127\.0\.0\.1:\d+: .*; retrying in 500ms \(giving up in [\dm.s]+\)\n/.test(dp.stderr()) ? true : undefined,
+    /cannot reach the control plane at http:\/\/127\.0\.0\.1:\d+: .*; retrying in 500ms \(giving up in [\dm.s]+\)\n/.test(
+      dp.stderr(),
+    )
+      ? true
+      : undefined,
   );
   assert.equal(s.events('start').length, 0, 'no Envoy without a bootstrap');
   const cp = await fakeControlPlane(() => bootstrapAnswer(BOOTSTRAP_YAML), port);
@@ -164,14 +213,32 @@ test('indirect mode: no dataplaneResource; "not found" is retried until the Data
     call < 2 ? stdError(404, 'Not found', 'dataplane default/web-1 not found') : bootstrapAnswer(BOOTSTRAP_YAML),
   );
   const dp = startCli(
-    ['dp', 'run', '--mesh', 'default', '--name', 'web-1', '--cp-address', cp.url, '--binary-path', s.binary, '--workdir', s.workdir, '--drain-time', '0s'],
+    [
+      'dp',
+      'run',
+      '--mesh',
+      'default',
+      '--name',
+      'web-1',
+      '--cp-address',
+      cp.url,
+      '--binary-path',
+      s.binary,
+      '--workdir',
+      s.workdir,
+      '--drain-time',
+      '0s',
+    ],
     cleanEnv({ FAKE_ENVOY_RECORD: s.record }),
   );
   await waitFor('envoy to start', () => (s.events('start').length > 0 ? true : undefined));
   assert.equal(cp.calls.length, 3);
   assert.deepEqual(Object.keys(cp.calls[0]!.body).sort(), ['mesh', 'name', 'proxyType', 'version', 'workdir']);
   assert.match(dp.stderr(), /dataplane default\/web-1 \(indirect: it must exist in the control plane\)/);
-  assert.match(dp.stderr(), /dataplane default\/web-1 is not in the control plane \(Not found: dataplane default\/web-1 not found\); apply it, or pass --dataplane-file; retrying in 500ms/);
+  assert.match(
+    dp.stderr(),
+    /dataplane default\/web-1 is not in the control plane \(Not found: dataplane default\/web-1 not found\); apply it, or pass --dataplane-file; retrying in 500ms/,
+  );
   dp.child.kill('SIGTERM');
   assert.equal(await exitWithin(dp, 60_000), 0, dp.stderr());
   await cp.close();
@@ -180,10 +247,25 @@ test('indirect mode: no dataplaneResource; "not found" is retried until the Data
 test('a refused bootstrap (422) fails at once with the reason and the fields; no Envoy runs', async () => {
   const s = await setUp();
   const cp = await fakeControlPlane(() =>
-    stdError(422, 'Invalid input', 'the dataplane is not valid', [{ field: 'networking.address', reason: 'must be an IP address' }]),
+    stdError(422, 'Invalid input', 'the dataplane is not valid', [
+      { field: 'networking.address', reason: 'must be an IP address' },
+    ]),
   );
   const result = await runCli(
-    ['dp', 'run', '--dataplane-file', s.dataplaneFile, '--dataplane-var', 'name=web-1', '--dataplane-var', 'address=10.0.0.1', '--cp-address', cp.url, '--binary-path', s.binary],
+    [
+      'dp',
+      'run',
+      '--dataplane-file',
+      s.dataplaneFile,
+      '--dataplane-var',
+      'name=web-1',
+      '--dataplane-var',
+      'address=10.0.0.1',
+      '--cp-address',
+      cp.url,
+      '--binary-path',
+      s.binary,
+    ],
     cleanEnv({ FAKE_ENVOY_RECORD: s.record }),
   );
   assert.equal(result.status, 1);
@@ -199,13 +281,38 @@ test('a refused bootstrap (422) fails at once with the reason and the fields; no
 test('a control plane that never answers fails after --bootstrap-timeout; SIGTERM while retrying exits at once', async () => {
   const s = await setUp();
   const port = await freePort();
-  const timedOut = await runCli(
-    ['dp', 'run', '--mesh', 'm', '--name', 'n', '--cp-address', `http://127.0.0.1:${port}`, '--binary-path', s.binary, '--bootstrap-timeout', '1200ms'],
-  );
+  const timedOut = await runCli([
+    'dp',
+    'run',
+    '--mesh',
+    'm',
+    '--name',
+    'n',
+    '--cp-address',
+    `http://127.0.0.1:${port}`,
+    '--binary-path',
+    s.binary,
+    '--bootstrap-timeout',
+    '1200ms',
+  ]);
   assert.equal(timedOut.status, 1);
-  assert.match(timedOut.stderr, /\nError: no bootstrap from the control plane within --bootstrap-timeout 1\.2s: cannot reach the control plane at http:\/\/127\.0\.0\.1:\d+: .+\n$/);
+  assert.match(
+    timedOut.stderr,
+    /\nError: no bootstrap from the control plane within --bootstrap-timeout 1\.2s: cannot reach the control plane at http:\/\/127\.0\.0\.1:\d+: .+\n$/,
+  );
 
-  const dp = startCli(['dp', 'run', '--mesh', 'm', '--name', 'n', '--cp-address', `http://127.0.0.1:${port}`, '--binary-path', s.binary]);
+  const dp = startCli([
+    'dp',
+    'run',
+    '--mesh',
+    'm',
+    '--name',
+    'n',
+    '--cp-address',
+    `http://127.0.0.1:${port}`,
+    '--binary-path',
+    s.binary,
+  ]);
   await waitFor('a retry', () => (/retrying in/.test(dp.stderr()) ? true : undefined));
   dp.child.kill('SIGTERM');
   assert.equal(await exitWithin(dp, 5_000), 143);
@@ -228,13 +335,42 @@ test('an Envoy that does not exit within the drain time and grace is killed; the
 test('a missing Envoy binary, or an invalid dataplane file, is an error before anything runs', async () => {
   const s = await setUp();
   const cp = await fakeControlPlane(() => bootstrapAnswer(BOOTSTRAP_YAML));
-  const missing = await runCli(['dp', 'run', '--mesh', 'm', '--name', 'n', '--cp-address', cp.url, '--binary-path', join(s.dir, 'no-envoy')]);
+  const missing = await runCli([
+    'dp',
+    'run',
+    '--mesh',
+    'm',
+    '--name',
+    'n',
+    '--cp-address',
+    cp.url,
+    '--binary-path',
+    join(s.dir, 'no-envoy'),
+  ]);
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /^Error: Envoy not found: --binary-path .*no-envoy: no such file \(.*no-envoy\)\ninstall Envoy .*, or pass --binary-path\n$/);
+  assert.match(
+    missing.stderr,
+    /^Error: Envoy not found: --binary-path .*no-envoy: no such file \(.*no-envoy\)\ninstall Envoy .*, or pass --binary-path\n$/,
+  );
 
-  const invalid = await runCli(['dp', 'run', '--dataplane-file', s.dataplaneFile, '--dataplane-var', 'name=web-1', '--dataplane-var', 'address=', '--cp-address', cp.url]);
+  const invalid = await runCli([
+    'dp',
+    'run',
+    '--dataplane-file',
+    s.dataplaneFile,
+    '--dataplane-var',
+    'name=web-1',
+    '--dataplane-var',
+    'address=',
+    '--cp-address',
+    cp.url,
+  ]);
   assert.equal(invalid.status, 1);
-  assert.equal(invalid.stderr, `Error: ${s.dataplaneFile} is not a valid Dataplane\n  networking.address: must be a string\n`, 'an empty value leaves a YAML null');
+  assert.equal(
+    invalid.stderr,
+    `Error: ${s.dataplaneFile} is not a valid Dataplane\n  networking.address: must be a string\n`,
+    'an empty value leaves a YAML null',
+  );
   assert.equal(cp.calls.length, 0, 'neither asked for a bootstrap');
   await cp.close();
 });

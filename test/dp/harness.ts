@@ -40,7 +40,11 @@ export interface DpProcess {
 }
 
 /** Starts `koguma <args>` (stdin a pipe the test may write and close, or none); killed after PROCESS_TIMEOUT_MS whatever happens. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = cleanEnv(), stdin: 'ignore' | 'pipe' = 'ignore'): DpProcess {
+export function startCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): DpProcess {
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: [stdin, 'pipe', 'pipe'] });
   children.add(child);
   let stderr = '';
@@ -59,7 +63,10 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = clean
 }
 
 /** Runs `koguma <args>` to its end. */
-export async function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   const run = startCli(args, env);
   const status = await run.exited;
   return { status, stdout: run.stdout(), stderr: run.stderr() };
@@ -127,7 +134,10 @@ export interface AppOutput {
   readonly pid: number;
   readonly argv: string[];
   readonly signal: string | null;
-  readonly env: Record<'GRPC_XDS_BOOTSTRAP_CONFIG' | 'GRPC_XDS_EXPERIMENTAL_RBAC' | 'GRPC_XDS_BOOTSTRAP', string | null>;
+  readonly env: Record<
+    'GRPC_XDS_BOOTSTRAP_CONFIG' | 'GRPC_XDS_EXPERIMENTAL_RBAC' | 'GRPC_XDS_BOOTSTRAP',
+    string | null
+  >;
 }
 
 const appFiles = new Set<string>();
@@ -169,14 +179,28 @@ export const bootstrapAnswer = (yaml: string): BootstrapReply => ({
 });
 
 /** A `/std-errors` answer. */
-export const stdError = (status: number, title: string, detail: string, invalid: { field: string; reason: string }[] = []): BootstrapReply => ({
+export const stdError = (
+  status: number,
+  title: string,
+  detail: string,
+  invalid: { field: string; reason: string }[] = [],
+): BootstrapReply => ({
   status,
   contentType: 'application/json',
-  body: JSON.stringify({ type: '/std-errors', status, title, detail, ...(invalid.length > 0 ? { invalid_parameters: invalid } : {}) }),
+  body: JSON.stringify({
+    type: '/std-errors',
+    status,
+    title,
+    detail,
+    ...(invalid.length > 0 ? { invalid_parameters: invalid } : {}),
+  }),
 });
 
 /** `POST /bootstrap` answered by `reply` (called with the number of the call, from 0); `port` 0 picks one. */
-export function fakeControlPlane(reply: (call: number, body: Record<string, unknown>) => BootstrapReply, port = 0): Promise<FakeControlPlane> {
+export function fakeControlPlane(
+  reply: (call: number, body: Record<string, unknown>) => BootstrapReply,
+  port = 0,
+): Promise<FakeControlPlane> {
   const calls: BootstrapCall[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -201,11 +225,12 @@ export function fakeControlPlane(reply: (call: number, body: Record<string, unkn
         url: `http://127.0.0.1:${bound}`,
         port: bound,
         calls,
-        close: () => new Promise<void>((done) => {
-          servers.delete(server);
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            servers.delete(server);
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

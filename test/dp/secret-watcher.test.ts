@@ -22,7 +22,14 @@ import { cleanUp, scratchDir } from './harness.js';
 let cp: RunningControlPlane;
 
 before(async () => {
-  const flags = { store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', dpAuth: 'none', dataDir: await scratchDir() } as const;
+  const flags = {
+    store: 'memory',
+    apiPort: '0',
+    xdsPort: '0',
+    xdsDebounceMs: '5ms',
+    dpAuth: 'none',
+    dataDir: await scratchDir(),
+  } as const;
   cp = await startControlPlane(resolveConfig(flags, {}), { logger: pino({ level: 'silent' }) });
 });
 
@@ -42,21 +49,31 @@ async function put(path: string, body: unknown): Promise<void> {
 }
 
 test('in an mTLS mesh the agent writes the certificate, key and roots, and keeps them 0600', async () => {
-  await put('/meshes/default', { type: 'Mesh', name: 'default', mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } });
+  await put('/meshes/default', {
+    type: 'Mesh',
+    name: 'default',
+    mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] },
+  });
   const files = identityFilesIn(join(await scratchDir(), 'certs'));
   await prepareIdentityDir(files);
   const dataplane = {
     type: 'Dataplane',
     mesh: 'default',
     name: 'web-1',
-    networking: { address: '127.0.0.1', inbound: [{ port: 40001, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'grpc' } }] },
+    networking: {
+      address: '127.0.0.1',
+      inbound: [{ port: 40001, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'grpc' } }],
+    },
   };
   const ca = await readFile(cp.xdsCaCertFile ?? assert.fail('no DP server CA'), 'utf8');
   const stop = new AbortController();
   const lines: string[] = [];
   const watching = watchSecrets({
     transport: createGrpcTransport({ baseUrl: cp.xdsUrl, nodeOptions: { ca } }),
-    node: { id: 'default.web-1', metadata: { [PROXY_FLAVOUR_METADATA]: 'grpc', [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(dataplane) } },
+    node: {
+      id: 'default.web-1',
+      metadata: { [PROXY_FLAVOUR_METADATA]: 'grpc', [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(dataplane) },
+    },
     mesh: 'default',
     files,
     log: (line) => lines.push(line),
@@ -81,14 +98,24 @@ test('in an mTLS mesh the agent writes the certificate, key and roots, and keeps
     const root = new X509Certificate(rootPem);
     assert.match(certificate.subjectAltName ?? '', /URI:spiffe:\/\/default\/web/);
     assert.ok(certificate.checkIssued(root) && certificate.verify(root.publicKey), 'signed by the mesh root');
-    assert.ok(certificate.checkPrivateKey((await import('node:crypto')).createPrivateKey(await readFile(files.privateKeyFile, 'utf8'))));
-    for (const file of [files.certificateFile, files.privateKeyFile, files.caCertificateFile]) assert.equal((await stat(file)).mode & 0o777, 0o600, file);
+    assert.ok(
+      certificate.checkPrivateKey(
+        (await import('node:crypto')).createPrivateKey(await readFile(files.privateKeyFile, 'utf8')),
+      ),
+    );
+    for (const file of [files.certificateFile, files.privateKeyFile, files.caCertificateFile])
+      assert.equal((await stat(file)).mode & 0o777, 0o600, file);
     assert.equal((await stat(files.dir)).mode & 0o777, 0o700);
     assert.ok(lines.some((line) => line.includes('workload certificate written')));
 
-    const overview = (await (await fetch(`${cp.apiUrl}/meshes/default/dataplanes/web-1/_overview`)).json()) as { dataplaneInsight: { mTLS?: Record<string, unknown> } };
+    const overview = (await (await fetch(`${cp.apiUrl}/meshes/default/dataplanes/web-1/_overview`)).json()) as {
+      dataplaneInsight: { mTLS?: Record<string, unknown> };
+    };
     assert.equal(overview.dataplaneInsight.mTLS?.['issuedBackend'], 'ca-1');
-    assert.equal(overview.dataplaneInsight.mTLS?.['certificateExpirationTime'], new Date(certificate.validTo).toISOString());
+    assert.equal(
+      overview.dataplaneInsight.mTLS?.['certificateExpirationTime'],
+      new Date(certificate.validTo).toISOString(),
+    );
     assert.ok(Number(overview.dataplaneInsight.mTLS?.['certificateRegenerations']) >= 1);
   } finally {
     stop.abort();

@@ -42,7 +42,10 @@ const policy = {
   type: 'MeshTimeout',
   mesh: 'shop',
   name: 'web-timeouts',
-  spec: { targetRef: { kind: 'MeshService', name: 'web' }, to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '20s' } }] },
+  spec: {
+    targetRef: { kind: 'MeshService', name: 'web' },
+    to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '20s' } }],
+  },
 };
 
 /** Writes a mesh, a dataplane and a policy; restarts; checks all three and the cluster id survived. */
@@ -67,7 +70,11 @@ async function assertRestartKeepsResources(flags: Record<string, string>): Promi
     const timeout = await getJson(cp, '/meshes/shop/meshtimeouts/web-timeouts');
     assert.deepEqual(timeout.body.spec, policy.spec);
     const meshes = await getJson(cp, '/meshes');
-    assert.deepEqual(meshes.body.items.map((m: { name: string }) => m.name), ['default', 'shop'], 'the default mesh is created once');
+    assert.deepEqual(
+      meshes.body.items.map((m: { name: string }) => m.name),
+      ['default', 'shop'],
+      'the default mesh is created once',
+    );
     assert.equal((await getJson(cp, '/meshes/default/meshtimeouts')).body.total, 1);
   } finally {
     await cp.close();
@@ -88,7 +95,10 @@ describe('control plane on real sockets', () => {
       const index = await getJson(cp, '/');
       assert.equal(index.body.product, 'Koguma');
       assert.equal(index.body.instanceId, cp.config.instanceId);
-      assert.deepEqual((await getJson(cp, '/meshes')).body.items.map((m: { name: string }) => m.name), ['default']);
+      assert.deepEqual(
+        (await getJson(cp, '/meshes')).body.items.map((m: { name: string }) => m.name),
+        ['default'],
+      );
       const config = await getJson(cp, '/config');
       assert.equal(config.body.store, 'memory');
       assert.equal(config.body.apiPort, 0);

@@ -24,7 +24,10 @@ import { parse } from 'yaml';
 import { issueDataplaneToken, issuingSigningKey } from '../../src/auth/index.js';
 import { resolveConfig, startControlPlane, type RunningControlPlane } from '../../src/cp/index.js';
 import { AggregatedDiscoveryService } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { DiscoveryRequestSchema, type DiscoveryRequest } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
+import {
+  DiscoveryRequestSchema,
+  type DiscoveryRequest,
+} from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { DATAPLANE_RESOURCE_METADATA } from '../../src/xds/node-metadata.js';
 import { TypeUrl } from '../../src/xds/resource-types.js';
 import { pushable, reader } from '../xds-server/support.js';
@@ -39,7 +42,10 @@ after(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true
 function start(flags: Record<string, string>, logger = pino({ level: 'silent' })): Promise<RunningControlPlane> {
   const dataDir = mkdtempSync(join(tmpdir(), 'koguma-tokens-'));
   dataDirs.push(dataDir);
-  const config = resolveConfig({ store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', xdsTls: 'false', dataDir, ...flags }, {});
+  const config = resolveConfig(
+    { store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', xdsTls: 'false', dataDir, ...flags },
+    {},
+  );
   return startControlPlane(config, { logger });
 }
 
@@ -47,7 +53,10 @@ const dataplane = (name: string, service: string) => ({
   type: 'Dataplane',
   mesh: 'default',
   name,
-  networking: { address: '127.0.0.1', inbound: [{ port: 20000, servicePort: 8080, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'http' } }] },
+  networking: {
+    address: '127.0.0.1',
+    inbound: [{ port: 20000, servicePort: 8080, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'http' } }],
+  },
 });
 
 interface AdsOutcome {
@@ -75,7 +84,10 @@ async function openAds(cp: RunningControlPlane, name: string, service: string, t
   );
   requests.push(
     create(DiscoveryRequestSchema, {
-      node: { id: `default.${name}`, metadata: { [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(dataplane(name, service)) } },
+      node: {
+        id: `default.${name}`,
+        metadata: { [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(dataplane(name, service)) },
+      },
       typeUrl: TypeUrl.Cluster,
     }),
   );
@@ -103,7 +115,12 @@ async function openAds(cp: RunningControlPlane, name: string, service: string, t
   }
 }
 
-async function api(cp: RunningControlPlane, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+async function api(
+  cp: RunningControlPlane,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
   const response = await fetch(`${cp.apiUrl}${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -118,7 +135,12 @@ async function issue(cp: RunningControlPlane, request: Record<string, unknown>):
   return answer.text;
 }
 
-async function bootstrap(cp: RunningControlPlane, name: string, service: string, token?: string): Promise<{ status: number; body: any }> {
+async function bootstrap(
+  cp: RunningControlPlane,
+  name: string,
+  service: string,
+  token?: string,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${cp.xdsUrl}/bootstrap`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -132,7 +154,10 @@ async function bootstrap(cp: RunningControlPlane, name: string, service: string,
     signal: AbortSignal.timeout(60_000),
   });
   const text = await response.text();
-  return { status: response.status, body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : parse(text) };
+  return {
+    status: response.status,
+    body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : parse(text),
+  };
 }
 
 const refusedWith = (outcome: AdsOutcome, code: Code, pattern: RegExp): void => {
@@ -152,12 +177,18 @@ describe('dataplane tokens with --dp-auth dpToken', () => {
     const token = await issue(cp, { name: 'web-a', tags: { 'kuma.io/service': ['web'] } });
     const answer = await bootstrap(cp, 'web-a', 'web', token);
     assert.equal(answer.status, 200);
-    assert.deepEqual(answer.body.dynamic_resources.ads_config.grpc_services[0].initial_metadata, [{ key: 'authorization', value: `Bearer ${token}` }]);
+    assert.deepEqual(answer.body.dynamic_resources.ads_config.grpc_services[0].initial_metadata, [
+      { key: 'authorization', value: `Bearer ${token}` },
+    ]);
     const ads = await openAds(cp, 'web-a', 'web', token);
     try {
       assert.equal(ads.error, undefined, ads.error?.rawMessage);
       assert.equal(ads.response?.typeUrl, TypeUrl.Cluster);
-      assert.equal((await api(cp, 'GET', '/meshes/default/dataplanes/web-a')).status, 200, 'the stream registered its Dataplane');
+      assert.equal(
+        (await api(cp, 'GET', '/meshes/default/dataplanes/web-a')).status,
+        200,
+        'the stream registered its Dataplane',
+      );
     } finally {
       ads.close();
     }
@@ -170,7 +201,11 @@ describe('dataplane tokens with --dp-auth dpToken', () => {
     assert.equal(answer.body.invalid_parameters[0].field, 'dataplaneToken');
     assert.match(answer.body.invalid_parameters[0].reason, /the token is for dataplane "web-a"/);
     refusedWith(await openAds(cp, 'web-b', 'web', forA), Code.PermissionDenied, /the token is for dataplane "web-a"/);
-    assert.equal((await api(cp, 'GET', '/meshes/default/dataplanes/web-b')).status, 404, 'nothing was registered for B');
+    assert.equal(
+      (await api(cp, 'GET', '/meshes/default/dataplanes/web-b')).status,
+      404,
+      'nothing was registered for B',
+    );
   });
 
   it('a dataplane claiming tags its token does not allow is refused at both', async () => {
@@ -178,7 +213,11 @@ describe('dataplane tokens with --dp-auth dpToken', () => {
     const answer = await bootstrap(cp, 'sneaky-1', 'payments', webOnly);
     assert.equal(answer.status, 422);
     assert.match(answer.body.invalid_parameters[0].reason, /kuma.io\/service=payments is not allowed/);
-    refusedWith(await openAds(cp, 'sneaky-1', 'payments', webOnly), Code.PermissionDenied, /kuma.io\/service=payments is not allowed/);
+    refusedWith(
+      await openAds(cp, 'sneaky-1', 'payments', webOnly),
+      Code.PermissionDenied,
+      /kuma.io\/service=payments is not allowed/,
+    );
   });
 
   it('no token, a forged token and an expired token are refused (422; UNAUTHENTICATED)', async () => {
@@ -190,9 +229,15 @@ describe('dataplane tokens with --dp-auth dpToken', () => {
     assert.equal((await bootstrap(cp, 'web-c', 'web', forged)).status, 422);
     refusedWith(await openAds(cp, 'web-c', 'web', forged), Code.Unauthenticated, /bad signature/);
     const key = await issuingSigningKey(cp.store, 'default');
-    const expired = await issueDataplaneToken(key, { mesh: 'default', validForMs: 60_000, now: new Date(Date.now() - 2 * 3_600_000) });
+    const expired = await issueDataplaneToken(key, {
+      mesh: 'default',
+      validForMs: 60_000,
+      now: new Date(Date.now() - 2 * 3_600_000),
+    });
     const expiredAnswer = await bootstrap(cp, 'web-c', 'web', expired);
-    assert.deepEqual(expiredAnswer.body.invalid_parameters, [{ field: 'dataplaneToken', reason: 'dataplane token has expired' }]);
+    assert.deepEqual(expiredAnswer.body.invalid_parameters, [
+      { field: 'dataplaneToken', reason: 'dataplane token has expired' },
+    ]);
     refusedWith(await openAds(cp, 'web-c', 'web', expired), Code.Unauthenticated, /has expired/);
   });
 
@@ -200,7 +245,10 @@ describe('dataplane tokens with --dp-auth dpToken', () => {
     const token = await issue(cp, { name: 'web-r' });
     const ads = await openAds(cp, 'web-r', 'web', token);
     assert.equal(ads.error, undefined, ads.error?.rawMessage);
-    const revocation = await api(cp, 'POST', '/tokens/dataplane/revocations', { mesh: 'default', id: String(decodeJwt(token).jti) });
+    const revocation = await api(cp, 'POST', '/tokens/dataplane/revocations', {
+      mesh: 'default',
+      id: String(decodeJwt(token).jti),
+    });
     assert.equal(revocation.status, 200, revocation.text);
     const ended = await ads.ended(12_000);
     assert.ok(ended instanceof ConnectError, `expected the open stream to end with an error, got ${String(ended)}`);
@@ -214,7 +262,11 @@ describe('dataplane tokens with --dp-auth dpToken', () => {
     const token = await issue(cp, { name: 'web-s' });
     const list = Buffer.from(`some-other-id,${String(decodeJwt(token).jti)}`).toString('base64');
     const secret = { type: 'Secret', mesh: 'default', name: 'dataplane-token-revocations-default', data: list };
-    assert.ok([200, 201].includes((await api(cp, 'PUT', '/meshes/default/secrets/dataplane-token-revocations-default', secret)).status));
+    assert.ok(
+      [200, 201].includes(
+        (await api(cp, 'PUT', '/meshes/default/secrets/dataplane-token-revocations-default', secret)).status,
+      ),
+    );
     refusedWith(await openAds(cp, 'web-s', 'web', token), Code.Unauthenticated, /has been revoked/);
   });
 });
@@ -224,13 +276,20 @@ describe('--dp-auth none', () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+        lines.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter((line) => line !== ''),
+        );
         done();
       },
     });
     const cp = await start({ dpAuth: 'none' }, pino({ level: 'info' }, sink));
     try {
-      const warning = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).find((line) => /dataplane authentication is off/.test(line.msg));
+      const warning = lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .find((line) => /dataplane authentication is off/.test(line.msg));
       assert.ok(warning, `no warning among:\n${lines.join('\n')}`);
       assert.equal(warning.level, 40, 'logged at warn level');
       assert.match(warning.msg, /--dp-auth none.*any dataplane/);

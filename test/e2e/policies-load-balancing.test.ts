@@ -33,27 +33,48 @@ function backendsPerKey(calls: readonly CallOutcome[]): Record<string, string[]>
     if (o.key === undefined || o.server === undefined) continue;
     seen.set(o.key, (seen.get(o.key) ?? new Set()).add(o.server));
   }
-  return Object.fromEntries([...seen].sort(([a], [b]) => a.localeCompare(b)).map(([key, servers]) => [key, [...servers].sort()]));
+  return Object.fromEntries(
+    [...seen].sort(([a], [b]) => a.localeCompare(b)).map(([key, servers]) => [key, [...servers].sort()]),
+  );
 }
 
 before(async () => {
   cp = await startControlPlane();
   await applyBareMesh(cp, MESH);
-  for (const n of [1, 2, 3]) await startPolicyBackend(cp, { mesh: MESH, service: 'backend', name: `backend-${n}`, version: 'v1', port: await freePort() });
+  for (const n of [1, 2, 3])
+    await startPolicyBackend(cp, {
+      mesh: MESH,
+      service: 'backend',
+      name: `backend-${n}`,
+      version: 'v1',
+      port: await freePort(),
+    });
 });
 
 after(cleanUp);
 
 describe('MeshLoadBalancingStrategy with proxyless gRPC peers', () => {
   it('RingHash with a header hash policy keeps each key on one backend', async (t) => {
-    const client = startPolicyClient(cp, await freePort(), { mesh: MESH, service: 'backend', name: 'client', rate: 50, keyHeader: 'x-user', keys: KEYS });
+    const client = startPolicyClient(cp, await freePort(), {
+      mesh: MESH,
+      service: 'backend',
+      name: 'client',
+      rate: 50,
+      keyHeader: 'x-user',
+      keys: KEYS,
+    });
     // Round robin first: calls of one key reach several backends.
     const baseline = await callsStartedSince(client, 0, 48);
     const spread = backendsPerKey(baseline);
-    assert.ok(Object.values(spread).some((servers) => servers.length > 1), `without the policy a key reaches several backends: ${JSON.stringify(spread)}`);
+    assert.ok(
+      Object.values(spread).some((servers) => servers.length > 1),
+      `without the policy a key reaches several backends: ${JSON.stringify(spread)}`,
+    );
 
     const before = await configVersions(cp, MESH, 'client');
-    await kogumaApply(cp, `type: MeshLoadBalancingStrategy
+    await kogumaApply(
+      cp,
+      `type: MeshLoadBalancingStrategy
 mesh: ${MESH}
 name: ring-hash
 spec:
@@ -67,15 +88,19 @@ spec:
             hashPolicies:
               - type: Header
                 header: {name: x-user}
-`);
+`,
+    );
     await waitForNewConfigAcked(cp, MESH, 'client', before);
     const from = Date.now();
     const calls = await callsStartedSince(client, from, 400);
     const placement = backendsPerKey(calls);
-    t.diagnostic(`with RingHash, 400 calls over ${KEYS} keys: ${JSON.stringify(placement)}; ${JSON.stringify(tallyOf(calls))}`);
+    t.diagnostic(
+      `with RingHash, 400 calls over ${KEYS} keys: ${JSON.stringify(placement)}; ${JSON.stringify(tallyOf(calls))}`,
+    );
     assert.equal(calls.filter((o) => o.error !== undefined).length, 0, 'no call failed');
     assert.equal(Object.keys(placement).length, KEYS, 'every key was answered');
-    for (const [key, servers] of Object.entries(placement)) assert.equal(servers.length, 1, `${key} was answered by ${servers.join(', ')}`);
+    for (const [key, servers] of Object.entries(placement))
+      assert.equal(servers.length, 1, `${key} was answered by ${servers.join(', ')}`);
     // Keys are spread over the ring, not all pinned to one backend (all 8 on one of 3: p < 0.001).
     assert.ok(new Set(Object.values(placement).flat()).size > 1, 'the keys are spread over more than one backend');
     await client.proc.stop();

@@ -36,7 +36,10 @@ let cp: ControlPlaneProcess;
 /** A MeshHTTPRoute for the clients of service `client`: calls to `backend` matching `matches` go to the versions by weight. */
 function route(name: string, client: string, matches: string, weights: Record<string, number>): string {
   const refs = Object.entries(weights)
-    .map(([version, weight]) => `                - kind: MeshServiceSubset\n                  name: backend\n                  tags: {version: ${version}}\n                  weight: ${weight}`)
+    .map(
+      ([version, weight]) =>
+        `                - kind: MeshServiceSubset\n                  name: backend\n                  tags: {version: ${version}}\n                  weight: ${weight}`,
+    )
     .join('\n');
   return `type: MeshHTTPRoute
 mesh: ${MESH}
@@ -56,10 +59,14 @@ ${refs}
 const ALL_PATHS = '{path: {type: PathPrefix, value: /}}';
 
 const failedOf = (outcomes: readonly CallOutcome[]) => outcomes.filter((o) => o.error !== undefined);
-const shareOf = (outcomes: readonly CallOutcome[], server: string) => outcomes.filter((o) => o.server === server).length / outcomes.length;
+const shareOf = (outcomes: readonly CallOutcome[], server: string) =>
+  outcomes.filter((o) => o.server === server).length / outcomes.length;
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
-async function startClient(name: string, options: { self?: string; rate?: number; count?: number; headers?: Record<string, string> } = {}): Promise<PolicyClient> {
+async function startClient(
+  name: string,
+  options: { self?: string; rate?: number; count?: number; headers?: Record<string, string> } = {},
+): Promise<PolicyClient> {
   return startPolicyClient(cp, await freePort(), { mesh: MESH, service: 'backend', name, ...options });
 }
 
@@ -67,7 +74,13 @@ before(async () => {
   cp = await startControlPlane();
   await applyBareMesh(cp, MESH);
   for (const version of ['v1', 'v2']) {
-    await startPolicyBackend(cp, { mesh: MESH, service: 'backend', name: `backend-${version}`, version, port: await freePort() });
+    await startPolicyBackend(cp, {
+      mesh: MESH,
+      service: 'backend',
+      name: `backend-${version}`,
+      version,
+      port: await freePort(),
+    });
   }
 });
 
@@ -88,24 +101,43 @@ describe('MeshHTTPRoute with proxyless gRPC peers', () => {
   });
 
   it('a header match sends marked calls to v2 only; unmarked calls still reach both versions', async (t) => {
-    const applied = await kogumaApply(cp, route('canary', 'match-client', '{headers: [{type: Exact, name: x-canary, value: "true"}]}', { v2: 1 }));
+    const applied = await kogumaApply(
+      cp,
+      route('canary', 'match-client', '{headers: [{type: Exact, name: x-canary, value: "true"}]}', { v2: 1 }),
+    );
     assert.match(applied, /meshhttproute "canary" created/);
-    const marked = await startClient('match-marked', { self: 'match-client', rate: 100, count: 300, headers: { 'x-canary': 'true' } });
+    const marked = await startClient('match-marked', {
+      self: 'match-client',
+      rate: 100,
+      count: 300,
+      headers: { 'x-canary': 'true' },
+    });
     const unmarked = await startClient('match-unmarked', { self: 'match-client', rate: 100, count: 300 });
     const markedCalls = await callsStartedSince(marked, 0, 300, 30_000);
     const unmarkedCalls = await callsStartedSince(unmarked, 0, 300, 30_000);
-    t.diagnostic(`marked: ${JSON.stringify(tallyOf(markedCalls))}; unmarked: ${JSON.stringify(tallyOf(unmarkedCalls))}`);
+    t.diagnostic(
+      `marked: ${JSON.stringify(tallyOf(markedCalls))}; unmarked: ${JSON.stringify(tallyOf(unmarkedCalls))}`,
+    );
     assert.deepEqual(tallyOf(markedCalls), { 'backend-v2': 300 }, 'every marked call is answered by v2');
     const unmarkedTally = tallyOf(unmarkedCalls);
-    assert.deepEqual(Object.keys(unmarkedTally).sort(), ['backend-v1', 'backend-v2'], 'unmarked calls go to both versions, and none fails');
-    for (const version of ['backend-v1', 'backend-v2']) assert.ok(unmarkedTally[version]! >= 100, `${version} answered ${unmarkedTally[version]} of 300 unmarked calls`);
+    assert.deepEqual(
+      Object.keys(unmarkedTally).sort(),
+      ['backend-v1', 'backend-v2'],
+      'unmarked calls go to both versions, and none fails',
+    );
+    for (const version of ['backend-v1', 'backend-v2'])
+      assert.ok(unmarkedTally[version]! >= 100, `${version} answered ${unmarkedTally[version]} of 300 unmarked calls`);
     await Promise.all([marked.proc.stop(), unmarked.proc.stop()]);
   });
 
   it('changing the split weights while calls flow fails no call, and the traffic follows each change', async (t) => {
     await kogumaApply(cp, route('shift', 'shift-client', ALL_PATHS, { v1: 90, v2: 10 }));
     const client = await startClient('shift-client', { rate: 100 });
-    const first = await waitFor(() => `a first answer to shift-client (stderr: ${client.proc.stderr()})`, () => client.outcomes().find((o) => o.server !== undefined), 60_000);
+    const first = await waitFor(
+      () => `a first answer to shift-client (stderr: ${client.proc.stderr()})`,
+      () => client.outcomes().find((o) => o.server !== undefined),
+      60_000,
+    );
     const shares: string[] = [];
     for (const [weights, low, high] of [
       [{ v1: 10, v2: 90 }, 0.8, 1],

@@ -61,7 +61,11 @@ const since = (from: number) => client.outcomes().filter((o) => o.at >= from);
 
 describe('proxyless gRPC example: failover between backends', () => {
   it('traffic reaches both backends, and every call succeeds once the client is configured', async () => {
-    const first = await waitFor(() => `a first answer (client stderr: ${client.proc.stderr()})`, () => client.outcomes().find((o) => o.server !== undefined), 60_000);
+    const first = await waitFor(
+      () => `a first answer (client stderr: ${client.proc.stderr()})`,
+      () => client.outcomes().find((o) => o.server !== undefined),
+      60_000,
+    );
     await waitFor('answers from both backends', () => {
       const counts = tally(since(first.at));
       return (counts['backend-1'] ?? 0) >= 10 && (counts['backend-2'] ?? 0) >= 10 ? true : undefined;
@@ -72,22 +76,37 @@ describe('proxyless gRPC example: failover between backends', () => {
       'no failed call once the first one succeeded',
     );
     const registered = await api(cp, 'GET', '/meshes/default/dataplanes');
-    assert.deepEqual(registered.body.items.map((d: { name: string }) => d.name).sort(), ['backend-1', 'backend-2', 'client-1']);
+    assert.deepEqual(registered.body.items.map((d: { name: string }) => d.name).sort(), [
+      'backend-1',
+      'backend-2',
+      'client-1',
+    ]);
   });
 
   it('stopping a backend moves all traffic to the other within a second', async (t) => {
     const stoppedAt = Date.now();
     assert.equal(await backends.get('backend-1')!.stop('SIGTERM'), 0, 'the agent exits with the app’s clean status');
     // Enough calls after the stop to see where traffic went: 2 s at RATE.
-    await waitFor('2 s of calls after the stop', () => (since(stoppedAt + 2_000).length > 0 ? true : undefined), 10_000);
+    await waitFor(
+      '2 s of calls after the stop',
+      () => (since(stoppedAt + 2_000).length > 0 ? true : undefined),
+      10_000,
+    );
 
     const sinceStop = since(stoppedAt);
     const onStopped = sinceStop.filter((o) => o.server === 'backend-1');
     // Negative when backend-1 answered nothing after the stop: the next call already went elsewhere.
-    const lastOnStopped = Math.max(...client.outcomes().filter((o) => o.server === 'backend-1').map((o) => o.at));
+    const lastOnStopped = Math.max(
+      ...client
+        .outcomes()
+        .filter((o) => o.server === 'backend-1')
+        .map((o) => o.at),
+    );
     const failoverMs = lastOnStopped - stoppedAt;
     const failed = sinceStop.filter((o) => o.error !== undefined);
-    const answered = client.outcomes().filter((o) => o.server !== undefined && o.at >= stoppedAt - 500 && o.at <= stoppedAt + 2_000);
+    const answered = client
+      .outcomes()
+      .filter((o) => o.server !== undefined && o.at >= stoppedAt - 500 && o.at <= stoppedAt + 2_000);
     const longestGap = Math.max(...answered.slice(1).map((o, i) => o.at - answered[i]!.at));
     t.diagnostic(
       `failover: last call answered by backend-1 ${failoverMs} ms after its stop (${onStopped.length} after it); ` +
@@ -103,21 +122,42 @@ describe('proxyless gRPC example: failover between backends', () => {
   });
 
   it('the stopped backend’s self-registered Dataplane is removed after the delay', async () => {
-    await waitFor('backend-1 to be removed', async () => ((await api(cp, 'GET', '/meshes/default/dataplanes/backend-1')).status === 404 ? true : undefined), 10_000);
+    await waitFor(
+      'backend-1 to be removed',
+      async () => ((await api(cp, 'GET', '/meshes/default/dataplanes/backend-1')).status === 404 ? true : undefined),
+      10_000,
+    );
   });
 
   it('a third backend joins and receives its share of the traffic', async (t) => {
     const startedAt = Date.now();
     backends.set('backend-3', await startBackend(cp, 'backend-3', await freePort()));
-    const firstOnNew = await waitFor('a call answered by backend-3', () => since(startedAt).find((o) => o.server === 'backend-3'), 60_000);
+    const firstOnNew = await waitFor(
+      'a call answered by backend-3',
+      () => since(startedAt).find((o) => o.server === 'backend-3'),
+      60_000,
+    );
     t.diagnostic(`backend-3 answered its first call ${firstOnNew.at - startedAt} ms after it was started`);
     // One second of traffic once it joined: round robin over two backends.
-    await waitFor('1 s of calls after backend-3 joined', () => (since(firstOnNew.at + 1_000).length > 0 ? true : undefined), 10_000);
+    await waitFor(
+      '1 s of calls after backend-3 joined',
+      () => (since(firstOnNew.at + 1_000).length > 0 ? true : undefined),
+      10_000,
+    );
     const joined = since(firstOnNew.at).filter((o) => o.at < firstOnNew.at + 1_000);
     const counts = tally(joined);
     t.diagnostic(`the second after backend-3 joined: ${JSON.stringify(counts)}`);
-    assert.deepEqual(Object.keys(counts).sort(), ['backend-2', 'backend-3'], 'only the two live backends answer, and nothing fails');
-    for (const name of ['backend-2', 'backend-3']) assert.ok(counts[name]! >= joined.length / 4, `${name} answered ${counts[name]} of ${joined.length}`);
-    assert.deepEqual(since(startedAt).filter((o) => o.error !== undefined), [], 'no call failed while backend-3 joined');
+    assert.deepEqual(
+      Object.keys(counts).sort(),
+      ['backend-2', 'backend-3'],
+      'only the two live backends answer, and nothing fails',
+    );
+    for (const name of ['backend-2', 'backend-3'])
+      assert.ok(counts[name]! >= joined.length / 4, `${name} answered ${counts[name]} of ${joined.length}`);
+    assert.deepEqual(
+      since(startedAt).filter((o) => o.error !== undefined),
+      [],
+      'no call failed while backend-3 joined',
+    );
   });
 });

@@ -74,12 +74,17 @@ const failures = (client: ClientProcess, from: number) => since(client, from).fi
 
 /** Where the agent wrote the workload certificate (it logs the path each time it writes). */
 function certificateFileOf(proc: KogumaProcess): string | undefined {
-  const line = [...proc.lines, ...proc.stderr().split('\n')].find((l) => l.includes('workload certificate written to '));
+  const line = [...proc.lines, ...proc.stderr().split('\n')].find((l) =>
+    l.includes('workload certificate written to '),
+  );
   return line?.slice(line.indexOf('written to ') + 'written to '.length).trim();
 }
 
 const certificateWrites = (proc: KogumaProcess): number =>
-  proc.stderr().split('\n').filter((l) => l.includes('workload certificate written to ')).length;
+  proc
+    .stderr()
+    .split('\n')
+    .filter((l) => l.includes('workload certificate written to ')).length;
 
 async function meshRootPem(): Promise<string> {
   const secret = await api(cp, 'GET', '/meshes/default/secrets/default.ca-builtin-cert-ca-1');
@@ -91,7 +96,11 @@ let firstSuccess = 0;
 
 describe('proxyless gRPC under mesh mTLS (STRICT) and MeshTrafficPermission', () => {
   it('the allowed client is answered by both backends over mTLS with mesh-issued certificates', async () => {
-    const first = await waitFor(() => `a first answer to frontend (stderr: ${frontend.proc.stderr()})`, () => frontend.outcomes().find((o) => o.server !== undefined), 30_000);
+    const first = await waitFor(
+      () => `a first answer to frontend (stderr: ${frontend.proc.stderr()})`,
+      () => frontend.outcomes().find((o) => o.server !== undefined),
+      30_000,
+    );
     firstSuccess = first.at;
     await waitFor('answers from both backends', () => {
       const counts = tally(since(frontend, first.at));
@@ -104,27 +113,41 @@ describe('proxyless gRPC under mesh mTLS (STRICT) and MeshTrafficPermission', ()
       const file = certificateFileOf(proc);
       assert.ok(file, `${proc.label} wrote a certificate`);
       const certificate = new X509Certificate(await readFile(file, 'utf8'));
-      assert.ok(certificate.checkIssued(root) && certificate.verify(root.publicKey), `${proc.label}'s certificate is signed by the mesh CA`);
+      assert.ok(
+        certificate.checkIssued(root) && certificate.verify(root.publicKey),
+        `${proc.label}'s certificate is signed by the mesh CA`,
+      );
     }
     const backendCertificate = new X509Certificate(await readFile(certificateFileOf(backends[0]!)!, 'utf8'));
     assert.match(backendCertificate.subjectAltName ?? '', /URI:spiffe:\/\/default\/backend/);
   });
 
   it('the denied client gets PERMISSION_DENIED from every backend', async () => {
-    const denied = await waitFor(() => `other's calls to be refused (outcomes: ${JSON.stringify(other.outcomes().slice(-3))})`, () => {
-      const recent = other.outcomes().filter((o) => o.error === 'PERMISSION_DENIED');
-      return recent.length >= 10 ? recent : undefined;
-    }, 30_000);
+    const denied = await waitFor(
+      () => `other's calls to be refused (outcomes: ${JSON.stringify(other.outcomes().slice(-3))})`,
+      () => {
+        const recent = other.outcomes().filter((o) => o.error === 'PERMISSION_DENIED');
+        return recent.length >= 10 ? recent : undefined;
+      },
+      30_000,
+    );
     assert.ok(denied.length >= 10);
     assert.equal(other.outcomes().filter((o) => o.server !== undefined).length, 0, 'other is never answered');
   });
 
   it('a client without a certificate cannot talk to a backend at all', async () => {
-    const { WhoamiClient } = (await import(join(EXAMPLES, 'service.mjs'))) as { WhoamiClient: new (target: string, credentials: grpc.ChannelCredentials) => grpc.Client & { Who: (...args: unknown[]) => unknown } };
+    const { WhoamiClient } = (await import(join(EXAMPLES, 'service.mjs'))) as {
+      WhoamiClient: new (
+        target: string,
+        credentials: grpc.ChannelCredentials,
+      ) => grpc.Client & { Who: (...args: unknown[]) => unknown };
+    };
     const plain = new WhoamiClient(`127.0.0.1:${backendPort}`, grpc.credentials.createInsecure());
     try {
       const error = await new Promise<grpc.ServiceError | undefined>((resolve) =>
-        plain.Who(Buffer.alloc(0), { deadline: Date.now() + 3_000 }, (err: grpc.ServiceError | null) => resolve(err ?? undefined)),
+        plain.Who(Buffer.alloc(0), { deadline: Date.now() + 3_000 }, (err: grpc.ServiceError | null) =>
+          resolve(err ?? undefined),
+        ),
       );
       assert.ok(error, 'the plaintext call failed');
       assert.equal(error.code, grpc.status.UNAVAILABLE);
@@ -138,32 +161,59 @@ describe('proxyless gRPC under mesh mTLS (STRICT) and MeshTrafficPermission', ()
     const writesBefore = certificateWrites(frontend.proc);
     await waitFor(
       () => `three renewals of frontend's certificate (writes: ${certificateWrites(frontend.proc) - writesBefore})`,
-      () => (certificateWrites(frontend.proc) - writesBefore >= 3 && backends.every((b) => certificateWrites(b) >= 4) ? true : undefined),
+      () =>
+        certificateWrites(frontend.proc) - writesBefore >= 3 && backends.every((b) => certificateWrites(b) >= 4)
+          ? true
+          : undefined,
       75_000,
     );
-    assert.ok(since(frontend, start).filter((o) => o.server !== undefined).length > RATE * 20, 'calls kept being answered');
+    assert.ok(
+      since(frontend, start).filter((o) => o.server !== undefined).length > RATE * 20,
+      'calls kept being answered',
+    );
     assert.deepEqual(failures(frontend, firstSuccess), [], 'no failed call across the renewals');
   });
 
   it('switching the mesh to a provided CA keeps calls flowing, and certificates come from the new CA', async () => {
     const provided = await generateRootCa({ mesh: 'default', backend: 'ca-2', lifetimeMs: 24 * 3_600_000 });
     const switchedAt = Date.now();
-    const mesh = await api(cp, 'PUT', '/meshes/default', meshWith({
-      enabledBackend: 'ca-2',
-      backends: [builtin, { name: 'ca-2', type: 'provided', dpCert: { rotation: { expiration: '1h' } }, conf: { cert: { inlineString: provided.certPem }, key: { inlineString: provided.keyPem } } }],
-    }));
+    const mesh = await api(
+      cp,
+      'PUT',
+      '/meshes/default',
+      meshWith({
+        enabledBackend: 'ca-2',
+        backends: [
+          builtin,
+          {
+            name: 'ca-2',
+            type: 'provided',
+            dpCert: { rotation: { expiration: '1h' } },
+            conf: { cert: { inlineString: provided.certPem }, key: { inlineString: provided.keyPem } },
+          },
+        ],
+      }),
+    );
     assert.equal(mesh.status, 200, JSON.stringify(mesh.body));
     const newRoot = new X509Certificate(provided.certPem);
-    await waitFor('every proxy to hold a certificate of the provided CA', async () => {
-      for (const proc of [frontend.proc, ...backends]) {
-        const certificate = new X509Certificate(await readFile(certificateFileOf(proc)!, 'utf8'));
-        if (!certificate.checkIssued(newRoot)) return undefined;
-      }
-      return true;
-    }, 30_000);
+    await waitFor(
+      'every proxy to hold a certificate of the provided CA',
+      async () => {
+        for (const proc of [frontend.proc, ...backends]) {
+          const certificate = new X509Certificate(await readFile(certificateFileOf(proc)!, 'utf8'));
+          if (!certificate.checkIssued(newRoot)) return undefined;
+        }
+        return true;
+      },
+      30_000,
+    );
     // Calls keep being answered a while after the switch completed.
     const settled = Date.now();
-    await waitFor('answers after the switch', () => (since(frontend, settled).filter((o) => o.server !== undefined).length >= RATE * 3 ? true : undefined), 60_000);
+    await waitFor(
+      'answers after the switch',
+      () => (since(frontend, settled).filter((o) => o.server !== undefined).length >= RATE * 3 ? true : undefined),
+      60_000,
+    );
     assert.deepEqual(failures(frontend, switchedAt), [], 'no failed call during the CA switch');
     assert.deepEqual(failures(frontend, firstSuccess), []);
   });

@@ -18,7 +18,14 @@ import type { DiscoveryResponse } from '../../src/xds/envoy/gen/envoy/service/di
 import { TypeUrl } from '../../src/xds/resource-types.js';
 import { endpointPortsOf } from '../support/ads-endpoints.js';
 import { startAdsClient, type AdsClient } from '../support/proxyless-ads.js';
-import { api, cleanUp, startControlPlane, subscriptionOf, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
+import {
+  api,
+  cleanUp,
+  startControlPlane,
+  subscriptionOf,
+  waitFor,
+  type ControlPlaneProcess,
+} from '../support/proxyless.js';
 
 /** How long "nothing is resent" is watched: many debounce windows (10 ms) and engine passes. */
 const QUIET_MS = 1_500;
@@ -30,7 +37,10 @@ const backendDataplane = (name: string, service: string, port: number) => ({
   type: 'Dataplane',
   mesh: 'default',
   name,
-  networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'grpc' } }] },
+  networking: {
+    address: '127.0.0.1',
+    inbound: [{ port, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'grpc' } }],
+  },
 });
 
 const nackerDataplane = {
@@ -44,14 +54,18 @@ const nackerDataplane = {
   },
 };
 
-const rejection = (response: DiscoveryResponse) => `nacker-1 refuses ClusterLoadAssignment version ${response.versionInfo}: endpoints fail validation`;
-
+const rejection = (response: DiscoveryResponse) =>
+  `nacker-1 refuses ClusterLoadAssignment version ${response.versionInfo}: endpoints fail validation`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 before(async () => {
   cp = await startControlPlane();
-  assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-a', backendDataplane('backend-a', 'backend', 7001))).status, 201);
+  assert.equal(
+    (await api(cp, 'PUT', '/meshes/default/dataplanes/backend-a', backendDataplane('backend-a', 'backend', 7001)))
+      .status,
+    201,
+  );
 });
 
 after(async () => {
@@ -76,15 +90,26 @@ describe('proxyless gRPC: a client that NACKs', () => {
     });
     assert.deepEqual(endpointPortsOf(first!), [7001]);
     assert.deepEqual(nacker.ofType(TypeUrl.Cluster).length, 1);
-    assert.equal((await api(cp, 'GET', '/meshes/default/dataplanes/nacker-1')).status, 200, 'registered from its node metadata');
+    assert.equal(
+      (await api(cp, 'GET', '/meshes/default/dataplanes/nacker-1')).status,
+      200,
+      'registered from its node metadata',
+    );
   });
 
   it('the NACKed version is not resent while nothing it depends on changes', async () => {
     const [first] = nacker!.ofType(TypeUrl.ClusterLoadAssignment);
     // The mesh changes (another service's dataplane) and so does the client's
     // own Dataplane (a label, which rebuilds its snapshot), but not its endpoints.
-    assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/other-1', backendDataplane('other-1', 'other', 7100))).status, 201);
-    assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/nacker-1', { ...nackerDataplane, labels: { team: 'qa' } })).status, 200);
+    assert.equal(
+      (await api(cp, 'PUT', '/meshes/default/dataplanes/other-1', backendDataplane('other-1', 'other', 7100))).status,
+      201,
+    );
+    assert.equal(
+      (await api(cp, 'PUT', '/meshes/default/dataplanes/nacker-1', { ...nackerDataplane, labels: { team: 'qa' } }))
+        .status,
+      200,
+    );
     await sleep(QUIET_MS);
     assert.deepEqual(
       nacker!.ofType(TypeUrl.ClusterLoadAssignment).map((r) => r.versionInfo),
@@ -102,21 +127,30 @@ describe('proxyless gRPC: a client that NACKs', () => {
     });
     const { eds, cds } = seen.subscription.status;
     assert.equal(seen.connected, true);
-    assert.deepEqual({ version: eds.lastNack.version, error: eds.lastNack.error }, { version: first!.versionInfo, error: rejection(first!) });
+    assert.deepEqual(
+      { version: eds.lastNack.version, error: eds.lastNack.error },
+      { version: first!.versionInfo, error: rejection(first!) },
+    );
     assert.equal(eds.sentVersion, first!.versionInfo);
     assert.equal(eds.ackedVersion, undefined, 'nothing accepted');
     assert.equal(eds.responsesRejected, '1');
     assert.equal(cds.ackedVersion, cds.sentVersion, 'the clusters were accepted');
     assert.equal(cds.lastNack, undefined);
     assert.ok(
-      cp.proc.lines.some((line) => line.includes('"proxy rejected a response (NACK)"') && line.includes(rejection(first!))),
+      cp.proc.lines.some(
+        (line) => line.includes('"proxy rejected a response (NACK)"') && line.includes(rejection(first!)),
+      ),
       'the control plane logs the rejection with its text',
     );
   });
 
   it('a real change sends a new version, whose NACK replaces the last one', async () => {
     const [first] = nacker!.ofType(TypeUrl.ClusterLoadAssignment);
-    assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/backend-b', backendDataplane('backend-b', 'backend', 7002))).status, 201);
+    assert.equal(
+      (await api(cp, 'PUT', '/meshes/default/dataplanes/backend-b', backendDataplane('backend-b', 'backend', 7002)))
+        .status,
+      201,
+    );
     const second = await waitFor('new endpoints', () => nacker!.ofType(TypeUrl.ClusterLoadAssignment)[1], 10_000);
     assert.notEqual(second.versionInfo, first!.versionInfo);
     assert.deepEqual(endpointPortsOf(second).sort(), [7001, 7002]);
@@ -128,7 +162,11 @@ describe('proxyless gRPC: a client that NACKs', () => {
     assert.equal(seen.subscription.status.eds.lastNack.error, rejection(second));
     assert.equal(seen.subscription.status.eds.responsesRejected, '2');
     await sleep(QUIET_MS);
-    assert.equal(nacker!.ofType(TypeUrl.ClusterLoadAssignment).length, 2, 'the second rejected version is not resent either');
+    assert.equal(
+      nacker!.ofType(TypeUrl.ClusterLoadAssignment).length,
+      2,
+      'the second rejected version is not resent either',
+    );
     assert.equal(nacker!.failure(), undefined, 'the stream stayed up throughout');
   });
 });

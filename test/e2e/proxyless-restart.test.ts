@@ -37,7 +37,13 @@ let cp: ControlPlaneProcess;
 let client: ClientProcess;
 
 before(async () => {
-  options = { store: 'pglite', dataDir: await scratchDir(), apiPort: await freePort(), xdsPort: await freePort(), removalDelay: '30s' };
+  options = {
+    store: 'pglite',
+    dataDir: await scratchDir(),
+    apiPort: await freePort(),
+    xdsPort: await freePort(),
+    removalDelay: '30s',
+  };
   cp = await startControlPlane({ ...options, instanceId: 'cp-first' });
   await startBackend(cp, 'backend-1', await freePort());
   await startBackend(cp, 'backend-2', await freePort());
@@ -50,12 +56,21 @@ const since = (from: number) => client.outcomes().filter((o) => o.at >= from);
 
 describe('proxyless gRPC example: a control-plane restart', () => {
   it('traffic flows to both backends before the restart', async () => {
-    const first = await waitFor(() => `a first answer (client stderr: ${client.proc.stderr()})`, () => client.outcomes().find((o) => o.server !== undefined), 60_000);
+    const first = await waitFor(
+      () => `a first answer (client stderr: ${client.proc.stderr()})`,
+      () => client.outcomes().find((o) => o.server !== undefined),
+      60_000,
+    );
     await waitFor('answers from both backends', () => {
       const counts = tally(since(first.at));
       return (counts['backend-1'] ?? 0) >= 10 && (counts['backend-2'] ?? 0) >= 10 ? true : undefined;
     });
-    for (const name of APPS) assert.equal((await subscriptionOf(cp, name))?.subscription.controlPlaneInstanceId, 'cp-first', `${name} is connected`);
+    for (const name of APPS)
+      assert.equal(
+        (await subscriptionOf(cp, name))?.subscription.controlPlaneInstanceId,
+        'cp-first',
+        `${name} is connected`,
+      );
   });
 
   it('SIGTERM and a restart on the same ports interrupt no call, and every app reconnects', async (t) => {
@@ -74,22 +89,35 @@ describe('proxyless gRPC example: a control-plane restart', () => {
         `${name} to reconnect to the restarted control plane`,
         async () => {
           const seen = await subscriptionOf(cp, name);
-          return seen?.connected === true && seen.subscription.controlPlaneInstanceId === 'cp-second' ? true : undefined;
+          return seen?.connected === true && seen.subscription.controlPlaneInstanceId === 'cp-second'
+            ? true
+            : undefined;
         },
         30_000,
       );
     const reconnectedAt = Date.now();
     // A second of traffic on the new configuration.
-    await waitFor('1 s of calls after the reconnection', () => (since(reconnectedAt + 1_000).length > 0 ? true : undefined), 10_000);
+    await waitFor(
+      '1 s of calls after the reconnection',
+      () => (since(reconnectedAt + 1_000).length > 0 ? true : undefined),
+      10_000,
+    );
 
     const calls = since(stoppedAt);
     t.diagnostic(
       `stop took ${downAt - stoppedAt} ms; down ${upAt - downAt} ms; every app reconnected ${reconnectedAt - upAt} ms after the restart; ` +
         `calls since the stop: ${JSON.stringify(tally(calls))}`,
     );
-    assert.deepEqual(calls.filter((o) => o.error !== undefined), [], 'no call failed from the stop until a second after the reconnection');
+    assert.deepEqual(
+      calls.filter((o) => o.error !== undefined),
+      [],
+      'no call failed from the stop until a second after the reconnection',
+    );
     const afterwards = tally(since(reconnectedAt));
-    assert.ok((afterwards['backend-1'] ?? 0) > 0 && (afterwards['backend-2'] ?? 0) > 0, `both backends answer afterwards: ${JSON.stringify(afterwards)}`);
+    assert.ok(
+      (afterwards['backend-1'] ?? 0) > 0 && (afterwards['backend-2'] ?? 0) > 0,
+      `both backends answer afterwards: ${JSON.stringify(afterwards)}`,
+    );
   });
 
   it('the restarted control plane serves the client what it already had: every type acknowledged, nothing rejected', async () => {

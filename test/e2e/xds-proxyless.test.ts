@@ -31,7 +31,9 @@ const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 /** Runs the built CLI against this control plane; rejects with its stderr on failure. */
 async function koguma(args: string[]): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--api-url', cp.apiUrl, ...args], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--api-url', cp.apiUrl, ...args], {
+      timeout: 60_000,
+    });
     return stdout;
   } catch (error) {
     throw new Error((error as { stderr?: string }).stderr ?? String(error), { cause: error });
@@ -40,7 +42,9 @@ async function koguma(args: string[]): Promise<string> {
 
 let cp: RunningControlPlane;
 let backends: EchoServer[] = [];
-let client: { child: ChildProcessWithoutNullStreams; outcomes: { server?: string; error?: number }[]; stderr: () => string } | undefined;
+let client:
+  | { child: ChildProcessWithoutNullStreams; outcomes: { server?: string; error?: number }[]; stderr: () => string }
+  | undefined;
 
 const clientDataplane = {
   type: 'Dataplane',
@@ -65,7 +69,10 @@ const backendDataplane = (name: string, port: number) => ({
   type: 'Dataplane',
   mesh: 'default',
   name,
-  networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }] },
+  networking: {
+    address: '127.0.0.1',
+    inbound: [{ port, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'grpc' } }],
+  },
 });
 
 function startClient(): NonNullable<typeof client> {
@@ -92,7 +99,8 @@ function startClient(): NonNullable<typeof client> {
 }
 
 /** Servers answering the last `count` calls. */
-const recentServers = (count: number): Set<string | undefined> => new Set(client!.outcomes.slice(-count).map((o) => o.server ?? `error ${o.error}`));
+const recentServers = (count: number): Set<string | undefined> =>
+  new Set(client!.outcomes.slice(-count).map((o) => o.server ?? `error ${o.error}`));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'koguma-e2e-'));
 let relay: XdsRelay;
@@ -101,12 +109,24 @@ before(async () => {
   cp = await startControlPlane(
     // dpAuth none: a grpc-js-xds client cannot send a dataplane token (dp run's relay will carry it).
     resolveConfig(
-      { store: 'memory', apiPort: '0', xdsPort: '0', xdsDebounceMs: '5ms', dataplaneRemovalDelayMs: '200ms', dpAuth: 'none', dataDir },
+      {
+        store: 'memory',
+        apiPort: '0',
+        xdsPort: '0',
+        xdsDebounceMs: '5ms',
+        dataplaneRemovalDelayMs: '200ms',
+        dpAuth: 'none',
+        dataDir,
+      },
       {},
     ),
     { logger: pino({ level: 'silent' }) },
   );
-  relay = await startXdsRelay({ upstreamUrl: cp.xdsUrl, ca: readFileSync(cp.xdsCaCertFile ?? assert.fail('no generated CA'), 'utf8'), log: () => undefined });
+  relay = await startXdsRelay({
+    upstreamUrl: cp.xdsUrl,
+    ca: readFileSync(cp.xdsCaCertFile ?? assert.fail('no generated CA'), 'utf8'),
+    log: () => undefined,
+  });
   backends = [await startEchoServer('backend-1'), await startEchoServer('backend-2')];
 });
 
@@ -121,27 +141,50 @@ after(async () => {
 
 describe('proxyless gRPC through the control plane', () => {
   it('a client that registers itself reaches the backend its mesh describes', async () => {
-    assert.equal((await api('PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', backends[0]!.port))).status, 201);
+    assert.equal(
+      (await api('PUT', '/meshes/default/dataplanes/backend-1', backendDataplane('backend-1', backends[0]!.port)))
+        .status,
+      201,
+    );
     client = startClient();
-    await eventually(() => (recentServers(5).size === 1 && recentServers(5).has('backend-1') && client!.outcomes.length >= 5 ? true : undefined), 60_000, `calls to reach backend-1 (stderr: ${client.stderr()})`);
+    await eventually(
+      () =>
+        recentServers(5).size === 1 && recentServers(5).has('backend-1') && client!.outcomes.length >= 5
+          ? true
+          : undefined,
+      60_000,
+      `calls to reach backend-1 (stderr: ${client.stderr()})`,
+    );
     const registered = await api('GET', '/meshes/default/dataplanes/client-1');
     assert.equal(registered.status, 200, 'the client registered its Dataplane');
     assert.deepEqual(registered.body.networking, clientDataplane.networking);
   });
 
   it('a second backend applied through the API receives traffic too', async () => {
-    assert.equal((await api('PUT', '/meshes/default/dataplanes/backend-2', backendDataplane('backend-2', backends[1]!.port))).status, 201);
-    await eventually(() => (recentServers(20).has('backend-2') && recentServers(20).has('backend-1') ? true : undefined), 30_000, 'traffic on both backends');
+    assert.equal(
+      (await api('PUT', '/meshes/default/dataplanes/backend-2', backendDataplane('backend-2', backends[1]!.port)))
+        .status,
+      201,
+    );
+    await eventually(
+      () => (recentServers(20).has('backend-2') && recentServers(20).has('backend-1') ? true : undefined),
+      30_000,
+      'traffic on both backends',
+    );
   });
 
   it('removing a backend moves all traffic to the other', async () => {
     assert.equal((await api('DELETE', '/meshes/default/dataplanes/backend-1')).status, 200);
     const from = client!.outcomes.length;
-    await eventually(() => {
-      const since = client!.outcomes.slice(from);
-      const tail = since.slice(-10);
-      return tail.length === 10 && tail.every((o) => o.server === 'backend-2') ? true : undefined;
-    }, 30_000, 'traffic only on backend-2');
+    await eventually(
+      () => {
+        const since = client!.outcomes.slice(from);
+        const tail = since.slice(-10);
+        return tail.length === 10 && tail.every((o) => o.server === 'backend-2') ? true : undefined;
+      },
+      30_000,
+      'traffic only on backend-2',
+    );
   });
 
   it('the overview shows the client connected with every type acknowledged, and _config what it was sent', async () => {
@@ -152,25 +195,38 @@ describe('proxyless gRPC through the control plane', () => {
     assert.equal(subscription.controlPlaneInstanceId, cp.config.instanceId);
     for (const type of ['lds', 'rds', 'cds', 'eds']) {
       assert.ok(subscription.status[type], `${type} status`);
-      assert.equal(subscription.status[type].ackedVersion, subscription.status[type].sentVersion, `${type} acked what was sent`);
+      assert.equal(
+        subscription.status[type].ackedVersion,
+        subscription.status[type].sentVersion,
+        `${type} acked what was sent`,
+      );
       assert.equal(subscription.status[type].lastNack, undefined);
     }
     const list = await api('GET', '/meshes/default/dataplanes/_overview');
     assert.deepEqual(list.body.items.map((i: { name: string }) => i.name).sort(), ['backend-2', 'client-1']);
     const config = await api('GET', '/meshes/default/dataplanes/client-1/_config');
     assert.equal(config.body.built, true);
-    assert.deepEqual(config.body.xds.LDS.resources.map((r: { name: string }) => r.name), [
-      'backend',
-      'grpc/server?xds.resource.listening_address=127.0.0.1:40000',
-    ]);
-    assert.deepEqual(config.body.xds.CDS.resources.map((r: { name: string }) => r.name), ['backend']);
+    assert.deepEqual(
+      config.body.xds.LDS.resources.map((r: { name: string }) => r.name),
+      ['backend', 'grpc/server?xds.resource.listening_address=127.0.0.1:40000'],
+    );
+    assert.deepEqual(
+      config.body.xds.CDS.resources.map((r: { name: string }) => r.name),
+      ['backend'],
+    );
     const endpoints = config.body.xds.EDS.resources[0].resource.endpoints.flatMap((l: any) => l.lbEndpoints);
-    assert.deepEqual(endpoints.map((e: any) => e.endpoint.address.socketAddress.portValue), [backends[1]!.port]);
+    assert.deepEqual(
+      endpoints.map((e: any) => e.endpoint.address.socketAddress.portValue),
+      [backends[1]!.port],
+    );
   });
 
   it('koguma inspect dataplane shows the served config and the connection status', async () => {
     const config = JSON.parse(await koguma(['inspect', 'dataplane', 'client-1', '-o', 'json']));
-    assert.deepEqual(config.xds.CDS.resources.map((r: { name: string }) => r.name), ['backend']);
+    assert.deepEqual(
+      config.xds.CDS.resources.map((r: { name: string }) => r.name),
+      ['backend'],
+    );
     const overview = parse(await koguma(['inspect', 'dataplane', 'client-1', '--type', 'overview']));
     assert.equal(overview.dataplaneInsight.connected, true);
     await assert.rejects(koguma(['inspect', 'dataplane', 'nobody']), /Dataplane "nobody" not found in mesh "default"/);

@@ -38,11 +38,14 @@ function readerOf(path: string): GoldenFile['reader'] {
   if (path.startsWith('src/xds/bootstrap/testdata/')) return path.endsWith('.yaml') ? 'envoy-bootstrap' : 'proxyless';
   const generatorCase = /^src\/xds\/generate\/testdata\/(.+)\.golden\.json$/.exec(path);
   if (generatorCase) {
-    const input = JSON.parse(readFileSync(join(REPO, 'src/xds/generate/testdata', `${generatorCase[1]}.input.json`), 'utf8')) as { flavour?: string };
+    const input = JSON.parse(
+      readFileSync(join(REPO, 'src/xds/generate/testdata', `${generatorCase[1]}.input.json`), 'utf8'),
+    ) as { flavour?: string };
     if (input.flavour !== 'envoy' && input.flavour !== 'grpc') throw new Error(`${path}: its input names no flavour`);
     return input.flavour === 'envoy' ? 'envoy-resources' : 'proxyless';
   }
-  if (/^src\/policies\/[^/]+\/testdata\//.test(path) && path.endsWith('.json')) return namesGrpc(path) ? 'proxyless' : 'envoy-resources';
+  if (/^src\/policies\/[^/]+\/testdata\//.test(path) && path.endsWith('.json'))
+    return namesGrpc(path) ? 'proxyless' : 'envoy-resources';
   throw new Error(`${path}: a golden file in a place this test does not know; say here who reads it`);
 }
 

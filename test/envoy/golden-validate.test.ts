@@ -25,7 +25,10 @@ test('the golden files are found and each is known as Envoy or proxyless gRPC co
 
 test('each Envoy golden file of resources holds resources or a fragment this test can place', () => {
   for (const file of envoyFiles.filter((f) => f.reader === 'envoy-resources')) {
-    assert.doesNotThrow(() => goldenContent(file.path, JSON.parse(readFileSync(join(REPO, file.path), 'utf8')) as Json), file.path);
+    assert.doesNotThrow(
+      () => goldenContent(file.path, JSON.parse(readFileSync(join(REPO, file.path), 'utf8')) as Json),
+      file.path,
+    );
   }
 });
 
@@ -36,16 +39,38 @@ describe(`envoy --mode validate accepts`, { ...envoyTestOptions(), concurrency: 
     if ('version' in envoy) console.log(`# validating with Envoy ${envoy.version} (${envoy.path})`);
     const caPem = await generateRootCa({ mesh: 'default', backend: 'validate', lifetimeMs: 24 * 3600_000 });
     const ca = await loadCa(caPem.certPem, caPem.keyPem);
-    const leaf = await issueWorkloadCertificate(ca, { mesh: 'default', tags: { 'kuma.io/service': ['web'] }, lifetimeMs: 3600_000 });
+    const leaf = await issueWorkloadCertificate(ca, {
+      mesh: 'default',
+      tags: { 'kuma.io/service': ['web'] },
+      lifetimeMs: 3600_000,
+    });
     pki = { caPem: caPem.certPem, certPem: leaf.certPem, keyPem: leaf.keyPem };
   });
 
   test('a per-route local rate limit without a token bucket is refused (what envoy-per-caller once held)', async () => {
-    const limit = { name: 'envoy.filters.http.local_ratelimit', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', statPrefix: 'x' } };
+    const limit = {
+      name: 'envoy.filters.http.local_ratelimit',
+      typedConfig: {
+        '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+        statPrefix: 'x',
+      },
+    };
     const routes = {
       '@type': 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
       name: 'inbound:web',
-      virtualHosts: [{ name: 'web', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'web' }, typedPerFilterConfig: { [limit.name]: limit.typedConfig } }] }],
+      virtualHosts: [
+        {
+          name: 'web',
+          domains: ['*'],
+          routes: [
+            {
+              match: { prefix: '/' },
+              route: { cluster: 'web' },
+              typedPerFilterConfig: { [limit.name]: limit.typedConfig },
+            },
+          ],
+        },
+      ],
     };
     const config = validationBootstrap({ kind: 'resources', resources: [routes] }, pki);
     const verdict = await validateWithEnvoy(envoyPath(), JSON.stringify(config));
@@ -57,9 +82,14 @@ describe(`envoy --mode validate accepts`, { ...envoyTestOptions(), concurrency: 
     test(file.path, async () => {
       const text = readFileSync(join(REPO, file.path), 'utf8');
       const config =
-        file.reader === 'envoy-bootstrap' ? text : JSON.stringify(validationBootstrap(goldenContent(file.path, JSON.parse(text) as Json), pki), null, 2);
+        file.reader === 'envoy-bootstrap'
+          ? text
+          : JSON.stringify(validationBootstrap(goldenContent(file.path, JSON.parse(text) as Json), pki), null, 2);
       const verdict = await validateWithEnvoy(envoyPath(), config, file.reader === 'envoy-bootstrap' ? 'yaml' : 'json');
-      assert.ok(verdict.accepted, `Envoy rejects ${file.path}:\n${verdict.message}\n--- the bootstrap it was given:\n${config}`);
+      assert.ok(
+        verdict.accepted,
+        `Envoy rejects ${file.path}:\n${verdict.message}\n--- the bootstrap it was given:\n${config}`,
+      );
     });
   }
 });

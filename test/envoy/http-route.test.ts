@@ -21,7 +21,13 @@ import { envoyTestOptions } from '../support/envoy.js';
 import { envoyCounter } from '../support/envoy-counters.js';
 import { sendHttp, tallyByApp } from '../support/envoy-load.js';
 import { applyPolicy, putOpenMtlsMesh, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
-import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
+import {
+  awaitEndpoints,
+  outboundPort,
+  startCaller,
+  startInstance,
+  type ServiceInstance,
+} from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
@@ -32,10 +38,18 @@ const route = (name: string, rules: readonly unknown[]): PolicyDocument => ({
   type: 'MeshHTTPRoute',
   mesh: MESH,
   name,
-  spec: { targetRef: { kind: 'MeshService', name: 'route-client' }, to: [{ targetRef: { kind: 'MeshService', name: 'web' }, rules }] },
+  spec: {
+    targetRef: { kind: 'MeshService', name: 'route-client' },
+    to: [{ targetRef: { kind: 'MeshService', name: 'web' }, rules }],
+  },
 });
 
-const subset = (version: string, weight?: number) => ({ kind: 'MeshServiceSubset', name: 'web', tags: { version }, ...(weight === undefined ? {} : { weight }) });
+const subset = (version: string, weight?: number) => ({
+  kind: 'MeshServiceSubset',
+  name: 'web',
+  tags: { version },
+  ...(weight === undefined ? {} : { weight }),
+});
 const toVersion = (version: string) => ({ backendRefs: [subset(version)] });
 const everything = { path: { type: 'PathPrefix', value: '/' } };
 
@@ -58,7 +72,10 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
   }
 
   /** Who answered one request. */
-  async function answeredBy(path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<string> {
+  async function answeredBy(
+    path: string,
+    options: { method?: string; headers?: Record<string, string> } = {},
+  ): Promise<string> {
     const reply = await httpRequest(web(), path, options);
     assert.equal(reply.status, 200, `${options.method ?? 'GET'} ${path}: ${reply.body}`);
     return String(reply.headers['x-app']);
@@ -85,13 +102,19 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
   });
 
   test('a 90/10 split between version subsets holds over 2,000 requests', async () => {
-    await withRoute(route('split', [{ matches: [everything], default: { backendRefs: [subset('v1', 90), subset('v2', 10)] } }]), async () => {
-      const tally = tallyByApp(await sendHttp(web(), 2_000, { concurrency: 8 }));
-      console.log(`90/10 split: ${JSON.stringify(tally)}`);
-      assert.deepEqual(Object.keys(tally).sort(), ['web-v1', 'web-v2'], 'every request answered by one of the two');
-      // Envoy picks a weighted cluster at random per request: 3 points is about 4.5 standard deviations.
-      assert.ok(Math.abs((tally['web-v2'] ?? 0) - 200) <= 60, `web-v2 got ${tally['web-v2']} of 2,000 (10% ± 3 points)`);
-    });
+    await withRoute(
+      route('split', [{ matches: [everything], default: { backendRefs: [subset('v1', 90), subset('v2', 10)] } }]),
+      async () => {
+        const tally = tallyByApp(await sendHttp(web(), 2_000, { concurrency: 8 }));
+        console.log(`90/10 split: ${JSON.stringify(tally)}`);
+        assert.deepEqual(Object.keys(tally).sort(), ['web-v1', 'web-v2'], 'every request answered by one of the two');
+        // Envoy picks a weighted cluster at random per request: 3 points is about 4.5 standard deviations.
+        assert.ok(
+          Math.abs((tally['web-v2'] ?? 0) - 200) <= 60,
+          `web-v2 got ${tally['web-v2']} of 2,000 (10% ± 3 points)`,
+        );
+      },
+    );
   });
 
   test('path, header, query and method matches pick their rule; the most specific wins; other requests take the catch-all', async () => {
@@ -127,7 +150,9 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
         const expected: string[] = [];
         for (const [path, options, app] of cases) {
           for (let i = 0; i < 3; i++) {
-            seen.push(`${options.method ?? 'GET'} ${path} ${JSON.stringify(options.headers ?? {})} -> ${await answeredBy(path, options)}`);
+            seen.push(
+              `${options.method ?? 'GET'} ${path} ${JSON.stringify(options.headers ?? {})} -> ${await answeredBy(path, options)}`,
+            );
             expected.push(`${options.method ?? 'GET'} ${path} ${JSON.stringify(options.headers ?? {})} -> ${app}`);
           }
         }
@@ -145,22 +170,36 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
             filters: [
               {
                 type: 'RequestHeaderModifier',
-                requestHeaderModifier: { set: [{ name: 'x-set', value: 'by-route' }], add: [{ name: 'x-added', value: 'by-route' }], remove: ['x-removed'] },
+                requestHeaderModifier: {
+                  set: [{ name: 'x-set', value: 'by-route' }],
+                  add: [{ name: 'x-added', value: 'by-route' }],
+                  remove: ['x-removed'],
+                },
               },
               {
                 type: 'ResponseHeaderModifier',
-                responseHeaderModifier: { set: [{ name: 'x-response-set', value: 'by-route' }], add: [{ name: 'x-app', value: 'by-route' }], remove: ['x-echo'] },
+                responseHeaderModifier: {
+                  set: [{ name: 'x-response-set', value: 'by-route' }],
+                  add: [{ name: 'x-app', value: 'by-route' }],
+                  remove: ['x-echo'],
+                },
               },
             ],
           },
         },
       ]),
       async () => {
-        const reply = await httpRequest(web(), '/headers', { headers: { 'x-set': 'by-client', 'x-added': 'by-client', 'x-removed': 'by-client', 'x-echo': 'by-client' } });
+        const reply = await httpRequest(web(), '/headers', {
+          headers: { 'x-set': 'by-client', 'x-added': 'by-client', 'x-removed': 'by-client', 'x-echo': 'by-client' },
+        });
         assert.equal(reply.status, 200, reply.body);
         const seen = (JSON.parse(reply.body) as HttpAnswer).headers;
         assert.equal(seen['x-set'], 'by-route', 'set replaces what the client sent');
-        assert.equal(seen['x-added'], 'by-client, by-route', 'add appends to it (two headers, which the app reads joined)');
+        assert.equal(
+          seen['x-added'],
+          'by-client, by-route',
+          'add appends to it (two headers, which the app reads joined)',
+        );
         assert.equal(seen['x-removed'], undefined, 'remove drops it');
         assert.equal(reply.headers['x-response-set'], 'by-route');
         assert.match(String(reply.headers['x-app']), /^web-v[12], by-route$/, "add appends to the app's own header");
@@ -179,14 +218,30 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
             filters: [
               {
                 type: 'RequestRedirect',
-                requestRedirect: { scheme: 'https', hostname: 'new.example.com', port: 8443, statusCode: 301, path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } },
+                requestRedirect: {
+                  scheme: 'https',
+                  hostname: 'new.example.com',
+                  port: 8443,
+                  statusCode: 301,
+                  path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' },
+                },
               },
             ],
           },
         },
         {
           matches: [{ path: { type: 'Exact', value: '/moved' } }],
-          default: { filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'elsewhere.example.com', path: { type: 'ReplaceFullPath', replaceFullPath: '/landing' } } }] },
+          default: {
+            filters: [
+              {
+                type: 'RequestRedirect',
+                requestRedirect: {
+                  hostname: 'elsewhere.example.com',
+                  path: { type: 'ReplaceFullPath', replaceFullPath: '/landing' },
+                },
+              },
+            ],
+          },
         },
       ]),
       async () => {
@@ -206,7 +261,9 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
   test('a URL rewrite changes the host and the path (prefix, prefix to /, whole path) before the app sees them', async () => {
     const rewrite = (prefix: string, path: Record<string, string>, hostname?: string) => ({
       matches: [{ path: { type: prefix === '/full' ? 'Exact' : 'PathPrefix', value: prefix } }],
-      default: { filters: [{ type: 'URLRewrite', urlRewrite: { ...(hostname === undefined ? {} : { hostname }), path } }] },
+      default: {
+        filters: [{ type: 'URLRewrite', urlRewrite: { ...(hostname === undefined ? {} : { hostname }), path } }],
+      },
     });
     await withRoute(
       route('rewrites', [
@@ -239,12 +296,31 @@ describe('MeshHTTPRoute through real Envoy sidecars', { ...envoyTestOptions(), t
       waitFor('the copies to land', async () => {
         const inFlight = (await stat('upstream_rq_active')) + (await stat('upstream_rq_pending_active'));
         const copies = shadow.app.served() - before.served;
-        return inFlight === 0 && (await stat('upstream_rq_completed')) - before.completed === copies ? copies : undefined;
+        return inFlight === 0 && (await stat('upstream_rq_completed')) - before.completed === copies
+          ? copies
+          : undefined;
       });
     await withRoute(
       route('mirror', [
-        { matches: [{ path: { type: 'PathPrefix', value: '/mirrored' } }], default: { filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { kind: 'MeshService', name: 'shadow' } } }] } },
-        { matches: [{ path: { type: 'PathPrefix', value: '/half' } }], default: { filters: [{ type: 'RequestMirror', requestMirror: { percentage: 50, backendRef: { kind: 'MeshService', name: 'shadow' } } }] } },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/mirrored' } }],
+          default: {
+            filters: [
+              { type: 'RequestMirror', requestMirror: { backendRef: { kind: 'MeshService', name: 'shadow' } } },
+            ],
+          },
+        },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/half' } }],
+          default: {
+            filters: [
+              {
+                type: 'RequestMirror',
+                requestMirror: { percentage: 50, backendRef: { kind: 'MeshService', name: 'shadow' } },
+              },
+            ],
+          },
+        },
       ]),
       async () => {
         const mirrored = await sendHttp(web(), 100, { path: '/mirrored', concurrency: 4 });

@@ -21,7 +21,13 @@ import { presentedCertificates, type CertificateDetails } from '../support/envoy
 import { envoyCounter, listenerStat } from '../support/envoy-counters.js';
 import { failed, startHttpLoad, startTcpLoad, tallyByApp } from '../support/envoy-load.js';
 import { mtlsMesh, putMesh, putPolicy } from '../support/envoy-mesh.js';
-import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
+import {
+  awaitEndpoints,
+  outboundPort,
+  startCaller,
+  startInstance,
+  type ServiceInstance,
+} from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
@@ -33,7 +39,12 @@ interface MeshSetup {
   readonly client: Sidecar;
 }
 
-async function startMesh(cp: ControlPlaneProcess, mesh: string, prefix: string, options: Parameters<typeof mtlsMesh>[1]): Promise<MeshSetup> {
+async function startMesh(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  prefix: string,
+  options: Parameters<typeof mtlsMesh>[1],
+): Promise<MeshSetup> {
   await putMesh(cp, { ...mtlsMesh(mesh, options), skipCreatingInitialPolicies: ['*'] });
   await putPolicy(cp, {
     type: 'MeshTrafficPermission',
@@ -84,7 +95,8 @@ function tlsWithoutCertificate(port: number, serverName: string): Promise<string
   });
 }
 
-const handshakes = (instance: ServiceInstance): Promise<number | undefined> => envoyCounter(instance.sidecar, listenerStat(instance.inboundPort, 'ssl.handshake'));
+const handshakes = (instance: ServiceInstance): Promise<number | undefined> =>
+  envoyCounter(instance.sidecar, listenerStat(instance.inboundPort, 'ssl.handshake'));
 
 describe('mesh mTLS through real Envoy sidecars', { ...envoyTestOptions(), timeout: 180_000 }, () => {
   let cp: ControlPlaneProcess;
@@ -105,12 +117,18 @@ describe('mesh mTLS through real Envoy sidecars', { ...envoyTestOptions(), timeo
 
   test('STRICT: calls from a sidecar reach the apps over mTLS, HTTP and TCP', async () => {
     const tlsBefore = await handshakes(strict.cache);
-    const reply = await httpRequest(outboundPort(strict.client, 's-web'), '/over-mtls', { headers: { 'x-echo': 'strict' } });
+    const reply = await httpRequest(outboundPort(strict.client, 's-web'), '/over-mtls', {
+      headers: { 'x-echo': 'strict' },
+    });
     assert.equal(reply.status, 200, reply.body);
     assert.equal(reply.headers['x-app'], 's-web');
     assert.equal((JSON.parse(reply.body) as HttpAnswer).path, '/over-mtls');
     assert.equal(await tcpExchange(outboundPort(strict.client, 's-cache'), 'hello'), 's-cache:hello');
-    assert.equal(await handshakes(strict.cache), (tlsBefore ?? 0) + 1, "the TCP connection was a TLS handshake at the callee's inbound");
+    assert.equal(
+      await handshakes(strict.cache),
+      (tlsBefore ?? 0) + 1,
+      "the TCP connection was a TLS handshake at the callee's inbound",
+    );
     const [cert] = (await presentedCertificates(strict.web.sidecar)) ?? [];
     assert.ok(cert?.uris.includes('spiffe://strict/s-web'), `s-web presents its identity: ${JSON.stringify(cert)}`);
   });
@@ -138,7 +156,11 @@ describe('mesh mTLS through real Envoy sidecars', { ...envoyTestOptions(), timeo
     assert.equal(await handshakes(permissive.cache), start, 'the plaintext connection took the chain without TLS');
     assert.equal(await tcpExchange(outboundPort(permissive.client, 'p-cache'), 'secured'), 'p-cache:secured');
     assert.equal(await handshakes(permissive.cache), start + 1, "the sidecar's connection was mTLS");
-    assert.match(await refusal(tlsWithoutCertificate(permissive.web.inboundPort, 'p-web')), /^refused: /, 'TLS still requires a mesh certificate');
+    assert.match(
+      await refusal(tlsWithoutCertificate(permissive.web.inboundPort, 'p-web')),
+      /^refused: /,
+      'TLS still requires a mesh certificate',
+    );
   });
 
   test(`certificates living ${CERT_LIFETIME_S} s rotate under steady HTTP and TCP traffic without a failed request`, async () => {
@@ -149,35 +171,57 @@ describe('mesh mTLS through real Envoy sidecars', { ...envoyTestOptions(), timeo
     let first: CertificateDetails[][] = [];
     let rotated: CertificateDetails[][] = [];
     try {
-      await waitFor('traffic to flow', () => (http.outcomes().length >= 50 && tcp.outcomes().length >= 50 ? true : undefined), 30_000);
+      await waitFor(
+        'traffic to flow',
+        () => (http.outcomes().length >= 50 && tcp.outcomes().length >= 50 ? true : undefined),
+        30_000,
+      );
       first = await presented();
-      for (const [i, certs] of first.entries()) assert.equal(certs.length, 1, `${sidecars[i]!.name} presents one certificate: ${JSON.stringify(certs)}`);
+      for (const [i, certs] of first.entries())
+        assert.equal(certs.length, 1, `${sidecars[i]!.name} presents one certificate: ${JSON.stringify(certs)}`);
       // Every sidecar presents a new certificate, and only it.
       rotated = await waitFor(
         () => `every sidecar to present a new certificate (first: ${JSON.stringify(first)})`,
         async () => {
           const now = await presented();
-          return now.every((certs, i) => certs.length === 1 && certs[0]!.serial !== first[i]![0]!.serial) ? now : undefined;
+          return now.every((certs, i) => certs.length === 1 && certs[0]!.serial !== first[i]![0]!.serial)
+            ? now
+            : undefined;
         },
         (CERT_LIFETIME_S + 30) * 1_000,
       );
       // Traffic keeps going on the new certificates: each new TCP connection is a new handshake.
       const rotatedAt = Date.now();
-      await waitFor('200 TCP exchanges started after the rotation', () => (tcp.outcomes().filter((o) => o.startedAt > rotatedAt).length >= 200 ? true : undefined), 30_000);
+      await waitFor(
+        '200 TCP exchanges started after the rotation',
+        () => (tcp.outcomes().filter((o) => o.startedAt > rotatedAt).length >= 200 ? true : undefined),
+        30_000,
+      );
     } finally {
       await Promise.all([http.stop(), tcp.stop()]);
     }
     const outcomes = [...http.outcomes(), ...tcp.outcomes()];
     const failures = outcomes.filter(failed);
-    assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${outcomes.length} requests failed: ${JSON.stringify(tallyByApp(outcomes))}`);
+    assert.deepEqual(
+      failures.slice(0, 5),
+      [],
+      `${failures.length} of ${outcomes.length} requests failed: ${JSON.stringify(tallyByApp(outcomes))}`,
+    );
     assert.deepEqual(tallyByApp(http.outcomes()), { 's-web': http.outcomes().length });
     assert.deepEqual(tallyByApp(tcp.outcomes()), { 's-cache': tcp.outcomes().length });
     const gaps: number[] = [];
     for (const [i, [before]] of first.entries()) {
       const [now] = rotated[i]!;
-      assert.ok(Date.parse(now!.expiresAt) > Date.parse(before!.expiresAt), `${sidecars[i]!.name}: the new certificate expires later (${before!.expiresAt} -> ${now!.expiresAt})`);
+      assert.ok(
+        Date.parse(now!.expiresAt) > Date.parse(before!.expiresAt),
+        `${sidecars[i]!.name}: the new certificate expires later (${before!.expiresAt} -> ${now!.expiresAt})`,
+      );
       const lifetimeS = (Date.parse(now!.expiresAt) - Date.parse(now!.validFrom)) / 1000;
-      assert.equal(lifetimeS, CERT_LIFETIME_S + 60, `${sidecars[i]!.name}: valid ${CERT_LIFETIME_S} s from issuance, plus a minute back for clock skew`);
+      assert.equal(
+        lifetimeS,
+        CERT_LIFETIME_S + 60,
+        `${sidecars[i]!.name}: valid ${CERT_LIFETIME_S} s from issuance, plus a minute back for clock skew`,
+      );
       assert.deepEqual(now!.uris, before!.uris, 'the same identity');
       gaps.push((Date.parse(now!.validFrom) - Date.parse(before!.validFrom)) / 1000);
     }

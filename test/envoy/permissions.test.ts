@@ -20,9 +20,31 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeApps } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
-import { sendHttp, sendTcp, startHttpLoad, startTcpLoad, tallyByStatus, type Load, type Outcome } from '../support/envoy-load.js';
-import { applyPolicy, changeAndAwait, mtlsMesh, putMesh, putPolicy, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
-import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
+import {
+  sendHttp,
+  sendTcp,
+  startHttpLoad,
+  startTcpLoad,
+  tallyByStatus,
+  type Load,
+  type Outcome,
+} from '../support/envoy-load.js';
+import {
+  applyPolicy,
+  changeAndAwait,
+  mtlsMesh,
+  putMesh,
+  putPolicy,
+  removePolicy,
+  type PolicyDocument,
+} from '../support/envoy-mesh.js';
+import {
+  awaitEndpoints,
+  outboundPort,
+  startCaller,
+  startInstance,
+  type ServiceInstance,
+} from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
@@ -47,7 +69,8 @@ function permission(name: string, from: Readonly<Record<string, Action>>): Polic
 }
 
 /** What a caller got: `200`, `403`, ... for HTTP; `answered` or `refused` for TCP. */
-const verdictOf = (outcome: Outcome): string => (outcome.status !== undefined ? String(outcome.status) : outcome.error === undefined ? 'answered' : 'refused');
+const verdictOf = (outcome: Outcome): string =>
+  outcome.status !== undefined ? String(outcome.status) : outcome.error === undefined ? 'answered' : 'refused';
 
 describe('MeshTrafficPermission through real Envoy sidecars', { ...envoyTestOptions(), timeout: 180_000 }, () => {
   let cp: ControlPlaneProcess;
@@ -58,7 +81,10 @@ describe('MeshTrafficPermission through real Envoy sidecars', { ...envoyTestOpti
   let everyone: Sidecar[];
 
   /** n HTTP requests and n TCP exchanges from `caller`; how each ended. */
-  async function callsFrom(caller: Sidecar, n = 10): Promise<{ http: Record<string, number>; tcp: Record<string, number> }> {
+  async function callsFrom(
+    caller: Sidecar,
+    n = 10,
+  ): Promise<{ http: Record<string, number>; tcp: Record<string, number> }> {
     const http = await sendHttp(outboundPort(caller, 'perm-api'), n, { concurrency: 2 });
     const tcp = await sendTcp(outboundPort(caller, 'perm-db'), n, { concurrency: 2 });
     const count = (outcomes: readonly Outcome[]) => {
@@ -79,7 +105,9 @@ describe('MeshTrafficPermission through real Envoy sidecars', { ...envoyTestOpti
       startCaller(cp, { mesh: MESH, name: 'stranger', calls: ['perm-api', 'perm-db'] }),
     ]);
     everyone = [api.sidecar, db.sidecar, friend, stranger];
-    await Promise.all([friend, stranger].map((caller) => awaitEndpoints(caller, { 'perm-api': [api], 'perm-db': [db] })));
+    await Promise.all(
+      [friend, stranger].map((caller) => awaitEndpoints(caller, { 'perm-api': [api], 'perm-db': [db] })),
+    );
   });
   after(async () => {
     await cleanUp();
@@ -138,12 +166,21 @@ describe('MeshTrafficPermission through real Envoy sidecars', { ...envoyTestOpti
     };
     let flippedAt = 0;
     try {
-      await waitFor('every caller to have sent 20 requests', () => (Object.values(loads).every((l) => l.outcomes().length >= 20) ? true : undefined), 30_000);
-      await changeAndAwait(cp, everyone, () => putPolicy(cp, permission(policy.name, { friend: 'Deny', stranger: 'Allow' })));
+      await waitFor(
+        'every caller to have sent 20 requests',
+        () => (Object.values(loads).every((l) => l.outcomes().length >= 20) ? true : undefined),
+        30_000,
+      );
+      await changeAndAwait(cp, everyone, () =>
+        putPolicy(cp, permission(policy.name, { friend: 'Deny', stranger: 'Allow' })),
+      );
       flippedAt = Date.now();
       await waitFor(
         'every caller to have sent 50 requests after the change was ACKed',
-        () => (Object.values(loads).every((l) => l.outcomes().filter((o) => o.startedAt > flippedAt).length >= 50) ? true : undefined),
+        () =>
+          Object.values(loads).every((l) => l.outcomes().filter((o) => o.startedAt > flippedAt).length >= 50)
+            ? true
+            : undefined,
         30_000,
       );
     } finally {
@@ -155,11 +192,20 @@ describe('MeshTrafficPermission through real Envoy sidecars', { ...envoyTestOpti
       const [old, now] = expected[name]!;
       const verdicts = load.outcomes().map(verdictOf);
       const switchAt = verdicts.indexOf(now);
-      assert.ok(switchAt > 0, `${name}: ${old} before the change, ${now} after (${JSON.stringify(tallyByStatus(load.outcomes()))})`);
+      assert.ok(
+        switchAt > 0,
+        `${name}: ${old} before the change, ${now} after (${JSON.stringify(tallyByStatus(load.outcomes()))})`,
+      );
       assert.deepEqual(new Set(verdicts.slice(0, switchAt)), new Set([old]), `${name}: only ${old} before the switch`);
-      assert.deepEqual(new Set(verdicts.slice(switchAt)), new Set([now]), `${name}: only ${now} from the switch on, no going back, nothing else`);
+      assert.deepEqual(
+        new Set(verdicts.slice(switchAt)),
+        new Set([now]),
+        `${name}: only ${now} from the switch on, no going back, nothing else`,
+      );
       const lateAfterAck = load.outcomes().filter((o, i) => i < switchAt && o.startedAt > flippedAt).length;
-      figures.push(`${name}: ${switchAt} × ${old} then ${verdicts.length - switchAt} × ${now} (${lateAfterAck} of the old kind started after the ACK)`);
+      figures.push(
+        `${name}: ${switchAt} × ${old} then ${verdicts.length - switchAt} × ${now} (${lateAfterAck} of the old kind started after the ACK)`,
+      );
     }
     console.log(`flip: ${figures.join('; ')}`);
   });

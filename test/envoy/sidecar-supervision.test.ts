@@ -11,7 +11,14 @@ import assert from 'node:assert/strict';
 import { closeApps, httpRequest, startHttpApp, type TestApp } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
 import { envoyPid, startSidecar, waitForEnvoy, type Sidecar } from '../support/envoy-sidecar.js';
-import { api, cleanUp, startControlPlane, subscriptionOf, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
+import {
+  api,
+  cleanUp,
+  startControlPlane,
+  subscriptionOf,
+  waitFor,
+  type ControlPlaneProcess,
+} from '../support/proxyless.js';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -31,7 +38,11 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
   before(async () => {
     cp = await startControlPlane();
     app = await startHttpApp('api');
-    sidecar = await startSidecar(cp, { name: 'api-1', inbound: [{ service: 'api', servicePort: app.port }], extraArgs: ['--restart-backoff', '300ms', '--restart-backoff-max', '10s'] });
+    sidecar = await startSidecar(cp, {
+      name: 'api-1',
+      inbound: [{ service: 'api', servicePort: app.port }],
+      extraArgs: ['--restart-backoff', '300ms', '--restart-backoff-max', '10s'],
+    });
     await waitForEnvoy(sidecar, { listeners: [inboundListener()] });
   });
   after(async () => {
@@ -42,7 +53,9 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
   /** Envoy's pid once the agent has logged `count` starts. */
   const startNumber = (count: number) =>
     waitFor(`start number ${count} of Envoy (stderr: ${sidecar.proc.stderr()})`, () =>
-      [...sidecar.proc.stderr().matchAll(/envoy started \(pid (\d+)\)/g)].length >= count ? envoyPid(sidecar) : undefined,
+      [...sidecar.proc.stderr().matchAll(/envoy started \(pid (\d+)\)/g)].length >= count
+        ? envoyPid(sidecar)
+        : undefined,
     );
 
   const trafficFlows = async () => {
@@ -53,7 +66,10 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
 
   test('reports Envoy up once its admin API answers, and its inbound listener carries requests to the app', async () => {
     assert.match(sidecar.proc.stderr(), /koguma-dp: Envoy \d+\.\d+\.\d+ at \S+\n/);
-    assert.match(sidecar.proc.stderr(), /koguma-dp: envoy \(pid \d+\) is up after [\d.]+m?s: admin API on 127\.0\.0\.1:\d+, server state \w+\n/);
+    assert.match(
+      sidecar.proc.stderr(),
+      /koguma-dp: envoy \(pid \d+\) is up after [\d.]+m?s: admin API on 127\.0\.0\.1:\d+, server state \w+\n/,
+    );
     await trafficFlows();
     assert.equal(app.served(), 1);
   });
@@ -64,7 +80,10 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
     process.kill(first, 'SIGKILL');
     const second = await startNumber(2);
     assert.notEqual(second, first);
-    assert.match(sidecar.proc.stderr(), new RegExp(`envoy \\(pid ${first}\\) was killed by SIGKILL after [\\d.]+m?s; restarting it in 300ms\\n`));
+    assert.match(
+      sidecar.proc.stderr(),
+      new RegExp(`envoy \\(pid ${first}\\) was killed by SIGKILL after [\\d.]+m?s; restarting it in 300ms\\n`),
+    );
     await waitForEnvoy(sidecar, { listeners: [inboundListener()] });
     await trafficFlows();
     const overview = await waitFor('a new ADS stream', async () => {
@@ -79,17 +98,22 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
     process.kill(second, 'SIGTERM');
     const third = await startNumber(3);
     assert.notEqual(third, second);
-    assert.match(sidecar.proc.stderr(), new RegExp(`envoy \\(pid ${second}\\) exited cleanly after [\\d.]+m?s; restarting it in 600ms\\n`));
+    assert.match(
+      sidecar.proc.stderr(),
+      new RegExp(`envoy \\(pid ${second}\\) exited cleanly after [\\d.]+m?s; restarting it in 600ms\\n`),
+    );
     await waitForEnvoy(sidecar, { listeners: [inboundListener()] });
     await trafficFlows();
   });
 
-  test("the overview says why a proxy was offline, as its agent reported it, and that its Envoy is up again", async () => {
+  test('the overview says why a proxy was offline, as its agent reported it, and that its Envoy is up again', async () => {
     const envoyOf = async () => {
       const { body } = await api(cp, 'GET', `/meshes/default/dataplanes/${sidecar.name}/_overview`);
       return body?.dataplaneInsight?.envoy as { state: string; reason: string; time: string } | undefined;
     };
-    const up = await waitFor('the agent to report Envoy up', async () => ((await envoyOf())?.state === 'up' ? envoyOf() : undefined));
+    const up = await waitFor('the agent to report Envoy up', async () =>
+      (await envoyOf())?.state === 'up' ? envoyOf() : undefined,
+    );
     assert.match(up!.reason, /admin API on 127\.0\.0\.1:\d+/);
     const running = await startNumber(3);
     process.kill(running, 'SIGKILL');
@@ -97,7 +121,10 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
       const now = await envoyOf();
       return now?.state === 'restarting' ? now : undefined;
     });
-    assert.match(down.reason, new RegExp(`envoy \\(pid ${running}\\) was killed by SIGKILL after [\\d.]+m?s; restarting it in`));
+    assert.match(
+      down.reason,
+      new RegExp(`envoy \\(pid ${running}\\) was killed by SIGKILL after [\\d.]+m?s; restarting it in`),
+    );
     await startNumber(4);
     await waitFor('Envoy up again in the overview', async () => ((await envoyOf())?.state === 'up' ? true : undefined));
     await waitForEnvoy(sidecar, { listeners: [inboundListener()] });

@@ -11,10 +11,26 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { closeApps, grpcSay, httpRequest, startGrpcApp, startHttpApp, startTcpApp, tcpExchange, type HttpAnswer, type TestApp } from '../support/envoy-apps.js';
+import {
+  closeApps,
+  grpcSay,
+  httpRequest,
+  startGrpcApp,
+  startHttpApp,
+  startTcpApp,
+  tcpExchange,
+  type HttpAnswer,
+  type TestApp,
+} from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
 import { sidecarBootstrap, startSidecar, waitForEnvoy, type Sidecar } from '../support/envoy-sidecar.js';
-import { cleanUp, freePort, startControlPlane, subscriptionOf, type ControlPlaneProcess } from '../support/proxyless.js';
+import {
+  cleanUp,
+  freePort,
+  startControlPlane,
+  subscriptionOf,
+  type ControlPlaneProcess,
+} from '../support/proxyless.js';
 
 let cp: ControlPlaneProcess;
 
@@ -29,7 +45,11 @@ interface Pair {
 /** A backend Envoy with an HTTP, a TCP and a gRPC inbound (services `<prefix>-web|cache|greeter`), a client Envoy calling all three; resolved once both are LIVE with every listener and endpoint. */
 async function startPair(prefix: string, transport?: 'delta' | 'sotw'): Promise<Pair> {
   const services = { http: `${prefix}-web`, tcp: `${prefix}-cache`, grpc: `${prefix}-greeter` };
-  const apps = { http: await startHttpApp(services.http), tcp: await startTcpApp(services.tcp), grpc: await startGrpcApp(services.grpc) };
+  const apps = {
+    http: await startHttpApp(services.http),
+    tcp: await startTcpApp(services.tcp),
+    grpc: await startGrpcApp(services.grpc),
+  };
   const chosen = transport === undefined ? {} : { xdsTransport: transport };
   const [backend, client] = await Promise.all([
     startSidecar(cp, {
@@ -41,7 +61,12 @@ async function startPair(prefix: string, transport?: 'delta' | 'sotw'): Promise<
       ],
       ...chosen,
     }),
-    startSidecar(cp, { name: `${prefix}-client`, inbound: [{ service: `${prefix}-client`, servicePort: await freePort() }], outbound: Object.values(services), ...chosen }),
+    startSidecar(cp, {
+      name: `${prefix}-client`,
+      inbound: [{ service: `${prefix}-client`, servicePort: await freePort() }],
+      outbound: Object.values(services),
+      ...chosen,
+    }),
   ]);
   const [webIn, cacheIn, greeterIn] = backend.inboundPorts.map((port) => `127.0.0.1:${port}`);
   await waitForEnvoy(backend, { listeners: backend.inboundPorts.map((port) => `inbound:127.0.0.1:${port}`) });
@@ -54,13 +79,19 @@ async function startPair(prefix: string, transport?: 'delta' | 'sotw'): Promise<
 
 /** The transport the control plane saw, and that neither Envoy rejected anything it was sent. */
 async function assertStreams(pair: Pair, transport: 'delta' | 'sotw'): Promise<void> {
-  const bootstrap = parse(await sidecarBootstrap(pair.client)) as { dynamic_resources: { ads_config: { api_type: string } } };
+  const bootstrap = parse(await sidecarBootstrap(pair.client)) as {
+    dynamic_resources: { ads_config: { api_type: string } };
+  };
   assert.equal(bootstrap.dynamic_resources.ads_config.api_type, transport === 'delta' ? 'DELTA_GRPC' : 'GRPC');
   for (const sidecar of [pair.backend, pair.client]) {
     const overview = await subscriptionOf(cp, sidecar.name);
     assert.equal(overview?.connected, true, sidecar.name);
     assert.equal(overview?.subscription.protocol, transport);
-    assert.equal(overview?.subscription.status.total.responsesRejected, '0', `${sidecar.name}'s Envoy rejected nothing`);
+    assert.equal(
+      overview?.subscription.status.total.responsesRejected,
+      '0',
+      `${sidecar.name}'s Envoy rejected nothing`,
+    );
     assert.notEqual(overview?.subscription.status.total.responsesAcknowledged, '0');
   }
 }
@@ -68,7 +99,10 @@ async function assertStreams(pair: Pair, transport: 'delta' | 'sotw'): Promise<v
 /** A POST with a header the app echoes; the answer as the app gave it. */
 async function assertHttpRoundTrip(pair: Pair, echo: string): Promise<void> {
   const before = pair.apps.http.served();
-  const reply = await httpRequest(pair.outbound('web'), '/hello?who=envoy', { method: 'POST', headers: { 'x-echo': echo } });
+  const reply = await httpRequest(pair.outbound('web'), '/hello?who=envoy', {
+    method: 'POST',
+    headers: { 'x-echo': echo },
+  });
   assert.equal(reply.status, 200, reply.body);
   assert.equal(reply.headers['x-app'], pair.apps.http.name);
   assert.equal(reply.headers['x-echo'], echo, 'a header the app echoes');
@@ -111,7 +145,11 @@ describe('traffic through real Envoy sidecars', { ...envoyTestOptions(), timeout
     });
 
     test('a gRPC call goes through as HTTP/2, metadata and all', async () => {
-      assert.deepEqual(await grpcSay(pair.outbound('greeter'), { hello: 'envoy' }, 'grpc-echo'), { app: pair.apps.grpc.name, said: { hello: 'envoy' }, echo: 'grpc-echo' });
+      assert.deepEqual(await grpcSay(pair.outbound('greeter'), { hello: 'envoy' }, 'grpc-echo'), {
+        app: pair.apps.grpc.name,
+        said: { hello: 'envoy' },
+        echo: 'grpc-echo',
+      });
       assert.equal(pair.apps.grpc.served(), 1);
     });
   });

@@ -44,7 +44,8 @@ const HCM = `${TYPE}envoy.extensions.filters.network.http_connection_manager.v3.
 export const ADS_CLUSTER = 'validate:ads';
 export const CHECK_CLUSTER = 'validate:upstream';
 
-const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const clone = <T extends Json>(value: T): T => structuredClone(value);
 
 /** The Envoy config a golden file holds: a list of resources (bare, or under `resources`), or one fragment. */
@@ -54,9 +55,14 @@ export type GoldenContent =
 
 /** What a parsed golden file holds; throws naming the file when it is none of the known shapes. */
 export function goldenContent(file: string, json: Json): GoldenContent {
-  const list = Array.isArray(json) ? json : isObject(json) && Array.isArray(json['resources']) ? json['resources'] : undefined;
+  const list = Array.isArray(json)
+    ? json
+    : isObject(json) && Array.isArray(json['resources'])
+      ? json['resources']
+      : undefined;
   if (list !== undefined) {
-    if (!list.every((r) => isObject(r) && typeof r['@type'] === 'string')) throw new Error(`${file}: a resource without @type`);
+    if (!list.every((r) => isObject(r) && typeof r['@type'] === 'string'))
+      throw new Error(`${file}: a resource without @type`);
     return { kind: 'resources', resources: list as JsonObject[] };
   }
   if (isObject(json) && typeof json['name'] === 'string' && isObject(json['typedConfig'])) {
@@ -102,25 +108,49 @@ const socketAddress = (address: string, port: number): JsonObject => ({ socketAd
 const checkCluster = (name: string, loadAssignment?: JsonObject): JsonObject => ({
   name,
   type: 'STATIC',
-  loadAssignment: loadAssignment ?? { clusterName: name, endpoints: [{ lbEndpoints: [{ endpoint: { address: socketAddress('127.0.0.1', 1) } }] }] },
+  loadAssignment: loadAssignment ?? {
+    clusterName: name,
+    endpoints: [{ lbEndpoints: [{ endpoint: { address: socketAddress('127.0.0.1', 1) } }] }],
+  },
 });
 
-const ROUTER = { name: 'envoy.filters.http.router', typedConfig: { '@type': `${TYPE}envoy.extensions.filters.http.router.v3.Router` } };
+const ROUTER = {
+  name: 'envoy.filters.http.router',
+  typedConfig: { '@type': `${TYPE}envoy.extensions.filters.http.router.v3.Router` },
+};
 
 /** A listener whose only chain runs an HTTP connection manager with `routeConfig` and `httpFilters` (the router last). */
-function checkHttpListener(name: string, port: number, routeConfig: JsonObject, httpFilters: readonly JsonObject[] = []): JsonObject {
+function checkHttpListener(
+  name: string,
+  port: number,
+  routeConfig: JsonObject,
+  httpFilters: readonly JsonObject[] = [],
+): JsonObject {
   return {
     name,
     address: socketAddress('127.0.0.1', port),
     filterChains: [
-      { filters: [{ name: 'envoy.filters.network.http_connection_manager', typedConfig: { '@type': HCM, statPrefix: 'validate', routeConfig, httpFilters: [...httpFilters, ROUTER] } }] },
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typedConfig: { '@type': HCM, statPrefix: 'validate', routeConfig, httpFilters: [...httpFilters, ROUTER] },
+          },
+        ],
+      },
     ],
   };
 }
 
 const routeToCheckCluster = (extra: JsonObject = {}): JsonObject => ({
   name: 'validate',
-  virtualHosts: [{ name: 'validate', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: CHECK_CLUSTER, ...extra } }] }],
+  virtualHosts: [
+    {
+      name: 'validate',
+      domains: ['*'],
+      routes: [{ match: { prefix: '/' }, route: { cluster: CHECK_CLUSTER, ...extra } }],
+    },
+  ],
 });
 
 /** The bootstrap every check shares: a node, and an ADS source nothing dials (validate mode connects nowhere). */
@@ -134,12 +164,21 @@ function bootstrapShell(listeners: JsonObject[], clusters: JsonObject[], secrets
         explicitHttpConfig: { http2ProtocolOptions: {} },
       },
     },
-    loadAssignment: { clusterName: ADS_CLUSTER, endpoints: [{ lbEndpoints: [{ endpoint: { address: socketAddress('127.0.0.1', 1) } }] }] },
+    loadAssignment: {
+      clusterName: ADS_CLUSTER,
+      endpoints: [{ lbEndpoints: [{ endpoint: { address: socketAddress('127.0.0.1', 1) } }] }],
+    },
   };
   return {
     node: { id: 'validate.golden', cluster: 'validate' },
     staticResources: { listeners, clusters: [...clusters, ads], secrets },
-    dynamicResources: { adsConfig: { apiType: 'GRPC', transportApiVersion: 'V3', grpcServices: [{ envoyGrpc: { clusterName: ADS_CLUSTER } }] } },
+    dynamicResources: {
+      adsConfig: {
+        apiType: 'GRPC',
+        transportApiVersion: 'V3',
+        grpcServices: [{ envoyGrpc: { clusterName: ADS_CLUSTER } }],
+      },
+    },
   };
 }
 
@@ -158,11 +197,21 @@ function staticSecretReferences(object: JsonObject, secrets: JsonObject[], pki: 
   const certificates = object['tlsCertificateSdsSecretConfigs'];
   if (Array.isArray(certificates)) {
     for (const reference of certificates.filter(isObject)) {
-      references.push({ reference, secret: (name) => ({ name, tlsCertificate: { certificateChain: pemBytes(pki.certPem), privateKey: pemBytes(pki.keyPem) } }) });
+      references.push({
+        reference,
+        secret: (name) => ({
+          name,
+          tlsCertificate: { certificateChain: pemBytes(pki.certPem), privateKey: pemBytes(pki.keyPem) },
+        }),
+      });
     }
   }
   const validation = object['validationContextSdsSecretConfig'];
-  if (isObject(validation)) references.push({ reference: validation, secret: (name) => ({ name, validationContext: { trustedCa: pemBytes(pki.caPem) } }) });
+  if (isObject(validation))
+    references.push({
+      reference: validation,
+      secret: (name) => ({ name, validationContext: { trustedCa: pemBytes(pki.caPem) } }),
+    });
   for (const { reference, secret } of references) {
     const name = reference['name'];
     if (typeof name !== 'string') continue;
@@ -178,7 +227,8 @@ function referencedClusters(listener: JsonObject): string[] {
     if (typeof object['cluster'] === 'string') names.push(object['cluster']);
     const weighted = object['weightedClusters'];
     if (isObject(weighted) && Array.isArray(weighted['clusters'])) {
-      for (const entry of weighted['clusters']) if (isObject(entry) && typeof entry['name'] === 'string') names.push(entry['name']);
+      for (const entry of weighted['clusters'])
+        if (isObject(entry) && typeof entry['name'] === 'string') names.push(entry['name']);
     }
   });
   return names;
@@ -198,7 +248,8 @@ function fromResources(resources: readonly JsonObject[], pki: TestPki): JsonObje
 
   const clusters = ofType(CLUSTER).map((cluster) => {
     const eds = cluster['edsClusterConfig'];
-    const edsName = isObject(eds) && typeof eds['serviceName'] === 'string' ? eds['serviceName'] : (cluster['name'] as string);
+    const edsName =
+      isObject(eds) && typeof eds['serviceName'] === 'string' ? eds['serviceName'] : (cluster['name'] as string);
     const assignment = assignments.get(edsName);
     if (cluster['type'] !== 'EDS' || assignment === undefined) return cluster;
     usedAssignments.add(edsName);
@@ -245,19 +296,37 @@ export function validationBootstrap(content: GoldenContent, pki: TestPki): JsonO
     case 'resources':
       return fromResources(content.resources, pki);
     case 'http-filter':
-      return bootstrapShell([checkHttpListener('validate:http-filter', CHECK_PORT_BASE, routeToCheckCluster(), [clone(content.fragment)])], [checkCluster(CHECK_CLUSTER)], []);
+      return bootstrapShell(
+        [checkHttpListener('validate:http-filter', CHECK_PORT_BASE, routeToCheckCluster(), [clone(content.fragment)])],
+        [checkCluster(CHECK_CLUSTER)],
+        [],
+      );
     case 'retry-policy':
       return bootstrapShell(
-        [checkHttpListener('validate:retry-policy', CHECK_PORT_BASE, routeToCheckCluster({ retryPolicy: clone(content.fragment) }))],
+        [
+          checkHttpListener(
+            'validate:retry-policy',
+            CHECK_PORT_BASE,
+            routeToCheckCluster({ retryPolicy: clone(content.fragment) }),
+          ),
+        ],
         [checkCluster(CHECK_CLUSTER)],
         [],
       );
     case 'network-filter': {
       const tcpProxy = {
         name: 'envoy.filters.network.tcp_proxy',
-        typedConfig: { '@type': `${TYPE}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`, statPrefix: 'validate', cluster: CHECK_CLUSTER },
+        typedConfig: {
+          '@type': `${TYPE}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
+          statPrefix: 'validate',
+          cluster: CHECK_CLUSTER,
+        },
       };
-      const listener = { name: 'validate:network-filter', address: socketAddress('127.0.0.1', CHECK_PORT_BASE), filterChains: [{ filters: [clone(content.fragment), tcpProxy] }] };
+      const listener = {
+        name: 'validate:network-filter',
+        address: socketAddress('127.0.0.1', CHECK_PORT_BASE),
+        filterChains: [{ filters: [clone(content.fragment), tcpProxy] }],
+      };
       return bootstrapShell([listener], [checkCluster(CHECK_CLUSTER)], []);
     }
   }

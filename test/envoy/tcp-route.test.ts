@@ -16,8 +16,22 @@ import assert from 'node:assert/strict';
 import { closeApps } from '../support/envoy-apps.js';
 import { envoyTestOptions } from '../support/envoy.js';
 import { failed, sendTcp, startTcpLoad, tallyByApp } from '../support/envoy-load.js';
-import { applyPolicy, changeAndAwait, deletePolicy, putOpenMtlsMesh, putPolicy, removePolicy, type PolicyDocument } from '../support/envoy-mesh.js';
-import { awaitEndpoints, outboundPort, startCaller, startInstance, type ServiceInstance } from '../support/envoy-services.js';
+import {
+  applyPolicy,
+  changeAndAwait,
+  deletePolicy,
+  putOpenMtlsMesh,
+  putPolicy,
+  removePolicy,
+  type PolicyDocument,
+} from '../support/envoy-mesh.js';
+import {
+  awaitEndpoints,
+  outboundPort,
+  startCaller,
+  startInstance,
+  type ServiceInstance,
+} from '../support/envoy-services.js';
 import type { Sidecar } from '../support/envoy-sidecar.js';
 import { cleanUp, startControlPlane, waitFor, type ControlPlaneProcess } from '../support/proxyless.js';
 
@@ -28,10 +42,18 @@ const tcpRoute = (name: string, backendRefs: readonly unknown[]): PolicyDocument
   type: 'MeshTCPRoute',
   mesh: MESH,
   name,
-  spec: { targetRef: { kind: 'MeshService', name: 'tcp-client' }, to: [{ targetRef: { kind: 'MeshService', name: 'db' }, rules: [{ default: { backendRefs } }] }] },
+  spec: {
+    targetRef: { kind: 'MeshService', name: 'tcp-client' },
+    to: [{ targetRef: { kind: 'MeshService', name: 'db' }, rules: [{ default: { backendRefs } }] }],
+  },
 });
 
-const subset = (version: string, weight: number) => ({ kind: 'MeshServiceSubset', name: 'db', tags: { version }, weight });
+const subset = (version: string, weight: number) => ({
+  kind: 'MeshServiceSubset',
+  name: 'db',
+  tags: { version },
+  weight,
+});
 
 describe('MeshTCPRoute through real Envoy sidecars', { ...envoyTestOptions(), timeout: 180_000 }, () => {
   let cp: ControlPlaneProcess;
@@ -85,11 +107,19 @@ describe('MeshTCPRoute through real Envoy sidecars', { ...envoyTestOptions(), ti
       at.moving = Date.now();
       await changeAndAwait(cp, [client], () => putPolicy(cp, moved));
       at.moved = Date.now();
-      await waitFor('100 connections after the route', () => (load.outcomes().filter((o) => o.startedAt > at.moved).length >= 100 ? true : undefined), 20_000);
+      await waitFor(
+        '100 connections after the route',
+        () => (load.outcomes().filter((o) => o.startedAt > at.moved).length >= 100 ? true : undefined),
+        20_000,
+      );
       at.removing = Date.now();
       await changeAndAwait(cp, [client], () => deletePolicy(cp, moved));
       at.back = Date.now();
-      await waitFor('100 connections after its removal', () => (load.outcomes().filter((o) => o.startedAt > at.back).length >= 100 ? true : undefined), 20_000);
+      await waitFor(
+        '100 connections after its removal',
+        () => (load.outcomes().filter((o) => o.startedAt > at.back).length >= 100 ? true : undefined),
+        20_000,
+      );
     } finally {
       await load.stop();
     }
@@ -97,7 +127,9 @@ describe('MeshTCPRoute through real Envoy sidecars', { ...envoyTestOptions(), ti
     const before = outcomes.filter((o) => o.endedAt < at.moving);
     const during = outcomes.filter((o) => o.startedAt > at.moved && o.endedAt < at.removing);
     const after = outcomes.filter((o) => o.startedAt > at.back);
-    console.log(`moved: ${outcomes.length} connections, ${JSON.stringify(tallyByApp(before))} -> ${JSON.stringify(tallyByApp(during))} -> ${JSON.stringify(tallyByApp(after))}`);
+    console.log(
+      `moved: ${outcomes.length} connections, ${JSON.stringify(tallyByApp(before))} -> ${JSON.stringify(tallyByApp(during))} -> ${JSON.stringify(tallyByApp(after))}`,
+    );
     assert.deepEqual(outcomes.filter(failed), [], 'no connection failed across both changes');
     assert.deepEqual(Object.keys(tallyByApp(before)).sort(), ['db-v1', 'db-v2']);
     assert.deepEqual(tallyByApp(during), { 'db-next-1': during.length });

@@ -46,7 +46,10 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
       { service: 'idle-tcp', servicePort: idleTcp.port, protocol: 'tcp' },
     ]);
     backend = backendSidecar.sidecar;
-    client = await startClientSidecar(cp, MESH, 'tr-client', { calls: ['slow', 'flaky', 'idle-tcp'], backends: [backendSidecar] });
+    client = await startClientSidecar(cp, MESH, 'tr-client', {
+      calls: ['slow', 'flaky', 'idle-tcp'],
+      backends: [backendSidecar],
+    });
   });
   after(async () => {
     await cleanUp();
@@ -69,13 +72,21 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     assert.equal(cut.body, 'upstream request timeout');
     assert.equal(cut.app, undefined, 'Envoy answered, not the app');
     assert.ok(tookAbout(cut.ms, 300), `not before the timeout (${cut.ms} ms)`);
-    await waitFor('the app to see its request cancelled', () => (slow.cancelled() > cancelledBefore ? true : undefined), 5_000);
+    await waitFor(
+      'the app to see its request cancelled',
+      () => (slow.cancelled() > cancelledBefore ? true : undefined),
+      5_000,
+    );
     const fast = await sendOne(port, { headers: { 'x-delay-ms': '20' } });
     assert.equal(fast.status, 200, 'an answer within the timeout comes through');
     t.diagnostic(`requestTimeout 300ms: 504 after ${cut.ms.toFixed(0)} ms (the app would have answered after 3000 ms)`);
 
     await removePolicy(cp, [client], 'MeshTimeout', 'slow-timeout');
-    assert.equal((await sendOne(port, { headers: { 'x-delay-ms': '800' } })).status, 200, 'without the policy, no timeout again');
+    assert.equal(
+      (await sendOne(port, { headers: { 'x-delay-ms': '800' } })).status,
+      200,
+      'without the policy, no timeout again',
+    );
   });
 
   test('MeshTimeout on the inbound side (rules): the backend sidecar cuts a slow answer of its own app', async (t) => {
@@ -89,11 +100,19 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     assert.equal(cut.status, 504, cut.body);
     assert.equal(cut.body, 'upstream request timeout');
     assert.ok(tookAbout(cut.ms, 300), `not before the timeout (${cut.ms} ms)`);
-    await waitFor('the app to see its request cancelled', () => (slow.cancelled() > cancelledBefore ? true : undefined), 5_000);
+    await waitFor(
+      'the app to see its request cancelled',
+      () => (slow.cancelled() > cancelledBefore ? true : undefined),
+      5_000,
+    );
     t.diagnostic(`inbound requestTimeout 300ms: 504 after ${cut.ms.toFixed(0)} ms, from the backend's sidecar`);
 
     await removePolicy(cp, [backend], 'MeshTimeout', 'slow-inbound');
-    assert.equal((await sendOne(port, { headers: { 'x-delay-ms': '800' } })).status, 200, 'without the policy, no timeout again');
+    assert.equal(
+      (await sendOne(port, { headers: { 'x-delay-ms': '800' } })).status,
+      200,
+      'without the policy, no timeout again',
+    );
   });
 
   test('MeshTimeout idleTimeout: Envoy closes an idle TCP connection, and times out an idle HTTP connection, closing it after its drain', async (t) => {
@@ -114,7 +133,11 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     const timedOutBefore = await idleTimeouts();
     const sentAt = performance.now();
     const closed = httpIdleCloseMs(outboundPort(client, 'slow'), 15_000);
-    const firedMs = await waitFor('the idle timeout of the HTTP connection', async () => ((await idleTimeouts()) > timedOutBefore ? performance.now() - sentAt : undefined), 10_000);
+    const firedMs = await waitFor(
+      'the idle timeout of the HTTP connection',
+      async () => ((await idleTimeouts()) > timedOutBefore ? performance.now() - sentAt : undefined),
+      10_000,
+    );
     const httpMs = await closed;
     assert.ok(tookAbout(firedMs, 500), `the HTTP idle timeout fired after ${firedMs} ms, not at once`);
     assert.equal(await idleTimeouts(), timedOutBefore + 1, 'one connection timed out');
@@ -130,21 +153,36 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
   test('MeshRetry: a backend failing every other request with 503 is hidden, each failure retried once', async (t) => {
     const port = outboundPort(client, 'flaky');
     const bare = await sendRequests(port, 20);
-    assert.deepEqual(countBy(bare, (r) => r.status), { 200: 10, 503: 10 }, 'without a policy the client sees every other request fail');
+    assert.deepEqual(
+      countBy(bare, (r) => r.status),
+      { 200: 10, 503: 10 },
+      'without a policy the client sees every other request fail',
+    );
 
     await applyPolicy(cp, [client], 'MeshRetry', 'flaky-retry', {
       targetRef: { kind: 'Mesh' },
-      to: [{ targetRef: { kind: 'MeshService', name: 'flaky' }, default: { http: { numRetries: 3, retryOn: ['503'], backOff: { baseInterval: '5ms', maxInterval: '10ms' } } } }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'flaky' },
+          default: { http: { numRetries: 3, retryOn: ['503'], backOff: { baseInterval: '5ms', maxInterval: '10ms' } } },
+        },
+      ],
     });
     const servedBefore = flaky.served();
     const retriesBefore = await envoyStat(client, 'cluster.flaky.upstream_rq_retry');
     const retried = await sendRequests(port, 100);
-    assert.deepEqual(countBy(retried, (r) => r.status), { 200: 100 }, 'no failure reaches the client');
+    assert.deepEqual(
+      countBy(retried, (r) => r.status),
+      { 200: 100 },
+      'no failure reaches the client',
+    );
     const served = flaky.served() - servedBefore;
     const retries = (await envoyStat(client, 'cluster.flaky.upstream_rq_retry')) - retriesBefore;
     assert.ok(served > 100, `the backend saw more requests (${served}) than the client sent (100)`);
     assert.equal(retries, served - 100, "every request beyond the client's was one of Envoy's retries");
-    t.diagnostic(`retryOn [503], 50 % failing backend: 100/100 succeeded, backend served ${served}, Envoy retried ${retries}`);
+    t.diagnostic(
+      `retryOn [503], 50 % failing backend: 100/100 succeeded, backend served ${served}, Envoy retried ${retries}`,
+    );
 
     await removePolicy(cp, [client], 'MeshRetry', 'flaky-retry');
   });
@@ -153,7 +191,19 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     const port = outboundPort(client, 'slow');
     await applyPolicy(cp, [client], 'MeshRetry', 'slow-per-try', {
       targetRef: { kind: 'Mesh' },
-      to: [{ targetRef: { kind: 'MeshService', name: 'slow' }, default: { http: { numRetries: 2, perTryTimeout: '200ms', retryOn: ['5xx'], backOff: { baseInterval: '5ms', maxInterval: '10ms' } } } }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'slow' },
+          default: {
+            http: {
+              numRetries: 2,
+              perTryTimeout: '200ms',
+              retryOn: ['5xx'],
+              backOff: { baseInterval: '5ms', maxInterval: '10ms' },
+            },
+          },
+        },
+      ],
     });
     const servedBefore = slow.served();
     const cancelledBefore = slow.cancelled();
@@ -162,10 +212,16 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     assert.equal(cut.body, 'upstream request timeout');
     assert.ok(tookAbout(cut.ms, 600), `three attempts of 200 ms (${cut.ms} ms)`);
     assert.equal(slow.served() - servedBefore, 3, 'the backend saw the request and two retries');
-    await waitFor('the app to see three cancelled attempts', () => (slow.cancelled() - cancelledBefore === 3 ? true : undefined), 5_000);
+    await waitFor(
+      'the app to see three cancelled attempts',
+      () => (slow.cancelled() - cancelledBefore === 3 ? true : undefined),
+      5_000,
+    );
     const quick = await sendOne(port, { headers: { 'x-delay-ms': '20' } });
     assert.equal(quick.status, 200);
-    t.diagnostic(`perTryTimeout 200ms, numRetries 2: 504 after ${cut.ms.toFixed(0)} ms, 3 attempts reached the app and were cancelled`);
+    t.diagnostic(
+      `perTryTimeout 200ms, numRetries 2: 504 after ${cut.ms.toFixed(0)} ms, 3 attempts reached the app and were cancelled`,
+    );
 
     await removePolicy(cp, [client], 'MeshRetry', 'slow-per-try');
   });
@@ -174,7 +230,12 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     const port = outboundPort(client, 'flaky');
     const retry = (retryOn: string[]) => ({
       targetRef: { kind: 'Mesh' },
-      to: [{ targetRef: { kind: 'MeshService', name: 'flaky' }, default: { http: { numRetries: 3, retryOn, backOff: { baseInterval: '5ms', maxInterval: '10ms' } } } }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'flaky' },
+          default: { http: { numRetries: 3, retryOn, backOff: { baseInterval: '5ms', maxInterval: '10ms' } } },
+        },
+      ],
     });
     const fail500 = { headers: { 'x-fail-status': '500' } };
 
@@ -183,7 +244,7 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     let retriesBefore = await envoyStat(client, 'cluster.flaky.upstream_rq_retry');
     const notRetried = await sendRequests(port, 20, fail500);
     const fails = countBy(notRetried, (r) => r.status)['500'] ?? 0;
-    assert.equal(fails, flaky.failed() - failedBefore, "every 500 the app gave reached the client");
+    assert.equal(fails, flaky.failed() - failedBefore, 'every 500 the app gave reached the client');
     assert.equal(fails, 10);
     assert.equal(await envoyStat(client, 'cluster.flaky.upstream_rq_retry'), retriesBefore, 'nothing retried');
 
@@ -191,11 +252,20 @@ describe('MeshTimeout and MeshRetry through real Envoy sidecars', { ...envoyTest
     failedBefore = flaky.failed();
     retriesBefore = await envoyStat(client, 'cluster.flaky.upstream_rq_retry');
     const retried = await sendRequests(port, 20, fail500);
-    assert.deepEqual(countBy(retried, (r) => r.status), { 200: 20 });
+    assert.deepEqual(
+      countBy(retried, (r) => r.status),
+      { 200: 20 },
+    );
     const failedNow = flaky.failed() - failedBefore;
     assert.ok(failedNow > 0, 'the app did fail some');
-    assert.equal((await envoyStat(client, 'cluster.flaky.upstream_rq_retry')) - retriesBefore, failedNow, 'each 500 retried once');
-    t.diagnostic(`500s over 20 requests: retryOn [503] → ${fails} reached the client, 0 retried; retryOn [5xx] → 0 reached it, ${failedNow} retried`);
+    assert.equal(
+      (await envoyStat(client, 'cluster.flaky.upstream_rq_retry')) - retriesBefore,
+      failedNow,
+      'each 500 retried once',
+    );
+    t.diagnostic(
+      `500s over 20 requests: retryOn [503] → ${fails} reached the client, 0 retried; retryOn [5xx] → 0 reached it, ${failedNow} retried`,
+    );
 
     await removePolicy(cp, [client], 'MeshRetry', 'flaky-retry-on');
   });

@@ -13,7 +13,10 @@ export const backendDataplane = (name: string, port: number, service = 'backend'
   type: 'Dataplane',
   mesh: 'default',
   name,
-  networking: { address: '127.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'grpc' } }] },
+  networking: {
+    address: '127.0.0.1',
+    inbound: [{ port, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'grpc' } }],
+  },
 });
 
 /** A `web` dataplane that calls `backend`, as a consumer carries it in its node metadata. */
@@ -35,7 +38,9 @@ export const endpointPortsOf = (response: DiscoveryResponse | undefined): number
       anyUnpack(any, ClusterLoadAssignmentSchema)!.endpoints.flatMap((locality) =>
         locality.lbEndpoints.map((lb) => {
           const address = lb.hostIdentifier.case === 'endpoint' ? lb.hostIdentifier.value.address?.address : undefined;
-          return address?.case === 'socketAddress' && address.value.portSpecifier.case === 'portValue' ? address.value.portSpecifier.value : -1;
+          return address?.case === 'socketAddress' && address.value.portSpecifier.case === 'portValue'
+            ? address.value.portSpecifier.value
+            : -1;
         }),
       ),
     )

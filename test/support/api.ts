@@ -39,14 +39,23 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   await manager.ensureDefaultMesh();
   const userTokenKey = await signingKeyFromPem(generateSigningKeyPem(), 'the test user-token key');
   const hour = 60 * 60 * 1000;
-  const adminToken = await issueUserToken(userTokenKey, { name: 'test-admin', groups: [ADMIN_GROUP], validForMs: hour });
+  const adminToken = await issueUserToken(userTokenKey, {
+    name: 'test-admin',
+    groups: [ADMIN_GROUP],
+    validForMs: hour,
+  });
   const userToken = await issueUserToken(userTokenKey, { name: 'test-user', groups: [], validForMs: hour });
   const app = await buildApiServer({
     manager,
     registry: kindRegistry,
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
-    index: { product: 'Koguma', version: '0.0.0-test', instanceId: 'test-instance', clusterId: await store.clusterId() },
+    index: {
+      product: 'Koguma',
+      version: '0.0.0-test',
+      instanceId: 'test-instance',
+      clusterId: await store.clusterId(),
+    },
     config: { store: 'memory' },
     access: { userTokenKey, localhostIsAdmin: true, readOnly: false, ...options.access },
     ...(options.inspection === undefined ? {} : { inspection: options.inspection }),
@@ -65,14 +74,22 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
 }
 
 /** A valid Universal dataplane document. */
-export function dataplane(mesh: string, name: string, service: string, extraTags: Record<string, string> = {}, port = 8080) {
+export function dataplane(
+  mesh: string,
+  name: string,
+  service: string,
+  extraTags: Record<string, string> = {},
+  port = 8080,
+) {
   return {
     type: 'Dataplane',
     mesh,
     name,
     networking: {
       address: '10.0.0.1',
-      inbound: [{ port, servicePort: 80, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'http', ...extraTags } }],
+      inbound: [
+        { port, servicePort: 80, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'http', ...extraTags } },
+      ],
     },
   };
 }

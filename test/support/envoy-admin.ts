@@ -11,7 +11,8 @@ import { waitFor } from './proxyless-processes.js';
 /** Counters and gauges whose name matches `filter` (a regex, as /stats takes it). */
 export async function envoyStats(sidecar: Sidecar, filter: string): Promise<Record<string, number>> {
   const answer = await adminGet(sidecar, `/stats?format=json&filter=${encodeURIComponent(filter)}`);
-  if (answer?.status !== 200) throw new Error(`${sidecar.name}'s /stats did not answer: ${answer?.status} ${answer?.body}`);
+  if (answer?.status !== 200)
+    throw new Error(`${sidecar.name}'s /stats did not answer: ${answer?.status} ${answer?.body}`);
   const stats: Record<string, number> = {};
   for (const stat of (JSON.parse(answer.body) as { stats: { name?: string; value?: number }[] }).stats) {
     if (stat.name !== undefined && typeof stat.value === 'number') stats[stat.name] = stat.value;
@@ -37,7 +38,10 @@ export type HostHealth = Readonly<Record<string, string | boolean>>;
 interface ClusterStatusesJson {
   cluster_statuses?: {
     name: string;
-    host_statuses?: { address?: { socket_address?: { address: string; port_value: number } }; health_status?: Record<string, string | boolean> }[];
+    host_statuses?: {
+      address?: { socket_address?: { address: string; port_value: number } };
+      health_status?: Record<string, string | boolean>;
+    }[];
   }[];
 }
 
@@ -48,14 +52,17 @@ export async function hostHealth(sidecar: Sidecar, cluster: string): Promise<Rec
   const found = (JSON.parse(answer.body) as ClusterStatusesJson).cluster_statuses?.find((c) => c.name === cluster);
   const hosts: Record<string, HostHealth> = {};
   for (const host of found?.host_statuses ?? []) {
-    hosts[`${host.address?.socket_address?.address}:${host.address?.socket_address?.port_value}`] = host.health_status ?? {};
+    hosts[`${host.address?.socket_address?.address}:${host.address?.socket_address?.port_value}`] =
+      host.health_status ?? {};
   }
   return hosts;
 }
 
 /** True when Envoy sends traffic to the endpoint: no failure flag set, EDS says HEALTHY. */
 export const routable = (health: HostHealth | undefined): boolean =>
-  health !== undefined && health['eds_health_status'] === 'HEALTHY' && !Object.entries(health).some(([flag, on]) => flag.startsWith('failed_') && on === true);
+  health !== undefined &&
+  health['eds_health_status'] === 'HEALTHY' &&
+  !Object.entries(health).some(([flag, on]) => flag.startsWith('failed_') && on === true);
 
 /** Waits until `check` holds for the health of `cluster`'s endpoints; returns them. */
 export function waitForHostHealth(
@@ -85,7 +92,9 @@ export async function configDump(sidecar: Sidecar, resource: string): Promise<an
 
 /** The active cluster named `name` as /config_dump shows it (undefined when there is none). */
 export async function dumpedCluster(sidecar: Sidecar, name: string): Promise<any> {
-  return (await configDump(sidecar, 'dynamic_active_clusters')).map((entry) => entry.cluster).find((cluster) => cluster?.name === name);
+  return (await configDump(sidecar, 'dynamic_active_clusters'))
+    .map((entry) => entry.cluster)
+    .find((cluster) => cluster?.name === name);
 }
 
 /**
@@ -98,7 +107,10 @@ export async function waitForEnvoySettled(sidecar: Sidecar, timeoutMs = 15_000):
   await waitFor(
     () => `${sidecar.name} to have nothing warming or draining (${JSON.stringify(last)})`,
     async () => {
-      last = await envoyStats(sidecar, '^(cluster_manager\\.warming_clusters|listener_manager\\.total_listeners_(warming|draining))$');
+      last = await envoyStats(
+        sidecar,
+        '^(cluster_manager\\.warming_clusters|listener_manager\\.total_listeners_(warming|draining))$',
+      );
       return Object.values(last).every((value) => value === 0) ? true : undefined;
     },
     timeoutMs,

@@ -13,7 +13,12 @@
  * `closeApps` (for `after`) closes every one still open.
  */
 import * as grpc from '@grpc/grpc-js';
-import { createServer as createHttpServer, request, type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request,
+  type IncomingHttpHeaders,
+  type Server as HttpServer,
+} from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 
 export interface TestApp {
@@ -69,14 +74,25 @@ export async function startHttpApp(name: string): Promise<TestApp> {
     const body: HttpAnswer = { app: name, method: req.method ?? '', path: req.url ?? '', headers: req.headers };
     req.resume();
     req.on('end', () =>
-      res.writeHead(status, { 'content-type': 'application/json', 'x-app': name, ...(echo === undefined ? {} : { 'x-echo': echo }) }).end(JSON.stringify(body)),
+      res
+        .writeHead(status, {
+          'content-type': 'application/json',
+          'x-app': name,
+          ...(echo === undefined ? {} : { 'x-echo': echo }),
+        })
+        .end(JSON.stringify(body)),
     );
   });
   const port = await listening(server);
-  return tracked(name, port, () => served, () => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  return tracked(
+    name,
+    port,
+    () => served,
+    () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  );
 }
 
 export interface HttpReply {
@@ -86,16 +102,33 @@ export interface HttpReply {
 }
 
 /** One HTTP/1.1 request on a new connection to 127.0.0.1:`port`. */
-export function httpRequest(port: number, path: string, options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpReply> {
+export function httpRequest(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: options.timeoutMs ?? 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from 127.0.0.1:${port}${path} within ${options.timeoutMs ?? 10_000} ms`)));
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: false,
+        timeout: options.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer from 127.0.0.1:${port}${path} within ${options.timeoutMs ?? 10_000} ms`)),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -109,14 +142,22 @@ export async function startTcpApp(name: string): Promise<TestApp> {
     socket.on('error', () => socket.destroy());
   });
   const port = await listening(server);
-  return tracked(name, port, () => served, () => new Promise<void>((resolve) => server.close(() => resolve())));
+  return tracked(
+    name,
+    port,
+    () => served,
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
 }
 
 /** Sends `text` on a new TCP connection to 127.0.0.1:`port` and resolves with the first answer. */
 export function tcpExchange(port: number, text: string, timeoutMs = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(text));
-    const timer = setTimeout(() => socket.destroy(new Error(`no answer from 127.0.0.1:${port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no answer from 127.0.0.1:${port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('data', (chunk) => {
       clearTimeout(timer);
       socket.end();
@@ -139,7 +180,15 @@ const json = {
   deserialize: (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as unknown,
 };
 const echoService: grpc.ServiceDefinition = {
-  Say: { path: SAY, requestStream: false, responseStream: false, requestSerialize: json.serialize, requestDeserialize: json.deserialize, responseSerialize: json.serialize, responseDeserialize: json.deserialize },
+  Say: {
+    path: SAY,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: json.serialize,
+    requestDeserialize: json.deserialize,
+    responseSerialize: json.serialize,
+    responseDeserialize: json.deserialize,
+  },
 };
 
 export interface GrpcAnswer {
@@ -160,9 +209,16 @@ export async function startGrpcApp(name: string): Promise<TestApp> {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
-  return tracked(name, port, () => served, () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));
+  return tracked(
+    name,
+    port,
+    () => served,
+    () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  );
 }
 
 /** One unary call of Say on 127.0.0.1:`port` (plaintext HTTP/2), with `x-echo` metadata when given. */
@@ -172,8 +228,14 @@ export async function grpcSay(port: number, message: unknown, echo?: string, tim
     const metadata = new grpc.Metadata();
     if (echo !== undefined) metadata.set('x-echo', echo);
     return await new Promise<GrpcAnswer>((resolve, reject) =>
-      client.makeUnaryRequest<unknown, GrpcAnswer>(SAY, json.serialize, json.deserialize as (bytes: Buffer) => GrpcAnswer, message, metadata, { deadline: Date.now() + timeoutMs }, (error, answer) =>
-        error || answer === undefined ? reject(error ?? new Error('no answer')) : resolve(answer),
+      client.makeUnaryRequest<unknown, GrpcAnswer>(
+        SAY,
+        json.serialize,
+        json.deserialize as (bytes: Buffer) => GrpcAnswer,
+        message,
+        metadata,
+        { deadline: Date.now() + timeoutMs },
+        (error, answer) => (error || answer === undefined ? reject(error ?? new Error('no answer')) : resolve(answer)),
       ),
     );
   } finally {

@@ -45,7 +45,8 @@ export interface HttpLoadOptions {
 }
 
 /** A request that fails the test: no answer, or an HTTP status other than 200. */
-export const failed = (outcome: Outcome): boolean => outcome.error !== undefined || (outcome.status !== undefined && outcome.status !== 200);
+export const failed = (outcome: Outcome): boolean =>
+  outcome.error !== undefined || (outcome.status !== undefined && outcome.status !== 200);
 
 /** How many outcomes each app answered; failures counted as `failed: <status or error>`. */
 export function tallyByApp(outcomes: readonly Outcome[]): Record<string, number> {
@@ -73,7 +74,15 @@ function httpOnce(agent: Agent, port: number, options: HttpLoadOptions): Promise
   return new Promise((resolve) => {
     const fail = (error: Error) => resolve({ startedAt, endedAt: Date.now(), error: error.message });
     const req = request(
-      { host: '127.0.0.1', port, path: options.path ?? '/', method: options.method ?? 'GET', headers: options.headers, agent, timeout: timeoutMs },
+      {
+        host: '127.0.0.1',
+        port,
+        path: options.path ?? '/',
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent,
+        timeout: timeoutMs,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -151,14 +160,25 @@ function runLoad(once: () => Promise<Outcome>, bounds: Bounds, cleanup: () => vo
 const keepAliveAgent = (concurrency: number): Agent => new Agent({ keepAlive: true, maxSockets: concurrency });
 
 /** HTTP requests until stopped (at most `maxCount`, for at most `maxMs`). */
-export function startHttpLoad(port: number, options: HttpLoadOptions & { maxCount?: number; maxMs?: number } = {}): Load {
+export function startHttpLoad(
+  port: number,
+  options: HttpLoadOptions & { maxCount?: number; maxMs?: number } = {},
+): Load {
   const concurrency = options.concurrency ?? 4;
   const agent = keepAliveAgent(concurrency);
-  return runLoad(() => httpOnce(agent, port, options), { concurrency, maxCount: options.maxCount ?? 100_000, maxMs: options.maxMs ?? 120_000 }, () => agent.destroy());
+  return runLoad(
+    () => httpOnce(agent, port, options),
+    { concurrency, maxCount: options.maxCount ?? 100_000, maxMs: options.maxMs ?? 120_000 },
+    () => agent.destroy(),
+  );
 }
 
 /** Exactly `count` HTTP requests (bounded by `maxMs`, default 60 s); their outcomes. */
-export function sendHttp(port: number, count: number, options: HttpLoadOptions & { maxMs?: number } = {}): Promise<readonly Outcome[]> {
+export function sendHttp(
+  port: number,
+  count: number,
+  options: HttpLoadOptions & { maxMs?: number } = {},
+): Promise<readonly Outcome[]> {
   return startHttpLoad(port, { ...options, maxCount: count, maxMs: options.maxMs ?? 60_000 }).finished;
 }
 
@@ -177,6 +197,10 @@ export function startTcpLoad(port: number, options: TcpLoadOptions & { maxCount?
 }
 
 /** Exactly `count` TCP exchanges (bounded by `maxMs`, default 60 s); their outcomes. */
-export function sendTcp(port: number, count: number, options: TcpLoadOptions & { maxMs?: number } = {}): Promise<readonly Outcome[]> {
+export function sendTcp(
+  port: number,
+  count: number,
+  options: TcpLoadOptions & { maxMs?: number } = {},
+): Promise<readonly Outcome[]> {
   return startTcpLoad(port, { ...options, maxCount: count, maxMs: options.maxMs ?? 60_000 }).finished;
 }

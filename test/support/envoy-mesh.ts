@@ -42,7 +42,8 @@ export function mtlsMesh(name: string, options: MtlsOptions = {}): Record<string
 /** Creates or replaces a Mesh; fails unless the API accepts it. */
 export async function putMesh(cp: ControlPlaneProcess, mesh: Record<string, unknown>): Promise<void> {
   const { status, body } = await api(cp, 'PUT', `/meshes/${String(mesh['name'])}`, mesh);
-  if (status !== 200 && status !== 201) throw new Error(`PUT mesh ${String(mesh['name'])}: ${status} ${JSON.stringify(body)}`);
+  if (status !== 200 && status !== 201)
+    throw new Error(`PUT mesh ${String(mesh['name'])}: ${status} ${JSON.stringify(body)}`);
 }
 
 export interface PolicyDocument {
@@ -52,12 +53,14 @@ export interface PolicyDocument {
   readonly spec: Record<string, unknown>;
 }
 
-const policyPath = (policy: Pick<PolicyDocument, 'type' | 'mesh' | 'name'>): string => `/meshes/${policy.mesh}/${pluralOf(policy.type.toLowerCase())}/${policy.name}`;
+const policyPath = (policy: Pick<PolicyDocument, 'type' | 'mesh' | 'name'>): string =>
+  `/meshes/${policy.mesh}/${pluralOf(policy.type.toLowerCase())}/${policy.name}`;
 
 /** Creates or replaces a policy; fails unless the API accepts it. */
 export async function putPolicy(cp: ControlPlaneProcess, policy: PolicyDocument): Promise<void> {
   const { status, body } = await api(cp, 'PUT', policyPath(policy), policy);
-  if (status !== 200 && status !== 201) throw new Error(`PUT ${policy.type} ${policy.name}: ${status} ${JSON.stringify(body)}`);
+  if (status !== 200 && status !== 201)
+    throw new Error(`PUT ${policy.type} ${policy.name}: ${status} ${JSON.stringify(body)}`);
 }
 
 /** A mesh with mTLS in which every service may call every other (the MeshTrafficPermission `allow-all`). */
@@ -71,7 +74,10 @@ export async function putOpenMtlsMesh(cp: ControlPlaneProcess, mesh: string, opt
   });
 }
 
-export async function deletePolicy(cp: ControlPlaneProcess, policy: Pick<PolicyDocument, 'type' | 'mesh' | 'name'>): Promise<void> {
+export async function deletePolicy(
+  cp: ControlPlaneProcess,
+  policy: Pick<PolicyDocument, 'type' | 'mesh' | 'name'>,
+): Promise<void> {
   const { status, body } = await api(cp, 'DELETE', policyPath(policy));
   if (status !== 200) throw new Error(`DELETE ${policy.type} ${policy.name}: ${status} ${JSON.stringify(body)}`);
 }
@@ -81,16 +87,27 @@ export async function deletePolicy(cp: ControlPlaneProcess, policy: Pick<PolicyD
  * other than the one it had before (fails at once on a NACK). Only sidecars
  * whose configuration the change alters belong in the list.
  */
-export async function changeAndAwait(cp: ControlPlaneProcess, sidecars: readonly Sidecar[], change: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
+export async function changeAndAwait(
+  cp: ControlPlaneProcess,
+  sidecars: readonly Sidecar[],
+  change: () => Promise<void>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const before = await Promise.all(sidecars.map((s) => configVersions(cp, s.mesh, s.name)));
   await change();
   await Promise.all(sidecars.map((s, i) => waitForNewConfigAcked(cp, s.mesh, s.name, before[i]!, timeoutMs)));
 }
 
 /** putPolicy, awaited on `sidecars` (changeAndAwait). */
-export const applyPolicy = (cp: ControlPlaneProcess, sidecars: readonly Sidecar[], policy: PolicyDocument): Promise<void> =>
-  changeAndAwait(cp, sidecars, () => putPolicy(cp, policy));
+export const applyPolicy = (
+  cp: ControlPlaneProcess,
+  sidecars: readonly Sidecar[],
+  policy: PolicyDocument,
+): Promise<void> => changeAndAwait(cp, sidecars, () => putPolicy(cp, policy));
 
 /** deletePolicy, awaited on `sidecars` (changeAndAwait). */
-export const removePolicy = (cp: ControlPlaneProcess, sidecars: readonly Sidecar[], policy: PolicyDocument): Promise<void> =>
-  changeAndAwait(cp, sidecars, () => deletePolicy(cp, policy));
+export const removePolicy = (
+  cp: ControlPlaneProcess,
+  sidecars: readonly Sidecar[],
+  policy: PolicyDocument,
+): Promise<void> => changeAndAwait(cp, sidecars, () => deletePolicy(cp, policy));

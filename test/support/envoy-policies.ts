@@ -17,16 +17,29 @@ import { api, type ControlPlaneProcess } from './proxyless.js';
 
 /** A mesh with none of the default policies, over REST. */
 export async function createBareMesh(cp: ControlPlaneProcess, mesh: string): Promise<void> {
-  const answer = await api(cp, 'PUT', `/meshes/${mesh}`, { type: 'Mesh', name: mesh, skipCreatingInitialPolicies: ['*'] });
-  if (answer.status !== 201 && answer.status !== 200) throw new Error(`PUT /meshes/${mesh}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  const answer = await api(cp, 'PUT', `/meshes/${mesh}`, {
+    type: 'Mesh',
+    name: mesh,
+    skipCreatingInitialPolicies: ['*'],
+  });
+  if (answer.status !== 201 && answer.status !== 200)
+    throw new Error(`PUT /meshes/${mesh}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
-export const policyPath = (mesh: string, kind: string, name: string): string => `/meshes/${mesh}/${pluralOf(kind.toLowerCase())}/${name}`;
+export const policyPath = (mesh: string, kind: string, name: string): string =>
+  `/meshes/${mesh}/${pluralOf(kind.toLowerCase())}/${name}`;
 
 /** PUT of a policy; fails on anything but 200/201. */
-export async function putPolicy(cp: ControlPlaneProcess, mesh: string, kind: string, name: string, spec: unknown): Promise<void> {
+export async function putPolicy(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  kind: string,
+  name: string,
+  spec: unknown,
+): Promise<void> {
   const answer = await api(cp, 'PUT', policyPath(mesh, kind, name), { type: kind, mesh, name, spec });
-  if (answer.status !== 201 && answer.status !== 200) throw new Error(`PUT ${kind} ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 201 && answer.status !== 200)
+    throw new Error(`PUT ${kind} ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
 /**
@@ -40,11 +53,17 @@ const CHANGE_TIMEOUT_MS = 40_000;
  * Runs `change` and waits until each of `affected` ACKed the configuration it
  * produced and its Envoy settled; resolves with the milliseconds that took.
  */
-async function changeAndSettle(cp: ControlPlaneProcess, affected: readonly Sidecar[], change: () => Promise<void>): Promise<number> {
+async function changeAndSettle(
+  cp: ControlPlaneProcess,
+  affected: readonly Sidecar[],
+  change: () => Promise<void>,
+): Promise<number> {
   const before = await Promise.all(affected.map((sidecar) => configVersions(cp, sidecar.mesh, sidecar.name)));
   const started = performance.now();
   await change();
-  await Promise.all(affected.map((sidecar, i) => waitForNewConfigAcked(cp, sidecar.mesh, sidecar.name, before[i]!, CHANGE_TIMEOUT_MS)));
+  await Promise.all(
+    affected.map((sidecar, i) => waitForNewConfigAcked(cp, sidecar.mesh, sidecar.name, before[i]!, CHANGE_TIMEOUT_MS)),
+  );
   await Promise.all(affected.map((sidecar) => waitForEnvoySettled(sidecar, CHANGE_TIMEOUT_MS)));
   return performance.now() - started;
 }
@@ -55,16 +74,28 @@ async function changeAndSettle(cp: ControlPlaneProcess, affected: readonly Sidec
  * destination's sidecar for `from`/`rules`); resolves with the milliseconds
  * from the PUT to then.
  */
-export function applyPolicy(cp: ControlPlaneProcess, affected: readonly Sidecar[], kind: string, name: string, spec: unknown): Promise<number> {
+export function applyPolicy(
+  cp: ControlPlaneProcess,
+  affected: readonly Sidecar[],
+  kind: string,
+  name: string,
+  spec: unknown,
+): Promise<number> {
   const mesh = affected[0]?.mesh ?? 'default';
   return changeAndSettle(cp, affected, () => putPolicy(cp, mesh, kind, name, spec));
 }
 
 /** Deletes a policy and resolves once `affected` run without it. */
-export function removePolicy(cp: ControlPlaneProcess, affected: readonly Sidecar[], kind: string, name: string): Promise<number> {
+export function removePolicy(
+  cp: ControlPlaneProcess,
+  affected: readonly Sidecar[],
+  kind: string,
+  name: string,
+): Promise<number> {
   const mesh = affected[0]?.mesh ?? 'default';
   return changeAndSettle(cp, affected, async () => {
     const answer = await api(cp, 'DELETE', policyPath(mesh, kind, name));
-    if (answer.status !== 200 && answer.status !== 204) throw new Error(`DELETE ${kind} ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 && answer.status !== 204)
+      throw new Error(`DELETE ${kind} ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
   });
 }

@@ -66,9 +66,14 @@ export async function startScriptedApp(name: string, behaviour: AppBehaviour = {
     }
     served++;
     const failing = behaviour.failEvery !== undefined && served % behaviour.failEvery === 0;
-    const status = failing ? (numberHeader(req, 'x-fail-status') ?? behaviour.failStatus ?? 503) : (numberHeader(req, 'x-respond-status') ?? 200);
+    const status = failing
+      ? (numberHeader(req, 'x-fail-status') ?? behaviour.failStatus ?? 503)
+      : (numberHeader(req, 'x-respond-status') ?? 200);
     if (failing) failed++;
-    const answer = () => res.writeHead(status, { 'content-type': 'application/json', 'x-app': name }).end(JSON.stringify({ app: name, path: req.url, status }));
+    const answer = () =>
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'x-app': name })
+        .end(JSON.stringify({ app: name, path: req.url, status }));
     const delayMs = numberHeader(req, 'x-delay-ms') ?? behaviour.delayMs ?? 0;
     if (delayMs <= 0) {
       answer();

@@ -44,7 +44,14 @@ export async function startInstance(cp: ControlPlaneProcess, options: InstanceOp
   const sidecar = await startSidecar(cp, {
     name: options.name,
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
-    inbound: [{ service: options.service, servicePort: app.port, protocol, ...(options.tags === undefined ? {} : { tags: options.tags }) }],
+    inbound: [
+      {
+        service: options.service,
+        servicePort: app.port,
+        protocol,
+        ...(options.tags === undefined ? {} : { tags: options.tags }),
+      },
+    ],
     ...(options.xdsTransport === undefined ? {} : { xdsTransport: options.xdsTransport }),
     ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
   });
@@ -69,7 +76,13 @@ export async function startCaller(cp: ControlPlaneProcess, options: CallerOption
   const sidecar: SidecarOptions = {
     name: options.name,
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
-    inbound: [{ service: options.service ?? options.name, servicePort: await freePort(), ...(options.tags === undefined ? {} : { tags: options.tags }) }],
+    inbound: [
+      {
+        service: options.service ?? options.name,
+        servicePort: await freePort(),
+        ...(options.tags === undefined ? {} : { tags: options.tags }),
+      },
+    ],
     outbound: options.calls,
     ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
   };
@@ -77,10 +90,19 @@ export async function startCaller(cp: ControlPlaneProcess, options: CallerOption
 }
 
 /** Waits until the caller's Envoy has its outbound listeners and, per service, exactly the given instances as endpoints. */
-export async function awaitEndpoints(caller: Sidecar, byService: Readonly<Record<string, readonly ServiceInstance[]>>, timeoutMs = 30_000): Promise<void> {
+export async function awaitEndpoints(
+  caller: Sidecar,
+  byService: Readonly<Record<string, readonly ServiceInstance[]>>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const endpoints: Record<string, string[]> = {};
-  for (const [service, instances] of Object.entries(byService)) endpoints[service] = instances.map((instance) => instance.endpoint);
-  await waitForEnvoy(caller, { listeners: Object.values(caller.outboundPorts).map((port) => `outbound:127.0.0.1:${port}`), endpoints }, timeoutMs);
+  for (const [service, instances] of Object.entries(byService))
+    endpoints[service] = instances.map((instance) => instance.endpoint);
+  await waitForEnvoy(
+    caller,
+    { listeners: Object.values(caller.outboundPorts).map((port) => `outbound:127.0.0.1:${port}`), endpoints },
+    timeoutMs,
+  );
 }
 
 /** The caller's outbound port for `service`; fails when it has none. */

@@ -68,7 +68,10 @@ export async function startSidecar(cp: ControlPlaneProcess, options: SidecarOpti
         servicePort: inbound.servicePort,
         tags: { 'kuma.io/service': inbound.service, 'kuma.io/protocol': inbound.protocol ?? 'http', ...inbound.tags },
       })),
-      outbound: Object.entries(outboundPorts).map(([service, port]) => ({ port, tags: { 'kuma.io/service': service } })),
+      outbound: Object.entries(outboundPorts).map(([service, port]) => ({
+        port,
+        tags: { 'kuma.io/service': service },
+      })),
     },
   };
   const dataplaneFile = join(dir, `${options.name}.yaml`);
@@ -76,21 +79,40 @@ export async function startSidecar(cp: ControlPlaneProcess, options: SidecarOpti
   const adminPort = await freePort();
   const workdir = join(dir, 'work');
   const proc = startKoguma(options.name, [
-    'dp', 'run',
-    '--dataplane-file', dataplaneFile,
-    '--cp-address', cp.xdsUrl,
-    '--ca-cert-file', cp.caCertFile,
-    '--binary-path', envoyPath(),
-    '--admin-port', String(adminPort),
-    '--workdir', workdir,
-    '--drain-time', '0s',
-    '--envoy-log-level', 'warning',
+    'dp',
+    'run',
+    '--dataplane-file',
+    dataplaneFile,
+    '--cp-address',
+    cp.xdsUrl,
+    '--ca-cert-file',
+    cp.caCertFile,
+    '--binary-path',
+    envoyPath(),
+    '--admin-port',
+    String(adminPort),
+    '--workdir',
+    workdir,
+    '--drain-time',
+    '0s',
+    '--envoy-log-level',
+    'warning',
     ...(options.xdsTransport === undefined ? [] : ['--xds-transport', options.xdsTransport]),
     ...(options.extraArgs ?? []),
     // One worker thread: the machine is small, and a test sends little.
-    '--', '--concurrency', '1',
+    '--',
+    '--concurrency',
+    '1',
   ]);
-  const sidecar: Sidecar = { name: options.name, mesh, proc, adminUrl: `http://127.0.0.1:${adminPort}`, inboundPorts, outboundPorts, workdir };
+  const sidecar: Sidecar = {
+    name: options.name,
+    mesh,
+    proc,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    inboundPorts,
+    outboundPorts,
+    workdir,
+  };
   await waitFor(
     () => `${options.name}'s Envoy admin API (stderr: ${proc.stderr()})`,
     async () => {
@@ -120,7 +142,10 @@ export function envoyPid(sidecar: Sidecar): number | undefined {
 }
 
 interface ClusterStatuses {
-  cluster_statuses?: { name: string; host_statuses?: { address?: { socket_address?: { address: string; port_value: number } } }[] }[];
+  cluster_statuses?: {
+    name: string;
+    host_statuses?: { address?: { socket_address?: { address: string; port_value: number } } }[];
+  }[];
 }
 
 /** The endpoints (`ip:port`) Envoy has for `cluster`, from /clusters. */
@@ -128,14 +153,18 @@ export async function envoyEndpoints(sidecar: Sidecar, cluster: string): Promise
   const answer = await adminGet(sidecar, '/clusters?format=json');
   if (answer?.status !== 200) return undefined;
   const found = (JSON.parse(answer.body) as ClusterStatuses).cluster_statuses?.find((c) => c.name === cluster);
-  return (found?.host_statuses ?? []).map((h) => `${h.address?.socket_address?.address}:${h.address?.socket_address?.port_value}`);
+  return (found?.host_statuses ?? []).map(
+    (h) => `${h.address?.socket_address?.address}:${h.address?.socket_address?.port_value}`,
+  );
 }
 
 /** The names of Envoy's active listeners, from /listeners. */
 export async function envoyListeners(sidecar: Sidecar): Promise<string[] | undefined> {
   const answer = await adminGet(sidecar, '/listeners?format=json');
   if (answer?.status !== 200) return undefined;
-  return ((JSON.parse(answer.body) as { listener_statuses?: { name: string }[] }).listener_statuses ?? []).map((l) => l.name);
+  return ((JSON.parse(answer.body) as { listener_statuses?: { name: string }[] }).listener_statuses ?? []).map(
+    (l) => l.name,
+  );
 }
 
 export interface EnvoyExpectations {
@@ -149,13 +178,16 @@ export interface EnvoyExpectations {
 export async function waitForEnvoy(sidecar: Sidecar, expected: EnvoyExpectations, timeoutMs = 30_000): Promise<void> {
   let seen = 'nothing yet';
   await waitFor(
-    () => `${sidecar.name}'s Envoy to be LIVE with ${JSON.stringify(expected)} (last seen: ${seen}; stderr: ${sidecar.proc.stderr()})`,
+    () =>
+      `${sidecar.name}'s Envoy to be LIVE with ${JSON.stringify(expected)} (last seen: ${seen}; stderr: ${sidecar.proc.stderr()})`,
     async () => {
-      if (!sidecar.proc.isRunning()) throw new Error(`koguma dp run for ${sidecar.name} exited: ${sidecar.proc.stderr()}`);
+      if (!sidecar.proc.isRunning())
+        throw new Error(`koguma dp run for ${sidecar.name} exited: ${sidecar.proc.stderr()}`);
       const ready = await adminGet(sidecar, '/ready');
       const listeners = (await envoyListeners(sidecar)) ?? [];
       const endpoints: Record<string, string[]> = {};
-      for (const cluster of Object.keys(expected.endpoints ?? {})) endpoints[cluster] = ((await envoyEndpoints(sidecar, cluster)) ?? []).sort();
+      for (const cluster of Object.keys(expected.endpoints ?? {}))
+        endpoints[cluster] = ((await envoyEndpoints(sidecar, cluster)) ?? []).sort();
       seen = JSON.stringify({ ready: ready?.body.trim(), listeners, endpoints });
       if (ready?.body.trim() !== 'LIVE') return undefined;
       if (!(expected.listeners ?? []).every((name) => listeners.includes(name))) return undefined;
@@ -169,4 +201,5 @@ export async function waitForEnvoy(sidecar: Sidecar, expected: EnvoyExpectations
 }
 
 /** The bootstrap `koguma dp run` wrote for the sidecar (it keeps its --workdir). */
-export const sidecarBootstrap = (sidecar: Sidecar): Promise<string> => readFile(join(sidecar.workdir, 'bootstrap.yaml'), 'utf8');
+export const sidecarBootstrap = (sidecar: Sidecar): Promise<string> =>
+  readFile(join(sidecar.workdir, 'bootstrap.yaml'), 'utf8');

@@ -19,7 +19,12 @@ export interface BackendSidecar {
   endpoint(i: number): string;
 }
 
-export async function startBackendSidecar(cp: ControlPlaneProcess, mesh: string, name: string, inbound: readonly SidecarInbound[]): Promise<BackendSidecar> {
+export async function startBackendSidecar(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  name: string,
+  inbound: readonly SidecarInbound[],
+): Promise<BackendSidecar> {
   const sidecar = await startSidecar(cp, { name, mesh, inbound });
   await waitForEnvoy(sidecar, { listeners: sidecar.inboundPorts.map((port) => `inbound:127.0.0.1:${port}`) });
   const endpoints: Record<string, string[]> = {};
@@ -37,16 +42,31 @@ export interface ClientOptions {
 }
 
 /** A sidecar calling `calls`; its own inbound serves nothing (a client needs one to have an identity). */
-export async function startClientSidecar(cp: ControlPlaneProcess, mesh: string, name: string, options: ClientOptions): Promise<Sidecar> {
+export async function startClientSidecar(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  name: string,
+  options: ClientOptions,
+): Promise<Sidecar> {
   const sidecar = await startSidecar(cp, {
     name,
     mesh,
-    inbound: [{ service: options.service ?? name, servicePort: await freePort(), ...(options.tags === undefined ? {} : { tags: options.tags }) }],
+    inbound: [
+      {
+        service: options.service ?? name,
+        servicePort: await freePort(),
+        ...(options.tags === undefined ? {} : { tags: options.tags }),
+      },
+    ],
     outbound: options.calls,
   });
   const endpoints: Record<string, string[]> = {};
-  for (const service of options.calls) endpoints[service] = options.backends.flatMap((backend) => backend.endpoints[service] ?? []);
-  await waitForEnvoy(sidecar, { listeners: Object.values(sidecar.outboundPorts).map((port) => `outbound:127.0.0.1:${port}`), endpoints });
+  for (const service of options.calls)
+    endpoints[service] = options.backends.flatMap((backend) => backend.endpoints[service] ?? []);
+  await waitForEnvoy(sidecar, {
+    listeners: Object.values(sidecar.outboundPorts).map((port) => `outbound:127.0.0.1:${port}`),
+    endpoints,
+  });
   return sidecar;
 }
 

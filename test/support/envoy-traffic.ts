@@ -29,10 +29,18 @@ export interface BatchOptions {
   readonly timeoutMs?: number;
 }
 
-function send(agent: Agent, port: number, path: string, method: string, headers: Record<string, string>, timeoutMs: number): Promise<Reply> {
+function send(
+  agent: Agent,
+  port: number,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const failed = (error: Error) => resolve({ status: 0, headers: {}, body: '', ms: performance.now() - started, error: error.message });
+    const failed = (error: Error) =>
+      resolve({ status: 0, headers: {}, body: '', ms: performance.now() - started, error: error.message });
     const req = request({ host: '127.0.0.1', port, path, method, headers, agent, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -40,7 +48,13 @@ function send(agent: Agent, port: number, path: string, method: string, headers:
       res.on('error', failed);
       res.on('end', () => {
         const app = res.headers['x-app'];
-        resolve({ status: res.statusCode ?? 0, ...(typeof app === 'string' ? { app } : {}), headers: res.headers, body, ms: performance.now() - started });
+        resolve({
+          status: res.statusCode ?? 0,
+          ...(typeof app === 'string' ? { app } : {}),
+          headers: res.headers,
+          body,
+          ms: performance.now() - started,
+        });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -54,11 +68,19 @@ export async function sendRequests(port: number, count: number, options: BatchOp
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, count));
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const replies: Reply[] = new Array<Reply>(count);
-  const headersOf = (i: number) => (typeof options.headers === 'function' ? options.headers(i) : (options.headers ?? {}));
+  const headersOf = (i: number) =>
+    typeof options.headers === 'function' ? options.headers(i) : (options.headers ?? {});
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
-      replies[i] = await send(agent, port, options.path ?? '/', options.method ?? 'GET', headersOf(i), options.timeoutMs ?? 10_000);
+      replies[i] = await send(
+        agent,
+        port,
+        options.path ?? '/',
+        options.method ?? 'GET',
+        headersOf(i),
+        options.timeoutMs ?? 10_000,
+      );
     }
   };
   try {
@@ -76,7 +98,10 @@ export async function sendOne(port: number, options: Omit<BatchOptions, 'concurr
 }
 
 /** How many replies fall under each key. */
-export function countBy(replies: readonly Reply[], key: (reply: Reply) => string | number | undefined): Record<string, number> {
+export function countBy(
+  replies: readonly Reply[],
+  key: (reply: Reply) => string | number | undefined,
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const reply of replies) {
     const k = String(key(reply));

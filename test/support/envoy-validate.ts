@@ -26,12 +26,18 @@ function reasonOf(output: string): string {
 }
 
 /** Runs `envoy --mode validate` on `config` (written to a temporary `.json` or `.yaml` file). */
-export async function validateWithEnvoy(envoy: string, config: string, format: 'json' | 'yaml' = 'json'): Promise<EnvoyVerdict> {
+export async function validateWithEnvoy(
+  envoy: string,
+  config: string,
+  format: 'json' | 'yaml' = 'json',
+): Promise<EnvoyVerdict> {
   const dir = await mkdtemp(join(tmpdir(), 'koguma-envoy-validate-'));
   try {
     const file = join(dir, `bootstrap.${format}`);
     await writeFile(file, config);
-    const child = spawn(envoy, ['--mode', 'validate', '-c', file, '--log-level', 'warn', '--disable-hot-restart'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(envoy, ['--mode', 'validate', '-c', file, '--log-level', 'warn', '--disable-hot-restart'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -40,7 +46,10 @@ export async function validateWithEnvoy(envoy: string, config: string, format: '
       child.once('error', reject);
       child.once('close', (status) => resolve(status));
     }).finally(() => clearTimeout(timer));
-    return { accepted: code === 0, message: code === 0 ? output.trim() : reasonOf(output) || `envoy exited ${code ?? 'by a signal'} without a word` };
+    return {
+      accepted: code === 0,
+      message: code === 0 ? output.trim() : reasonOf(output) || `envoy exited ${code ?? 'by a signal'} without a word`,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,8 @@ export function probeEnvoy(path: string): EnvoyBinary | { readonly reason: strin
   const run = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   if (run.error) return { reason: `${path} cannot be run: ${run.error.message}` };
   const version = /version: [0-9a-f]+\/(\d+\.\d+\.\d+)/.exec(run.stdout)?.[1];
-  if (run.status !== 0 || version === undefined) return { reason: `${path} --version exited ${run.status} without a version: ${run.stdout}${run.stderr}` };
+  if (run.status !== 0 || version === undefined)
+    return { reason: `${path} --version exited ${run.status} without a version: ${run.stdout}${run.stderr}` };
   return { path, version };
 }
 

@@ -57,15 +57,30 @@ export interface BackendOptions {
 const varArgs = (vars: Record<string, string | number>): string[] =>
   Object.entries(vars).flatMap(([key, value]) => ['--dataplane-var', `${key}=${value}`]);
 
-function startPolicyApp(cp: ControlPlaneProcess, label: string, app: 'backend' | 'client', vars: Record<string, string | number>, appArgs: readonly string[]): KogumaProcess {
+function startPolicyApp(
+  cp: ControlPlaneProcess,
+  label: string,
+  app: 'backend' | 'client',
+  vars: Record<string, string | number>,
+  appArgs: readonly string[],
+): KogumaProcess {
   return startKoguma(label, [
-    'dp', 'run', '--proxyless',
-    '--dataplane-file', join(APPS, `${app}.yaml`),
+    'dp',
+    'run',
+    '--proxyless',
+    '--dataplane-file',
+    join(APPS, `${app}.yaml`),
     ...varArgs(vars),
-    '--cp-address', cp.xdsUrl,
-    '--ca-cert-file', cp.caCertFile,
-    '--drain-time', '0s',
-    '--', process.execPath, join(APPS, `${app}.mjs`), ...appArgs,
+    '--cp-address',
+    cp.xdsUrl,
+    '--ca-cert-file',
+    cp.caCertFile,
+    '--drain-time',
+    '0s',
+    '--',
+    process.execPath,
+    join(APPS, `${app}.mjs`),
+    ...appArgs,
   ]);
 }
 
@@ -78,10 +93,14 @@ export async function startPolicyBackend(cp: ControlPlaneProcess, options: Backe
     ...(options.failEvery === undefined ? [] : ['--fail-every', String(options.failEvery)]),
     ...(options.delayMs === undefined ? [] : ['--delay-ms', String(options.delayMs)]),
   ]);
-  await waitFor(() => `${name} to serve (output: ${proc.lines.join('\n')}; stderr: ${proc.stderr()})`, () => {
-    if (!proc.isRunning()) throw new Error(`${name} exited: ${proc.stderr()}`);
-    return proc.lines.some((line) => line.startsWith(`${name} serving on`)) ? true : undefined;
-  }, 120_000);
+  await waitFor(
+    () => `${name} to serve (output: ${proc.lines.join('\n')}; stderr: ${proc.stderr()})`,
+    () => {
+      if (!proc.isRunning()) throw new Error(`${name} exited: ${proc.stderr()}`);
+      return proc.lines.some((line) => line.startsWith(`${name} serving on`)) ? true : undefined;
+    },
+    120_000,
+  );
   return proc;
 }
 
@@ -132,10 +151,18 @@ export function startPolicyClient(cp: ControlPlaneProcess, port: number, options
   const args = [`xds:///${service}`, '--rate', String(options.rate ?? 20), '--burst', String(options.burst ?? 1)];
   if (options.count !== undefined) args.push('--count', String(options.count));
   for (const [header, value] of Object.entries(options.headers ?? {})) args.push('--header', `${header}=${value}`);
-  if (options.keyHeader !== undefined) args.push('--key-header', options.keyHeader, '--keys', String(options.keys ?? 1));
+  if (options.keyHeader !== undefined)
+    args.push('--key-header', options.keyHeader, '--keys', String(options.keys ?? 1));
   if (options.deadlineMs !== undefined) args.push('--deadline-ms', String(options.deadlineMs));
-  const proc = startPolicyApp(cp, name, 'client', { mesh, service, name, self: options.self ?? name, port, outboundPort: port + 1 }, args);
-  const outcomes = () => proc.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as CallOutcome);
+  const proc = startPolicyApp(
+    cp,
+    name,
+    'client',
+    { mesh, service, name, self: options.self ?? name, port, outboundPort: port + 1 },
+    args,
+  );
+  const outcomes = () =>
+    proc.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as CallOutcome);
   return { proc, name, outcomes, startedSince: (from) => outcomes().filter((o) => o.at - o.ms >= from) };
 }
 
@@ -143,7 +170,12 @@ export function startPolicyClient(cp: ControlPlaneProcess, port: number, options
  * The first `n` outcomes of calls `client` started at or after `from` (a
  * Date.now() value; 0 for all), in call order, once it has them.
  */
-export async function callsStartedSince(client: PolicyClient, from: number, n: number, timeoutMs = 60_000): Promise<CallOutcome[]> {
+export async function callsStartedSince(
+  client: PolicyClient,
+  from: number,
+  n: number,
+  timeoutMs = 60_000,
+): Promise<CallOutcome[]> {
   return waitFor(
     () => `${n} calls of ${client.name} (${client.startedSince(from).length} so far; stderr: ${client.proc.stderr()})`,
     () => {
@@ -155,7 +187,11 @@ export async function callsStartedSince(client: PolicyClient, from: number, n: n
 }
 
 /** The proxy's current xDS versions per type as served by the control plane, and whether it ACKed all of them. */
-async function configState(cp: ControlPlaneProcess, mesh: string, name: string): Promise<{ versions: Record<string, string>; acked: boolean; nack?: string } | undefined> {
+async function configState(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  name: string,
+): Promise<{ versions: Record<string, string>; acked: boolean; nack?: string } | undefined> {
   const config = await api(cp, 'GET', `/meshes/${mesh}/dataplanes/${name}/_config`);
   const overview = await api(cp, 'GET', `/meshes/${mesh}/dataplanes/${name}/_overview`);
   if (config.status !== 200 || overview.status !== 200 || config.body.built !== true) return undefined;
@@ -163,7 +199,9 @@ async function configState(cp: ControlPlaneProcess, mesh: string, name: string):
   const versions: Record<string, string> = {};
   let acked = true;
   let nack: string | undefined;
-  for (const [type, served] of Object.entries(config.body.xds as Record<string, { version: string; resources: unknown[] }>)) {
+  for (const [type, served] of Object.entries(
+    config.body.xds as Record<string, { version: string; resources: unknown[] }>,
+  )) {
     if (served.resources.length === 0) continue;
     versions[type] = served.version;
     const state = status[type.toLowerCase()];
@@ -174,7 +212,11 @@ async function configState(cp: ControlPlaneProcess, mesh: string, name: string):
 }
 
 /** The proxy's current config versions (to compare after a change). */
-export async function configVersions(cp: ControlPlaneProcess, mesh: string, name: string): Promise<Record<string, string>> {
+export async function configVersions(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  name: string,
+): Promise<Record<string, string>> {
   return (await waitFor(`${name}'s configuration to be built`, () => configState(cp, mesh, name), 60_000)).versions;
 }
 
@@ -184,26 +226,42 @@ export async function configVersions(cp: ControlPlaneProcess, mesh: string, name
  * NACK. Then a short pause: grpc-js applies a route or cluster change as it
  * ACKs it, but calls already picked go on with the old one.
  */
-export async function waitForNewConfigAcked(cp: ControlPlaneProcess, mesh: string, name: string, before: Record<string, string>, timeoutMs = 60_000): Promise<void> {
+export async function waitForNewConfigAcked(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  name: string,
+  before: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<void> {
   let last: unknown;
-  await waitFor(() => `${name} to ACK a configuration newer than ${JSON.stringify(before)} (last: ${JSON.stringify(last)})`, async () => {
-    const state = await configState(cp, mesh, name);
-    last = state;
-    if (state?.nack !== undefined) throw new Error(`${name} rejected its new configuration: ${state.nack}`);
-    if (state === undefined || !state.acked) return undefined;
-    return Object.entries(state.versions).some(([type, version]) => before[type] !== version) ? true : undefined;
-  }, timeoutMs);
+  await waitFor(
+    () => `${name} to ACK a configuration newer than ${JSON.stringify(before)} (last: ${JSON.stringify(last)})`,
+    async () => {
+      const state = await configState(cp, mesh, name);
+      last = state;
+      if (state?.nack !== undefined) throw new Error(`${name} rejected its new configuration: ${state.nack}`);
+      if (state === undefined || !state.acked) return undefined;
+      return Object.entries(state.versions).some(([type, version]) => before[type] !== version) ? true : undefined;
+    },
+    timeoutMs,
+  );
   await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
 /** A policy document for `koguma apply`: `spec` is YAML indented by 2. */
-export const policyYaml = (mesh: string, kind: string, name: string, spec: string): string => `type: ${kind}\nmesh: ${mesh}\nname: ${name}\nspec:\n${spec}`;
+export const policyYaml = (mesh: string, kind: string, name: string, spec: string): string =>
+  `type: ${kind}\nmesh: ${mesh}\nname: ${name}\nspec:\n${spec}`;
 
 /**
  * Applies `yaml` while `clients` run; resolves, with the time, once each
  * ACKed the configuration it produced: calls started after that see it.
  */
-export async function applyWhileRunning(cp: ControlPlaneProcess, mesh: string, clients: readonly PolicyClient[], yaml: string): Promise<number> {
+export async function applyWhileRunning(
+  cp: ControlPlaneProcess,
+  mesh: string,
+  clients: readonly PolicyClient[],
+  yaml: string,
+): Promise<number> {
   const before = await Promise.all(clients.map((c) => configVersions(cp, mesh, c.name)));
   await kogumaApply(cp, yaml);
   await Promise.all(clients.map((c, i) => waitForNewConfigAcked(cp, mesh, c.name, before[i]!)));

@@ -79,7 +79,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
-    start: () => exec('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']),
+    start: () =>
+      exec('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']),
     stop: (mode = 'fast') => exec('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop']),
     async destroy() {
       await cluster.stop('immediate').catch(() => {});

@@ -15,7 +15,11 @@ import { create } from '@bufbuild/protobuf';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { AggregatedDiscoveryService } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { DiscoveryRequestSchema, type DiscoveryRequest, type DiscoveryResponse } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
+import {
+  DiscoveryRequestSchema,
+  type DiscoveryRequest,
+  type DiscoveryResponse,
+} from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../../src/xds/node-metadata.js';
 import type { TypeUrl } from '../../src/xds/resource-types.js';
 import { pushable } from '../xds-server/support.js';
@@ -48,10 +52,17 @@ export interface AdsClient {
 const INVALID_ARGUMENT = 3;
 
 /** The latest response of `typeUrl`, or undefined before the first. */
-export const latestOf = (client: AdsClient, typeUrl: TypeUrl): DiscoveryResponse | undefined => client.ofType(typeUrl).at(-1);
+export const latestOf = (client: AdsClient, typeUrl: TypeUrl): DiscoveryResponse | undefined =>
+  client.ofType(typeUrl).at(-1);
 
 export function startAdsClient(options: AdsClientOptions): AdsClient {
-  const ads = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: options.xdsUrl, ...(options.ca === undefined ? {} : { nodeOptions: { ca: options.ca } }) }));
+  const ads = createClient(
+    AggregatedDiscoveryService,
+    createGrpcTransport({
+      baseUrl: options.xdsUrl,
+      ...(options.ca === undefined ? {} : { nodeOptions: { ca: options.ca } }),
+    }),
+  );
   const requests = pushable<DiscoveryRequest>();
   const abort = new AbortController();
   const responses: DiscoveryResponse[] = [];
@@ -66,7 +77,10 @@ export function startAdsClient(options: AdsClientOptions): AdsClient {
           ? {
               node: {
                 id: options.nodeId,
-                metadata: { [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(options.dataplane), [PROXY_FLAVOUR_METADATA]: 'grpc' },
+                metadata: {
+                  [DATAPLANE_RESOURCE_METADATA]: JSON.stringify(options.dataplane),
+                  [PROXY_FLAVOUR_METADATA]: 'grpc',
+                },
               },
             }
           : {}),
@@ -80,7 +94,11 @@ export function startAdsClient(options: AdsClientOptions): AdsClient {
     try {
       for await (const response of ads.streamAggregatedResources(requests.iterable, { signal: abort.signal })) {
         responses.push(response);
-        const answer = { typeUrl: response.typeUrl, responseNonce: response.nonce, resourceNames: namesOf.get(response.typeUrl) ?? [] };
+        const answer = {
+          typeUrl: response.typeUrl,
+          responseNonce: response.nonce,
+          resourceNames: namesOf.get(response.typeUrl) ?? [],
+        };
         if (response.typeUrl === options.nack)
           requests.push(
             create(DiscoveryRequestSchema, {

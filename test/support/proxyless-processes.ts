@@ -69,7 +69,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Runs `koguma <args>` from the repository, in a process group of its own. */
 export function startKoguma(label: string, args: readonly string[]): KogumaProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: cleanEnv(args[0]), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    env: cleanEnv(args[0]),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
@@ -109,12 +114,17 @@ export function startKoguma(label: string, args: readonly string[]): KogumaProce
  * than undefined; fails after `timeoutMs` naming `what` (a function is asked
  * only then, so it can quote the output of the moment).
  */
-export async function waitFor<T>(what: string | (() => string), check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string | (() => string),
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

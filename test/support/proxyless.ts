@@ -47,7 +47,16 @@ export function logged(proc: KogumaProcess, key: string): string | undefined {
 
 /** `koguma cp run`, resolved once its REST API and DP server listen. */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlaneProcess> {
-  const args = ['cp', 'run', '--store', options.store ?? 'memory', '--api-port', String(options.apiPort ?? 0), '--xds-port', String(options.xdsPort ?? 0)];
+  const args = [
+    'cp',
+    'run',
+    '--store',
+    options.store ?? 'memory',
+    '--api-port',
+    String(options.apiPort ?? 0),
+    '--xds-port',
+    String(options.xdsPort ?? 0),
+  ];
   // The control plane keeps its API credentials in the data dir, whatever the store.
   args.push('--data-dir', options.dataDir ?? (await scratchDir()));
   // The example apps' xDS clients cannot present a dataplane token (dp run's relay will carry it).
@@ -64,7 +73,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const apiUrl = logged(proc, 'apiUrl');
       const xdsUrl = logged(proc, 'xdsUrl');
       const caCertFile = logged(proc, 'caCertFile');
-      return apiUrl !== undefined && xdsUrl !== undefined && caCertFile !== undefined ? { apiUrl, xdsUrl, caCertFile } : undefined;
+      return apiUrl !== undefined && xdsUrl !== undefined && caCertFile !== undefined
+        ? { apiUrl, xdsUrl, caCertFile }
+        : undefined;
     },
     120_000,
   );
@@ -80,23 +91,35 @@ function startProxyless(
   dataplaneFile = join(EXAMPLES, `${app}.yaml`),
 ): KogumaProcess {
   return startKoguma(vars['name'] ?? app, [
-    'dp', 'run', '--proxyless',
-    '--dataplane-file', dataplaneFile,
+    'dp',
+    'run',
+    '--proxyless',
+    '--dataplane-file',
+    dataplaneFile,
     ...Object.entries(vars).flatMap(([key, value]) => ['--dataplane-var', `${key}=${value}`]),
-    '--cp-address', cp.xdsUrl,
-    '--ca-cert-file', cp.caCertFile,
-    '--drain-time', '0s',
-    '--', process.execPath, join(EXAMPLES, `${app}.mjs`), ...appArgs,
+    '--cp-address',
+    cp.xdsUrl,
+    '--ca-cert-file',
+    cp.caCertFile,
+    '--drain-time',
+    '0s',
+    '--',
+    process.execPath,
+    join(EXAMPLES, `${app}.mjs`),
+    ...appArgs,
   ]);
 }
 
 /** A backend on 127.0.0.1:`port`, resolved once its XdsServer got its listener and serves. */
 export async function startBackend(cp: ControlPlaneProcess, name: string, port: number): Promise<KogumaProcess> {
   const proc = startProxyless(cp, 'backend', { name, port: String(port) }, [name, `127.0.0.1:${port}`]);
-  await waitFor(() => `${name} to serve (output: ${proc.lines.join('\n')}; stderr: ${proc.stderr()})`, () => {
-    if (!proc.isRunning()) throw new Error(`${name} exited: ${proc.stderr()}`);
-    return proc.lines.some((line) => line.startsWith(`${name} serving on`)) ? true : undefined;
-  });
+  await waitFor(
+    () => `${name} to serve (output: ${proc.lines.join('\n')}; stderr: ${proc.stderr()})`,
+    () => {
+      if (!proc.isRunning()) throw new Error(`${name} exited: ${proc.stderr()}`);
+      return proc.lines.some((line) => line.startsWith(`${name} serving on`)) ? true : undefined;
+    },
+  );
   return proc;
 }
 
@@ -119,8 +142,19 @@ export interface ClientProcess {
  * line per call. `dataplaneFile` replaces the example's Dataplane (e.g. one
  * with another `kuma.io/service`: clientDataplaneFile).
  */
-export function startClient(cp: ControlPlaneProcess, name: string, rate: number, dataplaneFile?: string): ClientProcess {
-  const proc = startProxyless(cp, 'client', { name }, ['xds:///backend', '--json', '--rate', String(rate)], dataplaneFile);
+export function startClient(
+  cp: ControlPlaneProcess,
+  name: string,
+  rate: number,
+  dataplaneFile?: string,
+): ClientProcess {
+  const proc = startProxyless(
+    cp,
+    'client',
+    { name },
+    ['xds:///backend', '--json', '--rate', String(rate)],
+    dataplaneFile,
+  );
   return {
     proc,
     outcomes: () => proc.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Outcome),
@@ -130,7 +164,8 @@ export function startClient(cp: ControlPlaneProcess, name: string, rate: number,
 /** A copy of the example client's Dataplane template whose inbound names service `service` instead of `client`. */
 export async function clientDataplaneFile(service: string): Promise<string> {
   const template = await readFile(join(EXAMPLES, 'client.yaml'), 'utf8');
-  if (!template.includes('kuma.io/service: client')) throw new Error('examples/proxyless/client.yaml no longer names its service "client"');
+  if (!template.includes('kuma.io/service: client'))
+    throw new Error('examples/proxyless/client.yaml no longer names its service "client"');
   const path = join(await scratchDir(), `client-${service}.yaml`);
   await writeFile(path, template.replace('kuma.io/service: client', `kuma.io/service: ${service}`));
   return path;
@@ -147,7 +182,12 @@ export function tally(outcomes: readonly Outcome[]): Record<string, number> {
 }
 
 /** A REST call; the JSON body (undefined when there is none). */
-export async function api(cp: ControlPlaneProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function api(
+  cp: ControlPlaneProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${cp.apiUrl}${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -158,11 +198,17 @@ export async function api(cp: ControlPlaneProcess, method: string, path: string,
 }
 
 /** The first xDS subscription of a dataplane's overview, and whether it is connected (undefined when the API cannot answer). */
-export async function subscriptionOf(cp: ControlPlaneProcess, name: string): Promise<{ connected: boolean; subscription: any } | undefined> {
+export async function subscriptionOf(
+  cp: ControlPlaneProcess,
+  name: string,
+): Promise<{ connected: boolean; subscription: any } | undefined> {
   try {
     const { status, body } = await api(cp, 'GET', `/meshes/default/dataplanes/${name}/_overview`);
     if (status !== 200) return undefined;
-    return { connected: body.dataplaneInsight.connected === true, subscription: body.dataplaneInsight.subscriptions[0] };
+    return {
+      connected: body.dataplaneInsight.connected === true,
+      subscription: body.dataplaneInsight.subscriptions[0],
+    };
   } catch {
     return undefined;
   }

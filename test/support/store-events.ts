@@ -26,7 +26,10 @@ export async function storeSettled(store: ResourceStore, timeoutMs = 60_000): Pr
     await Promise.race([
       store.head().then((head) => store.delivered(head)),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the store did not deliver its committed changes within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the store did not deliver its committed changes within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

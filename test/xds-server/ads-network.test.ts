@@ -33,7 +33,8 @@ describe('ADS over the network', () => {
         onStreamOpen: (identity: NodeIdentity) => void opened.push(identity.nodeId),
         onStreamClose: (identity: NodeIdentity) => void closed.push(identity.nodeId),
         identify: async (n, headers) => {
-          if (headers.get('x-test-deny') === 'yes') throw new KogumaError('Unauthenticated', 'dataplane token is missing');
+          if (headers.get('x-test-deny') === 'yes')
+            throw new KogumaError('Unauthenticated', 'dataplane token is missing');
           return parseNodeId(n);
         },
       },
@@ -53,17 +54,31 @@ describe('ADS over the network', () => {
       assert.equal(first.versionInfo, S1.versions.get(CDS));
       assert.equal(first.resources.length, 2);
       assert.equal(first.controlPlane?.identifier, 'cp-test');
-      requests.push(create(DiscoveryRequestSchema, { typeUrl: CDS, versionInfo: first.versionInfo, responseNonce: first.nonce }));
+      requests.push(
+        create(DiscoveryRequestSchema, { typeUrl: CDS, versionInfo: first.versionInfo, responseNonce: first.nonce }),
+      );
       await eventually(() => dp.registry.get('default.sotw-1')?.types.get(CDS)?.acked, 5_000, 'the ACK');
 
       dp.cache.set('default.sotw-1', S2);
       const second = await responses.next();
       assert.equal(second.versionInfo, S2.versions.get(CDS));
       requests.push(
-        create(DiscoveryRequestSchema, { typeUrl: CDS, versionInfo: first.versionInfo, responseNonce: second.nonce, errorDetail: { code: 3, message: 'cluster a: nope' } }),
+        create(DiscoveryRequestSchema, {
+          typeUrl: CDS,
+          versionInfo: first.versionInfo,
+          responseNonce: second.nonce,
+          errorDetail: { code: 3, message: 'cluster a: nope' },
+        }),
       );
-      const nack = await eventually(() => dp.registry.get('default.sotw-1')?.types.get(CDS)?.lastNack, 5_000, 'the NACK');
-      assert.deepEqual({ version: nack.version, error: nack.error }, { version: S2.versions.get(CDS), error: 'cluster a: nope' });
+      const nack = await eventually(
+        () => dp.registry.get('default.sotw-1')?.types.get(CDS)?.lastNack,
+        5_000,
+        'the NACK',
+      );
+      assert.deepEqual(
+        { version: nack.version, error: nack.error },
+        { version: S2.versions.get(CDS), error: 'cluster a: nope' },
+      );
 
       dp.cache.set('default.sotw-1', snapshotOf(cluster('a', 9), cluster('b'), endpoints('a', 1)));
       await responses.quiet(300);
@@ -77,7 +92,11 @@ describe('ADS over the network', () => {
     } finally {
       abort.abort();
     }
-    await eventually(() => (dp.registry.get('default.sotw-1')?.connected === false ? true : undefined), 5_000, 'the disconnect');
+    await eventually(
+      () => (dp.registry.get('default.sotw-1')?.connected === false ? true : undefined),
+      5_000,
+      'the disconnect',
+    );
     assert.ok(opened.includes('default.sotw-1'));
     await eventually(() => (closed.includes('default.sotw-1') ? true : undefined), 5_000, 'onStreamClose');
   });
@@ -97,14 +116,20 @@ describe('ADS over the network', () => {
       requests.push(create(DeltaDiscoveryRequestSchema, { typeUrl: CDS, responseNonce: clusters.nonce }));
       requests.push(create(DeltaDiscoveryRequestSchema, { typeUrl: EDS, resourceNamesSubscribe: ['a', 'missing'] }));
       const eds = await responses.next();
-      assert.deepEqual(eds.resources.map((r) => r.name), ['a']);
+      assert.deepEqual(
+        eds.resources.map((r) => r.name),
+        ['a'],
+      );
       assert.deepEqual(eds.removedResources, ['missing']);
       requests.push(create(DeltaDiscoveryRequestSchema, { typeUrl: EDS, responseNonce: eds.nonce }));
 
       dp.cache.set('default.delta-1', S3);
       const cdsUpdate = await responses.next();
       assert.equal(cdsUpdate.typeUrl, CDS, 'clusters go out before endpoints');
-      assert.deepEqual(cdsUpdate.resources.map((r) => r.name), ['a']);
+      assert.deepEqual(
+        cdsUpdate.resources.map((r) => r.name),
+        ['a'],
+      );
       const edsUpdate = await responses.next();
       assert.deepEqual([edsUpdate.typeUrl, edsUpdate.resources.length, edsUpdate.removedResources], [EDS, 0, ['a']]);
       await eventually(() => dp.registry.get('default.delta-1')?.types.get(EDS)?.acked, 5_000, 'the EDS ACK');
@@ -121,9 +146,18 @@ describe('ADS over the network', () => {
     const responses = reader(dp.client.deltaAggregatedResources(requests.iterable, { signal: abort.signal }));
     try {
       const versionsInS1 = Object.fromEntries([...(S1.resources.get(CDS) ?? [])].map(([name, r]) => [name, r.version]));
-      requests.push(create(DeltaDiscoveryRequestSchema, { node: node('default.delta-2'), typeUrl: CDS, initialResourceVersions: { ...versionsInS1, gone: 'x' } }));
+      requests.push(
+        create(DeltaDiscoveryRequestSchema, {
+          node: node('default.delta-2'),
+          typeUrl: CDS,
+          initialResourceVersions: { ...versionsInS1, gone: 'x' },
+        }),
+      );
       const response = await responses.next();
-      assert.deepEqual(response.resources.map((r) => r.name), ['a']);
+      assert.deepEqual(
+        response.resources.map((r) => r.name),
+        ['a'],
+      );
       assert.deepEqual(response.removedResources, ['gone']);
     } finally {
       abort.abort();
@@ -148,7 +182,9 @@ describe('ADS over the network', () => {
   it('a KogumaError from identify becomes the gRPC status of its code', async () => {
     const requests = pushable<DeltaDiscoveryRequest>();
     requests.push(create(DeltaDiscoveryRequestSchema, { node: node('default.intruder'), typeUrl: CDS }));
-    const error = await reader(dp.client.deltaAggregatedResources(requests.iterable, { headers: { 'x-test-deny': 'yes' } })).ended();
+    const error = await reader(
+      dp.client.deltaAggregatedResources(requests.iterable, { headers: { 'x-test-deny': 'yes' } }),
+    ).ended();
     assert.ok(error instanceof ConnectError);
     assert.equal(error.code, Code.Unauthenticated);
     assert.equal(error.rawMessage, 'dataplane token is missing');
@@ -163,9 +199,17 @@ describe('ADS over the network', () => {
     const responses = reader(dp.client.streamAggregatedResources(requests.iterable, { signal: abort.signal }));
     try {
       requests.push(create(DiscoveryRequestSchema, { node: node('default.odd-1'), typeUrl: '%%%' }));
-      requests.push(create(DiscoveryRequestSchema, { typeUrl: 'type.googleapis.com/envoy.service.runtime.v3.Runtime', resourceNames: ['x'] }));
+      requests.push(
+        create(DiscoveryRequestSchema, {
+          typeUrl: 'type.googleapis.com/envoy.service.runtime.v3.Runtime',
+          resourceNames: ['x'],
+        }),
+      );
       const unknown = await responses.next();
-      assert.deepEqual([unknown.typeUrl, unknown.resources.length], ['type.googleapis.com/envoy.service.runtime.v3.Runtime', 0]);
+      assert.deepEqual(
+        [unknown.typeUrl, unknown.resources.length],
+        ['type.googleapis.com/envoy.service.runtime.v3.Runtime', 0],
+      );
       requests.push(create(DiscoveryRequestSchema, { typeUrl: CDS, responseNonce: 'never-sent' }));
       const clusters = await responses.next();
       assert.equal(clusters.resources.length, 2);

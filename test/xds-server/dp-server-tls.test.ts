@@ -14,12 +14,19 @@ import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { AggregatedDiscoveryService } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { DiscoveryRequestSchema, type DiscoveryRequest } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
+import {
+  DiscoveryRequestSchema,
+  type DiscoveryRequest,
+} from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import type { BootstrapHandler } from '../../src/xds/server/index.js';
 import { CDS, cluster, snapshotOf } from '../../src/xds/server/test-support.js';
 import { pushable, reader, startTestDpServer, testTls, type TestDpServer, type TestTls } from './support.js';
 
-const handler: BootstrapHandler = async (body) => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ name: (body as { name?: string }).name }) });
+const handler: BootstrapHandler = async (body) => ({
+  status: 200,
+  contentType: 'application/json',
+  body: JSON.stringify({ name: (body as { name?: string }).name }),
+});
 
 interface Answer {
   readonly status: number;
@@ -30,12 +37,23 @@ interface Answer {
 /** POST over HTTPS with HTTP/1.1 (`https` offers no ALPN, as curl --http1.1 does not need it). */
 function httpsPost(url: string, body: string, ca?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = https.request(`${url}/bootstrap`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(ca === undefined ? {} : { ca }), agent: false }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, httpVersion: response.httpVersion, body: text }));
-    });
+    const request = https.request(
+      `${url}/bootstrap`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        ...(ca === undefined ? {} : { ca }),
+        agent: false,
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, httpVersion: response.httpVersion, body: text }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -67,7 +85,8 @@ async function servedFingerprint(port: number, ca: string): Promise<string> {
   return fingerprint;
 }
 
-const ask = (nodeId: string): DiscoveryRequest => create(DiscoveryRequestSchema, { node: { id: nodeId }, typeUrl: CDS });
+const ask = (nodeId: string): DiscoveryRequest =>
+  create(DiscoveryRequestSchema, { node: { id: nodeId }, typeUrl: CDS });
 
 describe('DP server over TLS', () => {
   let tls: TestTls;
@@ -99,30 +118,54 @@ describe('DP server over TLS', () => {
   });
 
   it('answers POST /bootstrap over HTTPS with HTTP/1.1, and over HTTP/2 chosen by ALPN', async () => {
-    assert.deepEqual(await httpsPost(dp.server.url, JSON.stringify({ name: 'web-1' }), tls.caPem), { status: 200, httpVersion: '1.1', body: '{"name":"web-1"}' });
-    assert.deepEqual(await h2Post(dp.server.url, JSON.stringify({ name: 'web-2' }), tls.caPem), { status: 200, httpVersion: '2.0', body: '{"name":"web-2"}', alpn: 'h2' });
+    assert.deepEqual(await httpsPost(dp.server.url, JSON.stringify({ name: 'web-1' }), tls.caPem), {
+      status: 200,
+      httpVersion: '1.1',
+      body: '{"name":"web-1"}',
+    });
+    assert.deepEqual(await h2Post(dp.server.url, JSON.stringify({ name: 'web-2' }), tls.caPem), {
+      status: 200,
+      httpVersion: '2.0',
+      body: '{"name":"web-2"}',
+      alpn: 'h2',
+    });
   });
 
   it('fails the handshake of a client that does not trust the CA', async () => {
     await assert.rejects(httpsPost(dp.server.url, '{}'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
     const other = await testTls();
     await assert.rejects(httpsPost(dp.server.url, '{}', other.caPem), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
-    const untrusting = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: dp.server.url, nodeOptions: { ca: other.caPem } }));
-    await assert.rejects(untrusting.streamAggregatedResources(oneRequest(ask('default.tls-2')))[Symbol.asyncIterator]().next(), (error: unknown) => {
-      assert.ok(error instanceof ConnectError);
-      assert.match(error.message, /unable to verify the first certificate/);
-      return true;
-    });
+    const untrusting = createClient(
+      AggregatedDiscoveryService,
+      createGrpcTransport({ baseUrl: dp.server.url, nodeOptions: { ca: other.caPem } }),
+    );
+    await assert.rejects(
+      untrusting
+        .streamAggregatedResources(oneRequest(ask('default.tls-2')))
+        [Symbol.asyncIterator]()
+        .next(),
+      (error: unknown) => {
+        assert.ok(error instanceof ConnectError);
+        assert.match(error.message, /unable to verify the first certificate/);
+        return true;
+      },
+    );
   });
 
   it('refuses a plaintext gRPC client and a plaintext HTTP request, and keeps serving', async () => {
     const plaintextUrl = dp.server.url.replace('https://', 'http://');
     const plaintext = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: plaintextUrl }));
-    await assert.rejects(plaintext.streamAggregatedResources(oneRequest(ask('default.tls-3')))[Symbol.asyncIterator]().next(), (error: unknown) => {
-      // Canceled or Unavailable depending on when the client sees the server hang up; never a response.
-      assert.ok(error instanceof ConnectError, String(error));
-      return true;
-    });
+    await assert.rejects(
+      plaintext
+        .streamAggregatedResources(oneRequest(ask('default.tls-3')))
+        [Symbol.asyncIterator]()
+        .next(),
+      (error: unknown) => {
+        // Canceled or Unavailable depending on when the client sees the server hang up; never a response.
+        assert.ok(error instanceof ConnectError, String(error));
+        return true;
+      },
+    );
     await assert.rejects(fetch(`${plaintextUrl}/bootstrap`, { method: 'POST', body: '{}' }));
     assert.equal((await httpsPost(dp.server.url, '{"name":"after"}', tls.caPem)).status, 200);
   });
@@ -149,7 +192,12 @@ describe('DP server over TLS: shutdown', () => {
     await responses.next();
     const agent = new https.Agent({ keepAlive: true, ca: tls.caPem });
     await new Promise<void>((resolve, reject) =>
-      https.request(`${dp.server.url}/bootstrap`, { method: 'POST', agent }, (response) => response.resume().on('end', resolve)).on('error', reject).end('{}'),
+      https
+        .request(`${dp.server.url}/bootstrap`, { method: 'POST', agent }, (response) =>
+          response.resume().on('end', resolve),
+        )
+        .on('error', reject)
+        .end('{}'),
     );
     const started = Date.now();
     const closed = dp.close();

@@ -13,15 +13,29 @@ import { startTestDpServer, type TestDpServer } from './support.js';
 const handler: BootstrapHandler = async (body, accept) => {
   const request = body as { name?: string };
   if (request.name === 'missing') throw new KogumaError('NotFound', 'dataplane "missing" not found');
-  if (accept === 'application/json') return { status: 200, contentType: 'application/json', body: JSON.stringify({ bootstrap: 'eWFtbA==', name: request.name }) };
+  if (accept === 'application/json')
+    return {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ bootstrap: 'eWFtbA==', name: request.name }),
+    };
   return { status: 200, contentType: 'text/yaml', body: `node:\n  id: default.${request.name ?? ''}\n` };
 };
 
 /** POST over HTTP/2 with prior knowledge, as `koguma dp run` may. */
-async function postHttp2(url: string, path: string, body: string): Promise<{ status: number; contentType: string; body: string }> {
+async function postHttp2(
+  url: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; contentType: string; body: string }> {
   const session = http2.connect(url);
   try {
-    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json', accept: 'application/json' });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    });
     stream.end(body);
     const [headers, text] = await Promise.all([
       new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once('response', resolve)),
@@ -59,13 +73,25 @@ describe('DP server: POST /bootstrap on the xDS port', () => {
 
   it('reaches the handler over HTTP/2 with prior knowledge', async () => {
     const response = await postHttp2(dp.server.url, '/bootstrap', JSON.stringify({ mesh: 'default', name: 'web-2' }));
-    assert.deepEqual(response, { status: 200, contentType: 'application/json', body: JSON.stringify({ bootstrap: 'eWFtbA==', name: 'web-2' }) });
+    assert.deepEqual(response, {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ bootstrap: 'eWFtbA==', name: 'web-2' }),
+    });
   });
 
   it('maps a KogumaError to its HTTP status and the REST error body', async () => {
-    const response = await fetch(`${dp.server.url}/bootstrap`, { method: 'POST', body: JSON.stringify({ name: 'missing' }) });
+    const response = await fetch(`${dp.server.url}/bootstrap`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'missing' }),
+    });
     assert.equal(response.status, 404);
-    assert.deepEqual(await response.json(), { type: '/std-errors', status: 404, title: 'Not found', detail: 'dataplane "missing" not found' });
+    assert.deepEqual(await response.json(), {
+      type: '/std-errors',
+      status: 404,
+      title: 'Not found',
+      detail: 'dataplane "missing" not found',
+    });
   });
 
   it('refuses a body that is not JSON, a method other than POST, and an unknown path', async () => {
@@ -82,7 +108,10 @@ describe('DP server: POST /bootstrap on the xDS port', () => {
   });
 
   it('refuses a body over the limit with 413', async () => {
-    const response = await fetch(`${dp.server.url}/bootstrap`, { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 1) }) });
+    const response = await fetch(`${dp.server.url}/bootstrap`, {
+      method: 'POST',
+      body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 1) }),
+    });
     assert.equal(response.status, 413);
     await response.body?.cancel();
   });
@@ -98,7 +127,10 @@ describe('DP server: POST /bootstrap on the xDS port', () => {
         socket.resume();
       });
     }
-    const response = await fetch(`${dp.server.url}/bootstrap`, { method: 'POST', body: JSON.stringify({ name: 'still-up' }) });
+    const response = await fetch(`${dp.server.url}/bootstrap`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'still-up' }),
+    });
     assert.equal(response.status, 200);
     await response.body?.cancel();
   });

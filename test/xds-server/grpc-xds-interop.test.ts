@@ -25,9 +25,15 @@ interface CallOutcome {
 }
 
 /** Starts the client process; `outcomes` fills with its calls as they complete. */
-function startXdsClient(xdsPort: number): { child: ChildProcessWithoutNullStreams; outcomes: CallOutcome[]; stderr: () => string } {
+function startXdsClient(xdsPort: number): {
+  child: ChildProcessWithoutNullStreams;
+  outcomes: CallOutcome[];
+  stderr: () => string;
+} {
   const bootstrap = {
-    xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    xds_servers: [
+      { server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] },
+    ],
     node: { id: nodeId, locality: {} },
     server_listener_resource_name_template: 'grpc/server?xds.resource.listening_address=%s',
   };
@@ -49,7 +55,14 @@ function startXdsClient(xdsPort: number): { child: ChildProcessWithoutNullStream
 }
 
 /** Waits until `count` calls in a row after `from` reached `server`. */
-async function trafficReaches(outcomes: CallOutcome[], server: string, from: number, count: number, timeoutMs: number, diagnostics: () => string): Promise<number> {
+async function trafficReaches(
+  outcomes: CallOutcome[],
+  server: string,
+  from: number,
+  count: number,
+  timeoutMs: number,
+  diagnostics: () => string,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let run = 0;
@@ -58,8 +71,13 @@ async function trafficReaches(outcomes: CallOutcome[], server: string, from: num
       if (run >= count) return i + 1;
     }
     if (Date.now() > deadline) {
-      const recent = outcomes.slice(-5).map((o) => JSON.stringify(o)).join('\n');
-      throw new Error(`no ${count} calls in a row reached ${server} within ${timeoutMs} ms; last calls:\n${recent}\nclient stderr:\n${diagnostics()}`);
+      const recent = outcomes
+        .slice(-5)
+        .map((o) => JSON.stringify(o))
+        .join('\n');
+      throw new Error(
+        `no ${count} calls in a row reached ${server} within ${timeoutMs} ms; last calls:\n${recent}\nclient stderr:\n${diagnostics()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -72,7 +90,11 @@ describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 3
   let client: ReturnType<typeof startXdsClient> | undefined;
 
   before(async () => {
-    [backendA, backendB, dp] = await Promise.all([startEchoServer('backend-a'), startEchoServer('backend-b'), startTestDpServer()]);
+    [backendA, backendB, dp] = await Promise.all([
+      startEchoServer('backend-a'),
+      startEchoServer('backend-b'),
+      startTestDpServer(),
+    ]);
   });
   after(async () => {
     client?.child.kill('SIGKILL');
@@ -102,13 +124,21 @@ describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 3
     const snapshot = dp.cache.get(nodeId)!;
     for (const typeUrl of typeUrls.filter((t) => snapshot.resources.get(t)?.size)) {
       const typeStatus = status?.types.get(typeUrl);
-      assert.equal(typeStatus?.lastNack, undefined, `${typeUrl} was not rejected: ${typeStatus?.lastNack?.error ?? ''}`);
+      assert.equal(
+        typeStatus?.lastNack,
+        undefined,
+        `${typeUrl} was not rejected: ${typeStatus?.lastNack?.error ?? ''}`,
+      );
       assert.ok(typeStatus?.acked, `${typeUrl} was acknowledged`);
     }
-    assert.equal(status?.types.get(TypeUrl.ClusterLoadAssignment)?.acked?.version, snapshot.versions.get(TypeUrl.ClusterLoadAssignment), 'the endpoint change was acknowledged');
+    assert.equal(
+      status?.types.get(TypeUrl.ClusterLoadAssignment)?.acked?.version,
+      snapshot.versions.get(TypeUrl.ClusterLoadAssignment),
+      'the endpoint change was acknowledged',
+    );
   });
 
-  it('keeps serving through a control-plane restart and takes the new stream\'s config', async () => {
+  it("keeps serving through a control-plane restart and takes the new stream's config", async () => {
     assert.ok(client, 'the previous case started the client');
     const { outcomes, stderr } = client;
     const port = dp.server.port;
@@ -122,7 +152,11 @@ describe('interop with grpc-js-xds (a real proxyless gRPC client)', { timeout: 3
     const from = outcomes.length;
     await trafficReaches(outcomes, 'backend-a', from, 1, 60_000, stderr);
     await trafficReaches(outcomes, 'backend-b', from, 1, 5_000, stderr);
-    const status = await eventually(() => dp.registry.get(nodeId)?.types.get(TypeUrl.ClusterLoadAssignment)?.acked, 5_000, 'the EDS ACK on the new stream');
+    const status = await eventually(
+      () => dp.registry.get(nodeId)?.types.get(TypeUrl.ClusterLoadAssignment)?.acked,
+      5_000,
+      'the EDS ACK on the new stream',
+    );
     assert.equal(status.version, dp.cache.get(nodeId)?.versions.get(TypeUrl.ClusterLoadAssignment));
   });
 });

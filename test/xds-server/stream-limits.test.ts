@@ -13,13 +13,17 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { AggregatedDiscoveryService } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { DiscoveryRequestSchema, type DiscoveryRequest } from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
+import {
+  DiscoveryRequestSchema,
+  type DiscoveryRequest,
+} from '../../src/xds/envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import type { StreamCounts } from '../../src/xds/server/index.js';
 import { CDS, cluster, snapshotOf } from '../../src/xds/server/test-support.js';
 import { eventually, pushable, reader, startTestDpServer, type TestDpServer } from './support.js';
 
 const adsPath = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
-const ask = (nodeId?: string): DiscoveryRequest => create(DiscoveryRequestSchema, { ...(nodeId ? { node: { id: nodeId } } : {}), typeUrl: CDS });
+const ask = (nodeId?: string): DiscoveryRequest =>
+  create(DiscoveryRequestSchema, { ...(nodeId ? { node: { id: nodeId } } : {}), typeUrl: CDS });
 const noStreams: StreamCounts = { streams: 0, pending: 0, connections: 0, dataplanes: 0, dataplaneStreams: 0 };
 
 /** A gRPC message frame: no compression flag, the length, the message. */
@@ -47,7 +51,10 @@ interface RawStream {
  * half-close of its own.
  */
 function rawStream(session: http2.ClientHttp2Session): RawStream {
-  const stream = session.request({ ':method': 'POST', ':path': adsPath, 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+  const stream = session.request(
+    { ':method': 'POST', ':path': adsPath, 'content-type': 'application/grpc', te: 'trailers' },
+    { endStream: false },
+  );
   let status: number | undefined;
   let message: string | undefined;
   const note = (headers: http2.IncomingHttpHeaders): void => {
@@ -61,7 +68,9 @@ function rawStream(session: http2.ClientHttp2Session): RawStream {
   const firstMessage = new Promise<void>((resolve) => stream.once('data', () => resolve()));
   stream.resume();
   const ended = new Promise<{ status?: number; message?: string }>((resolve) =>
-    stream.on('close', () => resolve({ ...(status === undefined ? {} : { status }), ...(message === undefined ? {} : { message }) })),
+    stream.on('close', () =>
+      resolve({ ...(status === undefined ? {} : { status }), ...(message === undefined ? {} : { message }) }),
+    ),
   );
   const cancel = (): void => {
     if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
@@ -82,7 +91,10 @@ function dropConnection(session: http2.ClientHttp2Session, streams: readonly Raw
 /** A connect-node client on a connection of its own. */
 function clientOnOwnConnection(url: string) {
   const sessionManager = new Http2SessionManager(url);
-  return { client: createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: url, sessionManager })), close: () => sessionManager.abort() };
+  return {
+    client: createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl: url, sessionManager })),
+    close: () => sessionManager.abort(),
+  };
 }
 
 /** Opens a SotW stream as `nodeId` on `client` and waits for its first response. */
@@ -96,21 +108,37 @@ async function openServed(client: TestDpServer['client'], nodeId: string) {
 }
 
 const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref(),
+    ),
+  ]);
 
 const countsBackToZero = (dp: TestDpServer) =>
-  eventually(() => (JSON.stringify(dp.server.streamCounts()) === JSON.stringify(noStreams) ? true : undefined), 10_000, `no registered streams (now ${JSON.stringify(dp.server.streamCounts())})`);
+  eventually(
+    () => (JSON.stringify(dp.server.streamCounts()) === JSON.stringify(noStreams) ? true : undefined),
+    10_000,
+    `no registered streams (now ${JSON.stringify(dp.server.streamCounts())})`,
+  );
 
 describe('ADS stream limits per connection', () => {
   let dp: TestDpServer;
   before(async () => {
-    dp = await startTestDpServer({ streamLimits: { maxStreamsPerConnection: 3, maxPendingStreamsPerConnection: 2, firstRequestTimeoutMs: 60_000 } });
-    for (const name of ['c-1', 'c-2', 'c-3', 'c-4', 'p-1', 'p-2']) dp.cache.set(`default.${name}`, snapshotOf(cluster('a')));
+    dp = await startTestDpServer({
+      streamLimits: { maxStreamsPerConnection: 3, maxPendingStreamsPerConnection: 2, firstRequestTimeoutMs: 60_000 },
+    });
+    for (const name of ['c-1', 'c-2', 'c-3', 'c-4', 'p-1', 'p-2'])
+      dp.cache.set(`default.${name}`, snapshotOf(cluster('a')));
   });
   after(() => dp.close());
 
   it('refuses the streams past the limit with RESOURCE_EXHAUSTED naming the flag, and the first ones keep working', async () => {
-    const served = [await openServed(dp.client, 'default.c-1'), await openServed(dp.client, 'default.c-2'), await openServed(dp.client, 'default.c-3')];
+    const served = [
+      await openServed(dp.client, 'default.c-1'),
+      await openServed(dp.client, 'default.c-2'),
+      await openServed(dp.client, 'default.c-3'),
+    ];
     try {
       for (const extra of ['default.c-4', 'default.c-4']) {
         const requests = pushable<DiscoveryRequest>();
@@ -119,7 +147,10 @@ describe('ADS stream limits per connection', () => {
         requests.end();
         assert.ok(error instanceof ConnectError, String(error));
         assert.equal(error.code, Code.ResourceExhausted);
-        assert.equal(error.rawMessage, 'this connection already has 3 ADS streams open, the most one connection may have (raise it with --xds-max-streams-per-connection)');
+        assert.equal(
+          error.rawMessage,
+          'this connection already has 3 ADS streams open, the most one connection may have (raise it with --xds-max-streams-per-connection)',
+        );
       }
       dp.cache.set('default.c-2', snapshotOf(cluster('a', 9)));
       const update = await served[1]!.responses.next();
@@ -163,7 +194,13 @@ describe('ADS stream limits per connection', () => {
       const third = open();
       third.send(ask('default.p-2'));
       await within(third.firstMessage, 5_000, 'a response on the stream admitted once a place was free');
-      assert.deepEqual(dp.server.streamCounts(), { streams: 3, pending: 1, connections: 1, dataplanes: 2, dataplaneStreams: 2 });
+      assert.deepEqual(dp.server.streamCounts(), {
+        streams: 3,
+        pending: 1,
+        connections: 1,
+        dataplanes: 2,
+        dataplaneStreams: 2,
+      });
     } finally {
       dropConnection(session, streams);
     }
@@ -177,7 +214,8 @@ describe('ADS stream limits per connection', () => {
     try {
       await eventually(() => (dp.server.streamCounts().pending === 2 ? true : undefined), 5_000, 'two pending streams');
       // `ended` resolves on the stream's close: the server reset it after the status, the client never ended its side.
-      for (let i = 0; i < 20; i++) assert.equal((await within(rawStream(session).ended, 5_000, `refusal ${i}`)).status, Code.ResourceExhausted);
+      for (let i = 0; i < 20; i++)
+        assert.equal((await within(rawStream(session).ended, 5_000, `refusal ${i}`)).status, Code.ResourceExhausted);
       assert.equal(dp.server.streamCounts().streams, 2);
     } finally {
       dropConnection(session, held);
@@ -188,7 +226,11 @@ describe('ADS stream limits per connection', () => {
   it('announces an HTTP/2 concurrent-stream ceiling above the limit', async () => {
     const session = http2.connect(dp.server.url);
     try {
-      const settings = await within(new Promise<http2.Settings>((resolve) => session.once('remoteSettings', resolve)), 5_000, 'SETTINGS');
+      const settings = await within(
+        new Promise<http2.Settings>((resolve) => session.once('remoteSettings', resolve)),
+        5_000,
+        'SETTINGS',
+      );
       assert.equal(settings.maxConcurrentStreams, 100);
     } finally {
       session.destroy();
@@ -261,7 +303,13 @@ describe('ADS streams per dataplane', () => {
       assert.equal((await newest.responses.next()).versionInfo, version);
       assert.equal((await middle.responses.next()).versionInfo, version);
       assert.equal(dp.registry.get('default.web-1')?.connected, true);
-      assert.deepEqual(dp.server.streamCounts(), { streams: 3, pending: 0, connections: 3, dataplanes: 2, dataplaneStreams: 3 });
+      assert.deepEqual(dp.server.streamCounts(), {
+        streams: 3,
+        pending: 0,
+        connections: 3,
+        dataplanes: 2,
+        dataplaneStreams: 3,
+      });
       for (const stream of [middle, newest]) stream.close();
     } finally {
       other.close();
@@ -274,7 +322,14 @@ describe('ADS streams per dataplane', () => {
 describe('ADS stream churn', () => {
   let dp: TestDpServer;
   before(async () => {
-    dp = await startTestDpServer({ streamLimits: { maxStreamsPerConnection: 8, maxPendingStreamsPerConnection: 4, maxStreamsPerDataplane: 2, firstRequestTimeoutMs: 60_000 } });
+    dp = await startTestDpServer({
+      streamLimits: {
+        maxStreamsPerConnection: 8,
+        maxPendingStreamsPerConnection: 4,
+        maxStreamsPerDataplane: 2,
+        firstRequestTimeoutMs: 60_000,
+      },
+    });
     dp.cache.set('default.churn', snapshotOf(cluster('a')));
   });
   after(() => dp.close());
@@ -288,7 +343,11 @@ describe('ADS stream churn', () => {
         if (i % 3 !== 0) stream.send(ask('default.churn'));
         return stream;
       });
-      await eventually(() => (dp.server.streamCounts().streams > 0 ? true : undefined), 5_000, `round ${round}: streams registered`);
+      await eventually(
+        () => (dp.server.streamCounts().streams > 0 ? true : undefined),
+        5_000,
+        `round ${round}: streams registered`,
+      );
       const counts = dp.server.streamCounts();
       assert.ok(counts.streams <= 8 && counts.pending <= 4 && counts.dataplaneStreams <= 2, JSON.stringify(counts));
       dropConnection(session, streams);

@@ -59,7 +59,13 @@ export async function startTestDpServer(
   const server = await startDpServer({
     host: '127.0.0.1',
     port: options.port ?? 0,
-    ads: { snapshots: cache, status: registry, identify: trustClaimedIdentity, controlPlaneId: 'cp-test', ...options.ads },
+    ads: {
+      snapshots: cache,
+      status: registry,
+      identify: trustClaimedIdentity,
+      controlPlaneId: 'cp-test',
+      ...options.ads,
+    },
     bootstrapHandler: options.bootstrapHandler ?? echoBootstrap,
     drainTimeoutMs: options.drainTimeoutMs ?? 1_000,
     ...(options.streamLimits === undefined ? {} : { streamLimits: options.streamLimits }),
@@ -68,7 +74,10 @@ export async function startTestDpServer(
   // connect-node's gRPC transport always speaks HTTP/2 (prior knowledge on http://, ALPN h2 on https://), as grpc-js and Envoy do.
   const client = createClient(
     AggregatedDiscoveryService,
-    createGrpcTransport({ baseUrl: server.url, ...(options.tls === undefined ? {} : { nodeOptions: { ca: options.tls.caPem } }) }),
+    createGrpcTransport({
+      baseUrl: server.url,
+      ...(options.tls === undefined ? {} : { nodeOptions: { ca: options.tls.caPem } }),
+    }),
   );
   return { server, cache, registry, client, close: () => server.close() };
 }
@@ -143,7 +152,13 @@ export function reader<T>(iterable: AsyncIterable<T>): {
       }
     },
     async quiet(ms) {
-      const outcome = await Promise.race([pull().then(() => 'message' as const, () => 'error' as const), new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), ms))]);
+      const outcome = await Promise.race([
+        pull().then(
+          () => 'message' as const,
+          () => 'error' as const,
+        ),
+        new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), ms)),
+      ]);
       if (outcome !== 'quiet') throw new Error(`expected no response for ${ms} ms, got a ${outcome}`);
     },
   };

@@ -79,14 +79,16 @@ export const DataplaneSpec = Type.Object(
 
 export type DataplaneSpec = Static<typeof DataplaneSpec>;
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const isAddress = (value: string): boolean => isIP(value) !== 0 || HOSTNAME.test(value);
 
 function checkDataplane(spec: DataplaneSpec): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   const net = spec.networking;
   const address = (field: string, value: string | undefined) => {
-    if (value !== undefined && !isAddress(value)) issues.push({ field, reason: 'must be an IP address or a host name' });
+    if (value !== undefined && !isAddress(value))
+      issues.push({ field, reason: 'must be an IP address or a host name' });
   };
   address('networking.address', net.address);
   address('networking.advertisedAddress', net.advertisedAddress);
@@ -95,7 +97,10 @@ function checkDataplane(spec: DataplaneSpec): InvalidParameter[] {
   if (net.gateway && inbound.length > 0)
     issues.push({ field: 'networking.inbound', reason: 'must be empty on a gateway dataplane' });
   if (!net.gateway && inbound.length === 0)
-    issues.push({ field: 'networking.inbound', reason: 'must have at least one inbound, unless networking.gateway is set' });
+    issues.push({
+      field: 'networking.inbound',
+      reason: 'must have at least one inbound, unless networking.gateway is set',
+    });
 
   const listening = new Map<string, number>();
   const sectionNames = new Map<string, number>();
@@ -108,11 +113,13 @@ function checkDataplane(spec: DataplaneSpec): InvalidParameter[] {
       issues.push({ field: `${at}.tags["${PROTOCOL_TAG}"]`, reason: `must be one of: ${PROTOCOLS.join(', ')}` });
     const socket = `${ib.address ?? net.address}:${ib.port}`;
     const other = listening.get(socket);
-    if (other !== undefined) issues.push({ field: `${at}.port`, reason: `${socket} is already used by networking.inbound[${other}]` });
+    if (other !== undefined)
+      issues.push({ field: `${at}.port`, reason: `${socket} is already used by networking.inbound[${other}]` });
     else listening.set(socket, i);
     if (ib.name !== undefined) {
       const same = sectionNames.get(ib.name);
-      if (same !== undefined) issues.push({ field: `${at}.name`, reason: `"${ib.name}" is already used by networking.inbound[${same}]` });
+      if (same !== undefined)
+        issues.push({ field: `${at}.name`, reason: `"${ib.name}" is already used by networking.inbound[${same}]` });
       else sectionNames.set(ib.name, i);
     }
   });
@@ -127,7 +134,8 @@ function checkDataplane(spec: DataplaneSpec): InvalidParameter[] {
       issues.push({ field: `${at}.backendRef`, reason: 'must have a name or labels' });
     const socket = `${ob.address ?? '127.0.0.1'}:${ob.port}`;
     const other = outbound.get(socket);
-    if (other !== undefined) issues.push({ field: `${at}.port`, reason: `${socket} is already used by networking.outbound[${other}]` });
+    if (other !== undefined)
+      issues.push({ field: `${at}.port`, reason: `${socket} is already used by networking.outbound[${other}]` });
     else outbound.set(socket, i);
   });
   return issues;

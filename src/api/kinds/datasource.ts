@@ -22,13 +22,29 @@ export const DataSource = (description: string) =>
     {
       secret: Type.Optional(ReferenceName({ description: 'Name of a Secret in the same mesh.' })),
       file: Type.Optional(
-        Type.String({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: `Path of a regular file on the control plane host, at most ${formatBytes(MAX)}.` }),
+        Type.String({
+          minLength: 1,
+          maxLength: MAX_PATH_LENGTH,
+          description: `Path of a regular file on the control plane host, at most ${formatBytes(MAX)}.`,
+        }),
       ),
       // Base64 takes 4 characters per 3 bytes; whitespace between lines is allowed, so leave room for it.
       inline: Type.Optional(
-        Type.String({ minLength: 1, maxLength: Math.ceil((MAX / 3) * 4 * 1.05), contentEncoding: 'base64', description: `Base64 of the content, at most ${formatBytes(MAX)}.` }),
+        Type.String({
+          minLength: 1,
+          maxLength: Math.ceil((MAX / 3) * 4 * 1.05),
+          contentEncoding: 'base64',
+          description: `Base64 of the content, at most ${formatBytes(MAX)}.`,
+        }),
       ),
-      inlineString: Type.Optional(Type.String({ minLength: 1, maxLength: MAX, description: `The content as text, at most ${formatBytes(MAX)}.` })),
+      inlineString: Type.Optional(
+        Type.String({ minLength: 1, maxLength: MAX, description: `The content as text, at most ${formatBytes(MAX)}.` }),
+      ),
     },
-    { description, minProperties: 1, maxProperties: 1, errorMessage: 'must have exactly one of secret, file, inline or inlineString' },
+    {
+      description,
+      minProperties: 1,
+      maxProperties: 1,
+      errorMessage: 'must have exactly one of secret, file, inline or inlineString',
+    },
   );

@@ -13,10 +13,16 @@ const BuiltinCaConf = Strict({
   caCert: Type.Optional(
     Strict({
       RSAbits: Type.Optional(
-        Type.Integer({ minimum: 2048, maximum: 8192, description: 'Generate an RSA root of this size instead of ECDSA P-256.' }),
+        Type.Integer({
+          minimum: 2048,
+          maximum: 8192,
+          description: 'Generate an RSA root of this size instead of ECDSA P-256.',
+        }),
       ),
       expiration: Type.Optional(LongDuration({ description: 'Lifetime of the generated root (default 10y).' })),
-      algorithm: Type.Optional(StringEnum(['ECDSA', 'RSA'], { description: 'Key algorithm of the root; ECDSA P-256 unless RSAbits is set.' })),
+      algorithm: Type.Optional(
+        StringEnum(['ECDSA', 'RSA'], { description: 'Key algorithm of the root; ECDSA P-256 unless RSAbits is set.' }),
+      ),
     }),
   ),
 });
@@ -32,11 +38,17 @@ const MtlsBackend = Strict({
   mode: Type.Optional(StringEnum(['STRICT', 'PERMISSIVE'], { description: 'STRICT (default) refuses plaintext.' })),
   dpCert: Type.Optional(
     Strict({
-      rotation: Type.Optional(Strict({ expiration: Type.Optional(LongDuration({ description: 'Workload certificate lifetime (default 24h).' })) })),
+      rotation: Type.Optional(
+        Strict({
+          expiration: Type.Optional(LongDuration({ description: 'Workload certificate lifetime (default 24h).' })),
+        }),
+      ),
       requestTimeout: Type.Optional(Duration()),
     }),
   ),
-  conf: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Backend settings; shape depends on type.' })),
+  conf: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), { description: 'Backend settings; shape depends on type.' }),
+  ),
 });
 
 const BACKEND_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -70,9 +82,15 @@ export const MeshSpec = Type.Object(
         skipValidation: Type.Optional(Type.Boolean()),
       }),
     ),
-    metrics: Type.Optional(Strict({ enabledBackend: Type.Optional(Type.String()), backends: NamedBackends(MetricsBackend) })),
-    tracing: Type.Optional(Strict({ defaultBackend: Type.Optional(Type.String()), backends: NamedBackends(TracingBackend) })),
-    logging: Type.Optional(Strict({ defaultBackend: Type.Optional(Type.String()), backends: NamedBackends(LoggingBackend) })),
+    metrics: Type.Optional(
+      Strict({ enabledBackend: Type.Optional(Type.String()), backends: NamedBackends(MetricsBackend) }),
+    ),
+    tracing: Type.Optional(
+      Strict({ defaultBackend: Type.Optional(Type.String()), backends: NamedBackends(TracingBackend) }),
+    ),
+    logging: Type.Optional(
+      Strict({ defaultBackend: Type.Optional(Type.String()), backends: NamedBackends(LoggingBackend) }),
+    ),
     networking: Type.Optional(
       Strict({ outbound: Type.Optional(Strict({ passthrough: Type.Optional(Type.Boolean()) })) }),
     ),
@@ -97,14 +115,23 @@ export const MeshSpec = Type.Object(
 
 export type MeshSpec = Static<typeof MeshSpec>;
 
-function checkBackendNames(section: string, enabled: string | undefined, backends: readonly { name: string }[] | undefined): InvalidParameter[] {
+function checkBackendNames(
+  section: string,
+  enabled: string | undefined,
+  backends: readonly { name: string }[] | undefined,
+): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   const names = new Set<string>();
   (backends ?? []).forEach((backend, i) => {
-    if (names.has(backend.name)) issues.push({ field: `${section}.backends[${i}].name`, reason: `"${backend.name}" is used by another backend` });
+    if (names.has(backend.name))
+      issues.push({ field: `${section}.backends[${i}].name`, reason: `"${backend.name}" is used by another backend` });
     names.add(backend.name);
   });
-  if (enabled && !names.has(enabled)) issues.push({ field: `${section}.${section === 'mtls' || section === 'metrics' ? 'enabledBackend' : 'defaultBackend'}`, reason: `names no backend in ${section}.backends` });
+  if (enabled && !names.has(enabled))
+    issues.push({
+      field: `${section}.${section === 'mtls' || section === 'metrics' ? 'enabledBackend' : 'defaultBackend'}`,
+      reason: `names no backend in ${section}.backends`,
+    });
   return issues;
 }
 
@@ -122,10 +149,13 @@ function checkMesh(spec: MeshSpec): InvalidParameter[] {
       issues.push(...issuesAgainst(BuiltinCaConf, conf, field));
       // The generated root is stored as Secrets named after the backend.
       if (!BACKEND_NAME.test(backend.name)) {
-        issues.push({ field: `mtls.backends[${i}].name`, reason: 'a builtin backend name must be lower case letters, digits and "-", starting and ending with a letter or digit' });
+        issues.push({
+          field: `mtls.backends[${i}].name`,
+          reason:
+            'a builtin backend name must be lower case letters, digits and "-", starting and ending with a letter or digit',
+        });
       }
-    }
-    else issues.push(...issuesAgainst(ProvidedCaConf, conf, field));
+    } else issues.push(...issuesAgainst(ProvidedCaConf, conf, field));
   });
   return issues;
 }

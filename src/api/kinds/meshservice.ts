@@ -17,7 +17,11 @@ export const MeshServiceSpec = Type.Object(
         Strict({
           name: Type.Optional(Type.String({ minLength: 1 })),
           port: Port(),
-          targetPort: Type.Optional(Type.Union([Port(), Type.String({ minLength: 1 })], { errorMessage: 'must be a port number or an inbound name' })),
+          targetPort: Type.Optional(
+            Type.Union([Port(), Type.String({ minLength: 1 })], {
+              errorMessage: 'must be a port number or an inbound name',
+            }),
+          ),
           appProtocol: Type.Optional(StringEnum(['tcp', 'http', 'http2', 'grpc'])),
         }),
       ),
@@ -40,7 +44,8 @@ function checkMeshService(spec: MeshServiceSpec): InvalidParameter[] {
   const seen = new Map<number, number>();
   (spec.ports ?? []).forEach((p, i) => {
     const other = seen.get(p.port);
-    if (other !== undefined) issues.push({ field: `ports[${i}].port`, reason: `${p.port} is already used by ports[${other}]` });
+    if (other !== undefined)
+      issues.push({ field: `ports[${i}].port`, reason: `${p.port} is already used by ports[${other}]` });
     else seen.set(p.port, i);
   });
   return issues;

@@ -46,25 +46,30 @@ async function readCurrent(client: ApiClient, ordered: readonly PlannedDocument[
       meshExists.set(planned.mesh, exists);
     }
     if (!exists && !meshesApplied.has(planned.mesh)) {
-      problems.push(`${planned.at} ${planned.kind.name} ${planned.name}: mesh: mesh ${JSON.stringify(planned.mesh)} does not exist`);
+      problems.push(
+        `${planned.at} ${planned.kind.name} ${planned.name}: mesh: mesh ${JSON.stringify(planned.mesh)} does not exist`,
+      );
       continue;
     }
     // In a mesh this apply creates, nothing can exist yet.
     const current = exists ? await client.find(path) : undefined;
     steps.push({ planned, action: actionFor(planned.kind, planned.document, current) });
   }
-  if (problems.length > 0) throw new CliError(`${plural(problems.length, 'document')} cannot be applied; nothing was applied`, problems);
+  if (problems.length > 0)
+    throw new CliError(`${plural(problems.length, 'document')} cannot be applied; nothing was applied`, problems);
   return steps;
 }
 
 export async function runApply(client: ApiClient, options: ApplyOptions, context: CliContext): Promise<void> {
   const documents = await loadDocuments(options.file, context.readStdin);
   const { valid, problems } = validateAll(kindRegistry, documents);
-  if (problems.length > 0) throw new CliError(`${plural(problems.length, 'problem')} in the documents; nothing was applied`, problems);
+  if (problems.length > 0)
+    throw new CliError(`${plural(problems.length, 'problem')} in the documents; nothing was applied`, problems);
   const steps = await readCurrent(client, applyOrder(valid));
 
   if (options.dryRun) {
-    for (const { planned, action } of steps) context.out(`${resourceLabel(planned.kind, planned.name)} ${action} (dry run)\n`);
+    for (const { planned, action } of steps)
+      context.out(`${resourceLabel(planned.kind, planned.name)} ${action} (dry run)\n`);
     return;
   }
   let written = 0;
@@ -79,7 +84,10 @@ export async function runApply(client: ApiClient, options: ApplyOptions, context
       result = await client.put(itemPath(planned.kind, planned.mesh, planned.name), planned.document);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      const note = written > 0 ? [`(${plural(written, 'earlier document')} of this apply ${written === 1 ? 'was' : 'were'} written)`] : [];
+      const note =
+        written > 0
+          ? [`(${plural(written, 'earlier document')} of this apply ${written === 1 ? 'was' : 'were'} written)`]
+          : [];
       throw new CliError(`${planned.at} ${label}: ${error.message}`, [...error.details, ...note]);
     }
     written++;

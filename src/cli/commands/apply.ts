@@ -19,7 +19,10 @@ export function applyCommand(context: CliContext): Command {
   return new Command('apply')
     .description('Create or update resources from YAML or JSON documents (Kuma format)')
     .addOption(
-      new Option('-f, --file <path>', 'a file, a directory (its *.yaml, *.yml and *.json files), or - for stdin; repeatable')
+      new Option(
+        '-f, --file <path>',
+        'a file, a directory (its *.yaml, *.yml and *.json files), or - for stdin; repeatable',
+      )
         .argParser(collect)
         .makeOptionMandatory(),
     )

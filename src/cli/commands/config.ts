@@ -22,7 +22,8 @@ interface SetApiOptions {
 }
 
 async function tokenOf(options: SetApiOptions): Promise<string | undefined> {
-  if (options.token !== undefined && options.tokenFile !== undefined) throw new CliError('give --token or --token-file, not both');
+  if (options.token !== undefined && options.tokenFile !== undefined)
+    throw new CliError('give --token or --token-file, not both');
   let token = options.token;
   if (options.tokenFile !== undefined) {
     try {
@@ -34,7 +35,9 @@ async function tokenOf(options: SetApiOptions): Promise<string | undefined> {
   token = token?.trim();
   if (token === undefined) return undefined;
   if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
-    throw new CliError(`${options.tokenFile ?? '--token'} does not hold a token: a token is one line of letters, digits and - . _ ~ + /`);
+    throw new CliError(
+      `${options.tokenFile ?? '--token'} does not hold a token: a token is one line of letters, digits and - . _ ~ + /`,
+    );
   }
   return token;
 }
@@ -57,12 +60,16 @@ export function runView(context: CliContext): void {
 
 export function configCommand(context: CliContext): Command {
   const setApi = new Command('set-api')
-    .description('Store the control plane URL (and the token to present) that every command uses unless --api-url/--api-token say otherwise')
+    .description(
+      'Store the control plane URL (and the token to present) that every command uses unless --api-url/--api-token say otherwise',
+    )
     .requiredOption('--url <url>', 'URL of the control plane REST API, e.g. http://cp.example:5681')
     .option('--token <token>', 'user token to send (e.g. the admin token)')
     .option('--token-file <path>', 'file holding the token, e.g. <data-dir>/admin-token of the control plane')
     .action(async (options: SetApiOptions) => runSetApi(options, context));
-  const view = new Command('view').description('Show the CLI configuration; the token is shown masked').action(() => runView(context));
+  const view = new Command('view')
+    .description('Show the CLI configuration; the token is shown masked')
+    .action(() => runView(context));
   return new Command('config')
     .description(`The CLI's configuration file ($KOGUMA_CONFIG, default ~/.koguma/config.yaml, mode 0600)`)
     .addCommand(setApi)

@@ -19,14 +19,30 @@ export type FlagValues = Partial<Record<keyof ControlPlaneConfig, string>>;
 function startupError(error: unknown, prefix: string): CliError {
   const message = `${prefix}${error instanceof Error ? error.message : String(error)}`;
   // A KogumaError (InvalidInput) lists the bad settings.
-  const invalid = (error as { invalidParameters?: readonly { field: string; reason: string }[] } | null)?.invalidParameters ?? [];
-  return new CliError(message, invalid.map((p) => `  ${p.field}: ${p.reason}`));
+  const invalid =
+    (error as { invalidParameters?: readonly { field: string; reason: string }[] } | null)?.invalidParameters ?? [];
+  return new CliError(
+    message,
+    invalid.map((p) => `  ${p.field}: ${p.reason}`),
+  );
 }
 
 /** The two ports `cp run` listens on, with the settings that choose them. */
 const portSettings = (config: ControlPlaneConfig): PortSetting[] => [
-  { host: config.apiAddress, port: config.apiPort, flag: '--api-port', env: 'KOGUMA_API_PORT', purpose: 'the REST API' },
-  { host: config.xdsAddress, port: config.xdsPort, flag: '--xds-port', env: 'KOGUMA_XDS_PORT', purpose: 'the DP server (xDS, /bootstrap)' },
+  {
+    host: config.apiAddress,
+    port: config.apiPort,
+    flag: '--api-port',
+    env: 'KOGUMA_API_PORT',
+    purpose: 'the REST API',
+  },
+  {
+    host: config.xdsAddress,
+    port: config.xdsPort,
+    flag: '--xds-port',
+    env: 'KOGUMA_XDS_PORT',
+    purpose: 'the DP server (xDS, /bootstrap)',
+  },
 ];
 
 /** Makes the data dir owner-only, and says so when something was open. */
@@ -38,7 +54,11 @@ function tightenDataDir(dataDir: string, logger: Logger): void {
       `made ${files} files and ${dirs} directories under ${dataDir} owner-only (they were open to group or others; the data dir holds keys and tokens)`,
     );
   }
-  if (failed.length > 0) logger.error({ dataDir, failed }, `could not make ${failed.length} entries under ${dataDir} owner-only: ${failed.join('; ')}`);
+  if (failed.length > 0)
+    logger.error(
+      { dataDir, failed },
+      `could not make ${failed.length} entries under ${dataDir} owner-only: ${failed.join('; ')}`,
+    );
 }
 
 /**
@@ -61,8 +81,10 @@ export async function runControlPlane(flags: FlagValues, context: CliContext): P
   let log: (message: string) => void = (message) => context.err(`${message}\n`);
   const shutdown = createShutdown({
     exit: (code) => process.exit(code),
-    onSignal: (signal, immediate) => log(immediate ? `${signal} again: exiting without waiting` : `${signal} received: shutting down`),
-    onError: (error) => context.err(`Error: shutting down failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    onSignal: (signal, immediate) =>
+      log(immediate ? `${signal} again: exiting without waiting` : `${signal} received: shutting down`),
+    onError: (error) =>
+      context.err(`Error: shutting down failed: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal: StopSignal) => {
     const handler = () => shutdown.signal(signal);

@@ -28,7 +28,9 @@ async function settingOptions(): Promise<SettingOption[]> {
 }
 
 export function cpCommand(context: CliContext): Command {
-  const run = new Command('run').description('Run the control plane: the REST API over the store (flags beat KOGUMA_* variables, which beat defaults)');
+  const run = new Command('run').description(
+    'Run the control plane: the REST API over the store (flags beat KOGUMA_* variables, which beat defaults)',
+  );
   let options: SettingOption[] = [];
   run.action(async (values: Record<string, string | boolean | undefined>) => {
     const flags: Partial<Record<keyof ControlPlaneConfig, string>> = {};

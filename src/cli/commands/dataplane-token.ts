@@ -26,7 +26,13 @@ export interface DataplaneTokenOptions {
 export function collectTag(raw: string, previous: Record<string, string[]> = {}): Record<string, string[]> {
   const equals = raw.indexOf('=');
   const key = equals > 0 ? raw.slice(0, equals).trim() : '';
-  const values = equals > 0 ? raw.slice(equals + 1).split(',').map((value) => value.trim()) : [];
+  const values =
+    equals > 0
+      ? raw
+          .slice(equals + 1)
+          .split(',')
+          .map((value) => value.trim())
+      : [];
   if (key === '' || values.length === 0 || values.some((value) => value === '')) {
     throw new InvalidArgumentError(`"${raw}" is not key=value (values separated by commas)`);
   }
@@ -34,7 +40,11 @@ export function collectTag(raw: string, previous: Record<string, string[]> = {})
   return { ...previous, [key]: merged };
 }
 
-export async function runGenerateDataplaneToken(client: ApiClient, options: DataplaneTokenOptions, context: CliContext): Promise<void> {
+export async function runGenerateDataplaneToken(
+  client: ApiClient,
+  options: DataplaneTokenOptions,
+  context: CliContext,
+): Promise<void> {
   const token = await client.postForText('/tokens/dataplane', {
     mesh: options.mesh,
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -50,15 +60,28 @@ export function dataplaneTokenCommand(context: CliContext): Command {
     .description('Ask the control plane for a dataplane token (needs an admin: a local client, or --api-token)')
     .option('-m, --mesh <mesh>', 'mesh of the dataplane', 'default')
     .option('--name <name>', 'the one dataplane the token is for (default: any dataplane of the mesh)')
-    .addOption(new Option('--tag <key=value>', 'a tag value the dataplane may have, repeatable; key=v1,v2 allows either').argParser(collectTag))
+    .addOption(
+      new Option(
+        '--tag <key=value>',
+        'a tag value the dataplane may have, repeatable; key=v1,v2 allows either',
+      ).argParser(collectTag),
+    )
     .option('--type <type>', 'proxy type: dataplane, ingress or egress', 'dataplane')
-    .option('--valid-for <duration>', 'lifetime of the token, e.g. 24h or 8760h; a proxy needs a valid token each time it connects', '24h')
-    .action(async (options: DataplaneTokenOptions, command: Command) => runGenerateDataplaneToken(clientFor(command), options, context));
+    .option(
+      '--valid-for <duration>',
+      'lifetime of the token, e.g. 24h or 8760h; a proxy needs a valid token each time it connects',
+      '24h',
+    )
+    .action(async (options: DataplaneTokenOptions, command: Command) =>
+      runGenerateDataplaneToken(clientFor(command), options, context),
+    );
 }
 
 export function signingKeyCommand(context: CliContext): Command {
   return new Command('signing-key')
-    .description('Print a new token signing key (ECDSA P-256, base64 PEM) for a Secret dataplane-token-signing-key-<mesh>-<serial>')
+    .description(
+      'Print a new token signing key (ECDSA P-256, base64 PEM) for a Secret dataplane-token-signing-key-<mesh>-<serial>',
+    )
     .action(async () => {
       const { generateSigningKeyPem } = await import('../../auth/index.js');
       context.out(`${Buffer.from(generateSigningKeyPem()).toString('base64')}\n`);

@@ -8,7 +8,13 @@ import { resolveKind } from '../kinds.js';
 import { missingResource } from './missing.js';
 import { itemPath, resourceLabel } from '../paths.js';
 
-export async function runDelete(client: ApiClient, kindName: string, name: string, mesh: string, context: CliContext): Promise<void> {
+export async function runDelete(
+  client: ApiClient,
+  kindName: string,
+  name: string,
+  mesh: string,
+  context: CliContext,
+): Promise<void> {
   const kind = resolveKind(kindCatalogue(), kindName);
   try {
     await client.delete(itemPath(kind, mesh, name));

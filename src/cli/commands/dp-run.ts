@@ -56,24 +56,36 @@ export interface DataplaneOptionValues {
 /** Which dataplane, and which control plane: shared by `dp run` and `generate grpc-bootstrap`. */
 export function dataplaneOptions(): Option[] {
   return [
-    new Option('--mesh <mesh>', 'mesh of the dataplane (taken from --dataplane-file when it has one)').env('KOGUMA_DP_MESH'),
-    new Option('--name <name>', 'name of the dataplane (taken from --dataplane-file when it has one)').env('KOGUMA_DP_NAME'),
-    new Option('--dataplane-file <path>', 'the Dataplane (YAML or JSON, may hold {{ variables }}); without it the Dataplane must exist in the control plane').env(
-      'KOGUMA_DP_DATAPLANE_FILE',
+    new Option('--mesh <mesh>', 'mesh of the dataplane (taken from --dataplane-file when it has one)').env(
+      'KOGUMA_DP_MESH',
     ),
-    new Option('--dataplane-var <key=value>', 'value of a {{ key }} in --dataplane-file (repeatable)').argParser(collect),
+    new Option('--name <name>', 'name of the dataplane (taken from --dataplane-file when it has one)').env(
+      'KOGUMA_DP_NAME',
+    ),
+    new Option(
+      '--dataplane-file <path>',
+      'the Dataplane (YAML or JSON, may hold {{ variables }}); without it the Dataplane must exist in the control plane',
+    ).env('KOGUMA_DP_DATAPLANE_FILE'),
+    new Option('--dataplane-var <key=value>', 'value of a {{ key }} in --dataplane-file (repeatable)').argParser(
+      collect,
+    ),
     new Option('--cp-address <url>', "URL of the control plane's DP server (xDS and /bootstrap)")
       .env('KOGUMA_DP_CP_ADDRESS')
       .argParser(checked(parseCpAddress))
       .default(parseCpAddress(DEFAULT_CP_ADDRESS), DEFAULT_CP_ADDRESS),
-    new Option('--locality-zone <zone>', 'zone of the node locality (proxyless gRPC bootstrap)').env('KOGUMA_DP_LOCALITY_ZONE'),
+    new Option('--locality-zone <zone>', 'zone of the node locality (proxyless gRPC bootstrap)').env(
+      'KOGUMA_DP_LOCALITY_ZONE',
+    ),
   ];
 }
 
 /** The dataplane options as the agent takes them. */
 export function proxylessInputOf(values: DataplaneOptionValues): ProxylessInput {
   return {
-    identity: { ...(values.mesh === undefined ? {} : { mesh: values.mesh }), ...(values.name === undefined ? {} : { name: values.name }) },
+    identity: {
+      ...(values.mesh === undefined ? {} : { mesh: values.mesh }),
+      ...(values.name === undefined ? {} : { name: values.name }),
+    },
     ...(values.dataplaneFile === undefined ? {} : { dataplaneFile: values.dataplaneFile }),
     vars: parseTemplateVars(values.dataplaneVar ?? []),
     cpAddress: values.cpAddress,
@@ -123,19 +135,23 @@ const envoyOnly = [
 /** The dataplane token, for both modes: sent with the bootstrap (Envoy) or presented by the xDS relay (proxyless). */
 function tokenOptions(): Option[] {
   return [
-    new Option('--dataplane-token <token>', 'the dataplane token (koguma generate dataplane-token); prefer --dataplane-token-file, which other users cannot see in the process list').env(
-      'KOGUMA_DP_DATAPLANE_TOKEN',
+    new Option(
+      '--dataplane-token <token>',
+      'the dataplane token (koguma generate dataplane-token); prefer --dataplane-token-file, which other users cannot see in the process list',
+    ).env('KOGUMA_DP_DATAPLANE_TOKEN'),
+    new Option('--dataplane-token-file <path>', 'file holding the dataplane token').env(
+      'KOGUMA_DP_DATAPLANE_TOKEN_FILE',
     ),
-    new Option('--dataplane-token-file <path>', 'file holding the dataplane token').env('KOGUMA_DP_DATAPLANE_TOKEN_FILE'),
   ];
 }
 
 /** How the agent trusts the control plane, for both modes: the bootstrap request and Envoy (Envoy mode), the xDS relay (proxyless). */
 function trustOptions(): Option[] {
   return [
-    new Option('--ca-cert-file <path>', "CA that signs the DP server's certificate, required with an https:// --cp-address (koguma cp run: <data-dir>/tls/ca.crt)").env(
-      'KOGUMA_DP_CA_CERT_FILE',
-    ),
+    new Option(
+      '--ca-cert-file <path>',
+      "CA that signs the DP server's certificate, required with an https:// --cp-address (koguma cp run: <data-dir>/tls/ca.crt)",
+    ).env('KOGUMA_DP_CA_CERT_FILE'),
   ];
 }
 
@@ -145,7 +161,10 @@ let parseDurationFlag: ((raw: string) => number) | undefined;
 /** How the agent writes its own lines (stderr): for a person on a terminal, else for a collector. */
 function logOptions(): Option[] {
   return [
-    new Option('--log-format <format>', "the agent's log lines: text, or json (one object per line); default: text when stderr is a terminal, else json")
+    new Option(
+      '--log-format <format>',
+      "the agent's log lines: text, or json (one object per line); default: text when stderr is a terminal, else json",
+    )
       .env('KOGUMA_LOG_FORMAT')
       .choices(['json', 'text'])
       .default(process.stderr.isTTY ? 'text' : 'json'),
@@ -156,24 +175,37 @@ function envoyOptions(): Option[] {
   const duration = checked((raw) => parseDurationFlag!(raw));
   return [
     new Option('--proxyless', 'run a proxyless gRPC application (the command after --) instead of Envoy'),
-    new Option('--envoy-path <path>', 'the Envoy binary: a file, or a name looked up in PATH (default: envoy in PATH, then .envoy/bin/envoy of this Koguma)').env(
-      'KOGUMA_DP_ENVOY_PATH',
-    ),
+    new Option(
+      '--envoy-path <path>',
+      'the Envoy binary: a file, or a name looked up in PATH (default: envoy in PATH, then .envoy/bin/envoy of this Koguma)',
+    ).env('KOGUMA_DP_ENVOY_PATH'),
     new Option('--binary-path <path>', "the same as --envoy-path (kuma-dp's name for it)").env('KOGUMA_DP_BINARY_PATH'),
-    new Option('--workdir <dir>', 'where bootstrap.yaml is written (default: a new temporary directory, removed on exit)').env('KOGUMA_DP_WORKDIR'),
+    new Option(
+      '--workdir <dir>',
+      'where bootstrap.yaml is written (default: a new temporary directory, removed on exit)',
+    ).env('KOGUMA_DP_WORKDIR'),
     new Option('--admin-port <port>', "port of Envoy's admin API, sent to the control plane with the bootstrap request")
       .env('KOGUMA_DP_ADMIN_PORT')
       .argParser(checked(parsePort)),
     new Option('--envoy-log-level <level>', "Envoy's --log-level").env('KOGUMA_DP_ENVOY_LOG_LEVEL'),
-    new Option('--drain-time <duration>', "Envoy's --drain-time-s; a stopped Envoy (or app) gets this plus 5s to exit before it is killed")
+    new Option(
+      '--drain-time <duration>',
+      "Envoy's --drain-time-s; a stopped Envoy (or app) gets this plus 5s to exit before it is killed",
+    )
       .env('KOGUMA_DP_DRAIN_TIME')
       .argParser(duration)
       .default(30_000, '30s'),
-    new Option('--bootstrap-timeout <duration>', 'how long to keep retrying the bootstrap while the control plane cannot answer')
+    new Option(
+      '--bootstrap-timeout <duration>',
+      'how long to keep retrying the bootstrap while the control plane cannot answer',
+    )
       .env('KOGUMA_DP_BOOTSTRAP_TIMEOUT')
       .argParser(duration)
       .default(300_000, '5m'),
-    new Option('--restart-backoff <duration>', 'first wait before restarting an Envoy that exited on its own (doubles per quick exit)')
+    new Option(
+      '--restart-backoff <duration>',
+      'first wait before restarting an Envoy that exited on its own (doubles per quick exit)',
+    )
       .env('KOGUMA_DP_RESTART_BACKOFF')
       .argParser(duration)
       .default(1_000, '1s'),
@@ -181,17 +213,26 @@ function envoyOptions(): Option[] {
       .env('KOGUMA_DP_RESTART_BACKOFF_MAX')
       .argParser(duration)
       .default(30_000, '30s'),
-    new Option('--envoy-start-timeout <duration>', "how long a started Envoy has to bring its admin API up before it is killed and restarted (0: no limit)")
+    new Option(
+      '--envoy-start-timeout <duration>',
+      'how long a started Envoy has to bring its admin API up before it is killed and restarted (0: no limit)',
+    )
       .env('KOGUMA_DP_ENVOY_START_TIMEOUT')
       .argParser(duration)
       .default(30_000, '30s'),
-    new Option('--xds-transport <protocol>', "the xDS protocol Envoy speaks with the control plane: delta (incremental) or sotw (state of the world); default: the control plane's choice, delta")
+    new Option(
+      '--xds-transport <protocol>',
+      "the xDS protocol Envoy speaks with the control plane: delta (incremental) or sotw (state of the world); default: the control plane's choice, delta",
+    )
       .env('KOGUMA_DP_XDS_TRANSPORT')
       .choices(['delta', 'sotw']),
   ];
 }
 
-const ENVOY_PATH_FLAGS = { envoyPath: ['--envoy-path', 'KOGUMA_DP_ENVOY_PATH'], binaryPath: ['--binary-path', 'KOGUMA_DP_BINARY_PATH'] } as const;
+const ENVOY_PATH_FLAGS = {
+  envoyPath: ['--envoy-path', 'KOGUMA_DP_ENVOY_PATH'],
+  binaryPath: ['--binary-path', 'KOGUMA_DP_BINARY_PATH'],
+} as const;
 
 /** Where the option was set, as a person would name it: the flag, or its variable. */
 function sourceName(command: Command, key: 'envoyPath' | 'binaryPath'): string {
@@ -219,8 +260,16 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
   if (values.proxyless === true) {
     const misplaced = envoyOnly.filter((key) => command.getOptionValueSource(key) === 'cli');
     if (misplaced.length > 0)
-      throw new CliError(`${misplaced.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: Envoy-mode options, not for --proxyless`);
-    return runProxyless({ ...input, command: words, drainTimeMs: values.drainTime, ...(caCert === undefined ? {} : { caCert }), log });
+      throw new CliError(
+        `${misplaced.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: Envoy-mode options, not for --proxyless`,
+      );
+    return runProxyless({
+      ...input,
+      command: words,
+      drainTimeMs: values.drainTime,
+      ...(caCert === undefined ? {} : { caCert }),
+      log,
+    });
   }
   if (values.restartBackoff > values.restartBackoffMax)
     throw new CliError('--restart-backoff must not be longer than --restart-backoff-max');
@@ -249,9 +298,18 @@ async function runAgent(words: string[], values: RunValues, command: Command, co
 
 export function dpCommand(context: CliContext): Command {
   const run = new Command('run')
-    .description('Run the data plane agent: fetch the bootstrap and run Envoy, or with --proxyless run a gRPC application with its xDS bootstrap')
+    .description(
+      'Run the data plane agent: fetch the bootstrap and run Envoy, or with --proxyless run a gRPC application with its xDS bootstrap',
+    )
     .argument('[args...]', 'after --: extra Envoy arguments, or with --proxyless the application command');
-  for (const option of [...dataplaneOptions(), ...tokenOptions(), ...trustOptions(), ...logOptions(), ...envoyOptions()]) run.addOption(option);
+  for (const option of [
+    ...dataplaneOptions(),
+    ...tokenOptions(),
+    ...trustOptions(),
+    ...logOptions(),
+    ...envoyOptions(),
+  ])
+    run.addOption(option);
   run.action(async (words: string[], values: RunValues, command: Command) => {
     let status: number;
     try {

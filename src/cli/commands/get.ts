@@ -28,18 +28,31 @@ function listScope(kind: CliKind, mesh: string | undefined): string {
   return mesh === undefined ? ' in any mesh' : ` in mesh ${JSON.stringify(mesh)}`;
 }
 
-async function getOne(client: ApiClient, kind: CliKind, name: string, options: GetOptions, context: CliContext): Promise<void> {
+async function getOne(
+  client: ApiClient,
+  kind: CliKind,
+  name: string,
+  options: GetOptions,
+  context: CliContext,
+): Promise<void> {
   let document;
   try {
     document = await client.get(itemPath(kind, options.mesh, name));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, kind, options.mesh, name);
+    if (error instanceof ApiError && error.status === 404)
+      throw await missingResource(client, kind, options.mesh, name);
     throw error;
   }
   context.out(renderOne(kind, document, options.output, context.now()));
 }
 
-async function getList(client: ApiClient, kind: CliKind, filters: ListFilters, options: GetOptions, context: CliContext): Promise<void> {
+async function getList(
+  client: ApiClient,
+  kind: CliKind,
+  filters: ListFilters,
+  options: GetOptions,
+  context: CliContext,
+): Promise<void> {
   const mesh = kind.scope === 'Mesh' && !options.allMeshes ? options.mesh : undefined;
   let list;
   try {
@@ -56,7 +69,13 @@ async function getList(client: ApiClient, kind: CliKind, filters: ListFilters, o
   context.out(renderList(kind, list.items, options.output, context.now()));
 }
 
-export async function runGet(client: ApiClient, kindName: string, name: string | undefined, options: GetOptions, context: CliContext): Promise<void> {
+export async function runGet(
+  client: ApiClient,
+  kindName: string,
+  name: string | undefined,
+  options: GetOptions,
+  context: CliContext,
+): Promise<void> {
   const kind = resolveKind(kindCatalogue(), kindName);
   const filters: ListFilters = {
     labels: options.label ?? [],
@@ -67,7 +86,8 @@ export async function runGet(client: ApiClient, kindName: string, name: string |
     throw new CliError(`--tag filters ${kind.plural} by tag, which ${kind.plural} do not have`);
   if (name === undefined) return getList(client, kind, filters, options, context);
   if (options.allMeshes) throw new CliError('a resource cannot be fetched by name across all meshes; use --mesh');
-  if (hasFilters(filters)) throw new CliError('--label, --tag and --name-contains filter lists; they cannot be used with a NAME');
+  if (hasFilters(filters))
+    throw new CliError('--label, --tag and --name-contains filter lists; they cannot be used with a NAME');
   return getOne(client, kind, name, options, context);
 }
 
@@ -81,7 +101,11 @@ export function getCommand(context: CliContext): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .addOption(new Option('--label <key=value>', 'only resources with this label; repeatable').argParser(collect))
     .option('--name-contains <text>', 'only resources whose name contains this text')
-    .addOption(new Option('--tag <key:value>', 'dataplanes only: with this inbound or gateway tag; repeatable').argParser(collect))
+    .addOption(
+      new Option('--tag <key:value>', 'dataplanes only: with this inbound or gateway tag; repeatable').argParser(
+        collect,
+      ),
+    )
     .addHelpText(
       'after',
       `

@@ -49,19 +49,29 @@ export interface InspectDataplaneOptions {
   readonly includeEds?: boolean;
 }
 
-export async function runInspectDataplane(client: ApiClient, name: string, options: InspectDataplaneOptions, context: CliContext): Promise<void> {
-  if (options.includeEds === true && options.type !== 'config-dump') throw new CliError('--include-eds can be used only with --type config-dump');
+export async function runInspectDataplane(
+  client: ApiClient,
+  name: string,
+  options: InspectDataplaneOptions,
+  context: CliContext,
+): Promise<void> {
+  if (options.includeEds === true && options.type !== 'config-dump')
+    throw new CliError('--include-eds can be used only with --type config-dump');
   const path = `${itemPath(dataplaneKind(), options.mesh, name)}/${INSPECT_PATHS[options.type]}`;
   try {
     if (ENVOY_OUTPUT_TYPES.has(options.type)) {
-      const text = await client.getText(path, options.includeEds === true ? new URLSearchParams({ include_eds: 'true' }) : undefined);
+      const text = await client.getText(
+        path,
+        options.includeEds === true ? new URLSearchParams({ include_eds: 'true' }) : undefined,
+      );
       context.out(text.endsWith('\n') ? text : `${text}\n`);
       return;
     }
     const answer = await client.get(path);
     context.out(options.output === 'json' ? renderJson(answer) : renderYaml([answer]));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, dataplaneKind(), options.mesh, name);
+    if (error instanceof ApiError && error.status === 404)
+      throw await missingResource(client, dataplaneKind(), options.mesh, name);
     throw error;
   }
 }
@@ -79,7 +89,7 @@ const SELECTED_PAGE = 500;
 async function selectedDataplanes(client: ApiClient, path: string): Promise<SelectedDataplanes> {
   const items: SelectedDataplanes['items'][number][] = [];
   let total: number;
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = (await client.get(`${path}?offset=${offset}&size=${SELECTED_PAGE}`)) as unknown as SelectedDataplanes;
     items.push(...page.items);
     total = page.total;
@@ -100,16 +110,25 @@ export async function runInspectPolicy(
   try {
     answer = await selectedDataplanes(client, `${itemPath(kind, options.mesh, name)}/_resources/dataplanes`);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw await missingResource(client, kind, options.mesh, name);
+    if (error instanceof ApiError && error.status === 404)
+      throw await missingResource(client, kind, options.mesh, name);
     throw error;
   }
   if (options.output === 'json') context.out(renderJson(answer));
   else if (options.output === 'yaml') context.out(renderYaml([answer as unknown as Record<string, unknown>]));
-  else context.out(formatTable(['MESH', 'DATAPLANE'], answer.items.map((item) => [item.mesh, item.name])));
+  else
+    context.out(
+      formatTable(
+        ['MESH', 'DATAPLANE'],
+        answer.items.map((item) => [item.mesh, item.name]),
+      ),
+    );
 }
 
 export function inspectCommand(context: CliContext): Command {
-  const inspect = new Command('inspect').description('Show what the control plane knows about a proxy, or whom a policy selects');
+  const inspect = new Command('inspect').description(
+    'Show what the control plane knows about a proxy, or whom a policy selects',
+  );
   inspect
     .command('dataplane')
     .description(
@@ -118,12 +137,19 @@ export function inspectCommand(context: CliContext): Command {
     .argument('<name>', 'name of the dataplane')
     .option('-m, --mesh <mesh>', 'mesh of the dataplane', 'default')
     .addOption(
-      new Option('--type <type>', "what to show; config-dump, stats and clusters come from the dataplane's Envoy, through its agent, as Envoy prints them")
+      new Option(
+        '--type <type>',
+        "what to show; config-dump, stats and clusters come from the dataplane's Envoy, through its agent, as Envoy prints them",
+      )
         .choices(INSPECT_TYPES)
         .default('config'),
     )
     .option('--include-eds', 'with --type config-dump: the endpoints too')
-    .addOption(new Option('-o, --output <format>', 'output format of config, overview and policies').choices(['yaml', 'json']).default('yaml'))
+    .addOption(
+      new Option('-o, --output <format>', 'output format of config, overview and policies')
+        .choices(['yaml', 'json'])
+        .default('yaml'),
+    )
     .action(async (name: string, options: InspectDataplaneOptions, command: Command) => {
       await runInspectDataplane(clientFor(command), name, options, context);
     });
@@ -134,7 +160,9 @@ export function inspectCommand(context: CliContext): Command {
       .description(`Show the dataplanes a ${kind.name} selects`)
       .argument('<name>', `name of the ${kind.name}`)
       .option('-m, --mesh <mesh>', 'mesh of the policy', 'default')
-      .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'yaml', 'json']).default('table'))
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['table', 'yaml', 'json']).default('table'),
+      )
       .action(async (name: string, options: { mesh: string; output: 'table' | 'yaml' | 'json' }, command: Command) => {
         await runInspectPolicy(clientFor(command), kind, name, options, context);
       });

@@ -24,7 +24,8 @@ async function tokenIdOf(options: RevokeOptions): Promise<string> {
   if (given.length !== 1) throw new CliError('give exactly one of --id, --token or --token-file');
   if (options.id !== undefined) {
     const id = options.id.trim();
-    if (id === '' || id.includes(',')) throw new CliError(`--id "${options.id}" is not a token id: it must be non-empty and contain no comma`);
+    if (id === '' || id.includes(','))
+      throw new CliError(`--id "${options.id}" is not a token id: it must be non-empty and contain no comma`);
     return id;
   }
   let token = options.token ?? '';
@@ -43,12 +44,20 @@ async function tokenIdOf(options: RevokeOptions): Promise<string> {
     throw new CliError(`${options.tokenFile ?? '--token'} is not a dataplane token (not a JWT)`);
   }
   const { jti, Mesh: mesh } = claims;
-  if (typeof jti !== 'string' || jti === '') throw new CliError(`${options.tokenFile ?? '--token'} has no token id (jti)`);
-  if (mesh !== options.mesh) throw new CliError(`the token is for mesh ${JSON.stringify(mesh)}, not ${JSON.stringify(options.mesh)}: pass --mesh ${String(mesh)}`);
+  if (typeof jti !== 'string' || jti === '')
+    throw new CliError(`${options.tokenFile ?? '--token'} has no token id (jti)`);
+  if (mesh !== options.mesh)
+    throw new CliError(
+      `the token is for mesh ${JSON.stringify(mesh)}, not ${JSON.stringify(options.mesh)}: pass --mesh ${String(mesh)}`,
+    );
   return jti;
 }
 
-export async function runRevokeDataplaneToken(client: ApiClient, options: RevokeOptions, context: CliContext): Promise<void> {
+export async function runRevokeDataplaneToken(
+  client: ApiClient,
+  options: RevokeOptions,
+  context: CliContext,
+): Promise<void> {
   const id = await tokenIdOf(options);
   await client.post('/tokens/dataplane/revocations', { mesh: options.mesh, id });
   context.out(
@@ -63,6 +72,8 @@ export function revokeCommand(context: CliContext): Command {
     .option('--id <jti>', 'the token id (its jti claim)')
     .option('--token <token>', 'the token itself')
     .option('--token-file <path>', 'a file holding the token')
-    .action(async (options: RevokeOptions, command: Command) => runRevokeDataplaneToken(clientFor(command), options, context));
+    .action(async (options: RevokeOptions, command: Command) =>
+      runRevokeDataplaneToken(clientFor(command), options, context),
+    );
   return new Command('revoke').description('Revoke credentials').addCommand(dataplaneToken);
 }

@@ -6,16 +6,19 @@
 import { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { clientFor, type CliContext } from '../context.js';
-import { productVersion } from '../../cp/version.js';
+import { productVersion } from '../../api/index.js';
 import { CliError } from '../errors.js';
 
 export async function runVersion(client: ApiClient, context: CliContext): Promise<void> {
   context.out(`Koguma ${productVersion}\n`);
   try {
     const index = await client.index();
-    context.out(`server: ${index.product ?? 'unknown product'} ${index.version ?? 'unknown version'} at ${client.baseUrl}\n`);
+    context.out(
+      `server: ${index.product ?? 'unknown product'} ${index.version ?? 'unknown version'} at ${client.baseUrl}\n`,
+    );
   } catch (error) {
-    const reason = error instanceof CliError ? error.message.replace(/^cannot reach the control plane at \S+: /, '') : String(error);
+    const reason =
+      error instanceof CliError ? error.message.replace(/^cannot reach the control plane at \S+: /, '') : String(error);
     context.out(`server: unreachable at ${client.baseUrl} (${reason})\n`);
   }
 }

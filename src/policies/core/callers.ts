@@ -15,10 +15,12 @@
  * proxyless gRPC clients).
  */
 import { create } from '@bufbuild/protobuf';
-import type { Labels, Resource } from '../../api/resource.js';
-import { SERVICE_TAG } from '../../api/kinds/dataplane.js';
-import { HeaderMatcherSchema, type HeaderMatcher } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
-import { TAGS_HEADER, tagsHeaderRegex } from '../../xds/generate/tags-header.js';
+import { type Labels, type Resource, SERVICE_TAG } from '../../api/index.js';
+import {
+  HeaderMatcherSchema,
+  type HeaderMatcher,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
+import { TAGS_HEADER, tagsHeaderRegex } from '../../xds/generate/index.js';
 import { fromRules, inboundRules, policiesForInbound } from './from-rules.js';
 import type { MatchedPolicy } from './match.js';
 import { mergeConfs } from './merge.js';
@@ -58,13 +60,22 @@ function names(ref: TargetRef, tags: Labels): boolean {
 }
 
 /** The confs, lowest priority first, that apply to callers with `tags`. */
-function confsFor(policies: readonly Resource[], matched: readonly MatchedPolicy[], inbound: number, tags: Labels): unknown[] {
+function confsFor(
+  policies: readonly Resource[],
+  matched: readonly MatchedPolicy[],
+  inbound: number,
+  tags: Labels,
+): unknown[] {
   return policies.flatMap((policy) => {
     if (usesRules(policy)) {
       const own = matched.filter((m) => m.policy === policy);
-      return inboundRules(own, inbound).filter((rule) => rule.match === undefined).map((rule) => rule.conf);
+      return inboundRules(own, inbound)
+        .filter((rule) => rule.match === undefined)
+        .map((rule) => rule.conf);
     }
-    return fromEntries(policy).filter((entry) => names(entry.targetRef, tags)).map((entry) => entry.default);
+    return fromEntries(policy)
+      .filter((entry) => names(entry.targetRef, tags))
+      .map((entry) => entry.default);
   });
 }
 
@@ -108,7 +119,10 @@ function computeCallerGroups(matched: readonly MatchedPolicy[], inbound: number)
 const tagsMatcher = (tags: Labels, invert: boolean): HeaderMatcher =>
   create(HeaderMatcherSchema, {
     name: TAGS_HEADER,
-    headerMatchSpecifier: { case: 'stringMatch', value: { matchPattern: { case: 'safeRegex', value: { regex: tagsHeaderRegex(tags) } } } },
+    headerMatchSpecifier: {
+      case: 'stringMatch',
+      value: { matchPattern: { case: 'safeRegex', value: { regex: tagsHeaderRegex(tags) } } },
+    },
     invertMatch: invert,
     // Without it an inverted matcher fails on a request without the header,
     // which would leave callers outside the mesh out of the whole-mesh group.

@@ -4,8 +4,13 @@
  * policy is its schema plus one registry line.
  */
 import type { Static, TObject } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { defineKind, displayName, pluralOf, type PolicyKindDescriptor } from '../../api/kind.js';
+import {
+  type InvalidParameter,
+  defineKind,
+  displayName,
+  pluralOf,
+  type PolicyKindDescriptor,
+} from '../../api/index.js';
 import { checkTargetRef, type TargetRef } from './targetref.js';
 
 export interface PolicyDefinition<S extends TObject, N extends string> {
@@ -36,7 +41,9 @@ export function checkPolicyTargetRefs(spec: PolicyShape): InvalidParameter[] {
 }
 
 /** The kind keeps its name's literal type (`PolicyKindDescriptor<'MeshTimeout'>`), which types its plugin (core/policy-module.ts). */
-export function definePolicy<S extends TObject, N extends string>(definition: PolicyDefinition<S, N>): PolicyKindDescriptor<N> {
+export function definePolicy<S extends TObject, N extends string>(
+  definition: PolicyDefinition<S, N>,
+): PolicyKindDescriptor<N> {
   const display = displayName(definition.name);
   const properties = definition.spec.properties;
   const policy = {

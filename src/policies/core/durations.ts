@@ -4,7 +4,7 @@
  * millisecond value of a duration for comparing two of them or a minimum.
  */
 import type { TString } from '@sinclair/typebox';
-import { Duration, DURATION_PATTERN } from '../../api/primitives.js';
+import { Duration, DURATION_PATTERN } from '../../api/index.js';
 
 /** A `Duration()` that rejects zero; `example` completes the error message ("like 10s"). */
 export const PositiveDuration = (example: string, description?: string): TString =>
@@ -14,4 +14,4 @@ export const PositiveDuration = (example: string, description?: string): TString
     ...(description !== undefined ? { description } : {}),
   });
 
-export { durationMs } from '../../api/duration.js';
+export { durationMs } from '../../api/index.js';

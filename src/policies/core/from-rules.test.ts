@@ -8,10 +8,13 @@ import type { TargetRef } from './targetref.js';
 const from = (targetRef: TargetRef, action: string) => ({ targetRef, default: { action } });
 const summary = (rules: readonly FromRule[]) => rules.map((r) => [r.source, r.conf, r.policies.map((p) => p.name)]);
 const client = (service: string, tags: Record<string, string> = {}) => ({ 'kuma.io/service': service, ...tags });
-const actionFor = (rules: readonly FromRule[], tags: Record<string, string>) => (ruleForClient(rules, tags)?.conf as { action: string } | undefined)?.action;
+const actionFor = (rules: readonly FromRule[], tags: Record<string, string>) =>
+  (ruleForClient(rules, tags)?.conf as { action: string } | undefined)?.action;
 
 test('from: Mesh Allow with MeshService other Deny gives other Deny and everyone else Allow', () => {
-  const mtp = policy('mtp', { from: [from({ kind: 'Mesh' }, 'Allow'), from({ kind: 'MeshService', name: 'other' }, 'Deny')] });
+  const mtp = policy('mtp', {
+    from: [from({ kind: 'Mesh' }, 'Allow'), from({ kind: 'MeshService', name: 'other' }, 'Deny')],
+  });
   const rules = fromRules(matchedOn([0], mtp), 0);
   assert.deepEqual(summary(rules), [
     [{ kind: 'MeshService', name: 'other' }, { action: 'Deny' }, ['mtp']],
@@ -34,11 +37,20 @@ test('from: a more specific source inherits what the less specific entries set',
 });
 
 test('from: entries merge in policy priority order, so a more specific policy overrides a narrower source of a less specific one', () => {
-  const meshWide = policy('mesh-wide', { targetRef: { kind: 'Mesh' }, from: [from({ kind: 'MeshService', name: 'frontend' }, 'Allow')] });
-  const forWeb = policy('for-web', { targetRef: { kind: 'MeshService', name: 'web' }, from: [from({ kind: 'Mesh' }, 'Deny')] });
+  const meshWide = policy('mesh-wide', {
+    targetRef: { kind: 'Mesh' },
+    from: [from({ kind: 'MeshService', name: 'frontend' }, 'Allow')],
+  });
+  const forWeb = policy('for-web', {
+    targetRef: { kind: 'MeshService', name: 'web' },
+    from: [from({ kind: 'Mesh' }, 'Deny')],
+  });
   const rules = fromRules(matchedOn([0], forWeb, meshWide), 0);
   assert.equal(actionFor(rules, client('frontend')), 'Deny');
-  assert.deepEqual(rules[0]?.policies.map((p) => p.name), ['mesh-wide', 'for-web']);
+  assert.deepEqual(
+    rules[0]?.policies.map((p) => p.name),
+    ['mesh-wide', 'for-web'],
+  );
 });
 
 test('from: overlapping groups get a rule of their own, so the first match is always right', () => {
@@ -87,16 +99,25 @@ test('from: a MeshService source given by labels resolves through the MeshServic
   const p = policy('p', { from: [from({ kind: 'MeshService', labels: { team: 'pay' } }, 'Allow')] });
   assert.deepEqual(fromRules(matchedOn([0], p), 0), []);
   const rules = fromRules(matchedOn([0], p), 0, { meshServicesByLabels: () => ['billing', 'ledger'] });
-  assert.deepEqual(rules.map((r) => r.source), [
-    { kind: 'MeshService', name: 'billing' },
-    { kind: 'MeshService', name: 'ledger' },
-  ]);
+  assert.deepEqual(
+    rules.map((r) => r.source),
+    [
+      { kind: 'MeshService', name: 'billing' },
+      { kind: 'MeshService', name: 'ledger' },
+    ],
+  );
 });
 
 test('rules: one rule per match, a rule without matches is a catch-all; lowest priority first', () => {
-  const owner = policy('owner', { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { allow: ['b'] } }] });
+  const owner = policy('owner', {
+    targetRef: { kind: 'Dataplane', name: 'web-1' },
+    rules: [{ default: { allow: ['b'] } }],
+  });
   const meshWide = policy('mesh-wide', {
-    rules: [{ default: { deny: ['x'] } }, { matches: [{ spiffeID: 'one' }, { spiffeID: 'two' }], default: { allow: ['m'] } }],
+    rules: [
+      { default: { deny: ['x'] } },
+      { matches: [{ spiffeID: 'one' }, { spiffeID: 'two' }], default: { allow: ['m'] } },
+    ],
   });
   const rules = inboundRules(matchedOn([0], owner, meshWide), 0);
   assert.deepEqual(
@@ -112,7 +133,10 @@ test('rules: one rule per match, a rule without matches is a catch-all; lowest p
 });
 
 test('rules: a policy with rules contributes them only; from entries are read as rules only when asked, and only for Mesh', () => {
-  const withRules = policy('a-rules', { rules: [{ default: { idleTimeout: 'rules' } }], from: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: 'ignored' } }] });
+  const withRules = policy('a-rules', {
+    rules: [{ default: { idleTimeout: 'rules' } }],
+    from: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: 'ignored' } }],
+  });
   const withFrom = policy('b-from', {
     from: [
       { targetRef: { kind: 'Mesh' }, default: { idleTimeout: 'from', connectionTimeout: 'from' } },
@@ -120,8 +144,14 @@ test('rules: a policy with rules contributes them only; from entries are read as
     ],
   });
   const matched = matchedOn([0], withFrom, withRules);
-  assert.deepEqual(inboundRules(matched, 0).map((r) => r.policy.name), ['a-rules']);
+  assert.deepEqual(
+    inboundRules(matched, 0).map((r) => r.policy.name),
+    ['a-rules'],
+  );
   const both = inboundRules(matched, 0, { fromAsRules: true });
-  assert.deepEqual(both.map((r) => r.policy.name), ['b-from', 'a-rules']);
+  assert.deepEqual(
+    both.map((r) => r.policy.name),
+    ['b-from', 'a-rules'],
+  );
   assert.deepEqual(resolveCatchAll(both), { idleTimeout: 'rules', connectionTimeout: 'from' });
 });

@@ -18,8 +18,7 @@
  * Example, one MeshTrafficPermission `from: [Mesh Allow, MeshService other Deny]`:
  *   [{source: MeshService other, conf: Deny}, {source: Mesh, conf: Allow}]
  */
-import { SERVICE_TAG } from '../../api/kinds/dataplane.js';
-import type { Labels, Resource } from '../../api/resource.js';
+import { SERVICE_TAG, type Labels, type Resource } from '../../api/index.js';
 import type { MatchedPolicy } from './match.js';
 import { mergeConfs } from './merge.js';
 import { fromEntries, ruleEntries, type TargetedEntry } from './policy-spec.js';
@@ -51,11 +50,19 @@ interface GroupedEntry {
 
 /** The matched policies that configure this inbound, lowest priority first. */
 export const policiesForInbound = (matched: readonly MatchedPolicy[], inbound: number): Resource[] =>
-  matched.filter((match) => match.inbounds.includes(inbound)).map((match) => match.policy).sort(comparePolicies);
+  matched
+    .filter((match) => match.inbounds.includes(inbound))
+    .map((match) => match.policy)
+    .sort(comparePolicies);
 
 /** The client groups a `from[]` targetRef names (several for a labels selector, none for kinds that name no clients). */
 function groupsOf(ref: TargetRef, options: FromRuleOptions): Labels[] {
-  const services = ref.name !== undefined ? [ref.name] : ref.labels !== undefined ? [...(options.meshServicesByLabels?.(ref.labels) ?? [])] : [];
+  const services =
+    ref.name !== undefined
+      ? [ref.name]
+      : ref.labels !== undefined
+        ? [...(options.meshServicesByLabels?.(ref.labels) ?? [])]
+        : [];
   switch (ref.kind) {
     case 'Mesh':
       return [{}];
@@ -119,13 +126,21 @@ function rememberedFor<T>(matched: readonly MatchedPolicy[], key: string, comput
 }
 
 /** The `from[]` rules for the inbound at position `inbound` of the proxy, most specific client group first. */
-export function fromRules(matched: readonly MatchedPolicy[], inbound: number, options: FromRuleOptions = {}): readonly FromRule[] {
-  return rememberedFor(matched, `from\u0000${inbound}\u0000${JSON.stringify(options)}`, () => computeFromRules(matched, inbound, options));
+export function fromRules(
+  matched: readonly MatchedPolicy[],
+  inbound: number,
+  options: FromRuleOptions = {},
+): readonly FromRule[] {
+  return rememberedFor(matched, `from\u0000${inbound}\u0000${JSON.stringify(options)}`, () =>
+    computeFromRules(matched, inbound, options),
+  );
 }
 
 function computeFromRules(matched: readonly MatchedPolicy[], inbound: number, options: FromRuleOptions): FromRule[] {
   const entries: GroupedEntry[] = policiesForInbound(matched, inbound).flatMap((policy) =>
-    fromEntries(policy).flatMap((entry) => groupsOf(entry.targetRef, options).map((group) => ({ policy, entry, group }))),
+    fromEntries(policy).flatMap((entry) =>
+      groupsOf(entry.targetRef, options).map((group) => ({ policy, entry, group })),
+    ),
   );
   return closeUnderOverlap(entries.map((e) => e.group))
     .sort(bySpecificityThenKey)
@@ -167,11 +182,21 @@ export interface InboundRuleOptions {
  * those; its `from` is not read. Kinds whose matches have their own order
  * (e.g. exact before prefix) sort the matched rules themselves.
  */
-export function inboundRules(matched: readonly MatchedPolicy[], inbound: number, options: InboundRuleOptions = {}): readonly InboundRule[] {
-  return rememberedFor(matched, `rules\u0000${inbound}\u0000${JSON.stringify(options)}`, () => computeInboundRules(matched, inbound, options));
+export function inboundRules(
+  matched: readonly MatchedPolicy[],
+  inbound: number,
+  options: InboundRuleOptions = {},
+): readonly InboundRule[] {
+  return rememberedFor(matched, `rules\u0000${inbound}\u0000${JSON.stringify(options)}`, () =>
+    computeInboundRules(matched, inbound, options),
+  );
 }
 
-function computeInboundRules(matched: readonly MatchedPolicy[], inbound: number, options: InboundRuleOptions): InboundRule[] {
+function computeInboundRules(
+  matched: readonly MatchedPolicy[],
+  inbound: number,
+  options: InboundRuleOptions,
+): InboundRule[] {
   return policiesForInbound(matched, inbound).flatMap((policy): InboundRule[] => {
     const rules = ruleEntries(policy);
     if (rules.length > 0)
@@ -181,7 +206,9 @@ function computeInboundRules(matched: readonly MatchedPolicy[], inbound: number,
         return matches.map((match) => ({ match, conf: rule.default, policy, index }));
       });
     if (!options.fromAsRules) return [];
-    return fromEntries(policy).flatMap((entry, index) => (entry.targetRef.kind === 'Mesh' ? [{ conf: entry.default, policy, index }] : []));
+    return fromEntries(policy).flatMap((entry, index) =>
+      entry.targetRef.kind === 'Mesh' ? [{ conf: entry.default, policy, index }] : [],
+    );
   });
 }
 

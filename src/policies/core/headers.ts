@@ -4,9 +4,9 @@
  * primitives (api/primitives.ts): RFC 7230 characters, lower case names.
  */
 import { Type } from '@sinclair/typebox';
-import { HeaderName, HeaderValue, ModifiableHeaderName, Strict, StringEnum } from '../../api/primitives.js';
+import { HeaderName, HeaderValue, ModifiableHeaderName, Strict, StringEnum } from '../../api/index.js';
 
-export { HeaderName, HeaderValue, ModifiableHeaderName } from '../../api/primitives.js';
+export { HeaderName, HeaderValue, ModifiableHeaderName } from '../../api/index.js';
 
 export const HeaderKeyValue = Strict({ name: ModifiableHeaderName(), value: HeaderValue() });
 

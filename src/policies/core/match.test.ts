@@ -37,7 +37,10 @@ test('a policy labelled kuma.io/effect: shadow is left out; other effects are ke
 });
 
 test('policies of another mesh never match', () => {
-  const policies = [policy('elsewhere', { targetRef: { kind: 'Mesh' } }, {}, 'other'), policy('here', { targetRef: { kind: 'Mesh' } })];
+  const policies = [
+    policy('elsewhere', { targetRef: { kind: 'Mesh' } }, {}, 'other'),
+    policy('here', { targetRef: { kind: 'Mesh' } }),
+  ];
   assert.deepEqual(
     policiesForProxy(web, policies).map((m) => m.policy.name),
     ['here'],
@@ -49,14 +52,29 @@ test('proxyTypes picks gateways or sidecars', () => {
     policy('gateways', { targetRef: { kind: 'Mesh', proxyTypes: ['Gateway'] } }),
     policy('sidecars', { targetRef: { kind: 'Mesh', proxyTypes: ['Sidecar'] } }),
   ];
-  assert.deepEqual(policiesForProxy(gateway('edge-1', 'edge'), policies).map((m) => m.policy.name), ['gateways']);
-  assert.deepEqual(policiesForProxy(web, policies).map((m) => m.policy.name), ['sidecars']);
+  assert.deepEqual(
+    policiesForProxy(gateway('edge-1', 'edge'), policies).map((m) => m.policy.name),
+    ['gateways'],
+  );
+  assert.deepEqual(
+    policiesForProxy(web, policies).map((m) => m.policy.name),
+    ['sidecars'],
+  );
 });
 
 test('top-level defaults merge in priority order', () => {
   const policies = [
-    policy('dataplane', { targetRef: { kind: 'Dataplane', labels: { app: 'web' } }, default: { sampling: { overall: 10 }, appendBackends: ['b'] } }),
-    policy('mesh', { targetRef: { kind: 'Mesh' }, default: { sampling: { overall: 100, random: 50 }, appendBackends: ['a'] } }),
+    policy('dataplane', {
+      targetRef: { kind: 'Dataplane', labels: { app: 'web' } },
+      default: { sampling: { overall: 10 }, appendBackends: ['b'] },
+    }),
+    policy('mesh', {
+      targetRef: { kind: 'Mesh' },
+      default: { sampling: { overall: 100, random: 50 }, appendBackends: ['a'] },
+    }),
   ];
-  assert.deepEqual(resolveTopLevelDefault(policiesForProxy(web, policies)), { sampling: { overall: 10, random: 50 }, appendBackends: ['a', 'b'] });
+  assert.deepEqual(resolveTopLevelDefault(policiesForProxy(web, policies)), {
+    sampling: { overall: 10, random: 50 },
+    appendBackends: ['a', 'b'],
+  });
 });

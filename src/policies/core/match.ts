@@ -8,8 +8,8 @@
  * resolution (from-rules.ts) needs; `to` resolution (to-rules.ts) and
  * top-level `default`s apply to the proxy as a whole.
  */
-import type { Resource } from '../../api/resource.js';
-import type { MatchedPolicy } from '../../xds/generate/proxy-context.js';
+import type { Resource } from '../../api/index.js';
+import type { MatchedPolicy } from '../../xds/generate/index.js';
 import { mergeConfs } from './merge.js';
 import { isShadow, topLevelTargetRef } from './policy-spec.js';
 import { selectProxy, type ProxyDescription } from './selection.js';
@@ -36,7 +36,12 @@ export function selectInOrder(proxy: ProxyDescription, sorted: readonly Resource
   for (const policy of sorted) {
     if (policy.mesh !== proxy.mesh || isShadow(policy)) continue;
     const selection = selectProxy(topLevelTargetRef(policy), proxy);
-    if (selection) matched.push(selection.routes === undefined ? { policy, inbounds: selection.inbounds } : { policy, inbounds: selection.inbounds, routes: selection.routes });
+    if (selection)
+      matched.push(
+        selection.routes === undefined
+          ? { policy, inbounds: selection.inbounds }
+          : { policy, inbounds: selection.inbounds, routes: selection.routes },
+      );
   }
   return matched;
 }

@@ -12,7 +12,12 @@ export const policy = (name: string, spec: Record<string, unknown>, labels: Labe
   storedPolicy('MeshTimeout', name, spec, labels, mesh);
 
 /** An inbound of `service` on `port`, with extra tags. */
-export const inbound = (service: string, port: number, tags: Labels = {}, extra: Partial<ProxyInbound> = {}): ProxyInbound => ({
+export const inbound = (
+  service: string,
+  port: number,
+  tags: Labels = {},
+  extra: Partial<ProxyInbound> = {},
+): ProxyInbound => ({
   tags: { 'kuma.io/service': service, ...tags },
   port,
   ...extra,

@@ -8,26 +8,56 @@ const cases: { name: string; confs: unknown[]; merged: unknown }[] = [
   { name: 'a later scalar wins', confs: [{ a: 1, b: 'x' }, { a: 2 }], merged: { a: 2, b: 'x' } },
   {
     name: 'objects merge deeply',
-    confs: [{ http: { requestTimeout: '15s', streamIdleTimeout: '30m' }, idleTimeout: '1h' }, { http: { requestTimeout: '5s' } }],
+    confs: [
+      { http: { requestTimeout: '15s', streamIdleTimeout: '30m' }, idleTimeout: '1h' },
+      { http: { requestTimeout: '5s' } },
+    ],
     merged: { http: { requestTimeout: '5s', streamIdleTimeout: '30m' }, idleTimeout: '1h' },
   },
-  { name: 'lists are replaced, not merged', confs: [{ retryOn: ['5xx', 'reset'] }, { retryOn: ['503'] }], merged: { retryOn: ['503'] } },
-  { name: 'an empty list replaces too', confs: [{ backends: [{ file: { path: '/a' } }] }, { backends: [] }], merged: { backends: [] } },
+  {
+    name: 'lists are replaced, not merged',
+    confs: [{ retryOn: ['5xx', 'reset'] }, { retryOn: ['503'] }],
+    merged: { retryOn: ['503'] },
+  },
+  {
+    name: 'an empty list replaces too',
+    confs: [{ backends: [{ file: { path: '/a' } }] }, { backends: [] }],
+    merged: { backends: [] },
+  },
   {
     name: 'append* lists are concatenated',
-    confs: [{ appendModifications: [{ cluster: 1 }] }, { appendModifications: [{ listener: 2 }] }, { appendModifications: [{ route: 3 }] }],
+    confs: [
+      { appendModifications: [{ cluster: 1 }] },
+      { appendModifications: [{ listener: 2 }] },
+      { appendModifications: [{ route: 3 }] },
+    ],
     merged: { appendModifications: [{ cluster: 1 }, { listener: 2 }, { route: 3 }] },
   },
   {
     name: 'nested append* lists are concatenated',
-    confs: [{ sidecar: { profiles: { appendProfiles: [{ name: 'Basic' }] } } }, { sidecar: { profiles: { appendProfiles: [{ name: 'All' }] } } }],
+    confs: [
+      { sidecar: { profiles: { appendProfiles: [{ name: 'Basic' }] } } },
+      { sidecar: { profiles: { appendProfiles: [{ name: 'All' }] } } },
+    ],
     merged: { sidecar: { profiles: { appendProfiles: [{ name: 'Basic' }, { name: 'All' }] } } },
   },
-  { name: 'append* starts a list when there is none', confs: [{ a: 1 }, { appendMatch: [1] }], merged: { a: 1, appendMatch: [1] } },
+  {
+    name: 'append* starts a list when there is none',
+    confs: [{ a: 1 }, { appendMatch: [1] }],
+    merged: { a: 1, appendMatch: [1] },
+  },
   { name: 'null removes a key (RFC 7396)', confs: [{ a: 1, b: 2 }, { b: null }], merged: { a: 1 } },
-  { name: 'null removes a nested key', confs: [{ sub: { other: 50, keep: 1 } }, { sub: { other: null } }], merged: { sub: { keep: 1 } } },
+  {
+    name: 'null removes a nested key',
+    confs: [{ sub: { other: 50, keep: 1 } }, { sub: { other: null } }],
+    merged: { sub: { keep: 1 } },
+  },
   { name: 'null removes an append* list', confs: [{ appendMatch: [1] }, { appendMatch: null }], merged: {} },
-  { name: 'null for a missing key is a no-op, and nulls never survive', confs: [{ a: { b: null } }], merged: { a: {} } },
+  {
+    name: 'null for a missing key is a no-op, and nulls never survive',
+    confs: [{ a: { b: null } }],
+    merged: { a: {} },
+  },
   { name: 'an object replaces a scalar', confs: [{ a: 1 }, { a: { b: 2 } }], merged: { a: { b: 2 } } },
   { name: 'a scalar replaces an object', confs: [{ a: { b: 2 } }, { a: 'x' }], merged: { a: 'x' } },
   {

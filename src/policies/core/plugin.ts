@@ -9,12 +9,11 @@
  * match.ts). It returns the resources to hand on; it never mutates what it is
  * given, because generated messages are shared between proxies
  * (xds/generate/shared.ts): it replaces a message with an edited copy
- * (`editedCopy`, which also shares the copy between proxies that make the
- * same edit). Where a proxy cannot honour part of a policy (proxyless gRPC
+ * (an edit declared once with `defineEdit`, which also shares the copy
+ * between proxies that make the same edit with the same parameters). Where a proxy cannot honour part of a policy (proxyless gRPC
  * lacks a feature) the plugin says so with `warn`, and inspection shows it.
  */
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
+import type { ProxyContext, ProxyResources } from '../../xds/generate/index.js';
 import type { MatchedPolicy } from './match.js';
 
 export interface PluginContext {

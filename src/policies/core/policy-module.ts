@@ -8,7 +8,7 @@
  * The plugin is typed by the kind's name, so pairing a kind with another
  * kind's plugin is a compile error, not a plugin that never runs.
  */
-import type { PolicyKindDescriptor } from '../../api/kind.js';
+import type { PolicyKindDescriptor } from '../../api/index.js';
 import type { PolicyPlugin } from './plugin.js';
 
 export interface PolicyModule<K extends string = string> {
@@ -18,6 +18,9 @@ export interface PolicyModule<K extends string = string> {
 }
 
 /** The module of a policy kind, with its plugin if it has one. */
-export function policyModule<K extends string>(kind: PolicyKindDescriptor<K>, plugin?: PolicyPlugin<NoInfer<K>>): PolicyModule<K> {
+export function policyModule<K extends string>(
+  kind: PolicyKindDescriptor<K>,
+  plugin?: PolicyPlugin<NoInfer<K>>,
+): PolicyModule<K> {
   return plugin === undefined ? { kind } : { kind, plugin };
 }

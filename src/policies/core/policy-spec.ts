@@ -3,7 +3,7 @@
  * as an untyped record (the store knows no kinds); the schema has already
  * validated it, so these readers only name the shape every policy shares.
  */
-import type { Resource } from '../../api/resource.js';
+import type { Resource } from '../../api/index.js';
 import type { TargetRef } from './targetref.js';
 
 /** A `to[]` or `from[]` entry: whom it is about and what it sets. */
@@ -26,7 +26,8 @@ export const SHADOW_EFFECT = 'shadow';
 const MESH: TargetRef = { kind: 'Mesh' };
 
 /** The top-level targetRef; a missing one means the whole mesh. */
-export const topLevelTargetRef = (policy: Resource): TargetRef => (policy.spec['targetRef'] as TargetRef | undefined) ?? MESH;
+export const topLevelTargetRef = (policy: Resource): TargetRef =>
+  (policy.spec['targetRef'] as TargetRef | undefined) ?? MESH;
 
 const list = <T>(value: unknown): readonly T[] => (Array.isArray(value) ? (value as T[]) : []);
 

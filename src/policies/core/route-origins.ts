@@ -10,13 +10,18 @@
  * Route only.
  */
 import type { RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { outboundRouteName } from '../../xds/generate/names.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { onePerObject } from '../../xds/generate/shared.js';
+import { type ProxyContext, onePerObject } from '../../xds/generate/index.js';
 import type { MatchedPolicy } from './match.js';
 import { toEntries, topLevelTargetRef } from './policy-spec.js';
 import type { RouteIdentity } from './selection.js';
-import { resolveToRoute, serviceDestination, targetsRoutes, type Destination, type MatchedToEntry, type ResolvedTo } from './to-rules.js';
+import {
+  resolveToRoute,
+  serviceDestination,
+  targetsRoutes,
+  type Destination,
+  type MatchedToEntry,
+  type ResolvedTo,
+} from './to-rules.js';
 
 /** The Route name for rules merged from these MeshHTTPRoutes. */
 export const routeNameOf = (routes: readonly string[]): string => routes.join(',');
@@ -50,14 +55,21 @@ export const configuresRoutes = (m: MatchedPolicy): boolean =>
   m.routes !== undefined || toEntries(m.policy).some((entry) => entry.targetRef.kind === ROUTE_KIND);
 
 /** Remembered per matched list: most lists configure no route, and then no Route needs looking at. */
-const anyConfiguresRoutes = onePerObject((matched: readonly MatchedPolicy[]): boolean => matched.some(configuresRoutes));
+const anyConfiguresRoutes = onePerObject((matched: readonly MatchedPolicy[]): boolean =>
+  matched.some(configuresRoutes),
+);
 
 /**
  * What `to` resolves to for every Route of `config` that some policy
  * configures as a route (top-level or `to[]` targetRef naming its
  * MeshHTTPRoute), by Route name. Routes missing here take the destination's conf.
  */
-export function routeResolutionsOf(proxy: ProxyContext, config: RouteConfiguration | undefined, matched: readonly MatchedPolicy[], destination: Destination): Map<string, ResolvedTo> {
+export function routeResolutionsOf(
+  proxy: ProxyContext,
+  config: RouteConfiguration | undefined,
+  matched: readonly MatchedPolicy[],
+  destination: Destination,
+): Map<string, ResolvedTo> {
   const resolutions = new Map<string, ResolvedTo>();
   if (config === undefined || !anyConfiguresRoutes(matched)) return resolutions;
   for (const host of config.virtualHosts) {
@@ -71,13 +83,20 @@ export function routeResolutionsOf(proxy: ProxyContext, config: RouteConfigurati
 }
 
 /**
- * The merged confs of the Routes of the proxy's outbound route configuration
- * to `service` (found among `configs`, by name) that policies configure as routes.
+ * The merged confs of the Routes of `config`, the proxy's route configuration
+ * to `service` (xds/generate/by-origin.ts `outboundRouteConfigurations`), that
+ * policies configure as routes.
  */
-export function outboundRouteConfsOf(proxy: ProxyContext, configs: ReadonlyMap<string, RouteConfiguration>, matched: readonly MatchedPolicy[], service: string): Map<string, unknown> {
-  const resolutions = routeResolutionsOf(proxy, configs.get(outboundRouteName(service)), matched, serviceDestination(proxy, service));
+export function outboundRouteConfsOf(
+  proxy: ProxyContext,
+  config: RouteConfiguration | undefined,
+  matched: readonly MatchedPolicy[],
+  service: string,
+): Map<string, unknown> {
+  const resolutions = routeResolutionsOf(proxy, config, matched, serviceDestination(proxy, service));
   return new Map([...resolutions].map(([route, { conf }]) => [route, conf]));
 }
 
 /** Whether a resolved entry is about one route rather than the destination as a whole. */
-export const isRouteEntry = ({ policy, entry }: MatchedToEntry): boolean => entry.targetRef.kind === ROUTE_KIND || topLevelTargetRef(policy).kind === ROUTE_KIND;
+export const isRouteEntry = ({ policy, entry }: MatchedToEntry): boolean =>
+  entry.targetRef.kind === ROUTE_KIND || topLevelTargetRef(policy).kind === ROUTE_KIND;

@@ -17,8 +17,11 @@ export function sectionsNamed(sectionName: string, sections: readonly Section[])
     sections.flatMap((section, position) => (keep(section) ? [position] : []));
   const byName = positions((section) => section.name === sectionName);
   if (byName.length > 0) return byName;
-  return positions((section) => section.name === undefined && section.port !== undefined && String(section.port) === sectionName);
+  return positions(
+    (section) => section.name === undefined && section.port !== undefined && String(section.port) === sectionName,
+  );
 }
 
 /** Whether `sectionName` names this one section. */
-export const sectionNamed = (sectionName: string, section: Section): boolean => sectionsNamed(sectionName, [section]).length > 0;
+export const sectionNamed = (sectionName: string, section: Section): boolean =>
+  sectionsNamed(sectionName, [section]).length > 0;

@@ -2,7 +2,7 @@
  * The `to`, `from` and `rules` sections of a policy. A policy that may carry any
  * of the three must carry at least one, or it configures nothing.
  */
-import type { InvalidParameter } from '../../api/errors.js';
+import type { InvalidParameter } from '../../api/index.js';
 
 interface Sections {
   readonly to?: unknown;

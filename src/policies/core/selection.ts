@@ -16,8 +16,7 @@
  * kind. MeshGateway selects through gateway resources this module does not
  * see, so it selects nothing here.
  */
-import { SERVICE_TAG } from '../../api/kinds/dataplane.js';
-import type { Labels } from '../../api/resource.js';
+import { SERVICE_TAG, type Labels } from '../../api/index.js';
 import { sectionsNamed } from './section-name.js';
 import { selectorMatches } from './tag-selector.js';
 import type { PROXY_TYPES, TargetRef } from './targetref.js';
@@ -73,7 +72,8 @@ type TaggedPredicate = (tags: Labels, meshServices: readonly MeshServiceMembersh
 
 /** The selection a top-level targetRef makes on a proxy, or undefined when it does not select it. */
 export function selectProxy(ref: TargetRef, proxy: ProxyDescription): Selection | undefined {
-  if (ref.proxyTypes !== undefined && ref.proxyTypes.length > 0 && !ref.proxyTypes.includes(proxy.kind)) return undefined;
+  if (ref.proxyTypes !== undefined && ref.proxyTypes.length > 0 && !ref.proxyTypes.includes(proxy.kind))
+    return undefined;
   switch (ref.kind) {
     case 'Mesh':
       return { inbounds: proxy.inbounds.map((_, position) => position) };
@@ -86,7 +86,11 @@ export function selectProxy(ref: TargetRef, proxy: ProxyDescription): Selection 
     case 'MeshServiceSubset': {
       const isService = serviceMatcher(ref);
       const subset = ref.tags ?? {};
-      return narrowToSection(ref, proxy, selectTagged(proxy, (tags, services) => isService(tags, services) && selectorMatches(subset, tags)));
+      return narrowToSection(
+        ref,
+        proxy,
+        selectTagged(proxy, (tags, services) => isService(tags, services) && selectorMatches(subset, tags)),
+      );
     }
     case 'MeshHTTPRoute': {
       const routes = (proxy.routes ?? []).filter((route) => routeMatches(ref, route)).map((route) => route.name);
@@ -122,13 +126,19 @@ function serviceMatcher(ref: TargetRef): TaggedPredicate {
 
 /** The inbounds a tag-based kind matches; a gateway is matched on its gateway tags. */
 function selectTagged(proxy: ProxyDescription, matches: TaggedPredicate): Selection | undefined {
-  const inbounds = proxy.inbounds.flatMap((inbound, position) => (matches(inbound.tags, inbound.meshServices ?? []) ? [position] : []));
+  const inbounds = proxy.inbounds.flatMap((inbound, position) =>
+    matches(inbound.tags, inbound.meshServices ?? []) ? [position] : [],
+  );
   const gatewayMatches = proxy.gatewayTags !== undefined && matches(proxy.gatewayTags, []);
   return inbounds.length > 0 || gatewayMatches ? { inbounds } : undefined;
 }
 
 /** With a sectionName, only the named inbound among those selected; a proxy with no such inbound is not selected. */
-function narrowToSection(ref: TargetRef, proxy: ProxyDescription, selection: Selection | undefined): Selection | undefined {
+function narrowToSection(
+  ref: TargetRef,
+  proxy: ProxyDescription,
+  selection: Selection | undefined,
+): Selection | undefined {
   if (selection === undefined || ref.sectionName === undefined) return selection;
   const candidates = selection.inbounds.map((position) => proxy.inbounds[position]!);
   const named = sectionsNamed(ref.sectionName, candidates).map((index) => selection.inbounds[index]!);

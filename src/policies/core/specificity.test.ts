@@ -23,7 +23,10 @@ const cases: { rule: string; policies: Resource[] }[] = [
   },
   {
     rule: 'a missing top-level targetRef is Mesh',
-    policies: [policy('a-implicit-mesh', { to: [] }), policy('z-subset', top({ kind: 'MeshSubset', tags: { a: 'b' } }))],
+    policies: [
+      policy('a-implicit-mesh', { to: [] }),
+      policy('z-subset', top({ kind: 'MeshSubset', tags: { a: 'b' } })),
+    ],
   },
   {
     rule: 'Dataplane: labels < labels+sectionName < name < name+sectionName',
@@ -44,7 +47,10 @@ const cases: { rule: string; policies: Resource[] }[] = [
   },
   {
     rule: 'origin ranks below the top-level kind',
-    policies: [policy('a-zone-mesh', top({ kind: 'Mesh' }), { 'kuma.io/origin': 'zone' }), policy('b-global-dp', top({ kind: 'Dataplane', name: 'x' }), { 'kuma.io/origin': 'global' })],
+    policies: [
+      policy('a-zone-mesh', top({ kind: 'Mesh' }), { 'kuma.io/origin': 'zone' }),
+      policy('b-global-dp', top({ kind: 'Dataplane', name: 'x' }), { 'kuma.io/origin': 'global' }),
+    ],
   },
   {
     rule: 'policy role: system (and none) < producer < consumer < workload-owner',
@@ -57,11 +63,22 @@ const cases: { rule: string; policies: Resource[] }[] = [
   },
   {
     rule: 'role ranks below origin',
-    policies: [policy('a-global-owner', top({ kind: 'Mesh' }), { 'kuma.io/origin': 'global', 'kuma.io/policy-role': 'workload-owner' }), policy('b-zone-system', top({ kind: 'Mesh' }), { 'kuma.io/origin': 'zone' })],
+    policies: [
+      policy('a-global-owner', top({ kind: 'Mesh' }), {
+        'kuma.io/origin': 'global',
+        'kuma.io/policy-role': 'workload-owner',
+      }),
+      policy('b-zone-system', top({ kind: 'Mesh' }), { 'kuma.io/origin': 'zone' }),
+    ],
   },
   {
     rule: 'name in inverted lexicographic order: the alphabetically smaller name comes last and wins',
-    policies: [policy('zzzzz', top({ kind: 'Mesh' })), policy('aaaaa1', top({ kind: 'Mesh' })), policy('aaaaa', top({ kind: 'Mesh' })), policy('aaa', top({ kind: 'Mesh' }))],
+    policies: [
+      policy('zzzzz', top({ kind: 'Mesh' })),
+      policy('aaaaa1', top({ kind: 'Mesh' })),
+      policy('aaaaa', top({ kind: 'Mesh' })),
+      policy('aaa', top({ kind: 'Mesh' })),
+    ],
   },
   {
     rule: 'names compare by code unit, not locale: "Z" < "a"',

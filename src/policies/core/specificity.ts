@@ -15,7 +15,7 @@
  * Steps 1-4 and step 5 are separate comparators because `to[]` entries sort
  * by destination kind between the two (see to-rules.ts).
  */
-import type { Resource } from '../../api/resource.js';
+import type { Resource } from '../../api/index.js';
 import { topLevelTargetRef } from './policy-spec.js';
 import { TARGET_REF_KINDS, type TargetRef, type TargetRefKind } from './targetref.js';
 

@@ -4,7 +4,7 @@
  * the client groups a `from[]` entry names. An empty selector selects all,
  * as an empty Kubernetes label selector does.
  */
-import type { Labels } from '../../api/resource.js';
+import type { Labels } from '../../api/index.js';
 
 /** Whether `tags` carries every pair of `selector`. */
 export function selectorMatches(selector: Labels, tags: Labels): boolean {
@@ -26,5 +26,9 @@ export function intersectSelectors(a: Labels, b: Labels): Labels | undefined {
 
 /** A canonical string for a selector (keys sorted), to recognise equal selectors. */
 export function selectorKey(selector: Labels): string {
-  return JSON.stringify(Object.keys(selector).sort().map((key) => [key, selector[key]]));
+  return JSON.stringify(
+    Object.keys(selector)
+      .sort()
+      .map((key) => [key, selector[key]]),
+  );
 }

@@ -5,8 +5,15 @@
  * rules between fields that a schema cannot.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Labels, MeshName, ReferenceName, Strict, StringEnum, Tags } from '../../api/primitives.js';
+import {
+  type InvalidParameter,
+  primitivesLabels as Labels,
+  MeshName,
+  ReferenceName,
+  Strict,
+  StringEnum,
+  Tags,
+} from '../../api/index.js';
 
 /** Least to most specific: the order used when policies are ranked. */
 export const TARGET_REF_KINDS = [
@@ -33,17 +40,34 @@ export const TOP_LEVEL_KINDS = [
   'MeshHTTPRoute',
 ] as const satisfies readonly TargetRefKind[];
 /** The top-level kinds that select proxies, without MeshHTTPRoute: for policies that cannot apply to one route. */
-export const TOP_LEVEL_PROXY_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshGateway', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+export const TOP_LEVEL_PROXY_KINDS = [
+  'Mesh',
+  'Dataplane',
+  'MeshSubset',
+  'MeshGateway',
+  'MeshService',
+  'MeshServiceSubset',
+] as const satisfies readonly TargetRefKind[];
 /** The top-level kinds of policies that configure a sidecar as a whole (MeshTLS, MeshPassthrough). */
 export const SIDECAR_TOP_LEVEL_KINDS = ['Mesh', 'MeshSubset', 'Dataplane'] as const satisfies readonly TargetRefKind[];
 /** Destinations a `to[]` entry may name. */
-export const TO_KINDS = ['Mesh', 'MeshService', 'MeshExternalService', 'MeshMultiZoneService'] as const satisfies readonly TargetRefKind[];
+export const TO_KINDS = [
+  'Mesh',
+  'MeshService',
+  'MeshExternalService',
+  'MeshMultiZoneService',
+] as const satisfies readonly TargetRefKind[];
 /** Destinations plus a MeshHTTPRoute, for policies that can configure one route (MeshAccessLog, MeshLoadBalancingStrategy). */
 export const TO_OR_ROUTE_KINDS = [...TO_KINDS, 'MeshHTTPRoute'] as const satisfies readonly TargetRefKind[];
 /** Sources a `from[]` entry may name. */
 export const FROM_KINDS = ['Mesh'] as const satisfies readonly TargetRefKind[];
 /** Sources picked by service or subset (MeshTrafficPermission, MeshFaultInjection). */
-export const FROM_SERVICE_KINDS = ['Mesh', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] as const satisfies readonly TargetRefKind[];
+export const FROM_SERVICE_KINDS = [
+  'Mesh',
+  'MeshSubset',
+  'MeshService',
+  'MeshServiceSubset',
+] as const satisfies readonly TargetRefKind[];
 
 export const PROXY_TYPES = ['Sidecar', 'Gateway'] as const;
 
@@ -90,7 +114,8 @@ export function checkTargetRef(ref: TargetRef, at: string, place: TargetRefPlace
       forbid('sectionName', 'must not be set when kind is MeshSubset');
       break;
     case 'MeshServiceSubset':
-      if (ref.name === undefined) issues.push({ field: `${at}.name`, reason: 'is required when kind is MeshServiceSubset' });
+      if (ref.name === undefined)
+        issues.push({ field: `${at}.name`, reason: 'is required when kind is MeshServiceSubset' });
       forbid('labels', 'must not be set when kind is MeshServiceSubset');
       break;
     case 'Dataplane':

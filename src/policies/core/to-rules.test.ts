@@ -6,7 +6,13 @@ import { resolveTo, toTargetRefCovers, type Destination } from './to-rules.js';
 import type { TargetRef } from './targetref.js';
 
 const backend: Destination = { kind: 'MeshService', service: 'backend', port: 8080 };
-const backendHttp: Destination = { kind: 'MeshService', service: 'backend', sectionName: 'http', port: 8080, labels: { team: 'b' } };
+const backendHttp: Destination = {
+  kind: 'MeshService',
+  service: 'backend',
+  sectionName: 'http',
+  port: 8080,
+  labels: { team: 'b' },
+};
 const httpbin: Destination = { kind: 'MeshExternalService', service: 'httpbin' };
 const global: Destination = { kind: 'MeshMultiZoneService', service: 'backend', port: 8080 };
 
@@ -20,12 +26,20 @@ const coverage: { ref: TargetRef; destination: Destination; covers: boolean }[] 
   { ref: { kind: 'MeshService', name: 'backend', sectionName: '9090' }, destination: backend, covers: false },
   { ref: { kind: 'MeshService', name: 'backend', sectionName: 'http' }, destination: backendHttp, covers: true },
   { ref: { kind: 'MeshService', name: 'backend', sectionName: '8080' }, destination: backendHttp, covers: false },
-  { ref: { kind: 'MeshService', name: 'backend', sectionName: 'http' }, destination: { kind: 'MeshService', service: 'backend' }, covers: false },
+  {
+    ref: { kind: 'MeshService', name: 'backend', sectionName: 'http' },
+    destination: { kind: 'MeshService', service: 'backend' },
+    covers: false,
+  },
   { ref: { kind: 'MeshService', labels: { team: 'b' } }, destination: backendHttp, covers: true },
   { ref: { kind: 'MeshService', labels: { team: 'c' } }, destination: backendHttp, covers: false },
   { ref: { kind: 'MeshService', labels: { team: 'b' } }, destination: backend, covers: false },
   { ref: { kind: 'MeshExternalService', name: 'httpbin' }, destination: httpbin, covers: true },
-  { ref: { kind: 'MeshExternalService', name: 'httpbin' }, destination: { kind: 'MeshService', service: 'httpbin' }, covers: false },
+  {
+    ref: { kind: 'MeshExternalService', name: 'httpbin' },
+    destination: { kind: 'MeshService', service: 'httpbin' },
+    covers: false,
+  },
   { ref: { kind: 'MeshMultiZoneService', name: 'backend' }, destination: global, covers: true },
   { ref: { kind: 'MeshHTTPRoute', name: 'backend' }, destination: backend, covers: false },
 ];
@@ -49,8 +63,15 @@ test('to: within a policy, the destination kind orders entries, not their positi
     ],
   });
   const resolved = resolveTo(matchedOn([0], p), backend);
-  assert.deepEqual(resolved.entries.map((e) => e.index), [2, 1, 0]);
-  assert.deepEqual(resolved.conf, { idleTimeout: 'section', connectionTimeout: 'service', http: { requestTimeout: 'mesh' } });
+  assert.deepEqual(
+    resolved.entries.map((e) => e.index),
+    [2, 1, 0],
+  );
+  assert.deepEqual(resolved.conf, {
+    idleTimeout: 'section',
+    connectionTimeout: 'service',
+    http: { requestTimeout: 'mesh' },
+  });
 });
 
 test('to: between policies that differ only in name, a MeshService entry beats a Mesh entry whatever the names', () => {
@@ -67,8 +88,14 @@ test('to: entries of the same destination kind are ordered by policy name, the s
 });
 
 test('to: the top-level priority comes before the destination kind', () => {
-  const forAll = policy('for-all', { targetRef: { kind: 'Mesh' }, to: [to({ kind: 'MeshService', name: 'backend' }, { idleTimeout: 'mesh-policy' })] });
-  const forWeb = policy('for-web', { targetRef: { kind: 'Dataplane', name: 'web-1' }, to: [to({ kind: 'Mesh' }, { idleTimeout: 'dataplane-policy' })] });
+  const forAll = policy('for-all', {
+    targetRef: { kind: 'Mesh' },
+    to: [to({ kind: 'MeshService', name: 'backend' }, { idleTimeout: 'mesh-policy' })],
+  });
+  const forWeb = policy('for-web', {
+    targetRef: { kind: 'Dataplane', name: 'web-1' },
+    to: [to({ kind: 'Mesh' }, { idleTimeout: 'dataplane-policy' })],
+  });
   assert.deepEqual(resolveTo(matchedOn([0], forWeb, forAll), backend).conf, { idleTimeout: 'dataplane-policy' });
 });
 
@@ -93,7 +120,9 @@ test('to: nothing covers the destination, or no policy matched', () => {
 });
 
 test('to: an entry without default takes part but sets nothing', () => {
-  const p = policy('p', { to: [{ targetRef: { kind: 'Mesh' } }, to({ kind: 'MeshService', name: 'backend' }, { idleTimeout: '1s' })] });
+  const p = policy('p', {
+    to: [{ targetRef: { kind: 'Mesh' } }, to({ kind: 'MeshService', name: 'backend' }, { idleTimeout: '1s' })],
+  });
   const resolved = resolveTo(matchedOn([0], p), backend);
   assert.equal(resolved.entries.length, 2);
   assert.deepEqual(resolved.conf, { idleTimeout: '1s' });

@@ -13,7 +13,7 @@
  * naming the whole mesh, whatever the names. A sectionName makes any entry
  * more specific than one of the same kind without.
  */
-import type { Labels, Resource } from '../../api/resource.js';
+import type { Labels, Resource } from '../../api/index.js';
 import type { MatchedPolicy } from './match.js';
 import { mergeConfs } from './merge.js';
 import { toEntries, type TargetedEntry } from './policy-spec.js';
@@ -57,9 +57,16 @@ export function toTargetRefCovers(ref: TargetRef, destination: Destination): boo
   if (ref.kind === 'Mesh') return true;
   if (ref.kind !== destination.kind) return false;
   if (ref.name !== undefined && ref.name !== destination.service) return false;
-  if (ref.labels !== undefined && (destination.labels === undefined || !selectorMatches(ref.labels, destination.labels))) return false;
+  if (
+    ref.labels !== undefined &&
+    (destination.labels === undefined || !selectorMatches(ref.labels, destination.labels))
+  )
+    return false;
   if (ref.name === undefined && ref.labels === undefined) return false;
-  return ref.sectionName === undefined || sectionNamed(ref.sectionName, { name: destination.sectionName, port: destination.port });
+  return (
+    ref.sectionName === undefined ||
+    sectionNamed(ref.sectionName, { name: destination.sectionName, port: destination.port })
+  );
 }
 
 /** How specific a `to[]` destination is: by kind, and a sectionName ranks above the same kind without. */
@@ -94,7 +101,8 @@ export function toEntriesFor(matched: readonly MatchedPolicy[], destination: Des
 const entryNamesRoute = (entry: TargetedEntry, routes: readonly RouteIdentity[]): boolean =>
   entry.targetRef.kind === 'MeshHTTPRoute' && routes.some((route) => routeMatches(entry.targetRef, route));
 
-const namesRoute = (named: readonly string[], routes: readonly RouteIdentity[]): boolean => routes.some((route) => named.includes(route.name));
+const namesRoute = (named: readonly string[], routes: readonly RouteIdentity[]): boolean =>
+  routes.some((route) => named.includes(route.name));
 
 /**
  * The `to[]` entries for traffic a route sends to the destination: the
@@ -104,12 +112,17 @@ const namesRoute = (named: readonly string[], routes: readonly RouteIdentity[]):
  * (MeshHTTPRoute is the most specific kind, at the top level and in `to[]`),
  * so what is set for one route overrides what the destination gets.
  */
-export function toEntriesForRoute(matched: readonly MatchedPolicy[], destination: Destination, routes: readonly RouteIdentity[]): MatchedToEntry[] {
+export function toEntriesForRoute(
+  matched: readonly MatchedPolicy[],
+  destination: Destination,
+  routes: readonly RouteIdentity[],
+): MatchedToEntry[] {
   const entries = toEntriesFor(matched, destination);
   for (const { policy, routes: named } of matched) {
     if (named !== undefined && !namesRoute(named, routes)) continue;
     toEntries(policy).forEach((entry, index) => {
-      const covers = named !== undefined ? toTargetRefCovers(entry.targetRef, destination) : entryNamesRoute(entry, routes);
+      const covers =
+        named !== undefined ? toTargetRefCovers(entry.targetRef, destination) : entryNamesRoute(entry, routes);
       if (covers) entries.push({ policy, index, entry });
     });
   }
@@ -118,7 +131,11 @@ export function toEntriesForRoute(matched: readonly MatchedPolicy[], destination
 
 /** Whether some matched policy configures one of these MeshHTTPRoutes: only then can a route's configuration differ from its destination's. */
 export const targetsRoutes = (matched: readonly MatchedPolicy[], routes: readonly RouteIdentity[]): boolean =>
-  matched.some((m) => (m.routes !== undefined ? namesRoute(m.routes, routes) : toEntries(m.policy).some((entry) => entryNamesRoute(entry, routes))));
+  matched.some((m) =>
+    m.routes !== undefined
+      ? namesRoute(m.routes, routes)
+      : toEntries(m.policy).some((entry) => entryNamesRoute(entry, routes)),
+  );
 
 const resolved = new WeakMap<readonly MatchedPolicy[], Map<string, ResolvedTo>>();
 
@@ -131,16 +148,28 @@ const resolved = new WeakMap<readonly MatchedPolicy[], Map<string, ResolvedTo>>(
  * (`resolveToRoute`); routes are part of the key with their labels, which
  * entries may select them by.
  */
-export function resolveTo(matched: readonly MatchedPolicy[], destination: Destination, routes?: readonly RouteIdentity[]): ResolvedTo {
+export function resolveTo(
+  matched: readonly MatchedPolicy[],
+  destination: Destination,
+  routes?: readonly RouteIdentity[],
+): ResolvedTo {
   let byDestination = resolved.get(matched);
   if (byDestination === undefined) {
     byDestination = new Map();
     resolved.set(matched, byDestination);
   }
-  const key = JSON.stringify([destination.kind, destination.service, destination.sectionName ?? null, destination.port ?? null, destination.labels ?? null, routes ?? null]);
+  const key = JSON.stringify([
+    destination.kind,
+    destination.service,
+    destination.sectionName ?? null,
+    destination.port ?? null,
+    destination.labels ?? null,
+    routes ?? null,
+  ]);
   let result = byDestination.get(key);
   if (result === undefined) {
-    const entries = routes === undefined ? toEntriesFor(matched, destination) : toEntriesForRoute(matched, destination, routes);
+    const entries =
+      routes === undefined ? toEntriesFor(matched, destination) : toEntriesForRoute(matched, destination, routes);
     result = { conf: mergeConfs(entries.map(({ entry }) => entry.default)), entries };
     byDestination.set(key, result);
   }
@@ -153,8 +182,16 @@ export function resolveTo(matched: readonly MatchedPolicy[], destination: Destin
  * the route came from, as named in the Envoy Route's name). Shared and
  * remembered like `resolveTo`.
  */
-export const resolveToRoute = (matched: readonly MatchedPolicy[], destination: Destination, routes: readonly RouteIdentity[]): ResolvedTo =>
-  resolveTo(matched, destination, [...routes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+export const resolveToRoute = (
+  matched: readonly MatchedPolicy[],
+  destination: Destination,
+  routes: readonly RouteIdentity[],
+): ResolvedTo =>
+  resolveTo(
+    matched,
+    destination,
+    [...routes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  );
 
 /**
  * A service the proxy sends to, as `to[]` entries are matched against it:
@@ -162,7 +199,10 @@ export const resolveToRoute = (matched: readonly MatchedPolicy[], destination: D
  * with a sectionName covers it when the name or port is that one, and the
  * labels of its MeshService resource, for entries that select by labels.
  */
-export function serviceDestination(proxy: { readonly destinations: ReadonlyMap<string, DestinationFacts> }, service: string): Destination {
+export function serviceDestination(
+  proxy: { readonly destinations: ReadonlyMap<string, DestinationFacts> },
+  service: string,
+): Destination {
   const facts = proxy.destinations.get(service);
   const section = facts?.section;
   return {

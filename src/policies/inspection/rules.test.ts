@@ -6,16 +6,36 @@ import { policiesForProxy, type MatchedPolicy } from '../core/match.js';
 import { storedPolicy } from '../core/testkit/policies.js';
 import { proxyRulesOf } from './rules.js';
 
-const web = { address: '10.0.0.1', port: 8080, serviceAddress: '127.0.0.1', servicePort: 8081, service: 'web', protocol: 'http' as const, tags: { 'kuma.io/service': 'web' } };
+const web = {
+  address: '10.0.0.1',
+  port: 8080,
+  serviceAddress: '127.0.0.1',
+  servicePort: 8081,
+  service: 'web',
+  protocol: 'http' as const,
+  tags: { 'kuma.io/service': 'web' },
+};
 
 /** Proxy web-1 (inbound web, outbounds backend and db) with the policies that select it, matched as the engine does. */
 function proxyWith(policies: readonly Resource[]): ProxyContext {
-  const plain = { name: 'web-1', mesh: 'default', labels: {}, kind: 'Sidecar' as const, inbounds: [{ tags: web.tags, port: web.port }] };
-  const routes = policiesForProxy(plain, policies.filter((p) => p.kind === 'MeshHTTPRoute')).map(({ policy }) => ({ name: policy.name, labels: policy.labels }));
+  const plain = {
+    name: 'web-1',
+    mesh: 'default',
+    labels: {},
+    kind: 'Sidecar' as const,
+    inbounds: [{ tags: web.tags, port: web.port }],
+  };
+  const routes = policiesForProxy(
+    plain,
+    policies.filter((p) => p.kind === 'MeshHTTPRoute'),
+  ).map(({ policy }) => ({ name: policy.name, labels: policy.labels }));
   const description = { ...plain, routes };
   const byKind = new Map<string, MatchedPolicy[]>();
   for (const kind of new Set(policies.map((p) => p.kind))) {
-    const matched = policiesForProxy(description, policies.filter((p) => p.kind === kind));
+    const matched = policiesForProxy(
+      description,
+      policies.filter((p) => p.kind === kind),
+    );
     if (matched.length > 0) byKind.set(kind, matched);
   }
   return {
@@ -47,7 +67,10 @@ const elsewhere = storedPolicy('MeshTimeout', 'for-billing', {
   to: [{ targetRef: { kind: 'Mesh' }, default: { connectionTimeout: '9s' } }],
 });
 const patch = (name: string, clusterName: string) =>
-  storedPolicy('MeshProxyPatch', name, { targetRef: { kind: 'Mesh' }, default: { appendModifications: [{ cluster: { match: { name: clusterName }, operation: 'Remove' } }] } });
+  storedPolicy('MeshProxyPatch', name, {
+    targetRef: { kind: 'Mesh' },
+    default: { appendModifications: [{ cluster: { match: { name: clusterName }, operation: 'Remove' } }] },
+  });
 
 test('to-rules: per destination, the merged conf and the entries merged, lowest priority first', () => {
   const [timeouts] = proxyRulesOf(proxyWith([meshWide, toBackend, elsewhere]));
@@ -61,7 +84,11 @@ test('to-rules: per destination, the merged conf and the entries merged, lowest 
         { name: 'to-backend', index: 0 },
       ],
     },
-    { destination: { kind: 'MeshService', name: 'db' }, conf: { connectionTimeout: '5s', idleTimeout: '1h' }, from: [{ name: 'mesh-wide', index: 0 }] },
+    {
+      destination: { kind: 'MeshService', name: 'db' },
+      conf: { connectionTimeout: '5s', idleTimeout: '1h' },
+      from: [{ name: 'mesh-wide', index: 0 }],
+    },
   ]);
 });
 
@@ -80,7 +107,10 @@ test('matched: the policies selecting the proxy in priority order (the later win
 test('from-rules: per inbound, one rule per client group with the policies merged', () => {
   const [timeouts] = proxyRulesOf(proxyWith([meshWide, toBackend]));
   assert.deepEqual(timeouts?.from, [
-    { inbound: { port: 8080, service: 'web' }, rules: [{ source: { kind: 'Mesh' }, conf: { idleTimeout: '30m' }, policies: ['mesh-wide'] }] },
+    {
+      inbound: { port: 8080, service: 'web' },
+      rules: [{ source: { kind: 'Mesh' }, conf: { idleTimeout: '30m' }, policies: ['mesh-wide'] }],
+    },
   ]);
   assert.deepEqual(timeouts.rules, []);
   assert.equal(timeouts.default, undefined);
@@ -93,13 +123,20 @@ test('inbound rules[]: one per match, and the catch-all they merge to', () => {
   });
   const [timeouts] = proxyRulesOf(proxyWith([rules]));
   assert.deepEqual(timeouts?.rules, [
-    { inbound: { port: 8080, service: 'web' }, rules: [{ conf: { idleTimeout: '10s' }, from: { name: 'inbound-rules', index: 0 } }], catchAll: { idleTimeout: '10s' } },
+    {
+      inbound: { port: 8080, service: 'web' },
+      rules: [{ conf: { idleTimeout: '10s' }, from: { name: 'inbound-rules', index: 0 } }],
+      catchAll: { idleTimeout: '10s' },
+    },
   ]);
 });
 
 test('top-level defaults are merged (append lists concatenated) and kinds come in the order their plugins apply', () => {
   const kinds = proxyRulesOf(proxyWith([patch('b-patch', 'db'), patch('a-patch', 'backend'), meshWide]));
-  assert.deepEqual(kinds.map((k) => k.kind), ['MeshTimeout', 'MeshProxyPatch']);
+  assert.deepEqual(
+    kinds.map((k) => k.kind),
+    ['MeshTimeout', 'MeshProxyPatch'],
+  );
   assert.deepEqual(kinds[1]?.default, {
     appendModifications: [
       { cluster: { match: { name: 'db' }, operation: 'Remove' } },
@@ -114,7 +151,12 @@ test('a proxy no policy selects has no rules', () => {
 
 test('a policy targeting a MeshHTTPRoute shows per route what its traffic gets, over the destination conf', () => {
   const route = storedPolicy('MeshHTTPRoute', 'slow-path', {
-    to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }] }],
+    to: [
+      {
+        targetRef: { kind: 'MeshService', name: 'backend' },
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/slow' } }], default: {} }],
+      },
+    ],
   });
   const slow = storedPolicy('MeshTimeout', 'slow-requests', {
     targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
@@ -126,9 +168,22 @@ test('a policy targeting a MeshHTTPRoute shows per route what its traffic gets, 
       route: 'slow-path',
       destination: { kind: 'MeshService', name: 'backend' },
       conf: { connectionTimeout: '5s', idleTimeout: '1h', http: { requestTimeout: '1m' } },
-      from: [{ name: 'mesh-wide', index: 0 }, { name: 'slow-requests', index: 0 }],
+      from: [
+        { name: 'mesh-wide', index: 0 },
+        { name: 'slow-requests', index: 0 },
+      ],
     },
   ]);
-  assert.deepEqual(timeouts.to.map((t) => t.conf), [{ connectionTimeout: '5s', idleTimeout: '1h' }, { connectionTimeout: '5s', idleTimeout: '1h' }], 'destinations as a whole keep their own conf');
-  assert.deepEqual(timeouts.matched.map((m) => m.name), ['mesh-wide', 'slow-requests']);
+  assert.deepEqual(
+    timeouts.to.map((t) => t.conf),
+    [
+      { connectionTimeout: '5s', idleTimeout: '1h' },
+      { connectionTimeout: '5s', idleTimeout: '1h' },
+    ],
+    'destinations as a whole keep their own conf',
+  );
+  assert.deepEqual(
+    timeouts.matched.map((m) => m.name),
+    ['mesh-wide', 'slow-requests'],
+  );
 });

@@ -14,14 +14,27 @@
  *
  * Kinds appear in the order their plugins apply (KUMA-COMPAT.md).
  */
-import type { Resource } from '../../api/resource.js';
-import type { InboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import { fromRules, inboundRules, resolveCatchAll } from '../core/from-rules.js';
-import { resolveTopLevelDefault, type MatchedPolicy } from '../core/match.js';
-import { fromEntries, ruleEntries, toEntries, topLevelTargetRef } from '../core/policy-spec.js';
-import { configuresRoutes, routeNameOf, routeOrigins } from '../core/route-origins.js';
-import { resolveTo, resolveToRoute, serviceDestination, targetsRoutes } from '../core/to-rules.js';
-import { httpRouteRulesFor } from '../meshhttproute/rules.js';
+import type { Resource } from '../../api/index.js';
+import type { InboundContext, ProxyContext } from '../../xds/generate/index.js';
+import {
+  fromRules,
+  inboundRules,
+  resolveCatchAll,
+  resolveTopLevelDefault,
+  type MatchedPolicy,
+  fromEntries,
+  ruleEntries,
+  toEntries,
+  topLevelTargetRef,
+  configuresRoutes,
+  routeNameOf,
+  routeOrigins,
+  resolveTo,
+  resolveToRoute,
+  serviceDestination,
+  targetsRoutes,
+} from '../core/index.js';
+import { httpRouteRulesFor } from '../meshhttproute/index.js';
 import { policies } from '../index.js';
 
 export interface PolicyRef {
@@ -39,11 +52,23 @@ export interface InboundRef {
 export interface KindRules {
   readonly kind: string;
   /** The policies selecting the proxy, lowest priority first. */
-  readonly matched: readonly { readonly name: string; readonly targetRef: unknown; readonly inbounds: readonly InboundRef[] }[];
-  readonly to: readonly { readonly destination: { readonly kind: string; readonly name: string }; readonly conf: unknown; readonly from: readonly PolicyRef[] }[];
+  readonly matched: readonly {
+    readonly name: string;
+    readonly targetRef: unknown;
+    readonly inbounds: readonly InboundRef[];
+  }[];
+  readonly to: readonly {
+    readonly destination: { readonly kind: string; readonly name: string };
+    readonly conf: unknown;
+    readonly from: readonly PolicyRef[];
+  }[];
   readonly from: readonly {
     readonly inbound: InboundRef;
-    readonly rules: readonly { readonly source: unknown; readonly conf: unknown; readonly policies: readonly string[] }[];
+    readonly rules: readonly {
+      readonly source: unknown;
+      readonly conf: unknown;
+      readonly policies: readonly string[];
+    }[];
   }[];
   readonly rules: readonly {
     readonly inbound: InboundRef;
@@ -77,8 +102,19 @@ function toRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Kind
     const { conf, entries } = resolveTo(matched, serviceDestination(proxy, service));
     if (entries.length === 0) return [];
     // Route kinds have `rules` in their entries rather than a `default` to merge: show the entries' own.
-    const shown = conf ?? entries.map(({ entry }) => (entry as { rules?: unknown }).rules).filter(present).flat();
-    return [{ destination: { kind: 'MeshService', name: service }, conf: shown, from: entries.map(({ policy, index }) => ({ name: policy.name, index })) }];
+    const shown =
+      conf ??
+      entries
+        .map(({ entry }) => (entry as { rules?: unknown }).rules)
+        .filter(present)
+        .flat();
+    return [
+      {
+        destination: { kind: 'MeshService', name: service },
+        conf: shown,
+        from: entries.map(({ policy, index }) => ({ name: policy.name, index })),
+      },
+    ];
   });
 }
 
@@ -93,7 +129,14 @@ function routeRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): N
       const origins = routeOrigins(proxy, route);
       if (!targetsRoutes(matched, origins)) return [];
       const { conf, entries } = resolveToRoute(matched, destination, origins);
-      return [{ route, destination: { kind: 'MeshService', name: service }, conf, from: entries.map(({ policy, index }) => ({ name: policy.name, index })) }];
+      return [
+        {
+          route,
+          destination: { kind: 'MeshService', name: service },
+          conf,
+          from: entries.map(({ policy, index }) => ({ name: policy.name, index })),
+        },
+      ];
     });
   });
 }
@@ -103,7 +146,16 @@ function fromRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Ki
   return proxy.inbounds.flatMap((inbound, i) => {
     const rules = fromRules(matched, i);
     if (rules.length === 0) return [];
-    return [{ inbound: inboundRef(inbound), rules: rules.map((rule) => ({ source: rule.source, conf: rule.conf, policies: rule.policies.map((p) => p.name) })) }];
+    return [
+      {
+        inbound: inboundRef(inbound),
+        rules: rules.map((rule) => ({
+          source: rule.source,
+          conf: rule.conf,
+          policies: rule.policies.map((p) => p.name),
+        })),
+      },
+    ];
   });
 }
 
@@ -115,7 +167,11 @@ function inboundRulesOf(proxy: ProxyContext, matched: readonly MatchedPolicy[]):
     return [
       {
         inbound: inboundRef(inbound),
-        rules: rules.map((rule) => ({ ...(rule.match === undefined ? {} : { match: rule.match }), conf: rule.conf, from: { name: rule.policy.name, index: rule.index } })),
+        rules: rules.map((rule) => ({
+          ...(rule.match === undefined ? {} : { match: rule.match }),
+          conf: rule.conf,
+          from: { name: rule.policy.name, index: rule.index },
+        })),
         catchAll: resolveCatchAll(rules),
       },
     ];
@@ -127,10 +183,17 @@ const hasDefault = (policy: Resource): boolean => policy.spec['default'] !== und
 /** The rules of one kind for the proxy. */
 export function kindRulesOf(proxy: ProxyContext, kind: string, matched: readonly MatchedPolicy[]): KindRules {
   const inboundsOf = (match: MatchedPolicy) =>
-    match.inbounds.map((i) => proxy.inbounds[i]).filter(present).map(inboundRef);
+    match.inbounds
+      .map((i) => proxy.inbounds[i])
+      .filter(present)
+      .map(inboundRef);
   return {
     kind,
-    matched: matched.map((match) => ({ name: match.policy.name, targetRef: topLevelTargetRef(match.policy), inbounds: inboundsOf(match) })),
+    matched: matched.map((match) => ({
+      name: match.policy.name,
+      targetRef: topLevelTargetRef(match.policy),
+      inbounds: inboundsOf(match),
+    })),
     to: toRulesOf(proxy, matched),
     from: fromRulesOf(proxy, matched),
     rules: inboundRulesOf(proxy, matched),
@@ -139,7 +202,8 @@ export function kindRulesOf(proxy: ProxyContext, kind: string, matched: readonly
   };
 }
 
-const orderOf = (kind: string): number => policies.find((module) => module.kind.name === kind)?.kind.policy.order ?? Number.MAX_SAFE_INTEGER;
+const orderOf = (kind: string): number =>
+  policies.find((module) => module.kind.name === kind)?.kind.policy.order ?? Number.MAX_SAFE_INTEGER;
 
 /** Every kind with policies selecting the proxy, in plugin order. */
 export function proxyRulesOf(proxy: ProxyContext): KindRules[] {

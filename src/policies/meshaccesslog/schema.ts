@@ -6,20 +6,30 @@
  * and Kuma's (%KUMA_MESH%, ...). An empty `backends` list turns logging off.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Strict, StringEnum } from '../../api/primitives.js';
-import { HOST_PATTERN } from '../core/address.js';
-import { definePolicy } from '../core/define-policy.js';
-import { checkOtelTarget, otelTargetProperties } from '../core/otel.js';
-import { FROM_KINDS, TargetRef, TO_OR_ROUTE_KINDS, TOP_LEVEL_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, Strict, StringEnum } from '../../api/index.js';
+import {
+  HOST_PATTERN,
+  definePolicy,
+  checkOtelTarget,
+  otelTargetProperties,
+  FROM_KINDS,
+  TargetRef,
+  TO_OR_ROUTE_KINDS,
+  TOP_LEVEL_KINDS,
+} from '../core/index.js';
 
 const KeyValue = Strict({ key: Type.String(), value: Type.String() });
-const Format = Strict({
-  type: StringEnum(['Plain', 'Json']),
-  plain: Type.Optional(Type.String({ description: 'Template of one log line.' })),
-  json: Type.Optional(Type.Array(KeyValue)),
-  omitEmptyValues: Type.Optional(Type.Boolean({ description: 'Leave out fields whose value is empty (default false).' })),
-}, { description: "Log line format (default: Kuma's built-in plain format)." });
+const Format = Strict(
+  {
+    type: StringEnum(['Plain', 'Json']),
+    plain: Type.Optional(Type.String({ description: 'Template of one log line.' })),
+    json: Type.Optional(Type.Array(KeyValue)),
+    omitEmptyValues: Type.Optional(
+      Type.Boolean({ description: 'Leave out fields whose value is empty (default false).' }),
+    ),
+  },
+  { description: "Log line format (default: Kuma's built-in plain format)." },
+);
 type Format = Static<typeof Format>;
 export type MeshAccessLogFormat = Format;
 
@@ -39,14 +49,20 @@ type Backend = Static<typeof Backend>;
 export type MeshAccessLogBackend = Backend;
 
 export const MeshAccessLogConf = Strict({
-  backends: Type.Optional(Type.Array(Backend, { description: 'Where logs go; an empty list disables logging. Required.' })),
+  backends: Type.Optional(
+    Type.Array(Backend, { description: 'Where logs go; an empty list disables logging. Required.' }),
+  ),
 });
 export type MeshAccessLogConf = Static<typeof MeshAccessLogConf>;
 
 export const MeshAccessLogSpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_LEVEL_KINDS)),
-  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(TO_OR_ROUTE_KINDS), default: Type.Optional(MeshAccessLogConf) }))),
-  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: Type.Optional(MeshAccessLogConf) }))),
+  to: Type.Optional(
+    Type.Array(Strict({ targetRef: TargetRef(TO_OR_ROUTE_KINDS), default: Type.Optional(MeshAccessLogConf) })),
+  ),
+  from: Type.Optional(
+    Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: Type.Optional(MeshAccessLogConf) })),
+  ),
   rules: Type.Optional(Type.Array(Strict({ default: MeshAccessLogConf }))),
 });
 export type MeshAccessLogSpec = Static<typeof MeshAccessLogSpec>;
@@ -58,13 +74,17 @@ function tcpAddressProblem(address: string): string | undefined {
   const match = TCP_ADDRESS.exec(address);
   if (!match) return 'must be an address like 127.0.0.1:5000';
   const port = match.at(-1);
-  return port !== undefined && (Number(port) < 1 || Number(port) > 65535) ? 'port must be between 1 and 65535' : undefined;
+  return port !== undefined && (Number(port) < 1 || Number(port) > 65535)
+    ? 'port must be between 1 and 65535'
+    : undefined;
 }
 
 function checkFormat(format: Format | undefined, at: string): InvalidParameter[] {
   if (!format) return [];
-  if (format.type === 'Plain') return format.plain ? [] : [{ field: `${at}.plain`, reason: 'must not be empty when type is Plain' }];
-  if (!format.json || format.json.length === 0) return [{ field: `${at}.json`, reason: 'must not be empty when type is Json' }];
+  if (format.type === 'Plain')
+    return format.plain ? [] : [{ field: `${at}.plain`, reason: 'must not be empty when type is Plain' }];
+  if (!format.json || format.json.length === 0)
+    return [{ field: `${at}.json`, reason: 'must not be empty when type is Json' }];
   const issues: InvalidParameter[] = [];
   format.json.forEach((entry, i) => {
     if (entry.key === '') issues.push({ field: `${at}.json[${i}].key`, reason: 'must not be empty' });
@@ -84,15 +104,21 @@ function checkBackend(backend: Backend, at: string): InvalidParameter[] {
       if (!backend.file) return [{ field: `${at}.file`, reason: 'is required when type is File' }];
       return [
         ...checkFormat(backend.file.format, `${at}.file.format`),
-        ...(backend.file.path.startsWith('/') ? [] : [{ field: `${at}.file.path`, reason: 'must be an absolute file path' }]),
+        ...(backend.file.path.startsWith('/')
+          ? []
+          : [{ field: `${at}.file.path`, reason: 'must be an absolute file path' }]),
       ];
     case 'Tcp': {
       if (!backend.tcp) return [{ field: `${at}.tcp`, reason: 'is required when type is Tcp' }];
       const problem = tcpAddressProblem(backend.tcp.address);
-      return [...checkFormat(backend.tcp.format, `${at}.tcp.format`), ...(problem === undefined ? [] : [{ field: `${at}.tcp.address`, reason: problem }])];
+      return [
+        ...checkFormat(backend.tcp.format, `${at}.tcp.format`),
+        ...(problem === undefined ? [] : [{ field: `${at}.tcp.address`, reason: problem }]),
+      ];
     }
     case 'OpenTelemetry':
-      if (!backend.openTelemetry) return [{ field: `${at}.openTelemetry`, reason: 'is required when type is OpenTelemetry' }];
+      if (!backend.openTelemetry)
+        return [{ field: `${at}.openTelemetry`, reason: 'is required when type is OpenTelemetry' }];
       return checkOtelTarget(backend.openTelemetry, `${at}.openTelemetry`);
   }
 }
@@ -105,7 +131,8 @@ function checkConf(conf: MeshAccessLogConf | undefined, at: string): InvalidPara
 function checkMeshAccessLog(spec: MeshAccessLogSpec): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   const has = (list: readonly unknown[] | undefined) => list !== undefined && list.length > 0;
-  if (!has(spec.to) && !has(spec.from) && !has(spec.rules)) issues.push({ field: 'to', reason: 'at least one of to, from or rules must be set' });
+  if (!has(spec.to) && !has(spec.from) && !has(spec.rules))
+    issues.push({ field: 'to', reason: 'at least one of to, from or rules must be set' });
   if (has(spec.rules) && has(spec.from)) issues.push({ field: 'from', reason: 'must be empty when rules is set' });
   spec.to?.forEach((to, i) => issues.push(...checkConf(to.default, `to[${i}].default`)));
   spec.from?.forEach((from, i) => issues.push(...checkConf(from.default, `from[${i}].default`)));

@@ -12,10 +12,16 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
-import { CircuitBreakersSchema, type CircuitBreakers } from '../../xds/envoy/gen/envoy/config/cluster/v3/circuit_breaker_pb.js';
-import { OutlierDetectionSchema, type OutlierDetection } from '../../xds/envoy/gen/envoy/config/cluster/v3/outlier_detection_pb.js';
+import {
+  CircuitBreakersSchema,
+  type CircuitBreakers,
+} from '../../xds/envoy/gen/envoy/config/cluster/v3/circuit_breaker_pb.js';
+import {
+  OutlierDetectionSchema,
+  type OutlierDetection,
+} from '../../xds/envoy/gen/envoy/config/cluster/v3/outlier_detection_pb.js';
 import { RoutingPriority } from '../../xds/envoy/gen/envoy/config/core/v3/base_pb.js';
-import { durationMs } from '../core/durations.js';
+import { durationMs } from '../core/index.js';
 import type { MeshCircuitBreakerConf } from './schema.js';
 
 type ConnectionLimits = NonNullable<MeshCircuitBreakerConf['connectionLimits']>;
@@ -54,7 +60,9 @@ export function outlierDetectionOf(outlier: Outlier): OutlierDetection | undefin
   const failure = d.failurePercentage;
   return create(OutlierDetectionSchema, {
     ...(outlier.interval !== undefined ? { interval: durationFromMs(durationMs(outlier.interval)) } : {}),
-    ...(outlier.baseEjectionTime !== undefined ? { baseEjectionTime: durationFromMs(durationMs(outlier.baseEjectionTime)) } : {}),
+    ...(outlier.baseEjectionTime !== undefined
+      ? { baseEjectionTime: durationFromMs(durationMs(outlier.baseEjectionTime)) }
+      : {}),
     ...(outlier.maxEjectionPercent !== undefined ? { maxEjectionPercent: outlier.maxEjectionPercent } : {}),
     splitExternalLocalOriginErrors: outlier.splitExternalAndLocalErrors === true,
     enforcingConsecutive5xx: total ? ENFORCED : NOT_ENFORCED,
@@ -66,7 +74,9 @@ export function outlierDetectionOf(outlier: Outlier): OutlierDetection | undefin
     enforcingSuccessRate: success ? ENFORCED : NOT_ENFORCED,
     ...(success?.minimumHosts !== undefined ? { successRateMinimumHosts: success.minimumHosts } : {}),
     ...(success?.requestVolume !== undefined ? { successRateRequestVolume: success.requestVolume } : {}),
-    ...(success?.standardDeviationFactor !== undefined ? { successRateStdevFactor: stdevFactorOf(success.standardDeviationFactor) } : {}),
+    ...(success?.standardDeviationFactor !== undefined
+      ? { successRateStdevFactor: stdevFactorOf(success.standardDeviationFactor) }
+      : {}),
     enforcingFailurePercentage: failure ? ENFORCED : NOT_ENFORCED,
     ...(failure?.minimumHosts !== undefined ? { failurePercentageMinimumHosts: failure.minimumHosts } : {}),
     ...(failure?.requestVolume !== undefined ? { failurePercentageRequestVolume: failure.requestVolume } : {}),

@@ -26,9 +26,11 @@ export function grpcSubsetOf(conf: MeshCircuitBreakerConf): GrpcSubset {
   const outlier = conf.outlierDetection;
   let keptOutlier: MeshCircuitBreakerConf['outlierDetection'];
   if (outlier && outlier.disabled !== true) {
-    for (const field of UNSUPPORTED_OUTLIER) if (outlier[field] !== undefined) dropped.push(`outlierDetection.${field}`);
+    for (const field of UNSUPPORTED_OUTLIER)
+      if (outlier[field] !== undefined) dropped.push(`outlierDetection.${field}`);
     const detectors = outlier.detectors ?? {};
-    for (const field of UNSUPPORTED_DETECTORS) if (detectors[field] !== undefined) dropped.push(`outlierDetection.detectors.${field}`);
+    for (const field of UNSUPPORTED_DETECTORS)
+      if (detectors[field] !== undefined) dropped.push(`outlierDetection.detectors.${field}`);
     const { successRate, failurePercentage } = detectors;
     // Without a detector gRPC runs, outlier detection would only cost a timer.
     if (successRate || failurePercentage) {

@@ -3,19 +3,34 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TypeUrl } from '../../xds/resource-types.js';
 import { defaultMeshCircuitBreakerSpec } from './schema.js';
-import { checkedConfig, expectGolden, goldenText, grpcDecoded, resourceOf, srcPath, storedPolicy, twoZoneProxy } from '../core/testkit/index.js';
+import {
+  checkedConfig,
+  expectGolden,
+  goldenText,
+  grpcDecoded,
+  resourceOf,
+  srcPath,
+  storedPolicy,
+  twoZoneProxy,
+} from '../core/testkit/index.js';
 
 const testdata = srcPath('src/policies/meshcircuitbreaker/testdata');
 const mcb = (name: string, spec: Record<string, unknown>) => storedPolicy('MeshCircuitBreaker', name, spec);
 const meshDefault = mcb('mesh-circuit-breaker-all-default', defaultMeshCircuitBreakerSpec());
-const toBackend = (conf: unknown) => mcb('backend-limits', { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }] });
+const toBackend = (conf: unknown) =>
+  mcb('backend-limits', {
+    targetRef: { kind: 'Mesh' },
+    to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: conf }],
+  });
 const cluster = (config: ReturnType<typeof checkedConfig>, name: string) => resourceOf(config, TypeUrl.Cluster, name);
 
 test('the default policy of a new mesh limits and watches every destination cluster', () => {
   const config = checkedConfig(twoZoneProxy('envoy', [meshDefault]));
   for (const name of ['backend', 'db']) {
     const c = cluster(config, name);
-    assert.deepEqual(c['circuitBreakers'], { thresholds: [{ maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 }] });
+    assert.deepEqual(c['circuitBreakers'], {
+      thresholds: [{ maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 }],
+    });
     const outlier = c['outlierDetection'];
     assert.equal(outlier.enforcingConsecutive5xx, 100);
     assert.equal(outlier.enforcingConsecutiveGatewayFailure, 100);
@@ -27,8 +42,15 @@ test('the default policy of a new mesh limits and watches every destination clus
 });
 
 test('a to entry naming the destination overrides only the fields it sets', () => {
-  const config = checkedConfig(twoZoneProxy('envoy', [meshDefault, toBackend({ connectionLimits: { maxRequests: 1 } })]));
-  assert.deepEqual(cluster(config, 'backend')['circuitBreakers'].thresholds[0], { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1, maxRetries: 3 });
+  const config = checkedConfig(
+    twoZoneProxy('envoy', [meshDefault, toBackend({ connectionLimits: { maxRequests: 1 } })]),
+  );
+  assert.deepEqual(cluster(config, 'backend')['circuitBreakers'].thresholds[0], {
+    maxConnections: 1024,
+    maxPendingRequests: 1024,
+    maxRequests: 1,
+    maxRetries: 3,
+  });
   assert.equal(cluster(config, 'db')['circuitBreakers'].thresholds[0].maxRequests, 1024);
 });
 
@@ -36,18 +58,41 @@ const outlierCases: { name: string; outlier: unknown; expect: Record<string, unk
   { name: 'disabled removes outlier detection', outlier: { disabled: true }, expect: undefined },
   {
     name: 'timings and split errors are carried over',
-    outlier: { interval: '5s', baseEjectionTime: '1m', maxEjectionPercent: 20, splitExternalAndLocalErrors: true, detectors: { totalFailures: { consecutive: 3 } } },
-    expect: { interval: '5s', baseEjectionTime: '60s', maxEjectionPercent: 20, splitExternalLocalOriginErrors: true, consecutive5xx: 3, enforcingConsecutive5xx: 100 },
+    outlier: {
+      interval: '5s',
+      baseEjectionTime: '1m',
+      maxEjectionPercent: 20,
+      splitExternalAndLocalErrors: true,
+      detectors: { totalFailures: { consecutive: 3 } },
+    },
+    expect: {
+      interval: '5s',
+      baseEjectionTime: '60s',
+      maxEjectionPercent: 20,
+      splitExternalLocalOriginErrors: true,
+      consecutive5xx: 3,
+      enforcingConsecutive5xx: 100,
+    },
   },
   {
     name: 'the success rate factor is given to Envoy in thousandths',
     outlier: { detectors: { successRate: { minimumHosts: 3, requestVolume: 10, standardDeviationFactor: '1.9' } } },
-    expect: { enforcingSuccessRate: 100, successRateMinimumHosts: 3, successRateRequestVolume: 10, successRateStdevFactor: 1900 },
+    expect: {
+      enforcingSuccessRate: 100,
+      successRateMinimumHosts: 3,
+      successRateRequestVolume: 10,
+      successRateStdevFactor: 1900,
+    },
   },
   {
     name: 'failure percentage',
     outlier: { detectors: { failurePercentage: { minimumHosts: 2, requestVolume: 20, threshold: 60 } } },
-    expect: { enforcingFailurePercentage: 100, failurePercentageMinimumHosts: 2, failurePercentageRequestVolume: 20, failurePercentageThreshold: 60 },
+    expect: {
+      enforcingFailurePercentage: 100,
+      failurePercentageMinimumHosts: 2,
+      failurePercentageRequestVolume: 20,
+      failurePercentageThreshold: 60,
+    },
   },
 ];
 
@@ -61,14 +106,30 @@ for (const c of outlierCases) {
 }
 
 test('healthyPanicThreshold sets the cluster panic threshold', () => {
-  const config = checkedConfig(twoZoneProxy('envoy', [toBackend({ outlierDetection: { healthyPanicThreshold: '25.5', detectors: { gatewayFailures: {} } } })]));
+  const config = checkedConfig(
+    twoZoneProxy('envoy', [
+      toBackend({ outlierDetection: { healthyPanicThreshold: '25.5', detectors: { gatewayFailures: {} } } }),
+    ]),
+  );
   assert.deepEqual(cluster(config, 'backend')['commonLbConfig'], { healthyPanicThreshold: { value: 25.5 } });
 });
 
 const inboundCases: { name: string; spec: Record<string, unknown>; limited: boolean }[] = [
-  { name: 'a from entry for the whole mesh', spec: { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxConnections: 7 } } }] }, limited: true },
-  { name: 'a catch-all rule', spec: { rules: [{ default: { connectionLimits: { maxConnections: 7 } } }] }, limited: true },
-  { name: 'a to entry alone', spec: { to: [{ targetRef: { kind: 'Mesh' }, default: { outlierDetection: { disabled: true } } }] }, limited: false },
+  {
+    name: 'a from entry for the whole mesh',
+    spec: { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxConnections: 7 } } }] },
+    limited: true,
+  },
+  {
+    name: 'a catch-all rule',
+    spec: { rules: [{ default: { connectionLimits: { maxConnections: 7 } } }] },
+    limited: true,
+  },
+  {
+    name: 'a to entry alone',
+    spec: { to: [{ targetRef: { kind: 'Mesh' }, default: { outlierDetection: { disabled: true } } }] },
+    limited: false,
+  },
 ];
 
 for (const c of inboundCases) {
@@ -76,14 +137,23 @@ for (const c of inboundCases) {
     const config = checkedConfig(twoZoneProxy('envoy', [mcb('inbound', { targetRef: { kind: 'Mesh' }, ...c.spec })]));
     const limits = cluster(config, 'localhost:8081')['circuitBreakers'];
     assert.deepEqual(limits, c.limited ? { thresholds: [{ maxConnections: 7 }] } : undefined);
-    assert.equal(cluster(config, 'backend')['circuitBreakers'], undefined, 'inbound sections do not reach outbound clusters');
+    assert.equal(
+      cluster(config, 'backend')['circuitBreakers'],
+      undefined,
+      'inbound sections do not reach outbound clusters',
+    );
   });
 }
 
 test('proxyless gRPC gets max_requests and the success-rate detector, and a warning for the rest', () => {
   const spec = {
     connectionLimits: { maxRequests: 1, maxConnections: 10 },
-    outlierDetection: { interval: '1s', baseEjectionTime: '2s', maxEjectionPercent: 50, detectors: { totalFailures: {}, successRate: { requestVolume: 5 } } },
+    outlierDetection: {
+      interval: '1s',
+      baseEjectionTime: '2s',
+      maxEjectionPercent: 50,
+      detectors: { totalFailures: {}, successRate: { requestVolume: 5 } },
+    },
   };
   const config = checkedConfig(twoZoneProxy('grpc', [toBackend(spec)]));
   const decoded = grpcDecoded(config.resources.find((r) => r.typeUrl === TypeUrl.Cluster && r.name === 'backend')!);
@@ -105,23 +175,42 @@ test('proxyless gRPC with the default policy: max_requests only, no outlier dete
   assert.deepEqual(c['circuitBreakers'], { thresholds: [{ maxRequests: 1024 }] });
   assert.equal(c['outlierDetection'], undefined);
   assert.equal(config.warnings.length, 1);
-  assert.match(config.warnings[0]!, /connectionLimits.maxConnections, connectionLimits.maxPendingRequests, connectionLimits.maxRetries, outlierDetection.detectors.totalFailures/);
+  assert.match(
+    config.warnings[0]!,
+    /connectionLimits.maxConnections, connectionLimits.maxPendingRequests, connectionLimits.maxRetries, outlierDetection.detectors.totalFailures/,
+  );
 });
 
 test('proxyless gRPC servers warn that from and rules are not applied', () => {
-  const config = checkedConfig(twoZoneProxy('grpc', [mcb('inbound', { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxRequests: 3 } } }] })]));
-  assert.deepEqual(config.warnings, ['MeshCircuitBreaker: from and rules not applied: a proxyless gRPC server has no local cluster to limit']);
+  const config = checkedConfig(
+    twoZoneProxy('grpc', [
+      mcb('inbound', { from: [{ targetRef: { kind: 'Mesh' }, default: { connectionLimits: { maxRequests: 3 } } }] }),
+    ]),
+  );
+  assert.deepEqual(config.warnings, [
+    'MeshCircuitBreaker: from and rules not applied: a proxyless gRPC server has no local cluster to limit',
+  ]);
 });
 
-const override = (detectors: unknown) => toBackend({ connectionLimits: { maxRequests: 1 }, outlierDetection: { detectors } });
+const override = (detectors: unknown) =>
+  toBackend({ connectionLimits: { maxRequests: 1 }, outlierDetection: { detectors } });
 const goldenCases = [
-  { name: 'envoy-default-and-override', ctx: () => twoZoneProxy('envoy', [meshDefault, override({ successRate: { standardDeviationFactor: 1.5 } })]) },
-  { name: 'grpc-default-and-override', ctx: () => twoZoneProxy('grpc', [meshDefault, override({ failurePercentage: { threshold: 50 } })]) },
+  {
+    name: 'envoy-default-and-override',
+    ctx: () => twoZoneProxy('envoy', [meshDefault, override({ successRate: { standardDeviationFactor: 1.5 } })]),
+  },
+  {
+    name: 'grpc-default-and-override',
+    ctx: () => twoZoneProxy('grpc', [meshDefault, override({ failurePercentage: { threshold: 50 } })]),
+  },
 ];
 
 for (const c of goldenCases) {
   test(`${c.name}: the clusters equal their golden file`, () => {
-    expectGolden(join(testdata, `${c.name}.golden.json`), goldenText(checkedConfig(c.ctx()), { types: [TypeUrl.Cluster] }));
+    expectGolden(
+      join(testdata, `${c.name}.golden.json`),
+      goldenText(checkedConfig(c.ctx()), { types: [TypeUrl.Cluster] }),
+    );
   });
 }
 
@@ -131,7 +220,16 @@ test('a subset cluster of a traffic split gets its service’s limits', () => {
     to: [
       {
         targetRef: { kind: 'MeshService', name: 'backend' },
-        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [{ kind: 'MeshServiceSubset', name: 'backend', tags: { 'kuma.io/zone': 'west' }, weight: 1 }] } }],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            default: {
+              backendRefs: [
+                { kind: 'MeshServiceSubset', name: 'backend', tags: { 'kuma.io/zone': 'west' }, weight: 1 },
+              ],
+            },
+          },
+        ],
       },
     ],
   });

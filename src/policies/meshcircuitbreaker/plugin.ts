@@ -3,7 +3,7 @@
  * the clusters a proxy sends to.
  *
  *   to[]            ─► cluster <service> of every destination it covers, and its
- *                      subset clusters (traffic splits: destination-clusters.ts)
+ *                      subset clusters (traffic splits), found by their origin (xds/generate/origins.ts)
  *   from[] (Mesh), rules[] (catch-all)
  *                   ─► local cluster localhost:<servicePort> of each inbound (Envoy)
  *
@@ -13,25 +13,29 @@
  * honours only part of the conf (grpc-subset.ts); the rest is a warning.
  */
 import { create } from '@bufbuild/protobuf';
-import { ClusterSchema, Cluster_CommonLbConfigSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ClusterSchema, Cluster_CommonLbConfigSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
-import { byAddressThenPort } from '../../xds/generate/destinations.js';
-import { localClusterName } from '../../xds/generate/names.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import { inboundRules, resolveCatchAll } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PolicyPlugin } from '../core/plugin.js';
-import { fromEntries, ruleEntries } from '../core/policy-spec.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
+import { type ClusterOrigin, defineEdit, destinationServiceOf, type LocalOrigin } from '../../xds/generate/index.js';
+import type { ProxyContext } from '../../xds/generate/index.js';
+import {
+  inboundRules,
+  resolveCatchAll,
+  type MatchedPolicy,
+  type PolicyPlugin,
+  fromEntries,
+  ruleEntries,
+  resolveTo,
+  serviceDestination,
+} from '../core/index.js';
 import { circuitBreakersOf, outlierDetectionOf } from './cluster-settings.js';
-import { servicesOfClusters } from './destination-clusters.js';
 import { grpcSubsetOf } from './grpc-subset.js';
 import type { MeshCircuitBreakerConf } from './schema.js';
 
 /** `cluster` with the conf's settings; settings the conf leaves out stay as they were. */
-export function withCircuitBreaking(cluster: Cluster, conf: MeshCircuitBreakerConf): Cluster {
-  return editedCopy(ClusterSchema, cluster, `MeshCircuitBreaker ${JSON.stringify(conf)}`, (copy) => {
+const withCircuitBreaking = defineEdit(
+  'MeshCircuitBreaker',
+  ClusterSchema,
+  (copy, { conf }: { conf: MeshCircuitBreakerConf }) => {
     if (conf.connectionLimits) copy.circuitBreakers = circuitBreakersOf(conf.connectionLimits);
     const outlier = conf.outlierDetection;
     if (!outlier) return;
@@ -41,61 +45,65 @@ export function withCircuitBreaking(cluster: Cluster, conf: MeshCircuitBreakerCo
     if (outlier.disabled !== true && outlier.healthyPanicThreshold !== undefined) {
       // The copy is deep, so its common_lb_config (set by an earlier plugin, perhaps) is ours to change.
       copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
-      copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(outlier.healthyPanicThreshold) });
+      copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, {
+        value: Number(outlier.healthyPanicThreshold),
+      });
     }
-  });
-}
+  },
+);
 
-/** The conf each destination cluster (the service's own, and its subset clusters) gets, by cluster name. */
-function outboundConfs(proxy: ProxyContext, matched: readonly MatchedPolicy[], clusters: readonly Cluster[]): Map<string, MeshCircuitBreakerConf> {
-  const byService = new Map<string, MeshCircuitBreakerConf | undefined>();
-  for (const service of proxy.destinations.keys())
-    byService.set(service, resolveTo(matched, serviceDestination(proxy, service)).conf as MeshCircuitBreakerConf | undefined);
+/** The conf `to[]` gives each destination service of the proxy, when some entry covers it. */
+function outboundConfs(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshCircuitBreakerConf> {
   const confs = new Map<string, MeshCircuitBreakerConf>();
-  for (const [cluster, service] of servicesOfClusters(clusters.map((c) => c.name), byService.keys())) {
-    const conf = byService.get(service);
-    if (conf) confs.set(cluster, conf);
+  for (const service of proxy.destinations.keys()) {
+    const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshCircuitBreakerConf | undefined;
+    if (conf) confs.set(service, conf);
   }
   return confs;
 }
 
-/** The conf each local cluster gets; a cluster shared by inbounds takes the first inbound's (in address, port order, as the generator does). */
-function inboundConfs(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshCircuitBreakerConf> {
-  const confs = new Map<string, MeshCircuitBreakerConf>();
-  const ordered = proxy.inbounds.map((inbound, position) => ({ inbound, position })).sort((a, b) => byAddressThenPort(a.inbound, b.inbound));
-  for (const { inbound, position } of ordered) {
-    const name = localClusterName(inbound.servicePort);
-    if (confs.has(name)) continue;
-    const conf = resolveCatchAll(inboundRules(matched, position, { fromAsRules: true })) as MeshCircuitBreakerConf | undefined;
-    if (conf) confs.set(name, conf);
+/** A local cluster's conf: that of the first inbound it serves (in address, port order, as the generator orders them) that has one. */
+function localConf(origin: LocalOrigin, matched: readonly MatchedPolicy[]): MeshCircuitBreakerConf | undefined {
+  for (const { position } of origin.inbounds) {
+    const conf = resolveCatchAll(inboundRules(matched, position, { fromAsRules: true })) as
+      MeshCircuitBreakerConf | undefined;
+    if (conf) return conf;
   }
-  return confs;
+  return undefined;
 }
 
 const hasInboundSections = (matched: readonly MatchedPolicy[]): boolean =>
-  matched.some(({ policy, inbounds }) => inbounds.length > 0 && (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0));
+  matched.some(
+    ({ policy, inbounds }) => inbounds.length > 0 && (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0),
+  );
 
 export const meshCircuitBreakerPlugin = {
   kind: 'MeshCircuitBreaker',
   apply(resources, { proxy, matched, warn }) {
     const grpc = proxy.flavour === 'grpc';
-    const confs = outboundConfs(proxy, matched, resources.clusters);
-    if (!grpc) for (const [name, conf] of inboundConfs(proxy, matched)) confs.set(name, conf);
-    else if (hasInboundSections(matched)) warn('from and rules not applied: a proxyless gRPC server has no local cluster to limit');
+    const byService = outboundConfs(proxy, matched);
+    if (grpc && hasInboundSections(matched))
+      warn('from and rules not applied: a proxyless gRPC server has no local cluster to limit');
+    /** The destination's conf for its own and its subset clusters; the inbounds' for a local cluster (Envoy: gRPC has none). */
+    const confOf = (origin: ClusterOrigin): MeshCircuitBreakerConf | undefined => {
+      if (origin.kind === 'local') return grpc ? undefined : localConf(origin, matched);
+      const service = destinationServiceOf(origin);
+      return service === undefined ? undefined : byService.get(service);
+    };
 
     const dropped = new Set<string>();
-    const clusters = resources.clusters.map((cluster) => {
-      const conf = confs.get(cluster.name);
+    const edited = resources.map('clusters', (cluster, origin) => {
+      const conf = confOf(origin);
       if (!conf) return cluster;
-      if (!grpc) return withCircuitBreaking(cluster, conf);
+      if (!grpc) return withCircuitBreaking(cluster, { conf });
       const subset = grpcSubsetOf(conf);
       subset.dropped.forEach((field) => dropped.add(field));
-      return subset.conf ? withCircuitBreaking(cluster, subset.conf) : cluster;
+      return subset.conf ? withCircuitBreaking(cluster, { conf: subset.conf }) : cluster;
     });
     if (dropped.size > 0) {
       const honoured = 'connectionLimits.maxRequests and the successRate and failurePercentage detectors';
       warn(`${[...dropped].join(', ')} not applied: proxyless gRPC honours only ${honoured}`);
     }
-    return { ...resources, clusters };
+    return edited;
   },
 } satisfies PolicyPlugin<'MeshCircuitBreaker'>;

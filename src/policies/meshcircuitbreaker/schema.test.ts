@@ -40,7 +40,12 @@ test('a Kuma-style MeshCircuitBreaker with limits and every detector validates u
 test('the default MeshCircuitBreaker of a new mesh validates, with its Kuma limits', () => {
   const spec = defaultMeshCircuitBreakerSpec();
   expectValidAsGiven(documentOf(spec));
-  assert.deepEqual(spec.to?.[0]?.default.connectionLimits, { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 });
+  assert.deepEqual(spec.to?.[0]?.default.connectionLimits, {
+    maxConnections: 1024,
+    maxPendingRequests: 1024,
+    maxRequests: 1024,
+    maxRetries: 3,
+  });
   assert.equal(spec.to?.[0]?.default.outlierDetection?.disabled, false);
 });
 
@@ -58,12 +63,16 @@ test('a default without connectionLimits or outlierDetection is rejected', () =>
 
 test('outlier detection needs at least one detector unless disabled', () => {
   expectIssues(documentOf(outbound({ outlierDetection: { interval: '5s' } })), [
-    { field: 'spec.to[0].default.outlierDetection.detectors', reason: 'is required unless outlier detection is disabled' },
+    {
+      field: 'spec.to[0].default.outlierDetection.detectors',
+      reason: 'is required unless outlier detection is disabled',
+    },
   ]);
   expectIssues(documentOf(outbound({ outlierDetection: { detectors: {} } })), [
     {
       field: 'spec.to[0].default.outlierDetection.detectors',
-      reason: 'must set at least one of totalFailures, gatewayFailures, localOriginFailures, successRate, failurePercentage',
+      reason:
+        'must set at least one of totalFailures, gatewayFailures, localOriginFailures, successRate, failurePercentage',
     },
   ]);
   expectValid(documentOf(outbound({ outlierDetection: { disabled: true } })));
@@ -80,22 +89,32 @@ test('out of range percentages and a zero interval are rejected', () => {
   expectIssues(documentOf(outbound(conf)), [
     { field: 'spec.to[0].default.outlierDetection.interval', reason: 'must be a duration greater than 0, like 10s' },
     { field: 'spec.to[0].default.outlierDetection.maxEjectionPercent', reason: 'must be at most 100' },
-    { field: 'spec.to[0].default.outlierDetection.detectors.failurePercentage.threshold', reason: 'must be at most 100' },
+    {
+      field: 'spec.to[0].default.outlierDetection.detectors.failurePercentage.threshold',
+      reason: 'must be at most 100',
+    },
   ]);
 });
 
 test('a standardDeviationFactor that is zero or not a number is rejected', () => {
-  const factor = (value: unknown) => outbound({ outlierDetection: { detectors: { successRate: { standardDeviationFactor: value } } } });
+  const factor = (value: unknown) =>
+    outbound({ outlierDetection: { detectors: { successRate: { standardDeviationFactor: value } } } });
   const at = 'spec.to[0].default.outlierDetection.detectors.successRate.standardDeviationFactor';
   expectIssues(documentOf(factor('0.0')), [{ field: at, reason: 'must be greater than 0' }]);
-  expectIssues(documentOf(factor('high')), [{ field: at, reason: 'must be a number up to 4294967.295, or a decimal string like "1.9"' }]);
+  expectIssues(documentOf(factor('high')), [
+    { field: at, reason: 'must be a number up to 4294967.295, or a decimal string like "1.9"' },
+  ]);
   expectValid(documentOf(factor(1.9)));
 });
 
 test('from accepts only Mesh, and a policy needs to, from or rules', () => {
-  const spec = { from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { connectionLimits: { maxRequests: 5 } } }] };
+  const spec = {
+    from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { connectionLimits: { maxRequests: 5 } } }],
+  };
   expectIssues(documentOf(spec), [{ field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' }]);
-  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'at least one of to, from or rules must be set' }]);
+  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [
+    { field: 'spec.to', reason: 'at least one of to, from or rules must be set' },
+  ]);
 });
 
 test('an unknown field in connectionLimits is rejected', () => {

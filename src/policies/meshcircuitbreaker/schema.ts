@@ -4,12 +4,16 @@
  * inbound traffic (from, rules). A new mesh gets `defaultMeshCircuitBreakerSpec()`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Percentage, Strict, UINT32_MAX } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { PositiveDuration } from '../core/durations.js';
-import { checkSomeSection } from '../core/sections.js';
-import { FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, Percentage, Strict, UINT32_MAX } from '../../api/index.js';
+import {
+  definePolicy,
+  PositiveDuration,
+  checkSomeSection,
+  FROM_KINDS,
+  TargetRef,
+  TO_KINDS,
+  TOP_LEVEL_PROXY_KINDS,
+} from '../core/index.js';
 
 const Count = (description: string) => Type.Integer({ minimum: 1, maximum: UINT32_MAX, description });
 
@@ -25,7 +29,8 @@ const ConnectionLimits = Strict({
   maxRequests: Type.Optional(Count('Parallel requests to the cluster, HTTP only (default 1024).')),
 });
 
-const Consecutive = () => Strict({ consecutive: Type.Optional(Count('Consecutive failures before ejection (Envoy default 5).')) });
+const Consecutive = () =>
+  Strict({ consecutive: Type.Optional(Count('Consecutive failures before ejection (Envoy default 5).')) });
 
 const Detectors = Strict({
   totalFailures: Type.Optional(Consecutive()),
@@ -51,16 +56,28 @@ const Detectors = Strict({
     }),
   ),
 });
-const DETECTORS = ['totalFailures', 'gatewayFailures', 'localOriginFailures', 'successRate', 'failurePercentage'] as const;
+const DETECTORS = [
+  'totalFailures',
+  'gatewayFailures',
+  'localOriginFailures',
+  'successRate',
+  'failurePercentage',
+] as const;
 
 const OutlierDetection = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns outlier detection off (default false).' })),
   interval: Type.Optional(PositiveDuration('10s', 'Time between ejection sweeps (Envoy default 10s).')),
-  baseEjectionTime: Type.Optional(PositiveDuration('10s', 'Ejection time, multiplied by the number of ejections (Envoy default 30s).')),
+  baseEjectionTime: Type.Optional(
+    PositiveDuration('10s', 'Ejection time, multiplied by the number of ejections (Envoy default 30s).'),
+  ),
   maxEjectionPercent: Type.Optional(WholePercent('Most of the cluster that may be ejected (default 10).')),
-  splitExternalAndLocalErrors: Type.Optional(Type.Boolean({ description: 'Count local origin failures apart (default false).' })),
+  splitExternalAndLocalErrors: Type.Optional(
+    Type.Boolean({ description: 'Count local origin failures apart (default false).' }),
+  ),
   detectors: Type.Optional(Detectors),
-  healthyPanicThreshold: Type.Optional(Percentage({ description: 'Healthy share below which Envoy panics (default 50); 0 disables.' })),
+  healthyPanicThreshold: Type.Optional(
+    Percentage({ description: 'Healthy share below which Envoy panics (default 50); 0 disables.' }),
+  ),
 });
 
 export const MeshCircuitBreakerConf = Strict({
@@ -83,15 +100,26 @@ function checkConf(conf: MeshCircuitBreakerConf, at: string): InvalidParameter[]
   const outlier = conf.outlierDetection;
   if (!outlier || outlier.disabled === true) return [];
   const detectors = outlier.detectors;
-  if (!detectors) return [{ field: `${at}.outlierDetection.detectors`, reason: 'is required unless outlier detection is disabled' }];
+  if (!detectors)
+    return [{ field: `${at}.outlierDetection.detectors`, reason: 'is required unless outlier detection is disabled' }];
   if (!DETECTORS.some((name) => detectors[name] !== undefined))
     return [{ field: `${at}.outlierDetection.detectors`, reason: `must set at least one of ${DETECTORS.join(', ')}` }];
   const factor = detectors.successRate?.standardDeviationFactor;
   if (factor !== undefined && !(Number(factor) > 0))
-    return [{ field: `${at}.outlierDetection.detectors.successRate.standardDeviationFactor`, reason: 'must be greater than 0' }];
+    return [
+      {
+        field: `${at}.outlierDetection.detectors.successRate.standardDeviationFactor`,
+        reason: 'must be greater than 0',
+      },
+    ];
   // The string form has no maximum in the schema; the number form does.
   if (factor !== undefined && Number(factor) > MAX_DEVIATION_FACTOR)
-    return [{ field: `${at}.outlierDetection.detectors.successRate.standardDeviationFactor`, reason: `must be at most ${MAX_DEVIATION_FACTOR}` }];
+    return [
+      {
+        field: `${at}.outlierDetection.detectors.successRate.standardDeviationFactor`,
+        reason: `must be at most ${MAX_DEVIATION_FACTOR}`,
+      },
+    ];
   return [];
 }
 

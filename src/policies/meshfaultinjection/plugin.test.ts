@@ -1,5 +1,20 @@
 // The test kit first: it loads grpc-js-xds, which must be set up before its inner modules are imported.
-import { CACHE, envoySelects, expectGolden, findResource, goldenText, grpcDecoded, hcmsOf, httpFilterNames, inboundSideConfig, inboundSideGolden, listenerOf, srcPath, storedPolicy, WEB } from '../core/testkit/index.js';
+import {
+  CACHE,
+  envoySelects,
+  expectGolden,
+  findResource,
+  goldenText,
+  grpcDecoded,
+  hcmsOf,
+  httpFilterNames,
+  inboundSideConfig,
+  inboundSideGolden,
+  listenerOf,
+  srcPath,
+  storedPolicy,
+  WEB,
+} from '../core/testkit/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -20,7 +35,9 @@ const abort = (httpStatus: number, percentage: number | string) => ({ abort: { h
 
 /** The typed config of every fault filter of a connection manager (JSON). */
 const faultsOf = (hcm: Record<string, any>): Record<string, any>[] =>
-  (hcm['httpFilters'] as Record<string, any>[]).filter((f) => f['name'].startsWith('envoy.filters.http.fault')).map((f) => f['typedConfig']);
+  (hcm['httpFilters'] as Record<string, any>[])
+    .filter((f) => f['name'].startsWith('envoy.filters.http.fault'))
+    .map((f) => f['typedConfig']);
 
 test('a share becomes a fraction over a hundred when whole, over a million when finer', () => {
   const cases: [number, number, string][] = [
@@ -48,7 +65,10 @@ test('Envoy: a 50% abort from the whole mesh is a fault filter before the router
   const [hcm] = hcmsOf(listenerOf(config, WEB));
   assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.router']);
   assert.deepEqual(faultsOf(hcm!), [
-    { '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault', abort: { httpStatus: 503, percentage: { numerator: 50 } } },
+    {
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+      abort: { httpStatus: 503, percentage: { numerator: 50 } },
+    },
   ]);
   assert.deepEqual(config.warnings, []);
 });
@@ -61,10 +81,20 @@ test('Envoy: a decimal share is kept to the millionth', () => {
 
 test('Envoy: each http entry is its own filter, in list order, with abort, delay and bandwidth', () => {
   const config = inboundSideConfig('envoy', [
-    mfi('faults', fromMesh(abort(503, 10), { delay: { value: '1.5s', percentage: 20 }, responseBandwidth: { limit: '10Mbps', percentage: 30 } })),
+    mfi(
+      'faults',
+      fromMesh(abort(503, 10), {
+        delay: { value: '1.5s', percentage: 20 },
+        responseBandwidth: { limit: '10Mbps', percentage: 30 },
+      }),
+    ),
   ]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
-  assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.fault.1', 'envoy.filters.http.router']);
+  assert.deepEqual(httpFilterNames(hcm!), [
+    'envoy.filters.http.fault',
+    'envoy.filters.http.fault.1',
+    'envoy.filters.http.router',
+  ]);
   const [first, second] = faultsOf(hcm!);
   assert.deepEqual(first!['abort'], { httpStatus: 503, percentage: { numerator: 10 } });
   assert.deepEqual(second!['delay'], { fixedDelay: '1.500s', percentage: { numerator: 20 } });
@@ -82,10 +112,16 @@ test('Envoy: a TCP inbound, the outbounds and the local clusters are left as the
 test('Envoy: the more specific policy replaces the list of faults (lists are not merged)', () => {
   const config = inboundSideConfig('envoy', [
     mfi('mesh-wide', fromMesh(abort(503, 50), { delay: { value: '1s', percentage: 50 } })),
-    mfi('web-only', { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { http: [abort(418, 5)] } }] }),
+    mfi('web-only', {
+      targetRef: { kind: 'Dataplane', name: 'web-1' },
+      rules: [{ default: { http: [abort(418, 5)] } }],
+    }),
   ]);
   const faults = faultsOf(hcmsOf(listenerOf(config, WEB))[0]!);
-  assert.deepEqual(faults.map((f) => f['abort']), [{ httpStatus: 418, percentage: { numerator: 5 } }]);
+  assert.deepEqual(
+    faults.map((f) => f['abort']),
+    [{ httpStatus: 418, percentage: { numerator: 5 } }],
+  );
 });
 
 /** What a caller whose sidecar sends these inbound tags (or no x-kuma-tags: undefined) gets from the fault filters, by abort status. */
@@ -108,13 +144,27 @@ test('Envoy: a from entry naming a service injects its faults into that serviceâ
     }),
   ]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
-  assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.fault.1', 'envoy.filters.http.router']);
-  const frontendOnly = { name: 'x-kuma-tags', stringMatch: { safeRegex: { regex: '.*&kuma\\.io/service=(?:[^&]*,)?frontend[,&].*' } } };
-  assert.deepEqual(faultsOf(hcm!).map((f) => f['headers']), [[frontendOnly], [{ ...frontendOnly, invertMatch: true, treatMissingHeaderAsEmpty: true }]]);
+  assert.deepEqual(httpFilterNames(hcm!), [
+    'envoy.filters.http.fault',
+    'envoy.filters.http.fault.1',
+    'envoy.filters.http.router',
+  ]);
+  const frontendOnly = {
+    name: 'x-kuma-tags',
+    stringMatch: { safeRegex: { regex: '.*&kuma\\.io/service=(?:[^&]*,)?frontend[,&].*' } },
+  };
+  assert.deepEqual(
+    faultsOf(hcm!).map((f) => f['headers']),
+    [[frontendOnly], [{ ...frontendOnly, invertMatch: true, treatMissingHeaderAsEmpty: true }]],
+  );
   assert.deepEqual(abortsFor(hcm!, FRONTEND), [500]);
   assert.deepEqual(abortsFor(hcm!, { 'kuma.io/service': 'my-frontend' }), [503]);
   assert.deepEqual(abortsFor(hcm!, { 'kuma.io/service': 'admin' }), [503]);
-  assert.deepEqual(abortsFor(hcm!, undefined), [503], 'a caller without the header (outside the mesh, proxyless) is in the whole mesh');
+  assert.deepEqual(
+    abortsFor(hcm!, undefined),
+    [503],
+    'a caller without the header (outside the mesh, proxyless) is in the whole mesh',
+  );
   assert.deepEqual(config.warnings, []);
 });
 
@@ -138,8 +188,16 @@ test('Envoy: the most specific group wins where groups overlap, and an entry wit
 
 test('Envoy: a more specific policy overrides a caller groupâ€™s faults; a rules[] policy applies to every caller', () => {
   const config = inboundSideConfig('envoy', [
-    mfi('mesh-wide', { from: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } }, { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 100)] } }] }),
-    mfi('web-only', { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { http: [abort(418, 5)] } }] }),
+    mfi('mesh-wide', {
+      from: [
+        { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } },
+        { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 100)] } },
+      ],
+    }),
+    mfi('web-only', {
+      targetRef: { kind: 'Dataplane', name: 'web-1' },
+      rules: [{ default: { http: [abort(418, 5)] } }],
+    }),
   ]);
   const [hcm] = hcmsOf(listenerOf(config, WEB));
   assert.deepEqual(abortsFor(hcm!, FRONTEND), [418]);
@@ -157,27 +215,56 @@ test('Envoy: with PERMISSIVE mTLS both the TLS and the plaintext chain inject th
   const hcms = hcmsOf(listenerOf(config, WEB));
   assert.equal(hcms.length, 2);
   for (const hcm of hcms) assert.equal(faultsOf(hcm).length, 1);
-  assert.deepEqual(httpFilterNames(hcms[0]!), ['envoy.filters.http.rbac', 'envoy.filters.http.fault', 'envoy.filters.http.router']);
+  assert.deepEqual(httpFilterNames(hcms[0]!), [
+    'envoy.filters.http.rbac',
+    'envoy.filters.http.fault',
+    'envoy.filters.http.router',
+  ]);
 });
 
 test('Envoy: to configures built-in gateways only; a sidecar reports it and keeps its outbounds', () => {
   const spec = { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50)] } }] };
   const config = inboundSideConfig('envoy', [mfi('outbound', spec)]);
-  assert.deepEqual(config.warnings, ['MeshFaultInjection: to not applied: it configures built-in gateways only, and this proxy is a sidecar']);
-  assert.deepEqual(listenerOf(config, 'outbound:127.0.0.1:10001'), listenerOf(inboundSideConfig('envoy', []), 'outbound:127.0.0.1:10001'));
+  assert.deepEqual(config.warnings, [
+    'MeshFaultInjection: to not applied: it configures built-in gateways only, and this proxy is a sidecar',
+  ]);
+  assert.deepEqual(
+    listenerOf(config, 'outbound:127.0.0.1:10001'),
+    listenerOf(inboundSideConfig('envoy', []), 'outbound:127.0.0.1:10001'),
+  );
 });
 
 test('gRPC: a 50% abort in to is a fault filter on the client, which grpc-js-xds accepts as 50%', () => {
-  const spec = { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50), { delay: { value: '200ms', percentage: 25 } }] } }] };
+  const spec = {
+    to: [
+      {
+        targetRef: { kind: 'Mesh' },
+        default: { http: [abort(503, 50), { delay: { value: '200ms', percentage: 25 } }] },
+      },
+    ],
+  };
   const config = inboundSideConfig('grpc', [mfi('client-faults', spec)]);
   const [hcm] = hcmsOf(listenerOf(config, 'backend'));
-  assert.deepEqual(httpFilterNames(hcm!), ['envoy.filters.http.fault', 'envoy.filters.http.fault.1', 'envoy.filters.http.router']);
+  assert.deepEqual(httpFilterNames(hcm!), [
+    'envoy.filters.http.fault',
+    'envoy.filters.http.fault.1',
+    'envoy.filters.http.router',
+  ]);
   // What grpc-js-xds's client makes of the filters it accepted: a 50/100 abort (503 as UNAVAILABLE) and a 25/100 delay.
   const listener = grpcDecoded(findResource(config, TypeUrl.Listener, 'backend'));
-  const decodedHcm = decodeSingleResource(HTTP_CONNECTION_MANGER_TYPE_URL, listener['api_listener']['api_listener']['value']);
-  const [abortConfig, delayConfig] = decodedHcm.http_filters.slice(0, 2).map((f: any) => parseTopLevelFilterConfig(f.typed_config, true)?.config);
+  const decodedHcm = decodeSingleResource(
+    HTTP_CONNECTION_MANGER_TYPE_URL,
+    listener['api_listener']['api_listener']['value'],
+  );
+  const [abortConfig, delayConfig] = decodedHcm.http_filters
+    .slice(0, 2)
+    .map((f: any) => parseTopLevelFilterConfig(f.typed_config, true)?.config);
   assert.deepEqual(abortConfig.abort, { kind: 'grpc', code: 14, percentage: { numerator: 50, denominator: 100 } });
-  assert.deepEqual(delayConfig.delay, { kind: 'fixed', durationMs: 200, percentage: { numerator: 25, denominator: 100 } });
+  assert.deepEqual(delayConfig.delay, {
+    kind: 'fixed',
+    durationMs: 200,
+    percentage: { numerator: 25, denominator: 100 },
+  });
   // And why `from` is not applied: grpc-js-xds has no server side for this filter.
   assert.equal(parseTopLevelFilterConfig(decodedHcm.http_filters[0]!.typed_config!, false), null);
   assert.deepEqual(config.warnings, []);
@@ -186,7 +273,14 @@ test('gRPC: a 50% abort in to is a fault filter on the client, which grpc-js-xds
 test('gRPC: from and rules are reported (servers run no fault filter), and so is responseBandwidth', () => {
   const config = inboundSideConfig('grpc', [
     mfi('server', fromMesh(abort(503, 50))),
-    mfi('client', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [{ responseBandwidth: { limit: '1Mbps', percentage: 100 } }] } }] }),
+    mfi('client', {
+      to: [
+        {
+          targetRef: { kind: 'Mesh' },
+          default: { http: [{ responseBandwidth: { limit: '1Mbps', percentage: 100 } }] },
+        },
+      ],
+    }),
   ]);
   assert.deepEqual(config.warnings, [
     'MeshFaultInjection: from and rules not applied: grpc-js-xds injects faults on clients only (a server listener with a fault filter is rejected); use to',
@@ -201,9 +295,21 @@ test('gRPC: from and rules are reported (servers run no fault filter), and so is
 const GOLDEN: Record<string, () => string> = {
   'envoy-from-mesh-strict-mtls': () =>
     goldenText(
-      inboundSideConfig('envoy', [mfi('faults', fromMesh(abort(503, 50), { delay: { value: '2s', percentage: '12.5' }, responseBandwidth: { limit: '100kbps', percentage: 10 } }))], {
-        mtls: 'STRICT',
-      }),
+      inboundSideConfig(
+        'envoy',
+        [
+          mfi(
+            'faults',
+            fromMesh(abort(503, 50), {
+              delay: { value: '2s', percentage: '12.5' },
+              responseBandwidth: { limit: '100kbps', percentage: 10 },
+            }),
+          ),
+        ],
+        {
+          mtls: 'STRICT',
+        },
+      ),
       inboundSideGolden,
     ),
   'envoy-from-per-caller': () =>
@@ -212,7 +318,10 @@ const GOLDEN: Record<string, () => string> = {
         mfi('per-caller', {
           from: [
             { targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 10)] } },
-            { targetRef: { kind: 'MeshService', name: 'frontend' }, default: { http: [abort(500, 50), { delay: { value: '1s', percentage: 20 } }] } },
+            {
+              targetRef: { kind: 'MeshService', name: 'frontend' },
+              default: { http: [abort(500, 50), { delay: { value: '1s', percentage: 20 } }] },
+            },
             { targetRef: { kind: 'MeshSubset', tags: { version: 'canary' } }, default: { http: [] } },
           ],
         }),
@@ -220,7 +329,19 @@ const GOLDEN: Record<string, () => string> = {
       inboundSideGolden,
     ),
   'grpc-to-abort-and-delay': () =>
-    goldenText(inboundSideConfig('grpc', [mfi('faults', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [abort(503, 50), { delay: { value: '100ms', percentage: 10 } }] } }] })]), inboundSideGolden),
+    goldenText(
+      inboundSideConfig('grpc', [
+        mfi('faults', {
+          to: [
+            {
+              targetRef: { kind: 'Mesh' },
+              default: { http: [abort(503, 50), { delay: { value: '100ms', percentage: 10 } }] },
+            },
+          ],
+        }),
+      ]),
+      inboundSideGolden,
+    ),
 };
 
 for (const [name, text] of Object.entries(GOLDEN)) {

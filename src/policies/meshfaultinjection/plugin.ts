@@ -21,16 +21,28 @@
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import type { HeaderMatcher } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
-import { addHttpFiltersBeforeRouter, buildHttpFault, FAULT_FILTER_NAME, httpFaultFilter, type FaultInput } from '../../xds/generate/builders/index.js';
-import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { inboundListenerName } from '../../xds/generate/names.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { callerGroups, callerMatchers, groupLabel } from '../core/callers.js';
+import {
+  addHttpFiltersBeforeRouter,
+  buildHttpFault,
+  FAULT_FILTER_NAME,
+  httpFaultFilter,
+  type FaultInput,
+  isHttpProtocol,
+} from '../../xds/generate/index.js';
+import { clientListeners, defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
+import {
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  fromEntries,
+  ruleEntries,
+  toEntries,
+  resolveTo,
+  serviceDestination,
+  callerGroups,
+  callerMatchers,
+  groupLabel,
+} from '../core/index.js';
 import { faultInputs, type FaultSupport } from './faults.js';
 
 const ENVOY: FaultSupport = { responseBandwidth: true };
@@ -45,12 +57,11 @@ interface SelectedFault {
   readonly headers: readonly HeaderMatcher[];
 }
 
-const faultKey = (faults: readonly SelectedFault[]): string =>
-  JSON.stringify(faults.map(({ fault, headers }) => [fault, headers.map((h) => [h.headerMatchSpecifier.value, h.invertMatch])]));
-
-/** `listener` with the faults before its router (a shared copy per listener and faults). */
-function withFaults(listener: Listener, faults: readonly SelectedFault[]): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshFaultInjection ${faultKey(faults)}`, (copy) =>
+/** `listener` with the faults before its router (a shared copy per listener and faults; the header matchers count by content). */
+const withFaults = defineEdit(
+  'MeshFaultInjection',
+  ListenerSchema,
+  (copy, { faults }: { faults: readonly SelectedFault[] }) =>
     addHttpFiltersBeforeRouter(
       copy,
       faults.map(({ fault, headers }, i) => {
@@ -59,17 +70,19 @@ function withFaults(listener: Listener, faults: readonly SelectedFault[]): Liste
         return httpFaultFilter(faultFilterName(i), config);
       }),
     ),
-  );
-}
+);
 
-/** The resources with some listeners replaced by name. */
-function replaceListeners(resources: ProxyResources, replaced: ReadonlyMap<string, Listener>): ProxyResources {
-  if (replaced.size === 0) return resources;
-  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
-}
+/** The resources with some listeners replaced. */
+const replaceListeners = (resources: ProxyResources, replaced: ReadonlyMap<Listener, Listener>): ProxyResources =>
+  replaced.size === 0 ? resources : resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
 
 /** The faults of each caller group of an inbound, each limited to its group's callers. */
-function inboundFaults(matched: readonly MatchedPolicy[], position: number, at: string, warn: (message: string) => void): SelectedFault[] {
+function inboundFaults(
+  matched: readonly MatchedPolicy[],
+  position: number,
+  at: string,
+  warn: (message: string) => void,
+): SelectedFault[] {
   const groups = callerGroups(matched, position);
   return groups.flatMap((group, i) => {
     const where = Object.keys(group.clientTags).length === 0 ? at : `${at} ${groupLabel(group.clientTags)}`;
@@ -79,43 +92,49 @@ function inboundFaults(matched: readonly MatchedPolicy[], position: number, at: 
 }
 
 function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  const replaced = new Map<string, Listener>();
+  const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
+  const replaced = new Map<Listener, Listener>();
   proxy.inbounds.forEach((inbound, position) => {
     if (!isHttpProtocol(inbound.protocol)) return;
     const faults = inboundFaults(matched, position, `inbound ${inbound.service}:${inbound.port}`, warn);
-    const name = inboundListenerName(inbound.address, inbound.port);
-    const listener = byName.get(name);
-    if (faults.length > 0 && listener) replaced.set(name, withFaults(listener, faults));
+    const listener = byPosition.get(position);
+    if (faults.length > 0 && listener) replaced.set(listener, withFaults(listener, { faults }));
   });
   return replaceListeners(resources, replaced);
 }
 
-/** Faults of `to[]` on each gRPC client's api listener, named after its destination. */
+/** Faults of `to[]` on each gRPC client's api listener, by the destination it resolves. */
 function applyToGrpcClients(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-  const replaced = new Map<string, Listener>();
-  for (const listener of resources.listeners) {
-    if (!listener.apiListener || !proxy.destinations.has(listener.name)) continue;
-    const { conf } = resolveTo(matched, serviceDestination(proxy, listener.name));
-    const faults = faultInputs(conf, `to ${listener.name}`, GRPC, warn);
-    if (faults.length > 0) replaced.set(listener.name, withFaults(listener, faults.map((fault) => ({ fault, headers: [] }))));
+  const replaced = new Map<Listener, Listener>();
+  for (const { listener, service } of clientListeners(resources)) {
+    if (!proxy.destinations.has(service)) continue;
+    const { conf } = resolveTo(matched, serviceDestination(proxy, service));
+    const faults = faultInputs(conf, `to ${service}`, GRPC, warn);
+    if (faults.length > 0)
+      replaced.set(listener, withFaults(listener, { faults: faults.map((fault) => ({ fault, headers: [] })) }));
   }
   return replaceListeners(resources, replaced);
 }
 
-const hasTo = (matched: readonly MatchedPolicy[]): boolean => matched.some(({ policy }) => toEntries(policy).length > 0);
+const hasTo = (matched: readonly MatchedPolicy[]): boolean =>
+  matched.some(({ policy }) => toEntries(policy).length > 0);
 const hasInboundSections = (matched: readonly MatchedPolicy[]): boolean =>
-  matched.some(({ policy, inbounds }) => inbounds.length > 0 && (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0));
+  matched.some(
+    ({ policy, inbounds }) => inbounds.length > 0 && (fromEntries(policy).length > 0 || ruleEntries(policy).length > 0),
+  );
 
 export const meshFaultInjectionPlugin = {
   kind: 'MeshFaultInjection',
   apply(resources, context) {
     if (context.proxy.flavour === 'grpc') {
       if (hasInboundSections(context.matched))
-        context.warn('from and rules not applied: grpc-js-xds injects faults on clients only (a server listener with a fault filter is rejected); use to');
+        context.warn(
+          'from and rules not applied: grpc-js-xds injects faults on clients only (a server listener with a fault filter is rejected); use to',
+        );
       return applyToGrpcClients(resources, context);
     }
-    if (hasTo(context.matched)) context.warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
+    if (hasTo(context.matched))
+      context.warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
     return applyToEnvoyInbounds(resources, context);
   },
 } satisfies PolicyPlugin<'MeshFaultInjection'>;

@@ -12,7 +12,11 @@ import { findResource, grpcDecoded, inboundSideConfig, storedPolicy } from '../c
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Any__Output } from '@grpc/grpc-js-xds/build/src/generated/google/protobuf/Any.js';
-import { createClientHttpFilter, parseOverrideFilterConfig, parseTopLevelFilterConfig } from '@grpc/grpc-js-xds/build/src/http-filter.js';
+import {
+  createClientHttpFilter,
+  parseOverrideFilterConfig,
+  parseTopLevelFilterConfig,
+} from '@grpc/grpc-js-xds/build/src/http-filter.js';
 import { decodeSingleResource, HTTP_CONNECTION_MANGER_TYPE_URL } from '@grpc/grpc-js-xds/build/src/resources.js';
 import type { Watcher, XdsClient } from '@grpc/grpc-js-xds/build/src/xds-client.js';
 import { XdsDependencyManager, type XdsConfig } from '@grpc/grpc-js-xds/build/src/xds-dependency-manager.js';
@@ -38,15 +42,18 @@ class ScriptedXdsClient {
 
   deliver(resource: EncodedResource): void {
     const value = grpcDecoded(resource);
-    for (const watcher of this.#watchers.get(`${resource.typeUrl} ${resource.name}`) ?? []) watcher.onGenericResourceChanged(value);
+    for (const watcher of this.#watchers.get(`${resource.typeUrl} ${resource.name}`) ?? [])
+      watcher.onGenericResourceChanged(value);
   }
 }
 
-const sameBytes = (a: EncodedResource, b: EncodedResource): boolean => Buffer.from(a.any.value).equals(Buffer.from(b.any.value));
+const sameBytes = (a: EncodedResource, b: EncodedResource): boolean =>
+  Buffer.from(a.any.value).equals(Buffer.from(b.any.value));
 
 /** Hands `resources` over type by type, in the order the control plane pushes them. */
 function deliverInPushOrder(client: ScriptedXdsClient, resources: readonly EncodedResource[]): void {
-  for (const typeUrl of pushOrder) for (const resource of resources.filter((r) => r.typeUrl === typeUrl)) client.deliver(resource);
+  for (const typeUrl of pushOrder)
+    for (const resource of resources.filter((r) => r.typeUrl === typeUrl)) client.deliver(resource);
 }
 
 interface RunningClient {
@@ -89,7 +96,9 @@ function startClient(policies: readonly Resource[]): RunningClient {
     updates,
     change(next) {
       const before = updates.length;
-      const pushed = inboundSideConfig('grpc', next).resources.filter((r) => !first.some((f) => f.typeUrl === r.typeUrl && f.name === r.name && sameBytes(f, r)));
+      const pushed = inboundSideConfig('grpc', next).resources.filter(
+        (r) => !first.some((f) => f.typeUrl === r.typeUrl && f.name === r.name && sameBytes(f, r)),
+      );
       deliverInPushOrder(client, pushed);
       return { pushed, updates: updates.slice(before) };
     },
@@ -110,8 +119,14 @@ function faultsInEffect(config: XdsConfig): unknown[] {
 }
 
 const aborting = (percentage: number) =>
-  storedPolicy('MeshFaultInjection', 'abort', { to: [{ targetRef: { kind: 'Mesh' }, default: { http: [{ abort: { httpStatus: 503, percentage } }] } }] });
-const abortConfig = (numerator: number) => ({ delay: null, abort: { kind: 'grpc', code: 14, percentage: { numerator, denominator: 100 } }, maxActiveFaults: Infinity });
+  storedPolicy('MeshFaultInjection', 'abort', {
+    to: [{ targetRef: { kind: 'Mesh' }, default: { http: [{ abort: { httpStatus: 503, percentage } }] } }],
+  });
+const abortConfig = (numerator: number) => ({
+  delay: null,
+  abort: { kind: 'grpc', code: 14, percentage: { numerator, denominator: 100 } },
+  maxActiveFaults: Infinity,
+});
 
 test('a gRPC channel started after a MeshFaultInjection injects its faults', () => {
   assert.deepEqual(faultsInEffect(startClient([aborting(50)]).updates.at(-1)!), [abortConfig(50)]);
@@ -121,14 +136,23 @@ test('a running channel takes a MeshFaultInjection added: the listener names a r
   const { pushed, updates } = startClient([]).change([aborting(50)]);
   const listener = pushed.find((r) => r.typeUrl === TypeUrl.Listener && r.name === 'backend');
   assert.ok(listener, 'the changed listener is pushed');
-  const renamed = pushed.find((r) => r.typeUrl === TypeUrl.RouteConfiguration && r.name.startsWith('outbound:backend#'));
+  const renamed = pushed.find(
+    (r) => r.typeUrl === TypeUrl.RouteConfiguration && r.name.startsWith('outbound:backend#'),
+  );
   assert.ok(renamed, `a route configuration under a new name is pushed: ${pushed.map((r) => r.name)}`);
   assert.ok(updates.length > 0, 'the channel resolved a new configuration');
   assert.deepEqual(faultsInEffect(updates.at(-1)!), [abortConfig(50)]);
 });
 
 test('a running channel takes a change and a removal of the faults too', () => {
-  assert.deepEqual(faultsInEffect(startClient([aborting(50)]).change([aborting(10)]).updates.at(-1)!), [abortConfig(10)]);
+  assert.deepEqual(
+    faultsInEffect(
+      startClient([aborting(50)])
+        .change([aborting(10)])
+        .updates.at(-1)!,
+    ),
+    [abortConfig(10)],
+  );
   const removed = startClient([aborting(50)]).change([]).updates;
   assert.ok(removed.length > 0, 'the channel resolved a new configuration');
   assert.deepEqual(faultsInEffect(removed.at(-1)!), []);
@@ -138,10 +162,15 @@ test('grpc-js-xds 1.14: a resource that only gains entries compares equal to the
   // Why carrying the faults as overrides in the route configuration would not
   // help: a virtual host's typed_per_filter_config going from {} to {fault} is no change to the XdsClient.
   const routes = RouteConfigurationResourceType.get();
-  const without = grpcDecoded(findResource(inboundSideConfig('grpc', []), TypeUrl.RouteConfiguration, 'outbound:backend'));
+  const without = grpcDecoded(
+    findResource(inboundSideConfig('grpc', []), TypeUrl.RouteConfiguration, 'outbound:backend'),
+  );
   const withOverride = structuredClone(without);
   withOverride['virtual_hosts'][0]['typed_per_filter_config'] = {
-    'envoy.filters.http.fault': { type_url: 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault', value: Buffer.from([18, 2, 8, 50]) },
+    'envoy.filters.http.fault': {
+      type_url: 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+      value: Buffer.from([18, 2, 8, 50]),
+    },
   };
   assert.equal(routes.resourcesEqual(without, withOverride), true);
   assert.equal(routes.resourcesEqual(withOverride, without), false, 'a removal is seen');

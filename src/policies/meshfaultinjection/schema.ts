@@ -5,14 +5,17 @@
  * list apply in order, each to what the previous ones let through.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, Percentage, Strict } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { checkGatewayOnlyTo } from '../core/gateway.js';
-import { HttpStatus } from '../core/http-status.js';
-import { checkSomeSection } from '../core/sections.js';
+import { type InvalidParameter, Duration, Percentage, Strict } from '../../api/index.js';
+import {
+  definePolicy,
+  checkGatewayOnlyTo,
+  HttpStatus,
+  checkSomeSection,
+  FROM_SERVICE_KINDS,
+  TargetRef,
+  TOP_LEVEL_PROXY_KINDS,
+} from '../core/index.js';
 import { bandwidthKbps } from './bandwidth.js';
-import { FROM_SERVICE_KINDS, TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
 
 const Share = () => Percentage({ description: 'Share of requests affected, 0 to 100 ("2.5" for fractions).' });
 
@@ -23,10 +26,16 @@ export const FaultInjectionConf = Strict({
       percentage: Share(),
     }),
   ),
-  delay: Type.Optional(Strict({ value: Duration({ description: 'How long the response is delayed.' }), percentage: Share() })),
+  delay: Type.Optional(
+    Strict({ value: Duration({ description: 'How long the response is delayed.' }), percentage: Share() }),
+  ),
   responseBandwidth: Type.Optional(
     Strict({
-      limit: Type.String({ pattern: '^[0-9]+ ?[GMk]bps$', errorMessage: 'must be a bandwidth like 10kbps, 50Mbps or 1Gbps', description: 'Response bandwidth, in kbps, Mbps or Gbps.' }),
+      limit: Type.String({
+        pattern: '^[0-9]+ ?[GMk]bps$',
+        errorMessage: 'must be a bandwidth like 10kbps, 50Mbps or 1Gbps',
+        description: 'Response bandwidth, in kbps, Mbps or Gbps.',
+      }),
       percentage: Share(),
     }),
   ),
@@ -38,21 +47,34 @@ export type MeshFaultInjectionConf = Static<typeof MeshFaultInjectionConf>;
 
 export const MeshFaultInjectionSpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_LEVEL_PROXY_KINDS)),
-  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(['Mesh']), default: Type.Optional(MeshFaultInjectionConf) }))),
-  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: Type.Optional(MeshFaultInjectionConf) }))),
+  to: Type.Optional(
+    Type.Array(Strict({ targetRef: TargetRef(['Mesh']), default: Type.Optional(MeshFaultInjectionConf) })),
+  ),
+  from: Type.Optional(
+    Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: Type.Optional(MeshFaultInjectionConf) })),
+  ),
   rules: Type.Optional(Type.Array(Strict({ default: MeshFaultInjectionConf }))),
 });
 export type MeshFaultInjectionSpec = Static<typeof MeshFaultInjectionSpec>;
 
 /** Envoy takes the limit in kbps as a uint64; beyond 2^53 a JSON number is no longer exact. */
 function checkBandwidths(spec: MeshFaultInjectionSpec): InvalidParameter[] {
-  const sections = [['to', spec.to], ['from', spec.from], ['rules', spec.rules]] as const;
+  const sections = [
+    ['to', spec.to],
+    ['from', spec.from],
+    ['rules', spec.rules],
+  ] as const;
   return sections.flatMap(([section, entries]) =>
     (entries ?? []).flatMap((entry, i) =>
       (entry.default?.http ?? []).flatMap((fault, f) => {
         const limit = fault.responseBandwidth?.limit;
         return limit !== undefined && bandwidthKbps(limit) > Number.MAX_SAFE_INTEGER
-          ? [{ field: `${section}[${i}].default.http[${f}].responseBandwidth.limit`, reason: `must be at most ${Number.MAX_SAFE_INTEGER}kbps` }]
+          ? [
+              {
+                field: `${section}[${i}].default.http[${f}].responseBandwidth.limit`,
+                reason: `must be at most ${Number.MAX_SAFE_INTEGER}kbps`,
+              },
+            ]
           : [];
       }),
     ),
@@ -70,8 +92,10 @@ export const MeshFaultInjectionKind = definePolicy({
     const issues: InvalidParameter[] = checkGatewayOnlyTo(spec, 'outbound faults');
     issues.push(...checkBandwidths(spec));
     if (spec.targetRef?.kind === 'MeshGateway') {
-      if (spec.from) issues.push({ field: 'from', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
-      if (spec.rules) issues.push({ field: 'rules', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
+      if (spec.from)
+        issues.push({ field: 'from', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
+      if (spec.rules)
+        issues.push({ field: 'rules', reason: 'must not be set when the top-level targetRef is MeshGateway; use to' });
     }
     return issues;
   },

@@ -11,7 +11,11 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs, type Duration } from '@bufbuild/protobuf/wkt';
-import { HeaderValueOption_HeaderAppendAction, HeaderValueOptionSchema, type HeaderValueOption } from '../../xds/envoy/gen/envoy/config/core/v3/base_pb.js';
+import {
+  HeaderValueOption_HeaderAppendAction,
+  HeaderValueOptionSchema,
+  type HeaderValueOption,
+} from '../../xds/envoy/gen/envoy/config/core/v3/base_pb.js';
 import {
   HealthCheck_GrpcHealthCheckSchema,
   HealthCheck_HttpHealthCheckSchema,
@@ -23,18 +27,21 @@ import {
 } from '../../xds/envoy/gen/envoy/config/core/v3/health_check_pb.js';
 import { CodecClientType } from '../../xds/envoy/gen/envoy/type/v3/http_pb.js';
 import { Int64RangeSchema } from '../../xds/envoy/gen/envoy/type/v3/range_pb.js';
-import type { Protocol } from '../../xds/generate/proxy-context.js';
-import { durationMs } from '../core/durations.js';
+import type { Protocol } from '../../xds/generate/index.js';
+import { durationMs } from '../core/index.js';
 import type { MeshHealthCheckConf } from './schema.js';
 
 const DEFAULTS = { interval: '1m', timeout: '15s', unhealthyThreshold: 5, healthyThreshold: 1 } as const;
 
 const duration = (text: string): Duration => durationFromMs(durationMs(text));
-const enabled = <T extends { disabled?: boolean }>(checker: T | undefined): T | undefined => (checker?.disabled === true ? undefined : checker);
+const enabled = <T extends { disabled?: boolean }>(checker: T | undefined): T | undefined =>
+  checker?.disabled === true ? undefined : checker;
 
 /** A base64 payload (the schema's encoding for bytes) as Envoy's binary payload. */
 const payload = (base64: string): HealthCheck_Payload =>
-  create(HealthCheck_PayloadSchema, { payload: { case: 'binary', value: new Uint8Array(Buffer.from(base64, 'base64')) } });
+  create(HealthCheck_PayloadSchema, {
+    payload: { case: 'binary', value: new Uint8Array(Buffer.from(base64, 'base64')) },
+  });
 
 type HeaderSetAdd = NonNullable<NonNullable<MeshHealthCheckConf['http']>['requestHeadersToAdd']>;
 
@@ -56,20 +63,31 @@ function checkerOf(conf: MeshHealthCheckConf, protocol: Protocol): HealthCheck['
         path: http.path ?? '/',
         requestHeadersToAdd: headersToAdd(http.requestHeadersToAdd),
         // Envoy ranges are half-open: [status, status + 1) is one status.
-        expectedStatuses: (http.expectedStatuses ?? []).map((status) => create(Int64RangeSchema, { start: BigInt(status), end: BigInt(status) + 1n })),
+        expectedStatuses: (http.expectedStatuses ?? []).map((status) =>
+          create(Int64RangeSchema, { start: BigInt(status), end: BigInt(status) + 1n }),
+        ),
         codecClientType: protocol === 'http2' ? CodecClientType.HTTP2 : CodecClientType.HTTP1,
       }),
     };
   }
   const grpc = protocol === 'grpc' ? enabled(conf.grpc) : undefined;
   if (grpc) {
-    return { case: 'grpcHealthCheck', value: create(HealthCheck_GrpcHealthCheckSchema, { serviceName: grpc.serviceName ?? '', authority: grpc.authority ?? '' }) };
+    return {
+      case: 'grpcHealthCheck',
+      value: create(HealthCheck_GrpcHealthCheckSchema, {
+        serviceName: grpc.serviceName ?? '',
+        authority: grpc.authority ?? '',
+      }),
+    };
   }
   const tcp = enabled(conf.tcp);
   if (tcp) {
     return {
       case: 'tcpHealthCheck',
-      value: create(HealthCheck_TcpHealthCheckSchema, { ...(tcp.send !== undefined ? { send: payload(tcp.send) } : {}), receive: (tcp.receive ?? []).map(payload) }),
+      value: create(HealthCheck_TcpHealthCheckSchema, {
+        ...(tcp.send !== undefined ? { send: payload(tcp.send) } : {}),
+        receive: (tcp.receive ?? []).map(payload),
+      }),
     };
   }
   return undefined;

@@ -15,35 +15,43 @@ import {
   ClusterSchema,
   Cluster_CommonLbConfigSchema,
   Cluster_CommonLbConfig_ZoneAwareLbConfigSchema,
-  type Cluster,
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { PercentSchema } from '../../xds/envoy/gen/envoy/type/v3/percent_pb.js';
-import type { Protocol } from '../../xds/generate/proxy-context.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import type { PolicyPlugin } from '../core/plugin.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
+import { type ClusterOrigin, defineEdit, destinationServiceOf } from '../../xds/generate/index.js';
+import type { Protocol } from '../../xds/generate/index.js';
+import { type PolicyPlugin, resolveTo, serviceDestination } from '../core/index.js';
 import { healthCheckOf } from './health-check.js';
 import type { MeshHealthCheckConf } from './schema.js';
 
-export function withHealthCheck(cluster: Cluster, conf: MeshHealthCheckConf, protocol: Protocol): Cluster {
-  const check = healthCheckOf(conf, protocol);
-  const panic = conf.healthyPanicThreshold;
-  if (!check && panic === undefined && conf.failTrafficOnPanic === undefined) return cluster;
-  return editedCopy(ClusterSchema, cluster, `MeshHealthCheck ${protocol} ${JSON.stringify(conf)}`, (copy) => {
+/** Whether the conf changes anything on a cluster of this protocol. */
+const checksAnything = (conf: MeshHealthCheckConf, protocol: Protocol): boolean =>
+  healthCheckOf(conf, protocol) !== undefined ||
+  conf.healthyPanicThreshold !== undefined ||
+  conf.failTrafficOnPanic !== undefined;
+
+const withHealthCheck = defineEdit(
+  'MeshHealthCheck',
+  ClusterSchema,
+  (copy, { conf, protocol }: { conf: MeshHealthCheckConf; protocol: Protocol }) => {
+    const check = healthCheckOf(conf, protocol);
+    const panic = conf.healthyPanicThreshold;
     if (check) copy.healthChecks = [check];
     if (panic === undefined && conf.failTrafficOnPanic === undefined) return;
     copy.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
-    if (panic !== undefined) copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(panic) });
+    if (panic !== undefined)
+      copy.commonLbConfig.healthyPanicThreshold = create(PercentSchema, { value: Number(panic) });
     // Locality-weighted balancing (MeshLoadBalancingStrategy affinity) has no such switch, and is kept (plugin below).
-    if (conf.failTrafficOnPanic !== undefined && copy.commonLbConfig.localityConfigSpecifier.case !== 'localityWeightedLbConfig') {
+    if (
+      conf.failTrafficOnPanic !== undefined &&
+      copy.commonLbConfig.localityConfigSpecifier.case !== 'localityWeightedLbConfig'
+    ) {
       copy.commonLbConfig.localityConfigSpecifier = {
         case: 'zoneAwareLbConfig',
         value: create(Cluster_CommonLbConfig_ZoneAwareLbConfigSchema, { failTrafficOnPanic: conf.failTrafficOnPanic }),
       };
     }
-  });
-}
+  },
+);
 
 export const meshHealthCheckPlugin = {
   kind: 'MeshHealthCheck',
@@ -53,21 +61,27 @@ export const meshHealthCheckPlugin = {
       const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshHealthCheckConf | undefined;
       if (conf) byService.set(service, { conf, protocol: destination.protocol });
     }
-    const checked = new Map<string, { conf: MeshHealthCheckConf; protocol: Protocol }>();
-    for (const [cluster, service] of servicesOfClusters(resources.clusters.map((c) => c.name), byService.keys()))
-      checked.set(cluster, byService.get(service)!);
-    if (checked.size === 0) return resources;
+    // A destination's own cluster and its subset clusters are checked alike.
+    const checkOf = (origin: ClusterOrigin) => {
+      const service = destinationServiceOf(origin);
+      return service === undefined ? undefined : byService.get(service);
+    };
+    if (!resources.entries('clusters').some(({ origin }) => checkOf(origin) !== undefined)) return resources;
     if (proxy.flavour === 'grpc') {
       warn('not applied: proxyless gRPC clients do no active health checking');
       return resources;
     }
-    const clusters = resources.clusters.map((cluster) => {
-      const found = checked.get(cluster.name);
+    return resources.map('clusters', (cluster, origin) => {
+      const found = checkOf(origin);
       if (!found) return cluster;
-      if (found.conf.failTrafficOnPanic !== undefined && cluster.commonLbConfig?.localityConfigSpecifier.case === 'localityWeightedLbConfig')
-        warn(`failTrafficOnPanic not applied to ${cluster.name}: it balances by locality weight (MeshLoadBalancingStrategy affinityTags), which has no such switch`);
-      return withHealthCheck(cluster, found.conf, found.protocol);
+      if (
+        found.conf.failTrafficOnPanic !== undefined &&
+        cluster.commonLbConfig?.localityConfigSpecifier.case === 'localityWeightedLbConfig'
+      )
+        warn(
+          `failTrafficOnPanic not applied to ${cluster.name}: it balances by locality weight (MeshLoadBalancingStrategy affinityTags), which has no such switch`,
+        );
+      return checksAnything(found.conf, found.protocol) ? withHealthCheck(cluster, found) : cluster;
     });
-    return { ...resources, clusters };
   },
 } satisfies PolicyPlugin<'MeshHealthCheck'>;

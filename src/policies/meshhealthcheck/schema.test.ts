@@ -55,7 +55,10 @@ test('a MeshExternalService destination needs a Mesh top-level targetRef', () =>
     to: [{ targetRef: { kind: 'MeshExternalService', name: 'httpbin' }, default: { http: {} } }],
   };
   expectIssues(documentOf(spec), [
-    { field: 'spec.to[0].targetRef.kind', reason: 'MeshExternalService is only allowed when the top-level targetRef is Mesh' },
+    {
+      field: 'spec.to[0].targetRef.kind',
+      reason: 'MeshExternalService is only allowed when the top-level targetRef is Mesh',
+    },
   ]);
   expectValid(documentOf({ ...spec, targetRef: { kind: 'Mesh' } }));
 });
@@ -66,7 +69,13 @@ test('to is required and from is not a MeshHealthCheck section', () => {
 });
 
 test('an upper case request header name is rejected', () => {
-  expectIssues(documentOf(toBackend({ http: { requestHeadersToAdd: { set: [{ name: 'X-Health', value: 'yes' }] } } })), [
-    { field: 'spec.to[0].default.http.requestHeadersToAdd.set[0].name', reason: 'must be a lower case HTTP header name other than host (Envoy does not modify Host this way)' },
-  ]);
+  expectIssues(
+    documentOf(toBackend({ http: { requestHeadersToAdd: { set: [{ name: 'X-Health', value: 'yes' }] } } })),
+    [
+      {
+        field: 'spec.to[0].default.http.requestHeadersToAdd.set[0].name',
+        reason: 'must be a lower case HTTP header name other than host (Envoy does not modify Host this way)',
+      },
+    ],
+  );
 });

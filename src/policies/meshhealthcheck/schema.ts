@@ -4,13 +4,15 @@
  * out of load balancing.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { HeaderValue, Percentage, Strict } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { PositiveDuration } from '../core/durations.js';
-import { HeaderSetAdd } from '../core/headers.js';
-import { HttpStatus } from '../core/http-status.js';
-import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, HeaderValue, Percentage, Strict } from '../../api/index.js';
+import {
+  definePolicy,
+  PositiveDuration,
+  HeaderSetAdd,
+  HttpStatus,
+  TargetRef,
+  TOP_LEVEL_PROXY_KINDS,
+} from '../core/index.js';
 
 const TO_KINDS = ['Mesh', 'MeshService', 'MeshExternalService'] as const;
 
@@ -19,14 +21,18 @@ const Threshold = (description: string) => Type.Integer({ minimum: 1, maximum: 2
 const TcpHealthCheck = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns this check off (default false).' })),
   send: Type.Optional(Type.String({ description: 'Base64 payload sent on each check.' })),
-  receive: Type.Optional(Type.Array(Type.String(), { description: 'Base64 blocks expected in order; none means connect only.' })),
+  receive: Type.Optional(
+    Type.Array(Type.String(), { description: 'Base64 blocks expected in order; none means connect only.' }),
+  ),
 });
 
 const HttpHealthCheck = Strict({
   disabled: Type.Optional(Type.Boolean({ description: 'Turns this check off (default false).' })),
   path: Type.Optional(HeaderValue({ minLength: 1, description: 'Path requested on each check (default "/").' })),
   requestHeadersToAdd: Type.Optional(HeaderSetAdd()),
-  expectedStatuses: Type.Optional(Type.Array(HttpStatus(), { description: 'Statuses counted as healthy (default 200).' })),
+  expectedStatuses: Type.Optional(
+    Type.Array(HttpStatus(), { description: 'Statuses counted as healthy (default 200).' }),
+  ),
 });
 
 const GrpcHealthCheck = Strict({
@@ -43,11 +49,17 @@ export const MeshHealthCheckConf = Strict({
   initialJitter: Type.Optional(PositiveDuration('10s')),
   intervalJitter: Type.Optional(PositiveDuration('10s')),
   intervalJitterPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-  healthyPanicThreshold: Type.Optional(Percentage({ description: 'Healthy share below which Envoy panics (default 50); 0 disables.' })),
+  healthyPanicThreshold: Type.Optional(
+    Percentage({ description: 'Healthy share below which Envoy panics (default 50); 0 disables.' }),
+  ),
   failTrafficOnPanic: Type.Optional(Type.Boolean({ description: 'Fail all requests in panic mode (default false).' })),
   eventLogPath: Type.Optional(Type.String({ minLength: 1 })),
-  alwaysLogHealthCheckFailures: Type.Optional(Type.Boolean({ description: 'Log every failure, not just the first (default false).' })),
-  noTrafficInterval: Type.Optional(PositiveDuration('10s', 'Interval while the cluster has had no traffic (default 60s).')),
+  alwaysLogHealthCheckFailures: Type.Optional(
+    Type.Boolean({ description: 'Log every failure, not just the first (default false).' }),
+  ),
+  noTrafficInterval: Type.Optional(
+    PositiveDuration('10s', 'Interval while the cluster has had no traffic (default 60s).'),
+  ),
   tcp: Type.Optional(TcpHealthCheck),
   http: Type.Optional(HttpHealthCheck),
   grpc: Type.Optional(GrpcHealthCheck),
@@ -71,7 +83,10 @@ export const MeshHealthCheckKind = definePolicy({
     const issues: InvalidParameter[] = [];
     spec.to.forEach((entry, i) => {
       if (entry.targetRef.kind === 'MeshExternalService' && top !== 'Mesh')
-        issues.push({ field: `to[${i}].targetRef.kind`, reason: 'MeshExternalService is only allowed when the top-level targetRef is Mesh' });
+        issues.push({
+          field: `to[${i}].targetRef.kind`,
+          reason: 'MeshExternalService is only allowed when the top-level targetRef is Mesh',
+        });
       const conf = entry.default;
       if (!conf.tcp && !conf.http && !conf.grpc)
         issues.push({ field: `to[${i}].default`, reason: 'must set at least one of tcp, http or grpc' });

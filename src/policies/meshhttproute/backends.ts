@@ -16,18 +16,29 @@
  * its weight is 0 (it would receive nothing).
  *
  * Subset clusters copy the service cluster as it is when routes apply (order
- * 100/200): plugins after them that configure a service's cluster find its
- * subset clusters by `subsetClusterName` or by the `<service>_` prefix.
+ * 100/200), and are added with their origin (the service and the tags,
+ * xds/generate/origins.ts): plugins after them that configure a service's
+ * cluster find its subset clusters by that origin, never by name.
  */
 import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { buildClusterLoadAssignment, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
-import { byString, localitiesOf } from '../../xds/generate/destinations.js';
-import { serviceClusterName } from '../../xds/generate/names.js';
-import type { DestinationContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy, onePerObject } from '../../xds/generate/shared.js';
-import type { BackendRef } from '../core/backend-ref.js';
+import {
+  buildClusterLoadAssignment,
+  type WeightedClusterInput,
+  byString,
+  localitiesOf,
+  type DestinationContext,
+  type ProxyContext,
+} from '../../xds/generate/index.js';
+import {
+  defineEdit,
+  type Entry,
+  onePerObject,
+  type ProxyResources,
+  serviceClusters,
+  type SubsetOrigin,
+} from '../../xds/generate/index.js';
+import type { BackendRef } from '../core/index.js';
 
 type Tags = Readonly<Record<string, string>>;
 
@@ -41,10 +52,13 @@ export function subsetClusterName(service: string, tags: Tags): string {
   return [service, ...pairs].map(sanitize).join('_');
 }
 
-const hasTags = (endpointTags: Tags, wanted: Tags): boolean => Object.entries(wanted).every(([key, value]) => endpointTags[key] === value);
+const hasTags = (endpointTags: Tags, wanted: Tags): boolean =>
+  Object.entries(wanted).every(([key, value]) => endpointTags[key] === value);
 
 /** One assignment per (destination object, subset name): shared by every proxy routing to that subset. */
-const subsetAssignmentsOf = onePerObject((_destination: DestinationContext) => new Map<string, ClusterLoadAssignment>());
+const subsetAssignmentsOf = onePerObject(
+  (_destination: DestinationContext) => new Map<string, ClusterLoadAssignment>(),
+);
 
 function subsetLoadAssignment(destination: DestinationContext, name: string, tags: Tags): ClusterLoadAssignment {
   const known = subsetAssignmentsOf(destination);
@@ -59,26 +73,35 @@ function subsetLoadAssignment(destination: DestinationContext, name: string, tag
 
 /** Resolves backendRefs against one proxy's resources, collecting the subset clusters they need. */
 export class BackendClusters {
-  readonly #clusters = new Map<string, Cluster>();
-  readonly #assignments = new Map<string, ClusterLoadAssignment>();
-  readonly #existing: ReadonlyMap<string, Cluster>;
+  /** The subset clusters and assignments resolved so far, by the name given to them. */
+  readonly #clusters = new Map<string, Entry<'clusters'>>();
+  readonly #assignments = new Map<string, Entry<'loadAssignments'>>();
+  /** Each destination service's own cluster. */
+  readonly #services: ReadonlyMap<string, Cluster>;
 
   constructor(
     private readonly proxy: ProxyContext,
     resources: ProxyResources,
     private readonly warn: (message: string) => void,
   ) {
-    this.#existing = new Map(resources.clusters.map((cluster) => [cluster.name, cluster]));
+    this.#services = serviceClusters(resources);
+  }
+
+  /** The name of the service's own cluster, as the proxy has it; undefined when it has none. */
+  serviceCluster(service: string): string | undefined {
+    return this.#services.get(service)?.name;
   }
 
   /** The cluster a backendRef sends to, or undefined (warned) when the proxy cannot reach it. */
   clusterOf(ref: BackendRef, where: string): string | undefined {
     if (ref.kind !== 'MeshService' && ref.kind !== 'MeshServiceSubset') {
-      this.warn(`${where}: backendRef of kind ${ref.kind} not applied: only MeshService and MeshServiceSubset backends are routed`);
+      this.warn(
+        `${where}: backendRef of kind ${ref.kind} not applied: only MeshService and MeshServiceSubset backends are routed`,
+      );
       return undefined;
     }
     const service = ref.name ?? '';
-    const serviceCluster = this.#existing.get(serviceClusterName(service));
+    const serviceCluster = this.#services.get(service);
     if (serviceCluster === undefined) {
       this.warn(`${where}: backendRef ${ref.kind} ${service} not applied: the proxy has no outbound to ${service}`);
       return undefined;
@@ -87,9 +110,10 @@ export class BackendClusters {
     if (Object.keys(tags).length === 0) return serviceCluster.name;
     const name = subsetClusterName(service, tags);
     if (!this.#clusters.has(name)) {
-      this.#clusters.set(name, editedCopy(ClusterSchema, serviceCluster, `subset:${name}`, (copy) => renameEdsCluster(copy, name)));
+      const origin: SubsetOrigin = { kind: 'subset', service, tags };
+      this.#clusters.set(name, { message: asSubsetCluster(serviceCluster, { name }), origin });
       const destination = this.proxy.destinations.get(service) ?? { service, protocol: 'tcp' as const, endpoints: [] };
-      this.#assignments.set(name, subsetLoadAssignment(destination, name, tags));
+      this.#assignments.set(name, { message: subsetLoadAssignment(destination, name, tags), origin });
     }
     return name;
   }
@@ -106,20 +130,14 @@ export class BackendClusters {
     return clusters;
   }
 
-  /** `resources` plus the subset clusters and assignments resolved so far, each list still sorted by name. */
+  /** `resources` plus the subset clusters and assignments resolved so far (a subset already there, from another route plugin, is kept). */
   addTo(resources: ProxyResources): ProxyResources {
-    if (this.#clusters.size === 0) return resources;
-    const clusters = new Map(resources.clusters.map((c) => [c.name, c]));
-    for (const [name, cluster] of this.#clusters) if (!clusters.has(name)) clusters.set(name, cluster);
-    const assignments = new Map(resources.loadAssignments.map((a) => [a.clusterName, a]));
-    for (const [name, assignment] of this.#assignments) if (!assignments.has(name)) assignments.set(name, assignment);
-    const sorted = <T>(byName: Map<string, T>): T[] => [...byName.entries()].sort(([a], [b]) => byString(a, b)).map(([, v]) => v);
-    return { ...resources, clusters: sorted(clusters), loadAssignments: sorted(assignments) };
+    return resources.add('clusters', this.#clusters.values()).add('loadAssignments', this.#assignments.values());
   }
 }
 
-/** An EDS cluster's assignment is found by the cluster's name unless it names a service_name: rename both. */
-function renameEdsCluster(cluster: Cluster, name: string): void {
-  cluster.name = name;
-  if (cluster.edsClusterConfig?.serviceName) cluster.edsClusterConfig.serviceName = name;
-}
+/** A copy of the service cluster under a subset's name. An EDS cluster's assignment is found by the cluster's name unless it names a service_name: rename both. */
+const asSubsetCluster = defineEdit('subset cluster', ClusterSchema, (copy, { name }: { name: string }) => {
+  copy.name = name;
+  if (copy.edsClusterConfig?.serviceName) copy.edsClusterConfig.serviceName = name;
+});

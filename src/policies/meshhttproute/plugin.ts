@@ -22,45 +22,53 @@
  * MeshTCPRoute with a warning. What proxyless gRPC cannot honour is listed in
  * route-plan.ts.
  */
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { outboundRouteName, serviceClusterName } from '../../xds/generate/names.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { defineEdit, outboundRouteConfigurations, type ProxyResources } from '../../xds/generate/index.js';
+import { type PluginContext, type PolicyPlugin, serviceDestination } from '../core/index.js';
 import { BackendClusters } from './backends.js';
 import { buildPlannedRoute } from './route-message.js';
 import { planRoute, type RoutePlan } from './route-plan.js';
-import { serviceDestination } from '../core/to-rules.js';
 import { httpRouteRulesFor } from './rules.js';
 
-function withRoutes(config: RouteConfiguration, plans: readonly RoutePlan[], flavour: string): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, config, JSON.stringify({ flavour, plans }), (copy) => {
+/** The planned routes ahead of the generated catch-all. Plans are plain data made for the proxy's flavour (route-plan.ts). */
+const withRoutes = defineEdit(
+  'MeshHTTPRoute routes',
+  RouteConfigurationSchema,
+  (copy, { plans }: { flavour: string; plans: readonly RoutePlan[] }) => {
     const host = copy.virtualHosts[0];
     if (host) host.routes = [...plans.map(buildPlannedRoute), ...host.routes];
-  });
-}
+  },
+);
 
 function apply(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
   const backends = new BackendClusters(proxy, resources, warn);
-  const configs = new Map(resources.routeConfigurations.map((config) => [config.name, config]));
-  let changed = false;
+  const configs = outboundRouteConfigurations(resources);
+  const routed = new Map<string, RouteConfiguration>();
   for (const service of [...new Set(proxy.outbounds.map((o) => o.service))].sort()) {
     const rules = httpRouteRulesFor(matched, serviceDestination(proxy, service));
     if (rules.length === 0) continue;
-    const name = outboundRouteName(service);
-    const config = configs.get(name);
+    const config = configs.get(service);
     if (config === undefined) {
       warn(`routes to ${service} not applied: ${service} speaks tcp (use a MeshTCPRoute)`);
       continue;
     }
-    const input = { flavour: proxy.flavour, serviceCluster: serviceClusterName(service), backends, warn };
-    const plans = rules.flatMap((rule) => planRoute(rule, input, `route ${rule.policies.join(',')} to ${service}`) ?? []);
+    const serviceCluster = backends.serviceCluster(service);
+    if (serviceCluster === undefined) {
+      warn(`routes to ${service} not applied: the proxy has no cluster for ${service}`);
+      continue;
+    }
+    const input = { flavour: proxy.flavour, serviceCluster, backends, warn };
+    const plans = rules.flatMap(
+      (rule) => planRoute(rule, input, `route ${rule.policies.join(',')} to ${service}`) ?? [],
+    );
     if (plans.length === 0) continue;
-    configs.set(name, withRoutes(config, plans, proxy.flavour));
-    changed = true;
+    routed.set(service, withRoutes(config, { flavour: proxy.flavour, plans }));
   }
-  if (!changed) return resources;
-  return backends.addTo({ ...resources, routeConfigurations: resources.routeConfigurations.map((c) => configs.get(c.name) ?? c) });
+  if (routed.size === 0) return resources;
+  return backends.addTo(resources.map('routeConfigurations', (config, origin) => routed.get(origin.service) ?? config));
 }
 
 export const meshHttpRoutePlugin = { kind: 'MeshHTTPRoute', apply } satisfies PolicyPlugin<'MeshHTTPRoute'>;

@@ -1,6 +1,10 @@
 /** A route plan (route-plan.ts) as an Envoy Route message, from the builders. */
 import { create } from '@bufbuild/protobuf';
-import { RouteActionSchema, RouteSchema, type Route } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
+import {
+  RouteActionSchema,
+  RouteSchema,
+  type Route,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import {
   applyUrlRewrite,
   buildRedirectAction,
@@ -8,7 +12,7 @@ import {
   buildRouteMatch,
   headersToAdd,
   routeClusterSpecifier,
-} from '../../xds/generate/builders/index.js';
+} from '../../xds/generate/index.js';
 import type { RoutePlan } from './route-plan.js';
 
 export function buildPlannedRoute(plan: RoutePlan): Route {

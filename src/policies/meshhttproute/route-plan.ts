@@ -3,7 +3,7 @@
  * with backends already resolved to clusters, and the parts the proxy's
  * flavour cannot honour left out (with a warning). Plans are plain JSON, so
  * they double as the key under which the edited route configuration is
- * shared between proxies (xds/generate/shared.ts `editedCopy`).
+ * shared between proxies (xds/generate/shared.ts `defineEdit`).
  *
  * Proxyless gRPC (grpc-js-xds) honours path, header and weighted cluster
  * routing only:
@@ -16,16 +16,25 @@
  *     `/<service>/<method>`, so that equals a whole-segment prefix;
  *   - filters (header modifiers, redirect, URL rewrite, mirror) are not applied.
  */
-import type { HeaderMatchInput, PathMatchInput, PathRewriteInput, RouteMatchInput, WeightedClusterInput } from '../../xds/generate/builders/index.js';
-import type { ProxyFlavour } from '../../xds/generate/proxy-context.js';
-import type { BackendRef } from '../core/backend-ref.js';
-import { routeNameOf } from '../core/route-origins.js';
+import type {
+  HeaderMatchInput,
+  PathMatchInput,
+  PathRewriteInput,
+  RouteMatchInput,
+  WeightedClusterInput,
+  ProxyFlavour,
+} from '../../xds/generate/index.js';
+import { type BackendRef, routeNameOf } from '../core/index.js';
 import type { BackendClusters } from './backends.js';
 import type { HttpRouteRule } from './rules.js';
 import type { HttpMatch, MeshHTTPRouteConf } from './schema.js';
 
 type Filter = NonNullable<MeshHTTPRouteConf['filters']>[number];
-type PathRewrite = { type: 'ReplaceFullPath' | 'ReplacePrefixMatch'; replaceFullPath?: string; replacePrefixMatch?: string };
+type PathRewrite = {
+  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
+  replaceFullPath?: string;
+  replacePrefixMatch?: string;
+};
 
 export interface HeaderEdits {
   readonly set?: { name: string; value: string }[];
@@ -39,7 +48,13 @@ export interface RoutePlan {
   readonly match: RouteMatchInput;
   /** Forward to these clusters, or answer with `redirect`. */
   readonly clusters: WeightedClusterInput[];
-  readonly redirect?: { scheme?: string; hostname?: string; port?: number; path?: PathRewriteInput; statusCode?: number };
+  readonly redirect?: {
+    scheme?: string;
+    hostname?: string;
+    port?: number;
+    path?: PathRewriteInput;
+    statusCode?: number;
+  };
   readonly rewrite?: { hostname?: string; path?: PathRewriteInput };
   readonly mirrors: { cluster: string; percent: number }[];
   readonly requestHeaders?: HeaderEdits;
@@ -54,7 +69,13 @@ export interface PlanInput {
   readonly warn: (message: string) => void;
 }
 
-const HEADER_KINDS = { Exact: 'exact', Prefix: 'prefix', RegularExpression: 'regex', Present: 'present', Absent: 'absent' } as const;
+const HEADER_KINDS = {
+  Exact: 'exact',
+  Prefix: 'prefix',
+  RegularExpression: 'regex',
+  Present: 'present',
+  Absent: 'absent',
+} as const;
 
 function pathOf(match: HttpMatch, flavour: ProxyFlavour): PathMatchInput | undefined {
   const path = match.path;
@@ -66,18 +87,31 @@ function pathOf(match: HttpMatch, flavour: ProxyFlavour): PathMatchInput | undef
 }
 
 function routeMatchOf(match: HttpMatch, flavour: ProxyFlavour): RouteMatchInput {
-  const headers: HeaderMatchInput[] = (match.headers ?? []).map((h) => ({ name: h.name, kind: HEADER_KINDS[h.type ?? 'Exact'], value: h.value ?? '' }));
-  if (match.method !== undefined && flavour === 'envoy') headers.unshift({ name: ':method', kind: 'exact', value: match.method });
+  const headers: HeaderMatchInput[] = (match.headers ?? []).map((h) => ({
+    name: h.name,
+    kind: HEADER_KINDS[h.type ?? 'Exact'],
+    value: h.value ?? '',
+  }));
+  if (match.method !== undefined && flavour === 'envoy')
+    headers.unshift({ name: ':method', kind: 'exact', value: match.method });
   const path = pathOf(match, flavour);
   return {
     ...(path ? { path } : {}),
     headers,
-    queryParameters: flavour === 'envoy' ? (match.queryParams ?? []).map((q) => ({ name: q.name, kind: q.type === 'Exact' ? 'exact' : 'regex', value: q.value })) : [],
+    queryParameters:
+      flavour === 'envoy'
+        ? (match.queryParams ?? []).map((q) => ({
+            name: q.name,
+            kind: q.type === 'Exact' ? 'exact' : 'regex',
+            value: q.value,
+          }))
+        : [],
   };
 }
 
 function pathRewriteOf(path: PathRewrite | undefined, match: HttpMatch): PathRewriteInput | undefined {
-  if (path?.type === 'ReplaceFullPath' && path.replaceFullPath !== undefined) return { kind: 'fullPath', value: path.replaceFullPath };
+  if (path?.type === 'ReplaceFullPath' && path.replaceFullPath !== undefined)
+    return { kind: 'fullPath', value: path.replaceFullPath };
   if (path?.type === 'ReplacePrefixMatch' && path.replacePrefixMatch !== undefined && match.path?.type === 'PathPrefix')
     return { kind: 'prefix', matchedPrefix: match.path.value, value: path.replacePrefixMatch };
   return undefined;
@@ -86,15 +120,24 @@ function pathRewriteOf(path: PathRewrite | undefined, match: HttpMatch): PathRew
 /** Why a gRPC proxy cannot take a route at all, or undefined when it can. */
 function grpcUnroutable(match: HttpMatch): string | undefined {
   if ((match.queryParams?.length ?? 0) > 0) return 'queryParams match: gRPC calls carry no query string';
-  if (match.method !== undefined && match.method !== 'POST') return `method ${match.method} match: every gRPC call is a POST`;
+  if (match.method !== undefined && match.method !== 'POST')
+    return `method ${match.method} match: every gRPC call is a POST`;
   return undefined;
 }
 
 /** `value` without its undefined properties (the plans are compared as JSON and typed with exact optional properties). */
 const definedOnly = <T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 
-function applyFilter(plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] }, filter: Filter, rule: HttpRouteRule, input: PlanInput, where: string): void {
+function applyFilter(
+  plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] },
+  filter: Filter,
+  rule: HttpRouteRule,
+  input: PlanInput,
+  where: string,
+): void {
   switch (filter.type) {
     case 'RequestHeaderModifier':
       if (filter.requestHeaderModifier) plan.requestHeaders = filter.requestHeaderModifier;
@@ -104,7 +147,14 @@ function applyFilter(plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] }, f
       return;
     case 'RequestRedirect': {
       const r = filter.requestRedirect;
-      if (r) plan.redirect = definedOnly({ scheme: r.scheme, hostname: r.hostname, port: r.port, path: pathRewriteOf(r.path, rule.match), statusCode: r.statusCode });
+      if (r)
+        plan.redirect = definedOnly({
+          scheme: r.scheme,
+          hostname: r.hostname,
+          port: r.port,
+          path: pathRewriteOf(r.path, rule.match),
+          statusCode: r.statusCode,
+        });
       return;
     }
     case 'URLRewrite': {
@@ -130,8 +180,16 @@ export function planRoute(rule: HttpRouteRule, input: PlanInput, where: string):
     return undefined;
   }
   const refs = rule.conf.backendRefs;
-  const clusters = refs === undefined || refs.length === 0 ? [{ cluster: input.serviceCluster, weight: 1 }] : input.backends.weighted(refs, where);
-  const plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] } = { name: routeNameOf(rule.policies), match: routeMatchOf(rule.match, flavour), clusters, mirrors: [] };
+  const clusters =
+    refs === undefined || refs.length === 0
+      ? [{ cluster: input.serviceCluster, weight: 1 }]
+      : input.backends.weighted(refs, where);
+  const plan: { -readonly [K in keyof RoutePlan]: RoutePlan[K] } = {
+    name: routeNameOf(rule.policies),
+    match: routeMatchOf(rule.match, flavour),
+    clusters,
+    mirrors: [],
+  };
   for (const filter of rule.conf.filters ?? []) {
     if (flavour === 'grpc') warn(`${where}: filter ${filter.type} not applied: proxyless gRPC does not implement it`);
     else applyFilter(plan, filter, rule, input, where);

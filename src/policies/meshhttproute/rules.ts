@@ -9,9 +9,7 @@
  *     ─► one route per match of a rule (a rule's matches are alternatives)
  *     ─► sorted most specific first (route-order.ts)
  */
-import type { MatchedPolicy } from '../core/match.js';
-import { mergeConfs } from '../core/merge.js';
-import { toEntriesFor, type Destination } from '../core/to-rules.js';
+import { type MatchedPolicy, mergeConfs, toEntriesFor, type Destination } from '../core/index.js';
 import { compareRouteSpecificity } from './route-order.js';
 import type { HttpMatch, MeshHTTPRouteConf } from './schema.js';
 

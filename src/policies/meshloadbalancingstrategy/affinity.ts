@@ -15,7 +15,11 @@
  */
 import { create } from '@bufbuild/protobuf';
 import type { ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { LocalityLbEndpointsSchema, type LbEndpoint } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_components_pb.js';
+import {
+  LocalityLbEndpointsSchema,
+  type LbEndpoint,
+} from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_components_pb.js';
+import { LB_METADATA_NAMESPACE } from '../../xds/generate/index.js';
 import type { LocalityAwareness } from './locality.js';
 
 export type AffinityTag = NonNullable<NonNullable<LocalityAwareness['localZone']>['affinityTags']>[number];
@@ -24,16 +28,13 @@ type Tags = Readonly<Record<string, string>>;
 const weightsOf = (tags: readonly AffinityTag[]): number[] =>
   tags.map((tag, i) => tag.weight ?? 9 * 10 ** (tags.length - 1 - i));
 
-const hostOf = (endpoint: LbEndpoint): string | undefined => {
-  if (endpoint.hostIdentifier.case !== 'endpoint') return undefined;
-  const address = endpoint.hostIdentifier.value.address?.address;
-  if (address?.case !== 'socketAddress') return undefined;
-  return `${address.value.address}:${address.value.portSpecifier.value ?? ''}`;
-};
+/** An endpoint's tags, which it carries in its `envoy.lb` metadata (xds/generate/builders/load-assignment.ts). */
+const tagsOf = (endpoint: LbEndpoint): Readonly<Record<string, unknown>> =>
+  endpoint.metadata?.filterMetadata[LB_METADATA_NAMESPACE] ?? {};
 
 /**
  * Splits the local zone's locality of an assignment the caller owns. `proxyTags`
- * are the proxy's own tags; `endpointTags` the tags of each endpoint by `address:port`.
+ * are the proxy's own tags (those `tags` name are enough).
  * Returns whether it split anything (the cluster then needs locality-weighted balancing).
  */
 export function splitByAffinity(
@@ -41,19 +42,24 @@ export function splitByAffinity(
   localZone: string,
   tags: readonly AffinityTag[],
   proxyTags: Tags,
-  endpointTags: ReadonlyMap<string, Tags>,
 ): boolean {
-  const at = assignment.endpoints.findIndex((group) => group.priority === 0 && (group.locality?.zone ?? '') === localZone);
+  const at = assignment.endpoints.findIndex(
+    (group) => group.priority === 0 && (group.locality?.zone ?? '') === localZone,
+  );
   const local = assignment.endpoints[at];
   const shared = tags.map((tag) => proxyTags[tag.key]);
   if (local === undefined || shared.every((value) => value === undefined)) return false;
   const groupOf = (endpoint: LbEndpoint): number => {
-    const own = endpointTags.get(hostOf(endpoint) ?? '') ?? {};
+    const own = tagsOf(endpoint);
     const i = tags.findIndex((tag, k) => shared[k] !== undefined && own[tag.key] === shared[k]);
     return i === -1 ? tags.length : i;
   };
   const weights = [...weightsOf(tags), 1];
-  const groups = weights.map((weight, i) => ({ weight, subZone: i < tags.length ? `affinity-${i}` : '', endpoints: [] as LbEndpoint[] }));
+  const groups = weights.map((weight, i) => ({
+    weight,
+    subZone: i < tags.length ? `affinity-${i}` : '',
+    endpoints: [] as LbEndpoint[],
+  }));
   for (const endpoint of local.lbEndpoints) groups[groupOf(endpoint)]!.endpoints.push(endpoint);
   const split = groups
     .filter((group) => group.endpoints.length > 0)

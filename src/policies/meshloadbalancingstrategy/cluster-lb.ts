@@ -58,7 +58,10 @@ function lbConfigOf(lb: LoadBalancer, clusterName: string): Cluster['lbConfig'] 
       return {
         case: 'ringHashLbConfig',
         value: create(Cluster_RingHashLbConfigSchema, {
-          hashFunction: ring.hashFunction === 'MurmurHash2' ? Cluster_RingHashLbConfig_HashFunction.MURMUR_HASH_2 : Cluster_RingHashLbConfig_HashFunction.XX_HASH,
+          hashFunction:
+            ring.hashFunction === 'MurmurHash2'
+              ? Cluster_RingHashLbConfig_HashFunction.MURMUR_HASH_2
+              : Cluster_RingHashLbConfig_HashFunction.XX_HASH,
           ...(ring.minRingSize !== undefined ? { minimumRingSize: BigInt(ring.minRingSize) } : {}),
           ...(ring.maxRingSize !== undefined ? { maximumRingSize: BigInt(ring.maxRingSize) } : {}),
         }),
@@ -66,7 +69,10 @@ function lbConfigOf(lb: LoadBalancer, clusterName: string): Cluster['lbConfig'] 
     }
     case 'Maglev': {
       const tableSize = lb.maglev?.tableSize;
-      return { case: 'maglevLbConfig', value: create(Cluster_MaglevLbConfigSchema, tableSize !== undefined ? { tableSize: BigInt(tableSize) } : {}) };
+      return {
+        case: 'maglevLbConfig',
+        value: create(Cluster_MaglevLbConfigSchema, tableSize !== undefined ? { tableSize: BigInt(tableSize) } : {}),
+      };
     }
     default:
       return { case: undefined };

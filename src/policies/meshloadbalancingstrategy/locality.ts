@@ -15,7 +15,10 @@
  * 0 (grpc-js-xds rejects a gap).
  */
 import { create } from '@bufbuild/protobuf';
-import { ClusterLoadAssignment_PolicySchema, type ClusterLoadAssignment } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import {
+  ClusterLoadAssignment_PolicySchema,
+  type ClusterLoadAssignment,
+} from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import type { MeshLoadBalancingStrategyConf } from './schema.js';
 
 export type LocalityAwareness = NonNullable<MeshLoadBalancingStrategyConf['localityAwareness']>;
@@ -26,7 +29,11 @@ export const prefersLocalZone = (locality: LocalityAwareness | undefined): boole
   locality?.disabled !== true || locality.localZone !== undefined || locality.crossZone !== undefined;
 
 /** The priority of each zone other than the local one; zones absent from the map get no traffic. */
-function crossZonePriorities(localZone: string, zones: readonly string[], failover: readonly Failover[] | undefined): Map<string, number> {
+function crossZonePriorities(
+  localZone: string,
+  zones: readonly string[],
+  failover: readonly Failover[] | undefined,
+): Map<string, number> {
   const others = zones.filter((zone) => zone !== localZone);
   if (failover === undefined) return new Map(others.map((zone) => [zone, 1]));
   const priorities = new Map<string, number>();
@@ -51,7 +58,11 @@ function crossZonePriorities(localZone: string, zones: readonly string[], failov
 const overprovisioningFactorOf = (threshold: number): number => Math.round(10_000 / threshold);
 
 /** Rewrites the priorities of an assignment the caller owns (an edited copy) for a proxy in `localZone`. */
-export function preferZone(assignment: ClusterLoadAssignment, localZone: string, locality: LocalityAwareness | undefined): void {
+export function preferZone(
+  assignment: ClusterLoadAssignment,
+  localZone: string,
+  locality: LocalityAwareness | undefined,
+): void {
   const zones = assignment.endpoints.map((group) => group.locality?.zone ?? '');
   const cross = crossZonePriorities(localZone, zones, locality?.crossZone?.failover);
   const levelOf = (zone: string): number | undefined => (zone === localZone ? 0 : cross.get(zone));

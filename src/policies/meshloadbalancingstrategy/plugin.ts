@@ -21,21 +21,28 @@ import {
   type Cluster,
 } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ClusterLoadAssignmentSchema } from '../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { ZONE_TAG } from '../../api/kinds/dataplane.js';
-import { outboundRouteName } from '../../xds/generate/names.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PolicyPlugin } from '../core/plugin.js';
-import { isRouteEntry, routeResolutionsOf } from '../core/route-origins.js';
-import { resolveTo, serviceDestination } from '../core/to-rules.js';
-import { servicesOfClusters } from '../meshcircuitbreaker/destination-clusters.js';
+import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import { ZONE_TAG } from '../../api/index.js';
+import {
+  type ClusterOrigin,
+  defineEdit,
+  destinationServiceOf,
+  type LoadAssignmentOrigin,
+} from '../../xds/generate/index.js';
+import type { ProxyContext } from '../../xds/generate/index.js';
+import {
+  type MatchedPolicy,
+  type PolicyPlugin,
+  isRouteEntry,
+  routeResolutionsOf,
+  resolveTo,
+  serviceDestination,
+} from '../core/index.js';
 import { splitByAffinity } from './affinity.js';
 import { setLoadBalancer } from './cluster-lb.js';
 import { grpcHashes, grpcLoadBalancerOf } from './grpc-subset.js';
 import { hashPoliciesOf } from './hash-policies.js';
-import { preferZone, prefersLocalZone } from './locality.js';
+import { preferZone, prefersLocalZone, type LocalityAwareness } from './locality.js';
 import { routeHashPolicyOf } from './route-hash.js';
 import type { HashPolicy, MeshLoadBalancingStrategyConf } from './schema.js';
 
@@ -44,22 +51,58 @@ export const proxyZone = (proxy: ProxyContext): string | undefined =>
   proxy.inbounds.map((inbound) => inbound.tags[ZONE_TAG]).find((zone) => zone !== undefined && zone !== '');
 
 /** The proxy's own tags, for affinity: those of its inbounds, the first inbound's value winning. */
-const proxyTags = (proxy: ProxyContext): Record<string, string> => Object.assign({}, ...[...proxy.inbounds].reverse().map((inbound) => inbound.tags));
-
-/** The tags of each endpoint of a destination, by `address:port` (as affinity.ts reads endpoints). */
-const endpointTagsOf = (proxy: ProxyContext, service: string): Map<string, Readonly<Record<string, string>>> =>
-  new Map((proxy.destinations.get(service)?.endpoints ?? []).map((endpoint) => [`${endpoint.address}:${endpoint.port}`, endpoint.tags]));
+const proxyTags = (proxy: ProxyContext): Record<string, string> =>
+  Object.assign({}, ...[...proxy.inbounds].reverse().map((inbound) => inbound.tags));
 
 /** Turns on locality-weighted balancing (the affinity split) on a cluster the caller owns. */
 function weighLocalities(cluster: Cluster): void {
   cluster.commonLbConfig ??= create(Cluster_CommonLbConfigSchema);
-  cluster.commonLbConfig.localityConfigSpecifier = { case: 'localityWeightedLbConfig', value: create(Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema) };
+  cluster.commonLbConfig.localityConfigSpecifier = {
+    case: 'localityWeightedLbConfig',
+    value: create(Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema),
+  };
 }
 
-function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]): Map<string, MeshLoadBalancingStrategyConf> {
+type LoadBalancer = NonNullable<MeshLoadBalancingStrategyConf['loadBalancer']>;
+
+const withBalancing = defineEdit(
+  'MeshLoadBalancingStrategy cluster',
+  ClusterSchema,
+  (copy, { lb, localityWeighted }: { lb?: LoadBalancer; localityWeighted: boolean }) => {
+    if (lb) setLoadBalancer(copy, lb);
+    if (localityWeighted) weighLocalities(copy);
+  },
+);
+
+/**
+ * The local zone preferred and, with affinity tags, split by them. `proxyTags`:
+ * the proxy's values of the affinity tags, all the split reads of the proxy.
+ */
+const withZonePreference = defineEdit(
+  'MeshLoadBalancingStrategy zone',
+  ClusterLoadAssignmentSchema,
+  (
+    copy,
+    {
+      zone,
+      locality,
+      proxyTags,
+    }: { zone: string; locality: LocalityAwareness; proxyTags: Readonly<Record<string, string>> },
+  ) => {
+    preferZone(copy, zone, locality);
+    const affinity = locality.localZone?.affinityTags ?? [];
+    if (affinity.length > 0) splitByAffinity(copy, zone, affinity, proxyTags);
+  },
+);
+
+function confsByService(
+  proxy: ProxyContext,
+  matched: readonly MatchedPolicy[],
+): Map<string, MeshLoadBalancingStrategyConf> {
   const confs = new Map<string, MeshLoadBalancingStrategyConf>();
   for (const service of proxy.destinations.keys()) {
-    const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as MeshLoadBalancingStrategyConf | undefined;
+    const conf = resolveTo(matched, serviceDestination(proxy, service)).conf as
+      MeshLoadBalancingStrategyConf | undefined;
     if (conf) confs.set(service, conf);
   }
   return confs;
@@ -70,60 +113,67 @@ function confsByService(proxy: ProxyContext, matched: readonly MatchedPolicy[]):
  * `perRoute`'s on the Routes it names (a `to[]` entry naming their
  * MeshHTTPRoute), `base` on the rest.
  */
-function withHashPolicies(routes: RouteConfiguration, base: readonly HashPolicy[], perRoute: ReadonlyMap<string, readonly HashPolicy[]>): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, routes, `MeshLoadBalancingStrategy hash ${JSON.stringify([base, [...perRoute]])}`, (copy) => {
+const withHashPolicies = defineEdit(
+  'MeshLoadBalancingStrategy hash',
+  RouteConfigurationSchema,
+  (
+    copy,
+    {
+      base,
+      perRoute,
+    }: { base: readonly HashPolicy[]; perRoute: readonly (readonly [string, readonly HashPolicy[]])[] },
+  ) => {
+    const byRoute = new Map(perRoute);
     for (const host of copy.virtualHosts)
       for (const route of host.routes) {
-        const policies = perRoute.get(route.name) ?? base;
-        if (route.action.case === 'route' && policies.length > 0) route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
+        const policies = byRoute.get(route.name) ?? base;
+        if (route.action.case === 'route' && policies.length > 0)
+          route.action.value.hashPolicy = policies.map(routeHashPolicyOf);
       }
-  });
-}
+  },
+);
 
 export const meshLoadBalancingStrategyPlugin = {
   kind: 'MeshLoadBalancingStrategy',
   apply(resources, { proxy, matched, warn }) {
     const grpc = proxy.flavour === 'grpc';
     const byService = confsByService(proxy, matched);
-    const clusterNames = [...resources.clusters.map((c) => c.name), ...resources.loadAssignments.map((a) => a.clusterName)];
-    const owners = servicesOfClusters(clusterNames, byService.keys());
-    const byCluster = new Map([...owners].map(([cluster, service]) => [cluster, byService.get(service)!]));
-    const serviceOfRoute = new Map([...proxy.destinations.keys()].map((service) => [outboundRouteName(service), service]));
+    /** A destination's conf, for its own and its subset clusters and assignments. */
+    const confOf = (origin: ClusterOrigin | LoadAssignmentOrigin): MeshLoadBalancingStrategyConf | undefined => {
+      const service = destinationServiceOf(origin);
+      return service === undefined ? undefined : byService.get(service);
+    };
     const zone = proxyZone(proxy);
     const tags = proxyTags(proxy);
     const dropped = new Set<string>();
-    /** Clusters whose local zone was split by affinity: Envoy must weigh their localities. */
-    const weighted = new Set<string>();
+    /** The origins of assignments whose local zone was split by affinity: Envoy must weigh the localities of their clusters (which share the origin). */
+    const weighted = new Set<ClusterOrigin | LoadAssignmentOrigin>();
 
-    const loadAssignments = resources.loadAssignments.map((assignment) => {
-      const conf = byCluster.get(assignment.clusterName);
+    const withZones = resources.map('loadAssignments', (assignment, origin) => {
+      const conf = confOf(origin);
       if (!conf || zone === undefined || !prefersLocalZone(conf.localityAwareness)) return assignment;
       const locality = conf.localityAwareness;
-      if (grpc && locality?.crossZone?.failoverThreshold !== undefined) dropped.add('localityAwareness.crossZone.failoverThreshold');
+      if (grpc && locality?.crossZone?.failoverThreshold !== undefined)
+        dropped.add('localityAwareness.crossZone.failoverThreshold');
       const affinity = locality?.localZone?.affinityTags ?? [];
-      const service = owners.get(assignment.clusterName)!;
-      const shared = affinity.map((tag) => tags[tag.key] ?? null);
-      const key = `MeshLoadBalancingStrategy zone ${zone} ${JSON.stringify(locality ?? {})} ${JSON.stringify(shared)}`;
-      const edited = editedCopy(ClusterLoadAssignmentSchema, assignment, key, (copy) => {
-        preferZone(copy, zone, locality);
-        if (affinity.length > 0) splitByAffinity(copy, zone, affinity, tags, endpointTagsOf(proxy, service));
-      });
+      const affinityValues = Object.fromEntries(
+        affinity.flatMap((tag) => (tags[tag.key] === undefined ? [] : [[tag.key, tags[tag.key]!]])),
+      );
+      const edited = withZonePreference(assignment, { zone, locality: locality ?? {}, proxyTags: affinityValues });
       // Whether the copy (perhaps made for another proxy) was split shows in its sub-zones.
-      if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(assignment.clusterName);
+      if (edited.endpoints.some((group) => (group.locality?.subZone ?? '') !== '')) weighted.add(origin);
       return edited;
     });
 
-    const clusters = resources.clusters.map((cluster) => {
-      const requested = byCluster.get(cluster.name)?.loadBalancer;
-      const subset = requested === undefined || !grpc ? { loadBalancer: requested, dropped: [] } : grpcLoadBalancerOf(requested);
+    const balanced = withZones.map('clusters', (cluster, origin) => {
+      const requested = confOf(origin)?.loadBalancer;
+      const subset =
+        requested === undefined || !grpc ? { loadBalancer: requested, dropped: [] } : grpcLoadBalancerOf(requested);
       subset.dropped.forEach((field) => dropped.add(field));
       const lb = subset.loadBalancer;
-      const localityWeighted = !grpc && weighted.has(cluster.name);
+      const localityWeighted = !grpc && weighted.has(origin);
       if (!lb && !localityWeighted) return cluster;
-      return editedCopy(ClusterSchema, cluster, `MeshLoadBalancingStrategy ${JSON.stringify(lb ?? null)} ${localityWeighted}`, (copy) => {
-        if (lb) setLoadBalancer(copy, lb);
-        if (localityWeighted) weighLocalities(copy);
-      });
+      return withBalancing(cluster, { ...(lb ? { lb } : {}), localityWeighted });
     });
 
     const supported = (all: readonly HashPolicy[]): readonly HashPolicy[] => {
@@ -131,13 +181,17 @@ export const meshLoadBalancingStrategyPlugin = {
       all.filter((policy) => !kept.includes(policy)).forEach((policy) => dropped.add(`hash policy ${policy.type}`));
       return kept;
     };
-    const routeConfigurations = resources.routeConfigurations.map((routes) => {
-      const service = serviceOfRoute.get(routes.name);
-      if (service === undefined) return routes;
+    const hashed = balanced.map('routeConfigurations', (routes, { service }) => {
+      if (!proxy.destinations.has(service)) return routes;
       const conf = byService.get(service);
       const base = supported(conf ? hashPoliciesOf(conf) : []);
       const perRoute = new Map<string, readonly HashPolicy[]>();
-      for (const [route, { entries }] of routeResolutionsOf(proxy, routes, matched, serviceDestination(proxy, service))) {
+      for (const [route, { entries }] of routeResolutionsOf(
+        proxy,
+        routes,
+        matched,
+        serviceDestination(proxy, service),
+      )) {
         // A route entry sets `hashPolicies` alone (schema.ts); lists are replaced, so the last one set wins.
         const last = entries
           .filter(isRouteEntry)
@@ -145,13 +199,16 @@ export const meshLoadBalancingStrategyPlugin = {
           .findLast((policies) => policies !== undefined);
         if (last !== undefined) perRoute.set(route, supported(last));
       }
-      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0) ? withHashPolicies(routes, base, perRoute) : routes;
+      return base.length > 0 || [...perRoute.values()].some((p) => p.length > 0)
+        ? withHashPolicies(routes, { base, perRoute: [...perRoute] })
+        : routes;
     });
 
-
     if (dropped.size > 0) {
-      warn(`${[...dropped].join(', ')} not applied: proxyless gRPC supports RoundRobin and RingHash (XXHash) with header hash policies, and zone failover by priority only`);
+      warn(
+        `${[...dropped].join(', ')} not applied: proxyless gRPC supports RoundRobin and RingHash (XXHash) with header hash policies, and zone failover by priority only`,
+      );
     }
-    return { ...resources, clusters, routeConfigurations, loadAssignments };
+    return hashed;
   },
 } satisfies PolicyPlugin<'MeshLoadBalancingStrategy'>;

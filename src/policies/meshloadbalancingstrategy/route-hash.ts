@@ -15,27 +15,51 @@ import {
   RouteAction_HashPolicySchema,
   type RouteAction_HashPolicy,
 } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
-import { durationMs } from '../core/durations.js';
+import { durationMs } from '../core/index.js';
 import type { HashPolicy } from './schema.js';
 
 // The schema check (schema.ts) guarantees the sub-object of the policy's type is present.
 function specifierOf(policy: HashPolicy): RouteAction_HashPolicy['policySpecifier'] {
   switch (policy.type) {
     case 'Header':
-      return { case: 'header', value: create(RouteAction_HashPolicy_HeaderSchema, { headerName: policy.header?.name ?? '' }) };
+      return {
+        case: 'header',
+        value: create(RouteAction_HashPolicy_HeaderSchema, { headerName: policy.header?.name ?? '' }),
+      };
     case 'Cookie': {
       const cookie = policy.cookie;
       const ttl = cookie?.ttl !== undefined ? { ttl: durationFromMs(durationMs(cookie.ttl)) } : {};
-      return { case: 'cookie', value: create(RouteAction_HashPolicy_CookieSchema, { name: cookie?.name ?? '', path: cookie?.path ?? '', ...ttl }) };
+      return {
+        case: 'cookie',
+        value: create(RouteAction_HashPolicy_CookieSchema, {
+          name: cookie?.name ?? '',
+          path: cookie?.path ?? '',
+          ...ttl,
+        }),
+      };
     }
     case 'Connection':
-      return { case: 'connectionProperties', value: create(RouteAction_HashPolicy_ConnectionPropertiesSchema, { sourceIp: policy.connection?.sourceIP === true }) };
+      return {
+        case: 'connectionProperties',
+        value: create(RouteAction_HashPolicy_ConnectionPropertiesSchema, {
+          sourceIp: policy.connection?.sourceIP === true,
+        }),
+      };
     case 'SourceIP':
-      return { case: 'connectionProperties', value: create(RouteAction_HashPolicy_ConnectionPropertiesSchema, { sourceIp: true }) };
+      return {
+        case: 'connectionProperties',
+        value: create(RouteAction_HashPolicy_ConnectionPropertiesSchema, { sourceIp: true }),
+      };
     case 'QueryParameter':
-      return { case: 'queryParameter', value: create(RouteAction_HashPolicy_QueryParameterSchema, { name: policy.queryParameter?.name ?? '' }) };
+      return {
+        case: 'queryParameter',
+        value: create(RouteAction_HashPolicy_QueryParameterSchema, { name: policy.queryParameter?.name ?? '' }),
+      };
     case 'FilterState':
-      return { case: 'filterState', value: create(RouteAction_HashPolicy_FilterStateSchema, { key: policy.filterState?.key ?? '' }) };
+      return {
+        case: 'filterState',
+        value: create(RouteAction_HashPolicy_FilterStateSchema, { key: policy.filterState?.key ?? '' }),
+      };
   }
 }
 

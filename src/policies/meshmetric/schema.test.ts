@@ -15,20 +15,32 @@ test('a Kuma-style MeshMetric with profiles, applications and both backends vali
         include: [{ type: 'Prefix', match: 'envoy_cluster_default_total_match' }],
       },
     },
-    applications: [{ name: 'backend', path: '/metrics/prometheus', port: 5000 }, { port: 9090, address: '127.0.0.1' }],
+    applications: [
+      { name: 'backend', path: '/metrics/prometheus', port: 5000 },
+      { port: 9090, address: '127.0.0.1' },
+    ],
     backends: [
-      { type: 'Prometheus', prometheus: { port: 5670, path: '/metrics', clientId: 'main', tls: { mode: 'ActiveMTLSBackend' } } },
-      { type: 'OpenTelemetry', openTelemetry: { endpoint: 'otel-collector.observability.svc:4317', refreshInterval: '30s' } },
+      {
+        type: 'Prometheus',
+        prometheus: { port: 5670, path: '/metrics', clientId: 'main', tls: { mode: 'ActiveMTLSBackend' } },
+      },
+      {
+        type: 'OpenTelemetry',
+        openTelemetry: { endpoint: 'otel-collector.observability.svc:4317', refreshInterval: '30s' },
+      },
     ],
   });
   expectValidAsGiven(documentOf(spec));
 });
 
 test('a backend must carry the section its type names, and only that one', () => {
-  expectIssues(documentOf(withDefault({ backends: [{ type: 'Prometheus', openTelemetry: { endpoint: 'collector:4317' } }] })), [
-    { field: 'spec.default.backends[0].prometheus', reason: 'is required when type is Prometheus' },
-    { field: 'spec.default.backends[0].openTelemetry', reason: 'must not be set when type is Prometheus' },
-  ]);
+  expectIssues(
+    documentOf(withDefault({ backends: [{ type: 'Prometheus', openTelemetry: { endpoint: 'collector:4317' } }] })),
+    [
+      { field: 'spec.default.backends[0].prometheus', reason: 'is required when type is Prometheus' },
+      { field: 'spec.default.backends[0].openTelemetry', reason: 'must not be set when type is Prometheus' },
+    ],
+  );
 });
 
 test('an unknown backend type or TLS mode is rejected', () => {
@@ -36,21 +48,35 @@ test('an unknown backend type or TLS mode is rejected', () => {
     { field: 'spec.default.backends[0].type', reason: 'must be one of: Prometheus, OpenTelemetry' },
   ]);
   expectIssues(documentOf(withDefault({ backends: [{ type: 'Prometheus', prometheus: { tls: { mode: 'mTLS' } } }] })), [
-    { field: 'spec.default.backends[0].prometheus.tls.mode', reason: 'must be one of: Disabled, ProvidedTLS, ActiveMTLSBackend' },
+    {
+      field: 'spec.default.backends[0].prometheus.tls.mode',
+      reason: 'must be one of: Disabled, ProvidedTLS, ActiveMTLSBackend',
+    },
   ]);
 });
 
 test('an OpenTelemetry endpoint that is not an address is rejected', () => {
-  expectIssues(documentOf(withDefault({ backends: [{ type: 'OpenTelemetry', openTelemetry: { endpoint: 'not an address' } }] })), [
-    { field: 'spec.default.backends[0].openTelemetry.endpoint', reason: 'must be a URL or host:port of an OpenTelemetry collector' },
-  ]);
+  expectIssues(
+    documentOf(withDefault({ backends: [{ type: 'OpenTelemetry', openTelemetry: { endpoint: 'not an address' } }] })),
+    [
+      {
+        field: 'spec.default.backends[0].openTelemetry.endpoint',
+        reason: 'must be a URL or host:port of an OpenTelemetry collector',
+      },
+    ],
+  );
 });
 
 test('application and Prometheus ports must be valid ports', () => {
-  expectIssues(documentOf(withDefault({ applications: [{ port: 0 }], backends: [{ type: 'Prometheus', prometheus: { port: 70000 } }] })), [
-    { field: 'spec.default.applications[0].port', reason: 'must be a port between 1 and 65535' },
-    { field: 'spec.default.backends[0].prometheus.port', reason: 'must be a port between 1 and 65535' },
-  ]);
+  expectIssues(
+    documentOf(
+      withDefault({ applications: [{ port: 0 }], backends: [{ type: 'Prometheus', prometheus: { port: 70000 } }] }),
+    ),
+    [
+      { field: 'spec.default.applications[0].port', reason: 'must be a port between 1 and 65535' },
+      { field: 'spec.default.backends[0].prometheus.port', reason: 'must be a port between 1 and 65535' },
+    ],
+  );
 });
 
 test('a broken regex selector and an unknown profile are rejected', () => {

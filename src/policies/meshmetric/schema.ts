@@ -4,11 +4,8 @@
  * Prometheus endpoint to scrape, or an OpenTelemetry collector to push to.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, Port, Strict, StringEnum } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { isValidRegex } from '../core/regex.js';
-import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, Duration, Port, Strict, StringEnum } from '../../api/index.js';
+import { definePolicy, isValidRegex, TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/index.js';
 
 const Selector = Strict({
   type: StringEnum(['Prefix', 'Regex', 'Exact', 'Contains']),
@@ -23,13 +20,19 @@ const Sidecar = Strict({
       include: Type.Optional(Type.Array(Selector, { description: 'Metrics added to the profiles.' })),
     }),
   ),
-  includeUnused: Type.Optional(Type.Boolean({ description: 'Also publish metrics that never changed (default false).' })),
+  includeUnused: Type.Optional(
+    Type.Boolean({ description: 'Also publish metrics that never changed (default false).' }),
+  ),
 });
 
 const Application = Strict({
   name: Type.Optional(Type.String({ minLength: 1 })),
-  path: Type.Optional(Type.String({ minLength: 1, description: 'Path of the metrics endpoint (default /metrics/prometheus).' })),
-  address: Type.Optional(Type.String({ minLength: 1, description: 'Address the application listens on (default: the inbound address).' })),
+  path: Type.Optional(
+    Type.String({ minLength: 1, description: 'Path of the metrics endpoint (default /metrics/prometheus).' }),
+  ),
+  address: Type.Optional(
+    Type.String({ minLength: 1, description: 'Address the application listens on (default: the inbound address).' }),
+  ),
   port: Port(),
 });
 
@@ -39,11 +42,23 @@ const Backend = Strict({
   type: StringEnum(BACKEND_TYPES),
   prometheus: Type.Optional(
     Strict({
-      clientId: Type.Optional(Type.String({ description: 'Prometheus client that discovers this endpoint over MADS.' })),
+      clientId: Type.Optional(
+        Type.String({ description: 'Prometheus client that discovers this endpoint over MADS.' }),
+      ),
       port: Type.Optional(Port({ description: 'Port of the proxy metrics endpoint (default 5670).' })),
-      path: Type.Optional(Type.String({ pattern: '^/', errorMessage: 'must be a path starting with /', description: 'Path of the endpoint (default /metrics).' })),
+      path: Type.Optional(
+        Type.String({
+          pattern: '^/',
+          errorMessage: 'must be a path starting with /',
+          description: 'Path of the endpoint (default /metrics).',
+        }),
+      ),
       tls: Type.Optional(
-        Strict({ mode: StringEnum(['Disabled', 'ProvidedTLS', 'ActiveMTLSBackend'], { description: 'TLS of the endpoint (default Disabled).' }) }),
+        Strict({
+          mode: StringEnum(['Disabled', 'ProvidedTLS', 'ActiveMTLSBackend'], {
+            description: 'TLS of the endpoint (default Disabled).',
+          }),
+        }),
       ),
     }),
   ),
@@ -91,18 +106,26 @@ export const MeshMetricKind = definePolicy({
     for (const list of ['include', 'exclude'] as const) {
       profiles?.[list]?.forEach((selector, i) => {
         if (selector.type === 'Regex' && !isValidRegex(selector.match))
-          issues.push({ field: `default.sidecar.profiles.${list}[${i}].match`, reason: 'must be a valid regular expression' });
+          issues.push({
+            field: `default.sidecar.profiles.${list}[${i}].match`,
+            reason: 'must be a valid regular expression',
+          });
       });
     }
     spec.default.backends?.forEach((backend, i) => {
       const at = `default.backends[${i}]`;
       const own = backend.type === 'Prometheus' ? 'prometheus' : 'openTelemetry';
       const other = own === 'prometheus' ? 'openTelemetry' : 'prometheus';
-      if (backend[own] === undefined) issues.push({ field: `${at}.${own}`, reason: `is required when type is ${backend.type}` });
-      if (backend[other] !== undefined) issues.push({ field: `${at}.${other}`, reason: `must not be set when type is ${backend.type}` });
+      if (backend[own] === undefined)
+        issues.push({ field: `${at}.${own}`, reason: `is required when type is ${backend.type}` });
+      if (backend[other] !== undefined)
+        issues.push({ field: `${at}.${other}`, reason: `must not be set when type is ${backend.type}` });
       const endpoint = backend.openTelemetry?.endpoint;
       if (own === 'openTelemetry' && endpoint !== undefined && !isEndpoint(endpoint))
-        issues.push({ field: `${at}.openTelemetry.endpoint`, reason: 'must be a URL or host:port of an OpenTelemetry collector' });
+        issues.push({
+          field: `${at}.openTelemetry.endpoint`,
+          reason: 'must be a URL or host:port of an OpenTelemetry collector',
+        });
     });
     return issues;
   },

@@ -3,7 +3,10 @@ import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testki
 
 const passthrough = (spec: unknown) => policyDocument('MeshPassthrough', spec, 'allow-some');
 
-const matching = (...appendMatch: unknown[]) => ({ targetRef: { kind: 'Mesh' }, default: { passthroughMode: 'Matched', appendMatch } });
+const matching = (...appendMatch: unknown[]) => ({
+  targetRef: { kind: 'Mesh' },
+  default: { passthroughMode: 'Matched', appendMatch },
+});
 
 const allowSome = {
   targetRef: { kind: 'Dataplane', labels: { app: 'demo-app' } },
@@ -31,25 +34,56 @@ describe('MeshPassthrough schema', () => {
   });
 
   it('rejects a malformed IP and CIDR', () => {
-    expectIssues(passthrough(matching({ type: 'IP', value: '10.0.0.300' }, { type: 'CIDR', value: '10.0.0.0/33' }, { type: 'CIDR', value: '10.0.0.0' })), [
-      { field: 'spec.default.appendMatch[0].value', reason: 'must be a valid IP address' },
-      { field: 'spec.default.appendMatch[1].value', reason: 'must be a valid CIDR like 10.0.0.0/8' },
-      { field: 'spec.default.appendMatch[2].value', reason: 'must be a valid CIDR like 10.0.0.0/8' },
-    ]);
+    expectIssues(
+      passthrough(
+        matching(
+          { type: 'IP', value: '10.0.0.300' },
+          { type: 'CIDR', value: '10.0.0.0/33' },
+          { type: 'CIDR', value: '10.0.0.0' },
+        ),
+      ),
+      [
+        { field: 'spec.default.appendMatch[0].value', reason: 'must be a valid IP address' },
+        { field: 'spec.default.appendMatch[1].value', reason: 'must be a valid CIDR like 10.0.0.0/8' },
+        { field: 'spec.default.appendMatch[2].value', reason: 'must be a valid CIDR like 10.0.0.0/8' },
+      ],
+    );
   });
 
   it('rejects a domain without a port and a domain over plain tcp', () => {
-    expectIssues(passthrough(matching({ type: 'Domain', value: 'httpbin.org', protocol: 'http' }, { type: 'Domain', value: 'db.example.com', port: 5432 })), [
-      { field: 'spec.default.appendMatch[0].port', reason: 'is required for a domain: the sidecar resolves the domain to pin the destination' },
-      { field: 'spec.default.appendMatch[1].protocol', reason: 'tcp is not supported for a domain' },
-    ]);
+    expectIssues(
+      passthrough(
+        matching(
+          { type: 'Domain', value: 'httpbin.org', protocol: 'http' },
+          { type: 'Domain', value: 'db.example.com', port: 5432 },
+        ),
+      ),
+      [
+        {
+          field: 'spec.default.appendMatch[0].port',
+          reason: 'is required for a domain: the sidecar resolves the domain to pin the destination',
+        },
+        { field: 'spec.default.appendMatch[1].protocol', reason: 'tcp is not supported for a domain' },
+      ],
+    );
   });
 
   it('rejects a partial wildcard and an invalid domain name', () => {
-    expectIssues(passthrough(matching({ type: 'Domain', value: '*example.com', port: 443, protocol: 'tls' }, { type: 'Domain', value: 'bad_-.com.', port: 443, protocol: 'tls' })), [
-      { field: 'spec.default.appendMatch[0].value', reason: 'partial wildcards are not supported; use *.example.com' },
-      { field: 'spec.default.appendMatch[1].value', reason: 'must be a valid domain name' },
-    ]);
+    expectIssues(
+      passthrough(
+        matching(
+          { type: 'Domain', value: '*example.com', port: 443, protocol: 'tls' },
+          { type: 'Domain', value: 'bad_-.com.', port: 443, protocol: 'tls' },
+        ),
+      ),
+      [
+        {
+          field: 'spec.default.appendMatch[0].value',
+          reason: 'partial wildcards are not supported; use *.example.com',
+        },
+        { field: 'spec.default.appendMatch[1].value', reason: 'must be a valid domain name' },
+      ],
+    );
   });
 
   it('rejects a wildcard domain on every port with an L7 protocol', () => {
@@ -61,7 +95,10 @@ describe('MeshPassthrough schema', () => {
   it('rejects the same value twice for one port and protocol', () => {
     const entry = { type: 'Domain', value: 'google.com', port: 443, protocol: 'tls' };
     expectIssues(passthrough(matching(entry, entry)), [
-      { field: 'spec.default.appendMatch[1].value', reason: 'google.com is already matched for port 443 and protocol tls' },
+      {
+        field: 'spec.default.appendMatch[1].value',
+        reason: 'google.com is already matched for port 443 and protocol tls',
+      },
     ]);
   });
 
@@ -72,7 +109,9 @@ describe('MeshPassthrough schema', () => {
   });
 
   it('rejects an unknown match type, mode, protocol and an out-of-range port', () => {
-    const spec = { default: { passthroughMode: 'Some', appendMatch: [{ type: 'Host', value: 'a.com', port: 0, protocol: 'udp' }] } };
+    const spec = {
+      default: { passthroughMode: 'Some', appendMatch: [{ type: 'Host', value: 'a.com', port: 0, protocol: 'udp' }] },
+    };
     expectIssues(passthrough(spec), [
       { field: 'spec.default.passthroughMode', reason: 'must be one of: All, Matched, None' },
       { field: 'spec.default.appendMatch[0].type', reason: 'must be one of: Domain, IP, CIDR' },
@@ -82,8 +121,9 @@ describe('MeshPassthrough schema', () => {
   });
 
   it('rejects a top-level targetRef that selects services rather than proxies', () => {
-    expectIssues(passthrough({ targetRef: { kind: 'MeshService', name: 'web' }, default: { passthroughMode: 'All' } }), [
-      { field: 'spec.targetRef.kind', reason: 'must be one of: Mesh, MeshSubset, Dataplane' },
-    ]);
+    expectIssues(
+      passthrough({ targetRef: { kind: 'MeshService', name: 'web' }, default: { passthroughMode: 'All' } }),
+      [{ field: 'spec.targetRef.kind', reason: 'must be one of: Mesh, MeshSubset, Dataplane' }],
+    );
   });
 });

@@ -6,10 +6,8 @@
  */
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Port, Strict, StringEnum } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { SIDECAR_TOP_LEVEL_KINDS, TargetRef } from '../core/targetref.js';
+import { type InvalidParameter, Port, Strict, StringEnum } from '../../api/index.js';
+import { definePolicy, SIDECAR_TOP_LEVEL_KINDS, TargetRef } from '../core/index.js';
 
 const PROTOCOLS = ['tcp', 'tls', 'grpc', 'http', 'http2', 'mysql'] as const;
 const L7_PROTOCOLS: readonly string[] = ['grpc', 'http', 'http2'];
@@ -24,9 +22,13 @@ export type PassthroughMatch = Static<typeof PassthroughMatch>;
 
 export const MeshPassthroughConf = Strict({
   passthroughMode: Type.Optional(
-    StringEnum(['All', 'Matched', 'None'], { description: 'All or None ignore appendMatch; Matched allows only appendMatch (default None).' }),
+    StringEnum(['All', 'Matched', 'None'], {
+      description: 'All or None ignore appendMatch; Matched allows only appendMatch (default None).',
+    }),
   ),
-  appendMatch: Type.Optional(Type.Array(PassthroughMatch, { description: 'Destinations let through; appended across policies.' })),
+  appendMatch: Type.Optional(
+    Type.Array(PassthroughMatch, { description: 'Destinations let through; appended across policies.' }),
+  ),
 });
 export type MeshPassthroughConf = Static<typeof MeshPassthroughConf>;
 
@@ -49,12 +51,17 @@ function isCidr(value: string): boolean {
 function checkDomain(match: PassthroughMatch, protocol: string, at: string): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   const wildcard = match.value.startsWith('*');
-  if (protocol === 'tcp' || protocol === 'mysql') issues.push({ field: `${at}.protocol`, reason: `${protocol} is not supported for a domain` });
+  if (protocol === 'tcp' || protocol === 'mysql')
+    issues.push({ field: `${at}.protocol`, reason: `${protocol} is not supported for a domain` });
   if (match.port === undefined && !wildcard)
-    issues.push({ field: `${at}.port`, reason: 'is required for a domain: the sidecar resolves the domain to pin the destination' });
+    issues.push({
+      field: `${at}.port`,
+      reason: 'is required for a domain: the sidecar resolves the domain to pin the destination',
+    });
   if (match.port === undefined && wildcard && L7_PROTOCOLS.includes(protocol))
     issues.push({ field: `${at}.port`, reason: `is required for a wildcard domain with protocol ${protocol}` });
-  if (/^\*[^.]/.test(match.value)) issues.push({ field: `${at}.value`, reason: 'partial wildcards are not supported; use *.example.com' });
+  if (/^\*[^.]/.test(match.value))
+    issues.push({ field: `${at}.value`, reason: 'partial wildcards are not supported; use *.example.com' });
   else if (!DNS_NAME.test(match.value.startsWith('*.') ? match.value.slice(2) : match.value))
     issues.push({ field: `${at}.value`, reason: 'must be a valid domain name' });
   return issues;
@@ -66,13 +73,20 @@ function checkMatches(matches: readonly PassthroughMatch[]): InvalidParameter[] 
   matches.forEach((match, i) => {
     const at = `default.appendMatch[${i}]`;
     const protocol = match.protocol ?? 'tcp';
-    if (protocol === 'mysql' && match.port === undefined) issues.push({ field: `${at}.port`, reason: 'is required for protocol mysql' });
-    if (match.type === 'IP' && isIP(match.value) === 0) issues.push({ field: `${at}.value`, reason: 'must be a valid IP address' });
-    if (match.type === 'CIDR' && !isCidr(match.value)) issues.push({ field: `${at}.value`, reason: 'must be a valid CIDR like 10.0.0.0/8' });
+    if (protocol === 'mysql' && match.port === undefined)
+      issues.push({ field: `${at}.port`, reason: 'is required for protocol mysql' });
+    if (match.type === 'IP' && isIP(match.value) === 0)
+      issues.push({ field: `${at}.value`, reason: 'must be a valid IP address' });
+    if (match.type === 'CIDR' && !isCidr(match.value))
+      issues.push({ field: `${at}.value`, reason: 'must be a valid CIDR like 10.0.0.0/8' });
     if (match.type === 'Domain') issues.push(...checkDomain(match, protocol, at));
     if (match.port !== undefined) {
       const key = `${match.port}/${protocol}/${match.value}`;
-      if (seen.has(key)) issues.push({ field: `${at}.value`, reason: `${match.value} is already matched for port ${match.port} and protocol ${protocol}` });
+      if (seen.has(key))
+        issues.push({
+          field: `${at}.value`,
+          reason: `${match.value} is already matched for port ${match.port} and protocol ${protocol}`,
+        });
       seen.add(key);
     }
   });

@@ -12,8 +12,7 @@
  * use the proto names (`connect_timeout`), which `fromJson` accepts.
  */
 import { fromJson, toJson, type DescMessage, type JsonValue, type MessageShape } from '@bufbuild/protobuf';
-import { readYaml } from '../../api/bounded-parse.js';
-import { INPUT_LIMITS } from '../../api/input-limits.js';
+import { readYaml, INPUT_LIMITS } from '../../api/index.js';
 import { envoyRegistry } from '../../xds/validate/index.js';
 import { applyJsonPatches, type JsonPatchOperation } from './json-patch.js';
 
@@ -60,7 +59,8 @@ export function mergeEnvoyJson(target: JsonValue, patch: JsonValue): JsonValue {
   if (!isObject(target) || !isObject(patch)) return patch;
   if (patch['@type'] !== undefined && patch['@type'] !== target['@type']) return patch;
   const merged = { ...target };
-  for (const [key, value] of Object.entries(patch)) merged[key] = key in merged ? mergeEnvoyJson(merged[key] as JsonValue, value) : value;
+  for (const [key, value] of Object.entries(patch))
+    merged[key] = key in merged ? mergeEnvoyJson(merged[key] as JsonValue, value) : value;
   return merged;
 }
 
@@ -88,7 +88,12 @@ export function valueOf<D extends DescMessage>(schema: D, modification: object, 
 }
 
 /** `patchEnvoyMessage`, once per message object and modification object. */
-export function patchedOnce<D extends DescMessage>(schema: D, message: MessageShape<D>, modification: object, patch: EnvoyPatch): MessageShape<D> {
+export function patchedOnce<D extends DescMessage>(
+  schema: D,
+  message: MessageShape<D>,
+  modification: object,
+  patch: EnvoyPatch,
+): MessageShape<D> {
   let byModification = patches.get(message);
   if (byModification === undefined) {
     byModification = new WeakMap();
@@ -103,7 +108,11 @@ export function patchedOnce<D extends DescMessage>(schema: D, message: MessageSh
 }
 
 /** A new message: `message` with `patch` applied. Throws ModificationError when the patch does not apply or the result is not a `schema`. */
-export function patchEnvoyMessage<D extends DescMessage>(schema: D, message: MessageShape<D>, patch: EnvoyPatch): MessageShape<D> {
+export function patchEnvoyMessage<D extends DescMessage>(
+  schema: D,
+  message: MessageShape<D>,
+  patch: EnvoyPatch,
+): MessageShape<D> {
   const current = envoyToJson(schema, message);
   if ('value' in patch) {
     // Through the message and back, so the value is in the same (JSON name, canonical) form as `current`.

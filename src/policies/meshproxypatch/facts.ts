@@ -1,19 +1,21 @@
 /**
- * What a modification's `match` can ask of a generated resource besides its
- * name: its origin (`inbound`, `outbound`: which generator made it, Kuma's
- * resource origins) and, for a listener, its tags. Koguma's resources carry
- * neither, so both are read off the proxy's context and the names the
- * generators give (xds/generate/names.ts):
+ * What a modification's `match` can ask of a resource besides its name: its
+ * origin as Kuma names it (`inbound`, `outbound`) and, for a listener, its
+ * tags. Both come from the origin the generators recorded
+ * (xds/generate/origins.ts):
  *
- *   listener inbound:<ip>:<port> | grpc/server?...=<ip>:<port> → inbound, the inbound's tags
- *   listener outbound:<ip>:<port> | <service> (gRPC api listener) → outbound, kuma.io/service: <service>
- *   cluster localhost:<port> → inbound; any other cluster → outbound
- *   route configuration inbound:<service> | outbound:<service> → by its prefix
+ *   listener   inbound → inbound, the inbound's tags
+ *              outbound (Envoy), client (gRPC api listener) → outbound, kuma.io/service: <service>
+ *              added by a modification → by its traffic direction, no tags
+ *   cluster    local → inbound; any other → outbound
+ *   route configuration (RDS) → outbound: the generators make them for destinations only
+ *
+ * A modification that adds a resource in place of one of the same name
+ * leaves it the origin of the one it replaces (modifications.ts).
  */
 import type { Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { TrafficDirection } from '../../xds/generate/builders/listener.js';
-import { grpcServerListenerName, inboundListenerName, localClusterName, outboundListenerName } from '../../xds/generate/names.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import { TrafficDirection } from '../../xds/generate/index.js';
+import { type ClusterOrigin, type ListenerOrigin } from '../../xds/generate/index.js';
 
 export type Origin = 'inbound' | 'outbound';
 
@@ -22,31 +24,25 @@ export interface ListenerFacts {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export interface ResourceFacts {
-  listener(listener: Listener): ListenerFacts;
-  clusterOrigin(name: string): Origin;
-  routeConfigurationOrigin(name: string): Origin | undefined;
+const SERVICE_TAG = 'kuma.io/service';
+
+export function listenerFacts(listener: Listener, origin: ListenerOrigin): ListenerFacts {
+  switch (origin.kind) {
+    case 'inbound':
+      return { origin: 'inbound', tags: origin.inbound.tags };
+    case 'outbound':
+      return { origin: 'outbound', tags: { [SERVICE_TAG]: origin.outbound.service } };
+    case 'client':
+      return { origin: 'outbound', tags: { [SERVICE_TAG]: origin.service } };
+    case 'modification':
+      return { origin: originOfDirection(listener.trafficDirection), tags: {} };
+  }
 }
 
-export function resourceFactsOf(proxy: ProxyContext): ResourceFacts {
-  const listeners = new Map<string, ListenerFacts>();
-  const localClusters = new Set<string>();
-  for (const inbound of proxy.inbounds) {
-    const facts = { origin: 'inbound', tags: inbound.tags } as const;
-    listeners.set(inboundListenerName(inbound.address, inbound.port), facts);
-    listeners.set(grpcServerListenerName(inbound.address, inbound.port), facts);
-    localClusters.add(localClusterName(inbound.servicePort));
-  }
-  for (const outbound of proxy.outbounds) {
-    const facts = { origin: 'outbound', tags: { 'kuma.io/service': outbound.service } } as const;
-    listeners.set(proxy.flavour === 'grpc' ? outbound.service : outboundListenerName(outbound.address, outbound.port), facts);
-  }
-  return {
-    listener: (listener) => listeners.get(listener.name) ?? { origin: originOfDirection(listener.trafficDirection), tags: {} },
-    clusterOrigin: (name) => (localClusters.has(name) ? 'inbound' : 'outbound'),
-    routeConfigurationOrigin: (name) => (name.startsWith('inbound:') ? 'inbound' : name.startsWith('outbound:') ? 'outbound' : undefined),
-  };
-}
+export const clusterOriginOf = (origin: ClusterOrigin): Origin => (origin.kind === 'local' ? 'inbound' : 'outbound');
+
+/** Every route configuration served over RDS is made for a destination. */
+export const ROUTE_CONFIGURATION_ORIGIN: Origin = 'outbound';
 
 function originOfDirection(direction: TrafficDirection): Origin | undefined {
   if (direction === TrafficDirection.INBOUND) return 'inbound';

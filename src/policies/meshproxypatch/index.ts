@@ -1,5 +1,5 @@
 /** MeshProxyPatch: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
-import { policyModule } from '../core/policy-module.js';
+import { policyModule } from '../core/index.js';
 import { meshProxyPatchPlugin } from './plugin.js';
 import { MeshProxyPatchKind } from './schema.js';
 

@@ -54,7 +54,11 @@ function valueAt(document: JsonValue, tokens: readonly string[]): JsonValue {
 }
 
 /** A copy of `document` with the container at the parent of `tokens` replaced by `edit(copy of it, last token)`. */
-function editParent(document: JsonValue, tokens: readonly string[], edit: (parent: Container, last: string) => void): JsonValue {
+function editParent(
+  document: JsonValue,
+  tokens: readonly string[],
+  edit: (parent: Container, last: string) => void,
+): JsonValue {
   const [head, ...rest] = tokens;
   if (head === undefined) throw new JsonPatchError('the whole document cannot be edited in place');
   if (!isContainer(document)) throw new JsonPatchError(`/${head} has no parent object or array`);
@@ -63,7 +67,11 @@ function editParent(document: JsonValue, tokens: readonly string[], edit: (paren
     edit(copy, head);
     return copy;
   }
-  const child = Array.isArray(copy) ? copy[arrayIndex(head, copy.length, false)] : Object.hasOwn(copy, head) ? copy[head] : undefined;
+  const child = Array.isArray(copy)
+    ? copy[arrayIndex(head, copy.length, false)]
+    : Object.hasOwn(copy, head)
+      ? copy[head]
+      : undefined;
   if (child === undefined) throw new JsonPatchError(`nothing at ${head}`);
   const edited = editParent(child, rest, edit);
   if (Array.isArray(copy)) copy[Number(head)] = edited;
@@ -117,7 +125,8 @@ export function applyJsonPatches(document: JsonValue, patches: readonly JsonPatc
     try {
       return applyOne(current, patch);
     } catch (error) {
-      if (error instanceof JsonPatchError) throw new JsonPatchError(`jsonPatches[${i}] (${patch.op} ${patch.path}): ${error.message}`);
+      if (error instanceof JsonPatchError)
+        throw new JsonPatchError(`jsonPatches[${i}] (${patch.op} ${patch.path}): ${error.message}`);
       throw error;
     }
   }, document);

@@ -42,20 +42,36 @@ const httpFilter = (f: unknown) => ({ httpFilter: f });
 const virtualHost = (v: unknown) => ({ virtualHost: v });
 
 test('cluster Add puts a new cluster beside the generated ones, sorted by name', () => {
-  const config = configWith('envoy', proxyPatch('p', cluster({ operation: 'Add', value: 'name: aaa-extra\nconnectTimeout: 2s\ntype: STATIC\n' })));
+  const config = configWith(
+    'envoy',
+    proxyPatch('p', cluster({ operation: 'Add', value: 'name: aaa-extra\nconnectTimeout: 2s\ntype: STATIC\n' })),
+  );
   assert.deepEqual(resourceNames(config, TypeUrl.Cluster), ['aaa-extra', 'backend', 'db', LOCAL_CLUSTER]);
   assert.equal(optionalResourceOf(config, TypeUrl.Cluster, 'aaa-extra')?.['connectTimeout'], '2s');
   assert.deepEqual(config.warnings, []);
 });
 
 test('cluster Add with the name of a generated cluster replaces it', () => {
-  const config = configWith('envoy', proxyPatch('p', cluster({ operation: 'Add', value: 'name: db\nconnectTimeout: 7s\ntype: STATIC\n' })));
+  const config = configWith(
+    'envoy',
+    proxyPatch('p', cluster({ operation: 'Add', value: 'name: db\nconnectTimeout: 7s\ntype: STATIC\n' })),
+  );
   assert.deepEqual(resourceNames(config, TypeUrl.Cluster), ['backend', 'db', LOCAL_CLUSTER]);
   assert.equal(optionalResourceOf(config, TypeUrl.Cluster, 'db')?.['type'], 'STATIC');
 });
 
 test('cluster Patch with a value merges it into the clusters its origin matches, and only those', () => {
-  const config = configWith('envoy', proxyPatch('p', cluster({ match: { origin: 'outbound' }, operation: 'Patch', value: 'connectTimeout: 9s\nperConnectionBufferLimitBytes: 1024\n' })));
+  const config = configWith(
+    'envoy',
+    proxyPatch(
+      'p',
+      cluster({
+        match: { origin: 'outbound' },
+        operation: 'Patch',
+        value: 'connectTimeout: 9s\nperConnectionBufferLimitBytes: 1024\n',
+      }),
+    ),
+  );
   for (const name of ['backend', 'db']) {
     const patched = optionalResourceOf(config, TypeUrl.Cluster, name);
     assert.equal(patched?.['connectTimeout'], '9s', name);
@@ -70,7 +86,11 @@ test('cluster Patch with jsonPatches edits by JSON pointer; Remove drops by name
     'envoy',
     proxyPatch(
       'p',
-      cluster({ match: { name: 'backend' }, operation: 'Patch', jsonPatches: [{ op: 'add', path: '/connectTimeout', value: '3s' }] }),
+      cluster({
+        match: { name: 'backend' },
+        operation: 'Patch',
+        jsonPatches: [{ op: 'add', path: '/connectTimeout', value: '3s' }],
+      }),
       cluster({ match: { name: 'db', origin: 'outbound' }, operation: 'Remove' }),
     ),
   );
@@ -97,17 +117,32 @@ test('listener Remove by origin drops every outbound listener', () => {
 const networkFilterCases = [
   { operation: 'AddFirst', want: ['envoy.filters.network.rbac_x', 'envoy.filters.network.tcp_proxy'] },
   { operation: 'AddLast', want: ['envoy.filters.network.tcp_proxy', 'envoy.filters.network.rbac_x'] },
-  { operation: 'AddBefore', name: 'envoy.filters.network.tcp_proxy', want: ['envoy.filters.network.rbac_x', 'envoy.filters.network.tcp_proxy'] },
-  { operation: 'AddAfter', name: 'envoy.filters.network.tcp_proxy', want: ['envoy.filters.network.tcp_proxy', 'envoy.filters.network.rbac_x'] },
+  {
+    operation: 'AddBefore',
+    name: 'envoy.filters.network.tcp_proxy',
+    want: ['envoy.filters.network.rbac_x', 'envoy.filters.network.tcp_proxy'],
+  },
+  {
+    operation: 'AddAfter',
+    name: 'envoy.filters.network.tcp_proxy',
+    want: ['envoy.filters.network.tcp_proxy', 'envoy.filters.network.rbac_x'],
+  },
   { operation: 'AddAfter', name: 'no-such-filter', want: ['envoy.filters.network.tcp_proxy'] },
 ] as const;
 
 for (const c of networkFilterCases) {
   test(`networkFilter ${c.operation}${'name' in c ? ` ${c.name}` : ''} on the db outbound listener`, () => {
     const match = { listenerName: OUTBOUND_DB, ...('name' in c ? { name: c.name } : {}) };
-    const config = configWith('envoy', proxyPatch('p', networkFilter({ match, operation: c.operation, value: 'name: envoy.filters.network.rbac_x\n' })));
+    const config = configWith(
+      'envoy',
+      proxyPatch('p', networkFilter({ match, operation: c.operation, value: 'name: envoy.filters.network.rbac_x\n' })),
+    );
     assert.deepEqual(networkFilterNames(optionalResourceOf(config, TypeUrl.Listener, OUTBOUND_DB)!), [c.want]);
-    assert.deepEqual(networkFilterNames(optionalResourceOf(config, TypeUrl.Listener, OUTBOUND_BACKEND)!), [[HCM]], 'other listeners keep their filters');
+    assert.deepEqual(
+      networkFilterNames(optionalResourceOf(config, TypeUrl.Listener, OUTBOUND_BACKEND)!),
+      [[HCM]],
+      'other listeners keep their filters',
+    );
   });
 }
 
@@ -116,7 +151,11 @@ test('networkFilter Patch merges into the typed config of the same type; Remove 
     'envoy',
     proxyPatch(
       'p',
-      networkFilter({ match: { name: 'envoy.filters.network.tcp_proxy', origin: 'outbound' }, operation: 'Patch', jsonPatches: [{ op: 'replace', path: '/typedConfig/statPrefix', value: 'patched' }] }),
+      networkFilter({
+        match: { name: 'envoy.filters.network.tcp_proxy', origin: 'outbound' },
+        operation: 'Patch',
+        jsonPatches: [{ op: 'replace', path: '/typedConfig/statPrefix', value: 'patched' }],
+      }),
       networkFilter({ match: { name: HCM, listenerName: INBOUND }, operation: 'Remove' }),
     ),
   );
@@ -128,9 +167,18 @@ test('networkFilter Patch merges into the typed config of the same type; Remove 
 
 for (const flavour of ['envoy', 'grpc'] as const) {
   test(`${flavour}: httpFilter AddBefore the router puts a fault filter into every HTTP connection manager of the origin`, () => {
-    const config = configWith(flavour, proxyPatch('p', httpFilter({ match: { name: ROUTER, origin: 'outbound' }, operation: 'AddBefore', value: FAULT })));
+    const config = configWith(
+      flavour,
+      proxyPatch(
+        'p',
+        httpFilter({ match: { name: ROUTER, origin: 'outbound' }, operation: 'AddBefore', value: FAULT }),
+      ),
+    );
     const backend = flavour === 'grpc' ? 'backend' : OUTBOUND_BACKEND;
-    assert.deepEqual(httpFilterNames(hcmOf(optionalResourceOf(config, TypeUrl.Listener, backend)!)), ['envoy.filters.http.fault', ROUTER]);
+    assert.deepEqual(httpFilterNames(hcmOf(optionalResourceOf(config, TypeUrl.Listener, backend)!)), [
+      'envoy.filters.http.fault',
+      ROUTER,
+    ]);
     assert.deepEqual(config.warnings, []);
     if (flavour === 'grpc') {
       // grpc-js-xds validates each HTTP filter of an api listener with the filter it registers under that name: fault is one.
@@ -143,8 +191,17 @@ for (const flavour of ['envoy', 'grpc'] as const) {
       flavour,
       proxyPatch(
         'p',
-        virtualHost({ match: { routeConfigurationName: 'outbound:backend' }, operation: 'Patch', value: 'requestHeadersToRemove: [x-debug]\n' }),
-        virtualHost({ match: { routeConfigurationName: 'outbound:backend' }, operation: 'Add', value: 'name: extra\ndomains: ["extra.mesh"]\nroutes: [{ match: { prefix: "/" }, route: { cluster: backend } }]\n' }),
+        virtualHost({
+          match: { routeConfigurationName: 'outbound:backend' },
+          operation: 'Patch',
+          value: 'requestHeadersToRemove: [x-debug]\n',
+        }),
+        virtualHost({
+          match: { routeConfigurationName: 'outbound:backend' },
+          operation: 'Add',
+          value:
+            'name: extra\ndomains: ["extra.mesh"]\nroutes: [{ match: { prefix: "/" }, route: { cluster: backend } }]\n',
+        }),
       ),
     );
     const route = optionalResourceOf(config, TypeUrl.RouteConfiguration, 'outbound:backend')!;
@@ -156,20 +213,48 @@ for (const flavour of ['envoy', 'grpc'] as const) {
 }
 
 test('virtualHost modifications reach the route configuration an inbound HCM holds inline', () => {
-  const config = configWith('envoy', proxyPatch('p', virtualHost({ match: { origin: 'inbound' }, operation: 'Patch', value: 'requestHeadersToRemove: [x-internal]\n' })));
-  const inline = optionalResourceOf(config, TypeUrl.Listener, INBOUND)!['filterChains'][0]['filters'][0]['typedConfig']['routeConfig'];
+  const config = configWith(
+    'envoy',
+    proxyPatch(
+      'p',
+      virtualHost({
+        match: { origin: 'inbound' },
+        operation: 'Patch',
+        value: 'requestHeadersToRemove: [x-internal]\n',
+      }),
+    ),
+  );
+  const inline = optionalResourceOf(config, TypeUrl.Listener, INBOUND)!['filterChains'][0]['filters'][0]['typedConfig'][
+    'routeConfig'
+  ];
   assert.equal(inline['name'], 'inbound:web');
   assert.deepEqual(inline['virtualHosts'][0]['requestHeadersToRemove'], ['x-internal']);
   const outbound = optionalResourceOf(config, TypeUrl.RouteConfiguration, 'outbound:backend')!;
   assert.equal(outbound['virtualHosts'][0]['requestHeadersToRemove'], undefined);
 });
 
-test('grpc: a patch grpc-js-xds would reject is the user\'s to avoid: a fault filter on a server listener fails its decoder', () => {
-  assert.throws(() => configWith('grpc', proxyPatch('p', httpFilter({ match: { name: ROUTER, origin: 'inbound' }, operation: 'AddBefore', value: FAULT }))), /envoy.filters.http.fault filter validation failed/);
+test("grpc: a patch grpc-js-xds would reject is the user's to avoid: a fault filter on a server listener fails its decoder", () => {
+  assert.throws(
+    () =>
+      configWith(
+        'grpc',
+        proxyPatch(
+          'p',
+          httpFilter({ match: { name: ROUTER, origin: 'inbound' }, operation: 'AddBefore', value: FAULT }),
+        ),
+      ),
+    /envoy.filters.http.fault filter validation failed/,
+  );
 });
 
 test('virtualHost Remove by name empties the route configuration it names', () => {
-  const config = configWith('envoy', proxyPatch('p', virtualHost({ match: { name: 'backend', routeConfigurationName: 'outbound:backend' }, operation: 'Remove' })));
+  const config = configWith(
+    'envoy',
+    proxyPatch(
+      'p',
+      virtualHost({ match: { name: 'backend', routeConfigurationName: 'outbound:backend' }, operation: 'Remove' }),
+    ),
+  );
   assert.equal(optionalResourceOf(config, TypeUrl.RouteConfiguration, 'outbound:backend')!['virtualHosts'], undefined);
 });
 
@@ -177,17 +262,28 @@ const refused = [
   {
     name: 'a value that is not the Envoy type',
     modification: cluster({ match: { name: 'db' }, operation: 'Patch', value: 'connectTimeout: soon\n' }),
-    reason: /p appendModifications\[0\] \(cluster Patch\) not applied: the patched resource is not a valid envoy\.config\.cluster\.v3\.Cluster|value is not a valid/,
+    reason:
+      /p appendModifications\[0\] \(cluster Patch\) not applied: the patched resource is not a valid envoy\.config\.cluster\.v3\.Cluster|value is not a valid/,
   },
   {
     name: 'a JSON patch whose path is missing',
-    modification: cluster({ match: { name: 'db' }, operation: 'Patch', jsonPatches: [{ op: 'replace', path: '/noSuchField', value: 1 }] }),
-    reason: /p appendModifications\[0\] \(cluster Patch\) not applied: jsonPatches\[0\] \(replace \/noSuchField\): nothing at \/noSuchField/,
+    modification: cluster({
+      match: { name: 'db' },
+      operation: 'Patch',
+      jsonPatches: [{ op: 'replace', path: '/noSuchField', value: 1 }],
+    }),
+    reason:
+      /p appendModifications\[0\] \(cluster Patch\) not applied: jsonPatches\[0\] \(replace \/noSuchField\): nothing at \/noSuchField/,
   },
   {
     name: "a result that breaks Envoy's validation rules",
-    modification: cluster({ match: { name: 'db' }, operation: 'Patch', jsonPatches: [{ op: 'add', path: '/connectTimeout', value: '0s' }] }),
-    reason: /p appendModifications\[0\] \(cluster Patch\) not applied: the result breaks Envoy's validation rules: db: connect_timeout: /,
+    modification: cluster({
+      match: { name: 'db' },
+      operation: 'Patch',
+      jsonPatches: [{ op: 'add', path: '/connectTimeout', value: '0s' }],
+    }),
+    reason:
+      /p appendModifications\[0\] \(cluster Patch\) not applied: the result breaks Envoy's validation rules: db: connect_timeout: /,
   },
 ];
 
@@ -205,31 +301,69 @@ for (const c of refused) {
 }
 
 test('modifications apply in the order of the matched policies (lowest priority first), so a later one patches what an earlier one added', () => {
-  const first = proxyPatch('mesh-wide', cluster({ operation: 'Add', value: 'name: extra\nconnectTimeout: 1s\ntype: STATIC\n' }));
-  const second = proxyPatch('for-web', cluster({ match: { name: 'extra' }, operation: 'Patch', value: 'connectTimeout: 4s\n' }));
-  assert.equal(optionalResourceOf(configWith('envoy', first, second), TypeUrl.Cluster, 'extra')?.['connectTimeout'], '4s');
-  assert.equal(optionalResourceOf(configWith('envoy', second, first), TypeUrl.Cluster, 'extra')?.['connectTimeout'], '1s');
+  const first = proxyPatch(
+    'mesh-wide',
+    cluster({ operation: 'Add', value: 'name: extra\nconnectTimeout: 1s\ntype: STATIC\n' }),
+  );
+  const second = proxyPatch(
+    'for-web',
+    cluster({ match: { name: 'extra' }, operation: 'Patch', value: 'connectTimeout: 4s\n' }),
+  );
+  assert.equal(
+    optionalResourceOf(configWith('envoy', first, second), TypeUrl.Cluster, 'extra')?.['connectTimeout'],
+    '4s',
+  );
+  assert.equal(
+    optionalResourceOf(configWith('envoy', second, first), TypeUrl.Cluster, 'extra')?.['connectTimeout'],
+    '1s',
+  );
 });
 
 test('messages shared with other proxies are never changed in place', () => {
-  const ctx = twoZoneProxy('envoy', [proxyPatch('p', networkFilter({ match: { origin: 'outbound' }, operation: 'AddFirst', value: 'name: x\n' }), listener({ match: { origin: 'inbound' }, operation: 'Patch', value: 'perConnectionBufferLimitBytes: 1\n' }))]);
+  const ctx = twoZoneProxy('envoy', [
+    proxyPatch(
+      'p',
+      networkFilter({ match: { origin: 'outbound' }, operation: 'AddFirst', value: 'name: x\n' }),
+      listener({ match: { origin: 'inbound' }, operation: 'Patch', value: 'perConnectionBufferLimitBytes: 1\n' }),
+    ),
+  ]);
   const base = generateEnvoyResources(ctx);
   const before = base.listeners.map((l) => toJson(ListenerSchema, l, { registry: envoyRegistry }));
-  const after = meshProxyPatchPlugin.apply(base, { proxy: ctx, matched: ctx.policies!.get('MeshProxyPatch')!, warn: assert.fail });
+  const after = meshProxyPatchPlugin.apply(base, {
+    proxy: ctx,
+    matched: ctx.policies!.get('MeshProxyPatch')!,
+    warn: assert.fail,
+  });
   assert.notDeepEqual(after.listeners, base.listeners);
-  assert.deepEqual(base.listeners.map((l) => toJson(ListenerSchema, l, { registry: envoyRegistry })), before);
+  assert.deepEqual(
+    base.listeners.map((l) => toJson(ListenerSchema, l, { registry: envoyRegistry })),
+    before,
+  );
 });
 
 test('proxies patched alike share the patched message, so it is built and encoded once', () => {
-  const patch = proxyPatch('p', cluster({ match: { name: 'backend' }, operation: 'Patch', value: 'connectTimeout: 9s\n' }), cluster({ operation: 'Add', value: 'name: extra\ntype: STATIC\n' }));
+  const patch = proxyPatch(
+    'p',
+    cluster({ match: { name: 'backend' }, operation: 'Patch', value: 'connectTimeout: 9s\n' }),
+    cluster({ operation: 'Add', value: 'name: extra\ntype: STATIC\n' }),
+  );
   const web1 = twoZoneProxy('envoy', [patch]);
   const web2 = { ...web1, name: 'web-2' };
-  const apply = (ctx: typeof web1) => meshProxyPatchPlugin.apply(generateEnvoyResources(ctx), { proxy: ctx, matched: ctx.policies!.get('MeshProxyPatch')!, warn: assert.fail });
+  const apply = (ctx: typeof web1) =>
+    meshProxyPatchPlugin.apply(generateEnvoyResources(ctx), {
+      proxy: ctx,
+      matched: ctx.policies!.get('MeshProxyPatch')!,
+      warn: assert.fail,
+    });
   const [a, b] = [apply(web1), apply(web2)];
   for (const name of ['backend', 'extra']) {
     const inA = a.clusters.find((c) => c.name === name);
     assert.ok(inA);
-    assert.equal(b.clusters.find((c) => c.name === name), inA, name);
+    assert.equal(
+      b.clusters.find((c) => c.name === name),
+      inA,
+      name,
+    );
   }
 });
 
@@ -240,12 +374,24 @@ test('envoy golden: clusters, listeners and routes after a mix of modifications'
       'golden',
       cluster({ match: { origin: 'outbound' }, operation: 'Patch', value: 'connectTimeout: 9s\n' }),
       httpFilter({ match: { name: ROUTER, listenerName: INBOUND }, operation: 'AddBefore', value: FAULT }),
-      networkFilter({ match: { listenerName: OUTBOUND_DB }, operation: 'AddFirst', value: 'name: envoy.filters.network.local_ratelimit\ntypedConfig:\n  "@type": type.googleapis.com/envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit\n  statPrefix: db_limit\n  tokenBucket: { maxTokens: 10, fillInterval: 1s }\n' }),
-      virtualHost({ match: { routeConfigurationName: 'outbound:backend' }, operation: 'Patch', jsonPatches: [{ op: 'add', path: '/domains/-', value: 'backend.mesh' }] }),
+      networkFilter({
+        match: { listenerName: OUTBOUND_DB },
+        operation: 'AddFirst',
+        value:
+          'name: envoy.filters.network.local_ratelimit\ntypedConfig:\n  "@type": type.googleapis.com/envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit\n  statPrefix: db_limit\n  tokenBucket: { maxTokens: 10, fillInterval: 1s }\n',
+      }),
+      virtualHost({
+        match: { routeConfigurationName: 'outbound:backend' },
+        operation: 'Patch',
+        jsonPatches: [{ op: 'add', path: '/domains/-', value: 'backend.mesh' }],
+      }),
     ),
   );
   assert.deepEqual(config.warnings, []);
-  expectGolden(join(testdata, 'envoy-mixed.golden.json'), goldenText(config, { types: [TypeUrl.Cluster, TypeUrl.Listener, TypeUrl.RouteConfiguration] }));
+  expectGolden(
+    join(testdata, 'envoy-mixed.golden.json'),
+    goldenText(config, { types: [TypeUrl.Cluster, TypeUrl.Listener, TypeUrl.RouteConfiguration] }),
+  );
 });
 
 test('grpc golden: a fault filter, a circuit breaker and a virtual host edit that grpc-js-xds accepts', () => {
@@ -254,11 +400,22 @@ test('grpc golden: a fault filter, a circuit breaker and a virtual host edit tha
     proxyPatch(
       'golden',
       httpFilter({ match: { name: ROUTER, origin: 'outbound' }, operation: 'AddBefore', value: FAULT }),
-      cluster({ match: { name: 'backend' }, operation: 'Patch', value: 'circuitBreakers: { thresholds: [{ maxRequests: 5 }] }\n' }),
-      virtualHost({ match: { routeConfigurationName: 'outbound:backend' }, operation: 'Patch', jsonPatches: [{ op: 'add', path: '/domains/-', value: 'backend.mesh' }] }),
+      cluster({
+        match: { name: 'backend' },
+        operation: 'Patch',
+        value: 'circuitBreakers: { thresholds: [{ maxRequests: 5 }] }\n',
+      }),
+      virtualHost({
+        match: { routeConfigurationName: 'outbound:backend' },
+        operation: 'Patch',
+        jsonPatches: [{ op: 'add', path: '/domains/-', value: 'backend.mesh' }],
+      }),
     ),
   );
   assert.deepEqual(config.warnings, []);
   assert.equal(grpcDecoded(findResource(config, TypeUrl.Cluster, 'backend'))['maxConcurrentRequests'], 5);
-  expectGolden(join(testdata, 'grpc-mixed.golden.json'), goldenText(config, { types: [TypeUrl.Cluster, TypeUrl.Listener, TypeUrl.RouteConfiguration] }));
+  expectGolden(
+    join(testdata, 'grpc-mixed.golden.json'),
+    goldenText(config, { types: [TypeUrl.Cluster, TypeUrl.Listener, TypeUrl.RouteConfiguration] }),
+  );
 });

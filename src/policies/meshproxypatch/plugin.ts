@@ -14,20 +14,25 @@ import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ListenerSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
+import type { ProxyResources } from '../../xds/generate/index.js';
 import { validateMessage } from '../../xds/validate/index.js';
-import type { PolicyPlugin } from '../core/plugin.js';
+import type { PolicyPlugin } from '../core/index.js';
 import { ModificationError } from './envoy-value.js';
-import { resourceFactsOf } from './facts.js';
 import { applyModification } from './modifications.js';
 import type { MeshProxyPatchSpec, Modification } from './schema.js';
 
 /** The PGV violations of the messages in `after` that are not in `before` (new or edited ones), as `name: path: message`. */
-function violationsOfChanged<D extends DescMessage>(schema: D, before: readonly MessageShape<D>[], after: readonly (MessageShape<D> & { name: string })[]): string[] {
+function violationsOfChanged<D extends DescMessage>(
+  schema: D,
+  before: readonly MessageShape<D>[],
+  after: readonly (MessageShape<D> & { name: string })[],
+): string[] {
   const unchanged = new Set<object>(before);
   return after
     .filter((message) => !unchanged.has(message))
-    .flatMap((message) => validateMessage(schema, message).map((v) => `${message.name}: ${v.path || '(root)'}: ${v.message}`));
+    .flatMap((message) =>
+      validateMessage(schema, message).map((v) => `${message.name}: ${v.path || '(root)'}: ${v.message}`),
+    );
 }
 
 function violationsOf(before: ProxyResources, after: ProxyResources): string[] {
@@ -46,17 +51,17 @@ const describe = (modification: Modification): string =>
 
 export const meshProxyPatchPlugin = {
   kind: 'MeshProxyPatch',
-  apply(resources, { proxy, matched, warn }) {
-    const facts = resourceFactsOf(proxy);
+  apply(resources, { matched, warn }) {
     let current = resources;
     for (const { policy } of matched) {
       const { appendModifications } = (policy.spec as unknown as MeshProxyPatchSpec).default;
       appendModifications.forEach((modification, i) => {
         const which = `${policy.name} appendModifications[${i}] (${describe(modification)}) not applied`;
         try {
-          const next = applyModification(current, facts, modification);
+          const next = applyModification(current, modification);
           const violations = violationsOf(current, next);
-          if (violations.length > 0) warn(`${which}: the result breaks Envoy's validation rules: ${violations.join('; ')}`);
+          if (violations.length > 0)
+            warn(`${which}: the result breaks Envoy's validation rules: ${violations.join('; ')}`);
           else current = next;
         } catch (error) {
           if (!(error instanceof ModificationError)) throw error;

@@ -6,11 +6,8 @@
  * RFC 6902 JSON patches (`jsonPatches`).
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { formatBytes, INPUT_LIMITS } from '../../api/input-limits.js';
-import { Strict, StringEnum, Tags } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, formatBytes, INPUT_LIMITS, Strict, StringEnum, Tags } from '../../api/index.js';
+import { definePolicy, TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/index.js';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { FilterSchema } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
@@ -27,12 +24,21 @@ export const JsonPatchBlock = Strict({
   op: StringEnum(['add', 'remove', 'replace', 'move', 'copy']),
   path: Type.String({ pattern: '^/', errorMessage: 'must be a JSON pointer starting with /' }),
   value: Type.Optional(Type.Unknown({ description: 'The JSON value for add and replace.' })),
-  from: Type.Optional(Type.String({ pattern: '^/', errorMessage: 'must be a JSON pointer starting with /', description: 'Source pointer for move and copy.' })),
+  from: Type.Optional(
+    Type.String({
+      pattern: '^/',
+      errorMessage: 'must be a JSON pointer starting with /',
+      description: 'Source pointer for move and copy.',
+    }),
+  ),
 });
 export type JsonPatchBlock = Static<typeof JsonPatchBlock>;
 
 const origin = Type.Optional(
-  Type.String({ minLength: 1, description: 'Generator of the resource: inbound, outbound, transparent, prometheus, gateway, ...' }),
+  Type.String({
+    minLength: 1,
+    description: 'Generator of the resource: inbound, outbound, transparent, prometheus, gateway, ...',
+  }),
 );
 const name = Type.Optional(Type.String({ minLength: 1 }));
 
@@ -55,7 +61,9 @@ export const Modification = Strict({
   networkFilter: Type.Optional(
     modification({ origin, name, listenerName: name, listenerTags: Type.Optional(Tags()) }, FILTER_OPERATIONS),
   ),
-  httpFilter: Type.Optional(modification({ origin, name, listenerName: name, listenerTags: Type.Optional(Tags()) }, FILTER_OPERATIONS)),
+  httpFilter: Type.Optional(
+    modification({ origin, name, listenerName: name, listenerTags: Type.Optional(Tags()) }, FILTER_OPERATIONS),
+  ),
   virtualHost: Type.Optional(modification({ origin, name, routeConfigurationName: name }, RESOURCE_OPERATIONS)),
 });
 export type Modification = Static<typeof Modification>;
@@ -63,7 +71,10 @@ const TARGETS = ['cluster', 'listener', 'networkFilter', 'httpFilter', 'virtualH
 type Target = (typeof TARGETS)[number];
 
 export const MeshProxyPatchConf = Strict({
-  appendModifications: Type.Array(Modification, { minItems: 1, description: 'Applied in order; lists from several policies are concatenated.' }),
+  appendModifications: Type.Array(Modification, {
+    minItems: 1,
+    description: 'Applied in order; lists from several policies are concatenated.',
+  }),
 });
 export type MeshProxyPatchConf = Static<typeof MeshProxyPatchConf>;
 
@@ -91,7 +102,8 @@ const VALUE_TYPES: Readonly<Record<Target, DescMessage>> = {
 };
 
 function checkValue(target: Target, mod: AnyModification, at: string): InvalidParameter[] {
-  if (mod.value === undefined) return [{ field: `${at}.value`, reason: `is required when operation is ${mod.operation}` }];
+  if (mod.value === undefined)
+    return [{ field: `${at}.value`, reason: `is required when operation is ${mod.operation}` }];
   try {
     parseEnvoyValue(VALUE_TYPES[target], mod.value);
     return [];
@@ -103,13 +115,17 @@ function checkValue(target: Target, mod: AnyModification, at: string): InvalidPa
 
 function checkPatch(target: Target, mod: AnyModification, at: string): InvalidParameter[] {
   const patches = mod.jsonPatches ?? [];
-  if (mod.value !== undefined && patches.length > 0) return [{ field: at, reason: 'must set only one of value or jsonPatches' }];
+  if (mod.value !== undefined && patches.length > 0)
+    return [{ field: at, reason: 'must set only one of value or jsonPatches' }];
   if (mod.value !== undefined) return checkValue(target, mod, at);
-  if (patches.length === 0) return [{ field: at, reason: 'must set one of value or jsonPatches when operation is Patch' }];
+  if (patches.length === 0)
+    return [{ field: at, reason: 'must set one of value or jsonPatches when operation is Patch' }];
   return patches.flatMap((patch, i): InvalidParameter[] => {
     const where = `${at}.jsonPatches[${i}]`;
-    if ((patch.op === 'move' || patch.op === 'copy') && patch.from === undefined) return [{ field: `${where}.from`, reason: `is required for ${patch.op}` }];
-    if ((patch.op === 'add' || patch.op === 'replace') && patch.value === undefined) return [{ field: `${where}.value`, reason: `is required for ${patch.op}` }];
+    if ((patch.op === 'move' || patch.op === 'copy') && patch.from === undefined)
+      return [{ field: `${where}.from`, reason: `is required for ${patch.op}` }];
+    if ((patch.op === 'add' || patch.op === 'replace') && patch.value === undefined)
+      return [{ field: `${where}.value`, reason: `is required for ${patch.op}` }];
     return [];
   });
 }
@@ -142,7 +158,8 @@ function checkModification(target: Target, mod: AnyModification, at: string): In
       issues.push(...checkPatch(target, mod, at));
       break;
     case 'Remove':
-      if (mod.value !== undefined) issues.push({ field: `${at}.value`, reason: 'must not be set when operation is Remove' });
+      if (mod.value !== undefined)
+        issues.push({ field: `${at}.value`, reason: 'must not be set when operation is Remove' });
       break;
   }
   return issues;

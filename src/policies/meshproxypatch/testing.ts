@@ -13,4 +13,5 @@ export const proxyPatch = (name: string, ...appendModifications: unknown[]): Res
   storedPolicy('MeshProxyPatch', name, { targetRef: { kind: 'Mesh' }, default: { appendModifications } });
 
 /** The configuration of proxy web-1 with these policies; every resource passes PGV (and grpc-js-xds for gRPC). */
-export const configWith = (flavour: ProxyFlavour, ...policies: Resource[]): ProxyConfig => checkedConfig(twoZoneProxy(flavour, policies));
+export const configWith = (flavour: ProxyFlavour, ...policies: Resource[]): ProxyConfig =>
+  checkedConfig(twoZoneProxy(flavour, policies));

@@ -3,8 +3,13 @@
  * (HTTP inbounds only) and connections. `disabled` or a missing rate means no
  * bucket: `onRateLimit` alone limits nothing.
  */
-import { isEnvoyStatusCode, type HttpLocalRateLimitInput, type ResponseHeader, type TokenBucketInput } from '../../xds/generate/builders/index.js';
-import { durationMs } from '../core/durations.js';
+import {
+  isEnvoyStatusCode,
+  type HttpLocalRateLimitInput,
+  type ResponseHeader,
+  type TokenBucketInput,
+} from '../../xds/generate/index.js';
+import { durationMs } from '../core/index.js';
 import type { MeshRateLimitConf } from './schema.js';
 
 /** What Envoy answers a limited request when the policy names no status. */
@@ -15,7 +20,10 @@ export interface InboundLimits {
   readonly connections?: TokenBucketInput;
 }
 
-const bucketOf = (rate: { readonly num: number; readonly interval: string }): TokenBucketInput => ({ tokens: rate.num, fillIntervalMs: durationMs(rate.interval) });
+const bucketOf = (rate: { readonly num: number; readonly interval: string }): TokenBucketInput => ({
+  tokens: rate.num,
+  fillIntervalMs: durationMs(rate.interval),
+});
 
 type OnRateLimit = NonNullable<NonNullable<MeshRateLimitConf['local']['http']>['onRateLimit']>;
 
@@ -28,11 +36,18 @@ const responseHeaders = (headers: OnRateLimit['headers']): ResponseHeader[] => [
 function limitedStatus(status: number | undefined, at: string, warn: (message: string) => void): number {
   if (status === undefined) return DEFAULT_STATUS;
   if (isEnvoyStatusCode(status)) return status;
-  warn(`${at}.onRateLimit.status ${status} not applied: Envoy cannot answer with it; limited requests get ${DEFAULT_STATUS}`);
+  warn(
+    `${at}.onRateLimit.status ${status} not applied: Envoy cannot answer with it; limited requests get ${DEFAULT_STATUS}`,
+  );
   return DEFAULT_STATUS;
 }
 
-export function inboundLimits(conf: unknown, http: boolean, at: string, warn: (message: string) => void): InboundLimits {
+export function inboundLimits(
+  conf: unknown,
+  http: boolean,
+  at: string,
+  warn: (message: string) => void,
+): InboundLimits {
   const local = (conf as MeshRateLimitConf | undefined)?.local;
   const limits: { -readonly [K in keyof InboundLimits]: InboundLimits[K] } = {};
   const httpConf = local?.http;

@@ -16,13 +16,20 @@
  */
 import { clone, create } from '@bufbuild/protobuf';
 import { anyPack, durationFromMs, type Any } from '@bufbuild/protobuf/wkt';
-import type { Labels } from '../../api/resource.js';
+import type { Labels } from '../../api/index.js';
 import type { Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteSchema, type Route } from '../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { LocalRateLimitSchema } from '../../xds/envoy/gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb.js';
-import { HttpFilterSchema, type HttpFilter } from '../../xds/envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
-import { editHttpConnectionManagers, HTTP_LOCAL_RATE_LIMIT_NAME, httpLocalRateLimitFilter } from '../../xds/generate/builders/index.js';
-import { callerMatcher } from '../core/callers.js';
+import {
+  HttpFilterSchema,
+  type HttpFilter,
+} from '../../xds/envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
+import {
+  editHttpConnectionManagers,
+  HTTP_LOCAL_RATE_LIMIT_NAME,
+  httpLocalRateLimitFilter,
+} from '../../xds/generate/index.js';
+import { callerMatcher } from '../core/index.js';
 import type { InboundLimits } from './limits.js';
 
 export interface CallerLimit {
@@ -31,7 +38,8 @@ export interface CallerLimit {
 }
 
 /** A local rate limit config that limits nothing: the filter's `filter_enabled` defaults to 0 %. */
-const unlimited = (statPrefix: string): Any => anyPack(LocalRateLimitSchema, create(LocalRateLimitSchema, { statPrefix }));
+const unlimited = (statPrefix: string): Any =>
+  anyPack(LocalRateLimitSchema, create(LocalRateLimitSchema, { statPrefix }));
 
 /**
  * The same for a route: Envoy refuses a per-route config without a token
@@ -41,7 +49,10 @@ const unlimited = (statPrefix: string): Any => anyPack(LocalRateLimitSchema, cre
 const unlimitedRoute = (statPrefix: string): Any =>
   anyPack(
     LocalRateLimitSchema,
-    create(LocalRateLimitSchema, { statPrefix, tokenBucket: { maxTokens: 1, tokensPerFill: 1, fillInterval: durationFromMs(1000) } }),
+    create(LocalRateLimitSchema, {
+      statPrefix,
+      tokenBucket: { maxTokens: 1, tokensPerFill: 1, fillInterval: durationFromMs(1000) },
+    }),
   );
 
 function limitConfig(statPrefix: string, requests: InboundLimits['requests']): Any {
@@ -52,7 +63,10 @@ function limitConfig(statPrefix: string, requests: InboundLimits['requests']): A
 
 /** The listener filter when only some callers are limited: it needs per-route configs to do anything. */
 export const perRouteOnlyFilter = (statPrefix: string): HttpFilter =>
-  create(HttpFilterSchema, { name: HTTP_LOCAL_RATE_LIMIT_NAME, configType: { case: 'typedConfig', value: unlimited(statPrefix) } });
+  create(HttpFilterSchema, {
+    name: HTTP_LOCAL_RATE_LIMIT_NAME,
+    configType: { case: 'typedConfig', value: unlimited(statPrefix) },
+  });
 
 /** `route` for the callers of one group only, with their limit (none for a route without a match, which no request takes). */
 function callerRoute(route: Route, caller: CallerLimit, statPrefix: string): Route[] {
@@ -69,7 +83,10 @@ export function addCallerRoutes(listener: Listener, callers: readonly CallerLimi
     if (hcm.routeSpecifier.case !== 'routeConfig') return;
     for (const virtualHost of hcm.routeSpecifier.value.virtualHosts) {
       const generated = virtualHost.routes;
-      virtualHost.routes = [...callers.flatMap((caller) => generated.flatMap((route) => callerRoute(route, caller, statPrefix))), ...generated];
+      virtualHost.routes = [
+        ...callers.flatMap((caller) => generated.flatMap((route) => callerRoute(route, caller, statPrefix))),
+        ...generated,
+      ];
     }
   });
 }

@@ -16,16 +16,25 @@
  * Proxyless gRPC has no rate limit filter.
  */
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, httpLocalRateLimitFilter, networkLocalRateLimitFilter } from '../../xds/generate/builders/index.js';
-import { isHttpProtocol } from '../../xds/generate/destinations.js';
-import { inboundListenerName, statName } from '../../xds/generate/names.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import { policiesForInbound } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { fromEntries, ruleEntries, toEntries } from '../core/policy-spec.js';
-import { callerGroups, groupLabel } from '../core/callers.js';
+import {
+  addHttpFiltersBeforeRouter,
+  addNetworkFilterBeforeTerminal,
+  httpLocalRateLimitFilter,
+  networkLocalRateLimitFilter,
+  isHttpProtocol,
+} from '../../xds/generate/index.js';
+import { defineEdit, inboundListeners, type ProxyResources, statName } from '../../xds/generate/index.js';
+import {
+  policiesForInbound,
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  fromEntries,
+  ruleEntries,
+  toEntries,
+  callerGroups,
+  groupLabel,
+} from '../core/index.js';
 import { inboundLimits, type InboundLimits } from './limits.js';
 import { addCallerRoutes, perRouteOnlyFilter, type CallerLimit } from './per-caller.js';
 import type { MeshRateLimitConf } from './schema.js';
@@ -36,14 +45,18 @@ interface Plan {
   readonly callers: readonly CallerLimit[];
 }
 
-function withLimits(listener: Listener, { everyone, callers }: Plan, statPrefix: string): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshRateLimit ${JSON.stringify([everyone, callers])}`, (copy) => {
-    if (everyone.connections) addNetworkFilterBeforeTerminal(copy, networkLocalRateLimitFilter(statPrefix, everyone.connections));
-    if (everyone.requests) addHttpFiltersBeforeRouter(copy, [httpLocalRateLimitFilter({ statPrefix, ...everyone.requests })]);
+const withLimits = defineEdit(
+  'MeshRateLimit',
+  ListenerSchema,
+  (copy, { everyone, callers, statPrefix }: Plan & { statPrefix: string }) => {
+    if (everyone.connections)
+      addNetworkFilterBeforeTerminal(copy, networkLocalRateLimitFilter(statPrefix, everyone.connections));
+    if (everyone.requests)
+      addHttpFiltersBeforeRouter(copy, [httpLocalRateLimitFilter({ statPrefix, ...everyone.requests })]);
     else if (callers.length > 0) addHttpFiltersBeforeRouter(copy, [perRouteOnlyFilter(statPrefix)]);
     if (callers.length > 0) addCallerRoutes(copy, callers, statPrefix);
-  });
-}
+  },
+);
 
 /** Reports `from[]` entries naming some callers that set `local.tcp`: a connection does not say who opened it. */
 function warnPerCallerTcp(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
@@ -51,12 +64,20 @@ function warnPerCallerTcp(matched: readonly MatchedPolicy[], inbound: number, wa
     if (ruleEntries(policy).length > 0) continue;
     fromEntries(policy).forEach((entry, i) => {
       if (entry.targetRef.kind !== 'Mesh' && (entry.default as MeshRateLimitConf | undefined)?.local?.tcp)
-        warn(`${policy.name}: from[${i}] (${entry.targetRef.kind}) local.tcp not applied: connection limits cannot tell callers apart; use a Mesh source`);
+        warn(
+          `${policy.name}: from[${i}] (${entry.targetRef.kind}) local.tcp not applied: connection limits cannot tell callers apart; use a Mesh source`,
+        );
     });
   }
 }
 
-function planOf(matched: readonly MatchedPolicy[], position: number, http: boolean, at: string, warn: (message: string) => void): Plan {
+function planOf(
+  matched: readonly MatchedPolicy[],
+  position: number,
+  http: boolean,
+  at: string,
+  warn: (message: string) => void,
+): Plan {
   warnPerCallerTcp(matched, position, warn);
   const groups = callerGroups(matched, position);
   const everyone = inboundLimits(groups.at(-1)!.conf, http, at, warn);
@@ -70,17 +91,22 @@ function planOf(matched: readonly MatchedPolicy[], position: number, http: boole
 }
 
 function applyToEnvoyInbounds(resources: ProxyResources, { proxy, matched, warn }: PluginContext): ProxyResources {
-  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  const replaced = new Map<string, Listener>();
+  const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
+  const replaced = new Map<Listener, Listener>();
   proxy.inbounds.forEach((inbound, position) => {
-    const plan = planOf(matched, position, isHttpProtocol(inbound.protocol), `inbound ${inbound.service}:${inbound.port}`, warn);
-    const name = inboundListenerName(inbound.address, inbound.port);
-    const listener = byName.get(name);
+    const plan = planOf(
+      matched,
+      position,
+      isHttpProtocol(inbound.protocol),
+      `inbound ${inbound.service}:${inbound.port}`,
+      warn,
+    );
+    const listener = byPosition.get(position);
     const limits = plan.everyone.requests || plan.everyone.connections || plan.callers.length > 0;
-    if (limits && listener) replaced.set(name, withLimits(listener, plan, statName(name)));
+    if (limits && listener)
+      replaced.set(listener, withLimits(listener, { ...plan, statPrefix: statName(listener.name) }));
   });
-  if (replaced.size === 0) return resources;
-  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
+  return replaced.size === 0 ? resources : resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
 }
 
 export const meshRateLimitPlugin = {
@@ -91,7 +117,8 @@ export const meshRateLimitPlugin = {
       warn('not applied: grpc-js-xds has no rate limit filter');
       return resources;
     }
-    if (given.matched.some(({ policy }) => toEntries(policy).length > 0)) warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
+    if (given.matched.some(({ policy }) => toEntries(policy).length > 0))
+      warn('to not applied: it configures built-in gateways only, and this proxy is a sidecar');
     return applyToEnvoyInbounds(resources, given);
   },
 } satisfies PolicyPlugin<'MeshRateLimit'>;

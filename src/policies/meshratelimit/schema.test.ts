@@ -36,9 +36,14 @@ test('an interval shorter than 50ms is rejected, 50ms itself is accepted', () =>
 });
 
 test('local needs http or tcp, and each needs one of its settings', () => {
-  expectIssues(documentOf(inbound({})), [{ field: 'spec.from[0].default.local', reason: 'must set at least one of http or tcp' }]);
+  expectIssues(documentOf(inbound({})), [
+    { field: 'spec.from[0].default.local', reason: 'must set at least one of http or tcp' },
+  ]);
   expectIssues(documentOf(inbound({ http: {}, tcp: {} })), [
-    { field: 'spec.from[0].default.local.http', reason: 'must set at least one of disabled, requestRate or onRateLimit' },
+    {
+      field: 'spec.from[0].default.local.http',
+      reason: 'must set at least one of disabled, requestRate or onRateLimit',
+    },
     { field: 'spec.from[0].default.local.tcp', reason: 'must set at least one of disabled or connectionRate' },
   ]);
   expectIssues(documentOf({ from: [{ targetRef: { kind: 'Mesh' }, default: {} }] }), [
@@ -53,12 +58,18 @@ test('to is only allowed when the top-level targetRef can select a gateway', () 
   });
   expectValid(documentOf(toGateway({ kind: 'MeshGateway', name: 'edge' })));
   expectIssues(documentOf(toGateway({ kind: 'Dataplane', name: 'backend-1' })), [
-    { field: 'spec.to', reason: 'must not be set: rate limits on outbound traffic apply to built-in gateways only, and a Dataplane targetRef selects none' },
+    {
+      field: 'spec.to',
+      reason:
+        'must not be set: rate limits on outbound traffic apply to built-in gateways only, and a Dataplane targetRef selects none',
+    },
   ]);
 });
 
 test('from names only Mesh, and the old requests/interval shape is rejected', () => {
-  const spec = { from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { local: { http: { disabled: true } } } }] };
+  const spec = {
+    from: [{ targetRef: { kind: 'MeshService', name: 'web' }, default: { local: { http: { disabled: true } } } }],
+  };
   expectIssues(documentOf(spec), [{ field: 'spec.from[0].targetRef.kind', reason: 'must be "Mesh"' }]);
   expectIssues(documentOf(inbound({ http: { requests: 5, interval: '10s' } })), [
     { field: 'spec.from[0].default.local.http.requests', reason: 'unknown field' },
@@ -68,6 +79,9 @@ test('from names only Mesh, and the old requests/interval shape is rejected', ()
 
 test('an onRateLimit status outside 100-599 is rejected', () => {
   expectIssues(documentOf(inbound({ http: { onRateLimit: { status: 42 } } })), [
-    { field: 'spec.from[0].default.local.http.onRateLimit.status', reason: 'must be an HTTP status code between 100 and 599' },
+    {
+      field: 'spec.from[0].default.local.http.onRateLimit.status',
+      reason: 'must be an HTTP status code between 100 and 599',
+    },
   ]);
 });

@@ -4,22 +4,30 @@
  * built-in gateway (to). Envoy's token bucket refills every `interval`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, Strict } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { durationMs } from '../core/durations.js';
-import { checkGatewayOnlyTo } from '../core/gateway.js';
-import { HeaderSetAdd } from '../core/headers.js';
-import { HttpStatus } from '../core/http-status.js';
-import { checkSomeSection } from '../core/sections.js';
-import { FROM_KINDS, TargetRef, TOP_LEVEL_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, Duration, Strict } from '../../api/index.js';
+import {
+  definePolicy,
+  durationMs,
+  checkGatewayOnlyTo,
+  HeaderSetAdd,
+  HttpStatus,
+  checkSomeSection,
+  FROM_KINDS,
+  TargetRef,
+  TOP_LEVEL_KINDS,
+} from '../core/index.js';
 
 /** Envoy's token bucket cannot refill faster than this. */
 export const MIN_RATE_INTERVAL_MS = 50;
 
 const Rate = (unit: string) =>
   Strict({
-    num: Type.Integer({ minimum: 1, maximum: 4294967295, errorMessage: 'must be an integer greater than 0', description: `${unit} allowed per interval.` }),
+    num: Type.Integer({
+      minimum: 1,
+      maximum: 4294967295,
+      errorMessage: 'must be an integer greater than 0',
+      description: `${unit} allowed per interval.`,
+    }),
     interval: Duration({ description: `Window in which ${unit.toLowerCase()} are counted; at least 50ms.` }),
   });
 
@@ -53,7 +61,9 @@ export const MeshRateLimitSpec = Strict({
 export type MeshRateLimitSpec = Static<typeof MeshRateLimitSpec>;
 
 function checkInterval(rate: { interval: string } | undefined, at: string): InvalidParameter[] {
-  return rate && durationMs(rate.interval) < MIN_RATE_INTERVAL_MS ? [{ field: `${at}.interval`, reason: 'must be at least 50ms' }] : [];
+  return rate && durationMs(rate.interval) < MIN_RATE_INTERVAL_MS
+    ? [{ field: `${at}.interval`, reason: 'must be at least 50ms' }]
+    : [];
 }
 
 function checkConf(conf: MeshRateLimitConf, at: string): InvalidParameter[] {
@@ -62,7 +72,10 @@ function checkConf(conf: MeshRateLimitConf, at: string): InvalidParameter[] {
   if (!http && !tcp) issues.push({ field: `${at}.local`, reason: 'must set at least one of http or tcp' });
   if (http) {
     if (http.disabled === undefined && !http.requestRate && !http.onRateLimit)
-      issues.push({ field: `${at}.local.http`, reason: 'must set at least one of disabled, requestRate or onRateLimit' });
+      issues.push({
+        field: `${at}.local.http`,
+        reason: 'must set at least one of disabled, requestRate or onRateLimit',
+      });
     issues.push(...checkInterval(http.requestRate, `${at}.local.http.requestRate`));
   }
   if (tcp) {

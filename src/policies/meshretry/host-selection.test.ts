@@ -18,7 +18,8 @@ type HttpConf = NonNullable<MeshRetryConf['http']>;
 const TYPE = {
   previousHosts: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
   omitHostMetadata: 'type.googleapis.com/envoy.extensions.retry.host.omit_host_metadata.v3.OmitHostMetadataConfig',
-  previousPriorities: 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig',
+  previousPriorities:
+    'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig',
 } as const;
 
 const policyOf = (http: HttpConf): RetryPolicy => {
@@ -29,7 +30,10 @@ const policyOf = (http: HttpConf): RetryPolicy => {
 const jsonOf = (policy: RetryPolicy): any => typeFirst(toJson(RetryPolicySchema, policy, { registry: envoyRegistry }));
 const assertValid = (policy: RetryPolicy) => assert.deepEqual(validateMessage(RetryPolicySchema, policy), []);
 
-const previousHosts = { name: 'envoy.retry_host_predicates.previous_hosts', typedConfig: { '@type': TYPE.previousHosts } };
+const previousHosts = {
+  name: 'envoy.retry_host_predicates.previous_hosts',
+  typedConfig: { '@type': TYPE.previousHosts },
+};
 
 test('the host selection extensions resolve in the registry the validator and the JSON use', () => {
   for (const url of Object.values(TYPE)) assert.ok(envoyRegistry.getMessage(url.slice(url.indexOf('/') + 1)), url);
@@ -43,19 +47,30 @@ test('OmitPreviousHosts becomes the previous_hosts retry host predicate', () => 
 });
 
 test('OmitHostsWithTags becomes omit_host_metadata matching the tags under envoy.lb, keys sorted', () => {
-  const policy = policyOf({ hostSelection: [{ predicate: 'OmitHostsWithTags', tags: { version: 'v1', 'kuma.io/zone': 'east' } }] });
+  const policy = policyOf({
+    hostSelection: [{ predicate: 'OmitHostsWithTags', tags: { version: 'v1', 'kuma.io/zone': 'east' } }],
+  });
   const [predicate] = jsonOf(policy).retryHostPredicate;
   assert.deepEqual(predicate, {
     name: 'envoy.retry_host_predicates.omit_host_metadata',
-    typedConfig: { '@type': TYPE.omitHostMetadata, metadataMatch: { filterMetadata: { 'envoy.lb': { 'kuma.io/zone': 'east', version: 'v1' } } } },
+    typedConfig: {
+      '@type': TYPE.omitHostMetadata,
+      metadataMatch: { filterMetadata: { 'envoy.lb': { 'kuma.io/zone': 'east', version: 'v1' } } },
+    },
   });
-  assert.deepEqual(Object.keys(predicate.typedConfig.metadataMatch.filterMetadata['envoy.lb']), ['kuma.io/zone', 'version']);
+  assert.deepEqual(Object.keys(predicate.typedConfig.metadataMatch.filterMetadata['envoy.lb']), [
+    'kuma.io/zone',
+    'version',
+  ]);
   assertValid(policy);
 });
 
 test('OmitPreviousPriorities becomes the previous_priorities retry priority, update frequency 2 unless given', () => {
   const given = policyOf({ hostSelection: [{ predicate: 'OmitPreviousPriorities', updateFrequency: 5 }] });
-  assert.deepEqual(jsonOf(given).retryPriority, { name: 'envoy.retry_priorities.previous_priorities', typedConfig: { '@type': TYPE.previousPriorities, updateFrequency: 5 } });
+  assert.deepEqual(jsonOf(given).retryPriority, {
+    name: 'envoy.retry_priorities.previous_priorities',
+    typedConfig: { '@type': TYPE.previousPriorities, updateFrequency: 5 },
+  });
   assert.equal(jsonOf(given).retryHostPredicate, undefined, 'no host predicate');
   const unset = policyOf({ hostSelection: [{ predicate: 'OmitPreviousPriorities' }] });
   assert.equal(jsonOf(unset).retryPriority.typedConfig.updateFrequency, 2);
@@ -74,17 +89,17 @@ test('all predicates with hostSelectionMaxAttempts: host predicates in the order
     hostSelectionMaxAttempts: 4,
   });
   const json = jsonOf(policy);
-  assert.deepEqual(json.retryHostPredicate.map((p: { name: string }) => p.name), [
-    'envoy.retry_host_predicates.omit_host_metadata',
-    'envoy.retry_host_predicates.previous_hosts',
-  ]);
+  assert.deepEqual(
+    json.retryHostPredicate.map((p: { name: string }) => p.name),
+    ['envoy.retry_host_predicates.omit_host_metadata', 'envoy.retry_host_predicates.previous_hosts'],
+  );
   assert.equal(json.retryPriority.typedConfig.updateFrequency, 3);
   assert.equal(json.hostSelectionRetryMaxAttempts, '4');
   assert.equal(json.numRetries, 3);
   assertValid(policy);
 });
 
-test('the packed configs are validated too: update_frequency 0 breaks Envoy\'s int32.gt rule', () => {
+test("the packed configs are validated too: update_frequency 0 breaks Envoy's int32.gt rule", () => {
   // The schema rejects 0 (minimum 1); this builds around it to show the validator reaches inside the Any.
   const policy = policyOf({ hostSelection: [{ predicate: 'OmitPreviousPriorities', updateFrequency: 0 }] });
   assert.deepEqual(
@@ -93,7 +108,7 @@ test('the packed configs are validated too: update_frequency 0 breaks Envoy\'s i
   );
 });
 
-test('without hostSelection the policy is exactly the builder\'s', () => {
+test("without hostSelection the policy is exactly the builder's", () => {
   const input = envoyHttpRetry({ numRetries: 2, retryOn: ['5xx'], hostSelectionMaxAttempts: 2 });
   assert.ok(input);
   assert.equal('hostSelection' in input, false, 'nothing added to the input, so the route edit keys stay as they were');
@@ -101,7 +116,10 @@ test('without hostSelection the policy is exactly the builder\'s', () => {
 });
 
 test('numRetries 0 means no retry policy, host selection or not', () => {
-  assert.equal(envoyHttpRetry({ numRetries: 0, hostSelection: [{ predicate: 'OmitHostsWithTags', tags: { version: 'v1' } }] }), undefined);
+  assert.equal(
+    envoyHttpRetry({ numRetries: 0, hostSelection: [{ predicate: 'OmitHostsWithTags', tags: { version: 'v1' } }] }),
+    undefined,
+  );
 });
 
 test('host-selection-envoy: the retry policy equals its golden file', () => {
@@ -116,5 +134,8 @@ test('host-selection-envoy: the retry policy equals its golden file', () => {
     hostSelectionMaxAttempts: 3,
   });
   assertValid(policy);
-  expectGolden(join(srcPath('src/policies/meshretry/testdata'), 'host-selection-envoy.golden.json'), jsonText(jsonOf(policy)));
+  expectGolden(
+    join(srcPath('src/policies/meshretry/testdata'), 'host-selection-envoy.golden.json'),
+    jsonText(jsonOf(policy)),
+  );
 });

@@ -38,17 +38,17 @@ import {
 import { OmitHostMetadataConfigSchema } from '../../xds/envoy/gen/envoy/extensions/retry/host/omit_host_metadata/v3/omit_host_metadata_config_pb.js';
 import { PreviousHostsPredicateSchema } from '../../xds/envoy/gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
 import { PreviousPrioritiesConfigSchema } from '../../xds/envoy/gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
-import { LB_METADATA_NAMESPACE } from '../../xds/generate/builders/index.js';
-import { sortedTags } from '../../xds/generate/destinations.js';
-import type { Protocol } from '../../xds/generate/proxy-context.js';
 import {
+  LB_METADATA_NAMESPACE,
+  sortedTags,
+  type Protocol,
   buildHeaderMatcher,
   buildRetryPolicy,
   RetryPolicy_ResetHeaderFormat,
   type HeaderMatchInput,
   type RetryPolicyInput,
-} from '../../xds/generate/builders/index.js';
-import { durationMs } from '../core/durations.js';
+} from '../../xds/generate/index.js';
+import { durationMs } from '../core/index.js';
 import type { MeshRetryConf } from './schema.js';
 
 type HttpConf = NonNullable<MeshRetryConf['http']>;
@@ -65,11 +65,20 @@ export interface MeshRetryInput extends RetryPolicyInput {
 export type RetrySection = 'http' | 'grpc' | 'tcp';
 
 /** The section Envoy applies for a destination speaking `protocol`. */
-export const sectionFor = (protocol: Protocol): RetrySection => (protocol === 'grpc' ? 'grpc' : protocol === 'tcp' ? 'tcp' : 'http');
+export const sectionFor = (protocol: Protocol): RetrySection =>
+  protocol === 'grpc' ? 'grpc' : protocol === 'tcp' ? 'tcp' : 'http';
 
 /** Kuma's defaults when `retryOn` is unset. */
 export const HTTP_DEFAULT_RETRY_ON = ['gateway-error', 'connect-failure', 'refused-stream'] as const;
-export const GRPC_DEFAULT_RETRY_ON = ['cancelled', 'connect-failure', 'gateway-error', 'refused-stream', 'reset', 'resource-exhausted', 'unavailable'] as const;
+export const GRPC_DEFAULT_RETRY_ON = [
+  'cancelled',
+  'connect-failure',
+  'gateway-error',
+  'refused-stream',
+  'reset',
+  'resource-exhausted',
+  'unavailable',
+] as const;
 
 const HTTP_CONDITIONS: Readonly<Record<string, string>> = {
   '5xx': '5xx',
@@ -93,15 +102,29 @@ export const GRPC_CONDITIONS: Readonly<Record<string, string>> = {
 };
 
 const HTTP_METHOD_PREFIX = 'HttpMethod';
-const msOf = (duration: string | undefined): number | undefined => (duration === undefined ? undefined : durationMs(duration));
+const msOf = (duration: string | undefined): number | undefined =>
+  duration === undefined ? undefined : durationMs(duration);
 
-const headerKinds = { Exact: 'exact', Prefix: 'prefix', RegularExpression: 'regex', Present: 'present', Absent: 'absent' } as const;
+const headerKinds = {
+  Exact: 'exact',
+  Prefix: 'prefix',
+  RegularExpression: 'regex',
+  Present: 'present',
+  Absent: 'absent',
+} as const;
 const headerMatcherOf = (header: HeaderMatch) => {
-  const input: HeaderMatchInput = { name: header.name, kind: headerKinds[header.type ?? 'Exact'], ...(header.value !== undefined ? { value: header.value } : {}) };
+  const input: HeaderMatchInput = {
+    name: header.name,
+    kind: headerKinds[header.type ?? 'Exact'],
+    ...(header.value !== undefined ? { value: header.value } : {}),
+  };
   return buildHeaderMatcher(input);
 };
 
-const formats = { Seconds: RetryPolicy_ResetHeaderFormat.SECONDS, UnixTimestamp: RetryPolicy_ResetHeaderFormat.UNIX_TIMESTAMP } as const;
+const formats = {
+  Seconds: RetryPolicy_ResetHeaderFormat.SECONDS,
+  UnixTimestamp: RetryPolicy_ResetHeaderFormat.UNIX_TIMESTAMP,
+} as const;
 const rateLimitedOf = (backOff: RateLimitedBackOff): NonNullable<RetryPolicyInput['rateLimitedBackOff']> => ({
   resetHeaders: backOff.resetHeaders.map(({ name, format }) => ({ name, format: formats[format] })),
   ...(backOff.maxInterval !== undefined ? { maxIntervalMs: durationMs(backOff.maxInterval) } : {}),
@@ -113,7 +136,10 @@ function commonInput(conf: HttpConf | GrpcConf, retryOn: readonly string[]): Ret
     retryOn,
     numRetries: conf.numRetries,
     perTryTimeoutMs: msOf(conf.perTryTimeout),
-    backOff: conf.backOff && { baseIntervalMs: msOf(conf.backOff.baseInterval), maxIntervalMs: msOf(conf.backOff.maxInterval) },
+    backOff: conf.backOff && {
+      baseIntervalMs: msOf(conf.backOff.baseInterval),
+      maxIntervalMs: msOf(conf.backOff.maxInterval),
+    },
     ...(conf.rateLimitedBackOff ? { rateLimitedBackOff: rateLimitedOf(conf.rateLimitedBackOff) } : {}),
   };
 }
@@ -124,8 +150,15 @@ export function envoyHttpRetry(conf: HttpConf): MeshRetryInput | undefined {
   const entries = conf.retryOn ?? [];
   const named = entries.flatMap((entry) => (HTTP_CONDITIONS[entry] !== undefined ? [HTTP_CONDITIONS[entry]] : []));
   const statusCodes = entries.filter((entry) => /^[0-9]{3}$/.test(entry)).map(Number);
-  const methods = entries.filter((entry) => entry.startsWith(HTTP_METHOD_PREFIX)).map((entry) => entry.slice(HTTP_METHOD_PREFIX.length).toUpperCase());
-  const retryOn = [...new Set([...(named.length > 0 ? named : HTTP_DEFAULT_RETRY_ON), ...(statusCodes.length > 0 ? ['retriable-status-codes'] : [])])];
+  const methods = entries
+    .filter((entry) => entry.startsWith(HTTP_METHOD_PREFIX))
+    .map((entry) => entry.slice(HTTP_METHOD_PREFIX.length).toUpperCase());
+  const retryOn = [
+    ...new Set([
+      ...(named.length > 0 ? named : HTTP_DEFAULT_RETRY_ON),
+      ...(statusCodes.length > 0 ? ['retriable-status-codes'] : []),
+    ]),
+  ];
   return {
     ...commonInput(conf, retryOn),
     retriableStatusCodes: statusCodes,
@@ -148,19 +181,32 @@ const DEFAULT_UPDATE_FREQUENCY = 2;
 function hostPredicateOf(predicate: HostPredicate): RetryPolicy_RetryHostPredicate | undefined {
   if (predicate.predicate === 'OmitPreviousHosts') {
     const typedConfig = anyPack(PreviousHostsPredicateSchema, create(PreviousHostsPredicateSchema));
-    return create(RetryPolicy_RetryHostPredicateSchema, { name: PREVIOUS_HOSTS_PREDICATE, configType: { case: 'typedConfig', value: typedConfig } });
+    return create(RetryPolicy_RetryHostPredicateSchema, {
+      name: PREVIOUS_HOSTS_PREDICATE,
+      configType: { case: 'typedConfig', value: typedConfig },
+    });
   }
   if (predicate.predicate === 'OmitHostsWithTags') {
-    const config = create(OmitHostMetadataConfigSchema, { metadataMatch: { filterMetadata: { [LB_METADATA_NAMESPACE]: sortedTags(predicate.tags ?? {}) } } });
+    const config = create(OmitHostMetadataConfigSchema, {
+      metadataMatch: { filterMetadata: { [LB_METADATA_NAMESPACE]: sortedTags(predicate.tags ?? {}) } },
+    });
     const typedConfig = anyPack(OmitHostMetadataConfigSchema, config);
-    return create(RetryPolicy_RetryHostPredicateSchema, { name: OMIT_HOST_METADATA_PREDICATE, configType: { case: 'typedConfig', value: typedConfig } });
+    return create(RetryPolicy_RetryHostPredicateSchema, {
+      name: OMIT_HOST_METADATA_PREDICATE,
+      configType: { case: 'typedConfig', value: typedConfig },
+    });
   }
   return undefined;
 }
 
 function retryPriorityOf(predicate: HostPredicate): RetryPolicy_RetryPriority {
-  const config = create(PreviousPrioritiesConfigSchema, { updateFrequency: predicate.updateFrequency ?? DEFAULT_UPDATE_FREQUENCY });
-  return create(RetryPolicy_RetryPrioritySchema, { name: PREVIOUS_PRIORITIES, configType: { case: 'typedConfig', value: anyPack(PreviousPrioritiesConfigSchema, config) } });
+  const config = create(PreviousPrioritiesConfigSchema, {
+    updateFrequency: predicate.updateFrequency ?? DEFAULT_UPDATE_FREQUENCY,
+  });
+  return create(RetryPolicy_RetryPrioritySchema, {
+    name: PREVIOUS_PRIORITIES,
+    configType: { case: 'typedConfig', value: anyPack(PreviousPrioritiesConfigSchema, config) },
+  });
 }
 
 /**
@@ -168,10 +214,15 @@ function retryPriorityOf(predicate: HostPredicate): RetryPolicy_RetryPriority {
  * order given, and the priority plugin when OmitPreviousPriorities is there
  * (the schema allows it once).
  */
-export function envoyHostSelection(predicates: readonly HostPredicate[]): { retryHostPredicate: RetryPolicy_RetryHostPredicate[]; retryPriority?: RetryPolicy_RetryPriority } {
+export function envoyHostSelection(predicates: readonly HostPredicate[]): {
+  retryHostPredicate: RetryPolicy_RetryHostPredicate[];
+  retryPriority?: RetryPolicy_RetryPriority;
+} {
   const retryHostPredicate = predicates.flatMap((predicate) => hostPredicateOf(predicate) ?? []);
   const priority = predicates.find((predicate) => predicate.predicate === 'OmitPreviousPriorities');
-  return priority === undefined ? { retryHostPredicate } : { retryHostPredicate, retryPriority: retryPriorityOf(priority) };
+  return priority === undefined
+    ? { retryHostPredicate }
+    : { retryHostPredicate, retryPriority: retryPriorityOf(priority) };
 }
 
 /** The route retry policy of a MeshRetryInput: buildRetryPolicy's, plus the host selection plugins. */
@@ -208,14 +259,25 @@ export interface ProxylessRetry {
  */
 export function proxylessGrpcRetry(conf: GrpcConf): ProxylessRetry {
   const unapplied = [
-    ...(conf.perTryTimeout !== undefined ? ['grpc.perTryTimeout not applied: grpc-js-xds has no per-attempt timeout'] : []),
-    ...(conf.rateLimitedBackOff !== undefined ? ['grpc.rateLimitedBackOff not applied: grpc-js-xds reads no rate-limit reset headers'] : []),
+    ...(conf.perTryTimeout !== undefined
+      ? ['grpc.perTryTimeout not applied: grpc-js-xds has no per-attempt timeout']
+      : []),
+    ...(conf.rateLimitedBackOff !== undefined
+      ? ['grpc.rateLimitedBackOff not applied: grpc-js-xds reads no rate-limit reset headers']
+      : []),
     ...(conf.numRetries !== undefined && conf.numRetries > GRPC_MAX_RETRIES
-      ? [`grpc.numRetries ${conf.numRetries} applied as ${GRPC_MAX_RETRIES}: grpc-js makes at most ${GRPC_MAX_RETRIES + 1} attempts`]
+      ? [
+          `grpc.numRetries ${conf.numRetries} applied as ${GRPC_MAX_RETRIES}: grpc-js makes at most ${GRPC_MAX_RETRIES + 1} attempts`,
+        ]
       : []),
   ];
   if (conf.numRetries === 0) return { unapplied };
-  const retryOn = grpcRetryOn(conf) ?? GRPC_DEFAULT_RETRY_ON.filter((condition) => Object.values(GRPC_CONDITIONS).includes(condition));
-  const backOff = conf.backOff && { baseIntervalMs: msOf(conf.backOff.baseInterval), maxIntervalMs: msOf(conf.backOff.maxInterval) };
+  const retryOn =
+    grpcRetryOn(conf) ??
+    GRPC_DEFAULT_RETRY_ON.filter((condition) => Object.values(GRPC_CONDITIONS).includes(condition));
+  const backOff = conf.backOff && {
+    baseIntervalMs: msOf(conf.backOff.baseInterval),
+    maxIntervalMs: msOf(conf.backOff.maxInterval),
+  };
   return { policy: { retryOn, numRetries: conf.numRetries, backOff }, unapplied };
 }

@@ -22,7 +22,11 @@ test('a Kuma-style MeshRetry for HTTP, gRPC and TCP validates unchanged', () => 
       retriableRequestHeaders: [{ type: 'Exact', name: 'x-retry', value: 'yes' }],
       hostSelection: [{ predicate: 'OmitPreviousHosts' }, { predicate: 'OmitHostsWithTags', tags: { version: 'v1' } }],
     },
-    grpc: { numRetries: 5, backOff: { baseInterval: '5s', maxInterval: '1m' }, retryOn: ['DeadlineExceeded', 'Unavailable'] },
+    grpc: {
+      numRetries: 5,
+      backOff: { baseInterval: '5s', maxInterval: '1m' },
+      retryOn: ['DeadlineExceeded', 'Unavailable'],
+    },
   });
   expectValidAsGiven(documentOf(spec));
 });
@@ -30,7 +34,11 @@ test('a Kuma-style MeshRetry for HTTP, gRPC and TCP validates unchanged', () => 
 test('the default MeshRetry of a new mesh validates', () => {
   const spec = defaultMeshRetrySpec();
   expectValidAsGiven(documentOf(spec));
-  assert.deepEqual(spec.to[0]?.default.http, { numRetries: 5, perTryTimeout: '16s', backOff: { baseInterval: '25ms', maxInterval: '250ms' } });
+  assert.deepEqual(spec.to[0]?.default.http, {
+    numRetries: 5,
+    perTryTimeout: '16s',
+    backOff: { baseInterval: '25ms', maxInterval: '250ms' },
+  });
 });
 
 test('a negative or fractional numRetries is rejected at its path', () => {
@@ -65,13 +73,20 @@ test('an unknown HTTP retryOn condition is rejected, status codes are accepted',
 
 test('an unknown gRPC retryOn condition is rejected by the schema', () => {
   expectIssues(documentOf(toBackend({ grpc: { retryOn: ['Cancelled'] } })), [
-    { field: 'spec.to[0].default.grpc.retryOn[0]', reason: 'must be one of: Canceled, DeadlineExceeded, Internal, ResourceExhausted, Unavailable' },
+    {
+      field: 'spec.to[0].default.grpc.retryOn[0]',
+      reason: 'must be one of: Canceled, DeadlineExceeded, Internal, ResourceExhausted, Unavailable',
+    },
   ]);
 });
 
 test('a default without tcp, http or grpc, or with an empty http, is rejected', () => {
-  expectIssues(documentOf(toBackend({})), [{ field: 'spec.to[0].default', reason: 'must set at least one of tcp, http or grpc' }]);
-  expectIssues(documentOf(toBackend({ http: {} })), [{ field: 'spec.to[0].default.http', reason: 'must not be empty' }]);
+  expectIssues(documentOf(toBackend({})), [
+    { field: 'spec.to[0].default', reason: 'must set at least one of tcp, http or grpc' },
+  ]);
+  expectIssues(documentOf(toBackend({ http: {} })), [
+    { field: 'spec.to[0].default.http', reason: 'must not be empty' },
+  ]);
 });
 
 test('host selection needs tags for OmitHostsWithTags and at most one OmitPreviousPriorities', () => {
@@ -86,7 +101,10 @@ test('host selection needs tags for OmitHostsWithTags and at most one OmitPrevio
   };
   expectIssues(documentOf(toBackend(conf)), [
     { field: 'spec.to[0].default.http.hostSelection[0].tags', reason: 'is required for OmitHostsWithTags' },
-    { field: 'spec.to[0].default.http.hostSelection[2].predicate', reason: 'OmitPreviousPriorities may be given only once' },
+    {
+      field: 'spec.to[0].default.http.hostSelection[2].predicate',
+      reason: 'OmitPreviousPriorities may be given only once',
+    },
   ]);
 });
 
@@ -100,15 +118,23 @@ test('every host selection predicate, with hostSelectionMaxAttempts, validates u
 });
 
 test('an updateFrequency below 1 is rejected (Envoy requires update_frequency > 0)', () => {
-  expectIssues(documentOf(toBackend({ http: { hostSelection: [{ predicate: 'OmitPreviousPriorities', updateFrequency: 0 }] } })), [
-    { field: 'spec.to[0].default.http.hostSelection[0].updateFrequency', reason: 'must be an integer from 1 to 2147483647' },
-  ]);
+  expectIssues(
+    documentOf(toBackend({ http: { hostSelection: [{ predicate: 'OmitPreviousPriorities', updateFrequency: 0 }] } })),
+    [
+      {
+        field: 'spec.to[0].default.http.hostSelection[0].updateFrequency',
+        reason: 'must be an integer from 1 to 2147483647',
+      },
+    ],
+  );
 });
 
 test('to is required, and from is not a MeshRetry section', () => {
   expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.to', reason: 'is required' }]);
   expectIssues(documentOf({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);
-  expectIssues(documentOf({ ...toBackend({ tcp: { maxConnectAttempt: 1 } }), from: [] }), [{ field: 'spec.from', reason: 'unknown field' }]);
+  expectIssues(documentOf({ ...toBackend({ tcp: { maxConnectAttempt: 1 } }), from: [] }), [
+    { field: 'spec.from', reason: 'unknown field' },
+  ]);
 });
 
 test('behind a MeshGateway, to may only name Mesh or MeshExternalService', () => {
@@ -117,6 +143,9 @@ test('behind a MeshGateway, to may only name Mesh or MeshExternalService', () =>
     to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, default: { tcp: { maxConnectAttempt: 2 } } }],
   };
   expectIssues(documentOf(spec), [
-    { field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh or MeshExternalService when the top-level targetRef is MeshGateway' },
+    {
+      field: 'spec.to[0].targetRef.kind',
+      reason: 'must be Mesh or MeshExternalService when the top-level targetRef is MeshGateway',
+    },
   ]);
 });

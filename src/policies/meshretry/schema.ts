@@ -5,17 +5,24 @@
  * A new mesh gets `defaultMeshRetrySpec()`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Duration, Int32, Int64, Strict, StringEnum, Tags, Uint32 } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { durationMs, PositiveDuration } from '../core/durations.js';
-import { HeaderMatch, HeaderName } from '../core/headers.js';
-import { TargetRef, TO_KINDS, TOP_LEVEL_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, Duration, Int32, Int64, Strict, StringEnum, Tags, Uint32 } from '../../api/index.js';
+import {
+  definePolicy,
+  durationMs,
+  PositiveDuration,
+  HeaderMatch,
+  HeaderName,
+  TargetRef,
+  TO_KINDS,
+  TOP_LEVEL_KINDS,
+} from '../core/index.js';
 
 const RetriableHeader = HeaderMatch('How to match the value (default Exact).');
 
 const BackOff = Strict({
-  baseInterval: Type.Optional(PositiveDuration('25ms', 'Base of the exponential back-off between retries (default 25ms).')),
+  baseInterval: Type.Optional(
+    PositiveDuration('25ms', 'Base of the exponential back-off between retries (default 25ms).'),
+  ),
   maxInterval: Type.Optional(Duration({ description: 'Cap of the back-off (default 10 times baseInterval).' })),
 });
 
@@ -26,14 +33,30 @@ const RateLimitedBackOff = Strict({
 
 /** Named conditions; any HTTP status code ("503") is accepted too. */
 export const HTTP_RETRY_ON = [
-  '5xx', '5XX', 'GatewayError', 'Reset', 'Retriable4xx', 'ConnectFailure', 'EnvoyRatelimited', 'RefusedStream',
-  'Http3PostConnectFailure', 'HttpMethodConnect', 'HttpMethodDelete', 'HttpMethodGet', 'HttpMethodHead',
-  'HttpMethodOptions', 'HttpMethodPatch', 'HttpMethodPost', 'HttpMethodPut', 'HttpMethodTrace',
+  '5xx',
+  '5XX',
+  'GatewayError',
+  'Reset',
+  'Retriable4xx',
+  'ConnectFailure',
+  'EnvoyRatelimited',
+  'RefusedStream',
+  'Http3PostConnectFailure',
+  'HttpMethodConnect',
+  'HttpMethodDelete',
+  'HttpMethodGet',
+  'HttpMethodHead',
+  'HttpMethodOptions',
+  'HttpMethodPatch',
+  'HttpMethodPost',
+  'HttpMethodPut',
+  'HttpMethodTrace',
 ] as const;
 export const GRPC_RETRY_ON = ['Canceled', 'DeadlineExceeded', 'Internal', 'ResourceExhausted', 'Unavailable'] as const;
 
 const NumRetries = () => Uint32({ description: 'Retries of a failed request (default 1).' });
-const PerTryTimeout = () => Duration({ description: 'Timeout of each attempt (default: the route timeout); 0s disables.' });
+const PerTryTimeout = () =>
+  Duration({ description: 'Timeout of each attempt (default: the route timeout); 0s disables.' });
 
 const HTTPConf = Strict({
   numRetries: Type.Optional(NumRetries()),
@@ -64,7 +87,9 @@ const GRPCConf = Strict({
 });
 
 export const MeshRetryConf = Strict({
-  tcp: Type.Optional(Strict({ maxConnectAttempt: Uint32({ minimum: 1, description: 'TCP connection attempts before giving up.' }) })),
+  tcp: Type.Optional(
+    Strict({ maxConnectAttempt: Uint32({ minimum: 1, description: 'TCP connection attempts before giving up.' }) }),
+  ),
   http: Type.Optional(HTTPConf),
   grpc: Type.Optional(GRPCConf),
 });
@@ -82,14 +107,19 @@ function checkBackOff(backOff: Static<typeof BackOff> | undefined, at: string): 
   if (!backOff) return [];
   if (backOff.baseInterval === undefined && backOff.maxInterval === undefined)
     return [{ field: at, reason: 'must set baseInterval or maxInterval' }];
-  if (backOff.baseInterval !== undefined && backOff.maxInterval !== undefined && durationMs(backOff.baseInterval) > durationMs(backOff.maxInterval))
+  if (
+    backOff.baseInterval !== undefined &&
+    backOff.maxInterval !== undefined &&
+    durationMs(backOff.baseInterval) > durationMs(backOff.maxInterval)
+  )
     return [{ field: `${at}.maxInterval`, reason: 'must not be less than baseInterval' }];
   return [];
 }
 
 function checkConf(conf: MeshRetryConf, at: string): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
-  if (!conf.tcp && !conf.http && !conf.grpc) issues.push({ field: at, reason: 'must set at least one of tcp, http or grpc' });
+  if (!conf.tcp && !conf.http && !conf.grpc)
+    issues.push({ field: at, reason: 'must set at least one of tcp, http or grpc' });
   for (const protocol of ['http', 'grpc'] as const) {
     const section = conf[protocol];
     if (section === undefined) continue;
@@ -98,14 +128,20 @@ function checkConf(conf: MeshRetryConf, at: string): InvalidParameter[] {
   }
   conf.http?.retryOn?.forEach((value, i) => {
     if (!(HTTP_RETRY_ON as readonly string[]).includes(value) && !isStatusCode(value))
-      issues.push({ field: `${at}.http.retryOn[${i}]`, reason: `unknown condition "${value}": use one of ${HTTP_RETRY_ON.join(', ')} or an HTTP status code` });
+      issues.push({
+        field: `${at}.http.retryOn[${i}]`,
+        reason: `unknown condition "${value}": use one of ${HTTP_RETRY_ON.join(', ')} or an HTTP status code`,
+      });
   });
   let priorities = 0;
   conf.http?.hostSelection?.forEach((predicate, i) => {
     if (predicate.predicate === 'OmitHostsWithTags' && predicate.tags === undefined)
       issues.push({ field: `${at}.http.hostSelection[${i}].tags`, reason: 'is required for OmitHostsWithTags' });
     if (predicate.predicate === 'OmitPreviousPriorities' && ++priorities > 1)
-      issues.push({ field: `${at}.http.hostSelection[${i}].predicate`, reason: 'OmitPreviousPriorities may be given only once' });
+      issues.push({
+        field: `${at}.http.hostSelection[${i}].predicate`,
+        reason: 'OmitPreviousPriorities may be given only once',
+      });
   });
   return issues;
 }
@@ -123,7 +159,12 @@ export const MeshRetryKind = definePolicy({
     const gatewayLike = top === 'MeshGateway' || top === 'MeshHTTPRoute';
     return spec.to.flatMap((entry, i) => [
       ...(gatewayLike && !GATEWAY_TO_KINDS.includes(entry.targetRef.kind)
-        ? [{ field: `to[${i}].targetRef.kind`, reason: `must be Mesh or MeshExternalService when the top-level targetRef is ${top}` }]
+        ? [
+            {
+              field: `to[${i}].targetRef.kind`,
+              reason: `must be Mesh or MeshExternalService when the top-level targetRef is ${top}`,
+            },
+          ]
         : []),
       ...checkConf(entry.default, `to[${i}].default`),
     ]);

@@ -24,69 +24,86 @@
 import { anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { TcpProxySchema } from '../../xds/envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
-import { RouteConfigurationSchema, type RouteConfiguration } from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import { routeClusterSpecifier, TCP_PROXY_NAME, tcpProxyClusterSpecifier, type WeightedClusterInput } from '../../xds/generate/builders/index.js';
-import { outboundListenerName, outboundRouteName } from '../../xds/generate/names.js';
-import type { OutboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { mergeConfs } from '../core/merge.js';
-import { serviceDestination, toEntriesFor } from '../core/to-rules.js';
-import { BackendClusters } from '../meshhttproute/backends.js';
-import { httpRouteRulesFor } from '../meshhttproute/rules.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
+import {
+  routeClusterSpecifier,
+  TCP_PROXY_NAME,
+  tcpProxyClusterSpecifier,
+  type WeightedClusterInput,
+  type OutboundContext,
+  type ProxyContext,
+} from '../../xds/generate/index.js';
+import {
+  defineEdit,
+  outboundListeners,
+  outboundRouteConfigurations,
+  type ProxyResources,
+} from '../../xds/generate/index.js';
+import { type PluginContext, type PolicyPlugin, mergeConfs, serviceDestination, toEntriesFor } from '../core/index.js';
+import { BackendClusters, httpRouteRulesFor } from '../meshhttproute/index.js';
 import type { MeshTCPRouteConf } from './schema.js';
 
 /** The merged conf of the one rule of every `to[]` entry covering the service, lowest priority first (lists are replaced). */
-function tcpRouteConfFor(context: PluginContext, service: string): { conf: MeshTCPRouteConf; policies: string[] } | undefined {
+function tcpRouteConfFor(
+  context: PluginContext,
+  service: string,
+): { conf: MeshTCPRouteConf; policies: string[] } | undefined {
   const entries = toEntriesFor(context.matched, serviceDestination(context.proxy, service));
   if (entries.length === 0) return undefined;
-  const conf = mergeConfs(entries.map(({ entry }) => (entry as { rules?: readonly { default?: unknown }[] }).rules?.[0]?.default));
+  const conf = mergeConfs(
+    entries.map(({ entry }) => (entry as { rules?: readonly { default?: unknown }[] }).rules?.[0]?.default),
+  );
   return { conf: (conf ?? {}) as MeshTCPRouteConf, policies: [...new Set(entries.map((e) => e.policy.name))] };
 }
 
-const hasTcpProxy = (listener: Listener): boolean => listener.filterChains.some((chain) => chain.filters.some((f) => f.name === TCP_PROXY_NAME));
+const hasTcpProxy = (listener: Listener): boolean =>
+  listener.filterChains.some((chain) => chain.filters.some((f) => f.name === TCP_PROXY_NAME));
+
+type Split = { readonly clusters: readonly WeightedClusterInput[] };
 
 /** A copy of the outbound listener with its tcp_proxy sending to `clusters`. */
-function withWeightedClusters(listener: Listener, clusters: readonly WeightedClusterInput[]): Listener {
-  return editedCopy(ListenerSchema, listener, `tcp-route:${JSON.stringify(clusters)}`, (copy) => {
-    for (const chain of copy.filterChains) {
-      for (const filter of chain.filters) {
-        if (filter.name !== TCP_PROXY_NAME || filter.configType.case !== 'typedConfig') continue;
-        const tcpProxy = anyUnpack(filter.configType.value, TcpProxySchema);
-        if (tcpProxy === undefined) continue;
-        tcpProxy.clusterSpecifier = tcpProxyClusterSpecifier(clusters);
-        filter.configType = { case: 'typedConfig', value: anyPack(TcpProxySchema, tcpProxy) };
-      }
+const withWeightedClusters = defineEdit('MeshTCPRoute listener', ListenerSchema, (copy, { clusters }: Split) => {
+  for (const chain of copy.filterChains) {
+    for (const filter of chain.filters) {
+      if (filter.name !== TCP_PROXY_NAME || filter.configType.case !== 'typedConfig') continue;
+      const tcpProxy = anyUnpack(filter.configType.value, TcpProxySchema);
+      if (tcpProxy === undefined) continue;
+      tcpProxy.clusterSpecifier = tcpProxyClusterSpecifier(clusters);
+      filter.configType = { case: 'typedConfig', value: anyPack(TcpProxySchema, tcpProxy) };
     }
-  });
-}
+  }
+});
 
 /** A copy of the route configuration whose catch-all (last) route sends to `clusters`. */
-function withWeightedCatchAll(config: RouteConfiguration, clusters: readonly WeightedClusterInput[]): RouteConfiguration {
-  return editedCopy(RouteConfigurationSchema, config, `tcp-route:${JSON.stringify(clusters)}`, (copy) => {
+const withWeightedCatchAll = defineEdit(
+  'MeshTCPRoute catch-all route',
+  RouteConfigurationSchema,
+  (copy, { clusters }: Split) => {
     const catchAll = copy.virtualHosts[0]?.routes.at(-1);
     if (catchAll?.action.case === 'route') catchAll.action.value.clusterSpecifier = routeClusterSpecifier(clusters);
-  });
-}
+  },
+);
 
-/** What the plugin edits, by name. */
+/** What the plugin edits, as it stands: outbound listeners by outbound, route configurations by destination service. */
 interface Edits {
-  readonly listeners: Map<string, Listener>;
+  readonly listeners: Map<OutboundContext, Listener>;
   readonly routeConfigurations: Map<string, RouteConfiguration>;
   readonly backends: BackendClusters;
 }
 
 const httpRouted = (context: PluginContext, service: string): boolean =>
-  httpRouteRulesFor(context.proxy.policies?.get('MeshHTTPRoute') ?? [], serviceDestination(context.proxy, service)).length > 0;
+  httpRouteRulesFor(context.proxy.policies?.get('MeshHTTPRoute') ?? [], serviceDestination(context.proxy, service))
+    .length > 0;
 
 function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginContext): void {
   const resolved = tcpRouteConfFor(context, outbound.service);
-  const listenerName = outboundListenerName(outbound.address, outbound.port);
-  const listener = edits.listeners.get(listenerName);
+  const listener = edits.listeners.get(outbound);
   if (resolved === undefined || listener === undefined) return;
   const where = `route ${resolved.policies.join(',')} to ${outbound.service}`;
-  const config = hasTcpProxy(listener) ? undefined : edits.routeConfigurations.get(outboundRouteName(outbound.service));
+  const config = hasTcpProxy(listener) ? undefined : edits.routeConfigurations.get(outbound.service);
   if (config === undefined && !hasTcpProxy(listener)) return;
   if (config !== undefined && httpRouted(context, outbound.service)) {
     context.warn(`${where}: not applied: a MeshHTTPRoute routes ${outbound.service} and takes precedence`);
@@ -94,14 +111,16 @@ function routeOutbound(outbound: OutboundContext, edits: Edits, context: PluginC
   }
   const clusters = edits.backends.weighted(resolved.conf.backendRefs ?? [], where);
   if (clusters.length === 0) context.warn(`${where}: not applied: no backendRef can receive traffic`);
-  else if (config !== undefined) edits.routeConfigurations.set(config.name, withWeightedCatchAll(config, clusters));
-  else edits.listeners.set(listenerName, withWeightedClusters(listener, clusters));
+  else if (config !== undefined)
+    edits.routeConfigurations.set(outbound.service, withWeightedCatchAll(config, { clusters }));
+  else edits.listeners.set(outbound, withWeightedClusters(listener, { clusters }));
 }
 
 function warnGrpc(proxy: ProxyContext, context: PluginContext): void {
   for (const service of [...new Set(proxy.outbounds.map((o) => o.service))].sort()) {
     const resolved = tcpRouteConfFor(context, service);
-    if (resolved !== undefined) context.warn(`route ${resolved.policies.join(',')} to ${service} not applied: proxyless gRPC has no TCP routing`);
+    if (resolved !== undefined)
+      context.warn(`route ${resolved.policies.join(',')} to ${service} not applied: proxyless gRPC has no TCP routing`);
   }
 }
 
@@ -112,16 +131,18 @@ function apply(resources: ProxyResources, context: PluginContext): ProxyResource
     return resources;
   }
   const edits: Edits = {
-    listeners: new Map(resources.listeners.map((l) => [l.name, l])),
-    routeConfigurations: new Map(resources.routeConfigurations.map((c) => [c.name, c])),
+    listeners: new Map(outboundListeners(resources).map(({ listener, outbound }) => [outbound, listener])),
+    routeConfigurations: outboundRouteConfigurations(resources),
     backends: new BackendClusters(proxy, resources, context.warn),
   };
   for (const outbound of proxy.outbounds) routeOutbound(outbound, edits, context);
-  return edits.backends.addTo({
-    ...resources,
-    listeners: resources.listeners.map((l) => edits.listeners.get(l.name) ?? l),
-    routeConfigurations: resources.routeConfigurations.map((c) => edits.routeConfigurations.get(c.name) ?? c),
-  });
+  const routed = resources
+    .map(
+      'listeners',
+      (listener, origin) => (origin.kind === 'outbound' ? edits.listeners.get(origin.outbound) : undefined) ?? listener,
+    )
+    .map('routeConfigurations', (config, origin) => edits.routeConfigurations.get(origin.service) ?? config);
+  return edits.backends.addTo(routed);
 }
 
 export const meshTcpRoutePlugin = { kind: 'MeshTCPRoute', apply } satisfies PolicyPlugin<'MeshTCPRoute'>;

@@ -3,7 +3,10 @@ import { expectIssues, expectValidAsGiven, policyDocument } from '../core/testki
 
 const route = (spec: unknown) => policyDocument('MeshTCPRoute', spec, 'tcp-route');
 
-const toBackend = (rules: unknown) => ({ targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'redis' }, rules }] });
+const toBackend = (rules: unknown) => ({
+  targetRef: { kind: 'Mesh' },
+  to: [{ targetRef: { kind: 'MeshService', name: 'redis' }, rules }],
+});
 
 const canary = {
   targetRef: { kind: 'Mesh' },
@@ -43,7 +46,9 @@ describe('MeshTCPRoute schema', () => {
 
   it('rejects a negative weight', () => {
     const rules = [{ default: { backendRefs: [{ kind: 'MeshService', name: 'redis-v2', weight: -5 }] } }];
-    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be an integer from 0 to 4294967295' }]);
+    expectIssues(route(toBackend(rules)), [
+      { field: 'spec.to[0].rules[0].default.backendRefs[0].weight', reason: 'must be an integer from 0 to 4294967295' },
+    ]);
   });
 
   it('rejects more than one rule, since TCP routes have no matches', () => {
@@ -52,12 +57,19 @@ describe('MeshTCPRoute schema', () => {
   });
 
   it('rejects an entry without rules and an empty to list', () => {
-    expectIssues(route({ to: [{ targetRef: { kind: 'MeshService', name: 'redis' } }] }), [{ field: 'spec.to[0].rules', reason: 'is required' }]);
+    expectIssues(route({ to: [{ targetRef: { kind: 'MeshService', name: 'redis' } }] }), [
+      { field: 'spec.to[0].rules', reason: 'is required' },
+    ]);
     expectIssues(route({ to: [] }), [{ field: 'spec.to', reason: 'must have at least 1 item' }]);
   });
 
   it('rejects HTTP-only fields such as matches', () => {
-    const rules = [{ matches: [{ path: { type: 'Exact', value: '/' } }], default: { backendRefs: [{ kind: 'MeshService', name: 'redis' }] } }];
+    const rules = [
+      {
+        matches: [{ path: { type: 'Exact', value: '/' } }],
+        default: { backendRefs: [{ kind: 'MeshService', name: 'redis' }] },
+      },
+    ];
     expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].matches', reason: 'unknown field' }]);
   });
 
@@ -67,12 +79,17 @@ describe('MeshTCPRoute schema', () => {
       { field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh when the top-level targetRef is a MeshGateway' },
     ]);
     expectIssues(route({ to: [{ targetRef: { kind: 'Mesh' }, rules }] }), [
-      { field: 'spec.to[0].targetRef.kind', reason: 'must be MeshService, MeshExternalService or MeshMultiZoneService' },
+      {
+        field: 'spec.to[0].targetRef.kind',
+        reason: 'must be MeshService, MeshExternalService or MeshMultiZoneService',
+      },
     ]);
   });
 
   it('rejects a backendRef port out of range', () => {
     const rules = [{ default: { backendRefs: [{ kind: 'MeshService', name: 'redis', port: 70000 }] } }];
-    expectIssues(route(toBackend(rules)), [{ field: 'spec.to[0].rules[0].default.backendRefs[0].port', reason: 'must be a port between 1 and 65535' }]);
+    expectIssues(route(toBackend(rules)), [
+      { field: 'spec.to[0].rules[0].default.backendRefs[0].port', reason: 'must be a port between 1 and 65535' },
+    ]);
   });
 });

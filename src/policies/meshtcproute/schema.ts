@@ -5,14 +5,22 @@
  * A MeshHTTPRoute for the same destination takes precedence.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Strict } from '../../api/primitives.js';
-import { BACKEND_REF_KINDS, BackendRef, checkBackendRefs, checkRouteDestination } from '../core/backend-ref.js';
-import { definePolicy } from '../core/define-policy.js';
-import { TargetRef, TO_KINDS, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, Strict } from '../../api/index.js';
+import {
+  BACKEND_REF_KINDS,
+  BackendRef,
+  checkBackendRefs,
+  checkRouteDestination,
+  definePolicy,
+  TargetRef,
+  TO_KINDS,
+  TOP_LEVEL_PROXY_KINDS,
+} from '../core/index.js';
 
 export const MeshTCPRouteConf = Strict({
-  backendRefs: Type.Optional(Type.Array(BackendRef(BACKEND_REF_KINDS), { description: 'Where connections go, split by weight; required.' })),
+  backendRefs: Type.Optional(
+    Type.Array(BackendRef(BACKEND_REF_KINDS), { description: 'Where connections go, split by weight; required.' }),
+  ),
 });
 export type MeshTCPRouteConf = Static<typeof MeshTCPRouteConf>;
 
@@ -22,7 +30,10 @@ export const MeshTCPRouteSpec = Strict({
     Type.Array(
       Strict({
         targetRef: TargetRef(TO_KINDS),
-        rules: Type.Array(Strict({ default: MeshTCPRouteConf }), { maxItems: 1, description: 'One rule: TCP routes have no matches.' }),
+        rules: Type.Array(Strict({ default: MeshTCPRouteConf }), {
+          maxItems: 1,
+          description: 'One rule: TCP routes have no matches.',
+        }),
       }),
       { minItems: 1 },
     ),

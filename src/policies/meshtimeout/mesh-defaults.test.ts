@@ -9,14 +9,30 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { initialPolicyDrafts } from '../../manager/mesh-defaults.js';
 import { TypeUrl } from '../../xds/resource-types.js';
-import { assertPassesPgv, expectGolden, generateProxyConfig, goldenText, grpcDecoded, grpcRoute, resourceOf, srcPath, storedPolicy, threeProtocolProxy } from '../core/testkit/index.js';
+import {
+  assertPassesPgv,
+  expectGolden,
+  generateProxyConfig,
+  goldenText,
+  grpcDecoded,
+  grpcRoute,
+  resourceOf,
+  srcPath,
+  storedPolicy,
+  threeProtocolProxy,
+} from '../core/testkit/index.js';
 
 // The circuit breaker default has its own plugin and tests; left out so these files change only with timeouts and retries.
-const defaults = initialPolicyDrafts('default', ['MeshCircuitBreaker']).map((draft) => storedPolicy(draft.kind, draft.name, draft.spec));
+const defaults = initialPolicyDrafts('default', ['MeshCircuitBreaker']).map((draft) =>
+  storedPolicy(draft.kind, draft.name, draft.spec),
+);
 const testdata = srcPath('src/policies/meshtimeout/testdata');
 
 test('a new mesh has a default MeshTimeout and MeshRetry named as Kuma names them', () => {
-  assert.deepEqual(defaults.map((p) => `${p.kind}/${p.name}`), ['MeshTimeout/mesh-timeout-all-default', 'MeshRetry/mesh-retry-all-default']);
+  assert.deepEqual(
+    defaults.map((p) => `${p.kind}/${p.name}`),
+    ['MeshTimeout/mesh-timeout-all-default', 'MeshRetry/mesh-retry-all-default'],
+  );
 });
 
 test('envoy: with the mesh defaults an HTTP route has a 15s timeout and 5 retries of 16s each, within the route timeout', () => {

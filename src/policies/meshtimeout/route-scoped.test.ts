@@ -24,14 +24,22 @@ const meshDefault = storedPolicy('MeshTimeout', 'mesh-timeout-all-default', defa
 /** A MeshHTTPRoute from web to backend sending `prefix` to backend itself. */
 const httpRoute = (name: string, prefix: string, labels: Record<string, string> = {}): Resource => ({
   ...storedPolicy('MeshHTTPRoute', name, {
-    to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: prefix } }], default: {} }] }],
+    to: [
+      {
+        targetRef: { kind: 'MeshService', name: 'backend' },
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: prefix } }], default: {} }],
+      },
+    ],
   }),
   labels,
 });
 
 /** A MeshTimeout for the requests of one MeshHTTPRoute. */
 const routeTimeout = (name: string, targetRef: Record<string, unknown>, conf: unknown) =>
-  storedPolicy('MeshTimeout', name, { targetRef: { kind: 'MeshHTTPRoute', ...targetRef }, to: [{ targetRef: { kind: 'Mesh' }, default: conf }] });
+  storedPolicy('MeshTimeout', name, {
+    targetRef: { kind: 'MeshHTTPRoute', ...targetRef },
+    to: [{ targetRef: { kind: 'Mesh' }, default: conf }],
+  });
 
 /** The RouteAction of each route to `service`, by route name ('' for the catch-all). */
 function actions(config: ReturnType<typeof generateProxyConfig>, service: string): Record<string, any> {
@@ -46,7 +54,11 @@ test('envoy: a MeshTimeout naming a MeshHTTPRoute times that route only, over th
   const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, slowTimeout]));
   const byRoute = actions(config, 'backend');
   assert.equal(byRoute['slow-path'].timeout, '60s');
-  assert.equal(byRoute['slow-path'].idleTimeout, '1800s', 'fields the route policy leaves out come from the destination conf');
+  assert.equal(
+    byRoute['slow-path'].idleTimeout,
+    '1800s',
+    'fields the route policy leaves out come from the destination conf',
+  );
   assert.equal(byRoute[''].timeout, '15s', 'the rest of the traffic to backend keeps the mesh default');
   assert.equal(actions(config, 'greeter')[''].timeout, '15s');
   assert.deepEqual(config.warnings, []);
@@ -61,34 +73,58 @@ test('envoy: a route-scoped MeshTimeout applies even with no MeshTimeout for the
 
 test('envoy: a MeshTimeout naming a route that does not select the proxy changes nothing', () => {
   const bare = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow]));
-  const config = generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, routeTimeout('other', { name: 'other-route' }, { http: { requestTimeout: '1m' } })]));
-  assert.deepEqual(resourceOf(config, RouteConfiguration, 'outbound:backend'), resourceOf(bare, RouteConfiguration, 'outbound:backend'));
+  const config = generateProxyConfig(
+    threeProtocolProxy('envoy', [
+      meshDefault,
+      slow,
+      routeTimeout('other', { name: 'other-route' }, { http: { requestTimeout: '1m' } }),
+    ]),
+  );
+  assert.deepEqual(
+    resourceOf(config, RouteConfiguration, 'outbound:backend'),
+    resourceOf(bare, RouteConfiguration, 'outbound:backend'),
+  );
 });
 
 test('envoy: a route-scoped MeshTimeout selects routes by labels, and among two the smaller name wins', () => {
   const labelled = httpRoute('reports', '/reports', { team: 'finance' });
   const byLabel = routeTimeout('b-finance', { labels: { team: 'finance' } }, { http: { requestTimeout: '2m' } });
   const byName = routeTimeout('a-reports', { name: 'reports' }, { http: { requestTimeout: '3m' } });
-  const byRoute = actions(generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, labelled, byLabel, byName])), 'backend');
+  const byRoute = actions(
+    generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, labelled, byLabel, byName])),
+    'backend',
+  );
   assert.equal(byRoute['reports'].timeout, '180s');
   assert.equal(byRoute['slow-path'].timeout, '15s', 'the label selects one route of two');
 });
 
 test('envoy: rules merged from two MeshHTTPRoutes take the timeouts of policies naming either', () => {
   const twin = httpRoute('slow-twin', '/slow');
-  const byRoute = actions(generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, twin, slowTimeout])), 'backend');
+  const byRoute = actions(
+    generateProxyConfig(threeProtocolProxy('envoy', [meshDefault, slow, twin, slowTimeout])),
+    'backend',
+  );
   const merged = Object.keys(byRoute).find((name) => name.split(',').includes('slow-path'));
   assert.ok(merged, `a route named after slow-path among ${Object.keys(byRoute)}`);
   assert.equal(byRoute[merged].timeout, '60s');
 });
 
-test('grpc: a route-scoped MeshTimeout bounds that route\'s calls by max_stream_duration, and grpc-js-xds reads it', () => {
+test("grpc: a route-scoped MeshTimeout bounds that route's calls by max_stream_duration, and grpc-js-xds reads it", () => {
   const grpcRouteTo = (name: string, method: string): Resource =>
     storedPolicy('MeshHTTPRoute', name, {
-      to: [{ targetRef: { kind: 'MeshService', name: 'greeter' }, rules: [{ matches: [{ path: { type: 'Exact', value: method } }], default: {} }] }],
+      to: [
+        {
+          targetRef: { kind: 'MeshService', name: 'greeter' },
+          rules: [{ matches: [{ path: { type: 'Exact', value: method } }], default: {} }],
+        },
+      ],
     });
   const config = generateProxyConfig(
-    threeProtocolProxy('grpc', [meshDefault, grpcRouteTo('slow-calls', '/pkg.Greeter/Slow'), routeTimeout('slow-calls-timeout', { name: 'slow-calls' }, { http: { requestTimeout: '200ms' } })]),
+    threeProtocolProxy('grpc', [
+      meshDefault,
+      grpcRouteTo('slow-calls', '/pkg.Greeter/Slow'),
+      routeTimeout('slow-calls-timeout', { name: 'slow-calls' }, { http: { requestTimeout: '200ms' } }),
+    ]),
   );
   const byRoute = actions(config, 'greeter');
   assert.deepEqual(byRoute['slow-calls'].maxStreamDuration, { maxStreamDuration: '0.200s' });
@@ -105,13 +141,26 @@ test('validation: a route-scoped MeshTimeout has only to entries for the whole m
     from: [{ targetRef: { kind: 'Mesh' }, default: {} }],
     rules: [{ default: {} }],
   };
-  const why = "must not be set when the top-level targetRef is a MeshHTTPRoute: the policy configures that route's requests only";
+  const why =
+    "must not be set when the top-level targetRef is a MeshHTTPRoute: the policy configures that route's requests only";
   expectIssues(policyDocument('MeshTimeout', spec, 'slow-requests'), [
     { field: 'spec.from', reason: why },
     { field: 'spec.rules', reason: why },
-    { field: 'spec.to[0].targetRef.kind', reason: 'must be Mesh or MeshExternalService when the top-level targetRef is MeshHTTPRoute' },
+    {
+      field: 'spec.to[0].targetRef.kind',
+      reason: 'must be Mesh or MeshExternalService when the top-level targetRef is MeshHTTPRoute',
+    },
   ]);
-  expectValidAsGiven(policyDocument('MeshTimeout', { targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' }, to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1m' } } }] }, 'slow-requests'));
+  expectValidAsGiven(
+    policyDocument(
+      'MeshTimeout',
+      {
+        targetRef: { kind: 'MeshHTTPRoute', name: 'slow-path' },
+        to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1m' } } }],
+      },
+      'slow-requests',
+    ),
+  );
 });
 
 testGoldenCases(srcPath('src/policies/meshtimeout/testdata'), {

@@ -16,11 +16,12 @@
  * Only fields the conf sets are applied; the rest keep Envoy's defaults (a
  * new mesh's default MeshTimeout sets Kuma's values, so they usually are set).
  */
-import { durationMs } from '../core/durations.js';
-import type { ConnectionManagerTimeouts, RouteTimeouts } from '../../xds/generate/builders/timeouts.js';
+import { durationMs } from '../core/index.js';
+import type { ConnectionManagerTimeouts, RouteTimeouts } from '../../xds/generate/index.js';
 import type { MeshTimeoutConf } from './schema.js';
 
-const msOf = (duration: string | undefined): number | undefined => (duration === undefined ? undefined : durationMs(duration));
+const msOf = (duration: string | undefined): number | undefined =>
+  duration === undefined ? undefined : durationMs(duration);
 
 export interface EnvoyTimeouts {
   /** Undefined when unset or 0 (Envoy requires a connect timeout above 0). */
@@ -52,7 +53,8 @@ export function envoyTimeouts(conf: MeshTimeoutConf): EnvoyTimeouts {
 }
 
 /** A `connectionTimeout` Envoy would reject: the plugin leaves it out and warns. */
-export const hasZeroConnectTimeout = (conf: MeshTimeoutConf): boolean => conf.connectionTimeout !== undefined && durationMs(conf.connectionTimeout) === 0;
+export const hasZeroConnectTimeout = (conf: MeshTimeoutConf): boolean =>
+  conf.connectionTimeout !== undefined && durationMs(conf.connectionTimeout) === 0;
 
 /**
  * The bound on one proxyless gRPC call: grpc-js-xds reads only the route's
@@ -62,7 +64,9 @@ export const hasZeroConnectTimeout = (conf: MeshTimeoutConf): boolean => conf.co
  * disabled) leaves the application's deadline as it is. Undefined: neither set.
  */
 export function grpcCallLimitMs(conf: MeshTimeoutConf): number | undefined {
-  const limits = [msOf(conf.http?.requestTimeout), msOf(conf.http?.maxStreamDuration)].filter((ms): ms is number => ms !== undefined);
+  const limits = [msOf(conf.http?.requestTimeout), msOf(conf.http?.maxStreamDuration)].filter(
+    (ms): ms is number => ms !== undefined,
+  );
   if (limits.length === 0) return undefined;
   const bounding = limits.filter((ms) => ms > 0);
   return bounding.length === 0 ? 0 : Math.min(...bounding);

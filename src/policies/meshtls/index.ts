@@ -1,5 +1,5 @@
 /** MeshTLS: its kind and its plugin, as the policy registry (policies/index.ts) lists it. */
-import { policyModule } from '../core/policy-module.js';
+import { policyModule } from '../core/index.js';
 import { meshTLSPlugin } from './plugin.js';
 import { MeshTLSKind } from './schema.js';
 

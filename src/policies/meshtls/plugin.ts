@@ -13,17 +13,27 @@
  * A mode is about the inbound, not about callers: `from[]` entries naming
  * some callers only are reported and left out.
  */
-import { ClusterSchema, type Cluster } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ClusterSchema } from '../../xds/envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { buildTlsParameters, makeInboundPermissive, makeInboundStrict, setTlsParameters, type TlsParamsInput } from '../../xds/generate/builders/index.js';
-import { inboundListenerName } from '../../xds/generate/names.js';
-import type { MtlsMode } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy } from '../../xds/generate/shared.js';
-import { inboundRules, policiesForInbound, resolveCatchAll } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PluginContext, PolicyPlugin } from '../core/plugin.js';
-import { fromEntries, ruleEntries } from '../core/policy-spec.js';
+import {
+  buildTlsParameters,
+  makeInboundPermissive,
+  makeInboundStrict,
+  setTlsParameters,
+  type TlsParamsInput,
+  type MtlsMode,
+} from '../../xds/generate/index.js';
+import { defineEdit, inboundListeners, type ProxyResources } from '../../xds/generate/index.js';
+import {
+  inboundRules,
+  policiesForInbound,
+  resolveCatchAll,
+  type MatchedPolicy,
+  type PluginContext,
+  type PolicyPlugin,
+  fromEntries,
+  ruleEntries,
+} from '../core/index.js';
 import type { MeshTLSConf } from './schema.js';
 import { modeOf, proxyWideConf, tlsParamsOf } from './tls-settings.js';
 
@@ -33,30 +43,36 @@ interface InboundTls {
   readonly params?: TlsParamsInput;
 }
 
-function withInboundTls(listener: Listener, tls: InboundTls): Listener {
-  return editedCopy(ListenerSchema, listener, `MeshTLS ${JSON.stringify(tls)}`, (copy) => {
-    if (tls.mode === 'PERMISSIVE') makeInboundPermissive(copy);
-    if (tls.mode === 'STRICT') makeInboundStrict(copy);
-    if (!tls.params) return;
-    const params = buildTlsParameters(tls.params);
-    for (const chain of copy.filterChains) if (chain.transportSocket) setTlsParameters(chain.transportSocket, params);
-  });
-}
+const withInboundTls = defineEdit('MeshTLS inbound', ListenerSchema, (copy, tls: InboundTls) => {
+  if (tls.mode === 'PERMISSIVE') makeInboundPermissive(copy);
+  if (tls.mode === 'STRICT') makeInboundStrict(copy);
+  if (!tls.params) return;
+  const params = buildTlsParameters(tls.params);
+  for (const chain of copy.filterChains) if (chain.transportSocket) setTlsParameters(chain.transportSocket, params);
+});
 
-function withUpstreamTlsParams(cluster: Cluster, params: TlsParamsInput): Cluster {
-  if (!cluster.transportSocket) return cluster;
-  return editedCopy(ClusterSchema, cluster, `MeshTLS ${JSON.stringify(params)}`, (copy) => {
+/** The mesh-wide TLS parameters on a cluster's UpstreamTlsContext (a cluster without one is left as it is). */
+const withUpstreamTls = defineEdit(
+  'MeshTLS upstream',
+  ClusterSchema,
+  (copy, { params }: { params: TlsParamsInput }) => {
     if (copy.transportSocket) setTlsParameters(copy.transportSocket, buildTlsParameters(params));
-  });
-}
+  },
+);
 
 /** Reports `from[]` entries that name some callers only. */
-function warnPerClientEntries(matched: readonly MatchedPolicy[], inbound: number, warn: (message: string) => void): void {
+function warnPerClientEntries(
+  matched: readonly MatchedPolicy[],
+  inbound: number,
+  warn: (message: string) => void,
+): void {
   for (const policy of policiesForInbound(matched, inbound)) {
     if (ruleEntries(policy).length > 0) continue;
     fromEntries(policy).forEach((entry, i) => {
       if (entry.targetRef.kind !== 'Mesh')
-        warn(`${policy.name}: from[${i}] (${entry.targetRef.kind}) not applied: TLS settings are per inbound, not per caller; use rules or a Mesh source`);
+        warn(
+          `${policy.name}: from[${i}] (${entry.targetRef.kind}) not applied: TLS settings are per inbound, not per caller; use rules or a Mesh source`,
+        );
     });
   }
 }
@@ -65,23 +81,29 @@ function inboundConf(matched: readonly MatchedPolicy[], inbound: number): MeshTL
   return resolveCatchAll(inboundRules(matched, inbound, { fromAsRules: true })) as MeshTLSConf | undefined;
 }
 
-function applyToEnvoy(resources: ProxyResources, { proxy, matched, warn }: PluginContext, meshMode: MtlsMode): ProxyResources {
-  const listeners = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  proxy.inbounds.forEach((inbound, position) => {
+function applyToEnvoy(
+  resources: ProxyResources,
+  { proxy, matched, warn }: PluginContext,
+  meshMode: MtlsMode,
+): ProxyResources {
+  const byPosition = new Map(inboundListeners(resources).map(({ listener, position }) => [position, listener]));
+  const replaced = new Map<Listener, Listener>();
+  proxy.inbounds.forEach((_, position) => {
     warnPerClientEntries(matched, position, warn);
     const conf = inboundConf(matched, position);
     const mode = modeOf(conf);
-    const tls: InboundTls = { ...(mode && mode !== meshMode ? { mode } : {}), ...(tlsParamsOf(conf) ? { params: tlsParamsOf(conf)! } : {}) };
-    const name = inboundListenerName(inbound.address, inbound.port);
-    const listener = listeners.get(name);
-    if (listener && (tls.mode || tls.params)) listeners.set(name, withInboundTls(listener, tls));
+    const tls: InboundTls = {
+      ...(mode && mode !== meshMode ? { mode } : {}),
+      ...(tlsParamsOf(conf) ? { params: tlsParamsOf(conf)! } : {}),
+    };
+    const listener = byPosition.get(position);
+    if (listener && (tls.mode || tls.params)) replaced.set(listener, withInboundTls(listener, tls));
   });
   const upstream = tlsParamsOf(proxyWideConf(matched));
-  return {
-    ...resources,
-    listeners: resources.listeners.map((listener) => listeners.get(listener.name) ?? listener),
-    clusters: upstream ? resources.clusters.map((cluster) => withUpstreamTlsParams(cluster, upstream)) : resources.clusters,
-  };
+  const secured = resources.map('listeners', (listener) => replaced.get(listener) ?? listener);
+  if (!upstream) return secured;
+  const withParams = withUpstreamTls.for({ params: upstream });
+  return secured.map('clusters', (cluster) => (cluster.transportSocket ? withParams(cluster) : cluster));
 }
 
 /** What a proxyless proxy would have been asked to do, as warnings; it changes nothing. */
@@ -90,7 +112,9 @@ function warnGrpc({ proxy, matched, warn }: PluginContext): void {
   if (confs.some((conf) => tlsParamsOf(conf)))
     warn('tlsVersion and tlsCiphers not applied: grpc-js-xds rejects listeners and clusters that set tls_params');
   if (confs.some((conf) => modeOf(conf) === 'PERMISSIVE'))
-    warn('mode Permissive not applied: a proxyless gRPC server cannot accept plaintext beside mTLS on one port; it stays Strict');
+    warn(
+      'mode Permissive not applied: a proxyless gRPC server cannot accept plaintext beside mTLS on one port; it stays Strict',
+    );
 }
 
 export const meshTLSPlugin = {

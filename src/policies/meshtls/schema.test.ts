@@ -22,7 +22,10 @@ describe('MeshTLS schema', () => {
   });
 
   it('accepts a permissive mode for some dataplanes through from', () => {
-    const spec = { targetRef: { kind: 'Dataplane', labels: { app: 'legacy' } }, from: [{ targetRef: { kind: 'Mesh' }, default: { mode: 'Permissive' } }] };
+    const spec = {
+      targetRef: { kind: 'Dataplane', labels: { app: 'legacy' } },
+      from: [{ targetRef: { kind: 'Mesh' }, default: { mode: 'Permissive' } }],
+    };
     expectValidAsGiven(tls(spec));
   });
 
@@ -33,19 +36,33 @@ describe('MeshTLS schema', () => {
 
   it('rejects a minimum version above the maximum', () => {
     const spec = { rules: [{ default: { tlsVersion: { min: 'TLS13', max: 'TLS12' } } }] };
-    expectIssues(tls(spec), [{ field: 'spec.rules[0].default.tlsVersion.min', reason: 'must not be higher than max (TLS12)' }]);
+    expectIssues(tls(spec), [
+      { field: 'spec.rules[0].default.tlsVersion.min', reason: 'must not be higher than max (TLS12)' },
+    ]);
   });
 
   it('rejects versions and ciphers unless the top-level targetRef is Mesh', () => {
-    const spec = { targetRef: { kind: 'Dataplane', name: 'web-1' }, rules: [{ default: { tlsVersion: { min: 'TLS12' }, tlsCiphers: ['ECDHE-RSA-AES128-GCM-SHA256'] } }] };
+    const spec = {
+      targetRef: { kind: 'Dataplane', name: 'web-1' },
+      rules: [{ default: { tlsVersion: { min: 'TLS12' }, tlsCiphers: ['ECDHE-RSA-AES128-GCM-SHA256'] } }],
+    };
     expectIssues(tls(spec), [
-      { field: 'spec.rules[0].default.tlsCiphers', reason: 'can only be set when the top-level targetRef kind is Mesh' },
-      { field: 'spec.rules[0].default.tlsVersion', reason: 'can only be set when the top-level targetRef kind is Mesh' },
+      {
+        field: 'spec.rules[0].default.tlsCiphers',
+        reason: 'can only be set when the top-level targetRef kind is Mesh',
+      },
+      {
+        field: 'spec.rules[0].default.tlsVersion',
+        reason: 'can only be set when the top-level targetRef kind is Mesh',
+      },
     ]);
   });
 
   it('rejects from together with rules', () => {
-    const spec = { rules: [{ default: { mode: 'Strict' } }], from: [{ targetRef: { kind: 'Mesh' }, default: { mode: 'Strict' } }] };
+    const spec = {
+      rules: [{ default: { mode: 'Strict' } }],
+      from: [{ targetRef: { kind: 'Mesh' }, default: { mode: 'Strict' } }],
+    };
     expectIssues(tls(spec), [{ field: 'spec.from', reason: 'must be empty when rules is set' }]);
   });
 

@@ -5,10 +5,8 @@
  * (`rules`, the newer form); a policy uses one or the other.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Strict, StringEnum } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { FROM_KINDS, SIDECAR_TOP_LEVEL_KINDS, TargetRef } from '../core/targetref.js';
+import { type InvalidParameter, Strict, StringEnum } from '../../api/index.js';
+import { definePolicy, FROM_KINDS, SIDECAR_TOP_LEVEL_KINDS, TargetRef } from '../core/index.js';
 
 /** Lowest to highest; TLSAuto leaves the choice to Envoy. */
 export const TLS_VERSIONS = ['TLSAuto', 'TLS10', 'TLS11', 'TLS12', 'TLS13'] as const;
@@ -28,8 +26,14 @@ export const MeshTLSConf = Strict({
       max: Type.Optional(StringEnum(TLS_VERSIONS, { description: 'Highest accepted TLS version (default TLSAuto).' })),
     }),
   ),
-  tlsCiphers: Type.Optional(Type.Array(StringEnum(TLS_CIPHERS), { description: "Accepted cipher suites (default: Envoy's)." })),
-  mode: Type.Optional(StringEnum(['Permissive', 'Strict'], { description: 'Strict refuses plain text; Permissive also accepts it (default Strict).' })),
+  tlsCiphers: Type.Optional(
+    Type.Array(StringEnum(TLS_CIPHERS), { description: "Accepted cipher suites (default: Envoy's)." }),
+  ),
+  mode: Type.Optional(
+    StringEnum(['Permissive', 'Strict'], {
+      description: 'Strict refuses plain text; Permissive also accepts it (default Strict).',
+    }),
+  ),
 });
 export type MeshTLSConf = Static<typeof MeshTLSConf>;
 
@@ -45,8 +49,15 @@ function checkConf(conf: MeshTLSConf, topKind: string, at: string): InvalidParam
   if (conf.tlsCiphers !== undefined && conf.tlsCiphers.length > 0 && topKind !== 'Mesh')
     issues.push({ field: `${at}.tlsCiphers`, reason: 'can only be set when the top-level targetRef kind is Mesh' });
   const version = conf.tlsVersion;
-  if (version && topKind !== 'Mesh') issues.push({ field: `${at}.tlsVersion`, reason: 'can only be set when the top-level targetRef kind is Mesh' });
-  else if (version?.min && version.max && version.min !== 'TLSAuto' && version.max !== 'TLSAuto' && TLS_VERSIONS.indexOf(version.min) > TLS_VERSIONS.indexOf(version.max))
+  if (version && topKind !== 'Mesh')
+    issues.push({ field: `${at}.tlsVersion`, reason: 'can only be set when the top-level targetRef kind is Mesh' });
+  else if (
+    version?.min &&
+    version.max &&
+    version.min !== 'TLSAuto' &&
+    version.max !== 'TLSAuto' &&
+    TLS_VERSIONS.indexOf(version.min) > TLS_VERSIONS.indexOf(version.max)
+  )
     issues.push({ field: `${at}.tlsVersion.min`, reason: `must not be higher than max (${version.max})` });
   return issues;
 }

@@ -3,11 +3,8 @@
  * (versions and ciphers, which Kuma applies to both sides of a connection,
  * so mesh-wide only) and the inbound mTLS mode.
  */
-import { TlsProtocol, type TlsParamsInput } from '../../xds/generate/builders/index.js';
-import type { MtlsMode } from '../../xds/generate/proxy-context.js';
-import type { MatchedPolicy } from '../core/match.js';
-import { mergeConfs } from '../core/merge.js';
-import { fromEntries, ruleEntries } from '../core/policy-spec.js';
+import { TlsProtocol, type TlsParamsInput, type MtlsMode } from '../../xds/generate/index.js';
+import { type MatchedPolicy, mergeConfs, fromEntries, ruleEntries } from '../core/index.js';
 import type { MeshTLSConf, TLS_VERSIONS } from './schema.js';
 
 const PROTOCOLS: Readonly<Record<(typeof TLS_VERSIONS)[number], TlsProtocol>> = {

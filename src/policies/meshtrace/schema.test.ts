@@ -8,7 +8,17 @@ const withBackends = (...backends: unknown[]) => ({ targetRef: { kind: 'Mesh' },
 const zipkin = {
   targetRef: { kind: 'Mesh' },
   default: {
-    backends: [{ type: 'Zipkin', zipkin: { url: 'http://jaeger-collector:9411/api/v2/spans', apiVersion: 'httpJson', traceId128bit: true, sharedSpanContext: false } }],
+    backends: [
+      {
+        type: 'Zipkin',
+        zipkin: {
+          url: 'http://jaeger-collector:9411/api/v2/spans',
+          apiVersion: 'httpJson',
+          traceId128bit: true,
+          sharedSpanContext: false,
+        },
+      },
+    ],
     sampling: { overall: 80, client: '12.5', random: 50 },
     tags: [
       { name: 'team', literal: 'core' },
@@ -36,12 +46,16 @@ describe('MeshTrace schema', () => {
 
   it('rejects more than one backend', () => {
     const datadog = { type: 'Datadog', datadog: { url: 'http://datadog-agent:8126' } };
-    expectIssues(trace(withBackends(datadog, datadog)), [{ field: 'spec.default.backends', reason: 'must have zero or one backend' }]);
+    expectIssues(trace(withBackends(datadog, datadog)), [
+      { field: 'spec.default.backends', reason: 'must have zero or one backend' },
+    ]);
   });
 
   it('rejects a policy without default or without backends', () => {
     expectIssues(trace({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.default', reason: 'is required' }]);
-    expectIssues(trace({ default: { sampling: { overall: 10 } } }), [{ field: 'spec.default.backends', reason: 'is required' }]);
+    expectIssues(trace({ default: { sampling: { overall: 10 } } }), [
+      { field: 'spec.default.backends', reason: 'is required' },
+    ]);
   });
 
   it('rejects sampling percentages outside 0 to 100 or not numeric', () => {
@@ -54,7 +68,9 @@ describe('MeshTrace schema', () => {
   });
 
   it('rejects a tag with both or neither of literal and header', () => {
-    const spec = { default: { backends: [], tags: [{ name: 'a', literal: 'x', header: { name: 'x-a' } }, { name: 'b' }] } };
+    const spec = {
+      default: { backends: [], tags: [{ name: 'a', literal: 'x', header: { name: 'x-a' } }, { name: 'b' }] },
+    };
     expectIssues(trace(spec), [
       { field: 'spec.default.tags[0]', reason: 'must have exactly one of literal or header' },
       { field: 'spec.default.tags[1]', reason: 'must have exactly one of literal or header' },
@@ -88,9 +104,17 @@ describe('MeshTrace schema', () => {
   });
 
   it('rejects an unknown Zipkin API version and unknown fields', () => {
-    expectIssues(trace(withBackends({ type: 'Zipkin', zipkin: { url: 'http://zipkin:9411/api/v2/spans', apiVersion: 'grpc', sampleRate: 1 } })), [
-      { field: 'spec.default.backends[0].zipkin.sampleRate', reason: 'unknown field' },
-      { field: 'spec.default.backends[0].zipkin.apiVersion', reason: 'must be one of: httpJson, httpProto' },
-    ]);
+    expectIssues(
+      trace(
+        withBackends({
+          type: 'Zipkin',
+          zipkin: { url: 'http://zipkin:9411/api/v2/spans', apiVersion: 'grpc', sampleRate: 1 },
+        }),
+      ),
+      [
+        { field: 'spec.default.backends[0].zipkin.sampleRate', reason: 'unknown field' },
+        { field: 'spec.default.backends[0].zipkin.apiVersion', reason: 'must be one of: httpJson, httpProto' },
+      ],
+    );
   });
 });

@@ -5,11 +5,14 @@
  * element for historical reasons; an empty list turns tracing off.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { AnyCaseHeaderName, Percentage, Strict, StringEnum } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { checkOtelTarget, otelTargetProperties } from '../core/otel.js';
-import { TargetRef, TOP_LEVEL_PROXY_KINDS } from '../core/targetref.js';
+import { type InvalidParameter, AnyCaseHeaderName, Percentage, Strict, StringEnum } from '../../api/index.js';
+import {
+  definePolicy,
+  checkOtelTarget,
+  otelTargetProperties,
+  TargetRef,
+  TOP_LEVEL_PROXY_KINDS,
+} from '../core/index.js';
 
 const Backend = Strict({
   type: StringEnum(['Zipkin', 'Datadog', 'OpenTelemetry']),
@@ -17,14 +20,20 @@ const Backend = Strict({
     Strict({
       url: Type.String({ minLength: 1, description: 'Collector URL, e.g. http://jaeger-collector:9411/api/v2/spans.' }),
       traceId128bit: Type.Optional(Type.Boolean({ description: 'Generate 128-bit trace ids (default false).' })),
-      apiVersion: Type.Optional(StringEnum(['httpJson', 'httpProto'], { description: 'Zipkin API encoding (default httpJson).' })),
-      sharedSpanContext: Type.Optional(Type.Boolean({ description: 'Client and server spans share one context (default true).' })),
+      apiVersion: Type.Optional(
+        StringEnum(['httpJson', 'httpProto'], { description: 'Zipkin API encoding (default httpJson).' }),
+      ),
+      sharedSpanContext: Type.Optional(
+        Type.Boolean({ description: 'Client and server spans share one context (default true).' }),
+      ),
     }),
   ),
   datadog: Type.Optional(
     Strict({
       url: Type.String({ minLength: 1, description: 'Agent address: http://host:port, no path.' }),
-      splitService: Type.Optional(Type.Boolean({ description: 'Name services per direction and destination (default false).' })),
+      splitService: Type.Optional(
+        Type.Boolean({ description: 'Name services per direction and destination (default false).' }),
+      ),
     }),
   ),
   openTelemetry: Type.Optional(Strict(otelTargetProperties('Collector address, host:port or an http(s) URL.'))),
@@ -47,7 +56,12 @@ export const MeshTraceConf = Strict({
       Strict({
         name: Type.String({ minLength: 1 }),
         literal: Type.Optional(Type.String()),
-        header: Type.Optional(Strict({ name: AnyCaseHeaderName(), default: Type.Optional(Type.String({ description: 'Used when the header is missing (default: no tag).' })) })),
+        header: Type.Optional(
+          Strict({
+            name: AnyCaseHeaderName(),
+            default: Type.Optional(Type.String({ description: 'Used when the header is missing (default: no tag).' })),
+          }),
+        ),
       }),
     ),
   ),
@@ -75,7 +89,8 @@ function checkDatadogUrl(value: string, at: string): InvalidParameter[] {
   const issues: InvalidParameter[] = [];
   if (url.protocol !== 'http:') issues.push({ field: at, reason: 'scheme must be http' });
   // URL drops a scheme's default port (http://agent:80), so look at the text too.
-  if (url.port === '' && !/^[a-z]+:\/\/[^/?#]*:\d+([/?#]|$)/i.test(value)) issues.push({ field: at, reason: 'must have a port' });
+  if (url.port === '' && !/^[a-z]+:\/\/[^/?#]*:\d+([/?#]|$)/i.test(value))
+    issues.push({ field: at, reason: 'must have a port' });
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '' || url.username !== '')
     issues.push({ field: at, reason: 'must not have a path, query, fragment or user' });
   return issues;
@@ -93,7 +108,8 @@ function checkBackend(backend: Backend, at: string): InvalidParameter[] {
       if (!backend.datadog) return [{ field: `${at}.datadog`, reason: 'is required when type is Datadog' }];
       return checkDatadogUrl(backend.datadog.url, `${at}.datadog.url`);
     case 'OpenTelemetry':
-      if (!backend.openTelemetry) return [{ field: `${at}.openTelemetry`, reason: 'is required when type is OpenTelemetry' }];
+      if (!backend.openTelemetry)
+        return [{ field: `${at}.openTelemetry`, reason: 'is required when type is OpenTelemetry' }];
       return checkOtelTarget(backend.openTelemetry, `${at}.openTelemetry`);
   }
 }
@@ -105,7 +121,8 @@ function checkMeshTrace(spec: MeshTraceSpec): InvalidParameter[] {
   const first = conf.backends[0];
   if (first) issues.push(...checkBackend(first, 'default.backends[0]'));
   conf.tags?.forEach((tag, i) => {
-    if ((tag.literal === undefined) === (tag.header === undefined)) issues.push({ field: `default.tags[${i}]`, reason: 'must have exactly one of literal or header' });
+    if ((tag.literal === undefined) === (tag.header === undefined))
+      issues.push({ field: `default.tags[${i}]`, reason: 'must have exactly one of literal or header' });
   });
   return issues;
 }

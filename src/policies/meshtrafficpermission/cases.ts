@@ -49,7 +49,11 @@ export const permissionCases: readonly PermissionCase[] = [
       ['frontend', frontend, 'Allow'],
       ['other', other, 'Deny'],
       ['other with extra tags', service('other', { version: 'v2' }), 'Deny'],
-      ['a workload of both frontend and other (the deny wins)', workload({ 'kuma.io/service': ['frontend', 'other'] }), 'Deny'],
+      [
+        'a workload of both frontend and other (the deny wins)',
+        workload({ 'kuma.io/service': ['frontend', 'other'] }),
+        'Deny',
+      ],
     ],
   },
   {
@@ -160,7 +164,9 @@ export const permissionCases: readonly PermissionCase[] = [
   },
   {
     name: 'rules-only-shadow',
-    policies: [mtp('p', { rules: [{ default: { allowWithShadowDeny: [spiffe('Exact', 'spiffe://default/frontend')] } }] })],
+    policies: [
+      mtp('p', { rules: [{ default: { allowWithShadowDeny: [spiffe('Exact', 'spiffe://default/frontend')] } }] }),
+    ],
     expect: [
       ['frontend', frontend, 'AllowWithShadowDeny'],
       ['other', other, 'Deny'],

@@ -22,10 +22,19 @@ test('a group without a service also requires mesh membership; a service implies
   assert.deepEqual(toJson(PrincipalSchema, groupPrincipal('default', { team: 'pay' })), {
     andIds: { ids: [authenticated({ prefix: 'spiffe://default/' }), authenticated({ exact: 'kuma://team/pay' })] },
   });
-  assert.deepEqual(toJson(PrincipalSchema, groupPrincipal('default', { 'kuma.io/service': 'web' })), authenticated({ exact: 'spiffe://default/web' }));
+  assert.deepEqual(
+    toJson(PrincipalSchema, groupPrincipal('default', { 'kuma.io/service': 'web' })),
+    authenticated({ exact: 'spiffe://default/web' }),
+  );
 });
 
 test('a rules[] SPIFFE ID match is taken literally', () => {
-  assert.deepEqual(toJson(PrincipalSchema, spiffeMatchPrincipal({ spiffeID: { type: 'Prefix', value: 'spiffe://td' } })), authenticated({ prefix: 'spiffe://td' }));
-  assert.deepEqual(toJson(PrincipalSchema, spiffeMatchPrincipal({ spiffeID: { type: 'Exact', value: 'spiffe://td/a' } })), authenticated({ exact: 'spiffe://td/a' }));
+  assert.deepEqual(
+    toJson(PrincipalSchema, spiffeMatchPrincipal({ spiffeID: { type: 'Prefix', value: 'spiffe://td' } })),
+    authenticated({ prefix: 'spiffe://td' }),
+  );
+  assert.deepEqual(
+    toJson(PrincipalSchema, spiffeMatchPrincipal({ spiffeID: { type: 'Exact', value: 'spiffe://td/a' } })),
+    authenticated({ exact: 'spiffe://td/a' }),
+  );
 });

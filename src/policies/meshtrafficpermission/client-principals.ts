@@ -15,11 +15,10 @@
  * plaintext connection (PERMISSIVE mode, or a gRPC server without TLS) can
  * never satisfy it.
  */
-import type { Labels } from '../../api/resource.js';
+import type { Labels } from '../../api/index.js';
 import { kumaTagUri, SERVICE_TAG, spiffeId, spiffeTrustDomain } from '../../mtls/index.js';
 import type { Principal } from '../../xds/envoy/gen/envoy/config/rbac/v3/rbac_pb.js';
-import type { SanMatch } from '../../xds/generate/builders/index.js';
-import { allOfPrincipals, authenticatedPrincipal } from '../../xds/generate/builders/rbac.js';
+import { type SanMatch, allOfPrincipals, authenticatedPrincipal } from '../../xds/generate/index.js';
 import type { Match } from './schema.js';
 
 /** Any workload of the mesh: a SPIFFE ID in the mesh's trust domain. */
@@ -45,8 +44,11 @@ export function groupPrincipal(mesh: string, tags: Labels): Principal {
  * Clients carrying every tag of `tags`, without the membership check: for use
  * inside a principal that has already established membership. `tags` must not be empty.
  */
-export const tagsPrincipal = (mesh: string, tags: Labels): Principal => allOfPrincipals(sansOfTags(mesh, tags).map(authenticatedPrincipal));
+export const tagsPrincipal = (mesh: string, tags: Labels): Principal =>
+  allOfPrincipals(sansOfTags(mesh, tags).map(authenticatedPrincipal));
 
 /** A `rules[]` SPIFFE ID match, taken literally (a Prefix value is not given a trailing slash). */
 export const spiffeMatchPrincipal = (match: Match): Principal =>
-  authenticatedPrincipal(match.spiffeID.type === 'Exact' ? { exact: match.spiffeID.value } : { prefix: match.spiffeID.value });
+  authenticatedPrincipal(
+    match.spiffeID.type === 'Exact' ? { exact: match.spiffeID.value } : { prefix: match.spiffeID.value },
+  );

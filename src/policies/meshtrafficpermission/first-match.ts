@@ -31,10 +31,10 @@
  * is dropped from the exclusion (q \ r, never empty as q ⊄ r), and an
  * exclusion implied by a smaller one is left out.
  */
-import type { Labels } from '../../api/resource.js';
+import type { Labels } from '../../api/index.js';
 import type { Principal } from '../../xds/envoy/gen/envoy/config/rbac/v3/rbac_pb.js';
-import { allOfPrincipals, anyOfPrincipals, notPrincipal } from '../../xds/generate/builders/rbac.js';
-import { selectorKey, selectorMatches } from '../core/tag-selector.js';
+import { allOfPrincipals, anyOfPrincipals, notPrincipal } from '../../xds/generate/index.js';
+import { selectorKey, selectorMatches } from '../core/index.js';
 import { groupPrincipal, tagsPrincipal } from './client-principals.js';
 
 /** Anything with a client group; a FromRule is one. */
@@ -75,7 +75,11 @@ export interface DecidedClients<R> {
  * must be closed under overlap, as one `fromRules` result is; their order
  * does not matter here.
  */
-export function decidedBy<R extends GroupedRule>(mesh: string, rules: readonly R[], chosen: (rule: R) => boolean): Array<DecidedClients<R>> {
+export function decidedBy<R extends GroupedRule>(
+  mesh: string,
+  rules: readonly R[],
+  chosen: (rule: R) => boolean,
+): Array<DecidedClients<R>> {
   const others = rules.filter((rule) => !chosen(rule));
   return rules.filter(chosen).map((rule) => {
     const beyond = others

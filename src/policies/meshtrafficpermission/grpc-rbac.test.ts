@@ -48,7 +48,11 @@ function serverListener(policies: readonly Resource[]): Listener {
     tls: { mesh: 'default', mode: 'STRICT', trustedRootsPem: '' },
     policies: new Map([['MeshTrafficPermission', matched]]),
   };
-  const resources = meshTrafficPermissionPlugin.apply(generateGrpcResources(ctx), { proxy: ctx, matched, warn: assert.fail });
+  const resources = meshTrafficPermissionPlugin.apply(generateGrpcResources(ctx), {
+    proxy: ctx,
+    matched,
+    warn: assert.fail,
+  });
   const [listener] = resources.listeners;
   assert.ok(listener, 'the generator built a server listener');
   return listener;
@@ -58,7 +62,9 @@ function serverListener(policies: readonly Resource[]): Listener {
 function callInfo(peer: Peer) {
   return {
     tls: peer.hasCertificate,
-    peerCertificate: peer.hasCertificate ? { subjectaltname: peer.uriSans.map((san) => `URI:${san}`).join(', '), subject: {} } : null,
+    peerCertificate: peer.hasCertificate
+      ? { subjectaltname: peer.uriSans.map((san) => `URI:${san}`).join(', '), subject: {} }
+      : null,
     headers: new Map(),
     urlPath: '/backend.Backend/Call',
     destinationIp: '10.0.0.2',
@@ -70,7 +76,10 @@ function callInfo(peer: Peer) {
 for (const c of permissionCases) {
   test(`${c.name}: grpc-js-xds accepts a server listener carrying the filter`, () => {
     const bytes = toBinary(ListenerSchema, serverListener(c.policies));
-    const result = ListenerResourceType.get().decode(context, { type_url: 'type.googleapis.com/envoy.config.listener.v3.Listener', value: Buffer.from(bytes) });
+    const result = ListenerResourceType.get().decode(context, {
+      type_url: 'type.googleapis.com/envoy.config.listener.v3.Listener',
+      value: Buffer.from(bytes),
+    });
     assert.equal(result.error, undefined);
   });
 

@@ -12,7 +12,10 @@ import { matchedOn } from '../core/testkit/policies.js';
 import { meshTrafficPermissionPlugin } from './plugin.js';
 import { mtp } from './testing.js';
 
-const allowAll = mtp('allow-all', { targetRef: { kind: 'Mesh' }, from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] });
+const allowAll = mtp('allow-all', {
+  targetRef: { kind: 'Mesh' },
+  from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }],
+});
 
 function applied(ctx: ProxyContext, matched: readonly MatchedPolicy[], base?: ProxyResources): ProxyResources {
   const resources = base ?? (ctx.flavour === 'grpc' ? generateGrpcResources(ctx) : generateEnvoyResources(ctx));
@@ -28,12 +31,17 @@ function filterNames(chain: FilterChain): string[] {
   });
 }
 
-const inboundChains = (resources: ProxyResources): FilterChain[] => resources.listeners.find((l) => l.name.startsWith('inbound:'))!.filterChains;
+const inboundChains = (resources: ProxyResources): FilterChain[] =>
+  resources.listeners.find((l) => l.name.startsWith('inbound:'))!.filterChains;
 
 test('under mesh mTLS with no MeshTrafficPermission the plugin still guards every inbound: nobody may call', () => {
   assert.equal(meshTrafficPermissionPlugin.appliesWithoutPolicies, true);
   const [chain] = inboundChains(applied(readCase('mtls-strict-http'), []));
-  assert.deepEqual(filterNames(chain!), ['envoy.filters.network.http_connection_manager', '  envoy.filters.http.rbac', '  envoy.filters.http.router']);
+  assert.deepEqual(filterNames(chain!), [
+    'envoy.filters.network.http_connection_manager',
+    '  envoy.filters.http.rbac',
+    '  envoy.filters.http.router',
+  ]);
 });
 
 test('PERMISSIVE: the TLS chain gets network RBAC first, the plaintext chain none', () => {
@@ -45,7 +53,11 @@ test('PERMISSIVE: the TLS chain gets network RBAC first, the plaintext chain non
 test('a proxyless gRPC server under mTLS gets the HTTP RBAC filter in its connection manager', () => {
   const resources = applied(readCase('mtls-grpc-server'), []);
   const server = resources.listeners.find((l) => l.name.startsWith('grpc/server'))!;
-  assert.deepEqual(filterNames(server.filterChains[0]!), ['envoy.filters.network.http_connection_manager', '  envoy.filters.http.rbac', '  envoy.filters.http.router']);
+  assert.deepEqual(filterNames(server.filterChains[0]!), [
+    'envoy.filters.network.http_connection_manager',
+    '  envoy.filters.http.rbac',
+    '  envoy.filters.http.router',
+  ]);
 });
 
 test('without mesh mTLS nothing changes, whatever the permissions', () => {

@@ -26,12 +26,10 @@
  * Sharing: the rules of an inbound are resolved once per matched list (shared
  * by proxies selected by the same policies, core/from-rules.ts), compiled once
  * per rules and mesh, and a listener is copied once per generated listener and
- * RBAC content (`editedCopy`, keyed by a digest of the RBAC), so a rebuild for
- * an unrelated change reuses the copy it made before, and its encoding.
+ * RBAC content (`defineEdit`, whose key reads each compiled RBAC message once),
+ * so a rebuild for an unrelated change reuses the copy it made before, and its
+ * encoding.
  */
-import { createHash } from 'node:crypto';
-import { toBinary } from '@bufbuild/protobuf';
-import { RBACSchema } from '../../xds/envoy/gen/envoy/config/rbac/v3/rbac_pb.js';
 import type { FilterChain } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { ListenerSchema, type Listener } from '../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import {
@@ -39,50 +37,51 @@ import {
   buildNetworkRbacFilter,
   editChainConnectionManagers,
   HTTP_CONNECTION_MANAGER_NAME,
-} from '../../xds/generate/builders/index.js';
-import { byAddressThenPort } from '../../xds/generate/destinations.js';
-import { grpcServerListenerName, inboundListenerName, localClusterName, statName } from '../../xds/generate/names.js';
-import type { InboundContext, ProxyContext } from '../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../xds/generate/resources.js';
-import { editedCopy, onePerObjectPair } from '../../xds/generate/shared.js';
-import { fromRules, inboundRules, type FromRule, type InboundRule } from '../core/from-rules.js';
-import type { MatchedPolicy } from '../core/match.js';
-import type { PolicyPlugin } from '../core/plugin.js';
+  type ProxyContext,
+} from '../../xds/generate/index.js';
+import {
+  defineEdit,
+  localClusters,
+  onePerObjectPair,
+  type ProxyResources,
+  statName,
+} from '../../xds/generate/index.js';
+import {
+  fromRules,
+  inboundRules,
+  type FromRule,
+  type InboundRule,
+  type MatchedPolicy,
+  type PolicyPlugin,
+} from '../core/index.js';
 import { trafficPermissionRbac, type TrafficPermissionRbac } from './rbac.js';
-
-interface CompiledRbac {
-  readonly rbac: TrafficPermissionRbac;
-  /** A digest of both engines: equal keys, equal RBAC. */
-  readonly key: string;
-}
 
 const NO_FROM_RULES: readonly FromRule[] = Object.freeze([]);
 const NO_INBOUND_RULES: readonly InboundRule[] = Object.freeze([]);
 
 /** Compiled RBAC by mesh, once per pair of rule lists (each the same object for as long as its matched list lives). */
-const compiledByMesh = onePerObjectPair((_from: readonly FromRule[], _rules: readonly InboundRule[]) => new Map<string, CompiledRbac>());
+const compiledByMesh = onePerObjectPair(
+  (_from: readonly FromRule[], _rules: readonly InboundRule[]) => new Map<string, TrafficPermissionRbac>(),
+);
 
-function compiledFor(mesh: string, from: readonly FromRule[], rules: readonly InboundRule[]): CompiledRbac {
+function compiledFor(mesh: string, from: readonly FromRule[], rules: readonly InboundRule[]): TrafficPermissionRbac {
   const byMesh = compiledByMesh(from, rules);
   let compiled = byMesh.get(mesh);
   if (compiled === undefined) {
-    const rbac = trafficPermissionRbac({ mesh, fromRules: from, inboundRules: rules });
-    const digest = createHash('sha256').update(toBinary(RBACSchema, rbac.rules));
-    if (rbac.shadowRules) digest.update('\u0000shadow\u0000').update(toBinary(RBACSchema, rbac.shadowRules));
-    compiled = { rbac, key: digest.digest('base64') };
+    compiled = trafficPermissionRbac({ mesh, fromRules: from, inboundRules: rules });
     byMesh.set(mesh, compiled);
   }
   return compiled;
 }
 
 /** The RBAC of the inbound at `position`: its rules, or none at all (nobody may) when no policy selects it. */
-function inboundRbac(mesh: string, matched: readonly MatchedPolicy[], position: number): CompiledRbac {
+function inboundRbac(mesh: string, matched: readonly MatchedPolicy[], position: number): TrafficPermissionRbac {
   if (matched.length === 0) return compiledFor(mesh, NO_FROM_RULES, NO_INBOUND_RULES);
   return compiledFor(mesh, fromRules(matched, position), inboundRules(matched, position));
 }
 
 /** RBAC first in a TLS chain: in each connection manager, or as the first network filter of a chain without one. */
-function guardChain(chain: FilterChain, { rbac }: CompiledRbac, statPrefix: string): void {
+function guardChain(chain: FilterChain, rbac: TrafficPermissionRbac, statPrefix: string): void {
   if (chain.filters.some((filter) => filter.name === HTTP_CONNECTION_MANAGER_NAME)) {
     editChainConnectionManagers(chain, (hcm) => hcm.httpFilters.unshift(buildHttpRbacFilter(rbac)));
   } else {
@@ -90,32 +89,34 @@ function guardChain(chain: FilterChain, { rbac }: CompiledRbac, statPrefix: stri
   }
 }
 
-function guarded(listener: Listener, compiled: CompiledRbac, statPrefix: string): Listener {
-  if (!listener.filterChains.some((chain) => chain.transportSocket)) return listener;
-  return editedCopy(ListenerSchema, listener, `MeshTrafficPermission ${statPrefix} ${compiled.key}`, (copy) => {
-    for (const chain of copy.filterChains) if (chain.transportSocket) guardChain(chain, compiled, statPrefix);
-  });
-}
+const withRbac = defineEdit(
+  'MeshTrafficPermission',
+  ListenerSchema,
+  (copy, { rbac, statPrefix }: { rbac: TrafficPermissionRbac; statPrefix: string }) => {
+    for (const chain of copy.filterChains) if (chain.transportSocket) guardChain(chain, rbac, statPrefix);
+  },
+);
 
-const listenerNameOf = (proxy: ProxyContext, inbound: InboundContext): string =>
-  proxy.flavour === 'grpc' ? grpcServerListenerName(inbound.address, inbound.port) : inboundListenerName(inbound.address, inbound.port);
+function guarded(listener: Listener, rbac: TrafficPermissionRbac, statPrefix: string): Listener {
+  return listener.filterChains.some((chain) => chain.transportSocket)
+    ? withRbac(listener, { rbac, statPrefix })
+    : listener;
+}
 
 function apply(resources: ProxyResources, proxy: ProxyContext, matched: readonly MatchedPolicy[]): ProxyResources {
   const tls = proxy.tls;
   if (!tls) return resources;
-  const byName = new Map(resources.listeners.map((listener) => [listener.name, listener]));
-  const replaced = new Map<string, Listener>();
-  // In (address, port) order, the first inbound of a listener name decides it, as it decided the generated listener.
-  const positions = proxy.inbounds.map((_, position) => position).sort((a, b) => byAddressThenPort(proxy.inbounds[a]!, proxy.inbounds[b]!));
-  for (const position of positions) {
-    const inbound = proxy.inbounds[position]!;
-    const name = listenerNameOf(proxy, inbound);
-    const listener = byName.get(name);
-    if (listener === undefined || replaced.has(name)) continue;
-    replaced.set(name, guarded(listener, inboundRbac(tls.mesh, matched, position), statName(localClusterName(inbound.servicePort))));
-  }
-  if (replaced.size === 0) return resources;
-  return { ...resources, listeners: resources.listeners.map((listener) => replaced.get(listener.name) ?? listener) };
+  // A network RBAC filter counts under the stat prefix of the tcp_proxy beside it: that of the inbound's local cluster (Envoy).
+  const statPrefixes = new Map(
+    localClusters(resources).flatMap(({ cluster, inbounds }) =>
+      inbounds.map(({ position }) => [position, statName(cluster.name)] as const),
+    ),
+  );
+  return resources.map('listeners', (listener, origin) =>
+    origin.kind === 'inbound'
+      ? guarded(listener, inboundRbac(tls.mesh, matched, origin.position), statPrefixes.get(origin.position) ?? '')
+      : listener,
+  );
 }
 
 export const meshTrafficPermissionPlugin = {

@@ -69,18 +69,29 @@ function generatePolicies(next: () => number): Resource[] {
 
   const policies = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, i) => {
     const targetRef = next() < 0.5 ? { kind: 'Mesh' } : { kind: 'MeshService', name: 'backend' };
-    const from = Array.from({ length: 1 + Math.floor(next() * 4) }, () => ({ targetRef: source(), default: { action: pick(ACTIONS) } }));
+    const from = Array.from({ length: 1 + Math.floor(next() * 4) }, () => ({
+      targetRef: source(),
+      default: { action: pick(ACTIONS) },
+    }));
     return mtp(`from-${i}`, { targetRef, from });
   });
-  if (next() < 0.4) policies.push(mtp('rules', { rules: [{ default: { deny: list(), allow: list(), allowWithShadowDeny: list() } }] }));
+  if (next() < 0.4)
+    policies.push(mtp('rules', { rules: [{ default: { deny: list(), allow: list(), allowWithShadowDeny: list() } }] }));
   return policies;
 }
 
 const matchesPeer = (match: Match, peer: Peer): boolean =>
-  peer.uriSans.some((san) => (match.spiffeID.type === 'Exact' ? san === match.spiffeID.value : san.startsWith(match.spiffeID.value)));
+  peer.uriSans.some((san) =>
+    match.spiffeID.type === 'Exact' ? san === match.spiffeID.value : san.startsWith(match.spiffeID.value),
+  );
 
 /** Kuma's decision read straight from the rules, with AllowWithShadowDeny counted as `shadowAs`. */
-function reference(policies: readonly Resource[], client: Labels, peer: Peer, shadowAs: 'Allow' | 'Deny'): 'Allow' | 'Deny' {
+function reference(
+  policies: readonly Resource[],
+  client: Labels,
+  peer: Peer,
+  shadowAs: 'Allow' | 'Deny',
+): 'Allow' | 'Deny' {
   const input = inputFor(policies);
   const verdict = (action: Action) => (action === 'AllowWithShadowDeny' ? shadowAs : action);
   const deciding = ruleForClient(input.fromRules, client);
@@ -108,7 +119,11 @@ test('the compiled engines decide as the rules read directly, for 300 generated 
       const peer = workload(client);
       const expected = expectedOutcome(policies, client, peer);
       outcomesSeen.add(expected);
-      assert.equal(outcomeFor(rbac, peer), expected, `seed ${seed}, client ${JSON.stringify(client)}, policies ${JSON.stringify(policies.map((p) => p.spec))}`);
+      assert.equal(
+        outcomeFor(rbac, peer),
+        expected,
+        `seed ${seed}, client ${JSON.stringify(client)}, policies ${JSON.stringify(policies.map((p) => p.spec))}`,
+      );
     }
   }
   // The generator must exercise every outcome, or the comparison proves little.

@@ -12,7 +12,12 @@ import { httpRbacFilter, networkRbacFilter, trafficPermissionRbac } from './rbac
 import { inputFor, mtp, outcomeFor, service } from './testing.js';
 
 const testdata = srcPath('src/policies/meshtrafficpermission/testdata');
-const GOLDEN_CASES = ['mesh-allow-service-deny', 'service-subset-deny-under-service-allow', 'allow-with-shadow-deny', 'from-and-rules'];
+const GOLDEN_CASES = [
+  'mesh-allow-service-deny',
+  'service-subset-deny-under-service-allow',
+  'allow-with-shadow-deny',
+  'from-and-rules',
+];
 
 for (const c of permissionCases) {
   test(`${c.name}: each client gets what Kuma decides`, () => {
@@ -33,7 +38,10 @@ for (const name of GOLDEN_CASES) {
     assert.ok(c, `no case ${name}`);
     const input = inputFor(c.policies);
     const json = (value: Parameters<typeof typeFirst>[0]) => `${JSON.stringify(typeFirst(value), null, 2)}\n`;
-    expectGolden(join(testdata, `${name}.http.golden.json`), json(toJson(HttpFilterSchema, httpRbacFilter(input), { registry: envoyRegistry })));
+    expectGolden(
+      join(testdata, `${name}.http.golden.json`),
+      json(toJson(HttpFilterSchema, httpRbacFilter(input), { registry: envoyRegistry })),
+    );
     expectGolden(
       join(testdata, `${name}.network.golden.json`),
       json(toJson(FilterSchema, networkRbacFilter(input, 'inbound_10_0_0_1_8080.'), { registry: envoyRegistry })),
@@ -42,20 +50,26 @@ for (const name of GOLDEN_CASES) {
 }
 
 test('no shadow engine is generated unless some client is allowed with a shadow deny', () => {
-  const withoutShadow = permissionCases.filter((c) => !c.expect.some(([, , outcome]) => outcome === 'AllowWithShadowDeny'));
+  const withoutShadow = permissionCases.filter(
+    (c) => !c.expect.some(([, , outcome]) => outcome === 'AllowWithShadowDeny'),
+  );
   assert.ok(withoutShadow.length >= 5);
-  for (const c of withoutShadow) assert.equal(trafficPermissionRbac(inputFor(c.policies)).shadowRules, undefined, c.name);
+  for (const c of withoutShadow)
+    assert.equal(trafficPermissionRbac(inputFor(c.policies)).shadowRules, undefined, c.name);
 });
 
 test('a client of the right service but another mesh never matches: identities are per mesh', () => {
-  const policies = [mtp('p', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: { action: 'Allow' } }] })];
+  const policies = [
+    mtp('p', { from: [{ targetRef: { kind: 'MeshService', name: 'frontend' }, default: { action: 'Allow' } }] }),
+  ];
   const rbac = trafficPermissionRbac(inputFor(policies, 'prod'));
   assert.equal(outcomeFor(rbac, service('frontend', {}, 'prod')), 'Allow');
   assert.equal(outcomeFor(rbac, service('frontend', {}, 'default')), 'Deny');
 });
 
 test('a from rule whose conf has no known action denies (fails closed)', () => {
-  const rule = inputFor([mtp('p', { from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] })]).fromRules[0]!;
+  const rule = inputFor([mtp('p', { from: [{ targetRef: { kind: 'Mesh' }, default: { action: 'Allow' } }] })])
+    .fromRules[0]!;
   const rbac = trafficPermissionRbac({ mesh: 'default', fromRules: [{ ...rule, conf: { action: 'Maybe' } }] });
   assert.equal(outcomeFor(rbac, service('frontend')), 'Deny');
 });

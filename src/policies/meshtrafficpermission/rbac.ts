@@ -40,8 +40,8 @@ import {
   buildRbacPolicy,
   RBAC_Action,
   type RbacRules,
-} from '../../xds/generate/builders/rbac.js';
-import type { FromRule, InboundRule } from '../core/from-rules.js';
+} from '../../xds/generate/index.js';
+import type { FromRule, InboundRule } from '../core/index.js';
 import { spiffeMatchPrincipal } from './client-principals.js';
 import { carryingAnyOf, decidedBy, excluding } from './first-match.js';
 import { concatRuleLists, type RuleLists } from './rule-lists.js';
@@ -89,10 +89,16 @@ function fromPolicyName(rule: FromRule): string {
   return `from ${describeSource(rule)}${decidingPolicy === undefined ? '' : ` (${decidingPolicy})`}`;
 }
 
-const rulesPolicyName = (rules: readonly InboundRule[]): string => `rules (${[...new Set(rules.map((rule) => rule.policy.name))].join(', ')})`;
+const rulesPolicyName = (rules: readonly InboundRule[]): string =>
+  `rules (${[...new Set(rules.map((rule) => rule.policy.name))].join(', ')})`;
 
 /** One engine: `view` says how AllowWithShadowDeny counts. */
-function compileEngine(input: TrafficPermissionInput, sources: readonly SourceRule[], lists: RuleLists, view: View): RBAC {
+function compileEngine(
+  input: TrafficPermissionInput,
+  sources: readonly SourceRule[],
+  lists: RuleLists,
+  view: View,
+): RBAC {
   const { mesh } = input;
   const shadowListAllows = view.AllowWithShadowDeny === 'Allow';
   const ruleDenies = [...lists.deny, ...(shadowListAllows ? [] : lists.allowWithShadowDeny)].map(spiffeMatchPrincipal);
@@ -100,7 +106,8 @@ function compileEngine(input: TrafficPermissionInput, sources: readonly SourceRu
 
   const allowingSources = decidedBy(mesh, sources, (s) => view[s.action] === 'Allow');
   const policies = allowingSources.map(
-    ({ rule, group, excluded }) => [fromPolicyName(rule), buildRbacPolicy([excluding(group, [...excluded, ...ruleDenies])])] as const,
+    ({ rule, group, excluded }) =>
+      [fromPolicyName(rule), buildRbacPolicy([excluding(group, [...excluded, ...ruleDenies])])] as const,
   );
   if (ruleAllows.length > 0) {
     // A client in a named Deny group is decided either by a named Deny, which
@@ -108,7 +115,9 @@ function compileEngine(input: TrafficPermissionInput, sources: readonly SourceRu
     // above lets it in anyway. So excluding the whole group gives the same
     // answers as excluding just the clients the Denies decide (for clients with
     // one value per tag; stricter for the others) with far smaller principals.
-    const namedDenyGroups = sources.filter((s) => view[s.action] === 'Deny' && Object.keys(s.clientTags).length > 0).map((s) => s.clientTags);
+    const namedDenyGroups = sources
+      .filter((s) => view[s.action] === 'Deny' && Object.keys(s.clientTags).length > 0)
+      .map((s) => s.clientTags);
     const principal = excluding(anyOfPrincipals(ruleAllows), [...ruleDenies, ...carryingAnyOf(mesh, namedDenyGroups)]);
     policies.push([rulesPolicyName(input.inboundRules ?? []), buildRbacPolicy([principal])]);
   }
@@ -131,7 +140,8 @@ export function trafficPermissionRbac(input: TrafficPermissionInput): TrafficPer
  * is unknown and, not being optional, makes the server refuse the listener).
  * Place it before the router.
  */
-export const httpRbacFilter = (input: TrafficPermissionInput): HttpFilter => buildHttpRbacFilter(trafficPermissionRbac(input));
+export const httpRbacFilter = (input: TrafficPermissionInput): HttpFilter =>
+  buildHttpRbacFilter(trafficPermissionRbac(input));
 
 /** The network RBAC filter for a tcp inbound; place it before the TCP proxy. */
 export const networkRbacFilter = (input: TrafficPermissionInput, statPrefix: string): Filter =>

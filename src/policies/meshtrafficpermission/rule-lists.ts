@@ -10,7 +10,7 @@
  * any `allow` or `allowWithShadowDeny` is allowed (the latter reported as a
  * shadow deny); else it is denied.
  */
-import type { InboundRule } from '../core/from-rules.js';
+import type { InboundRule } from '../core/index.js';
 import type { Match, MeshTrafficPermissionRuleConf } from './schema.js';
 
 export interface RuleLists {
@@ -25,12 +25,20 @@ const matchKey = (match: Match): string => `${match.spiffeID.type} ${match.spiff
 
 /** Every list of every rule, concatenated in rule order, duplicates dropped. */
 export function concatRuleLists(rules: readonly InboundRule[]): RuleLists {
-  const lists = { deny: new Map<string, Match>(), allow: new Map<string, Match>(), allowWithShadowDeny: new Map<string, Match>() };
+  const lists = {
+    deny: new Map<string, Match>(),
+    allow: new Map<string, Match>(),
+    allowWithShadowDeny: new Map<string, Match>(),
+  };
   for (const rule of rules) {
     const conf = rule.conf as MeshTrafficPermissionRuleConf | undefined;
     for (const name of LIST_NAMES) {
       for (const match of conf?.[name] ?? []) lists[name].set(matchKey(match), match);
     }
   }
-  return { deny: [...lists.deny.values()], allow: [...lists.allow.values()], allowWithShadowDeny: [...lists.allowWithShadowDeny.values()] };
+  return {
+    deny: [...lists.deny.values()],
+    allow: [...lists.allow.values()],
+    allowWithShadowDeny: [...lists.allowWithShadowDeny.values()],
+  };
 }

@@ -9,7 +9,10 @@ test('a Kuma-style from[] permission validates unchanged', () => {
     from: [
       { targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/zone': 'us-east' } }, default: { action: 'Allow' } },
       { targetRef: { kind: 'MeshSubset', tags: { env: 'dev' } }, default: { action: 'Deny' } },
-      { targetRef: { kind: 'MeshServiceSubset', name: 'orders', tags: { version: 'v2' } }, default: { action: 'AllowWithShadowDeny' } },
+      {
+        targetRef: { kind: 'MeshServiceSubset', name: 'orders', tags: { version: 'v2' } },
+        default: { action: 'AllowWithShadowDeny' },
+      },
     ],
   };
   expectValidAsGiven(documentOf(spec));
@@ -31,7 +34,9 @@ test('rules with SPIFFE ID matches validate unchanged', () => {
             { spiffeID: { type: 'Exact', value: 'spiffe://my-mesh.us-east-2.mesh.local/ns/test/sa/client' } },
           ],
           allow: [{ spiffeID: { type: 'Prefix', value: 'spiffe://my-mesh.us-east-2.mesh.local' } }],
-          allowWithShadowDeny: [{ spiffeID: { type: 'Prefix', value: 'spiffe://my-mesh.us-east-2.mesh.local/ns/observability' } }],
+          allowWithShadowDeny: [
+            { spiffeID: { type: 'Prefix', value: 'spiffe://my-mesh.us-east-2.mesh.local/ns/observability' } },
+          ],
         },
       },
     ],
@@ -50,9 +55,15 @@ test('an action in Kuma 2.0 upper case or missing is rejected', () => {
 });
 
 test('from may not name a MeshGateway, and a MeshService needs a name', () => {
-  expectIssues(documentOf({ from: [{ targetRef: { kind: 'MeshGateway', name: 'edge' }, default: { action: 'Allow' } }] }), [
-    { field: 'spec.from[0].targetRef.kind', reason: 'must be one of: Mesh, MeshSubset, MeshService, MeshServiceSubset' },
-  ]);
+  expectIssues(
+    documentOf({ from: [{ targetRef: { kind: 'MeshGateway', name: 'edge' }, default: { action: 'Allow' } }] }),
+    [
+      {
+        field: 'spec.from[0].targetRef.kind',
+        reason: 'must be one of: Mesh, MeshSubset, MeshService, MeshServiceSubset',
+      },
+    ],
+  );
   expectIssues(documentOf({ from: [{ targetRef: { kind: 'MeshService' }, default: { action: 'Allow' } }] }), [
     { field: 'spec.from[0].targetRef', reason: 'a MeshService targetRef needs name or labels' },
   ]);
@@ -63,7 +74,10 @@ test('a rule needs one of its lists, and matches need a SPIFFE ID', () => {
     { field: 'spec.rules[0].default', reason: 'must set at least one of deny, allow, allowWithShadowDeny' },
   ]);
   expectIssues(documentOf({ rules: [{ default: { allow: [{ spiffeID: { type: 'Prefix', value: 'backend' } }] } }] }), [
-    { field: 'spec.rules[0].default.allow[0].spiffeID.value', reason: 'must be a SPIFFE ID like spiffe://<trust domain>/<path>' },
+    {
+      field: 'spec.rules[0].default.allow[0].spiffeID.value',
+      reason: 'must be a SPIFFE ID like spiffe://<trust domain>/<path>',
+    },
   ]);
   expectIssues(documentOf({ rules: [{ default: { deny: [{ spiffeID: { type: 'Regex', value: 'spiffe://a' } }] } }] }), [
     { field: 'spec.rules[0].default.deny[0].spiffeID.type', reason: 'must be one of: Exact, Prefix' },
@@ -71,6 +85,8 @@ test('a rule needs one of its lists, and matches need a SPIFFE ID', () => {
 });
 
 test('a policy without from or rules, or with to, is rejected', () => {
-  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [{ field: 'spec.from', reason: 'at least one of from or rules must be set' }]);
+  expectIssues(documentOf({ targetRef: { kind: 'Mesh' } }), [
+    { field: 'spec.from', reason: 'at least one of from or rules must be set' },
+  ]);
   expectIssues(documentOf({ to: [] }), [{ field: 'spec.to', reason: 'unknown field' }]);
 });

@@ -6,10 +6,8 @@
  * matches a deny is denied; one that matches an allow is allowed; else denied.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { InvalidParameter } from '../../api/errors.js';
-import { Strict, StringEnum } from '../../api/primitives.js';
-import { definePolicy } from '../core/define-policy.js';
-import { FROM_SERVICE_KINDS, TargetRef } from '../core/targetref.js';
+import { type InvalidParameter, Strict, StringEnum } from '../../api/index.js';
+import { definePolicy, FROM_SERVICE_KINDS, TargetRef } from '../core/index.js';
 
 const TOP_KINDS = ['Mesh', 'Dataplane', 'MeshSubset', 'MeshService', 'MeshServiceSubset'] as const;
 
@@ -17,7 +15,9 @@ export const ACTIONS = ['Allow', 'Deny', 'AllowWithShadowDeny'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const MeshTrafficPermissionConf = Strict({
-  action: StringEnum(ACTIONS, { description: 'What happens to requests from these clients; AllowWithShadowDeny allows but logs as denied.' }),
+  action: StringEnum(ACTIONS, {
+    description: 'What happens to requests from these clients; AllowWithShadowDeny allows but logs as denied.',
+  }),
 });
 export type MeshTrafficPermissionConf = Static<typeof MeshTrafficPermissionConf>;
 
@@ -25,7 +25,10 @@ export type MeshTrafficPermissionConf = Static<typeof MeshTrafficPermissionConf>
 export const Match = Strict({
   spiffeID: Strict({
     type: StringEnum(['Exact', 'Prefix']),
-    value: Type.String({ pattern: '^spiffe://.+', errorMessage: 'must be a SPIFFE ID like spiffe://<trust domain>/<path>' }),
+    value: Type.String({
+      pattern: '^spiffe://.+',
+      errorMessage: 'must be a SPIFFE ID like spiffe://<trust domain>/<path>',
+    }),
   }),
 });
 export type Match = Static<typeof Match>;
@@ -41,7 +44,9 @@ export type MeshTrafficPermissionRuleConf = Static<typeof MeshTrafficPermissionR
 
 export const MeshTrafficPermissionSpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_KINDS)),
-  from: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: MeshTrafficPermissionConf }))),
+  from: Type.Optional(
+    Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: MeshTrafficPermissionConf })),
+  ),
   rules: Type.Optional(Type.Array(Strict({ default: MeshTrafficPermissionRuleConf }))),
 });
 export type MeshTrafficPermissionSpec = Static<typeof MeshTrafficPermissionSpec>;
@@ -52,7 +57,8 @@ export const MeshTrafficPermissionKind = definePolicy({
   order: 1100,
   spec: MeshTrafficPermissionSpec,
   check: (spec) => {
-    if (spec.from === undefined && spec.rules === undefined) return [{ field: 'from', reason: 'at least one of from or rules must be set' }];
+    if (spec.from === undefined && spec.rules === undefined)
+      return [{ field: 'from', reason: 'at least one of from or rules must be set' }];
     const issues: InvalidParameter[] = [];
     spec.rules?.forEach((rule, i) => {
       if (!LISTS.some((list) => rule.default[list] !== undefined))

@@ -12,7 +12,12 @@
  */
 import type { Labels, Resource } from '../../api/resource.js';
 import { workloadUris, type WorkloadTags } from '../../mtls/index.js';
-import { RBAC_Action, type Permission, type Principal, type RBAC } from '../../xds/envoy/gen/envoy/config/rbac/v3/rbac_pb.js';
+import {
+  RBAC_Action,
+  type Permission,
+  type Principal,
+  type RBAC,
+} from '../../xds/envoy/gen/envoy/config/rbac/v3/rbac_pb.js';
 import type { StringMatcher } from '../../xds/envoy/gen/envoy/type/matcher/v3/string_pb.js';
 import type { RbacRules } from '../../xds/generate/builders/rbac.js';
 import { fromRules, inboundRules } from '../core/from-rules.js';
@@ -20,7 +25,8 @@ import { matchedOn, storedPolicy } from '../core/testkit/policies.js';
 import type { TrafficPermissionInput } from './rbac.js';
 
 /** A stored MeshTrafficPermission in mesh `default`. */
-export const mtp = (name: string, spec: Record<string, unknown>, labels: Labels = {}): Resource => storedPolicy('MeshTrafficPermission', name, spec, labels);
+export const mtp = (name: string, spec: Record<string, unknown>, labels: Labels = {}): Resource =>
+  storedPolicy('MeshTrafficPermission', name, spec, labels);
 
 /** The generator input for inbound 0 of a proxy every given policy selects (core sorts them by priority). */
 export function inputFor(policies: readonly Resource[], mesh = 'default'): TrafficPermissionInput {
@@ -36,7 +42,9 @@ export interface Peer {
 
 /** A workload of `mesh` with these tags (one value each, or several), its certificate issued as src/mtls issues them. */
 export function workload(tags: Readonly<Record<string, string | readonly string[]>>, mesh = 'default'): Peer {
-  const all: WorkloadTags = Object.fromEntries(Object.entries(tags).map(([tag, value]) => [tag, typeof value === 'string' ? [value] : value]));
+  const all: WorkloadTags = Object.fromEntries(
+    Object.entries(tags).map(([tag, value]) => [tag, typeof value === 'string' ? [value] : value]),
+  );
   return { uriSans: workloadUris(mesh, all), hasCertificate: true };
 }
 
@@ -80,7 +88,8 @@ export function principalMatches(principal: Principal, peer: Peer): boolean {
 }
 
 function permissionMatches(permission: Permission): boolean {
-  if (permission.rule.case !== 'any') throw new Error(`the interpreter does not implement the ${permission.rule.case} permission`);
+  if (permission.rule.case !== 'any')
+    throw new Error(`the interpreter does not implement the ${permission.rule.case} permission`);
   return true;
 }
 

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import type { KindRegistry } from '../../api/registry.js';
+import type { KindRegistry } from '../../api/index.js';
 import { buildOpenApi } from '../openapi.js';
 
 export interface IndexInfo {

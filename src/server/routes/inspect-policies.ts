@@ -12,11 +12,10 @@
  * No key material: open to every reader (server/access.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notFound } from '../../api/errors.js';
-import type { KindRegistry } from '../../api/registry.js';
+import { notFound, type KindRegistry } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { proxyRulesOf } from '../../policies/inspection/rules.js';
-import type { ProxyContext } from '../../xds/generate/proxy-context.js';
+import { proxyRulesOf } from '../../policies/inspection/index.js';
+import type { ProxyContext } from '../../xds/generate/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
 
 /** What the engine and the snapshot publisher tell inspection. */
@@ -31,7 +30,12 @@ export interface PolicyInspection {
 
 type Query = Record<string, string | string[] | undefined>;
 
-export function registerPolicyInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: PolicyInspection): void {
+export function registerPolicyInspectionRoutes(
+  app: FastifyInstance,
+  manager: ResourceManager,
+  registry: KindRegistry,
+  inspection: PolicyInspection,
+): void {
   app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/dataplanes/:name/_rules', async (request) => {
     const { mesh, name } = request.params;
     await manager.get({ kind: 'Dataplane', mesh, name });
@@ -52,9 +56,12 @@ export function registerPolicyInspectionRoutes(app: FastifyInstance, manager: Re
       const kind = registry.byPath(plural);
       if (kind?.policy === undefined) throw notFound(`policy kind "${plural}"`);
       await manager.get({ kind: kind.name, mesh, name });
-      const selected = inspection
-        .dataplanesOf(mesh)
-        .filter((dataplane) => inspection.contextOf(mesh, dataplane)?.policies?.get(kind.name)?.some((match) => match.policy.name === name));
+      const selected = inspection.dataplanesOf(mesh).filter((dataplane) =>
+        inspection
+          .contextOf(mesh, dataplane)
+          ?.policies?.get(kind.name)
+          ?.some((match) => match.policy.name === name),
+      );
       const query = request.query as Query;
       const params = parseListParams(query, false);
       const page = selected.slice(params.offset, params.offset + params.size);
@@ -67,7 +74,13 @@ export function registerPolicyInspectionRoutes(app: FastifyInstance, manager: Re
       return {
         total: selected.length,
         items,
-        next: nextPageUrl(`${request.protocol}://${request.host}`, request.url.split('?')[0] ?? '', query, params, selected.length),
+        next: nextPageUrl(
+          `${request.protocol}://${request.host}`,
+          request.url.split('?')[0] ?? '',
+          query,
+          params,
+          selected.length,
+        ),
       };
     },
   );

@@ -14,12 +14,10 @@
  * as not connected here.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { documentOf } from '../../api/document.js';
-import type { KindRegistry } from '../../api/registry.js';
-import type { Resource } from '../../api/resource.js';
+import { documentOf, type KindRegistry, type Resource } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { resourceJson } from '../../xds/generate/json.js';
-import { shortNameOfType, typeUrls } from '../../xds/resource-types.js';
+import { resourceJson } from '../../xds/generate/index.js';
+import { shortNameOfType, typeUrls } from '../../xds/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
@@ -39,9 +37,13 @@ export interface Inspection {
   /** Envoy's admin API through the dataplanes' agents (`xds`, `stats`, `clusters`); not served without it. */
   readonly envoyAdmin?: EnvoyAdminSource;
   /** What each agent last said about its Envoy (`dataplaneInsight.envoy`). */
-  readonly agentReports?: { of(nodeId: string): { readonly phase: string; readonly reason: string; readonly at: Date } | undefined };
+  readonly agentReports?: {
+    of(nodeId: string): { readonly phase: string; readonly reason: string; readonly at: Date } | undefined;
+  };
   /** Why the proxy's latest configuration was not published (`dataplaneInsight.consistencyError`). */
-  readonly consistency?: { heldOf(nodeId: string): { readonly problems: readonly string[]; readonly since: Date } | undefined };
+  readonly consistency?: {
+    heldOf(nodeId: string): { readonly problems: readonly string[]; readonly since: Date } | undefined;
+  };
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -68,7 +70,13 @@ function insightOf(status: ProxyStatus | undefined): Record<string, unknown> {
       ...(type.sent ? { sentVersion: type.sent.version, lastSentTime: type.sent.at.toISOString() } : {}),
       ...(type.acked ? { ackedVersion: type.acked.version, lastAckTime: type.acked.at.toISOString() } : {}),
       ...(type.lastNack
-        ? { lastNack: { version: type.lastNack.version, error: type.lastNack.error, time: type.lastNack.at.toISOString() } }
+        ? {
+            lastNack: {
+              version: type.lastNack.version,
+              error: type.lastNack.error,
+              time: type.lastNack.at.toISOString(),
+            },
+          }
         : {}),
     };
   }
@@ -81,7 +89,11 @@ function insightOf(status: ProxyStatus | undefined): Record<string, unknown> {
         ...(status.disconnectedAt ? { disconnectTime: status.disconnectedAt.toISOString() } : {}),
         protocol: status.protocol,
         status: {
-          total: { responsesSent: String(sent), responsesAcknowledged: String(acked), responsesRejected: String(rejected) },
+          total: {
+            responsesSent: String(sent),
+            responsesAcknowledged: String(acked),
+            responsesRejected: String(rejected),
+          },
           ...perType,
         },
       },
@@ -94,11 +106,19 @@ const withCertificate = (insight: Record<string, unknown>, mtls: object | undefi
   mtls === undefined ? insight : { ...insight, mTLS: mtls };
 
 /** What the agent last said about its Envoy: why a proxy is offline when Envoy keeps failing. */
-const withAgentReport = (insight: Record<string, unknown>, report: { phase: string; reason: string; at: Date } | undefined): Record<string, unknown> =>
-  report === undefined ? insight : { ...insight, envoy: { state: report.phase, reason: report.reason, time: report.at.toISOString() } };
+const withAgentReport = (
+  insight: Record<string, unknown>,
+  report: { phase: string; reason: string; at: Date } | undefined,
+): Record<string, unknown> =>
+  report === undefined
+    ? insight
+    : { ...insight, envoy: { state: report.phase, reason: report.reason, time: report.at.toISOString() } };
 
 /** The configuration the consistency gate held back, and why: the proxy still runs its last published one. */
-const withConsistencyError = (insight: Record<string, unknown>, held: { problems: readonly string[]; since: Date } | undefined): Record<string, unknown> =>
+const withConsistencyError = (
+  insight: Record<string, unknown>,
+  held: { problems: readonly string[]; since: Date } | undefined,
+): Record<string, unknown> =>
   held === undefined
     ? insight
     : {
@@ -110,13 +130,31 @@ const withConsistencyError = (insight: Record<string, unknown>, held: { problems
         },
       };
 
-export function registerInspectionRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry, inspection: Inspection): void {
+export function registerInspectionRoutes(
+  app: FastifyInstance,
+  manager: ResourceManager,
+  registry: KindRegistry,
+  inspection: Inspection,
+): void {
   const dataplaneKind = registry.byType('Dataplane')!;
   if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
-  if (inspection.envoyAdmin) registerEnvoyAdminRoutes(app, manager, inspection.envoyAdmin, (mesh, name) => inspection.policies?.contextOf(mesh, name)?.flavour);
+  if (inspection.envoyAdmin)
+    registerEnvoyAdminRoutes(
+      app,
+      manager,
+      inspection.envoyAdmin,
+      (mesh, name) => inspection.policies?.contextOf(mesh, name)?.flavour,
+    );
 
   const overviewOf = (resource: Resource) => {
-    const { type: _type, mesh, name, creationTime, modificationTime, ...dataplane } = documentOf(dataplaneKind, resource);
+    const {
+      type: _type,
+      mesh,
+      name,
+      creationTime,
+      modificationTime,
+      ...dataplane
+    } = documentOf(dataplaneKind, resource);
     const nodeId = nodeIdOf(resource.mesh, resource.name);
     return {
       type: 'DataplaneOverview',
@@ -150,7 +188,13 @@ export function registerInspectionRoutes(app: FastifyInstance, manager: Resource
     return {
       total: page.total,
       items: page.items.map(overviewOf),
-      next: nextPageUrl(`${request.protocol}://${request.host}`, request.url.split('?')[0] ?? '', query, params, page.total),
+      next: nextPageUrl(
+        `${request.protocol}://${request.host}`,
+        request.url.split('?')[0] ?? '',
+        query,
+        params,
+        page.total,
+      ),
     };
   };
   app.get('/meshes/:mesh/dataplanes/_overview', listOverviews);
@@ -171,7 +215,11 @@ export function registerInspectionRoutes(app: FastifyInstance, manager: Resource
       xds[shortNameOfType[typeUrl]] = {
         typeUrl,
         version: snapshot?.versions.get(typeUrl) ?? '',
-        resources: [...(resources?.values() ?? [])].map((r) => ({ name: r.name, version: r.version, resource: resourceJson(r) })),
+        resources: [...(resources?.values() ?? [])].map((r) => ({
+          name: r.name,
+          version: r.version,
+          resource: resourceJson(r),
+        })),
       };
     }
     // A proxy that is not connected has no configuration built: say so instead of an empty config.

@@ -20,7 +20,11 @@ export function registerReadiness(app: FastifyInstance, health: () => StoreHealt
     const state = health();
     const store = state.available
       ? { available: true }
-      : { available: false, ...(state.since === undefined ? {} : { unavailableSince: state.since.toISOString() }), reason: state.reason ?? '' };
+      : {
+          available: false,
+          ...(state.since === undefined ? {} : { unavailableSince: state.since.toISOString() }),
+          reason: state.reason ?? '',
+        };
     return reply.code(state.available ? 200 : 503).send({ ready: state.available, store });
   });
 }

@@ -7,10 +7,7 @@
  * equal the URL.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { KogumaError } from '../../api/errors.js';
-import type { KindDescriptor } from '../../api/kind.js';
-import type { KindRegistry } from '../../api/registry.js';
-import { documentOf } from '../../api/document.js';
+import { KogumaError, type KindDescriptor, type KindRegistry, documentOf } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
 
@@ -61,25 +58,36 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
   });
 
   // Mesh-scoped kinds.
-  app.get<{ Params: { plural: string } }>('/:plural', (request) => list(request, meshScoped(request.params.plural), undefined));
+  app.get<{ Params: { plural: string } }>('/:plural', (request) =>
+    list(request, meshScoped(request.params.plural), undefined),
+  );
   app.get<{ Params: { mesh: string; plural: string } }>('/meshes/:mesh/:plural', (request) =>
     list(request, meshScoped(request.params.plural), request.params.mesh),
   );
-  app.get<{ Params: { mesh: string; plural: string; name: string } }>('/meshes/:mesh/:plural/:name', async (request) => {
-    const kind = meshScoped(request.params.plural);
-    const { mesh, name } = request.params;
-    return documentOf(kind, await manager.get({ kind: kind.name, mesh, name }));
-  });
-  app.put<{ Params: { mesh: string; plural: string; name: string } }>('/meshes/:mesh/:plural/:name', async (request, reply) => {
-    const kind = meshScoped(request.params.plural);
-    const { mesh, name } = request.params;
-    const { created } = await manager.put(request.body, { kind: kind.name, mesh, name });
-    return reply.status(created ? 201 : 200).send({ warnings: [] });
-  });
-  app.delete<{ Params: { mesh: string; plural: string; name: string } }>('/meshes/:mesh/:plural/:name', async (request) => {
-    const kind = meshScoped(request.params.plural);
-    const { mesh, name } = request.params;
-    await manager.delete({ kind: kind.name, mesh, name });
-    return {};
-  });
+  app.get<{ Params: { mesh: string; plural: string; name: string } }>(
+    '/meshes/:mesh/:plural/:name',
+    async (request) => {
+      const kind = meshScoped(request.params.plural);
+      const { mesh, name } = request.params;
+      return documentOf(kind, await manager.get({ kind: kind.name, mesh, name }));
+    },
+  );
+  app.put<{ Params: { mesh: string; plural: string; name: string } }>(
+    '/meshes/:mesh/:plural/:name',
+    async (request, reply) => {
+      const kind = meshScoped(request.params.plural);
+      const { mesh, name } = request.params;
+      const { created } = await manager.put(request.body, { kind: kind.name, mesh, name });
+      return reply.status(created ? 201 : 200).send({ warnings: [] });
+    },
+  );
+  app.delete<{ Params: { mesh: string; plural: string; name: string } }>(
+    '/meshes/:mesh/:plural/:name',
+    async (request) => {
+      const kind = meshScoped(request.params.plural);
+      const { mesh, name } = request.params;
+      await manager.delete({ kind: kind.name, mesh, name });
+      return {};
+    },
+  );
 }

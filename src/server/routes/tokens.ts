@@ -16,10 +16,17 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseDuration } from '../../api/duration.js';
-import { invalidInput } from '../../api/errors.js';
-import { issuesAgainst } from '../../api/validate.js';
-import { MeshName, NAME_MAX_LENGTH, NAME_PATTERN, StringEnum, TAG_PATTERN, TagValue } from '../../api/primitives.js';
+import {
+  parseDuration,
+  invalidInput,
+  issuesAgainst,
+  MeshName,
+  NAME_MAX_LENGTH,
+  NAME_PATTERN,
+  StringEnum,
+  TAG_PATTERN,
+  TagValue,
+} from '../../api/index.js';
 import { issueDataplaneToken, issuingSigningKey, PROXY_TYPES, revokeToken, type ProxyType } from '../../auth/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 
@@ -29,12 +36,15 @@ export const DataplaneTokenRequest = Type.Object(
       Type.String({
         maxLength: NAME_MAX_LENGTH,
         pattern: `(${NAME_PATTERN})|^$`,
-        errorMessage: 'must be a dataplane name (lower case letters, digits, "-" and "."), or empty for any dataplane of the mesh',
+        errorMessage:
+          'must be a dataplane name (lower case letters, digits, "-" and "."), or empty for any dataplane of the mesh',
       }),
     ),
     mesh: MeshName(),
     tags: Type.Optional(
-      Type.Record(Type.String({ pattern: TAG_PATTERN }), Type.Array(TagValue(), { minItems: 1 }), { additionalProperties: false }),
+      Type.Record(Type.String({ pattern: TAG_PATTERN }), Type.Array(TagValue(), { minItems: 1 }), {
+        additionalProperties: false,
+      }),
     ),
     type: Type.Optional(StringEnum(PROXY_TYPES)),
     validFor: Type.String({ minLength: 1 }),
@@ -45,7 +55,10 @@ export const DataplaneTokenRequest = Type.Object(
 export const RevocationRequest = Type.Object(
   {
     mesh: MeshName(),
-    id: Type.String({ pattern: '^[^,\\s]+$', errorMessage: 'must be a token id (its jti claim): non-empty, without commas or spaces' }),
+    id: Type.String({
+      pattern: '^[^,\\s]+$',
+      errorMessage: 'must be a token id (its jti claim): non-empty, without commas or spaces',
+    }),
   },
   { additionalProperties: false },
 );
@@ -64,7 +77,8 @@ export function registerTokenRoutes(app: FastifyInstance, manager: ResourceManag
     const issues = issuesAgainst(DataplaneTokenRequest, body, '');
     const validFor = (body as { validFor?: unknown }).validFor;
     const validForMs = typeof validFor === 'string' && validFor !== '' ? lifetimeOf(validFor, issues) : undefined;
-    if (issues.length > 0 || validForMs === undefined) throw invalidInput(issues, 'the dataplane token request is not valid');
+    if (issues.length > 0 || validForMs === undefined)
+      throw invalidInput(issues, 'the dataplane token request is not valid');
     const { name, mesh, tags, type } = body as TokenRequestBody;
     // 404 for a mesh that does not exist, before any key is created for it.
     await manager.get({ kind: 'Mesh', mesh: '', name: mesh });

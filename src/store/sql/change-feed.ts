@@ -146,7 +146,10 @@ export class ChangeFeed {
     if (this.last < pruned) {
       // The log no longer holds every change after our position.
       const head = await readHead(this.options.db);
-      this.options.logger.warn({ from: this.last, to: head }, 'the change log was pruned past this instance; reloading everything');
+      this.options.logger.warn(
+        { from: this.last, to: head },
+        'the change log was pruned past this instance; reloading everything',
+      );
       this.last = head;
       this.options.emit({ op: 'resync', seq: head });
       this.resolveWaiters();
@@ -156,7 +159,14 @@ export class ChangeFeed {
     for (const row of rows) {
       if (row.seq === null) continue;
       count += 1;
-      this.deliver({ seq: Number(row.seq), kind: row.kind, mesh: row.mesh, name: row.name, op: row.op, version: Number(row.version) });
+      this.deliver({
+        seq: Number(row.seq),
+        kind: row.kind,
+        mesh: row.mesh,
+        name: row.name,
+        op: row.op,
+        version: Number(row.version),
+      });
     }
     return count;
   }

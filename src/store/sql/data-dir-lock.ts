@@ -19,7 +19,7 @@
  */
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 import type { StoreLogger } from '../logger.js';
 
 export interface DataDirLock {

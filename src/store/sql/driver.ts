@@ -25,7 +25,11 @@ export interface SqlDriver extends SqlQueryable {
    * itself and calls `onSubscribed` each time it is listening again:
    * notifications sent in between are lost, and the caller reads what it missed.
    */
-  listen(channel: string, onPayload: (payload: string) => void, onSubscribed?: () => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onSubscribed?: () => void,
+  ): Promise<() => Promise<void>>;
   /** What this driver talks to, for `ResourceStore.description` (never a password). */
   readonly description: string;
   close(): Promise<void>;

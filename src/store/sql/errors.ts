@@ -8,7 +8,7 @@
  * last good config). Anything else is Internal, with the original kept as
  * `cause` for logs but not exposed as the message's shape.
  */
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 
 const uniqueViolation = '23505';
 
@@ -59,7 +59,10 @@ export function withCause(error: KogumaError, cause: unknown): KogumaError {
 export function startFailure(database: string, error: unknown): KogumaError {
   const translated = storeErrorOf(error, database);
   const cause = translated.cause ?? error;
-  return withCause(new KogumaError(translated.code, `cannot start the store on ${database}: ${messageOf(cause)}`), cause);
+  return withCause(
+    new KogumaError(translated.code, `cannot start the store on ${database}: ${messageOf(cause)}`),
+    cause,
+  );
 }
 
 /** Maps any error thrown by a client to a KogumaError; `database` names the database for messages. */

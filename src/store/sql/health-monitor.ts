@@ -7,7 +7,7 @@
  * `probeIntervalMs`; the first that succeeds marks the store up again and
  * runs `onRecovered` (the change feed then reads what it missed).
  */
-import { isKogumaError, KogumaError } from '../../api/errors.js';
+import { isKogumaError, KogumaError } from '../../api/index.js';
 import type { StoreLogger } from '../logger.js';
 import type { StoreHealth } from '../types.js';
 import type { SqlDriver } from './driver.js';
@@ -38,7 +38,10 @@ export class HealthMonitor {
   async observe<T>(call: () => Promise<T>): Promise<T> {
     if (!this.state.available) {
       const since = this.state.since?.toISOString() ?? 'a moment ago';
-      throw new KogumaError('Unavailable', `${this.options.description} is unavailable since ${since}: ${this.state.reason ?? 'no answer'}`);
+      throw new KogumaError(
+        'Unavailable',
+        `${this.options.description} is unavailable since ${since}: ${this.state.reason ?? 'no answer'}`,
+      );
     }
     let result: T;
     try {
@@ -64,7 +67,10 @@ export class HealthMonitor {
       return;
     }
     this.state = { available: false, since: new Date(), reason };
-    this.options.logger.warn({ reason }, `${this.options.description} is unavailable; serving the last state read and probing for it`);
+    this.options.logger.warn(
+      { reason },
+      `${this.options.description} is unavailable; serving the last state read and probing for it`,
+    );
     this.timer = setInterval(() => {
       this.options.probe().then(
         () => this.up(),
@@ -83,7 +89,10 @@ export class HealthMonitor {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     const downMs = since === undefined ? 0 : Date.now() - since.getTime();
-    this.options.logger.info({ downMs }, `${this.options.description} answers again after ${Math.round(downMs / 100) / 10} s`);
+    this.options.logger.info(
+      { downMs },
+      `${this.options.description} answers again after ${Math.round(downMs / 100) / 10} s`,
+    );
     if (!this.closed) this.options.onRecovered();
   }
 }
@@ -94,7 +103,8 @@ export function observedDriver(driver: SqlDriver, monitor: HealthMonitor): SqlDr
     description: driver.description,
     query: (text, params) => monitor.observe(() => driver.query(text, params)),
     transaction: (fn) => monitor.observe(() => driver.transaction(fn)),
-    listen: (channel, onPayload, onSubscribed) => monitor.observe(() => driver.listen(channel, onPayload, onSubscribed)),
+    listen: (channel, onPayload, onSubscribed) =>
+      monitor.observe(() => driver.listen(channel, onPayload, onSubscribed)),
     close: () => driver.close(),
   };
 }

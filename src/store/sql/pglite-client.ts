@@ -9,7 +9,7 @@
  * waiting and later request fails as Unavailable.
  */
 import { Worker } from 'node:worker_threads';
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 import { fromWire, type PgliteMessage, type PgliteRequestBody, type PgliteThreadData } from './pglite-protocol.js';
 
 interface Waiting {

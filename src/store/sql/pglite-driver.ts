@@ -17,7 +17,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 import type { StoreLogger } from '../logger.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import type { SqlDriver, SqlParam, SqlQueryable } from './driver.js';
@@ -36,7 +36,8 @@ interface OpenDatabase {
   readonly lock: DataDirLock | undefined;
 }
 
-const describe = (dataDir: string | undefined): string => (dataDir === undefined ? 'PGlite (in memory)' : `PGlite (${dataDir})`);
+const describe = (dataDir: string | undefined): string =>
+  dataDir === undefined ? 'PGlite (in memory)' : `PGlite (${dataDir})`;
 
 /** Takes the data dir's lock and starts the database thread. */
 async function openDatabase(dataDir: string | undefined, logger: StoreLogger): Promise<OpenDatabase> {
@@ -121,7 +122,9 @@ export async function openPgliteDriver({ dataDir, logger }: PgliteDriverOptions)
 
   const run = (tx?: number): SqlQueryable => ({
     query: <Row extends object>(text: string, params: readonly SqlParam[] = []) =>
-      translated(description, () => client.request<Row[]>({ op: 'query', text, params, ...(tx === undefined ? {} : { tx }) })),
+      translated(description, () =>
+        client.request<Row[]>({ op: 'query', text, params, ...(tx === undefined ? {} : { tx }) }),
+      ),
   });
 
   return {

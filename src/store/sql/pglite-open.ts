@@ -29,7 +29,8 @@ interface NodeFsOps {
 }
 
 const ownerOnly = (mode: number): number => mode & ~0o077;
-const ownerOnlyAttr = <A extends { mode?: number }>(attr: A): A => (attr.mode === undefined ? attr : { ...attr, mode: ownerOnly(attr.mode) });
+const ownerOnlyAttr = <A extends { mode?: number }>(attr: A): A =>
+  attr.mode === undefined ? attr : { ...attr, mode: ownerOnly(attr.mode) };
 
 /** NODEFS with group and other permission bits stripped from every mode it sets. */
 class OwnerOnlyNodeFS extends NodeFS {
@@ -55,6 +56,7 @@ export async function openPglite(pgdata: string | undefined, template: string | 
   if (pgdata === undefined) {
     return PGlite.create(template === undefined ? {} : { loadDataDir: new Blob([readFileSync(template)]) });
   }
-  if (template === undefined || !unpackTemplate(template, pgdata)) await mkdir(pgdata, { recursive: true, mode: 0o700 });
+  if (template === undefined || !unpackTemplate(template, pgdata))
+    await mkdir(pgdata, { recursive: true, mode: 0o700 });
   return PGlite.create({ fs: new OwnerOnlyNodeFS(pgdata) });
 }

@@ -47,7 +47,17 @@ export interface WireError {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-const databaseErrorFields = ['code', 'severity', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'routine'] as const;
+const databaseErrorFields = [
+  'code',
+  'severity',
+  'detail',
+  'hint',
+  'constraint',
+  'table',
+  'column',
+  'schema',
+  'routine',
+] as const;
 
 export function toWire(error: unknown): WireError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };

@@ -17,7 +17,16 @@
  * hold the mesh CA and signing keys.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,7 +135,7 @@ function extractTar(tar: Buffer, root: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     made.add(dir);
   };
-  for (let offset = 0; offset + blockSize <= tar.length; ) {
+  for (let offset = 0; offset + blockSize <= tar.length;) {
     const header = tar.subarray(offset, offset + blockSize);
     if (header.every((byte) => byte === 0)) break;
     const name = [field(header, 345, 155), field(header, 0, 100)].filter((part) => part !== '').join('/');

@@ -75,7 +75,10 @@ function serve(db: PGlite): void {
       }
       case 'listen': {
         const id = nextId++;
-        listeners.set(id, await db.listen(request.channel, (payload) => send({ kind: 'notify', listener: id, payload })));
+        listeners.set(
+          id,
+          await db.listen(request.channel, (payload) => send({ kind: 'notify', listener: id, payload })),
+        );
         return id;
       }
       case 'unlisten': {

@@ -8,7 +8,7 @@
  * the first request later.
  */
 import postgres from 'postgres';
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 import type { StoreLogger } from '../logger.js';
 import type { SqlDriver, SqlParam, SqlQueryable } from './driver.js';
 import { translated, withCause } from './errors.js';

@@ -3,12 +3,11 @@
  * Clients differ in how they hand back a bigint (the `postgres` package: a
  * string; PGlite: a number), so every numeric column passes through `Number()`.
  */
-import type { Resource, ResourceDraft } from '../../api/resource.js';
+import type { Resource, ResourceDraft } from '../../api/index.js';
 import type { TagIndexer } from '../types.js';
 
 /** The columns every statement that returns resources selects, in this order. */
-export const resourceColumns =
-  'kind, mesh, name, version, labels, spec, status, creation_time, modification_time';
+export const resourceColumns = 'kind, mesh, name, version, labels, spec, status, creation_time, modification_time';
 
 export interface ResourceRow {
   readonly kind: string;

@@ -18,13 +18,15 @@ export function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
   };
   return () => {
     if (inFlight === undefined) return start();
-    queued ??= inFlight.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      queued = undefined;
-      return start();
-    });
+    queued ??= inFlight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        queued = undefined;
+        return start();
+      });
     return queued;
   };
 }

@@ -54,7 +54,9 @@ export function sqlLeases(driver: SqlDriver, schema: string, instanceId: string)
 
     async releaseAll() {
       await driver.transaction(async (tx) => {
-        await tx.query('update koguma_leases set released_at = now() where instance_id = $1 and released_at is null', [instanceId]);
+        await tx.query('update koguma_leases set released_at = now() where instance_id = $1 and released_at is null', [
+          instanceId,
+        ]);
         await tx.query('delete from koguma_instances where id = $1', [instanceId]);
       });
     },

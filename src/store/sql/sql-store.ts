@@ -18,8 +18,7 @@
  * feed reads what was committed meanwhile, so no change is skipped.
  */
 import { randomUUID } from 'node:crypto';
-import type { KogumaError } from '../../api/errors.js';
-import type { Resource, ResourceDraft, ResourceKey } from '../../api/resource.js';
+import type { KogumaError, Resource, ResourceDraft, ResourceKey } from '../../api/index.js';
 import { alreadyExists, missing, staleVersion } from '../errors.js';
 import { createListenerSet } from '../listeners.js';
 import type { StoreLogger } from '../logger.js';
@@ -116,7 +115,9 @@ async function startSqlStore(rawDriver: SqlDriver, options: SqlStoreOptions): Pr
   const timers = [
     setInterval(() => void feed.catchUp(), options.catchUpIntervalMs ?? defaultCatchUpIntervalMs),
     setInterval(() => {
-      pruneChangeLog(driver, retentionMs).catch((error: unknown) => logger.debug({ err: error }, 'cannot prune the change log now'));
+      pruneChangeLog(driver, retentionMs).catch((error: unknown) =>
+        logger.debug({ err: error }, 'cannot prune the change log now'),
+      );
     }, pruneEveryMs(retentionMs)),
   ];
   for (const timer of timers) timer.unref();

@@ -15,7 +15,10 @@ import { create } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import { isIP } from 'node:net';
 import { TransportSocketSchema, type TransportSocket } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
-import { SubjectAltNameMatcher_SanType, TlsParameters_TlsProtocol } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
+import {
+  SubjectAltNameMatcher_SanType,
+  TlsParameters_TlsProtocol,
+} from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
 import { UpstreamTlsContextSchema } from '../envoy/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
 
 export const TLS_TRANSPORT_SOCKET = 'envoy.transport_sockets.tls';
@@ -32,7 +35,10 @@ export function adsTransportSocket(tls: AdsTls): TransportSocket {
   const context = create(UpstreamTlsContextSchema, {
     ...(ip ? {} : { sni: tls.serverName }),
     commonTlsContext: {
-      tlsParams: { tlsMinimumProtocolVersion: TlsParameters_TlsProtocol.TLSv1_2, tlsMaximumProtocolVersion: TlsParameters_TlsProtocol.TLSv1_3 },
+      tlsParams: {
+        tlsMinimumProtocolVersion: TlsParameters_TlsProtocol.TLSv1_2,
+        tlsMaximumProtocolVersion: TlsParameters_TlsProtocol.TLSv1_3,
+      },
       alpnProtocols: ['h2'],
       validationContextType: {
         case: 'validationContext',
@@ -48,5 +54,8 @@ export function adsTransportSocket(tls: AdsTls): TransportSocket {
       },
     },
   });
-  return create(TransportSocketSchema, { name: TLS_TRANSPORT_SOCKET, configType: { case: 'typedConfig', value: anyPack(UpstreamTlsContextSchema, context) } });
+  return create(TransportSocketSchema, {
+    name: TLS_TRANSPORT_SOCKET,
+    configType: { case: 'typedConfig', value: anyPack(UpstreamTlsContextSchema, context) },
+  });
 }

@@ -16,7 +16,15 @@ import { parse } from 'yaml';
 import { BootstrapSchema } from '../envoy/gen/envoy/config/bootstrap/v3/bootstrap_pb.js';
 import { validateMessage } from '../validate/index.js';
 import { expectGolden, srcPath } from '../generate/testing/golden.js';
-import { bootstrapTypesRegistry, envoyBootstrap, envoyBootstrapYaml, grpcBootstrap, grpcBootstrapJson, nodeIdOf, type EnvoyBootstrapOptions } from './index.js';
+import {
+  bootstrapTypesRegistry,
+  envoyBootstrap,
+  envoyBootstrapYaml,
+  grpcBootstrap,
+  grpcBootstrapJson,
+  nodeIdOf,
+  type EnvoyBootstrapOptions,
+} from './index.js';
 
 const testdata = srcPath('src/xds/bootstrap/testdata');
 
@@ -24,7 +32,13 @@ const testdata = srcPath('src/xds/bootstrap/testdata');
 const TEST_CA_PEM = readFileSync(join(testdata, 'ads-ca.crt'), 'utf8');
 
 const envoyCases: Record<string, EnvoyBootstrapOptions> = {
-  'envoy-bootstrap': { nodeId: nodeIdOf('default', 'web-1'), cluster: 'web', xdsAddress: '10.0.0.100', xdsPort: 5678, adminPort: 9901 },
+  'envoy-bootstrap': {
+    nodeId: nodeIdOf('default', 'web-1'),
+    cluster: 'web',
+    xdsAddress: '10.0.0.100',
+    xdsPort: 5678,
+    adminPort: 9901,
+  },
   'envoy-bootstrap-dns-delta': {
     nodeId: nodeIdOf('payments', 'checkout-1'),
     cluster: 'checkout',
@@ -36,7 +50,14 @@ const envoyCases: Record<string, EnvoyBootstrapOptions> = {
     metadata: { 'dataplane.admin.port': '9902' },
     initialMetadata: { 'x-koguma-node': 'payments.checkout-1' },
   },
-  'envoy-bootstrap-tls-ip': { nodeId: nodeIdOf('default', 'web-1'), cluster: 'web', xdsAddress: '10.0.0.100', xdsPort: 5678, adminPort: 9901, adsTls: { caPem: TEST_CA_PEM } },
+  'envoy-bootstrap-tls-ip': {
+    nodeId: nodeIdOf('default', 'web-1'),
+    cluster: 'web',
+    xdsAddress: '10.0.0.100',
+    xdsPort: 5678,
+    adminPort: 9901,
+    adsTls: { caPem: TEST_CA_PEM },
+  },
   'envoy-bootstrap-tls-dns': {
     nodeId: nodeIdOf('default', 'web-1'),
     cluster: 'web',
@@ -66,7 +87,10 @@ test('the Envoy bootstrap names the node <mesh>.<name> and fetches listeners and
   assert.equal(bootstrap.node?.id, 'default.web-1');
   assert.equal(bootstrap.dynamicResources?.ldsConfig?.configSourceSpecifier.case, 'ads');
   assert.equal(bootstrap.dynamicResources?.cdsConfig?.configSourceSpecifier.case, 'ads');
-  assert.deepEqual(bootstrap.staticResources?.clusters.map((c) => c.name), ['ads_cluster']);
+  assert.deepEqual(
+    bootstrap.staticResources?.clusters.map((c) => c.name),
+    ['ads_cluster'],
+  );
 });
 
 test('over TLS, the ADS cluster trusts the given CA, offers ALPN h2, and checks the DP server certificate names the address it dials', () => {
@@ -88,7 +112,11 @@ test('over TLS, the ADS cluster trusts the given CA, offers ALPN h2, and checks 
   assert.equal(ip.context.sni, '', 'no SNI for an IP address (RFC 6066 §3)');
   assert.equal(ip.san?.sanType, SubjectAltNameMatcher_SanType.IP_ADDRESS);
   assert.deepEqual(ip.san?.matcher?.matchPattern, { case: 'exact', value: '10.0.0.100' });
-  assert.equal(envoyBootstrap(envoyCases['envoy-bootstrap']!).staticResources?.clusters[0]?.transportSocket, undefined, 'plaintext without adsTls');
+  assert.equal(
+    envoyBootstrap(envoyCases['envoy-bootstrap']!).staticResources?.clusters[0]?.transportSocket,
+    undefined,
+    'plaintext without adsTls',
+  );
 });
 
 test('the gRPC bootstrap equals its golden file and grpc-js-xds accepts it', () => {
@@ -102,7 +130,10 @@ test('the gRPC bootstrap equals its golden file and grpc-js-xds accepts it', () 
   const info = validateBootstrapConfig(JSON.parse(grpcBootstrapJson(bootstrap)));
   assert.equal(info.node.id, 'default.frontend-1');
   assert.equal(info.serverListenerResourceNameTemplate, 'grpc/server?xds.resource.listening_address=%s');
-  assert.deepEqual(info.xdsServers.map((s) => s.server_uri), ['127.0.0.1:5678']);
+  assert.deepEqual(
+    info.xdsServers.map((s) => s.server_uri),
+    ['127.0.0.1:5678'],
+  );
 });
 
 test('grpc-js-xds accepts a gRPC bootstrap without a locality: an empty one is written', () => {

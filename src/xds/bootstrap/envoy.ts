@@ -70,7 +70,8 @@ export function envoyBootstrap(options: EnvoyBootstrapOptions): Bootstrap {
     options.xdsPort,
     { http2: true, connectTimeoutMs: ADS_CONNECT_TIMEOUT_MS },
   );
-  if (options.adsTls) adsCluster.transportSocket = adsTransportSocket({ caPem: options.adsTls.caPem, serverName: options.xdsAddress });
+  if (options.adsTls)
+    adsCluster.transportSocket = adsTransportSocket({ caPem: options.adsTls.caPem, serverName: options.xdsAddress });
   const initialMetadata = Object.entries(options.initialMetadata ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, value]) => ({ key, value }));
@@ -86,7 +87,9 @@ export function envoyBootstrap(options: EnvoyBootstrapOptions): Bootstrap {
       adsConfig: {
         apiType: options.delta ? ApiConfigSource_ApiType.DELTA_GRPC : ApiConfigSource_ApiType.GRPC,
         transportApiVersion: ApiVersion.V3,
-        grpcServices: [{ targetSpecifier: { case: 'envoyGrpc', value: { clusterName: ADS_CLUSTER_NAME } }, initialMetadata }],
+        grpcServices: [
+          { targetSpecifier: { case: 'envoyGrpc', value: { clusterName: ADS_CLUSTER_NAME } }, initialMetadata },
+        ],
         // The node is sent once per stream; the xDS spec requires servers to remember it.
         setNodeOnFirstMessageOnly: true,
       },
@@ -95,7 +98,9 @@ export function envoyBootstrap(options: EnvoyBootstrapOptions): Bootstrap {
     },
     staticResources: { clusters: [adsCluster] },
     admin: { address: socketAddress(options.adminAddress ?? '127.0.0.1', options.adminPort) },
-    layeredRuntime: { layers: [{ name: RUNTIME_LAYER_NAME, layerSpecifier: { case: 'staticLayer', value: STATIC_RUNTIME } }] },
+    layeredRuntime: {
+      layers: [{ name: RUNTIME_LAYER_NAME, layerSpecifier: { case: 'staticLayer', value: STATIC_RUNTIME } }],
+    },
   });
 }
 

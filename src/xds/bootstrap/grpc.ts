@@ -51,13 +51,17 @@ export interface GrpcBootstrap {
     readonly metadata?: Readonly<Record<string, JsonValue>>;
   };
   readonly server_listener_resource_name_template: string;
-  readonly certificate_providers?: Readonly<Record<string, { readonly plugin_name: 'file_watcher'; readonly config: Readonly<Record<string, string>> }>>;
+  readonly certificate_providers?: Readonly<
+    Record<string, { readonly plugin_name: 'file_watcher'; readonly config: Readonly<Record<string, string>> }>
+  >;
 }
 
 export function grpcBootstrap(options: GrpcBootstrapOptions): GrpcBootstrap {
   const { region, zone, subZone } = options.locality ?? {};
   return {
-    xds_servers: [{ server_uri: options.serverUri, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    xds_servers: [
+      { server_uri: options.serverUri, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] },
+    ],
     node: {
       id: options.nodeId,
       ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
@@ -69,7 +73,9 @@ export function grpcBootstrap(options: GrpcBootstrapOptions): GrpcBootstrap {
       ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     },
     server_listener_resource_name_template: GRPC_SERVER_LISTENER_TEMPLATE,
-    ...(options.certificateFiles === undefined ? {} : { certificate_providers: certificateProviders(options.certificateFiles) }),
+    ...(options.certificateFiles === undefined
+      ? {}
+      : { certificate_providers: certificateProviders(options.certificateFiles) }),
   };
 }
 

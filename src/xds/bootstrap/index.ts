@@ -3,7 +3,19 @@
  * Envoy gets a v3 Bootstrap (YAML); a proxyless gRPC application gets the
  * gRPC xDS bootstrap JSON. Both are pure functions of their options.
  */
-export { ADS_CLUSTER_NAME, bootstrapTypesRegistry, envoyBootstrap, envoyBootstrapYaml, type EnvoyBootstrapOptions } from './envoy.js';
-export { grpcBootstrap, grpcBootstrapJson, type CertificateFiles, type GrpcBootstrap, type GrpcBootstrapOptions } from './grpc.js';
+export {
+  ADS_CLUSTER_NAME,
+  bootstrapTypesRegistry,
+  envoyBootstrap,
+  envoyBootstrapYaml,
+  type EnvoyBootstrapOptions,
+} from './envoy.js';
+export {
+  grpcBootstrap,
+  grpcBootstrapJson,
+  type CertificateFiles,
+  type GrpcBootstrap,
+  type GrpcBootstrapOptions,
+} from './grpc.js';
 export { nodeIdOf } from '../generate/index.js';
 export { createBootstrapHandler, DEFAULT_ENVOY_ADMIN_PORT, type BootstrapHandlerOptions } from './request-handler.js';

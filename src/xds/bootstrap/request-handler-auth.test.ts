@@ -7,7 +7,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { kindRegistry } from '../../cp/catalogue.js';
-import { DataplaneAuthenticator, issueDataplaneToken, issuingSigningKey, type DataplaneTokenRequest } from '../../auth/index.js';
+import {
+  DataplaneAuthenticator,
+  issueDataplaneToken,
+  issuingSigningKey,
+  type DataplaneTokenRequest,
+} from '../../auth/index.js';
 import { ResourceManager } from '../../manager/index.js';
 import { createStore, type ResourceStore } from '../../store/index.js';
 import { createBootstrapHandler } from './request-handler.js';
@@ -24,7 +29,11 @@ const dataplane = (name: string, service = 'web') => ({
 });
 
 const token = async (request: Partial<DataplaneTokenRequest> = {}) =>
-  issueDataplaneToken(await issuingSigningKey(store, 'default'), { mesh: 'default', validForMs: 3_600_000, ...request });
+  issueDataplaneToken(await issuingSigningKey(store, 'default'), {
+    mesh: 'default',
+    validForMs: 3_600_000,
+    ...request,
+  });
 
 const direct = (name: string, dataplaneToken: string | undefined, service = 'web') => ({
   mesh: 'default',
@@ -60,23 +69,36 @@ test('a token that allows the dataplane gets a bootstrap whose ADS stream presen
   const answer = await handler(direct('web-1', forWeb1), 'application/yaml');
   assert.equal(answer.status, 200);
   const bootstrap = parse(text(answer.body));
-  assert.deepEqual(bootstrap.dynamic_resources.ads_config.grpc_services[0].initial_metadata, [{ key: 'authorization', value: `Bearer ${forWeb1}` }]);
+  assert.deepEqual(bootstrap.dynamic_resources.ads_config.grpc_services[0].initial_metadata, [
+    { key: 'authorization', value: `Bearer ${forWeb1}` },
+  ]);
 });
 
 test('no token is a 422 saying the control plane requires one', async () => {
   assert.deepEqual(await refusal(direct('web-1', undefined)), {
     status: 422,
     detail: 'a dataplane token is required',
-    invalid: [{ field: 'dataplaneToken', reason: 'is required: this control plane runs with --dp-auth dpToken (koguma dp run --dataplane-token-file)' }],
+    invalid: [
+      {
+        field: 'dataplaneToken',
+        reason: 'is required: this control plane runs with --dp-auth dpToken (koguma dp run --dataplane-token-file)',
+      },
+    ],
   });
   assert.equal((await refusal(direct('web-1', '  '))).status, 422);
 });
 
 test('a token that is not genuine, expired, or of another mesh is a 422 saying which', async () => {
   const bad = await refusal(direct('web-1', 'not-a-token'));
-  assert.deepEqual(bad, { status: 422, detail: 'the dataplane token is not valid', invalid: [{ field: 'dataplaneToken', reason: 'dataplane token is malformed: not a signed JWT' }] });
+  assert.deepEqual(bad, {
+    status: 422,
+    detail: 'the dataplane token is not valid',
+    invalid: [{ field: 'dataplaneToken', reason: 'dataplane token is malformed: not a signed JWT' }],
+  });
   const expired = await token({ validForMs: 60_000, now: new Date(Date.now() - 7_200_000) });
-  assert.deepEqual((await refusal(direct('web-1', expired))).invalid, [{ field: 'dataplaneToken', reason: 'dataplane token has expired' }]);
+  assert.deepEqual((await refusal(direct('web-1', expired))).invalid, [
+    { field: 'dataplaneToken', reason: 'dataplane token has expired' },
+  ]);
   const otherMesh = { ...direct('web-1', await token()), mesh: 'other' };
   assert.equal((await refusal(otherMesh)).status, 422);
 });
@@ -92,7 +114,10 @@ test("dataplane B presenting A's token is a 422 naming the dataplane the token i
 test('a Dataplane with tags the token does not allow is a 422, in direct and in indirect mode', async () => {
   const paymentsOnly = await token({ tags: { 'kuma.io/service': ['payments'] } });
   const directAnswer = await refusal(direct('web-1', paymentsOnly, 'web'));
-  assert.match((directAnswer.invalid as { reason: string }[])[0]!.reason, /inbound\[0\] tag kuma.io\/service=web is not allowed \(the token allows "payments"\)/);
+  assert.match(
+    (directAnswer.invalid as { reason: string }[])[0]!.reason,
+    /inbound\[0\] tag kuma.io\/service=web is not allowed \(the token allows "payments"\)/,
+  );
   const indirect = await refusal({ mesh: 'default', name: 'stored-1', dataplaneToken: paymentsOnly });
   assert.equal(indirect.status, 422);
 });
@@ -106,7 +131,9 @@ test('without authentication a well-formed token is still passed on to Envoy, a 
   const manager = new ResourceManager(store, kindRegistry);
   const open = createBootstrapHandler({ manager, xdsAddress: '192.0.2.10', xdsPort: 5678 });
   const passed = parse(text((await open(direct('web-1', 'abc.def.ghi'), undefined)).body));
-  assert.deepEqual(passed.dynamic_resources.ads_config.grpc_services[0].initial_metadata, [{ key: 'authorization', value: 'Bearer abc.def.ghi' }]);
+  assert.deepEqual(passed.dynamic_resources.ads_config.grpc_services[0].initial_metadata, [
+    { key: 'authorization', value: 'Bearer abc.def.ghi' },
+  ]);
   const injected = parse(text((await open(direct('web-1', 'abc\nx-evil: 1'), undefined)).body));
   assert.equal(injected.dynamic_resources.ads_config.grpc_services[0].initial_metadata, undefined);
 });

@@ -17,7 +17,12 @@ before(async () => {
   store = await createStore({ type: 'memory', indexTags: kindRegistry.indexTags });
   manager = new ResourceManager(store, kindRegistry);
   await manager.ensureDefaultMesh();
-  await manager.put({ type: 'Dataplane', mesh: 'default', name: 'web-1', networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web' } }] } });
+  await manager.put({
+    type: 'Dataplane',
+    mesh: 'default',
+    name: 'web-1',
+    networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web' } }] },
+  });
   agentCa = (await generateServerCa({ commonName: 'the CA the agent trusts', lifetimeMs: 86_400_000 })).certPem;
   generatedCa = (await generateServerCa({ commonName: 'the generated CA', lifetimeMs: 86_400_000 })).certPem;
 });
@@ -25,8 +30,16 @@ after(() => store.close());
 
 /** The ADS cluster's TLS settings in the answered bootstrap, or undefined when it has none. */
 async function adsTlsOf(options: { caPem?: string } | undefined, caCert?: string) {
-  const handler = createBootstrapHandler({ manager, xdsAddress: 'cp.example', xdsPort: 5678, ...(options === undefined ? {} : { adsTls: options }) });
-  const answer = await handler({ mesh: 'default', name: 'web-1', ...(caCert === undefined ? {} : { caCert }) }, 'application/yaml');
+  const handler = createBootstrapHandler({
+    manager,
+    xdsAddress: 'cp.example',
+    xdsPort: 5678,
+    ...(options === undefined ? {} : { adsTls: options }),
+  });
+  const answer = await handler(
+    { mesh: 'default', name: 'web-1', ...(caCert === undefined ? {} : { caCert }) },
+    'application/yaml',
+  );
   const body = typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body).toString('utf8');
   if (answer.status !== 200) return { status: answer.status, error: JSON.parse(body) };
   const socket = parse(body).static_resources.clusters[0].transport_socket;
@@ -35,7 +48,9 @@ async function adsTlsOf(options: { caPem?: string } | undefined, caCert?: string
   return {
     name: socket.name,
     sni: context.sni,
-    trusted: Buffer.from(context.common_tls_context.validation_context.trusted_ca.inline_bytes, 'base64').toString('utf8'),
+    trusted: Buffer.from(context.common_tls_context.validation_context.trusted_ca.inline_bytes, 'base64').toString(
+      'utf8',
+    ),
   };
 }
 
@@ -44,11 +59,19 @@ test('a plaintext DP server gives a plaintext ADS cluster, whatever caCert says'
 });
 
 test('over TLS the ADS cluster trusts the caCert the agent sent, over the generated CA', async () => {
-  assert.deepEqual(await adsTlsOf({ caPem: generatedCa }, agentCa), { name: 'envoy.transport_sockets.tls', sni: 'cp.example', trusted: agentCa });
+  assert.deepEqual(await adsTlsOf({ caPem: generatedCa }, agentCa), {
+    name: 'envoy.transport_sockets.tls',
+    sni: 'cp.example',
+    trusted: agentCa,
+  });
 });
 
 test('over TLS without a caCert, the ADS cluster trusts the generated CA', async () => {
-  assert.deepEqual(await adsTlsOf({ caPem: generatedCa }), { name: 'envoy.transport_sockets.tls', sni: 'cp.example', trusted: generatedCa });
+  assert.deepEqual(await adsTlsOf({ caPem: generatedCa }), {
+    name: 'envoy.transport_sockets.tls',
+    sni: 'cp.example',
+    trusted: generatedCa,
+  });
 });
 
 test('over TLS with a given certificate and no caCert, there is nothing to trust: 422 on caCert', async () => {
@@ -68,9 +91,15 @@ test('a caCert that is no certificate is refused with 422 rather than left for E
     ['hello', 'holds no PEM certificate'],
     ['-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n', /^does not parse as a PEM certificate: /],
   ] as const) {
-    const answer = (await adsTlsOf({ caPem: generatedCa }, caCert)) as { status: number; error: { invalid_parameters: { field: string; reason: string }[] } };
+    const answer = (await adsTlsOf({ caPem: generatedCa }, caCert)) as {
+      status: number;
+      error: { invalid_parameters: { field: string; reason: string }[] };
+    };
     assert.equal(answer.status, 422);
     assert.equal(answer.error.invalid_parameters[0]?.field, 'caCert');
-    assert.match(answer.error.invalid_parameters[0]?.reason ?? '', typeof reason === 'string' ? new RegExp(`^${reason}$`) : reason);
+    assert.match(
+      answer.error.invalid_parameters[0]?.reason ?? '',
+      typeof reason === 'string' ? new RegExp(`^${reason}$`) : reason,
+    );
   }
 });

@@ -24,16 +24,28 @@
  * generated certificate; with neither there is nothing to trust: 422.
  */
 import { Type } from '@sinclair/typebox';
-import { readJson } from '../../api/bounded-parse.js';
-import { isKogumaError, type InvalidParameter } from '../../api/errors.js';
-import { INPUT_LIMITS, shapeParameter } from '../../api/input-limits.js';
-import { MeshName, ResourceName } from '../../api/primitives.js';
-import { issuesAgainst, validateDocument } from '../../api/validate.js';
+import {
+  readJson,
+  isKogumaError,
+  type InvalidParameter,
+  INPUT_LIMITS,
+  shapeParameter,
+  MeshName,
+  ResourceName,
+  issuesAgainst,
+  validateDocument,
+} from '../../api/index.js';
 import type { DataplaneSpec } from '../../api/index.js';
 import { coreKindRegistry, SERVICE_TAG } from '../../api/index.js';
-import { authorizeDataplane, bearerToken, registrationOf, type DataplaneAuthenticator, type VerifiedToken } from '../../auth/index.js';
+import {
+  authorizeDataplane,
+  bearerToken,
+  registrationOf,
+  type DataplaneAuthenticator,
+  type VerifiedToken,
+} from '../../auth/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../node-metadata.js';
+import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../index.js';
 import type { BootstrapAnswer, BootstrapHandler } from '../server/index.js';
 import { adsTrustOf } from './ads-trust.js';
 import { envoyBootstrap, envoyBootstrapYaml } from './envoy.js';
@@ -47,12 +59,18 @@ const BootstrapRequest = Type.Object(
     name: ResourceName(),
     proxyType: Type.Optional(Type.Literal('dataplane', { errorMessage: 'must be "dataplane"' })),
     dataplaneToken: Type.Optional(Type.String()),
-    dataplaneResource: Type.Optional(Type.String({ description: 'The Dataplane document as JSON text (direct mode).' })),
+    dataplaneResource: Type.Optional(
+      Type.String({ description: 'The Dataplane document as JSON text (direct mode).' }),
+    ),
     version: Type.Optional(Type.Unknown()),
     workdir: Type.Optional(Type.String()),
     caCert: Type.Optional(Type.String()),
-    adminPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'must be a port between 1 and 65535' })),
-    xdsTransport: Type.Optional(Type.Union([Type.Literal('delta'), Type.Literal('sotw')], { errorMessage: 'must be "delta" or "sotw"' })),
+    adminPort: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'must be a port between 1 and 65535' }),
+    ),
+    xdsTransport: Type.Optional(
+      Type.Union([Type.Literal('delta'), Type.Literal('sotw')], { errorMessage: 'must be "delta" or "sotw"' }),
+    ),
   },
   { additionalProperties: true },
 );
@@ -97,13 +115,18 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
     };
     const token = request.dataplaneToken?.trim() ?? '';
     const trust = options.adsTls === undefined ? undefined : adsTrustOf(request.caCert, options.adsTls.caPem);
-    if (trust !== undefined && 'reason' in trust) return unprocessable('the bootstrap request is not valid', [{ field: 'caCert', reason: trust.reason }]);
+    if (trust !== undefined && 'reason' in trust)
+      return unprocessable('the bootstrap request is not valid', [{ field: 'caCert', reason: trust.reason }]);
 
     let verified: VerifiedToken | undefined;
     if (options.dataplaneAuth) {
       if (token === '') {
         return unprocessable('a dataplane token is required', [
-          { field: 'dataplaneToken', reason: 'is required: this control plane runs with --dp-auth dpToken (koguma dp run --dataplane-token-file)' },
+          {
+            field: 'dataplaneToken',
+            reason:
+              'is required: this control plane runs with --dp-auth dpToken (koguma dp run --dataplane-token-file)',
+          },
         ]);
       }
       try {
@@ -116,29 +139,44 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
 
     let spec: DataplaneSpec;
     if (request.dataplaneResource !== undefined) {
-      const read = readJson(request.dataplaneResource, 'dataplaneResource', { maxBytes: INPUT_LIMITS.maxCarriedDataplaneBytes });
+      const read = readJson(request.dataplaneResource, 'dataplaneResource', {
+        maxBytes: INPUT_LIMITS.maxCarriedDataplaneBytes,
+      });
       if (!read.ok) return unprocessable('dataplaneResource is not valid', [read.issue]);
       const document = read.value;
       try {
-        spec = validateDocument(coreKindRegistry, document, { kind: 'Dataplane', mesh: request.mesh, name: request.name }).draft.spec as DataplaneSpec;
+        spec = validateDocument(coreKindRegistry, document, {
+          kind: 'Dataplane',
+          mesh: request.mesh,
+          name: request.name,
+        }).draft.spec as DataplaneSpec;
       } catch (error) {
         if (!isKogumaError(error, 'InvalidInput')) throw error;
-        return unprocessable('the dataplane is not valid', error.invalidParameters.map((p) => ({ field: `dataplaneResource.${p.field}`, reason: p.reason })));
+        return unprocessable(
+          'the dataplane is not valid',
+          error.invalidParameters.map((p) => ({ field: `dataplaneResource.${p.field}`, reason: p.reason })),
+        );
       }
     } else {
       // Indirect mode: the Dataplane must already exist (NotFound → 404).
-      spec = (await options.manager.get({ kind: 'Dataplane', mesh: request.mesh, name: request.name })).spec as DataplaneSpec;
+      spec = (await options.manager.get({ kind: 'Dataplane', mesh: request.mesh, name: request.name }))
+        .spec as DataplaneSpec;
     }
     if (verified) {
       try {
         authorizeDataplane(verified.claims, registrationOf(request.mesh, request.name, spec));
       } catch (error) {
         if (!isKogumaError(error, 'Forbidden')) throw error;
-        return unprocessable('the dataplane token does not allow this dataplane', [{ field: 'dataplaneToken', reason: error.message }]);
+        return unprocessable('the dataplane token does not allow this dataplane', [
+          { field: 'dataplaneToken', reason: error.message },
+        ]);
       }
     }
 
-    const services = [...(spec.networking.inbound ?? []).map((ib) => ib.tags[SERVICE_TAG]), spec.networking.gateway?.tags[SERVICE_TAG]];
+    const services = [
+      ...(spec.networking.inbound ?? []).map((ib) => ib.tags[SERVICE_TAG]),
+      spec.networking.gateway?.tags[SERVICE_TAG],
+    ];
     const bootstrap = envoyBootstrap({
       nodeId: nodeIdOf(request.mesh, request.name),
       cluster: services.find((s) => s !== undefined) ?? request.name,
@@ -149,7 +187,9 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       delta: request.xdsTransport !== 'sotw',
       metadata: {
         [PROXY_FLAVOUR_METADATA]: 'envoy',
-        ...(request.dataplaneResource !== undefined ? { [DATAPLANE_RESOURCE_METADATA]: request.dataplaneResource } : {}),
+        ...(request.dataplaneResource !== undefined
+          ? { [DATAPLANE_RESOURCE_METADATA]: request.dataplaneResource }
+          : {}),
       },
       ...(presentable(token) ? { initialMetadata: { authorization: `Bearer ${token}` } } : {}),
       ...(trust === undefined ? {} : { adsTls: trust }),

@@ -19,7 +19,7 @@ import { anyIs, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { ListenerSchema, type Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import { HttpConnectionManagerSchema } from '../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
-import { editedCopy, editHttpConnectionManagers, onePerObject, type ProxyResources } from '../generate/index.js';
+import { defineEdit, editHttpConnectionManagers, onePerObject, type ProxyResources } from '../generate/index.js';
 
 interface Binding {
   readonly listener: Listener;
@@ -28,6 +28,21 @@ interface Binding {
   readonly to: string;
 }
 
+const withRouteConfigName = defineEdit(
+  'gRPC api listener route name',
+  ListenerSchema,
+  (copy, { routeConfigName }: { routeConfigName: string }) =>
+    editHttpConnectionManagers(copy, (hcm) => {
+      if (hcm.routeSpecifier.case === 'rds') hcm.routeSpecifier.value.routeConfigName = routeConfigName;
+    }),
+);
+
+const withName = defineEdit(
+  'gRPC route configuration name',
+  RouteConfigurationSchema,
+  (copy, { name }: { name: string }) => (copy.name = name),
+);
+
 const bindingOf = onePerObject((listener: Listener): Binding | undefined => {
   const api = listener.apiListener?.apiListener;
   if (!api || !anyIs(api, HttpConnectionManagerSchema)) return undefined;
@@ -35,28 +50,20 @@ const bindingOf = onePerObject((listener: Listener): Binding | undefined => {
   if (hcm.routeSpecifier.case !== 'rds' || hcm.httpFilters.length <= 1) return undefined;
   const from = hcm.routeSpecifier.value.routeConfigName;
   const to = `${from}#${createHash('sha256').update(api.value).digest('hex').slice(0, 16)}`;
-  const bound = editedCopy(ListenerSchema, listener, `route name ${to}`, (copy) =>
-    editHttpConnectionManagers(copy, (h) => {
-      if (h.routeSpecifier.case === 'rds') h.routeSpecifier.value.routeConfigName = to;
-    }),
-  );
-  return { listener: bound, from, to };
+  return { listener: withRouteConfigName(listener, { routeConfigName: to }), from, to };
 });
 
 export function bindClientRouteNames(resources: ProxyResources): ProxyResources {
   const renamed = new Map<string, string>();
-  const listeners = resources.listeners.map((listener) => {
+  const bound = resources.map('listeners', (listener) => {
     const binding = bindingOf(listener);
     if (!binding) return listener;
     renamed.set(binding.from, binding.to);
     return binding.listener;
   });
   if (renamed.size === 0) return resources;
-  const routeConfigurations = resources.routeConfigurations
-    .map((config) => {
-      const to = renamed.get(config.name);
-      return to === undefined ? config : editedCopy(RouteConfigurationSchema, config, `name ${to}`, (copy) => (copy.name = to));
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...resources, listeners, routeConfigurations };
+  return bound.map('routeConfigurations', (config) => {
+    const to = renamed.get(config.name);
+    return to === undefined ? config : withName(config, { name: to });
+  });
 }

@@ -7,4 +7,10 @@
 export { ProxyBuild, type ProxyBuildOptions } from './proxy-build.js';
 export { buildProxyConfig, encodeProxyResources, type ProxyConfig } from './proxy-config.js';
 export { applyPolicies, pluginsInOrder } from './policy-plugins.js';
-export { securedContext, workloadTagsOf, type IdentitySource, type MeshTlsSource, type ProxySecurity } from './proxy-security.js';
+export {
+  securedContext,
+  workloadTagsOf,
+  type IdentitySource,
+  type MeshTlsSource,
+  type ProxySecurity,
+} from './proxy-security.js';

@@ -11,19 +11,25 @@
  * absence means something, as no MeshTrafficPermission under mTLS means no
  * caller may. Then it gets an empty `matched`.
  */
-import type { PolicyPlugin } from '../../policies/core/plugin.js';
-import type { PolicyModule } from '../../policies/core/policy-module.js';
+import type { PolicyPlugin, PolicyModule } from '../../policies/core/index.js';
 import type { ProxyContext, ProxyResources } from '../generate/index.js';
 
 /** The plugins of these policy modules, lowest kind order first; kinds without a plugin are left out. */
 export function pluginsInOrder(modules: readonly PolicyModule[]): PolicyPlugin[] {
-  return [...modules].sort((a, b) => a.kind.policy.order - b.kind.policy.order).flatMap((module) => (module.plugin ? [module.plugin] : []));
+  return [...modules]
+    .sort((a, b) => a.kind.policy.order - b.kind.policy.order)
+    .flatMap((module) => (module.plugin ? [module.plugin] : []));
 }
 
 const NOTHING_MATCHED = Object.freeze([]);
 
 /** Applies `plugins` in the order given, each to what the one before returned. */
-export function applyPolicies(resources: ProxyResources, proxy: ProxyContext, plugins: readonly PolicyPlugin[], warn: (message: string) => void): ProxyResources {
+export function applyPolicies(
+  resources: ProxyResources,
+  proxy: ProxyContext,
+  plugins: readonly PolicyPlugin[],
+  warn: (message: string) => void,
+): ProxyResources {
   let current = resources;
   for (const plugin of plugins) {
     const matched = proxy.policies?.get(plugin.kind) ?? NOTHING_MATCHED;

@@ -9,7 +9,7 @@
  * The plugins, in the order they apply, come from the composition root
  * (cp/catalogue.ts); without `security` no mesh has mTLS (tests, benchmarks).
  */
-import type { PolicyPlugin } from '../../policies/core/plugin.js';
+import type { PolicyPlugin } from '../../policies/core/index.js';
 import type { ProxyContext } from '../generate/index.js';
 import { buildProxyConfig, type ProxyConfig } from './proxy-config.js';
 import { securedContext, type ProxySecurity } from './proxy-security.js';

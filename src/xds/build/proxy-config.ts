@@ -5,10 +5,16 @@
  *   ProxyContext ─► base generators (xds/generate) ─► policy plugins, in order
  *     ─► gRPC clients' route names bound (grpc-route-names.ts) ─► encoded, each message once
  */
-import type { PolicyPlugin } from '../../policies/core/plugin.js';
-import { byString, encodeOnce, generateEnvoyResources, generateGrpcResources, type ProxyContext, type ProxyResources } from '../generate/index.js';
-import { TypeUrl } from '../resource-types.js';
-import type { EncodedResource } from '../snapshot.js';
+import type { PolicyPlugin } from '../../policies/core/index.js';
+import {
+  byString,
+  encodeOnce,
+  generateEnvoyResources,
+  generateGrpcResources,
+  type ProxyContext,
+  type ProxyResources,
+} from '../generate/index.js';
+import { TypeUrl, type EncodedResource } from '../index.js';
 import { bindClientRouteNames } from './grpc-route-names.js';
 import { applyPolicies } from './policy-plugins.js';
 

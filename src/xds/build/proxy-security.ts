@@ -15,7 +15,7 @@
  * missing, so "no context" only ever means "not yet".
  */
 import type { WorkloadCertificate, WorkloadTags } from '../../mtls/index.js';
-import type { MeshSecurity, MeshSecurityState } from '../../mtls/mesh-security.js';
+import type { MeshSecurity, MeshSecurityState } from '../../mtls/index.js';
 import { onePerObject, type IdentityContext, type MeshTlsContext, type ProxyContext } from '../generate/index.js';
 
 /** Where each mesh's mTLS state comes from (mtls/mesh-security.ts `MeshSecurityRegistry`). */
@@ -37,17 +37,16 @@ export interface ProxySecurity {
 }
 
 /** One object per mesh security state object: generators memoize on it. */
-const tlsContextOf = onePerObject(
-  (security: MeshSecurity): MeshTlsContext => ({
-    mesh: security.mesh,
-    mode: security.mode,
-    trustedRootsPem: security.trusted.map((ca) => ca.certificate.toString('pem')).join('\n'),
-  }),
-);
+const tlsContextOf = onePerObject((security: MeshSecurity): MeshTlsContext => ({
+  mesh: security.mesh,
+  mode: security.mode,
+  trustedRootsPem: security.trusted.map((ca) => ca.certificate.toString('pem')).join('\n'),
+}));
 
-const identityContextOf = onePerObject(
-  (certificate: WorkloadCertificate): IdentityContext => ({ certChainPem: `${certificate.certPem.trimEnd()}\n${certificate.chainPem}`, keyPem: certificate.keyPem }),
-);
+const identityContextOf = onePerObject((certificate: WorkloadCertificate): IdentityContext => ({
+  certChainPem: `${certificate.certPem.trimEnd()}\n${certificate.chainPem}`,
+  keyPem: certificate.keyPem,
+}));
 
 /** Every tag of every inbound, with all its values: what the certificate certifies. */
 export function workloadTagsOf(context: ProxyContext): WorkloadTags {
@@ -59,7 +58,11 @@ export function workloadTagsOf(context: ProxyContext): WorkloadTags {
 }
 
 /** The context with its mesh's TLS and its certificate, or undefined while either is not ready. */
-export function securedContext(security: ProxySecurity, nodeId: string, context: ProxyContext): ProxyContext | undefined {
+export function securedContext(
+  security: ProxySecurity,
+  nodeId: string,
+  context: ProxyContext,
+): ProxyContext | undefined {
   const state = security.meshes.stateOf(context.mesh);
   if (state.kind === 'pending') return undefined;
   if (state.kind === 'disabled') {

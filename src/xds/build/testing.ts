@@ -18,4 +18,5 @@ export const generateProxyConfig = (ctx: ProxyContext): ProxyConfig => buildProx
 export const generateProxyResources = (ctx: ProxyContext): EncodedResource[] => generateProxyConfig(ctx).resources;
 
 /** The build the control plane makes, with every plugin; without `security` no mesh has mTLS. */
-export const controlPlaneBuild = (security?: ProxySecurity): ProxyBuild => new ProxyBuild({ plugins: policyPlugins, ...(security ? { security } : {}) });
+export const controlPlaneBuild = (security?: ProxySecurity): ProxyBuild =>
+  new ProxyBuild({ plugins: policyPlugins, ...(security ? { security } : {}) });

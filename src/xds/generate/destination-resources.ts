@@ -16,7 +16,7 @@ import type { Cluster } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js
 import type { ClusterLoadAssignment } from '../envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import type { RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
-import { spiffeId } from '../../mtls/identity-uris.js';
+import { spiffeId } from '../../mtls/index.js';
 import {
   buildApiListener,
   buildClusterLoadAssignment,
@@ -29,7 +29,14 @@ import {
   routeToCluster,
 } from './builders/index.js';
 import { isHttp2Protocol, localitiesOf } from './destinations.js';
-import { GRPC_CERTIFICATE_PROVIDER, identitySecretName, outboundRouteName, serviceClusterName, statName, trustSecretName } from './names.js';
+import {
+  GRPC_CERTIFICATE_PROVIDER,
+  identitySecretName,
+  outboundRouteName,
+  serviceClusterName,
+  statName,
+  trustSecretName,
+} from './names.js';
 import type { DestinationContext, MeshTlsContext } from './proxy-context.js';
 import { onePerObject, onePerObjectPair } from './shared.js';
 
@@ -44,19 +51,23 @@ export function singleClusterRouteConfiguration(name: string, service: string, c
   return buildRouteConfiguration(name, [buildVirtualHost(service, ['*'], [routeToCluster(cluster)])]);
 }
 
-export const loadAssignmentOf = onePerObject(
-  (destination: DestinationContext): ClusterLoadAssignment =>
-    buildClusterLoadAssignment(serviceClusterName(destination.service), localitiesOf(destination)),
+export const loadAssignmentOf = onePerObject((destination: DestinationContext): ClusterLoadAssignment =>
+  buildClusterLoadAssignment(serviceClusterName(destination.service), localitiesOf(destination)),
 );
 
 /** The route configuration an outbound HTTP listener (Envoy) or a gRPC client's api_listener names over RDS. */
-export const outboundRouteOf = onePerObject(
-  (destination: DestinationContext): RouteConfiguration =>
-    singleClusterRouteConfiguration(outboundRouteName(destination.service), destination.service, serviceClusterName(destination.service)),
+export const outboundRouteOf = onePerObject((destination: DestinationContext): RouteConfiguration =>
+  singleClusterRouteConfiguration(
+    outboundRouteName(destination.service),
+    destination.service,
+    serviceClusterName(destination.service),
+  ),
 );
 
 export const envoyClusterOf = onePerObjectPair((destination: DestinationContext, key: TlsKey): Cluster => {
-  const cluster = buildEdsCluster(serviceClusterName(destination.service), { http2: isHttp2Protocol(destination.protocol) });
+  const cluster = buildEdsCluster(serviceClusterName(destination.service), {
+    http2: isHttp2Protocol(destination.protocol),
+  });
   const tls = meshTlsOf(key);
   if (tls) {
     cluster.transportSocket = envoyUpstreamTls({
@@ -73,15 +84,20 @@ export const envoyClusterOf = onePerObjectPair((destination: DestinationContext,
 export const grpcClusterOf = onePerObjectPair((destination: DestinationContext, key: TlsKey): Cluster => {
   const cluster = buildEdsCluster(serviceClusterName(destination.service));
   const tls = meshTlsOf(key);
-  if (tls) cluster.transportSocket = grpcUpstreamTls(GRPC_CERTIFICATE_PROVIDER, { exact: spiffeId(tls.mesh, destination.service) });
+  if (tls)
+    cluster.transportSocket = grpcUpstreamTls(GRPC_CERTIFICATE_PROVIDER, {
+      exact: spiffeId(tls.mesh, destination.service),
+    });
   return cluster;
 });
 
 /** The listener a gRPC client resolves for `xds:///<service>`. */
-export const grpcApiListenerOf = onePerObject(
-  (destination: DestinationContext): Listener =>
-    buildApiListener(
-      destination.service,
-      buildHttpConnectionManager({ statPrefix: statName(destination.service), routes: { rds: outboundRouteName(destination.service) } }),
-    ),
+export const grpcApiListenerOf = onePerObject((destination: DestinationContext): Listener =>
+  buildApiListener(
+    destination.service,
+    buildHttpConnectionManager({
+      statPrefix: statName(destination.service),
+      routes: { rds: outboundRouteName(destination.service) },
+    }),
+  ),
 );

@@ -23,7 +23,8 @@ interface HostPort {
   readonly port: number;
 }
 
-export const byAddressThenPort = (a: HostPort, b: HostPort): number => byString(a.address, b.address) || a.port - b.port;
+export const byAddressThenPort = (a: HostPort, b: HostPort): number =>
+  byString(a.address, b.address) || a.port - b.port;
 
 /**
  * Every destination the proxy needs a cluster for, sorted by service: those in
@@ -33,7 +34,8 @@ export const byAddressThenPort = (a: HostPort, b: HostPort): number => byString(
 export function destinationsOf(ctx: ProxyContext): DestinationContext[] {
   const found = new Map<string, DestinationContext>(ctx.destinations);
   for (const outbound of ctx.outbounds) {
-    if (!found.has(outbound.service)) found.set(outbound.service, { service: outbound.service, protocol: 'tcp', endpoints: [] });
+    if (!found.has(outbound.service))
+      found.set(outbound.service, { service: outbound.service, protocol: 'tcp', endpoints: [] });
   }
   return [...found.values()].sort((a, b) => byString(a.service, b.service));
 }
@@ -57,7 +59,11 @@ export function localitiesOf(destination: DestinationContext): LocalityInput[] {
   }
   return [...byZone.entries()]
     .sort(([a], [b]) => byString(a, b))
-    .map(([zone, inZone]) => ({ zone, weight: inZone.length, endpoints: inZone.map(({ address, port, tags }) => ({ address, port, tags: sortedTags(tags) })) }));
+    .map(([zone, inZone]) => ({
+      zone,
+      weight: inZone.length,
+      endpoints: inZone.map(({ address, port, tags }) => ({ address, port, tags: sortedTags(tags) })),
+    }));
 }
 
 /** Tags with their keys in order, so equal tags encode to equal bytes. */
@@ -66,4 +72,5 @@ export function sortedTags(tags: Readonly<Record<string, string>>): Record<strin
 }
 
 export const isHttpProtocol = (protocol: DestinationContext['protocol']): boolean => protocol !== 'tcp';
-export const isHttp2Protocol = (protocol: DestinationContext['protocol']): boolean => protocol === 'http2' || protocol === 'grpc';
+export const isHttp2Protocol = (protocol: DestinationContext['protocol']): boolean =>
+  protocol === 'http2' || protocol === 'grpc';

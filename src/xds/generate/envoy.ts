@@ -23,7 +23,7 @@
  * Destination clusters originate mTLS (destination-resources.ts). The
  * certificates travel as two SDS Secrets: the proxy's own, and the roots.
  */
-import { spiffeTrustDomain } from '../../mtls/identity-uris.js';
+import { spiffeTrustDomain } from '../../mtls/index.js';
 import {
   buildFilterChain,
   buildHttpConnectionManager,
@@ -42,7 +42,14 @@ import {
 import type { FilterChain } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { RouteConfigurationSchema, type RouteConfiguration } from '../envoy/gen/envoy/config/route/v3/route_pb.js';
 import type { Filter } from '../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
-import { envoyClusterOf, loadAssignmentOf, outboundRouteOf, singleClusterRouteConfiguration, tlsKeyOf, type TlsKey } from './destination-resources.js';
+import {
+  envoyClusterOf,
+  loadAssignmentOf,
+  outboundRouteOf,
+  singleClusterRouteConfiguration,
+  tlsKeyOf,
+  type TlsKey,
+} from './destination-resources.js';
 import { byAddressThenPort, destinationOf, destinationsOf, isHttp2Protocol, isHttpProtocol } from './destinations.js';
 import {
   identitySecretName,
@@ -55,9 +62,17 @@ import {
   statName,
   trustSecretName,
 } from './names.js';
-import type { DestinationContext, IdentityContext, InboundContext, MeshTlsContext, OutboundContext, ProxyContext } from './proxy-context.js';
+import type {
+  DestinationContext,
+  IdentityContext,
+  InboundContext,
+  MeshTlsContext,
+  OutboundContext,
+  ProxyContext,
+} from './proxy-context.js';
+import { inboundOriginsOf, type DestinationOrigin, type InboundOrigin } from './origins.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
-import { editedCopy, onePerObject, onePerObjectPair } from './shared.js';
+import { defineEdit, onePerObject, onePerObjectPair } from './shared.js';
 import { TAGS_HEADER, tagsHeaderValue } from './tags-header.js';
 
 /**
@@ -69,7 +84,9 @@ function inboundFilters(inbound: InboundContext, cluster: string): Filter[] {
   const routeConfig = singleClusterRouteConfiguration(inboundRouteName(inbound.service), inbound.service, cluster);
   // The caller's tags are for this sidecar's policies (read by its filters and routes before the router strips them), not for the application.
   routeConfig.requestHeadersToRemove.push(TAGS_HEADER);
-  return [httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } }))];
+  return [
+    httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { routeConfig } })),
+  ];
 }
 
 /**
@@ -96,7 +113,9 @@ const inboundResourcesOf = onePerObjectPair((inbound: InboundContext, key: TlsKe
   const cluster = localClusterName(inbound.servicePort);
   const tls = 'plaintext' in key ? undefined : key;
   return {
-    cluster: buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, { http2: isHttp2Protocol(inbound.protocol) }),
+    cluster: buildStaticCluster(cluster, inbound.serviceAddress, inbound.servicePort, {
+      http2: isHttp2Protocol(inbound.protocol),
+    }),
     listener: buildListener({
       name: inboundListenerName(inbound.address, inbound.port),
       address: inbound.address,
@@ -109,7 +128,9 @@ const inboundResourcesOf = onePerObjectPair((inbound: InboundContext, key: TlsKe
 });
 
 /** The mesh's roots as an SDS Secret, once per mesh TLS object. */
-const trustSecretOf = onePerObject((tls: MeshTlsContext) => buildTrustSecret(trustSecretName(tls.mesh), tls.trustedRootsPem));
+const trustSecretOf = onePerObject((tls: MeshTlsContext) =>
+  buildTrustSecret(trustSecretName(tls.mesh), tls.trustedRootsPem),
+);
 
 /** The proxy's certificate as an SDS Secret, once per certificate. */
 const identitySecretOf = onePerObjectPair((identity: IdentityContext, tls: MeshTlsContext) =>
@@ -120,7 +141,12 @@ const identitySecretOf = onePerObjectPair((identity: IdentityContext, tls: MeshT
 const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destination: DestinationContext) => {
   const cluster = serviceClusterName(outbound.service);
   const filter = isHttpProtocol(destination.protocol)
-    ? httpConnectionManagerFilter(buildHttpConnectionManager({ statPrefix: statName(cluster), routes: { rds: outboundRouteName(outbound.service) } }))
+    ? httpConnectionManagerFilter(
+        buildHttpConnectionManager({
+          statPrefix: statName(cluster),
+          routes: { rds: outboundRouteName(outbound.service) },
+        }),
+      )
     : tcpProxyFilter(buildTcpProxy(statName(cluster), cluster));
   return buildListener({
     name: outboundListenerName(outbound.address, outbound.port),
@@ -131,10 +157,20 @@ const outboundListenerOf = onePerObjectPair((outbound: OutboundContext, destinat
   });
 });
 
-function addInbound(out: ResourceCollector, inbound: InboundContext, tls: TlsKey): void {
-  const { cluster, listener } = inboundResourcesOf(inbound, tls);
-  out.cluster(cluster);
-  out.listener(listener);
+/** Each inbound's listener, and the local clusters, each shared by the inbounds with its service port. */
+function addInbounds(out: ResourceCollector, ctx: ProxyContext, tls: TlsKey): void {
+  const origins = inboundOriginsOf(ctx);
+  const locals = new Map<number, { readonly kind: 'local'; readonly inbounds: InboundOrigin[] }>();
+  for (const origin of origins) {
+    const local = locals.get(origin.inbound.servicePort) ?? { kind: 'local', inbounds: [] };
+    local.inbounds.push(origin);
+    locals.set(origin.inbound.servicePort, local);
+  }
+  for (const origin of origins) {
+    const { cluster, listener } = inboundResourcesOf(origin.inbound, tls);
+    out.cluster(cluster, locals.get(origin.inbound.servicePort)!);
+    out.listener(listener, origin);
+  }
 }
 
 /**
@@ -143,29 +179,46 @@ function addInbound(out: ResourceCollector, inbound: InboundContext, tls: TlsKey
  * so the callee's inbound policies can trust it names the caller. A copy per
  * header value (shared.ts): sidecars of one service share it.
  */
-function outboundRouteFor(destination: DestinationContext, tagsHeader: string | undefined): RouteConfiguration {
+function outboundRouteFor(destination: DestinationContext, tagRoutes: TagRoutes | undefined): RouteConfiguration {
   const routes = outboundRouteOf(destination);
-  if (tagsHeader === undefined) return routes;
-  return editedCopy(RouteConfigurationSchema, routes, `${TAGS_HEADER}: ${tagsHeader}`, (copy) =>
-    copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
-  );
+  return tagRoutes === undefined ? routes : tagRoutes(routes);
 }
 
-function addOutbound(out: ResourceCollector, ctx: ProxyContext, outbound: OutboundContext, tagsHeader: string | undefined): void {
+type TagRoutes = (routes: RouteConfiguration) => RouteConfiguration;
+
+const withTagsHeader = defineEdit(
+  'x-kuma-tags header',
+  RouteConfigurationSchema,
+  (copy, { tagsHeader }: { tagsHeader: string }) =>
+    copy.requestHeadersToAdd.push(...headersToAdd({ set: [{ name: TAGS_HEADER, value: tagsHeader }] })),
+);
+
+function addOutbound(
+  out: ResourceCollector,
+  ctx: ProxyContext,
+  outbound: OutboundContext,
+  tagRoutes: TagRoutes | undefined,
+): void {
   const destination = destinationOf(ctx, outbound.service);
-  if (isHttpProtocol(destination.protocol)) out.routeConfiguration(outboundRouteFor(destination, tagsHeader));
-  out.listener(outboundListenerOf(outbound, destination));
+  if (isHttpProtocol(destination.protocol))
+    out.routeConfiguration(outboundRouteFor(destination, tagRoutes), {
+      kind: 'destination',
+      service: destination.service,
+    });
+  out.listener(outboundListenerOf(outbound, destination), { kind: 'outbound', outbound });
 }
 
 export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
   const tls = tlsKeyOf(ctx.tls);
-  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) addInbound(out, inbound, tls);
+  addInbounds(out, ctx, tls);
   const tagsHeader = tagsHeaderValue(ctx.inbounds.map((inbound) => inbound.tags));
-  for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound, tagsHeader);
+  const tagRoutes = tagsHeader === undefined ? undefined : withTagsHeader.for({ tagsHeader });
+  for (const outbound of [...ctx.outbounds].sort(byAddressThenPort)) addOutbound(out, ctx, outbound, tagRoutes);
   for (const destination of destinationsOf(ctx)) {
-    out.cluster(envoyClusterOf(destination, tls));
-    out.loadAssignment(loadAssignmentOf(destination));
+    const origin: DestinationOrigin = { kind: 'destination', service: destination.service };
+    out.cluster(envoyClusterOf(destination, tls), origin);
+    out.loadAssignment(loadAssignmentOf(destination), origin);
   }
   addSecrets(out, ctx);
   return out.resources();
@@ -174,6 +227,6 @@ export function generateEnvoyResources(ctx: ProxyContext): ProxyResources {
 /** The two SDS Secrets, for Envoy and for `koguma dp run --proxyless`, which writes them to files. */
 export function addSecrets(out: ResourceCollector, ctx: ProxyContext): void {
   if (!ctx.tls) return;
-  out.secret(trustSecretOf(ctx.tls));
-  if (ctx.identity) out.secret(identitySecretOf(ctx.identity, ctx.tls));
+  out.secret(trustSecretOf(ctx.tls), { kind: 'trust', mesh: ctx.tls.mesh });
+  if (ctx.identity) out.secret(identitySecretOf(ctx.identity, ctx.tls), { kind: 'identity', mesh: ctx.tls.mesh });
 }

@@ -15,7 +15,8 @@ import { generateEnvoyResources, ROUTER_FILTER_NAME } from './index.js';
 import type { ProxyContext } from './proxy-context.js';
 import { caseNames, readCase } from './testing/cases.js';
 
-const versions = (resources: EncodedResource[]): string[] => resources.map((r) => `${r.typeUrl} ${r.name} ${r.version}`);
+const versions = (resources: EncodedResource[]): string[] =>
+  resources.map((r) => `${r.typeUrl} ${r.name} ${r.version}`);
 
 /** The same proxy with every list and map in reverse order. */
 function reversed(ctx: ProxyContext): ProxyContext {
@@ -24,14 +25,20 @@ function reversed(ctx: ProxyContext): ProxyContext {
     inbounds: [...ctx.inbounds].reverse(),
     outbounds: [...ctx.outbounds].reverse(),
     destinations: new Map(
-      [...ctx.destinations.entries()].reverse().map(([service, d]) => [service, { ...d, endpoints: [...d.endpoints].reverse() }]),
+      [...ctx.destinations.entries()]
+        .reverse()
+        .map(([service, d]) => [service, { ...d, endpoints: [...d.endpoints].reverse() }]),
     ),
   };
 }
 
 test('identical contexts give identical bytes', () => {
   for (const name of caseNames()) {
-    assert.deepEqual(versions(generateProxyResources(readCase(name))), versions(generateProxyResources(readCase(name))), name);
+    assert.deepEqual(
+      versions(generateProxyResources(readCase(name))),
+      versions(generateProxyResources(readCase(name))),
+      name,
+    );
   }
 });
 
@@ -48,7 +55,9 @@ test('every HTTP connection manager ends with the router filter, and has it once
     for (const { message } of listeners) {
       const listener = message as Listener;
       const packed = [
-        ...listener.filterChains.flatMap((chain) => chain.filters.map((f) => (f.configType.case === 'typedConfig' ? f.configType.value : undefined))),
+        ...listener.filterChains.flatMap((chain) =>
+          chain.filters.map((f) => (f.configType.case === 'typedConfig' ? f.configType.value : undefined)),
+        ),
         listener.apiListener?.apiListener,
       ];
       for (const any of packed) {
@@ -65,24 +74,38 @@ test('every HTTP connection manager ends with the router filter, and has it once
 test('an outbound whose service has no destination gets an empty cluster, not a dangling name', () => {
   const ctx: ProxyContext = { ...readCase('tcp-inbound-outbound'), destinations: new Map() };
   const resources = generateEnvoyResources(ctx);
-  assert.deepEqual(resources.clusters.map((c) => c.name), ['localhost:16379', 'postgres']);
-  assert.deepEqual(resources.loadAssignments.map((a) => [a.clusterName, a.endpoints.length]), [['postgres', 0]]);
+  assert.deepEqual(
+    resources.clusters.map((c) => c.name),
+    ['localhost:16379', 'postgres'],
+  );
+  assert.deepEqual(
+    resources.loadAssignments.map((a) => [a.clusterName, a.endpoints.length]),
+    [['postgres', 0]],
+  );
 });
 
 test('localities are one per zone, sorted, each weighted by its endpoint count', () => {
   const [assignment] = generateEnvoyResources(readCase('grpc-service-two-zones')).loadAssignments;
   assert.deepEqual(
     assignment?.endpoints.map((l) => [l.locality?.zone, l.loadBalancingWeight, l.lbEndpoints.length]),
-    [['east', 2, 2], ['west', 1, 1]],
+    [
+      ['east', 2, 2],
+      ['west', 1, 1],
+    ],
   );
 });
 
 test('endpoints that are not IP addresses are left out and repeated ones kept once', () => {
   const [assignment] = generateEnvoyResources(readCase('endpoint-guards')).loadAssignments;
   const addresses = assignment?.endpoints.flatMap((l) =>
-    l.lbEndpoints.map((e) => (e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address?.address.value : undefined)),
+    l.lbEndpoints.map((e) =>
+      e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address?.address.value : undefined,
+    ),
   );
-  assert.deepEqual(addresses?.map((a) => (a && 'address' in a ? a.address : a)), ['fd00::2', 'fd00::3']);
+  assert.deepEqual(
+    addresses?.map((a) => (a && 'address' in a ? a.address : a)),
+    ['fd00::2', 'fd00::3'],
+  );
 });
 
 test('an IPv6 listener name brackets the address', () => {
@@ -92,9 +115,17 @@ test('an IPv6 listener name brackets the address', () => {
 
 test('a gRPC client and a sidecar reaching the same destination share its route configuration and endpoints', () => {
   const grpcCtx = readCase('grpc-client-two-destinations');
-  const envoyCtx: ProxyContext = { ...grpcCtx, flavour: 'envoy', outbounds: grpcCtx.outbounds.map((o, i) => ({ ...o, port: 10000 + i })) };
+  const envoyCtx: ProxyContext = {
+    ...grpcCtx,
+    flavour: 'envoy',
+    outbounds: grpcCtx.outbounds.map((o, i) => ({ ...o, port: 10000 + i })),
+  };
   const shared = (ctx: ProxyContext) =>
-    versions(generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.RouteConfiguration || r.typeUrl === TypeUrl.ClusterLoadAssignment));
+    versions(
+      generateProxyResources(ctx).filter(
+        (r) => r.typeUrl === TypeUrl.RouteConfiguration || r.typeUrl === TypeUrl.ClusterLoadAssignment,
+      ),
+    );
   assert.deepEqual(shared(grpcCtx), shared(envoyCtx));
 });
 
@@ -108,16 +139,26 @@ test('proxies consuming the same destination object share its encoded resources;
     outbounds: base.outbounds.map((o, i) => ({ ...o, port: 10000 + i })),
   });
   const perDestination = (ctx: ProxyContext) =>
-    generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.Cluster || r.typeUrl === TypeUrl.ClusterLoadAssignment || r.typeUrl === TypeUrl.RouteConfiguration);
+    generateProxyResources(ctx).filter(
+      (r) =>
+        r.typeUrl === TypeUrl.Cluster ||
+        r.typeUrl === TypeUrl.ClusterLoadAssignment ||
+        r.typeUrl === TypeUrl.RouteConfiguration,
+    );
   const first = perDestination(sidecar('a', base.destinations));
   const second = perDestination(sidecar('b', base.destinations));
   assert.ok(first.length > 0);
   assert.equal(first.length, second.length);
-  first.forEach((resource, i) => assert.equal(second[i], resource, `${resource.typeUrl} ${resource.name} is one object`));
+  first.forEach((resource, i) =>
+    assert.equal(second[i], resource, `${resource.typeUrl} ${resource.name} is one object`),
+  );
 
   // A copy of the same destinations (what MeshView hands out after a change) is rebuilt: equal content, new objects.
   const copied = new Map([...base.destinations].map(([service, d]) => [service, { ...d }]));
   const rebuilt = perDestination(sidecar('c', copied));
-  assert.deepEqual(rebuilt.map((r) => r.version), first.map((r) => r.version));
+  assert.deepEqual(
+    rebuilt.map((r) => r.version),
+    first.map((r) => r.version),
+  );
   rebuilt.forEach((resource, i) => assert.notEqual(resource, first[i]));
 });

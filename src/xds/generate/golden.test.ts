@@ -28,7 +28,11 @@ for (const name of caseNames()) {
 
   test(`every resource of ${name} passes Envoy's validation rules`, () => {
     for (const resource of generateProxyResources(readCase(name))) {
-      assert.deepEqual(validateMessage(schemaOfType[resource.typeUrl], resource.message), [], `${resource.typeUrl} ${resource.name}`);
+      assert.deepEqual(
+        validateMessage(schemaOfType[resource.typeUrl], resource.message),
+        [],
+        `${resource.typeUrl} ${resource.name}`,
+      );
     }
   });
 }

@@ -17,7 +17,8 @@ import { caseNames, readCase } from './testing/cases.js';
 const grpcCases = caseNames().filter((name) => readCase(name).flavour === 'grpc');
 
 /** What a gRPC application subscribes to: everything but the SDS Secrets, which `koguma dp run` fetches and writes to files. */
-const appResources = (resources: EncodedResource[]): EncodedResource[] => resources.filter((r) => r.typeUrl !== TypeUrl.Secret);
+const appResources = (resources: EncodedResource[]): EncodedResource[] =>
+  resources.filter((r) => r.typeUrl !== TypeUrl.Secret);
 
 test('there are grpc-flavour cases', () => {
   assert.ok(grpcCases.length >= 2);
@@ -31,7 +32,9 @@ for (const name of grpcCases) {
 
 test('every locality gRPC sees carries a load_balancing_weight, so none is dropped', () => {
   for (const name of grpcCases) {
-    for (const resource of generateProxyResources(readCase(name)).filter((r) => r.typeUrl === TypeUrl.ClusterLoadAssignment)) {
+    for (const resource of generateProxyResources(readCase(name)).filter(
+      (r) => r.typeUrl === TypeUrl.ClusterLoadAssignment,
+    )) {
       for (const locality of decode(resource).endpoints) {
         assert.ok(locality.locality, `${resource.name}: locality unset`);
         assert.ok(locality.load_balancing_weight?.value > 0, `${resource.name}: locality without weight`);
@@ -44,7 +47,10 @@ test('a gRPC server finds its listener by the bootstrap template and its bound a
   const ctx = readCase('grpc-server-one-inbound');
   const resources = generateProxyResources(ctx);
   for (const inbound of ctx.inbounds) {
-    const wanted = formatTemplateString(bootstrap.serverListenerResourceNameTemplate!, hostPort(inbound.address, inbound.port));
+    const wanted = formatTemplateString(
+      bootstrap.serverListenerResourceNameTemplate!,
+      hostPort(inbound.address, inbound.port),
+    );
     const listener = resources.find((r) => r.typeUrl === TypeUrl.Listener && r.name === wanted);
     assert.ok(listener, `no listener named ${wanted}`);
     const value = decode(listener);
@@ -57,7 +63,9 @@ test('a gRPC server finds its listener by the bootstrap template and its bound a
 
 test('a gRPC client dialing xds:///<service> finds a listener named by the service', () => {
   const ctx = readCase('grpc-client-two-destinations');
-  const names = generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.Listener).map((r) => r.name);
+  const names = generateProxyResources(ctx)
+    .filter((r) => r.typeUrl === TypeUrl.Listener)
+    .map((r) => r.name);
   assert.deepEqual(names, [...new Set(ctx.outbounds.map((o) => o.service))].sort());
 });
 
@@ -73,7 +81,9 @@ test('with mesh mTLS, grpc-js-xds reads a server listener requiring client certi
     assert.deepEqual(cluster['securityUpdate'], {
       caCertificateProviderInstance: 'koguma',
       identityCertificateProviderInstance: 'koguma',
-      subjectAltNameMatchers: [{ exact: `spiffe://default/${resource.name}`, ignore_case: false, match_pattern: 'exact' }],
+      subjectAltNameMatchers: [
+        { exact: `spiffe://default/${resource.name}`, ignore_case: false, match_pattern: 'exact' },
+      ],
     });
   }
 });

@@ -53,11 +53,19 @@ import {
   TrafficDirection,
 } from './builders/index.js';
 import type { Listener } from '../envoy/gen/envoy/config/listener/v3/listener_pb.js';
-import { grpcApiListenerOf, grpcClusterOf, loadAssignmentOf, outboundRouteOf, tlsKeyOf, type TlsKey } from './destination-resources.js';
+import {
+  grpcApiListenerOf,
+  grpcClusterOf,
+  loadAssignmentOf,
+  outboundRouteOf,
+  tlsKeyOf,
+  type TlsKey,
+} from './destination-resources.js';
 import { addSecrets } from './envoy.js';
-import { byAddressThenPort, byString, destinationOf, destinationsOf } from './destinations.js';
+import { byString, destinationOf, destinationsOf } from './destinations.js';
 import { GRPC_CERTIFICATE_PROVIDER, grpcServerListenerName, inboundRouteName, statName } from './names.js';
 import type { InboundContext, ProxyContext } from './proxy-context.js';
+import { inboundOriginsOf, type DestinationOrigin } from './origins.js';
 import { ResourceCollector, type ProxyResources } from './resources.js';
 import { onePerObjectPair } from './shared.js';
 
@@ -74,14 +82,20 @@ const serverListenerOf = onePerObjectPair((inbound: InboundContext, key: TlsKey)
   ]);
   const tls = 'plaintext' in key ? undefined : key;
   // RBAC, with mTLS, is the MeshTrafficPermission plugin's to add, in the proxy build (xds/build).
-  const hcm = buildHttpConnectionManager({ statPrefix: statName(inboundRouteName(inbound.service)), routes: { routeConfig } });
+  const hcm = buildHttpConnectionManager({
+    statPrefix: statName(inboundRouteName(inbound.service)),
+    routes: { routeConfig },
+  });
   return buildListener({
     name,
     address: inbound.address,
     port: inbound.port,
     direction: TrafficDirection.INBOUND,
     filterChains: [
-      buildFilterChain([httpConnectionManagerFilter(hcm)], tls ? { transportSocket: grpcDownstreamTls(GRPC_CERTIFICATE_PROVIDER) } : {}),
+      buildFilterChain(
+        [httpConnectionManagerFilter(hcm)],
+        tls ? { transportSocket: grpcDownstreamTls(GRPC_CERTIFICATE_PROVIDER) } : {},
+      ),
     ],
   });
 });
@@ -89,16 +103,17 @@ const serverListenerOf = onePerObjectPair((inbound: InboundContext, key: TlsKey)
 export function generateGrpcResources(ctx: ProxyContext): ProxyResources {
   const out = new ResourceCollector();
   const tls = tlsKeyOf(ctx.tls);
-  for (const inbound of [...ctx.inbounds].sort(byAddressThenPort)) out.listener(serverListenerOf(inbound, tls));
+  for (const origin of inboundOriginsOf(ctx)) out.listener(serverListenerOf(origin.inbound, tls), origin);
   const services = [...new Set(ctx.outbounds.map((o) => o.service))].sort(byString);
   for (const service of services) {
     const destination = destinationOf(ctx, service);
-    out.listener(grpcApiListenerOf(destination));
-    out.routeConfiguration(outboundRouteOf(destination));
+    out.listener(grpcApiListenerOf(destination), { kind: 'client', service });
+    out.routeConfiguration(outboundRouteOf(destination), { kind: 'destination', service });
   }
   for (const destination of destinationsOf(ctx)) {
-    out.cluster(grpcClusterOf(destination, tls));
-    out.loadAssignment(loadAssignmentOf(destination));
+    const origin: DestinationOrigin = { kind: 'destination', service: destination.service };
+    out.cluster(grpcClusterOf(destination, tls), origin);
+    out.loadAssignment(loadAssignmentOf(destination), origin);
   }
   addSecrets(out, ctx);
   return out.resources();

@@ -6,8 +6,8 @@
  */
 import { toJson, type JsonValue } from '@bufbuild/protobuf';
 import { AnySchema } from '@bufbuild/protobuf/wkt';
-import type { EncodedResource } from '../snapshot.js';
-import { envoyRegistry } from '../validate/registry.js';
+import type { EncodedResource } from '../index.js';
+import { envoyRegistry } from '../validate/index.js';
 
 /**
  * Resolves every type a generated resource holds, typed configs included:
@@ -21,7 +21,10 @@ export function typeFirst(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(typeFirst);
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value).map(([key, inner]) => [key, typeFirst(inner)] as const);
-  return Object.fromEntries([...entries.filter(([key]) => key === '@type'), ...entries.filter(([key]) => key !== '@type')]);
+  return Object.fromEntries([
+    ...entries.filter(([key]) => key === '@type'),
+    ...entries.filter(([key]) => key !== '@type'),
+  ]);
 }
 
 /** One encoded resource as JSON: its `Any`, decoded back from the bytes a proxy receives. */

@@ -6,7 +6,8 @@
  */
 import { isIPv6 } from 'node:net';
 
-export const hostPort = (address: string, port: number): string => (isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`);
+export const hostPort = (address: string, port: number): string =>
+  isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 
 export const inboundListenerName = (address: string, port: number): string => `inbound:${hostPort(address, port)}`;
 export const outboundListenerName = (address: string, port: number): string => `outbound:${hostPort(address, port)}`;

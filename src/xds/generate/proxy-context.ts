@@ -4,12 +4,12 @@
  * mesh. Plain data, so generators are pure functions of it and golden files
  * can be written from a JSON input.
  */
-import type { Resource } from '../../api/resource.js';
+import type { Resource } from '../../api/index.js';
 
 export type Protocol = 'tcp' | 'http' | 'http2' | 'grpc';
 
-/** Which data plane the proxy is: an Envoy sidecar or a gRPC application speaking xDS itself. */
-export type ProxyFlavour = 'envoy' | 'grpc';
+export type { ProxyFlavour } from '../index.js';
+import type { ProxyFlavour } from '../index.js';
 
 export interface InboundContext {
   /** Section name (`inbound[].name`), when set. */

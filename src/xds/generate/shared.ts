@@ -19,11 +19,11 @@
  *
  * The rule that makes this safe: a generated message may be shared, so code
  * after the generators (policy plugins) never mutates one in place; it builds
- * a changed copy, which is then encoded as a new object.
+ * a changed copy (`defineEdit`), which is then encoded as a new object.
  */
 import { clone, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { encodeResource, type EncodedResource } from '../snapshot.js';
-import type { TypeUrl } from '../resource-types.js';
+import { encodeResource, type EncodedResource, type TypeUrl } from '../index.js';
+import { editParamsKey } from './edit-params.js';
 
 /** `build` memoized per key object: one result per object, for as long as the object lives (an undefined result too). */
 export function onePerObject<K extends object, V>(build: (key: K) => V): (key: K) => V {
@@ -59,7 +59,11 @@ export function onePerObjectPair<A extends object, B extends object, V>(build: (
 const encoded = new WeakMap<object, EncodedResource>();
 
 /** `encodeResource`, once per message object (and name: a message is only ever encoded under its own name). */
-export function encodeOnce<D extends DescMessage>(typeUrl: TypeUrl, name: string, message: MessageShape<D>): EncodedResource {
+export function encodeOnce<D extends DescMessage>(
+  typeUrl: TypeUrl,
+  name: string,
+  message: MessageShape<D>,
+): EncodedResource {
   const known = encoded.get(message);
   if (known !== undefined && known.typeUrl === typeUrl && known.name === name) return known;
   const resource = encodeResource(typeUrl, name, message);
@@ -67,25 +71,67 @@ export function encodeOnce<D extends DescMessage>(typeUrl: TypeUrl, name: string
   return resource;
 }
 
-const edits = new WeakMap<object, Map<string, object>>();
+const editLabels = new Set<string>();
+
+/** A shared edited copy: `message` with an edit applied, the same object for equal parameters. */
+export interface Edit<D extends DescMessage, P extends object> {
+  (message: MessageShape<D>, params: P): MessageShape<D>;
+  /**
+   * The edit with its parameters given once, for applying it to many
+   * messages: their key is made once. The parameters must not change after.
+   */
+  for(params: P): (message: MessageShape<D>) => MessageShape<D>;
+}
 
 /**
- * A copy of a (possibly shared) message with `edit` applied, made once per
- * message object and `key`: proxies that make the same edit (`key` names it,
- * e.g. the resolved policy conf as JSON) to the same shared message share the
- * result, so a mesh-wide policy does not cost a copy per proxy.
+ * Declares an edit of (possibly shared) messages, once, at module scope:
+ *
+ *   const withConnectTimeout = defineEdit('MeshTimeout connect', ClusterSchema, (copy, { ms }: { ms: number }) => ...);
+ *   withConnectTimeout(cluster, { ms: 500 })
+ *
+ * A call returns a copy of the message with `edit` applied, made once per
+ * message object, edit and parameters (by content: edit-params.ts): proxies
+ * that make the same edit to the same shared message share the result, so a
+ * mesh-wide policy does not cost a copy (and an encoding) per proxy.
+ *
+ * The key is the edit (each has a cache of its own) and its parameters,
+ * nothing else, so whatever decides the result must be in the parameters:
+ * `edit` sees the copy and the parameters only. A label may be declared once; declaring one again throws,
+ * which keeps an edit from being declared per proxy around a captured value
+ * the key would not see.
  */
-export function editedCopy<D extends DescMessage>(schema: D, message: MessageShape<D>, key: string, edit: (copy: MessageShape<D>) => void): MessageShape<D> {
-  let byKey = edits.get(message);
-  if (byKey === undefined) {
-    byKey = new Map();
-    edits.set(message, byKey);
-  }
-  let copy = byKey.get(key) as MessageShape<D> | undefined;
-  if (copy === undefined) {
-    copy = clone(schema, message);
-    edit(copy);
-    byKey.set(key, copy);
-  }
-  return copy;
+export function defineEdit<D extends DescMessage, P extends object>(
+  label: string,
+  schema: D,
+  edit: (copy: MessageShape<D>, params: P) => void,
+): Edit<D, P> {
+  if (editLabels.has(label))
+    throw new Error(
+      `edit "${label}" is declared twice: declare an edit once, at module scope, and pass what varies as parameters`,
+    );
+  editLabels.add(label);
+  // One cache per edit: the edit's identity is part of every key without being spelled in it.
+  const copies = new WeakMap<MessageShape<D>, Map<string, MessageShape<D>>>();
+  const copyOf = (message: MessageShape<D>, params: P, key: string): MessageShape<D> => {
+    let byKey = copies.get(message);
+    if (byKey === undefined) {
+      byKey = new Map();
+      copies.set(message, byKey);
+    }
+    let copy = byKey.get(key);
+    if (copy === undefined) {
+      copy = clone(schema, message);
+      edit(copy, params);
+      byKey.set(key, copy);
+    }
+    return copy;
+  };
+  const apply = (message: MessageShape<D>, params: P): MessageShape<D> =>
+    copyOf(message, params, editParamsKey(params));
+  return Object.assign(apply, {
+    for(params: P) {
+      const key = editParamsKey(params);
+      return (message: MessageShape<D>) => copyOf(message, params, key);
+    },
+  });
 }

@@ -8,7 +8,8 @@ import type { ProxyContext } from './proxy-context.js';
 import { tagsHeaderRegex, tagsHeaderValue } from './tags-header.js';
 import { readCase } from './testing/cases.js';
 
-const matches = (tags: Record<string, string>, header: string): boolean => new RegExp(`^(?:${tagsHeaderRegex(tags)})$`).test(header);
+const matches = (tags: Record<string, string>, header: string): boolean =>
+  new RegExp(`^(?:${tagsHeaderRegex(tags)})$`).test(header);
 
 test('x-kuma-tags has Kuma’s format: &key=values& per key, keys sorted, the values of every inbound merged and sorted', () => {
   assert.equal(
@@ -37,13 +38,21 @@ test('a caller matcher takes whole values only, from any place in the list, and 
 /** The request headers each outbound route configuration of `ctx` adds, by name. */
 function outboundRouteHeaders(ctx: ProxyContext): Record<string, unknown> {
   const routes = generateProxyResources(ctx).filter((r) => r.typeUrl === TypeUrl.RouteConfiguration);
-  return Object.fromEntries(routes.map((r) => [r.name, (toJson(RouteConfigurationSchema, r.message as never) as Record<string, unknown>)['requestHeadersToAdd']]));
+  return Object.fromEntries(
+    routes.map((r) => [
+      r.name,
+      (toJson(RouteConfigurationSchema, r.message as never) as Record<string, unknown>)['requestHeadersToAdd'],
+    ]),
+  );
 }
 
 test('a sidecar’s outbound route configurations set x-kuma-tags to its own tags, over any value the application sent', () => {
   assert.deepEqual(outboundRouteHeaders(readCase('http-inbound-outbound')), {
     'outbound:backend': [
-      { header: { key: 'x-kuma-tags', value: '&kuma.io/protocol=http&&kuma.io/service=web&' }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' },
+      {
+        header: { key: 'x-kuma-tags', value: '&kuma.io/protocol=http&&kuma.io/service=web&' },
+        appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD',
+      },
     ],
   });
 });
@@ -54,7 +63,17 @@ test('a sidecar without inbounds, and a proxyless client, set no x-kuma-tags', (
   const client = readCase('grpc-client-two-destinations');
   const withInbound: ProxyContext = {
     ...client,
-    inbounds: [{ address: '10.0.2.1', port: 8080, serviceAddress: '127.0.0.1', servicePort: 8081, service: 'frontend', protocol: 'grpc', tags: { 'kuma.io/service': 'frontend' } }],
+    inbounds: [
+      {
+        address: '10.0.2.1',
+        port: 8080,
+        serviceAddress: '127.0.0.1',
+        servicePort: 8081,
+        service: 'frontend',
+        protocol: 'grpc',
+        tags: { 'kuma.io/service': 'frontend' },
+      },
+    ],
   };
   assert.deepEqual(Object.values(outboundRouteHeaders(withInbound)), [undefined, undefined]);
 });

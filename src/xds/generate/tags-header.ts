@@ -17,14 +17,15 @@
  * Tag keys and values are made of letters, digits and `. - _ : /` (api/primitives.ts),
  * so `&`, `,` and `=` never occur inside them.
  */
-import type { Labels } from '../../api/resource.js';
+import type { Labels } from '../../api/index.js';
 
 export const TAGS_HEADER = 'x-kuma-tags';
 
 /** The header value for a proxy whose inbounds carry `tagSets`; undefined when they carry none. */
 export function tagsHeaderValue(tagSets: readonly Labels[]): string | undefined {
   const values = new Map<string, Set<string>>();
-  for (const tags of tagSets) for (const [key, value] of Object.entries(tags)) values.set(key, (values.get(key) ?? new Set()).add(value));
+  for (const tags of tagSets)
+    for (const [key, value] of Object.entries(tags)) values.set(key, (values.get(key) ?? new Set()).add(value));
   if (values.size === 0) return undefined;
   return [...values.keys()]
     .sort()

@@ -64,7 +64,14 @@ function open(first?: Buffer) {
     else text += chunk.toString('utf8');
   });
   const closed = new Promise<void>((resolve) => stream.on('close', resolve));
-  return { session, stream, frames, closed, status: () => status, body: () => (text === '' ? undefined : JSON.parse(text)) };
+  return {
+    session,
+    stream,
+    frames,
+    closed,
+    status: () => status,
+    body: () => (text === '' ? undefined : JSON.parse(text)),
+  };
 }
 
 const hello = (nodeId: string) => encodeFrame({ kind: 'hello', nodeId, metadata: {}, agentVersion: 'test' });
@@ -89,11 +96,19 @@ describe('the admin tunnel endpoint', { timeout: 20_000 }, () => {
   });
 
   it('refuses an agent its identify refuses, with the error body of the REST API', async () => {
-    refusals.set('default.intruder', new KogumaError('Unauthenticated', 'this control plane requires a dataplane token'));
+    refusals.set(
+      'default.intruder',
+      new KogumaError('Unauthenticated', 'this control plane requires a dataplane token'),
+    );
     const agent = open(hello('default.intruder'));
     await agent.closed;
     assert.equal(agent.status(), 401);
-    assert.deepEqual(agent.body(), { type: '/std-errors', status: 401, title: 'Unauthenticated', detail: 'this control plane requires a dataplane token' });
+    assert.deepEqual(agent.body(), {
+      type: '/std-errors',
+      status: 401,
+      title: 'Unauthenticated',
+      detail: 'this control plane requires a dataplane token',
+    });
     assert.equal(tunnels.connected('default.intruder'), false);
     agent.session.close();
   });

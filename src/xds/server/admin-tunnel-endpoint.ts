@@ -19,9 +19,16 @@ import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:h
 import { create } from '@bufbuild/protobuf';
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
-import { httpStatusOf, isKogumaError, KogumaError, titleOf } from '../../api/errors.js';
+import { httpStatusOf, isKogumaError, KogumaError, titleOf } from '../../api/index.js';
 import { NodeSchema } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
-import { ADMIN_TUNNEL_CONTENT_TYPE, ADMIN_TUNNEL_PATH, encodeFrame, TunnelFrameError, TunnelFrameReader, type TunnelFrame } from './admin-tunnel-protocol.js';
+import {
+  ADMIN_TUNNEL_CONTENT_TYPE,
+  ADMIN_TUNNEL_PATH,
+  encodeFrame,
+  TunnelFrameError,
+  TunnelFrameReader,
+  type TunnelFrame,
+} from './admin-tunnel-protocol.js';
 import type { AdminTunnels } from './admin-tunnels.js';
 import type { AgentReports } from './agent-reports.js';
 import type { IdentifyNode, NodeIdentity } from './node-identity.js';
@@ -70,10 +77,18 @@ async function* framesOf(request: Http2ServerRequest): AsyncGenerator<TunnelFram
   for await (const chunk of request as AsyncIterable<Buffer>) yield* reader.push(chunk);
 }
 
-export function adminTunnelEndpoint(options: AdminTunnelEndpointOptions): (request: Request, response: Response) => void {
+export function adminTunnelEndpoint(
+  options: AdminTunnelEndpointOptions,
+): (request: Request, response: Response) => void {
   return (request, response) => {
     if (request.httpVersionMajor !== 2) {
-      refuse(response, new KogumaError('InvalidInput', `${ADMIN_TUNNEL_PATH} needs HTTP/2 (the admin channel is one stream both sides write)`));
+      refuse(
+        response,
+        new KogumaError(
+          'InvalidInput',
+          `${ADMIN_TUNNEL_PATH} needs HTTP/2 (the admin channel is one stream both sides write)`,
+        ),
+      );
       return;
     }
     if (request.method !== 'POST') {
@@ -89,7 +104,11 @@ export function adminTunnelEndpoint(options: AdminTunnelEndpointOptions): (reque
   };
 }
 
-async function serve(request: Http2ServerRequest, response: Http2ServerResponse, options: AdminTunnelEndpointOptions): Promise<void> {
+async function serve(
+  request: Http2ServerRequest,
+  response: Http2ServerResponse,
+  options: AdminTunnelEndpointOptions,
+): Promise<void> {
   const frames = framesOf(request);
   const identity = await identifyAgent(request, response, frames, options);
   if (identity === undefined) {
@@ -110,7 +129,8 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
     if (!response.writableEnded) response.end();
     setTimeout(() => stream.close(http2.constants.NGHTTP2_NO_ERROR), END_GRACE_MS).unref();
   };
-  const send = (frame: Uint8Array): boolean => !response.writableEnded && !stream.destroyed && (response.write(frame), true);
+  const send = (frame: Uint8Array): boolean =>
+    !response.writableEnded && !stream.destroyed && (response.write(frame), true);
   const tunnel = options.tunnels.open(identity.nodeId, { send, end });
   const unregister = options.openStreams?.add(() => end('the control plane is shutting down'));
   const revoked = identity.credential?.revoked;
@@ -123,7 +143,11 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
   try {
     for await (const frame of frames) {
       if (frame.header.kind === 'status') {
-        options.agentReports?.reported(identity.nodeId, { phase: frame.header.phase, reason: frame.header.reason, at: new Date() });
+        options.agentReports?.reported(identity.nodeId, {
+          phase: frame.header.phase,
+          reason: frame.header.reason,
+          at: new Date(),
+        });
         continue;
       }
       if (frame.header.kind === 'leaving') {
@@ -137,7 +161,10 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
       }
     }
   } catch (error) {
-    closedBecause = error instanceof TunnelFrameError ? `the agent broke the protocol: ${error.message}` : `the connection failed: ${(error as Error).message}`;
+    closedBecause =
+      error instanceof TunnelFrameError
+        ? `the agent broke the protocol: ${error.message}`
+        : `the connection failed: ${(error as Error).message}`;
     end(closedBecause);
   } finally {
     tunnel.closed(endedBy ?? closedBecause);
@@ -153,9 +180,9 @@ async function serve(request: Http2ServerRequest, response: Http2ServerResponse,
 async function leave(identity: NodeIdentity, options: AdminTunnelEndpointOptions, log: Logger): Promise<void> {
   try {
     await options.onLeaving?.(identity);
-    log.info('the proxy is stopping: taken out of its callers\' endpoints');
+    log.info("the proxy is stopping: taken out of its callers' endpoints");
   } catch (error) {
-    log.warn({ err: error }, 'cannot take a stopping proxy out of its callers\' endpoints');
+    log.warn({ err: error }, "cannot take a stopping proxy out of its callers' endpoints");
   }
 }
 
@@ -177,7 +204,8 @@ async function identifyAgent(
     first = await Promise.race([next, timedOut]);
   } catch (error) {
     // A frame that breaks the protocol is answered; a connection gone before its hello has no one to answer.
-    if (error instanceof TunnelFrameError) refuse(response, new KogumaError('InvalidInput', `not an admin channel: ${error.message}`));
+    if (error instanceof TunnelFrameError)
+      refuse(response, new KogumaError('InvalidInput', `not an admin channel: ${error.message}`));
     return undefined;
   } finally {
     clearTimeout(timer);

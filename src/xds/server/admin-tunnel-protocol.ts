@@ -51,7 +51,12 @@ export interface AdminRequest {
 }
 
 export type TunnelHeader =
-  | { readonly kind: 'hello'; readonly nodeId: string; readonly metadata: Readonly<Record<string, unknown>>; readonly agentVersion: string }
+  | {
+      readonly kind: 'hello';
+      readonly nodeId: string;
+      readonly metadata: Readonly<Record<string, unknown>>;
+      readonly agentVersion: string;
+    }
   | { readonly kind: 'welcome' }
   | ({ readonly kind: 'request'; readonly id: number } & AdminRequest)
   | { readonly kind: 'answer'; readonly id: number; readonly status: number; readonly contentType: string }
@@ -67,7 +72,8 @@ export interface TunnelFrame {
 
 /** Why an admin request may not be carried, or undefined when it may. */
 export function refusedAdminRequest(path: string, query: Readonly<Record<string, string>>): string | undefined {
-  if (!Object.hasOwn(ADMIN_PATHS, path)) return `admin path ${JSON.stringify(path)} is not one the tunnel carries (${Object.keys(ADMIN_PATHS).join(', ')})`;
+  if (!Object.hasOwn(ADMIN_PATHS, path))
+    return `admin path ${JSON.stringify(path)} is not one the tunnel carries (${Object.keys(ADMIN_PATHS).join(', ')})`;
   const allowed: Readonly<Record<string, readonly string[]>> = ADMIN_PATHS[path as AdminPath];
   for (const [key, value] of Object.entries(query)) {
     const values = allowed[key];
@@ -80,7 +86,9 @@ export function refusedAdminRequest(path: string, query: Readonly<Record<string,
 /** `path?query` as Envoy's admin API takes it. */
 export function adminUrlPath(request: AdminRequest): string {
   const query = Object.entries(request.query)
-    .map(([key, value]) => (value === '' ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`))
+    .map(([key, value]) =>
+      value === '' ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`,
+    )
     .join('&');
   return `/${request.path}${query === '' ? '' : `?${query}`}`;
 }
@@ -108,10 +116,12 @@ function parseHeader(bytes: Buffer): TunnelHeader {
     throw new TunnelFrameError('a frame header is not JSON');
   }
   const kind = (header as { kind?: unknown } | null)?.kind;
-  if (typeof header !== 'object' || header === null || typeof kind !== 'string' || !KINDS.has(kind)) throw new TunnelFrameError('a frame header has no known kind');
+  if (typeof header !== 'object' || header === null || typeof kind !== 'string' || !KINDS.has(kind))
+    throw new TunnelFrameError('a frame header has no known kind');
   const fields = header as Record<string, unknown>;
   const needs = (name: string, type: 'string' | 'number' | 'object'): void => {
-    if (typeof fields[name] !== type || fields[name] === null) throw new TunnelFrameError(`a "${kind}" frame has no ${name}`);
+    if (typeof fields[name] !== type || fields[name] === null)
+      throw new TunnelFrameError(`a "${kind}" frame has no ${name}`);
   };
   if (kind === 'hello') {
     needs('nodeId', 'string');
@@ -134,7 +144,8 @@ function parseHeader(bytes: Buffer): TunnelHeader {
   }
   if (kind === 'status') {
     needs('reason', 'string');
-    if (fields['phase'] !== 'up' && fields['phase'] !== 'restarting') throw new TunnelFrameError('a "status" frame has no phase');
+    if (fields['phase'] !== 'up' && fields['phase'] !== 'restarting')
+      throw new TunnelFrameError('a "status" frame has no phase');
   }
   return header as TunnelHeader;
 }
@@ -150,7 +161,12 @@ export class TunnelFrameReader {
   /** The length of the frame being read, once its prefix is in. */
   private frameLength: { readonly header: number; readonly body: number } | undefined;
 
-  constructor(private readonly limits: { readonly headerBytes: number; readonly bodyBytes: number } = { headerBytes: ADMIN_HEADER_LIMIT_BYTES, bodyBytes: ADMIN_ANSWER_LIMIT_BYTES }) {}
+  constructor(
+    private readonly limits: { readonly headerBytes: number; readonly bodyBytes: number } = {
+      headerBytes: ADMIN_HEADER_LIMIT_BYTES,
+      bodyBytes: ADMIN_ANSWER_LIMIT_BYTES,
+    },
+  ) {}
 
   push(chunk: Uint8Array): TunnelFrame[] {
     this.buffered.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -162,8 +178,12 @@ export class TunnelFrameReader {
         const prefix = this.joined();
         const header = prefix.readUInt32BE(0);
         const body = prefix.readUInt32BE(4);
-        if (header > this.limits.headerBytes) throw new TunnelFrameError(`a frame header of ${header} bytes is over the limit of ${this.limits.headerBytes}`);
-        if (body > this.limits.bodyBytes) throw new TunnelFrameError(`a frame body of ${body} bytes is over the limit of ${this.limits.bodyBytes}`);
+        if (header > this.limits.headerBytes)
+          throw new TunnelFrameError(
+            `a frame header of ${header} bytes is over the limit of ${this.limits.headerBytes}`,
+          );
+        if (body > this.limits.bodyBytes)
+          throw new TunnelFrameError(`a frame body of ${body} bytes is over the limit of ${this.limits.bodyBytes}`);
         this.frameLength = { header, body };
       }
       const total = 8 + this.frameLength.header + this.frameLength.body;
@@ -171,7 +191,10 @@ export class TunnelFrameReader {
       if (this.size < total) return frames;
       const all = this.joined();
       const headerEnd = 8 + this.frameLength.header;
-      frames.push({ header: parseHeader(all.subarray(8, headerEnd)), body: Buffer.from(all.subarray(headerEnd, total)) });
+      frames.push({
+        header: parseHeader(all.subarray(8, headerEnd)),
+        body: Buffer.from(all.subarray(headerEnd, total)),
+      });
       const rest = all.subarray(total);
       this.buffered = rest.length > 0 ? [rest] : [];
       this.size = rest.length;

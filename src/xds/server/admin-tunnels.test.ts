@@ -23,7 +23,8 @@ function recordingPeer(): TunnelPeer & { sent: TunnelHeader[]; ended: string[]; 
 
 const frame = (header: TunnelHeader, body = ''): TunnelFrame => ({ header, body: Buffer.from(body) });
 
-const unavailable = (pattern: RegExp) => (error: unknown) => isKogumaError(error, 'Unavailable') && pattern.test(error.message);
+const unavailable = (pattern: RegExp) => (error: unknown) =>
+  isKogumaError(error, 'Unavailable') && pattern.test(error.message);
 
 describe('AdminTunnels', () => {
   it("sends a request down the dataplane's tunnel and resolves with the agent's answer", async () => {
@@ -32,7 +33,10 @@ describe('AdminTunnels', () => {
     const tunnel = tunnels.open('default.web-1', peer);
     const pending = tunnels.fetch('default.web-1', { path: 'stats', query: { format: 'json' } });
     assert.deepEqual(peer.sent, [{ kind: 'request', id: 1, path: 'stats', query: { format: 'json' } }]);
-    assert.equal(tunnel.received(frame({ kind: 'answer', id: 1, status: 200, contentType: 'application/json' }, '{"stats":[]}')), true);
+    assert.equal(
+      tunnel.received(frame({ kind: 'answer', id: 1, status: 200, contentType: 'application/json' }, '{"stats":[]}')),
+      true,
+    );
     const answer = await pending;
     assert.equal(answer.status, 200);
     assert.equal(answer.contentType, 'application/json');
@@ -41,16 +45,33 @@ describe('AdminTunnels', () => {
 
   it('without a tunnel, or on an agent failure, a timeout or a closed tunnel, refuses with Unavailable and the reason', async () => {
     const tunnels = new AdminTunnels({ answerTimeoutMs: 50 });
-    await assert.rejects(tunnels.fetch('default.web-1', { path: 'stats', query: {} }), unavailable(/^dataplane default\/web-1 has no admin channel to this control-plane instance/));
+    await assert.rejects(
+      tunnels.fetch('default.web-1', { path: 'stats', query: {} }),
+      unavailable(/^dataplane default\/web-1 has no admin channel to this control-plane instance/),
+    );
     const tunnel = tunnels.open('default.web-1', recordingPeer());
 
     const failed = tunnels.fetch('default.web-1', { path: 'clusters', query: {} });
     tunnel.received(frame({ kind: 'failure', id: 1, reason: 'Envoy is not running' }));
-    await assert.rejects(failed, unavailable(/^the agent of dataplane default\/web-1 could not read Envoy's admin API: Envoy is not running$/));
+    await assert.rejects(
+      failed,
+      unavailable(/^the agent of dataplane default\/web-1 could not read Envoy's admin API: Envoy is not running$/),
+    );
 
-    await assert.rejects(tunnels.fetch('default.web-1', { path: 'stats', query: {} }), unavailable(/^the agent of dataplane default\/web-1 did not answer within 0.05s$/));
-    assert.equal(tunnel.received(frame({ kind: 'answer', id: 2, status: 200, contentType: 'text/plain' })), true, 'a late answer is dropped quietly');
-    assert.equal(tunnel.received(frame({ kind: 'answer', id: 99, status: 200, contentType: 'text/plain' })), false, 'an answer to nothing asked breaks the protocol');
+    await assert.rejects(
+      tunnels.fetch('default.web-1', { path: 'stats', query: {} }),
+      unavailable(/^the agent of dataplane default\/web-1 did not answer within 0.05s$/),
+    );
+    assert.equal(
+      tunnel.received(frame({ kind: 'answer', id: 2, status: 200, contentType: 'text/plain' })),
+      true,
+      'a late answer is dropped quietly',
+    );
+    assert.equal(
+      tunnel.received(frame({ kind: 'answer', id: 99, status: 200, contentType: 'text/plain' })),
+      false,
+      'an answer to nothing asked breaks the protocol',
+    );
     assert.equal(tunnel.received(frame({ kind: 'welcome' })), false);
 
     const cut = tunnels.fetch('default.web-1', { path: 'stats', query: {} });
@@ -70,7 +91,9 @@ describe('AdminTunnels', () => {
     assert.equal(tunnels.connected('default.web-1'), true);
     const pending = tunnels.fetch('default.web-1', { path: 'clusters', query: {} });
     assert.equal(newer.sent.length, 1);
-    second.received(frame({ kind: 'answer', id: 1, status: 200, contentType: 'text/plain' }, 'web::observability_name::web'));
+    second.received(
+      frame({ kind: 'answer', id: 1, status: 200, contentType: 'text/plain' }, 'web::observability_name::web'),
+    );
     assert.equal(Buffer.from((await pending).body).toString(), 'web::observability_name::web');
   });
 
@@ -79,14 +102,20 @@ describe('AdminTunnels', () => {
     const peer = recordingPeer();
     const web = tunnels.open('default.web-1', peer);
     const waiting = tunnels.fetch('default.web-1', { path: 'stats', query: {} });
-    await assert.rejects(tunnels.fetch('default.web-1', { path: 'stats', query: {} }), unavailable(/has 1 admin requests waiting already/));
+    await assert.rejects(
+      tunnels.fetch('default.web-1', { path: 'stats', query: {} }),
+      unavailable(/has 1 admin requests waiting already/),
+    );
     await assert.rejects(
       tunnels.fetch('default.web-1', { path: 'quitquitquit' as 'stats', query: {} }),
       (error: unknown) => isKogumaError(error, 'InvalidInput') && /not one the tunnel carries/.test(error.message),
     );
     peer.writable = false;
     tunnels.open('default.db-1', peer);
-    await assert.rejects(tunnels.fetch('default.db-1', { path: 'stats', query: {} }), unavailable(/admin channel of dataplane default\/db-1 is closing/));
+    await assert.rejects(
+      tunnels.fetch('default.db-1', { path: 'stats', query: {} }),
+      unavailable(/admin channel of dataplane default\/db-1 is closing/),
+    );
     web.closed('the test is over');
     await assert.rejects(waiting, unavailable(/the test is over$/));
   });

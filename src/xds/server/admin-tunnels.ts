@@ -13,7 +13,7 @@
  * reconnected before its old connection was noticed as dead), which is
  * ended. Every wait is bounded by `answerTimeoutMs`.
  */
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 import { encodeFrame, refusedAdminRequest, type AdminRequest, type TunnelFrame } from './admin-tunnel-protocol.js';
 
 export interface AdminAnswer {
@@ -64,16 +64,27 @@ class Tunnel {
     return new Promise<AdminAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(new KogumaError('Unavailable', `the agent of dataplane ${describeNode(this.nodeId)} did not answer within ${timeoutMs / 1000}s`));
+        reject(
+          new KogumaError(
+            'Unavailable',
+            `the agent of dataplane ${describeNode(this.nodeId)} did not answer within ${timeoutMs / 1000}s`,
+          ),
+        );
       }, timeoutMs);
-      const settle = <T>(settle: (value: T) => void) => (value: T) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        settle(value);
-      };
+      const settle =
+        <T>(settle: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          this.waiting.delete(id);
+          settle(value);
+        };
       this.waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
       if (!this.peer.send(encodeFrame({ kind: 'request', id, ...request }))) {
-        this.waiting.get(id)?.reject(new KogumaError('Unavailable', `the admin channel of dataplane ${describeNode(this.nodeId)} is closing`));
+        this.waiting
+          .get(id)
+          ?.reject(
+            new KogumaError('Unavailable', `the admin channel of dataplane ${describeNode(this.nodeId)} is closing`),
+          );
       }
     });
   }
@@ -85,14 +96,25 @@ class Tunnel {
     const waiting = this.waiting.get(header.id);
     // An answer after its request timed out is dropped; one to a request never made is the agent's bug.
     if (waiting === undefined) return header.id < this.nextId;
-    if (header.kind === 'failure') waiting.reject(new KogumaError('Unavailable', `the agent of dataplane ${describeNode(this.nodeId)} could not read Envoy's admin API: ${header.reason}`));
+    if (header.kind === 'failure')
+      waiting.reject(
+        new KogumaError(
+          'Unavailable',
+          `the agent of dataplane ${describeNode(this.nodeId)} could not read Envoy's admin API: ${header.reason}`,
+        ),
+      );
     else waiting.resolve({ status: header.status, contentType: header.contentType, body: frame.body });
     return true;
   }
 
   closed(reason: string): void {
     for (const waiting of [...this.waiting.values()]) {
-      waiting.reject(new KogumaError('Unavailable', `the admin channel of dataplane ${describeNode(this.nodeId)} closed before the agent answered: ${reason}`));
+      waiting.reject(
+        new KogumaError(
+          'Unavailable',
+          `the admin channel of dataplane ${describeNode(this.nodeId)} closed before the agent answered: ${reason}`,
+        ),
+      );
     }
   }
 }
@@ -152,7 +174,10 @@ export class AdminTunnels implements EnvoyAdminSource {
       );
     }
     if (tunnel.waiting.size >= this.maxWaiting) {
-      throw new KogumaError('Unavailable', `dataplane ${describeNode(nodeId)} has ${tunnel.waiting.size} admin requests waiting already; try again shortly`);
+      throw new KogumaError(
+        'Unavailable',
+        `dataplane ${describeNode(nodeId)} has ${tunnel.waiting.size} admin requests waiting already; try again shortly`,
+      );
     }
     return tunnel.request(request, this.answerTimeoutMs);
   }

@@ -9,13 +9,33 @@ import type { DeltaDiscoveryResponse } from '../envoy/gen/envoy/service/discover
 import { shortNameOfType, type TypeUrl } from '../resource-types.js';
 import type { Snapshot } from '../snapshot.js';
 import { DeltaStream } from './ads-delta.js';
-import { CDS, cluster, deltaRequest, EDS, endpoints, LDS, listener, recordingReporter, RDS, route, snapshotOf, type ReportedEvent } from './test-support.js';
+import {
+  CDS,
+  cluster,
+  deltaRequest,
+  EDS,
+  endpoints,
+  LDS,
+  listener,
+  recordingReporter,
+  RDS,
+  route,
+  snapshotOf,
+  type ReportedEvent,
+} from './test-support.js';
 
 const S1 = snapshotOf(listener('l1'), route('r1'), cluster('a'), cluster('b'), endpoints('a', 1), endpoints('b', 2));
 /** S1 with cluster `a` changed. */
 const S2 = snapshotOf(listener('l1'), route('r1'), cluster('a', 9), cluster('b'), endpoints('a', 1), endpoints('b', 2));
 /** S2 with cluster `a` changed again. */
-const S3 = snapshotOf(listener('l1'), route('r1'), cluster('a', 10), cluster('b'), endpoints('a', 1), endpoints('b', 2));
+const S3 = snapshotOf(
+  listener('l1'),
+  route('r1'),
+  cluster('a', 10),
+  cluster('b'),
+  endpoints('a', 1),
+  endpoints('b', 2),
+);
 /** S1 without cluster `b` and endpoints `b`, with endpoints `z`. */
 const S4 = snapshotOf(listener('l1'), route('r1'), cluster('a'), endpoints('a', 1), endpoints('z', 4));
 /** S1 with endpoints `b` changed. */
@@ -32,7 +52,9 @@ interface RequestStep {
   readonly nonce?: Ref;
   readonly nack?: string;
 }
-type Step = { readonly snapshot: Snapshot; readonly expect: string[] } | { readonly request: RequestStep; readonly expect: string[] };
+type Step =
+  | { readonly snapshot: Snapshot; readonly expect: string[] }
+  | { readonly request: RequestStep; readonly expect: string[] };
 interface Case {
   readonly name: string;
   readonly steps: readonly Step[];
@@ -43,7 +65,8 @@ const allSnapshots = { S1, S2, S3, S4, S5, Sempty };
 const short = (typeUrl: string): string => shortNameOfType[typeUrl as TypeUrl] ?? typeUrl;
 
 function snapshotName(typeUrl: string, version: string): string {
-  for (const [name, snapshot] of Object.entries(allSnapshots)) if (snapshot.versions.get(typeUrl as TypeUrl) === version) return name;
+  for (const [name, snapshot] of Object.entries(allSnapshots))
+    if (snapshot.versions.get(typeUrl as TypeUrl) === version) return name;
   return version;
 }
 
@@ -56,7 +79,8 @@ function describeResponse(response: DeltaDiscoveryResponse): string {
 
 function describeEvent(event: ReportedEvent): string | undefined {
   if (event.event === 'acked') return `acked ${short(event.typeUrl)} ${snapshotName(event.typeUrl, event.version)}`;
-  if (event.event === 'nacked') return `nacked ${short(event.typeUrl)} ${snapshotName(event.typeUrl, event.version)}: ${event.error}`;
+  if (event.event === 'nacked')
+    return `nacked ${short(event.typeUrl)} ${snapshotName(event.typeUrl, event.version)}: ${event.error}`;
   return undefined;
 }
 
@@ -75,7 +99,12 @@ function run(testCase: Case): void {
       const sent = history.get(type) ?? [];
       const response = nonce === 'last' ? sent.at(-1) : nonce === 'previous' ? sent.at(-2) : undefined;
       const initialResourceVersions = Object.fromEntries(
-        Object.entries(initial).map(([name, from]) => [name, from === 'old' ? 'old-version' : allSnapshots[from].resources.get(type as TypeUrl)?.get(name)?.version ?? 'missing']),
+        Object.entries(initial).map(([name, from]) => [
+          name,
+          from === 'old'
+            ? 'old-version'
+            : (allSnapshots[from].resources.get(type as TypeUrl)?.get(name)?.version ?? 'missing'),
+        ]),
       );
       responses = stream.onRequest(
         deltaRequest({
@@ -98,7 +127,11 @@ function run(testCase: Case): void {
     }
     assert.deepEqual(responses.map(describeResponse), step.expect, `step ${index + 1} of "${testCase.name}"`);
   });
-  if (testCase.reported) assert.deepEqual(reporter.events.map(describeEvent).filter((e) => e !== undefined), testCase.reported);
+  if (testCase.reported)
+    assert.deepEqual(
+      reporter.events.map(describeEvent).filter((e) => e !== undefined),
+      testCase.reported,
+    );
   const responses = [...history.values()].flat();
   assert.equal(new Set(responses.map((r) => r.nonce)).size, responses.length, 'nonces are unique');
 }
@@ -166,7 +199,7 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'only changed resources are sent, only for types that changed, and a changed cluster\'s endpoints with it',
+    name: "only changed resources are sent, only for types that changed, and a changed cluster's endpoints with it",
     steps: [
       { snapshot: S1, expect: [] },
       { request: { type: LDS }, expect: ['LDS +l1'] },
@@ -234,7 +267,10 @@ const cases: Case[] = [
     name: 'an unknown type is answered once with nothing; a malformed type URL is ignored',
     steps: [
       { snapshot: S1, expect: [] },
-      { request: { type: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig', subscribe: ['x'] }, expect: ['type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig'] },
+      {
+        request: { type: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig', subscribe: ['x'] },
+        expect: ['type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig'],
+      },
       { request: { type: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig', nonce: 'last' }, expect: [] },
       { request: { type: '/' }, expect: [] },
       { request: { type: CDS }, expect: ['CDS +a,b'] },

@@ -29,7 +29,7 @@ import {
   type DeltaDiscoveryResponse,
   type Resource,
 } from '../envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
-import type { EncodedResource } from '../snapshot.js';
+import type { EncodedResource } from '../index.js';
 import { AdsStream, type AdsVariant, type TypeState } from './ads-stream.js';
 import type { XdsStreamOptions } from './xds-stream.js';
 
@@ -58,7 +58,11 @@ export const delta: AdsVariant<DeltaDiscoveryRequest, DeltaDiscoveryResponse, De
     if (first) {
       for (const [name, version] of Object.entries(request.initialResourceVersions)) state.known.set(name, version);
     }
-    const { added, removed } = state.subscription.change(request.resourceNamesSubscribe, request.resourceNamesUnsubscribe, first);
+    const { added, removed } = state.subscription.change(
+      request.resourceNamesSubscribe,
+      request.resourceNamesUnsubscribe,
+      first,
+    );
     for (const name of removed) if (!state.subscription.covers(name)) state.known.delete(name);
     for (const name of added) if (!state.known.has(name)) state.announceAbsent.add(name);
     for (const name of state.known.keys()) if (!state.subscription.covers(name)) state.known.delete(name);
@@ -66,17 +70,32 @@ export const delta: AdsVariant<DeltaDiscoveryRequest, DeltaDiscoveryResponse, De
   update: changesFor,
   empty: () => ({ resources: [], removed: new Set() }),
   response: ({ resources, removed }, stamp, version) =>
-    create(DeltaDiscoveryResponseSchema, { ...stamp, systemVersionInfo: version, resources, removedResources: [...removed] }),
+    create(DeltaDiscoveryResponseSchema, {
+      ...stamp,
+      systemVersionInfo: version,
+      resources,
+      removedResources: [...removed],
+    }),
 };
 
-export class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaTypeState, DeltaChanges> {
+export class DeltaStream extends AdsStream<
+  DeltaDiscoveryRequest,
+  DeltaDiscoveryResponse,
+  DeltaTypeState,
+  DeltaChanges
+> {
   constructor(options: XdsStreamOptions) {
     super(delta, options);
   }
 }
 
 /** The resources the client lacks or has in another version, and the names it has that are gone; recorded as the client's. */
-function changesFor(state: DeltaTypeState, ofType: ReadonlyMap<string, EncodedResource>, _version: string, mustAnswer: boolean): DeltaChanges | undefined {
+function changesFor(
+  state: DeltaTypeState,
+  ofType: ReadonlyMap<string, EncodedResource>,
+  _version: string,
+  mustAnswer: boolean,
+): DeltaChanges | undefined {
   const resources: Resource[] = [];
   const send = (resource: EncodedResource): void => {
     if (state.known.get(resource.name) === resource.version) return;

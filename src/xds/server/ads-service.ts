@@ -24,16 +24,15 @@
  */
 import { Code, ConnectError, type ConnectRouter, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import { pino, type Logger } from 'pino';
-import { grpcStatusOf, isKogumaError } from '../../api/errors.js';
+import { grpcStatusOf, isKogumaError } from '../../api/index.js';
 import type { Node } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { isCertificatesStream } from '../node-metadata.js';
+import { isCertificatesStream, TypeUrl } from '../index.js';
 import { delta } from './ads-delta.js';
 import { sotw } from './ads-sotw.js';
 import { AdsStream, type AdsRequest, type AdsVariant, type TypeState } from './ads-stream.js';
 import { connectionKey } from './connection-streams.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
-import { TypeUrl } from '../resource-types.js';
 import type { ProxyStatusSink, StreamInfo, StreamStatusReporter, XdsProtocol } from './proxy-status.js';
 import type { SnapshotSource } from './snapshot-cache.js';
 import { StreamInbox, type InboxEvent } from './stream-inbox.js';
@@ -95,10 +94,14 @@ export function createAdsService(options: AdsServiceOptions): ServiceImpl<typeof
 }
 
 /** How a stream registry's refusals and replacements are logged: a refusal once per connection, so a flood costs a line, not one per stream. */
-export function streamRegistryLog(logger: Logger): { refused: (message: string) => void; replaced: (nodeId: string, message: string) => void } {
+export function streamRegistryLog(logger: Logger): {
+  refused: (message: string) => void;
+  replaced: (nodeId: string, message: string) => void;
+} {
   return {
     refused: (message) => logger.warn({ reason: message }, 'refused xDS streams of a connection over its limits'),
-    replaced: (nodeId, message) => logger.info({ nodeId, reason: message }, 'ended the oldest xDS stream of a dataplane'),
+    replaced: (nodeId, message) =>
+      logger.info({ nodeId, reason: message }, 'ended the oldest xDS stream of a dataplane'),
   };
 }
 
@@ -115,7 +118,12 @@ interface ServeOptions extends AdsServiceOptions {
   readonly streams: StreamRegistry;
 }
 
-async function* serveStream<Request extends AdsRequest & { node?: Node | undefined }, Response, State extends TypeState, Content>(
+async function* serveStream<
+  Request extends AdsRequest & { node?: Node | undefined },
+  Response,
+  State extends TypeState,
+  Content,
+>(
   variant: AdsVariant<Request, Response, State, Content>,
   requests: AsyncIterable<Request>,
   context: HandlerContext,
@@ -149,7 +157,14 @@ async function* serveStream<Request extends AdsRequest & { node?: Node | undefin
     }
     const identity = await identifyStream(protocol, variant.resumes(first.request), first.request, context, options);
     identified = true;
-    yield* serveIdentified(identity, first.request, inbox, context, (stream) => new AdsStream(variant, stream), options);
+    yield* serveIdentified(
+      identity,
+      first.request,
+      inbox,
+      context,
+      (stream) => new AdsStream(variant, stream),
+      options,
+    );
   } finally {
     clearTimeout(deadline);
     context.signal.removeEventListener('abort', onAbort);
@@ -286,7 +301,11 @@ function onFirstListenerAck(reporter: StreamStatusReporter, onReady: () => void)
 }
 
 /** Reads the client's requests into the inbox, never more than `room()` ahead of the stream. */
-async function pumpRequests<Request>(iterator: AsyncIterator<Request>, inbox: StreamInbox<Request>, room: () => number): Promise<void> {
+async function pumpRequests<Request>(
+  iterator: AsyncIterator<Request>,
+  inbox: StreamInbox<Request>,
+  room: () => number,
+): Promise<void> {
   try {
     for (;;) {
       await inbox.roomFor(room());

@@ -10,17 +10,73 @@ import type { DiscoveryResponse } from '../envoy/gen/envoy/service/discovery/v3/
 import { shortNameOfType, type TypeUrl } from '../resource-types.js';
 import type { Snapshot } from '../snapshot.js';
 import { SotwStream } from './ads-sotw.js';
-import { CDS, cluster, EDS, endpoints, LDS, listener, RDS, recordingReporter, route, SDS, secret, snapshotOf, sotwRequest, type ReportedEvent } from './test-support.js';
+import {
+  CDS,
+  cluster,
+  EDS,
+  endpoints,
+  LDS,
+  listener,
+  RDS,
+  recordingReporter,
+  route,
+  SDS,
+  secret,
+  snapshotOf,
+  sotwRequest,
+  type ReportedEvent,
+} from './test-support.js';
 
-const S1 = snapshotOf(listener('l1'), route('r1'), cluster('a'), cluster('b'), endpoints('a', 1), endpoints('b', 2), secret('s1'));
+const S1 = snapshotOf(
+  listener('l1'),
+  route('r1'),
+  cluster('a'),
+  cluster('b'),
+  endpoints('a', 1),
+  endpoints('b', 2),
+  secret('s1'),
+);
 /** S1 with cluster `a` changed. */
-const S2 = snapshotOf(listener('l1'), route('r1'), cluster('a', 9), cluster('b'), endpoints('a', 1), endpoints('b', 2), secret('s1'));
+const S2 = snapshotOf(
+  listener('l1'),
+  route('r1'),
+  cluster('a', 9),
+  cluster('b'),
+  endpoints('a', 1),
+  endpoints('b', 2),
+  secret('s1'),
+);
 /** S2 with cluster `a` changed again. */
-const S3 = snapshotOf(listener('l1'), route('r1'), cluster('a', 10), cluster('b'), endpoints('a', 1), endpoints('b', 2), secret('s1'));
+const S3 = snapshotOf(
+  listener('l1'),
+  route('r1'),
+  cluster('a', 10),
+  cluster('b'),
+  endpoints('a', 1),
+  endpoints('b', 2),
+  secret('s1'),
+);
 /** S2 rebuilt: equal content, other objects. */
-const S2again = snapshotOf(listener('l1'), route('r1'), cluster('a', 9), cluster('b'), endpoints('a', 1), endpoints('b', 2), secret('s1'));
+const S2again = snapshotOf(
+  listener('l1'),
+  route('r1'),
+  cluster('a', 9),
+  cluster('b'),
+  endpoints('a', 1),
+  endpoints('b', 2),
+  secret('s1'),
+);
 /** S1 plus endpoints `z` and a change to endpoints `b`. */
-const S4 = snapshotOf(listener('l1'), route('r1'), cluster('a'), cluster('b'), endpoints('a', 1), endpoints('b', 3), endpoints('z', 4), secret('s1'));
+const S4 = snapshotOf(
+  listener('l1'),
+  route('r1'),
+  cluster('a'),
+  cluster('b'),
+  endpoints('a', 1),
+  endpoints('b', 3),
+  endpoints('z', 4),
+  secret('s1'),
+);
 const Sempty = snapshotOf();
 
 /** `last`: the nonce/version of the type's last response; `previous`: the one before. */
@@ -32,7 +88,9 @@ interface RequestStep {
   readonly version?: Ref;
   readonly nack?: string;
 }
-type Step = { readonly snapshot: Snapshot; readonly expect: string[] } | { readonly request: RequestStep; readonly expect: string[] };
+type Step =
+  | { readonly snapshot: Snapshot; readonly expect: string[] }
+  | { readonly request: RequestStep; readonly expect: string[] };
 
 interface Case {
   readonly name: string;
@@ -45,23 +103,27 @@ const short = (typeUrl: string): string => shortNameOfType[typeUrl as TypeUrl] ?
 const allSnapshots = { S1, S2, S3, S2again, S4, Sempty };
 
 function snapshotName(typeUrl: string, version: string): string {
-  for (const [name, snapshot] of Object.entries(allSnapshots)) if (snapshot.versions.get(typeUrl as TypeUrl) === version) return name;
+  for (const [name, snapshot] of Object.entries(allSnapshots))
+    if (snapshot.versions.get(typeUrl as TypeUrl) === version) return name;
   return version;
 }
 
 function resourceName(any: Any): string {
   for (const snapshot of Object.values(allSnapshots)) {
-    for (const ofType of snapshot.resources.values()) for (const resource of ofType.values()) if (resource.any === any) return resource.name;
+    for (const ofType of snapshot.resources.values())
+      for (const resource of ofType.values()) if (resource.any === any) return resource.name;
   }
   return '?';
 }
 
 /** `CDS a,b` per response. */
-const describeResponse = (response: DiscoveryResponse): string => `${short(response.typeUrl)} ${response.resources.map(resourceName).join(',')}`.trimEnd();
+const describeResponse = (response: DiscoveryResponse): string =>
+  `${short(response.typeUrl)} ${response.resources.map(resourceName).join(',')}`.trimEnd();
 
 function describeEvent(event: ReportedEvent): string | undefined {
   if (event.event === 'acked') return `acked ${short(event.typeUrl)} ${snapshotName(event.typeUrl, event.version)}`;
-  if (event.event === 'nacked') return `nacked ${short(event.typeUrl)} ${snapshotName(event.typeUrl, event.version)}: ${event.error}`;
+  if (event.event === 'nacked')
+    return `nacked ${short(event.typeUrl)} ${snapshotName(event.typeUrl, event.version)}: ${event.error}`;
   return undefined;
 }
 
@@ -90,16 +152,23 @@ function run(testCase: Case): void {
         }),
       );
     }
-    for (const response of responses) history.set(response.typeUrl, [...(history.get(response.typeUrl) ?? []), response]);
+    for (const response of responses)
+      history.set(response.typeUrl, [...(history.get(response.typeUrl) ?? []), response]);
     assert.deepEqual(responses.map(describeResponse), step.expect, `step ${index + 1} of "${testCase.name}"`);
   });
   if (testCase.reported) {
-    assert.deepEqual(reporter.events.map(describeEvent).filter((e) => e !== undefined), testCase.reported);
+    assert.deepEqual(
+      reporter.events.map(describeEvent).filter((e) => e !== undefined),
+      testCase.reported,
+    );
   }
   // Every response has its own nonce, and reports say what was sent.
   const responses = [...history.values()].flat();
   assert.equal(new Set(responses.map((r) => r.nonce)).size, responses.length, 'nonces are unique');
-  assert.equal(reporter.events.filter((e) => e.event === 'sent').length, responses.filter((r) => r.versionInfo !== '').length);
+  assert.equal(
+    reporter.events.filter((e) => e.event === 'sent').length,
+    responses.filter((r) => r.versionInfo !== '').length,
+  );
 }
 
 const cases: Case[] = [
@@ -254,8 +323,14 @@ const cases: Case[] = [
     name: 'an unknown type is answered once with nothing; a malformed type URL is ignored',
     steps: [
       { snapshot: S1, expect: [] },
-      { request: { type: 'type.googleapis.com/envoy.service.runtime.v3.Runtime', names: ['rtds'] }, expect: ['type.googleapis.com/envoy.service.runtime.v3.Runtime'] },
-      { request: { type: 'type.googleapis.com/envoy.service.runtime.v3.Runtime', names: ['rtds'], nonce: 'last' }, expect: [] },
+      {
+        request: { type: 'type.googleapis.com/envoy.service.runtime.v3.Runtime', names: ['rtds'] },
+        expect: ['type.googleapis.com/envoy.service.runtime.v3.Runtime'],
+      },
+      {
+        request: { type: 'type.googleapis.com/envoy.service.runtime.v3.Runtime', names: ['rtds'], nonce: 'last' },
+        expect: [],
+      },
       { request: { type: 'not a type url' }, expect: [] },
       { request: { type: '' }, expect: [] },
       { request: { type: CDS }, expect: ['CDS a,b'] },

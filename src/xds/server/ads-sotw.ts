@@ -24,7 +24,7 @@ import {
   type DiscoveryRequest,
   type DiscoveryResponse,
 } from '../envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
-import type { EncodedResource } from '../snapshot.js';
+import type { EncodedResource } from '../index.js';
 import { AdsStream, type AdsVariant, type TypeState } from './ads-stream.js';
 import type { Subscription } from './subscription.js';
 import type { XdsStreamOptions } from './xds-stream.js';
@@ -50,17 +50,30 @@ export const sotw: AdsVariant<DiscoveryRequest, DiscoveryResponse, SotwTypeState
   },
   empty: () => [],
   response: (resources, stamp, version) =>
-    create(DiscoveryResponseSchema, { ...stamp, versionInfo: version, resources: resources.map((resource) => resource.any) }),
+    create(DiscoveryResponseSchema, {
+      ...stamp,
+      versionInfo: version,
+      resources: resources.map((resource) => resource.any),
+    }),
 };
 
-export class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse, SotwTypeState, readonly EncodedResource[]> {
+export class SotwStream extends AdsStream<
+  DiscoveryRequest,
+  DiscoveryResponse,
+  SotwTypeState,
+  readonly EncodedResource[]
+> {
   constructor(options: XdsStreamOptions) {
     super(sotw, options);
   }
 }
 
 /** The subscribed resources that exist, and a key that changes exactly when they do. */
-function select(subscription: Subscription, ofType: ReadonlyMap<string, EncodedResource>, version: string): { resources: EncodedResource[]; key: string } {
+function select(
+  subscription: Subscription,
+  ofType: ReadonlyMap<string, EncodedResource>,
+  version: string,
+): { resources: EncodedResource[]; key: string } {
   if (subscription.wildcard) return { resources: [...ofType.values()], key: `*\u0000${version}` };
   const resources: EncodedResource[] = [];
   const parts: string[] = [];

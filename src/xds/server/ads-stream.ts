@@ -25,8 +25,7 @@
  * - A snapshot is looked at per type only when that type's version moved
  *   since the type was last evaluated, in push order (request-type.ts).
  */
-import type { TypeUrl } from '../resource-types.js';
-import type { EncodedResource, Snapshot } from '../snapshot.js';
+import type { TypeUrl, EncodedResource, Snapshot } from '../index.js';
 import { PendingResponses } from './pending-responses.js';
 import type { XdsProtocol } from './proxy-status.js';
 import { classifyTypeUrl, pushOrder, wildcardTypes } from './request-type.js';
@@ -83,7 +82,12 @@ export interface AdsVariant<Request extends AdsRequest, Response, State extends 
    * undefined when it has it all already, unless `mustAnswer` (the type's
    * first answer is owed).
    */
-  update(state: State, ofType: ReadonlyMap<string, EncodedResource>, version: string, mustAnswer: boolean): Content | undefined;
+  update(
+    state: State,
+    ofType: ReadonlyMap<string, EncodedResource>,
+    version: string,
+    mustAnswer: boolean,
+  ): Content | undefined;
   /** Content with nothing in it: the answer to a type this control plane does not serve. */
   empty(): Content;
   response(content: Content, stamp: ResponseStamp, version: string): Response;
@@ -93,7 +97,10 @@ export interface AdsVariant<Request extends AdsRequest, Response, State extends 
 const maxPending = 32;
 const noResources: ReadonlyMap<string, EncodedResource> = new Map();
 
-export class AdsStream<Request extends AdsRequest, Response, State extends TypeState, Content> implements XdsStream<Request, Response> {
+export class AdsStream<Request extends AdsRequest, Response, State extends TypeState, Content> implements XdsStream<
+  Request,
+  Response
+> {
   private snapshot: Snapshot | undefined;
   private readonly types = new Map<TypeUrl, State>();
   private readonly unknownAnswered = new Set<string>();
@@ -114,7 +121,10 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
   onRequest(request: Request): Response[] {
     const type = classifyTypeUrl(request.typeUrl);
     if (type.kind === 'malformed') {
-      this.log.warn({ typeUrl: request.typeUrl.slice(0, 200) }, `ignoring a ${this.variant.name} request with a malformed type_url`);
+      this.log.warn(
+        { typeUrl: request.typeUrl.slice(0, 200) },
+        `ignoring a ${this.variant.name} request with a malformed type_url`,
+      );
       return [];
     }
     if (type.kind === 'unknown') return this.answerUnknown(type.typeUrl);
@@ -128,7 +138,10 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
       this.types.set(typeUrl, state);
     }
     if (this.variant.latestNonceOnly && state.lastNonce !== undefined && request.responseNonce !== state.lastNonce) {
-      this.log.debug({ typeUrl, nonce: request.responseNonce, current: state.lastNonce }, 'ignoring a request with a stale nonce');
+      this.log.debug(
+        { typeUrl, nonce: request.responseNonce, current: state.lastNonce },
+        'ignoring a request with a stale nonce',
+      );
       return [];
     }
     if (request.responseNonce !== '') this.acknowledge(typeUrl, state, request);
@@ -142,7 +155,8 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
     const responses: Response[] = [];
     for (const typeUrl of pushOrder) {
       const state = this.types.get(typeUrl);
-      if (!state || (state.lastNonce !== undefined && state.evaluatedVersion === snapshot.versions.get(typeUrl))) continue;
+      if (!state || (state.lastNonce !== undefined && state.evaluatedVersion === snapshot.versions.get(typeUrl)))
+        continue;
       const response = this.respond(typeUrl, state);
       if (response) responses.push(response);
     }
@@ -153,7 +167,10 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
   private acknowledge(typeUrl: TypeUrl, state: State, request: Request): void {
     const version = state.pending.take(request.responseNonce);
     if (version === undefined) {
-      this.log.debug({ typeUrl, nonce: request.responseNonce }, 'a request names an unknown, old or answered nonce; no ACK/NACK recorded');
+      this.log.debug(
+        { typeUrl, nonce: request.responseNonce },
+        'a request names an unknown, old or answered nonce; no ACK/NACK recorded',
+      );
       return;
     }
     const at = this.now();

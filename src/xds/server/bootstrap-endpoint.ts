@@ -9,7 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { Logger } from 'pino';
-import { httpStatusOf, isKogumaError, titleOf, type ErrorCode } from '../../api/errors.js';
+import { httpStatusOf, isKogumaError, titleOf, type ErrorCode } from '../../api/index.js';
 
 export interface BootstrapAnswer {
   readonly status: number;

@@ -17,7 +17,10 @@ test('a connection at its stream limit is refused, others are not; a release mak
   first.requestReceived();
   const second = streams.admit(a);
   second.requestReceived();
-  assert.throws(() => streams.admit(a), refusal(Code.ResourceExhausted, /already has 2 ADS streams open.*--xds-max-streams-per-connection/));
+  assert.throws(
+    () => streams.admit(a),
+    refusal(Code.ResourceExhausted, /already has 2 ADS streams open.*--xds-max-streams-per-connection/),
+  );
   streams.admit({}).release();
   second.release();
   second.release();
@@ -30,7 +33,13 @@ test('pending streams have their own limit; a first request or an end frees the 
   const a = {};
   const first = streams.admit(a);
   const second = streams.admit(a);
-  assert.throws(() => streams.admit(a), refusal(Code.ResourceExhausted, /2 ADS streams that have not sent a DiscoveryRequest.*--xds-max-pending-streams-per-connection/));
+  assert.throws(
+    () => streams.admit(a),
+    refusal(
+      Code.ResourceExhausted,
+      /2 ADS streams that have not sent a DiscoveryRequest.*--xds-max-pending-streams-per-connection/,
+    ),
+  );
   first.requestReceived();
   const third = streams.admit(a);
   second.release();
@@ -41,7 +50,9 @@ test('pending streams have their own limit; a first request or an end frees the 
 
 test('forgets a connection with its last stream, and reports one refusal per connection', () => {
   const reports: string[] = [];
-  const streams = new ConnectionStreams({ maxStreamsPerConnection: 1, maxPendingStreamsPerConnection: 1 }, (message) => reports.push(message));
+  const streams = new ConnectionStreams({ maxStreamsPerConnection: 1, maxPendingStreamsPerConnection: 1 }, (message) =>
+    reports.push(message),
+  );
   const a = {};
   const only = streams.admit(a);
   for (let i = 0; i < 5; i++) assert.throws(() => streams.admit(a));

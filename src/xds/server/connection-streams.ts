@@ -18,7 +18,9 @@ import type { StreamLimits } from './stream-limits.js';
 import { limitReached } from './stream-refusals.js';
 
 /** The connection an ADS stream arrived on, set by the DP server's adapter. */
-export const connectionKey = createContextKey<object | undefined>(undefined, { description: 'the connection of an ADS stream' });
+export const connectionKey = createContextKey<object | undefined>(undefined, {
+  description: 'the connection of an ADS stream',
+});
 
 export interface AdmittedStream {
   /** The first DiscoveryRequest arrived: the stream no longer counts as pending. Idempotent. */
@@ -48,12 +50,21 @@ export class ConnectionStreams {
   admit(connection: object = {}): AdmittedStream {
     const counts = this.connections.get(connection) ?? { open: 0, pending: 0, reported: false };
     if (counts.open >= this.limits.maxStreamsPerConnection) {
-      throw this.refuse(counts, limitReached('maxStreamsPerConnection', `this connection already has ${counts.open} ADS streams open, the most one connection may have`));
+      throw this.refuse(
+        counts,
+        limitReached(
+          'maxStreamsPerConnection',
+          `this connection already has ${counts.open} ADS streams open, the most one connection may have`,
+        ),
+      );
     }
     if (counts.pending >= this.limits.maxPendingStreamsPerConnection) {
       throw this.refuse(
         counts,
-        limitReached('maxPendingStreamsPerConnection', `this connection already has ${counts.pending} ADS streams that have not sent a DiscoveryRequest yet, the most one connection may have`),
+        limitReached(
+          'maxPendingStreamsPerConnection',
+          `this connection already has ${counts.pending} ADS streams that have not sent a DiscoveryRequest yet, the most one connection may have`,
+        ),
       );
     }
     counts.open++;

@@ -12,16 +12,26 @@ test('past the limit the oldest stream of the dataplane is ended, not the newest
   streams.add('default.web-1', end('second'));
   streams.add('default.web-2', end('other'));
   const unregisterThird = streams.add('default.web-1', end('third'));
-  assert.deepEqual(ended.map(([name]) => name), ['first']);
+  assert.deepEqual(
+    ended.map(([name]) => name),
+    ['first'],
+  );
   const reason = ended[0]![1];
   assert.ok(reason instanceof ConnectError);
   assert.equal(reason.code, Code.ResourceExhausted);
-  assert.match(reason.rawMessage, /^dataplane "default\.web-1" opened more than 2 concurrent ADS streams.*--xds-max-streams-per-dataplane\)$/);
+  assert.match(
+    reason.rawMessage,
+    /^dataplane "default\.web-1" opened more than 2 concurrent ADS streams.*--xds-max-streams-per-dataplane\)$/,
+  );
   assert.deepEqual(replaced, ['default.web-1']);
   assert.deepEqual(streams.counts, { dataplanes: 2, streams: 3 });
   unregisterThird();
   streams.add('default.web-1', end('fourth'));
-  assert.deepEqual(ended.map(([name]) => name), ['first'], 'a stream that left on its own makes room');
+  assert.deepEqual(
+    ended.map(([name]) => name),
+    ['first'],
+    'a stream that left on its own makes room',
+  );
 });
 
 test('unregistering every stream forgets the dataplane; unregistering twice is harmless', () => {

@@ -106,7 +106,10 @@ export interface RunningDpServer {
   close(): Promise<void>;
 }
 
-type Handler = (request: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse) => void;
+type Handler = (
+  request: http.IncomingMessage | http2.Http2ServerRequest,
+  response: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
 
 /**
  * Once its response is complete, an HTTP/2 stream whose client has not
@@ -126,9 +129,22 @@ function closeRequestAfterResponse(stream: http2.ServerHttp2Stream): void {
 }
 
 /** TLS: ALPN picks HTTP/2 or HTTP/1.1 for each connection. */
-function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnections, settings: http2.Settings, logger: Logger): http2.Http2SecureServer {
+function tlsListener(
+  tls: DpServerTls,
+  handler: Handler,
+  connections: DpConnections,
+  settings: http2.Settings,
+  logger: Logger,
+): http2.Http2SecureServer {
   const server = http2.createSecureServer(
-    { cert: tls.cert, key: tls.key, allowHTTP1: true, minVersion: 'TLSv1.2', handshakeTimeout: handshakeTimeoutMs, settings },
+    {
+      cert: tls.cert,
+      key: tls.key,
+      allowHTTP1: true,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: handshakeTimeoutMs,
+      settings,
+    },
     handler,
   );
   server.on('connection', (socket: Socket) => connections.accepted(socket));
@@ -136,9 +152,16 @@ function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnecti
     if (socket.alpnProtocol !== 'h2') connections.http1(socket);
   });
   server.on('session', (session) => connections.session(session));
-  server.on('request', (request: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse) => {
-    if (request.httpVersionMajor === 1) connections.http1Request(request.socket as Socket, response as http.ServerResponse);
-  });
+  server.on(
+    'request',
+    (
+      request: http.IncomingMessage | http2.Http2ServerRequest,
+      response: http.ServerResponse | http2.Http2ServerResponse,
+    ) => {
+      if (request.httpVersionMajor === 1)
+        connections.http1Request(request.socket as Socket, response as http.ServerResponse);
+    },
+  );
   // A plaintext client, one that does not trust our CA, or a port scanner: the client sees the refusal.
   server.on('tlsClientError', (error) => logger.debug({ err: error }, 'DP server TLS handshake failed'));
   server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
@@ -148,7 +171,9 @@ function tlsListener(tls: DpServerTls, handler: Handler, connections: DpConnecti
 /** Plaintext: the first bytes pick HTTP/2 (prior knowledge) or HTTP/1. */
 function plaintextListener(handler: Handler, connections: DpConnections, settings: http2.Settings): NetServer {
   const http1Server = http.createServer(handler);
-  http1Server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => connections.http1Request(request.socket, response));
+  http1Server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) =>
+    connections.http1Request(request.socket, response),
+  );
   http1Server.on('clientError', (_error, socket) => socket.destroy());
   const http2Server = http2.createServer({ settings }, handler);
   http2Server.on('session', (session) => connections.session(session));
@@ -192,7 +217,8 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
         });
   const adapter = connectNodeAdapter({
     routes: adsRoutes({ ...options.ads, streams, logger: adsLogger }),
-    contextValues: (request) => createContextValues().set(connectionKey, 'stream' in request ? request.stream.session : request.socket),
+    contextValues: (request) =>
+      createContextValues().set(connectionKey, 'stream' in request ? request.stream.session : request.socket),
     grpc: true,
     grpcWeb: false,
     connect: false,
@@ -201,7 +227,8 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
     fallback: (request, response) => {
       const path = (request.url ?? '').split('?')[0];
       if (path === bootstrapPath) return bootstrap(request, response);
-      if (path === ADMIN_TUNNEL_PATH && adminTunnel !== undefined) return adminTunnel(request, response as http.ServerResponse | http2.Http2ServerResponse);
+      if (path === ADMIN_TUNNEL_PATH && adminTunnel !== undefined)
+        return adminTunnel(request, response as http.ServerResponse | http2.Http2ServerResponse);
       response.statusCode = 404;
       response.setHeader('content-type', 'text/plain');
       response.end(`no such endpoint on the DP server: ${request.method ?? ''} ${request.url ?? ''}\n`);
@@ -213,7 +240,8 @@ export async function startDpServer(options: DpServerOptions): Promise<RunningDp
   };
 
   const connections = new DpConnections((error) => logger.debug({ err: error }, 'DP server connection error'));
-  const secure = options.tls === undefined ? undefined : tlsListener(options.tls, handler, connections, settings, logger);
+  const secure =
+    options.tls === undefined ? undefined : tlsListener(options.tls, handler, connections, settings, logger);
   const server: NetServer = secure ?? plaintextListener(handler, connections, settings);
 
   await new Promise<void>((resolve, reject) => {

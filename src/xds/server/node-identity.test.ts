@@ -7,8 +7,18 @@ import { parseNodeId } from './node-identity.js';
 
 describe('parseNodeId', () => {
   it('splits <mesh>.<name> at the first dot: a dataplane name may contain dots', () => {
-    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'default.web-1' })), { mesh: 'default', name: 'web-1', nodeId: 'default.web-1', metadata: {} });
-    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'prod.web-1.ns' })), { mesh: 'prod', name: 'web-1.ns', nodeId: 'prod.web-1.ns', metadata: {} });
+    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'default.web-1' })), {
+      mesh: 'default',
+      name: 'web-1',
+      nodeId: 'default.web-1',
+      metadata: {},
+    });
+    assert.deepEqual(parseNodeId(create(NodeSchema, { id: 'prod.web-1.ns' })), {
+      mesh: 'prod',
+      name: 'web-1.ns',
+      nodeId: 'prod.web-1.ns',
+      metadata: {},
+    });
   });
 
   it('carries the node metadata as the node sent it', () => {

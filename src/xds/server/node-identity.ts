@@ -7,7 +7,7 @@
  * `identify`, called after the format check, which refuses by throwing a
  * KogumaError.
  */
-import { KogumaError } from '../../api/errors.js';
+import { KogumaError } from '../../api/index.js';
 import type { Node } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 
 export interface NodeIdentity {
@@ -45,12 +45,19 @@ export const nodeIdFormat = '"<mesh>.<name>" (the mesh and the dataplane name jo
 /** Parses `node.id`; throws KogumaError('InvalidInput') naming the expected format. */
 export function parseNodeId(node: Node | undefined): NodeIdentity {
   const id = node?.id ?? '';
-  if (id === '') throw new KogumaError('InvalidInput', `the first xDS request must carry node.id in the form ${nodeIdFormat}; it has none`);
+  if (id === '')
+    throw new KogumaError(
+      'InvalidInput',
+      `the first xDS request must carry node.id in the form ${nodeIdFormat}; it has none`,
+    );
   const dot = id.indexOf('.');
   const mesh = dot > 0 ? id.slice(0, dot) : '';
   const name = dot > 0 ? id.slice(dot + 1) : '';
   if (mesh === '' || name === '' || /\s/.test(id) || id.length > 512) {
-    throw new KogumaError('InvalidInput', `node.id ${JSON.stringify(id.slice(0, 200))} is not in the form ${nodeIdFormat}`);
+    throw new KogumaError(
+      'InvalidInput',
+      `node.id ${JSON.stringify(id.slice(0, 200))} is not in the form ${nodeIdFormat}`,
+    );
   }
   return { mesh, name, nodeId: id, metadata: node?.metadata ?? {} };
 }

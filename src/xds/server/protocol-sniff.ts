@@ -24,7 +24,11 @@ export interface SniffOptions {
  * Reads just enough of `socket` to tell HTTP/2 with prior knowledge from
  * HTTP/1, then calls `route` with the socket as it was (nothing consumed).
  */
-export function sniffHttpVersion(socket: Socket, route: (socket: Socket, http2: boolean) => void, options: SniffOptions): void {
+export function sniffHttpVersion(
+  socket: Socket,
+  route: (socket: Socket, http2: boolean) => void,
+  options: SniffOptions,
+): void {
   let seen: Buffer = Buffer.alloc(0);
   const timer = setTimeout(() => socket.destroy(), options.timeoutMs);
   const cleanup = (): void => {

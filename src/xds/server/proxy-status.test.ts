@@ -4,7 +4,13 @@ import { TypeUrl } from '../resource-types.js';
 import { ProxyStatusRegistry, type StreamInfo } from './proxy-status.js';
 
 const at = (second: number): Date => new Date(Date.UTC(2025, 0, 1, 0, 0, second));
-const stream = (streamId: string, second: number): StreamInfo => ({ streamId, nodeId: 'default.web-1', protocol: 'delta', since: at(second), resumed: false });
+const stream = (streamId: string, second: number): StreamInfo => ({
+  streamId,
+  nodeId: 'default.web-1',
+  protocol: 'delta',
+  since: at(second),
+  resumed: false,
+});
 
 describe('ProxyStatusRegistry', () => {
   it('keeps per type what was sent, acknowledged and rejected', () => {
@@ -46,7 +52,11 @@ describe('ProxyStatusRegistry', () => {
     assert.equal(status?.streamId, 's2');
     assert.equal(status?.connected, true);
     assert.equal(status?.types.get(TypeUrl.Cluster), undefined);
-    assert.deepEqual(status?.types.get(TypeUrl.Listener)?.lastNack, { version: 'v1', error: 'bad listener', at: at(1) }, 'a NACK stays visible across reconnects');
+    assert.deepEqual(
+      status?.types.get(TypeUrl.Listener)?.lastNack,
+      { version: 'v1', error: 'bad listener', at: at(1) },
+      'a NACK stays visible across reconnects',
+    );
     assert.equal(registry.list().length, 1);
     registry.forget('default.web-1');
     assert.equal(registry.get('default.web-1'), undefined);

@@ -13,7 +13,7 @@
  * status and is not recorded. A NACK is kept until a newer NACK of
  * the same type replaces it, also across reconnects, so the error stays visible.
  */
-import type { TypeUrl } from '../resource-types.js';
+import type { TypeUrl } from '../index.js';
 
 export type XdsProtocol = 'sotw' | 'delta';
 
@@ -77,7 +77,12 @@ interface NodeRecord {
   types: Map<TypeUrl, MutableTypeStatus>;
 }
 
-const ignoredStream: StreamStatusReporter = { sent: () => undefined, acked: () => undefined, nacked: () => undefined, disconnected: () => undefined };
+const ignoredStream: StreamStatusReporter = {
+  sent: () => undefined,
+  acked: () => undefined,
+  nacked: () => undefined,
+  disconnected: () => undefined,
+};
 
 const emptyTypeStatus = (): MutableTypeStatus => ({ responsesSent: 0, responsesAcked: 0, responsesRejected: 0 });
 

@@ -12,7 +12,7 @@
  * secrets last, as they are only requested once something names them.
  * https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol#eventual-consistency-considerations
  */
-import { isTypeUrl, TypeUrl } from '../resource-types.js';
+import { isTypeUrl, TypeUrl } from '../index.js';
 
 export type RequestType =
   | { readonly kind: 'served'; readonly typeUrl: TypeUrl }

@@ -13,7 +13,7 @@
  * or a watcher that is slow to look, never sees an old snapshot; the stream
  * side keeps a single pending slot for the same reason (stream-inbox.ts).
  */
-import type { Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../index.js';
 
 export type SnapshotListener = (snapshot: Snapshot) => void;
 

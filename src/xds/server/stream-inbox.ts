@@ -9,7 +9,7 @@
  *   cache watch ──offer──►├─ StreamInbox ──next()──► the stream loop
  *   abort / end ──end────►┘
  */
-import type { Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../index.js';
 
 export type InboxEvent<Request> =
   | { readonly kind: 'request'; readonly request: Request }

@@ -78,7 +78,8 @@ export const http2StreamCeiling = (limits: StreamLimits): number => Math.max(100
 export function resolveStreamLimits(given: Partial<StreamLimits> = {}): StreamLimits {
   const limits = { ...defaultStreamLimits, ...given };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`stream limit ${key} must be a positive integer, not ${String(value)}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new RangeError(`stream limit ${key} must be a positive integer, not ${String(value)}`);
   }
   return limits;
 }

@@ -56,7 +56,11 @@ export class Subscription {
    * Delta: applies subscribe and unsubscribe lists. `first` is the stream's
    * first request of the type. Returns the names added and those removed.
    */
-  change(subscribe: readonly string[], unsubscribe: readonly string[], first: boolean): { added: string[]; removed: string[] } {
+  change(
+    subscribe: readonly string[],
+    unsubscribe: readonly string[],
+    first: boolean,
+  ): { added: string[]; removed: string[] } {
     const added: string[] = [];
     const removed: string[] = [];
     if (first && subscribe.length === 0 && this.wildcardCapable) this.wildcardOn = true;

@@ -26,10 +26,26 @@ export const EDS = TypeUrl.ClusterLoadAssignment;
 export const SDS = TypeUrl.Secret;
 
 export const listener = (name: string, port = 10000): EncodedResource =>
-  encodeResource(LDS, name, create(ListenerSchema, { name, address: { address: { case: 'socketAddress', value: { address: '0.0.0.0', portSpecifier: { case: 'portValue', value: port } } } } }));
+  encodeResource(
+    LDS,
+    name,
+    create(ListenerSchema, {
+      name,
+      address: {
+        address: {
+          case: 'socketAddress',
+          value: { address: '0.0.0.0', portSpecifier: { case: 'portValue', value: port } },
+        },
+      },
+    }),
+  );
 
 export const route = (name: string, cluster = 'backend'): EncodedResource =>
-  encodeResource(RDS, name, create(RouteConfigurationSchema, { name, virtualHosts: [{ name: cluster, domains: ['*'] }] }));
+  encodeResource(
+    RDS,
+    name,
+    create(RouteConfigurationSchema, { name, virtualHosts: [{ name: cluster, domains: ['*'] }] }),
+  );
 
 /** `timeoutSeconds` varies the content (and so the version) of an otherwise equal cluster. */
 export const cluster = (name: string, timeoutSeconds = 5): EncodedResource =>
@@ -46,7 +62,14 @@ export const endpoints = (clusterName: string, ...ports: number[]): EncodedResou
           lbEndpoints: ports.map((port) => ({
             hostIdentifier: {
               case: 'endpoint' as const,
-              value: { address: { address: { case: 'socketAddress' as const, value: { address: '127.0.0.1', portSpecifier: { case: 'portValue' as const, value: port } } } } },
+              value: {
+                address: {
+                  address: {
+                    case: 'socketAddress' as const,
+                    value: { address: '127.0.0.1', portSpecifier: { case: 'portValue' as const, value: port } },
+                  },
+                },
+              },
             },
           })),
         },
@@ -58,7 +81,8 @@ export const secret = (name: string): EncodedResource => encodeResource(SDS, nam
 
 export const snapshotOf = (...resources: EncodedResource[]): Snapshot => buildSnapshot(resources);
 
-export const sotwRequest = (init: MessageInitShape<typeof DiscoveryRequestSchema>): DiscoveryRequest => create(DiscoveryRequestSchema, init);
+export const sotwRequest = (init: MessageInitShape<typeof DiscoveryRequestSchema>): DiscoveryRequest =>
+  create(DiscoveryRequestSchema, init);
 
 export const deltaRequest = (init: MessageInitShape<typeof DeltaDiscoveryRequestSchema>): DeltaDiscoveryRequest =>
   create(DeltaDiscoveryRequestSchema, init);
@@ -82,7 +106,9 @@ export function recordingReporter(): StreamStatusReporter & { readonly events: R
 }
 
 /** A sink that records stream openings and hands out recording reporters. */
-export function recordingSink(): ProxyStatusSink & { readonly streams: { info: StreamInfo; events: ReportedEvent[] }[] } {
+export function recordingSink(): ProxyStatusSink & {
+  readonly streams: { info: StreamInfo; events: ReportedEvent[] }[];
+} {
   const streams: { info: StreamInfo; events: ReportedEvent[] }[] = [];
   return {
     streams,

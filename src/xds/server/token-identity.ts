@@ -17,11 +17,16 @@
  * UNAUTHENTICATED; a genuine token for another dataplane, mesh or tags →
  * PERMISSION_DENIED; an invalid carried Dataplane → INVALID_ARGUMENT.
  */
-import { isKogumaError, KogumaError } from '../../api/errors.js';
+import { isKogumaError, KogumaError, validateDocument } from '../../api/index.js';
 import { coreKindRegistry, type DataplaneSpec } from '../../api/index.js';
-import { validateDocument } from '../../api/validate.js';
-import { authorizeDataplane, bearerToken, registrationOf, type DataplaneAuthenticator, type TaggedNetworking } from '../../auth/index.js';
-import { carriedDataplane, DATAPLANE_RESOURCE_METADATA } from '../node-metadata.js';
+import {
+  authorizeDataplane,
+  bearerToken,
+  registrationOf,
+  type DataplaneAuthenticator,
+  type TaggedNetworking,
+} from '../../auth/index.js';
+import { carriedDataplane, DATAPLANE_RESOURCE_METADATA } from '../index.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
 
 export interface TokenIdentityOptions {
@@ -61,10 +66,15 @@ function carriedSpec(identity: NodeIdentity): DataplaneSpec | undefined {
   const document = carriedDataplane(identity.metadata);
   if (document === undefined) return undefined;
   try {
-    return validateDocument(coreKindRegistry, document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name }).draft.spec as DataplaneSpec;
+    return validateDocument(coreKindRegistry, document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name })
+      .draft.spec as DataplaneSpec;
   } catch (error) {
     if (!isKogumaError(error, 'InvalidInput')) throw error;
     const fields = error.invalidParameters.map((p) => `${METADATA_FIELD}.${p.field}: ${p.reason}`).join('; ');
-    throw new KogumaError('InvalidInput', `the Dataplane in ${METADATA_FIELD} is not valid: ${fields}`, error.invalidParameters);
+    throw new KogumaError(
+      'InvalidInput',
+      `the Dataplane in ${METADATA_FIELD} is not valid: ${fields}`,
+      error.invalidParameters,
+    );
   }
 }

@@ -10,7 +10,7 @@
  *                          ├─ XdsStream ──► responses
  *   snapshots ─onSnapshot─►┘      └──────► StreamStatusReporter (sent, acked, nacked)
  */
-import type { Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../index.js';
 import type { StreamStatusReporter } from './proxy-status.js';
 
 export interface XdsStream<Request, Response> {

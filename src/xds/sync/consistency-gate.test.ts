@@ -6,7 +6,8 @@ import { buildSnapshot, encodeResource } from '../snapshot.js';
 import { ConsistencyGate } from './consistency-gate.js';
 
 const cluster = (name: string) => encodeResource(TypeUrl.Cluster, name, buildEdsCluster(name));
-const endpoints = (name: string) => encodeResource(TypeUrl.ClusterLoadAssignment, name, buildClusterLoadAssignment(name, []));
+const endpoints = (name: string) =>
+  encodeResource(TypeUrl.ClusterLoadAssignment, name, buildClusterLoadAssignment(name, []));
 
 const consistent = buildSnapshot([cluster('a'), endpoints('a')]);
 const missingA = buildSnapshot([cluster('a')]);
@@ -16,7 +17,10 @@ function recordingGate() {
   const lines: { level: 'error' | 'info'; fields: object; message: string }[] = [];
   let clock = 0;
   const gate = new ConsistencyGate({
-    log: { error: (fields, message) => lines.push({ level: 'error', fields, message }), info: (fields, message) => lines.push({ level: 'info', fields, message }) },
+    log: {
+      error: (fields, message) => lines.push({ level: 'error', fields, message }),
+      info: (fields, message) => lines.push({ level: 'info', fields, message }),
+    },
     now: () => new Date(++clock * 1000),
   });
   return { gate, lines };
@@ -35,7 +39,11 @@ test('a snapshot with a dangling reference is refused; its problems are kept and
   const problem = 'cluster a takes its endpoints from ClusterLoadAssignment a, which is not in the snapshot';
   assert.deepEqual(gate.heldOf('default.web-1'), { problems: [problem], since: new Date(1000) });
   assert.deepEqual(lines, [
-    { level: 'error', fields: { nodeId: 'default.web-1', problems: [problem] }, message: `configuration of default.web-1 not published, the proxy keeps its last one: ${problem}` },
+    {
+      level: 'error',
+      fields: { nodeId: 'default.web-1', problems: [problem] },
+      message: `configuration of default.web-1 not published, the proxy keeps its last one: ${problem}`,
+    },
   ]);
 
   assert.equal(gate.admits('default.web-1', missingA), false, 'refused again');
@@ -53,7 +61,11 @@ test('a consistent build after refused ones clears the problems and says so', ()
   gate.admits('default.web-1', missingA);
   assert.equal(gate.admits('default.web-1', consistent), true);
   assert.equal(gate.heldOf('default.web-1'), undefined);
-  assert.deepEqual(lines.at(-1), { level: 'info', fields: { nodeId: 'default.web-1' }, message: 'the configuration of default.web-1 is consistent again and published' });
+  assert.deepEqual(lines.at(-1), {
+    level: 'info',
+    fields: { nodeId: 'default.web-1' },
+    message: 'the configuration of default.web-1 is consistent again and published',
+  });
 
   gate.admits('default.web-1', missingA);
   assert.equal(lines.filter((l) => l.level === 'error').length, 2, 'the same problems coming back are logged again');

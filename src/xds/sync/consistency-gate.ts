@@ -13,8 +13,7 @@
  * around, so it is logged at error level, but only when the set of problems
  * changes: a mesh-wide rebuild that keeps failing the same way logs nothing more.
  */
-import { snapshotProblems } from '../snapshot-consistency.js';
-import type { Snapshot } from '../snapshot.js';
+import { snapshotProblems, type Snapshot } from '../index.js';
 
 /** Why a proxy's latest configuration was not published. */
 export interface HeldConfiguration {
@@ -72,4 +71,5 @@ export class ConsistencyGate {
   }
 }
 
-const sameProblems = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((problem, i) => problem === b[i]);
+const sameProblems = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((problem, i) => problem === b[i]);

@@ -31,8 +31,14 @@ const document = (name: string, port = 8080) => ({
   networking: { address: '10.0.0.1', inbound: [{ port, tags: { 'kuma.io/service': 'web' } }] },
 });
 
-const identity = (name: string, metadata: Record<string, unknown>): NodeIdentity => ({ mesh: 'default', name, nodeId: `default.${name}`, metadata });
-const carrying = (name: string, port = 8080) => identity(name, { 'dataplane.resource': JSON.stringify(document(name, port)), 'koguma.io/proxy-flavour': 'grpc' });
+const identity = (name: string, metadata: Record<string, unknown>): NodeIdentity => ({
+  mesh: 'default',
+  name,
+  nodeId: `default.${name}`,
+  metadata,
+});
+const carrying = (name: string, port = 8080) =>
+  identity(name, { 'dataplane.resource': JSON.stringify(document(name, port)), 'koguma.io/proxy-flavour': 'grpc' });
 const key = (name: string) => ({ kind: 'Dataplane', mesh: 'default', name });
 let streams = 0;
 /** A stream of a proxy that reconnects (it holds configuration already): registered ready at once. */
@@ -168,12 +174,17 @@ test('while the store is down, a proxy the engine knows is served and registered
   try {
     await lifecycle.open(carrying('outage-1', 9191), resumed());
     assert.ok(connected.has('default.outage-1'), 'connected with the last good state');
-    await assert.rejects(lifecycle.open(carrying('outage-new'), resumed()), (error: KogumaError) => error.code === 'Unavailable');
+    await assert.rejects(
+      lifecycle.open(carrying('outage-new'), resumed()),
+      (error: KogumaError) => error.code === 'Unavailable',
+    );
     assert.ok(!connected.has('default.outage-new'));
   } finally {
     outage.up();
   }
-  const portOf = async () => ((await store.get(key('outage-1')))?.spec['networking'] as { inbound: { port: number }[] } | undefined)?.inbound[0]?.port;
+  const portOf = async () =>
+    ((await store.get(key('outage-1')))?.spec['networking'] as { inbound: { port: number }[] } | undefined)?.inbound[0]
+      ?.port;
   await tickUntil('the registration that waited for the store written', async () => (await portOf()) === 9191);
   // Its lease was written too: once it goes away, it is removed like any other.
   lifecycle.close(carrying('outage-1'), resumed());
@@ -188,16 +199,26 @@ test('indirect mode writes and removes nothing; an unknown flavour or an invalid
   await ticksPastTheDelay();
   assert.ok(await store.get(key('api-made')));
 
-  await assert.rejects(lifecycle.open(identity('odd', { 'koguma.io/proxy-flavour': 'nginx' }), resumed()), (error: KogumaError) => {
-    assert.deepEqual(error.invalidParameters, [{ field: 'node.metadata["koguma.io/proxy-flavour"]', reason: 'must be one of: envoy, grpc' }]);
-    return true;
-  });
-  await assert.rejects(lifecycle.open(carrying('bad', 70000), resumed()), (error: KogumaError) => error.code === 'InvalidInput');
+  await assert.rejects(
+    lifecycle.open(identity('odd', { 'koguma.io/proxy-flavour': 'nginx' }), resumed()),
+    (error: KogumaError) => {
+      assert.deepEqual(error.invalidParameters, [
+        { field: 'node.metadata["koguma.io/proxy-flavour"]', reason: 'must be one of: envoy, grpc' },
+      ]);
+      return true;
+    },
+  );
+  await assert.rejects(
+    lifecycle.open(carrying('bad', 70000), resumed()),
+    (error: KogumaError) => error.code === 'InvalidInput',
+  );
   assert.equal(await store.get(key('bad')), undefined);
 });
 
 const readiness = async (name: string) =>
-  ((await store.get(key(name)))?.spec['networking'] as { inbound: { health?: { ready?: boolean } }[] }).inbound.map((inbound) => inbound.health?.ready ?? true);
+  ((await store.get(key(name)))?.spec['networking'] as { inbound: { health?: { ready?: boolean } }[] }).inbound.map(
+    (inbound) => inbound.health?.ready ?? true,
+  );
 
 test('a proxy that has just started takes no traffic until it accepts its listeners; one that reconnects is never taken out', async () => {
   const starting = { streamId: 'fresh-1', resumed: false };

@@ -26,10 +26,10 @@
  * stream) and with which flavour.
  */
 import type { Logger } from 'pino';
-import { invalidInput, isKogumaError } from '../../api/errors.js';
+import { invalidInput, isKogumaError } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import type { MeshEngine } from '../../mesh/index.js';
-import { carriedDataplane, flavourOf, proxyFlavours } from '../node-metadata.js';
+import { carriedDataplane, flavourOf, proxyFlavours } from '../index.js';
 import type { NodeIdentity, StreamInfo } from '../server/index.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 
@@ -52,7 +52,10 @@ function withInboundsNotReady(document: unknown): unknown {
   const dataplane = document as { networking: { inbound: Record<string, unknown>[] } };
   return {
     ...dataplane,
-    networking: { ...dataplane.networking, inbound: dataplane.networking.inbound.map((inbound) => ({ ...inbound, health: { ready: false } })) },
+    networking: {
+      ...dataplane.networking,
+      inbound: dataplane.networking.inbound.map((inbound) => ({ ...inbound, health: { ready: false } })),
+    },
   };
 }
 
@@ -68,10 +71,15 @@ export class DataplaneLifecycle {
   constructor(private readonly options: DataplaneLifecycleOptions) {}
 
   /** A stream opened. Refuses (throws KogumaError) a node with an unknown flavour or an invalid Dataplane. */
-  async open(identity: NodeIdentity, stream: Pick<StreamInfo, 'streamId' | 'resumed' | 'certificatesOnly'>): Promise<void> {
+  async open(
+    identity: NodeIdentity,
+    stream: Pick<StreamInfo, 'streamId' | 'resumed' | 'certificatesOnly'>,
+  ): Promise<void> {
     const flavour = flavourOf(identity.metadata);
     if (flavour === undefined)
-      throw invalidInput([{ field: 'node.metadata["koguma.io/proxy-flavour"]', reason: `must be one of: ${proxyFlavours.join(', ')}` }]);
+      throw invalidInput([
+        { field: 'node.metadata["koguma.io/proxy-flavour"]', reason: `must be one of: ${proxyFlavours.join(', ')}` },
+      ]);
     const document = carriedDataplane(identity.metadata);
     if (document !== undefined) {
       // Only the proxy's own stream says when it listens; the agent's certificate stream never does.
@@ -90,7 +98,8 @@ export class DataplaneLifecycle {
     this.startingUp.delete(stream.streamId);
     this.write(identity, document).catch((error: unknown) => {
       if (isKogumaError(error, 'Unavailable')) this.retryLater(identity, document);
-      else this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'cannot mark a proxy that started up ready');
+      else
+        this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'cannot mark a proxy that started up ready');
     });
   }
 
@@ -103,7 +112,8 @@ export class DataplaneLifecycle {
   async leaving(identity: NodeIdentity): Promise<void> {
     const document = carriedDataplane(identity.metadata);
     if (document === undefined || !hasInbounds(document)) return;
-    for (const [streamId, starting] of this.startingUp) if (starting.nodeId === identity.nodeId) this.startingUp.delete(streamId);
+    for (const [streamId, starting] of this.startingUp)
+      if (starting.nodeId === identity.nodeId) this.startingUp.delete(streamId);
     this.stopWaiting(identity.nodeId);
     await this.write(identity, withInboundsNotReady(document));
   }
@@ -144,7 +154,11 @@ export class DataplaneLifecycle {
   }
 
   private async write(identity: NodeIdentity, document: unknown): Promise<void> {
-    const { resource } = await this.options.manager.put(document, { kind: 'Dataplane', mesh: identity.mesh, name: identity.name });
+    const { resource } = await this.options.manager.put(document, {
+      kind: 'Dataplane',
+      mesh: identity.mesh,
+      name: identity.name,
+    });
     this.registered.set(identity.nodeId, resource.version);
     // Before the proxy is served: a proxy this instance serves always has its lease, should the instance die.
     await this.options.leases.hold({ mesh: identity.mesh, name: identity.name }, resource.version);
@@ -159,7 +173,11 @@ export class DataplaneLifecycle {
         () => this.options.logger.info({ nodeId: identity.nodeId }, 'wrote the registration that waited for the store'),
         (error: unknown) => {
           if (isKogumaError(error, 'Unavailable')) this.retryLater(identity, document);
-          else this.options.logger.error({ err: error, nodeId: identity.nodeId }, 'cannot write the registration that waited for the store');
+          else
+            this.options.logger.error(
+              { err: error, nodeId: identity.nodeId },
+              'cannot write the registration that waited for the store',
+            );
         },
       );
     }, this.options.registrationRetryMs ?? 1000);

@@ -72,7 +72,10 @@ export class LeaseKeeper {
     try {
       await this.options.leases.releaseAll();
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'cannot release this instance\'s registration leases; other instances remove its proxies once its heartbeat lapses');
+      this.options.logger.warn(
+        { err: error },
+        "cannot release this instance's registration leases; other instances remove its proxies once its heartbeat lapses",
+      );
     }
   }
 
@@ -84,7 +87,11 @@ export class LeaseKeeper {
       await this.options.leases.heartbeat();
       await this.flush();
       const removed = await this.options.leases.sweep(this.options.removalDelayMs, this.options.instanceTtlMs);
-      for (const key of removed) this.options.logger.info({ mesh: key.mesh, dataplane: key.name }, 'removed the dataplane of a proxy that went away');
+      for (const key of removed)
+        this.options.logger.info(
+          { mesh: key.mesh, dataplane: key.name },
+          'removed the dataplane of a proxy that went away',
+        );
     } catch (error) {
       this.options.logger.debug({ err: error }, 'registration leases not kept this time; retrying on the next tick');
     } finally {
@@ -118,7 +125,10 @@ export class LeaseKeeper {
         this.pending.shift();
       }
     } catch (error) {
-      this.options.logger.debug({ err: error, pending: this.pending.length }, 'registration lease writes wait for the store');
+      this.options.logger.debug(
+        { err: error, pending: this.pending.length },
+        'registration lease writes wait for the store',
+      );
     }
   }
 }

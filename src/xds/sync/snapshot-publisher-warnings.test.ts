@@ -16,7 +16,20 @@ const brokenPatch: Resource = {
   version: 1,
   creationTime: time,
   modificationTime: time,
-  spec: { targetRef: { kind: 'Mesh' }, default: { appendModifications: [{ cluster: { match: { name: 'backend' }, operation: 'Patch', jsonPatches: [{ op: 'remove', path: '/nothing' }] } }] } },
+  spec: {
+    targetRef: { kind: 'Mesh' },
+    default: {
+      appendModifications: [
+        {
+          cluster: {
+            match: { name: 'backend' },
+            operation: 'Patch',
+            jsonPatches: [{ op: 'remove', path: '/nothing' }],
+          },
+        },
+      ],
+    },
+  },
 };
 
 const client = (policies: readonly Resource[]): ProxyContext => ({
@@ -26,16 +39,26 @@ const client = (policies: readonly Resource[]): ProxyContext => ({
   address: '10.0.0.1',
   inbounds: [],
   outbounds: [{ address: '127.0.0.1', port: 10000, service: 'backend' }],
-  destinations: new Map([['backend', { service: 'backend', protocol: 'grpc', endpoints: [{ address: '10.0.0.2', port: 8080, zone: '', tags: {} }] }]]),
-  policies: new Map(policies.length > 0 ? [['MeshProxyPatch', policies.map((policy) => ({ policy, inbounds: [] }))]] : []),
+  destinations: new Map([
+    [
+      'backend',
+      { service: 'backend', protocol: 'grpc', endpoints: [{ address: '10.0.0.2', port: 8080, zone: '', tags: {} }] },
+    ],
+  ]),
+  policies: new Map(
+    policies.length > 0 ? [['MeshProxyPatch', policies.map((policy) => ({ policy, inbounds: [] }))]] : [],
+  ),
 });
 
-test('the publisher keeps the warnings of each proxy\'s last published configuration, for inspection', () => {
+test("the publisher keeps the warnings of each proxy's last published configuration, for inspection", () => {
   const publisher = new SnapshotPublisher(new MemorySnapshotCache(), controlPlaneBuild());
   assert.deepEqual(publisher.warningsOf('default.web-1'), []);
   publisher.update('default.web-1', client([brokenPatch]));
   assert.equal(publisher.warningsOf('default.web-1').length, 1);
-  assert.match(publisher.warningsOf('default.web-1')[0]!, /^MeshProxyPatch: broken appendModifications\[0\] \(cluster Patch\) not applied/);
+  assert.match(
+    publisher.warningsOf('default.web-1')[0]!,
+    /^MeshProxyPatch: broken appendModifications\[0\] \(cluster Patch\) not applied/,
+  );
   assert.deepEqual(publisher.warningsOf('default.web-2'), [], 'per proxy');
 
   publisher.update('default.web-1', client([]));

@@ -55,26 +55,56 @@ test('in an mTLS mesh nothing is published until the mesh CA is loaded and the p
   const store = createMemoryStore();
   await store.create({ kind: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} });
   const rebuilds: string[] = [];
-  const meshes = new MeshSecurityRegistry({ store, switchDelayMs: 1_000, onChange: (mesh) => rebuilds.push(`mesh ${mesh}`), logger });
-  const identities = new WorkloadIdentities({ limiter: createIssuanceLimiter(), onIssued: (nodeId) => rebuilds.push(nodeId), logger });
+  const meshes = new MeshSecurityRegistry({
+    store,
+    switchDelayMs: 1_000,
+    onChange: (mesh) => rebuilds.push(`mesh ${mesh}`),
+    logger,
+  });
+  const identities = new WorkloadIdentities({
+    limiter: createIssuanceLimiter(),
+    onIssued: (nodeId) => rebuilds.push(nodeId),
+    logger,
+  });
   const cache = new MemorySnapshotCache();
   const publisher = new SnapshotPublisher(cache, controlPlaneBuild({ meshes, identities }));
-  const proxy: ProxyContext = { ...client('web-1'), inbounds: [{ address: '10.0.0.1', port: 8080, serviceAddress: '127.0.0.1', servicePort: 8080, service: 'web', protocol: 'grpc', tags: { 'kuma.io/service': 'web' } }] };
+  const proxy: ProxyContext = {
+    ...client('web-1'),
+    inbounds: [
+      {
+        address: '10.0.0.1',
+        port: 8080,
+        serviceAddress: '127.0.0.1',
+        servicePort: 8080,
+        service: 'web',
+        protocol: 'grpc',
+        tags: { 'kuma.io/service': 'web' },
+      },
+    ],
+  };
 
   publisher.update('default.web-1', proxy);
   assert.equal(cache.get('default.web-1'), undefined, 'the mesh CA is not loaded yet');
 
-  await meshes.meshChanged('default', true, { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } });
+  await meshes.meshChanged('default', true, {
+    mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] },
+  });
   publisher.update('default.web-1', proxy);
   assert.equal(cache.get('default.web-1'), undefined, 'no certificate yet');
-  for (let i = 0; i < 200 && !rebuilds.includes('default.web-1'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 200 && !rebuilds.includes('default.web-1'); i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(rebuilds.includes('default.web-1'), 'the issuer asks for a rebuild');
 
   publisher.update('default.web-1', proxy);
   const snapshot = cache.get('default.web-1');
   assert.ok(snapshot);
-  assert.deepEqual([...snapshot.resources.get(TypeUrl.Secret)!.keys()].sort(), ['identity_cert:secret:default', 'mesh_ca:secret:default']);
-  const cluster = snapshot.resources.get(TypeUrl.Cluster)!.get('backend')!.message as { transportSocket?: { name: string } };
+  assert.deepEqual([...snapshot.resources.get(TypeUrl.Secret)!.keys()].sort(), [
+    'identity_cert:secret:default',
+    'mesh_ca:secret:default',
+  ]);
+  const cluster = snapshot.resources.get(TypeUrl.Cluster)!.get('backend')!.message as {
+    transportSocket?: { name: string };
+  };
   assert.equal(cluster.transportSocket?.name, 'envoy.transport_sockets.tls');
   identities.close();
   meshes.close();

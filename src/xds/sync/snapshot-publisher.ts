@@ -19,7 +19,7 @@ import type { ProxySink } from '../../mesh/index.js';
 import type { ProxyBuild } from '../build/index.js';
 import type { ProxyContext } from '../generate/index.js';
 import type { SnapshotCache } from '../server/index.js';
-import { buildSnapshot, type EncodedResource } from '../snapshot.js';
+import { buildSnapshot, type EncodedResource } from '../index.js';
 import { ConsistencyGate } from './consistency-gate.js';
 
 export class SnapshotPublisher implements ProxySink {

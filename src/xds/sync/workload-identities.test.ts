@@ -16,12 +16,16 @@ async function security(lifetimeMs = 3_600_000): Promise<MeshSecurity> {
 function identities() {
   const issued: string[] = [];
   const limiter = createIssuanceLimiter();
-  const service = new WorkloadIdentities({ limiter, onIssued: (nodeId) => issued.push(nodeId), logger: pino({ level: 'silent' }) });
+  const service = new WorkloadIdentities({
+    limiter,
+    onIssued: (nodeId) => issued.push(nodeId),
+    logger: pino({ level: 'silent' }),
+  });
   return { service, issued, limiter };
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 5_000; !check(); ) {
+  for (const deadline = Date.now() + 5_000; !check();) {
     if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
     await sleep(5);
   }
@@ -37,8 +41,15 @@ test('the first request starts issuance; the certificate names the proxy and is 
   assert.deepEqual(issued, ['m.web-1']);
   const certificate = service.identityFor('m.web-1', mesh, { 'kuma.io/service': ['web'], version: ['v1'] });
   assert.ok(certificate);
-  assert.deepEqual(sans(certificate.certPem), ['URI:kuma://kuma.io/service/web', 'URI:kuma://version/v1', 'URI:spiffe://m/web'].sort());
-  assert.ok(new X509Certificate(certificate.certPem).verify(new X509Certificate(mesh.issuer.certificate.toString('pem')).publicKey));
+  assert.deepEqual(
+    sans(certificate.certPem),
+    ['URI:kuma://kuma.io/service/web', 'URI:kuma://version/v1', 'URI:spiffe://m/web'].sort(),
+  );
+  assert.ok(
+    new X509Certificate(certificate.certPem).verify(
+      new X509Certificate(mesh.issuer.certificate.toString('pem')).publicKey,
+    ),
+  );
   // Asking again changes nothing.
   assert.equal(service.identityFor('m.web-1', mesh, { 'kuma.io/service': ['web'], version: ['v1'] }), certificate);
   await sleep(20);

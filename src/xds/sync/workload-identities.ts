@@ -20,7 +20,7 @@ import {
   type WorkloadCertificate,
   type WorkloadTags,
 } from '../../mtls/index.js';
-import type { MeshSecurity } from '../../mtls/mesh-security.js';
+import type { MeshSecurity } from '../../mtls/index.js';
 
 export interface WorkloadIdentitiesOptions {
   readonly limiter: IssuanceLimiter;
@@ -40,7 +40,12 @@ export interface CertificateInsight {
 }
 
 interface IdentityEntry {
-  current?: { readonly certificate: WorkloadCertificate; readonly identityKey: string; readonly backend: string; readonly issuedAt: Date };
+  current?: {
+    readonly certificate: WorkloadCertificate;
+    readonly identityKey: string;
+    readonly backend: string;
+    readonly issuedAt: Date;
+  };
   regenerations?: number;
   pendingKey?: string | undefined;
   renewal?: NodeJS.Timeout;
@@ -71,8 +76,11 @@ export class WorkloadIdentities {
     }
     const now = this.now();
     const current = entry.current;
-    const fresh = current?.identityKey === identityKey && now < renewalTime(current.certificate.issuedAt, current.certificate.notAfter);
-    if (!fresh && entry.pendingKey !== identityKey && (entry.retryAfter ?? 0) <= now.getTime()) this.issue(nodeId, entry, security, tags, identityKey);
+    const fresh =
+      current?.identityKey === identityKey &&
+      now < renewalTime(current.certificate.issuedAt, current.certificate.notAfter);
+    if (!fresh && entry.pendingKey !== identityKey && (entry.retryAfter ?? 0) <= now.getTime())
+      this.issue(nodeId, entry, security, tags, identityKey);
     return current && now < current.certificate.notAfter ? current.certificate : undefined;
   }
 
@@ -103,11 +111,24 @@ export class WorkloadIdentities {
     for (const nodeId of [...this.entries.keys()]) this.forget(nodeId);
   }
 
-  private issue(nodeId: string, entry: IdentityEntry, security: MeshSecurity, tags: WorkloadTags, identityKey: string): void {
+  private issue(
+    nodeId: string,
+    entry: IdentityEntry,
+    security: MeshSecurity,
+    tags: WorkloadTags,
+    identityKey: string,
+  ): void {
     entry.pendingKey = identityKey;
     const { limiter, logger, onIssued } = this.options;
     limiter
-      .run(() => issueWorkloadCertificate(security.issuer, { mesh: security.mesh, tags, lifetimeMs: security.lifetimeMs, now: this.now() }))
+      .run(() =>
+        issueWorkloadCertificate(security.issuer, {
+          mesh: security.mesh,
+          tags,
+          lifetimeMs: security.lifetimeMs,
+          now: this.now(),
+        }),
+      )
       .then((certificate) => {
         if (this.entries.get(nodeId) !== entry || entry.pendingKey !== identityKey) return; // forgotten or superseded
         entry.pendingKey = undefined;
@@ -121,7 +142,11 @@ export class WorkloadIdentities {
         entry.pendingKey = undefined;
         entry.retryAfter = this.now().getTime() + (this.options.retryDelayMs ?? 1_000);
         logger.error({ err: error, nodeId }, 'issuing a workload certificate failed; will retry');
-        if (this.entries.get(nodeId) === entry) setTimeout(() => this.entries.get(nodeId) === entry && onIssued(nodeId), this.options.retryDelayMs ?? 1_000).unref();
+        if (this.entries.get(nodeId) === entry)
+          setTimeout(
+            () => this.entries.get(nodeId) === entry && onIssued(nodeId),
+            this.options.retryDelayMs ?? 1_000,
+          ).unref();
       });
   }
 

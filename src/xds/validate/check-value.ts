@@ -66,7 +66,14 @@ const scalarFamilies: Readonly<Record<ScalarFamily, { scalar: ScalarType; wrappe
 };
 
 const handledFieldRules: ReadonlySet<string> = new Set([
-  'message', ...Object.keys(scalarFamilies), 'enum', 'repeated', 'map', 'any', 'duration', 'timestamp',
+  'message',
+  ...Object.keys(scalarFamilies),
+  'enum',
+  'repeated',
+  'map',
+  'any',
+  'duration',
+  'timestamp',
 ]);
 const handledMessageRules: ReadonlySet<string> = new Set(['required', 'skip']);
 
@@ -108,9 +115,13 @@ function checkType(rules: FieldRules, slot: Slot, nowNanos: bigint): Finding[] {
     case 'enum':
       return slot.kind === 'enum' ? checkEnum(type.value, slot.desc, slot.value) : mismatch('enum', slot);
     case 'duration':
-      return isMessageOf(slot, 'google.protobuf.Duration') ? checkDuration(type.value, slot.value?.message) : mismatch('duration', slot);
+      return isMessageOf(slot, 'google.protobuf.Duration')
+        ? checkDuration(type.value, slot.value?.message)
+        : mismatch('duration', slot);
     case 'timestamp':
-      return isMessageOf(slot, 'google.protobuf.Timestamp') ? checkTimestamp(type.value, slot.value?.message, nowNanos) : mismatch('timestamp', slot);
+      return isMessageOf(slot, 'google.protobuf.Timestamp')
+        ? checkTimestamp(type.value, slot.value?.message, nowNanos)
+        : mismatch('timestamp', slot);
     case 'any':
       // Not only on Any fields: see rules-any.ts.
       return slot.kind === 'message' ? checkAny(type.value, slot.value?.message) : mismatch('any', slot);
@@ -119,11 +130,17 @@ function checkType(rules: FieldRules, slot: Slot, nowNanos: bigint): Finding[] {
     case 'map':
       return slot.kind === 'map' ? checkMap(type.value, slot.size, slot.sparse) : mismatch('map', slot);
     case 'bool':
-      return withScalar(type.case, slot, (v) => (typeof v === 'boolean' ? checkBool(type.value, v) : mismatch('bool', slot)));
+      return withScalar(type.case, slot, (v) =>
+        typeof v === 'boolean' ? checkBool(type.value, v) : mismatch('bool', slot),
+      );
     case 'string':
-      return withScalar(type.case, slot, (v) => (typeof v === 'string' ? checkString(type.value, v) : mismatch('string', slot)));
+      return withScalar(type.case, slot, (v) =>
+        typeof v === 'string' ? checkString(type.value, v) : mismatch('string', slot),
+      );
     case 'bytes':
-      return withScalar(type.case, slot, (v) => (v instanceof Uint8Array ? checkBytes(type.value, v) : mismatch('bytes', slot)));
+      return withScalar(type.case, slot, (v) =>
+        v instanceof Uint8Array ? checkBytes(type.value, v) : mismatch('bytes', slot),
+      );
     default: {
       const family = type.case;
       return withScalar(family, slot, (v) =>

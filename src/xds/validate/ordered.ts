@@ -46,21 +46,36 @@ export function checkOrdered<T>(family: string, value: T, rules: OrderedRules<T>
 
   const upper = upperBound(rules);
   const lower = lowerBound(rules);
-  const failsUpper = upper !== undefined && (upper.inclusive ? order.compare(value, upper.value) > 0 : order.compare(value, upper.value) >= 0);
-  const failsLower = lower !== undefined && (lower.inclusive ? order.compare(value, lower.value) < 0 : order.compare(value, lower.value) <= 0);
+  const failsUpper =
+    upper !== undefined &&
+    (upper.inclusive ? order.compare(value, upper.value) > 0 : order.compare(value, upper.value) >= 0);
+  const failsLower =
+    lower !== undefined &&
+    (lower.inclusive ? order.compare(value, lower.value) < 0 : order.compare(value, lower.value) <= 0);
   if (upper !== undefined && lower !== undefined) {
     const range = `${lower.inclusive ? '[' : '('}${order.show(lower.value)}, ${order.show(upper.value)}${upper.inclusive ? ']' : ')'}`;
     if (order.compare(upper.value, lower.value) > 0) {
       const broken = failsUpper ? upper : failsLower ? lower : undefined;
-      if (broken !== undefined) out.push(finding(`${family}.${broken.name}`, `must be inside range ${range}, got ${got}`));
+      if (broken !== undefined)
+        out.push(finding(`${family}.${broken.name}`, `must be inside range ${range}, got ${got}`));
     } else if (failsUpper && failsLower) {
       const outside = `${upper.inclusive ? '(' : '['}${order.show(upper.value)}, ${order.show(lower.value)}${lower.inclusive ? ')' : ']'}`;
       out.push(finding(`${family}.range`, `must be outside range ${outside}, got ${got}`));
     }
   } else if (upper !== undefined && failsUpper) {
-    out.push(finding(`${family}.${upper.name}`, `must be less than ${upper.inclusive ? 'or equal to ' : ''}${order.show(upper.value)}, got ${got}`));
+    out.push(
+      finding(
+        `${family}.${upper.name}`,
+        `must be less than ${upper.inclusive ? 'or equal to ' : ''}${order.show(upper.value)}, got ${got}`,
+      ),
+    );
   } else if (lower !== undefined && failsLower) {
-    out.push(finding(`${family}.${lower.name}`, `must be greater than ${lower.inclusive ? 'or equal to ' : ''}${order.show(lower.value)}, got ${got}`));
+    out.push(
+      finding(
+        `${family}.${lower.name}`,
+        `must be greater than ${lower.inclusive ? 'or equal to ' : ''}${order.show(lower.value)}, got ${got}`,
+      ),
+    );
   }
 
   if (rules.in !== undefined && rules.in.length > 0 && !rules.in.some((x) => order.compare(value, x) === 0)) {

@@ -22,7 +22,14 @@ function generatedProtoNames(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) return generatedProtoNames(path);
-    return entry.endsWith('_pb.js') ? [relative(generatedDir, path).split(sep).join('/').replace(/_pb\.js$/, '')] : [];
+    return entry.endsWith('_pb.js')
+      ? [
+          relative(generatedDir, path)
+            .split(sep)
+            .join('/')
+            .replace(/_pb\.js$/, ''),
+        ]
+      : [];
   });
 }
 
@@ -30,7 +37,10 @@ test('envoyRegistry holds every generated file, so a newly generated root is not
   const generated = generatedProtoNames(generatedDir);
   assert.ok(generated.length > 50, `expected the generated Envoy API under ${generatedDir}`);
   const registered = new Set(envoyFiles.map((f) => f.name));
-  assert.deepEqual(generated.filter((name) => !registered.has(name)), []);
+  assert.deepEqual(
+    generated.filter((name) => !registered.has(name)),
+    [],
+  );
 });
 
 test('envoyRegistry resolves the types Koguma packs into Any', () => {
@@ -49,8 +59,10 @@ test('envoyRegistry resolves the types Koguma packs into Any', () => {
 /** A stand-in value of the field's type, enough to reach every rule of every family. */
 function sampleSlot(field: DescField, part: 'element' | 'key' = 'element'): Slot {
   if (part === 'key' && field.fieldKind === 'map') return scalarSlot(field.mapKey);
-  const kind = field.fieldKind === 'list' ? field.listKind : field.fieldKind === 'map' ? field.mapKind : field.fieldKind;
-  if (kind === 'message' && field.message) return { kind: 'message', desc: field.message, value: reflect(field.message) };
+  const kind =
+    field.fieldKind === 'list' ? field.listKind : field.fieldKind === 'map' ? field.mapKind : field.fieldKind;
+  if (kind === 'message' && field.message)
+    return { kind: 'message', desc: field.message, value: reflect(field.message) };
   if (kind === 'enum' && field.enum) return { kind: 'enum', desc: field.enum, value: 0 };
   assert.ok(field.scalar !== undefined);
   return scalarSlot(field.scalar);
@@ -61,7 +73,11 @@ function scalarSlot(scalar: ScalarType): Slot {
     [ScalarType.STRING]: 'x',
     [ScalarType.BYTES]: new Uint8Array(),
     [ScalarType.BOOL]: false,
-    [ScalarType.INT64]: 0n, [ScalarType.UINT64]: 0n, [ScalarType.SINT64]: 0n, [ScalarType.FIXED64]: 0n, [ScalarType.SFIXED64]: 0n,
+    [ScalarType.INT64]: 0n,
+    [ScalarType.UINT64]: 0n,
+    [ScalarType.SINT64]: 0n,
+    [ScalarType.FIXED64]: 0n,
+    [ScalarType.SFIXED64]: 0n,
   };
   return { kind: 'scalar', scalar, value: samples[scalar] ?? 0 };
 }
@@ -72,11 +88,14 @@ function unsupportedIn(field: DescField, rules: FieldRules): Finding[] {
   const type = rules.type;
   if (field.fieldKind === 'list') {
     findings.push(...checkValue(rules, { kind: 'list', items: { kind: 'values', values: [] } }, now));
-    if (type.case === 'repeated' && type.value.items) findings.push(...checkValue(type.value.items, sampleSlot(field), now));
+    if (type.case === 'repeated' && type.value.items)
+      findings.push(...checkValue(type.value.items, sampleSlot(field), now));
   } else if (field.fieldKind === 'map') {
     findings.push(...checkValue(rules, { kind: 'map', size: 0, sparse: 0 }, now));
-    if (type.case === 'map' && type.value.keys) findings.push(...checkValue(type.value.keys, sampleSlot(field, 'key'), now));
-    if (type.case === 'map' && type.value.values) findings.push(...checkValue(type.value.values, sampleSlot(field), now));
+    if (type.case === 'map' && type.value.keys)
+      findings.push(...checkValue(type.value.keys, sampleSlot(field, 'key'), now));
+    if (type.case === 'map' && type.value.values)
+      findings.push(...checkValue(type.value.values, sampleSlot(field), now));
   } else {
     findings.push(...checkValue(rules, sampleSlot(field), now));
   }

@@ -28,7 +28,10 @@ export function checkAny(rules: AnyRules, value: Message | undefined): Finding[]
   }
   if (!isMessage(value, AnySchema)) {
     const typeRules = rules.in.length > 0 || rules.notIn.length > 0;
-    return [...(typeRules ? [unsupported('any.in', `type URL rules on a ${value.$typeName} field`)] : []), ...present.unsupported];
+    return [
+      ...(typeRules ? [unsupported('any.in', `type URL rules on a ${value.$typeName} field`)] : []),
+      ...present.unsupported,
+    ];
   }
   const out: Finding[] = [];
   if (rules.in.length > 0 && !rules.in.includes(value.typeUrl)) {

@@ -18,7 +18,9 @@ export const handledRepeatedRules: ReadonlySet<string> = new Set(['min_items', '
 export const handledMapRules: ReadonlySet<string> = new Set(['min_pairs', 'max_pairs', 'no_sparse', 'keys', 'values']);
 
 /** A repeated field's items: scalar values, enum numbers, bytes, or (for messages) `message`. */
-export type Items = { readonly kind: 'values'; readonly values: readonly unknown[] } | { readonly kind: 'message'; readonly size: number };
+export type Items =
+  | { readonly kind: 'values'; readonly values: readonly unknown[] }
+  | { readonly kind: 'message'; readonly size: number };
 
 export function checkRepeated(rules: RepeatedRules, items: Items): Finding[] {
   const present = presentRules('repeated', rules, handledRepeatedRules);
@@ -36,7 +38,8 @@ export function checkRepeated(rules: RepeatedRules, items: Items): Finding[] {
       const seen = new Set<string>();
       items.values.forEach((value, index) => {
         const key = uniqueKey(value);
-        if (seen.has(key)) out.push(finding('repeated.unique', `items must be unique, item ${index} repeats ${show(value)}`));
+        if (seen.has(key))
+          out.push(finding('repeated.unique', `items must be unique, item ${index} repeats ${show(value)}`));
         seen.add(key);
       });
     }

@@ -17,8 +17,18 @@ import { finding } from './violation.js';
 import type { Finding } from './violation.js';
 
 export const numericFamilies = [
-  'float', 'double', 'int32', 'int64', 'uint32', 'uint64',
-  'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64',
+  'float',
+  'double',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
 ] as const;
 export type NumericFamily = (typeof numericFamilies)[number];
 
@@ -55,29 +65,39 @@ export function checkNumeric(family: NumericFamily, rules: NumericRules, value: 
   if (is64Bit(family)) {
     const big = (v: number | bigint) => BigInt(v);
     return [
-      ...checkOrdered(family, big(value), {
-        const: has.has('const') ? big(rules.const) : undefined,
-        lt: has.has('lt') ? big(rules.lt) : undefined,
-        lte: has.has('lte') ? big(rules.lte) : undefined,
-        gt: has.has('gt') ? big(rules.gt) : undefined,
-        gte: has.has('gte') ? big(rules.gte) : undefined,
-        in: rules.in.map(big),
-        notIn: rules.notIn.map(big),
-      }, bigintOrder),
+      ...checkOrdered(
+        family,
+        big(value),
+        {
+          const: has.has('const') ? big(rules.const) : undefined,
+          lt: has.has('lt') ? big(rules.lt) : undefined,
+          lte: has.has('lte') ? big(rules.lte) : undefined,
+          gt: has.has('gt') ? big(rules.gt) : undefined,
+          gte: has.has('gte') ? big(rules.gte) : undefined,
+          in: rules.in.map(big),
+          notIn: rules.notIn.map(big),
+        },
+        bigintOrder,
+      ),
       ...present.unsupported,
     ];
   }
   const num = (v: number | bigint) => Number(v);
   return [
-    ...checkOrdered(family, num(value), {
-      const: has.has('const') ? num(rules.const) : undefined,
-      lt: has.has('lt') ? num(rules.lt) : undefined,
-      lte: has.has('lte') ? num(rules.lte) : undefined,
-      gt: has.has('gt') ? num(rules.gt) : undefined,
-      gte: has.has('gte') ? num(rules.gte) : undefined,
-      in: rules.in.map(num),
-      notIn: rules.notIn.map(num),
-    }, numberOrder),
+    ...checkOrdered(
+      family,
+      num(value),
+      {
+        const: has.has('const') ? num(rules.const) : undefined,
+        lt: has.has('lt') ? num(rules.lt) : undefined,
+        lte: has.has('lte') ? num(rules.lte) : undefined,
+        gt: has.has('gt') ? num(rules.gt) : undefined,
+        gte: has.has('gte') ? num(rules.gte) : undefined,
+        in: rules.in.map(num),
+        notIn: rules.notIn.map(num),
+      },
+      numberOrder,
+    ),
     ...present.unsupported,
   ];
 }

@@ -22,8 +22,27 @@ import { presentRules } from './rule-presence.js';
 import { finding } from './violation.js';
 import type { Finding } from './violation.js';
 
-export const handledDurationRules: ReadonlySet<string> = new Set(['required', 'const', 'lt', 'lte', 'gt', 'gte', 'in', 'not_in']);
-export const handledTimestampRules: ReadonlySet<string> = new Set(['required', 'const', 'lt', 'lte', 'gt', 'gte', 'lt_now', 'gt_now', 'within']);
+export const handledDurationRules: ReadonlySet<string> = new Set([
+  'required',
+  'const',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'in',
+  'not_in',
+]);
+export const handledTimestampRules: ReadonlySet<string> = new Set([
+  'required',
+  'const',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'lt_now',
+  'gt_now',
+  'within',
+]);
 
 const NANOS_PER_SECOND = 1_000_000_000n;
 const MAX_DURATION_SECONDS = 315_576_000_000n;
@@ -31,7 +50,8 @@ const MIN_TIMESTAMP_SECONDS = -62_135_596_800n; // 0001-01-01T00:00:00Z
 const MAX_TIMESTAMP_SECONDS = 253_402_300_799n; // 9999-12-31T23:59:59Z
 
 /** Seconds and nanos as one number of nanoseconds. */
-export const toNanos = (value: { seconds: bigint; nanos: number }): bigint => value.seconds * NANOS_PER_SECOND + BigInt(value.nanos);
+export const toNanos = (value: { seconds: bigint; nanos: number }): bigint =>
+  value.seconds * NANOS_PER_SECOND + BigInt(value.nanos);
 
 /** 1.5s, 0.001s, -2s: the protobuf JSON spelling of a duration. */
 export function showDuration(nanos: bigint): string {
@@ -55,8 +75,10 @@ const durationOrder = order(showDuration);
 const timestampOrder = order(showTimestamp);
 
 const isValidDuration = (d: Duration) =>
-  d.seconds >= -MAX_DURATION_SECONDS && d.seconds <= MAX_DURATION_SECONDS &&
-  d.nanos > -1_000_000_000 && d.nanos < 1_000_000_000 &&
+  d.seconds >= -MAX_DURATION_SECONDS &&
+  d.seconds <= MAX_DURATION_SECONDS &&
+  d.nanos > -1_000_000_000 &&
+  d.nanos < 1_000_000_000 &&
   !((d.seconds > 0n && d.nanos < 0) || (d.seconds < 0n && d.nanos > 0));
 
 const isValidTimestamp = (t: Timestamp) =>
@@ -68,16 +90,30 @@ export function checkDuration(rules: DurationRules, value: Message | undefined):
   if (value === undefined) {
     return [...(rules.required ? [finding('duration.required', 'must be set')] : []), ...present.unsupported];
   }
-  if (!isMessage(value, DurationSchema)) return [finding('duration.valid', `must be a google.protobuf.Duration, got ${value.$typeName}`)];
+  if (!isMessage(value, DurationSchema))
+    return [finding('duration.valid', `must be a google.protobuf.Duration, got ${value.$typeName}`)];
   if (!isValidDuration(value)) {
-    return [finding('duration.valid', `must be a valid duration, got ${value.seconds}s ${value.nanos}ns`), ...present.unsupported];
+    return [
+      finding('duration.valid', `must be a valid duration, got ${value.seconds}s ${value.nanos}ns`),
+      ...present.unsupported,
+    ];
   }
   const at = (d: Duration | undefined) => (d === undefined ? undefined : toNanos(d));
   return [
-    ...checkOrdered('duration', toNanos(value), {
-      const: at(rules.const), lt: at(rules.lt), lte: at(rules.lte), gt: at(rules.gt), gte: at(rules.gte),
-      in: rules.in.map(toNanos), notIn: rules.notIn.map(toNanos),
-    }, durationOrder),
+    ...checkOrdered(
+      'duration',
+      toNanos(value),
+      {
+        const: at(rules.const),
+        lt: at(rules.lt),
+        lte: at(rules.lte),
+        gt: at(rules.gt),
+        gte: at(rules.gte),
+        in: rules.in.map(toNanos),
+        notIn: rules.notIn.map(toNanos),
+      },
+      durationOrder,
+    ),
     ...present.unsupported,
   ];
 }
@@ -88,25 +124,48 @@ export function checkTimestamp(rules: TimestampRules, value: Message | undefined
   if (value === undefined) {
     return [...(rules.required ? [finding('timestamp.required', 'must be set')] : []), ...present.unsupported];
   }
-  if (!isMessage(value, TimestampSchema)) return [finding('timestamp.valid', `must be a google.protobuf.Timestamp, got ${value.$typeName}`)];
+  if (!isMessage(value, TimestampSchema))
+    return [finding('timestamp.valid', `must be a google.protobuf.Timestamp, got ${value.$typeName}`)];
   if (!isValidTimestamp(value)) {
-    return [finding('timestamp.valid', `must be a valid timestamp, got ${value.seconds}s ${value.nanos}ns`), ...present.unsupported];
+    return [
+      finding('timestamp.valid', `must be a valid timestamp, got ${value.seconds}s ${value.nanos}ns`),
+      ...present.unsupported,
+    ];
   }
   const ts = toNanos(value);
   const at = (t: Timestamp | undefined) => (t === undefined ? undefined : toNanos(t));
-  const out = checkOrdered('timestamp', ts, {
-    const: at(rules.const), lt: at(rules.lt), lte: at(rules.lte), gt: at(rules.gt), gte: at(rules.gte),
-  }, timestampOrder);
+  const out = checkOrdered(
+    'timestamp',
+    ts,
+    {
+      const: at(rules.const),
+      lt: at(rules.lt),
+      lte: at(rules.lte),
+      gt: at(rules.gt),
+      gte: at(rules.gte),
+    },
+    timestampOrder,
+  );
 
   const within = rules.within === undefined ? undefined : toNanos(rules.within);
   const got = showTimestamp(ts);
   if (rules.ltNow) {
     if (ts >= now || (within !== undefined && ts < now - within)) {
-      out.push(finding('timestamp.lt_now', `must be before now${within === undefined ? '' : ` and within ${showDuration(within)}`}, got ${got}`));
+      out.push(
+        finding(
+          'timestamp.lt_now',
+          `must be before now${within === undefined ? '' : ` and within ${showDuration(within)}`}, got ${got}`,
+        ),
+      );
     }
   } else if (rules.gtNow) {
     if (ts <= now || (within !== undefined && ts > now + within)) {
-      out.push(finding('timestamp.gt_now', `must be after now${within === undefined ? '' : ` and within ${showDuration(within)}`}, got ${got}`));
+      out.push(
+        finding(
+          'timestamp.gt_now',
+          `must be after now${within === undefined ? '' : ` and within ${showDuration(within)}`}, got ${got}`,
+        ),
+      );
     }
   } else if (within !== undefined && (ts < now - within || ts > now + within)) {
     out.push(finding('timestamp.within', `must be within ${showDuration(within)} of now, got ${got}`));

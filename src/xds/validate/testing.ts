@@ -13,14 +13,24 @@
 import { create, createFileRegistry, setExtension } from '@bufbuild/protobuf';
 import type { DescFile, DescMessage, Message } from '@bufbuild/protobuf';
 import {
-  anyPack, FieldDescriptorProto_Label, FieldDescriptorProto_Type, FieldOptionsSchema, FileDescriptorProtoSchema,
-  MessageOptionsSchema, file_google_protobuf_duration, file_google_protobuf_timestamp,
+  anyPack,
+  FieldDescriptorProto_Label,
+  FieldDescriptorProto_Type,
+  FieldOptionsSchema,
+  FileDescriptorProtoSchema,
+  MessageOptionsSchema,
+  file_google_protobuf_duration,
+  file_google_protobuf_timestamp,
 } from '@bufbuild/protobuf/wkt';
 import type { Any } from '@bufbuild/protobuf/wkt';
 import { disabled, file_validate_validate, rules as rulesExtension } from '../envoy/gen/validate/validate_pb.js';
 import type { FieldRules } from '../envoy/gen/validate/validate_pb.js';
 import type { GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { ClusterSchema, Cluster_DiscoveryType, Cluster_LbPolicy } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
+import {
+  ClusterSchema,
+  Cluster_DiscoveryType,
+  Cluster_LbPolicy,
+} from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { Cluster } from '../envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ApiVersion } from '../envoy/gen/envoy/config/core/v3/config_source_pb.js';
 import { ClusterLoadAssignmentSchema } from '../envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
@@ -46,7 +56,10 @@ export function validCluster(): Cluster {
     perConnectionBufferLimitBytes: 32768,
     transportSocket: {
       name: 'envoy.transport_sockets.tls',
-      configType: { case: 'typedConfig', value: anyPack(UpstreamTlsContextSchema, create(UpstreamTlsContextSchema, { sni: 'backend.mesh' })) },
+      configType: {
+        case: 'typedConfig',
+        value: anyPack(UpstreamTlsContextSchema, create(UpstreamTlsContextSchema, { sni: 'backend.mesh' })),
+      },
     },
   });
 }
@@ -55,7 +68,12 @@ export function validHttpConnectionManager(): HttpConnectionManager {
   return create(HttpConnectionManagerSchema, {
     statPrefix: 'inbound_8080',
     routeSpecifier: { case: 'rds', value: { configSource: ads, routeConfigName: 'inbound:backend' } },
-    httpFilters: [{ name: 'envoy.filters.http.router', configType: { case: 'typedConfig', value: anyPack(RouterSchema, create(RouterSchema)) } }],
+    httpFilters: [
+      {
+        name: 'envoy.filters.http.router',
+        configType: { case: 'typedConfig', value: anyPack(RouterSchema, create(RouterSchema)) },
+      },
+    ],
   });
 }
 
@@ -63,40 +81,73 @@ export function validHttpConnectionManager(): HttpConnectionManager {
 export function validListener(hcm: HttpConnectionManager = validHttpConnectionManager()): Listener {
   return create(ListenerSchema, {
     name: 'inbound:10.0.0.1:8080',
-    address: { address: { case: 'socketAddress', value: { address: '10.0.0.1', portSpecifier: { case: 'portValue', value: 8080 } } } },
-    filterChains: [{
-      filters: [{ name: 'envoy.filters.network.http_connection_manager', configType: { case: 'typedConfig', value: pack(HttpConnectionManagerSchema, hcm) } }],
-    }],
+    address: {
+      address: {
+        case: 'socketAddress',
+        value: { address: '10.0.0.1', portSpecifier: { case: 'portValue', value: 8080 } },
+      },
+    },
+    filterChains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            configType: { case: 'typedConfig', value: pack(HttpConnectionManagerSchema, hcm) },
+          },
+        ],
+      },
+    ],
   });
 }
 
 export function validRouteConfiguration(): RouteConfiguration {
   return create(RouteConfigurationSchema, {
     name: 'inbound:backend',
-    virtualHosts: [{
-      name: 'backend',
-      domains: ['*'],
-      routes: [{
-        match: { pathSpecifier: { case: 'prefix', value: '/' } },
-        action: { case: 'route', value: { clusterSpecifier: { case: 'cluster', value: 'backend_default_svc_8080' }, timeout: { seconds: 15n } } },
-      }],
-      requestHeadersToAdd: [{ header: { key: 'x-mesh', value: 'koguma' } }],
-    }],
+    virtualHosts: [
+      {
+        name: 'backend',
+        domains: ['*'],
+        routes: [
+          {
+            match: { pathSpecifier: { case: 'prefix', value: '/' } },
+            action: {
+              case: 'route',
+              value: {
+                clusterSpecifier: { case: 'cluster', value: 'backend_default_svc_8080' },
+                timeout: { seconds: 15n },
+              },
+            },
+          },
+        ],
+        requestHeadersToAdd: [{ header: { key: 'x-mesh', value: 'koguma' } }],
+      },
+    ],
   });
 }
 
 export function validClusterLoadAssignment(): ClusterLoadAssignment {
   return create(ClusterLoadAssignmentSchema, {
     clusterName: 'backend_default_svc_8080',
-    endpoints: [{
-      lbEndpoints: [{
-        hostIdentifier: {
-          case: 'endpoint',
-          value: { address: { address: { case: 'socketAddress', value: { address: '10.0.0.2', portSpecifier: { case: 'portValue', value: 8080 } } } } },
-        },
-        loadBalancingWeight: 1,
-      }],
-    }],
+    endpoints: [
+      {
+        lbEndpoints: [
+          {
+            hostIdentifier: {
+              case: 'endpoint',
+              value: {
+                address: {
+                  address: {
+                    case: 'socketAddress',
+                    value: { address: '10.0.0.2', portSpecifier: { case: 'portValue', value: 8080 } },
+                  },
+                },
+              },
+            },
+            loadBalancingWeight: 1,
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -124,7 +175,11 @@ export interface SyntheticOptions {
 }
 
 /** A proto3 message `koguma.validate.test.<name>` whose fields carry the given (validate.rules). */
-export function syntheticMessage(name: string, fields: readonly SyntheticField[], options: SyntheticOptions = {}): DescMessage {
+export function syntheticMessage(
+  name: string,
+  fields: readonly SyntheticField[],
+  options: SyntheticOptions = {},
+): DescMessage {
   const deps = new Map(syntheticDeps);
   for (const file of options.imports ?? []) deps.set(file.proto.name, file);
   const messageOptions = create(MessageOptionsSchema);
@@ -134,23 +189,25 @@ export function syntheticMessage(name: string, fields: readonly SyntheticField[]
     package: 'koguma.validate.test',
     syntax: 'proto3',
     dependency: [...deps.keys()],
-    messageType: [{
-      name,
-      options: messageOptions,
-      field: fields.map((field, index) => {
-        const fieldOptions = create(FieldOptionsSchema);
-        if (field.rules !== undefined) setExtension(fieldOptions, rulesExtension, field.rules);
-        return {
-          name: field.name,
-          jsonName: field.name,
-          number: index + 1,
-          label: FieldDescriptorProto_Label.OPTIONAL,
-          type: field.type,
-          ...(field.typeName === undefined ? {} : { typeName: field.typeName }),
-          options: fieldOptions,
-        };
-      }),
-    }],
+    messageType: [
+      {
+        name,
+        options: messageOptions,
+        field: fields.map((field, index) => {
+          const fieldOptions = create(FieldOptionsSchema);
+          if (field.rules !== undefined) setExtension(fieldOptions, rulesExtension, field.rules);
+          return {
+            name: field.name,
+            jsonName: field.name,
+            number: index + 1,
+            label: FieldDescriptorProto_Label.OPTIONAL,
+            type: field.type,
+            ...(field.typeName === undefined ? {} : { typeName: field.typeName }),
+            options: fieldOptions,
+          };
+        }),
+      },
+    ],
   });
   const registry = createFileRegistry(file, (dep) => deps.get(dep));
   const desc = registry.getMessage(`koguma.validate.test.${name}`);

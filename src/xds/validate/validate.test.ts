@@ -16,7 +16,11 @@ import { HttpConnectionManagerSchema } from '../envoy/gen/envoy/extensions/filte
 import { validateMessage } from './index.js';
 import type { Violation } from './index.js';
 import {
-  validCluster, validClusterLoadAssignment, validHttpConnectionManager, validListener, validRouteConfiguration,
+  validCluster,
+  validClusterLoadAssignment,
+  validHttpConnectionManager,
+  validListener,
+  validRouteConfiguration,
 } from './testing.js';
 
 /** path and rule of each violation: messages are for people and may be reworded. */
@@ -61,9 +65,15 @@ test('Anys nest: the Router inside the HttpConnectionManager inside the Listener
   const hcm = validHttpConnectionManager();
   const router = hcm.httpFilters[0];
   assert.ok(router);
-  router.configType = { case: 'typedConfig', value: anyPack(RouterSchema, create(RouterSchema, { strictCheckHeaders: ['x-envoy-max-retries', 'x-custom'] })) };
+  router.configType = {
+    case: 'typedConfig',
+    value: anyPack(RouterSchema, create(RouterSchema, { strictCheckHeaders: ['x-envoy-max-retries', 'x-custom'] })),
+  };
   assert.deepEqual(brief(validateMessage(ListenerSchema, validListener(hcm))), [
-    { path: 'filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.strict_check_headers[1]', rule: 'string.in' },
+    {
+      path: 'filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.strict_check_headers[1]',
+      rule: 'string.in',
+    },
   ]);
 });
 
@@ -71,7 +81,10 @@ test('an Any whose type is not in the registry is a violation, since Envoy would
   const listener = validListener();
   const filter = listener.filterChains[0]?.filters[0];
   assert.ok(filter);
-  filter.configType = { case: 'typedConfig', value: create(AnySchema, { typeUrl: 'type.googleapis.com/acme.filters.Unknown', value: new Uint8Array() }) };
+  filter.configType = {
+    case: 'typedConfig',
+    value: create(AnySchema, { typeUrl: 'type.googleapis.com/acme.filters.Unknown', value: new Uint8Array() }),
+  };
   const violations = validateMessage(ListenerSchema, listener);
   assert.deepEqual(brief(violations), [{ path: 'filter_chains[0].filters[0].typed_config', rule: 'any.known_type' }]);
   assert.match(violations[0]?.message ?? '', /acme\.filters\.Unknown/);
@@ -82,7 +95,9 @@ test('an Any without a type URL is a violation', () => {
   const filter = listener.filterChains[0]?.filters[0];
   assert.ok(filter);
   filter.configType = { case: 'typedConfig', value: create(AnySchema) };
-  assert.deepEqual(brief(validateMessage(ListenerSchema, listener)), [{ path: 'filter_chains[0].filters[0].typed_config', rule: 'any.known_type' }]);
+  assert.deepEqual(brief(validateMessage(ListenerSchema, listener)), [
+    { path: 'filter_chains[0].filters[0].typed_config', rule: 'any.known_type' },
+  ]);
 });
 
 test('an Any whose bytes do not decode as its type is a violation', () => {
@@ -91,9 +106,14 @@ test('an Any whose bytes do not decode as its type is a violation', () => {
   assert.ok(filter);
   filter.configType = {
     case: 'typedConfig',
-    value: create(AnySchema, { typeUrl: `type.googleapis.com/${HttpConnectionManagerSchema.typeName}`, value: new Uint8Array([0x0a, 0xff]) }),
+    value: create(AnySchema, {
+      typeUrl: `type.googleapis.com/${HttpConnectionManagerSchema.typeName}`,
+      value: new Uint8Array([0x0a, 0xff]),
+    }),
   };
-  assert.deepEqual(brief(validateMessage(ListenerSchema, listener)), [{ path: 'filter_chains[0].filters[0].typed_config', rule: 'any.decode' }]);
+  assert.deepEqual(brief(validateMessage(ListenerSchema, listener)), [
+    { path: 'filter_chains[0].filters[0].typed_config', rule: 'any.decode' },
+  ]);
 });
 
 test('the registry option decides which Any types are known', () => {
@@ -121,7 +141,9 @@ test('only the selected member of a oneof is checked', () => {
   const action = create(RouteActionSchema, { clusterSpecifier: { case: 'clusterHeader', value: 'x-target-cluster' } });
   assert.deepEqual(validateMessage(RouteActionSchema, action), []);
   action.clusterSpecifier = { case: 'clusterHeader', value: '' };
-  assert.deepEqual(brief(validateMessage(RouteActionSchema, action)), [{ path: 'cluster_header', rule: 'string.min_len' }]);
+  assert.deepEqual(brief(validateMessage(RouteActionSchema, action)), [
+    { path: 'cluster_header', rule: 'string.min_len' },
+  ]);
 });
 
 test('proto3 scalars without presence are checked at their zero value', () => {
@@ -143,16 +165,24 @@ test('map values are walked with their key in the path', () => {
     typeUrl: 'type.googleapis.com/acme.Unknown',
   });
   assert.deepEqual(brief(validateMessage(ClusterSchema, cluster)), [
-    { path: 'typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]', rule: 'any.known_type' },
+    {
+      path: 'typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]',
+      rule: 'any.known_type',
+    },
   ]);
 });
 
 test('google.protobuf.Struct metadata is walked without violations', () => {
   const cluster = validCluster();
-  cluster.metadata = create(MetadataSchema, { filterMetadata: { 'envoy.lb': { zone: 'a', weight: 3, tags: ['x', null] } } });
+  cluster.metadata = create(MetadataSchema, {
+    filterMetadata: { 'envoy.lb': { zone: 'a', weight: 3, tags: ['x', null] } },
+  });
   assert.deepEqual(validateMessage(ClusterSchema, cluster), []);
 });
 
-test('validating a message against another type\'s schema throws instead of reporting', () => {
-  assert.throws(() => validateMessage(ClusterSchema, validListener()), /got a envoy\.config\.listener\.v3\.Listener to validate as envoy\.config\.cluster\.v3\.Cluster/);
+test("validating a message against another type's schema throws instead of reporting", () => {
+  assert.throws(
+    () => validateMessage(ClusterSchema, validListener()),
+    /got a envoy\.config\.listener\.v3\.Listener to validate as envoy\.config\.cluster\.v3\.Cluster/,
+  );
 });

@@ -73,13 +73,21 @@ function walkField(ctx: WalkContext, msg: ReflectMessage, field: DescField, path
       checkElement(ctx, rules, { kind: 'enum', desc: field.enum, value: msg.get(field) }, path);
       return;
     case 'message':
-      checkElement(ctx, rules, { kind: 'message', desc: field.message, value: msg.isSet(field) ? msg.get(field) : undefined }, path);
+      checkElement(
+        ctx,
+        rules,
+        { kind: 'message', desc: field.message, value: msg.isSet(field) ? msg.get(field) : undefined },
+        path,
+      );
       return;
     case 'list': {
       const list = msg.get(field);
       const values = [...list];
       if (rules !== undefined) {
-        const items = field.listKind === 'message' ? { kind: 'message' as const, size: values.length } : { kind: 'values' as const, values };
+        const items =
+          field.listKind === 'message'
+            ? { kind: 'message' as const, size: values.length }
+            : { kind: 'values' as const, values };
         report(ctx, path, checkValue(rules, { kind: 'list', items }, ctx.nowNanos));
       }
       const itemRules = rules?.type.case === 'repeated' ? rules.type.value.items : undefined;
@@ -89,16 +97,26 @@ function walkField(ctx: WalkContext, msg: ReflectMessage, field: DescField, path
     case 'map': {
       // A message-valued entry can only be missing in the plain object behind
       // the map (reflection would hand out an empty message), so look there.
-      const local = (msg.message as unknown as Record<string, Record<string, unknown> | undefined>)[field.localName] ?? {};
+      const local =
+        (msg.message as unknown as Record<string, Record<string, unknown> | undefined>)[field.localName] ?? {};
       const missing = new Set(Object.keys(local).filter((k) => local[k] === undefined || local[k] === null));
       const map = msg.get(field);
-      if (rules !== undefined) report(ctx, path, checkValue(rules, { kind: 'map', size: map.size, sparse: missing.size }, ctx.nowNanos));
+      if (rules !== undefined)
+        report(ctx, path, checkValue(rules, { kind: 'map', size: map.size, sparse: missing.size }, ctx.nowNanos));
       const mapRules = rules?.type.case === 'map' ? rules.type.value : undefined;
       for (const [key, value] of map) {
         const at = keyPath(path, key);
         if (mapRules?.keys !== undefined) {
-          const keyFindings = checkValue(mapRules.keys, { kind: 'scalar', scalar: field.mapKey, value: key as ScalarValue }, ctx.nowNanos);
-          report(ctx, at, keyFindings.map((f) => (f.rule === UNSUPPORTED_RULE ? f : { ...f, rule: `map.keys.${f.rule}` })));
+          const keyFindings = checkValue(
+            mapRules.keys,
+            { kind: 'scalar', scalar: field.mapKey, value: key as ScalarValue },
+            ctx.nowNanos,
+          );
+          report(
+            ctx,
+            at,
+            keyFindings.map((f) => (f.rule === UNSUPPORTED_RULE ? f : { ...f, rule: `map.keys.${f.rule}` })),
+          );
         }
         if (!missing.has(String(key))) checkElement(ctx, mapRules?.values, elementSlot(field, value), at);
       }
@@ -110,7 +128,8 @@ function walkField(ctx: WalkContext, msg: ReflectMessage, field: DescField, path
 /** The rules of one value, then, for a set message, the message's own rules. */
 function checkElement(ctx: WalkContext, rules: FieldRules | undefined, slot: Slot, path: string): void {
   if (rules !== undefined) report(ctx, path, checkValue(rules, slot, ctx.nowNanos));
-  if (slot.kind === 'message' && slot.value !== undefined && rules?.message?.skip !== true) walkMessage(ctx, slot.value, path);
+  if (slot.kind === 'message' && slot.value !== undefined && rules?.message?.skip !== true)
+    walkMessage(ctx, slot.value, path);
 }
 
 /** A slot for one item of a list or one value of a map, as reflection hands them out. */
@@ -130,7 +149,10 @@ function walkAny(ctx: WalkContext, msg: ReflectMessage, path: string): void {
   const typeName = any.typeUrl.slice(any.typeUrl.lastIndexOf('/') + 1);
   const desc = typeName === '' ? undefined : ctx.registry.getMessage(typeName);
   if (desc === undefined) {
-    const why = any.typeUrl === '' ? 'has no type_url' : `type ${show(any.typeUrl)} is not in the registry; Envoy rejects a type it does not know`;
+    const why =
+      any.typeUrl === ''
+        ? 'has no type_url'
+        : `type ${show(any.typeUrl)} is not in the registry; Envoy rejects a type it does not know`;
     report(ctx, path, [finding('any.known_type', `packed message ${why}`)]);
     return;
   }
@@ -138,7 +160,9 @@ function walkAny(ctx: WalkContext, msg: ReflectMessage, path: string): void {
   try {
     packed = fromBinary(desc, any.value);
   } catch (error) {
-    report(ctx, path, [finding('any.decode', `cannot decode ${typeName}: ${error instanceof Error ? error.message : String(error)}`)]);
+    report(ctx, path, [
+      finding('any.decode', `cannot decode ${typeName}: ${error instanceof Error ? error.message : String(error)}`),
+    ]);
     return;
   }
   walkMessage(ctx, reflect(desc, packed), path);

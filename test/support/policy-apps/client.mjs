@@ -42,8 +42,18 @@ const count = Number(values.count);
 const keys = Number(values.keys);
 const deadlineMs = Number(values['deadline-ms']);
 const headers = values.header.map((h) => [h.slice(0, h.indexOf('=')), h.slice(h.indexOf('=') + 1)]);
-if (target === undefined || !(rate > 0) || !(burst >= 1) || !(count >= 0) || !(keys >= 1) || !(deadlineMs > 0) || headers.some(([n]) => !n)) {
-  console.error('usage: node client.mjs xds:///<service> [--rate R] [--burst B] [--count N] [--header name=value ...] [--key-header NAME --keys K] [--deadline-ms D]');
+if (
+  target === undefined ||
+  !(rate > 0) ||
+  !(burst >= 1) ||
+  !(count >= 0) ||
+  !(keys >= 1) ||
+  !(deadlineMs > 0) ||
+  headers.some(([n]) => !n)
+) {
+  console.error(
+    'usage: node client.mjs xds:///<service> [--rate R] [--burst B] [--count N] [--header name=value ...] [--key-header NAME --keys K] [--deadline-ms D]',
+  );
   process.exit(2);
 }
 
@@ -59,11 +69,16 @@ function call() {
   const key = values['key-header'] === undefined ? undefined : `key-${seq % keys}`;
   if (key !== undefined) metadata.set(values['key-header'], key);
   const begin = Date.now();
-  client.Who(Buffer.alloc(0), metadata, { deadline: begin + deadlineMs }, (/** @type {grpc.ServiceError | null} */ error, /** @type {Buffer | undefined} */ reply) => {
-    const end = Date.now();
-    const outcome = error ? { error: grpc.status[error.code], details: error.details } : { server: String(reply) };
-    console.log(JSON.stringify({ seq, at: end, ms: end - begin, ...(key === undefined ? {} : { key }), ...outcome }));
-  });
+  client.Who(
+    Buffer.alloc(0),
+    metadata,
+    { deadline: begin + deadlineMs },
+    (/** @type {grpc.ServiceError | null} */ error, /** @type {Buffer | undefined} */ reply) => {
+      const end = Date.now();
+      const outcome = error ? { error: grpc.status[error.code], details: error.details } : { server: String(reply) };
+      console.log(JSON.stringify({ seq, at: end, ms: end - begin, ...(key === undefined ? {} : { key }), ...outcome }));
+    },
+  );
 }
 
 const timer = setInterval(() => {

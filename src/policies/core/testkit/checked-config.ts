@@ -2,7 +2,7 @@
  * A proxy's configuration with both judges applied: every resource passes
  * Envoy's PGV rules and, for the proxyless flavour, grpc-js-xds's decoders.
  */
-import type { ProxyContext } from '../../../xds/generate/proxy-context.js';
+import type { ProxyContext } from '../../../xds/generate/index.js';
 import { assertPassesPgv } from './envoy-validation.js';
 import { assertGrpcJsXdsAccepts } from './grpc-decoding.js';
 import { generateProxyConfig, type ProxyConfig } from './proxy-build.js';

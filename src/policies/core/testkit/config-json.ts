@@ -4,9 +4,8 @@
  * expanded, `@type` first), and the parts of listeners tests look at most.
  */
 import assert from 'node:assert/strict';
-import { resourceJson } from '../../../xds/generate/json.js';
-import { TypeUrl } from '../../../xds/resource-types.js';
-import type { EncodedResource } from '../../../xds/snapshot.js';
+import { resourceJson } from '../../../xds/generate/index.js';
+import { TypeUrl, type EncodedResource } from '../../../xds/index.js';
 
 export { resourceJson };
 
@@ -32,10 +31,13 @@ export function optionalResourceOf(config: Resources, typeUrl: TypeUrl, name: st
 }
 
 /** The names of the resources of one type, in configuration order. */
-export const resourceNames = (config: Resources, typeUrl: TypeUrl): string[] => config.resources.filter((r) => r.typeUrl === typeUrl).map((r) => r.name);
+export const resourceNames = (config: Resources, typeUrl: TypeUrl): string[] =>
+  config.resources.filter((r) => r.typeUrl === typeUrl).map((r) => r.name);
 
-export const listenerOf = (config: Resources, name: string): Record<string, any> => resourceOf(config, TypeUrl.Listener, name);
-export const clusterOf = (config: Resources, name: string): Record<string, any> => resourceOf(config, TypeUrl.Cluster, name);
+export const listenerOf = (config: Resources, name: string): Record<string, any> =>
+  resourceOf(config, TypeUrl.Listener, name);
+export const clusterOf = (config: Resources, name: string): Record<string, any> =>
+  resourceOf(config, TypeUrl.Cluster, name);
 
 const HCM = 'envoy.filters.network.http_connection_manager';
 
@@ -44,7 +46,9 @@ export function hcmsOf(listener: Record<string, any>): Record<string, any>[] {
   const api = listener['apiListener']?.['apiListener'];
   if (api) return [api as Record<string, any>];
   return (listener['filterChains'] as Record<string, any>[]).flatMap((chain) =>
-    (chain['filters'] as Record<string, any>[]).filter((f) => f['name'] === HCM).map((f) => f['typedConfig'] as Record<string, any>),
+    (chain['filters'] as Record<string, any>[])
+      .filter((f) => f['name'] === HCM)
+      .map((f) => f['typedConfig'] as Record<string, any>),
   );
 }
 
@@ -58,8 +62,11 @@ export function hcmOf(listener: Record<string, any>): Record<string, any> {
 }
 
 /** The `name`s of a connection manager's HTTP filters, in order. */
-export const httpFilterNames = (hcm: Record<string, any>): string[] => (hcm['httpFilters'] as { name: string }[]).map((f) => f.name);
+export const httpFilterNames = (hcm: Record<string, any>): string[] =>
+  (hcm['httpFilters'] as { name: string }[]).map((f) => f.name);
 
 /** The `name`s of the network filters of each filter chain of a listener (a chain without filters gives none). */
 export const networkFilterNames = (listener: Record<string, any>): string[][] =>
-  (listener['filterChains'] as Record<string, any>[]).map((chain) => ((chain['filters'] ?? []) as { name: string }[]).map((f) => f.name));
+  (listener['filterChains'] as Record<string, any>[]).map((chain) =>
+    ((chain['filters'] ?? []) as { name: string }[]).map((f) => f.name),
+  );

@@ -19,7 +19,12 @@ export interface PolicyDocument {
 }
 
 /** A policy document in mesh `default`, as a user would apply it. */
-export const policyDocument = (kind: string, spec: unknown, name: string): PolicyDocument => ({ type: kind, mesh: 'default', name, spec });
+export const policyDocument = (kind: string, spec: unknown, name: string): PolicyDocument => ({
+  type: kind,
+  mesh: 'default',
+  name,
+  spec,
+});
 
 /** What a kind's first test pins about its descriptor. */
 export interface KindFacts {

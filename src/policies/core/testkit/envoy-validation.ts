@@ -9,15 +9,18 @@ import { ClusterSchema } from '../../../xds/envoy/gen/envoy/config/cluster/v3/cl
 import { ClusterLoadAssignmentSchema } from '../../../xds/envoy/gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { ListenerSchema } from '../../../xds/envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
-import type { ProxyResources } from '../../../xds/generate/resources.js';
-import { schemaOfType } from '../../../xds/resource-types.js';
-import type { EncodedResource } from '../../../xds/snapshot.js';
+import type { ProxyResources } from '../../../xds/generate/index.js';
+import { schemaOfType, type EncodedResource } from '../../../xds/index.js';
 import { validateMessage } from '../../../xds/validate/index.js';
 
 /** Every encoded resource passes the PGV rules; a failure names the resource. */
 export function assertPassesPgv(config: { readonly resources: readonly EncodedResource[] }): void {
   for (const resource of config.resources)
-    assert.deepEqual(validateMessage(schemaOfType[resource.typeUrl], resource.message), [], `${resource.typeUrl} ${resource.name}`);
+    assert.deepEqual(
+      validateMessage(schemaOfType[resource.typeUrl], resource.message),
+      [],
+      `${resource.typeUrl} ${resource.name}`,
+    );
 }
 
 /** Every message of a plugin's output (listeners, route configurations, clusters, endpoints) passes the PGV rules. */

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ProxyContext } from '../../../xds/generate/proxy-context.js';
+import type { ProxyContext } from '../../../xds/generate/index.js';
 import { assertPassesPgv } from './envoy-validation.js';
 import { expectGolden, goldenText } from './golden.js';
 import { grpcDecoded } from './grpc-decoding.js';

@@ -8,9 +8,8 @@
  * resources }`. The route plugins write a bare list of resources (`jsonText`).
  */
 import type { JsonValue } from '@bufbuild/protobuf';
-import { resourceJson } from '../../../xds/generate/json.js';
-import type { TypeUrl } from '../../../xds/resource-types.js';
-import type { EncodedResource } from '../../../xds/snapshot.js';
+import { resourceJson } from '../../../xds/generate/index.js';
+import type { TypeUrl, EncodedResource } from '../../../xds/index.js';
 
 import { assertConsistent } from '../../../xds/generate/testing/consistency.js';
 
@@ -31,9 +30,16 @@ export interface GoldenLayout {
  * warnings, as golden text. The whole configuration must pass the consistency
  * gate first, so a plugin that leaves a dangling name fails its own tests.
  */
-export function goldenText(config: { readonly resources: readonly EncodedResource[]; readonly warnings: readonly string[] }, layout: GoldenLayout = {}): string {
+export function goldenText(
+  config: { readonly resources: readonly EncodedResource[]; readonly warnings: readonly string[] },
+  layout: GoldenLayout = {},
+): string {
   assertConsistent(config.resources);
   const { types } = layout;
-  const resources: JsonValue[] = (types ? config.resources.filter((r) => types.includes(r.typeUrl)) : config.resources).map(resourceJson);
-  return jsonText(layout.warningsFirst ? { warnings: config.warnings, resources } : { resources, warnings: config.warnings });
+  const resources: JsonValue[] = (
+    types ? config.resources.filter((r) => types.includes(r.typeUrl)) : config.resources
+  ).map(resourceJson);
+  return jsonText(
+    layout.warningsFirst ? { warnings: config.warnings, resources } : { resources, warnings: config.warnings },
+  );
 }

@@ -7,9 +7,8 @@
  */
 import { grpcDecoded } from '../../../xds/generate/testing/grpc-decode.js';
 import assert from 'node:assert/strict';
-import type { ProxyResources } from '../../../xds/generate/resources.js';
-import { TypeUrl } from '../../../xds/resource-types.js';
-import type { EncodedResource } from '../../../xds/snapshot.js';
+import type { ProxyResources } from '../../../xds/generate/index.js';
+import { TypeUrl, type EncodedResource } from '../../../xds/index.js';
 import { encodeProxyResources } from './proxy-build.js';
 
 export { grpcBootstrapForTests, grpcDecoded } from '../../../xds/generate/testing/grpc-decode.js';
@@ -30,8 +29,13 @@ export function decodeWithGrpcJsXds(resources: ProxyResources): Map<string, Reco
 }
 
 /** The decoded route configuration a proxyless client gets for a destination (`outbound:<service>`). */
-export function grpcRoute(config: { readonly resources: readonly EncodedResource[] }, service: string): Record<string, any> {
-  const resource = config.resources.find((r) => r.typeUrl === TypeUrl.RouteConfiguration && r.name === `outbound:${service}`);
+export function grpcRoute(
+  config: { readonly resources: readonly EncodedResource[] },
+  service: string,
+): Record<string, any> {
+  const resource = config.resources.find(
+    (r) => r.typeUrl === TypeUrl.RouteConfiguration && r.name === `outbound:${service}`,
+  );
   assert.ok(resource, `no route configuration for ${service}`);
   return grpcDecoded(resource);
 }

@@ -4,9 +4,9 @@
  * and, for Envoy, a TCP one, optionally with mesh mTLS, so each plugin shows
  * what it does to both kinds of inbound, in plaintext and behind TLS.
  */
-import type { Resource } from '../../../api/resource.js';
-import type { InboundContext, MtlsMode, ProxyContext, ProxyFlavour } from '../../../xds/generate/proxy-context.js';
-import { TypeUrl } from '../../../xds/resource-types.js';
+import type { Resource } from '../../../api/index.js';
+import type { InboundContext, MtlsMode, ProxyContext, ProxyFlavour } from '../../../xds/generate/index.js';
+import { TypeUrl } from '../../../xds/index.js';
 import { checkedConfig } from './checked-config.js';
 import type { GoldenLayout } from './golden.js';
 import { matchedByKind } from './policies.js';
@@ -48,9 +48,19 @@ export const CACHE = 'inbound:10.0.0.1:6379';
  * (http; grpc for proxyless) and `db` (tcp). The policies are matched in the
  * order given (lowest priority first, as match.ts would sort them).
  */
-export function inboundSideProxy(flavour: ProxyFlavour, policies: readonly Resource[], options: InboundSideOptions = {}): ProxyContext {
-  const inbounds = flavour === 'grpc' ? [inbound(8080, 'web', 'grpc')] : [inbound(8080, 'web', 'http'), inbound(6379, 'cache', 'tcp')];
-  const endpoint = (address: string, port: number, service: string) => ({ address, port, zone: '', tags: { 'kuma.io/service': service } });
+export function inboundSideProxy(
+  flavour: ProxyFlavour,
+  policies: readonly Resource[],
+  options: InboundSideOptions = {},
+): ProxyContext {
+  const inbounds =
+    flavour === 'grpc' ? [inbound(8080, 'web', 'grpc')] : [inbound(8080, 'web', 'http'), inbound(6379, 'cache', 'tcp')];
+  const endpoint = (address: string, port: number, service: string) => ({
+    address,
+    port,
+    zone: '',
+    tags: { 'kuma.io/service': service },
+  });
   return {
     mesh: 'default',
     name: 'web-1',
@@ -62,7 +72,14 @@ export function inboundSideProxy(flavour: ProxyFlavour, policies: readonly Resou
       { address: '127.0.0.1', port: 10002, service: 'db' },
     ],
     destinations: new Map([
-      ['backend', { service: 'backend', protocol: flavour === 'grpc' ? 'grpc' : 'http', endpoints: [endpoint('10.0.1.1', 8080, 'backend')] }],
+      [
+        'backend',
+        {
+          service: 'backend',
+          protocol: flavour === 'grpc' ? 'grpc' : 'http',
+          endpoints: [endpoint('10.0.1.1', 8080, 'backend')],
+        },
+      ],
       ['db', { service: 'db', protocol: 'tcp', endpoints: [endpoint('10.0.2.1', 5432, 'db')] }],
     ]),
     policies: matchedByKind(policies, options.inbounds ?? inbounds.map((_, i) => i)),
@@ -71,8 +88,11 @@ export function inboundSideProxy(flavour: ProxyFlavour, policies: readonly Resou
 }
 
 /** The checked configuration of that proxy with these policies (checked-config.ts). */
-export const inboundSideConfig = (flavour: ProxyFlavour, policies: readonly Resource[], options: InboundSideOptions = {}): ProxyConfig =>
-  checkedConfig(inboundSideProxy(flavour, policies, options));
+export const inboundSideConfig = (
+  flavour: ProxyFlavour,
+  policies: readonly Resource[],
+  options: InboundSideOptions = {},
+): ProxyConfig => checkedConfig(inboundSideProxy(flavour, policies, options));
 
 /** What the golden files of those plugins hold: listeners and clusters, with the warnings. */
 export const inboundSideGolden: GoldenLayout = { types: [TypeUrl.Listener, TypeUrl.Cluster] };

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import type { RouteConfiguration } from '../../../xds/envoy/gen/envoy/config/route/v3/route_pb.js';
 import type { Route } from '../../../xds/envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { generateEnvoyResources, generateGrpcResources } from '../../../xds/generate/index.js';
-import type { ProxyContext } from '../../../xds/generate/proxy-context.js';
-import type { ProxyResources } from '../../../xds/generate/resources.js';
+import type { ProxyContext, ProxyResources } from '../../../xds/generate/index.js';
 import type { PolicyPlugin } from '../plugin.js';
 
 export interface PluginRun {
@@ -21,7 +20,11 @@ export interface PluginRun {
 export function runPlugin(plugin: PolicyPlugin, proxy: ProxyContext): PluginRun {
   const base = proxy.flavour === 'grpc' ? generateGrpcResources(proxy) : generateEnvoyResources(proxy);
   const warnings: string[] = [];
-  const resources = plugin.apply(base, { proxy, matched: proxy.policies?.get(plugin.kind) ?? [], warn: (m) => warnings.push(m) });
+  const resources = plugin.apply(base, {
+    proxy,
+    matched: proxy.policies?.get(plugin.kind) ?? [],
+    warn: (m) => warnings.push(m),
+  });
   return { base, resources, warnings };
 }
 

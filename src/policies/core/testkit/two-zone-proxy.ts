@@ -3,8 +3,8 @@
  * MeshHealthCheck, MeshLoadBalancingStrategy, MeshProxyPatch): `backend` has
  * endpoints in two zones, so locality-aware settings have something to act on.
  */
-import type { Resource } from '../../../api/resource.js';
-import type { DestinationContext, Protocol, ProxyContext, ProxyFlavour } from '../../../xds/generate/proxy-context.js';
+import type { Resource } from '../../../api/index.js';
+import type { DestinationContext, Protocol, ProxyContext, ProxyFlavour } from '../../../xds/generate/index.js';
 import { matchedByKind } from './policies.js';
 
 const endpoint = (address: string, port: number, service: string, zone: string) => ({
@@ -14,7 +14,11 @@ const endpoint = (address: string, port: number, service: string, zone: string) 
   tags: { 'kuma.io/service': service, 'kuma.io/zone': zone },
 });
 
-const destination = (service: string, protocol: Protocol, endpoints: DestinationContext['endpoints']): DestinationContext => ({ service, protocol, endpoints });
+const destination = (
+  service: string,
+  protocol: Protocol,
+  endpoints: DestinationContext['endpoints'],
+): DestinationContext => ({ service, protocol, endpoints });
 
 /**
  * Proxy `web-1` in zone `east`: inbound web (http; grpc for proxyless) on
@@ -22,7 +26,11 @@ const destination = (service: string, protocol: Protocol, endpoints: Destination
  * east, one in west) and `db` (tcp, one endpoint in west). Every policy
  * selects the whole proxy.
  */
-export function twoZoneProxy(flavour: ProxyFlavour, policies: readonly Resource[], backendProtocol: Protocol = 'http'): ProxyContext {
+export function twoZoneProxy(
+  flavour: ProxyFlavour,
+  policies: readonly Resource[],
+  backendProtocol: Protocol = 'http',
+): ProxyContext {
   return {
     mesh: 'default',
     name: 'web-1',

@@ -6,7 +6,11 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { AddressSchema, type Address } from '../../envoy/gen/envoy/config/core/v3/address_pb.js';
-import { ApiVersion, ConfigSourceSchema, type ConfigSource } from '../../envoy/gen/envoy/config/core/v3/config_source_pb.js';
+import {
+  ApiVersion,
+  ConfigSourceSchema,
+  type ConfigSource,
+} from '../../envoy/gen/envoy/config/core/v3/config_source_pb.js';
 
 /** A TCP socket address `address:port`. */
 export function socketAddress(address: string, port: number): Address {

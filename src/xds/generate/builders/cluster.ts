@@ -33,7 +33,10 @@ const connectTimeout = (options: ClusterOptions): Duration | undefined =>
 function protocolOptions(options: ClusterOptions): Record<string, Any> {
   if (!options.http2) return {};
   const http2 = create(HttpProtocolOptionsSchema, {
-    upstreamProtocolOptions: { case: 'explicitHttpConfig', value: { protocolConfig: { case: 'http2ProtocolOptions', value: {} } } },
+    upstreamProtocolOptions: {
+      case: 'explicitHttpConfig',
+      value: { protocolConfig: { case: 'http2ProtocolOptions', value: {} } },
+    },
   });
   return { [HTTP_PROTOCOL_OPTIONS_KEY]: anyPack(HttpProtocolOptionsSchema, http2) };
 }
@@ -51,7 +54,13 @@ export function buildEdsCluster(name: string, options: ClusterOptions = {}): Clu
   });
 }
 
-function singleEndpointCluster(type: Cluster_DiscoveryType, name: string, address: string, port: number, options: ClusterOptions): Cluster {
+function singleEndpointCluster(
+  type: Cluster_DiscoveryType,
+  name: string,
+  address: string,
+  port: number,
+  options: ClusterOptions,
+): Cluster {
   const timeout = connectTimeout(options);
   return create(ClusterSchema, {
     name,

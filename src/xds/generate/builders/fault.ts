@@ -8,10 +8,24 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { anyPack, durationFromMs } from '@bufbuild/protobuf/wkt';
-import { FaultDelaySchema, FaultRateLimitSchema } from '../../envoy/gen/envoy/extensions/filters/common/fault/v3/fault_pb.js';
-import { FaultAbortSchema, HTTPFaultSchema, type HTTPFault } from '../../envoy/gen/envoy/extensions/filters/http/fault/v3/fault_pb.js';
-import { HttpFilterSchema, type HttpFilter } from '../../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
-import { FractionalPercent_DenominatorType, FractionalPercentSchema, type FractionalPercent } from '../../envoy/gen/envoy/type/v3/percent_pb.js';
+import {
+  FaultDelaySchema,
+  FaultRateLimitSchema,
+} from '../../envoy/gen/envoy/extensions/filters/common/fault/v3/fault_pb.js';
+import {
+  FaultAbortSchema,
+  HTTPFaultSchema,
+  type HTTPFault,
+} from '../../envoy/gen/envoy/extensions/filters/http/fault/v3/fault_pb.js';
+import {
+  HttpFilterSchema,
+  type HttpFilter,
+} from '../../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
+import {
+  FractionalPercent_DenominatorType,
+  FractionalPercentSchema,
+  type FractionalPercent,
+} from '../../envoy/gen/envoy/type/v3/percent_pb.js';
 
 export const FAULT_FILTER_NAME = 'envoy.filters.http.fault';
 
@@ -24,7 +38,11 @@ const MILLION_DECIMALS = 4;
  * rounded to the nearest millionth.
  */
 export function fractionalPercent(percentage: number): FractionalPercent {
-  if (Number.isInteger(percentage)) return create(FractionalPercentSchema, { numerator: percentage, denominator: FractionalPercent_DenominatorType.HUNDRED });
+  if (Number.isInteger(percentage))
+    return create(FractionalPercentSchema, {
+      numerator: percentage,
+      denominator: FractionalPercent_DenominatorType.HUNDRED,
+    });
   return create(FractionalPercentSchema, {
     numerator: Math.round(percentage * 10 ** MILLION_DECIMALS),
     denominator: FractionalPercent_DenominatorType.MILLION,
@@ -41,7 +59,12 @@ export function buildHttpFault(input: FaultInput): HTTPFault {
   const { abort, delay, responseRateLimit } = input;
   return create(HTTPFaultSchema, {
     ...(abort
-      ? { abort: create(FaultAbortSchema, { errorType: { case: 'httpStatus', value: abort.httpStatus }, percentage: fractionalPercent(abort.percentage) }) }
+      ? {
+          abort: create(FaultAbortSchema, {
+            errorType: { case: 'httpStatus', value: abort.httpStatus },
+            percentage: fractionalPercent(abort.percentage),
+          }),
+        }
       : {}),
     ...(delay
       ? {
@@ -64,7 +87,10 @@ export function buildHttpFault(input: FaultInput): HTTPFault {
 
 /** The fault as an HTTP filter; `name` must be unique in its connection manager (grpc-js-xds checks). */
 export function httpFaultFilter(name: string, fault: HTTPFault): HttpFilter {
-  return create(HttpFilterSchema, { name, configType: { case: 'typedConfig', value: anyPack(HTTPFaultSchema, fault) } });
+  return create(HttpFilterSchema, {
+    name,
+    configType: { case: 'typedConfig', value: anyPack(HTTPFaultSchema, fault) },
+  });
 }
 
 /** The message types this builder packs, for the registry that prints typed configs (registry.ts). */

@@ -31,6 +31,8 @@ export function buildFilterChain(filters: readonly Filter[], options: FilterChai
     name: options.name ?? '',
     filters: [...filters],
     ...(options.transportSocket ? { transportSocket: options.transportSocket } : {}),
-    ...(options.transportProtocol ? { filterChainMatch: create(FilterChainMatchSchema, { transportProtocol: options.transportProtocol }) } : {}),
+    ...(options.transportProtocol
+      ? { filterChainMatch: create(FilterChainMatchSchema, { transportProtocol: options.transportProtocol }) }
+      : {}),
   });
 }

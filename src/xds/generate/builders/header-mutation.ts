@@ -3,7 +3,11 @@
  * (appending to any value) and to remove, for requests or responses.
  */
 import { create } from '@bufbuild/protobuf';
-import { HeaderValueOption_HeaderAppendAction, HeaderValueOptionSchema, type HeaderValueOption } from '../../envoy/gen/envoy/config/core/v3/base_pb.js';
+import {
+  HeaderValueOption_HeaderAppendAction,
+  HeaderValueOptionSchema,
+  type HeaderValueOption,
+} from '../../envoy/gen/envoy/config/core/v3/base_pb.js';
 
 export interface HeaderMutationInput {
   readonly set?: readonly { readonly name: string; readonly value: string }[];
@@ -17,7 +21,11 @@ const option = (name: string, value: string, appendAction: HeaderValueOption_Hea
 /** The `*_headers_to_add` entries of a mutation: sets overwrite, adds append. */
 export function headersToAdd(mutation: HeaderMutationInput): HeaderValueOption[] {
   return [
-    ...(mutation.set ?? []).map((h) => option(h.name, h.value, HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD)),
-    ...(mutation.add ?? []).map((h) => option(h.name, h.value, HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD)),
+    ...(mutation.set ?? []).map((h) =>
+      option(h.name, h.value, HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD),
+    ),
+    ...(mutation.add ?? []).map((h) =>
+      option(h.name, h.value, HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD),
+    ),
   ];
 }

@@ -12,13 +12,18 @@
  * only deny everyone: the generator leaves it out there, and so does this.
  */
 import { clone, create } from '@bufbuild/protobuf';
-import { FilterChainMatchSchema, FilterChainSchema, type FilterChain } from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
+import {
+  FilterChainMatchSchema,
+  FilterChainSchema,
+  type FilterChain,
+} from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import type { Listener } from '../../envoy/gen/envoy/config/listener/v3/listener_pb.js';
 import { editChainConnectionManagers } from './listener-edits.js';
 import { HTTP_RBAC_FILTER_NAME, NETWORK_RBAC_FILTER_NAME } from './rbac.js';
 import { TLS_INSPECTOR_NAME, tlsInspectorFilter } from './tls.js';
 
-const matchesTransport = (chain: FilterChain, protocol: 'tls' | 'raw_buffer'): boolean => chain.filterChainMatch?.transportProtocol === protocol;
+const matchesTransport = (chain: FilterChain, protocol: 'tls' | 'raw_buffer'): boolean =>
+  chain.filterChainMatch?.transportProtocol === protocol;
 
 /** The plaintext twin of a TLS chain: no TLS, no RBAC. */
 function plaintextChainOf(secured: FilterChain): FilterChain {
@@ -44,7 +49,8 @@ export function makeInboundPermissive(listener: Listener): void {
     }),
     ...secured.map(plaintextChainOf),
   ];
-  if (!listener.listenerFilters.some((filter) => filter.name === TLS_INSPECTOR_NAME)) listener.listenerFilters.push(tlsInspectorFilter());
+  if (!listener.listenerFilters.some((filter) => filter.name === TLS_INSPECTOR_NAME))
+    listener.listenerFilters.push(tlsInspectorFilter());
 }
 
 /** A PERMISSIVE inbound listener made STRICT: only its TLS chains stay, taking every connection. */

@@ -4,7 +4,13 @@
  * decided by their callers (STYLE.md rule 7).
  */
 export { adsConfigSource, socketAddress } from './address.js';
-export { buildEdsCluster, buildStaticCluster, buildStrictDnsCluster, HTTP_PROTOCOL_OPTIONS_KEY, type ClusterOptions } from './cluster.js';
+export {
+  buildEdsCluster,
+  buildStaticCluster,
+  buildStrictDnsCluster,
+  HTTP_PROTOCOL_OPTIONS_KEY,
+  type ClusterOptions,
+} from './cluster.js';
 export { buildFilterChain, networkFilter, type FilterChainOptions } from './filter-chain.js';
 export {
   buildHttpConnectionManager,
@@ -14,10 +20,27 @@ export {
   type RouteSource,
 } from './http-connection-manager.js';
 export { buildApiListener, buildListener, TrafficDirection, type ListenerInput } from './listener.js';
-export { buildClusterLoadAssignment, LB_METADATA_NAMESPACE, type EndpointInput, type LocalityInput } from './load-assignment.js';
+export {
+  buildClusterLoadAssignment,
+  LB_METADATA_NAMESPACE,
+  type EndpointInput,
+  type LocalityInput,
+} from './load-assignment.js';
 export { buildRouteConfiguration } from './route-config.js';
-export { buildRouteMatch, type HeaderMatchInput, type PathMatchInput, type QueryParameterMatchInput, type RouteMatchInput } from './route-match.js';
-export { applyUrlRewrite, buildRedirectAction, buildRequestMirrorPolicy, type PathRewriteInput, type RedirectInput } from './route-rewrite.js';
+export {
+  buildRouteMatch,
+  type HeaderMatchInput,
+  type PathMatchInput,
+  type QueryParameterMatchInput,
+  type RouteMatchInput,
+} from './route-match.js';
+export {
+  applyUrlRewrite,
+  buildRedirectAction,
+  buildRequestMirrorPolicy,
+  type PathRewriteInput,
+  type RedirectInput,
+} from './route-rewrite.js';
 export { routeClusterSpecifier, tcpProxyClusterSpecifier, type WeightedClusterInput } from './weighted-clusters.js';
 export { headersToAdd, type HeaderMutationInput } from './header-mutation.js';
 export { ROUTER_FILTER_NAME, routerFilter } from './router.js';
@@ -52,10 +75,36 @@ export {
   RBAC_Action,
 } from './rbac.js';
 export { fileAccessLog, FILE_ACCESS_LOG_NAME, type LogFormat } from './file-access-log.js';
-export { editHttpConnectionManagers, editInlineRouteActions, editRouteActions, editTcpProxies } from './network-filter-edits.js';
-export { buildHeaderMatcher, buildRetryPolicy, retryBackOffIntervals, RetryPolicy_ResetHeaderFormat, type RetryPolicyInput } from './retry-policy.js';
-export { durationOfMs, setConnectionManagerTimeouts, setConnectTimeout, setRouteTimeouts, setTcpProxyIdleTimeout, type ConnectionManagerTimeouts, type RouteTimeouts } from './timeouts.js';
-export { buildHttpFault, FAULT_FILTER_NAME, faultFilterSchemas, fractionalPercent, httpFaultFilter, type FaultInput } from './fault.js';
+export {
+  editHttpConnectionManagers,
+  editInlineRouteActions,
+  editRouteActions,
+  editTcpProxies,
+} from './network-filter-edits.js';
+export {
+  buildHeaderMatcher,
+  buildRetryPolicy,
+  retryBackOffIntervals,
+  RetryPolicy_ResetHeaderFormat,
+  type RetryPolicyInput,
+} from './retry-policy.js';
+export {
+  durationOfMs,
+  setConnectionManagerTimeouts,
+  setConnectTimeout,
+  setRouteTimeouts,
+  setTcpProxyIdleTimeout,
+  type ConnectionManagerTimeouts,
+  type RouteTimeouts,
+} from './timeouts.js';
+export {
+  buildHttpFault,
+  FAULT_FILTER_NAME,
+  faultFilterSchemas,
+  fractionalPercent,
+  httpFaultFilter,
+  type FaultInput,
+} from './fault.js';
 export {
   HTTP_LOCAL_RATE_LIMIT_NAME,
   httpLocalRateLimitFilter,
@@ -69,4 +118,8 @@ export {
 } from './local-ratelimit.js';
 export { buildTlsParameters, setTlsParameters, TlsProtocol, type TlsParamsInput } from './tls-params.js';
 export { makeInboundPermissive, makeInboundStrict } from './inbound-tls-mode.js';
-export { addHttpFiltersBeforeRouter, addNetworkFilterBeforeTerminal, editChainConnectionManagers } from './listener-edits.js';
+export {
+  addHttpFiltersBeforeRouter,
+  addNetworkFilterBeforeTerminal,
+  editChainConnectionManagers,
+} from './listener-edits.js';

@@ -1,6 +1,6 @@
 /**
  * In-place edits of a listener's filters, for policy plugins to run on a copy
- * they own (`editedCopy` in shared.ts): never on a generated message, which
+ * they own (an edit declared with `defineEdit`, shared.ts): never on a generated message, which
  * may be shared between proxies.
  *
  *   listener ─ filter_chains[] ─ filters[] ─ HCM (packed) ─ http_filters [..., router]
@@ -25,7 +25,8 @@ import { HTTP_CONNECTION_MANAGER_NAME } from './http-connection-manager.js';
 import { editHttpConnectionManagers } from './network-filter-edits.js';
 import { ROUTER_FILTER_NAME } from './router.js';
 
-const unpackHcm = (any: Any): HttpConnectionManager | undefined => (anyIs(any, HttpConnectionManagerSchema) ? anyUnpack(any, HttpConnectionManagerSchema) : undefined);
+const unpackHcm = (any: Any): HttpConnectionManager | undefined =>
+  anyIs(any, HttpConnectionManagerSchema) ? anyUnpack(any, HttpConnectionManagerSchema) : undefined;
 
 /** Inserts `filters` just before the router, which must stay last (Envoy and gRFC A39). */
 function insertBeforeRouter(hcm: HttpConnectionManager, filters: readonly HttpFilter[]): void {

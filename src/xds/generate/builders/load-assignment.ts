@@ -62,6 +62,9 @@ function localityLbEndpoints(locality: LocalityInput): LocalityLbEndpoints {
   });
 }
 
-export function buildClusterLoadAssignment(clusterName: string, localities: readonly LocalityInput[]): ClusterLoadAssignment {
+export function buildClusterLoadAssignment(
+  clusterName: string,
+  localities: readonly LocalityInput[],
+): ClusterLoadAssignment {
   return create(ClusterLoadAssignmentSchema, { clusterName, endpoints: localities.map(localityLbEndpoints) });
 }

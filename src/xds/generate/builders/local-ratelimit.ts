@@ -22,7 +22,10 @@ import {
 import type { Filter } from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { LocalRateLimitSchema as HttpLocalRateLimitSchema } from '../../envoy/gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb.js';
 import { LocalRateLimitSchema as NetworkLocalRateLimitSchema } from '../../envoy/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb.js';
-import { HttpFilterSchema, type HttpFilter } from '../../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
+import {
+  HttpFilterSchema,
+  type HttpFilter,
+} from '../../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import { StatusCode } from '../../envoy/gen/envoy/type/v3/http_status_pb.js';
 import { FractionalPercent_DenominatorType } from '../../envoy/gen/envoy/type/v3/percent_pb.js';
 import { TokenBucketSchema, type TokenBucket } from '../../envoy/gen/envoy/type/v3/token_bucket_pb.js';
@@ -41,7 +44,9 @@ const tokenBucket = ({ tokens, fillIntervalMs }: TokenBucketInput): TokenBucket 
   create(TokenBucketSchema, { maxTokens: tokens, tokensPerFill: tokens, fillInterval: durationFromMs(fillIntervalMs) });
 
 const always = (): RuntimeFractionalPercent =>
-  create(RuntimeFractionalPercentSchema, { defaultValue: { numerator: 100, denominator: FractionalPercent_DenominatorType.HUNDRED } });
+  create(RuntimeFractionalPercentSchema, {
+    defaultValue: { numerator: 100, denominator: FractionalPercent_DenominatorType.HUNDRED },
+  });
 
 /** Whether Envoy's StatusCode enum names this code: the filter's `status` accepts no other (PGV defined_only). */
 export const isEnvoyStatusCode = (code: number): boolean => StatusCode[code] !== undefined && code !== 0;
@@ -56,7 +61,9 @@ export interface ResponseHeader {
 const headerOption = (header: ResponseHeader): HeaderValueOption =>
   create(HeaderValueOptionSchema, {
     header: { key: header.name, value: header.value },
-    appendAction: header.append ? HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD : HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD,
+    appendAction: header.append
+      ? HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD
+      : HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD,
   });
 
 export interface HttpLocalRateLimitInput {
@@ -76,7 +83,10 @@ export function httpLocalRateLimitFilter(input: HttpLocalRateLimitInput): HttpFi
     responseHeadersToAdd: (input.responseHeaders ?? []).map(headerOption),
     ...(input.status !== undefined ? { status: { code: input.status as StatusCode } } : {}),
   });
-  return create(HttpFilterSchema, { name: HTTP_LOCAL_RATE_LIMIT_NAME, configType: { case: 'typedConfig', value: anyPack(HttpLocalRateLimitSchema, config) } });
+  return create(HttpFilterSchema, {
+    name: HTTP_LOCAL_RATE_LIMIT_NAME,
+    configType: { case: 'typedConfig', value: anyPack(HttpLocalRateLimitSchema, config) },
+  });
 }
 
 export function networkLocalRateLimitFilter(statPrefix: string, bucket: TokenBucketInput): Filter {

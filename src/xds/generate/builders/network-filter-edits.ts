@@ -1,6 +1,6 @@
 /**
  * Editing the network filters of a listener that a caller owns (an
- * `editedCopy`, never a shared message): a connection manager or TCP proxy
+ * copy made by a `defineEdit` edit, never a shared message): a connection manager or TCP proxy
  * travels packed in an `Any`, so an edit unpacks it, changes it and packs it
  * back in place. Route actions are reached through a route configuration,
  * served over RDS or inlined in a connection manager.
@@ -17,7 +17,10 @@ import {
   HttpConnectionManagerSchema,
   type HttpConnectionManager,
 } from '../../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
-import { TcpProxySchema, type TcpProxy } from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
+import {
+  TcpProxySchema,
+  type TcpProxy,
+} from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 
 /** Applies `edit` to every HTTP connection manager of the listener: its filter chains' filters and its api_listener. */
 export function editHttpConnectionManagers(listener: Listener, edit: (hcm: HttpConnectionManager) => void): void {
@@ -29,7 +32,8 @@ export function editHttpConnectionManagers(listener: Listener, edit: (hcm: HttpC
   }
   for (const chain of listener.filterChains) {
     for (const filter of chain.filters) {
-      if (filter.configType.case !== 'typedConfig' || !anyIs(filter.configType.value, HttpConnectionManagerSchema)) continue;
+      if (filter.configType.case !== 'typedConfig' || !anyIs(filter.configType.value, HttpConnectionManagerSchema))
+        continue;
       const hcm = anyUnpack(filter.configType.value, HttpConnectionManagerSchema)!;
       edit(hcm);
       filter.configType = { case: 'typedConfig', value: anyPack(HttpConnectionManagerSchema, hcm) };
@@ -50,7 +54,10 @@ export function editTcpProxies(listener: Listener, edit: (tcpProxy: TcpProxy) =>
 }
 
 /** Applies `edit` to the action of every forwarding route (redirects and non-forwarding routes have none); `route` tells routes apart by name. */
-export function editRouteActions(routeConfig: RouteConfiguration, edit: (action: RouteAction, route: Route) => void): void {
+export function editRouteActions(
+  routeConfig: RouteConfiguration,
+  edit: (action: RouteAction, route: Route) => void,
+): void {
   for (const virtualHost of routeConfig.virtualHosts) {
     for (const route of virtualHost.routes) if (route.action.case === 'route') edit(route.action.value, route);
   }

@@ -28,7 +28,9 @@ const member = authenticatedPrincipal({ prefix: 'spiffe://default/' });
 const principalJson = (p: Parameters<typeof toJson<typeof PrincipalSchema>>[1]) => toJson(PrincipalSchema, p);
 
 test('an authenticated principal matches the peer name exactly or by prefix; the any principal needs nothing', () => {
-  assert.deepEqual(principalJson(frontend), { authenticated: { principalName: { exact: 'spiffe://default/frontend' } } });
+  assert.deepEqual(principalJson(frontend), {
+    authenticated: { principalName: { exact: 'spiffe://default/frontend' } },
+  });
   assert.deepEqual(principalJson(member), { authenticated: { principalName: { prefix: 'spiffe://default/' } } });
   assert.deepEqual(principalJson(anyPrincipal()), { any: true });
 });
@@ -44,12 +46,15 @@ test('sets of one principal are the principal itself; sets of several are and_id
   assert.deepEqual(principalJson(allOfPrincipals([member, notPrincipal(frontend)])), {
     andIds: { ids: [principalJson(member), { notId: principalJson(frontend) }] },
   });
-  assert.deepEqual(principalJson(anyOfPrincipals([frontend, member])), { orIds: { ids: [principalJson(frontend), principalJson(member)] } });
+  assert.deepEqual(principalJson(anyOfPrincipals([frontend, member])), {
+    orIds: { ids: [principalJson(frontend), principalJson(member)] },
+  });
 });
 
 test('a set inside a set of the same kind is spliced in; one of the other kind is kept', () => {
   const backend = authenticatedPrincipal({ exact: 'spiffe://default/backend' });
-  const ids = (p: ReturnType<typeof allOfPrincipals>) => (p.identifier.case === 'andIds' || p.identifier.case === 'orIds' ? p.identifier.value.ids : []);
+  const ids = (p: ReturnType<typeof allOfPrincipals>) =>
+    p.identifier.case === 'andIds' || p.identifier.case === 'orIds' ? p.identifier.value.ids : [];
   assert.deepEqual(ids(allOfPrincipals([member, allOfPrincipals([frontend, backend])])), [member, frontend, backend]);
   assert.deepEqual(ids(anyOfPrincipals([anyOfPrincipals([frontend, backend]), member])), [frontend, backend, member]);
   const mixed = allOfPrincipals([member, anyOfPrincipals([frontend, backend])]);
@@ -74,7 +79,14 @@ test('an RBAC engine keeps its policies in the order given and refuses a name tw
       a: { permissions: [{ any: true }], principals: [principalJson(member)] },
     },
   });
-  assert.throws(() => buildRbac(RBAC_Action.DENY, [['x', buildRbacPolicy([frontend])], ['x', buildRbacPolicy([member])]]), /"x" used twice/);
+  assert.throws(
+    () =>
+      buildRbac(RBAC_Action.DENY, [
+        ['x', buildRbacPolicy([frontend])],
+        ['x', buildRbacPolicy([member])],
+      ]),
+    /"x" used twice/,
+  );
 });
 
 const rules = buildRbac(RBAC_Action.ALLOW, [['frontend', buildRbacPolicy([frontend])]]);
@@ -108,6 +120,11 @@ test('the network filter carries the engine and its stat prefix', () => {
 test('built filters pass Envoy validation, and a missing network stat prefix does not', () => {
   assert.deepEqual(validateMessage(HttpFilterSchema, buildHttpRbacFilter({ rules, shadowRules })), []);
   assert.deepEqual(validateMessage(FilterSchema, buildNetworkRbacFilter({ rules, statPrefix: 'in.' })), []);
-  const violations = validateMessage(FilterSchema, buildNetworkRbacFilter({ rules, statPrefix: '' }), { registry: envoyRegistry });
-  assert.deepEqual(violations.map((v) => [v.path, v.rule]), [['typed_config.stat_prefix', 'string.min_len']]);
+  const violations = validateMessage(FilterSchema, buildNetworkRbacFilter({ rules, statPrefix: '' }), {
+    registry: envoyRegistry,
+  });
+  assert.deepEqual(
+    violations.map((v) => [v.path, v.rule]),
+    [['typed_config.stat_prefix', 'string.min_len']],
+  );
 });

@@ -54,8 +54,12 @@ export const rbacFilterSchemas = [HttpRbacSchema, NetworkRbacSchema] as const;
 
 /** A peer whose certificate proves a name matching `match` (one of its SANs equal to, or starting with, the value). */
 export function authenticatedPrincipal(match: SanMatch): Principal {
-  if (('exact' in match ? match.exact : match.prefix) === '') throw new RangeError('authenticatedPrincipal needs a non-empty name');
-  const matchPattern = 'exact' in match ? ({ case: 'exact', value: match.exact } as const) : ({ case: 'prefix', value: match.prefix } as const);
+  if (('exact' in match ? match.exact : match.prefix) === '')
+    throw new RangeError('authenticatedPrincipal needs a non-empty name');
+  const matchPattern =
+    'exact' in match
+      ? ({ case: 'exact', value: match.exact } as const)
+      : ({ case: 'prefix', value: match.prefix } as const);
   return create(PrincipalSchema, { identifier: { case: 'authenticated', value: { principalName: { matchPattern } } } });
 }
 
@@ -70,7 +74,8 @@ export const anyPrincipal = (): Principal => create(PrincipalSchema, { identifie
  * as is, so composed principals stay as flat as their meaning.
  */
 function principalSet(kind: 'andIds' | 'orIds', principals: readonly Principal[]): Principal {
-  if (principals.length === 0) throw new RangeError(`${kind === 'andIds' ? 'allOf' : 'anyOf'}Principals needs at least one principal`);
+  if (principals.length === 0)
+    throw new RangeError(`${kind === 'andIds' ? 'allOf' : 'anyOf'}Principals needs at least one principal`);
   const flat = principals.flatMap((p) => (p.identifier.case === kind ? p.identifier.value.ids : [p]));
   if (flat.length === 1) return flat[0]!;
   return create(PrincipalSchema, { identifier: { case: kind, value: { ids: flat } } });
@@ -83,13 +88,17 @@ export const allOfPrincipals = (principals: readonly Principal[]): Principal => 
 export const anyOfPrincipals = (principals: readonly Principal[]): Principal => principalSet('orIds', principals);
 
 /** Peers not matching `principal` (not_id). */
-export const notPrincipal = (principal: Principal): Principal => create(PrincipalSchema, { identifier: { case: 'notId', value: principal } });
+export const notPrincipal = (principal: Principal): Principal =>
+  create(PrincipalSchema, { identifier: { case: 'notId', value: principal } });
 
 /** Any request or connection, whatever it asks for. */
 export const anyPermission = (): Permission => create(PermissionSchema, { rule: { case: 'any', value: true } });
 
 /** A policy matching a peer that matches one of `principals`, for anything it asks (by default). */
-export function buildRbacPolicy(principals: readonly Principal[], permissions: readonly Permission[] = [anyPermission()]): Policy {
+export function buildRbacPolicy(
+  principals: readonly Principal[],
+  permissions: readonly Permission[] = [anyPermission()],
+): Policy {
   return create(PolicySchema, { principals: [...principals], permissions: [...permissions] });
 }
 
@@ -121,7 +130,10 @@ export function buildHttpRbacFilter(input: HttpRbacFilterInput): HttpFilter {
     rulesStatPrefix: input.statPrefix ?? '',
     ...(input.shadowRules !== undefined ? { shadowRules: input.shadowRules } : {}),
   });
-  return create(HttpFilterSchema, { name: HTTP_RBAC_FILTER_NAME, configType: { case: 'typedConfig', value: anyPack(HttpRbacSchema, config) } });
+  return create(HttpFilterSchema, {
+    name: HTTP_RBAC_FILTER_NAME,
+    configType: { case: 'typedConfig', value: anyPack(HttpRbacSchema, config) },
+  });
 }
 
 export interface NetworkRbacFilterInput extends RbacRules {

@@ -50,8 +50,12 @@ export interface RetryPolicyInput {
  * the base is Envoy's default, lowered to the maximum if that is smaller.
  */
 export function retryBackOffIntervals(input: RetryBackOffInput): { baseIntervalMs: number; maxIntervalMs?: number } {
-  const baseIntervalMs = input.baseIntervalMs ?? Math.min(DEFAULT_RETRY_BASE_INTERVAL_MS, input.maxIntervalMs ?? DEFAULT_RETRY_BASE_INTERVAL_MS);
-  return input.maxIntervalMs === undefined ? { baseIntervalMs } : { baseIntervalMs, maxIntervalMs: input.maxIntervalMs };
+  const baseIntervalMs =
+    input.baseIntervalMs ??
+    Math.min(DEFAULT_RETRY_BASE_INTERVAL_MS, input.maxIntervalMs ?? DEFAULT_RETRY_BASE_INTERVAL_MS);
+  return input.maxIntervalMs === undefined
+    ? { baseIntervalMs }
+    : { baseIntervalMs, maxIntervalMs: input.maxIntervalMs };
 }
 
 export function buildRetryPolicy(input: RetryPolicyInput): RetryPolicy {
@@ -73,14 +77,18 @@ export function buildRetryPolicy(input: RetryPolicyInput): RetryPolicy {
       ? {
           rateLimitedRetryBackOff: {
             resetHeaders: rateLimited.resetHeaders.map(({ name, format }) => ({ name, format })),
-            ...(rateLimited.maxIntervalMs !== undefined ? { maxInterval: durationOfMs(rateLimited.maxIntervalMs) } : {}),
+            ...(rateLimited.maxIntervalMs !== undefined
+              ? { maxInterval: durationOfMs(rateLimited.maxIntervalMs) }
+              : {}),
           },
         }
       : {}),
     retriableStatusCodes: [...(input.retriableStatusCodes ?? [])],
     retriableHeaders: [...(input.retriableHeaders ?? [])],
     retriableRequestHeaders: [...(input.retriableRequestHeaders ?? [])],
-    ...(input.hostSelectionMaxAttempts !== undefined ? { hostSelectionRetryMaxAttempts: BigInt(input.hostSelectionMaxAttempts) } : {}),
+    ...(input.hostSelectionMaxAttempts !== undefined
+      ? { hostSelectionRetryMaxAttempts: BigInt(input.hostSelectionMaxAttempts) }
+      : {}),
   });
 }
 
@@ -90,8 +98,18 @@ export function buildRetryPolicy(input: RetryPolicyInput): RetryPolicy {
  */
 export function buildHeaderMatcher(header: HeaderMatchInput): HeaderMatcher {
   if (header.kind === 'present' || header.kind === 'absent')
-    return create(HeaderMatcherSchema, { name: header.name, headerMatchSpecifier: { case: 'presentMatch', value: true }, invertMatch: header.kind === 'absent' });
+    return create(HeaderMatcherSchema, {
+      name: header.name,
+      headerMatchSpecifier: { case: 'presentMatch', value: true },
+      invertMatch: header.kind === 'absent',
+    });
   const value = header.value ?? '';
-  const matchPattern = header.kind === 'regex' ? ({ case: 'safeRegex', value: { regex: value } } as const) : ({ case: header.kind, value } as const);
-  return create(HeaderMatcherSchema, { name: header.name, headerMatchSpecifier: { case: 'stringMatch', value: { matchPattern } } });
+  const matchPattern =
+    header.kind === 'regex'
+      ? ({ case: 'safeRegex', value: { regex: value } } as const)
+      : ({ case: header.kind, value } as const);
+  return create(HeaderMatcherSchema, {
+    name: header.name,
+    headerMatchSpecifier: { case: 'stringMatch', value: { matchPattern } },
+  });
 }

@@ -48,7 +48,8 @@ export interface RouteMatchInput {
 }
 
 function stringMatcher(kind: 'exact' | 'prefix' | 'regex', value: string): StringMatcher {
-  if (kind === 'regex') return create(StringMatcherSchema, { matchPattern: { case: 'safeRegex', value: { regex: value } } });
+  if (kind === 'regex')
+    return create(StringMatcherSchema, { matchPattern: { case: 'safeRegex', value: { regex: value } } });
   return create(StringMatcherSchema, { matchPattern: { case: kind, value } });
 }
 
@@ -70,13 +71,23 @@ function headerMatcher(header: HeaderMatchInput): HeaderMatcher {
   if (header.kind === 'present' || header.kind === 'absent') {
     // Absent is "present, inverted": both Envoy and grpc-js-xds honour invert_match,
     // while grpc-js-xds ignores the value of present_match.
-    return create(HeaderMatcherSchema, { name: header.name, headerMatchSpecifier: { case: 'presentMatch', value: true }, invertMatch: header.kind === 'absent' });
+    return create(HeaderMatcherSchema, {
+      name: header.name,
+      headerMatchSpecifier: { case: 'presentMatch', value: true },
+      invertMatch: header.kind === 'absent',
+    });
   }
-  return create(HeaderMatcherSchema, { name: header.name, headerMatchSpecifier: { case: 'stringMatch', value: stringMatcher(header.kind, header.value ?? '') } });
+  return create(HeaderMatcherSchema, {
+    name: header.name,
+    headerMatchSpecifier: { case: 'stringMatch', value: stringMatcher(header.kind, header.value ?? '') },
+  });
 }
 
 function queryParameterMatcher(query: QueryParameterMatchInput): QueryParameterMatcher {
-  return create(QueryParameterMatcherSchema, { name: query.name, queryParameterMatchSpecifier: { case: 'stringMatch', value: stringMatcher(query.kind, query.value) } });
+  return create(QueryParameterMatcherSchema, {
+    name: query.name,
+    queryParameterMatchSpecifier: { case: 'stringMatch', value: stringMatcher(query.kind, query.value) },
+  });
 }
 
 export function buildRouteMatch(input: RouteMatchInput): RouteMatch {

@@ -19,7 +19,10 @@ import {
   type RouteAction_RequestMirrorPolicy,
 } from '../../envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import { FractionalPercent_DenominatorType } from '../../envoy/gen/envoy/type/v3/percent_pb.js';
-import { RegexMatchAndSubstituteSchema, type RegexMatchAndSubstitute } from '../../envoy/gen/envoy/type/matcher/v3/regex_pb.js';
+import {
+  RegexMatchAndSubstituteSchema,
+  type RegexMatchAndSubstitute,
+} from '../../envoy/gen/envoy/type/matcher/v3/regex_pb.js';
 
 export type PathRewriteInput =
   | { readonly kind: 'fullPath'; readonly value: string }
@@ -34,7 +37,8 @@ const regexRewrite = (regex: string, substitution: string): RegexMatchAndSubstit
 const FULL_PATH = '^/.*$';
 
 /** The prefix rewrite to `/` as a regex: the prefix and the slashes after it become one `/`. */
-const prefixToRoot = (matchedPrefix: string): RegexMatchAndSubstitute => regexRewrite(`^${escapeRegex(matchedPrefix.replace(/\/+$/, ''))}/*`, '/');
+const prefixToRoot = (matchedPrefix: string): RegexMatchAndSubstitute =>
+  regexRewrite(`^${escapeRegex(matchedPrefix.replace(/\/+$/, ''))}/*`, '/');
 
 /** What replaces the matched prefix `/`: the new prefix as a whole segment. */
 const rootReplacement = (value: string): string => (value.endsWith('/') ? value : `${value}/`);
@@ -69,17 +73,24 @@ export function buildRedirectAction(input: RedirectInput): RedirectAction {
   if (input.scheme !== undefined) redirect.schemeRewriteSpecifier = { case: 'schemeRedirect', value: input.scheme };
   const path = input.path;
   if (path?.kind === 'fullPath') redirect.pathRewriteSpecifier = { case: 'pathRedirect', value: path.value };
-  else if (path?.kind === 'prefix' && path.value === '/' && path.matchedPrefix !== '/') redirect.pathRewriteSpecifier = { case: 'regexRewrite', value: prefixToRoot(path.matchedPrefix) };
-  else if (path?.kind === 'prefix') redirect.pathRewriteSpecifier = { case: 'prefixRewrite', value: prefixRewriteOf(path) };
+  else if (path?.kind === 'prefix' && path.value === '/' && path.matchedPrefix !== '/')
+    redirect.pathRewriteSpecifier = { case: 'regexRewrite', value: prefixToRoot(path.matchedPrefix) };
+  else if (path?.kind === 'prefix')
+    redirect.pathRewriteSpecifier = { case: 'prefixRewrite', value: prefixRewriteOf(path) };
   return redirect;
 }
 
 /** Sets the host and path rewrites of a forwarding route's action. */
-export function applyUrlRewrite(action: RouteAction, rewrite: { readonly hostname?: string; readonly path?: PathRewriteInput }): void {
-  if (rewrite.hostname !== undefined) action.hostRewriteSpecifier = { case: 'hostRewriteLiteral', value: rewrite.hostname };
+export function applyUrlRewrite(
+  action: RouteAction,
+  rewrite: { readonly hostname?: string; readonly path?: PathRewriteInput },
+): void {
+  if (rewrite.hostname !== undefined)
+    action.hostRewriteSpecifier = { case: 'hostRewriteLiteral', value: rewrite.hostname };
   const path = rewrite.path;
   if (path?.kind === 'fullPath') action.regexRewrite = regexRewrite(FULL_PATH, path.value);
-  else if (path?.kind === 'prefix' && path.value === '/' && path.matchedPrefix !== '/') action.regexRewrite = prefixToRoot(path.matchedPrefix);
+  else if (path?.kind === 'prefix' && path.value === '/' && path.matchedPrefix !== '/')
+    action.regexRewrite = prefixToRoot(path.matchedPrefix);
   else if (path?.kind === 'prefix') action.prefixRewrite = prefixRewriteOf(path);
 }
 
@@ -88,6 +99,8 @@ export function buildRequestMirrorPolicy(cluster: string, percent: number): Rout
   return create(RouteAction_RequestMirrorPolicySchema, {
     cluster,
     // Per million, so fractional percentages such as 0.5 keep their precision.
-    runtimeFraction: { defaultValue: { numerator: Math.round(percent * 10_000), denominator: FractionalPercent_DenominatorType.MILLION } },
+    runtimeFraction: {
+      defaultValue: { numerator: Math.round(percent * 10_000), denominator: FractionalPercent_DenominatorType.MILLION },
+    },
   });
 }

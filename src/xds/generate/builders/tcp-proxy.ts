@@ -5,7 +5,10 @@
 import { create } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import type { Filter } from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
-import { TcpProxySchema, type TcpProxy } from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
+import {
+  TcpProxySchema,
+  type TcpProxy,
+} from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 import { networkFilter } from './filter-chain.js';
 
 export const TCP_PROXY_NAME = 'envoy.filters.network.tcp_proxy';

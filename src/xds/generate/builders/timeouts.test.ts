@@ -24,7 +24,11 @@ test('durations keep sub-millisecond parts exactly, without float noise', () => 
 test('setters touch only the timeouts they are given', () => {
   const hcm = create(HttpConnectionManagerSchema, { statPrefix: 'x', streamIdleTimeout: durationOfMs(1) });
   setConnectionManagerTimeouts(hcm, { requestHeadersTimeoutMs: 500 });
-  assert.deepEqual(toJson(HttpConnectionManagerSchema, hcm), { statPrefix: 'x', streamIdleTimeout: '0.001s', requestHeadersTimeout: '0.500s' });
+  assert.deepEqual(toJson(HttpConnectionManagerSchema, hcm), {
+    statPrefix: 'x',
+    streamIdleTimeout: '0.001s',
+    requestHeadersTimeout: '0.500s',
+  });
   const action = create(RouteActionSchema, { clusterSpecifier: { case: 'cluster', value: 'c' } });
   setRouteTimeouts(action, { maxStreamDurationMs: 2000 });
   assert.deepEqual(toJson(RouteActionSchema, action), { cluster: 'c', maxStreamDuration: { maxStreamDuration: '2s' } });

@@ -13,7 +13,10 @@ import { create } from '@bufbuild/protobuf';
 import { DurationSchema, type Duration } from '@bufbuild/protobuf/wkt';
 import type { Cluster } from '../../envoy/gen/envoy/config/cluster/v3/cluster_pb.js';
 import { HttpProtocolOptionsSchema } from '../../envoy/gen/envoy/config/core/v3/protocol_pb.js';
-import { RouteAction_MaxStreamDurationSchema, type RouteAction } from '../../envoy/gen/envoy/config/route/v3/route_components_pb.js';
+import {
+  RouteAction_MaxStreamDurationSchema,
+  type RouteAction,
+} from '../../envoy/gen/envoy/config/route/v3/route_components_pb.js';
 import type { HttpConnectionManager } from '../../envoy/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import type { TcpProxy } from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 
@@ -70,6 +73,7 @@ export function setTcpProxyIdleTimeout(tcpProxy: TcpProxy, idleTimeoutMs: number
 
 /** Envoy requires a connect timeout greater than 0 (PGV `duration.gt`). */
 export function setConnectTimeout(cluster: Cluster, connectTimeoutMs: number): void {
-  if (!(connectTimeoutMs > 0)) throw new RangeError(`connect timeout must be greater than 0, got ${connectTimeoutMs}ms`);
+  if (!(connectTimeoutMs > 0))
+    throw new RangeError(`connect timeout must be greater than 0, got ${connectTimeoutMs}ms`);
   cluster.connectTimeout = duration(connectTimeoutMs);
 }

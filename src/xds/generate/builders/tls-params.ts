@@ -7,8 +7,17 @@
 import { create } from '@bufbuild/protobuf';
 import { anyIs, anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import type { TransportSocket } from '../../envoy/gen/envoy/config/core/v3/base_pb.js';
-import { TlsParameters_TlsProtocol, TlsParametersSchema, type TlsParameters } from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
-import { CommonTlsContextSchema, DownstreamTlsContextSchema, UpstreamTlsContextSchema, type CommonTlsContext } from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
+import {
+  TlsParameters_TlsProtocol,
+  TlsParametersSchema,
+  type TlsParameters,
+} from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
+import {
+  CommonTlsContextSchema,
+  DownstreamTlsContextSchema,
+  UpstreamTlsContextSchema,
+  type CommonTlsContext,
+} from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
 
 export { TlsParameters_TlsProtocol as TlsProtocol };
 

@@ -16,7 +16,10 @@
 import { create } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import { TransportSocketSchema, type TransportSocket } from '../../envoy/gen/envoy/config/core/v3/base_pb.js';
-import { ListenerFilterSchema, type ListenerFilter } from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
+import {
+  ListenerFilterSchema,
+  type ListenerFilter,
+} from '../../envoy/gen/envoy/config/listener/v3/listener_components_pb.js';
 import { TlsInspectorSchema } from '../../envoy/gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js';
 import {
   CertificateProviderPluginInstanceSchema,
@@ -25,7 +28,12 @@ import {
   SubjectAltNameMatcherSchema,
   type CertificateValidationContext,
 } from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
-import { SdsSecretConfigSchema, SecretSchema, type SdsSecretConfig, type Secret } from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
+import {
+  SdsSecretConfigSchema,
+  SecretSchema,
+  type SdsSecretConfig,
+  type Secret,
+} from '../../envoy/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import {
   CommonTlsContext_CombinedCertificateValidationContextSchema,
   CommonTlsContextSchema,
@@ -42,9 +50,15 @@ export const TLS_INSPECTOR_NAME = 'envoy.filters.listener.tls_inspector';
 export type SanMatch = { readonly exact: string } | { readonly prefix: string };
 
 const stringMatcher = (match: SanMatch): StringMatcher =>
-  create(StringMatcherSchema, 'exact' in match ? { matchPattern: { case: 'exact', value: match.exact } } : { matchPattern: { case: 'prefix', value: match.prefix } });
+  create(
+    StringMatcherSchema,
+    'exact' in match
+      ? { matchPattern: { case: 'exact', value: match.exact } }
+      : { matchPattern: { case: 'prefix', value: match.prefix } },
+  );
 
-const sdsSecret = (name: string): SdsSecretConfig => create(SdsSecretConfigSchema, { name, sdsConfig: adsConfigSource() });
+const sdsSecret = (name: string): SdsSecretConfig =>
+  create(SdsSecretConfigSchema, { name, sdsConfig: adsConfigSource() });
 
 const providerInstance = (instanceName: string) => create(CertificateProviderPluginInstanceSchema, { instanceName });
 
@@ -52,7 +66,10 @@ const inline = (pem: string) => ({ specifier: { case: 'inlineBytes' as const, va
 
 /** A proxy's certificate chain and key, delivered over SDS. */
 export function buildIdentitySecret(name: string, certChainPem: string, keyPem: string): Secret {
-  return create(SecretSchema, { name, type: { case: 'tlsCertificate', value: { certificateChain: inline(certChainPem), privateKey: inline(keyPem) } } });
+  return create(SecretSchema, {
+    name,
+    type: { case: 'tlsCertificate', value: { certificateChain: inline(certChainPem), privateKey: inline(keyPem) } },
+  });
 }
 
 /** The roots a proxy trusts, delivered over SDS. */
@@ -74,7 +91,12 @@ function sdsCommonTlsContext(input: SdsTlsInput): CommonTlsContext {
       case: 'combinedValidationContext',
       value: create(CommonTlsContext_CombinedCertificateValidationContextSchema, {
         defaultValidationContext: create(CertificateValidationContextSchema, {
-          matchTypedSubjectAltNames: [create(SubjectAltNameMatcherSchema, { sanType: SubjectAltNameMatcher_SanType.URI, matcher: stringMatcher(input.peer) })],
+          matchTypedSubjectAltNames: [
+            create(SubjectAltNameMatcherSchema, {
+              sanType: SubjectAltNameMatcher_SanType.URI,
+              matcher: stringMatcher(input.peer),
+            }),
+          ],
         }),
         validationContextSdsSecretConfig: sdsSecret(input.trustSecret),
       }),
@@ -87,7 +109,10 @@ const tlsSocket = (typedConfig: TransportSocket['configType']): TransportSocket 
 
 /** Envoy inbound: mTLS with a client certificate required. */
 export function envoyDownstreamTls(input: SdsTlsInput): TransportSocket {
-  const context = create(DownstreamTlsContextSchema, { commonTlsContext: sdsCommonTlsContext(input), requireClientCertificate: true });
+  const context = create(DownstreamTlsContextSchema, {
+    commonTlsContext: sdsCommonTlsContext(input),
+    requireClientCertificate: true,
+  });
   return tlsSocket({ case: 'typedConfig', value: anyPack(DownstreamTlsContextSchema, context) });
 }
 
@@ -99,7 +124,10 @@ export function envoyUpstreamTls(input: SdsTlsInput & { readonly sni: string }):
 
 /** Lets one listener tell TLS from plaintext connections (PERMISSIVE mode). */
 export function tlsInspectorFilter(): ListenerFilter {
-  return create(ListenerFilterSchema, { name: TLS_INSPECTOR_NAME, configType: { case: 'typedConfig', value: anyPack(TlsInspectorSchema, create(TlsInspectorSchema)) } });
+  return create(ListenerFilterSchema, {
+    name: TLS_INSPECTOR_NAME,
+    configType: { case: 'typedConfig', value: anyPack(TlsInspectorSchema, create(TlsInspectorSchema)) },
+  });
 }
 
 function providerValidation(instance: string, peer: SanMatch | undefined): CertificateValidationContext {
@@ -113,7 +141,10 @@ function providerValidation(instance: string, peer: SanMatch | undefined): Certi
 /** gRPC server: mTLS from the bootstrap's certificate provider, a client certificate required. */
 export function grpcDownstreamTls(instance: string): TransportSocket {
   const context = create(DownstreamTlsContextSchema, {
-    commonTlsContext: { tlsCertificateProviderInstance: providerInstance(instance), validationContextType: { case: 'validationContext', value: providerValidation(instance, undefined) } },
+    commonTlsContext: {
+      tlsCertificateProviderInstance: providerInstance(instance),
+      validationContextType: { case: 'validationContext', value: providerValidation(instance, undefined) },
+    },
     requireClientCertificate: true,
   });
   return tlsSocket({ case: 'typedConfig', value: anyPack(DownstreamTlsContextSchema, context) });
@@ -122,7 +153,10 @@ export function grpcDownstreamTls(instance: string): TransportSocket {
 /** gRPC client: mTLS from the bootstrap's certificate provider to a peer that must present `peer`. */
 export function grpcUpstreamTls(instance: string, peer: SanMatch): TransportSocket {
   const context = create(UpstreamTlsContextSchema, {
-    commonTlsContext: { tlsCertificateProviderInstance: providerInstance(instance), validationContextType: { case: 'validationContext', value: providerValidation(instance, peer) } },
+    commonTlsContext: {
+      tlsCertificateProviderInstance: providerInstance(instance),
+      validationContextType: { case: 'validationContext', value: providerValidation(instance, peer) },
+    },
   });
   return tlsSocket({ case: 'typedConfig', value: anyPack(UpstreamTlsContextSchema, context) });
 }

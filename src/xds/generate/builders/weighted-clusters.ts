@@ -6,7 +6,10 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { WeightedClusterSchema, type RouteAction } from '../../envoy/gen/envoy/config/route/v3/route_components_pb.js';
-import { TcpProxy_WeightedClusterSchema, type TcpProxy } from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
+import {
+  TcpProxy_WeightedClusterSchema,
+  type TcpProxy,
+} from '../../envoy/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 
 export interface WeightedClusterInput {
   readonly cluster: string;
@@ -20,7 +23,9 @@ export function routeClusterSpecifier(clusters: readonly WeightedClusterInput[])
   if (only) return { case: 'cluster', value: only.cluster };
   return {
     case: 'weightedClusters',
-    value: create(WeightedClusterSchema, { clusters: clusters.map(({ cluster, weight }) => ({ name: cluster, weight })) }),
+    value: create(WeightedClusterSchema, {
+      clusters: clusters.map(({ cluster, weight }) => ({ name: cluster, weight })),
+    }),
   };
 }
 
@@ -30,6 +35,8 @@ export function tcpProxyClusterSpecifier(clusters: readonly WeightedClusterInput
   if (only) return { case: 'cluster', value: only.cluster };
   return {
     case: 'weightedClusters',
-    value: create(TcpProxy_WeightedClusterSchema, { clusters: clusters.map(({ cluster, weight }) => ({ name: cluster, weight })) }),
+    value: create(TcpProxy_WeightedClusterSchema, {
+      clusters: clusters.map(({ cluster, weight }) => ({ name: cluster, weight })),
+    }),
   };
 }

@@ -16,7 +16,9 @@ export function caseNames(): string[] {
     .sort();
 }
 
-type ProxyContextJson = Omit<ProxyContext, 'destinations'> & { readonly destinations: Readonly<Record<string, DestinationContext>> };
+type ProxyContextJson = Omit<ProxyContext, 'destinations'> & {
+  readonly destinations: Readonly<Record<string, DestinationContext>>;
+};
 
 export function readCase(name: string): ProxyContext {
   const raw = JSON.parse(readFileSync(join(testdataDir, `${name}.input.json`), 'utf8')) as ProxyContextJson;

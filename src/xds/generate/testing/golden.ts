@@ -42,12 +42,16 @@ export function lineDiff(expected: string, actual: string): string {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       lines.push({ mark: ' ', text: a[i++]! });
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) lines.push({ mark: '+', text: b[j++]! });
+    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!))
+      lines.push({ mark: '+', text: b[j++]! });
     else lines.push({ mark: '-', text: a[i++]! });
   }
   const near = (k: number): boolean => lines.slice(Math.max(0, k - 2), k + 3).some((l) => l.mark !== ' ');
   const shown = lines.map((l, k) => (near(k) ? `${l.mark} ${l.text}` : undefined));
-  return shown.filter((l, k) => l !== undefined || shown[k - 1] !== undefined).map((l) => l ?? '  ...').join('\n');
+  return shown
+    .filter((l, k) => l !== undefined || shown[k - 1] !== undefined)
+    .map((l) => l ?? '  ...')
+    .join('\n');
 }
 
 /** Asserts `actual` equals the golden file at `path`, or rewrites the file when updating. */
@@ -60,5 +64,8 @@ export function expectGolden(path: string, actual: string): void {
   }
   if (!existsSync(path)) assert.fail(`${name} is missing; UPDATE_GOLDEN=1 npm test writes it`);
   const expected = readFileSync(path, 'utf8');
-  if (expected !== actual) assert.fail(`${name} differs from the output (UPDATE_GOLDEN=1 npm test rewrites it):\n${lineDiff(expected, actual)}`);
+  if (expected !== actual)
+    assert.fail(
+      `${name} differs from the output (UPDATE_GOLDEN=1 npm test rewrites it):\n${lineDiff(expected, actual)}`,
+    );
 }

@@ -13,7 +13,10 @@ import { ClusterResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-ty
 import { EndpointResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/endpoint-resource-type.js';
 import { ListenerResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/listener-resource-type.js';
 import { RouteConfigurationResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/route-config-resource-type.js';
-import type { XdsDecodeContext, XdsResourceType } from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
+import type {
+  XdsDecodeContext,
+  XdsResourceType,
+} from '@grpc/grpc-js-xds/build/src/xds-resource-type/xds-resource-type.js';
 import { grpcBootstrap } from '../../bootstrap/index.js';
 import { TypeUrl } from '../../resource-types.js';
 import type { EncodedResource } from '../../snapshot.js';
@@ -25,7 +28,12 @@ export const grpcBootstrapForTests = validateBootstrapConfig(
   grpcBootstrap({
     nodeId: 'default.test',
     serverUri: '127.0.0.1:5678',
-    certificateFiles: { certificateFile: '/certs/cert.pem', privateKeyFile: '/certs/key.pem', caCertificateFile: '/certs/ca.pem', refreshInterval: '1s' },
+    certificateFiles: {
+      certificateFile: '/certs/cert.pem',
+      privateKeyFile: '/certs/key.pem',
+      caCertificateFile: '/certs/ca.pem',
+      refreshInterval: '1s',
+    },
   }),
 );
 const context: XdsDecodeContext = { bootstrap: grpcBootstrapForTests, server: grpcBootstrapForTests.xdsServers[0]! };

@@ -1,0 +1,2 @@
+/** Public surface of src/policies/inspection: what other folders import from it. */
+export { proxyRulesOf } from './rules.js';
