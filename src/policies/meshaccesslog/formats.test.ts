@@ -34,7 +34,7 @@ test('an IPv6 source address is bracketed where a port follows it', () => {
   );
 });
 
-test('a value is never read again as a placeholder, and a placeholder Kuma does not define becomes "-"', () => {
+test('a value is never read again as a placeholder, and a placeholder with no value here becomes "-"', () => {
   assert.equal(
     substitutePlaceholders('%KUMA_SOURCE_SERVICE% %KUMA_ZONE%', { ...outbound, sourceService: '%KUMA_MESH%' }),
     '%KUMA_MESH% -',

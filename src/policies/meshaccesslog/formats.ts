@@ -80,7 +80,7 @@ const NO_VALUES: KumaValues = {
   direction: 'INBOUND',
 };
 
-/** The %KUMA_...% placeholders of `format` that are not Kuma's, in order of appearance. */
+/** The %KUMA_...% placeholders of `format` with no value here (Kuma's newer %KUMA_ZONE%...), in order of appearance. */
 export function unknownPlaceholders(format: MeshAccessLogFormat | undefined): string[] {
   const templates =
     format === undefined
