@@ -23,7 +23,9 @@ import type { ProxyFlavour } from '../../xds/generate/index.js';
  * MeshAccessLogs (lowest priority first) of the test proxy `web-1`
  * (inboundSideProxy: inbounds web, http, and cache, tcp; outbounds backend,
  * http, and db, tcp); `<case>.golden.json` holds its listeners and clusters
- * and the warnings.
+ * and the warnings. Every log goes to /dev/null: `envoy --mode validate`
+ * (test/envoy/golden-validate.test.ts) opens each access log file, so a
+ * path must be one it can open on any machine.
  */
 interface GoldenInput {
   readonly flavour: ProxyFlavour;
