@@ -106,3 +106,22 @@ test('a generated listener shared with other proxies is never changed in place',
   );
   assert.deepEqual(bare(), before);
 });
+
+test('a to entry naming a MeshHTTPRoute is left out with a warning; the others apply', () => {
+  const spec = {
+    targetRef: { kind: 'Mesh' },
+    to: [
+      { targetRef: { kind: 'MeshHTTPRoute', name: 'checkout' }, default: { backends: [fileLog('/dev/null')] } },
+      { targetRef: { kind: 'MeshService', name: 'db' }, default: { backends: [fileLog('/dev/null')] } },
+    ],
+  };
+  const config = checkedConfig(inboundSideProxy('envoy', [accessLog('by-route', spec)]));
+  assert.deepEqual(config.warnings, [
+    'MeshAccessLog: by-route: MeshHTTPRoute targets are not applied yet: access logs are per listener',
+  ]);
+  assert.deepEqual(loggedAs(hcmOf(listenerOf(config, 'outbound:127.0.0.1:10001'))), []);
+  assert.equal(
+    loggedAs(listenerOf(config, 'outbound:127.0.0.1:10002').filterChains[0].filters.at(-1).typedConfig).length,
+    1,
+  );
+});
