@@ -30,7 +30,7 @@ import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery
 import { isCertificatesStream } from '../node-metadata.js';
 import { delta } from './ads-delta.js';
 import { sotw } from './ads-sotw.js';
-import { AdsStream, type AdsRequest, type AdsVariant, type TypeState } from './ads-stream.js';
+import { AdsStream, type AdsRequest, type AdsResponse, type AdsVariant, type TypeState } from './ads-stream.js';
 import { connectionKey } from './connection-streams.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
 import { TypeUrl } from '../resource-types.js';
@@ -115,7 +115,7 @@ interface ServeOptions extends AdsServiceOptions {
   readonly streams: StreamRegistry;
 }
 
-async function* serveStream<Request extends AdsRequest & { node?: Node | undefined }, Response, State extends TypeState, Content>(
+async function* serveStream<Request extends AdsRequest & { node?: Node | undefined }, Response extends AdsResponse, State extends TypeState, Content>(
   variant: AdsVariant<Request, Response, State, Content>,
   requests: AsyncIterable<Request>,
   context: HandlerContext,
