@@ -93,6 +93,7 @@ export interface AdsVariant<Request extends AdsRequest, Response extends AdsResp
   update(state: State, ofType: ReadonlyMap<string, EncodedResource>, version: string, mustAnswer: boolean): Content | undefined;
   /** Content with nothing in it: the answer to a type this control plane does not serve. */
   empty(): Content;
+  /** The wire message carrying `content`; the shared part adds the control-plane identifier. */
   response(content: Content, typeUrl: string, nonce: string, version: string): Response;
 }
 
