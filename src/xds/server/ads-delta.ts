@@ -30,14 +30,14 @@ import {
   type Resource,
 } from '../envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import type { EncodedResource } from '../index.js';
-import { AdsStream, type AdsVariant, type TypeState } from './ads-stream.js';
+import { AdsStream, TypeState, type AdsVariant } from './ads-stream.js';
 import type { XdsStreamOptions } from './xds-stream.js';
 
-interface DeltaTypeState extends TypeState {
+class DeltaTypeState extends TypeState {
   /** Per resource name, the version the client has (or was sent). */
-  readonly known: Map<string, string>;
+  readonly known = new Map<string, string>();
   /** Newly subscribed names to declare absent in the next response if still missing. */
-  readonly announceAbsent: Set<string>;
+  readonly announceAbsent = new Set<string>();
 }
 
 /** A delta response's content: resources sent and names removed. */
@@ -50,7 +50,7 @@ export const delta: AdsVariant<DeltaDiscoveryRequest, DeltaDiscoveryResponse, De
   protocol: 'delta',
   name: 'delta',
   latestNonceOnly: false,
-  newState: (shared) => ({ ...shared, known: new Map(), announceAbsent: new Set() }),
+  newState: (subscription, pending) => new DeltaTypeState(subscription, pending),
   // A delta ACK carries no version of its own: the one sent under its nonce is what the client has.
   ackedVersion: (_request, sent) => sent,
   resumes: (first) => Object.keys(first.initialResourceVersions).length > 0,
@@ -69,10 +69,11 @@ export const delta: AdsVariant<DeltaDiscoveryRequest, DeltaDiscoveryResponse, De
   },
   update: changesFor,
   empty: () => ({ resources: [], removed: new Set() }),
-  response: ({ resources, removed }, stamp, version) =>
+  response: ({ resources, removed }, typeUrl, nonce, version) =>
     create(DeltaDiscoveryResponseSchema, {
-      ...stamp,
       systemVersionInfo: version,
+      typeUrl,
+      nonce,
       resources,
       removedResources: [...removed],
     }),

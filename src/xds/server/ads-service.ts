@@ -30,7 +30,7 @@ import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery
 import { isCertificatesStream, TypeUrl } from '../index.js';
 import { delta } from './ads-delta.js';
 import { sotw } from './ads-sotw.js';
-import { AdsStream, type AdsRequest, type AdsVariant, type TypeState } from './ads-stream.js';
+import { AdsStream, type AdsRequest, type AdsResponse, type AdsVariant, type TypeState } from './ads-stream.js';
 import { connectionKey } from './connection-streams.js';
 import { parseNodeId, type IdentifyNode, type NodeIdentity } from './node-identity.js';
 import type { ProxyStatusSink, StreamInfo, StreamStatusReporter, XdsProtocol } from './proxy-status.js';
@@ -120,7 +120,7 @@ interface ServeOptions extends AdsServiceOptions {
 
 async function* serveStream<
   Request extends AdsRequest & { node?: Node | undefined },
-  Response,
+  Response extends AdsResponse,
   State extends TypeState,
   Content,
 >(

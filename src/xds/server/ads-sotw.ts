@@ -25,20 +25,20 @@ import {
   type DiscoveryResponse,
 } from '../envoy/gen/envoy/service/discovery/v3/discovery_pb.js';
 import type { EncodedResource } from '../index.js';
-import { AdsStream, type AdsVariant, type TypeState } from './ads-stream.js';
+import { AdsStream, TypeState, type AdsVariant } from './ads-stream.js';
 import type { Subscription } from './subscription.js';
 import type { XdsStreamOptions } from './xds-stream.js';
 
-interface SotwTypeState extends TypeState {
+class SotwTypeState extends TypeState {
   /** A key of the last response's content. */
-  sentKey?: string;
+  sentKey: string | undefined = undefined;
 }
 
 export const sotw: AdsVariant<DiscoveryRequest, DiscoveryResponse, SotwTypeState, readonly EncodedResource[]> = {
   protocol: 'sotw',
   name: 'SotW',
   latestNonceOnly: true,
-  newState: (shared) => shared,
+  newState: (subscription, pending) => new SotwTypeState(subscription, pending),
   ackedVersion: (request) => request.versionInfo,
   resumes: (first) => first.versionInfo !== '',
   subscribe: (request, state) => void state.subscription.replace(request.resourceNames),
@@ -49,10 +49,11 @@ export const sotw: AdsVariant<DiscoveryRequest, DiscoveryResponse, SotwTypeState
     return resources;
   },
   empty: () => [],
-  response: (resources, stamp, version) =>
+  response: (resources, typeUrl, nonce, version) =>
     create(DiscoveryResponseSchema, {
-      ...stamp,
       versionInfo: version,
+      typeUrl,
+      nonce,
       resources: resources.map((resource) => resource.any),
     }),
 };

@@ -25,6 +25,8 @@
  * - A snapshot is looked at per type only when that type's version moved
  *   since the type was last evaluated, in push order (request-type.ts).
  */
+import { create } from '@bufbuild/protobuf';
+import { ControlPlaneSchema, type ControlPlane } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import type { TypeUrl, EncodedResource, Snapshot } from '../index.js';
 import { PendingResponses } from './pending-responses.js';
 import type { XdsProtocol } from './proxy-status.js';
@@ -39,26 +41,36 @@ export interface AdsRequest {
   readonly errorDetail?: { readonly code: number; readonly message: string } | undefined;
 }
 
-/** What is kept per resource type for either variant; a variant's own state extends it. */
-export interface TypeState {
-  readonly subscription: Subscription;
-  /** Responses awaiting an ACK or NACK. */
-  readonly pending: PendingResponses;
+/**
+ * What is kept per resource type for either variant; a variant's own state
+ * extends it. A class with every field set at construction, so that each
+ * variant's states share one shape (one per type of every stream).
+ */
+export class TypeState {
   /** Nonce of the type's last response; none until the type was first answered. */
-  lastNonce?: string;
+  lastNonce: string | undefined = undefined;
   /** Snapshot version of the type last evaluated, so an unchanged type costs nothing. */
-  evaluatedVersion?: string;
+  evaluatedVersion: string | undefined = undefined;
+
+  constructor(
+    readonly subscription: Subscription,
+    /** Responses awaiting an ACK or NACK. */
+    readonly pending: PendingResponses,
+  ) {}
 }
 
-/** The fields every response carries besides its content and version. */
-export interface ResponseStamp {
-  readonly typeUrl: string;
-  readonly nonce: string;
-  readonly controlPlane?: { readonly identifier: string };
+/** The fields the shared part reads or sets: DiscoveryResponse and DeltaDiscoveryResponse both have them. */
+export interface AdsResponse {
+  controlPlane?: ControlPlane | undefined;
 }
 
 /** What makes SotW and delta differ; everything else is AdsStream. */
-export interface AdsVariant<Request extends AdsRequest, Response, State extends TypeState, Content> {
+export interface AdsVariant<
+  Request extends AdsRequest,
+  Response extends AdsResponse,
+  State extends TypeState,
+  Content,
+> {
   readonly protocol: XdsProtocol;
   /** Names the variant in log lines. */
   readonly name: string;
@@ -69,8 +81,8 @@ export interface AdsVariant<Request extends AdsRequest, Response, State extends 
    * dropped, so every request applies and any recent response may be ACKed.
    */
   readonly latestNonceOnly: boolean;
-  /** A new type's state, around the shared part. */
-  newState(shared: TypeState): State;
+  /** A new type's state. */
+  newState(subscription: Subscription, pending: PendingResponses): State;
   /** The version an ACK confirms, given the one sent under its nonce. */
   ackedVersion(request: Request, sent: string): string;
   /** Whether a stream's first request shows configuration the proxy already holds (a reconnect, not a start). */
@@ -90,24 +102,28 @@ export interface AdsVariant<Request extends AdsRequest, Response, State extends 
   ): Content | undefined;
   /** Content with nothing in it: the answer to a type this control plane does not serve. */
   empty(): Content;
-  response(content: Content, stamp: ResponseStamp, version: string): Response;
+  /** The wire message carrying `content`; the shared part adds the control-plane identifier. */
+  response(content: Content, typeUrl: string, nonce: string, version: string): Response;
 }
 
 /** Responses of a type awaiting an ACK or NACK when any recent one may be answered; older ones are forgotten past this. */
 const maxPending = 32;
 const noResources: ReadonlyMap<string, EncodedResource> = new Map();
 
-export class AdsStream<Request extends AdsRequest, Response, State extends TypeState, Content> implements XdsStream<
-  Request,
-  Response
-> {
+export class AdsStream<
+  Request extends AdsRequest,
+  Response extends AdsResponse,
+  State extends TypeState,
+  Content,
+> implements XdsStream<Request, Response> {
   private snapshot: Snapshot | undefined;
   private readonly types = new Map<TypeUrl, State>();
   private readonly unknownAnswered = new Set<string>();
   private readonly nextNonce = nonceSequence();
   private readonly log: StreamLog;
   private readonly now: () => Date;
-  private readonly identity: Pick<ResponseStamp, 'controlPlane'>;
+  /** Who configured the proxy: one message for every response of the stream. */
+  private readonly controlPlane: ControlPlane | undefined;
 
   constructor(
     private readonly variant: AdsVariant<Request, Response, State, Content>,
@@ -115,7 +131,9 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
   ) {
     this.log = options.log ?? silentLog;
     this.now = options.now ?? (() => new Date());
-    this.identity = options.controlPlaneId ? { controlPlane: { identifier: options.controlPlaneId } } : {};
+    this.controlPlane = options.controlPlaneId
+      ? create(ControlPlaneSchema, { identifier: options.controlPlaneId })
+      : undefined;
   }
 
   onRequest(request: Request): Response[] {
@@ -134,7 +152,7 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
     const first = state === undefined;
     if (!state) {
       const pending = new PendingResponses(this.variant.latestNonceOnly ? 1 : maxPending);
-      state = this.variant.newState({ subscription: new Subscription(wildcardTypes.has(typeUrl)), pending });
+      state = this.variant.newState(new Subscription(wildcardTypes.has(typeUrl)), pending);
       this.types.set(typeUrl, state);
     }
     if (this.variant.latestNonceOnly && state.lastNonce !== undefined && request.responseNonce !== state.lastNonce) {
@@ -197,14 +215,16 @@ export class AdsStream<Request extends AdsRequest, Response, State extends TypeS
     state.lastNonce = nonce;
     state.pending.add(nonce, version);
     this.options.reporter.sent(typeUrl, version, nonce, this.now());
-    return this.variant.response(content, { typeUrl, nonce, ...this.identity }, version);
+    const response = this.variant.response(content, typeUrl, nonce, version);
+    if (this.controlPlane) response.controlPlane = this.controlPlane;
+    return response;
   }
 
   private answerUnknown(typeUrl: string): Response[] {
     if (this.unknownAnswered.has(typeUrl)) return [];
     this.unknownAnswered.add(typeUrl);
     this.log.debug({ typeUrl }, 'answering a request for a type this control plane does not serve with no resources');
-    return [this.variant.response(this.variant.empty(), { typeUrl, nonce: this.nextNonce() }, '')];
+    return [this.variant.response(this.variant.empty(), typeUrl, this.nextNonce(), '')];
   }
 }
 
