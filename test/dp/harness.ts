@@ -236,14 +236,8 @@ export function fakeControlPlane(
   });
 }
 
-/** A loopback port nothing listens on (right now). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port nothing listens on (right now), outside the ephemeral range. */
+export { freePort } from '../support/proxyless-processes.js';
 
 /** For `after()`: kills every process still running, stand-ins included, closes servers, removes scratch dirs. */
 export async function cleanUp(): Promise<void> {

@@ -12,6 +12,7 @@
  * after MAX_LIFETIME_MS whatever happens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -130,7 +131,38 @@ export async function waitFor<T>(
 }
 
 /** A loopback port nothing listens on right now. */
+/** Whether 127.0.0.1:`port` can be bound now. */
+function bindable(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The first port of the kernel's ephemeral range, where outgoing connections take their local ports. */
+function ephemeralStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A port that is free now, for a process the test starts later. Picked at
+ * random below the ephemeral range: a port the kernel handed out (listen on 0)
+ * can be taken, between this call and the later bind, as the local port of
+ * any outgoing connection on the machine, which made Envoy refuse a listener
+ * now and then while other test files ran.
+ */
 export async function freePort(): Promise<number> {
+  const top = ephemeralStart() - 1;
+  const bottom = Math.min(20_000, top - 1_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = bottom + Math.floor(Math.random() * (top - bottom + 1));
+    if (await bindable(port)) return port;
+  }
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
