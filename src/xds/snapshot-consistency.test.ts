@@ -368,3 +368,28 @@ test('the references of a message are read once per object: proxies sharing a re
   assert.equal(referencesOf({ ...shared }), first, 'the same list for the same message, not a second reading');
   assert.deepEqual(first, [{ typeUrl: TypeUrl.Cluster, name: 'backend', verb: 'routes to' }]);
 });
+
+test('checked against the previous consistent snapshot, only changed resources are read, and a removal still finds every dangling name', () => {
+  const grpc = generateProxyResources(readCase('grpc-client-two-destinations'));
+  const before = buildSnapshot(grpc);
+  assert.deepEqual(snapshotProblems(before), []);
+
+  // A removed route configuration: the unchanged listener that names it is reported all the same.
+  const removed = buildSnapshot(without(grpc, TypeUrl.RouteConfiguration, 'outbound:billing'));
+  assert.deepEqual(snapshotProblems(removed, before), snapshotProblems(removed));
+  assert.deepEqual(snapshotProblems(removed, before), [
+    'listener billing names route configuration outbound:billing, which is not in the snapshot',
+  ]);
+
+  // A new listener naming a route configuration nobody serves: found among the changed resources.
+  const added = buildSnapshot([...grpc, listener(outboundHttp('outbound:127.0.0.1:10009', 'outbound:nowhere'))]);
+  assert.deepEqual(snapshotProblems(added, before), [
+    'listener outbound:127.0.0.1:10009 names route configuration outbound:nowhere, which is not in the snapshot',
+  ]);
+
+  // Unchanged resources are not read again: what the previous snapshot already held is taken as checked
+  // (which is why only an admitted, consistent snapshot may be given as the previous one).
+  const dangling = [...grpc, listener(outboundHttp('outbound:127.0.0.1:10009', 'outbound:nowhere'))];
+  assert.equal(snapshotProblems(buildSnapshot(dangling)).length, 1);
+  assert.deepEqual(snapshotProblems(buildSnapshot(dangling), buildSnapshot(dangling)), []);
+});
