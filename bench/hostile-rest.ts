@@ -10,7 +10,6 @@
  * `--write-docs` puts the figures in docs/benchmarks.md between the
  * hostile-rest markers. Everything on 127.0.0.1, every wait bounded.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { kindRegistry } from '../src/cp/catalogue.js';
 import { hostileRequests, type HostileRequest } from '../test/api/fuzz-generator.js';
-import { nowMs, sleep } from './xds/clock.js';
-import { freePort, loadAverage, rssBytes } from './xds/processes.js';
+import { nowMs } from './xds/clock.js';
+import { startEmbeddedControlPlane } from './xds/embedded-control-plane.js';
+import { loadAverage, rssBytes } from './xds/processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,44 +37,10 @@ const seed = Number(values.seed);
 const plurals = new Map(kindRegistry.kinds.map((kind) => [kind.name, kind.plural]));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'koguma-bench-hostile-'));
-const apiPort = await freePort();
-const xdsPort = await freePort();
-const child = spawn(
-  process.execPath,
-  [
-    cli,
-    'cp',
-    'run',
-    '--data-dir',
-    dataDir,
-    '--api-port',
-    String(apiPort),
-    '--xds-port',
-    String(xdsPort),
-    '--log-level',
-    'error',
-  ],
-  {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  },
-);
-let stderrTail = '';
-child.stderr.on('data', (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4_000)));
-process.on('exit', () => child.kill('SIGKILL'));
-const apiUrl = `http://127.0.0.1:${apiPort}`;
-
-for (let waited = 0; ; waited += 100) {
-  if (child.exitCode !== null) throw new Error(`the control plane exited: ${stderrTail}`);
-  const up = await fetch(`${apiUrl}/`).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (up) break;
-  if (waited > 120_000) throw new Error(`the control plane did not answer within 120 s: ${stderrTail}`);
-  await sleep(100);
-}
+const cp = await startEmbeddedControlPlane({ cli, dataDir, logLevel: 'error' });
+const { apiUrl } = cp;
 const loadBefore = loadAverage();
-const rssBefore = rssBytes(child.pid!);
+const rssBefore = rssBytes(cp.pid);
 
 const byStatus = new Map<number, number>();
 const notRefusals: string[] = [];
@@ -131,12 +97,12 @@ await Promise.all(
 );
 const elapsedS = (nowMs() - started) / 1000;
 const alive =
-  child.exitCode === null &&
+  !cp.exited() &&
   (await fetch(`${apiUrl}/`).then(
     (r) => r.ok,
     () => false,
   ));
-const rssAfter = rssBytes(child.pid!);
+const rssAfter = rssBytes(cp.pid);
 const fiveHundreds = [...byStatus].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
@@ -163,8 +129,7 @@ const lines = [
 process.stdout.write(`${lines.join('\n')}\n`);
 for (const line of notRefusals.slice(0, 20)) log(`not a refusal: ${line}`);
 
-child.kill('SIGTERM');
-await new Promise((resolve) => child.once('exit', resolve));
+await cp.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
 if (values['write-docs']) {

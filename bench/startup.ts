@@ -21,9 +21,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { nowMs, sleep } from './xds/clock.js';
+import { nowMs } from './xds/clock.js';
+import { startEmbeddedControlPlane, type EmbeddedControlPlane } from './xds/embedded-control-plane.js';
 import { mixedPolicies } from './xds/policies.js';
-import { freePort, loadAverage, waitForQuietMachine } from './xds/processes.js';
+import { loadAverage, waitForQuietMachine } from './xds/processes.js';
 import { putAll } from './xds/rest.js';
 import { ms, percentile } from './xds/stats.js';
 import { buildTopology } from './xds/topology.js';
@@ -44,61 +45,9 @@ const cli = resolve(values.cli);
 const repeats = Number(values.repeats);
 const startTimeoutMs = 120_000;
 
-interface Running {
-  readonly apiUrl: string;
-  readonly answeredMs: number;
-  stop(): Promise<void>;
-}
-
-/** `koguma cp run` on `dataDir` until GET / answers 200. */
-async function startControlPlane(dataDir: string): Promise<Running> {
-  const apiPort = await freePort();
-  const xdsPort = await freePort();
-  const started = nowMs();
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      'cp',
-      'run',
-      '--data-dir',
-      dataDir,
-      '--api-port',
-      String(apiPort),
-      '--xds-port',
-      String(xdsPort),
-      '--log-level',
-      'warn',
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    if (!(await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]))) child.kill('SIGKILL');
-    await exited;
-  };
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the control plane exited: ${stderr}`);
-    try {
-      if ((await fetch(`${apiUrl}/`, { signal: AbortSignal.timeout(5_000) })).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (nowMs() - started > startTimeoutMs) {
-      await stop();
-      throw new Error(`the control plane did not answer within ${startTimeoutMs} ms: ${stderr}`);
-    }
-    await sleep(10);
-  }
-  return { apiUrl, answeredMs: nowMs() - started, stop };
-}
+/** `koguma cp run` of the build under test on `dataDir` until GET / answers 200. */
+const startControlPlane = (dataDir: string): Promise<EmbeddedControlPlane> =>
+  startEmbeddedControlPlane({ cli, dataDir, startTimeoutMs });
 
 interface Spread {
   readonly p50: number;

@@ -36,17 +36,18 @@ export interface ConsistencyGateOptions {
 
 export class ConsistencyGate {
   private readonly held = new Map<string, HeldConfiguration>();
-  /** Each proxy's last admitted snapshot (the one the cache serves): a new one is checked against it. */
-  private readonly admitted = new Map<string, Snapshot>();
 
   constructor(private readonly options: ConsistencyGateOptions = {}) {}
 
-  /** Whether the proxy's new snapshot may be published; when not, the problems are kept (and logged when new). */
-  admits(nodeId: string, snapshot: Snapshot): boolean {
-    const problems = snapshotProblems(snapshot, this.admitted.get(nodeId));
+  /**
+   * Whether the proxy's new snapshot may be published; when not, the problems
+   * are kept (and logged when new). `published` is the snapshot the proxy is
+   * served now, which passed this gate: only what changed since is read.
+   */
+  admits(nodeId: string, snapshot: Snapshot, published?: Snapshot): boolean {
+    const problems = snapshotProblems(snapshot, published);
     const last = this.held.get(nodeId);
     if (problems.length === 0) {
-      this.admitted.set(nodeId, snapshot);
       if (last !== undefined) {
         this.held.delete(nodeId);
         this.options.log?.info({ nodeId }, `the configuration of ${nodeId} is consistent again and published`);
@@ -71,7 +72,6 @@ export class ConsistencyGate {
   /** The proxy is gone or disconnected: its next build starts afresh. */
   forget(nodeId: string): void {
     this.held.delete(nodeId);
-    this.admitted.delete(nodeId);
   }
 }
 

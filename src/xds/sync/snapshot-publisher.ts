@@ -50,7 +50,7 @@ export class SnapshotPublisher implements ProxySink {
     if (config === undefined) return;
     const snapshot = buildSnapshot(config.resources.map((r) => this.intern(r)));
     // A snapshot whose references do not resolve is not served; the cache keeps the last one (consistency-gate.ts).
-    if (!this.gate.admits(nodeId, snapshot)) return;
+    if (!this.gate.admits(nodeId, snapshot, this.cache.get(nodeId))) return;
     this.cache.set(nodeId, snapshot);
     this.setWarnings(nodeId, config.warnings);
   }
