@@ -2,3 +2,4 @@
 export { MeshEngine, nodeIdOf, type ConnectedProxy, type EngineOptions, type ProxySink } from './engine.js';
 export { MeshView } from './mesh-view.js';
 export { dataplaneModel, type DataplaneModel, type InboundModel } from './dataplane-model.js';
+export { meshServiceSelects } from './mesh-service-selector.js';

@@ -20,6 +20,7 @@ import { resourceJson } from '../../xds/generate/index.js';
 import { shortNameOfType, typeUrls } from '../../xds/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
+import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
@@ -137,7 +138,10 @@ export function registerInspectionRoutes(
   inspection: Inspection,
 ): void {
   const dataplaneKind = registry.byType('Dataplane')!;
-  if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+  if (inspection.policies) {
+    registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+    registerDataplanesOfRoutes(app, manager, registry, inspection.policies);
+  }
   if (inspection.envoyAdmin)
     registerEnvoyAdminRoutes(
       app,
