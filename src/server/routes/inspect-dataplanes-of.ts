@@ -11,11 +11,12 @@
  * missing policy or service "Could not retrieve policy".
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isKogumaError, KogumaError, notFound, type KindRegistry, type Resource } from '../../api/index.js';
+import { notFound, type KindRegistry, type Resource } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { meshServiceSelects } from '../../mesh/index.js';
 import { nextPageUrl, parseListParams, type ListParams, MAX_PAGE_SIZE } from '../list-query.js';
 import type { PolicyInspection } from './inspect-policies.js';
+import { orNotFound } from './kuma-titles.js';
 
 type Query = Record<string, string | string[] | undefined>;
 type Request = FastifyRequest<{ Params: { mesh: string; plural?: string; name: string } }>;
@@ -27,16 +28,6 @@ const itemOf = (dataplane: Pick<Resource, 'mesh' | 'name' | 'labels'>) => ({
   name: dataplane.name,
   labels: dataplane.labels,
 });
-
-/** A NotFound answered with Kuma's title for it; other failures as they are. */
-async function orNotFound<T>(title: string, lookup: Promise<T>): Promise<T> {
-  try {
-    return await lookup;
-  } catch (error) {
-    if (isKogumaError(error, 'NotFound')) throw new KogumaError('NotFound', 'Not found', [], title);
-    throw error;
-  }
-}
 
 function page<T>(request: Request, params: ListParams, matching: readonly T[]) {
   const query = request.query as Query;

@@ -3,7 +3,8 @@
  *   GET /meshes/{mesh}/dataplanes/_overview        (alias: /dataplanes+insights)
  *   GET /meshes/{mesh}/dataplanes/{name}/_overview
  *   GET /meshes/{mesh}/dataplanes/{name}/_config   the xDS resources served to it now
- *   policy inspection (`_rules`, `_resources/dataplanes`): inspect-policies.ts
+ *   policy inspection (`_rules`): inspect-policies.ts; whom a policy or a
+ *   MeshService reaches: inspect-dataplanes-of.ts; service hostnames: inspect-hostnames.ts
  *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
@@ -22,6 +23,7 @@ import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/se
 import { nextPageUrl, parseListParams } from '../list-query.js';
 import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
+import { registerHostnameRoutes } from './inspect-hostnames.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
 export interface ProxyStatusReader {
@@ -142,6 +144,7 @@ export function registerInspectionRoutes(
     registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
     registerDataplanesOfRoutes(app, manager, registry, inspection.policies);
   }
+  registerHostnameRoutes(app, manager, registry);
   if (inspection.envoyAdmin)
     registerEnvoyAdminRoutes(
       app,
