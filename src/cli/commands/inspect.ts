@@ -30,7 +30,7 @@ const dataplaneKind = (): CliKind => kindCatalogue().resolve('Dataplane')!;
 
 /** The REST sub-resource behind each `--type`. */
 const INSPECT_PATHS: Readonly<Record<InspectType, string>> = {
-  config: '_config',
+  config: '_config?format=koguma',
   overview: '_overview',
   policies: '_rules',
   'config-dump': 'xds',
