@@ -23,7 +23,7 @@ before(async () => {
     type: 'MeshService',
     mesh: 'default',
     name: 'web',
-    labels: { 'kuma.io/display-name': 'web' },
+    labels: { 'kuma.io/display-name': 'web', team: 'pay' },
     spec: { selector: { dataplaneTags: { app: 'web' } }, ports: [{ port: 80 }] },
   };
   const put = await call('PUT', '/meshes/default/meshservices/web', service);
@@ -39,6 +39,69 @@ test('a service no generator selects has no hostnames: items null, as Kuma answe
     status: 200,
     body: { items: null, total: 0 },
   });
+});
+
+test('generators whose selector matches give hostnames, sorted, with the zone', async () => {
+  const generators = [
+    ['by-name', '{{ .DisplayName }}.svc.{{ .Mesh }}.mesh.local', { 'kuma.io/display-name': 'web' }],
+    ['by-team', '{{ label "team" }}-{{ .Name }}.internal', { team: 'pay' }],
+    ['other', '{{ .Name }}.other', { team: 'ops' }],
+  ] as const;
+  for (const [name, template, matchLabels] of generators) {
+    const put = await call('PUT', `/hostnamegenerators/${name}`, {
+      type: 'HostnameGenerator',
+      name,
+      spec: { template, selector: { meshService: { matchLabels } } },
+    });
+    assert.ok(put.status === 201 || put.status === 200, JSON.stringify(put.body));
+  }
+  try {
+    assert.deepEqual(await call('GET', '/meshes/default/meshservices/web/_hostnames'), {
+      status: 200,
+      body: {
+        items: [
+          { hostname: 'pay-web.internal', zones: [{ name: 'web' }] },
+          { hostname: 'web.svc.default.mesh.local', zones: [{ name: 'web' }] },
+        ],
+        total: 2,
+      },
+    });
+  } finally {
+    for (const [name] of generators) await call('DELETE', `/hostnamegenerators/${name}`);
+  }
+});
+
+test('a template reading a label the service lacks answers 400 naming the generator', async () => {
+  const put = await call('PUT', '/hostnamegenerators/by-tier', {
+    type: 'HostnameGenerator',
+    name: 'by-tier',
+    spec: { template: '{{ label "tier" }}.mesh', selector: { meshService: { matchLabels: {} } } },
+  });
+  assert.ok(put.status === 201 || put.status === 200, JSON.stringify(put.body));
+  try {
+    assert.deepEqual(await call('GET', '/meshes/default/meshservices/web/_hostnames'), {
+      status: 400,
+      body: {
+        type: '/std-errors',
+        status: 400,
+        title: 'could not generate hostname',
+        detail: 'HostnameGenerator "by-tier": label tier not found',
+      },
+    });
+  } finally {
+    await call('DELETE', '/hostnamegenerators/by-tier');
+  }
+});
+
+test('a generator template beyond fields and label is refused on write', async () => {
+  const answer = await call('PUT', '/hostnamegenerators/code', {
+    type: 'HostnameGenerator',
+    name: 'code',
+    spec: { template: '{{ printf "%s" .Name }}.mesh', selector: { meshService: { matchLabels: {} } } },
+  });
+  assert.equal(answer.status, 400);
+  assert.equal(answer.body.invalid_parameters[0].field, 'spec.template');
+  assert.match(answer.body.invalid_parameters[0].reason, /function "printf" not defined/);
 });
 
 test('a type that is no service answers 400 with Kuma title', async () => {
