@@ -57,3 +57,13 @@ export { parseDuration, formatDuration, durationMs } from './duration.js';
 export { formatBytes, INPUT_LIMITS, shapeParameter, stringProblem } from './input-limits.js';
 export { defineKind, displayName, pluralOf } from './kind.js';
 export { productVersion } from './version.js';
+export {
+  dns1123SubdomainProblem,
+  HOSTNAME_TEMPLATE_FIELDS,
+  hostnameTemplateProblem,
+  parseHostnameTemplate,
+  renderHostnameTemplate,
+  type HostnameTemplate,
+  type HostnameTemplateField,
+  type HostnameTemplateValues,
+} from './hostname-template.js';

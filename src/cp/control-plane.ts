@@ -116,11 +116,8 @@ export async function startControlPlane(
       limiter.close();
     });
     const consistency = new ConsistencyGate({ log: xdsLogger });
-    const publisher = new SnapshotPublisher(
-      cache,
-      new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } }),
-      consistency,
-    );
+    const proxyBuild = new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } });
+    const publisher = new SnapshotPublisher(cache, proxyBuild, consistency);
     engine = new MeshEngine({
       store,
       sink: publisher,
@@ -233,6 +230,10 @@ export async function startControlPlane(
       inspection: {
         status,
         snapshots: cache,
+        configPreview: (mesh, name, shadow) => {
+          const context = engine?.contextOf(mesh, name, shadow);
+          return context === undefined ? undefined : proxyBuild.inspect(context)?.resources;
+        },
         certificates: identities,
         policies: {
           contextOf: (mesh, name) => engine?.contextOf(mesh, name),

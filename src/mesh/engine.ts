@@ -207,10 +207,11 @@ export class MeshEngine {
    * The generator input the engine would build for a Dataplane now, with the
    * policies that select it: in the flavour it connected with, or Envoy's
    * when it is not connected here. Undefined for a Dataplane the engine does not know.
+   * `includeShadow`: shadow policies select it too (what they would change).
    */
-  contextOf(mesh: string, name: string): ProxyContext | undefined {
+  contextOf(mesh: string, name: string, includeShadow = false): ProxyContext | undefined {
     const flavour = this.connected.get(nodeIdOf(mesh, name))?.flavour ?? 'envoy';
-    return this.views.get(mesh)?.context(name, flavour);
+    return this.views.get(mesh)?.context(name, flavour, includeShadow);
   }
 
   /** The names of the mesh's Dataplanes, sorted. */

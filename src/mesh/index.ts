@@ -2,3 +2,5 @@
 export { MeshEngine, nodeIdOf, type ConnectedProxy, type EngineOptions, type ProxySink } from './engine.js';
 export { MeshView } from './mesh-view.js';
 export { dataplaneModel, type DataplaneModel, type InboundModel } from './dataplane-model.js';
+export { meshServiceSelects } from './mesh-service-selector.js';
+export { HOSTNAME_SELECTOR_OF, serviceHostnames, type Hostnames, type ServiceHostname } from './hostnames.js';

@@ -25,6 +25,7 @@ import {
   toEntries,
   topLevelTargetRef,
   selectProxy,
+  roleAdmits,
   type MeshServiceMembership,
   type ProxyDescription,
   type RouteIdentity,
@@ -90,12 +91,15 @@ export function proxyDescriptionOf(
 }
 
 /**
- * Whether a policy configures this proxy at all: its top-level targetRef
- * selects it (shadow policies configure nothing). A policy targeting a
- * MeshHTTPRoute needs the description's `routes` (MeshPolicies.describe).
+ * Whether a policy configures this proxy at all: its role reaches it and its
+ * top-level targetRef selects it (shadow policies configure nothing). A policy
+ * targeting a MeshHTTPRoute needs the description's `routes` (MeshPolicies.describe).
  */
 export const policySelects = (policy: Resource, proxy: ProxyDescription): boolean =>
-  policy.mesh === proxy.mesh && !isShadow(policy) && selectProxy(topLevelTargetRef(policy), proxy) !== undefined;
+  policy.mesh === proxy.mesh &&
+  !isShadow(policy) &&
+  roleAdmits(policy, proxy.labels) &&
+  selectProxy(topLevelTargetRef(policy), proxy) !== undefined;
 
 /**
  * The destination services a policy's configuration is limited to: the names
@@ -193,6 +197,25 @@ export class MeshPolicies {
     const all = new Map<string, readonly MatchedPolicy[]>();
     for (const kind of this.kinds.keys()) {
       const matched = this.matchedFor(model, description, kind);
+      if (matched.length > 0) all.set(kind, matched);
+    }
+    return all;
+  }
+
+  /**
+   * Every kind with at least one policy selecting the proxy, shadow policies
+   * included: the configuration they would make (inspection), never cached.
+   */
+  allMatchedWithShadow(
+    model: DataplaneModel,
+    description: () => ProxyDescription,
+  ): ReadonlyMap<string, readonly MatchedPolicy[]> {
+    const all = new Map<string, readonly MatchedPolicy[]>();
+    for (const [kind, entry] of this.kinds) {
+      entry.sorted ??= sortByPriority([...entry.policies.values()]);
+      const proxy =
+        kind !== ROUTE_KIND && entry.sorted.some(isRouteScoped) ? this.describe(model, description) : description();
+      const matched = selectInOrder(proxy, entry.sorted, true);
       if (matched.length > 0) all.set(kind, matched);
     }
     return all;

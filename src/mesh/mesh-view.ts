@@ -144,8 +144,11 @@ export class MeshView {
     return [...this.dataplanes.keys()];
   }
 
-  /** The generator input for one proxy, or undefined when the dataplane is unknown. */
-  context(name: string, flavour: ProxyFlavour): ProxyContext | undefined {
+  /**
+   * The generator input for one proxy, or undefined when the dataplane is unknown.
+   * `includeShadow`: with the shadow policies that select it too (inspection only).
+   */
+  context(name: string, flavour: ProxyFlavour, includeShadow = false): ProxyContext | undefined {
     const model = this.dataplanes.get(name);
     if (!model) return undefined;
     const destinations = new Map<string, DestinationContext>();
@@ -159,7 +162,11 @@ export class MeshView {
       flavour,
       address: model.address,
       inbounds,
-      policies: this.policies.allMatched(model, () => proxyDescriptionOf(model, inbounds, this.meshServiceOf)),
+      policies: (includeShadow ? this.policies.allMatchedWithShadow : this.policies.allMatched).call(
+        this.policies,
+        model,
+        () => proxyDescriptionOf(model, inbounds, this.meshServiceOf),
+      ),
       outbounds: model.outbounds,
       destinations,
     };

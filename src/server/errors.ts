@@ -20,11 +20,12 @@ export function errorBody(
   code: ErrorCode,
   detail: string,
   invalidParameters: readonly InvalidParameter[] = [],
+  title: string = titleOf[code],
 ): ErrorBody {
   return {
     type: '/std-errors',
     status: httpStatusOf[code],
-    title: titleOf[code],
+    title,
     detail,
     ...(invalidParameters.length > 0 ? { invalid_parameters: invalidParameters } : {}),
   };
@@ -44,7 +45,7 @@ const fastifyCodes: Readonly<Record<string, { code: ErrorCode; detail: (e: Fasti
 };
 
 function toBody(error: FastifyError | KogumaError | Error): ErrorBody {
-  if (error instanceof KogumaError) return errorBody(error.code, error.message, error.invalidParameters);
+  if (error instanceof KogumaError) return errorBody(error.code, error.message, error.invalidParameters, error.title);
   const fastifyError = error as FastifyError;
   const known = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (known) return errorBody(known.code, known.detail(fastifyError));

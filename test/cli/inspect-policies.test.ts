@@ -136,10 +136,9 @@ test('_resources/dataplanes lists the proxies a policy selects, paged as Kuma pa
   assert.deepEqual(all.body, {
     total: 2,
     items: [
-      { kind: 'Dataplane', mesh: 'insp', name: 'backend-1', labels: {} },
-      { kind: 'Dataplane', mesh: 'insp', name: 'backend-2', labels: {} },
+      { type: 'Dataplane', mesh: 'insp', name: 'backend-1', labels: {} },
+      { type: 'Dataplane', mesh: 'insp', name: 'backend-2', labels: {} },
     ],
-    next: null,
   });
   const first = (await apiGet(cp.apiUrl, '/meshes/insp/meshtimeouts/backend-inbound/_resources/dataplanes?size=1'))
     .body as { items: { name: string }[]; next: string };

@@ -204,7 +204,7 @@ describe('proxyless gRPC through the control plane', () => {
     }
     const list = await api('GET', '/meshes/default/dataplanes/_overview');
     assert.deepEqual(list.body.items.map((i: { name: string }) => i.name).sort(), ['backend-2', 'client-1']);
-    const config = await api('GET', '/meshes/default/dataplanes/client-1/_config');
+    const config = await api('GET', '/meshes/default/dataplanes/client-1/_config?format=koguma');
     assert.equal(config.body.built, true);
     assert.deepEqual(
       config.body.xds.LDS.resources.map((r: { name: string }) => r.name),

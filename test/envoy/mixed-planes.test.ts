@@ -117,7 +117,7 @@ const permission = (name: string, target: string, from: string, action: 'Allow' 
 
 /** The xDS versions the control plane serves `proxy` now, per type that has resources. */
 async function servedVersions(proxy: string): Promise<Record<string, string> | undefined> {
-  const config = await api(cp, 'GET', `/meshes/${MESH}/dataplanes/${proxy}/_config`);
+  const config = await api(cp, 'GET', `/meshes/${MESH}/dataplanes/${proxy}/_config?format=koguma`);
   if (config.status !== 200 || config.body.built !== true) return undefined;
   const versions: Record<string, string> = {};
   for (const [type, served] of Object.entries(

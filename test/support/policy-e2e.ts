@@ -192,7 +192,7 @@ async function configState(
   mesh: string,
   name: string,
 ): Promise<{ versions: Record<string, string>; acked: boolean; nack?: string } | undefined> {
-  const config = await api(cp, 'GET', `/meshes/${mesh}/dataplanes/${name}/_config`);
+  const config = await api(cp, 'GET', `/meshes/${mesh}/dataplanes/${name}/_config?format=koguma`);
   const overview = await api(cp, 'GET', `/meshes/${mesh}/dataplanes/${name}/_overview`);
   if (config.status !== 200 || overview.status !== 200 || config.body.built !== true) return undefined;
   const status = overview.body.dataplaneInsight.subscriptions[0]?.status ?? {};

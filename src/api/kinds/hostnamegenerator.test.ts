@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostnameTemplateProblem } from './hostname-template.js';
+import { hostnameTemplateProblem } from '../hostname-template.js';
 import { expectAccepted, expectRefusedAt } from './testing.js';
 
 const generator = (spec: unknown) => ({ type: 'HostnameGenerator', name: 'local-mesh-service', spec });
@@ -37,8 +37,8 @@ describe('HostnameGenerator', () => {
     const [issue] = expectRefusedAt(generator({ selector: { meshService: {} }, template: '{{ .Port }}.mesh' }), [
       'spec.template',
     ]);
-    assert.match(issue!.reason, /unknown action/);
-    assert.match(hostnameTemplateProblem('{{ .Name }}_svc') ?? '', /not a DNS name/);
+    assert.match(issue!.reason, /can't evaluate field Port/);
+    assert.match(hostnameTemplateProblem('{{ .Name }}_svc') ?? '', /not a valid DNS name/);
     assert.match(hostnameTemplateProblem('{{ .Name }.mesh') ?? '', /unclosed/);
     assert.equal(hostnameTemplateProblem('{{- .Mesh -}}.{{ label "kuma.io/zone" }}'), undefined);
   });

@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../errors.js';
 import { defineKind } from '../kind.js';
 import { Strict } from '../primitives.js';
-import { hostnameTemplateProblem } from './hostname-template.js';
+import { hostnameTemplateProblem } from '../hostname-template.js';
 import { Extension, LabelSelector } from './label-selector.js';
 
 export const HostnameGeneratorSpec = Type.Object(

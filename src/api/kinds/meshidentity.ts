@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { InvalidParameter } from '../errors.js';
 import { defineKind } from '../kind.js';
 import { Duration, Strict, StringEnum } from '../primitives.js';
-import { renderTemplate } from './hostname-template.js';
+import { parseHostnameTemplate } from '../hostname-template.js';
 import { LabelSelector } from './label-selector.js';
 import { checkSecureDataSource, SecureDataSource } from './secure-datasource.js';
 
@@ -78,8 +78,8 @@ function checkMeshIdentity(spec: MeshIdentitySpec): InvalidParameter[] {
   for (const part of ['trustDomain', 'path'] as const) {
     const template = spec.spiffeID?.[part];
     if (!template) continue;
-    const rendered = renderTemplate(template, IDENTITY_FIELDS);
-    if ('problem' in rendered) issues.push({ field: `spiffeID.${part}`, reason: rendered.problem });
+    const parsed = parseHostnameTemplate(template, IDENTITY_FIELDS);
+    if ('error' in parsed) issues.push({ field: `spiffeID.${part}`, reason: `couldn't parse template: ${parsed.error}` });
   }
   const provider = spec.provider;
   if (!provider) return issues;

@@ -30,7 +30,7 @@ const dataplaneKind = (): CliKind => kindCatalogue().resolve('Dataplane')!;
 
 /** The REST sub-resource behind each `--type`. */
 const INSPECT_PATHS: Readonly<Record<InspectType, string>> = {
-  config: '_config',
+  config: '_config?format=koguma',
   overview: '_overview',
   policies: '_rules',
   'config-dump': 'xds',
@@ -79,7 +79,8 @@ export async function runInspectDataplane(
 interface SelectedDataplanes {
   readonly total: number;
   readonly items: readonly { readonly mesh: string; readonly name: string }[];
-  readonly next: string | null;
+  /** Absent (or null) on the last page. */
+  readonly next?: string | null;
 }
 
 /** Page size when reading the dataplanes a policy selects (the API allows up to 1000). */
@@ -94,9 +95,9 @@ async function selectedDataplanes(client: ApiClient, path: string): Promise<Sele
     items.push(...page.items);
     total = page.total;
     offset += SELECTED_PAGE;
-    if (page.next === null || offset >= page.total) break;
+    if (!page.next || offset >= page.total) break;
   }
-  return { total, items, next: null };
+  return { total, items };
 }
 
 export async function runInspectPolicy(

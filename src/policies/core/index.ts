@@ -55,3 +55,4 @@ export { BackendRef, BACKEND_REF_KINDS, checkBackendRefs, checkRouteDestination 
 export { mergeConfs } from './merge.js';
 export { isValidRegex } from './regex.js';
 export { selectorKey, selectorMatches } from './tag-selector.js';
+export { roleAdmits } from './role-scope.js';

@@ -1,8 +1,9 @@
 /**
  * The policies of one kind that configure a proxy, in priority order:
  *
- *   policies of a kind ──► same mesh, not shadow ──► top-level targetRef selects
- *   the proxy (selection.ts) ──► sorted lowest priority first (specificity.ts)
+ *   policies of a kind ──► same mesh, not shadow ──► role and origin reach the
+ *   proxy (role-scope.ts) ──► top-level targetRef selects the proxy
+ *   (selection.ts) ──► sorted lowest priority first (specificity.ts)
  *
  * Each match carries the inbounds it selected, which `from` and `rules`
  * resolution (from-rules.ts) needs; `to` resolution (to-rules.ts) and
@@ -12,6 +13,7 @@ import type { Resource } from '../../api/index.js';
 import type { MatchedPolicy } from '../../xds/generate/index.js';
 import { mergeConfs } from './merge.js';
 import { isShadow, topLevelTargetRef } from './policy-spec.js';
+import { roleAdmits } from './role-scope.js';
 import { selectProxy, type ProxyDescription } from './selection.js';
 import { comparePolicies } from './specificity.js';
 
@@ -30,11 +32,19 @@ export function policiesForProxy(proxy: ProxyDescription, policies: readonly Res
 /** Policies lowest priority first: sort a kind once per change, then select per proxy in order. */
 export const sortByPriority = (policies: readonly Resource[]): Resource[] => [...policies].sort(comparePolicies);
 
-/** `policiesForProxy` for policies already sorted by `sortByPriority`: a filter, no sort per proxy. */
-export function selectInOrder(proxy: ProxyDescription, sorted: readonly Resource[]): MatchedPolicy[] {
+/**
+ * `policiesForProxy` for policies already sorted by `sortByPriority`: a filter, no sort per proxy.
+ * `includeShadow` keeps shadow policies too: what the configuration would be once they take effect.
+ */
+export function selectInOrder(
+  proxy: ProxyDescription,
+  sorted: readonly Resource[],
+  includeShadow = false,
+): MatchedPolicy[] {
   const matched: MatchedPolicy[] = [];
   for (const policy of sorted) {
-    if (policy.mesh !== proxy.mesh || isShadow(policy)) continue;
+    if (policy.mesh !== proxy.mesh || (!includeShadow && isShadow(policy)) || !roleAdmits(policy, proxy.labels))
+      continue;
     const selection = selectProxy(topLevelTargetRef(policy), proxy);
     if (selection)
       matched.push(

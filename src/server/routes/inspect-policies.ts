@@ -5,18 +5,16 @@
  *       the merged to-rules per destination, from and inbound rules per
  *       inbound (policies/inspection/rules.ts), and the warnings of its last
  *       built configuration (what a proxyless proxy does not apply)
- *   GET /meshes/{mesh}/{policyPlural}/{name}/_resources/dataplanes
- *       the Dataplanes the policy selects, as Kuma pages them: {total, items, next}
+ *   (whom a policy selects, `_resources/dataplanes`: inspect-dataplanes-of.ts)
  * Both read the engine's view of the mesh, the same one that builds the
  * configuration, so they say what the proxies are given, not a second opinion.
  * No key material: open to every reader (server/access.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notFound, type KindRegistry } from '../../api/index.js';
+import type { FastifyInstance } from 'fastify';
+import type { KindRegistry } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { proxyRulesOf } from '../../policies/inspection/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
-import { nextPageUrl, parseListParams } from '../list-query.js';
 
 /** What the engine and the snapshot publisher tell inspection. */
 export interface PolicyInspection {
@@ -27,8 +25,6 @@ export interface PolicyInspection {
   /** Warnings of the proxy's last published configuration. */
   warningsOf(nodeId: string): readonly string[];
 }
-
-type Query = Record<string, string | string[] | undefined>;
 
 export function registerPolicyInspectionRoutes(
   app: FastifyInstance,
@@ -48,40 +44,4 @@ export function registerPolicyInspectionRoutes(
       warnings: inspection.warningsOf(`${mesh}.${name}`),
     };
   });
-
-  app.get<{ Params: { mesh: string; plural: string; name: string } }>(
-    '/meshes/:mesh/:plural/:name/_resources/dataplanes',
-    async (request: FastifyRequest<{ Params: { mesh: string; plural: string; name: string } }>) => {
-      const { mesh, plural, name } = request.params;
-      const kind = registry.byPath(plural);
-      if (kind?.policy === undefined) throw notFound(`policy kind "${plural}"`);
-      await manager.get({ kind: kind.name, mesh, name });
-      const selected = inspection.dataplanesOf(mesh).filter((dataplane) =>
-        inspection
-          .contextOf(mesh, dataplane)
-          ?.policies?.get(kind.name)
-          ?.some((match) => match.policy.name === name),
-      );
-      const query = request.query as Query;
-      const params = parseListParams(query, false);
-      const page = selected.slice(params.offset, params.offset + params.size);
-      const items = await Promise.all(
-        page.map(async (dataplane) => {
-          const resource = await manager.get({ kind: 'Dataplane', mesh, name: dataplane }).catch(() => undefined);
-          return { kind: 'Dataplane', mesh, name: dataplane, labels: resource?.labels ?? {} };
-        }),
-      );
-      return {
-        total: selected.length,
-        items,
-        next: nextPageUrl(
-          `${request.protocol}://${request.host}`,
-          request.url.split('?')[0] ?? '',
-          query,
-          params,
-          selected.length,
-        ),
-      };
-    },
-  );
 }

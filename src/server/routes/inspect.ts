@@ -2,8 +2,9 @@
  * Status and inspection of proxies:
  *   GET /meshes/{mesh}/dataplanes/_overview        (alias: /dataplanes+insights)
  *   GET /meshes/{mesh}/dataplanes/{name}/_overview
- *   GET /meshes/{mesh}/dataplanes/{name}/_config   the xDS resources served to it now
- *   policy inspection (`_rules`, `_resources/dataplanes`): inspect-policies.ts
+ *   GET /meshes/{mesh}/dataplanes/{name}/_config   its configuration (inspect-config.ts)
+ *   policy inspection (`_rules`): inspect-policies.ts; whom a policy or a
+ *   MeshService reaches: inspect-dataplanes-of.ts; service hostnames: inspect-hostnames.ts
  *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
@@ -16,11 +17,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { documentOf, type KindRegistry, type Resource } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { resourceJson } from '../../xds/generate/index.js';
 import { shortNameOfType, typeUrls } from '../../xds/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
+import { registerConfigRoute, type ConfigPreview } from './inspect-config.js';
+import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
+import { registerHostnameRoutes } from './inspect-hostnames.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
 export interface ProxyStatusReader {
@@ -32,6 +35,8 @@ export interface Inspection {
   readonly snapshots: Pick<SnapshotSource, 'get'>;
   /** The proxy's workload certificate (mesh mTLS), as Kuma's DataplaneInsight.mTLS. */
   readonly certificates?: { insight(nodeId: string): object | undefined };
+  /** The configuration built on request, with or without shadow policies (`_config`); the served one without it. */
+  readonly configPreview?: ConfigPreview;
   /** Policy inspection (`_rules`, `_resources/dataplanes`); not served without it. */
   readonly policies?: PolicyInspection;
   /** Envoy's admin API through the dataplanes' agents (`xds`, `stats`, `clusters`); not served without it. */
@@ -137,7 +142,11 @@ export function registerInspectionRoutes(
   inspection: Inspection,
 ): void {
   const dataplaneKind = registry.byType('Dataplane')!;
-  if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+  if (inspection.policies) {
+    registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+    registerDataplanesOfRoutes(app, manager, registry, inspection.policies);
+  }
+  registerHostnameRoutes(app, manager, registry);
   if (inspection.envoyAdmin)
     registerEnvoyAdminRoutes(
       app,
@@ -205,24 +214,5 @@ export function registerInspectionRoutes(
     return overviewOf(await manager.get({ kind: 'Dataplane', mesh, name }));
   });
 
-  app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/dataplanes/:name/_config', async (request) => {
-    const { mesh, name } = request.params;
-    await manager.get({ kind: 'Dataplane', mesh, name });
-    const snapshot = inspection.snapshots.get(nodeIdOf(mesh, name));
-    const xds: Record<string, unknown> = {};
-    for (const typeUrl of typeUrls) {
-      const resources = snapshot?.resources.get(typeUrl);
-      xds[shortNameOfType[typeUrl]] = {
-        typeUrl,
-        version: snapshot?.versions.get(typeUrl) ?? '',
-        resources: [...(resources?.values() ?? [])].map((r) => ({
-          name: r.name,
-          version: r.version,
-          resource: resourceJson(r),
-        })),
-      };
-    }
-    // A proxy that is not connected has no configuration built: say so instead of an empty config.
-    return { mesh, name, built: snapshot !== undefined, xds };
-  });
+  registerConfigRoute(app, manager, inspection.snapshots, inspection.configPreview);
 }

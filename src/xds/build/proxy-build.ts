@@ -12,7 +12,7 @@
 import type { PolicyPlugin } from '../../policies/core/index.js';
 import type { ProxyContext } from '../generate/index.js';
 import { buildProxyConfig, type ProxyConfig } from './proxy-config.js';
-import { securedContext, type ProxySecurity } from './proxy-security.js';
+import { inspectedContext, securedContext, type ProxySecurity } from './proxy-security.js';
 
 export interface ProxyBuildOptions {
   readonly plugins: readonly PolicyPlugin[];
@@ -25,6 +25,16 @@ export class ProxyBuild {
   /** The proxy's configuration, or undefined while its mesh's TLS or its certificate is not ready. */
   configOf(nodeId: string, context: ProxyContext): ProxyConfig | undefined {
     const completed = this.options.security ? securedContext(this.options.security, nodeId, context) : context;
+    return completed === undefined ? undefined : buildProxyConfig(completed, this.options.plugins);
+  }
+
+  /**
+   * The configuration a context would get, to be shown rather than served:
+   * in an mTLS mesh with a stand-in certificate, so nothing is issued and no
+   * key is shown. Undefined while the mesh's TLS is not ready.
+   */
+  inspect(context: ProxyContext): ProxyConfig | undefined {
+    const completed = this.options.security ? inspectedContext(this.options.security, context) : context;
     return completed === undefined ? undefined : buildProxyConfig(completed, this.options.plugins);
   }
 

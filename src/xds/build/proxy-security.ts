@@ -73,3 +73,21 @@ export function securedContext(
   if (certificate === undefined) return undefined;
   return { ...context, tls: tlsContextOf(state.security), identity: identityContextOf(certificate) };
 }
+
+/**
+ * Stands in for a proxy's certificate when a configuration is built only to be
+ * shown (`_config`): the shape of the secret is what matters there, and a
+ * real private key must not leave the control plane.
+ */
+const STAND_IN_IDENTITY: IdentityContext = { certChainPem: 'CERT', keyPem: 'KEY' };
+
+/**
+ * The context with its mesh's TLS and a stand-in certificate: nothing is
+ * issued. Undefined while the mesh's CA is still loading.
+ */
+export function inspectedContext(security: ProxySecurity, context: ProxyContext): ProxyContext | undefined {
+  const state = security.meshes.stateOf(context.mesh);
+  if (state.kind === 'pending') return undefined;
+  if (state.kind === 'disabled') return context;
+  return { ...context, tls: tlsContextOf(state.security), identity: STAND_IN_IDENTITY };
+}
