@@ -4,6 +4,7 @@
  *   GET /meshes/{mesh}/dataplanes/{name}/_overview
  *   GET /meshes/{mesh}/dataplanes/{name}/_config   the xDS resources served to it now
  *   policy inspection (`_rules`, `_resources/dataplanes`): inspect-policies.ts
+ *   a proxy's parts and their policies by KRI (`_layout`, `_policies`, ...): inspect-dataplane.ts
  *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
@@ -21,6 +22,7 @@ import { shortNameOfType, typeUrls } from '../../xds/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
+import { registerDataplaneInspectionRoutes } from './inspect-dataplane.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
 export interface ProxyStatusReader {
@@ -137,7 +139,10 @@ export function registerInspectionRoutes(
   inspection: Inspection,
 ): void {
   const dataplaneKind = registry.byType('Dataplane')!;
-  if (inspection.policies) registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+  if (inspection.policies) {
+    registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
+    registerDataplaneInspectionRoutes(app, manager, registry, inspection.policies);
+  }
   if (inspection.envoyAdmin)
     registerEnvoyAdminRoutes(
       app,
