@@ -323,3 +323,73 @@ test('a mesh without MeshServices has no layout or policies by KRI to show', asy
   );
   await refusal('/meshes/plain/dataplanes/web-1/_policies', 400, /can't use _policies endpoint/);
 });
+
+test("_rules answers in Kuma's shape: rules per kind, per inbound and per destination resource", async () => {
+  const { status, body } = await apiGet(cp.apiUrl, `${DP}/_rules`);
+  assert.equal(status, 200);
+  const answer = body as {
+    resource: unknown;
+    httpMatches: { hash: string; match: unknown }[];
+    rules: { type: string; [key: string]: unknown }[];
+  };
+  assert.deepEqual(answer.resource, { labels: { 'kuma.io/zone': 'z1' }, mesh: MESH, name: 'web-1', type: 'Dataplane' });
+  assert.deepEqual(answer.httpMatches, [
+    // Kuma's key for these matches: base64 SHA-256 of their JSON, as Kuma writes it.
+    { hash: 'waFsoIISmZDTfFWYqxvY265/GASHYEWvHQTwMh/bpuU=', match: [{ path: { type: 'PathPrefix', value: '/api' } }] },
+  ]);
+  assert.deepEqual(
+    answer.rules.map((rule) => rule.type),
+    ['MeshHTTPRoute', 'MeshTrace', 'MeshTimeout'],
+    'kinds in the order they apply',
+  );
+  const timeouts = answer.rules.find((rule) => rule.type === 'MeshTimeout')!;
+  const inbound = { resourceMeta: { labels: {}, mesh: MESH, name: 'inbound', type: 'MeshTimeout' }, ruleIndex: 0 };
+  assert.deepEqual(timeouts['inboundRules'], [
+    {
+      inbound: { name: 'main', port: 8080, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http' } },
+      rules: [{ conf: [{ idleTimeout: '1m0s' }], origin: [inbound] }],
+    },
+    {
+      inbound: { port: 8081, tags: { 'kuma.io/service': 'web' } },
+      rules: [{ conf: [{ idleTimeout: '1m0s' }], origin: [inbound] }],
+    },
+  ]);
+  const outbound = { labels: {}, mesh: MESH, name: 'outbound', type: 'MeshTimeout' };
+  assert.deepEqual(timeouts['toResourceRules'], [
+    {
+      conf: [{ idleTimeout: '1h0m0s', connectionTimeout: '2s' }],
+      origin: [
+        { resourceMeta: outbound, ruleIndex: 0 },
+        { resourceMeta: outbound, ruleIndex: 1 },
+      ],
+      resourceMeta: {
+        labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'z1' },
+        mesh: MESH,
+        name: 'backend',
+        type: 'MeshService',
+      },
+      resourceSectionName: 'http',
+    },
+    {
+      conf: [{ idleTimeout: '1h0m0s' }],
+      origin: [{ resourceMeta: outbound, ruleIndex: 0 }],
+      resourceMeta: { labels: {}, mesh: '', name: MESH, type: 'Mesh' },
+      resourceSectionName: '',
+    },
+  ]);
+  const trace = answer.rules.find((rule) => rule.type === 'MeshTrace')!;
+  assert.deepEqual((trace['proxyRule'] as { origin: unknown }).origin, [
+    { labels: {}, mesh: MESH, name: 'tracing', type: 'MeshTrace' },
+  ]);
+});
+
+test("_rules?format=koguma keeps Koguma's explanation; another format is a 400", async () => {
+  const koguma = await apiGet(cp.apiUrl, `${DP}/_rules?format=koguma`);
+  assert.equal(koguma.status, 200);
+  const policies = (koguma.body as { policies: { kind: string; matched: { name: string }[] }[] }).policies;
+  assert.deepEqual(
+    policies.find((p) => p.kind === 'MeshTimeout')?.matched.map((m) => m.name),
+    ['outbound', 'inbound', 'on-route'],
+  );
+  await refusal(`${DP}/_rules?format=yaml`, 400, /invalid|not valid/i);
+});

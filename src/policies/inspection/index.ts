@@ -13,3 +13,4 @@ export {
   type RouteConf,
 } from './kuma-policies.js';
 export { destinationOf, inboundOf, routeOf } from './identified.js';
+export { kumaRulesOf } from './kuma-rules.js';

@@ -61,7 +61,7 @@ const orderOf = (kind: string): number =>
   policies.find((module) => module.kind.name === kind)?.kind.policy.order ?? Number.MAX_SAFE_INTEGER;
 
 /** The kinds with policies selecting the proxy, in plugin order. */
-function kindsOf(proxy: ProxyContext): [string, readonly MatchedPolicy[]][] {
+export function kindsOf(proxy: ProxyContext): [string, readonly MatchedPolicy[]][] {
   return [...(proxy.policies ?? new Map<string, readonly MatchedPolicy[]>()).entries()]
     .filter(([, matched]) => matched.length > 0)
     .sort(([a], [b]) => orderOf(a) - orderOf(b) || (a < b ? -1 : a > b ? 1 : 0));

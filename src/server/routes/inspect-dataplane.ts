@@ -27,11 +27,10 @@ import {
   routePolicies,
   type ShortTypeOf,
 } from '../../policies/inspection/index.js';
-import { listAll } from '../../store/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
 import type { PolicyInspection } from './inspect-policies.js';
+import { meshDestinations } from './mesh-destinations.js';
 
-const DESTINATION_KINDS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService'];
 const ENABLED_MODES = new Set(['Everywhere', 'ReachableBackends', 'Exclusive']);
 
 type DataplaneParams = { mesh: string; name: string };
@@ -69,12 +68,7 @@ export function registerDataplaneInspectionRoutes(
   const contextOf = (params: DataplaneParams): ProxyContext =>
     inspection.contextOf(params.mesh, params.name) ?? EMPTY_CONTEXT(params.mesh, params.name);
 
-  async function destinationsOf(mesh: string): Promise<Resource[]> {
-    const resources: Resource[] = [];
-    for (const kind of DESTINATION_KINDS.filter((k) => registry.byType(k) !== undefined))
-      for await (const resource of listAll(manager, { kind, mesh })) resources.push(resource);
-    return resources;
-  }
+  const destinationsOf = (mesh: string): Promise<Resource[]> => meshDestinations(manager, registry, mesh);
 
   app.get<{ Params: DataplaneParams }>('/meshes/:mesh/dataplanes/:name/_layout', async (request) => {
     const dataplane = await dataplaneFor(request.params, '_layout');
