@@ -21,7 +21,8 @@ export type SecretSpec = Static<typeof SecretSpec>;
 export const SecretKind = defineKind({
   name: 'Secret',
   plural: 'secrets',
-  shortName: 'sec',
+  // Kuma gives secrets no short name.
+  shortName: '',
   singularDisplayName: 'Secret',
   pluralDisplayName: 'Secrets',
   scope: 'Mesh',
