@@ -144,3 +144,126 @@ describe('destinations and gateways', () => {
     assert.equal(misplaced.statusCode, 404, 'a global kind has no path in a mesh');
   });
 });
+
+const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+
+describe('identities, addresses, workloads', () => {
+  test('MeshIdentity, MeshZoneAddress, MeshOpenTelemetryBackend', async () => {
+    const identity = await roundTrip('/meshes/default/meshidentities/identity', ['/meshidentities'], {
+      type: 'MeshIdentity',
+      mesh: 'default',
+      name: 'identity',
+      spec: {
+        selector: { dataplane: { matchLabels: {} } },
+        provider: { type: 'Bundled', bundled: { autogenerate: { enabled: true } } },
+      },
+    });
+    assert.deepEqual(identity['status'], {});
+    await roundTrip('/meshes/default/meshzoneaddresses/zone-1', ['/meshes/default/meshzoneaddresses'], {
+      type: 'MeshZoneAddress',
+      mesh: 'default',
+      name: 'zone-1',
+      spec: { address: '10.0.0.1', port: 10001 },
+    });
+    await roundTrip('/meshes/default/meshopentelemetrybackends/otel', ['/meshopentelemetrybackends'], {
+      type: 'MeshOpenTelemetryBackend',
+      mesh: 'default',
+      name: 'otel',
+      spec: { endpoint: { address: 'collector', port: 4317 }, protocol: 'grpc' },
+    });
+  });
+
+  test('MeshTrust: spec.origin is stored with a deprecation warning; a status on input is ignored', async () => {
+    const spec = { trustDomain: 'example.com', caBundles: [{ type: 'Pem', pem: { value: pem } }] };
+    const created = await put('/meshes/default/meshtrusts/trust-1', {
+      type: 'MeshTrust',
+      mesh: 'default',
+      name: 'trust-1',
+      spec: { ...spec, origin: { kri: 'kri-test-value' } },
+    });
+    assert.equal(created.statusCode, 201);
+    assert.deepEqual(created.json(), { warnings: ['setting spec.origin field is deprecated'] });
+    const second = await put('/meshes/default/meshtrusts/trust-2', {
+      type: 'MeshTrust',
+      mesh: 'default',
+      name: 'trust-2',
+      spec,
+      status: { origin: { kri: 'user-set-kri' } },
+    });
+    assert.equal(second.statusCode, 201);
+    assert.deepEqual((await get('/meshes/default/meshtrusts/trust-2')).json().status, {});
+  });
+
+  test('Workload: the status given on PUT is never stored; reads show zero counts until the control plane sets them', async () => {
+    const document = {
+      type: 'Workload',
+      mesh: 'default',
+      name: 'with-status',
+      spec: {},
+      status: { dataplaneProxies: { total: 5, connected: 4, healthy: 3 } },
+    };
+    assert.equal((await put('/meshes/default/workloads/with-status', document)).statusCode, 201);
+    const zero = { dataplaneProxies: { connected: 0, healthy: 0, total: 0 } };
+    assert.deepEqual((await get('/meshes/default/workloads/with-status')).json().status, zero);
+    assert.equal((await put('/meshes/default/workloads/with-status', document)).statusCode, 200);
+    assert.deepEqual((await get('/meshes/default/workloads/with-status')).json().status, zero);
+  });
+});
+
+describe('global kinds and the zone proxies', () => {
+  test('GlobalSecret at /globalsecrets and /global-secrets alike', async () => {
+    await roundTrip('/global-secrets/gs-1', ['/globalsecrets', '/global-secrets'], {
+      type: 'GlobalSecret',
+      name: 'gs-1',
+      data: 'Z3MtMQ==',
+    });
+    assert.equal(
+      (await put('/globalsecrets/gs-2', { type: 'GlobalSecret', name: 'gs-2', data: 'Z3MtMg==' })).statusCode,
+      201,
+    );
+    assert.equal((await get('/global-secrets/gs-2')).json().data, 'Z3MtMg==');
+  });
+
+  test('Zone, ZoneIngress (also at /zone-ingresses), ZoneEgress', async () => {
+    await roundTrip('/zones/zone-1', ['/zones'], { type: 'Zone', name: 'zone-1', enabled: true });
+    await roundTrip('/zone-ingresses/zi-1', ['/zoneingresses', '/zone-ingresses'], {
+      type: 'ZoneIngress',
+      name: 'zi-1',
+      networking: { address: '10.2.3.4', advertisedAddress: '10.3.4.5', port: 1000, advertisedPort: 1000 },
+    });
+    await roundTrip('/zoneegresses/ze-1', ['/zoneegresses'], {
+      type: 'ZoneEgress',
+      name: 'ze-1',
+      zone: 'zone-1',
+      networking: { address: '10.0.0.2', port: 10002 },
+    });
+    const refused = await put('/zoneingresses/zi-2', {
+      type: 'ZoneIngress',
+      name: 'zi-2',
+      networking: { address: '10.2.3.4' },
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(
+      refused.json().invalid_parameters.map((p: { field: string }) => p.field),
+      ['networking.port'],
+    );
+  });
+
+  test('insights are listed but never written through the API: PUT and DELETE answer 405 whatever the body', async () => {
+    for (const [url, list] of [
+      ['/meshes/default/dataplane-insights/dp-1', '/meshes/default/dataplane-insights'],
+      ['/zone-insights/zone-1', '/zone-insights'],
+      ['/zone-ingress-insights/zi-1', '/zone-ingress-insights'],
+      ['/zoneegressinsights/ze-1', '/zoneegressinsights'],
+    ] as const) {
+      for (const body of [{}, { type: 'ZoneInsight', name: 'zone-1' }]) {
+        const response = await put(url, body);
+        assert.equal(response.statusCode, 405, `PUT ${url}`);
+        assert.equal(response.json().status, 405);
+      }
+      assert.equal((await del(url)).statusCode, 405, `DELETE ${url}`);
+      assert.equal((await get(url)).statusCode, 404);
+      assert.deepEqual((await get(list)).json().total, 0);
+    }
+  });
+});

@@ -12,14 +12,17 @@ const LABEL = /^label\s+"([^"\\]*)"$/;
 
 export type Rendered = { readonly text: string } | { readonly problem: string };
 
-/** Renders a template with each field's own name in lower case and each label as `label`. */
-export function renderTemplate(template: string): Rendered {
+/**
+ * Renders a template with each field's own name in lower case and each label
+ * as `label`. `fields` are the names the template may use.
+ */
+export function renderTemplate(template: string, fields: readonly string[] = FIELDS): Rendered {
   let problem: string | undefined;
   const text = template.replace(ACTION, (_, action: string) => {
     const field = FIELD.exec(action)?.[1];
-    if (field !== undefined && (FIELDS as readonly string[]).includes(field)) return field.toLowerCase();
+    if (field !== undefined && fields.includes(field)) return field.toLowerCase();
     if (LABEL.test(action)) return 'label';
-    problem ??= `unknown action {{ ${action} }}: use .${FIELDS.join(', .')} or label "<key>"`;
+    problem ??= `unknown action {{ ${action} }}: use .${fields.join(', .')} or label "<key>"`;
     return '';
   });
   if (problem !== undefined) return { problem };
