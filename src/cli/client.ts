@@ -146,8 +146,8 @@ export class ApiClient {
     return (await this.request('GET', this.url('/'))).body as ServerIndex;
   }
 
-  async get(path: string): Promise<ResourceDocument> {
-    return (await this.request('GET', this.url(path))).body as ResourceDocument;
+  async get(path: string, query?: URLSearchParams): Promise<ResourceDocument> {
+    return (await this.request('GET', this.url(path, query))).body as ResourceDocument;
   }
 
   /** A GET whose answer is text as the server sent it (Envoy's admin output). */

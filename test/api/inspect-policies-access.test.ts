@@ -34,7 +34,14 @@ after(() => api.close());
 const anonymous = (url: string) => api.app.inject({ method: 'GET', url, remoteAddress: REMOTE });
 
 test('an anonymous client from another host reads _rules and _resources/dataplanes, not _config', async () => {
-  const rules = await anonymous('/meshes/default/dataplanes/web-1/_rules');
+  const kuma = await anonymous('/meshes/default/dataplanes/web-1/_rules');
+  assert.equal(kuma.statusCode, 200);
+  assert.deepEqual(kuma.json(), {
+    httpMatches: [],
+    resource: { labels: {}, mesh: 'default', name: 'web-1', type: 'Dataplane' },
+    rules: [],
+  });
+  const rules = await anonymous('/meshes/default/dataplanes/web-1/_rules?format=koguma');
   assert.equal(rules.statusCode, 200);
   assert.deepEqual(rules.json(), {
     mesh: 'default',

@@ -84,7 +84,7 @@ interface RulesAnswer {
 /** `_rules` once the engine has taken in what was applied (it follows the store asynchronously). */
 async function rulesOnceMatched(name: string, policy: string): Promise<RulesAnswer> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const { status, body } = await apiGet(cp.apiUrl, `/meshes/insp/dataplanes/${name}/_rules`);
+    const { status, body } = await apiGet(cp.apiUrl, `/meshes/insp/dataplanes/${name}/_rules?format=koguma`);
     assert.equal(status, 200);
     const answer = body as RulesAnswer;
     if (answer.policies.some((kind) => kind.matched.some((m) => m.name === policy))) return answer;
@@ -158,7 +158,10 @@ test('_resources/dataplanes answers 404 for a missing policy and for a kind that
 test('koguma inspect dataplane --type policies prints the _rules answer', async () => {
   const result = await koguma(['inspect', 'dataplane', 'web-1', '-m', 'insp', '--type', 'policies', '-o', 'json']);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), (await apiGet(cp.apiUrl, '/meshes/insp/dataplanes/web-1/_rules')).body);
+  assert.deepEqual(
+    JSON.parse(result.stdout),
+    (await apiGet(cp.apiUrl, '/meshes/insp/dataplanes/web-1/_rules?format=koguma')).body,
+  );
 });
 
 test('koguma inspect <policy-kind> NAME lists the dataplanes it selects, by any spelling of the kind', async () => {

@@ -102,7 +102,7 @@ describe('policies targeting a MeshHTTPRoute, with proxyless gRPC peers', () => 
       "and take the handler's full second",
     );
 
-    const rules = await api(cp, 'GET', `/meshes/${MESH}/dataplanes/reports-marked/_rules`);
+    const rules = await api(cp, 'GET', `/meshes/${MESH}/dataplanes/reports-marked/_rules?format=koguma`);
     assert.equal(rules.status, 200);
     const timeouts = rules.body.policies.find((r: { kind: string }) => r.kind === 'MeshTimeout');
     assert.deepEqual(

@@ -38,6 +38,11 @@ const INSPECT_PATHS: Readonly<Record<InspectType, string>> = {
   clusters: 'clusters',
 };
 
+/** Query parameters of a `--type`'s request: `policies` reads Koguma's explanation of the rules, not Kuma's listing. */
+const INSPECT_QUERIES: Partial<Readonly<Record<InspectType, Readonly<Record<string, string>>>>> = {
+  policies: { format: 'koguma' },
+};
+
 /** The types whose answer is Envoy's own output, printed as it comes rather than as YAML or JSON. */
 const ENVOY_OUTPUT_TYPES: ReadonlySet<InspectType> = new Set(['config-dump', 'stats', 'clusters']);
 
@@ -67,7 +72,8 @@ export async function runInspectDataplane(
       context.out(text.endsWith('\n') ? text : `${text}\n`);
       return;
     }
-    const answer = await client.get(path);
+    const query = INSPECT_QUERIES[options.type];
+    const answer = await client.get(path, query === undefined ? undefined : new URLSearchParams(query));
     context.out(options.output === 'json' ? renderJson(answer) : renderYaml([answer]));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404)

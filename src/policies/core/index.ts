@@ -40,6 +40,7 @@ export {
   serviceDestination,
   targetsRoutes,
   type Destination,
+  type DestinationKind,
   toEntriesFor,
 } from './to-rules.js';
 export { policyModule } from './policy-module.js';

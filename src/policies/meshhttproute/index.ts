@@ -4,5 +4,5 @@ import { meshHttpRoutePlugin } from './plugin.js';
 import { MeshHTTPRouteKind } from './schema.js';
 
 export const meshHTTPRoute = policyModule(MeshHTTPRouteKind, meshHttpRoutePlugin);
-export { httpRouteRulesFor } from './rules.js';
+export { httpRouteRulesFor, mergedHttpRules, type MergedHttpRule } from './rules.js';
 export { BackendClusters } from './backends.js';

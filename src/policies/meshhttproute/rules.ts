@@ -27,15 +27,18 @@ interface RuleShape {
   readonly default?: MeshHTTPRouteConf;
 }
 
-interface MergedRule {
+/** The rules of the MeshHTTPRoutes covering a destination, those with the same `matches` merged. */
+export interface MergedHttpRule {
   readonly matches: readonly HttpMatch[];
-  readonly confs: unknown[];
-  readonly policies: string[];
+  /** The `default`s merged, lowest priority first. */
+  readonly conf: MeshHTTPRouteConf;
+  /** Names of the MeshHTTPRoutes whose rules merged into this one, lowest priority first. */
+  readonly policies: readonly string[];
 }
 
-/** The destination's routes, most specific first; empty when no MeshHTTPRoute covers it. */
-export function httpRouteRulesFor(matched: readonly MatchedPolicy[], destination: Destination): HttpRouteRule[] {
-  const byMatches = new Map<string, MergedRule>();
+/** The destination's rules grouped by `matches`, in the order each group first appears. */
+export function mergedHttpRules(matched: readonly MatchedPolicy[], destination: Destination): MergedHttpRule[] {
+  const byMatches = new Map<string, { matches: readonly HttpMatch[]; confs: unknown[]; policies: string[] }>();
   for (const { policy, entry } of toEntriesFor(matched, destination)) {
     const rules = (entry as { rules?: readonly RuleShape[] }).rules ?? [];
     for (const rule of rules) {
@@ -49,11 +52,18 @@ export function httpRouteRulesFor(matched: readonly MatchedPolicy[], destination
       if (!merged.policies.includes(policy.name)) merged.policies.push(policy.name);
     }
   }
+  return [...byMatches.values()].map(({ matches, confs, policies }) => ({
+    matches,
+    conf: (mergeConfs(confs) ?? {}) as MeshHTTPRouteConf,
+    policies,
+  }));
+}
+
+/** The destination's routes, most specific first; empty when no MeshHTTPRoute covers it. */
+export function httpRouteRulesFor(matched: readonly MatchedPolicy[], destination: Destination): HttpRouteRule[] {
   const routes: HttpRouteRule[] = [];
-  for (const merged of byMatches.values()) {
-    const conf = (mergeConfs(merged.confs) ?? {}) as MeshHTTPRouteConf;
-    for (const match of merged.matches) routes.push({ match, conf, policies: merged.policies });
-  }
+  for (const { matches, conf, policies } of mergedHttpRules(matched, destination))
+    for (const match of matches) routes.push({ match, conf, policies });
   // A stable sort: equally specific routes keep the order their rules first appeared in.
   return routes.sort((a, b) => compareRouteSpecificity(a.match, b.match));
 }

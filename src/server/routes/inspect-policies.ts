@@ -1,6 +1,9 @@
 /**
  * Policy inspection: why a proxy is configured as it is, and whom a policy touches.
  *   GET /meshes/{mesh}/dataplanes/{name}/_rules
+ *       Kuma's `{resource, rules, httpMatches}` (policies/inspection/kuma-rules.ts),
+ *       what Kuma's tools read
+ *   GET /meshes/{mesh}/dataplanes/{name}/_rules?format=koguma
  *       per policy kind selecting the proxy: the policies in priority order,
  *       the merged to-rules per destination, from and inbound rules per
  *       inbound (policies/inspection/rules.ts), and the warnings of its last
@@ -11,10 +14,11 @@
  * No key material: open to every reader (server/access.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import type { KindRegistry } from '../../api/index.js';
+import { invalidInput, type KindRegistry, type Resource } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { proxyRulesOf } from '../../policies/inspection/index.js';
+import { kumaRulesOf, proxyRulesOf } from '../../policies/inspection/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
+import { meshDestinations } from './mesh-destinations.js';
 
 /** What the engine and the snapshot publisher tell inspection. */
 export interface PolicyInspection {
@@ -26,22 +30,47 @@ export interface PolicyInspection {
   warningsOf(nodeId: string): readonly string[];
 }
 
+type Query = Record<string, string | string[] | undefined>;
+
+const RULES_FORMATS = ['kuma', 'koguma'];
+
 export function registerPolicyInspectionRoutes(
   app: FastifyInstance,
   manager: ResourceManager,
   registry: KindRegistry,
   inspection: PolicyInspection,
 ): void {
-  app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/dataplanes/:name/_rules', async (request) => {
-    const { mesh, name } = request.params;
-    await manager.get({ kind: 'Dataplane', mesh, name });
-    const context = inspection.contextOf(mesh, name);
-    return {
-      mesh,
-      name,
-      ...(context ? { flavour: context.flavour } : {}),
-      policies: context ? proxyRulesOf(context) : [],
-      warnings: inspection.warningsOf(`${mesh}.${name}`),
-    };
-  });
+  const destinationsOf = (mesh: string): Promise<Resource[]> => meshDestinations(manager, registry, mesh);
+
+  app.get<{ Params: { mesh: string; name: string }; Querystring: Query }>(
+    '/meshes/:mesh/dataplanes/:name/_rules',
+    async (request) => {
+      const { mesh, name } = request.params;
+      const format = request.query['format'] ?? 'kuma';
+      if (typeof format !== 'string' || !RULES_FORMATS.includes(format))
+        throw invalidInput([{ field: 'format', reason: `must be one of: ${RULES_FORMATS.join(', ')}` }]);
+      const dataplane = await manager.get({ kind: 'Dataplane', mesh, name });
+      const context = inspection.contextOf(mesh, name);
+      const warnings = inspection.warningsOf(`${mesh}.${name}`);
+      if (format === 'kuma') {
+        const meshResource = await manager.get({ kind: 'Mesh', mesh: '', name: mesh }).catch(() => undefined);
+        if (context === undefined)
+          return { httpMatches: [], resource: { labels: dataplane.labels, mesh, name, type: 'Dataplane' }, rules: [] };
+        return kumaRulesOf({
+          proxy: context,
+          dataplane,
+          mesh: meshResource,
+          destinations: await destinationsOf(mesh),
+          warnings,
+        });
+      }
+      return {
+        mesh,
+        name,
+        ...(context ? { flavour: context.flavour } : {}),
+        policies: context ? proxyRulesOf(context) : [],
+        warnings,
+      };
+    },
+  );
 }

@@ -5,6 +5,7 @@
  *   GET /meshes/{mesh}/dataplanes/{name}/_config   its configuration (inspect-config.ts)
  *   policy inspection (`_rules`): inspect-policies.ts; whom a policy or a
  *   MeshService reaches: inspect-dataplanes-of.ts; service hostnames: inspect-hostnames.ts
+ *   a proxy's parts and their policies by KRI (`_layout`, `_policies`, ...): inspect-dataplane.ts
  *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
  * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
  * with one subscription per xDS stream), with per-type versions and the last
@@ -24,6 +25,7 @@ import { registerConfigRoute, type ConfigPreview } from './inspect-config.js';
 import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
 import { registerHostnameRoutes } from './inspect-hostnames.js';
+import { registerDataplaneInspectionRoutes } from './inspect-dataplane.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 
 export interface ProxyStatusReader {
@@ -145,6 +147,7 @@ export function registerInspectionRoutes(
   if (inspection.policies) {
     registerPolicyInspectionRoutes(app, manager, registry, inspection.policies);
     registerDataplanesOfRoutes(app, manager, registry, inspection.policies);
+    registerDataplaneInspectionRoutes(app, manager, registry, inspection.policies);
   }
   registerHostnameRoutes(app, manager, registry);
   if (inspection.envoyAdmin)

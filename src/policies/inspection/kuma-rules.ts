@@ -1,0 +1,313 @@
+/**
+ * `GET /meshes/{mesh}/dataplanes/{name}/_rules` in Kuma's shape: per policy
+ * kind selecting the proxy (plugin order) the rules it resolves to, as Kuma
+ * lists them, and the MeshHTTPRoute matches by hash. Pure: the engine's
+ * ProxyContext, the Dataplane and the mesh's destination resources in:
+ *
+ *   fromRules        per inbound, one rule per client group: `from[]` entries merged
+ *   inboundRules     per inbound, one rule per `rules[]` entry (or `from[]` entry naming the mesh)
+ *   toResourceRules  per destination resource (the Mesh, a MeshService, one port of it...)
+ *                    that some `to[]` entry names: every entry covering it, merged
+ *   toRules          per `kuma.io/service` a `to[]` entry names, then the whole mesh:
+ *                    the entries covering it, merged (the service-tag view)
+ *   proxyRule        the top-level `default`s merged
+ *
+ * Merging is policies/core's, the one the proxy's configuration is built with.
+ * Koguma's own, richer explanation is `rules.ts` (`?format=koguma`).
+ */
+import { createHash } from 'node:crypto';
+import type { Labels, Resource } from '../../api/index.js';
+import {
+  fromRules,
+  inboundRules,
+  mergeConfs,
+  resolveTopLevelDefault,
+  ruleEntries,
+  toEntries,
+  toEntriesFor,
+  type Destination,
+  type MatchedPolicy,
+} from '../core/index.js';
+import { mergedHttpRules } from '../meshhttproute/index.js';
+import type { ProxyContext } from '../../xds/generate/index.js';
+import { kumaConf, kumaRouteConf } from './kuma-conf.js';
+import { kindsOf } from './kuma-policies.js';
+import { destinationPorts } from './layout.js';
+
+interface Meta {
+  readonly labels: Labels;
+  readonly mesh: string;
+  readonly name: string;
+  readonly type: string;
+}
+interface Matcher {
+  readonly key: string;
+  readonly not: boolean;
+  readonly value: string;
+}
+interface InboundKey {
+  readonly name?: string;
+  readonly port: number;
+  readonly tags: Labels;
+}
+
+const SERVICE_TAG = 'kuma.io/service';
+const ROUTE_KINDS = new Set(['MeshHTTPRoute', 'MeshTCPRoute']);
+
+export const metaOf = (resource: Resource): Meta => ({
+  labels: resource.labels,
+  mesh: resource.mesh,
+  name: resource.name,
+  type: resource.kind,
+});
+
+const unique = (list: readonly Resource[]): Resource[] => [...new Set(list)];
+
+/** A MeshHTTPRoute `matches` list's key: Kuma's hash of it (base64 SHA-256 of its JSON, fields in Kuma's order). */
+export function matchesHash(matches: unknown): string {
+  const ordered = (value: unknown, order: readonly string[]): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    const keys = [...order.filter((k) => k in record), ...Object.keys(record).filter((k) => !order.includes(k))];
+    return Object.fromEntries(keys.map((k) => [k, record[k]]));
+  };
+  const canonical = (Array.isArray(matches) ? matches : []).map((match) => {
+    const m = ordered(match, ['path', 'method', 'queryParams', 'headers']) as Record<string, unknown>;
+    return {
+      ...m,
+      ...(m['path'] === undefined ? {} : { path: ordered(m['path'], ['value', 'type']) }),
+      ...(Array.isArray(m['queryParams'])
+        ? { queryParams: m['queryParams'].map((q) => ordered(q, ['type', 'name', 'value'])) }
+        : {}),
+      ...(Array.isArray(m['headers'])
+        ? { headers: m['headers'].map((h) => ordered(h, ['type', 'name', 'value'])) }
+        : {}),
+    };
+  });
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64');
+}
+
+const inboundKeyOf = (proxy: ProxyContext, i: number): InboundKey => {
+  const inbound = proxy.inbounds[i]!;
+  return { ...(inbound.name === undefined ? {} : { name: inbound.name }), port: inbound.port, tags: inbound.tags };
+};
+
+const matchersOf = (tags: Labels): Matcher[] =>
+  Object.keys(tags)
+    .sort()
+    .map((key) => ({ key, not: false, value: tags[key]! }));
+
+function fromRulesOf(proxy: ProxyContext, kind: string, matched: readonly MatchedPolicy[]) {
+  return proxy.inbounds.flatMap((_, i) => {
+    const rules = fromRules(matched, i).filter((rule) => rule.conf !== undefined);
+    if (rules.length === 0) return [];
+    return [
+      {
+        inbound: inboundKeyOf(proxy, i),
+        rules: rules.map((rule) => ({
+          conf: kumaConf(kind, 'from', rule.conf),
+          matchers: matchersOf(rule.clientTags),
+          origin: rule.policies.map(metaOf),
+        })),
+      },
+    ];
+  });
+}
+
+function inboundRulesOf(proxy: ProxyContext, kind: string, matched: readonly MatchedPolicy[]) {
+  return proxy.inbounds.flatMap((_, i) => {
+    const seen = new Set<string>();
+    const rules = inboundRules(matched, i, { fromAsRules: true }).filter((rule) => {
+      const key = `${rule.policy.name}\u0000${rule.index}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    if (rules.length === 0) return [];
+    return [
+      {
+        inbound: inboundKeyOf(proxy, i),
+        rules: rules.map((rule) => ({
+          conf: [kumaConf(kind, ruleEntries(rule.policy).length > 0 ? 'rules' : 'from', rule.conf)],
+          origin: [{ resourceMeta: metaOf(rule.policy), ruleIndex: rule.index }],
+        })),
+      },
+    ];
+  });
+}
+
+/** What a route kind's merged entries print as: its rules; what any other kind's print as: the merged default. */
+function confFor(kind: string, matched: readonly MatchedPolicy[], destination: Destination): unknown {
+  const entries = toEntriesFor(matched, destination);
+  if (kind === 'MeshHTTPRoute')
+    return {
+      rules: mergedHttpRules(matched, destination).map((rule) => ({
+        matches: rule.matches,
+        default: kumaRouteConf(kind, rule.conf),
+      })),
+    };
+  if (kind === 'MeshTCPRoute') {
+    const winner = entries[entries.length - 1]?.entry as { rules?: readonly { default?: unknown }[] } | undefined;
+    return { rules: (winner?.rules ?? []).map((rule) => ({ default: kumaRouteConf(kind, rule.default) })) };
+  }
+  return kumaConf(kind, 'to', mergeConfs(entries.map(({ entry }) => entry.default)));
+}
+
+/** A destination no entry names: only the entries naming the whole mesh cover it. */
+const WHOLE_MESH: Destination = { kind: 'MeshService', service: '' };
+
+interface NamedTarget {
+  readonly kind: string;
+  readonly name?: string;
+  readonly labels?: Labels;
+  readonly sectionName?: string;
+}
+
+const targetsOf = (matched: readonly MatchedPolicy[]): NamedTarget[] =>
+  matched.filter((m) => m.routes === undefined).flatMap((m) => toEntries(m.policy).map((entry) => entry.targetRef));
+
+/** One item per destination resource (or port of it) some `to[]` entry names, by name, then section. */
+function toResourceRulesOf(
+  kind: string,
+  matched: readonly MatchedPolicy[],
+  mesh: Resource | undefined,
+  destinations: readonly Resource[],
+) {
+  const targets = targetsOf(matched);
+  const items: { meta: Meta; destination: Destination; section: string }[] = [];
+  if (mesh !== undefined && targets.some((t) => t.kind === 'Mesh'))
+    items.push({ meta: { ...metaOf(mesh), mesh: '' }, destination: WHOLE_MESH, section: '' });
+  for (const resource of destinations) {
+    const named = targets.filter(
+      (t) =>
+        t.kind === resource.kind &&
+        (t.name === undefined || t.name === resource.name) &&
+        (t.labels === undefined || Object.entries(t.labels).every(([k, v]) => resource.labels[k] === v)) &&
+        (t.name !== undefined || t.labels !== undefined),
+    );
+    const base = { kind: resource.kind as Destination['kind'], service: resource.name, labels: resource.labels };
+    if (named.some((t) => t.sectionName === undefined))
+      items.push({ meta: metaOf(resource), destination: base, section: '' });
+    for (const port of destinationPorts(resource))
+      if (named.some((t) => t.sectionName === port.sectionName || t.sectionName === String(port.port)))
+        items.push({
+          meta: metaOf(resource),
+          destination: { ...base, port: port.port, ...(port.name === undefined ? {} : { sectionName: port.name }) },
+          section: port.sectionName,
+        });
+  }
+  return items
+    .sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0))
+    .flatMap(({ meta, destination, section }) => {
+      const entries = toEntriesFor(matched, destination);
+      if (entries.length === 0) return [];
+      return [
+        {
+          conf: [confFor(kind, matched, destination)],
+          origin: entries.map(({ policy, index }) => ({ resourceMeta: metaOf(policy), ruleIndex: index })),
+          resourceMeta: meta,
+          resourceSectionName: section,
+        },
+      ];
+    });
+}
+
+/**
+ * Per service a `to[]` entry names by name, in priority order, then the whole
+ * mesh. Outside an Exclusive mesh, MeshService entries that select by labels
+ * show as the service "" (a selection no service tag expresses), as Kuma lists them.
+ */
+function toRulesOf(kind: string, matched: readonly MatchedPolicy[], exclusive: boolean) {
+  const services = new Map<string, Destination>();
+  for (const t of targetsOf(matched)) {
+    if (t.kind !== 'MeshService') continue;
+    const service = t.name ?? (t.labels !== undefined && !exclusive ? '' : undefined);
+    if (service === undefined || services.has(service)) continue;
+    services.set(service, {
+      kind: 'MeshService',
+      service,
+      ...(t.name === undefined ? { labels: t.labels } : {}),
+      ...(t.sectionName === undefined ? {} : { sectionName: t.sectionName }),
+    });
+  }
+  const rules = [...services].flatMap(([service, destination]) => {
+    const entries = toEntriesFor(matched, destination);
+    if (entries.length === 0) return [];
+    return [
+      {
+        conf: confFor(kind, matched, destination),
+        matchers: [{ key: SERVICE_TAG, not: false, value: service }],
+        origin: unique(entries.map((e) => e.policy)).map(metaOf),
+        first: matched.findIndex((m) => m.policy === entries[0]!.policy),
+      },
+    ];
+  });
+  // Services appear in the order of the policies naming them, lowest priority first.
+  rules.sort((a, b) => a.first - b.first);
+  const catchAll = toEntriesFor(matched, WHOLE_MESH);
+  const all = rules.map(({ first: _first, ...rule }) => rule);
+  if (catchAll.length > 0)
+    all.push({
+      conf: confFor(kind, matched, WHOLE_MESH),
+      matchers: [],
+      origin: unique(catchAll.map((e) => e.policy)).map(metaOf),
+    });
+  return all;
+}
+
+export interface KumaRulesInput {
+  readonly proxy: ProxyContext;
+  readonly dataplane: Resource;
+  readonly mesh: Resource | undefined;
+  /** The mesh's MeshServices, MeshExternalServices and MeshMultiZoneServices. */
+  readonly destinations: readonly Resource[];
+  /** Warnings of the proxy's last built configuration; each goes to the kind it names first. */
+  readonly warnings: readonly string[];
+}
+
+export function kumaRulesOf(input: KumaRulesInput) {
+  const { proxy, dataplane, mesh, destinations, warnings } = input;
+  const httpMatches = new Map<string, unknown>();
+  const exclusive = (mesh?.spec['meshServices'] as { mode?: string } | undefined)?.mode === 'Exclusive';
+  const rules = kindsOf(proxy).flatMap(([kind, matched]) => {
+    const withDefault = matched.filter((m) => m.policy.spec['default'] !== undefined);
+    const proxyRule =
+      withDefault.length === 0
+        ? undefined
+        : {
+            conf: kumaConf(kind, 'default', resolveTopLevelDefault(withDefault)),
+            origin: withDefault.map((m) => metaOf(m.policy)),
+          };
+    if (kind === 'MeshHTTPRoute')
+      for (const m of matched)
+        for (const entry of toEntries(m.policy))
+          for (const rule of (entry as { rules?: readonly { matches?: unknown }[] }).rules ?? [])
+            httpMatches.set(matchesHash(rule.matches), rule.matches);
+    const fromRules = ROUTE_KINDS.has(kind) ? [] : fromRulesOf(proxy, kind, matched);
+    const inboundRules = ROUTE_KINDS.has(kind) ? [] : inboundRulesOf(proxy, kind, matched);
+    const toResourceRules = toResourceRulesOf(kind, matched, mesh, destinations);
+    const toRules = toRulesOf(kind, matched, exclusive);
+    const kindWarnings = warnings.filter((w) => w.startsWith(`${kind}:`));
+    if (
+      proxyRule === undefined &&
+      fromRules.length + inboundRules.length + toResourceRules.length + toRules.length + kindWarnings.length === 0
+    )
+      return [];
+    return [
+      {
+        type: kind,
+        fromRules,
+        inboundRules,
+        toResourceRules,
+        toRules,
+        ...(proxyRule === undefined ? {} : { proxyRule }),
+        warnings: kindWarnings,
+      },
+    ];
+  });
+  return {
+    httpMatches: [...httpMatches]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([hash, match]) => ({ hash, match })),
+    resource: { labels: dataplane.labels, mesh: dataplane.mesh, name: dataplane.name, type: 'Dataplane' },
+    rules,
+  };
+}
