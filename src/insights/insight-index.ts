@@ -6,10 +6,11 @@
  *   store change feed ─► names per kind and mesh (created: add, deleted: remove)
  *                     └► Dataplane / DataplaneInsight ─► dirty set ─► read both ─► MeshAggregate.replace
  *
- * A change costs one or two reads and the update of one Dataplane's share of
- * its mesh's statistics: never a rescan. A burst (a thousand proxies
- * acknowledging a new configuration) collapses in the dirty set, read a batch
- * at a time. Everything applied is idempotent (sets of names, re-read
+ * A change costs the read of what changed (the insight, or the Dataplane)
+ * and the update of one Dataplane's share of its mesh's statistics: never a
+ * rescan. A burst (a thousand proxies acknowledging a new configuration)
+ * collapses in the dirty set and is read a batch at a time, one query per
+ * kind and mesh of the batch. Everything applied is idempotent (sets of names, re-read
  * records), so the events that arrive while the initial load runs are simply
  * applied after it. A `resync` (changes missed) loads everything again.
  * A mesh's deletion drops its state at once; the cascade's events that follow
@@ -42,8 +43,17 @@ export interface MeshState {
 }
 
 interface Tracked {
+  /** The Dataplane's spec, kept so that an insight change needs no read of it. */
+  dataplane: unknown;
   facts: DataplaneFacts | undefined;
   insight: Resource | undefined;
+}
+
+interface Dirty {
+  readonly mesh: string;
+  readonly name: string;
+  dataplane: boolean;
+  insight: boolean;
 }
 
 const FOLLOWED = ['Dataplane', 'DataplaneInsight', 'ServiceInsight'];
@@ -53,7 +63,7 @@ export class InsightIndex {
   private readonly meshes = new Map<string, MeshState>();
   private readonly globalNames = new Map<string, Set<string>>();
   private readonly tracked = new Map<string, Tracked>();
-  private readonly dirty = new Map<string, { mesh: string; name: string }>();
+  private readonly dirty = new Map<string, Dirty>();
   private readonly counted: ReadonlySet<string>;
   private readonly waiters: (() => void)[] = [];
   private queue: StoreEvent[] | undefined = [];
@@ -128,7 +138,12 @@ export class InsightIndex {
     this.count(event.kind, event.mesh, event.name, event.op !== 'deleted');
     if (event.kind === 'ServiceInsight') this.schedule(() => this.loadServiceInsight(event.mesh, event.name));
     else if (event.kind === 'Dataplane' || event.kind === 'DataplaneInsight') {
-      this.dirty.set(slotOf(event.mesh, event.name), { mesh: event.mesh, name: event.name });
+      const slot = slotOf(event.mesh, event.name);
+      let dirty = this.dirty.get(slot);
+      if (!dirty)
+        this.dirty.set(slot, (dirty = { mesh: event.mesh, name: event.name, dataplane: false, insight: false }));
+      if (event.kind === 'Dataplane') dirty.dataplane = true;
+      else dirty.insight = true;
       if (!this.drainPending) {
         this.drainPending = true;
         this.schedule(() => this.drain());
@@ -175,12 +190,15 @@ export class InsightIndex {
       for await (const resource of listAll(store, { kind })) {
         this.count(kind, resource.mesh, resource.name, true);
         if (kind === 'DataplaneInsight') this.trackedOf(resource.mesh, resource.name).insight = resource;
+        if (kind === 'Dataplane') this.trackedOf(resource.mesh, resource.name).dataplane = resource.spec;
         if (kind === 'ServiceInsight')
           this.meshes.get(resource.mesh)?.storedServiceInsights.set(resource.name, resource);
       }
     }
-    for await (const dataplane of listAll(store, { kind: 'Dataplane' }))
-      this.update(dataplane.mesh, dataplane.name, dataplane);
+    for (const slot of [...this.tracked.keys()]) {
+      const [mesh = '', name = ''] = slot.split('\u0000');
+      this.update(mesh, name);
+    }
   }
 
   private addMesh(name: string, creationTime: Date): void {
@@ -205,44 +223,71 @@ export class InsightIndex {
     else stored?.delete(name);
   }
 
-  /** Reads the dirty Dataplanes and their insights, a batch at a time, until none is left. */
+  /** Reads what changed of the dirty Dataplanes, a batch at a time, until none is left. */
   private async drain(): Promise<void> {
     this.drainPending = false;
-    const size = this.options.batch ?? 64;
+    const size = this.options.batch ?? 500;
     while (this.dirty.size > 0 && !this.stopped) {
       const batch = [...this.dirty.values()].slice(0, size);
       for (const key of batch) this.dirty.delete(slotOf(key.mesh, key.name));
-      const read = await Promise.all(
-        batch.map(async (key) => {
-          const [dataplane, insight] = await Promise.all([
-            this.options.store.get({ kind: 'Dataplane', ...key }),
-            this.options.store.get({ kind: 'DataplaneInsight', ...key }),
-          ]);
-          return { key, dataplane, insight };
-        }),
-      );
-      for (const { key, dataplane, insight } of read) {
-        this.trackedOf(key.mesh, key.name).insight = insight;
-        this.update(key.mesh, key.name, dataplane);
+      const byMesh = new Map<string, Dirty[]>();
+      for (const key of batch) byMesh.set(key.mesh, [...(byMesh.get(key.mesh) ?? []), key]);
+      for (const [mesh, keys] of byMesh) {
+        const [dataplanes, insights] = await Promise.all([
+          this.read(
+            'Dataplane',
+            mesh,
+            keys.filter((key) => key.dataplane),
+          ),
+          this.read(
+            'DataplaneInsight',
+            mesh,
+            keys.filter((key) => key.insight),
+          ),
+        ]);
+        for (const key of keys) {
+          const entry = this.trackedOf(mesh, key.name);
+          if (key.insight) entry.insight = insights.get(key.name);
+          if (key.dataplane) entry.dataplane = dataplanes.get(key.name)?.spec;
+          this.update(mesh, key.name);
+        }
       }
     }
   }
 
+  /** The named resources of one kind in one mesh that exist, in one query. */
+  private async read(kind: string, mesh: string, keys: readonly Dirty[]): Promise<Map<string, Resource>> {
+    if (keys.length === 0) return new Map();
+    const page = await this.options.store.list({
+      kind,
+      mesh,
+      names: keys.map((key) => key.name),
+      offset: 0,
+      limit: keys.length,
+    });
+    return new Map(page.items.map((resource) => [resource.name, resource]));
+  }
+
   private trackedOf(mesh: string, name: string): Tracked {
     let entry = this.tracked.get(slotOf(mesh, name));
-    if (!entry) this.tracked.set(slotOf(mesh, name), (entry = { facts: undefined, insight: undefined }));
+    if (!entry)
+      this.tracked.set(slotOf(mesh, name), (entry = { dataplane: undefined, facts: undefined, insight: undefined }));
     return entry;
   }
 
   /** Replaces one Dataplane's share of its mesh's statistics. */
-  private update(mesh: string, name: string, dataplane: Resource | undefined): void {
+  private update(mesh: string, name: string): void {
     const state = this.meshes.get(mesh);
     const entry = this.trackedOf(mesh, name);
     if (!state) {
       this.tracked.delete(slotOf(mesh, name));
       return;
     }
-    const facts = dataplane && dataplaneFacts(dataplane.spec, entry.insight?.spec as DataplaneInsightSpec | undefined);
+    const { dataplane } = entry;
+    const facts =
+      dataplane === undefined
+        ? undefined
+        : dataplaneFacts(dataplane, entry.insight?.spec as DataplaneInsightSpec | undefined);
     const now = this.now();
     state.aggregate.replace(entry.facts, facts, now);
     state.modificationTime = now;

@@ -43,6 +43,7 @@ function matches(entry: Entry, query: ListQuery): boolean {
   const { resource } = entry;
   if (query.mesh !== undefined && resource.mesh !== query.mesh) return false;
   if (query.nameContains !== undefined && !resource.name.includes(query.nameContains)) return false;
+  if (query.names !== undefined && !query.names.includes(resource.name)) return false;
   for (const [key, value] of Object.entries(query.labels ?? {})) {
     if (resource.labels[key] !== value) return false;
   }

@@ -28,6 +28,8 @@ export interface ListQuery {
   readonly mesh?: string;
   /** Substring of the name. */
   readonly nameContains?: string;
+  /** Exactly these names (a reader catching up with a batch of changed resources). */
+  readonly names?: readonly string[];
   /** Exact label matches, all of them. */
   readonly labels?: Readonly<Record<string, string>>;
   /** `key=value` entries of the kind's tag index, all of them. */
