@@ -73,11 +73,12 @@ export function documentOf(kind: KindDescriptor, resource: Resource): Record<str
   document['creationTime'] = resource.creationTime.toISOString();
   document['modificationTime'] = resource.modificationTime.toISOString();
   if (Object.keys(resource.labels).length > 0) document['labels'] = resource.labels;
+  if (kind.computed) Object.assign(document, kind.computed(resource));
   if (kind.shape === 'flat') {
     Object.assign(document, resource.spec);
   } else {
     document['spec'] = resource.spec;
-    if (kind.hasStatus) document['status'] = resource.status ?? {};
+    if (kind.hasStatus) document['status'] = resource.status ?? kind.emptyStatus ?? {};
   }
   return document;
 }

@@ -10,7 +10,7 @@ import { KindRegistry } from './registry.js';
 export const coreKindRegistry = new KindRegistry(coreKinds);
 
 export { KindRegistry } from './registry.js';
-export type { KindDescriptor, PolicyKindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';
+export type { Identified, KindDescriptor, PolicyKindDescriptor, PolicyTraits, Scope, Shape } from './kind.js';
 export {
   KogumaError,
   httpStatusOf,

@@ -5,6 +5,7 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { InvalidParameter } from './errors.js';
+import type { Labels } from './resource.js';
 
 export type Scope = 'Global' | 'Mesh';
 
@@ -20,6 +21,16 @@ export interface PolicyTraits {
   readonly hasToTargetRef: boolean;
   readonly hasFromTargetRef: boolean;
   readonly hasRulesTargetRef: boolean;
+  /** Whether `from[]` entries are merged into inbound rules (Kuma's `isFromAsRules`). */
+  readonly isFromAsRules: boolean;
+}
+
+/** What the hooks that need more than the spec see of a resource. */
+export interface Identified<T = Readonly<Record<string, unknown>>> {
+  readonly mesh: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly spec: T;
 }
 
 interface KindBase<S extends TObject, N extends string> {
@@ -27,8 +38,10 @@ interface KindBase<S extends TObject, N extends string> {
   readonly name: N;
   /** URL segment and CLI name: `meshtimeouts`. */
   readonly plural: string;
-  /** CLI alias: `mt`. */
+  /** CLI alias: `mt`; '' for a kind Kuma gives none. */
   readonly shortName: string;
+  /** Further URL segments that serve the kind (and CLI spellings): `global-secrets` beside `globalsecrets`. */
+  readonly pathAliases?: readonly string[];
   readonly singularDisplayName: string;
   readonly pluralDisplayName: string;
   readonly scope: Scope;
@@ -37,7 +50,12 @@ interface KindBase<S extends TObject, N extends string> {
   readonly spec: S;
   /** Whether reads carry a `status` (set by the control plane, ignored on input). */
   readonly hasStatus?: boolean;
+  /** The status a read shows while the control plane has set none: Kuma shows its zero value. */
+  readonly emptyStatus?: unknown;
+  /** Written by the control plane only: REST writes are refused with 405. */
   readonly readOnly?: boolean;
+  /** Whether Kuma syncs the kind between global and zones (`/_resources`); true unless false. */
+  readonly includeInFederation?: boolean;
   readonly policy?: PolicyTraits;
 }
 
@@ -53,6 +71,10 @@ export interface KindDescriptor<N extends string = string> extends KindBase<TObj
   readonly check?: (spec: SpecOf) => InvalidParameter[];
   /** `key=value` pairs a list can be filtered by (`?tag=key:value`). */
   readonly indexTags?: (spec: SpecOf) => string[];
+  /** Deprecations a write is answered with; the write still succeeds. */
+  readonly warnings?: (resource: Identified) => string[];
+  /** Fields a read shows beside the spec, derived from the resource (`snis`). */
+  readonly computed?: (resource: Identified) => Record<string, unknown>;
 }
 
 /** A policy kind: one with the traits every policy has. */
@@ -62,6 +84,8 @@ export type PolicyKindDescriptor<N extends string = string> = KindDescriptor<N> 
 export interface KindDefinition<S extends TObject, N extends string = string> extends KindBase<S, N> {
   readonly check?: (spec: Static<S>) => InvalidParameter[];
   readonly indexTags?: (spec: Static<S>) => string[];
+  readonly warnings?: (resource: Identified<Static<S>>) => string[];
+  readonly computed?: (resource: Identified<Static<S>>) => Record<string, unknown>;
 }
 
 /**
@@ -69,11 +93,14 @@ export interface KindDefinition<S extends TObject, N extends string = string> ex
  * spec that the schema `S` has already accepted.
  */
 export function defineKind<S extends TObject, N extends string>(definition: KindDefinition<S, N>): KindDescriptor<N> {
-  const { check, indexTags, ...base } = definition;
+  const { check, indexTags, warnings, computed, ...base } = definition;
+  const typed = (resource: Identified) => resource as Identified<Static<S>>;
   return {
     ...base,
     ...(check ? { check: (spec: SpecOf) => check(spec as Static<S>) } : {}),
     ...(indexTags ? { indexTags: (spec: SpecOf) => indexTags(spec as Static<S>) } : {}),
+    ...(warnings ? { warnings: (resource: Identified) => warnings(typed(resource)) } : {}),
+    ...(computed ? { computed: (resource: Identified) => computed(typed(resource)) } : {}),
   };
 }
 

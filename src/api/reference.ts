@@ -113,9 +113,11 @@ function renderKind(kind: KindDescriptor): string {
   const rows: FieldRow[] = [];
   rowsOf(documentSchema(kind) as unknown as Schema, '', rows);
   const path = kind.scope === 'Global' ? `/${kind.plural}/{name}` : `/meshes/{mesh}/${kind.plural}/{name}`;
+  const others = [kind.name.toLowerCase(), ...(kind.pathAliases ?? []), kind.shortName].filter((a) => a !== '');
   const facts = [
-    `- REST: \`${path}\`${kind.scope === 'Mesh' ? `, across meshes \`/${kind.plural}\`` : ''}`,
-    `- CLI: \`koguma get ${kind.plural}\` (also \`${kind.name.toLowerCase()}\`, \`${kind.shortName}\`)`,
+    `- REST: \`${path}\`${kind.scope === 'Mesh' ? `, across meshes \`/${kind.plural}\`` : ''}${(kind.pathAliases ?? []).map((a) => `, also \`/${a}\``).join('')}`,
+    `- CLI: \`koguma get ${kind.plural}\` (also ${others.map((a) => `\`${a}\``).join(', ')})`,
+    ...(kind.readOnly ? ['- Read-only: written by the control plane; REST writes are refused with 405'] : []),
     `- Scope: ${kind.scope}; shape: ${kind.shape === 'flat' ? 'flat (fields beside the metadata)' : 'enveloped (fields under `spec`)'}`,
   ];
   if (kind.policy) {

@@ -4,6 +4,10 @@
  */
 import type { KindDescriptor } from './kind.js';
 
+/** Every lower-case name the CLI accepts for a kind; kinds Kuma gives no short name have none. */
+export const spellingsOf = (kind: KindDescriptor): string[] =>
+  [kind.name.toLowerCase(), kind.plural, ...(kind.pathAliases ?? []), kind.shortName].filter((alias) => alias !== '');
+
 export class KindRegistry {
   readonly kinds: readonly KindDescriptor[];
   private readonly byName = new Map<string, KindDescriptor>();
@@ -15,12 +19,12 @@ export class KindRegistry {
     for (const kind of kinds) {
       for (const [index, key] of [
         [this.byName, kind.name],
-        [this.byPlural, kind.plural],
+        ...[kind.plural, ...(kind.pathAliases ?? [])].map((path) => [this.byPlural, path] as const),
       ] as const) {
         if (index.has(key)) throw new Error(`kind registry: "${key}" is registered twice`);
         index.set(key, kind);
       }
-      for (const alias of [kind.name.toLowerCase(), kind.plural, kind.shortName]) {
+      for (const alias of spellingsOf(kind)) {
         const taken = this.byAlias.get(alias);
         if (taken && taken !== kind)
           throw new Error(`kind registry: alias "${alias}" names ${taken.name} and ${kind.name}`);
@@ -34,7 +38,7 @@ export class KindRegistry {
     return this.byName.get(type);
   }
 
-  /** By the REST path segment: `meshtimeouts`. */
+  /** By the REST path segment: `meshtimeouts`, or an alternative path such as `global-secrets`. */
   byPath(plural: string): KindDescriptor | undefined {
     return this.byPlural.get(plural);
   }

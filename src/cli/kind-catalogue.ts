@@ -17,7 +17,7 @@ import type { KindDescriptor, KindRegistry } from '../api/index.js';
  */
 export interface CliKind extends Pick<
   KindDescriptor,
-  'name' | 'plural' | 'shortName' | 'scope' | 'readOnly' | 'policy'
+  'name' | 'plural' | 'pathAliases' | 'shortName' | 'scope' | 'readOnly' | 'policy'
 > {
   readonly indexTags?: unknown;
 }
@@ -35,6 +35,7 @@ export function catalogueOf(registry: KindRegistry): CliKind[] {
   return registry.kinds.map((kind) => ({
     name: kind.name,
     plural: kind.plural,
+    ...(kind.pathAliases === undefined ? {} : { pathAliases: kind.pathAliases }),
     shortName: kind.shortName,
     scope: kind.scope,
     ...(kind.readOnly === undefined ? {} : { readOnly: kind.readOnly }),
@@ -43,12 +44,14 @@ export function catalogueOf(registry: KindRegistry): CliKind[] {
   }));
 }
 
-/** A lookup over catalogue entries: by `type` first, then by lower-cased name, plural or short name. */
+/** A lookup over catalogue entries: by `type` first, then by lower-cased name, plural, other path or short name. */
 export function lookupOf(kinds: readonly CliKind[]): KindLookup {
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
   const byAlias = new Map(
     kinds.flatMap((kind) =>
-      [kind.name.toLowerCase(), kind.plural, kind.shortName].map((alias) => [alias, kind] as const),
+      [kind.name.toLowerCase(), kind.plural, ...(kind.pathAliases ?? []), kind.shortName]
+        .filter((alias) => alias !== '')
+        .map((alias) => [alias, kind] as const),
     ),
   );
   return { kinds, resolve: (name) => byName.get(name) ?? byAlias.get(name.toLowerCase()) };

@@ -6,9 +6,9 @@
 import { CliError } from './errors.js';
 import type { CliKind, KindLookup } from './kind-catalogue.js';
 
-/** `meshtimeouts (mt)`, one per kind, for help texts and errors. */
+/** `meshtimeouts (mt)`, one per kind (just the plural when it has no short name), for help texts and errors. */
 export function kindSpellings(registry: KindLookup): string[] {
-  return registry.kinds.map((kind) => `${kind.plural} (${kind.shortName})`);
+  return registry.kinds.map((kind) => (kind.shortName === '' ? kind.plural : `${kind.plural} (${kind.shortName})`));
 }
 
 /** Joins items with ", " into lines of at most `width` characters, each after `indent`. */

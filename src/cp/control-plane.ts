@@ -55,6 +55,8 @@ export interface RunningControlPlane {
   readonly store: ResourceStore;
   readonly manager: ResourceManager;
   readonly logger: Logger;
+  /** Resolves once every store change committed so far has reached the mesh engine (tests read what follows from a write). */
+  settled(): Promise<void>;
   /** Stops accepting requests and streams, finishes those in flight, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -301,6 +303,10 @@ export async function startControlPlane(
       store,
       manager,
       logger,
+      settled: async () => {
+        await store.delivered(await store.head());
+        await engine.settled();
+      },
       close: () => {
         closing ??= closeAll().then(() => logger.info('control plane stopped'));
         return closing;

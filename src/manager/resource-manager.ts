@@ -27,9 +27,15 @@ import { initialPolicyDrafts } from './mesh-defaults.js';
 export interface PutResult {
   readonly created: boolean;
   readonly resource: Resource;
+  /** Deprecations the kind finds in the document; it was stored all the same. */
+  readonly warnings: readonly string[];
 }
 
 export const DEFAULT_MESH = 'default';
+
+function refuseReadOnly(kind: KindDescriptor | undefined): void {
+  if (kind?.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are written by the control plane only`);
+}
 
 export class ResourceManager {
   constructor(
@@ -39,18 +45,21 @@ export class ResourceManager {
 
   /** Creates or replaces the resource a document describes. */
   async put(document: unknown, expected: ExpectedIdentity = {}): Promise<PutResult> {
+    // A read-only kind is refused whatever the body holds, as Kuma refuses it.
+    if (expected.kind !== undefined) refuseReadOnly(this.registry.byType(expected.kind));
     const { kind, draft } = validateDocument(this.registry, document, expected);
-    if (kind.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are read-only`);
+    refuseReadOnly(kind);
     if (kind.scope === 'Mesh') await this.requireMesh(draft.mesh);
     if (kind.name === 'Mesh') await this.checkMeshCas(draft);
+    const warnings = kind.warnings?.(draft) ?? [];
     const current = await this.store.get(draft);
     if (current) {
       // Status belongs to the control plane: a user's replacement keeps it.
       const replacement = current.status === undefined ? draft : { ...draft, status: current.status };
-      return { created: false, resource: await this.store.update(replacement, current.version) };
+      return { created: false, resource: await this.store.update(replacement, current.version), warnings };
     }
-    if (kind.name === 'Mesh') return { created: true, resource: await this.createMesh(draft) };
-    return { created: true, resource: await this.store.create(draft) };
+    if (kind.name === 'Mesh') return { created: true, resource: await this.createMesh(draft), warnings };
+    return { created: true, resource: await this.store.create(draft), warnings };
   }
 
   async get(key: ResourceKey): Promise<Resource> {
@@ -69,7 +78,7 @@ export class ResourceManager {
 
   async delete(key: ResourceKey): Promise<void> {
     const kind = this.kindOf(key.kind);
-    if (kind.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are read-only`);
+    refuseReadOnly(kind);
     if (kind.scope === 'Mesh') await this.requireMesh(key.mesh);
     await this.store.delete(key);
   }

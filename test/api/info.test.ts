@@ -22,7 +22,9 @@ test('GET / says which control plane this is', async () => {
 test('GET /_resources describes every kind with its path, scope and policy flags', async () => {
   const { resources } = (await api.app.inject({ method: 'GET', url: '/_resources' })).json();
   assert.equal(resources.length, kindRegistry.kinds.length);
-  const byName = new Map(resources.map((r: { name: string }) => [r.name, r]));
+  const byName = new Map<string, { policy?: { isFromAsRules: boolean }; includeInFederation?: boolean }>(
+    resources.map((r: { name: string }) => [r.name, r]),
+  );
   assert.deepEqual(byName.get('Mesh'), {
     name: 'Mesh',
     path: 'meshes',
@@ -30,6 +32,7 @@ test('GET /_resources describes every kind with its path, scope and policy flags
     pluralDisplayName: 'Meshes',
     scope: 'Global',
     readOnly: false,
+    includeInFederation: true,
     shortName: 'm',
   });
   assert.deepEqual(byName.get('MeshTimeout'), {
@@ -39,9 +42,20 @@ test('GET /_resources describes every kind with its path, scope and policy flags
     pluralDisplayName: 'Mesh Timeouts',
     scope: 'Mesh',
     readOnly: false,
+    includeInFederation: true,
     shortName: 'mt',
-    policy: { isTargetRef: true, hasToTargetRef: true, hasFromTargetRef: true, hasRulesTargetRef: true },
+    policy: {
+      isTargetRef: true,
+      hasToTargetRef: true,
+      hasFromTargetRef: true,
+      hasRulesTargetRef: true,
+      isFromAsRules: true,
+    },
   });
+  assert.equal(byName.get('MeshTrafficPermission')?.policy?.isFromAsRules, false);
+  assert.equal(byName.get('Dataplane')?.includeInFederation, false);
+  const names = resources.map((r: { name: string }) => r.name);
+  assert.deepEqual(names, [...names].sort(), 'listed by name, as Kuma lists them');
 });
 
 test('every kind of KUMA-COMPAT is served', () => {
@@ -50,6 +64,25 @@ test('every kind of KUMA-COMPAT is served', () => {
     'Dataplane',
     'Secret',
     'MeshService',
+    'MeshExternalService',
+    'MeshMultiZoneService',
+    'MeshGateway',
+    'HostnameGenerator',
+    'MeshIdentity',
+    'MeshTrust',
+    'MeshZoneAddress',
+    'MeshOpenTelemetryBackend',
+    'Workload',
+    'GlobalSecret',
+    'Zone',
+    'ZoneIngress',
+    'ZoneEgress',
+    'DataplaneInsight',
+    'ZoneInsight',
+    'ZoneIngressInsight',
+    'ZoneEgressInsight',
+    'MeshInsight',
+    'ServiceInsight',
     'MeshHTTPRoute',
     'MeshTCPRoute',
     'MeshTLS',

@@ -227,3 +227,46 @@ test('unknown commands and options are usage errors; --help describes every comm
     assert.match(help.stdout, /^Usage: koguma/, command.join(' '));
   }
 });
+
+test('the kinds beside the policies: applied, then listed by plural, other path and short name', async () => {
+  const documents = `type: MeshExternalService
+mesh: e2e
+name: httpbin
+spec:
+  match: {port: 80, protocol: http}
+  endpoints: [{address: httpbin.org, port: 80}]
+---
+type: HostnameGenerator
+name: external
+spec:
+  selector: {meshExternalService: {matchLabels: {kuma.io/origin: zone}}}
+  template: '{{ .DisplayName }}.extsvc.mesh.local'
+---
+type: ZoneIngress
+name: zi-1
+networking: {address: 10.0.0.1, port: 10001}
+`;
+  const applied = await koguma(['apply', '-f', '-'], documents);
+  assert.equal(applied.code, 0, applied.stderr);
+
+  const yaml = await koguma(['get', 'meshexternalservices', '-m', 'e2e', '-o', 'yaml']);
+  assert.equal(yaml.code, 0, yaml.stderr);
+  const [external] = parseAllDocuments(yaml.stdout).map((d) => d.toJS() as Record<string, unknown>);
+  assert.deepEqual((external as { spec: unknown }).spec, {
+    match: { port: 80, protocol: 'http' },
+    endpoints: [{ address: 'httpbin.org', port: 80 }],
+  });
+  for (const [args, name] of [
+    [['get', 'extsvc', '-m', 'e2e'], 'httpbin'],
+    [['get', 'hostnamegenerators'], 'external'],
+    [['get', 'hg'], 'external'],
+    [['get', 'zone-ingresses'], 'zi-1'],
+    [['get', 'zi'], 'zi-1'],
+  ] as const) {
+    const result = await koguma([...args]);
+    assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stdout, new RegExp(`\\b${name}\\b`), args.join(' '));
+  }
+  const insights = await koguma(['get', 'zone-insights']);
+  assert.equal(insights.code, 0, insights.stderr);
+});

@@ -156,9 +156,11 @@ export const DataplaneKind = defineKind({
   name: 'Dataplane',
   plural: 'dataplanes',
   shortName: 'dp',
-  singularDisplayName: 'Data Plane Proxy',
-  pluralDisplayName: 'Data Plane Proxies',
+  singularDisplayName: 'Dataplane',
+  pluralDisplayName: 'Dataplanes',
   scope: 'Mesh',
+  // Each zone keeps its own; the global control plane sees them through insights.
+  includeInFederation: false,
   shape: 'flat',
   spec: DataplaneSpec,
   check: checkDataplane,

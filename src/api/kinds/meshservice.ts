@@ -59,6 +59,7 @@ export const MeshServiceKind = defineKind({
   pluralDisplayName: 'Mesh Services',
   scope: 'Mesh',
   shape: 'enveloped',
+  includeInFederation: false,
   spec: MeshServiceSpec,
   hasStatus: true,
   check: checkMeshService,

@@ -1,4 +1,4 @@
-/** Secret: opaque bytes (base64) owned by a mesh, referenced by name from data sources. */
+/** Secret and GlobalSecret: opaque bytes (base64), referenced by name from data sources. */
 import { Type, type Static } from '@sinclair/typebox';
 import { defineKind } from '../kind.js';
 
@@ -18,10 +18,24 @@ export const SecretSpec = Type.Object(
 
 export type SecretSpec = Static<typeof SecretSpec>;
 
+/** GlobalSecret: a secret of the control plane itself, in no mesh (zone tokens, signing keys). */
+export const GlobalSecretKind = defineKind({
+  name: 'GlobalSecret',
+  plural: 'globalsecrets',
+  pathAliases: ['global-secrets'],
+  shortName: '',
+  singularDisplayName: 'Global Secret',
+  pluralDisplayName: 'Global Secrets',
+  scope: 'Global',
+  shape: 'flat',
+  spec: SecretSpec,
+});
+
 export const SecretKind = defineKind({
   name: 'Secret',
   plural: 'secrets',
-  shortName: 'sec',
+  // Kuma gives secrets no short name.
+  shortName: '',
   singularDisplayName: 'Secret',
   pluralDisplayName: 'Secrets',
   scope: 'Mesh',

@@ -17,6 +17,8 @@ export interface PolicyDefinition<S extends TObject, N extends string> {
   readonly name: N;
   readonly shortName: string;
   readonly order: number;
+  /** Whether `from[]` entries become inbound rules, as Kuma's `/_resources` says of the kind. */
+  readonly fromAsRules?: boolean;
   readonly spec: S;
   /** Checks beyond the schema and the generic targetRef rules; paths relative to spec. */
   readonly check?: (spec: Static<S>) => InvalidParameter[];
@@ -51,6 +53,7 @@ export function definePolicy<S extends TObject, N extends string>(
     hasToTargetRef: 'to' in properties,
     hasFromTargetRef: 'from' in properties,
     hasRulesTargetRef: 'rules' in properties,
+    isFromAsRules: definition.fromAsRules ?? false,
   };
   const kind = defineKind({
     name: definition.name,

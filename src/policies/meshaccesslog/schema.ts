@@ -144,6 +144,7 @@ export const MeshAccessLogKind = definePolicy({
   name: 'MeshAccessLog',
   shortName: 'mal',
   order: 600,
+  fromAsRules: true,
   spec: MeshAccessLogSpec,
   check: checkMeshAccessLog,
 });

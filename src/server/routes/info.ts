@@ -32,26 +32,31 @@ export function registerInfoRoutes(
   };
   app.get('/', async () => indexBody);
 
+  // In Kuma's order: by name.
   const resources = {
-    resources: registry.kinds.map((kind) => ({
-      name: kind.name,
-      path: kind.plural,
-      singularDisplayName: kind.singularDisplayName,
-      pluralDisplayName: kind.pluralDisplayName,
-      scope: kind.scope,
-      readOnly: kind.readOnly ?? false,
-      shortName: kind.shortName,
-      ...(kind.policy
-        ? {
-            policy: {
-              isTargetRef: true,
-              hasToTargetRef: kind.policy.hasToTargetRef,
-              hasFromTargetRef: kind.policy.hasFromTargetRef,
-              hasRulesTargetRef: kind.policy.hasRulesTargetRef,
-            },
-          }
-        : {}),
-    })),
+    resources: [...registry.kinds]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((kind) => ({
+        name: kind.name,
+        path: kind.plural,
+        singularDisplayName: kind.singularDisplayName,
+        pluralDisplayName: kind.pluralDisplayName,
+        scope: kind.scope,
+        readOnly: kind.readOnly ?? false,
+        includeInFederation: kind.includeInFederation ?? true,
+        shortName: kind.shortName,
+        ...(kind.policy
+          ? {
+              policy: {
+                isTargetRef: true,
+                hasToTargetRef: kind.policy.hasToTargetRef,
+                hasFromTargetRef: kind.policy.hasFromTargetRef,
+                hasRulesTargetRef: kind.policy.hasRulesTargetRef,
+                isFromAsRules: kind.policy.isFromAsRules,
+              },
+            }
+          : {}),
+      })),
   };
   app.get('/_resources', async () => resources);
   app.get('/config', async () => config);

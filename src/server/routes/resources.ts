@@ -1,6 +1,6 @@
 /**
  * CRUD for every kind, driven by the kind registry:
- *   global kinds      GET /meshes, GET|PUT|DELETE /meshes/{name}
+ *   global kinds      GET /meshes, GET|PUT|DELETE /meshes/{name}, and likewise /{plural}[/{name}]
  *   mesh-scoped kinds GET /meshes/{mesh}/{plural}, GET|PUT|DELETE /meshes/{mesh}/{plural}/{name},
  *                     GET /{plural} (across meshes)
  * PUT creates (201) or replaces (200); the body's type, mesh and name must
@@ -16,11 +16,15 @@ type Query = Record<string, string | string[] | undefined>;
 export function registerResourceRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry): void {
   const meshKind = registry.byType('Mesh')!;
 
-  const meshScoped = (plural: string): KindDescriptor => {
+  const kindAt = (plural: string, scope?: 'Global' | 'Mesh'): KindDescriptor => {
     const kind = registry.byPath(plural);
-    if (!kind || kind.scope !== 'Mesh') throw new KogumaError('NotFound', `unknown resource type "${plural}"`);
+    if (!kind || (scope !== undefined && kind.scope !== scope))
+      throw new KogumaError('NotFound', `unknown resource type "${plural}"`);
     return kind;
   };
+  const meshScoped = (plural: string): KindDescriptor => kindAt(plural, 'Mesh');
+  // Mesh has its own routes below (`/meshes/{name}` is the more specific path).
+  const globalKind = (plural: string): KindDescriptor => kindAt(plural, 'Global');
 
   const baseUrl = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;
 
@@ -49,18 +53,36 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
     documentOf(meshKind, await manager.get({ kind: 'Mesh', mesh: '', name: request.params.name })),
   );
   app.put<{ Params: { name: string } }>('/meshes/:name', async (request, reply) => {
-    const { created } = await manager.put(request.body, { kind: 'Mesh', name: request.params.name });
-    return reply.status(created ? 201 : 200).send({ warnings: [] });
+    const { created, warnings } = await manager.put(request.body, { kind: 'Mesh', name: request.params.name });
+    return reply.status(created ? 201 : 200).send({ warnings });
   });
   app.delete<{ Params: { name: string } }>('/meshes/:name', async (request) => {
     await manager.delete({ kind: 'Mesh', mesh: '', name: request.params.name });
     return {};
   });
 
-  // Mesh-scoped kinds.
+  // Every kind by its path: a global kind's list, or a mesh-scoped kind's list across meshes.
   app.get<{ Params: { plural: string } }>('/:plural', (request) =>
-    list(request, meshScoped(request.params.plural), undefined),
+    list(request, kindAt(request.params.plural), undefined),
   );
+
+  // Other global kinds (Zone, GlobalSecret, HostnameGenerator, the zone proxies and their insights).
+  app.get<{ Params: { plural: string; name: string } }>('/:plural/:name', async (request) => {
+    const kind = globalKind(request.params.plural);
+    return documentOf(kind, await manager.get({ kind: kind.name, mesh: '', name: request.params.name }));
+  });
+  app.put<{ Params: { plural: string; name: string } }>('/:plural/:name', async (request, reply) => {
+    const kind = globalKind(request.params.plural);
+    const { created, warnings } = await manager.put(request.body, { kind: kind.name, name: request.params.name });
+    return reply.status(created ? 201 : 200).send({ warnings });
+  });
+  app.delete<{ Params: { plural: string; name: string } }>('/:plural/:name', async (request) => {
+    const kind = globalKind(request.params.plural);
+    await manager.delete({ kind: kind.name, mesh: '', name: request.params.name });
+    return {};
+  });
+
+  // Mesh-scoped kinds.
   app.get<{ Params: { mesh: string; plural: string } }>('/meshes/:mesh/:plural', (request) =>
     list(request, meshScoped(request.params.plural), request.params.mesh),
   );
@@ -77,8 +99,8 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
     async (request, reply) => {
       const kind = meshScoped(request.params.plural);
       const { mesh, name } = request.params;
-      const { created } = await manager.put(request.body, { kind: kind.name, mesh, name });
-      return reply.status(created ? 201 : 200).send({ warnings: [] });
+      const { created, warnings } = await manager.put(request.body, { kind: kind.name, mesh, name });
+      return reply.status(created ? 201 : 200).send({ warnings });
     },
   );
   app.delete<{ Params: { mesh: string; plural: string; name: string } }>(
