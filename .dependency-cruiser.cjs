@@ -20,6 +20,8 @@ const floors = {
   store: ['api'],
   mtls: ['api', 'store'],
   auth: ['api', 'store'],
+  // Insights read the store's change feed; the instance holding a proxy's stream writes its record.
+  insights: ['api', 'store'],
   // A new mesh starts with Kuma's default MeshTimeout, MeshRetry and MeshCircuitBreaker.
   manager: ['api', 'store', 'auth', 'mtls', 'policies/*'],
   xds: ['api', 'xds/envoy'],
@@ -59,6 +61,7 @@ const floors = {
   ],
   'xds/sync': [
     'api',
+    'insights',
     'manager',
     'mesh',
     'mtls',

@@ -23,6 +23,7 @@ export interface ControlPlaneConfig {
   readonly tlsCertFile: string;
   readonly tlsKeyFile: string;
   readonly xdsDebounceMs: number;
+  readonly insightFlushMs: number;
   readonly dataplaneRemovalDelayMs: number;
   readonly heartbeatIntervalMs: number;
   readonly instanceTtlMs: number;
@@ -170,6 +171,15 @@ export const settings: readonly AnySetting[] = [
     env: 'KOGUMA_XDS_DEBOUNCE',
     description: 'How long changes are collected before affected proxies are rebuilt',
     default: () => 10,
+    parse: parseDuration,
+  },
+  {
+    key: 'insightFlushMs',
+    flag: '--insight-flush',
+    env: 'KOGUMA_INSIGHT_FLUSH',
+    description:
+      'How long proxy status changes (connects, ACKs, NACKs, certificates) are collected before this instance writes them to the store as dataplane insights',
+    default: () => 100,
     parse: parseDuration,
   },
   {

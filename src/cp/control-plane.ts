@@ -13,6 +13,7 @@
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { ResourceManager } from '../manager/index.js';
+import { InsightIndex, type KindFacts } from '../insights/index.js';
 import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
@@ -31,6 +32,7 @@ import { MeshSecurityRegistry } from '../mtls/index.js';
 import {
   ConsistencyGate,
   DataplaneLifecycle,
+  InsightRecorder,
   LeaseKeeper,
   SnapshotPublisher,
   WorkloadIdentities,
@@ -106,9 +108,14 @@ export async function startControlPlane(
     });
     closers.push(() => meshSecurity.close());
     const limiter = createIssuanceLimiter({ ratePerSecond: config.certIssuanceRate, burst: config.certIssuanceRate });
+    // Each proxy's DataplaneInsight, written by this instance while it holds the proxy's stream.
+    let recorder: InsightRecorder | undefined;
     const identities = new WorkloadIdentities({
       limiter,
-      onIssued: (nodeId) => engine?.refresh([nodeId]),
+      onIssued: (nodeId) => {
+        engine?.refresh([nodeId]);
+        recorder?.mark(nodeId);
+      },
       logger: mtlsLogger,
     });
     closers.push(() => {
@@ -128,6 +135,24 @@ export async function startControlPlane(
     });
     await engine.start();
     closers.push(() => engine.stop());
+    // Every mesh's insights, from the change feed: what this instance serves whichever instance a proxy uses.
+    const insightIndex = new InsightIndex({
+      store,
+      kinds: kindRegistry.kinds.map((kind) => kind.name),
+      logger: logger.child({ component: 'insights' }),
+    });
+    await insightIndex.start();
+    closers.push(() => insightIndex.stop());
+    recorder = new InsightRecorder({
+      registry: status,
+      store,
+      certificates: identities,
+      flushMs: config.insightFlushMs,
+      logger: xdsLogger,
+    });
+    // Runs after the DP server closed (closers run last first): the streams' ends are written.
+    const insightRecorder = recorder;
+    closers.push(() => insightRecorder.close());
     // Registration leases: this instance's heartbeat, and the removal of proxies gone from any instance.
     const leaseKeeper = new LeaseKeeper({
       leases: store.leases(config.instanceId),
@@ -170,7 +195,7 @@ export async function startControlPlane(
       agentReports,
       ads: {
         snapshots: cache,
-        status,
+        status: recorder,
         identify: dpAuth.identify,
         onStreamOpen: (identity, stream) => lifecycle.open(identity, stream),
         onStreamReady: (identity, stream) => lifecycle.ready(identity, stream),
@@ -235,6 +260,7 @@ export async function startControlPlane(
           return context === undefined ? undefined : proxyBuild.inspect(context)?.resources;
         },
         certificates: identities,
+        insights: insightIndex,
         policies: {
           contextOf: (mesh, name) => engine?.contextOf(mesh, name),
           dataplanesOf: (mesh) => engine?.dataplanesOf(mesh) ?? [],
@@ -243,6 +269,14 @@ export async function startControlPlane(
         envoyAdmin: adminTunnels,
         agentReports,
         consistency,
+      },
+      insights: {
+        index: insightIndex,
+        kinds: kindRegistry.kinds.map((kind): KindFacts => ({
+          name: kind.name,
+          scope: kind.scope,
+          isPolicy: kind.policy !== undefined,
+        })),
       },
       access: {
         userTokenKey: credentials.userTokenKey,

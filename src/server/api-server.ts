@@ -32,6 +32,7 @@ import { errorBody, installErrorHandling } from './errors.js';
 import { installJsonBodyParser } from './json-body.js';
 import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
+import { registerInsightRoutes, type InsightsSource } from './routes/insights.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
 import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   readonly config: Record<string, unknown>;
   /** Proxy status and served configuration; without it the inspection endpoints are not served. */
   readonly inspection?: Inspection;
+  /** Every mesh's insights (`/mesh-insights`, `/global-insight(s)`, `service-insights`); not served without it. */
+  readonly insights?: InsightsSource;
   /** Who may write and read what (access.ts). */
   readonly access: ApiAccess;
   /** The store's health, for `/ready` and the stale-data header; the manager's store's when omitted. */
@@ -81,6 +84,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
   registerInfoRoutes(app, options.registry, options.index, options.config);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
+  if (options.insights) registerInsightRoutes(app, options.insights);
   registerResourceRoutes(app, options.manager, options.registry);
   registerTokenRoutes(app, options.manager);
   await app.ready();

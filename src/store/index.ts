@@ -30,6 +30,7 @@ export type {
   TagIndexer,
 } from './types.js';
 export type { StoreLogger } from './logger.js';
+export { ownerKindOf, type RecordContent, type RecordKey, type RecordMerge } from './owned-records.js';
 export { listAll, LIST_ALL_PAGE, type ListAllQuery } from './list-all.js';
 
 export interface StoreConfig {

@@ -15,6 +15,7 @@ import { alreadyExists, missing, staleVersion } from './errors.js';
 import { createListenerSet } from './listeners.js';
 import { silentLogger, type StoreLogger } from './logger.js';
 import { createLeaseBoard, memoryLeases } from './memory-leases.js';
+import { ownedKindsOf, ownerKindFor } from './owned-records.js';
 import type { ChangeEvent, ListPage, ListQuery, ResourceStore, TagIndexer } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -42,6 +43,7 @@ function matches(entry: Entry, query: ListQuery): boolean {
   const { resource } = entry;
   if (query.mesh !== undefined && resource.mesh !== query.mesh) return false;
   if (query.nameContains !== undefined && !resource.name.includes(query.nameContains)) return false;
+  if (query.names !== undefined && !query.names.includes(resource.name)) return false;
   for (const [key, value] of Object.entries(query.labels ?? {})) {
     if (resource.labels[key] !== value) return false;
   }
@@ -175,6 +177,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
       const { resource } = storedEntry(key, expectedVersion);
       kinds.get(key.kind)?.delete(slotOf(key));
       const events = [eventOf(resource, 'deleted')];
+      for (const owned of ownedKindsOf(key.kind)) {
+        const record = kinds.get(owned)?.get(slotOf(key));
+        if (!record) continue;
+        kinds.get(owned)?.delete(slotOf(key));
+        events.push(eventOf(record.resource, 'deleted'));
+      }
       if (key.kind === 'Mesh') {
         // The cascade: every resource of every kind inside the deleted mesh.
         for (const map of kinds.values()) {
@@ -186,6 +194,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
         }
       }
       announce(events);
+    },
+
+    async writeRecords(kind, keys, merge) {
+      const ownerKind = ownerKindFor(kind);
+      const events: ChangeEvent[] = [];
+      const done = new Set<string>();
+      const now = new Date();
+      for (const key of keys) {
+        const slot = slotOf({ kind, mesh: key.mesh, name: key.name });
+        if (done.has(slot) || !find({ kind: ownerKind, mesh: key.mesh, name: key.name })) continue;
+        done.add(slot);
+        const stored = kinds.get(kind)?.get(slot)?.resource;
+        const content = merge(stored && structuredClone(stored), { mesh: key.mesh, name: key.name });
+        if (!content) continue;
+        const draft: ResourceDraft = {
+          kind,
+          mesh: key.mesh,
+          name: key.name,
+          labels: content.labels ?? {},
+          spec: content.spec,
+        };
+        const entry = entryOf(draft, (stored?.version ?? 0) + 1, stored?.creationTime ?? now, now);
+        kindMap(kind).set(slot, entry);
+        events.push(eventOf(entry.resource, stored ? 'updated' : 'created'));
+      }
+      announce(events);
+      return events.length;
     },
 
     watch(listener) {

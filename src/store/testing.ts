@@ -28,6 +28,7 @@ export function outageSwitch(inner: ResourceStore): OutageSwitch {
     createAll: guard((drafts) => inner.createAll(drafts)),
     update: guard((draft, version) => inner.update(draft, version)),
     delete: guard((key, version) => inner.delete(key, version)),
+    writeRecords: guard((kind, keys, merge) => inner.writeRecords(kind, keys, merge)),
     watch: (listener) => inner.watch(listener),
     head: guard(() => inner.head()),
     delivered: (seq) => inner.delivered(seq),

@@ -20,6 +20,7 @@
  * - A store that cannot be reached says so (`health`) and recovers by itself.
  */
 import type { Resource, ResourceDraft, ResourceKey } from '../api/index.js';
+import type { RecordKey, RecordMerge } from './owned-records.js';
 
 export interface ListQuery {
   readonly kind: string;
@@ -27,6 +28,8 @@ export interface ListQuery {
   readonly mesh?: string;
   /** Substring of the name. */
   readonly nameContains?: string;
+  /** Exactly these names (a reader catching up with a batch of changed resources). */
+  readonly names?: readonly string[];
   /** Exact label matches, all of them. */
   readonly labels?: Readonly<Record<string, string>>;
   /** `key=value` entries of the kind's tag index, all of them. */
@@ -107,8 +110,15 @@ export interface ResourceStore {
   createAll(drafts: readonly ResourceDraft[]): Promise<Resource[]>;
   /** NotFound when missing, Conflict when the stored version is not `expectedVersion`. */
   update(draft: ResourceDraft, expectedVersion: number): Promise<Resource>;
-  /** NotFound when missing; Conflict when `expectedVersion` is given and differs. Mesh cascades. */
+  /** NotFound when missing; Conflict when `expectedVersion` is given and differs. Mesh and owners (owned-records.ts) cascade. */
   delete(key: ResourceKey, expectedVersion?: number): Promise<void>;
+  /**
+   * Writes records of an owned kind (owned-records.ts: a DataplaneInsight) in
+   * one transaction, without version checks: `merge` sees each stored record
+   * and says what to store. A key whose owner does not exist is skipped.
+   * Resolves with the number of records written.
+   */
+  writeRecords(kind: string, keys: readonly RecordKey[], merge: RecordMerge): Promise<number>;
   /** Listens to committed changes; returns the function that stops listening. */
   watch(listener: ChangeListener): () => void;
   /** The change-log position of the newest committed change; Unavailable when the store cannot be read. */

@@ -100,7 +100,8 @@ async function put(document: { type: string; mesh: string; name: string }): Prom
 async function overview(name: string): Promise<Record<string, any>> {
   const response = await api.app.inject({ method: 'GET', url: `/meshes/default/dataplanes/${name}/_overview` });
   assert.equal(response.statusCode, 200, response.body);
-  return response.json().dataplaneInsight;
+  // Kuma leaves the insight out of an overview of a proxy that never connected.
+  return response.json().dataplaneInsight ?? {};
 }
 
 const snapshotOf = (name: string): Snapshot => {

@@ -11,6 +11,7 @@ import { changeLogCases } from './store-changes.cases.js';
 import { leaseCases } from './store-leases.cases.js';
 import { lifecycleCases } from './store-lifecycle.cases.js';
 import { listCases } from './store-lists.cases.js';
+import { recordCases } from './store-records.cases.js';
 import { watchCases } from './store-watch.cases.js';
 import { writeCases } from './store-writes.cases.js';
 
@@ -56,6 +57,7 @@ export function storeContract(name: string, makeStore: MakeStore, traits: StoreT
     describe('watch', () => watchCases(ctx));
     describe('change log', () => changeLogCases(ctx));
     describe('registration leases', () => leaseCases(ctx));
+    describe('owned records', () => recordCases(ctx));
     describe('lifecycle', () => lifecycleCases(ctx));
   });
 }

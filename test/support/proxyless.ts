@@ -197,7 +197,7 @@ export async function api(
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
 }
 
-/** The first xDS subscription of a dataplane's overview, and whether it is connected (undefined when the API cannot answer). */
+/** The newest xDS subscription of a dataplane's overview, and whether it is connected (undefined when the API cannot answer). */
 export async function subscriptionOf(
   cp: ControlPlaneProcess,
   name: string,
@@ -207,7 +207,7 @@ export async function subscriptionOf(
     if (status !== 200) return undefined;
     return {
       connected: body.dataplaneInsight.connected === true,
-      subscription: body.dataplaneInsight.subscriptions[0],
+      subscription: body.dataplaneInsight.subscriptions.at(-1),
     };
   } catch {
     return undefined;

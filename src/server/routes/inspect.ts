@@ -12,14 +12,16 @@
  * NACK added, since a rejected configuration is what an operator looks for,
  * and so is one this control plane held back (`consistencyError`: the
  * consistency gate found references in it that do not resolve).
- * The status is this instance's: a proxy connected to another instance shows
- * as not connected here.
+ * The insight is the cluster's: the record the instance holding the proxy's
+ * stream writes to the store, read here through the change feed, with this
+ * instance's live status laid over it for a proxy connected here.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { documentOf, type KindRegistry, type Resource } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { shortNameOfType, typeUrls } from '../../xds/index.js';
+import { isOnline, mergeInsight, type CertificateInsight, type DataplaneInsightSpec } from '../../insights/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
+import { subscriptionOf } from '../../xds/sync/index.js';
 import { nextPageUrl, parseListParams } from '../list-query.js';
 import { registerConfigRoute, type ConfigPreview } from './inspect-config.js';
 import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
@@ -36,9 +38,11 @@ export interface Inspection {
   readonly status: ProxyStatusReader;
   readonly snapshots: Pick<SnapshotSource, 'get'>;
   /** The proxy's workload certificate (mesh mTLS), as Kuma's DataplaneInsight.mTLS. */
-  readonly certificates?: { insight(nodeId: string): object | undefined };
+  readonly certificates?: { insight(nodeId: string): CertificateInsight | undefined };
   /** The configuration built on request, with or without shadow policies (`_config`); the served one without it. */
   readonly configPreview?: ConfigPreview;
+  /** Every proxy's stored DataplaneInsight, whichever instance wrote it (insights/insight-index.ts). */
+  readonly insights?: { insightOf(mesh: string, name: string): { readonly spec: object } | undefined };
   /** Policy inspection (`_rules`, `_resources/dataplanes`); not served without it. */
   readonly policies?: PolicyInspection;
   /** Envoy's admin API through the dataplanes' agents (`xds`, `stats`, `clusters`); not served without it. */
@@ -57,75 +61,44 @@ type Query = Record<string, string | string[] | undefined>;
 
 const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}`;
 
-/** Kuma's DataplaneInsight from this instance's stream status. */
-function insightOf(status: ProxyStatus | undefined): Record<string, unknown> {
-  if (!status) return { subscriptions: [] };
-  const perType: Record<string, unknown> = {};
-  let sent = 0;
-  let acked = 0;
-  let rejected = 0;
-  for (const typeUrl of typeUrls) {
-    const type = status.types.get(typeUrl);
-    if (!type) continue;
-    sent += type.responsesSent;
-    acked += type.responsesAcked;
-    rejected += type.responsesRejected;
-    perType[shortNameOfType[typeUrl].toLowerCase()] = {
-      responsesSent: String(type.responsesSent),
-      responsesAcknowledged: String(type.responsesAcked),
-      responsesRejected: String(type.responsesRejected),
-      ...(type.sent ? { sentVersion: type.sent.version, lastSentTime: type.sent.at.toISOString() } : {}),
-      ...(type.acked ? { ackedVersion: type.acked.version, lastAckTime: type.acked.at.toISOString() } : {}),
-      ...(type.lastNack
-        ? {
-            lastNack: {
-              version: type.lastNack.version,
-              error: type.lastNack.error,
-              time: type.lastNack.at.toISOString(),
-            },
-          }
-        : {}),
-    };
-  }
-  return {
-    subscriptions: [
-      {
-        id: status.streamId,
-        controlPlaneInstanceId: status.instanceId,
-        connectTime: status.since.toISOString(),
-        ...(status.disconnectedAt ? { disconnectTime: status.disconnectedAt.toISOString() } : {}),
-        protocol: status.protocol,
-        status: {
-          total: {
-            responsesSent: String(sent),
-            responsesAcknowledged: String(acked),
-            responsesRejected: String(rejected),
-          },
-          ...perType,
-        },
-      },
-    ],
-    connected: status.connected,
-  };
+/**
+ * Kuma's DataplaneInsight of a proxy, whichever instance holds its stream: the
+ * record in the store (written by that instance), with this instance's live
+ * stream laid over it when the proxy is connected here, so that what this
+ * instance knows first is shown at once. `connected` says whether a
+ * subscription is open (Kuma's rule). Undefined when nothing is known.
+ */
+function insightOf(
+  stored: Record<string, unknown> | undefined,
+  status: ProxyStatus | undefined,
+  mtls: CertificateInsight | undefined,
+): Record<string, unknown> | undefined {
+  const live = status?.connected ? status : undefined;
+  if (stored === undefined && live === undefined && mtls === undefined) return undefined;
+  const merged =
+    live === undefined
+      ? (stored ?? {})
+      : mergeInsight(stored as DataplaneInsightSpec | undefined, {
+          subscriptions: [subscriptionOf(live)],
+          ...(mtls === undefined ? {} : { mTLS: mtls }),
+        });
+  return { subscriptions: [], ...merged, connected: isOnline(merged as DataplaneInsightSpec) };
 }
-
-const withCertificate = (insight: Record<string, unknown>, mtls: object | undefined): Record<string, unknown> =>
-  mtls === undefined ? insight : { ...insight, mTLS: mtls };
 
 /** What the agent last said about its Envoy: why a proxy is offline when Envoy keeps failing. */
 const withAgentReport = (
-  insight: Record<string, unknown>,
+  insight: Record<string, unknown> | undefined,
   report: { phase: string; reason: string; at: Date } | undefined,
-): Record<string, unknown> =>
+): Record<string, unknown> | undefined =>
   report === undefined
     ? insight
     : { ...insight, envoy: { state: report.phase, reason: report.reason, time: report.at.toISOString() } };
 
 /** The configuration the consistency gate held back, and why: the proxy still runs its last published one. */
 const withConsistencyError = (
-  insight: Record<string, unknown>,
+  insight: Record<string, unknown> | undefined,
   held: { problems: readonly string[]; since: Date } | undefined,
-): Record<string, unknown> =>
+): Record<string, unknown> | undefined =>
   held === undefined
     ? insight
     : {
@@ -168,6 +141,16 @@ export function registerInspectionRoutes(
       ...dataplane
     } = documentOf(dataplaneKind, resource);
     const nodeId = nodeIdOf(resource.mesh, resource.name);
+    const stored = inspection.insights?.insightOf(resource.mesh, resource.name)?.spec as
+      Record<string, unknown> | undefined;
+    const dataplaneInsight = withConsistencyError(
+      withAgentReport(
+        insightOf(stored, inspection.status.get(nodeId), inspection.certificates?.insight(nodeId)),
+        inspection.agentReports?.of(nodeId),
+      ),
+      inspection.consistency?.heldOf(nodeId),
+    );
+    // Kuma leaves the insight out of an overview when there is none.
     return {
       type: 'DataplaneOverview',
       mesh,
@@ -175,13 +158,7 @@ export function registerInspectionRoutes(
       creationTime,
       modificationTime,
       dataplane,
-      dataplaneInsight: withConsistencyError(
-        withAgentReport(
-          withCertificate(insightOf(inspection.status.get(nodeId)), inspection.certificates?.insight(nodeId)),
-          inspection.agentReports?.of(nodeId),
-        ),
-        inspection.consistency?.heldOf(nodeId),
-      ),
+      ...(dataplaneInsight === undefined ? {} : { dataplaneInsight }),
     };
   };
 

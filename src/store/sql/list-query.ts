@@ -27,6 +27,7 @@ function whereOf(query: ListQuery): { where: string; params: SqlParam[] } {
   };
   if (query.mesh !== undefined) add((p) => `mesh = ${p}`, query.mesh);
   if (query.nameContains) add((p) => `position(${p}::text in name) > 0`, query.nameContains);
+  if (query.names !== undefined) add((p) => `name = any(${p}::text[])`, [...query.names]);
   if (query.labels && Object.keys(query.labels).length > 0) {
     add((p) => `labels @> ${p}::text::jsonb`, JSON.stringify(query.labels));
   }

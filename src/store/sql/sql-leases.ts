@@ -33,6 +33,10 @@ const sweepStatement = `with due as (
    where r.kind = 'Dataplane' and r.mesh = due.mesh and r.name = due.name and r.version = due.version
   returning r.mesh, r.name`;
 
+/** The insights of the Dataplanes a sweep removed: a record never outlives its owner (owned-records.ts). */
+const sweepInsightsStatement = `delete from koguma_resources
+  where kind = 'DataplaneInsight' and (mesh, name) in (select m, n from unnest($1::text[], $2::text[]) as k(m, n))`;
+
 export function sqlLeases(driver: SqlDriver, schema: string, instanceId: string): RegistrationLeases {
   return {
     async hold(key, version) {
@@ -73,7 +77,11 @@ export function sqlLeases(driver: SqlDriver, schema: string, instanceId: string)
       // Deleting Dataplanes appends to the change log: hold the write lock first, like every writer.
       return driver.transaction(async (tx) => {
         await tx.query(writeLockStatement, [schema]);
-        return tx.query<LeaseKey>(sweepStatement, params);
+        const removed = await tx.query<LeaseKey>(sweepStatement, params);
+        if (removed.length > 0) {
+          await tx.query(sweepInsightsStatement, [removed.map((key) => key.mesh), removed.map((key) => key.name)]);
+        }
+        return removed;
       });
     },
   };

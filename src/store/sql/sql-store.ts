@@ -33,6 +33,8 @@ import { changeChannel, writeLockStatement } from './migrations.js';
 import { insertDocumentOf, resourceColumns, resourceOf, type ResourceRow } from './rows.js';
 import { sharedRead } from './shared-read.js';
 import { sqlLeases } from './sql-leases.js';
+import { writeRecords } from './sql-records.js';
+import { ownedKindsOf } from '../owned-records.js';
 
 export interface SqlStoreOptions {
   readonly indexTags: TagIndexer;
@@ -206,11 +208,20 @@ async function startSqlStore(rawDriver: SqlDriver, options: SqlStoreOptions): Pr
         if (deleted.length === 0) {
           throw expectedVersion === undefined ? missing(key) : await whyNoRow(tx, key, expectedVersion);
         }
-        // The cascade: in the same transaction, so a mesh never disappears
-        // while its resources stay behind (or the reverse).
+        // The cascades: in the same transaction, so a mesh never disappears
+        // while its resources stay behind (or the reverse), nor a Dataplane while its insight stays.
+        for (const owned of ownedKindsOf(key.kind)) {
+          await tx.query('delete from koguma_resources where kind = $1 and mesh = $2 and name = $3', [
+            owned,
+            key.mesh,
+            key.name,
+          ]);
+        }
         if (key.kind === 'Mesh') await tx.query('delete from koguma_resources where mesh = $1', [key.name]);
       });
     },
+
+    writeRecords: (kind, keys, merge) => writeTransaction((tx) => writeRecords(tx, indexTags, kind, keys, merge)),
 
     watch(listener) {
       return listeners.add(listener);

@@ -9,3 +9,5 @@ export {
 export { DataplaneLifecycle, type DataplaneLifecycleOptions } from './dataplane-lifecycle.js';
 export { WorkloadIdentities, type CertificateInsight, type WorkloadIdentitiesOptions } from './workload-identities.js';
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
+export { InsightRecorder, type InsightRecorderOptions } from './insight-recorder.js';
+export { subscriptionOf } from './insight-subscription.js';
