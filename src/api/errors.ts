@@ -24,12 +24,15 @@ export interface InvalidParameter {
 export class KogumaError extends Error {
   readonly code: ErrorCode;
   readonly invalidParameters: readonly InvalidParameter[];
+  /** The REST title when the failure has its own (Kuma titles some by what failed: "Failed to retrieve Mesh"). */
+  readonly title: string | undefined;
 
-  constructor(code: ErrorCode, message: string, invalidParameters: readonly InvalidParameter[] = []) {
+  constructor(code: ErrorCode, message: string, invalidParameters: readonly InvalidParameter[] = [], title?: string) {
     super(message);
     this.name = 'KogumaError';
     this.code = code;
     this.invalidParameters = invalidParameters;
+    this.title = title;
   }
 }
 

@@ -33,6 +33,7 @@ import { installJsonBodyParser } from './json-body.js';
 import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
+import { registerKriRoutes } from './routes/kri.js';
 import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerTokenRoutes } from './routes/tokens.js';
@@ -81,6 +82,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
   registerInfoRoutes(app, options.registry, options.index, options.config);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
+  registerKriRoutes(app, options.manager, options.registry);
   registerResourceRoutes(app, options.manager, options.registry);
   registerTokenRoutes(app, options.manager);
   await app.ready();
