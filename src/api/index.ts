@@ -66,4 +66,4 @@ export { readYamlDocuments, readYaml, readJson } from './bounded-parse.js';
 export { parseDuration, formatDuration, durationMs } from './duration.js';
 export { formatBytes, INPUT_LIMITS, shapeParameter, stringProblem } from './input-limits.js';
 export { defineKind, displayName, pluralOf } from './kind.js';
-export { productVersion } from './version.js';
+export { productVersion, basedOnKuma } from './version.js';

@@ -1,12 +1,15 @@
 /**
- * Discovery endpoints: `/` (who is this control plane), `/_resources` (every
- * kind, as Kuma's GUI and tools read it), `/config` (the effective
- * configuration) and `/openapi.json`.
+ * Discovery endpoints: `/` (who is this control plane, and which Kuma it
+ * follows), `/_resources` and `/policies` (every kind, every policy kind, as
+ * Kuma's GUI and tools read them), `/who-am-i` (the caller, as access control
+ * sees it), `/config` (the effective configuration) and `/openapi.json`.
  */
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import type { KindRegistry } from '../../api/index.js';
+import { basedOnKuma, type KindRegistry } from '../../api/index.js';
+import { callerOf, type ApiAccess } from '../access.js';
 import { buildOpenApi } from '../openapi.js';
+import { includeInFederation, policySides } from './kuma-facts.js';
 
 export interface IndexInfo {
   readonly product: string;
@@ -20,20 +23,24 @@ export function registerInfoRoutes(
   registry: KindRegistry,
   index: IndexInfo,
   config: Record<string, unknown>,
+  access: ApiAccess,
 ): void {
   const indexBody = {
     hostname: hostname(),
     tagline: index.product,
     product: index.product,
     version: index.version,
+    basedOnKuma,
     instanceId: index.instanceId,
     clusterId: index.clusterId,
     gui: 'The GUI is not part of this build yet',
   };
   app.get('/', async () => indexBody);
 
+  // Kuma lists kinds by name, in byte order (MeshHTTPRoute before MeshHealthCheck).
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const resources = {
-    resources: registry.kinds.map((kind) => ({
+    resources: [...registry.kinds].sort(byName).map((kind) => ({
       name: kind.name,
       path: kind.plural,
       singularDisplayName: kind.singularDisplayName,
@@ -41,6 +48,7 @@ export function registerInfoRoutes(
       scope: kind.scope,
       readOnly: kind.readOnly ?? false,
       shortName: kind.shortName,
+      includeInFederation: includeInFederation(kind.name),
       ...(kind.policy
         ? {
             policy: {
@@ -48,11 +56,30 @@ export function registerInfoRoutes(
               hasToTargetRef: kind.policy.hasToTargetRef,
               hasFromTargetRef: kind.policy.hasFromTargetRef,
               hasRulesTargetRef: kind.policy.hasRulesTargetRef,
+              isFromAsRules: policySides(kind.name).isFromAsRules,
             },
           }
         : {}),
     })),
   };
+  const policies = {
+    policies: registry.kinds
+      .filter((kind) => kind.policy !== undefined)
+      .map((kind) => ({
+        name: kind.name,
+        readOnly: kind.readOnly ?? false,
+        path: kind.plural,
+        singularDisplayName: kind.singularDisplayName,
+        pluralDisplayName: kind.pluralDisplayName,
+        isExperimental: false,
+        isTargetRefBased: true,
+        isInbound: policySides(kind.name).isInbound,
+        isOutbound: policySides(kind.name).isOutbound,
+      }))
+      .sort(byName),
+  };
+  app.get('/policies', async () => policies);
+  app.get('/who-am-i', (request) => callerOf(request, access));
   app.get('/_resources', async () => resources);
   app.get('/config', async () => config);
 
