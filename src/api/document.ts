@@ -2,11 +2,12 @@
  * REST/YAML shapes. A flat kind keeps its spec fields beside the metadata
  * (`{type, mesh, name, labels, networking}`); an enveloped kind nests them
  * (`{type, mesh, name, labels, spec}`). Server-set fields (creationTime,
- * modificationTime, status) are accepted on input so that the output of a read
+ * modificationTime, kri, status) are accepted on input so that the output of a read
  * can be applied again, and are ignored.
  */
 import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import type { KindDescriptor } from './kind.js';
+import { kriOf } from './kri.js';
 import { Labels, MeshName, ResourceName } from './primitives.js';
 import type { Resource, ResourceDraft } from './resource.js';
 
@@ -15,6 +16,7 @@ const schemas = new WeakMap<KindDescriptor, TObject>();
 const serverSet = {
   creationTime: Type.Optional(Type.String({ description: 'Set by the server; ignored on input.' })),
   modificationTime: Type.Optional(Type.String({ description: 'Set by the server; ignored on input.' })),
+  kri: Type.Optional(Type.String({ description: "Kuma's resource identifier, set by the server; ignored on input." })),
 };
 
 /** The JSON Schema of a whole document of this kind, as the REST API accepts it. */
@@ -46,7 +48,7 @@ export function documentSchema(kind: KindDescriptor): TObject {
   return schema;
 }
 
-const metadataFields = new Set(['type', 'mesh', 'name', 'labels', 'creationTime', 'modificationTime', 'status']);
+const metadataFields = new Set(['type', 'mesh', 'name', 'labels', 'creationTime', 'modificationTime', 'kri', 'status']);
 
 /** A valid document (checked by `validate`) as a draft for the store. */
 export function draftOf(kind: KindDescriptor, document: Record<string, unknown>): ResourceDraft {
@@ -74,6 +76,8 @@ export function documentOf(kind: KindDescriptor, resource: Resource): Record<str
   document['modificationTime'] = resource.modificationTime.toISOString();
   if (Object.keys(resource.labels).length > 0) document['labels'] = resource.labels;
   if (kind.computed) Object.assign(document, kind.computed(resource));
+  const kri = kriOf(resource);
+  if (kri !== undefined) document['kri'] = kri;
   if (kind.shape === 'flat') {
     Object.assign(document, resource.spec);
   } else {

@@ -25,6 +25,16 @@ export {
 export type { Resource, ResourceDraft, ResourceKey, Labels } from './resource.js';
 export { keyOf, describeKey } from './resource.js';
 export { documentOf, documentSchema, draftOf } from './document.js';
+export {
+  kriOf,
+  kriTypeOf,
+  formatKri,
+  parseKri,
+  type Kri,
+  ZONE_LABEL as KRI_ZONE_LABEL,
+  NAMESPACE_LABEL,
+  DISPLAY_NAME_LABEL,
+} from './kri.js';
 export { validateDocument, issuesAgainst, fieldPath, type ExpectedIdentity, type ValidDocument } from './validate.js';
 export * from './kinds/index.js';
 export {
@@ -56,7 +66,7 @@ export { readYamlDocuments, readYaml, readJson } from './bounded-parse.js';
 export { parseDuration, formatDuration, durationMs } from './duration.js';
 export { formatBytes, INPUT_LIMITS, shapeParameter, stringProblem } from './input-limits.js';
 export { defineKind, displayName, pluralOf } from './kind.js';
-export { productVersion } from './version.js';
+export { productVersion, basedOnKuma } from './version.js';
 export {
   dns1123SubdomainProblem,
   HOSTNAME_TEMPLATE_FIELDS,

@@ -23,6 +23,9 @@ export interface PolicyTraits {
   readonly hasRulesTargetRef: boolean;
   /** Whether `from[]` entries are merged into inbound rules (Kuma's `isFromAsRules`). */
   readonly isFromAsRules: boolean;
+  /** Which side of a proxy the policy acts on, as Kuma's `/policies` lists it. */
+  readonly isInbound: boolean;
+  readonly isOutbound: boolean;
 }
 
 /** What the hooks that need more than the spec see of a resource. */

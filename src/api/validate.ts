@@ -184,17 +184,22 @@ export function validateDocument(
   const kind = typeof type === 'string' ? registry.byType(type) : undefined;
   if (!kind) throw invalidInput([{ field: 'type', reason: `unknown kind ${JSON.stringify(type)}` }]);
 
+  // A body without a mesh belongs to the mesh of its URL, as Kuma takes it.
+  const document: Record<string, unknown> =
+    kind.scope === 'Mesh' && value['mesh'] === undefined && expected.mesh !== undefined
+      ? { ...value, mesh: expected.mesh }
+      : value;
   const issues: InvalidParameter[] = [];
   if (expected.kind !== undefined && kind.name !== expected.kind)
     issues.push({ field: 'type', reason: `must be "${expected.kind}" to match the URL` });
-  if (kind.scope === 'Mesh' && expected.mesh !== undefined && value['mesh'] !== expected.mesh)
+  if (kind.scope === 'Mesh' && expected.mesh !== undefined && document['mesh'] !== expected.mesh)
     issues.push({ field: 'mesh', reason: `must be "${expected.mesh}" to match the URL` });
-  if (expected.name !== undefined && value['name'] !== expected.name)
+  if (expected.name !== undefined && document['name'] !== expected.name)
     issues.push({ field: 'name', reason: `must be "${expected.name}" to match the URL` });
-  issues.push(...schemaIssues(kind, value).filter((i) => !issues.some((known) => known.field === i.field)));
+  issues.push(...schemaIssues(kind, document).filter((i) => !issues.some((known) => known.field === i.field)));
   if (issues.length > 0) throw invalidInput(reportable(issues));
 
-  const draft = draftOf(kind, value);
+  const draft = draftOf(kind, document);
   if (kind.check) {
     const prefix = kind.shape === 'enveloped' ? 'spec' : '';
     const semantic = kind.check(draft.spec).map((i) => ({ field: joinField(prefix, i.field), reason: i.reason }));

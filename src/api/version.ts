@@ -6,3 +6,6 @@ const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', imp
 };
 
 export const productVersion: string = packageJson.version;
+
+/** The Kuma release whose REST API and resources this control plane follows (the index's `basedOnKuma`). */
+export const basedOnKuma = '2.14.3';

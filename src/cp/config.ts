@@ -41,6 +41,8 @@ export interface ControlPlaneConfig {
   readonly bodyLimitBytes: number;
   readonly localhostIsAdmin: boolean;
   readonly apiReadOnly: boolean;
+  /** Origins (scheme://host[:port]) whose browser pages may call the REST API; none by default. */
+  readonly apiCorsAllowedOrigins: readonly string[];
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly instanceId: string;
@@ -97,6 +99,25 @@ const boolean = (raw: string): boolean => {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   throw new Error('must be true or false');
+};
+
+/** `scheme://host[:port]` origins, comma-separated; an empty value allows none. */
+const origins = (raw: string): string[] => {
+  const list = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== entry)
+      throw new Error(`"${entry}" is not an origin like https://gui.example.com or http://localhost:8080`);
+  }
+  return list;
 };
 
 const text = (raw: string): string => {
@@ -331,6 +352,15 @@ export const settings: readonly AnySetting[] = [
     parse: boolean,
   },
   {
+    key: 'apiCorsAllowedOrigins',
+    flag: '--api-cors-allowed-origins',
+    env: 'KOGUMA_API_CORS_ALLOWED_ORIGINS',
+    description:
+      'Comma-separated origins (e.g. http://localhost:8080) whose browser pages may call the REST API (CORS); none by default',
+    default: () => [],
+    parse: origins,
+  },
+  {
     key: 'logLevel',
     flag: '--log-level',
     env: 'KOGUMA_LOG_LEVEL',
@@ -407,7 +437,7 @@ function tlsFileIssues(config: ControlPlaneConfig): { field: string; reason: str
   return [];
 }
 
-/** The configuration as `GET /config` shows it: secrets in URLs masked. */
+/** The configuration as `GET /config` shows it: secrets in URLs masked, and Kuma's keys beside Koguma's. */
 export function publicConfig(config: ControlPlaneConfig): Record<string, unknown> {
   let postgresUrl = config.postgresUrl;
   if (postgresUrl !== '') {
@@ -419,5 +449,16 @@ export function publicConfig(config: ControlPlaneConfig): Record<string, unknown
       postgresUrl = '***';
     }
   }
-  return { ...config, postgresUrl };
+  return {
+    ...config,
+    postgresUrl,
+    // The keys a Kuma tool reads of Kuma's own configuration: one zone, named `default`, on Universal.
+    mode: 'zone',
+    environment: 'universal',
+    multizone: { zone: { name: 'default' } },
+    apiServer: {
+      http: { interface: config.apiAddress, port: config.apiPort },
+      corsAllowedDomains: config.apiCorsAllowedOrigins,
+    },
+  };
 }

@@ -245,6 +245,7 @@ export async function startControlPlane(
       logger: logger.child({ component: 'api' }),
       bodyLimitBytes: config.bodyLimitBytes,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      corsAllowedOrigins: config.apiCorsAllowedOrigins,
       index: {
         product: 'Koguma',
         version: productVersion,

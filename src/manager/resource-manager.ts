@@ -1,7 +1,7 @@
 /**
  * The resource manager: the one path by which resources are written. It
- * validates a document against its kind, checks what needs the store (the
- * mesh exists), writes atomically with optimistic concurrency, and creates a
+ * validates a document against its kind, adds the labels Kuma computes on
+ * write (computed-labels.ts), checks what needs the store (the mesh exists), writes atomically with optimistic concurrency, and creates a
  * new mesh together with its default policies and its dataplane-token signing
  * key in one transaction (so no mesh ever exists without a key).
  * The REST API, the CLI's server side and the control plane's own writers
@@ -9,6 +9,7 @@
  */
 import {
   KogumaError,
+  invalidInput,
   notFound,
   type KindDescriptor,
   type KindRegistry,
@@ -22,6 +23,7 @@ import {
 import type { ListPage, ListQuery, ResourceStore } from '../store/index.js';
 import { signingKeyDrafts } from '../auth/index.js';
 import { providedCaIssues, type MeshMtlsSpec } from '../mtls/index.js';
+import { computeLabels, immutableLabelIssues, labelIssues } from './computed-labels.js';
 import { initialPolicyDrafts } from './mesh-defaults.js';
 
 export interface PutResult {
@@ -36,6 +38,7 @@ export const DEFAULT_MESH = 'default';
 function refuseReadOnly(kind: KindDescriptor | undefined): void {
   if (kind?.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are written by the control plane only`);
 }
+const meshKey = (name: string): ResourceKey => ({ kind: 'Mesh', mesh: '', name });
 
 export class ResourceManager {
   constructor(
@@ -47,13 +50,25 @@ export class ResourceManager {
   async put(document: unknown, expected: ExpectedIdentity = {}): Promise<PutResult> {
     // A read-only kind is refused whatever the body holds, as Kuma refuses it.
     if (expected.kind !== undefined) refuseReadOnly(this.registry.byType(expected.kind));
-    const { kind, draft } = validateDocument(this.registry, document, expected);
+    const { kind, draft: written } = validateDocument(this.registry, document, expected);
     refuseReadOnly(kind);
-    if (kind.scope === 'Mesh') await this.requireMesh(draft.mesh);
+    const labelProblems = labelIssues(written);
+    if (labelProblems.length > 0) throw invalidInput(labelProblems);
+    const draft = { ...written, labels: computeLabels(kind, written) };
+    if (kind.scope === 'Mesh' && !(await this.meshExists(draft.mesh)))
+      throw new KogumaError(
+        'InvalidInput',
+        'Mesh is not found',
+        [{ field: 'mesh', reason: `mesh of name ${draft.mesh} is not found` }],
+        'Could not create a resource',
+      );
     if (kind.name === 'Mesh') await this.checkMeshCas(draft);
     const warnings = kind.warnings?.(draft) ?? [];
     const current = await this.store.get(draft);
     if (current) {
+      const changed = immutableLabelIssues(current.labels, draft.labels);
+      if (changed.length > 0)
+        throw new KogumaError('InvalidInput', 'Resource is not valid', changed, 'Could not update a resource');
       // Status belongs to the control plane: a user's replacement keeps it.
       const replacement = current.status === undefined ? draft : { ...draft, status: current.status };
       return { created: false, resource: await this.store.update(replacement, current.version), warnings };
@@ -72,7 +87,9 @@ export class ResourceManager {
 
   async list(query: ListQuery): Promise<ListPage> {
     const kind = this.kindOf(query.kind);
-    if (kind.scope === 'Mesh' && query.mesh !== undefined) await this.requireMesh(query.mesh);
+    if (kind.scope === 'Mesh' && query.mesh !== undefined && !(await this.meshExists(query.mesh)))
+      // Kuma's words: the title says what is missing.
+      throw new KogumaError('NotFound', 'Not found', [], 'Failed to retrieve Mesh');
     return this.store.list(query);
   }
 
@@ -99,7 +116,10 @@ export class ResourceManager {
     const skip = (draft.spec['skipCreatingInitialPolicies'] as string[] | undefined) ?? [];
     const [mesh] = await this.store.createAll([
       draft,
-      ...initialPolicyDrafts(draft.name, skip),
+      ...initialPolicyDrafts(draft.name, skip).map((policy) => ({
+        ...policy,
+        labels: computeLabels(this.kindOf(policy.kind), policy),
+      })),
       ...signingKeyDrafts(draft.name),
     ]);
     return mesh!;
@@ -113,8 +133,11 @@ export class ResourceManager {
   }
 
   private async requireMesh(mesh: string): Promise<void> {
-    const key = { kind: 'Mesh', mesh: '', name: mesh };
-    if (!(await this.store.get(key))) throw notFound(describeKey(key));
+    if (!(await this.meshExists(mesh))) throw notFound(describeKey(meshKey(mesh)));
+  }
+
+  private async meshExists(mesh: string): Promise<boolean> {
+    return (await this.store.get(meshKey(mesh))) !== undefined;
   }
 
   private kindOf(name: string): KindDescriptor {

@@ -24,7 +24,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CryptoKey } from 'jose';
 import { KogumaError, type KindRegistry } from '../api/index.js';
-import { bearerToken, isAdmin, verifyUserToken } from '../auth/index.js';
+import { ADMIN_GROUP, bearerToken, isAdmin, verifyUserToken } from '../auth/index.js';
 
 export interface ApiAccess {
   /** Verifies user tokens: the control plane's user-token key. */
@@ -100,4 +100,19 @@ async function isAdministrator(request: FastifyRequest, access: ApiAccess): Prom
   }
   if (access.localhostIsAdmin && isLoopback(request.socket.remoteAddress)) return { is: true, who: 'a local client' };
   return { is: false, who: `an anonymous client at ${request.socket.remoteAddress ?? 'an unknown address'}` };
+}
+
+/** Who the caller is, as Kuma's `/who-am-i` names it. Throws Unauthenticated for a bad token. */
+export async function callerOf(
+  request: FastifyRequest,
+  access: ApiAccess,
+): Promise<{ name: string; groups: string[] }> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const user = await verifyUserToken(bearerToken(header), access.userTokenKey);
+    return { name: user.name, groups: [...user.groups, 'mesh-system:authenticated'] };
+  }
+  if (access.localhostIsAdmin && isLoopback(request.socket.remoteAddress))
+    return { name: ADMIN_GROUP, groups: [ADMIN_GROUP, 'mesh-system:authenticated'] };
+  return { name: 'mesh-system:anonymous', groups: ['mesh-system:unauthenticated'] };
 }

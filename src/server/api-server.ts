@@ -1,6 +1,7 @@
 /**
  * The REST API server (fastify): resource CRUD, discovery, dataplane tokens,
- * errors in Kuma's format, access control (access.ts) in front of all of it.
+ * errors in Kuma's format, access control (access.ts) in front of all of it,
+ * and CORS for the origins it is given (none by default).
  * Built from its dependencies; it opens no store and reads no config.
  *
  * `close()` drains rather than cuts (installDraining below):
@@ -22,6 +23,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Server as NetServer } from 'node:net';
 import { finished } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { KindRegistry } from '../api/index.js';
@@ -34,6 +36,7 @@ import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInsightRoutes, type InsightsSource } from './routes/insights.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
+import { registerKriRoutes } from './routes/kri.js';
 import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerTokenRoutes } from './routes/tokens.js';
@@ -54,6 +57,8 @@ export interface ApiServerOptions {
   readonly access: ApiAccess;
   /** The store's health, for `/ready` and the stale-data header; the manager's store's when omitted. */
   readonly storeHealth?: () => StoreHealth;
+  /** Origins whose browser pages may call the API (CORS); none when omitted or empty. */
+  readonly corsAllowedOrigins?: readonly string[];
   /** How long `close()` lets requests in flight finish before cutting them; 10 s by default. */
   readonly shutdownTimeoutMs?: number;
 }
@@ -78,13 +83,20 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     );
   });
   installErrorHandling(app, options.logger);
+  // Before access control, so a refusal still carries the headers a browser needs to read it.
+  if (options.corsAllowedOrigins !== undefined && options.corsAllowedOrigins.length > 0)
+    await app.register(cors, {
+      origin: [...options.corsAllowedOrigins],
+      methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
+    });
   installJsonBodyParser(app);
   installQueryCheck(app);
   installAccessControl(app, options.access, options.registry);
   registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
-  registerInfoRoutes(app, options.registry, options.index, options.config);
+  registerInfoRoutes(app, options.registry, options.index, options.config, options.access);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
   if (options.insights) registerInsightRoutes(app, options.insights);
+  registerKriRoutes(app, options.manager, options.registry);
   registerResourceRoutes(app, options.manager, options.registry);
   registerTokenRoutes(app, options.manager);
   await app.ready();

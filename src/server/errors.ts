@@ -1,8 +1,16 @@
 /**
  * REST error bodies in Kuma's format:
- *   {type: "/std-errors", status, title, detail, invalid_parameters?: [{field, reason}]}
- * Every failure, ours or fastify's (bad JSON, body too large, unknown route),
- * leaves the API in this shape, so clients need one parser.
+ *   {type: "/std-errors", status, title, detail, invalid_parameters?: [{field, reason}],
+ *    details, causes?: [{field, message}]}
+ * (`details` and `causes` repeat `detail` and `invalid_parameters` under the
+ * names older Kuma clients read). Every failure, ours or fastify's (bad JSON,
+ * body too large, unknown route), leaves the API in this shape, so clients
+ * need one parser.
+ *
+ * The title says what failed, as Kuma words it: the error's own title, else
+ * the route's (`config: { errorTitle }`, e.g. "Could not retrieve a resource"),
+ * else one by error code. On a route with a title, a missing resource is
+ * reported as Kuma reports it, "Not found" (unless the error has a title of its own).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,6 +22,13 @@ export interface ErrorBody {
   readonly title: string;
   readonly detail: string;
   readonly invalid_parameters?: readonly InvalidParameter[];
+  readonly details: string;
+  readonly causes?: readonly { readonly field: string; readonly message: string }[];
+}
+
+/** Route option naming what the route does when it fails. */
+export interface ErrorTitleConfig {
+  readonly errorTitle?: string;
 }
 
 export function errorBody(
@@ -22,12 +37,25 @@ export function errorBody(
   invalidParameters: readonly InvalidParameter[] = [],
   title: string = titleOf[code],
 ): ErrorBody {
+  return bodyWith(httpStatusOf[code], title, detail, invalidParameters);
+}
+
+function bodyWith(
+  status: number,
+  title: string,
+  detail: string,
+  invalidParameters: readonly InvalidParameter[] = [],
+): ErrorBody {
   return {
     type: '/std-errors',
-    status: httpStatusOf[code],
+    status,
     title,
     detail,
     ...(invalidParameters.length > 0 ? { invalid_parameters: invalidParameters } : {}),
+    details: detail,
+    ...(invalidParameters.length > 0
+      ? { causes: invalidParameters.map(({ field, reason }) => ({ field, message: reason })) }
+      : {}),
   };
 }
 
@@ -44,22 +72,30 @@ const fastifyCodes: Readonly<Record<string, { code: ErrorCode; detail: (e: Fasti
   },
 };
 
-function toBody(error: FastifyError | KogumaError | Error): ErrorBody {
-  if (error instanceof KogumaError) return errorBody(error.code, error.message, error.invalidParameters, error.title);
+function toBody(error: FastifyError | KogumaError | Error, routeTitle: string | undefined): ErrorBody {
+  if (error instanceof KogumaError) {
+    // The route names what failed for what the caller asked wrongly; refusals (access, read-only) keep their own titles.
+    const titled = error.code === 'InvalidInput' || error.code === 'NotFound' ? routeTitle : undefined;
+    const title = error.title ?? titled ?? titleOf[error.code];
+    // A missing resource is "Not found" in Kuma's words; an error with its own title keeps its own detail.
+    const missing = titled !== undefined && error.code === 'NotFound' && error.title === undefined;
+    const detail = missing ? 'Not found' : error.message;
+    return errorBody(error.code, detail, error.invalidParameters, title);
+  }
   const fastifyError = error as FastifyError;
   const known = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (known) return errorBody(known.code, known.detail(fastifyError));
   if (error instanceof SyntaxError) return errorBody('InvalidInput', `body is not valid JSON: ${error.message}`);
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return { type: '/std-errors', status, title: 'Bad request', detail: error.message };
+    return bodyWith(status, 'Bad request', error.message);
   }
   return errorBody('Internal', 'the control plane failed to handle this request; see its log');
 }
 
 export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toBody(error);
+    const body = toBody(error, (request.routeOptions.config as ErrorTitleConfig | undefined)?.errorTitle);
     // An outage is logged once by the store; each refused request only at warn, without a stack.
     if (body.status === 503)
       logger.warn({ method: request.method, url: request.url, detail: body.detail }, 'request refused: unavailable');

@@ -3,7 +3,7 @@
  * `name` (substring), `filter[labels.KEY]=VALUE`, and for kinds with a tag
  * index `tag=KEY:VALUE` (repeatable). Also builds the absolute `next` link.
  */
-import { invalidInput, type InvalidParameter } from '../api/index.js';
+import { invalidInput, KogumaError, type InvalidParameter } from '../api/index.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -21,40 +21,53 @@ type Query = Readonly<Record<string, string | string[] | undefined>>;
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.at(-1) : value;
 
-function integerParam(
-  query: Query,
-  field: string,
-  min: number,
-  max: number,
-  fallback: number,
-  issues: InvalidParameter[],
-): number {
-  const raw = single(query[field]);
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    issues.push({
-      field,
-      reason:
-        max === Number.MAX_SAFE_INTEGER
-          ? `must be an integer of at least ${min}`
-          : `must be an integer between ${min} and ${max}`,
-    });
-  }
-  return value;
+/** Kuma's checks and words: a size that is no number, or past the maximum, is an "Invalid page size". */
+function pageSize(query: Query): number {
+  const raw = single(query['size']);
+  if (raw === undefined) return DEFAULT_PAGE_SIZE;
+  const size = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  const reason = !Number.isSafeInteger(size)
+    ? 'invalid format'
+    : size > MAX_PAGE_SIZE
+      ? `invalid page size of ${size}. Maximum page size is ${MAX_PAGE_SIZE}`
+      : size < 1
+        ? `invalid page size of ${size}. Minimum page size is 1`
+        : undefined;
+  if (reason !== undefined) throw invalidInput([{ field: 'size', reason }], 'Invalid page size');
+  return size;
 }
 
-const LABEL_FILTER = /^filter\[labels\.(.+)\]$/;
+function pageOffset(query: Query): number {
+  const raw = single(query['offset']);
+  if (raw === undefined) return 0;
+  const offset = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(offset))
+    // Kuma's very words, those of Go's integer parser.
+    throw new KogumaError(
+      'InvalidInput',
+      `invalid: invalid offset: strconv.Atoi: parsing ${JSON.stringify(raw)}: ${/^-?\d+$/.test(raw) ? 'value out of range' : 'invalid syntax'}`,
+    );
+  return offset;
+}
 
-export function parseListParams(query: Query, supportsTags: boolean): ListParams {
+const LABEL_FILTER = /^filter\[labels\.([^[\]]+)\]$/;
+
+/**
+ * `route` is the list's path as Kuma names it in errors (`/meshes/{mesh}/dataplanes`):
+ * a `filter[...]` parameter other than `filter[labels.KEY]` is refused under it.
+ */
+export function parseListParams(query: Query, supportsTags: boolean, route = ''): ListParams {
+  const size = pageSize(query);
+  const offset = pageOffset(query);
   const issues: InvalidParameter[] = [];
-  const size = integerParam(query, 'size', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, issues);
-  const offset = integerParam(query, 'offset', 0, Number.MAX_SAFE_INTEGER, 0, issues);
 
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
+    if (!key.startsWith('filter[')) continue;
     const match = LABEL_FILTER.exec(key);
-    if (match?.[1] !== undefined && value !== undefined) labels[match[1]] = single(value) ?? '';
+    if (match?.[1] === undefined)
+      issues.push({ field: `${route}.${key}`, reason: 'advanced filters are not supported' });
+    else if (value !== undefined) labels[match[1]] = single(value) ?? '';
   }
 
   const tags: string[] = [];
@@ -67,7 +80,7 @@ export function parseListParams(query: Query, supportsTags: boolean): ListParams
       else tags.push(`${raw.slice(0, colon)}=${raw.slice(colon + 1)}`);
     }
   }
-  if (issues.length > 0) throw invalidInput(issues, 'invalid list parameters');
+  if (issues.length > 0) throw invalidInput(issues);
 
   const name = single(query['name']);
   return {
@@ -89,12 +102,13 @@ export function nextPageUrl(
 ): string | null {
   const nextOffset = params.offset + params.size;
   if (nextOffset >= total) return null;
-  const search = new URLSearchParams();
+  // Kuma orders the next link's parameters by name.
+  const entries: [string, string][] = [];
   for (const [key, value] of Object.entries(query)) {
     if (key === 'offset' || key === 'size' || value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
+    for (const v of Array.isArray(value) ? value : [value]) entries.push([key, v]);
   }
-  search.set('size', String(params.size));
-  search.set('offset', String(nextOffset));
+  entries.push(['offset', String(nextOffset)], ['size', String(params.size)]);
+  const search = new URLSearchParams(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return `${base}${path}?${search.toString()}`;
 }

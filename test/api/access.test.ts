@@ -44,13 +44,15 @@ describe('API access with --localhost-is-admin (the default)', () => {
     );
     assert.equal(response.statusCode, 403);
     assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
+    const refusal =
+      'PUT /meshes/default/dataplanes/web-1 needs an administrator; an anonymous client at 203.0.113.7 is not one: ' +
+      'send "Authorization: Bearer <admin token>" (the control plane keeps one in /var/lib/koguma/admin-token)';
     assert.deepEqual(response.json(), {
       type: '/std-errors',
       status: 403,
       title: 'Forbidden',
-      detail:
-        'PUT /meshes/default/dataplanes/web-1 needs an administrator; an anonymous client at 203.0.113.7 is not one: ' +
-        'send "Authorization: Bearer <admin token>" (the control plane keeps one in /var/lib/koguma/admin-token)',
+      detail: refusal,
+      details: refusal,
     });
     assert.equal(
       (await client(api, '127.0.0.1')('GET', '/meshes/default/dataplanes/web-1')).statusCode,
@@ -239,6 +241,7 @@ describe('API access with --api-read-only', () => {
         status: 405,
         title: 'Read only',
         detail: `the API is read-only (--api-read-only): ${method} ${url} is refused; only GET requests are served`,
+        details: `the API is read-only (--api-read-only): ${method} ${url} is refused; only GET requests are served`,
       });
     }
     assert.equal((await client(api, '127.0.0.1')('GET', '/meshes/default')).statusCode, 200);

@@ -37,10 +37,19 @@ function put(url: string, payload: string | object, contentType = 'application/j
 
 function assertError(
   response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
-  expected: object,
+  expected: { detail?: string; invalid_parameters?: { field: string; reason: string }[] } & Record<string, unknown>,
 ) {
   assert.match(String(response.headers['content-type']), /^application\/json/);
-  assert.deepEqual(response.json(), { type: '/std-errors', ...expected });
+  assert.deepEqual(response.json(), { type: '/std-errors', ...expected, ...kumaRepeats(expected) });
+}
+
+/** What Kuma's error body repeats for older clients: `details` and `causes`. */
+function kumaRepeats(expected: { detail?: string; invalid_parameters?: { field: string; reason: string }[] }) {
+  const issues = expected.invalid_parameters;
+  return {
+    details: expected.detail,
+    ...(issues === undefined ? {} : { causes: issues.map(({ field, reason }) => ({ field, message: reason })) }),
+  };
 }
 
 test('malformed JSON is a 400 naming the parse error', async () => {
@@ -65,7 +74,7 @@ test('a body that is not an object is a 400', async () => {
   const response = await put('/meshes/default/dataplanes/web-1', '[1, 2]');
   assertError(response, {
     status: 400,
-    title: 'Invalid input',
+    title: 'Could not process a resource',
     detail: 'Resource is not valid',
     invalid_parameters: [{ field: 'document', reason: 'must be an object with a type, a name and its fields' }],
   });
@@ -80,7 +89,7 @@ test('an unknown type in the body is a 400 on field type', async () => {
   const response = await put('/meshes/default/dataplanes/web-1', { type: 'Gizmo', mesh: 'default', name: 'web-1' });
   assertError(response, {
     status: 400,
-    title: 'Invalid input',
+    title: 'Could not process a resource',
     detail: 'Resource is not valid',
     invalid_parameters: [{ field: 'type', reason: 'unknown kind "Gizmo"' }],
   });
@@ -91,7 +100,7 @@ test('an unknown field is rejected by name', async () => {
   const response = await put('/meshes/default/dataplanes/web-1', doc);
   assertError(response, {
     status: 400,
-    title: 'Invalid input',
+    title: 'Could not process a resource',
     detail: 'Resource is not valid',
     invalid_parameters: [{ field: 'colour', reason: 'unknown field' }],
   });
@@ -103,7 +112,7 @@ test('wrong types are rejected with the field path', async () => {
   const response = await put('/meshes/default/dataplanes/web-1', doc);
   assertError(response, {
     status: 400,
-    title: 'Invalid input',
+    title: 'Could not process a resource',
     detail: 'Resource is not valid',
     invalid_parameters: [{ field: 'networking.inbound[0].port', reason: 'must be an integer' }],
   });
@@ -118,7 +127,7 @@ test('a policy duration is checked with a readable reason', async () => {
   });
   assertError(response, {
     status: 400,
-    title: 'Invalid input',
+    title: 'Could not process a resource',
     detail: 'Resource is not valid',
     invalid_parameters: [{ field: 'spec.to[0].default.http.requestTimeout', reason: 'must be a duration like 15s' }],
   });
@@ -159,7 +168,7 @@ test('a body whose name differs from the URL is rejected', async () => {
   const response = await put('/meshes/default/dataplanes/web-1', dataplane('default', 'web-2', 'web'));
   assertError(response, {
     status: 400,
-    title: 'Invalid input',
+    title: 'Could not process a resource',
     detail: 'Resource is not valid',
     invalid_parameters: [{ field: 'name', reason: 'must be "web-1" to match the URL' }],
   });
@@ -173,14 +182,19 @@ test('a body whose mesh or type differs from the URL is rejected', async () => {
   ]);
 });
 
-test('a policy in a mesh that does not exist is a 404', async () => {
+test('a policy in a mesh that does not exist is a 400 naming the mesh, as Kuma answers', async () => {
   const response = await put('/meshes/nowhere/meshtimeouts/t1', {
     type: 'MeshTimeout',
     mesh: 'nowhere',
     name: 't1',
     spec: { to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1s' } }] },
   });
-  assertError(response, { status: 404, title: 'Not found', detail: 'Mesh "nowhere" not found' });
+  assertError(response, {
+    status: 400,
+    title: 'Could not create a resource',
+    detail: 'Mesh is not found',
+    invalid_parameters: [{ field: 'mesh', reason: 'mesh of name nowhere is not found' }],
+  });
 });
 
 test('a 5 MB body is refused with 413', async () => {

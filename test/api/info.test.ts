@@ -143,3 +143,43 @@ test('GET /openapi.json documents every kind with its schema and paths', async (
   );
   assert.ok(!JSON.stringify(doc).includes('errorMessage'));
 });
+
+test('GET / names the Kuma release whose API this follows', async () => {
+  const body = (await api.app.inject({ method: 'GET', url: '/' })).json();
+  assert.match(body.basedOnKuma, /^2\.\d+\.\d+$/);
+});
+
+test('GET /who-am-i names the caller and its groups, as access control sees it', async () => {
+  const local = (await api.app.inject({ method: 'GET', url: '/who-am-i' })).json();
+  assert.deepEqual(local, { name: 'mesh-system:admin', groups: ['mesh-system:admin', 'mesh-system:authenticated'] });
+  const user = await api.app.inject({
+    method: 'GET',
+    url: '/who-am-i',
+    headers: { authorization: `Bearer ${api.userToken}` },
+  });
+  assert.deepEqual(user.json(), { name: 'test-user', groups: ['mesh-system:authenticated'] });
+  const remote = await api.app.inject({ method: 'GET', url: '/who-am-i', remoteAddress: '203.0.113.7' });
+  assert.deepEqual(remote.json(), { name: 'mesh-system:anonymous', groups: ['mesh-system:unauthenticated'] });
+});
+
+test('GET /policies lists every policy kind by name with the sides it acts on', async () => {
+  const { policies } = (await api.app.inject({ method: 'GET', url: '/policies' })).json();
+  assert.deepEqual(
+    policies.map((p: { name: string }) => p.name),
+    kindRegistry.policies.map((k) => k.name).sort(),
+  );
+  assert.deepEqual(
+    policies.find((p: { name: string }) => p.name === 'MeshTrafficPermission'),
+    {
+      name: 'MeshTrafficPermission',
+      readOnly: false,
+      path: 'meshtrafficpermissions',
+      singularDisplayName: 'Mesh Traffic Permission',
+      pluralDisplayName: 'Mesh Traffic Permissions',
+      isExperimental: false,
+      isTargetRefBased: true,
+      isInbound: true,
+      isOutbound: false,
+    },
+  );
+});

@@ -46,7 +46,7 @@ test('a list has total, items and an absolute next link that walks every page on
     assert.equal(body.total, 25);
     seen.push(...body.items.map((d) => d.name));
     url = body.next;
-    if (url !== null) assert.match(url, /^http:\/\/cp\.example:5681\/meshes\/default\/dataplanes\?size=10&offset=\d+$/);
+    if (url !== null) assert.match(url, /^http:\/\/cp\.example:5681\/meshes\/default\/dataplanes\?offset=\d+&size=10$/);
     pages++;
   }
   assert.equal(pages, 3);
@@ -60,17 +60,33 @@ test('the default page size is 100 and the last page has next null', async () =>
   assert.equal(body.next, null);
 });
 
-test('size outside 1..1000 and a bad offset are 400 naming the parameter', async () => {
-  for (const [query, field] of [
-    ['size=0', 'size'],
-    ['size=1001', 'size'],
-    ['size=ten', 'size'],
-    ['offset=-1', 'offset'],
+test("size outside 1..1000 and a bad offset are 400 naming the parameter, in Kuma's words", async () => {
+  for (const [query, reason] of [
+    ['size=0', 'invalid page size of 0. Minimum page size is 1'],
+    ['size=1001', 'invalid page size of 1001. Maximum page size is 1000'],
+    ['size=ten', 'invalid format'],
   ] as const) {
     const response = await get(`/meshes/default/dataplanes?${query}`);
     assert.equal(response.statusCode, 400, query);
-    assert.equal(response.json().invalid_parameters[0].field, field, query);
+    assert.equal(response.json().detail, 'Invalid page size', query);
+    assert.deepEqual(response.json().invalid_parameters, [{ field: 'size', reason }], query);
   }
+  const response = await get('/meshes/default/dataplanes?offset=-1');
+  assert.equal(response.statusCode, 400);
+  assert.match(response.json().detail, /^invalid: invalid offset: .*"-1"/);
+});
+
+test('a filter other than filter[labels.KEY] is refused, naming it under the list path', async () => {
+  const response = await get('/meshes/default/dataplanes?filter[labels.team][eq]=web');
+  assert.equal(response.statusCode, 400);
+  assert.deepEqual(response.json().invalid_parameters, [
+    { field: '/meshes/{mesh}/dataplanes.filter[labels.team][eq]', reason: 'advanced filters are not supported' },
+  ]);
+});
+
+test("the next link lists the query's parameters by name, as Kuma does", async () => {
+  const body = (await get('/meshes/default/dataplanes?size=2&name=web&offset=0')).json();
+  assert.equal(body.next, 'http://cp.example:5681/meshes/default/dataplanes?name=web&offset=2&size=2');
 });
 
 test('name= filters by substring, filter[labels.k]=v by exact label', async () => {
@@ -107,8 +123,9 @@ test('GET /{plural} lists across meshes', async () => {
   assert.equal(all.total, 26);
 });
 
-test('listing in a mesh that does not exist is a 404', async () => {
+test('listing in a mesh that does not exist is a 404 whose title says the mesh is missing, as Kuma words it', async () => {
   const response = await get('/meshes/nowhere/dataplanes');
   assert.equal(response.statusCode, 404);
-  assert.equal(response.json().detail, 'Mesh "nowhere" not found');
+  assert.equal(response.json().title, 'Failed to retrieve Mesh');
+  assert.equal(response.json().detail, 'Not found');
 });

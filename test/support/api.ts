@@ -27,6 +27,7 @@ export interface TestApiOptions {
   readonly bodyLimitBytes?: number;
   readonly access?: Partial<Omit<ApiAccess, 'userTokenKey'>>;
   readonly inspection?: Inspection;
+  readonly corsAllowedOrigins?: readonly string[];
   /** Serves a store wrapped around the memory store (e.g. one that can fail). */
   readonly wrapStore?: (store: ResourceStore) => ResourceStore;
 }
@@ -59,6 +60,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     config: { store: 'memory' },
     access: { userTokenKey, localhostIsAdmin: true, readOnly: false, ...options.access },
     ...(options.inspection === undefined ? {} : { inspection: options.inspection }),
+    ...(options.corsAllowedOrigins === undefined ? {} : { corsAllowedOrigins: options.corsAllowedOrigins }),
   });
   return {
     app,

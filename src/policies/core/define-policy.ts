@@ -19,6 +19,8 @@ export interface PolicyDefinition<S extends TObject, N extends string> {
   readonly order: number;
   /** Whether `from[]` entries become inbound rules, as Kuma's `/_resources` says of the kind. */
   readonly fromAsRules?: boolean;
+  /** Which side of a proxy it configures (Kuma's `/policies` says so of each kind); `none` for the whole proxy. */
+  readonly acts: 'inbound' | 'outbound' | 'both' | 'none';
   readonly spec: S;
   /** Checks beyond the schema and the generic targetRef rules; paths relative to spec. */
   readonly check?: (spec: Static<S>) => InvalidParameter[];
@@ -54,6 +56,8 @@ export function definePolicy<S extends TObject, N extends string>(
     hasFromTargetRef: 'from' in properties,
     hasRulesTargetRef: 'rules' in properties,
     isFromAsRules: definition.fromAsRules ?? false,
+    isInbound: definition.acts === 'inbound' || definition.acts === 'both',
+    isOutbound: definition.acts === 'outbound' || definition.acts === 'both',
   };
   const kind = defineKind({
     name: definition.name,

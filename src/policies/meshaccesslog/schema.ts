@@ -144,6 +144,7 @@ export const MeshAccessLogKind = definePolicy({
   name: 'MeshAccessLog',
   shortName: 'mal',
   order: 600,
+  acts: 'both',
   fromAsRules: true,
   spec: MeshAccessLogSpec,
   check: checkMeshAccessLog,

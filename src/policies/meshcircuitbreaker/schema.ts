@@ -127,6 +127,7 @@ export const MeshCircuitBreakerKind = definePolicy({
   name: 'MeshCircuitBreaker',
   shortName: 'mcb',
   order: 1300,
+  acts: 'both',
   fromAsRules: true,
   spec: MeshCircuitBreakerSpec,
   check: (spec) => {

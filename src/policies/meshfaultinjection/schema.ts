@@ -85,6 +85,7 @@ export const MeshFaultInjectionKind = definePolicy({
   name: 'MeshFaultInjection',
   shortName: 'mfi',
   order: 800,
+  acts: 'both',
   spec: MeshFaultInjectionSpec,
   check: (spec) => {
     const missing = checkSomeSection(spec, 'from');

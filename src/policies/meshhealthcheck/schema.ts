@@ -77,6 +77,7 @@ export const MeshHealthCheckKind = definePolicy({
   name: 'MeshHealthCheck',
   shortName: 'mhc',
   order: 1200,
+  acts: 'outbound',
   spec: MeshHealthCheckSpec,
   check: (spec) => {
     const top = spec.targetRef?.kind ?? 'Mesh';

@@ -300,6 +300,7 @@ export const MeshHTTPRouteKind = definePolicy({
   name: 'MeshHTTPRoute',
   shortName: 'mhttpr',
   order: 100,
+  acts: 'outbound',
   spec: MeshHTTPRouteSpec,
   check: checkMeshHTTPRoute,
 });

@@ -230,6 +230,7 @@ export const MeshLoadBalancingStrategyKind = definePolicy({
   name: 'MeshLoadBalancingStrategy',
   shortName: 'mlbs',
   order: 400,
+  acts: 'outbound',
   spec: MeshLoadBalancingStrategySpec,
   check: checkMeshLoadBalancingStrategy,
 });

@@ -99,6 +99,7 @@ export const MeshMetricKind = definePolicy({
   name: 'MeshMetric',
   shortName: 'mm',
   order: 1500,
+  acts: 'none',
   spec: MeshMetricSpec,
   check: (spec) => {
     const issues: InvalidParameter[] = [];

@@ -97,6 +97,7 @@ export const MeshPassthroughKind = definePolicy({
   name: 'MeshPassthrough',
   shortName: 'mp',
   order: 500,
+  acts: 'none',
   spec: MeshPassthroughSpec,
   check: (spec) => checkMatches(spec.default?.appendMatch ?? []),
 });

@@ -169,6 +169,7 @@ export const MeshProxyPatchKind = definePolicy({
   name: 'MeshProxyPatch',
   shortName: 'mpp',
   order: 9999,
+  acts: 'none',
   spec: MeshProxyPatchSpec,
   check: (spec) =>
     spec.default.appendModifications.flatMap((mod, i) => {

@@ -90,6 +90,7 @@ export const MeshRateLimitKind = definePolicy({
   name: 'MeshRateLimit',
   shortName: 'mrl',
   order: 900,
+  acts: 'both',
   fromAsRules: true,
   spec: MeshRateLimitSpec,
   check: (spec) => {

@@ -153,6 +153,7 @@ export const MeshRetryKind = definePolicy({
   name: 'MeshRetry',
   shortName: 'mr',
   order: 1400,
+  acts: 'outbound',
   spec: MeshRetrySpec,
   check: (spec) => {
     const top = spec.targetRef?.kind ?? 'Mesh';

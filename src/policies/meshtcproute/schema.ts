@@ -60,6 +60,7 @@ export const MeshTCPRouteKind = definePolicy({
   name: 'MeshTCPRoute',
   shortName: 'mtcpr',
   order: 200,
+  acts: 'outbound',
   spec: MeshTCPRouteSpec,
   check: checkMeshTCPRoute,
 });

@@ -38,6 +38,7 @@ export const MeshTimeoutKind = definePolicy({
   name: 'MeshTimeout',
   shortName: 'mt',
   order: 1000,
+  acts: 'both',
   fromAsRules: true,
   spec: MeshTimeoutSpec,
   check: (spec) => [...checkSomeSection(spec, 'to'), ...checkRouteScoped(spec)],

@@ -78,6 +78,7 @@ export const MeshTLSKind = definePolicy({
   name: 'MeshTLS',
   shortName: 'mtls',
   order: 300,
+  acts: 'inbound',
   fromAsRules: true,
   spec: MeshTLSSpec,
   check: checkMeshTLS,

@@ -131,6 +131,7 @@ export const MeshTraceKind = definePolicy({
   name: 'MeshTrace',
   shortName: 'mtr',
   order: 700,
+  acts: 'none',
   spec: MeshTraceSpec,
   check: checkMeshTrace,
 });

@@ -55,6 +55,7 @@ export const MeshTrafficPermissionKind = definePolicy({
   name: 'MeshTrafficPermission',
   shortName: 'mtp',
   order: 1100,
+  acts: 'inbound',
   spec: MeshTrafficPermissionSpec,
   check: (spec) => {
     if (spec.from === undefined && spec.rules === undefined)

@@ -3,8 +3,8 @@
  *   global kinds      GET /meshes, GET|PUT|DELETE /meshes/{name}, and likewise /{plural}[/{name}]
  *   mesh-scoped kinds GET /meshes/{mesh}/{plural}, GET|PUT|DELETE /meshes/{mesh}/{plural}/{name},
  *                     GET /{plural} (across meshes)
- * PUT creates (201) or replaces (200); the body's type, mesh and name must
- * equal the URL.
+ * PUT creates (201) or replaces (200) and answers `{}`, as Kuma does; the
+ * body's type, mesh and name must equal the URL.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KogumaError, type KindDescriptor, type KindRegistry, documentOf } from '../../api/index.js';
@@ -13,13 +13,23 @@ import { nextPageUrl, parseListParams } from '../list-query.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
+// What each route reports failing, in Kuma's words (errors.ts).
+const LIST = { config: { errorTitle: 'Could not retrieve resources' } };
+const GET = { config: { errorTitle: 'Could not retrieve a resource' } };
+const PUT = { config: { errorTitle: 'Could not process a resource' } };
+const DELETE = { config: { errorTitle: 'Could not delete a resource' } };
+
+/** A PUT's answer: `{}`, or the kind's warnings about what was written when it has some (Kuma's two forms). */
+const putAnswer = (warnings: readonly string[]): { warnings?: readonly string[] } =>
+  warnings.length > 0 ? { warnings } : {};
+
 export function registerResourceRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry): void {
   const meshKind = registry.byType('Mesh')!;
 
   const kindAt = (plural: string, scope?: 'Global' | 'Mesh'): KindDescriptor => {
     const kind = registry.byPath(plural);
     if (!kind || (scope !== undefined && kind.scope !== scope))
-      throw new KogumaError('NotFound', `unknown resource type "${plural}"`);
+      throw new KogumaError('NotFound', `unknown resource type "${plural}"`, [], 'Not found');
     return kind;
   };
   const meshScoped = (plural: string): KindDescriptor => kindAt(plural, 'Mesh');
@@ -30,7 +40,8 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
 
   async function list(request: FastifyRequest, kind: KindDescriptor, mesh: string | undefined) {
     const query = request.query as Query;
-    const params = parseListParams(query, kind.indexTags !== undefined);
+    const route = mesh === undefined ? `/${kind.plural}` : `/meshes/{mesh}/${kind.plural}`;
+    const params = parseListParams(query, kind.indexTags !== undefined, route);
     const page = await manager.list({
       kind: kind.name,
       ...(mesh !== undefined ? { mesh } : {}),
@@ -48,46 +59,47 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
   }
 
   // Meshes (the one global kind).
-  app.get('/meshes', (request) => list(request, meshKind, undefined));
-  app.get<{ Params: { name: string } }>('/meshes/:name', async (request) =>
+  app.get('/meshes', LIST, (request) => list(request, meshKind, undefined));
+  app.get<{ Params: { name: string } }>('/meshes/:name', GET, async (request) =>
     documentOf(meshKind, await manager.get({ kind: 'Mesh', mesh: '', name: request.params.name })),
   );
-  app.put<{ Params: { name: string } }>('/meshes/:name', async (request, reply) => {
+  app.put<{ Params: { name: string } }>('/meshes/:name', PUT, async (request, reply) => {
     const { created, warnings } = await manager.put(request.body, { kind: 'Mesh', name: request.params.name });
-    return reply.status(created ? 201 : 200).send({ warnings });
+    return reply.status(created ? 201 : 200).send(putAnswer(warnings));
   });
-  app.delete<{ Params: { name: string } }>('/meshes/:name', async (request) => {
+  app.delete<{ Params: { name: string } }>('/meshes/:name', DELETE, async (request) => {
     await manager.delete({ kind: 'Mesh', mesh: '', name: request.params.name });
     return {};
   });
 
   // Every kind by its path: a global kind's list, or a mesh-scoped kind's list across meshes.
-  app.get<{ Params: { plural: string } }>('/:plural', (request) =>
+  app.get<{ Params: { plural: string } }>('/:plural', LIST, (request) =>
     list(request, kindAt(request.params.plural), undefined),
   );
 
   // Other global kinds (Zone, GlobalSecret, HostnameGenerator, the zone proxies and their insights).
-  app.get<{ Params: { plural: string; name: string } }>('/:plural/:name', async (request) => {
+  app.get<{ Params: { plural: string; name: string } }>('/:plural/:name', GET, async (request) => {
     const kind = globalKind(request.params.plural);
     return documentOf(kind, await manager.get({ kind: kind.name, mesh: '', name: request.params.name }));
   });
-  app.put<{ Params: { plural: string; name: string } }>('/:plural/:name', async (request, reply) => {
+  app.put<{ Params: { plural: string; name: string } }>('/:plural/:name', PUT, async (request, reply) => {
     const kind = globalKind(request.params.plural);
     const { created, warnings } = await manager.put(request.body, { kind: kind.name, name: request.params.name });
-    return reply.status(created ? 201 : 200).send({ warnings });
+    return reply.status(created ? 201 : 200).send(putAnswer(warnings));
   });
-  app.delete<{ Params: { plural: string; name: string } }>('/:plural/:name', async (request) => {
+  app.delete<{ Params: { plural: string; name: string } }>('/:plural/:name', DELETE, async (request) => {
     const kind = globalKind(request.params.plural);
     await manager.delete({ kind: kind.name, mesh: '', name: request.params.name });
     return {};
   });
 
   // Mesh-scoped kinds.
-  app.get<{ Params: { mesh: string; plural: string } }>('/meshes/:mesh/:plural', (request) =>
+  app.get<{ Params: { mesh: string; plural: string } }>('/meshes/:mesh/:plural', LIST, (request) =>
     list(request, meshScoped(request.params.plural), request.params.mesh),
   );
   app.get<{ Params: { mesh: string; plural: string; name: string } }>(
     '/meshes/:mesh/:plural/:name',
+    GET,
     async (request) => {
       const kind = meshScoped(request.params.plural);
       const { mesh, name } = request.params;
@@ -96,15 +108,17 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
   );
   app.put<{ Params: { mesh: string; plural: string; name: string } }>(
     '/meshes/:mesh/:plural/:name',
+    PUT,
     async (request, reply) => {
       const kind = meshScoped(request.params.plural);
       const { mesh, name } = request.params;
       const { created, warnings } = await manager.put(request.body, { kind: kind.name, mesh, name });
-      return reply.status(created ? 201 : 200).send({ warnings });
+      return reply.status(created ? 201 : 200).send(putAnswer(warnings));
     },
   );
   app.delete<{ Params: { mesh: string; plural: string; name: string } }>(
     '/meshes/:mesh/:plural/:name',
+    DELETE,
     async (request) => {
       const kind = meshScoped(request.params.plural);
       const { mesh, name } = request.params;
