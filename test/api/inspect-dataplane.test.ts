@@ -12,9 +12,17 @@ import { apiGet, startTestControlPlane } from '../cli/harness.js';
 
 const MESH = 'lay';
 const DP = `/meshes/${MESH}/dataplanes/web-1`;
-const BACKEND_HTTP = 'kri_msvc_lay_z1__backend_http';
-const BACKEND_TCP = 'kri_msvc_lay_z1__backend_8080';
-const ROUTE = 'kri_mhttpr_lay___route-a_';
+const BACKEND_HTTP = 'kri_msvc_lay_default__backend_http';
+const BACKEND_TCP = 'kri_msvc_lay_default__backend_8080';
+/** What a Dataplane written in zone `default` reads back with: its own label and those the control plane computes. */
+const WEB_LABELS = {
+  'kuma.io/zone': 'default',
+  'kuma.io/mesh': MESH,
+  'kuma.io/origin': 'zone',
+  'kuma.io/env': 'universal',
+  'kuma.io/proxy-type': 'sidecar',
+};
+const ROUTE = 'kri_mhttpr_lay_default__route-a_';
 
 const RESOURCES: [string, Record<string, unknown>][] = [
   [
@@ -28,7 +36,7 @@ const RESOURCES: [string, Record<string, unknown>][] = [
       type: 'Dataplane',
       mesh: MESH,
       name: 'web-1',
-      labels: { 'kuma.io/zone': 'z1' },
+      labels: { 'kuma.io/zone': 'default' },
       networking: {
         address: '10.0.0.1',
         inbound: [
@@ -53,7 +61,7 @@ const RESOURCES: [string, Record<string, unknown>][] = [
       type: 'MeshService',
       mesh: MESH,
       name: 'backend',
-      labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'z1' },
+      labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'default' },
       spec: {
         selector: { dataplaneTags: { 'kuma.io/service': 'backend' } },
         ports: [
@@ -175,11 +183,16 @@ test('_layout names the inbounds by section and every MeshService port the proxy
   const { status, body } = await apiGet(cp.apiUrl, `${DP}/_layout`);
   assert.equal(status, 200);
   assert.deepEqual(body, {
-    kri: 'kri_dp_lay_z1__web-1_',
-    labels: { 'kuma.io/zone': 'z1' },
+    kri: 'kri_dp_lay_default__web-1_',
+    labels: WEB_LABELS,
     inbounds: [
-      { kri: 'kri_dp_lay_z1__web-1_main', port: 8080, protocol: 'http', proxyResourceName: 'self_inbound_dp_main' },
-      { kri: 'kri_dp_lay_z1__web-1_8081', port: 8081, protocol: 'tcp', proxyResourceName: 'self_inbound_dp_8081' },
+      {
+        kri: 'kri_dp_lay_default__web-1_main',
+        port: 8080,
+        protocol: 'http',
+        proxyResourceName: 'self_inbound_dp_main',
+      },
+      { kri: 'kri_dp_lay_default__web-1_8081', port: 8081, protocol: 'tcp', proxyResourceName: 'self_inbound_dp_8081' },
     ],
     listeners: [],
     outbounds: [
@@ -203,7 +216,7 @@ test('_policies merges the top-level defaults, with the fields Kuma always print
             },
           ],
         },
-        origins: [{ kri: 'kri_mtr_lay___tracing_' }],
+        origins: [{ kri: 'kri_mtr_lay_default__tracing_' }],
       },
     ],
   });
@@ -211,14 +224,14 @@ test('_policies merges the top-level defaults, with the fields Kuma always print
 
 test('_inbounds/{kri}/_policies lists the rules of the inbound, durations as Go writes them', async () => {
   for (const section of ['main', '8081']) {
-    const { status, body } = await apiGet(cp.apiUrl, `${DP}/_inbounds/kri_dp_lay_z1__web-1_${section}/_policies`);
+    const { status, body } = await apiGet(cp.apiUrl, `${DP}/_inbounds/kri_dp_lay_default__web-1_${section}/_policies`);
     assert.equal(status, 200);
     assert.deepEqual(body, {
       policies: [
         {
           kind: 'MeshTimeout',
-          origins: [{ kri: 'kri_mt_lay___inbound_' }],
-          rules: [{ conf: { idleTimeout: '1m0s' }, kri: 'kri_mt_lay___inbound_' }],
+          origins: [{ kri: 'kri_mt_lay_default__inbound_' }],
+          rules: [{ conf: { idleTimeout: '1m0s' }, kri: 'kri_mt_lay_default__inbound_' }],
         },
       ],
     });
@@ -232,14 +245,14 @@ test('_outbounds/{kri}/_policies merges the to[] entries covering that port of t
       {
         kind: 'MeshTimeout',
         conf: [{ idleTimeout: '1h0m0s', connectionTimeout: '2s' }],
-        origins: [{ kri: 'kri_mt_lay___outbound_' }],
+        origins: [{ kri: 'kri_mt_lay_default__outbound_' }],
       },
     ],
   });
   const tcp = await apiGet(cp.apiUrl, `${DP}/_outbounds/${BACKEND_TCP}/_policies`);
   assert.deepEqual(tcp.body, {
     policies: [
-      { kind: 'MeshTimeout', conf: [{ idleTimeout: '1h0m0s' }], origins: [{ kri: 'kri_mt_lay___outbound_' }] },
+      { kind: 'MeshTimeout', conf: [{ idleTimeout: '1h0m0s' }], origins: [{ kri: 'kri_mt_lay_default__outbound_' }] },
     ],
   });
 });
@@ -270,7 +283,7 @@ test('_routes/{kri}/_policies gives the route what targets it over what its dest
       {
         kind: 'MeshTimeout',
         conf: [{ idleTimeout: '1h0m0s', connectionTimeout: '2s', http: { requestTimeout: '5s' } }],
-        origins: [{ kri: 'kri_mt_lay___outbound_' }, { kri: 'kri_mt_lay___on-route_' }],
+        origins: [{ kri: 'kri_mt_lay_default__outbound_' }, { kri: 'kri_mt_lay_default__on-route_' }],
       },
     ],
   });
@@ -287,7 +300,7 @@ async function refusal(path: string, status: number, detail: RegExp): Promise<vo
 
 test('a malformed KRI is a 400 that quotes it', async () => {
   await refusal(`${DP}/_inbounds/invalid-kri/_policies`, 400, /invalid identifier string: "invalid-kri"/);
-  await refusal(`${DP}/_inbounds/id_dp_lay_z1__web-1_main/_policies`, 400, /must start with 'kri'/);
+  await refusal(`${DP}/_inbounds/id_dp_lay_default__web-1_main/_policies`, 400, /must start with 'kri'/);
   await refusal(`${DP}/_outbounds/invalid-kri/_policies`, 400, /invalid identifier string/);
   await refusal(`${DP}/_outbounds/invalid-kri/_routes`, 400, /invalid identifier string/);
   await refusal(`${DP}/_outbounds/${BACKEND_HTTP}/_routes/kri_mhttpr/_policies`, 400, /invalid identifier string/);
@@ -295,14 +308,14 @@ test('a malformed KRI is a 400 that quotes it', async () => {
 
 test('a KRI of the wrong kind, or of another Dataplane, is a 400 that says what was expected', async () => {
   await refusal(`${DP}/_inbounds/${BACKEND_HTTP}/_policies`, 400, /does not identify a Dataplane inbound/);
-  await refusal(`${DP}/_inbounds/kri_dp_lay_z1__web-2_main/_policies`, 400, /identifies another Dataplane/);
+  await refusal(`${DP}/_inbounds/kri_dp_lay_default__web-2_main/_policies`, 400, /identifies another Dataplane/);
   await refusal(
-    `${DP}/_outbounds/kri_dp_lay_z1__web-1_main/_routes`,
+    `${DP}/_outbounds/kri_dp_lay_default__web-1_main/_routes`,
     400,
     /does not identify a MeshService, MeshExternalService or MeshMultiZoneService/,
   );
   await refusal(
-    `${DP}/_outbounds/${BACKEND_HTTP}/_routes/kri_mt_lay___outbound_/_policies`,
+    `${DP}/_outbounds/${BACKEND_HTTP}/_routes/kri_mt_lay_default__outbound_/_policies`,
     400,
     /does not identify a MeshHTTPRoute/,
   );
@@ -312,7 +325,7 @@ test('an unknown mesh, Dataplane or inbound is a 404', async () => {
   await refusal('/meshes/nope/dataplanes/web-1/_layout', 404, /Mesh "nope" not found/);
   await refusal(`/meshes/${MESH}/dataplanes/nope/_policies`, 404, /Dataplane "nope"/);
   await refusal(`/meshes/${MESH}/dataplanes/nope/_outbounds/${BACKEND_HTTP}/_routes`, 404, /Dataplane "nope"/);
-  await refusal(`${DP}/_inbounds/kri_dp_lay_z1__web-1_9999/_policies`, 404, /inbound "9999"/);
+  await refusal(`${DP}/_inbounds/kri_dp_lay_default__web-1_9999/_policies`, 404, /inbound "9999"/);
 });
 
 test('a mesh without MeshServices has no layout or policies by KRI to show', async () => {
@@ -332,7 +345,7 @@ test("_rules answers in Kuma's shape: rules per kind, per inbound and per destin
     httpMatches: { hash: string; match: unknown }[];
     rules: { type: string; [key: string]: unknown }[];
   };
-  assert.deepEqual(answer.resource, { labels: { 'kuma.io/zone': 'z1' }, mesh: MESH, name: 'web-1', type: 'Dataplane' });
+  assert.deepEqual(answer.resource, { labels: WEB_LABELS, mesh: MESH, name: 'web-1', type: 'Dataplane' });
   assert.deepEqual(answer.httpMatches, [
     // Kuma's key for these matches: base64 SHA-256 of their JSON, as Kuma writes it.
     { hash: 'waFsoIISmZDTfFWYqxvY265/GASHYEWvHQTwMh/bpuU=', match: [{ path: { type: 'PathPrefix', value: '/api' } }] },
@@ -363,7 +376,7 @@ test("_rules answers in Kuma's shape: rules per kind, per inbound and per destin
         { resourceMeta: outbound, ruleIndex: 1 },
       ],
       resourceMeta: {
-        labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'z1' },
+        labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'default' },
         mesh: MESH,
         name: 'backend',
         type: 'MeshService',
