@@ -7,13 +7,13 @@
 import { KogumaError, notFound, type Resource } from '../../api/index.js';
 import type { Destination, DestinationKind, RouteIdentity } from '../core/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
-import { formatKri, kriOf, parseKri, sameResource, type Kri, type ShortTypeOf } from './kri.js';
+import { badRequest, formatKri, kriOf, parseKri, sameResource, type Kri, type ShortTypeOf } from './kri.js';
 import { destinationPorts } from './layout.js';
 
 const DESTINATION_KINDS: readonly DestinationKind[] = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService'];
 
 const wrongKind = (text: string, expected: string): KogumaError =>
-  new KogumaError('InvalidInput', `bad request: ${JSON.stringify(text)} does not identify a ${expected}`);
+  badRequest(`${JSON.stringify(text)} does not identify a ${expected}`);
 
 /** The position in `proxy.inbounds` of the inbound a Dataplane KRI names by its section. */
 export function inboundOf(text: string, dataplane: Resource, proxy: ProxyContext, shortTypeOf: ShortTypeOf): number {
@@ -22,7 +22,7 @@ export function inboundOf(text: string, dataplane: Resource, proxy: ProxyContext
   const own = kriOf(dataplane, kri.shortType);
   // The zone is left out: a Dataplane gets its zone label only where a zone control plane stores it.
   if (kri.mesh !== own.mesh || kri.name !== own.name || kri.namespace !== own.namespace)
-    throw new KogumaError('InvalidInput', `bad request: ${JSON.stringify(text)} identifies another Dataplane`);
+    throw badRequest(`${JSON.stringify(text)} identifies another Dataplane`);
   const position = proxy.inbounds.findIndex(
     (inbound) =>
       inbound.name === kri.sectionName || (inbound.name === undefined && String(inbound.port) === kri.sectionName),

@@ -1,7 +1,7 @@
 /** Public surface of src/policies/inspection: what other folders import from it. */
 export { proxyRulesOf } from './rules.js';
 export { dataplaneLayout, type DataplaneLayout } from './layout.js';
-export { parseKri, formatKri, kriOf, type Kri, type ShortTypeOf } from './kri.js';
+export { badRequest, parseKri, formatKri, kriOf, type Kri, type ShortTypeOf } from './kri.js';
 export {
   inboundPolicies,
   outboundPolicies,

@@ -5,7 +5,13 @@
  * (`kuma.io/display-name`, else the resource's name), the zone and namespace
  * come from the `kuma.io/zone` and `k8s.kuma.io/namespace` labels.
  */
-import { KogumaError, type Resource } from '../../api/index.js';
+import {
+  DISPLAY_NAME_LABEL,
+  KogumaError,
+  KRI_ZONE_LABEL as ZONE_LABEL,
+  NAMESPACE_LABEL,
+  type Resource,
+} from '../../api/index.js';
 
 export interface Kri {
   readonly shortType: string;
@@ -16,18 +22,17 @@ export interface Kri {
   readonly sectionName: string;
 }
 
-/** A kind's short type, as its kind descriptor names it; undefined for a kind it does not know. */
+/** A kind's short type (api/kri.ts `kriTypeOf`); undefined for a kind without a KRI. */
 export type ShortTypeOf = (kind: string) => string | undefined;
 
 const PARTS = 7;
-const DISPLAY_NAME = 'kuma.io/display-name';
-const ZONE = 'kuma.io/zone';
-const NAMESPACE = 'k8s.kuma.io/namespace';
 
 export const formatKri = (kri: Kri): string =>
   ['kri', kri.shortType, kri.mesh, kri.zone, kri.namespace, kri.name, kri.sectionName].join('_');
 
-const badRequest = (reason: string): KogumaError => new KogumaError('InvalidInput', `bad request: ${reason}`);
+/** A request the inspection endpoints cannot answer, worded and titled as Kuma's. */
+export const badRequest = (reason: string): KogumaError =>
+  new KogumaError('InvalidInput', `bad request: ${reason}`, [], 'Bad Request');
 
 /** Parses a KRI from a URL; a malformed one is a 400 in the words Kuma uses. */
 export function parseKri(text: string): Kri {
@@ -44,9 +49,9 @@ export function parseKri(text: string): Kri {
 export const kriOf = (resource: Resource, shortType: string, sectionName = ''): Kri => ({
   shortType,
   mesh: resource.mesh,
-  zone: resource.labels[ZONE] ?? '',
-  namespace: resource.labels[NAMESPACE] ?? '',
-  name: resource.labels[DISPLAY_NAME] ?? resource.name,
+  zone: resource.labels[ZONE_LABEL] ?? '',
+  namespace: resource.labels[NAMESPACE_LABEL] ?? '',
+  name: resource.labels[DISPLAY_NAME_LABEL] ?? resource.name,
   sectionName,
 });
 

@@ -13,7 +13,7 @@
  * name destinations by their MeshService.
  */
 import type { FastifyInstance } from 'fastify';
-import { KogumaError, type KindRegistry, type Resource } from '../../api/index.js';
+import { kriTypeOf, type KindRegistry, type Resource } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import {
   dataplaneLayout,
@@ -25,6 +25,7 @@ import {
   proxyPolicies,
   routeOf,
   routePolicies,
+  badRequest,
   type ShortTypeOf,
 } from '../../policies/inspection/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
@@ -52,7 +53,7 @@ export function registerDataplaneInspectionRoutes(
   registry: KindRegistry,
   inspection: PolicyInspection,
 ): void {
-  const shortTypeOf: ShortTypeOf = (kind) => registry.byType(kind)?.shortName;
+  const shortTypeOf: ShortTypeOf = kriTypeOf;
 
   /** The Dataplane, once its mesh is known to have MeshServices on. */
   async function dataplaneFor(params: DataplaneParams, endpoint: string): Promise<Resource> {
@@ -60,7 +61,7 @@ export function registerDataplaneInspectionRoutes(
     const dataplane = await manager.get({ kind: 'Dataplane', mesh: params.mesh, name: params.name });
     const mode = (mesh.spec['meshServices'] as { mode?: string } | undefined)?.mode;
     if (mode === undefined || !ENABLED_MODES.has(mode))
-      throw new KogumaError('InvalidInput', `bad request: can't use ${endpoint} endpoint without meshService enabled`);
+      throw badRequest(`can't use ${endpoint} endpoint without meshService enabled`);
     return dataplane;
   }
 
