@@ -255,7 +255,8 @@ function toRulesOf(kind: string, matched: readonly MatchedPolicy[], exclusive: b
 
 export interface KumaRulesInput {
   readonly proxy: ProxyContext;
-  readonly dataplane: Resource;
+  /** What the rules are of: the Dataplane, or the MeshGateway a builtin gateway would be served by. */
+  readonly resource: Resource;
   readonly mesh: Resource | undefined;
   /** The mesh's MeshServices, MeshExternalServices and MeshMultiZoneServices. */
   readonly destinations: readonly Resource[];
@@ -264,7 +265,7 @@ export interface KumaRulesInput {
 }
 
 export function kumaRulesOf(input: KumaRulesInput) {
-  const { proxy, dataplane, mesh, destinations, warnings } = input;
+  const { proxy, resource, mesh, destinations, warnings } = input;
   const httpMatches = new Map<string, unknown>();
   const exclusive = (mesh?.spec['meshServices'] as { mode?: string } | undefined)?.mode === 'Exclusive';
   const rules = kindsOf(proxy).flatMap(([kind, matched]) => {
@@ -307,7 +308,7 @@ export function kumaRulesOf(input: KumaRulesInput) {
     httpMatches: [...httpMatches]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([hash, match]) => ({ hash, match })),
-    resource: { labels: dataplane.labels, mesh: dataplane.mesh, name: dataplane.name, type: 'Dataplane' },
+    resource: { labels: resource.labels, mesh: resource.mesh, name: resource.name, type: resource.kind },
     rules,
   };
 }
