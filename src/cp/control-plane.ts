@@ -264,6 +264,7 @@ export async function startControlPlane(
         insights: insightIndex,
         policies: {
           contextOf: (mesh, name) => engine?.contextOf(mesh, name),
+          gatewayContextOf: (mesh, name) => engine?.gatewayContextOf(mesh, name),
           dataplanesOf: (mesh) => engine?.dataplanesOf(mesh) ?? [],
           warningsOf: (nodeId) => publisher.warningsOf(nodeId),
         },

@@ -23,6 +23,8 @@ export interface DataplaneModel {
   readonly address: string;
   readonly inbounds: readonly InboundModel[];
   readonly outbounds: readonly OutboundContext[];
+  /** Set for a gateway: a builtin one is configured by a MeshGateway, a delegated one fronts another proxy. */
+  readonly gateway?: { readonly builtin: boolean; readonly tags: Readonly<Record<string, string>> };
 }
 
 const protocolOf = (tags: Readonly<Record<string, string>>): Protocol => {
@@ -56,5 +58,7 @@ export function dataplaneModel(
     const service = ob.tags?.[SERVICE_TAG] ?? (ob.backendRef?.kind === 'MeshService' ? ob.backendRef.name : undefined);
     return service === undefined ? [] : [{ address: ob.address ?? '127.0.0.1', port: ob.port, service }];
   });
-  return { mesh, name, labels, address: net.address, inbounds, outbounds };
+  const gateway =
+    net.gateway === undefined ? {} : { gateway: { builtin: net.gateway.type === 'BUILTIN', tags: net.gateway.tags } };
+  return { mesh, name, labels, address: net.address, inbounds, outbounds, ...gateway };
 }

@@ -66,6 +66,7 @@ export const nodeIdOf = (mesh: string, name: string): string => `${mesh}.${name}
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
 
 const MESH_SERVICE = 'MeshService';
+const MESH_GATEWAY = 'MeshGateway';
 
 /** How long one slice of a batch may build before the event loop gets a turn. */
 const BUILD_SLICE_MS = 5;
@@ -123,6 +124,8 @@ export class MeshEngine {
     }
     for await (const resource of listAll(store, { kind: MESH_SERVICE }))
       viewIn(resource.mesh).upsertMeshService(resource.name, resource.labels);
+    for await (const resource of listAll(store, { kind: MESH_GATEWAY }))
+      viewIn(resource.mesh).upsertMeshGateway(resource.name, resource);
     for (const kind of this.policyKinds) {
       for await (const resource of listAll(store, { kind })) viewIn(resource.mesh).upsertPolicy(resource);
     }
@@ -214,6 +217,11 @@ export class MeshEngine {
     return this.views.get(mesh)?.context(name, flavour, includeShadow);
   }
 
+  /** The generator input of a builtin gateway the named MeshGateway would serve (its `_rules`); undefined when unknown. */
+  gatewayContextOf(mesh: string, name: string): ProxyContext | undefined {
+    return this.views.get(mesh)?.gatewayContext(name, 'envoy');
+  }
+
   /** The names of the mesh's Dataplanes, sorted. */
   dataplanesOf(mesh: string): string[] {
     return (this.views.get(mesh)?.names() ?? []).sort();
@@ -288,6 +296,13 @@ export class MeshEngine {
         // Its labels are what policies may name it by: the proxies that call or implement it.
         const resource = await this.options.store.get(event);
         const affected = this.viewOf(event.mesh).upsertMeshService(event.name, resource?.labels);
+        this.markDirty([...affected].map((name) => nodeIdOf(event.mesh, name)));
+        return;
+      }
+      case MESH_GATEWAY: {
+        // Which MeshGateway serves a builtin gateway decides the policies that select it.
+        const resource = await this.options.store.get(event);
+        const affected = this.viewOf(event.mesh).upsertMeshGateway(event.name, resource);
         this.markDirty([...affected].map((name) => nodeIdOf(event.mesh, name)));
         return;
       }

@@ -14,7 +14,7 @@
  * change too. A MeshService's labels, which targetRefs by labels read, are
  * rare to change: then every kind is re-matched (`invalidateAll`).
  */
-import type { Resource } from '../api/index.js';
+import type { Labels, Resource } from '../api/index.js';
 import {
   selectInOrder,
   sortByPriority,
@@ -29,6 +29,7 @@ import {
   type MeshServiceMembership,
   type ProxyDescription,
   type RouteIdentity,
+  type ServingGateway,
 } from '../policies/core/index.js';
 import type { InboundContext } from '../xds/generate/index.js';
 import type { DataplaneModel } from './dataplane-model.js';
@@ -63,21 +64,36 @@ export type MeshServiceLookup = (service: string) => MeshServiceMembership | und
 
 const noMeshServices: MeshServiceLookup = () => undefined;
 
+/** The MeshGateway that configures a builtin gateway, by its gateway tags and Dataplane labels. */
+export type GatewayLookup = (tags: Labels, labels: Labels) => ServingGateway | undefined;
+
+const noGateways: GatewayLookup = () => undefined;
+
 /**
  * The proxy as policies see it: its labels, and the inbounds generators use
  * (Ignored ones left out), each with the MeshService resource named like its
- * service, so a MeshService targetRef by labels can select it.
+ * service, so a MeshService targetRef by labels can select it. A gateway is
+ * described by its gateway tags and, when builtin, the MeshGateway serving it.
  */
 export function proxyDescriptionOf(
   model: DataplaneModel,
   inbounds: readonly InboundContext[],
   meshServiceOf: MeshServiceLookup = noMeshServices,
+  gatewayOf: GatewayLookup = noGateways,
 ): ProxyDescription {
+  const { gateway } = model;
+  const gatewayFields =
+    gateway === undefined
+      ? {}
+      : gateway.builtin
+        ? { gatewayTags: gateway.tags, builtin: true, servedBy: gatewayOf(gateway.tags, model.labels) }
+        : { gatewayTags: gateway.tags };
   return {
     name: model.name,
     mesh: model.mesh,
     labels: model.labels,
-    kind: 'Sidecar',
+    kind: gateway === undefined ? 'Sidecar' : 'Gateway',
+    ...gatewayFields,
     inbounds: inbounds.map((inbound) => {
       const meshService = meshServiceOf(inbound.service);
       return {

@@ -356,3 +356,48 @@ test("a change to a policy targeting a MeshHTTPRoute rebuilds only the proxies t
     'it still selects batch-1, which has no route to time',
   );
 });
+
+test('a policy targeting a MeshGateway selects the builtin gateways that MeshGateway serves, as it changes', () => {
+  const gateway = (name: string, type: 'BUILTIN' | 'DELEGATED') =>
+    dataplaneModel('default', name, {
+      networking: { address: '10.0.0.9', gateway: { type, tags: { 'kuma.io/service': 'edge' } } },
+    });
+  const view = meshOf(gateway('edge-1', 'BUILTIN'), gateway('edge-2', 'DELEGATED'), dp('web-1', '10.0.0.1', [{}]));
+  const timeout = stored('MeshTimeout', 'on-gateway', {
+    targetRef: { kind: 'MeshGateway', name: 'public' },
+    to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '20s' } }],
+  });
+  assert.deepEqual([...view.upsertPolicy(timeout)], [], 'no MeshGateway serves a gateway yet');
+  const matched = (name: string) =>
+    view
+      .context(name, 'envoy')!
+      .policies?.get('MeshTimeout')
+      ?.map((m) => m.policy.name);
+
+  const listeners = { listeners: [{ port: 8080, protocol: 'HTTP' }] };
+  const publicGateway = stored('MeshGateway', 'public', {
+    selectors: [{ match: { 'kuma.io/service': 'edge' } }],
+    conf: listeners,
+  });
+  assert.deepEqual(
+    [...view.upsertMeshGateway('public', publicGateway)],
+    ['edge-1'],
+    'only builtin gateways are affected',
+  );
+  assert.deepEqual(matched('edge-1'), ['on-gateway']);
+  assert.equal(matched('edge-2'), undefined, 'a delegated gateway is not served by a MeshGateway');
+  assert.equal(matched('web-1'), undefined);
+  assert.deepEqual(
+    view
+      .gatewayContext('public', 'envoy')
+      ?.policies?.get('MeshTimeout')
+      ?.map((m) => m.policy.name),
+    ['on-gateway'],
+    "the MeshGateway's own rules see the same policies",
+  );
+  assert.equal(view.gatewayContext('private', 'envoy'), undefined);
+
+  assert.deepEqual([...view.upsertMeshGateway('public', undefined)], ['edge-1']);
+  assert.equal(matched('edge-1'), undefined, 'with its MeshGateway gone, the policy no longer selects it');
+  assert.deepEqual([...view.upsertMeshGateway('public', undefined)], [], 'removing it twice changes nothing');
+});

@@ -26,8 +26,10 @@ import {
   policySelects,
   proxyDescriptionOf,
   ROUTE_KIND,
+  type GatewayLookup,
   type MeshServiceLookup,
 } from './mesh-policies.js';
+import { gatewayModelOf, servingGateway, type GatewayModel } from './serving-gateway.js';
 import { topLevelTargetRef } from '../policies/core/index.js';
 
 interface ServiceEntry {
@@ -98,6 +100,10 @@ export class MeshView {
     return labels === undefined ? undefined : { name: service, labels };
   };
 
+  /** The mesh's MeshGateways, by name: which one serves a builtin gateway decides the policies naming it. */
+  private readonly gateways = new Map<string, GatewayModel>();
+  private readonly gatewayOf: GatewayLookup = (tags, labels) => servingGateway(this.gateways.values(), tags, labels);
+
   constructor(readonly mesh: string) {}
 
   get size(): number {
@@ -139,6 +145,41 @@ export class MeshView {
     return new Set([...entry.consumers, ...entry.endpoints.keys()]);
   }
 
+  /**
+   * Adds, replaces or (resource undefined) removes a MeshGateway; returns the
+   * builtin gateways it may change: which MeshGateway serves one, and so the
+   * policies that select it, can change with any of them.
+   */
+  upsertMeshGateway(name: string, resource: Resource | undefined): Set<string> {
+    if (resource === undefined) {
+      if (!this.gateways.delete(name)) return new Set();
+    } else this.gateways.set(name, gatewayModelOf(resource));
+    this.policies.invalidateAll();
+    return new Set([...this.dataplanes.values()].filter((m) => m.gateway?.builtin === true).map((m) => m.name));
+  }
+
+  /**
+   * The generator input for a builtin gateway that a MeshGateway would serve,
+   * named and labelled as the MeshGateway and carrying its first selector's
+   * tags (what Kuma inspects a MeshGateway's rules as); undefined when the mesh
+   * has no such MeshGateway.
+   */
+  gatewayContext(name: string, flavour: ProxyFlavour): ProxyContext | undefined {
+    const gateway = this.gateways.get(name);
+    const tags = gateway?.selectors[0];
+    if (gateway === undefined || tags === undefined) return undefined;
+    const model: DataplaneModel = {
+      mesh: this.mesh,
+      name,
+      labels: gateway.labels,
+      address: '',
+      inbounds: [],
+      outbounds: [],
+      gateway: { builtin: true, tags },
+    };
+    return this.contextOfModel(model, flavour, false);
+  }
+
   /** Every dataplane name: a mesh-wide change affects them all. */
   names(): string[] {
     return [...this.dataplanes.keys()];
@@ -150,7 +191,10 @@ export class MeshView {
    */
   context(name: string, flavour: ProxyFlavour, includeShadow = false): ProxyContext | undefined {
     const model = this.dataplanes.get(name);
-    if (!model) return undefined;
+    return model === undefined ? undefined : this.contextOfModel(model, flavour, includeShadow);
+  }
+
+  private contextOfModel(model: DataplaneModel, flavour: ProxyFlavour, includeShadow: boolean): ProxyContext {
     const destinations = new Map<string, DestinationContext>();
     for (const outbound of model.outbounds) {
       if (!destinations.has(outbound.service)) destinations.set(outbound.service, this.destination(outbound.service));
@@ -158,14 +202,14 @@ export class MeshView {
     const inbounds = this.inboundsOf(model);
     return {
       mesh: this.mesh,
-      name,
+      name: model.name,
       flavour,
       address: model.address,
       inbounds,
       policies: (includeShadow ? this.policies.allMatchedWithShadow : this.policies.allMatched).call(
         this.policies,
         model,
-        () => proxyDescriptionOf(model, inbounds, this.meshServiceOf),
+        () => proxyDescriptionOf(model, inbounds, this.meshServiceOf, this.gatewayOf),
       ),
       outbounds: model.outbounds,
       destinations,
@@ -203,7 +247,7 @@ export class MeshView {
     const selected = new Set<string>();
     for (const model of candidates) {
       const inbounds = this.plainInboundsOf(model);
-      const described = () => proxyDescriptionOf(model, inbounds, this.meshServiceOf);
+      const described = () => proxyDescriptionOf(model, inbounds, this.meshServiceOf, this.gatewayOf);
       const proxy = routeScoped ? this.policies.describe(model, described) : described();
       if (versions.some((policy) => policySelects(policy, proxy))) selected.add(model.name);
     }

@@ -17,6 +17,7 @@ before(async () => {
       // No engine here: a known dataplane with no policy selecting it.
       policies: {
         contextOf: () => undefined,
+        gatewayContextOf: () => undefined,
         dataplanesOf: () => ['web-1'],
         warningsOf: () => ['MeshTimeout: example warning'],
       },

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 
 /** The repository (this file runs from dist/test/kuma-api/). */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,13 +71,42 @@ function requestLines(text: string): { method: string; path: string; status: num
   return requests;
 }
 
+/**
+ * One document as Go's YAML reads it: a block scalar that runs to the end of
+ * the text, with no line break after it, has none in its value either.
+ */
+function goDocument(part: string): unknown {
+  const document = parseDocument(part);
+  visit(document, {
+    Scalar(_, node) {
+      const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+      if (block && node.range?.[1] === part.length && typeof node.value === 'string' && node.value.endsWith('\n'))
+        node.value = node.value.slice(0, -1);
+    },
+  });
+  return document.toJSON() as unknown;
+}
+
+/**
+ * The documents as Kuma's test loader reads them: split at `---` lines and
+ * each trimmed, so a block scalar that ends a document loses its final line
+ * break (as in Kuma's golden answers).
+ */
+function documentsOf(text: string): Record<string, unknown>[] {
+  return text
+    .trim()
+    .split(/(?:^|\s*\n)---\s*/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(goDocument)
+    .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null);
+}
+
 function inputFixture(dir: string, file: string): Fixture {
   const text = readFileSync(file, 'utf8');
   const base = file.slice(0, -'.input.yaml'.length);
   const lines = requestLines(text);
-  const documents = parseAllDocuments(text)
-    .map((document) => document.toJSON() as unknown)
-    .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null);
+  const documents = documentsOf(text);
   const requests = lines.map((line, index) => {
     const file = lines.length === 1 ? base : `${base}_${String(index).padStart(2, '0')}`;
     const golden = readJson(`${file}.golden.json`);

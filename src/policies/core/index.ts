@@ -1,7 +1,13 @@
 /** Public surface of src/policies/core: what other folders import from it. */
 export { type MatchedPolicy, selectInOrder, sortByPriority, resolveTopLevelDefault } from './match.js';
 export { fromEntries, isShadow, ruleEntries, toEntries, topLevelTargetRef } from './policy-spec.js';
-export { type MeshServiceMembership, type ProxyDescription, type RouteIdentity, selectProxy } from './selection.js';
+export {
+  type MeshServiceMembership,
+  type ProxyDescription,
+  type RouteIdentity,
+  type ServingGateway,
+  selectProxy,
+} from './selection.js';
 export { checkPolicyTargetRefs, definePolicy } from './define-policy.js';
 export type { PluginContext, PolicyPlugin } from './plugin.js';
 export type { PolicyModule } from './policy-module.js';

@@ -4,7 +4,7 @@
  * words. Not imported by production code.
  */
 import type { Labels, Resource } from '../../api/resource.js';
-import type { ProxyDescription, ProxyInbound } from './selection.js';
+import type { ProxyDescription, ProxyInbound, ServingGateway } from './selection.js';
 import { storedPolicy } from './testkit/policies.js';
 
 /** A stored policy of kind MeshTimeout (the kind does not matter to the engine) in mesh `default`. */
@@ -32,7 +32,7 @@ export const sidecar = (name: string, inbounds: readonly ProxyInbound[], labels:
   inbounds,
 });
 
-/** A builtin gateway in mesh `default`: no inbounds, its gateway tags instead. */
+/** A delegated gateway in mesh `default`: no inbounds, its gateway tags instead. */
 export const gateway = (name: string, service: string, labels: Labels = {}): ProxyDescription => ({
   name,
   mesh: 'default',
@@ -40,4 +40,21 @@ export const gateway = (name: string, service: string, labels: Labels = {}): Pro
   kind: 'Gateway',
   inbounds: [],
   gatewayTags: { 'kuma.io/service': service },
+});
+
+/** A builtin gateway in mesh `default` with these gateway tags, served by `servedBy` (or by no MeshGateway). */
+export const builtinGateway = (
+  name: string,
+  tags: Labels,
+  servedBy?: ServingGateway,
+  labels: Labels = {},
+): ProxyDescription => ({
+  name,
+  mesh: 'default',
+  labels,
+  kind: 'Gateway',
+  inbounds: [],
+  gatewayTags: tags,
+  builtin: true,
+  ...(servedBy === undefined ? {} : { servedBy }),
 });

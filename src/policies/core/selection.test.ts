@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gateway, inbound, sidecar } from './matching-fixtures.js';
+import { builtinGateway, gateway, inbound, sidecar } from './matching-fixtures.js';
 import { selectProxy, type ProxyDescription } from './selection.js';
 import { sectionsNamed } from './section-name.js';
 import type { TargetRef } from './targetref.js';
@@ -26,6 +26,17 @@ const routed: ProxyDescription = {
   ],
 };
 const edge = gateway('edge-1', 'edge', { app: 'edge' });
+// gw-1: a builtin gateway that MeshGateway "public" serves, with listeners tagged port=http and port=https.
+const gatewayTags = { 'kuma.io/service': 'gw', team: 'edge' };
+const served = builtinGateway('gw-1', gatewayTags, {
+  name: 'public',
+  labels: { tier: 'edge' },
+  listenerTags: [
+    { ...gatewayTags, port: 'http' },
+    { ...gatewayTags, port: 'https' },
+  ],
+});
+const unserved = builtinGateway('gw-2', gatewayTags);
 
 const cases: { name: string; ref: TargetRef; proxy: ProxyDescription; inbounds: number[] | undefined }[] = [
   { name: 'Mesh selects every inbound', ref: { kind: 'Mesh' }, proxy: web, inbounds: [0, 1] },
@@ -180,9 +191,83 @@ const cases: { name: string; ref: TargetRef; proxy: ProxyDescription; inbounds: 
     inbounds: undefined,
   },
   {
-    name: 'MeshGateway is resolved elsewhere',
+    name: 'MeshGateway does not select a delegated gateway',
     ref: { kind: 'MeshGateway', name: 'edge' },
     proxy: edge,
+    inbounds: undefined,
+  },
+  {
+    name: 'MeshGateway by the name of the MeshGateway serving a builtin gateway',
+    ref: { kind: 'MeshGateway', name: 'public' },
+    proxy: served,
+    inbounds: [],
+  },
+  {
+    name: 'MeshGateway by another name',
+    ref: { kind: 'MeshGateway', name: 'private' },
+    proxy: served,
+    inbounds: undefined,
+  },
+  {
+    name: 'MeshGateway by the labels of the serving MeshGateway',
+    ref: { kind: 'MeshGateway', labels: { tier: 'edge' } },
+    proxy: served,
+    inbounds: [],
+  },
+  {
+    name: 'MeshGateway with tags one listener carries',
+    ref: { kind: 'MeshGateway', name: 'public', tags: { port: 'https' } },
+    proxy: served,
+    inbounds: [],
+  },
+  {
+    name: 'MeshGateway with tags no listener carries',
+    ref: { kind: 'MeshGateway', name: 'public', tags: { port: 'grpc' } },
+    proxy: served,
+    inbounds: undefined,
+  },
+  {
+    name: 'MeshGateway selects no builtin gateway that no MeshGateway serves',
+    ref: { kind: 'MeshGateway', name: 'public' },
+    proxy: unserved,
+    inbounds: undefined,
+  },
+  {
+    name: 'MeshGateway selects no sidecar',
+    ref: { kind: 'MeshGateway', name: 'public' },
+    proxy: web,
+    inbounds: undefined,
+  },
+  {
+    name: 'MeshGateway honours proxyTypes',
+    ref: { kind: 'MeshGateway', name: 'public', proxyTypes: ['Sidecar'] },
+    proxy: served,
+    inbounds: undefined,
+  },
+  { name: 'Mesh selects a served builtin gateway', ref: { kind: 'Mesh' }, proxy: served, inbounds: [] },
+  { name: 'Mesh selects no unserved builtin gateway', ref: { kind: 'Mesh' }, proxy: unserved, inbounds: undefined },
+  {
+    name: 'MeshService matches a builtin gateway on its listeners',
+    ref: { kind: 'MeshService', name: 'gw' },
+    proxy: served,
+    inbounds: [],
+  },
+  {
+    name: 'MeshSubset matches one listener of a builtin gateway',
+    ref: { kind: 'MeshSubset', tags: { team: 'edge', port: 'http' } },
+    proxy: served,
+    inbounds: [],
+  },
+  {
+    name: 'MeshService matches no unserved builtin gateway',
+    ref: { kind: 'MeshService', name: 'gw' },
+    proxy: unserved,
+    inbounds: undefined,
+  },
+  {
+    name: 'Dataplane never selects a builtin gateway',
+    ref: { kind: 'Dataplane', name: 'gw-1' },
+    proxy: served,
     inbounds: undefined,
   },
   {

@@ -6,6 +6,8 @@
  *   MeshSubset         proxies with an inbound carrying all the tags; those inbounds
  *   MeshService        inbounds of that service (kuma.io/service, or MeshService name/labels)
  *   MeshServiceSubset  inbounds of that service that also carry all the tags
+ *   MeshGateway        builtin gateways the named MeshGateway configures; with `tags`,
+ *                      only if one of its listeners carries them
  *   MeshHTTPRoute      the proxies that route (by name or labels) selects; no inbounds:
  *                      such a policy configures that route's outbound traffic only
  *
@@ -13,8 +15,14 @@
  * result is defined; `inbounds` says where `from` and `rules` apply, so a
  * MeshSubset that matches one inbound of two configures only that one's
  * inbound traffic. `proxyTypes` (empty = all) filters by proxy type for every
- * kind. MeshGateway selects through gateway resources this module does not
- * see, so it selects nothing here.
+ * kind.
+ *
+ * A builtin gateway is matched through the MeshGateway that configures it (the
+ * caller resolves which): tag-based kinds match each listener's tags (the
+ * proxy's gateway tags, the MeshGateway's and the listener's, merged), so a
+ * builtin gateway no MeshGateway configures is selected by nothing, and a
+ * Dataplane targetRef never selects one (Kuma's rules). A delegated gateway is
+ * matched on its gateway tags.
  */
 import { SERVICE_TAG, type Labels } from '../../api/index.js';
 import { sectionsNamed } from './section-name.js';
@@ -38,6 +46,14 @@ export interface ProxyInbound {
   readonly meshServices?: readonly MeshServiceMembership[] | undefined;
 }
 
+/** The MeshGateway that configures a builtin gateway, as targetRefs see it. */
+export interface ServingGateway {
+  readonly name: string;
+  readonly labels: Labels;
+  /** Per listener: the proxy's gateway tags, the MeshGateway's tags and the listener's, merged in that order. */
+  readonly listenerTags: readonly Labels[];
+}
+
 /** A MeshHTTPRoute, as a policy whose top-level targetRef names a route sees it. */
 export interface RouteIdentity {
   readonly name: string;
@@ -56,6 +72,10 @@ export interface ProxyDescription {
    * (MeshSubset, MeshService, MeshServiceSubset) match these instead.
    */
   readonly gatewayTags?: Labels | undefined;
+  /** A builtin gateway (`networking.gateway.type: BUILTIN`): matched through `servedBy`, not `gatewayTags`. */
+  readonly builtin?: boolean | undefined;
+  /** For a builtin gateway: the MeshGateway that configures it, if one does. */
+  readonly servedBy?: ServingGateway | undefined;
   /** The MeshHTTPRoutes that select this proxy: what a MeshHTTPRoute targetRef is matched against. */
   readonly routes?: readonly RouteIdentity[] | undefined;
 }
@@ -76,6 +96,7 @@ export function selectProxy(ref: TargetRef, proxy: ProxyDescription): Selection 
     return undefined;
   switch (ref.kind) {
     case 'Mesh':
+      if (proxy.builtin === true && proxy.servedBy === undefined) return undefined;
       return { inbounds: proxy.inbounds.map((_, position) => position) };
     case 'Dataplane':
       return selectDataplane(ref, proxy);
@@ -92,6 +113,8 @@ export function selectProxy(ref: TargetRef, proxy: ProxyDescription): Selection 
         selectTagged(proxy, (tags, services) => isService(tags, services) && selectorMatches(subset, tags)),
       );
     }
+    case 'MeshGateway':
+      return selectGateway(ref, proxy);
     case 'MeshHTTPRoute': {
       const routes = (proxy.routes ?? []).filter((route) => routeMatches(ref, route)).map((route) => route.name);
       return routes.length > 0 ? { inbounds: [], routes } : undefined;
@@ -109,6 +132,7 @@ export function routeMatches(ref: TargetRef, route: RouteIdentity): boolean {
 
 /** By name or labels of the Dataplane itself; with neither (the bare kind) every Dataplane. */
 function selectDataplane(ref: TargetRef, proxy: ProxyDescription): Selection | undefined {
+  if (proxy.builtin === true) return undefined;
   if (ref.name !== undefined && ref.name !== proxy.name) return undefined;
   if (ref.labels !== undefined && !selectorMatches(ref.labels, proxy.labels)) return undefined;
   return narrowToSection(ref, proxy, { inbounds: proxy.inbounds.map((_, position) => position) });
@@ -124,12 +148,28 @@ function serviceMatcher(ref: TargetRef): TaggedPredicate {
   };
 }
 
-/** The inbounds a tag-based kind matches; a gateway is matched on its gateway tags. */
+/** By the MeshGateway's name (or labels), then, with `tags`, by its listeners' tags. */
+function selectGateway(ref: TargetRef, proxy: ProxyDescription): Selection | undefined {
+  const gateway = proxy.servedBy;
+  if (gateway === undefined) return undefined;
+  if (ref.name !== undefined ? ref.name !== gateway.name : !selectorMatches(ref.labels ?? {}, gateway.labels))
+    return undefined;
+  const tags = ref.tags ?? {};
+  return gateway.listenerTags.some((listener) => selectorMatches(tags, listener)) ? { inbounds: [] } : undefined;
+}
+
+/** The tag sets a gateway is matched on: a builtin one's listeners, a delegated one's gateway tags. */
+function gatewayTagSets(proxy: ProxyDescription): readonly Labels[] {
+  if (proxy.builtin === true) return proxy.servedBy?.listenerTags ?? [];
+  return proxy.gatewayTags === undefined ? [] : [proxy.gatewayTags];
+}
+
+/** The inbounds a tag-based kind matches; a gateway is matched on its gateway (or listener) tags. */
 function selectTagged(proxy: ProxyDescription, matches: TaggedPredicate): Selection | undefined {
   const inbounds = proxy.inbounds.flatMap((inbound, position) =>
     matches(inbound.tags, inbound.meshServices ?? []) ? [position] : [],
   );
-  const gatewayMatches = proxy.gatewayTags !== undefined && matches(proxy.gatewayTags, []);
+  const gatewayMatches = gatewayTagSets(proxy).some((tags) => matches(tags, []));
   return inbounds.length > 0 || gatewayMatches ? { inbounds } : undefined;
 }
 

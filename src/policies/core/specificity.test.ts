@@ -53,6 +53,15 @@ const cases: { rule: string; policies: Resource[] }[] = [
     ],
   },
   {
+    rule: 'MeshGateway: fewer listener tags < more, below origin and above role',
+    policies: [
+      policy('a-zone-all', top({ kind: 'MeshGateway', name: 'gw' }), { 'kuma.io/origin': 'global' }),
+      policy('b-owner-all', top({ kind: 'MeshGateway', name: 'gw' }), { 'kuma.io/policy-role': 'workload-owner' }),
+      policy('c-one-tag', top({ kind: 'MeshGateway', name: 'gw', tags: { port: 'http' } })),
+      policy('d-two-tags', top({ kind: 'MeshGateway', name: 'gw', tags: { port: 'http', team: 'a' } })),
+    ],
+  },
+  {
     rule: 'policy role: system (and none) < producer < consumer < workload-owner',
     policies: [
       policy('a-system', top({ kind: 'Mesh' }), { 'kuma.io/policy-role': 'system' }),

@@ -7,13 +7,14 @@
  *      MeshService < ... < MeshHTTPRoute (TARGET_REF_KINDS)
  *   2. for Dataplane: labels < labels+sectionName < name < name+sectionName
  *   3. origin label `kuma.io/origin`: global < (none) < zone
+ *   3b. for MeshGateway: fewer listener `tags` < more (policies only, not their `to[]` entries)
  *   4. role label `kuma.io/policy-role`: system (also when absent) < producer <
  *      consumer < workload-owner
  *   5. display name (label `kuma.io/display-name`, else the name) in inverted
  *      lexicographic order: "zzz" < "aaa", so the alphabetically smaller name wins
  *
- * Steps 1-4 and step 5 are separate comparators because `to[]` entries sort
- * by destination kind between the two (see to-rules.ts).
+ * Steps 1-4 (without 3b) and step 5 are separate comparators because `to[]`
+ * entries sort by destination kind between the two (see to-rules.ts).
  */
 import type { Resource } from '../../api/index.js';
 import { topLevelTargetRef } from './policy-spec.js';
@@ -73,7 +74,21 @@ export function compareByDisplayName(a: Resource, b: Resource): number {
   return compareStrings(displayName(b), displayName(a)) || compareStrings(b.name, a.name);
 }
 
+/** Step 3b: a MeshGateway targetRef naming more listener tags is more specific; 0 for every other kind. */
+export function gatewayTagsRank(ref: TargetRef): number {
+  return ref.kind === 'MeshGateway' ? Object.keys(ref.tags ?? {}).length : 0;
+}
+
 /** The full order: sort with it to get the lowest priority first and the winner last. */
 export function comparePolicies(a: Resource, b: Resource): number {
-  return compareByAttributes(a, b) || compareByDisplayName(a, b);
+  const refA = topLevelTargetRef(a);
+  const refB = topLevelTargetRef(b);
+  return (
+    kindRank(refA.kind) - kindRank(refB.kind) ||
+    dataplaneRank(refA) - dataplaneRank(refB) ||
+    originRank(a) - originRank(b) ||
+    gatewayTagsRank(refA) - gatewayTagsRank(refB) ||
+    roleRank(a) - roleRank(b) ||
+    compareByDisplayName(a, b)
+  );
 }

@@ -8,8 +8,9 @@
  *   inboundRules     per inbound, one rule per `rules[]` entry (or `from[]` entry naming the mesh)
  *   toResourceRules  per destination resource (the Mesh, a MeshService, one port of it...)
  *                    that some `to[]` entry names: every entry covering it, merged
- *   toRules          per `kuma.io/service` a `to[]` entry names, then the whole mesh:
- *                    the entries covering it, merged (the service-tag view)
+ *   toRules          per tag subset the `to[]` entries name (a service, a MeshHTTPRoute
+ *                    rule's matches, the whole mesh): the entries covering it, merged
+ *                    (the service-tag view, kuma-to-rules.ts)
  *   proxyRule        the top-level `default`s merged
  *
  * Merging is policies/core's, the one the proxy's configuration is built with.
@@ -20,7 +21,6 @@ import type { Labels, Resource } from '../../api/index.js';
 import {
   fromRules,
   inboundRules,
-  mergeConfs,
   resolveTopLevelDefault,
   ruleEntries,
   toEntries,
@@ -28,9 +28,10 @@ import {
   type Destination,
   type MatchedPolicy,
 } from '../core/index.js';
-import { mergedHttpRules } from '../meshhttproute/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
-import { kumaConf, kumaRouteConf } from './kuma-conf.js';
+import { kumaConf } from './kuma-conf.js';
+import { kumaToConfs, type ToEntryShape } from './kuma-route-confs.js';
+import { kumaToRules } from './kuma-to-rules.js';
 import { kindsOf } from './kuma-policies.js';
 import { destinationPorts } from './layout.js';
 
@@ -51,7 +52,6 @@ interface InboundKey {
   readonly tags: Labels;
 }
 
-const SERVICE_TAG = 'kuma.io/service';
 const ROUTE_KINDS = new Set(['MeshHTTPRoute', 'MeshTCPRoute']);
 
 export const metaOf = (resource: Resource): Meta => ({
@@ -60,8 +60,6 @@ export const metaOf = (resource: Resource): Meta => ({
   name: resource.name,
   type: resource.kind,
 });
-
-const unique = (list: readonly Resource[]): Resource[] => [...new Set(list)];
 
 /** A MeshHTTPRoute `matches` list's key: Kuma's hash of it (base64 SHA-256 of its JSON, fields in Kuma's order). */
 export function matchesHash(matches: unknown): string {
@@ -134,22 +132,12 @@ function inboundRulesOf(proxy: ProxyContext, kind: string, matched: readonly Mat
   });
 }
 
-/** What a route kind's merged entries print as: its rules; what any other kind's print as: the merged default. */
-function confFor(kind: string, matched: readonly MatchedPolicy[], destination: Destination): unknown {
-  const entries = toEntriesFor(matched, destination);
-  if (kind === 'MeshHTTPRoute')
-    return {
-      rules: mergedHttpRules(matched, destination).map((rule) => ({
-        matches: rule.matches,
-        default: kumaRouteConf(kind, rule.conf),
-      })),
-    };
-  if (kind === 'MeshTCPRoute') {
-    const winner = entries[entries.length - 1]?.entry as { rules?: readonly { default?: unknown }[] } | undefined;
-    return { rules: (winner?.rules ?? []).map((rule) => ({ default: kumaRouteConf(kind, rule.default) })) };
-  }
-  return kumaConf(kind, 'to', mergeConfs(entries.map(({ entry }) => entry.default)));
-}
+/** The confs the `to[]` entries covering a destination merge to (kuma-route-confs.ts). */
+const confsFor = (kind: string, matched: readonly MatchedPolicy[], destination: Destination): unknown[] =>
+  kumaToConfs(
+    kind,
+    toEntriesFor(matched, destination).map(({ entry }) => entry as ToEntryShape),
+  );
 
 /** A destination no entry names: only the entries naming the whole mesh cover it. */
 const WHOLE_MESH: Destination = { kind: 'MeshService', service: '' };
@@ -201,7 +189,7 @@ function toResourceRulesOf(
       if (entries.length === 0) return [];
       return [
         {
-          conf: [confFor(kind, matched, destination)],
+          conf: confsFor(kind, matched, destination),
           origin: entries.map(({ policy, index }) => ({ resourceMeta: metaOf(policy), ruleIndex: index })),
           resourceMeta: meta,
           resourceSectionName: section,
@@ -210,52 +198,25 @@ function toResourceRulesOf(
     });
 }
 
-/**
- * Per service a `to[]` entry names by name, in priority order, then the whole
- * mesh. Outside an Exclusive mesh, MeshService entries that select by labels
- * show as the service "" (a selection no service tag expresses), as Kuma lists them.
- */
-function toRulesOf(kind: string, matched: readonly MatchedPolicy[], exclusive: boolean) {
-  const services = new Map<string, Destination>();
-  for (const t of targetsOf(matched)) {
-    if (t.kind !== 'MeshService') continue;
-    const service = t.name ?? (t.labels !== undefined && !exclusive ? '' : undefined);
-    if (service === undefined || services.has(service)) continue;
-    services.set(service, {
-      kind: 'MeshService',
-      service,
-      ...(t.name === undefined ? { labels: t.labels } : {}),
-      ...(t.sectionName === undefined ? {} : { sectionName: t.sectionName }),
-    });
-  }
-  const rules = [...services].flatMap(([service, destination]) => {
-    const entries = toEntriesFor(matched, destination);
-    if (entries.length === 0) return [];
-    return [
-      {
-        conf: confFor(kind, matched, destination),
-        matchers: [{ key: SERVICE_TAG, not: false, value: service }],
-        origin: unique(entries.map((e) => e.policy)).map(metaOf),
-        first: matched.findIndex((m) => m.policy === entries[0]!.policy),
-      },
-    ];
-  });
-  // Services appear in the order of the policies naming them, lowest priority first.
-  rules.sort((a, b) => a.first - b.first);
-  const catchAll = toEntriesFor(matched, WHOLE_MESH);
-  const all = rules.map(({ first: _first, ...rule }) => rule);
-  if (catchAll.length > 0)
-    all.push({
-      conf: confFor(kind, matched, WHOLE_MESH),
-      matchers: [],
-      origin: unique(catchAll.map((e) => e.policy)).map(metaOf),
-    });
-  return all;
+/** Kuma's `toRules` (kuma-to-rules.ts); none in a mesh whose MeshServices are Exclusive. */
+function toRulesOf(
+  kind: string,
+  matched: readonly MatchedPolicy[],
+  routes: ReadonlyMap<string, Resource>,
+  exclusive: boolean,
+) {
+  if (exclusive) return [];
+  return kumaToRules(kind, matched, routes, matchesHash).map((rule) => ({
+    conf: rule.conf,
+    matchers: rule.matchers,
+    origin: rule.policies.map(metaOf),
+  }));
 }
 
 export interface KumaRulesInput {
   readonly proxy: ProxyContext;
-  readonly dataplane: Resource;
+  /** What the rules are of: the Dataplane, or the MeshGateway a builtin gateway would be served by. */
+  readonly resource: Resource;
   readonly mesh: Resource | undefined;
   /** The mesh's MeshServices, MeshExternalServices and MeshMultiZoneServices. */
   readonly destinations: readonly Resource[];
@@ -264,9 +225,10 @@ export interface KumaRulesInput {
 }
 
 export function kumaRulesOf(input: KumaRulesInput) {
-  const { proxy, dataplane, mesh, destinations, warnings } = input;
+  const { proxy, resource, mesh, destinations, warnings } = input;
   const httpMatches = new Map<string, unknown>();
   const exclusive = (mesh?.spec['meshServices'] as { mode?: string } | undefined)?.mode === 'Exclusive';
+  const routes = new Map((proxy.policies?.get('MeshHTTPRoute') ?? []).map((m) => [m.policy.name, m.policy] as const));
   const rules = kindsOf(proxy).flatMap(([kind, matched]) => {
     const withDefault = matched.filter((m) => m.policy.spec['default'] !== undefined);
     const proxyRule =
@@ -284,7 +246,7 @@ export function kumaRulesOf(input: KumaRulesInput) {
     const fromRules = ROUTE_KINDS.has(kind) ? [] : fromRulesOf(proxy, kind, matched);
     const inboundRules = ROUTE_KINDS.has(kind) ? [] : inboundRulesOf(proxy, kind, matched);
     const toResourceRules = toResourceRulesOf(kind, matched, mesh, destinations);
-    const toRules = toRulesOf(kind, matched, exclusive);
+    const toRules = toRulesOf(kind, matched, routes, exclusive);
     const kindWarnings = warnings.filter((w) => w.startsWith(`${kind}:`));
     if (
       proxyRule === undefined &&
@@ -307,7 +269,7 @@ export function kumaRulesOf(input: KumaRulesInput) {
     httpMatches: [...httpMatches]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([hash, match]) => ({ hash, match })),
-    resource: { labels: dataplane.labels, mesh: dataplane.mesh, name: dataplane.name, type: 'Dataplane' },
+    resource: { labels: resource.labels, mesh: resource.mesh, name: resource.name, type: resource.kind },
     rules,
   };
 }

@@ -8,6 +8,10 @@
  *       the merged to-rules per destination, from and inbound rules per
  *       inbound (policies/inspection/rules.ts), and the warnings of its last
  *       built configuration (what a proxyless proxy does not apply)
+ *   GET /meshes/{mesh}/meshgateways/{name}/_rules
+ *       Kuma's shape again, for a builtin gateway the MeshGateway would serve
+ *       (named, labelled and tagged as the MeshGateway's first selector):
+ *       the policies that select its gateways and their routes
  *   (whom a policy selects, `_resources/dataplanes`: inspect-dataplanes-of.ts)
  * Both read the engine's view of the mesh, the same one that builds the
  * configuration, so they say what the proxies are given, not a second opinion.
@@ -18,12 +22,15 @@ import { invalidInput, type KindRegistry, type Resource } from '../../api/index.
 import type { ResourceManager } from '../../manager/index.js';
 import { kumaRulesOf, proxyRulesOf } from '../../policies/inspection/index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
+import { orNotFound } from './kuma-titles.js';
 import { meshDestinations } from './mesh-destinations.js';
 
 /** What the engine and the snapshot publisher tell inspection. */
 export interface PolicyInspection {
   /** The proxy's generator input now, with its matched policies; undefined when the engine does not know it. */
   contextOf(mesh: string, name: string): ProxyContext | undefined;
+  /** The generator input of a builtin gateway the named MeshGateway would serve; undefined when the engine does not know it. */
+  gatewayContextOf(mesh: string, name: string): ProxyContext | undefined;
   /** The mesh's Dataplane names, sorted. */
   dataplanesOf(mesh: string): readonly string[];
   /** Warnings of the proxy's last published configuration. */
@@ -58,7 +65,7 @@ export function registerPolicyInspectionRoutes(
           return { httpMatches: [], resource: { labels: dataplane.labels, mesh, name, type: 'Dataplane' }, rules: [] };
         return kumaRulesOf({
           proxy: context,
-          dataplane,
+          resource: dataplane,
           mesh: meshResource,
           destinations: await destinationsOf(mesh),
           warnings,
@@ -73,4 +80,26 @@ export function registerPolicyInspectionRoutes(
       };
     },
   );
+
+  app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/meshgateways/:name/_rules', async (request) => {
+    const { mesh, name } = request.params;
+    const meshResource = await orNotFound(
+      'Failed to retrieve Mesh',
+      manager.get({ kind: 'Mesh', mesh: '', name: mesh }),
+    );
+    const gateway = await orNotFound(
+      'Could not retrieve MeshGateway',
+      manager.get({ kind: 'MeshGateway', mesh, name }),
+    );
+    const context = inspection.gatewayContextOf(mesh, name);
+    if (context === undefined)
+      return { httpMatches: [], resource: { labels: gateway.labels, mesh, name, type: 'MeshGateway' }, rules: [] };
+    return kumaRulesOf({
+      proxy: context,
+      resource: gateway,
+      mesh: meshResource,
+      destinations: await destinationsOf(mesh),
+      warnings: [],
+    });
+  });
 }
