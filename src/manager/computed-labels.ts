@@ -2,7 +2,8 @@
  * The labels the control plane computes on every write, as Kuma does in a zone
  * (Koguma is one zone, named `default`):
  *   kuma.io/mesh        the resource's mesh, for mesh-scoped kinds
- *   kuma.io/origin      `zone`, for kinds a zone may create (not Mesh, Zone, GlobalSecret)
+ *   kuma.io/origin      `zone`, for kinds a zone may create (not Mesh or Zone; a
+ *                       GlobalSecret written here gets it, as in Kuma's answers)
  *   kuma.io/zone, kuma.io/env  this zone and `universal`, unless the origin is `global`
  *   kuma.io/proxy-type  `sidecar` or `gateway` for a Dataplane
  * A label the writer set is kept, so a read applied again round-trips; a
@@ -21,7 +22,7 @@ const PROXY_TYPE_LABEL = 'kuma.io/proxy-type';
 const DISPLAY_NAME_LABEL = 'kuma.io/display-name';
 
 /** Kinds only a global control plane creates: a zone gives them no origin. */
-const GLOBAL_ONLY = new Set(['Mesh', 'Zone', 'GlobalSecret']);
+const GLOBAL_ONLY = new Set(['Mesh', 'Zone']);
 
 const IMMUTABLE = [ORIGIN_LABEL, ZONE_LABEL, DISPLAY_NAME_LABEL];
 
