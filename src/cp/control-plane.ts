@@ -88,6 +88,7 @@ export async function startControlPlane(
   try {
     const manager = new ResourceManager(store, kindRegistry);
     await manager.ensureDefaultMesh();
+    await manager.ensureDefaultHostnameGenerators();
     const credentials = await prepareApiCredentials(config.dataDir, logger);
 
     const xdsLogger = logger.child({ component: 'xds' });

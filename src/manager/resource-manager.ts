@@ -24,6 +24,7 @@ import type { ListPage, ListQuery, ResourceStore } from '../store/index.js';
 import { signingKeyDrafts } from '../auth/index.js';
 import { providedCaIssues, type MeshMtlsSpec } from '../mtls/index.js';
 import { computeLabels, immutableLabelIssues, labelIssues } from './computed-labels.js';
+import { defaultHostnameGenerators } from './hostname-generator-defaults.js';
 import { initialPolicyDrafts } from './mesh-defaults.js';
 
 export interface PutResult {
@@ -109,6 +110,19 @@ export class ResourceManager {
     } catch (error) {
       // Another instance sharing the store created it first: that is the goal.
       if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;
+    }
+  }
+
+  /** Creates the zone's default HostnameGenerators that are missing (hostname-generator-defaults.ts). */
+  async ensureDefaultHostnameGenerators(): Promise<void> {
+    for (const draft of defaultHostnameGenerators) {
+      if (await this.store.get(draft)) continue;
+      try {
+        await this.store.createAll([{ ...draft, labels: computeLabels(this.kindOf(draft.kind), draft) }]);
+      } catch (error) {
+        // Another instance sharing the store created it first.
+        if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;
+      }
     }
   }
 
