@@ -23,7 +23,7 @@ import {
 import type { ListPage, ListQuery, ResourceStore } from '../store/index.js';
 import { signingKeyDrafts } from '../auth/index.js';
 import { providedCaIssues, type MeshMtlsSpec } from '../mtls/index.js';
-import { computeLabels, immutableLabelIssues, labelIssues } from './computed-labels.js';
+import { computeLabels, immutableLabelIssues, labelIssues, type ControlPlaneMode } from './computed-labels.js';
 import { initialPolicyDrafts } from './mesh-defaults.js';
 
 export interface PutResult {
@@ -44,6 +44,8 @@ export class ResourceManager {
   constructor(
     readonly store: ResourceStore,
     readonly registry: KindRegistry,
+    /** Zone or global: which labels writes get (computed-labels.ts) and how services are inspected. */
+    readonly mode: ControlPlaneMode = 'zone',
   ) {}
 
   /** Creates or replaces the resource a document describes. */
@@ -52,9 +54,9 @@ export class ResourceManager {
     if (expected.kind !== undefined) refuseReadOnly(this.registry.byType(expected.kind));
     const { kind, draft: written } = validateDocument(this.registry, document, expected);
     refuseReadOnly(kind);
-    const labelProblems = labelIssues(written);
+    const labelProblems = labelIssues(written, this.mode);
     if (labelProblems.length > 0) throw invalidInput(labelProblems);
-    const draft = { ...written, labels: computeLabels(kind, written) };
+    const draft = { ...written, labels: computeLabels(kind, written, this.mode) };
     if (kind.scope === 'Mesh' && !(await this.meshExists(draft.mesh)))
       throw new KogumaError(
         'InvalidInput',
@@ -118,7 +120,7 @@ export class ResourceManager {
       draft,
       ...initialPolicyDrafts(draft.name, skip).map((policy) => ({
         ...policy,
-        labels: computeLabels(this.kindOf(policy.kind), policy),
+        labels: computeLabels(this.kindOf(policy.kind), policy, this.mode),
       })),
       ...signingKeyDrafts(draft.name),
     ]);
