@@ -107,7 +107,8 @@ export class ResourceManager {
     const key = { kind: 'Mesh', mesh: '', name: DEFAULT_MESH };
     if (await this.store.get(key)) return;
     try {
-      await this.createMesh({ ...key, labels: {}, spec: {} });
+      const draft = { ...key, labels: {}, spec: {} };
+      await this.createMesh({ ...draft, labels: computeLabels(this.kindOf('Mesh'), draft, this.mode) });
     } catch (error) {
       // Another instance sharing the store created it first: that is the goal.
       if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;

@@ -36,6 +36,7 @@ import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInsightRoutes, type InsightsSource } from './routes/insights.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
+import { registerZoneOverviewRoutes } from './routes/zone-overviews.js';
 import { registerKriRoutes } from './routes/kri.js';
 import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -96,6 +97,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   registerInfoRoutes(app, options.registry, options.index, options.config, options.access);
   if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
   if (options.insights) registerInsightRoutes(app, options.insights);
+  registerZoneOverviewRoutes(app, options.manager, options.registry);
   registerKriRoutes(app, options.manager, options.registry);
   registerResourceRoutes(app, options.manager, options.registry);
   registerTokenRoutes(app, options.manager);
