@@ -92,6 +92,9 @@ test('in global mode a write gets kuma.io/origin global and no zone or env label
     assert.equal((await call(cp, 'PUT', '/meshes/default/meshtimeouts/slow', policy)).status, 201);
     assert.deepEqual((await call(cp, 'GET', '/meshes/default/meshtimeouts/slow')).body.labels, labels);
   }
+  // The default mesh, made at the first start, is the global control plane's too.
+  assert.deepEqual((await call(global, 'GET', '/meshes/default')).body.labels, { 'kuma.io/origin': 'global' });
+  assert.equal((await call(zone, 'GET', '/meshes/default')).body.labels, undefined);
   const zoneDoc = { type: 'Zone', name: 'east' };
   assert.equal((await call(global, 'PUT', '/zones/east', zoneDoc)).status, 201);
   assert.deepEqual((await call(global, 'GET', '/zones/east')).body.labels, { 'kuma.io/origin': 'global' });
