@@ -7,6 +7,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration, KogumaError } from '../api/index.js';
+import type { ControlPlaneMode } from '../manager/index.js';
 import { defaultStreamLimits, streamLimitFlags } from '../xds/server/index.js';
 
 export type StoreType = 'memory' | 'pglite' | 'postgres';
@@ -15,6 +16,7 @@ export type DpAuthMode = 'dpToken' | 'none';
 export type LogFormat = 'json' | 'text';
 
 export interface ControlPlaneConfig {
+  readonly mode: ControlPlaneMode;
   readonly apiAddress: string;
   readonly apiPort: number;
   readonly xdsAddress: string;
@@ -128,6 +130,15 @@ const text = (raw: string): string => {
 type AnySetting = { [K in keyof ControlPlaneConfig]: Setting<K> }[keyof ControlPlaneConfig];
 
 export const settings: readonly AnySetting[] = [
+  {
+    key: 'mode',
+    flag: '--mode',
+    env: 'KOGUMA_MODE',
+    description:
+      'Run as a zone (writes get the zone origin labels of zone `default`) or as the global control plane (writes get `kuma.io/origin: global`, services are inspected as Kuma global does); both serve xDS to the proxies connected to them, and neither syncs with other control planes yet',
+    default: () => 'zone',
+    parse: oneOf<ControlPlaneMode>(['zone', 'global']),
+  },
   {
     key: 'apiAddress',
     flag: '--api-address',
@@ -452,10 +463,10 @@ export function publicConfig(config: ControlPlaneConfig): Record<string, unknown
   return {
     ...config,
     postgresUrl,
-    // The keys a Kuma tool reads of Kuma's own configuration: one zone, named `default`, on Universal.
-    mode: 'zone',
+    // The keys a Kuma tool reads of Kuma's own configuration: one zone, named `default`, or the global control plane, on
+    // Universal.
     environment: 'universal',
-    multizone: { zone: { name: 'default' } },
+    multizone: config.mode === 'zone' ? { zone: { name: 'default' } } : { global: {} },
     apiServer: {
       http: { interface: config.apiAddress, port: config.apiPort },
       corsAllowedDomains: config.apiCorsAllowedOrigins,

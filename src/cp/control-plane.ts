@@ -86,7 +86,7 @@ export async function startControlPlane(
     for (const close of closers.reverse()) await close();
   };
   try {
-    const manager = new ResourceManager(store, kindRegistry);
+    const manager = new ResourceManager(store, kindRegistry, config.mode);
     await manager.ensureDefaultMesh();
     await manager.ensureDefaultHostnameGenerators();
     const credentials = await prepareApiCredentials(config.dataDir, logger);

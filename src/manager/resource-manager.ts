@@ -23,7 +23,7 @@ import {
 import type { ListPage, ListQuery, ResourceStore } from '../store/index.js';
 import { signingKeyDrafts } from '../auth/index.js';
 import { providedCaIssues, type MeshMtlsSpec } from '../mtls/index.js';
-import { computeLabels, immutableLabelIssues, labelIssues } from './computed-labels.js';
+import { computeLabels, immutableLabelIssues, labelIssues, type ControlPlaneMode } from './computed-labels.js';
 import { defaultHostnameGenerators } from './hostname-generator-defaults.js';
 import { initialPolicyDrafts } from './mesh-defaults.js';
 
@@ -45,6 +45,8 @@ export class ResourceManager {
   constructor(
     readonly store: ResourceStore,
     readonly registry: KindRegistry,
+    /** Zone or global: which labels writes get (computed-labels.ts) and how services are inspected. */
+    readonly mode: ControlPlaneMode = 'zone',
   ) {}
 
   /** Creates or replaces the resource a document describes. */
@@ -53,9 +55,9 @@ export class ResourceManager {
     if (expected.kind !== undefined) refuseReadOnly(this.registry.byType(expected.kind));
     const { kind, draft: written } = validateDocument(this.registry, document, expected);
     refuseReadOnly(kind);
-    const labelProblems = labelIssues(written);
+    const labelProblems = labelIssues(written, this.mode);
     if (labelProblems.length > 0) throw invalidInput(labelProblems);
-    const draft = { ...written, labels: computeLabels(kind, written) };
+    const draft = { ...written, labels: computeLabels(kind, written, this.mode) };
     if (kind.scope === 'Mesh' && !(await this.meshExists(draft.mesh)))
       throw new KogumaError(
         'InvalidInput',
@@ -106,19 +108,25 @@ export class ResourceManager {
     const key = { kind: 'Mesh', mesh: '', name: DEFAULT_MESH };
     if (await this.store.get(key)) return;
     try {
-      await this.createMesh({ ...key, labels: {}, spec: {} });
+      const draft = { ...key, labels: {}, spec: {} };
+      await this.createMesh({ ...draft, labels: computeLabels(this.kindOf('Mesh'), draft, this.mode) });
     } catch (error) {
       // Another instance sharing the store created it first: that is the goal.
       if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;
     }
   }
 
-  /** Creates the zone's default HostnameGenerators that are missing (hostname-generator-defaults.ts). */
+  /**
+   * Creates the zone's default HostnameGenerators that are missing
+   * (hostname-generator-defaults.ts). A global control plane has none of a
+   * zone's: those it would give zones come with multi-zone synchronisation.
+   */
   async ensureDefaultHostnameGenerators(): Promise<void> {
+    if (this.mode === 'global') return;
     for (const draft of defaultHostnameGenerators) {
       if (await this.store.get(draft)) continue;
       try {
-        await this.store.createAll([{ ...draft, labels: computeLabels(this.kindOf(draft.kind), draft) }]);
+        await this.store.createAll([{ ...draft, labels: computeLabels(this.kindOf(draft.kind), draft, this.mode) }]);
       } catch (error) {
         // Another instance sharing the store created it first.
         if (!(error instanceof KogumaError && error.code === 'Conflict')) throw error;
@@ -132,7 +140,7 @@ export class ResourceManager {
       draft,
       ...initialPolicyDrafts(draft.name, skip).map((policy) => ({
         ...policy,
-        labels: computeLabels(this.kindOf(policy.kind), policy),
+        labels: computeLabels(this.kindOf(policy.kind), policy, this.mode),
       })),
       ...signingKeyDrafts(draft.name),
     ]);

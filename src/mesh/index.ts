@@ -4,3 +4,4 @@ export { MeshView } from './mesh-view.js';
 export { dataplaneModel, type DataplaneModel, type InboundModel } from './dataplane-model.js';
 export { meshServiceSelects } from './mesh-service-selector.js';
 export { HOSTNAME_SELECTOR_OF, serviceHostnames, type Hostnames, type ServiceHostname } from './hostnames.js';
+export { gatewayModelOf, servingGateway } from './serving-gateway.js';

@@ -36,6 +36,8 @@ import { installQueryCheck } from './query-check.js';
 import { registerInfoRoutes, type IndexInfo } from './routes/info.js';
 import { registerInsightRoutes, type InsightsSource } from './routes/insights.js';
 import { registerInspectionRoutes, type Inspection } from './routes/inspect.js';
+import { registerZoneOverviewRoutes } from './routes/zone-overviews.js';
+import { registerLegacyPolicyInspectionRoute } from './routes/inspect-legacy-policies.js';
 import { registerKriRoutes } from './routes/kri.js';
 import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes } from './routes/resources.js';
@@ -94,8 +96,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   installAccessControl(app, options.access, options.registry);
   registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
   registerInfoRoutes(app, options.registry, options.index, options.config, options.access);
-  if (options.inspection) registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
+  if (options.inspection) {
+    registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
+    registerLegacyPolicyInspectionRoute(app, options.manager, options.registry, options.inspection.policies);
+  }
   if (options.insights) registerInsightRoutes(app, options.insights);
+  registerZoneOverviewRoutes(app, options.manager, options.registry);
   registerKriRoutes(app, options.manager, options.registry);
   registerResourceRoutes(app, options.manager, options.registry);
   registerTokenRoutes(app, options.manager);

@@ -65,12 +65,15 @@ async function removeAllBut(store: ResourceStore, keep: ReadonlySet<string>, ext
   for (const key of meshesFirst) if (await store.get(key)) await store.delete(key);
 }
 
-export async function startFixtureServer(documents: readonly Record<string, unknown>[]): Promise<FixtureServer> {
+export async function startFixtureServer(
+  documents: readonly Record<string, unknown>[],
+  mode: 'zone' | 'global' = 'zone',
+): Promise<FixtureServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'koguma-kuma-fixture-'));
   let cp: RunningControlPlane | undefined;
   try {
     const config = resolveConfig(
-      { store: 'memory', apiPort: '0', xdsPort: '0', xdsTls: 'false', dataDir, instanceId: 'kuma-fixtures' },
+      { store: 'memory', apiPort: '0', xdsPort: '0', xdsTls: 'false', dataDir, instanceId: 'kuma-fixtures', mode },
       {},
     );
     cp = await startControlPlane(config, { logger: pino({ level: 'silent' }) });

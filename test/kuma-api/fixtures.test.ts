@@ -7,7 +7,8 @@
  * Fails when a request disagrees that is not on the list of expected
  * differences (expected-differences.json: request id → why it still differs),
  * and when a listed request now agrees: the list only shrinks. Fixtures of
- * Kuma's legacy policy kinds are not run.
+ * Kuma's legacy policy kinds are not run. Fixtures in a `global` folder are
+ * answered by a control plane in global mode, as Kuma's own test answers them.
  *
  * The fixtures are read from $KOGUMA_KUMA_FIXTURES, else from
  * `../shared/kuma-api/fixtures` beside the repository; without them the test fails.
@@ -36,7 +37,8 @@ async function send(server: FixtureServer, request: FixtureRequest): Promise<{ s
 }
 
 async function replay(fixture: Fixture): Promise<{ request: FixtureRequest; agrees: boolean; difference: string }[]> {
-  const server = await startFixtureServer(fixture.documents);
+  const mode = `/${fixture.folder}/`.includes('/global/') ? 'global' : 'zone';
+  const server = await startFixtureServer(fixture.documents, mode);
   try {
     const results = [];
     for (const request of fixture.requests) {

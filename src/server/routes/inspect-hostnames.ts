@@ -45,8 +45,11 @@ export function registerHostnameRoutes(app: FastifyInstance, manager: ResourceMa
           ? Promise.reject(new KogumaError('NotFound', `${kind} is not served`))
           : manager.get({ kind, mesh, name });
       const service = await orNotFound('could not retrieve service', lookup);
-      // Koguma runs as one zone: a service's own origin decides which selectors match it.
-      const answer = serviceHostnames(service, await generators(manager, registry), { global: false });
+      // A zone matches selectors with the service's own origin; a global control plane, which holds services synced from
+      // zones and its own, with either.
+      const answer = serviceHostnames(service, await generators(manager, registry), {
+        global: manager.mode === 'global',
+      });
       if ('error' in answer) throw invalidWithTitle('could not generate hostname', answer.error);
       return { items: answer.hostnames.length === 0 ? null : answer.hostnames, total: answer.hostnames.length };
     },
