@@ -19,6 +19,8 @@ export type {
   ChangeEvent,
   ChangeListener,
   LeaseKey,
+  LeftOpenQuery,
+  LeftOpenSubscription,
   RegistrationLeases,
   ResyncEvent,
   StoreEvent,

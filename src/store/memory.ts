@@ -243,6 +243,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
         board: leaseBoard,
         instanceId,
         deleteDataplane: (key, version) => store.delete({ kind: 'Dataplane', ...key }, version),
+        insights: () =>
+          [...(kinds.get('DataplaneInsight')?.values() ?? [])]
+            .map((entry) => entry.resource)
+            .sort((a, b) => (a.mesh === b.mesh ? (a.name < b.name ? -1 : 1) : a.mesh < b.mesh ? -1 : 1)),
       }),
 
     async clusterId() {
