@@ -28,6 +28,8 @@ export type {
   ChangeOp,
   ListPage,
   ListQuery,
+  SpecCondition,
+  TagContains,
   ResourceStore,
   TagIndexer,
 } from './types.js';

@@ -34,9 +34,29 @@ export interface ListQuery {
   readonly labels?: Readonly<Record<string, string>>;
   /** `key=value` entries of the kind's tag index, all of them. */
   readonly tags?: readonly string[];
+  /** Kuma's fuzzy tag selector: for each, an entry of the tag index with this key whose value contains `contains`. */
+  readonly tagsContaining?: readonly TagContains[];
+  /** Conditions on the spec, all of them. */
+  readonly spec?: readonly SpecCondition[];
   readonly offset: number;
   readonly limit: number;
 }
+
+export interface TagContains {
+  readonly key: string;
+  /** A substring of the value; empty: any value. */
+  readonly contains: string;
+}
+
+/**
+ * A condition on the value at `path` (object keys from the spec's root):
+ * there or not (`present`; JSON null counts as absent), or, as text, equal or
+ * not equal to a value (`notEquals` also holds when nothing is there).
+ */
+export type SpecCondition =
+  | { readonly path: readonly string[]; readonly present: boolean }
+  | { readonly path: readonly string[]; readonly equals: string }
+  | { readonly path: readonly string[]; readonly notEquals: string };
 
 export interface ListPage {
   /** Count of all matching resources, not only this page. */
