@@ -34,6 +34,7 @@ import {
   DataplaneLifecycle,
   InsightRecorder,
   LeaseKeeper,
+  SubscriptionFinalizer,
   SnapshotPublisher,
   WorkloadIdentities,
 } from '../xds/sync/index.js';
@@ -151,19 +152,34 @@ export async function startControlPlane(
       flushMs: config.insightFlushMs,
       logger: xdsLogger,
     });
-    // Runs after the DP server closed (closers run last first): the streams' ends are written.
     const insightRecorder = recorder;
-    closers.push(() => insightRecorder.close());
-    // Registration leases: this instance's heartbeat, and the removal of proxies gone from any instance.
+    // Subscriptions gone instances left open: a previous life of this id's now, before any stream here.
+    const leases = store.leases(config.instanceId);
+    const finalizer = new SubscriptionFinalizer({
+      leases,
+      store,
+      instanceTtlMs: config.instanceTtlMs,
+      logger: xdsLogger,
+    });
+    await finalizer.closeOwn();
+    // Registration leases: this instance's heartbeat, the removal of proxies gone from any
+    // instance, and the closing of dead instances' subscriptions.
     const leaseKeeper = new LeaseKeeper({
-      leases: store.leases(config.instanceId),
+      leases,
       removalDelayMs: config.dataplaneRemovalDelayMs,
       instanceTtlMs: config.instanceTtlMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       logger: xdsLogger,
+      subscriptions: finalizer,
     });
     await leaseKeeper.start();
-    closers.push(() => leaseKeeper.stop());
+    // Runs after the DP server closed (closers run last first): the streams' ends are written, what
+    // could not be is closed now, and only then is this instance's heartbeat withdrawn.
+    closers.push(async () => {
+      await insightRecorder.close();
+      await finalizer.closeOwn(new Date());
+      await leaseKeeper.stop();
+    });
     const lifecycle = new DataplaneLifecycle({ manager, engine, leases: leaseKeeper, logger: xdsLogger });
     closers.push(() => lifecycle.stop());
 

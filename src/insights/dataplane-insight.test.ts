@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isOnline, MAX_SUBSCRIPTIONS, mergeInsight, type DiscoverySubscription } from './dataplane-insight.js';
+import {
+  closeSubscriptions,
+  isOnline,
+  MAX_SUBSCRIPTIONS,
+  mergeInsight,
+  type DiscoverySubscription,
+} from './dataplane-insight.js';
 
 const sub = (id: string, cp: string, connect: number, disconnect?: number): DiscoverySubscription => ({
   id,
@@ -43,4 +49,35 @@ test('no subscription, or only closed ones: offline', () => {
   assert.equal(isOnline(undefined), false);
   assert.equal(isOnline({ subscriptions: [] }), false);
   assert.equal(isOnline({ subscriptions: [sub('1', 'cp-a', 1, 2)] }), false);
+});
+
+test('a gone instance’s open subscription is closed when it was last seen, or at its own last update if later', () => {
+  const stored = {
+    subscriptions: [
+      sub('1', 'cp-a', 10, 15),
+      { ...sub('2', 'cp-a', 20), status: { lastUpdateTime: new Date(40_000).toISOString() } },
+      sub('3', 'cp-b', 30),
+    ],
+  };
+  const closed = closeSubscriptions(stored, new Map([['cp-a', new Date(35_000)]]));
+  assert.deepEqual(closed?.subscriptions, [
+    sub('1', 'cp-a', 10, 15),
+    { ...sub('2', 'cp-a', 20, 40), status: { lastUpdateTime: new Date(40_000).toISOString() } },
+    sub('3', 'cp-b', 30),
+  ]);
+  assert.deepEqual(
+    closeSubscriptions(stored, new Map([['cp-b', undefined]]))?.subscriptions?.at(-1),
+    sub('3', 'cp-b', 30, 30),
+    'without a last heartbeat: at its connect time',
+  );
+});
+
+test('closing is idempotent and commutes: a second closer, or one for another instance first, changes nothing of the first', () => {
+  const stored = { subscriptions: [sub('1', 'cp-a', 10), sub('2', 'cp-b', 20)] };
+  const a = new Map([['cp-a', new Date(12_000)]]);
+  const b = new Map([['cp-b', new Date(25_000)]]);
+  const once = closeSubscriptions(stored, a)!;
+  assert.equal(closeSubscriptions(once, a), undefined, 'nothing left to close: no write');
+  assert.deepEqual(closeSubscriptions(once, b), closeSubscriptions(closeSubscriptions(stored, b)!, a));
+  assert.equal(isOnline(closeSubscriptions(once, b)), false);
 });

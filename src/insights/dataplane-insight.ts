@@ -97,3 +97,33 @@ export function mergeInsight(
     ...(mTLS === undefined ? {} : { mTLS }),
   };
 }
+
+const latest = (times: readonly (string | undefined)[]): string | undefined => {
+  let best: string | undefined;
+  for (const time of times)
+    if (time !== undefined && (best === undefined || Date.parse(time) > Date.parse(best))) best = time;
+  return best;
+};
+
+/**
+ * The record with the open subscriptions of gone instances closed: `gone`
+ * maps an instance id to when it was last known alive (its last heartbeat),
+ * or to nothing when that is unknown. A subscription is closed at that time,
+ * or at its own last update when that is later (it connected or reported
+ * after the heartbeat): a value read from the store, so every instance that
+ * closes it writes the same. A subscription already closed is never touched.
+ * Undefined when nothing changes, so a second closer writes nothing.
+ */
+export function closeSubscriptions(
+  stored: DataplaneInsightSpec | undefined,
+  gone: ReadonlyMap<string, Date | undefined>,
+): DataplaneInsightSpec | undefined {
+  let changed = false;
+  const subscriptions = (stored?.subscriptions ?? []).map((s) => {
+    if (s.disconnectTime !== undefined || !gone.has(s.controlPlaneInstanceId)) return s;
+    changed = true;
+    const lastSeen = gone.get(s.controlPlaneInstanceId)?.toISOString();
+    return { ...s, disconnectTime: latest([lastSeen, s.connectTime, s.status?.lastUpdateTime])! };
+  });
+  return changed ? { ...stored, subscriptions } : undefined;
+}

@@ -4,6 +4,7 @@
  * the store's change feed, and the documents served from it.
  */
 export {
+  closeSubscriptions,
   isOnline,
   mergeInsight,
   MAX_SUBSCRIPTIONS,

@@ -1,9 +1,13 @@
 /**
  * List parameters of Kuma's API: `size` (1..1000, default 100), `offset`,
- * `name` (substring), `filter[labels.KEY]=VALUE`, and for kinds with a tag
- * index `tag=KEY:VALUE` (repeatable). Also builds the absolute `next` link.
+ * `name` (substring), `filter[labels.KEY]=VALUE`; for kinds with a tag index
+ * `tag=KEY:VALUE` (repeatable, Kuma's fuzzy selector: a tag KEY whose value
+ * contains VALUE; `*` or nothing after the colon: any value); for Dataplanes
+ * `gateway=true|false|builtin|delegated` (case aside, as Kuma reads it).
+ * Also builds the absolute `next` link.
  */
 import { invalidInput, KogumaError, type InvalidParameter } from '../api/index.js';
+import type { SpecCondition, TagContains } from '../store/index.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -13,8 +17,24 @@ export interface ListParams {
   readonly offset: number;
   readonly nameContains?: string;
   readonly labels?: Record<string, string>;
-  readonly tags?: string[];
+  readonly tagsContaining?: TagContains[];
+  /** The gateway role asked for, as conditions on the Dataplane's spec. */
+  readonly spec?: SpecCondition[];
 }
+
+const GATEWAY = ['networking', 'gateway'];
+const GATEWAY_TYPE = [...GATEWAY, 'type'];
+
+/** Kuma's `gateway=` modes; a gateway without a type is delegated (the type's default). */
+const gatewayModes: Readonly<Record<string, SpecCondition[]>> = {
+  true: [{ path: GATEWAY, present: true }],
+  false: [{ path: GATEWAY, present: false }],
+  builtin: [{ path: GATEWAY_TYPE, equals: 'BUILTIN' }],
+  delegated: [
+    { path: GATEWAY, present: true },
+    { path: GATEWAY_TYPE, notEquals: 'BUILTIN' },
+  ],
+};
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -52,11 +72,20 @@ function pageOffset(query: Query): number {
 
 const LABEL_FILTER = /^filter\[labels\.([^[\]]+)\]$/;
 
-/**
- * `route` is the list's path as Kuma names it in errors (`/meshes/{mesh}/dataplanes`):
- * a `filter[...]` parameter other than `filter[labels.KEY]` is refused under it.
- */
-export function parseListParams(query: Query, supportsTags: boolean, route = ''): ListParams {
+export interface ListFilters {
+  /** `tag=` (kinds with a tag index). */
+  readonly tags?: boolean;
+  /** `gateway=` (Dataplanes). */
+  readonly gateway?: boolean;
+  /**
+   * The list's path as Kuma names it in errors (`/meshes/{mesh}/dataplanes`):
+   * a `filter[...]` parameter other than `filter[labels.KEY]` is refused under it.
+   */
+  readonly route?: string;
+}
+
+export function parseListParams(query: Query, filters: ListFilters = {}): ListParams {
+  const route = filters.route ?? '';
   const size = pageSize(query);
   const offset = pageOffset(query);
   const issues: InvalidParameter[] = [];
@@ -70,16 +99,31 @@ export function parseListParams(query: Query, supportsTags: boolean, route = '')
     else if (value !== undefined) labels[match[1]] = single(value) ?? '';
   }
 
-  const tags: string[] = [];
+  const tagsContaining: TagContains[] = [];
   const rawTags = query['tag'];
   if (rawTags !== undefined) {
-    if (!supportsTags) issues.push({ field: 'tag', reason: 'is only supported when listing dataplanes' });
+    if (filters.tags !== true) issues.push({ field: 'tag', reason: 'is only supported when listing dataplanes' });
     for (const raw of Array.isArray(rawTags) ? rawTags : [rawTags]) {
+      // The first colon ends the key: a value may hold colons.
       const colon = raw.indexOf(':');
-      if (colon <= 0 || colon === raw.length - 1) issues.push({ field: 'tag', reason: `"${raw}" must be KEY:VALUE` });
-      else tags.push(`${raw.slice(0, colon)}=${raw.slice(colon + 1)}`);
+      if (colon <= 0) issues.push({ field: 'tag', reason: `"${raw}" must be KEY:VALUE` });
+      else {
+        const value = raw.slice(colon + 1);
+        tagsContaining.push({ key: raw.slice(0, colon), contains: value === '*' ? '' : value });
+      }
     }
   }
+
+  const gateway = filters.gateway === true ? single(query['gateway'])?.toLowerCase() : undefined;
+  const spec =
+    gateway === undefined || gateway === '' || !Object.hasOwn(gatewayModes, gateway)
+      ? undefined
+      : gatewayModes[gateway];
+  if (gateway !== undefined && gateway !== '' && spec === undefined)
+    issues.push({
+      field: route === '' ? 'gateway' : `${route}.gateway`,
+      reason: `must be one of true, false, builtin, delegated, not "${gateway}"`,
+    });
   if (issues.length > 0) throw invalidInput(issues);
 
   const name = single(query['name']);
@@ -88,9 +132,18 @@ export function parseListParams(query: Query, supportsTags: boolean, route = '')
     offset,
     ...(name !== undefined && name !== '' ? { nameContains: name } : {}),
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
-    ...(tags.length > 0 ? { tags } : {}),
+    ...(tagsContaining.length > 0 ? { tagsContaining } : {}),
+    ...(spec !== undefined ? { spec } : {}),
   };
 }
+
+/** The store's filters of a list (everything but the page). */
+export const listFiltersOf = (params: ListParams) => ({
+  ...(params.nameContains !== undefined ? { nameContains: params.nameContains } : {}),
+  ...(params.labels !== undefined ? { labels: params.labels } : {}),
+  ...(params.tagsContaining !== undefined ? { tagsContaining: params.tagsContaining } : {}),
+  ...(params.spec !== undefined ? { spec: params.spec } : {}),
+});
 
 /** The absolute URL of the next page, or null on the last page. */
 export function nextPageUrl(

@@ -33,8 +33,18 @@ const listParameters = (kind: KindDescriptor) => [
         {
           name: 'tag',
           in: 'query',
-          description: 'KEY:VALUE, repeatable',
+          description: 'KEY:VALUE, repeatable: a tag KEY whose value contains VALUE (`*` or empty: any value)',
           schema: { type: 'array', items: { type: 'string' } },
+        },
+      ]
+    : []),
+  ...(kind.name === 'Dataplane'
+    ? [
+        {
+          name: 'gateway',
+          in: 'query',
+          description: 'Only gateway dataplanes (true, builtin, delegated) or only the others (false)',
+          schema: { type: 'string', enum: ['true', 'false', 'builtin', 'delegated'] },
         },
       ]
     : []),

@@ -19,6 +19,8 @@ export type {
   ChangeEvent,
   ChangeListener,
   LeaseKey,
+  LeftOpenQuery,
+  LeftOpenSubscription,
   RegistrationLeases,
   ResyncEvent,
   StoreEvent,
@@ -26,6 +28,8 @@ export type {
   ChangeOp,
   ListPage,
   ListQuery,
+  SpecCondition,
+  TagContains,
   ResourceStore,
   TagIndexer,
 } from './types.js';

@@ -3,8 +3,9 @@
  * (sql/sql-leases.ts), kept in the store's own process. Several "instances"
  * (distinct ids) may share one memory store, which is how tests play a crash.
  */
-import { isKogumaError } from '../api/index.js';
-import type { LeaseKey, RegistrationLeases } from './types.js';
+import { isKogumaError, type Resource } from '../api/index.js';
+import { openSubscriptionInstances } from './left-open.js';
+import type { LeaseKey, LeftOpenSubscription, RegistrationLeases } from './types.js';
 
 interface Lease {
   readonly instanceId: string;
@@ -18,9 +19,15 @@ export interface MemoryLeaseBoard {
   readonly leases: Map<string, Lease>;
   /** Instance id → its last heartbeat, ms since epoch. */
   readonly heartbeats: Map<string, number>;
+  /** Lapsed instance id → the heartbeat after which nothing of it was left open. */
+  readonly closed: Map<string, number>;
 }
 
-export const createLeaseBoard = (): MemoryLeaseBoard => ({ leases: new Map(), heartbeats: new Map() });
+export const createLeaseBoard = (): MemoryLeaseBoard => ({
+  leases: new Map(),
+  heartbeats: new Map(),
+  closed: new Map(),
+});
 
 const slotOf = (key: LeaseKey): string => `${key.mesh}\u0000${key.name}`;
 
@@ -29,6 +36,8 @@ export interface MemoryLeaseOptions {
   readonly instanceId: string;
   /** Deletes the Dataplane if it is still at `version`; Conflict or NotFound otherwise. */
   readonly deleteDataplane: (key: LeaseKey, version: number) => Promise<void>;
+  /** The stored DataplaneInsight records, ordered by mesh and name. */
+  readonly insights: () => readonly Resource[];
   readonly now?: () => number;
 }
 
@@ -36,6 +45,7 @@ export function memoryLeases({
   board,
   instanceId,
   deleteDataplane,
+  insights,
   now = Date.now,
 }: MemoryLeaseOptions): RegistrationLeases {
   const releaseWhere = (matches: (lease: Lease) => boolean): void => {
@@ -80,6 +90,32 @@ export function memoryLeases({
         }
       }
       return removed;
+    },
+    async leftOpen({ of, instanceTtlMs, limit }) {
+      const gone = new Map<string, number | undefined>();
+      if (of === 'own') gone.set(instanceId, board.heartbeats.get(instanceId));
+      else
+        for (const [id, heartbeat] of board.heartbeats)
+          if (id !== instanceId && heartbeat < now() - instanceTtlMs && board.closed.get(id) !== heartbeat)
+            gone.set(id, heartbeat);
+      if (gone.size === 0) return [];
+      const found: LeftOpenSubscription[] = [];
+      for (const record of insights()) {
+        for (const id of openSubscriptionInstances(record.spec)) {
+          if (!gone.has(id) || found.length >= limit) continue;
+          const lastSeen = gone.get(id);
+          found.push({
+            mesh: record.mesh,
+            name: record.name,
+            instanceId: id,
+            ...(lastSeen === undefined ? {} : { lastSeen: new Date(lastSeen) }),
+          });
+        }
+      }
+      if (of === 'lapsed' && found.length < limit)
+        for (const [id, heartbeat] of gone)
+          if (heartbeat !== undefined && !found.some((f) => f.instanceId === id)) board.closed.set(id, heartbeat);
+      return found;
     },
   };
 }

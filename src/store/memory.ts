@@ -16,7 +16,7 @@ import { createListenerSet } from './listeners.js';
 import { silentLogger, type StoreLogger } from './logger.js';
 import { createLeaseBoard, memoryLeases } from './memory-leases.js';
 import { ownedKindsOf, ownerKindFor } from './owned-records.js';
-import type { ChangeEvent, ListPage, ListQuery, ResourceStore, TagIndexer } from './types.js';
+import type { ChangeEvent, ListPage, ListQuery, ResourceStore, SpecCondition, TagIndexer } from './types.js';
 
 export interface MemoryStoreOptions {
   readonly indexTags?: TagIndexer;
@@ -47,7 +47,35 @@ function matches(entry: Entry, query: ListQuery): boolean {
   for (const [key, value] of Object.entries(query.labels ?? {})) {
     if (resource.labels[key] !== value) return false;
   }
-  return (query.tags ?? []).every((tag) => entry.tags.has(tag));
+  if (!(query.tags ?? []).every((tag) => entry.tags.has(tag))) return false;
+  for (const { key, contains } of query.tagsContaining ?? []) {
+    const prefix = `${key}=`;
+    if (![...entry.tags].some((tag) => tag.startsWith(prefix) && tag.slice(prefix.length).includes(contains)))
+      return false;
+  }
+  return (query.spec ?? []).every((condition) => specHolds(resource.spec, condition));
+}
+
+/** The value at `path` as SQL's `#>` finds it: undefined where an object key is missing. */
+function valueAt(spec: unknown, path: readonly string[]): unknown {
+  let value = spec;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** SQL's `#>>`: a string as it is, anything else as its JSON; null and missing are nothing. */
+const textAt = (spec: unknown, path: readonly string[]): string | undefined => {
+  const value = valueAt(spec, path);
+  return value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+};
+
+function specHolds(spec: unknown, condition: SpecCondition): boolean {
+  if ('present' in condition) return (textAt(spec, condition.path) !== undefined) === condition.present;
+  if ('equals' in condition) return textAt(spec, condition.path) === condition.equals;
+  return textAt(spec, condition.path) !== condition.notEquals;
 }
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceStore {
@@ -243,6 +271,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
         board: leaseBoard,
         instanceId,
         deleteDataplane: (key, version) => store.delete({ kind: 'Dataplane', ...key }, version),
+        insights: () =>
+          [...(kinds.get('DataplaneInsight')?.values() ?? [])]
+            .map((entry) => entry.resource)
+            .sort((a, b) => (a.mesh === b.mesh ? (a.name < b.name ? -1 : 1) : a.mesh < b.mesh ? -1 : 1)),
       }),
 
     async clusterId() {

@@ -42,6 +42,7 @@ export function outageSwitch(inner: ResourceStore): OutageSwitch {
         releaseAll: guard(() => leases.releaseAll()),
         heartbeat: guard(() => leases.heartbeat()),
         sweep: guard((delay, ttl) => leases.sweep(delay, ttl)),
+        leftOpen: guard((query) => leases.leftOpen(query)),
       };
     },
     clusterId: guard(() => inner.clusterId()),

@@ -34,9 +34,29 @@ export interface ListQuery {
   readonly labels?: Readonly<Record<string, string>>;
   /** `key=value` entries of the kind's tag index, all of them. */
   readonly tags?: readonly string[];
+  /** Kuma's fuzzy tag selector: for each, an entry of the tag index with this key whose value contains `contains`. */
+  readonly tagsContaining?: readonly TagContains[];
+  /** Conditions on the spec, all of them. */
+  readonly spec?: readonly SpecCondition[];
   readonly offset: number;
   readonly limit: number;
 }
+
+export interface TagContains {
+  readonly key: string;
+  /** A substring of the value; empty: any value. */
+  readonly contains: string;
+}
+
+/**
+ * A condition on the value at `path` (object keys from the spec's root):
+ * there or not (`present`; JSON null counts as absent), or, as text, equal or
+ * not equal to a value (`notEquals` also holds when nothing is there).
+ */
+export type SpecCondition =
+  | { readonly path: readonly string[]; readonly present: boolean }
+  | { readonly path: readonly string[]; readonly equals: string }
+  | { readonly path: readonly string[]; readonly notEquals: string };
 
 export interface ListPage {
   /** Count of all matching resources, not only this page. */
@@ -78,6 +98,29 @@ export interface LeaseKey {
   readonly name: string;
 }
 
+/** What `leftOpen` asks for. */
+export interface LeftOpenQuery {
+  /**
+   * `lapsed`: the subscriptions of other instances whose heartbeat is older
+   * than `instanceTtlMs` (dead ones; an instance with no heartbeat at all is
+   * not judged). `own`: this instance's, whatever its heartbeat (a previous
+   * life of its id, or a clean stop).
+   */
+  readonly of: 'lapsed' | 'own';
+  readonly instanceTtlMs: number;
+  /** At most this many answers (one per record and instance). */
+  readonly limit: number;
+}
+
+/** A DataplaneInsight record holding a subscription still open from `instanceId`. */
+export interface LeftOpenSubscription {
+  readonly mesh: string;
+  readonly name: string;
+  readonly instanceId: string;
+  /** The instance's last heartbeat: when it was last known alive. Absent when it has none. */
+  readonly lastSeen?: Date;
+}
+
 /**
  * Registration leases: which control-plane instance serves the proxy of a
  * self-registered Dataplane, shared through the store so that a live instance
@@ -99,6 +142,14 @@ export interface RegistrationLeases {
    * version) is left alone. Returns what was removed.
    */
   sweep(removalDelayMs: number, instanceTtlMs: number): Promise<LeaseKey[]>;
+  /**
+   * DataplaneInsight records with a subscription left open by an instance
+   * that is gone (see LeftOpenQuery), ordered by mesh and name. Once a lapsed
+   * instance has nothing left open, it is remembered as done and costs no
+   * further search until it heartbeats again; most calls answer from the
+   * instances' heartbeats alone.
+   */
+  leftOpen(query: LeftOpenQuery): Promise<LeftOpenSubscription[]>;
 }
 
 export interface ResourceStore {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { ResourceDraft } from '../../src/api/index.js';
-import type { ListPage, ListQuery } from '../../src/store/index.js';
+import type { ListPage, ListQuery, SpecCondition } from '../../src/store/index.js';
 import { draftOf } from '../support/store-drafts.js';
 import type { ContractContext } from './store-context.js';
 
@@ -96,6 +96,58 @@ export function listCases(ctx: ContractContext): void {
     assert.deepEqual(await withTags(['kuma.io/service=web', 'version=v1']), ['web-1']);
     assert.deepEqual(await withTags(['version=v1']), ['api-1', 'web-1']);
     assert.deepEqual(await withTags(['kuma.io/service=db']), []);
+  });
+
+  it('filters by tag values containing a text, every selector matching some tag of its key', async () => {
+    const mesh = ctx.unique('mesh');
+    const tagged = (name: string, tags: Record<string, string>): ResourceDraft =>
+      draftOf('Dataplane', mesh, name, { spec: { tags } });
+    await ctx.store.createAll([
+      tagged('dp-1', { service: 'backend', version: 'v1', column: 'tag:v' }),
+      tagged('dp-2', { service: 'frontend', 'service.x': 'ck' }),
+      tagged('dp-3', { service: '50%_off' }),
+    ]);
+    const containing = async (...pairs: [string, string][]): Promise<string[]> =>
+      namesOf(
+        await list({
+          kind: 'Dataplane',
+          mesh,
+          tagsContaining: pairs.map(([key, contains]) => ({ key, contains })),
+          ...all,
+        }),
+      );
+    assert.deepEqual(await containing(['service', 'ck']), ['dp-1'], 'a substring of the value, of that key only');
+    assert.deepEqual(await containing(['service', 'end'], ['version', 'v1']), ['dp-1']);
+    assert.deepEqual(await containing(['service', 'end'], ['version', 'v2']), []);
+    assert.deepEqual(await containing(['column', 'tag:v']), ['dp-1'], 'a colon in the value');
+    assert.deepEqual(await containing(['service', '']), ['dp-1', 'dp-2', 'dp-3'], 'empty: any value');
+    assert.deepEqual(await containing(['service', '%_']), ['dp-3'], '% and _ taken literally');
+  });
+
+  it('filters by conditions on the spec: present, absent, equal, not equal', async () => {
+    const mesh = ctx.unique('mesh');
+    const withSpec = (name: string, spec: Record<string, unknown>): ResourceDraft =>
+      draftOf('Dataplane', mesh, name, { spec });
+    await ctx.store.createAll([
+      withSpec('plain', { networking: { address: '10.0.0.1' } }),
+      withSpec('delegated', { networking: { gateway: { tags: { service: 'gw' } } } }),
+      withSpec('builtin', { networking: { gateway: { type: 'BUILTIN', tags: { service: 'gw' } } } }),
+      withSpec('nulled', { networking: { gateway: null } }),
+    ]);
+    const where = async (...spec: SpecCondition[]): Promise<string[]> =>
+      namesOf(await list({ kind: 'Dataplane', mesh, spec, ...all }));
+    const gateway = ['networking', 'gateway'];
+    const type = [...gateway, 'type'];
+    assert.deepEqual(await where({ path: gateway, present: true }), ['builtin', 'delegated']);
+    assert.deepEqual(await where({ path: gateway, present: false }), ['nulled', 'plain'], 'JSON null is absent');
+    assert.deepEqual(await where({ path: type, equals: 'BUILTIN' }), ['builtin']);
+    assert.deepEqual(await where({ path: gateway, present: true }, { path: type, notEquals: 'BUILTIN' }), [
+      'delegated',
+    ]);
+    assert.equal(
+      (await list({ kind: 'Dataplane', mesh, spec: [{ path: gateway, present: true }], offset: 0, limit: 1 })).total,
+      2,
+    );
   });
 
   it('re-indexes tags on update', async () => {

@@ -70,6 +70,8 @@ export function recordCases(ctx: ContractContext): void {
       ],
       append('x'),
     );
+    // The writes above are announced first: only the deletions below are recorded.
+    await storeSettled(ctx.store);
     const recorder = recordEvents(ctx.store, (event) => event.mesh === mesh);
     await ctx.store.delete({ kind: 'Dataplane', mesh, name: 'a' });
     assert.equal(await ctx.store.get({ kind: 'DataplaneInsight', mesh, name: 'a' }), undefined);

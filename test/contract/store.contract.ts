@@ -9,6 +9,7 @@ import { specTagIndexer } from '../support/store-drafts.js';
 import type { ContractContext, MakeStore, StoreTraits } from './store-context.js';
 import { changeLogCases } from './store-changes.cases.js';
 import { leaseCases } from './store-leases.cases.js';
+import { leftOpenCases } from './store-left-open.cases.js';
 import { lifecycleCases } from './store-lifecycle.cases.js';
 import { listCases } from './store-lists.cases.js';
 import { recordCases } from './store-records.cases.js';
@@ -57,6 +58,7 @@ export function storeContract(name: string, makeStore: MakeStore, traits: StoreT
     describe('watch', () => watchCases(ctx));
     describe('change log', () => changeLogCases(ctx));
     describe('registration leases', () => leaseCases(ctx));
+    describe('subscriptions left open', () => leftOpenCases(ctx));
     describe('owned records', () => recordCases(ctx));
     describe('lifecycle', () => lifecycleCases(ctx));
   });

@@ -35,7 +35,7 @@ const SERVICE_TYPES: ReadonlySet<string> = new Set(['internal', 'external', 'gat
 /** A page of `items` (already filtered) in Kuma's list shape; `next` with its parameters in Kuma's (sorted) order. */
 function page<T>(request: FastifyRequest, items: readonly T[]): { total: number; items: T[]; next: string | null } {
   const query = request.query as Query;
-  const params = parseListParams(query, false);
+  const params = parseListParams(query);
   const base = `${request.protocol}://${request.host}`;
   const next = nextPageUrl(base, request.url.split('?')[0] ?? '', query, params, items.length);
   let sortedNext: string | null = null;
@@ -74,7 +74,7 @@ export function registerInsightRoutes(app: FastifyInstance, source: InsightsSour
   };
 
   app.get('/mesh-insights', async (request) => {
-    const params = parseListParams(request.query as Query, false);
+    const params = parseListParams(request.query as Query);
     const names = index
       .meshNames()
       .filter((name) => params.nameContains === undefined || name.includes(params.nameContains));
@@ -108,7 +108,7 @@ export function registerInsightRoutes(app: FastifyInstance, source: InsightsSour
 
   app.get<{ Params: { mesh: string } }>('/meshes/:mesh/service-insights', async (request) => {
     const query = request.query as Query;
-    const params = parseListParams(query, false);
+    const params = parseListParams(query);
     const types = serviceTypesOf(query);
     const items = serviceInsightItems(request.params.mesh, meshOf(request.params.mesh)).filter(
       (item) =>

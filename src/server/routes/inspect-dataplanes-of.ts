@@ -71,7 +71,7 @@ export function registerDataplanesOfRoutes(
     const kind = registry.byPath(plural);
     if (kind?.policy === undefined) throw notFound(`policy kind "${plural}"`);
     await orNotFound('Failed to retrieve Mesh', manager.get({ kind: 'Mesh', mesh: '', name: mesh }));
-    const params = parseListParams(request.query as Query, false);
+    const params = parseListParams(request.query as Query);
     await orNotFound('Could not retrieve policy', manager.get({ kind: kind.name, mesh, name }));
     const selected = inspection
       .dataplanesOf(mesh)
@@ -95,7 +95,7 @@ export function registerDataplanesOfRoutes(
 
   const ofMeshService = async (request: Request) => {
     const { mesh, name } = request.params;
-    const params = parseListParams(request.query as Query, false);
+    const params = parseListParams(request.query as Query);
     const service = await orNotFound('Could not retrieve policy', manager.get({ kind: 'MeshService', mesh, name }));
     const selected = (await dataplanesIn(manager, mesh, params)).filter((dataplane) =>
       meshServiceSelects(service.spec, dataplane),

@@ -1,6 +1,8 @@
 /**
  * Status and inspection of proxies:
  *   GET /meshes/{mesh}/dataplanes/_overview        (alias: /dataplanes+insights)
+ *   GET /dataplanes/_overview                      across meshes (alias: /dataplanes+insights)
+ *     filters: name, filter[labels.K], tag=K:V (fuzzy), gateway=true|false|builtin|delegated
  *   GET /meshes/{mesh}/dataplanes/{name}/_overview
  *   GET /meshes/{mesh}/dataplanes/{name}/_config   its configuration (inspect-config.ts)
  *   policy inspection (`_rules`): inspect-policies.ts; whom a policy or a
@@ -22,7 +24,7 @@ import type { ResourceManager } from '../../manager/index.js';
 import { isOnline, mergeInsight, type CertificateInsight, type DataplaneInsightSpec } from '../../insights/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { subscriptionOf } from '../../xds/sync/index.js';
-import { nextPageUrl, parseListParams } from '../list-query.js';
+import { listFiltersOf, nextPageUrl, parseListParams } from '../list-query.js';
 import { registerConfigRoute, type ConfigPreview } from './inspect-config.js';
 import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
 import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
@@ -162,15 +164,16 @@ export function registerInspectionRoutes(
     };
   };
 
-  const listOverviews = async (request: FastifyRequest<{ Params: { mesh: string } }>) => {
+  // In one mesh, or across meshes (no mesh parameter), as Kuma serves both.
+  const listOverviews = async (request: FastifyRequest<{ Params: { mesh?: string } }>) => {
     const query = request.query as Query;
-    const params = parseListParams(query, true);
+    const route = request.routeOptions.url?.replace(':mesh', '{mesh}');
+    const params = parseListParams(query, { tags: true, gateway: true, ...(route === undefined ? {} : { route }) });
+    const { mesh } = request.params;
     const page = await manager.list({
       kind: 'Dataplane',
-      mesh: request.params.mesh,
-      ...(params.nameContains !== undefined ? { nameContains: params.nameContains } : {}),
-      ...(params.labels !== undefined ? { labels: params.labels } : {}),
-      ...(params.tags !== undefined ? { tags: params.tags } : {}),
+      ...(mesh === undefined ? {} : { mesh }),
+      ...listFiltersOf(params),
       offset: params.offset,
       limit: params.size,
     });
@@ -188,6 +191,8 @@ export function registerInspectionRoutes(
   };
   app.get('/meshes/:mesh/dataplanes/_overview', listOverviews);
   app.get('/meshes/:mesh/dataplanes+insights', listOverviews);
+  app.get('/dataplanes/_overview', listOverviews);
+  app.get('/dataplanes+insights', listOverviews);
 
   app.get<{ Params: { mesh: string; name: string } }>('/meshes/:mesh/dataplanes/:name/_overview', async (request) => {
     const { mesh, name } = request.params;

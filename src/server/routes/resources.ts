@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KogumaError, type KindDescriptor, type KindRegistry, documentOf } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
-import { nextPageUrl, parseListParams } from '../list-query.js';
+import { listFiltersOf, nextPageUrl, parseListParams } from '../list-query.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -41,13 +41,15 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
   async function list(request: FastifyRequest, kind: KindDescriptor, mesh: string | undefined) {
     const query = request.query as Query;
     const route = mesh === undefined ? `/${kind.plural}` : `/meshes/{mesh}/${kind.plural}`;
-    const params = parseListParams(query, kind.indexTags !== undefined, route);
+    const params = parseListParams(query, {
+      tags: kind.indexTags !== undefined,
+      gateway: kind.name === 'Dataplane',
+      route,
+    });
     const page = await manager.list({
       kind: kind.name,
       ...(mesh !== undefined ? { mesh } : {}),
-      ...(params.nameContains !== undefined ? { nameContains: params.nameContains } : {}),
-      ...(params.labels !== undefined ? { labels: params.labels } : {}),
-      ...(params.tags !== undefined ? { tags: params.tags } : {}),
+      ...listFiltersOf(params),
       offset: params.offset,
       limit: params.size,
     });

@@ -6,7 +6,9 @@
  *
  * - name substring: `position(...) > 0`, so `%` and `_` in names are plain
  *   characters (no LIKE escaping to get wrong);
- * - labels and tags: containment (`@>`), answered by the GIN indexes;
+ * - labels and tags: containment (`@>`), answered by the GIN indexes; a tag
+ *   whose value contains a text (Kuma's fuzzy selector) and conditions on the
+ *   spec's JSON (`#>>`) are checked row by row within what the rest selects;
  * - order: name, then mesh (the columns are `collate "C"`, byte order).
  */
 import type { ListQuery } from '../types.js';
@@ -32,6 +34,20 @@ function whereOf(query: ListQuery): { where: string; params: SqlParam[] } {
     add((p) => `labels @> ${p}::text::jsonb`, JSON.stringify(query.labels));
   }
   if (query.tags && query.tags.length > 0) add((p) => `tags @> ${p}::text[]`, query.tags);
+  for (const { key, contains } of query.tagsContaining ?? []) {
+    params.push(`${key}=`, contains);
+    const [k, v] = [`$${params.length - 1}`, `$${params.length}`];
+    conditions.push(
+      `exists (select 1 from unnest(tags) t where left(t, length(${k}::text)) = ${k}::text and position(${v}::text in substr(t, length(${k}::text) + 1)) > 0)`,
+    );
+  }
+  for (const condition of query.spec ?? []) {
+    params.push([...condition.path]);
+    const at = `spec #>> $${params.length}::text[]`;
+    if ('present' in condition) conditions.push(`(${at}) is ${condition.present ? 'not ' : ''}null`);
+    else if ('equals' in condition) add((p) => `(${at}) = ${p}::text`, condition.equals);
+    else add((p) => `(${at}) is distinct from ${p}::text`, condition.notEquals);
+  }
   return { where: conditions.join(' and '), params };
 }
 

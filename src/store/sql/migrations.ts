@@ -28,6 +28,10 @@
  *   that committed late. NOTIFY then carries the position too.
  * - Registration leases (`koguma_instances`, `koguma_leases`) say which
  *   instance serves the proxy of each self-registered Dataplane (sql-leases.ts).
+ * - From version 3 an instance row also says whether a lapsed instance's
+ *   subscriptions are all closed (`subscriptions_closed`, reset by its next
+ *   heartbeat), so the live instances search the insight records for what a
+ *   dead one left open once, not on every tick.
  */
 
 export interface Migration {
@@ -141,5 +145,10 @@ export const migrations: readonly Migration[] = [
         primary key (mesh, name)
       )`,
     ],
+  },
+  {
+    version: 3,
+    name: 'subscriptions of lapsed instances',
+    statements: [`alter table koguma_instances add column subscriptions_closed boolean not null default false`],
   },
 ];

@@ -9,13 +9,48 @@
  * the version the lease recorded, in one statement: a Dataplane written again
  * meanwhile (a newer version) is not matched, so a proxy that reconnected,
  * here or elsewhere, keeps its Dataplane whatever the timing.
+ *
+ * `leftOpen` first reads the few instance rows; only when one has lapsed and
+ * is not yet marked `subscriptions_closed` does it search the insight records'
+ * JSON for that instance's open subscriptions (one range of the primary key,
+ * kind = 'DataplaneInsight'). A search that finds nothing of a lapsed instance
+ * marks it, at the heartbeat it had, so the next search starts only when it
+ * heartbeats and lapses again.
  */
-import type { LeaseKey, RegistrationLeases } from '../types.js';
+import type { LeaseKey, LeftOpenSubscription, RegistrationLeases } from '../types.js';
 import type { SqlDriver } from './driver.js';
 import { writeLockStatement } from './migrations.js';
 
 const heartbeatStatement = `insert into koguma_instances (id, heartbeat_at) values ($1, now())
-  on conflict (id) do update set heartbeat_at = now()`;
+  on conflict (id) do update set heartbeat_at = now(), subscriptions_closed = false`;
+
+/** The heartbeat in ms (a Date), and exactly (µs) to recognise it when marking. */
+const instanceColumns = `id, (extract(epoch from heartbeat_at) * 1000)::float8 as seen_ms,
+    (extract(epoch from heartbeat_at) * 1000000)::bigint::text as seen_us`;
+
+/** Other instances silent for longer than `$2` ms whose subscriptions are not known closed. */
+const lapsedStatement = `select ${instanceColumns} from koguma_instances
+  where id <> $1 and not subscriptions_closed and heartbeat_at < now() - $2::float8 * interval '1 millisecond'`;
+
+const ownStatement = `select ${instanceColumns} from koguma_instances where id = $1`;
+
+/** Open subscriptions of the instances `$1`, at most `$2`; a spec without a subscription list has none. */
+const openSubscriptionsStatement = `select r.mesh, r.name, s.value->>'controlPlaneInstanceId' as instance_id
+  from koguma_resources r
+  cross join lateral json_array_elements(
+    case when json_typeof(r.spec->'subscriptions') = 'array' then r.spec->'subscriptions' else '[]'::json end) s
+  where r.kind = 'DataplaneInsight'
+    and json_typeof(s.value) = 'object'
+    and s.value->'disconnectTime' is null
+    and s.value->>'controlPlaneInstanceId' = any($1::text[])
+  group by r.mesh, r.name, s.value->>'controlPlaneInstanceId'
+  order by r.mesh, r.name, instance_id
+  limit $2`;
+
+/** Marks lapsed instances done, unless they heartbeat since they were read (`$2`: µs, per instance). */
+const markClosedStatement = `update koguma_instances i set subscriptions_closed = true
+  from unnest($1::text[], $2::text[]) as k(id, seen_us)
+  where i.id = k.id and (extract(epoch from i.heartbeat_at) * 1000000)::bigint = k.seen_us::bigint`;
 
 /** Leases due for removal; `$1` is the removal delay, `$2` the instance TTL, both in ms. */
 const dueCondition = `(l.released_at is not null and l.released_at < now() - $1::float8 * interval '1 millisecond')
@@ -84,5 +119,39 @@ export function sqlLeases(driver: SqlDriver, schema: string, instanceId: string)
         return removed;
       });
     },
+
+    async leftOpen({ of, instanceTtlMs, limit }) {
+      const instances =
+        of === 'own'
+          ? await driver.query<InstanceRow>(ownStatement, [instanceId])
+          : await driver.query<InstanceRow>(lapsedStatement, [instanceId, instanceTtlMs]);
+      const lastSeen = new Map(instances.map((row) => [row.id, new Date(row.seen_ms)]));
+      const ids = of === 'own' ? [instanceId] : [...lastSeen.keys()];
+      if (ids.length === 0) return [];
+      const rows = await driver.query<{ mesh: string; name: string; instance_id: string }>(openSubscriptionsStatement, [
+        ids,
+        limit,
+      ]);
+      if (of === 'lapsed' && rows.length < limit) {
+        const done = instances.filter((row) => !rows.some((found) => found.instance_id === row.id));
+        if (done.length > 0)
+          await driver.query(markClosedStatement, [done.map((row) => row.id), done.map((row) => row.seen_us)]);
+      }
+      return rows.map((row): LeftOpenSubscription => {
+        const seen = lastSeen.get(row.instance_id);
+        return {
+          mesh: row.mesh,
+          name: row.name,
+          instanceId: row.instance_id,
+          ...(seen === undefined ? {} : { lastSeen: seen }),
+        };
+      });
+    },
   };
+}
+
+interface InstanceRow {
+  readonly id: string;
+  readonly seen_ms: number;
+  readonly seen_us: string;
 }

@@ -11,3 +11,4 @@ export { WorkloadIdentities, type CertificateInsight, type WorkloadIdentitiesOpt
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 export { InsightRecorder, type InsightRecorderOptions } from './insight-recorder.js';
 export { subscriptionOf } from './insight-subscription.js';
+export { SubscriptionFinalizer, type SubscriptionFinalizerOptions } from './subscription-finalizer.js';

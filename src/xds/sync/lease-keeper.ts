@@ -12,7 +12,9 @@
  * - at start, the leases a previous life of this instance id left behind are
  *   released (their proxies reconnect, or are removed after the delay); at a
  *   clean stop, all of this instance's leases are released at once, so the
- *   other instances do not wait for the heartbeat to lapse.
+ *   other instances do not wait for the heartbeat to lapse;
+ * - after the sweep, on the same tick, the subscriptions dead instances left
+ *   open in the dataplane insights are closed (subscription-finalizer.ts).
  */
 import type { Logger } from 'pino';
 import type { LeaseKey, RegistrationLeases } from '../../store/index.js';
@@ -23,6 +25,8 @@ export interface LeaseKeeperOptions {
   readonly instanceTtlMs: number;
   readonly heartbeatIntervalMs: number;
   readonly logger: Logger;
+  /** Closes what lapsed instances left open in the dataplane insights, on each tick. */
+  readonly subscriptions?: { closeLapsed(): Promise<number> };
 }
 
 interface LeaseWrite {
@@ -92,6 +96,7 @@ export class LeaseKeeper {
           { mesh: key.mesh, dataplane: key.name },
           'removed the dataplane of a proxy that went away',
         );
+      await this.options.subscriptions?.closeLapsed();
     } catch (error) {
       this.options.logger.debug({ err: error }, 'registration leases not kept this time; retrying on the next tick');
     } finally {
