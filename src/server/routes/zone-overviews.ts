@@ -82,7 +82,7 @@ export function registerZoneOverviewRoutes(app: FastifyInstance, manager: Resour
 
     const list = async (request: FastifyRequest) => {
       const query = request.query as Query;
-      const params = parseListParams(query, false, `/${kind.plural}/_overview`);
+      const params = parseListParams(query, { route: `/${kind.plural}/_overview` });
       const page = await manager.list({
         kind: kind.name,
         ...(params.nameContains !== undefined ? { nameContains: params.nameContains } : {}),
