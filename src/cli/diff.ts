@@ -2,9 +2,13 @@
  * Whether applying a document would change anything: the document's labels and
  * spec against those of the stored resource. Server-set fields (creationTime,
  * modificationTime, status) are not part of either, because `draftOf` — the same
- * function the server uses to store a document — leaves them out.
+ * function the server uses to store a document — leaves them out. The labels the
+ * server computes on write (`kuma.io/mesh`, `kuma.io/origin`, ...) are added to the
+ * document's by the server's own function, so a read applied again, or a document
+ * without them, is unchanged.
  */
 import { draftOf, type KindDescriptor } from '../api/index.js';
+import { computeLabels } from '../manager/index.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 
@@ -35,5 +39,5 @@ export function actionFor(
   if (current === undefined) return 'created';
   const want = draftOf(kind, desired);
   const have = draftOf(kind, current);
-  return jsonEqual(want.labels, have.labels) && jsonEqual(want.spec, have.spec) ? 'unchanged' : 'updated';
+  return jsonEqual(computeLabels(kind, want), have.labels) && jsonEqual(want.spec, have.spec) ? 'unchanged' : 'updated';
 }
