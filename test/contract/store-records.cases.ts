@@ -70,6 +70,7 @@ export function recordCases(ctx: ContractContext): void {
       ],
       append('x'),
     );
+    await storeSettled(ctx.store); // the creation events pass before recording
     const recorder = recordEvents(ctx.store, (event) => event.mesh === mesh);
     await ctx.store.delete({ kind: 'Dataplane', mesh, name: 'a' });
     assert.equal(await ctx.store.get({ kind: 'DataplaneInsight', mesh, name: 'a' }), undefined);
