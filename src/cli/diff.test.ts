@@ -24,8 +24,16 @@ const timeout = {
   name: 't1',
   spec: { to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1h' } }] },
 };
+/** The labels the server adds to a MeshTimeout written in mesh default. */
+const computed = {
+  'kuma.io/env': 'universal',
+  'kuma.io/mesh': 'default',
+  'kuma.io/origin': 'zone',
+  'kuma.io/zone': 'default',
+};
 const stored = {
   ...timeout,
+  labels: computed,
   creationTime: '2025-01-01T00:00:00Z',
   modificationTime: '2025-01-02T00:00:00Z',
   status: {},
@@ -39,6 +47,21 @@ test('server-set fields do not count as a change', () => {
   assert.equal(actionFor(kind('MeshTimeout'), timeout, stored), 'unchanged');
 });
 
+test('labels the server computes do not count as a change; another value for one does', () => {
+  assert.equal(actionFor(kind('MeshTimeout'), stored, stored), 'unchanged', 'a read applied again');
+  const elsewhere = { ...timeout, labels: { 'kuma.io/origin': 'global' } };
+  assert.equal(actionFor(kind('MeshTimeout'), elsewhere, stored), 'updated');
+  const dataplane = {
+    type: 'Dataplane',
+    mesh: 'default',
+    name: 'dp-1',
+    networking: { address: '10.0.0.1', inbound: [{ port: 8080, tags: { 'kuma.io/service': 'web' } }] },
+  };
+  const storedDataplane = { ...dataplane, labels: { ...computed, 'kuma.io/proxy-type': 'sidecar' } };
+  assert.equal(actionFor(kind('Dataplane'), dataplane, storedDataplane), 'unchanged');
+  assert.equal(actionFor(kind('Dataplane'), dataplane, { ...dataplane, labels: computed }), 'updated');
+});
+
 test('a changed spec or labels is an update', () => {
   const changedSpec = { ...timeout, spec: { to: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '2h' } }] } };
   assert.equal(actionFor(kind('MeshTimeout'), changedSpec, stored), 'updated');
@@ -46,7 +69,7 @@ test('a changed spec or labels is an update', () => {
 });
 
 test('removing a label is an update; no labels and empty labels are the same', () => {
-  assert.equal(actionFor(kind('MeshTimeout'), timeout, { ...stored, labels: { team: 'a' } }), 'updated');
+  assert.equal(actionFor(kind('MeshTimeout'), timeout, { ...stored, labels: { ...computed, team: 'a' } }), 'updated');
   assert.equal(actionFor(kind('MeshTimeout'), { ...timeout, labels: {} }, stored), 'unchanged');
 });
 

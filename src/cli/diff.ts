@@ -2,9 +2,13 @@
  * Whether applying a document would change anything: the document's labels and
  * spec against those of the stored resource. Server-set fields (creationTime,
  * modificationTime, status) are not part of either, because `draftOf` — the same
- * function the server uses to store a document — leaves them out.
+ * function the server uses to store a document — leaves them out. The labels the
+ * server computes on write (`kuma.io/mesh`, `kuma.io/origin`, ...) count only where
+ * the document sets them, so a read applied again, or a document without them, is
+ * unchanged, whichever mode (zone or global) the server runs in.
  */
 import { draftOf, type KindDescriptor } from '../api/index.js';
+import { COMPUTED_LABELS } from '../manager/index.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 
@@ -35,5 +39,12 @@ export function actionFor(
   if (current === undefined) return 'created';
   const want = draftOf(kind, desired);
   const have = draftOf(kind, current);
-  return jsonEqual(want.labels, have.labels) && jsonEqual(want.spec, have.spec) ? 'unchanged' : 'updated';
+  return sameLabels(want.labels, have.labels) && jsonEqual(want.spec, have.spec) ? 'unchanged' : 'updated';
+}
+
+/** The document's labels are the stored ones, but for those the server added by itself. */
+function sameLabels(want: Readonly<Record<string, string>>, have: Readonly<Record<string, string>>): boolean {
+  const wanted = Object.entries(want).every(([key, value]) => have[key] === value);
+  const added = Object.keys(have).every((key) => key in want || COMPUTED_LABELS.has(key));
+  return wanted && added;
 }

@@ -33,6 +33,15 @@ const GLOBAL_ONLY = new Set(['Mesh', 'Zone']);
 
 const IMMUTABLE = [ORIGIN_LABEL, ZONE_LABEL, DISPLAY_NAME_LABEL];
 
+/** Every label the control plane may add on a write, in either mode. */
+export const COMPUTED_LABELS: ReadonlySet<string> = new Set([
+  MESH_LABEL,
+  ORIGIN_LABEL,
+  ZONE_LABEL,
+  ENV_LABEL,
+  PROXY_TYPE_LABEL,
+]);
+
 const field = (label: string): string => `labels[${JSON.stringify(label)}]`;
 
 /** What a writer may not set: another zone, or a mesh label naming another mesh. */

@@ -135,12 +135,16 @@ describe('insights over HTTP', () => {
       ['/meshes/nope/service-insights', 404, 'mesh "nope" not found'],
       ['/meshes/nope/service-insights/web', 404, 'mesh "nope" not found'],
       ['/meshes/shop/service-insights/nope', 404, 'service "nope" in mesh "shop" not found'],
-      ['/mesh-insights?size=0', 400, 'invalid list parameters'],
-      ['/mesh-insights?size=1000000', 400, 'invalid list parameters'],
-      ['/meshes/shop/service-insights?size=0', 400, 'invalid list parameters'],
-      ['/meshes/shop/service-insights?offset=-1', 400, 'invalid list parameters'],
+      ['/mesh-insights?size=0', 400, 'Invalid page size'],
+      ['/mesh-insights?size=1000000', 400, 'Invalid page size'],
+      ['/meshes/shop/service-insights?size=0', 400, 'Invalid page size'],
+      [
+        '/meshes/shop/service-insights?offset=-1',
+        400,
+        'invalid: invalid offset: strconv.Atoi: parsing "-1": value out of range',
+      ],
       ['/meshes/shop/service-insights?type=internal,sidecar', 400, 'unsupported service type'],
-      ['/meshes/shop/service-insights?tag=a:b', 400, 'invalid list parameters'],
+      ['/meshes/shop/service-insights?tag=a:b', 400, 'Resource is not valid'],
     ];
     for (const [path, status, detail] of refusals) {
       const { status: got, body } = await get(path);

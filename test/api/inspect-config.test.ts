@@ -132,6 +132,7 @@ test('a bad shadow, include or format answers 400 as Kuma does', async () => {
           status: 400,
           title: 'Bad Request',
           detail: `bad request: unsupported value for query parameter '${parameter}'`,
+          details: `bad request: unsupported value for query parameter '${parameter}'`,
         },
       },
       query,

@@ -22,6 +22,13 @@ const WEB_LABELS = {
   'kuma.io/env': 'universal',
   'kuma.io/proxy-type': 'sidecar',
 };
+/** What the control plane adds to the labels of every policy and service written in this zone. */
+const ZONE_LABELS = {
+  'kuma.io/env': 'universal',
+  'kuma.io/mesh': MESH,
+  'kuma.io/origin': 'zone',
+  'kuma.io/zone': 'default',
+};
 const ROUTE = 'kri_mhttpr_lay_default__route-a_';
 
 const RESOURCES: [string, Record<string, unknown>][] = [
@@ -356,7 +363,10 @@ test("_rules answers in Kuma's shape: rules per kind, per inbound and per destin
     'kinds in the order they apply',
   );
   const timeouts = answer.rules.find((rule) => rule.type === 'MeshTimeout')!;
-  const inbound = { resourceMeta: { labels: {}, mesh: MESH, name: 'inbound', type: 'MeshTimeout' }, ruleIndex: 0 };
+  const inbound = {
+    resourceMeta: { labels: ZONE_LABELS, mesh: MESH, name: 'inbound', type: 'MeshTimeout' },
+    ruleIndex: 0,
+  };
   assert.deepEqual(timeouts['inboundRules'], [
     {
       inbound: { name: 'main', port: 8080, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'http' } },
@@ -367,7 +377,7 @@ test("_rules answers in Kuma's shape: rules per kind, per inbound and per destin
       rules: [{ conf: [{ idleTimeout: '1m0s' }], origin: [inbound] }],
     },
   ]);
-  const outbound = { labels: {}, mesh: MESH, name: 'outbound', type: 'MeshTimeout' };
+  const outbound = { labels: ZONE_LABELS, mesh: MESH, name: 'outbound', type: 'MeshTimeout' };
   assert.deepEqual(timeouts['toResourceRules'], [
     {
       conf: [{ idleTimeout: '1h0m0s', connectionTimeout: '2s' }],
@@ -376,7 +386,7 @@ test("_rules answers in Kuma's shape: rules per kind, per inbound and per destin
         { resourceMeta: outbound, ruleIndex: 1 },
       ],
       resourceMeta: {
-        labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'default' },
+        labels: { ...ZONE_LABELS, 'kuma.io/display-name': 'backend' },
         mesh: MESH,
         name: 'backend',
         type: 'MeshService',
@@ -392,7 +402,7 @@ test("_rules answers in Kuma's shape: rules per kind, per inbound and per destin
   ]);
   const trace = answer.rules.find((rule) => rule.type === 'MeshTrace')!;
   assert.deepEqual((trace['proxyRule'] as { origin: unknown }).origin, [
-    { labels: {}, mesh: MESH, name: 'tracing', type: 'MeshTrace' },
+    { labels: ZONE_LABELS, mesh: MESH, name: 'tracing', type: 'MeshTrace' },
   ]);
 });
 

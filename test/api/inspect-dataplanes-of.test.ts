@@ -54,6 +54,16 @@ const DOCUMENTS = [
   },
 ];
 
+/** A dataplane's labels as read back: its own beside those the control plane computes on write. */
+const readLabels = (namespace: string) => ({
+  'k8s.kuma.io/namespace': namespace,
+  'kuma.io/env': 'universal',
+  'kuma.io/mesh': 'ins',
+  'kuma.io/origin': 'zone',
+  'kuma.io/proxy-type': 'sidecar',
+  'kuma.io/zone': 'default',
+});
+
 const pathOf = (doc: any) =>
   doc.type === 'Mesh' ? `/meshes/${doc.name}` : `/meshes/${doc.mesh}/${doc.type.toLowerCase()}s/${doc.name}`;
 
@@ -85,9 +95,9 @@ test('_resources/dataplanes answers Kuma items, without next on the last page', 
   assert.deepEqual(answer, {
     total: 3,
     items: [
-      { type: 'Dataplane', mesh: 'ins', name: 'api-1', labels: { 'k8s.kuma.io/namespace': 'other' } },
-      { type: 'Dataplane', mesh: 'ins', name: 'web-1', labels: { 'k8s.kuma.io/namespace': 'shop' } },
-      { type: 'Dataplane', mesh: 'ins', name: 'web-2', labels: { 'k8s.kuma.io/namespace': 'shop' } },
+      { type: 'Dataplane', mesh: 'ins', name: 'api-1', labels: readLabels('other') },
+      { type: 'Dataplane', mesh: 'ins', name: 'web-1', labels: readLabels('shop') },
+      { type: 'Dataplane', mesh: 'ins', name: 'web-2', labels: readLabels('shop') },
     ],
   });
 });
@@ -100,7 +110,7 @@ test('_resources/dataplanes filters by a name substring before paging, and links
     first.body.items.map((i: { name: string }) => i.name),
     ['web-1'],
   );
-  assert.match(first.body.next, /\/meshes\/ins\/meshtimeouts\/all\/_resources\/dataplanes\?name=web&size=1&offset=1$/);
+  assert.match(first.body.next, /\/meshes\/ins\/meshtimeouts\/all\/_resources\/dataplanes\?name=web&offset=1&size=1$/);
   const last = await call('GET', '/meshes/ins/meshtimeouts/all/_resources/dataplanes?name=web&size=1&offset=1');
   assert.deepEqual(
     last.body.items.map((i: { name: string }) => i.name),
@@ -134,7 +144,7 @@ test('meshservices/{name}/_dataplanes and its older path list the dataplanes the
   const paged = await call('GET', '/meshes/ins/meshservices/web/_dataplanes?size=1&name=2');
   assert.deepEqual(paged.body, {
     total: 1,
-    items: [{ type: 'Dataplane', mesh: 'ins', name: 'web-2', labels: { 'k8s.kuma.io/namespace': 'shop' } }],
+    items: [{ type: 'Dataplane', mesh: 'ins', name: 'web-2', labels: readLabels('shop') }],
   });
 });
 
@@ -142,7 +152,13 @@ test('a missing mesh, policy or service answers 404 with Kuma titles', async () 
   const noMesh = await call('GET', '/meshes/nope/meshtimeouts/all/_resources/dataplanes');
   assert.deepEqual(noMesh, {
     status: 404,
-    body: { type: '/std-errors', status: 404, title: 'Failed to retrieve Mesh', detail: 'Not found' },
+    body: {
+      type: '/std-errors',
+      status: 404,
+      title: 'Failed to retrieve Mesh',
+      detail: 'Not found',
+      details: 'Not found',
+    },
   });
   const noPolicy = await call('GET', '/meshes/ins/meshtimeouts/nope/_resources/dataplanes');
   assert.equal(noPolicy.status, 404);

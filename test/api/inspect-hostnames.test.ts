@@ -60,8 +60,8 @@ test('generators whose selector matches give hostnames, sorted, with the zone', 
       status: 200,
       body: {
         items: [
-          { hostname: 'pay-web.internal', zones: [{ name: 'web' }] },
-          { hostname: 'web.svc.default.mesh.local', zones: [{ name: 'web' }] },
+          { hostname: 'pay-web.internal', zones: [{ name: 'default' }] },
+          { hostname: 'web.svc.default.mesh.local', zones: [{ name: 'default' }] },
         ],
         total: 2,
       },
@@ -86,6 +86,7 @@ test('a template reading a label the service lacks answers 400 naming the genera
         status: 400,
         title: 'could not generate hostname',
         detail: 'HostnameGenerator "by-tier": label tier not found',
+        details: 'HostnameGenerator "by-tier": label tier not found',
       },
     });
   } finally {
@@ -113,6 +114,7 @@ test('a type that is no service answers 400 with Kuma title', async () => {
         status: 400,
         title: 'only "meshservices,meshexternalservices,meshmultizoneservices" are available for inspection',
         detail: 'Resource is not valid',
+        details: 'Resource is not valid',
       },
     });
   }
@@ -129,7 +131,13 @@ test('a missing service or mesh answers 404 "could not retrieve service"', async
       await call('GET', path),
       {
         status: 404,
-        body: { type: '/std-errors', status: 404, title: 'could not retrieve service', detail: 'Not found' },
+        body: {
+          type: '/std-errors',
+          status: 404,
+          title: 'could not retrieve service',
+          detail: 'Not found',
+          details: 'Not found',
+        },
       },
       path,
     );

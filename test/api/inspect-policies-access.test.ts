@@ -39,7 +39,18 @@ test('an anonymous client from another host reads _rules and _resources/dataplan
   assert.equal(kuma.statusCode, 200);
   assert.deepEqual(kuma.json(), {
     httpMatches: [],
-    resource: { labels: {}, mesh: 'default', name: 'web-1', type: 'Dataplane' },
+    resource: {
+      labels: {
+        'kuma.io/env': 'universal',
+        'kuma.io/mesh': 'default',
+        'kuma.io/origin': 'zone',
+        'kuma.io/proxy-type': 'sidecar',
+        'kuma.io/zone': 'default',
+      },
+      mesh: 'default',
+      name: 'web-1',
+      type: 'Dataplane',
+    },
     rules: [],
   });
   const rules = await anonymous('/meshes/default/dataplanes/web-1/_rules?format=koguma');

@@ -59,7 +59,7 @@ describe('destinations and gateways', () => {
       },
     );
     assert.deepEqual(body['status'], { vip: {} });
-    assert.deepEqual(body['snis'], [{ port: 4242, sni: 'sni.extsvc.default.mes-tcp.4242' }]);
+    assert.deepEqual(body['snis'], [{ port: 4242, sni: 'sni.extsvc.default.default.mes-tcp.4242' }]);
     assert.deepEqual((await get('/meshes/default/extsvc/mes-tcp')).statusCode, 404, 'short names are no paths');
   });
 
@@ -114,7 +114,7 @@ describe('destinations and gateways', () => {
       },
     );
     assert.deepEqual(body['status'], {});
-    assert.deepEqual(body['snis'], [{ port: 80, sni: 'sni.mzsvc.default.backend.80' }]);
+    assert.deepEqual(body['snis'], [{ port: 80, sni: 'sni.mzsvc.default.default.backend.80' }]);
   });
 
   test('MeshGateway: a flat kind', async () => {

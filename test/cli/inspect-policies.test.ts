@@ -131,13 +131,20 @@ test('_rules shows the from-rules per inbound', async () => {
 });
 
 test('_resources/dataplanes lists the proxies a policy selects, paged as Kuma pages', async () => {
+  const labels = {
+    'kuma.io/env': 'universal',
+    'kuma.io/mesh': 'insp',
+    'kuma.io/origin': 'zone',
+    'kuma.io/proxy-type': 'sidecar',
+    'kuma.io/zone': 'default',
+  };
   const all = await apiGet(cp.apiUrl, '/meshes/insp/meshtimeouts/backend-inbound/_resources/dataplanes');
   assert.equal(all.status, 200);
   assert.deepEqual(all.body, {
     total: 2,
     items: [
-      { type: 'Dataplane', mesh: 'insp', name: 'backend-1', labels: {} },
-      { type: 'Dataplane', mesh: 'insp', name: 'backend-2', labels: {} },
+      { type: 'Dataplane', mesh: 'insp', name: 'backend-1', labels },
+      { type: 'Dataplane', mesh: 'insp', name: 'backend-2', labels },
     ],
   });
   const first = (await apiGet(cp.apiUrl, '/meshes/insp/meshtimeouts/backend-inbound/_resources/dataplanes?size=1'))
@@ -146,7 +153,7 @@ test('_resources/dataplanes lists the proxies a policy selects, paged as Kuma pa
     first.items.map((item) => item.name),
     ['backend-1'],
   );
-  assert.match(first.next, /\/meshes\/insp\/meshtimeouts\/backend-inbound\/_resources\/dataplanes\?size=1&offset=1$/);
+  assert.match(first.next, /\/meshes\/insp\/meshtimeouts\/backend-inbound\/_resources\/dataplanes\?offset=1&size=1$/);
 });
 
 test('_resources/dataplanes answers 404 for a missing policy and for a kind that is no policy', async () => {

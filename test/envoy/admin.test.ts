@@ -241,6 +241,7 @@ describe("a dataplane's Envoy admin API through the control plane", { ...envoyTe
       status: 404,
       title: 'Not found',
       detail: 'Dataplane "nobody" in mesh "default" not found',
+      details: 'Dataplane "nobody" in mesh "default" not found',
     });
     const badQuery = await admin('/meshes/default/dataplanes/web-1/xds?include_eds=maybe');
     assert.equal(badQuery.status, 400);
@@ -260,6 +261,8 @@ describe("a dataplane's Envoy admin API through the control plane", { ...envoyTe
       },
     });
     assert.equal(ghost.status, 201, ghost.text);
+    const why =
+      'dataplane default/ghost-1 has no admin channel to this control-plane instance: its agent (koguma dp run) is not running, cannot reach the control plane, or is connected to another instance';
     for (const path of ['xds', 'stats', 'clusters']) {
       const answer = await admin(`/meshes/default/dataplanes/ghost-1/${path}`);
       assert.equal(answer.status, 503, path);
@@ -267,8 +270,8 @@ describe("a dataplane's Envoy admin API through the control plane", { ...envoyTe
         type: '/std-errors',
         status: 503,
         title: 'Unavailable',
-        detail:
-          'dataplane default/ghost-1 has no admin channel to this control-plane instance: its agent (koguma dp run) is not running, cannot reach the control plane, or is connected to another instance',
+        detail: why,
+        details: why,
       });
     }
   });

@@ -90,7 +90,8 @@ describe('a real Envoy under koguma dp run', { ...envoyTestOptions(), timeout: 1
       const now = await subscriptionOf(cp, sidecar.name);
       return now?.connected === true && now.subscription.id !== firstStream ? now : undefined;
     });
-    assert.equal(overview.subscription.status.total.responsesRejected, '0');
+    // Kuma's insight JSON leaves a zero counter out.
+    assert.equal(overview.subscription.status.total.responsesRejected, undefined, 'no response rejected');
   });
 
   test('an Envoy that exits on its own is restarted too, with a doubled wait since the last exit was recent', async () => {

@@ -87,12 +87,13 @@ async function assertStreams(pair: Pair, transport: 'delta' | 'sotw'): Promise<v
     const overview = await subscriptionOf(cp, sidecar.name);
     assert.equal(overview?.connected, true, sidecar.name);
     assert.equal(overview?.subscription.protocol, transport);
+    // Kuma's insight JSON leaves a zero counter out.
     assert.equal(
       overview?.subscription.status.total.responsesRejected,
-      '0',
+      undefined,
       `${sidecar.name}'s Envoy rejected nothing`,
     );
-    assert.notEqual(overview?.subscription.status.total.responsesAcknowledged, '0');
+    assert.ok(Number(overview?.subscription.status.total.responsesAcknowledged) > 0, `${sidecar.name}'s Envoy ACKed`);
   }
 }
 

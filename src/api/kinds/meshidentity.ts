@@ -79,7 +79,8 @@ function checkMeshIdentity(spec: MeshIdentitySpec): InvalidParameter[] {
     const template = spec.spiffeID?.[part];
     if (!template) continue;
     const parsed = parseHostnameTemplate(template, IDENTITY_FIELDS);
-    if ('error' in parsed) issues.push({ field: `spiffeID.${part}`, reason: `couldn't parse template: ${parsed.error}` });
+    if ('error' in parsed)
+      issues.push({ field: `spiffeID.${part}`, reason: `couldn't parse template: ${parsed.error}` });
   }
   const provider = spec.provider;
   if (!provider) return issues;
