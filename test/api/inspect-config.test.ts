@@ -5,19 +5,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { killAll, startTestControlPlane } from '../cli/harness.js';
+import { jsonCall, type JsonAnswer } from '../support/json-call.js';
 
 let cp: RunningControlPlane;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(cp.apiUrl + path, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (method: string, path: string, body?: unknown): Promise<JsonAnswer> =>
+  jsonCall(cp.apiUrl, method, path, body);
 
 const LISTENER = 'type.googleapis.com/envoy.config.listener.v3.Listener';
 const CONFIG = '/meshes/cfg/dataplanes/dp-1/_config';
@@ -28,12 +23,11 @@ const idleTimeoutOf = (xds: any): string | undefined =>
 
 /** `_config` once the engine, which follows the store asynchronously, knows the dataplane and the shadow policy. */
 async function configOnce(query: string, ready: (body: any) => boolean): Promise<any> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const answer = await call('GET', CONFIG + query);
-    if (answer.status === 200 && ready(answer.body)) return answer.body;
-    await sleep(20);
-  }
-  assert.fail(`${CONFIG}${query} never became ready`);
+  await cp.settled();
+  const answer = await call('GET', CONFIG + query);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.ok(ready(answer.body), `${CONFIG}${query}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 before(async () => {

@@ -5,20 +5,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { killAll, startTestControlPlane } from '../cli/harness.js';
+import { jsonCall, type JsonAnswer } from '../support/json-call.js';
 
 let cp: RunningControlPlane;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(cp.apiUrl + path, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, path: string, body?: unknown): Promise<JsonAnswer> =>
+  jsonCall(cp.apiUrl, method, path, body);
 
 const dataplane = (name: string, service: string, labels: Record<string, string> = {}) => ({
   type: 'Dataplane',
@@ -69,12 +63,11 @@ const pathOf = (doc: any) =>
 
 /** The answer once the engine, which follows the store asynchronously, has taken every document in. */
 async function selectedOnce(path: string, total: number): Promise<any> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const answer = await call('GET', path);
-    if (answer.status === 200 && answer.body.total === total) return answer.body;
-    await sleep(20);
-  }
-  assert.fail(`${path} never reached ${total} dataplanes`);
+  await cp.settled();
+  const answer = await call('GET', path);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.equal(answer.body.total, total, `${path}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 before(async () => {

@@ -6,16 +6,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { killAll, startTestControlPlane } from '../cli/harness.js';
+import { jsonCall, type JsonAnswer } from '../support/json-call.js';
 
 let cp: RunningControlPlane;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(cp.apiUrl + path, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (method: string, path: string, body?: unknown): Promise<JsonAnswer> =>
+  jsonCall(cp.apiUrl, method, path, body);
 
 before(async () => {
   cp = await startTestControlPlane();

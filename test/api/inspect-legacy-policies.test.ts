@@ -7,21 +7,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { killAll, startTestControlPlane } from '../cli/harness.js';
+import { jsonCall, putOk, type JsonAnswer } from '../support/json-call.js';
 
 let cp: RunningControlPlane;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(cp.apiUrl + path, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (method: string, path: string, body?: unknown): Promise<JsonAnswer> =>
+  jsonCall(cp.apiUrl, method, path, body);
 
-async function put(path: string, body: unknown): Promise<void> {
-  const answer = await call('PUT', path, body);
-  assert.ok(answer.status === 201 || answer.status === 200, `${path}: ${JSON.stringify(answer.body)}`);
-}
+const put = (path: string, body: unknown): Promise<void> => putOk(cp.apiUrl, path, body);
 
 const sidecar = (mesh: string, name: string) => ({
   type: 'Dataplane',
