@@ -19,6 +19,8 @@ export interface PolicyDefinition<S extends TObject, N extends string> {
   readonly order: number;
   /** Whether `from[]` entries become inbound rules, as Kuma's `/_resources` says of the kind. */
   readonly fromAsRules?: boolean;
+  /** Whether reads show a `status`, as Kuma's do for the policies that name backends (its zero value: `{}`). */
+  readonly hasStatus?: boolean;
   readonly spec: S;
   /** Checks beyond the schema and the generic targetRef rules; paths relative to spec. */
   readonly check?: (spec: Static<S>) => InvalidParameter[];
@@ -64,6 +66,7 @@ export function definePolicy<S extends TObject, N extends string>(
     scope: 'Mesh',
     shape: 'enveloped',
     spec: definition.spec,
+    ...(definition.hasStatus ? { hasStatus: true } : {}),
     policy,
     check: (spec: Static<S>) => [...checkPolicyTargetRefs(spec as PolicyShape), ...(definition.check?.(spec) ?? [])],
   });
