@@ -72,6 +72,8 @@ export interface KindDescriptor<N extends string = string> extends KindBase<TObj
    * prefixes them with `spec.` for enveloped kinds.
    */
   readonly check?: (spec: SpecOf) => InvalidParameter[];
+  /** Checks of the labels a kind needs beyond their syntax; paths are whole-document (`labels["..."]`). */
+  readonly checkLabels?: (labels: Labels) => InvalidParameter[];
   /** `key=value` pairs a list can be filtered by (`?tag=key:value`). */
   readonly indexTags?: (spec: SpecOf) => string[];
   /** Deprecations a write is answered with; the write still succeeds. */
@@ -86,6 +88,7 @@ export type PolicyKindDescriptor<N extends string = string> = KindDescriptor<N> 
 /** A kind as its module writes it, with the spec's static type in its hooks. */
 export interface KindDefinition<S extends TObject, N extends string = string> extends KindBase<S, N> {
   readonly check?: (spec: Static<S>) => InvalidParameter[];
+  readonly checkLabels?: (labels: Labels) => InvalidParameter[];
   readonly indexTags?: (spec: Static<S>) => string[];
   readonly warnings?: (resource: Identified<Static<S>>) => string[];
   readonly computed?: (resource: Identified<Static<S>>) => Record<string, unknown>;

@@ -238,3 +238,10 @@ export const Percentage = (options: SchemaOptions = {}) =>
     [Type.Number({ minimum: 0, maximum: 100 }), Type.String({ pattern: '^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)$' })],
     { errorMessage: 'must be a percentage between 0 and 100, as a number or a decimal string', ...options },
   );
+
+/**
+ * A field Kuma accepts and ignores: its decoder drops what its schema does not
+ * name. Accepted here too, so a document written for Kuma applies as it is,
+ * and dropped before the resource is stored (normalise.ts).
+ */
+export const Ignored = (description: string) => Type.Optional(Type.Unknown({ ignored: true, description }));

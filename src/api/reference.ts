@@ -61,6 +61,7 @@ type Schema = Record<string, unknown> & {
   description?: string;
   errorMessage?: string;
   const?: unknown;
+  default?: unknown;
   minimum?: number;
   maximum?: number;
 };
@@ -92,6 +93,14 @@ function typeOf(schema: Schema): string {
   return schema.type ?? 'any';
 }
 
+/** The description, and the default a write fills in when the schema declares one. */
+function describe(schema: Schema): string {
+  const text = schema.description ?? '';
+  if (schema.default === undefined) return text;
+  const filled = `Filled in on write when absent: ${JSON.stringify(schema.default)}.`;
+  return text === '' ? filled : `${text} ${filled}`;
+}
+
 function rowsOf(schema: Schema, prefix: string, rows: FieldRow[]): void {
   const walk = (s: Schema, path: string) => {
     if (s.type === 'array' && s.items) return walk(s.items, `${path}[]`);
@@ -103,7 +112,7 @@ function rowsOf(schema: Schema, prefix: string, rows: FieldRow[]): void {
       path,
       type: typeOf(child),
       required: schema.required?.includes(name) ?? false,
-      description: (child.description ?? '').replace(/\|/g, '\\|'),
+      description: describe(child).replace(/\|/g, '\\|'),
     });
     if (!child.anyOf) walk(child, path);
   }

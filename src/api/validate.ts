@@ -16,6 +16,8 @@ import { INPUT_LIMITS, shapeParameter } from './input-limits.js';
 import { FORMAT_REASONS } from './primitives.js';
 import type { KindDescriptor } from './kind.js';
 import { documentSchema, draftOf } from './document.js';
+import { labelSyntaxIssues } from './label-syntax.js';
+import { normalised } from './normalise.js';
 import type { KindRegistry } from './registry.js';
 import type { ResourceDraft } from './resource.js';
 
@@ -38,15 +40,25 @@ export function joinField(prefix: string, field: string): string {
   return field.startsWith('[') ? `${prefix}${field}` : `${prefix}.${field}`;
 }
 
+/** The JSON type a field must have, by error; Kuma words a wrong type as its OpenAPI validator does. */
 const typeNames: Partial<Record<ValueErrorType, string>> = {
-  [ValueErrorType.String]: 'must be a string',
-  [ValueErrorType.Number]: 'must be a number',
-  [ValueErrorType.Integer]: 'must be an integer',
-  [ValueErrorType.Boolean]: 'must be a boolean',
-  [ValueErrorType.Object]: 'must be an object',
-  [ValueErrorType.Array]: 'must be a list',
-  [ValueErrorType.Null]: 'must be null',
+  [ValueErrorType.String]: 'string',
+  [ValueErrorType.Number]: 'number',
+  [ValueErrorType.Integer]: 'integer',
+  [ValueErrorType.Boolean]: 'boolean',
+  [ValueErrorType.Object]: 'object',
+  [ValueErrorType.Array]: 'array',
+  [ValueErrorType.Null]: 'null',
 };
+
+const jsonTypeOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value;
+
+/** `in body must be of type string: "number"`, as Kuma answers a wrong type. */
+function wrongType(error: ValueError): string | undefined {
+  const expected = typeNames[error.type];
+  return expected === undefined ? undefined : `in body must be of type ${expected}: "${jsonTypeOf(error.value)}"`;
+}
 
 function reasonOf(error: ValueError): string {
   const schema = error.schema as TSchema & Record<string, unknown>;
@@ -93,7 +105,7 @@ function reasonOf(error: ValueError): string {
     default:
       return custom && error.type !== ValueErrorType.String && error.type !== ValueErrorType.Integer
         ? custom
-        : (typeNames[error.type] ?? error.message);
+        : (wrongType(error) ?? error.message);
   }
 }
 
@@ -180,15 +192,21 @@ export function validateDocument(
   if (!isPlainObject(value))
     throw invalidInput([{ field: 'document', reason: 'must be an object with a type, a name and its fields' }]);
   const type = value['type'];
+  const urlKind = expected.kind === undefined ? undefined : registry.byType(expected.kind);
+  // Kuma checks a policy-style document against its kind's OpenAPI schema first, where `type` is a one-value enum.
+  if (urlKind?.shape === 'enveloped' && type !== urlKind.name)
+    throw invalidInput([{ field: '', reason: `type in body should be one of [${urlKind.name}]` }]);
   if (type === undefined) throw invalidInput([{ field: 'type', reason: 'is required' }]);
   const kind = typeof type === 'string' ? registry.byType(type) : undefined;
   if (!kind) throw invalidInput([{ field: 'type', reason: `unknown kind ${JSON.stringify(type)}` }]);
 
-  // A body without a mesh belongs to the mesh of its URL, as Kuma takes it.
-  const document: Record<string, unknown> =
+  // A body without a mesh belongs to the mesh of its URL, as Kuma takes it; without a URL, a policy's is `default`.
+  const document: Record<string, unknown> = withDefaultMesh(
+    kind,
     kind.scope === 'Mesh' && value['mesh'] === undefined && expected.mesh !== undefined
       ? { ...value, mesh: expected.mesh }
-      : value;
+      : value,
+  );
   const issues: InvalidParameter[] = [];
   if (expected.kind !== undefined && kind.name !== expected.kind)
     issues.push({ field: 'type', reason: `must be "${expected.kind}" to match the URL` });
@@ -196,14 +214,40 @@ export function validateDocument(
     issues.push({ field: 'mesh', reason: `must be "${expected.mesh}" to match the URL` });
   if (expected.name !== undefined && document['name'] !== expected.name)
     issues.push({ field: 'name', reason: `must be "${expected.name}" to match the URL` });
-  issues.push(...schemaIssues(kind, document).filter((i) => !issues.some((known) => known.field === i.field)));
+  const labels = stringLabels(document['labels']);
+  if (labels) issues.push(...labelSyntaxIssues(labels));
+  issues.push(
+    ...schemaIssues(kind, document).filter(
+      (i) => !issues.some((known) => known.field === i.field) && !(labels && isLabelField(i.field)),
+    ),
+  );
   if (issues.length > 0) throw invalidInput(reportable(issues));
 
-  const draft = draftOf(kind, document);
+  const parsed = draftOf(kind, document);
+  const labelIssues = kind.checkLabels?.(parsed.labels) ?? [];
+  if (labelIssues.length > 0) throw invalidInput(reportable(labelIssues));
   if (kind.check) {
     const prefix = kind.shape === 'enveloped' ? 'spec' : '';
-    const semantic = kind.check(draft.spec).map((i) => ({ field: joinField(prefix, i.field), reason: i.reason }));
+    const semantic = kind.check(parsed.spec).map((i) => ({ field: joinField(prefix, i.field), reason: i.reason }));
     if (semantic.length > 0) throw invalidInput(reportable(semantic));
   }
+  const draft = { ...parsed, spec: normalised(kind.spec, parsed.spec) as Record<string, unknown> };
   return { kind, draft };
 }
+
+/** The mesh Kuma's schema gives a policy-style document that names none. */
+const DEFAULT_MESH = 'default';
+
+/** Kuma fills in `mesh: default` for the kinds it describes by OpenAPI (enveloped ones); the others must name it. */
+function withDefaultMesh(kind: KindDescriptor, document: Record<string, unknown>): Record<string, unknown> {
+  if (kind.scope !== 'Mesh' || kind.shape !== 'enveloped' || document['mesh'] !== undefined) return document;
+  return { ...document, mesh: DEFAULT_MESH };
+}
+
+/** The labels, when they are a map of strings (else the schema says what is wrong with them). */
+function stringLabels(labels: unknown): Record<string, string> | undefined {
+  if (!isPlainObject(labels)) return undefined;
+  return Object.values(labels).every((v) => typeof v === 'string') ? (labels as Record<string, string>) : undefined;
+}
+
+const isLabelField = (field: string): boolean => field.startsWith('labels[') || field.startsWith('labels.');

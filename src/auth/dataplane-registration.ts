@@ -6,7 +6,7 @@
  */
 import type { DataplaneRegistration } from './dataplane-authorization.js';
 
-type TagsOnly = { readonly tags: Readonly<Record<string, string>> };
+type TagsOnly = { readonly tags?: Readonly<Record<string, string>> | undefined };
 
 /** The spec fields that carry tags; a full DataplaneSpec fits. */
 export interface TaggedNetworking {
@@ -21,7 +21,8 @@ export function registrationOf(mesh: string, name: string, spec: TaggedNetworkin
   return {
     mesh,
     name,
-    inboundTags: [...inbound.map((entry) => entry.tags), ...(gateway === undefined ? [] : [gateway.tags])],
+    // An inbound without tags claims nothing a token could refuse.
+    inboundTags: [...inbound.map((entry) => entry.tags ?? {}), ...(gateway === undefined ? [] : [gateway.tags ?? {}])],
     type: 'dataplane',
   };
 }

@@ -27,8 +27,9 @@ export interface DataplaneModel {
   readonly gateway?: { readonly builtin: boolean; readonly tags: Readonly<Record<string, string>> };
 }
 
-const protocolOf = (tags: Readonly<Record<string, string>>): Protocol => {
-  const value = tags[PROTOCOL_TAG];
+/** The inbound's protocol field, else its kuma.io/protocol tag; one the engine has no config for (kafka) is tcp. */
+const protocolOf = (protocol: string | undefined, tags: Readonly<Record<string, string>>): Protocol => {
+  const value = protocol || tags[PROTOCOL_TAG];
   return value !== undefined && (PROTOCOLS as readonly string[]).includes(value) ? (value as Protocol) : 'tcp';
 };
 
@@ -41,15 +42,16 @@ export function dataplaneModel(
   const net = spec.networking;
   const inbounds = (net.inbound ?? []).map((ib): InboundModel => {
     const address = ib.address ?? net.address;
+    const tags = ib.tags ?? {};
     return {
       ...(ib.name !== undefined ? { name: ib.name } : {}),
       address,
       port: ib.port,
       serviceAddress: ib.serviceAddress ?? '127.0.0.1',
       servicePort: ib.servicePort ?? ib.port,
-      service: ib.tags[SERVICE_TAG] ?? '',
-      protocol: protocolOf(ib.tags),
-      tags: ib.tags,
+      service: tags[SERVICE_TAG] ?? '',
+      protocol: protocolOf(ib.protocol, tags),
+      tags,
       state: ib.state ?? (ib.health?.ready === false ? 'NotReady' : 'Ready'),
       reachableAddress: net.advertisedAddress ?? address,
     };

@@ -114,7 +114,7 @@ test('wrong types are rejected with the field path', async () => {
     status: 400,
     title: 'Could not process a resource',
     detail: 'Resource is not valid',
-    invalid_parameters: [{ field: 'networking.inbound[0].port', reason: 'must be an integer' }],
+    invalid_parameters: [{ field: 'networking.inbound[0].port', reason: 'in body must be of type integer: "string"' }],
   });
 });
 
@@ -151,7 +151,7 @@ test('a dataplane inbound without kuma.io/service is rejected', async () => {
   doc.networking.inbound[0]!.tags = { app: 'web' } as never;
   const response = await put('/meshes/default/dataplanes/web-1', doc);
   assert.deepEqual((response.json() as { invalid_parameters: unknown }).invalid_parameters, [
-    { field: 'networking.inbound[0].tags["kuma.io/service"]', reason: 'is required' },
+    { field: 'networking.inbound[0].tags["kuma.io/service"]', reason: 'tag has to exist' },
   ]);
 });
 
@@ -174,10 +174,20 @@ test('a body whose name differs from the URL is rejected', async () => {
   });
 });
 
-test('a body whose mesh or type differs from the URL is rejected', async () => {
+test('a policy body of another type than the URL is rejected as Kuma words it', async () => {
   const response = await put('/meshes/default/meshtimeouts/web-1', dataplane('other', 'web-1', 'web'));
   assert.deepEqual((response.json() as { invalid_parameters: unknown }).invalid_parameters, [
-    { field: 'type', reason: 'must be "MeshTimeout" to match the URL' },
+    { field: '', reason: 'type in body should be one of [MeshTimeout]' },
+  ]);
+});
+
+test('a body whose mesh or type differs from the URL is rejected', async () => {
+  const response = await put('/meshes/default/dataplanes/web-1', {
+    ...dataplane('other', 'web-1', 'web'),
+    type: 'MeshTimeout',
+  });
+  assert.deepEqual((response.json() as { invalid_parameters: { field: string }[] }).invalid_parameters.slice(0, 2), [
+    { field: 'type', reason: 'must be "Dataplane" to match the URL' },
     { field: 'mesh', reason: 'must be "default" to match the URL' },
   ]);
 });

@@ -199,6 +199,9 @@ test('a body with a hundred thousand problems lists the first hundred, and says 
   const refusal = assertRefusal(await put('/meshes/default/dataplanes/web-1', body), 400);
   const parameters = refusal.invalid_parameters ?? [];
   assert.equal(parameters.length, 101);
-  assert.deepEqual(parameters[0], { field: 'networking.inbound[0]', reason: 'must be an object' });
+  assert.deepEqual(parameters[0], {
+    field: 'networking.inbound[0]',
+    reason: 'in body must be of type object: "number"',
+  });
   assert.deepEqual(parameters[100], { field: 'document', reason: 'has more problems; only the first 100 are listed' });
 });

@@ -134,7 +134,8 @@ describe('mesh-scoped resources', () => {
     });
     assert.equal(replaced.statusCode, 200);
     const body = (await get('/meshes/default/meshservices/web')).json();
-    assert.deepEqual(body.spec, { ports: [{ port: 8080 }] });
+    // Kuma's schema defaults are filled in on write.
+    assert.deepEqual(body.spec, { ports: [{ port: 8080, appProtocol: 'tcp' }], state: 'Unavailable' });
     assert.deepEqual(body.status, { vips: [{ ip: '241.0.0.1' }] });
   });
 

@@ -21,6 +21,8 @@ export interface PolicyDefinition<S extends TObject, N extends string> {
   readonly fromAsRules?: boolean;
   /** Which side of a proxy it configures (Kuma's `/policies` says so of each kind); `none` for the whole proxy. */
   readonly acts: 'inbound' | 'outbound' | 'both' | 'none';
+  /** Whether reads show a `status`, as Kuma's do for the policies that name backends (its zero value: `{}`). */
+  readonly hasStatus?: boolean;
   readonly spec: S;
   /** Checks beyond the schema and the generic targetRef rules; paths relative to spec. */
   readonly check?: (spec: Static<S>) => InvalidParameter[];
@@ -68,6 +70,7 @@ export function definePolicy<S extends TObject, N extends string>(
     scope: 'Mesh',
     shape: 'enveloped',
     spec: definition.spec,
+    ...(definition.hasStatus ? { hasStatus: true } : {}),
     policy,
     check: (spec: Static<S>) => [...checkPolicyTargetRefs(spec as PolicyShape), ...(definition.check?.(spec) ?? [])],
   });

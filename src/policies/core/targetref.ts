@@ -119,6 +119,11 @@ export function checkTargetRef(ref: TargetRef, at: string, place: TargetRefPlace
       forbid('labels', 'must not be set when kind is MeshServiceSubset');
       break;
     case 'Dataplane':
+      // With neither name nor labels it selects every Dataplane (narrowed by sectionName).
+      if (ref.name !== undefined && ref.labels !== undefined)
+        issues.push({ field: `${at}.labels`, reason: 'must not be set together with name' });
+      forbid('tags', 'must not be set when kind is Dataplane');
+      break;
     case 'MeshService':
     case 'MeshExternalService':
     case 'MeshMultiZoneService':

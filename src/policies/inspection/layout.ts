@@ -58,6 +58,7 @@ interface InboundSpec {
   readonly port: number;
   readonly name?: string;
   readonly tags?: Readonly<Record<string, string>>;
+  readonly protocol?: string;
 }
 interface ListenerSpec {
   readonly type?: string;
@@ -148,7 +149,7 @@ export function dataplaneLayout(
     return {
       kri: formatKri(kriOf(dataplane, dp, section)),
       port: inbound.port,
-      protocol: inbound.tags?.['kuma.io/protocol'] ?? 'tcp',
+      protocol: inbound.protocol || (inbound.tags?.['kuma.io/protocol'] ?? 'tcp'),
       proxyResourceName: `self_inbound_dp_${section}`,
     };
   });

@@ -20,7 +20,7 @@ const logging = {
             type: 'File',
             file: {
               path: '/dev/stdout',
-              format: { type: 'Plain', plain: '[%START_TIME%] %KUMA_MESH% %UPSTREAM_HOST%' },
+              format: { type: 'Plain', plain: '[%START_TIME%] %KUMA_MESH% %UPSTREAM_HOST%', omitEmptyValues: false },
             },
           },
           {

@@ -25,7 +25,7 @@ const Format = Strict(
     plain: Type.Optional(Type.String({ description: 'Template of one log line.' })),
     json: Type.Optional(Type.Array(KeyValue)),
     omitEmptyValues: Type.Optional(
-      Type.Boolean({ description: 'Leave out fields whose value is empty (default false).' }),
+      Type.Boolean({ default: false, description: 'Leave out fields whose value is empty.' }),
     ),
   },
   { description: "Log line format (default: Kuma's built-in plain format)." },
@@ -143,6 +143,7 @@ function checkMeshAccessLog(spec: MeshAccessLogSpec): InvalidParameter[] {
 export const MeshAccessLogKind = definePolicy({
   name: 'MeshAccessLog',
   shortName: 'mal',
+  hasStatus: true,
   order: 600,
   acts: 'both',
   fromAsRules: true,

@@ -98,6 +98,7 @@ function isEndpoint(value: string): boolean {
 export const MeshMetricKind = definePolicy({
   name: 'MeshMetric',
   shortName: 'mm',
+  hasStatus: true,
   order: 1500,
   acts: 'none',
   spec: MeshMetricSpec,

@@ -46,7 +46,7 @@ test('a negative or fractional numRetries is rejected at its path', () => {
     { field: 'spec.to[0].default.http.numRetries', reason: 'must be an integer from 0 to 4294967295' },
   ]);
   expectIssues(documentOf(toBackend({ http: { numRetries: 1.5 } })), [
-    { field: 'spec.to[0].default.http.numRetries', reason: 'must be an integer' },
+    { field: 'spec.to[0].default.http.numRetries', reason: 'in body must be of type integer: "number"' },
   ]);
 });
 

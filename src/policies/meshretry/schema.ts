@@ -13,7 +13,7 @@ import {
   HeaderMatch,
   HeaderName,
   TargetRef,
-  TO_KINDS,
+  TO_OR_ROUTE_KINDS,
   TOP_LEVEL_KINDS,
 } from '../core/index.js';
 
@@ -97,7 +97,7 @@ export type MeshRetryConf = Static<typeof MeshRetryConf>;
 
 export const MeshRetrySpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_LEVEL_KINDS)),
-  to: Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: MeshRetryConf }), { minItems: 1 }),
+  to: Type.Array(Strict({ targetRef: TargetRef(TO_OR_ROUTE_KINDS), default: MeshRetryConf }), { minItems: 1 }),
 });
 export type MeshRetrySpec = Static<typeof MeshRetrySpec>;
 

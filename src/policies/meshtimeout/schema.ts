@@ -1,7 +1,14 @@
 /** MeshTimeout: connection, idle, request and stream timeouts, outbound (to), inbound (from, rules). */
 import { Type, type Static } from '@sinclair/typebox';
 import { type InvalidParameter, Duration, Strict } from '../../api/index.js';
-import { definePolicy, checkSomeSection, FROM_KINDS, TargetRef, TO_KINDS, TOP_LEVEL_KINDS } from '../core/index.js';
+import {
+  definePolicy,
+  checkSomeSection,
+  FROM_KINDS,
+  TargetRef,
+  TO_OR_ROUTE_KINDS,
+  TOP_LEVEL_KINDS,
+} from '../core/index.js';
 
 export const MeshTimeoutConf = Strict({
   connectionTimeout: Type.Optional(Duration({ description: 'Time to establish a connection upstream (default 5s).' })),
@@ -26,7 +33,9 @@ export type MeshTimeoutConf = Static<typeof MeshTimeoutConf>;
 
 export const MeshTimeoutSpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_LEVEL_KINDS)),
-  to: Type.Optional(Type.Array(Strict({ targetRef: TargetRef(TO_KINDS), default: Type.Optional(MeshTimeoutConf) }))),
+  to: Type.Optional(
+    Type.Array(Strict({ targetRef: TargetRef(TO_OR_ROUTE_KINDS), default: Type.Optional(MeshTimeoutConf) })),
+  ),
   from: Type.Optional(
     Type.Array(Strict({ targetRef: TargetRef(FROM_KINDS), default: Type.Optional(MeshTimeoutConf) })),
   ),

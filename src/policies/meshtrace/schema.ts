@@ -130,6 +130,7 @@ function checkMeshTrace(spec: MeshTraceSpec): InvalidParameter[] {
 export const MeshTraceKind = definePolicy({
   name: 'MeshTrace',
   shortName: 'mtr',
+  hasStatus: true,
   order: 700,
   acts: 'none',
   spec: MeshTraceSpec,

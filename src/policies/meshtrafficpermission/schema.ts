@@ -45,7 +45,8 @@ export type MeshTrafficPermissionRuleConf = Static<typeof MeshTrafficPermissionR
 export const MeshTrafficPermissionSpec = Strict({
   targetRef: Type.Optional(TargetRef(TOP_KINDS)),
   from: Type.Optional(
-    Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: MeshTrafficPermissionConf })),
+    // `default` is checked below, as Kuma checks it: only once the schema holds.
+    Type.Array(Strict({ targetRef: TargetRef(FROM_SERVICE_KINDS), default: Type.Optional(MeshTrafficPermissionConf) })),
   ),
   rules: Type.Optional(Type.Array(Strict({ default: MeshTrafficPermissionRuleConf }))),
 });
@@ -61,6 +62,9 @@ export const MeshTrafficPermissionKind = definePolicy({
     if (spec.from === undefined && spec.rules === undefined)
       return [{ field: 'from', reason: 'at least one of from or rules must be set' }];
     const issues: InvalidParameter[] = [];
+    spec.from?.forEach((from, i) => {
+      if (from.default === undefined) issues.push({ field: `from[${i}].default.action`, reason: 'must be defined' });
+    });
     spec.rules?.forEach((rule, i) => {
       if (!LISTS.some((list) => rule.default[list] !== undefined))
         issues.push({ field: `rules[${i}].default`, reason: `must set at least one of ${LISTS.join(', ')}` });

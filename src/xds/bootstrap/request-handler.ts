@@ -174,7 +174,7 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
     }
 
     const services = [
-      ...(spec.networking.inbound ?? []).map((ib) => ib.tags[SERVICE_TAG]),
+      ...(spec.networking.inbound ?? []).map((ib) => ib.tags?.[SERVICE_TAG]),
       spec.networking.gateway?.tags[SERVICE_TAG],
     ];
     const bootstrap = envoyBootstrap({
