@@ -15,6 +15,7 @@
  * the two can never differ.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AgentSoftware } from './agent-software.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { CpAddress } from './cp-address.js';
 import { DpError } from './errors.js';
@@ -28,7 +29,9 @@ export interface BootstrapRequest {
   readonly dataplaneToken?: string;
   /** The Dataplane document as JSON text (direct mode). */
   readonly dataplaneResource?: string;
-  readonly version: { readonly kumaDp: { readonly version: string } };
+  /** What the agent and its Envoy are (agent-software.ts). */
+  readonly version: AgentSoftware['version'];
+  readonly features?: readonly string[];
   readonly workdir?: string;
   /** Envoy's admin port, as kuma-dp sends it. */
   readonly adminPort?: number;

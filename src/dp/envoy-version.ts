@@ -22,6 +22,17 @@ export function parseEnvoyVersion(text: string): string | undefined {
   return /version: [0-9a-f]+\/(\d+\.\d+\.\d+)/.exec(text)?.[1];
 }
 
+/** Envoy's build line, `<commit>/1.38.3/Clean/RELEASE/BoringSSL`, as the agent reports it; bounded. */
+export function parseEnvoyBuild(text: string): string | undefined {
+  return /version: ([0-9a-f]+\/\d+\.\d+\.\d+\S{0,150})/.exec(text)?.[1];
+}
+
+/** What `--version` says: the release and the build line. */
+export interface EnvoyBuild {
+  readonly version: string;
+  readonly build?: string;
+}
+
 /** Whether `version` (x.y.z) is at least MIN_ENVOY_VERSION. */
 export function isSupportedEnvoyVersion(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
@@ -30,7 +41,7 @@ export function isSupportedEnvoyVersion(version: string): boolean {
 }
 
 /** Runs `binary --version`; resolves with its version, or rejects with a DpError saying what is wrong. */
-export function checkEnvoyVersion(binary: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<string> {
+export function checkEnvoyVersion(binary: string, timeoutMs = VERSION_TIMEOUT_MS): Promise<EnvoyBuild> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -69,7 +80,8 @@ export function checkEnvoyVersion(binary: string, timeoutMs = VERSION_TIMEOUT_MS
           new DpError(`${binary} is Envoy ${version}; Koguma needs Envoy ${MIN_ENVOY_VERSION.join('.')} or newer`),
         );
       }
-      resolve(version);
+      const build = parseEnvoyBuild(output);
+      resolve(build === undefined ? { version } : { version, build });
     });
   });
 }

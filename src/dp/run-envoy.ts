@@ -40,6 +40,7 @@ import { openAdminTunnel, type AdminTunnel } from './admin-tunnel.js';
 import { ADMIN_ADDRESS_FILE, drainInboundListeners, envoyAdminCheck } from './envoy-admin.js';
 import { readEnvoyAdmin } from './envoy-admin-read.js';
 import { envoyArgs } from './envoy-args.js';
+import { agentSoftware } from './agent-software.js';
 import { checkEnvoyVersion } from './envoy-version.js';
 import { findEnvoy } from './find-envoy.js';
 import { DpError } from './errors.js';
@@ -165,8 +166,8 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
     const { mesh, name } = dataplane ?? identityFromFlags(options.identity);
     const token = await readDataplaneToken(options);
     const binary = findEnvoy(options.envoyPath, process.env['PATH'], options.envoyPathFlag);
-    const version = await checkEnvoyVersion(binary);
-    log(`Envoy ${version} at ${binary}`);
+    const envoy = await checkEnvoyVersion(binary);
+    log(`Envoy ${envoy.version} at ${binary}`);
     workdir = await prepareWorkdir(options.workdir);
     const request: BootstrapRequest = {
       mesh,
@@ -174,7 +175,7 @@ export async function runEnvoy(options: EnvoyRunOptions): Promise<number> {
       proxyType: 'dataplane',
       ...(token === undefined ? {} : { dataplaneToken: token }),
       ...(dataplane === undefined ? {} : { dataplaneResource: dataplane.json }),
-      version: { kumaDp: { version: productVersion } },
+      ...agentSoftware(envoy),
       workdir: workdir.dir,
       ...(options.adminPort === undefined ? {} : { adminPort: options.adminPort }),
       ...(options.caCert === undefined ? {} : { caCert: options.caCert }),

@@ -81,3 +81,15 @@ test('closing is idempotent and commutes: a second closer, or one for another in
   assert.deepEqual(closeSubscriptions(once, b), closeSubscriptions(closeSubscriptions(stored, b)!, a));
   assert.equal(isOnline(closeSubscriptions(once, b)), false);
 });
+
+test("the metadata (the proxy's features) is the newest stream's: an older stream's late write keeps what is stored", () => {
+  const newer = mergeInsight(undefined, {
+    subscriptions: [sub('7', 'cp-b', 20)],
+    metadata: { features: ['feature-new'] },
+  });
+  assert.deepEqual(newer.metadata, { features: ['feature-new'] });
+  const late = mergeInsight(newer, { subscriptions: [sub('1', 'cp-a', 10)], metadata: { features: ['feature-old'] } });
+  assert.deepEqual(late.metadata, { features: ['feature-new'] });
+  const silent = mergeInsight(newer, { subscriptions: [sub('7', 'cp-b', 20, 30)] });
+  assert.deepEqual(silent.metadata, { features: ['feature-new'] }, 'a write without metadata keeps the stored one');
+});

@@ -38,7 +38,8 @@ export interface DiscoverySubscription {
   readonly connectTime: string;
   readonly disconnectTime?: string;
   readonly status: SubscriptionStatus;
-  readonly version?: Readonly<Record<string, unknown>>;
+  /** The software the proxy reported when the stream opened (kumaDp, envoy). */
+  readonly version?: object;
   readonly generation?: number;
   /** `sotw` or `delta`. */
   readonly protocol?: string;
@@ -74,14 +75,19 @@ const byConnectTime = (a: DiscoverySubscription, b: DiscoverySubscription): numb
 /**
  * What one instance knows, merged into the stored record: its subscriptions
  * replace their stored copies (by instance and id), new ones are appended,
- * the certificate is its own when it has one. A proxy holds one xDS stream,
+ * the certificate is its own when it has one, the metadata (the proxy's
+ * features) its own when it holds the newest subscription. A proxy holds one xDS stream,
  * so only the newest subscription can be open: an older one still open (its
  * instance died, or has not yet noticed the stream end) is closed at the
  * newer one's connect time. Then only the newest MAX_SUBSCRIPTIONS stay.
  */
 export function mergeInsight(
   stored: DataplaneInsightSpec | undefined,
-  local: { readonly subscriptions: readonly DiscoverySubscription[]; readonly mTLS?: CertificateInsight },
+  local: {
+    readonly subscriptions: readonly DiscoverySubscription[];
+    readonly mTLS?: CertificateInsight;
+    readonly metadata?: Readonly<Record<string, unknown>>;
+  },
 ): DataplaneInsightSpec {
   const merged = (stored?.subscriptions ?? []).filter((s) => !local.subscriptions.some((l) => sameSubscription(s, l)));
   merged.push(...local.subscriptions);
@@ -91,10 +97,14 @@ export function mergeInsight(
     s === newest || s.disconnectTime !== undefined ? s : { ...s, disconnectTime: newest!.connectTime },
   );
   const mTLS = local.mTLS ?? stored?.mTLS;
+  // What the proxy said about itself on its newest stream; an older stream's word is out of date.
+  const localIsNewest = newest !== undefined && local.subscriptions.some((l) => sameSubscription(l, newest));
+  const metadata = localIsNewest && local.metadata !== undefined ? local.metadata : stored?.metadata;
   return {
     ...stored,
     subscriptions: subscriptions.slice(-MAX_SUBSCRIPTIONS),
     ...(mTLS === undefined ? {} : { mTLS }),
+    ...(metadata === undefined ? {} : { metadata }),
   };
 }
 

@@ -10,6 +10,19 @@ export {
   proxyFlavours,
   type ProxyFlavour,
 } from './node-metadata.js';
+export {
+  agentCompatible,
+  nodeFeaturesOf,
+  nodeVersionOf,
+  FEATURES_METADATA,
+  MAX_FEATURES,
+  MAX_FEATURE_CHARS,
+  MAX_VERSION_CHARS,
+  VERSION_METADATA,
+  type AgentVersion,
+  type EnvoyVersion,
+  type NodeVersion,
+} from './node-version.js';
 export { TypeUrl, schemaOfType, shortNameOfType, typeUrls, isTypeUrl } from './resource-types.js';
 export type { EncodedResource, Snapshot } from './snapshot.js';
 export { encodeResource, buildSnapshot } from './snapshot.js';

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { productVersion } from '../../src/api/index.js';
 import {
   bootstrapAnswer,
   cleanEnv,
@@ -125,7 +126,7 @@ test('fetches the bootstrap with the Dataplane, writes it to the workdir, runs E
   const call = cp.calls[0]!;
   assert.equal(call.headers.accept, 'application/json');
   assert.equal(call.headers['content-type'], 'application/json');
-  const { dataplaneResource, version, ...rest } = call.body;
+  const { dataplaneResource, version, features, ...rest } = call.body;
   assert.deepEqual(rest, {
     mesh: 'default',
     name: 'web-1',
@@ -139,7 +140,19 @@ test('fetches the bootstrap with the Dataplane, writes it to the workdir, runs E
     withAdmin,
     'the template is filled, --admin-port added, the document sent as JSON text',
   );
-  assert.match((version as { kumaDp: { version: string } }).kumaDp.version, /^\d+\.\d+\.\d+/);
+  assert.deepEqual(
+    version,
+    {
+      kumaDp: { version: productVersion },
+      envoy: {
+        version: '1.38.3',
+        build: '0123456789abcdef0123456789abcdef01234567/1.38.3/Clean/RELEASE/BoringSSL',
+        kumaDpCompatible: true,
+      },
+    },
+    "the agent's release and the release and build its Envoy's --version reported",
+  );
+  assert.deepEqual(features, [], 'none of the features a Kuma data plane may declare');
 
   dp.child.kill('SIGTERM');
   assert.equal(await exitWithin(dp, 60_000), 0, dp.stderr());
@@ -233,7 +246,14 @@ test('indirect mode: no dataplaneResource; "not found" is retried until the Data
   );
   await waitFor('envoy to start', () => (s.events('start').length > 0 ? true : undefined));
   assert.equal(cp.calls.length, 3);
-  assert.deepEqual(Object.keys(cp.calls[0]!.body).sort(), ['mesh', 'name', 'proxyType', 'version', 'workdir']);
+  assert.deepEqual(Object.keys(cp.calls[0]!.body).sort(), [
+    'features',
+    'mesh',
+    'name',
+    'proxyType',
+    'version',
+    'workdir',
+  ]);
   assert.match(dp.stderr(), /dataplane default\/web-1 \(indirect: it must exist in the control plane\)/);
   assert.match(
     dp.stderr(),

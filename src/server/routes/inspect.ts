@@ -9,8 +9,10 @@
  *   MeshService reaches: inspect-dataplanes-of.ts; service hostnames: inspect-hostnames.ts
  *   a proxy's parts and their policies by KRI (`_layout`, `_policies`, ...): inspect-dataplane.ts
  *   Envoy's admin output (`xds`, `stats`, `clusters`): inspect-envoy-admin.ts
- * Overviews follow Kuma's DataplaneOverview shape (dataplane + dataplaneInsight
- * with one subscription per xDS stream), with per-type versions and the last
+ * Overviews follow Kuma's DataplaneOverview shape (the resource's meta with
+ * its labels and kri at the top, the spec as `dataplane`, and dataplaneInsight
+ * with one subscription per xDS stream, each with the software the proxy
+ * reported, and the features it declared as `metadata.features`), with per-type versions and the last
  * NACK added, since a rejected configuration is what an operator looks for,
  * and so is one this control plane held back (`consistencyError`: the
  * consistency gate found references in it that do not resolve).
@@ -23,7 +25,7 @@ import { documentOf, type KindRegistry, type Resource } from '../../api/index.js
 import type { ResourceManager } from '../../manager/index.js';
 import { isOnline, mergeInsight, type CertificateInsight, type DataplaneInsightSpec } from '../../insights/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
-import { subscriptionOf } from '../../xds/sync/index.js';
+import { insightMetadataOf, subscriptionOf } from '../../xds/sync/index.js';
 import { listFiltersOf, nextPageUrl, parseListParams } from '../list-query.js';
 import { registerConfigRoute, type ConfigPreview } from './inspect-config.js';
 import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
@@ -77,12 +79,14 @@ function insightOf(
 ): Record<string, unknown> | undefined {
   const live = status?.connected ? status : undefined;
   if (stored === undefined && live === undefined && mtls === undefined) return undefined;
+  const metadata = live === undefined ? undefined : insightMetadataOf(live);
   const merged =
     live === undefined
       ? (stored ?? {})
       : mergeInsight(stored as DataplaneInsightSpec | undefined, {
           subscriptions: [subscriptionOf(live)],
           ...(mtls === undefined ? {} : { mTLS: mtls }),
+          ...(metadata === undefined ? {} : { metadata }),
         });
   return { subscriptions: [], ...merged, connected: isOnline(merged as DataplaneInsightSpec) };
 }
@@ -134,12 +138,16 @@ export function registerInspectionRoutes(
     );
 
   const overviewOf = (resource: Resource) => {
+    // Kuma's overview carries the resource's meta (labels, kri) beside its
+    // own, and the Dataplane's spec alone under `dataplane`.
     const {
       type: _type,
       mesh,
       name,
       creationTime,
       modificationTime,
+      labels,
+      kri,
       ...dataplane
     } = documentOf(dataplaneKind, resource);
     const nodeId = nodeIdOf(resource.mesh, resource.name);
@@ -159,6 +167,8 @@ export function registerInspectionRoutes(
       name,
       creationTime,
       modificationTime,
+      ...(labels === undefined ? {} : { labels }),
+      ...(kri === undefined ? {} : { kri }),
       dataplane,
       ...(dataplaneInsight === undefined ? {} : { dataplaneInsight }),
     };

@@ -14,6 +14,9 @@
  * checked here; it is written when the proxy's xDS stream opens, so a
  * bootstrap that is never used leaves nothing behind.
  *
+ * The agent's `version` and `features` go into the node metadata
+ * (node-software.ts), so that every stream reports what the proxy runs.
+ *
  * Envoy speaks delta xDS unless the request asks for the state of the world
  * (`xdsTransport: sotw`, `koguma dp run --xds-transport sotw`): the DP server
  * serves both, and delta sends only what changed.
@@ -49,6 +52,7 @@ import { DATAPLANE_RESOURCE_METADATA, PROXY_FLAVOUR_METADATA } from '../index.js
 import type { BootstrapAnswer, BootstrapHandler } from '../server/index.js';
 import { adsTrustOf } from './ads-trust.js';
 import { envoyBootstrap, envoyBootstrapYaml } from './envoy.js';
+import { RequestFeatures, RequestVersion, softwareMetadata } from './node-software.js';
 import { nodeIdOf } from '../generate/index.js';
 
 export const DEFAULT_ENVOY_ADMIN_PORT = 9901;
@@ -62,7 +66,8 @@ const BootstrapRequest = Type.Object(
     dataplaneResource: Type.Optional(
       Type.String({ description: 'The Dataplane document as JSON text (direct mode).' }),
     ),
-    version: Type.Optional(Type.Unknown()),
+    version: Type.Optional(RequestVersion),
+    features: Type.Optional(RequestFeatures),
     workdir: Type.Optional(Type.String()),
     caCert: Type.Optional(Type.String()),
     adminPort: Type.Optional(
@@ -112,6 +117,8 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       adminPort?: number;
       caCert?: string;
       xdsTransport?: 'delta' | 'sotw';
+      version?: unknown;
+      features?: string[];
     };
     const token = request.dataplaneToken?.trim() ?? '';
     const trust = options.adsTls === undefined ? undefined : adsTrustOf(request.caCert, options.adsTls.caPem);
@@ -187,6 +194,7 @@ export function createBootstrapHandler(options: BootstrapHandlerOptions): Bootst
       delta: request.xdsTransport !== 'sotw',
       metadata: {
         [PROXY_FLAVOUR_METADATA]: 'envoy',
+        ...softwareMetadata(request),
         ...(request.dataplaneResource !== undefined
           ? { [DATAPLANE_RESOURCE_METADATA]: request.dataplaneResource }
           : {}),

@@ -27,7 +27,7 @@ import { pino, type Logger } from 'pino';
 import { grpcStatusOf, isKogumaError } from '../../api/index.js';
 import type { Node } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { isCertificatesStream, TypeUrl } from '../index.js';
+import { isCertificatesStream, nodeFeaturesOf, nodeVersionOf, TypeUrl } from '../index.js';
 import { delta } from './ads-delta.js';
 import { sotw } from './ads-sotw.js';
 import { AdsStream, type AdsRequest, type AdsResponse, type AdsVariant, type TypeState } from './ads-stream.js';
@@ -198,6 +198,8 @@ async function identifyStream<Request extends { node?: Node | undefined }>(
     else options.logger.error({ ...fields, err: error }, 'identifying an xDS node failed');
     throw toConnectError(error);
   }
+  const version = nodeVersionOf(identity.metadata);
+  const features = nodeFeaturesOf(identity.metadata);
   const stream: StreamInfo = {
     streamId: `${protocol}-${++streamSequence}`,
     nodeId: identity.nodeId,
@@ -205,6 +207,8 @@ async function identifyStream<Request extends { node?: Node | undefined }>(
     since: options.now(),
     resumed,
     ...(isCertificatesStream(identity.metadata) ? { certificatesOnly: true } : {}),
+    ...(version === undefined ? {} : { version }),
+    ...(features === undefined ? {} : { features }),
   };
   const log = options.logger.child({ nodeId: identity.nodeId, streamId: stream.streamId });
   try {

@@ -13,7 +13,7 @@
  * status and is not recorded. A NACK is kept until a newer NACK of
  * the same type replaces it, also across reconnects, so the error stays visible.
  */
-import type { TypeUrl } from '../index.js';
+import type { NodeVersion, TypeUrl } from '../index.js';
 
 export type XdsProtocol = 'sotw' | 'delta';
 
@@ -32,6 +32,10 @@ export interface StreamInfo {
    * was serving and reconnects, not one that has just started.
    */
   readonly resumed: boolean;
+  /** The software the node reports in its metadata (node-version.ts), already bounded. */
+  readonly version?: NodeVersion;
+  /** The features the node declares in its metadata, already bounded. */
+  readonly features?: readonly string[];
 }
 
 /** What one stream reports, per resource type. */
@@ -67,6 +71,8 @@ export interface ProxyStatus {
   /** The control-plane instance holding the stream. */
   readonly instanceId: string;
   readonly types: ReadonlyMap<TypeUrl, TypeStatus>;
+  readonly version?: NodeVersion;
+  readonly features?: readonly string[];
 }
 
 type MutableTypeStatus = { -readonly [K in keyof TypeStatus]: TypeStatus[K] };
@@ -155,6 +161,8 @@ export class ProxyStatusRegistry implements ProxyStatusSink {
       streamId: record.stream.streamId,
       instanceId: this.instanceId,
       types: new Map([...record.types].map(([typeUrl, status]) => [typeUrl, { ...status }])),
+      ...(record.stream.version === undefined ? {} : { version: record.stream.version }),
+      ...(record.stream.features === undefined ? {} : { features: record.stream.features }),
     };
   }
 }

@@ -10,5 +10,5 @@ export { DataplaneLifecycle, type DataplaneLifecycleOptions } from './dataplane-
 export { WorkloadIdentities, type CertificateInsight, type WorkloadIdentitiesOptions } from './workload-identities.js';
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 export { InsightRecorder, type InsightRecorderOptions } from './insight-recorder.js';
-export { subscriptionOf } from './insight-subscription.js';
+export { insightMetadataOf, subscriptionOf } from './insight-subscription.js';
 export { SubscriptionFinalizer, type SubscriptionFinalizerOptions } from './subscription-finalizer.js';

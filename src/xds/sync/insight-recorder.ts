@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { mergeInsight, type CertificateInsight, type DataplaneInsightSpec } from '../../insights/index.js';
 import type { RecordKey, ResourceStore } from '../../store/index.js';
 import type { ProxyStatusRegistry, ProxyStatusSink, StreamInfo, StreamStatusReporter } from '../server/index.js';
-import { subscriptionOf } from './insight-subscription.js';
+import { insightMetadataOf, subscriptionOf } from './insight-subscription.js';
 
 export interface InsightRecorderOptions {
   readonly registry: ProxyStatusRegistry;
@@ -125,9 +125,11 @@ export class InsightRecorder implements ProxyStatusSink {
         const generation = (this.generations.get(nodeId) ?? 0) + 1;
         this.generations.set(nodeId, generation);
         const mTLS = this.options.certificates?.insight(nodeId);
+        const metadata = insightMetadataOf(status);
         const spec = mergeInsight(stored?.spec as DataplaneInsightSpec | undefined, {
           subscriptions: [subscriptionOf(status, generation)],
           ...(mTLS === undefined ? {} : { mTLS }),
+          ...(metadata === undefined ? {} : { metadata }),
         });
         return { spec: spec as Record<string, unknown> };
       });

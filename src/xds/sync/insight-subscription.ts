@@ -2,7 +2,8 @@
  * One xDS stream's status (the ProxyStatusRegistry's view) as a subscription
  * of Kuma's DataplaneInsight: counters over the stream per resource type and
  * in total, as decimal strings with zeros left out (Kuma's JSON), plus the
- * versions sent and acknowledged and the last NACK with its error.
+ * versions sent and acknowledged and the last NACK with its error, and the
+ * software the proxy reported when the stream opened (Kuma's `version`).
  */
 import type { DiscoveryServiceStats, DiscoverySubscription, TypeSubscriptionStatus } from '../../insights/index.js';
 import type { ProxyStatus } from '../server/index.js';
@@ -48,7 +49,12 @@ export function subscriptionOf(status: ProxyStatus, generation?: number): Discov
     connectTime: status.since.toISOString(),
     ...(status.disconnectedAt ? { disconnectTime: status.disconnectedAt.toISOString() } : {}),
     status: { lastUpdateTime: lastUpdate.toISOString(), total: counters(sent, acked, rejected), ...perType },
+    ...(status.version === undefined ? {} : { version: status.version }),
     ...(generation !== undefined ? { generation } : {}),
     protocol: status.protocol,
   };
 }
+
+/** The insight's `metadata` from a stream: the features the proxy declared, as Kuma keeps them. */
+export const insightMetadataOf = (status: ProxyStatus): { readonly features: readonly string[] } | undefined =>
+  status.features === undefined ? undefined : { features: status.features };
