@@ -15,6 +15,9 @@ const call = (method: string, path: string, body?: unknown): Promise<JsonAnswer>
 
 before(async () => {
   cp = await startTestControlPlane();
+  // Only the generators each test writes: the zone's defaults (default-hostname-generators.test.ts) would name every service.
+  for (const name of ['local-universal-mesh-service', 'local-mesh-external-service'])
+    assert.equal((await call('DELETE', `/hostnamegenerators/${name}`)).status, 200);
   const service = {
     type: 'MeshService',
     mesh: 'default',

@@ -150,6 +150,13 @@ function ephemeralStart(): number {
 }
 
 /**
+ * Ports this process has handed out: a port is only bound some time after it
+ * is picked, so two picks in flight at once (two meshes started together)
+ * could otherwise both find the same one free.
+ */
+const handedOut = new Set<number>();
+
+/**
  * A port that is free now, for a process the test starts later. Picked at
  * random below the ephemeral range: a port the kernel handed out (listen on 0)
  * can be taken, between this call and the later bind, as the local port of
@@ -161,6 +168,8 @@ export async function freePort(): Promise<number> {
   const bottom = Math.min(20_000, top - 1_000);
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = bottom + Math.floor(Math.random() * (top - bottom + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     if (await bindable(port)) return port;
   }
   const server = createServer();

@@ -9,13 +9,14 @@ import type { Destination, DestinationKind, RouteIdentity } from '../core/index.
 import type { ProxyContext } from '../../xds/generate/index.js';
 import { badRequest, formatKri, kriOf, parseKri, sameResource, type Kri, type ShortTypeOf } from './kri.js';
 import { destinationPorts } from './layout.js';
+import { LISTENER, listenerNamed } from './listeners.js';
 
 const DESTINATION_KINDS: readonly DestinationKind[] = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService'];
 
 const wrongKind = (text: string, expected: string): KogumaError =>
   badRequest(`${JSON.stringify(text)} does not identify a ${expected}`);
 
-/** The position in `proxy.inbounds` of the inbound a Dataplane KRI names by its section. */
+/** The position in `proxy.inbounds` of the inbound a Dataplane KRI names by its section; LISTENER for one of its listeners. */
 export function inboundOf(text: string, dataplane: Resource, proxy: ProxyContext, shortTypeOf: ShortTypeOf): number {
   const kri = parseKri(text);
   if (kri.shortType !== (shortTypeOf('Dataplane') ?? 'dp')) throw wrongKind(text, 'Dataplane inbound');
@@ -27,8 +28,9 @@ export function inboundOf(text: string, dataplane: Resource, proxy: ProxyContext
     (inbound) =>
       inbound.name === kri.sectionName || (inbound.name === undefined && String(inbound.port) === kri.sectionName),
   );
-  if (position < 0) throw notFound(`inbound "${kri.sectionName}" of Dataplane "${dataplane.name}"`);
-  return position;
+  if (position >= 0) return position;
+  if (listenerNamed(dataplane, kri.sectionName) !== undefined) return LISTENER;
+  throw notFound(`inbound "${kri.sectionName}" of Dataplane "${dataplane.name}"`);
 }
 
 /** The destination (one port of it, when the KRI has a section) an outbound KRI names. */

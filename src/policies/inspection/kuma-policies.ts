@@ -32,6 +32,7 @@ import { policies } from '../index.js';
 import type { ProxyContext } from '../../xds/generate/index.js';
 import { kumaConf, kumaRouteConf } from './kuma-conf.js';
 import { formatKri, kriOf, type ShortTypeOf } from './kri.js';
+import { LISTENER, matchedForListener } from './listeners.js';
 
 export interface PolicyOrigin {
   readonly kri: string;
@@ -103,7 +104,8 @@ export function inboundPolicies(proxy: ProxyContext, inbound: number, shortTypeO
   return kindsOf(proxy).flatMap(([kind, matched]) => {
     // A rule with several matches is one rule here: it is listed once.
     const seen = new Set<string>();
-    const rules = inboundRules(matched, inbound, { fromAsRules: true }).filter((rule) => {
+    const forInbound = inbound === LISTENER ? matchedForListener(matched) : matched;
+    const rules = inboundRules(forInbound, inbound, { fromAsRules: true }).filter((rule) => {
       const key = `${rule.policy.name}\u0000${rule.index}`;
       if (seen.has(key)) return false;
       seen.add(key);

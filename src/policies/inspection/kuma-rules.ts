@@ -34,6 +34,7 @@ import { kumaToConfs, type ToEntryShape } from './kuma-route-confs.js';
 import { kumaToRules } from './kuma-to-rules.js';
 import { kindsOf } from './kuma-policies.js';
 import { destinationPorts } from './layout.js';
+import { LISTENER, listenersOf, matchedForListener } from './listeners.js';
 
 interface Meta {
   readonly labels: Labels;
@@ -112,17 +113,26 @@ function fromRulesOf(proxy: ProxyContext, kind: string, matched: readonly Matche
   });
 }
 
-function inboundRulesOf(proxy: ProxyContext, kind: string, matched: readonly MatchedPolicy[]) {
-  return proxy.inbounds.flatMap((_, i) => {
+function inboundRulesOf(proxy: ProxyContext, resource: Resource, kind: string, matched: readonly MatchedPolicy[]) {
+  const forListeners = listenersOf(resource).length === 0 ? [] : matchedForListener(matched);
+  const parts = [
+    ...proxy.inbounds.map((_, i) => ({ key: inboundKeyOf(proxy, i), matched, position: i })),
+    ...listenersOf(resource).map((listener) => ({
+      key: { port: listener.port, tags: null },
+      matched: forListeners,
+      position: LISTENER,
+    })),
+  ];
+  return parts.flatMap(({ key, matched, position }) => {
     const seen = new Set<string>();
-    const rules = inboundRules(matched, i, { fromAsRules: true }).filter((rule) => {
+    const rules = inboundRules(matched, position, { fromAsRules: true }).filter((rule) => {
       const key = `${rule.policy.name}\u0000${rule.index}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
     if (rules.length === 0) return [];
     return [
       {
-        inbound: inboundKeyOf(proxy, i),
+        inbound: key,
         rules: rules.map((rule) => ({
           conf: [kumaConf(kind, ruleEntries(rule.policy).length > 0 ? 'rules' : 'from', rule.conf)],
           origin: [{ resourceMeta: metaOf(rule.policy), ruleIndex: rule.index }],
@@ -244,7 +254,7 @@ export function kumaRulesOf(input: KumaRulesInput) {
           for (const rule of (entry as { rules?: readonly { matches?: unknown }[] }).rules ?? [])
             httpMatches.set(matchesHash(rule.matches), rule.matches);
     const fromRules = ROUTE_KINDS.has(kind) ? [] : fromRulesOf(proxy, kind, matched);
-    const inboundRules = ROUTE_KINDS.has(kind) ? [] : inboundRulesOf(proxy, kind, matched);
+    const inboundRules = ROUTE_KINDS.has(kind) ? [] : inboundRulesOf(proxy, resource, kind, matched);
     const toResourceRules = toResourceRulesOf(kind, matched, mesh, destinations);
     const toRules = toRulesOf(kind, matched, routes, exclusive);
     const kindWarnings = warnings.filter((w) => w.startsWith(`${kind}:`));
