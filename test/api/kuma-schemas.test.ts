@@ -82,7 +82,7 @@ describe('Dataplane', () => {
     const layout = await get('/meshes/zones/dataplanes/with-listener/_layout');
     assert.deepEqual(layout['listeners'], [
       {
-        kri: 'kri_dp_zones___with-listener_ze-port',
+        kri: 'kri_dp_zones_default__with-listener_ze-port',
         type: 'ZoneEgress',
         port: 10002,
         proxyResourceName: 'self_zoneegress_dp_ze-port',

@@ -388,7 +388,7 @@ test('a missing Envoy binary, or an invalid dataplane file, is an error before a
   assert.equal(invalid.status, 1);
   assert.equal(
     invalid.stderr,
-    `Error: ${s.dataplaneFile} is not a valid Dataplane\n  networking.address: must be a string\n`,
+    `Error: ${s.dataplaneFile} is not a valid Dataplane\n  networking.address: in body must be of type string: "null"\n`,
     'an empty value leaves a YAML null',
   );
   assert.equal(cp.calls.length, 0, 'neither asked for a bootstrap');
