@@ -42,6 +42,7 @@ import { prepareApiCredentials } from './api-credentials.js';
 import { kindRegistry, policyKindNames, policyPlugins } from './catalogue.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { dataplaneAuthFor } from './dataplane-auth.js';
+import { meshServiceStatuses } from './meshservice-status.js';
 import { keepDpServerTlsFresh, loadDpServerTls, type DpServerTlsOptions } from './dp-server-tls.js';
 import { productVersion } from '../api/index.js';
 
@@ -297,6 +298,9 @@ export async function startControlPlane(
           isPolicy: kind.policy !== undefined,
         })),
       },
+      readTimeStatus: {
+        MeshService: meshServiceStatuses({ store, insights: insightIndex, global: config.mode === 'global' }),
+      },
       access: {
         userTokenKey: credentials.userTokenKey,
         localhostIsAdmin: config.localhostIsAdmin,
@@ -325,7 +329,7 @@ export async function startControlPlane(
       logger,
       settled: async () => {
         await store.delivered(await store.head());
-        await engine.settled();
+        await Promise.all([engine.settled(), insightIndex.settled()]);
       },
       close: () => {
         closing ??= closeAll().then(() => logger.info('control plane stopped'));

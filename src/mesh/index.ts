@@ -5,3 +5,4 @@ export { dataplaneModel, type DataplaneModel, type InboundModel } from './datapl
 export { meshServiceSelects } from './mesh-service-selector.js';
 export { HOSTNAME_SELECTOR_OF, serviceHostnames, type Hostnames, type ServiceHostname } from './hostnames.js';
 export { gatewayModelOf, servingGateway } from './serving-gateway.js';
+export { meshServiceStatusOf, type MeshServiceAddress, type MeshServiceStatusFacts } from './mesh-service-status.js';

@@ -40,7 +40,7 @@ import { registerZoneOverviewRoutes } from './routes/zone-overviews.js';
 import { registerLegacyPolicyInspectionRoute } from './routes/inspect-legacy-policies.js';
 import { registerKriRoutes } from './routes/kri.js';
 import { registerReadiness } from './routes/ready.js';
-import { registerResourceRoutes } from './routes/resources.js';
+import { registerResourceRoutes, type ReadTimeStatus } from './routes/resources.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 
 export interface ApiServerOptions {
@@ -55,6 +55,8 @@ export interface ApiServerOptions {
   readonly inspection?: Inspection;
   /** Every mesh's insights (`/mesh-insights`, `/global-insight(s)`, `service-insights`); not served without it. */
   readonly insights?: InsightsSource;
+  /** Statuses computed when read, by kind (routes/resources.ts); stored statuses only when omitted. */
+  readonly readTimeStatus?: ReadTimeStatus;
   /** Who may write and read what (access.ts). */
   readonly access: ApiAccess;
   /** The store's health, for `/ready` and the stale-data header; the manager's store's when omitted. */
@@ -103,7 +105,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   if (options.insights) registerInsightRoutes(app, options.insights);
   registerZoneOverviewRoutes(app, options.manager, options.registry);
   registerKriRoutes(app, options.manager, options.registry);
-  registerResourceRoutes(app, options.manager, options.registry);
+  registerResourceRoutes(app, options.manager, options.registry, options.readTimeStatus);
   registerTokenRoutes(app, options.manager);
   await app.ready();
   return app;

@@ -250,7 +250,18 @@ describe('MeshService', () => {
         selector: { dataplaneTags: { app: 'httpbin' } },
         ports: [{ port, targetPort: 80, appProtocol: 'tcp' }],
       });
-      assert.deepEqual(read['status'], { tls: {}, dataplaneProxies: {} });
+      // What the status updater and the zone's default HostnameGenerator would give it: no proxies, one address.
+      assert.deepEqual(read['status'], {
+        addresses: [
+          {
+            hostname: 'with-status.svc.mesh.local',
+            origin: 'HostnameGenerator',
+            hostnameGeneratorRef: { coreName: 'local-universal-mesh-service' },
+          },
+        ],
+        tls: {},
+        dataplaneProxies: {},
+      });
       assert.equal((read['snis'] as { port: number }[])[0]?.port, port);
     }
   });

@@ -4,10 +4,12 @@
  *   mesh-scoped kinds GET /meshes/{mesh}/{plural}, GET|PUT|DELETE /meshes/{mesh}/{plural}/{name},
  *                     GET /{plural} (across meshes)
  * PUT creates (201) or replaces (200) and answers `{}`, as Kuma does; the
- * body's type, mesh and name must equal the URL.
+ * body's type, mesh and name must equal the URL. A kind whose status is
+ * computed when read (a MeshService's proxy counts and addresses) is shown
+ * with what its `ReadTimeStatus` provider answers.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { KogumaError, type KindDescriptor, type KindRegistry, documentOf } from '../../api/index.js';
+import { KogumaError, type KindDescriptor, type KindRegistry, type Resource, documentOf } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { listFiltersOf, nextPageUrl, parseListParams } from '../list-query.js';
 
@@ -23,8 +25,34 @@ const DELETE = { config: { errorTitle: 'Could not delete a resource' } };
 const putAnswer = (warnings: readonly string[]): { warnings?: readonly string[] } =>
   warnings.length > 0 ? { warnings } : {};
 
-export function registerResourceRoutes(app: FastifyInstance, manager: ResourceManager, registry: KindRegistry): void {
+/**
+ * Statuses computed when read, by kind name: for each resource of one answer,
+ * in order, the status to show, or undefined to show the stored one. Called
+ * once per answer, so that a page reads what it needs once.
+ */
+export type ReadTimeStatus = Readonly<
+  Record<string, (resources: readonly Resource[]) => Promise<readonly (object | undefined)[]>>
+>;
+
+export function registerResourceRoutes(
+  app: FastifyInstance,
+  manager: ResourceManager,
+  registry: KindRegistry,
+  readTimeStatus: ReadTimeStatus = {},
+): void {
   const meshKind = registry.byType('Mesh')!;
+
+  async function documentsOf(kind: KindDescriptor, resources: readonly Resource[]) {
+    const documents = resources.map((resource) => documentOf(kind, resource));
+    const provider = kind.hasStatus && resources.length > 0 ? readTimeStatus[kind.name] : undefined;
+    if (provider === undefined) return documents;
+    const statuses = await provider(resources);
+    statuses.forEach((status, i) => {
+      if (status !== undefined && documents[i] !== undefined) documents[i]['status'] = status;
+    });
+    return documents;
+  }
+  const documentOne = async (kind: KindDescriptor, resource: Resource) => (await documentsOf(kind, [resource]))[0];
 
   const kindAt = (plural: string, scope?: 'Global' | 'Mesh'): KindDescriptor => {
     const kind = registry.byPath(plural);
@@ -55,7 +83,7 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
     });
     return {
       total: page.total,
-      items: page.items.map((r) => documentOf(kind, r)),
+      items: await documentsOf(kind, page.items),
       next: nextPageUrl(baseUrl(request), request.url.split('?')[0] ?? '', query, params, page.total),
     };
   }
@@ -105,7 +133,7 @@ export function registerResourceRoutes(app: FastifyInstance, manager: ResourceMa
     async (request) => {
       const kind = meshScoped(request.params.plural);
       const { mesh, name } = request.params;
-      return documentOf(kind, await manager.get({ kind: kind.name, mesh, name }));
+      return documentOne(kind, await manager.get({ kind: kind.name, mesh, name }));
     },
   );
   app.put<{ Params: { mesh: string; plural: string; name: string } }>(
