@@ -128,6 +128,21 @@ export function inboundPolicies(proxy: ProxyContext, inbound: number, shortTypeO
   });
 }
 
+/** One kind's merged `to` conf and the policies it came from; nothing when no entry covers the traffic. */
+function toConfOf(
+  kind: string,
+  conf: unknown,
+  entries: readonly { readonly policy: Resource }[],
+  shortTypeOf: ShortTypeOf,
+): PolicyConf[] {
+  if (entries.length === 0 || conf === undefined) return [];
+  const origins = originsOf(
+    entries.map((e) => e.policy),
+    shortTypeOf,
+  );
+  return [{ kind, conf: [kumaConf(kind, 'to', conf)], origins }];
+}
+
 /** What each kind gives traffic to one destination (routes aside: `outboundRoutes`). */
 export function outboundPolicies(
   proxy: ProxyContext,
@@ -137,17 +152,7 @@ export function outboundPolicies(
   return kindsOf(proxy).flatMap(([kind, matched]) => {
     if (ROUTE_KINDS.has(kind)) return [];
     const { conf, entries } = resolveTo(matched, destination);
-    if (entries.length === 0 || conf === undefined) return [];
-    return [
-      {
-        kind,
-        conf: [kumaConf(kind, 'to', conf)],
-        origins: originsOf(
-          entries.map((e) => e.policy),
-          shortTypeOf,
-        ),
-      },
-    ];
+    return toConfOf(kind, conf, entries, shortTypeOf);
   });
 }
 
@@ -196,16 +201,6 @@ export function routePolicies(
     const { conf, entries } = targetsRoutes(matched, [route])
       ? resolveToRoute(matched, destination, [route])
       : resolveTo(matched, destination);
-    if (entries.length === 0 || conf === undefined) return [];
-    return [
-      {
-        kind,
-        conf: [kumaConf(kind, 'to', conf)],
-        origins: originsOf(
-          entries.map((e) => e.policy),
-          shortTypeOf,
-        ),
-      },
-    ];
+    return toConfOf(kind, conf, entries, shortTypeOf);
   });
 }
