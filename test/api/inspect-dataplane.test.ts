@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { apiGet, startTestControlPlane } from '../cli/harness.js';
+import { putOk } from '../support/json-call.js';
 
 const MESH = 'lay';
 const DP = `/meshes/${MESH}/dataplanes/web-1`;
@@ -155,34 +156,13 @@ const RESOURCES: [string, Record<string, unknown>][] = [
 
 let cp: RunningControlPlane;
 
-async function put(path: string, body: unknown): Promise<void> {
-  const response = await fetch(cp.apiUrl + path, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.ok(response.status < 300, `${path}: ${response.status} ${await response.text()}`);
-}
-
-/** The answer once the engine, which follows the store asynchronously, shows what `ready` looks for. */
-async function answerOnce(path: string, ready: (body: unknown) => boolean): Promise<unknown> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { status, body } = await apiGet(cp.apiUrl, path);
-    assert.equal(status, 200, JSON.stringify(body));
-    if (ready(body)) return body;
-    if (Date.now() > deadline) assert.fail(`${path} never showed what was applied: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const put = (path: string, body: unknown): Promise<void> => putOk(cp.apiUrl, path, body);
 
 before(async () => {
   cp = await startTestControlPlane();
   for (const [path, body] of RESOURCES) await put(path, body);
-  // Every policy above selects web-1: once the last one shows, the engine has them all.
-  await answerOnce(`${DP}/_outbounds/${BACKEND_HTTP}/_routes/${ROUTE}/_policies`, (body) =>
-    JSON.stringify(body).includes('on-route'),
-  );
+  // The engine follows the store asynchronously: every test reads what it has taken in.
+  await cp.settled();
 });
 after(() => cp.close());
 

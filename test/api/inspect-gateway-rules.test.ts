@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { apiGet, startTestControlPlane } from '../cli/harness.js';
+import { putOk } from '../support/json-call.js';
 
 const MESH = 'edge';
 const GATEWAY_RULES = `/meshes/${MESH}/meshgateways/public/_rules`;
@@ -75,14 +76,7 @@ const RESOURCES: [string, Record<string, unknown>][] = [
 
 let cp: RunningControlPlane;
 
-async function put(path: string, body: unknown): Promise<void> {
-  const response = await fetch(cp.apiUrl + path, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.ok(response.status < 300, `${path}: ${response.status} ${await response.text()}`);
-}
+const put = (path: string, body: unknown): Promise<void> => putOk(cp.apiUrl, path, body);
 
 interface KumaRules {
   resource: { type: string; name: string; mesh: string; labels: Record<string, string> };
@@ -91,16 +85,12 @@ interface KumaRules {
 
 const kinds = (body: unknown): string[] => (body as KumaRules).rules.map((rule) => rule.type);
 
-/** The answer once the engine, which follows the store asynchronously, shows what `ready` looks for. */
-async function answerOnce(path: string, ready: (body: unknown) => boolean): Promise<unknown> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { status, body } = await apiGet(cp.apiUrl, path);
-    assert.equal(status, 200, JSON.stringify(body));
-    if (ready(body)) return body;
-    if (Date.now() > deadline) assert.fail(`${path} never showed what was applied: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+/** The answer once the engine, which follows the store asynchronously, has taken in every write so far. */
+async function settledAnswer(path: string): Promise<unknown> {
+  await cp.settled();
+  const { status, body } = await apiGet(cp.apiUrl, path);
+  assert.equal(status, 200, JSON.stringify(body));
+  return body;
 }
 
 before(async () => {
@@ -110,7 +100,7 @@ before(async () => {
 after(() => cp.close());
 
 test("a MeshGateway's _rules lists the policies that select the gateways it serves, in Kuma's shape", async () => {
-  const body = (await answerOnce(GATEWAY_RULES, (b) => kinds(b).length === 2)) as KumaRules;
+  const body = (await settledAnswer(GATEWAY_RULES)) as KumaRules;
   const { labels, ...meta } = body.resource;
   assert.deepEqual(meta, { mesh: MESH, name: 'public', type: 'MeshGateway' });
   assert.equal(labels['team'], 'edge', "the MeshGateway's own labels");
@@ -126,7 +116,7 @@ test("a MeshGateway's _rules lists the policies that select the gateways it serv
 });
 
 test('a builtin gateway Dataplane is selected by those policies, a sidecar is not', async () => {
-  const gateway = await answerOnce(`/meshes/${MESH}/dataplanes/edge-1/_rules`, (b) => kinds(b).length === 2);
+  const gateway = await settledAnswer(`/meshes/${MESH}/dataplanes/edge-1/_rules`);
   assert.deepEqual(kinds(gateway), ['MeshTimeout', 'MeshProxyPatch']);
   const { status, body } = await apiGet(cp.apiUrl, `/meshes/${MESH}/dataplanes/web-1/_rules`);
   assert.equal(status, 200);
@@ -134,7 +124,10 @@ test('a builtin gateway Dataplane is selected by those policies, a sidecar is no
 });
 
 test("a builtin gateway's configuration builds with the policies that target it", async () => {
-  await answerOnce(`/meshes/${MESH}/dataplanes/edge-1/_rules`, (b) => kinds(b).length === 2);
+  assert.deepEqual(kinds(await settledAnswer(`/meshes/${MESH}/dataplanes/edge-1/_rules`)), [
+    'MeshTimeout',
+    'MeshProxyPatch',
+  ]);
   const { status, body } = await apiGet(cp.apiUrl, `/meshes/${MESH}/dataplanes/edge-1/_config`);
   assert.equal(status, 200, JSON.stringify(body));
   assert.ok(typeof (body as { xds?: unknown }).xds === 'object');

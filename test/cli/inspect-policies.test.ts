@@ -5,7 +5,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningControlPlane } from '../../src/cp/index.js';
 import { apiGet, killAll, runCli, startTestControlPlane } from './harness.js';
 
@@ -83,14 +82,15 @@ interface RulesAnswer {
 
 /** `_rules` once the engine has taken in what was applied (it follows the store asynchronously). */
 async function rulesOnceMatched(name: string, policy: string): Promise<RulesAnswer> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { status, body } = await apiGet(cp.apiUrl, `/meshes/insp/dataplanes/${name}/_rules?format=koguma`);
-    assert.equal(status, 200);
-    const answer = body as RulesAnswer;
-    if (answer.policies.some((kind) => kind.matched.some((m) => m.name === policy))) return answer;
-    await sleep(20);
-  }
-  assert.fail(`${policy} never selected ${name}`);
+  await cp.settled();
+  const { status, body } = await apiGet(cp.apiUrl, `/meshes/insp/dataplanes/${name}/_rules?format=koguma`);
+  assert.equal(status, 200);
+  const answer = body as RulesAnswer;
+  assert.ok(
+    answer.policies.some((kind) => kind.matched.some((m) => m.name === policy)),
+    `${policy} does not select ${name}: ${JSON.stringify(answer)}`,
+  );
+  return answer;
 }
 
 before(async () => {
