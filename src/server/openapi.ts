@@ -4,6 +4,7 @@
  * routes serve. Nothing here is written by hand per kind.
  */
 import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
+import { viewPaths, viewSchemas } from './openapi-views.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
 /** A plain JSON Schema: TypeBox's symbols and our private keywords removed. */
@@ -180,13 +181,15 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
       },
     },
     PutResult: { type: 'object', properties: { warnings: { type: 'array', items: { type: 'string' } } } },
+    ...viewSchemas(),
   };
   let paths: Record<string, unknown> = {};
   for (const kind of registry.kinds) {
+    if (Object.hasOwn(schemas, kind.name)) throw new Error(`OpenAPI: the kind ${kind.name} has a view's schema name`);
     schemas[kind.name] = plainSchema(documentSchema(kind));
     paths = { ...paths, ...kindPaths(kind) };
   }
-  paths = { ...paths, ...tokenPaths() };
+  paths = { ...paths, ...tokenPaths(), ...viewPaths() };
   return {
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },
