@@ -15,6 +15,12 @@ export const router = createBrowserRouter(
         { path: 'overview', element: <OverviewPage /> },
         { path: 'meshes', element: <MeshesPage /> },
         { path: 'dataplanes', element: <DataplanesPage /> },
+        // A dataplane's page
+
+        // Meshes, services, policies, zones
+
+        // Writing: forms and YAML
+
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -94,6 +94,17 @@ export const en = {
     lastUpdate: 'Last update',
     empty: 'No dataplane matches.',
   },
+  dataplane: {},
+
+  mesh: {},
+
+  services: {},
+
+  policies: {},
+
+  zones: {},
+
+  write: {},
 } as const;
 
 type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -93,4 +93,15 @@ export const ja: Catalog = {
     lastUpdate: '最終更新',
     empty: '該当するデータプレーンはありません。',
   },
+  dataplane: {},
+
+  mesh: {},
+
+  services: {},
+
+  policies: {},
+
+  zones: {},
+
+  write: {},
 };
