@@ -88,6 +88,15 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
       put: {
         tags: tag,
         summary: `Create or replace a ${kind.singularDisplayName}`,
+        parameters: [
+          {
+            name: 'dryRun',
+            in: 'query',
+            required: false,
+            description: 'Run every check and store nothing; the answer carries Koguma-Dry-Run: true',
+            schema: { type: 'boolean' },
+          },
+        ],
         requestBody: { required: true, ...json(ref(kind.name)) },
         responses: {
           200: { description: 'Replaced', ...json(ref('PutResult')) },
