@@ -190,9 +190,9 @@ describe('GUI writing', () => {
     assert.equal(stored.body.spec.to[0].default.connectionTimeout, '2s');
 
     await replaceYaml('7s');
-    await screenshot(page, 'edit-yaml');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await screenshot(page, 'edit-yaml');
     const saved = await jsonCall(cp.apiUrl, 'GET', '/meshes/default/meshtimeouts/as-yaml');
     assert.equal(saved.body.spec.to[0].default.connectionTimeout, '7s');
 

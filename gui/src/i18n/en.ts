@@ -113,6 +113,7 @@ export const en = {
     editTitle: 'Edit {{kind}} {{name}}',
     unknownKind: 'There is no kind {{kind}} to write.',
     inMesh: 'In mesh {{mesh}}.',
+    kindInMesh: '{{kind}} in mesh {{mesh}}',
     view: 'Edit as',
     formView: 'Form',
     yamlView: 'YAML',

@@ -112,6 +112,7 @@ export const ja: Catalog = {
     editTitle: '{{kind}} {{name}} を編集',
     unknownKind: '書き込める種類 {{kind}} はありません。',
     inMesh: 'メッシュ {{mesh}} 内。',
+    kindInMesh: 'メッシュ {{mesh}} の {{kind}}',
     view: '編集方法',
     formView: 'フォーム',
     yamlView: 'YAML',

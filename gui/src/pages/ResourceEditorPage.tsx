@@ -191,7 +191,9 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
   return (
     <div className="resource-editor">
       <p className="editor-context">
-        {mesh !== undefined && t('write.inMesh', { mesh })} {kind.singularDisplayName}
+        {mesh === undefined
+          ? kind.singularDisplayName
+          : t('write.kindInMesh', { kind: kind.singularDisplayName, mesh })}
       </p>
       <WriteBlocked id="write-blocked" access={access} />
       <div className="view-switch" role="group" aria-label={t('write.view')}>

@@ -97,20 +97,33 @@ function Field({ schema: raw, path, label, required }: FieldProps) {
   const set = setter(path);
 
   if (shape.shape === 'object' || shape.shape === 'map' || shape.shape === 'array' || shape.shape === 'union') {
-    // Lists and maps start empty; an optional object or choice is added on demand.
-    if (value === undefined && !required && (shape.shape === 'object' || shape.shape === 'union')) {
+    // What is optional and absent is one line with a button that adds it.
+    if (value === undefined && !required) {
+      const adds =
+        shape.shape === 'array'
+          ? { text: t('write.addItem'), name: t('write.addItemNamed', { name: pathString(path) }) }
+          : shape.shape === 'map'
+            ? { text: t('write.addEntry'), name: t('write.addEntryNamed', { name: pathString(path) }) }
+            : { text: t('write.add'), name: t('write.addNamed', { name: pathString(path) }) };
+      const first =
+        shape.shape === 'array'
+          ? [initialValue(resolveRef(shape.items, form.schemas))]
+          : shape.shape === 'map'
+            ? {}
+            : (initialValue(schema) ?? {});
       return (
         <div className="field field-absent">
           <span className="field-name">{label}</span>
-          {schema.description !== undefined && <span className="help"> {schema.description}</span>}
           <button
             type="button"
             disabled={form.disabled}
-            onClick={() => form.change(set(initialValue(schema) ?? {}))}
-            aria-label={t('write.addNamed', { name: pathString(path) })}
+            onClick={() => form.change(set(first))}
+            aria-label={adds.name}
+            aria-describedby={describedBy(form, path, schema)}
           >
-            {t('write.add')}
+            {adds.text}
           </button>
+          <Help id={fieldId(path)} schema={schema} />
           <FieldError path={path} />
         </div>
       );
@@ -298,7 +311,11 @@ function MapRows({ path, label, required }: { path: Path; label: string; require
   const form = useForm();
   const { t } = useTranslation();
   const value = getIn(form.document, path);
-  const [rows, setRows] = useState<Row[]>(() => rowsOf(value));
+  // A map just added starts with one empty row to fill.
+  const [rows, setRows] = useState<Row[]>(() => {
+    const initial = rowsOf(value);
+    return initial.length === 0 ? [['', '']] : initial;
+  });
   useEffect(() => {
     // The document changed elsewhere (the YAML view): show what it holds.
     if (JSON.stringify(objectOf(rows)) !== JSON.stringify(value ?? {})) setRows(rowsOf(value));
