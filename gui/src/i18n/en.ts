@@ -112,6 +112,8 @@ export const en = {
     createTitle: 'Create a {{kind}}',
     editTitle: 'Edit {{kind}} {{name}}',
     unknownKind: 'There is no kind {{kind}} to write.',
+    needsMesh: '{{kind}} resources belong to a mesh: open them from the mesh, at /meshes/MESH/edit/…',
+    group: { meshes: 'Meshes', dataplanes: 'Dataplanes', policies: 'Policies', other: 'Other kinds' },
     inMesh: 'In mesh {{mesh}}.',
     kindInMesh: '{{kind}} in mesh {{mesh}}',
     view: 'Edit as',

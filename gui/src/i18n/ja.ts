@@ -111,6 +111,8 @@ export const ja: Catalog = {
     createTitle: '{{kind}} を作成',
     editTitle: '{{kind}} {{name}} を編集',
     unknownKind: '書き込める種類 {{kind}} はありません。',
+    needsMesh: '{{kind}} はメッシュに属するリソースです: メッシュから開いてください (/meshes/メッシュ名/edit/…)',
+    group: { meshes: 'メッシュ', dataplanes: 'データプレーン', policies: 'ポリシー', other: 'その他の種類' },
     inMesh: 'メッシュ {{mesh}} 内。',
     kindInMesh: 'メッシュ {{mesh}} の {{kind}}',
     view: '編集方法',

@@ -21,6 +21,28 @@ export function writableKinds(kinds: readonly KindInfo[]): KindInfo[] {
     .sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+export type KindGroup = 'meshes' | 'dataplanes' | 'policies' | 'other';
+
+/** Kinds by group, in the order writableKinds gives, without empty groups. */
+export function groupsOf(kinds: readonly KindInfo[]): [KindGroup, KindInfo[]][] {
+  const groupOf = (kind: KindInfo): KindGroup =>
+    kind.name === 'Mesh'
+      ? 'meshes'
+      : kind.name === 'Dataplane'
+        ? 'dataplanes'
+        : kind.policy !== undefined
+          ? 'policies'
+          : 'other';
+  const groups: [KindGroup, KindInfo[]][] = [];
+  for (const kind of kinds) {
+    const group = groupOf(kind);
+    const last = groups.at(-1);
+    if (last !== undefined && last[0] === group) last[1].push(kind);
+    else groups.push([group, [kind]]);
+  }
+  return groups;
+}
+
 /** The kind a URL names, by its name (`MeshTimeout`) or its API path (`meshtimeouts`). */
 export function findKind(kinds: readonly KindInfo[], wanted: string): KindInfo | undefined {
   const lower = wanted.toLowerCase();

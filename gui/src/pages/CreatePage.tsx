@@ -12,7 +12,7 @@ import { Page } from '../components/Page';
 import { useUrlState } from '../components/search-params';
 import { useKinds, useWriteAccess } from '../components/write/queries';
 import { WriteBlocked } from '../components/write/WriteBlocked';
-import { createUrl, findKind, writableKinds } from '../model/write';
+import { createUrl, findKind, groupsOf, writableKinds } from '../model/write';
 import './ResourceEditorPage.css';
 
 export function CreatePage() {
@@ -48,10 +48,14 @@ export function CreatePage() {
                 <label htmlFor="create-kind">{t('write.kind')}</label>
                 <select id="create-kind" value={kind?.name ?? ''} onChange={(e) => setUrl({ kind: e.target.value })}>
                   <option value="">{t('write.choose')}</option>
-                  {choices.map((k) => (
-                    <option key={k.name} value={k.name}>
-                      {k.name}
-                    </option>
+                  {groupsOf(choices).map(([group, members]) => (
+                    <optgroup key={group} label={t(`write.group.${group}`)}>
+                      {members.map((k) => (
+                        <option key={k.name} value={k.name}>
+                          {k.name}
+                        </option>
+                      ))}
+                    </optgroup>
                   ))}
                 </select>
               </div>

@@ -13,7 +13,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { parse, stringify } from 'yaml';
 import { ApiError } from '../api/errors';
 import { DeleteButton } from '../components/DeleteButton';
@@ -40,7 +40,7 @@ export function ResourceEditorPage() {
   const mesh = kind?.scope === 'Mesh' ? (params['mesh'] ?? '') : undefined;
   const existing = useQuery({
     queryKey: ['write', kind?.name, mesh, params['name']],
-    enabled: editing && kind !== undefined,
+    enabled: editing && kind !== undefined && mesh !== '',
     queryFn: async () => getResource(resourcePath(kind as KindInfo, mesh, params['name'] ?? '')),
     // The form is the person's: a change elsewhere must not overwrite it.
     refetchOnWindowFocus: false,
@@ -59,6 +59,15 @@ export function ResourceEditorPage() {
         <p className="error-box" role="alert">
           {t('write.unknownKind', { kind: kindName })}
         </p>
+      ) : kind?.scope === 'Mesh' && mesh === '' ? (
+        // A kind of a mesh, but no mesh in the URL: choose one first.
+        editing ? (
+          <p className="error-box" role="alert">
+            {t('write.needsMesh', { kind: kindName })}
+          </p>
+        ) : (
+          <Navigate to={`/create?kind=${encodeURIComponent(kindName)}`} replace />
+        )
       ) : kind === undefined || schemas.data === undefined || (editing && existing.data === undefined) ? (
         <p className="loading" role="status">
           {t('common.loading')}
