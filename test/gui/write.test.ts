@@ -164,7 +164,7 @@ describe('GUI writing', () => {
     await editor.waitFor();
     assert.match((await editor.textContent()) ?? '', /connectionTimeout: 2s/);
 
-    const replaceYaml = async (connectionTimeout: string) => {
+    const replaceYaml = async (connectionTimeout: string, name = 'as-yaml') => {
       await editor.click();
       await page.keyboard.press('ControlOrMeta+a');
       await page.keyboard.press('Delete');
@@ -172,7 +172,7 @@ describe('GUI writing', () => {
         [
           'type: MeshTimeout',
           'mesh: default',
-          'name: as-yaml',
+          `name: ${name}`,
           'spec:',
           '  targetRef:',
           '    kind: Mesh',
@@ -191,6 +191,12 @@ describe('GUI writing', () => {
     await listed.getByText('spec.to[0].default.connectionTimeout').waitFor();
     const stored = await jsonCall(cp.apiUrl, 'GET', '/meshes/default/meshtimeouts/as-yaml');
     assert.equal(stored.body.spec.to[0].default.connectionTimeout, '2s');
+
+    // Another name would write a copy beside the original: refused before any request.
+    await replaceYaml('7s', 'renamed');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await listed.getByText('the name cannot change here').waitFor();
+    assert.equal((await jsonCall(cp.apiUrl, 'GET', '/meshes/default/meshtimeouts/renamed')).status, 404);
 
     await replaceYaml('7s');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -134,6 +134,7 @@ export const en = {
     saved: 'Saved.',
     invalid: 'Invalid resource',
     nameRequired: 'a name is required',
+    nameFixed: 'the name cannot change here: create a new resource instead',
     add: 'Add',
     addNamed: 'Add {{name}}',
     remove: 'Remove',

@@ -133,6 +133,7 @@ export const ja: Catalog = {
     saved: '保存しました。',
     invalid: '無効なリソース',
     nameRequired: '名前は必須です',
+    nameFixed: 'ここでは名前を変更できません: 新しいリソースとして作成してください',
     add: '追加',
     addNamed: '{{name}} を追加',
     remove: '削除',

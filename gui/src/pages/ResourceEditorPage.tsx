@@ -162,6 +162,11 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
       setError(new ApiError(400, t('write.invalid'), '', [{ field: 'name', reason: t('write.nameRequired') }]));
       return;
     }
+    if (editing && name !== initial['name']) {
+      // Saving under another name would write a copy and leave the original: not an edit.
+      setError(new ApiError(400, t('write.invalid'), '', [{ field: 'name', reason: t('write.nameFixed') }]));
+      return;
+    }
     const path = resourcePath(kind, mesh, name);
     setBusy(true);
     try {
