@@ -176,7 +176,8 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
         setNotice(dry.dryRun ? t('write.valid') : t('write.validNotDry'));
         return;
       }
-      await putResource(path, draft, false);
+      // A control plane without dry runs stored it already: one write, not two.
+      if (dry.dryRun) await putResource(path, draft, false);
       await queries.invalidateQueries();
       const target = editUrl(kind.name, mesh, name) + (yamlMode ? '?view=yaml' : '');
       if (editing) setNotice(t('write.saved'));
