@@ -4,6 +4,7 @@
  * routes serve. Nothing here is written by hand per kind.
  */
 import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
+import { readPaths, readSchemas } from './openapi-reads.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
 /** A plain JSON Schema: TypeBox's symbols and our private keywords removed. */
@@ -87,6 +88,15 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
       put: {
         tags: tag,
         summary: `Create or replace a ${kind.singularDisplayName}`,
+        parameters: [
+          {
+            name: 'dryRun',
+            in: 'query',
+            description:
+              'true: every check of the write, the same answer (header Koguma-Dry-Run: true), nothing stored',
+            schema: { type: 'boolean', default: false },
+          },
+        ],
         requestBody: { required: true, ...json(ref(kind.name)) },
         responses: {
           200: { description: 'Replaced', ...json(ref('PutResult')) },
@@ -186,7 +196,9 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     schemas[kind.name] = plainSchema(documentSchema(kind));
     paths = { ...paths, ...kindPaths(kind) };
   }
-  paths = { ...paths, ...tokenPaths() };
+  Object.assign(schemas, readSchemas(schemas['Dataplane'] as Record<string, unknown>));
+  // Beside the CRUD paths: a mesh's dataplane list path stays the CRUD one, the overviews are their own.
+  paths = { ...paths, ...tokenPaths(), ...readPaths() };
   return {
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },
