@@ -130,6 +130,18 @@ test('without index.html every /gui path is a 404 in the API error format saying
   }
 });
 
+test('a GUI built while the server runs is served at once', async () => {
+  const later = await startLiveApi({ guiDirectory: join(dir, 'built-later') });
+  try {
+    assert.equal((await get(later.url, '/gui/')).status, 404);
+    mkdirSync(join(dir, 'built-later'));
+    writeFileSync(join(dir, 'built-later', 'index.html'), INDEX);
+    assert.equal((await get(later.url, '/gui/')).body.toString(), INDEX);
+  } finally {
+    await later.close();
+  }
+});
+
 test('the API around it is as before: trailing slashes, unknown paths, parameter checks', async () => {
   assert.equal((await get(api.url, '/meshes/')).status, 200);
   const unknown = await get(api.url, '/no/such/endpoint/here');

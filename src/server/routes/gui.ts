@@ -10,7 +10,8 @@
  * Compressed when the client accepts it: a precompressed sibling (`.br`,
  * `.gz`) when there is one (@fastify/static's preCompressed), else compressed
  * on the fly. Without index.html, every /gui path is a 404 in the API's error
- * format saying how to build it. Files are public: access control lets them
+ * format saying how to build it; the directory is read per request, so a
+ * GUI built while the control plane runs is served at once. Files are public: access control lets them
  * through without a token (access.ts), as Kuma serves its GUI.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -64,7 +65,7 @@ export async function registerGuiRoutes(app: FastifyInstance, directory: string)
     if (!built())
       throw new KogumaError(
         'NotFound',
-        `the GUI is not built: ${root} has no index.html; build it with \`npm run build\` (then restart the control plane)`,
+        `the GUI is not built: ${root} has no index.html; build it with \`npm run build\``,
         [],
         'GUI not built',
       );

@@ -37,9 +37,7 @@ export function registerInfoRoutes(
   };
   app.get('/', async () => ({
     ...indexBody,
-    gui: gui.built()
-      ? 'The gui is available at /gui'
-      : 'The GUI is not built: build it with `npm run build` and restart the control plane',
+    gui: gui.built() ? 'The gui is available at /gui' : 'The GUI is not built: build it with `npm run build`',
   }));
 
   // Kuma lists kinds by name, in byte order (MeshHTTPRoute before MeshHealthCheck).

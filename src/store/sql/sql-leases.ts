@@ -21,8 +21,8 @@ import type { InstanceAbout, InstanceRecord, LeaseKey, LeftOpenSubscription, Reg
 import type { SqlDriver } from './driver.js';
 import { writeLockStatement } from './migrations.js';
 
-const heartbeatStatement = `insert into koguma_instances (id, heartbeat_at, started_at, about) values ($1, now(), now(), $2::json)
-  on conflict (id) do update set heartbeat_at = now(), subscriptions_closed = false, about = $2::json`;
+const heartbeatStatement = `insert into koguma_instances (id, heartbeat_at, started_at, about) values ($1, now(), now(), $2::text::json)
+  on conflict (id) do update set heartbeat_at = now(), subscriptions_closed = false, about = $2::text::json`;
 
 const instancesStatement = `select id, (extract(epoch from started_at) * 1000)::float8 as started_ms,
     (extract(epoch from heartbeat_at) * 1000)::float8 as seen_ms, about::text as about
