@@ -327,6 +327,8 @@ export async function startControlPlane(
     const address = await api.listen({ host: config.apiAddress, port: config.apiPort });
     const apiUrl = address.replace('[::1]', '127.0.0.1');
     about.apiUrl = apiUrl;
+    // Said at once rather than at the next heartbeat: `GET /_instances` shows where this instance listens.
+    await leases.heartbeat().catch((err: unknown) => logger.warn({ err }, 'cannot record this instance'));
     logger.info({ apiUrl, store: store.description }, `REST API listening on ${apiUrl}; store: ${store.description}`);
 
     let closing: Promise<void> | undefined;
