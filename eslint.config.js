@@ -27,7 +27,7 @@ const nodeTestCalls = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', '.envoy/', '.koguma/', 'src/xds/envoy/gen/'],
+    ignores: ['dist/', 'node_modules/', '.envoy/', '.koguma/', 'src/xds/envoy/gen/', 'gui/src/api/generated/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -73,6 +73,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    // The GUI runs in the browser.
+    files: ['gui/**'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Scripts and examples are plain JavaScript outside tsconfig: no type information.

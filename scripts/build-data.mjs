@@ -3,7 +3,6 @@
 //   dist/src/cli/kind-catalogue.json   the kinds as the CLI needs them (src/cli/kind-catalogue.ts)
 //   dist/src/store/sql/pglite-template.tar   an empty PGlite database, made once per PGlite
 //                                            version (src/store/sql/pglite-template.ts)
-//   dist/.build-stamp                  when the build last completed (scripts/build-if-stale.mjs)
 import { writeFileSync } from 'node:fs';
 
 const dist = new URL('../dist/src/', import.meta.url);
@@ -16,4 +15,3 @@ const [{ kindRegistry }, { catalogueOf }, { ensureTemplate }] = await Promise.al
 writeFileSync(new URL('cli/kind-catalogue.json', dist), `${JSON.stringify(catalogueOf(kindRegistry), null, 1)}\n`);
 const started = Date.now();
 if ((await ensureTemplate()) === 'made') console.log(`made the PGlite database template in ${Date.now() - started} ms`);
-writeFileSync(new URL('../.build-stamp', dist), `${new Date().toISOString()}\n`);

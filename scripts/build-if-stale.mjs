@@ -2,8 +2,8 @@
 // Builds (npm run build) unless the build is newer than every source: what
 // `npm start` runs first, so a start after no change costs no compile.
 //
-// The build stamps dist/.build-stamp when it completes (scripts/build-data.mjs).
-// It is stale when any file or directory under src/, test/, bench/ or scripts/,
+// The build stamps dist/.build-stamp when it completes (scripts/build-gui.mjs, its last step).
+// It is stale when any file or directory under src/, gui/, test/, bench/ or scripts/,
 // or tsconfig.json, package.json or package-lock.json, changed after it; a
 // directory's time covers files removed or renamed in it.
 import { spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ function newest(path) {
 }
 
 const built = newest(stamp);
-const inputs = ['src', 'test', 'bench', 'scripts', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const inputs = ['src', 'gui', 'test', 'bench', 'scripts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 const changed = inputs.filter((input) => newest(join(root, input)) > built);
 if (built > 0 && changed.length === 0) process.exit(0);
 console.error(

@@ -10,7 +10,7 @@
  *   confidential read and not admin ───────────────────────► 403
  *   otherwise ─────────────────────────────────────────────► the route
  *
- * The GUI's files (`/gui`) are public, token or not, as Kuma serves its GUI:
+ * The GUI's files (`/gui`, `/favicon.ico`) are public, token or not, as Kuma serves its GUI:
  * the app then calls the API as its user.
  * Reads are open, as in Kuma, except what holds key material: Secrets (the
  * token signing keys and CA keys are Secrets), a dataplane's served
@@ -69,7 +69,8 @@ export function installAccessControl(app: FastifyInstance, access: ApiAccess, re
 
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url ?? '';
-    if ((route === '/gui' || route.startsWith('/gui/')) && SAFE_METHODS.has(request.method)) return;
+    if ((route === '/gui' || route.startsWith('/gui/') || route === '/favicon.ico') && SAFE_METHODS.has(request.method))
+      return;
     const write = !SAFE_METHODS.has(request.method);
     const what = `${request.method} ${request.url.split('?')[0] ?? ''}`;
     if (write && access.readOnly) {

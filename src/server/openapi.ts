@@ -4,7 +4,8 @@
  * routes serve. Nothing here is written by hand per kind.
  */
 import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
-import { readPaths, readSchemas } from './openapi-reads.js';
+import { livePaths, liveSchemas } from './openapi-live.js';
+import { viewPaths, viewSchemas } from './openapi-views.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
 /** A plain JSON Schema: TypeBox's symbols and our private keywords removed. */
@@ -190,15 +191,16 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
       },
     },
     PutResult: { type: 'object', properties: { warnings: { type: 'array', items: { type: 'string' } } } },
+    ...viewSchemas(),
+    ...liveSchemas(),
   };
   let paths: Record<string, unknown> = {};
   for (const kind of registry.kinds) {
+    if (Object.hasOwn(schemas, kind.name)) throw new Error(`OpenAPI: the kind ${kind.name} has a view's schema name`);
     schemas[kind.name] = plainSchema(documentSchema(kind));
     paths = { ...paths, ...kindPaths(kind) };
   }
-  Object.assign(schemas, readSchemas(schemas['Dataplane'] as Record<string, unknown>));
-  // Beside the CRUD paths: a mesh's dataplane list path stays the CRUD one, the overviews are their own.
-  paths = { ...paths, ...tokenPaths(), ...readPaths() };
+  paths = { ...paths, ...tokenPaths(), ...viewPaths(), ...livePaths() };
   return {
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },

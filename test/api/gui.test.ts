@@ -142,6 +142,14 @@ test('a GUI built while the server runs is served at once', async () => {
   }
 });
 
+test("/favicon.ico is the GUI's when it has one, else an empty answer rather than an error", async () => {
+  assert.equal((await get(unbuilt.url, '/favicon.ico')).status, 204);
+  writeFileSync(join(dir, 'favicon.ico'), 'icon');
+  const icon = await get(api.url, '/favicon.ico');
+  assert.equal(icon.status, 200);
+  assert.equal(icon.body.toString(), 'icon');
+});
+
 test('the API around it is as before: trailing slashes, unknown paths, parameter checks', async () => {
   assert.equal((await get(api.url, '/meshes/')).status, 200);
   const unknown = await get(api.url, '/no/such/endpoint/here');

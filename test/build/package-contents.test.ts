@@ -44,6 +44,7 @@ test('the package ships the programs and their docs, and no test, test helper or
     'dist/src/cli/main.js',
     'dist/src/cp/control-plane.js',
     'dist/src/dp/run-envoy.js',
+    'dist/gui/index.html',
     'README.md',
     'NOTICE',
   ]) {

@@ -6,6 +6,7 @@
  *   /gui/, /gui/any/deep/link    index.html (the app routes in the browser), Cache-Control: no-cache
  *   /gui/assets/NAME-HASH.js     the file, Cache-Control: public, max-age=31536000, immutable
  *   /gui/assets/missing.js       404 (an asset is never answered with the page)
+ *   /favicon.ico                 the GUI's favicon.ico, else 204: browsers ask the origin's root for it
  *
  * Compressed when the client accepts it: a precompressed sibling (`.br`,
  * `.gz`) when there is one (@fastify/static's preCompressed), else compressed
@@ -79,6 +80,11 @@ export async function registerGuiRoutes(app: FastifyInstance, directory: string)
   const options = { onSend: compressOnTheFly };
   app.get('/gui', options, handler);
   app.get('/gui/*', options, handler);
+  app.get('/favicon.ico', async (_request, reply) => {
+    if (fileAt('favicon.ico') === undefined) return reply.code(204).header('cache-control', 'no-cache').send();
+    void reply.header('cache-control', 'no-cache');
+    return reply.sendFile('favicon.ico');
+  });
   return { built };
 }
 

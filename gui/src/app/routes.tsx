@@ -1,0 +1,29 @@
+/** Every page and its URL (under /gui/): one line a page. */
+import { createBrowserRouter, Navigate } from 'react-router';
+import { Layout } from './Layout';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { OverviewPage } from '../pages/OverviewPage';
+import { MeshesPage } from '../pages/MeshesPage';
+import { DataplanesPage } from '../pages/DataplanesPage';
+
+export const router = createBrowserRouter(
+  [
+    {
+      element: <Layout />,
+      children: [
+        { index: true, element: <Navigate to="/overview" replace /> },
+        { path: 'overview', element: <OverviewPage /> },
+        { path: 'meshes', element: <MeshesPage /> },
+        { path: 'dataplanes', element: <DataplanesPage /> },
+        // A dataplane's page
+
+        // Meshes, services, policies, zones
+
+        // Writing: forms and YAML
+
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ],
+  { basename: '/gui' },
+);

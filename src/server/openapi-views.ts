@@ -1,0 +1,365 @@
+/**
+ * The read-only views beside resource CRUD, in the OpenAPI document: discovery,
+ * readiness, insights, dataplane overviews and policy inspection. Their bodies
+ * are built as plain objects by the routes (Kuma's shapes), so their schemas are
+ * written here once, from the same field lists docs/api.md gives; a client
+ * generated from the document (the GUI's) is typed by them.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const ok = (description: string, schema: unknown) => ({ 200: { description, ...json(schema) } });
+const notFound = { 404: { description: 'Not found', ...json(ref('Error')) } };
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const bool = { type: 'boolean' };
+const strings = { type: 'array', items: str };
+const stringMap = { type: 'object', additionalProperties: str };
+const object = (properties: Record<string, unknown>, required: readonly string[] = []) => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required: [...required] } : {}),
+});
+const mapOf = (schema: unknown) => ({ type: 'object', additionalProperties: schema });
+const list = (item: unknown) =>
+  object({ total: int, items: { type: 'array', items: item }, next: { type: ['string', 'null'] } }, ['total', 'items']);
+
+const listParameters = [
+  { name: 'size', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+  { name: 'name', in: 'query', description: 'Substring of the name', schema: str },
+];
+const overviewParameters = [
+  ...listParameters,
+  {
+    name: 'tag',
+    in: 'query',
+    description: 'KEY:VALUE, repeatable: a tag KEY whose value contains VALUE',
+    schema: { type: 'array', items: str },
+  },
+  { name: 'gateway', in: 'query', schema: { type: 'string', enum: ['true', 'false', 'builtin', 'delegated'] } },
+  { name: 'status', in: 'query', schema: { type: 'string', enum: ['online', 'offline', 'partially_degraded'] } },
+  { name: 'proxyType', in: 'query', schema: { type: 'string', enum: ['envoy', 'grpc'] } },
+];
+
+/** Schemas of the view bodies, by component name (`View` where a kind has the plain name). */
+export function viewSchemas(): Record<string, unknown> {
+  const counts = object({ total: int, online: int, offline: int, partiallyDegraded: int });
+  const serviceStats = object({ responsesSent: str, responsesAcknowledged: str, responsesRejected: str });
+  const typeStatus = object({
+    responsesSent: str,
+    responsesAcknowledged: str,
+    responsesRejected: str,
+    sentVersion: str,
+    lastSentTime: str,
+    ackedVersion: str,
+    lastAckTime: str,
+    lastNack: object({ version: str, error: str, time: str }, ['version', 'error', 'time']),
+  });
+  const meta = object({ type: str, mesh: str, name: str, labels: stringMap }, ['type', 'mesh', 'name']);
+  const resourceMeta = object({ type: str, mesh: str, name: str, labels: stringMap });
+  return {
+    Index: object(
+      {
+        hostname: str,
+        tagline: str,
+        product: str,
+        version: str,
+        basedOnKuma: str,
+        instanceId: str,
+        clusterId: str,
+        gui: str,
+      },
+      ['product', 'version', 'instanceId'],
+    ),
+    Readiness: object(
+      {
+        ready: bool,
+        store: object({ available: bool, unavailableSince: str, reason: str }, ['available']),
+      },
+      ['ready', 'store'],
+    ),
+    Caller: object({ name: str, groups: strings }, ['name', 'groups']),
+    ResourceDescriptors: object(
+      {
+        resources: {
+          type: 'array',
+          items: object(
+            {
+              name: str,
+              path: str,
+              singularDisplayName: str,
+              pluralDisplayName: str,
+              scope: { type: 'string', enum: ['Global', 'Mesh'] },
+              readOnly: bool,
+              shortName: str,
+              includeInFederation: bool,
+              policy: object({
+                isTargetRef: bool,
+                hasToTargetRef: bool,
+                hasFromTargetRef: bool,
+                hasRulesTargetRef: bool,
+                isFromAsRules: bool,
+              }),
+            },
+            ['name', 'path', 'singularDisplayName', 'pluralDisplayName', 'scope', 'readOnly'],
+          ),
+        },
+      },
+      ['resources'],
+    ),
+    StatusCounts: counts,
+    DiscoverySubscription: object(
+      {
+        id: str,
+        controlPlaneInstanceId: str,
+        connectTime: str,
+        disconnectTime: str,
+        generation: int,
+        protocol: { type: 'string', enum: ['sotw', 'delta'] },
+        version: object({
+          kumaDp: object({ version: str, kumaCpCompatible: bool }),
+          envoy: object({ version: str, build: str, kumaDpCompatible: bool }),
+        }),
+        status: {
+          ...object({ lastUpdateTime: str, total: serviceStats }),
+          additionalProperties: typeStatus,
+        },
+      },
+      ['id', 'controlPlaneInstanceId', 'connectTime', 'status'],
+    ),
+    DataplaneInsightView: object({
+      connected: bool,
+      subscriptions: { type: 'array', items: ref('DiscoverySubscription') },
+      mTLS: object({
+        certificateExpirationTime: str,
+        lastCertificateRegeneration: str,
+        certificateRegenerations: int,
+        issuedBackend: str,
+        supportedBackends: strings,
+      }),
+      metadata: object({ features: strings, proxyType: { type: 'string', enum: ['envoy', 'grpc'] } }),
+      envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
+      consistencyError: object({ error: str, problems: strings, time: str }),
+    }),
+    DataplaneOverview: object(
+      {
+        type: str,
+        mesh: str,
+        name: str,
+        creationTime: str,
+        modificationTime: str,
+        labels: stringMap,
+        kri: str,
+        dataplane: object({
+          networking: object({
+            address: str,
+            advertisedAddress: str,
+            inbound: {
+              type: 'array',
+              items: object({
+                name: str,
+                port: int,
+                servicePort: int,
+                address: str,
+                tags: stringMap,
+                state: str,
+                health: object({ ready: bool }),
+              }),
+            },
+            outbound: {
+              type: 'array',
+              items: object({ port: int, address: str, tags: stringMap, backendRef: mapOf({}) }),
+            },
+            gateway: object({ type: str, tags: stringMap }),
+          }),
+        }),
+        dataplaneInsight: ref('DataplaneInsightView'),
+        proxyType: {
+          type: ['string', 'null'],
+          enum: ['envoy', 'grpc', null],
+          description: 'Koguma: the proxy the node said it is (grpc: proxyless); null until one has connected',
+        },
+        envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
+      },
+      ['type', 'mesh', 'name', 'dataplane'],
+    ),
+    MeshInsightView: object(
+      {
+        type: str,
+        name: str,
+        creationTime: str,
+        modificationTime: str,
+        dataplanes: counts,
+        policies: mapOf(object({ total: int })),
+        dpVersions: object({ kumaDp: mapOf(counts), envoy: mapOf(counts) }),
+        mTLS: object({ issuedBackends: mapOf(counts), supportedBackends: mapOf(counts) }),
+        services: object({ total: int, internal: int, external: int }),
+        dataplanesByType: mapOf(counts),
+        resources: mapOf(object({ total: int })),
+      },
+      ['name'],
+    ),
+    ServiceInsightView: object(
+      {
+        type: str,
+        mesh: str,
+        name: str,
+        creationTime: str,
+        modificationTime: str,
+        status: { type: 'string', enum: ['online', 'offline', 'partially_degraded', 'not_available'] },
+        serviceType: str,
+        addressPort: str,
+        dataplanes: object({ total: int, online: int, offline: int }),
+        issuedBackends: mapOf(int),
+      },
+      ['mesh', 'name'],
+    ),
+    GlobalInsight: object({
+      createdAt: str,
+      services: object({ total: int, internal: counts, gatewayBuiltin: counts, gatewayDelegated: counts }),
+      dataplanes: object({ standard: counts, gatewayBuiltin: counts, gatewayDelegated: counts }),
+      policies: object({ total: int }),
+      meshes: object({ total: int }),
+      resources: mapOf(object({ total: int })),
+    }),
+    ResourceMeta: meta,
+    DataplaneRules: object(
+      {
+        resource: resourceMeta,
+        rules: {
+          type: 'array',
+          items: object(
+            {
+              type: str,
+              warnings: strings,
+              toRules: {
+                type: 'array',
+                items: object({
+                  conf: {},
+                  matchers: { type: 'array', items: object({ key: str, not: bool, value: str }) },
+                  origin: { type: 'array', items: resourceMeta },
+                }),
+              },
+              toResourceRules: {
+                type: 'array',
+                items: object({
+                  conf: { type: 'array', items: {} },
+                  origin: { type: 'array', items: object({ resourceMeta, ruleIndex: int }) },
+                  resourceMeta,
+                  resourceSectionName: str,
+                }),
+              },
+              fromRules: {
+                type: 'array',
+                items: object({
+                  inbound: object({ name: str, port: int, tags: stringMap }),
+                  rules: { type: 'array', items: object({ conf: {}, matchers: { type: 'array' }, origin: {} }) },
+                }),
+              },
+              inboundRules: {
+                type: 'array',
+                items: object({
+                  inbound: object({ name: str, port: int, tags: { type: ['object', 'null'] } }),
+                  rules: {
+                    type: 'array',
+                    items: object({
+                      conf: { type: 'array', items: {} },
+                      origin: { type: 'array', items: object({ resourceMeta, ruleIndex: int }) },
+                    }),
+                  },
+                }),
+              },
+            },
+            ['type'],
+          ),
+        },
+        httpMatches: { type: 'array', items: object({ hash: str, match: {} }) },
+      },
+      ['rules'],
+    ),
+  };
+}
+
+/** The view paths, by path. */
+export function viewPaths(): Record<string, unknown> {
+  const get = (tag: string, summary: string, responses: Record<string, unknown>, parameters: unknown[] = []) => ({
+    get: { tags: [tag], summary, ...(parameters.length > 0 ? { parameters } : {}), responses },
+  });
+  const dataplane = [pathParam('mesh'), pathParam('name')];
+  return {
+    '/': get('Discovery', 'Who this control plane is', ok('The index', ref('Index'))),
+    '/ready': get('Discovery', 'Whether the store answers', {
+      ...ok('Ready', ref('Readiness')),
+      503: { description: 'The store does not answer', ...json(ref('Readiness')) },
+    }),
+    '/who-am-i': get('Discovery', 'The caller as access control sees it', ok('The caller', ref('Caller'))),
+    '/config': get('Discovery', 'The effective configuration', ok('The configuration', mapOf({}))),
+    '/_resources': get('Discovery', 'Every kind served', ok('The kinds', ref('ResourceDescriptors'))),
+    '/global-insight': get('Insights', 'Every mesh summed', ok('The insight', ref('GlobalInsight'))),
+    '/mesh-insights': get('Insights', 'Each mesh counted', ok('A page', list(ref('MeshInsightView'))), listParameters),
+    '/mesh-insights/{mesh}': get(
+      'Insights',
+      'One mesh counted',
+      { ...ok('The insight', ref('MeshInsightView')), ...notFound },
+      [pathParam('mesh')],
+    ),
+    '/meshes/{mesh}/service-insights': get(
+      'Insights',
+      "A mesh's services and their dataplanes' status",
+      ok('A page', list(ref('ServiceInsightView'))),
+      [pathParam('mesh'), ...listParameters],
+    ),
+    '/dataplanes/_overview': get(
+      'Dataplanes',
+      'Dataplanes of every mesh with their status',
+      ok('A page', list(ref('DataplaneOverview'))),
+      overviewParameters,
+    ),
+    '/meshes/{mesh}/dataplanes/_overview': get(
+      'Dataplanes',
+      "A mesh's dataplanes with their status",
+      ok('A page', list(ref('DataplaneOverview'))),
+      [pathParam('mesh'), ...overviewParameters],
+    ),
+    '/meshes/{mesh}/dataplanes/{name}/_overview': get(
+      'Dataplanes',
+      'One dataplane with its status',
+      { ...ok('The overview', ref('DataplaneOverview')), ...notFound },
+      dataplane,
+    ),
+    '/meshes/{mesh}/dataplanes/{name}/_rules': get(
+      'Inspection',
+      "The policies' merged rules for one dataplane",
+      { ...ok('The rules', ref('DataplaneRules')), ...notFound },
+      dataplane,
+    ),
+    '/meshes/{mesh}/dataplanes/{name}/_config': get(
+      'Inspection',
+      'The xDS configuration served to one dataplane (administrators)',
+      {
+        ...ok('The configuration', object({ mesh: str, name: str, built: bool, xds: mapOf({}), diff: {} })),
+        ...notFound,
+      },
+      [
+        ...dataplane,
+        { name: 'format', in: 'query', description: '`koguma`: what this instance serves now', schema: str },
+        { name: 'shadow', in: 'query', schema: bool },
+        { name: 'include', in: 'query', schema: { type: 'array', items: { type: 'string', enum: ['diff'] } } },
+      ],
+    ),
+    '/meshes/{mesh}/{plural}/{name}/_resources/dataplanes': get(
+      'Inspection',
+      'The dataplanes a policy selects',
+      { ...ok('A page', list(ref('ResourceMeta'))), ...notFound },
+      [pathParam('mesh'), pathParam('plural'), pathParam('name'), ...listParameters],
+    ),
+    '/meshes/{mesh}/meshservices/{name}/_dataplanes': get(
+      'Inspection',
+      'The dataplanes behind a MeshService',
+      { ...ok('A page', list(ref('ResourceMeta'))), ...notFound },
+      [pathParam('mesh'), pathParam('name'), ...listParameters],
+    ),
+  };
+}
