@@ -108,6 +108,15 @@ test('a file without a precompressed sibling is compressed on the fly, and sent 
   assert.equal(plain.body.toString(), STYLE);
 });
 
+test('a path out of the directory is never a file outside it', async () => {
+  writeFileSync(join(dir, '..', `${dir.split('/').pop()}-secret.txt`), 'outside');
+  for (const path of [`/gui/..%2F${dir.split('/').pop()}-secret.txt`, '/gui/%2e%2e/%2e%2e/etc/passwd']) {
+    const answer = await get(api.url, path);
+    assert.ok(!answer.body.toString().includes('outside') && !answer.body.toString().includes('root:'), path);
+  }
+  rmSync(join(dir, '..', `${dir.split('/').pop()}-secret.txt`));
+});
+
 test('GUI files need no token while the API still checks one', async () => {
   const bad = { authorization: 'Bearer not-a-token' };
   assert.equal((await get(api.url, '/gui/', bad)).status, 200);
