@@ -4,6 +4,7 @@
  * routes serve. Nothing here is written by hand per kind.
  */
 import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
+import { livePaths, liveSchemas } from './openapi-live.js';
 import { viewPaths, viewSchemas } from './openapi-views.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
@@ -92,9 +93,9 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
           {
             name: 'dryRun',
             in: 'query',
-            required: false,
-            description: 'Run every check and store nothing; the answer carries Koguma-Dry-Run: true',
-            schema: { type: 'boolean' },
+            description:
+              'true: every check of the write, the same answer (header Koguma-Dry-Run: true), nothing stored',
+            schema: { type: 'boolean', default: false },
           },
         ],
         requestBody: { required: true, ...json(ref(kind.name)) },
@@ -191,6 +192,7 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     },
     PutResult: { type: 'object', properties: { warnings: { type: 'array', items: { type: 'string' } } } },
     ...viewSchemas(),
+    ...liveSchemas(),
   };
   let paths: Record<string, unknown> = {};
   for (const kind of registry.kinds) {
@@ -198,7 +200,7 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     schemas[kind.name] = plainSchema(documentSchema(kind));
     paths = { ...paths, ...kindPaths(kind) };
   }
-  paths = { ...paths, ...tokenPaths(), ...viewPaths() };
+  paths = { ...paths, ...tokenPaths(), ...viewPaths(), ...livePaths() };
   return {
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },
