@@ -153,6 +153,24 @@ describe('GUI writing', () => {
     assert.ok(page.url().endsWith('/gui/meshes/default/create/MeshTimeout'));
   });
 
+  it('validates with a dry run: the API accepts the policy and stores nothing until Create', async () => {
+    const { page } = gui;
+    await page.goto('/gui/meshes/default/create/MeshTimeout');
+    await field(page, 'name').fill('checked-first');
+    await page.getByRole('button', { name: 'Add item to spec.to' }).click();
+    await field(page, 'spec.to[0].targetRef.kind').selectOption('Mesh');
+    await page.getByRole('button', { name: 'Add spec.to[0].default' }).click();
+    await field(page, 'spec.to[0].default.idleTimeout').fill('30s');
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.getByRole('status').filter({ hasText: 'nothing was stored' }).waitFor();
+    assert.equal((await jsonCall(cp.apiUrl, 'GET', '/meshes/default/meshtimeouts/checked-first')).status, 404);
+
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL('**/gui/meshes/default/edit/MeshTimeout/checked-first');
+    const stored = await jsonCall(cp.apiUrl, 'GET', '/meshes/default/meshtimeouts/checked-first');
+    assert.equal(stored.body.spec.to[0].default.idleTimeout, '30s');
+  });
+
   it('edits a policy as YAML: the API reasons are listed under the editor, a good edit is saved', async () => {
     const { page } = gui;
     await putOk(cp.apiUrl, '/meshes/default/meshtimeouts/as-yaml', timeout('as-yaml', '2s'));
