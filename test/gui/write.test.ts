@@ -279,6 +279,24 @@ describe('GUI writing', () => {
     }
   });
 
+  it('draws a form for every kind that can be written', async () => {
+    const { page } = gui;
+    const kinds = (await jsonCall(cp.apiUrl, 'GET', '/_resources')).body.resources as {
+      name: string;
+      scope: string;
+      readOnly: boolean;
+    }[];
+    const writable = kinds.filter((kind) => !kind.readOnly);
+    assert.ok(writable.length > 20, `${writable.length} writable kinds`);
+    for (const kind of writable) {
+      await page.goto(kind.scope === 'Mesh' ? `/gui/meshes/default/create/${kind.name}` : `/gui/create/${kind.name}`);
+      await page.getByRole('heading', { name: `Create a ${kind.name}` }).waitFor();
+      await field(page, 'name').waitFor();
+      await page.getByRole('button', { name: 'Create', exact: true }).waitFor();
+    }
+    assert.deepEqual(uncaught(gui), []);
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical violation on the write pages (${colorScheme} theme)`, async () => {
       await putOk(cp.apiUrl, '/meshes/default/meshtimeouts/checked', timeout('checked', '4s'));
