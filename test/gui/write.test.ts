@@ -171,7 +171,7 @@ describe('GUI writing', () => {
     assert.equal(stored.body.spec.to[0].default.idleTimeout, '30s');
   });
 
-  it('edits a policy as YAML: the API reasons are listed under the editor, a good edit is saved', async () => {
+  it('edits a policy as YAML: the API reasons are listed under the editor, a good edit is saved, unsaved changes ask before leaving', async () => {
     const { page } = gui;
     await putOk(cp.apiUrl, '/meshes/default/meshtimeouts/as-yaml', timeout('as-yaml', '2s'));
     await page.goto('/gui/meshes/default/edit/MeshTimeout/as-yaml');
@@ -225,7 +225,22 @@ describe('GUI writing', () => {
 
     // The form shows what the YAML holds.
     await page.getByRole('button', { name: 'Form' }).click();
-    assert.equal(await field(page, 'spec.to[0].default.connectionTimeout').inputValue(), '7s');
+    const input = field(page, 'spec.to[0].default.connectionTimeout');
+    assert.equal(await input.inputValue(), '7s');
+
+    // Leaving with unsaved changes asks first; Escape stays.
+    await input.fill('8s');
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await leave.getByRole('button', { name: 'Stay' }).and(page.locator(':focus')).waitFor();
+    await page.keyboard.press('Escape');
+    await leave.waitFor({ state: 'hidden' });
+    assert.equal(await input.inputValue(), '8s');
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    await leave.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.waitForURL('**/gui/overview');
+    const unchanged = await jsonCall(cp.apiUrl, 'GET', '/meshes/default/meshtimeouts/as-yaml');
+    assert.equal(unchanged.body.spec.to[0].default.connectionTimeout, '7s');
     assert.deepEqual(uncaught(gui), []);
   });
 

@@ -22,6 +22,7 @@ import { Page } from '../components/Page';
 import { useUrlState } from '../components/search-params';
 import { useKinds, useSchemas, useWriteAccess } from '../components/write/queries';
 import { getResource, putResource } from '../components/write/resource-calls';
+import { LeaveGuard } from '../components/write/LeaveGuard';
 import { SchemaForm } from '../components/write/SchemaForm';
 import { WriteBlocked } from '../components/write/WriteBlocked';
 import { editable, fieldIdOf, initialValue, normalizeField, type JsonSchema } from '../model/schema-form';
@@ -121,6 +122,15 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
   );
   const [busy, setBusy] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
+  /** Set once the document is created or deleted: leaving then asks nothing. */
+  const done = useRef(false);
+  /** The document as last saved (or loaded), to tell unsaved changes. */
+  const saved = useRef(JSON.stringify(initial));
+  const dirty = () => {
+    if (done.current) return false;
+    const now = yamlMode ? parseYaml(yamlText) : { ok: true as const, value: document };
+    return !now.ok || JSON.stringify(now.value) !== saved.current;
+  };
 
   useEffect(() => {
     if (error !== undefined) summary.current?.focus();
@@ -180,8 +190,12 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
       if (dry.dryRun) await putResource(path, draft, false);
       await queries.invalidateQueries();
       const target = editUrl(kind.name, mesh, name) + (yamlMode ? '?view=yaml' : '');
+      saved.current = JSON.stringify(draft);
       if (editing) setNotice(t('write.saved'));
-      else void navigate(target, { state: { saved: true } });
+      else {
+        done.current = true;
+        void navigate(target, { state: { saved: true } });
+      }
     } catch (caught) {
       setError(caught);
     } finally {
@@ -205,6 +219,7 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
 
   return (
     <div className="resource-editor">
+      <LeaveGuard dirty={dirty} />
       <p className="editor-context">
         {mesh === undefined
           ? kind.singularDisplayName
@@ -310,7 +325,10 @@ function Editor({ kind, mesh, schemas, initial, editing }: EditorProps) {
               kind={kind.name}
               {...(mesh === undefined ? {} : { mesh })}
               name={name}
-              onDeleted={() => void navigate(kind.name === 'Mesh' ? '/meshes' : leaveTo)}
+              onDeleted={() => {
+                done.current = true;
+                void navigate(kind.name === 'Mesh' ? '/meshes' : leaveTo);
+              }}
             />
           )}
         </div>
