@@ -312,6 +312,19 @@ describe('GUI writing', () => {
     assert.deepEqual(uncaught(gui), []);
   });
 
+  it('speaks Japanese on the write pages to a browser set to Japanese', async () => {
+    const session = await openGui(browser, cp.apiUrl, { locale: 'ja-JP' });
+    try {
+      const { page } = session;
+      await page.goto('/gui/meshes/default/create/MeshTimeout');
+      await page.getByRole('heading', { level: 1, name: 'MeshTimeout を作成' }).waitFor();
+      await page.getByRole('button', { name: '検証' }).waitFor();
+      await page.getByRole('button', { name: 'spec.to に要素を追加' }).waitFor();
+    } finally {
+      await session.close();
+    }
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical violation on the write pages (${colorScheme} theme)`, async () => {
       await putOk(cp.apiUrl, '/meshes/default/meshtimeouts/checked', timeout('checked', '4s'));
