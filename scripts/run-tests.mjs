@@ -3,6 +3,8 @@
 // glob support, so the files are listed here: unit tests live beside the code
 // (dist/src/**/*.test.js), the other layers under dist/test/.
 // Usage: node scripts/run-tests.mjs [substring ...] to run only matching files.
+// The GUI's unit tests (gui/src/**/*.test.ts) run first, with Vitest, when no
+// substring is given or one names `gui/src`.
 //
 // Files run in parallel, in separate processes: most of the slow ones wait on
 // child processes (control planes, proxies, gRPC apps), not on a core. The
@@ -48,10 +50,23 @@ const files = ['dist/src', 'dist/test']
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
-if (files.length === 0) {
+const guiUnits = filters.length === 0 || filters.some((s) => 'gui/src'.includes(s) || s.startsWith('gui/src'));
+if (files.length === 0 && !guiUnits) {
   console.error('no test files found (did the build run?)');
   process.exit(1);
 }
+if (guiUnits) {
+  const vitest = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'gui/vitest.config.ts'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (vitest.status !== 0) {
+    console.error('the GUI unit tests failed');
+    process.exit(vitest.status ?? 1);
+  }
+}
+if (files.length === 0) process.exit(0);
 const concurrency = Number(process.env.KOGUMA_TEST_CONCURRENCY) || Math.max(2, availableParallelism() * 2);
 const started = Date.now();
 const result = spawnSync(

@@ -1,0 +1,8 @@
+// Unit tests of the GUI's pure functions (gui/src/**/*.test.ts), run by `npm test`
+// (scripts/run-tests.mjs); the pages themselves are tested in a real browser (test/gui/).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+});
