@@ -8,6 +8,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { dataOf } from '../api/errors';
 import { Table } from '../components/Table';
 import { TagList } from '../components/TagList';
 import { Timestamp } from '../components/Timestamp';
@@ -31,12 +32,23 @@ export function DataplaneOverviewTab({ dp }: { dp: DataplaneOverview }) {
   );
 }
 
+const SERVICE_MODES = new Set(['Everywhere', 'ReachableBackends', 'Exclusive']);
+const namesDestinationsByService = (mesh: unknown): boolean => {
+  const mode = (mesh as { meshServices?: { mode?: string } } | undefined)?.meshServices?.mode;
+  return mode !== undefined && SERVICE_MODES.has(mode);
+};
+
 function Networking({ dp }: { dp: DataplaneOverview }) {
   const { t } = useTranslation();
   const networking = dp.dataplane.networking;
+  const mesh = useQuery({
+    queryKey: ['mesh', dp.mesh],
+    queryFn: async () => dataOf(await api.GET('/meshes/{name}', { params: { path: { name: dp.mesh } } })),
+  });
   const layout = useQuery({
     queryKey: ['dataplane-layout', dp.mesh, dp.name],
     // Only meshes naming destinations by MeshService have a layout; elsewhere the declared outbounds are all there is.
+    enabled: namesDestinationsByService(mesh.data),
     queryFn: async () => {
       const result = await api.GET('/meshes/{mesh}/dataplanes/{name}/_layout', {
         params: { path: { mesh: dp.mesh, name: dp.name } },
