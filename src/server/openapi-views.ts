@@ -362,7 +362,7 @@ export function viewSchemas(): Record<string, unknown> {
       },
       ['destination', 'from'],
     ),
-    ServedConfig: object(
+    ServedXdsConfig: object(
       {
         mesh: str,
         name: str,
@@ -454,7 +454,7 @@ export function viewPaths(): Record<string, unknown> {
       'The xDS configuration served to one dataplane (administrators)',
       {
         ...ok('The configuration', {
-          oneOf: [object({ mesh: str, name: str, built: bool, xds: mapOf({}), diff: {} }), ref('ServedConfig')],
+          oneOf: [object({ mesh: str, name: str, built: bool, xds: mapOf({}), diff: {} }), ref('ServedXdsConfig')],
         }),
         403: { description: 'Not an administrator', ...json(ref('Error')) },
         ...notFound,

@@ -73,6 +73,21 @@ export function splitSubscriptions(subscriptions: readonly Subscription[] | unde
   return current === undefined ? { history: [] } : { current, history: all.reverse() };
 }
 
+/** The agent's and Envoy's releases a subscription's proxy reported (none for proxyless gRPC). */
+export function versionsOf(subscription: Subscription): { agent?: string; envoy?: string } {
+  const version = subscription.version as { kumaDp?: { version?: unknown }; envoy?: { version?: unknown } } | undefined;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const agent = text(version?.kumaDp?.version);
+  const envoy = text(version?.envoy?.version);
+  return { ...(agent === undefined ? {} : { agent }), ...(envoy === undefined ? {} : { envoy }) };
+}
+
+/** What the agent last reported about its Envoy, when it is restarting it: the reason, else undefined. */
+export function envoyRestartReason(insight: unknown): string | undefined {
+  const envoy = (insight as { envoy?: { state?: unknown; reason?: unknown } } | undefined)?.envoy;
+  return envoy?.state === 'restarting' ? String(envoy.reason ?? '') : undefined;
+}
+
 /** A span of time in its largest whole unit and the next, e.g. 3 days 4 hours: [[3, 'day'], [4, 'hour']]. */
 export function spanParts(ms: number): [number, Intl.RelativeTimeFormatUnit][] {
   const units: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -5,7 +5,7 @@
  */
 import type { Schemas } from '../api/client';
 
-export type ServedConfig = Schemas['ServedConfig'];
+export type ServedConfig = Schemas['ServedXdsConfig'];
 
 export interface ServedResource {
   readonly name: string;

@@ -14,7 +14,9 @@ import { TagList } from '../components/TagList';
 import { Timestamp } from '../components/Timestamp';
 import type { DataplaneOverview } from '../model/dataplane';
 import {
+  envoyRestartReason,
   outstandingNacks,
+  versionsOf,
   relativeTime,
   splitSubscriptions,
   typeRows,
@@ -122,12 +124,11 @@ function Networking({ dp }: { dp: DataplaneOverview }) {
 function Connection({ dp }: { dp: DataplaneOverview }) {
   const { t } = useTranslation();
   const { current, history } = splitSubscriptions(dp.dataplaneInsight?.subscriptions);
+  const restarting = envoyRestartReason(dp.dataplaneInsight);
   return (
     <section aria-labelledby="dp-connection">
       <h3 id="dp-connection">{t('dataplane.connection')}</h3>
-      {dp.envoy !== undefined && dp.envoy.state === 'restarting' && (
-        <p className="warning">{t('dataplane.envoyRestarting', { reason: dp.envoy.reason ?? '' })}</p>
-      )}
+      {restarting !== undefined && <p className="warning">{t('dataplane.envoyRestarting', { reason: restarting })}</p>}
       {current === undefined ? (
         <p className="empty">{t('dataplane.neverConnected')}</p>
       ) : (
@@ -153,6 +154,7 @@ function SubscriptionView({ subscription, alerts }: { subscription: Subscription
   const { t } = useTranslation();
   const rows = typeRows(subscription);
   const nacks = alerts ? outstandingNacks(rows) : [];
+  const versions = versionsOf(subscription);
   return (
     <>
       {nacks.map((row) => (
@@ -185,9 +187,9 @@ function SubscriptionView({ subscription, alerts }: { subscription: Subscription
         <dt>{t('dataplane.protocol')}</dt>
         <dd>{subscription.protocol ?? ''}</dd>
         <dt>{t('dataplane.agentVersion')}</dt>
-        <dd>{subscription.version?.kumaDp?.version ?? t('dataplane.unknown')}</dd>
+        <dd>{versions.agent ?? t('dataplane.unknown')}</dd>
         <dt>{t('dataplane.envoyVersion')}</dt>
-        <dd>{subscription.version?.envoy?.version ?? t('dataplane.unknown')}</dd>
+        <dd>{versions.envoy ?? t('dataplane.unknown')}</dd>
       </dl>
       <TypeTable rows={rows} caption={t('dataplane.typesCaption', { id: subscription.id })} />
     </>

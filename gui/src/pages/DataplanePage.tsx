@@ -65,9 +65,11 @@ export function DataplanePage() {
               </dd>
               <dt>{t('dataplanes.proxyType')}</dt>
               <dd>
-                {dp.proxyType === undefined
-                  ? t('dataplane.unknown')
-                  : t(dp.proxyType === 'grpc' ? 'dataplanes.grpc' : 'dataplanes.envoy')}
+                {dp.proxyType === 'grpc'
+                  ? t('dataplanes.grpc')
+                  : dp.proxyType === 'envoy'
+                    ? t('dataplanes.envoy')
+                    : t('dataplane.unknown')}
               </dd>
               <dt>{t('common.address')}</dt>
               <dd>
