@@ -99,7 +99,8 @@ function ConfigBody({ mesh, name, config }: { mesh: string; name: string; config
                 <summary>
                   <code>{resource.name}</code>
                 </summary>
-                <pre>{resource.text}</pre>
+                {/* Focusable: a long resource scrolls, and the keyboard must reach it. */}
+                <pre tabIndex={0}>{resource.text}</pre>
               </details>
             ))
           )}
