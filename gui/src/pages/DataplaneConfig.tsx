@@ -59,7 +59,8 @@ function ConfigBody({ mesh, name, config }: { mesh: string; name: string; config
     link.href = url;
     link.download = configFileName(mesh, name);
     link.click();
-    URL.revokeObjectURL(url);
+    // The browser reads the file after this handler returns: the URL stays valid a while.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
   return (
     <div className="xds-config">
