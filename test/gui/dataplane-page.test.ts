@@ -35,6 +35,7 @@ let cp: ControlPlaneProcess;
 let browser: Browser;
 let gui: GuiSession;
 let nacker: AdsClient | undefined;
+let secured: AdsClient | undefined;
 /** Script errors and failed loads of the pages (none is expected). */
 const pageErrors: string[] = [];
 
@@ -115,6 +116,7 @@ before(async () => {
 
 after(async () => {
   nacker?.close();
+  secured?.close();
   await gui?.close();
   await browser?.close();
   await cleanUp();
@@ -157,6 +159,39 @@ describe("GUI: a dataplane's page", () => {
     const eds = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'EDS', exact: true }) });
     await eds.getByText(NACK_TEXT).waitFor();
     await screenshot(page, 'dataplane-overview');
+  });
+
+  it('the certificate of a proxy in an mTLS mesh shows its backend, expiry with the time left, and regenerations', async () => {
+    const { page } = gui;
+    await putOk(cp.apiUrl, '/meshes/secure', {
+      type: 'Mesh',
+      name: 'secure',
+      mtls: {
+        enabledBackend: 'ca-1',
+        backends: [{ name: 'ca-1', type: 'builtin', dpCert: { rotation: { expiration: '2h' } } }],
+      },
+    });
+    secured = startAdsClient({
+      xdsUrl: cp.xdsUrl,
+      ca: await readFile(cp.caCertFile, 'utf8'),
+      nodeId: 'secure.web-1',
+      dataplane: {
+        type: 'Dataplane',
+        mesh: 'secure',
+        name: 'web-1',
+        networking: {
+          address: '127.0.0.1',
+          inbound: [{ port: 40001, tags: { 'kuma.io/service': 'web', 'kuma.io/protocol': 'grpc' } }],
+        },
+      },
+      subscribe: [{ typeUrl: TypeUrl.Listener }, { typeUrl: TypeUrl.Cluster }],
+    });
+    await page.goto('/gui/meshes/secure/dataplanes/web-1');
+    const certificate = page.getByRole('region', { name: 'Certificate' });
+    await certificate.getByText('ca-1', { exact: true }).waitFor();
+    // Two hours from issue: "expires in 1 hour" (59 minutes and some are left by the time it shows) or "in 2 hours".
+    await certificate.getByText(/expires in (1 hour|2 hours)/).waitFor();
+    assert.equal(await certificate.locator('dd').last().innerText(), '1', 'issued once');
   });
 
   it('the explanation of a route names the MeshHTTPRoute and the MeshTimeout that shaped it', async () => {
