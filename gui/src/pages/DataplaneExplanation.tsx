@@ -207,7 +207,10 @@ function Effect({ mesh, effect, specOf, level }: { mesh: string; effect: KindEff
           <li key={`${ref.name}-${ref.index ?? ''}-${i}`}>
             <PolicyLink mesh={mesh} kind={effect.kind} name={ref.name} />{' '}
             {ref.index !== undefined && <span className="entry-index">to[{ref.index}]</span>}
-            <ConfFields conf={entryContribution(specOf(effect.kind, ref.name), ref.index)} empty="" />
+            {/* With one policy its entry is the result, shown once below. */}
+            {effect.from.length > 1 && (
+              <ConfFields conf={entryContribution(specOf(effect.kind, ref.name), ref.index)} empty="" />
+            )}
           </li>
         ))}
       </ol>
