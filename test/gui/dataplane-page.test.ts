@@ -243,6 +243,27 @@ describe("GUI: a dataplane's page", () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  it('without administrator rights the configuration tab asks to sign in as one', async () => {
+    const guarded = await startControlPlane({ extraArgs: ['--localhost-is-admin', 'false'] });
+    const guest = startAdsClient({
+      xdsUrl: guarded.xdsUrl,
+      ca: await readFile(guarded.caCertFile, 'utf8'),
+      nodeId: 'default.guest-1',
+      dataplane: { ...nackerDataplane, name: 'guest-1' },
+      subscribe: [{ typeUrl: TypeUrl.Listener }],
+    });
+    const session = await openGui(browser, guarded.apiUrl);
+    try {
+      await session.page.goto('/gui/meshes/default/dataplanes/guest-1?tab=config');
+      await session.page.getByText('Sign in as an administrator to see the configuration.').waitFor();
+      assert.equal(await session.page.locator('details.xds-resource').count(), 0);
+    } finally {
+      guest.close();
+      await session.close();
+      await guarded.proc.stop();
+    }
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical violation on any tab (${colorScheme} theme)`, async () => {
       const session = await openGui(browser, cp.apiUrl, { colorScheme });
