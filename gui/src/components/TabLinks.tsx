@@ -34,7 +34,7 @@ export function TabLinks({
       <ul>
         {tabs.map((tab) => (
           <li key={tab.id}>
-            <Link to={hrefOf(tab.id)} aria-current={tab.id === current ? 'page' : undefined} replace>
+            <Link to={hrefOf(tab.id)} aria-current={tab.id === current ? 'page' : undefined}>
               {tab.label}
             </Link>
           </li>
