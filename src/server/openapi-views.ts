@@ -139,7 +139,9 @@ export function viewSchemas(): Record<string, unknown> {
         issuedBackend: str,
         supportedBackends: strings,
       }),
-      metadata: object({ features: strings }),
+      metadata: object({ features: strings, proxyType: { type: 'string', enum: ['envoy', 'grpc'] } }),
+      envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
+      consistencyError: object({ error: str, problems: strings, time: str }),
     }),
     DataplaneOverview: object(
       {
@@ -174,8 +176,11 @@ export function viewSchemas(): Record<string, unknown> {
           }),
         }),
         dataplaneInsight: ref('DataplaneInsightView'),
-        proxyType: { type: 'string', enum: ['envoy', 'grpc'] },
-        envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
+        proxyType: {
+          type: ['string', 'null'],
+          enum: ['envoy', 'grpc', null],
+          description: 'Koguma: the proxy the node said it is (grpc: proxyless); null until one has connected',
+        },
       },
       ['type', 'mesh', 'name', 'dataplane'],
     ),
