@@ -36,8 +36,6 @@ let browser: Browser;
 let gui: GuiSession;
 let nacker: AdsClient | undefined;
 let secured: AdsClient | undefined;
-/** Script errors and failed loads of the pages (none is expected). */
-const pageErrors: string[] = [];
 
 const NACKER_PAGE = '/gui/meshes/default/dataplanes/nacker-1';
 
@@ -106,12 +104,6 @@ before(async () => {
     errorOf: (response) => rejection(response.versionInfo),
   });
   gui = await openGui(browser, cp.apiUrl);
-  gui.page.on('pageerror', (error) => pageErrors.push(error.message));
-  gui.page.on('console', (message) => {
-    // The browser asks for /favicon.ico by itself, which the GUI does not have: not the page's doing.
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
-      pageErrors.push(`${message.text()} (${message.location().url})`);
-  });
 });
 
 after(async () => {
@@ -240,7 +232,7 @@ describe("GUI: a dataplane's page", () => {
       page.getByRole('button', { name: 'Download' }).click(),
     ]);
     assert.equal(download.suggestedFilename(), 'default-nacker-1-xds.json');
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(gui.scriptErrors, []);
   });
 
   it('without administrator rights the configuration tab asks to sign in as one', async () => {
