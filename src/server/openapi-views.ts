@@ -278,6 +278,116 @@ export function viewSchemas(): Record<string, unknown> {
       },
       ['rules'],
     ),
+    DataplaneExplanation: object(
+      {
+        mesh: str,
+        name: str,
+        flavour: { type: 'string', enum: ['envoy', 'grpc'] },
+        policies: {
+          type: 'array',
+          items: object(
+            {
+              kind: str,
+              matched: {
+                type: 'array',
+                items: object({ name: str, targetRef: {}, inbounds: { type: 'array', items: ref('InboundRef') } }, [
+                  'name',
+                  'inbounds',
+                ]),
+              },
+              to: { type: 'array', items: ref('DestinationConf') },
+              from: {
+                type: 'array',
+                items: object(
+                  {
+                    inbound: ref('InboundRef'),
+                    rules: {
+                      type: 'array',
+                      items: object({ source: {}, conf: {}, policies: strings }, ['policies']),
+                    },
+                  },
+                  ['inbound', 'rules'],
+                ),
+              },
+              rules: {
+                type: 'array',
+                items: object(
+                  {
+                    inbound: ref('InboundRef'),
+                    rules: {
+                      type: 'array',
+                      items: object({ match: {}, conf: {}, from: ref('PolicyEntryRef') }, ['from']),
+                    },
+                    catchAll: {},
+                  },
+                  ['inbound', 'rules'],
+                ),
+              },
+              default: {},
+              routeRules: {
+                type: 'array',
+                items: object(
+                  {
+                    route: str,
+                    destination: object({ kind: str, name: str }, ['kind', 'name']),
+                    conf: {},
+                    from: { type: 'array', items: ref('PolicyEntryRef') },
+                  },
+                  ['route', 'destination', 'from'],
+                ),
+              },
+            },
+            ['kind', 'matched', 'to', 'from', 'rules'],
+          ),
+        },
+        warnings: strings,
+      },
+      ['mesh', 'name', 'policies', 'warnings'],
+    ),
+    DataplaneLayout: object(
+      {
+        kri: str,
+        labels: stringMap,
+        inbounds: { type: 'array', items: object({ kri: str, port: int, protocol: str, proxyResourceName: str }) },
+        listeners: {
+          type: 'array',
+          items: object({ kri: str, type: str, port: int, proxyResourceName: str }),
+        },
+        outbounds: { type: 'array', items: object({ kri: str, port: int, protocol: str, proxyResourceName: str }) },
+      },
+      ['kri', 'inbounds', 'listeners', 'outbounds'],
+    ),
+    InboundRef: object({ port: int, service: str, name: str }, ['port', 'service']),
+    PolicyEntryRef: object({ name: str, index: int }, ['name']),
+    DestinationConf: object(
+      {
+        destination: object({ kind: str, name: str }, ['kind', 'name']),
+        conf: {},
+        from: { type: 'array', items: ref('PolicyEntryRef') },
+      },
+      ['destination', 'from'],
+    ),
+    ServedXdsConfig: object(
+      {
+        mesh: str,
+        name: str,
+        built: bool,
+        xds: mapOf(
+          object(
+            {
+              typeUrl: str,
+              version: str,
+              resources: {
+                type: 'array',
+                items: object({ name: str, version: str, resource: {} }, ['name', 'resource']),
+              },
+            },
+            ['typeUrl', 'resources'],
+          ),
+        ),
+      },
+      ['mesh', 'name', 'built', 'xds'],
+    ),
   };
 }
 
@@ -328,17 +438,30 @@ export function viewPaths(): Record<string, unknown> {
       { ...ok('The overview', ref('DataplaneOverview')), ...notFound },
       dataplane,
     ),
+    '/meshes/{mesh}/dataplanes/{name}/_layout': get(
+      'Inspection',
+      "A proxy's inbounds, listeners and outbounds by KRI (meshes with MeshServices on)",
+      {
+        ...ok('The layout', ref('DataplaneLayout')),
+        400: { description: 'MeshServices are off in the mesh', ...json(ref('Error')) },
+        ...notFound,
+      },
+      dataplane,
+    ),
     '/meshes/{mesh}/dataplanes/{name}/_rules': get(
       'Inspection',
-      "The policies' merged rules for one dataplane",
-      { ...ok('The rules', ref('DataplaneRules')), ...notFound },
-      dataplane,
+      "The policies' merged rules for one dataplane (Kuma's shape; Koguma's explanation with format=koguma)",
+      { ...ok('The rules', { oneOf: [ref('DataplaneRules'), ref('DataplaneExplanation')] }), ...notFound },
+      [...dataplane, { name: 'format', in: 'query', schema: { type: 'string', enum: ['kuma', 'koguma'] } }],
     ),
     '/meshes/{mesh}/dataplanes/{name}/_config': get(
       'Inspection',
       'The xDS configuration served to one dataplane (administrators)',
       {
-        ...ok('The configuration', object({ mesh: str, name: str, built: bool, xds: mapOf({}), diff: {} })),
+        ...ok('The configuration', {
+          oneOf: [object({ mesh: str, name: str, built: bool, xds: mapOf({}), diff: {} }), ref('ServedXdsConfig')],
+        }),
+        403: { description: 'Not an administrator', ...json(ref('Error')) },
         ...notFound,
       },
       [

@@ -5,6 +5,7 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { OverviewPage } from '../pages/OverviewPage';
 import { MeshesPage } from '../pages/MeshesPage';
 import { DataplanesPage } from '../pages/DataplanesPage';
+import { DataplanePage } from '../pages/DataplanePage';
 
 export const router = createBrowserRouter(
   [
@@ -16,6 +17,7 @@ export const router = createBrowserRouter(
         { path: 'meshes', element: <MeshesPage /> },
         { path: 'dataplanes', element: <DataplanesPage /> },
         // A dataplane's page
+        { path: 'meshes/:mesh/dataplanes/:name', element: <DataplanePage /> },
 
         // Meshes, services, policies, zones
 
