@@ -1,15 +1,15 @@
 /** The frame of every page: skip link, navigation, live indicator, session, the page. */
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
 import { chooseLanguage, languages, type Language } from '../i18n';
+import { sectionOf, sections } from '../model/sections';
 import { useLiveState } from './live-context';
 import { SessionControl } from './SessionControl';
-
-const sections = ['overview', 'meshes', 'dataplanes', 'services', 'policies', 'zones', 'create'] as const;
 
 export function Layout() {
   const { t, i18n } = useTranslation();
   const live = useLiveState();
+  const current = sectionOf(useLocation().pathname);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -21,7 +21,13 @@ export function Layout() {
           <ul>
             {sections.map((section) => (
               <li key={section}>
-                <NavLink to={`/${section}`}>{t(`nav.${section}`)}</NavLink>
+                <Link
+                  to={`/${section}`}
+                  className={section === current ? 'active' : undefined}
+                  aria-current={section === current ? 'page' : undefined}
+                >
+                  {t(`nav.${section}`)}
+                </Link>
               </li>
             ))}
           </ul>
