@@ -1,7 +1,7 @@
 /** Policy kinds and how many of each there are, shaped for the policy pages. */
-import type { Schemas } from '../api/client';
+import type { OkBody } from './responses';
 
-export type PolicyKind = Schemas['PolicyKinds']['policies'][number];
+export type PolicyKind = OkBody<'/policies'>['policies'][number];
 type Totals = Readonly<Record<string, { readonly total?: number } | undefined>> | undefined;
 
 export interface PolicyKindCount {

@@ -1,10 +1,11 @@
 /** Services of the three sorts a mesh has, shaped for the service pages. */
 import type { Schemas } from '../api/client';
 import type { Status } from '../components/StatusBadge';
+import type { OkBody } from './responses';
 
 export type MeshService = Schemas['MeshService'];
 export type MeshExternalService = Schemas['MeshExternalService'];
-export type ServiceInsight = Schemas['ServiceInsightView'];
+export type ServiceInsight = OkBody<'/meshes/{mesh}/service-insights'>['items'][number];
 
 /** The sorts of service, by the path the GUI's URLs give them. */
 export const serviceKinds = ['meshservices', 'meshexternalservices', 'services'] as const;

@@ -108,7 +108,7 @@ export function ZonesPage() {
                     empty={t('zones.noIngresses')}
                     columns={[
                       { header: t('common.name'), cell: (z) => z.name },
-                      { header: t('zones.zone'), cell: (z) => z.zoneIngress?.zone ?? '' },
+                      { header: t('zones.zone'), cell: (z) => z.zoneIngress?.zone ?? z.labels?.['kuma.io/zone'] ?? '' },
                       {
                         header: t('common.status'),
                         cell: (z) => <StatusBadge status={subscriptionState(z.zoneIngressInsight?.subscriptions)} />,
@@ -138,7 +138,7 @@ export function ZonesPage() {
                     empty={t('zones.noEgresses')}
                     columns={[
                       { header: t('common.name'), cell: (z) => z.name },
-                      { header: t('zones.zone'), cell: (z) => z.zoneEgress?.zone ?? '' },
+                      { header: t('zones.zone'), cell: (z) => z.zoneEgress?.zone ?? z.labels?.['kuma.io/zone'] ?? '' },
                       {
                         header: t('common.status'),
                         cell: (z) => <StatusBadge status={subscriptionState(z.zoneEgressInsight?.subscriptions)} />,
