@@ -178,6 +178,7 @@ export const en = {
     ingresses: 'Zone ingresses',
     egresses: 'Zone egresses',
     noZones: 'No zone matches.',
+    noZonesHere: 'No zones: this control plane is a zone of its own, not a global control plane.',
     noIngresses: 'No zone ingress matches.',
     noEgresses: 'No zone egress matches.',
     singleZone: 'This control plane runs as a single zone: it has no zones, zone ingresses or zone egresses.',

@@ -178,6 +178,8 @@ export const ja: Catalog = {
     ingresses: 'ゾーンイングレス',
     egresses: 'ゾーンエグレス',
     noZones: '該当するゾーンはありません。',
+    noZonesHere:
+      'ゾーンはありません。このコントロールプレーンはグローバルコントロールプレーンではなく、それ自体が一つのゾーンです。',
     noIngresses: '該当するゾーンイングレスはありません。',
     noEgresses: '該当するゾーンエグレスはありません。',
     singleZone:

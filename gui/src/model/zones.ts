@@ -6,9 +6,8 @@ interface Subscription {
   readonly disconnectTime?: string;
 }
 
-/** Online while its newest subscription has no disconnect time; offline after; not available without one. */
+/** Online while its newest subscription has no disconnect time; offline after, and when it never connected. */
 export function subscriptionState(subscriptions: readonly Subscription[] | undefined): Status {
   const latest = subscriptions?.at(-1);
-  if (latest === undefined) return 'not_available';
-  return latest.disconnectTime === undefined ? 'online' : 'offline';
+  return latest !== undefined && latest.disconnectTime === undefined ? 'online' : 'offline';
 }

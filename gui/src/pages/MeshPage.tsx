@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { CaSummary } from '../components/CaSummary';
@@ -12,9 +12,7 @@ import { CountList } from '../components/CountList';
 import { Loaded } from '../components/Loaded';
 import { MeshServicesPreview } from '../components/MeshServicesPreview';
 import { Page } from '../components/Page';
-import { Table } from '../components/Table';
-import { countPolicyKinds } from '../model/policies';
-import { policyKindPath } from '../model/paths';
+import { PolicyKindCounts } from '../components/PolicyKindCounts';
 import './MeshPage.css';
 
 export function MeshPage() {
@@ -102,18 +100,12 @@ export function MeshPage() {
           {(k) => (
             <Loaded query={insight}>
               {(i) => (
-                <Table
+                <PolicyKindCounts
+                  kinds={k.policies}
+                  totals={i.policies}
+                  mesh={mesh}
                   caption={t('mesh.policiesByKind')}
-                  rows={countPolicyKinds(k.policies, i.policies, { onlyPresent: true })}
-                  rowKey={(row) => row.kind.name}
                   empty={t('mesh.noPolicies')}
-                  columns={[
-                    {
-                      header: t('policies.kind'),
-                      cell: (row) => <Link to={policyKindPath(row.kind.path, mesh)}>{row.kind.name}</Link>,
-                    },
-                    { header: t('common.total'), cell: (row) => row.total },
-                  ]}
                 />
               )}
             </Loaded>

@@ -73,7 +73,7 @@ export function ZonesPage() {
                     caption={t('zones.zones')}
                     rows={page.items}
                     rowKey={(z) => z.name}
-                    empty={t('zones.noZones')}
+                    empty={filters.name === '' ? t('zones.noZonesHere') : t('zones.noZones')}
                     columns={[
                       { header: t('common.name'), cell: (z) => z.name },
                       {
