@@ -10,7 +10,7 @@
  * `--write-docs` puts the figures in docs/benchmarks.md between the
  * hostile-rest markers. Everything on 127.0.0.1, every wait bounded.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { kindRegistry } from '../src/cp/catalogue.js';
 import { hostileRequests, type HostileRequest } from '../test/api/fuzz-generator.js';
 import { nowMs } from './xds/clock.js';
+import { writeDocsSection } from './docs-section.js';
 import { startEmbeddedControlPlane } from './xds/embedded-control-plane.js';
 import { loadAverage, rssBytes } from './xds/processes.js';
 
@@ -132,14 +133,5 @@ for (const line of notRefusals.slice(0, 20)) log(`not a refusal: ${line}`);
 await cp.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
-if (values['write-docs']) {
-  const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const text = readFileSync(docs, 'utf8');
-  const begin = '<!-- hostile-rest:begin -->';
-  const end = '<!-- hostile-rest:end -->';
-  const from = text.indexOf(begin);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`docs/benchmarks.md has no ${begin} … ${end} section`);
-  writeFileSync(docs, `${text.slice(0, from + begin.length)}\n${lines.join('\n')}\n${text.slice(to)}`);
-}
+if (values['write-docs']) writeDocsSection('hostile-rest', lines.join('\n'));
 process.exitCode = alive && notRefusals.length === 0 ? 0 : 1;

@@ -16,11 +16,12 @@
  * 127.0.0.1, every wait bounded.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeDocsSection } from './docs-section.js';
 import { nowMs } from './xds/clock.js';
 import { startEmbeddedControlPlane, type EmbeddedControlPlane } from './xds/embedded-control-plane.js';
 import { mixedPolicies } from './xds/policies.js';
@@ -172,25 +173,10 @@ async function main(): Promise<void> {
     ];
     const note = `${cpus().length} CPUs, node ${process.version}, load average ${loadBefore} before, ${loadAverage()} after; ${new Date().toISOString().slice(0, 10)}`;
     process.stdout.write(`${table.join('\n')}\n\n${note}\n`);
-    if (values['write-docs']) writeDocs(`${table.join('\n')}\n\n${note}\n`);
+    if (values['write-docs']) writeDocsSection('startup-bench', `${table.join('\n')}\n\n${note}\n`);
   } finally {
     for (const made of dirs) rmSync(made, { recursive: true, force: true });
   }
-}
-
-const beginMarker = '<!-- startup-bench:begin -->';
-const endMarker = '<!-- startup-bench:end -->';
-
-/** Replaces the figures between the markers of docs/benchmarks.md's start-up section. */
-function writeDocs(figures: string): void {
-  const path = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const text = readFileSync(path, 'utf8');
-  const begin = text.indexOf(beginMarker);
-  const end = text.indexOf(endMarker);
-  if (begin === -1 || end < begin)
-    throw new Error(`${path} has no ${beginMarker} … ${endMarker} section to write the figures into`);
-  writeFileSync(path, `${text.slice(0, begin + beginMarker.length)}\n${figures}${text.slice(end)}`);
-  log(`figures written to ${path}`);
 }
 
 await main();

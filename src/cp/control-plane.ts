@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { ResourceManager } from '../manager/index.js';
-import { InsightIndex, type KindFacts } from '../insights/index.js';
+import { InsightIndex, proxiesByInstance, type KindFacts } from '../insights/index.js';
 import { MeshEngine } from '../mesh/index.js';
 import { buildApiServer } from '../server/index.js';
 import { createStore, type ResourceStore } from '../store/index.js';
@@ -155,7 +155,9 @@ export async function startControlPlane(
     });
     const insightRecorder = recorder;
     // Subscriptions gone instances left open: a previous life of this id's now, before any stream here.
-    const leases = store.leases(config.instanceId);
+    // What this instance says of itself with each heartbeat (`GET /_instances`); the URLs once known.
+    const about: { hostname: string; apiUrl?: string; xdsUrl?: string } = { hostname: hostname() };
+    const leases = store.leases(config.instanceId, () => ({ ...about }));
     const finalizer = new SubscriptionFinalizer({
       leases,
       store,
@@ -223,6 +225,7 @@ export async function startControlPlane(
       },
     });
     closers.push(() => dp.close());
+    about.xdsUrl = dp.url;
     if (dpTls !== undefined) {
       const stopRenewal = keepDpServerTlsFresh(
         tlsOptions,
@@ -299,6 +302,13 @@ export async function startControlPlane(
           isPolicy: kind.policy !== undefined,
         })),
       },
+      proxyChanges: insightIndex,
+      instances: {
+        list: () => leases.instances(),
+        proxiesByInstance: () => proxiesByInstance(insightIndex.insightRecords()),
+        instanceTtlMs: config.instanceTtlMs,
+        self: config.instanceId,
+      },
       readTimeStatus: {
         MeshService: meshServiceStatuses({ store, insights: insightIndex, global: config.mode === 'global' }),
       },
@@ -317,6 +327,9 @@ export async function startControlPlane(
     closers.push(() => api.close());
     const address = await api.listen({ host: config.apiAddress, port: config.apiPort });
     const apiUrl = address.replace('[::1]', '127.0.0.1');
+    about.apiUrl = apiUrl;
+    // Said at once rather than at the next heartbeat: `GET /_instances` shows where this instance listens.
+    await leases.heartbeat().catch((err: unknown) => logger.warn({ err }, 'cannot record this instance'));
     logger.info({ apiUrl, store: store.description }, `REST API listening on ${apiUrl}; store: ${store.description}`);
 
     let closing: Promise<void> | undefined;

@@ -26,3 +26,6 @@ export {
   type KindFacts,
   type ServiceInsightItem,
 } from './insight-documents.js';
+export { proxyChanges, type ProxyChange, type ProxyChangeKind } from './proxy-changes.js';
+export { recentNacks, type RecentNack } from './recent-nacks.js';
+export { proxiesByInstance } from './instance-proxies.js';

@@ -13,6 +13,9 @@
  * kind and mesh of the batch. Everything applied is idempotent (sets of names, re-read
  * records), so the events that arrive while the initial load runs are simply
  * applied after it. A `resync` (changes missed) loads everything again.
+ * Each insight record read is compared with the one it replaces, and what
+ * changed for its proxy (connected, disconnected, ACK, NACK: proxy-changes.ts)
+ * goes to the `onProxyChange` listeners.
  * A mesh's deletion drops its state at once; the cascade's events that follow
  * then find nothing to update, so a half-deleted mesh cannot fail a read.
  */
@@ -21,6 +24,7 @@ import { listAll, type ResourceStore, type StoreEvent } from '../store/index.js'
 import { dataplaneFacts, type DataplaneFacts } from './dataplane-facts.js';
 import type { DataplaneInsightSpec } from './dataplane-insight.js';
 import { MeshAggregate } from './mesh-aggregate.js';
+import { proxyChanges, type ProxyChange } from './proxy-changes.js';
 
 export interface InsightIndexOptions {
   readonly store: Pick<ResourceStore, 'watch' | 'get' | 'list'>;
@@ -72,6 +76,7 @@ export class InsightIndex {
   private stopWatching: (() => void) | undefined;
   private stopped = false;
   private drainPending = false;
+  private readonly proxyListeners = new Set<(change: ProxyChange) => void>();
 
   constructor(private readonly options: InsightIndexOptions) {
     this.counted = new Set([...options.kinds, ...FOLLOWED]);
@@ -112,6 +117,17 @@ export class InsightIndex {
   /** The stored insight of a Dataplane (by any instance), when it has one. */
   insightOf(mesh: string, name: string): Resource | undefined {
     return this.tracked.get(slotOf(mesh, name))?.insight;
+  }
+
+  /** Every stored DataplaneInsight record known, whichever instance wrote it. */
+  *insightRecords(): IterableIterator<Resource> {
+    for (const entry of this.tracked.values()) if (entry.insight !== undefined) yield entry.insight;
+  }
+
+  /** Tells `listener` what changes for each proxy from now on; returns the function that stops it. */
+  onProxyChange(listener: (change: ProxyChange) => void): () => void {
+    this.proxyListeners.add(listener);
+    return () => this.proxyListeners.delete(listener);
   }
 
   /** How many resources of each kind are stored outside meshes. */
@@ -247,12 +263,29 @@ export class InsightIndex {
         ]);
         for (const key of keys) {
           const entry = this.trackedOf(mesh, key.name);
-          if (key.insight) entry.insight = insights.get(key.name);
+          if (key.insight) {
+            const before = entry.insight;
+            entry.insight = insights.get(key.name);
+            this.announce(mesh, key.name, before, entry.insight);
+          }
           if (key.dataplane) entry.dataplane = dataplanes.get(key.name)?.spec;
           this.update(mesh, key.name);
         }
       }
     }
+  }
+
+  private announce(mesh: string, name: string, before: Resource | undefined, after: Resource | undefined): void {
+    if (this.proxyListeners.size === 0) return;
+    const spec = (record: Resource | undefined) => record?.spec as DataplaneInsightSpec | undefined;
+    for (const change of proxyChanges(mesh, name, spec(before), spec(after)))
+      for (const listener of this.proxyListeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          this.options.logger?.warn({ err: error }, 'insights: a proxy-change listener failed');
+        }
+      }
   }
 
   /** The named resources of one kind in one mesh that exist, in one query. */

@@ -34,10 +34,29 @@ export interface PutResult {
   readonly warnings: readonly string[];
 }
 
+export interface PutOptions {
+  /**
+   * Runs every check a write runs (document, labels, mesh, CAs, what is
+   * stored) and answers as the write would, but stores nothing: the answer's
+   * resource is what would have been stored, at the version it would have had.
+   */
+  readonly dryRun?: boolean;
+}
+
 export const DEFAULT_MESH = 'default';
 
 function refuseReadOnly(kind: KindDescriptor | undefined): void {
   if (kind?.readOnly) throw new KogumaError('ReadOnly', `${kind.name} resources are written by the control plane only`);
+}
+/** What a write of `draft` over `current` would store, for a dry run. */
+function wouldStore(draft: ResourceDraft, current: Resource | undefined): Resource {
+  const now = new Date();
+  return {
+    ...draft,
+    version: (current?.version ?? 0) + 1,
+    creationTime: current?.creationTime ?? now,
+    modificationTime: now,
+  };
 }
 const meshKey = (name: string): ResourceKey => ({ kind: 'Mesh', mesh: '', name });
 
@@ -50,7 +69,7 @@ export class ResourceManager {
   ) {}
 
   /** Creates or replaces the resource a document describes. */
-  async put(document: unknown, expected: ExpectedIdentity = {}): Promise<PutResult> {
+  async put(document: unknown, expected: ExpectedIdentity = {}, options: PutOptions = {}): Promise<PutResult> {
     // A read-only kind is refused whatever the body holds, as Kuma refuses it.
     if (expected.kind !== undefined) refuseReadOnly(this.registry.byType(expected.kind));
     const { kind, draft: written } = validateDocument(this.registry, document, expected);
@@ -74,8 +93,10 @@ export class ResourceManager {
         throw new KogumaError('InvalidInput', 'Resource is not valid', changed, 'Could not update a resource');
       // Status belongs to the control plane: a user's replacement keeps it.
       const replacement = current.status === undefined ? draft : { ...draft, status: current.status };
+      if (options.dryRun === true) return { created: false, resource: wouldStore(replacement, current), warnings };
       return { created: false, resource: await this.store.update(replacement, current.version), warnings };
     }
+    if (options.dryRun === true) return { created: true, resource: wouldStore(draft, undefined), warnings };
     if (kind.name === 'Mesh') return { created: true, resource: await this.createMesh(draft), warnings };
     return { created: true, resource: await this.store.create(draft), warnings };
   }

@@ -10,6 +10,8 @@
  *   confidential read and not admin ───────────────────────► 403
  *   otherwise ─────────────────────────────────────────────► the route
  *
+ * The GUI's files (`/gui`, `/favicon.ico`) are public, token or not, as Kuma serves its GUI:
+ * the app then calls the API as its user.
  * Reads are open, as in Kuma, except what holds key material: Secrets (the
  * token signing keys and CA keys are Secrets), a dataplane's served
  * configuration (`_config`), which carries its certificate's private key,
@@ -66,6 +68,9 @@ export function installAccessControl(app: FastifyInstance, access: ApiAccess, re
     `send "Authorization: Bearer <admin token>"${access.adminTokenHint === undefined ? '' : ` (the control plane keeps one in ${access.adminTokenHint})`}`;
 
   app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url ?? '';
+    if ((route === '/gui' || route.startsWith('/gui/') || route === '/favicon.ico') && SAFE_METHODS.has(request.method))
+      return;
     const write = !SAFE_METHODS.has(request.method);
     const what = `${request.method} ${request.url.split('?')[0] ?? ''}`;
     if (write && access.readOnly) {

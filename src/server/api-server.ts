@@ -13,6 +13,7 @@
  *   3. requests in flight finish, each answer closing its connection, for at
  *      most `shutdownTimeoutMs`; whatever is left then is cut;
  *   4. idle kept-alive connections are closed last.
+ * Event streams (`/_events`) are ended first: they would never finish.
  * Node's own `server.close()` closes idle kept-alive connections first, at
  * once, and a client may already have written its next request on one: that
  * request is then reset (ECONNRESET), not answered. And a socket closed with
@@ -42,6 +43,10 @@ import { registerKriRoutes } from './routes/kri.js';
 import { registerReadiness } from './routes/ready.js';
 import { registerResourceRoutes, type ReadTimeStatus } from './routes/resources.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { defaultEventLimits, registerEventRoutes, type EventLimits, type EventSources } from './routes/events.js';
+import { defaultGuiDirectory, registerGuiRoutes } from './routes/gui.js';
+import { registerInstanceRoutes, type InstancesSource } from './routes/instances.js';
+import { registerNackRoutes } from './routes/nacks.js';
 
 export interface ApiServerOptions {
   readonly manager: ResourceManager;
@@ -65,6 +70,14 @@ export interface ApiServerOptions {
   readonly corsAllowedOrigins?: readonly string[];
   /** How long `close()` lets requests in flight finish before cutting them; 10 s by default. */
   readonly shutdownTimeoutMs?: number;
+  /** Where the built GUI is (`/gui`); the package's `dist/gui` by default. */
+  readonly guiDirectory?: string;
+  /** What proxies do, for `GET /_events` (the insight index); resource events only without it. */
+  readonly proxyChanges?: EventSources['proxies'];
+  /** Bounds of `GET /_events`; routes/events.ts has the defaults. */
+  readonly eventLimits?: Partial<EventLimits>;
+  /** The instances sharing the store (`GET /_instances`); not served without it. */
+  readonly instances?: InstancesSource;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -79,7 +92,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     forceCloseConnections: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  installDraining(app, options.logger, options.shutdownTimeoutMs ?? 10_000);
+  // Event streams never finish by themselves: the drain ends them first.
+  let closeEventStreams = (): void => undefined;
+  installDraining(app, options.logger, options.shutdownTimeoutMs ?? 10_000, () => closeEventStreams());
   app.addHook('onResponse', async (request, reply) => {
     options.logger.debug(
       { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime },
@@ -96,13 +111,29 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   installJsonBodyParser(app);
   installQueryCheck(app);
   installAccessControl(app, options.access, options.registry);
-  registerReadiness(app, options.storeHealth ?? (() => options.manager.store.health()));
-  registerInfoRoutes(app, options.registry, options.index, options.config, options.access);
+  const storeHealth = options.storeHealth ?? (() => options.manager.store.health());
+  registerReadiness(app, storeHealth);
+  const gui = await registerGuiRoutes(app, options.guiDirectory ?? defaultGuiDirectory());
+  registerInfoRoutes(app, options.registry, options.index, options.config, options.access, gui);
+  closeEventStreams = registerEventRoutes(
+    app,
+    {
+      changes: options.manager.store,
+      ...(options.proxyChanges === undefined ? {} : { proxies: options.proxyChanges }),
+      storeHealth,
+      instanceId: options.index.instanceId,
+    },
+    { ...defaultEventLimits, ...options.eventLimits },
+  ).closeAll;
+  if (options.instances) registerInstanceRoutes(app, options.instances);
   if (options.inspection) {
     registerInspectionRoutes(app, options.manager, options.registry, options.inspection);
     registerLegacyPolicyInspectionRoute(app, options.manager, options.registry, options.inspection.policies);
   }
-  if (options.insights) registerInsightRoutes(app, options.insights);
+  if (options.insights) {
+    registerInsightRoutes(app, options.insights);
+    registerNackRoutes(app, options.insights.index);
+  }
   registerZoneOverviewRoutes(app, options.manager, options.registry);
   registerKriRoutes(app, options.manager, options.registry);
   registerResourceRoutes(app, options.manager, options.registry, options.readTimeStatus);
@@ -112,7 +143,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
 }
 
 /** The drain on close described at the top of this module. */
-function installDraining(app: FastifyInstance, logger: Logger, shutdownTimeoutMs: number): void {
+function installDraining(
+  app: FastifyInstance,
+  logger: Logger,
+  shutdownTimeoutMs: number,
+  endStreams: () => void,
+): void {
   let draining = false;
   const inFlight = new Set<ServerResponse>();
   /** Connections accepted and requests started so far: tells a quiet event-loop turn from a busy one. */
@@ -184,6 +220,7 @@ function installDraining(app: FastifyInstance, logger: Logger, shutdownTimeoutMs
 
   app.addHook('preClose', async () => {
     draining = true;
+    endStreams();
     const server = app.server;
     if (!server.listening) return;
     const deadline = Date.now() + shutdownTimeoutMs;

@@ -139,7 +139,9 @@ export function viewSchemas(): Record<string, unknown> {
         issuedBackend: str,
         supportedBackends: strings,
       }),
-      metadata: object({ features: strings }),
+      metadata: object({ features: strings, proxyType: { type: 'string', enum: ['envoy', 'grpc'] } }),
+      envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
+      consistencyError: object({ error: str, problems: strings, time: str }),
     }),
     DataplaneOverview: object(
       {
@@ -174,7 +176,11 @@ export function viewSchemas(): Record<string, unknown> {
           }),
         }),
         dataplaneInsight: ref('DataplaneInsightView'),
-        proxyType: { type: 'string', enum: ['envoy', 'grpc'] },
+        proxyType: {
+          type: ['string', 'null'],
+          enum: ['envoy', 'grpc', null],
+          description: 'Koguma: the proxy the node said it is (grpc: proxyless); null until one has connected',
+        },
         envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
       },
       ['type', 'mesh', 'name', 'dataplane'],
@@ -219,28 +225,6 @@ export function viewSchemas(): Record<string, unknown> {
       resources: mapOf(object({ total: int })),
     }),
     ResourceMeta: meta,
-    PolicyKinds: object(
-      {
-        policies: {
-          type: 'array',
-          items: object(
-            {
-              name: str,
-              readOnly: bool,
-              path: str,
-              singularDisplayName: str,
-              pluralDisplayName: str,
-              isExperimental: bool,
-              isTargetRefBased: bool,
-              isInbound: bool,
-              isOutbound: bool,
-            },
-            ['name', 'path', 'singularDisplayName', 'pluralDisplayName'],
-          ),
-        },
-      },
-      ['policies'],
-    ),
     AnyResource: object(
       {
         type: str,
@@ -438,7 +422,6 @@ export function viewPaths(): Record<string, unknown> {
       { ...ok('A page', list(ref('ResourceMeta'))), ...notFound },
       [pathParam('mesh'), pathParam('plural'), pathParam('name'), ...listParameters],
     ),
-    '/policies': get('Discovery', 'Every policy kind', ok('The policy kinds', ref('PolicyKinds'))),
     '/{plural}': get(
       'Resources',
       'Any mesh-scoped kind across meshes, by its plural (`meshtimeouts`); each kind also has its own path',

@@ -4,6 +4,7 @@
  * routes serve. Nothing here is written by hand per kind.
  */
 import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
+import { livePaths, liveSchemas } from './openapi-live.js';
 import { viewPaths, viewSchemas } from './openapi-views.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
@@ -88,6 +89,15 @@ function kindPaths(kind: KindDescriptor): Record<string, unknown> {
       put: {
         tags: tag,
         summary: `Create or replace a ${kind.singularDisplayName}`,
+        parameters: [
+          {
+            name: 'dryRun',
+            in: 'query',
+            description:
+              'true: every check of the write, the same answer (header Koguma-Dry-Run: true), nothing stored',
+            schema: { type: 'boolean', default: false },
+          },
+        ],
         requestBody: { required: true, ...json(ref(kind.name)) },
         responses: {
           200: { description: 'Replaced', ...json(ref('PutResult')) },
@@ -182,6 +192,7 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     },
     PutResult: { type: 'object', properties: { warnings: { type: 'array', items: { type: 'string' } } } },
     ...viewSchemas(),
+    ...liveSchemas(),
   };
   let paths: Record<string, unknown> = {};
   for (const kind of registry.kinds) {
@@ -189,7 +200,7 @@ export function buildOpenApi(registry: KindRegistry, version: string): Record<st
     schemas[kind.name] = plainSchema(documentSchema(kind));
     paths = { ...paths, ...kindPaths(kind) };
   }
-  paths = { ...paths, ...tokenPaths(), ...viewPaths() };
+  paths = { ...paths, ...tokenPaths(), ...viewPaths(), ...livePaths() };
   return {
     openapi: '3.1.0',
     info: { title: 'Koguma API', version, description: 'Kuma-compatible REST API of the Koguma control plane.' },

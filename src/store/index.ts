@@ -18,6 +18,8 @@ import type { ResourceStore, TagIndexer } from './types.js';
 export type {
   ChangeEvent,
   ChangeListener,
+  InstanceAbout,
+  InstanceRecord,
   LeaseKey,
   LeftOpenQuery,
   LeftOpenSubscription,

@@ -5,7 +5,7 @@
  */
 import { isKogumaError, type Resource } from '../api/index.js';
 import { openSubscriptionInstances } from './left-open.js';
-import type { LeaseKey, LeftOpenSubscription, RegistrationLeases } from './types.js';
+import type { InstanceAbout, InstanceRecord, LeaseKey, LeftOpenSubscription, RegistrationLeases } from './types.js';
 
 interface Lease {
   readonly instanceId: string;
@@ -21,12 +21,15 @@ export interface MemoryLeaseBoard {
   readonly heartbeats: Map<string, number>;
   /** Lapsed instance id → the heartbeat after which nothing of it was left open. */
   readonly closed: Map<string, number>;
+  /** Instance id → its first heartbeat (ms since epoch) and what it last said of itself. */
+  readonly about: Map<string, { readonly startedAt: number; readonly about: InstanceAbout }>;
 }
 
 export const createLeaseBoard = (): MemoryLeaseBoard => ({
   leases: new Map(),
   heartbeats: new Map(),
   closed: new Map(),
+  about: new Map(),
 });
 
 const slotOf = (key: LeaseKey): string => `${key.mesh}\u0000${key.name}`;
@@ -38,6 +41,8 @@ export interface MemoryLeaseOptions {
   readonly deleteDataplane: (key: LeaseKey, version: number) => Promise<void>;
   /** The stored DataplaneInsight records, ordered by mesh and name. */
   readonly insights: () => readonly Resource[];
+  /** What this instance says of itself with each heartbeat. */
+  readonly about?: () => InstanceAbout;
   readonly now?: () => number;
 }
 
@@ -46,8 +51,14 @@ export function memoryLeases({
   instanceId,
   deleteDataplane,
   insights,
+  about,
   now = Date.now,
 }: MemoryLeaseOptions): RegistrationLeases {
+  const beat = (at: number): void => {
+    const known = board.heartbeats.has(instanceId) ? board.about.get(instanceId) : undefined;
+    board.heartbeats.set(instanceId, at);
+    board.about.set(instanceId, { startedAt: known?.startedAt ?? at, about: about?.() ?? {} });
+  };
   const releaseWhere = (matches: (lease: Lease) => boolean): void => {
     const at = now();
     for (const lease of board.leases.values())
@@ -56,7 +67,7 @@ export function memoryLeases({
   return {
     async hold(key, version) {
       board.leases.set(slotOf(key), { instanceId, version, releasedAt: undefined });
-      board.heartbeats.set(instanceId, board.heartbeats.get(instanceId) ?? now());
+      beat(board.heartbeats.get(instanceId) ?? now());
     },
     async release(key, version) {
       const lease = board.leases.get(slotOf(key));
@@ -65,9 +76,23 @@ export function memoryLeases({
     async releaseAll() {
       releaseWhere((lease) => lease.instanceId === instanceId);
       board.heartbeats.delete(instanceId);
+      board.about.delete(instanceId);
     },
     async heartbeat() {
-      board.heartbeats.set(instanceId, now());
+      beat(now());
+    },
+    async instances() {
+      return [...board.heartbeats]
+        .map(([id, heartbeat]): InstanceRecord => {
+          const known = board.about.get(id);
+          return {
+            id,
+            ...known?.about,
+            startTime: new Date(known?.startedAt ?? heartbeat),
+            lastHeartbeat: new Date(heartbeat),
+          };
+        })
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async sweep(removalDelayMs, instanceTtlMs) {
       const at = now();

@@ -266,10 +266,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
 
     health: () => ({ available: true }),
 
-    leases: (instanceId) =>
+    leases: (instanceId, about) =>
       memoryLeases({
         board: leaseBoard,
         instanceId,
+        ...(about === undefined ? {} : { about }),
         deleteDataplane: (key, version) => store.delete({ kind: 'Dataplane', ...key }, version),
         insights: () =>
           [...(kinds.get('DataplaneInsight')?.values() ?? [])]

@@ -34,8 +34,8 @@ export function outageSwitch(inner: ResourceStore): OutageSwitch {
     delivered: (seq) => inner.delivered(seq),
     health: (): StoreHealth =>
       since === undefined ? inner.health() : { available: false, since, reason: 'test outage' },
-    leases: (instanceId) => {
-      const leases = inner.leases(instanceId);
+    leases: (instanceId, about) => {
+      const leases = inner.leases(instanceId, about);
       return {
         hold: guard((key, version) => leases.hold(key, version)),
         release: guard((key, version) => leases.release(key, version)),
@@ -43,6 +43,7 @@ export function outageSwitch(inner: ResourceStore): OutageSwitch {
         heartbeat: guard(() => leases.heartbeat()),
         sweep: guard((delay, ttl) => leases.sweep(delay, ttl)),
         leftOpen: guard((query) => leases.leftOpen(query)),
+        instances: guard(() => leases.instances()),
       };
     },
     clusterId: guard(() => inner.clusterId()),

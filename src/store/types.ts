@@ -121,6 +121,22 @@ export interface LeftOpenSubscription {
   readonly lastSeen?: Date;
 }
 
+/** What an instance says of itself with each heartbeat, for operators (`GET /_instances`). */
+export interface InstanceAbout {
+  readonly hostname?: string;
+  /** Where its REST API and its DP server listen, once they do. */
+  readonly apiUrl?: string;
+  readonly xdsUrl?: string;
+}
+
+/** An instance sharing the store, as its heartbeats tell. */
+export interface InstanceRecord extends InstanceAbout {
+  readonly id: string;
+  /** Its first heartbeat since it last started (or since its row was made). */
+  readonly startTime: Date;
+  readonly lastHeartbeat: Date;
+}
+
 /**
  * Registration leases: which control-plane instance serves the proxy of a
  * self-registered Dataplane, shared through the store so that a live instance
@@ -150,6 +166,8 @@ export interface RegistrationLeases {
    * instances' heartbeats alone.
    */
   leftOpen(query: LeftOpenQuery): Promise<LeftOpenSubscription[]>;
+  /** Every instance with a heartbeat on record (a cleanly stopped one has none), by id. */
+  instances(): Promise<InstanceRecord[]>;
 }
 
 export interface ResourceStore {
@@ -178,8 +196,8 @@ export interface ResourceStore {
   delivered(seq: number): Promise<void>;
   /** Whether the store answers now, and since when it has not. */
   health(): StoreHealth;
-  /** The registration leases of the instance `instanceId`. */
-  leases(instanceId: string): RegistrationLeases;
+  /** The registration leases of the instance `instanceId`; `about` is asked what to record with each heartbeat. */
+  leases(instanceId: string, about?: () => InstanceAbout): RegistrationLeases;
   /** A stable id of this store's cluster, created on first use. */
   clusterId(): Promise<string>;
   /** Which implementation this is, for logs and `/config`. */

@@ -86,4 +86,34 @@ export function leaseCases(ctx: ContractContext): void {
     assert.ok(!removed.includes('live-dp'));
     assert.ok(await ctx.store.get({ kind: 'Dataplane', mesh, name: 'live-dp' }), 'held by a live instance');
   });
+
+  it('instances are listed with what they say of themselves, their start and last heartbeat, until they stop', async () => {
+    const [oneId, twoId] = [ctx.unique('one'), ctx.unique('two')];
+    let apiUrl: string | undefined;
+    const one = ctx.store.leases(oneId, () => ({ hostname: 'host-1', ...(apiUrl === undefined ? {} : { apiUrl }) }));
+    const two = ctx.store.leases(twoId);
+    await one.heartbeat();
+    await two.heartbeat();
+    const mine = async () => (await one.instances()).filter((i) => i.id === oneId || i.id === twoId);
+    const first = await mine();
+    assert.deepEqual(
+      first.map((i) => ({ id: i.id, hostname: i.hostname, apiUrl: i.apiUrl })),
+      [
+        { id: oneId, hostname: 'host-1', apiUrl: undefined },
+        { id: twoId, hostname: undefined, apiUrl: undefined },
+      ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+    for (const instance of first) assert.ok(instance.startTime.getTime() <= instance.lastHeartbeat.getTime());
+    apiUrl = 'http://127.0.0.1:5681';
+    await one.heartbeat();
+    const again = (await mine()).find((i) => i.id === oneId)!;
+    assert.equal(again.apiUrl, 'http://127.0.0.1:5681', 'each heartbeat records it anew');
+    assert.equal(again.startTime.getTime(), first.find((i) => i.id === oneId)!.startTime.getTime(), 'start kept');
+    await two.releaseAll();
+    assert.deepEqual(
+      (await mine()).map((i) => i.id),
+      [oneId],
+      'a stopped instance is gone',
+    );
+  });
 }

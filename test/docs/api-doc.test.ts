@@ -30,8 +30,8 @@ function registeredPaths(): string[] {
   return [...found].sort();
 }
 
-/** A path with each parameter replaced by `{}`: `/meshes/{}/dataplanes/{}/_rules`. */
-const shapeOf = (path: string): string => path.replace(/\{[^}]*\}|:[A-Za-z]+|\$\{[^}]*\}/g, '{}');
+/** A path with each parameter (a wildcard too) replaced by `{}`: `/meshes/{}/dataplanes/{}/_rules`. */
+const shapeOf = (path: string): string => path.replace(/\{[^}]*\}|:[A-Za-z]+|\$\{[^}]*\}|\*/g, '{}');
 
 /** Whether a documented path is an instance of a registered one: a parameter there matches any one segment here. */
 const instanceOf = (registered: string) => {

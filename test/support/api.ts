@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { kindRegistry } from '../../src/cp/catalogue.js';
 import { ResourceManager } from '../../src/manager/index.js';
 import { ADMIN_GROUP, generateSigningKeyPem, issueUserToken, signingKeyFromPem } from '../../src/auth/index.js';
-import { buildApiServer, type ApiAccess, type Inspection } from '../../src/server/index.js';
+import { buildApiServer, type ApiAccess, type ApiServerOptions, type Inspection } from '../../src/server/index.js';
 import { createStore, type ResourceStore } from '../../src/store/index.js';
 
 export interface TestApi {
@@ -30,6 +30,8 @@ export interface TestApiOptions {
   readonly corsAllowedOrigins?: readonly string[];
   /** Serves a store wrapped around the memory store (e.g. one that can fail). */
   readonly wrapStore?: (store: ResourceStore) => ResourceStore;
+  /** More of the server's options, given what the test api built (its store). */
+  readonly more?: (store: ResourceStore) => Partial<ApiServerOptions>;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -61,6 +63,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     access: { userTokenKey, localhostIsAdmin: true, readOnly: false, ...options.access },
     ...(options.inspection === undefined ? {} : { inspection: options.inspection }),
     ...(options.corsAllowedOrigins === undefined ? {} : { corsAllowedOrigins: options.corsAllowedOrigins }),
+    ...options.more?.(store),
   });
   return {
     app,

@@ -3,6 +3,7 @@
  * follows), `/_resources` and `/policies` (every kind, every policy kind, as
  * Kuma's GUI and tools read them), `/who-am-i` (the caller, as access control
  * sees it), `/config` (the effective configuration) and `/openapi.json`.
+ * `/`'s `gui` field says where the GUI is when it is built (routes/gui.ts).
  */
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -23,6 +24,7 @@ export function registerInfoRoutes(
   index: IndexInfo,
   config: Record<string, unknown>,
   access: ApiAccess,
+  gui: { built(): boolean },
 ): void {
   const indexBody = {
     hostname: hostname(),
@@ -32,9 +34,11 @@ export function registerInfoRoutes(
     basedOnKuma,
     instanceId: index.instanceId,
     clusterId: index.clusterId,
-    gui: 'The GUI is not part of this build yet',
   };
-  app.get('/', async () => indexBody);
+  app.get('/', async () => ({
+    ...indexBody,
+    gui: gui.built() ? 'The gui is available at /gui' : 'The GUI is not built: build it with `npm run build`',
+  }));
 
   // Kuma lists kinds by name, in byte order (MeshHTTPRoute before MeshHealthCheck).
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -24,7 +24,7 @@ import {
 import { nextPageUrl, parseListParams } from '../list-query.js';
 
 export interface InsightsSource {
-  readonly index: Pick<InsightIndex, 'meshNames' | 'mesh' | 'globalCounts'>;
+  readonly index: Pick<InsightIndex, 'meshNames' | 'mesh' | 'globalCounts' | 'insightRecords'>;
   readonly kinds: readonly KindFacts[];
 }
 

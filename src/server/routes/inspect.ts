@@ -26,6 +26,7 @@ import type { ResourceManager } from '../../manager/index.js';
 import { isOnline, mergeInsight, type CertificateInsight, type DataplaneInsightSpec } from '../../insights/index.js';
 import type { EnvoyAdminSource, ProxyStatus, SnapshotSource } from '../../xds/server/index.js';
 import { insightMetadataOf, subscriptionOf } from '../../xds/sync/index.js';
+import { listAll } from '../../store/index.js';
 import { listFiltersOf, nextPageUrl, parseListParams } from '../list-query.js';
 import { registerConfigRoute, type ConfigPreview } from './inspect-config.js';
 import { registerDataplanesOfRoutes } from './inspect-dataplanes-of.js';
@@ -34,6 +35,7 @@ import { registerHostnameRoutes } from './inspect-hostnames.js';
 import { registerDataplaneInspectionRoutes } from './inspect-dataplane.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
 import { registerMeshCaRoute, type MeshCaSource } from './mesh-ca.js';
+import { filtersOverviews, matchesOverview, parseOverviewFilters, proxyTypeOf } from './overview-filters.js';
 
 export interface ProxyStatusReader {
   get(nodeId: string): ProxyStatus | undefined;
@@ -175,6 +177,8 @@ export function registerInspectionRoutes(
       ...(kri === undefined ? {} : { kri }),
       dataplane,
       ...(dataplaneInsight === undefined ? {} : { dataplaneInsight }),
+      // Koguma's: `envoy`, or `grpc` for a proxyless application; null until a proxy has connected.
+      proxyType: proxyTypeOf(dataplaneInsight),
     };
   };
 
@@ -183,24 +187,30 @@ export function registerInspectionRoutes(
     const query = request.query as Query;
     const route = request.routeOptions.url?.replace(':mesh', '{mesh}');
     const params = parseListParams(query, { tags: true, gateway: true, ...(route === undefined ? {} : { route }) });
+    const filters = parseOverviewFilters(query, route);
     const { mesh } = request.params;
-    const page = await manager.list({
-      kind: 'Dataplane',
-      ...(mesh === undefined ? {} : { mesh }),
-      ...listFiltersOf(params),
-      offset: params.offset,
-      limit: params.size,
-    });
+    const storeQuery = { kind: 'Dataplane', ...(mesh === undefined ? {} : { mesh }), ...listFiltersOf(params) };
+    let total: number;
+    let items: ReturnType<typeof overviewOf>[];
+    if (filtersOverviews(filters)) {
+      // The insight decides: read every match, filter, then page (overview-filters.ts).
+      await manager.list({ ...storeQuery, offset: 0, limit: 1 }); // a missing mesh is a 404, as without filters
+      const matching: ReturnType<typeof overviewOf>[] = [];
+      for await (const resource of listAll(manager.store, storeQuery)) {
+        const overview = overviewOf(resource);
+        if (matchesOverview(filters, overview)) matching.push(overview);
+      }
+      total = matching.length;
+      items = matching.slice(params.offset, params.offset + params.size);
+    } else {
+      const page = await manager.list({ ...storeQuery, offset: params.offset, limit: params.size });
+      total = page.total;
+      items = page.items.map(overviewOf);
+    }
     return {
-      total: page.total,
-      items: page.items.map(overviewOf),
-      next: nextPageUrl(
-        `${request.protocol}://${request.host}`,
-        request.url.split('?')[0] ?? '',
-        query,
-        params,
-        page.total,
-      ),
+      total,
+      items,
+      next: nextPageUrl(`${request.protocol}://${request.host}`, request.url.split('?')[0] ?? '', query, params, total),
     };
   };
   app.get('/meshes/:mesh/dataplanes/_overview', listOverviews);

@@ -4,7 +4,9 @@
  *   mesh-scoped kinds GET /meshes/{mesh}/{plural}, GET|PUT|DELETE /meshes/{mesh}/{plural}/{name},
  *                     GET /{plural} (across meshes)
  * PUT creates (201) or replaces (200) and answers `{}`, as Kuma does; the
- * body's type, mesh and name must equal the URL. A kind whose status is
+ * body's type, mesh and name must equal the URL. With `?dryRun=true` a PUT
+ * runs every check and answers as the write would, with the header
+ * `Koguma-Dry-Run: true`, and stores nothing (dry-run.ts). A kind whose status is
  * computed when read (a MeshService's proxy counts and addresses) is shown
  * with what its `ReadTimeStatus` provider answers.
  */
@@ -12,6 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KogumaError, type KindDescriptor, type KindRegistry, type Resource, documentOf } from '../../api/index.js';
 import type { ResourceManager } from '../../manager/index.js';
 import { listFiltersOf, nextPageUrl, parseListParams } from '../list-query.js';
+import { putWith } from './dry-run.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -94,7 +97,7 @@ export function registerResourceRoutes(
     documentOf(meshKind, await manager.get({ kind: 'Mesh', mesh: '', name: request.params.name })),
   );
   app.put<{ Params: { name: string } }>('/meshes/:name', PUT, async (request, reply) => {
-    const { created, warnings } = await manager.put(request.body, { kind: 'Mesh', name: request.params.name });
+    const { created, warnings } = await putWith(manager, request, reply, { kind: 'Mesh', name: request.params.name });
     return reply.status(created ? 201 : 200).send(putAnswer(warnings));
   });
   app.delete<{ Params: { name: string } }>('/meshes/:name', DELETE, async (request) => {
@@ -114,7 +117,10 @@ export function registerResourceRoutes(
   });
   app.put<{ Params: { plural: string; name: string } }>('/:plural/:name', PUT, async (request, reply) => {
     const kind = globalKind(request.params.plural);
-    const { created, warnings } = await manager.put(request.body, { kind: kind.name, name: request.params.name });
+    const { created, warnings } = await putWith(manager, request, reply, {
+      kind: kind.name,
+      name: request.params.name,
+    });
     return reply.status(created ? 201 : 200).send(putAnswer(warnings));
   });
   app.delete<{ Params: { plural: string; name: string } }>('/:plural/:name', DELETE, async (request) => {
@@ -142,7 +148,7 @@ export function registerResourceRoutes(
     async (request, reply) => {
       const kind = meshScoped(request.params.plural);
       const { mesh, name } = request.params;
-      const { created, warnings } = await manager.put(request.body, { kind: kind.name, mesh, name });
+      const { created, warnings } = await putWith(manager, request, reply, { kind: kind.name, mesh, name });
       return reply.status(created ? 201 : 200).send(putAnswer(warnings));
     },
   );

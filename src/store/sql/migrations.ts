@@ -32,6 +32,8 @@
  *   subscriptions are all closed (`subscriptions_closed`, reset by its next
  *   heartbeat), so the live instances search the insight records for what a
  *   dead one left open once, not on every tick.
+ * - From version 4 an instance row says when the instance started and what
+ *   it says of itself (hostname, API and DP server URLs), for operators.
  */
 
 export interface Migration {
@@ -150,5 +152,13 @@ export const migrations: readonly Migration[] = [
     version: 3,
     name: 'subscriptions of lapsed instances',
     statements: [`alter table koguma_instances add column subscriptions_closed boolean not null default false`],
+  },
+  {
+    version: 4,
+    name: 'instance start time and description',
+    statements: [
+      `alter table koguma_instances add column started_at timestamptz not null default now()`,
+      `alter table koguma_instances add column about json null`,
+    ],
   },
 ];

@@ -1,7 +1,7 @@
 /**
  * Registration leases in SQL (the rules: RegistrationLeases in ../types.ts).
  *
- *   koguma_instances  id, heartbeat_at           one row per live instance
+ *   koguma_instances  id, heartbeat_at, started_at, about   one row per live instance
  *   koguma_leases     mesh, name → instance_id, version, released_at
  *
  * Time is the database's `now()`, so instances with skewed clocks agree. The
@@ -17,12 +17,16 @@
  * marks it, at the heartbeat it had, so the next search starts only when it
  * heartbeats and lapses again.
  */
-import type { LeaseKey, LeftOpenSubscription, RegistrationLeases } from '../types.js';
+import type { InstanceAbout, InstanceRecord, LeaseKey, LeftOpenSubscription, RegistrationLeases } from '../types.js';
 import type { SqlDriver } from './driver.js';
 import { writeLockStatement } from './migrations.js';
 
-const heartbeatStatement = `insert into koguma_instances (id, heartbeat_at) values ($1, now())
-  on conflict (id) do update set heartbeat_at = now(), subscriptions_closed = false`;
+const heartbeatStatement = `insert into koguma_instances (id, heartbeat_at, started_at, about) values ($1, now(), now(), $2::text::json)
+  on conflict (id) do update set heartbeat_at = now(), subscriptions_closed = false, about = $2::text::json`;
+
+const instancesStatement = `select id, (extract(epoch from started_at) * 1000)::float8 as started_ms,
+    (extract(epoch from heartbeat_at) * 1000)::float8 as seen_ms, about::text as about
+  from koguma_instances order by id`;
 
 /** The heartbeat in ms (a Date), and exactly (µs) to recognise it when marking. */
 const instanceColumns = `id, (extract(epoch from heartbeat_at) * 1000)::float8 as seen_ms,
@@ -72,10 +76,16 @@ const sweepStatement = `with due as (
 const sweepInsightsStatement = `delete from koguma_resources
   where kind = 'DataplaneInsight' and (mesh, name) in (select m, n from unnest($1::text[], $2::text[]) as k(m, n))`;
 
-export function sqlLeases(driver: SqlDriver, schema: string, instanceId: string): RegistrationLeases {
+export function sqlLeases(
+  driver: SqlDriver,
+  schema: string,
+  instanceId: string,
+  about: () => InstanceAbout = () => ({}),
+): RegistrationLeases {
+  const beat = () => driver.query(heartbeatStatement, [instanceId, JSON.stringify(about())]);
   return {
     async hold(key, version) {
-      await driver.query(heartbeatStatement, [instanceId]);
+      await beat();
       await driver.query(
         `insert into koguma_leases (mesh, name, instance_id, version, released_at) values ($1, $2, $3, $4, null)
           on conflict (mesh, name) do update set instance_id = $3, version = $4, released_at = null`,
@@ -101,7 +111,19 @@ export function sqlLeases(driver: SqlDriver, schema: string, instanceId: string)
     },
 
     async heartbeat() {
-      await driver.query(heartbeatStatement, [instanceId]);
+      await beat();
+    },
+
+    async instances() {
+      const rows = await driver.query<{ id: string; started_ms: number; seen_ms: number; about: string | null }>(
+        instancesStatement,
+      );
+      return rows.map((row): InstanceRecord => ({
+        id: row.id,
+        ...aboutOf(row.about),
+        startTime: new Date(row.started_ms),
+        lastHeartbeat: new Date(row.seen_ms),
+      }));
     },
 
     async sweep(removalDelayMs, instanceTtlMs) {
@@ -154,4 +176,19 @@ interface InstanceRow {
   readonly id: string;
   readonly seen_ms: number;
   readonly seen_us: string;
+}
+
+/** What an instance recorded of itself: only the known string fields, whatever the row holds. */
+function aboutOf(text: string | null): InstanceAbout {
+  let parsed: unknown;
+  try {
+    parsed = text === null ? undefined : JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const key of ['hostname', 'apiUrl', 'xdsUrl'])
+    if (typeof (parsed as Record<string, unknown> | undefined)?.[key] === 'string')
+      out[key] = (parsed as Record<string, string>)[key]!;
+  return out;
 }

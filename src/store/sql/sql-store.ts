@@ -233,7 +233,7 @@ async function startSqlStore(rawDriver: SqlDriver, options: SqlStoreOptions): Pr
 
     health: () => monitor.health(),
 
-    leases: (instanceId) => sqlLeases(driver, schema, instanceId),
+    leases: (instanceId, about) => sqlLeases(driver, schema, instanceId, about),
 
     async clusterId() {
       if (clusterId === undefined) {

@@ -27,7 +27,7 @@ import { pino, type Logger } from 'pino';
 import { grpcStatusOf, isKogumaError } from '../../api/index.js';
 import type { Node } from '../envoy/gen/envoy/config/core/v3/base_pb.js';
 import { AggregatedDiscoveryService } from '../envoy/gen/envoy/service/discovery/v3/ads_pb.js';
-import { isCertificatesStream, nodeFeaturesOf, nodeVersionOf, TypeUrl } from '../index.js';
+import { flavourOf, isCertificatesStream, nodeFeaturesOf, nodeVersionOf, TypeUrl } from '../index.js';
 import { delta } from './ads-delta.js';
 import { sotw } from './ads-sotw.js';
 import { AdsStream, type AdsRequest, type AdsResponse, type AdsVariant, type TypeState } from './ads-stream.js';
@@ -200,6 +200,7 @@ async function identifyStream<Request extends { node?: Node | undefined }>(
   }
   const version = nodeVersionOf(identity.metadata);
   const features = nodeFeaturesOf(identity.metadata);
+  const flavour = flavourOf(identity.metadata);
   const stream: StreamInfo = {
     streamId: `${protocol}-${++streamSequence}`,
     nodeId: identity.nodeId,
@@ -209,6 +210,7 @@ async function identifyStream<Request extends { node?: Node | undefined }>(
     ...(isCertificatesStream(identity.metadata) ? { certificatesOnly: true } : {}),
     ...(version === undefined ? {} : { version }),
     ...(features === undefined ? {} : { features }),
+    ...(flavour === undefined ? {} : { flavour }),
   };
   const log = options.logger.child({ nodeId: identity.nodeId, streamId: stream.streamId });
   try {

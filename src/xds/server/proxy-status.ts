@@ -13,7 +13,7 @@
  * status and is not recorded. A NACK is kept until a newer NACK of
  * the same type replaces it, also across reconnects, so the error stays visible.
  */
-import type { NodeVersion, TypeUrl } from '../index.js';
+import type { NodeVersion, ProxyFlavour, TypeUrl } from '../index.js';
 
 export type XdsProtocol = 'sotw' | 'delta';
 
@@ -36,6 +36,8 @@ export interface StreamInfo {
   readonly version?: NodeVersion;
   /** The features the node declares in its metadata, already bounded. */
   readonly features?: readonly string[];
+  /** Which proxy the node is (`koguma.io/proxy-flavour`): an Envoy, or a proxyless gRPC application. */
+  readonly flavour?: ProxyFlavour;
 }
 
 /** What one stream reports, per resource type. */
@@ -73,6 +75,7 @@ export interface ProxyStatus {
   readonly types: ReadonlyMap<TypeUrl, TypeStatus>;
   readonly version?: NodeVersion;
   readonly features?: readonly string[];
+  readonly flavour?: ProxyFlavour;
 }
 
 type MutableTypeStatus = { -readonly [K in keyof TypeStatus]: TypeStatus[K] };
@@ -163,6 +166,7 @@ export class ProxyStatusRegistry implements ProxyStatusSink {
       types: new Map([...record.types].map(([typeUrl, status]) => [typeUrl, { ...status }])),
       ...(record.stream.version === undefined ? {} : { version: record.stream.version }),
       ...(record.stream.features === undefined ? {} : { features: record.stream.features }),
+      ...(record.stream.flavour === undefined ? {} : { flavour: record.stream.flavour }),
     };
   }
 }

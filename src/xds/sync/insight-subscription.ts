@@ -55,6 +55,17 @@ export function subscriptionOf(status: ProxyStatus, generation?: number): Discov
   };
 }
 
-/** The insight's `metadata` from a stream: the features the proxy declared, as Kuma keeps them. */
-export const insightMetadataOf = (status: ProxyStatus): { readonly features: readonly string[] } | undefined =>
-  status.features === undefined ? undefined : { features: status.features };
+/**
+ * The insight's `metadata` from a stream: the features the proxy declared, as
+ * Kuma keeps them, and (Koguma's) which proxy it is, `envoy` or `grpc`
+ * (proxyless), so that every instance can tell whichever holds the stream.
+ */
+export const insightMetadataOf = (
+  status: ProxyStatus,
+): { readonly features?: readonly string[]; readonly proxyType?: string } | undefined =>
+  status.features === undefined && status.flavour === undefined
+    ? undefined
+    : {
+        ...(status.features === undefined ? {} : { features: status.features }),
+        ...(status.flavour === undefined ? {} : { proxyType: status.flavour }),
+      };

@@ -1,0 +1,19 @@
+/**
+ * A bench's figures in docs/benchmarks.md: the text between its section's
+ * markers (`<!-- NAME:begin -->` … `<!-- NAME:end -->`) is replaced, the rest
+ * of the page kept as written.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export function writeDocsSection(name: string, figures: string): string {
+  const path = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  const text = readFileSync(path, 'utf8');
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${path} has no ${begin} … ${end} section to write the figures into`);
+  writeFileSync(path, `${text.slice(0, from + begin.length)}\n${figures.trimEnd()}\n${text.slice(to)}`);
+  return path;
+}
