@@ -8,9 +8,12 @@
  * serious or critical violation on any of these pages, light or dark.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { TypeUrl } from '../../src/xds/resource-types.js';
 import { jsonCall, putOk } from '../support/json-call.js';
+import { startAdsClient, type AdsClient } from '../support/proxyless-ads.js';
 import { cleanUp, startControlPlane, type ControlPlaneProcess } from '../support/proxyless.js';
 import {
   describeViolations,
@@ -24,6 +27,7 @@ import {
 let cp: ControlPlaneProcess;
 let browser: Browser;
 let gui: GuiSession;
+let nacker: AdsClient | undefined;
 
 const MESH = 'payments';
 
@@ -89,6 +93,7 @@ before(async () => {
 });
 
 after(async () => {
+  nacker?.close();
   await gui?.close();
   await browser?.close();
   await cleanUp();
@@ -234,7 +239,57 @@ describe('GUI browsing pages', () => {
     await page.getByText('No zone egress matches.').waitFor();
   });
 
+  it('the overview counts policies per kind, lists the control-plane instance, and shows a NACK as it happens', async () => {
+    const { page } = gui;
+    await page.goto('/gui/overview');
+    const policies = page.locator('section', { has: page.getByRole('heading', { name: 'Policies by kind' }) });
+    await policies.getByRole('link', { name: 'MeshRetry', exact: true }).waitFor();
+    assert.equal(
+      await policies.getByRole('link', { name: 'MeshTimeout', exact: true }).getAttribute('href'),
+      '/gui/policies/meshtimeouts',
+    );
+    const instances = page.locator('section', { has: page.getByRole('heading', { name: 'Control-plane instances' }) });
+    await instances.getByText('(this one)').waitFor();
+    await instances.getByText('Online').waitFor();
+    await page.getByText('No proxy has rejected a configuration recently.').waitFor();
+
+    // A proxyless client in the default mesh rejects its endpoints: the overview shows its words, live.
+    await putOk(cp.apiUrl, '/meshes/default/dataplanes/backend-a', {
+      type: 'Dataplane',
+      mesh: 'default',
+      name: 'backend-a',
+      networking: { address: '127.0.0.1', inbound: [{ port: 7001, tags: { 'kuma.io/service': 'backend' } }] },
+    });
+    nacker = startAdsClient({
+      xdsUrl: cp.xdsUrl,
+      ca: await readFile(cp.caCertFile, 'utf8'),
+      nodeId: 'default.nacker-1',
+      dataplane: {
+        type: 'Dataplane',
+        mesh: 'default',
+        name: 'nacker-1',
+        networking: {
+          address: '127.0.0.1',
+          inbound: [{ port: 40000, tags: { 'kuma.io/service': 'nacker' } }],
+          outbound: [{ port: 10001, tags: { 'kuma.io/service': 'backend' } }],
+        },
+      },
+      subscribe: [{ typeUrl: TypeUrl.Cluster }, { typeUrl: TypeUrl.ClusterLoadAssignment, resourceNames: ['backend'] }],
+      nack: TypeUrl.ClusterLoadAssignment,
+      errorOf: () => 'nacker-1 refuses its endpoints: validation failed',
+    });
+    const nacks = page.locator('section', { has: page.getByRole('heading', { name: 'Recent NACKs' }) });
+    await nacks.getByText('nacker-1 refuses its endpoints: validation failed').waitFor();
+    assert.equal(
+      await nacks.getByRole('link', { name: 'default/nacker-1' }).getAttribute('href'),
+      '/gui/meshes/default/dataplanes/nacker-1',
+    );
+    await instances.getByRole('cell', { name: '1', exact: true }).waitFor();
+    assert.deepEqual(gui.scriptErrors, []);
+  });
+
   const pages = [
+    '/gui/overview',
     `/gui/meshes/${MESH}`,
     '/gui/services',
     `/gui/meshes/${MESH}/services/meshservices/web`,

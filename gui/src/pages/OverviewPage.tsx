@@ -5,8 +5,10 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { Loaded } from '../components/Loaded';
+import { InstancesTable } from '../components/InstancesTable';
 import { Page } from '../components/Page';
 import { PolicyKindCounts } from '../components/PolicyKindCounts';
+import { RecentNacks } from '../components/RecentNacks';
 import { Table } from '../components/Table';
 
 export function OverviewPage() {
@@ -121,6 +123,14 @@ export function OverviewPage() {
             </Loaded>
           )}
         </Loaded>
+      </section>
+      <section aria-labelledby="overview-instances">
+        <h2 id="overview-instances">{t('overview.instances')}</h2>
+        <InstancesTable />
+      </section>
+      <section aria-labelledby="overview-nacks">
+        <h2 id="overview-nacks">{t('overview.recentNacks')}</h2>
+        <RecentNacks />
       </section>
     </Page>
   );
