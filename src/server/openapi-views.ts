@@ -181,7 +181,6 @@ export function viewSchemas(): Record<string, unknown> {
           enum: ['envoy', 'grpc', null],
           description: 'Koguma: the proxy the node said it is (grpc: proxyless); null until one has connected',
         },
-        envoy: object({ state: { type: 'string', enum: ['up', 'restarting'] }, reason: str, time: str }),
       },
       ['type', 'mesh', 'name', 'dataplane'],
     ),

@@ -72,6 +72,38 @@ describe('GUI overview and lists', () => {
     await screenshot(page, 'dataplanes');
   });
 
+  it('works from the keyboard: the skip link leads to the page, the navigation opens pages', async () => {
+    const { page } = gui;
+    await page.goto('/gui/overview');
+    await page.locator('main h1').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator(':focus').textContent(), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator(':focus').getAttribute('id'), 'main');
+    const dataplanesLink = page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Dataplanes' });
+    await dataplanesLink.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/gui/dataplanes');
+    await page.getByRole('heading', { level: 1, name: 'Dataplanes' }).waitFor();
+  });
+
+  it('speaks Japanese to a browser set to Japanese, and English after the person chooses it', async () => {
+    const session = await openGui(browser, cp.apiUrl, { locale: 'ja-JP' });
+    try {
+      const { page } = session;
+      await page.goto('/gui/overview');
+      await page.getByRole('heading', { level: 1, name: '概要' }).waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+      await page.getByRole('combobox', { name: '言語' }).selectOption('en');
+      await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    } finally {
+      await session.close();
+    }
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`axe-core finds no serious or critical violation (${colorScheme} theme)`, async () => {
       const session = await openGui(browser, cp.apiUrl, { colorScheme });

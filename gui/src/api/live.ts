@@ -29,6 +29,8 @@ export function followChanges(client: QueryClient, onState: (state: LiveState) =
   });
   source.addEventListener('resource', refresh);
   source.addEventListener('proxy', refresh);
+  // The server missed changes (resync) or dropped this stream (overflow): everything on screen is refetched.
+  source.addEventListener('resync', refresh);
   source.addEventListener('overflow', refresh);
   // EventSource reconnects by itself (the server's `retry`); meanwhile the pages say they may be behind.
   source.onerror = () => onState('lost');

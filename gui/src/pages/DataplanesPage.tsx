@@ -122,7 +122,13 @@ export function DataplanesPage() {
                 { header: t('common.status'), cell: (dp) => <StatusBadge status={dataplaneStatus(dp)} /> },
                 {
                   header: t('dataplanes.proxyType'),
-                  cell: (dp) => t(dp.proxyType === 'grpc' ? 'dataplanes.grpc' : 'dataplanes.envoy'),
+                  // Unknown until the proxy first connects.
+                  cell: (dp) =>
+                    dp.proxyType === 'grpc'
+                      ? t('dataplanes.grpc')
+                      : dp.proxyType === 'envoy'
+                        ? t('dataplanes.envoy')
+                        : '',
                 },
                 {
                   header: t('dataplanes.instance'),
