@@ -61,8 +61,11 @@ test('a mesh with a builtin CA shows its backend, mode and the root with its val
   assert.ok(Date.parse(body.issuer.notBefore) <= Date.now());
   assert.match(body.issuer.fingerprint, /^[0-9a-f]{64}$/);
   assert.deepEqual(body.trusted, [body.issuer]);
-  // Certificates only: nothing of the key.
+  // Certificates only: nothing of the key, so a reader without a token may see it.
   assert.doesNotMatch(response.body, /PRIVATE KEY/);
+  const anonymous = await api.app.inject({ method: 'GET', url: '/meshes/payments/_ca', remoteAddress: '203.0.113.7' });
+  assert.equal(anonymous.statusCode, 200, anonymous.body);
+  assert.deepEqual(anonymous.json(), body);
 });
 
 test('a mesh without mTLS is disabled; an unknown mesh is a 404', async () => {
