@@ -131,6 +131,11 @@ describe('GUI browsing pages', () => {
       await page.getByRole('link', { name: 'MeshTimeout' }).getAttribute('href'),
       `/gui/policies/meshtimeouts?mesh=${MESH}`,
     );
+    assert.equal(
+      await page.getByRole('link', { name: 'web-timeout' }).getAttribute('href'),
+      `/gui/meshes/${MESH}/policies/meshtimeouts/web-timeout`,
+    );
+    await page.getByRole('link', { name: 'api-retry' }).waitFor();
     await screenshot(page, 'mesh');
     assert.deepEqual(gui.scriptErrors, []);
   });

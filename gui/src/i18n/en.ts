@@ -125,6 +125,7 @@ export const en = {
     external: 'External',
     policiesByKind: 'Policies by kind',
     noPolicies: 'This mesh has no policies.',
+    allPolicies: 'All {{total}}',
     allServices: 'All {{total}}',
   },
 

@@ -124,6 +124,7 @@ export const ja: Catalog = {
     external: '外部',
     policiesByKind: '種類別のポリシー',
     noPolicies: 'このメッシュにはポリシーがありません。',
+    allPolicies: '全 {{total}} 件',
     allServices: '全 {{total}} 件',
   },
 

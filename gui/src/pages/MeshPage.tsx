@@ -12,7 +12,7 @@ import { CountList } from '../components/CountList';
 import { Loaded } from '../components/Loaded';
 import { MeshServicesPreview } from '../components/MeshServicesPreview';
 import { Page } from '../components/Page';
-import { PolicyKindCounts } from '../components/PolicyKindCounts';
+import { MeshPolicies } from '../components/MeshPolicies';
 import './MeshPage.css';
 
 export function MeshPage() {
@@ -100,15 +100,7 @@ export function MeshPage() {
               <Loaded query={kinds}>
                 {(k) => (
                   <Loaded query={insight}>
-                    {(i) => (
-                      <PolicyKindCounts
-                        kinds={k.policies}
-                        totals={i.policies}
-                        mesh={mesh}
-                        caption={t('mesh.policiesByKind')}
-                        empty={t('mesh.noPolicies')}
-                      />
-                    )}
+                    {(i) => <MeshPolicies mesh={mesh} kinds={k.policies} totals={i.policies} />}
                   </Loaded>
                 )}
               </Loaded>
