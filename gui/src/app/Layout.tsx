@@ -5,7 +5,7 @@ import { chooseLanguage, languages, type Language } from '../i18n';
 import { useLiveState } from './live-context';
 import { SessionControl } from './SessionControl';
 
-const sections = ['overview', 'meshes', 'dataplanes', 'services', 'policies', 'zones'] as const;
+const sections = ['overview', 'meshes', 'dataplanes', 'services', 'policies', 'zones', 'create'] as const;
 
 export function Layout() {
   const { t, i18n } = useTranslation();

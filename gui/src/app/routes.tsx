@@ -34,6 +34,13 @@ export const router = createBrowserRouter(
         { path: 'zones', element: <ZonesPage /> },
 
         // Writing: forms and YAML
+        { path: 'create', lazy: async () => ({ Component: (await import('../pages/CreatePage')).CreatePage }) },
+        ...['create/:kind', 'meshes/:mesh/create/:kind', 'edit/:kind/:name', 'meshes/:mesh/edit/:kind/:name'].map(
+          (path) => ({
+            path,
+            lazy: async () => ({ Component: (await import('../pages/ResourceEditorPage')).ResourceEditorPage }),
+          }),
+        ),
 
         { path: '*', element: <NotFoundPage /> },
       ],
