@@ -227,6 +227,10 @@ describe('GUI browsing pages', () => {
     await page.goto(`/gui/meshes/${MESH}/policies/meshretries/api-retry`);
     await page.getByRole('link', { name: 'api-0' }).waitFor();
     assert.deepEqual(await linkedNames(page, 'Dataplanes it selects'), ['api-0']);
+    assert.equal(
+      await page.getByRole('link', { name: 'Edit MeshRetry api-retry' }).getAttribute('href'),
+      `/gui/meshes/${MESH}/edit/MeshRetry/api-retry`,
+    );
   });
 
   it('the zones page explains a single zone, then lists a zone ingress written through the API', async () => {

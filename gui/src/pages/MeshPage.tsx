@@ -9,6 +9,7 @@ import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { CaSummary } from '../components/CaSummary';
 import { CountList } from '../components/CountList';
+import { EditLink } from '../components/EditLink';
 import { Loaded } from '../components/Loaded';
 import { MeshServicesPreview } from '../components/MeshServicesPreview';
 import { Page } from '../components/Page';
@@ -32,7 +33,10 @@ export function MeshPage() {
   });
 
   return (
-    <Page title={t('mesh.title', { name: mesh })}>
+    <Page
+      title={t('mesh.title', { name: mesh })}
+      actions={resource.data === undefined ? undefined : <EditLink kind="Mesh" name={mesh} />}
+    >
       <Loaded query={resource}>
         {(m) => (
           <>

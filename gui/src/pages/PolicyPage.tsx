@@ -1,9 +1,11 @@
 /** One policy: what it targets, the proxies it selects (links to their pages), and its YAML. */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
+import { DeleteButton } from '../components/DeleteButton';
+import { EditLink } from '../components/EditLink';
 import { LazyYamlView } from '../components/LazyYamlView';
 import { Loaded } from '../components/Loaded';
 import { Page } from '../components/Page';
@@ -15,6 +17,7 @@ import { meshPath, policyKindPath } from '../model/paths';
 export function PolicyPage() {
   const { t } = useTranslation();
   const { mesh = '', kind: plural = '', name = '' } = useParams();
+  const navigate = useNavigate();
   const [state, setState] = useUrlState(['offset']);
   const offset = Number(state.offset) || 0;
   const policy = useQuery({
@@ -24,7 +27,22 @@ export function PolicyPage() {
   });
 
   return (
-    <Page title={name}>
+    <Page
+      title={name}
+      actions={
+        policy.data === undefined ? undefined : (
+          <>
+            <EditLink kind={policy.data.type} mesh={mesh} name={name} />
+            <DeleteButton
+              kind={policy.data.type}
+              mesh={mesh}
+              name={name}
+              onDeleted={() => void navigate(policyKindPath(plural, mesh))}
+            />
+          </>
+        )
+      }
+    >
       <Loaded query={policy}>
         {(p) => (
           <>

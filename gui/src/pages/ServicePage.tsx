@@ -6,10 +6,12 @@
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { CountList } from '../components/CountList';
+import { DeleteButton } from '../components/DeleteButton';
+import { EditLink } from '../components/EditLink';
 import { DataplaneTable } from '../components/DataplaneTable';
 import { LazyYamlView } from '../components/LazyYamlView';
 import { Loaded } from '../components/Loaded';
@@ -20,7 +22,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Table } from '../components/Table';
 import { useUrlState } from '../components/search-params';
 import { servicesOf } from '../model/dataplane';
-import { meshPath } from '../model/paths';
+import { meshPath, servicesPath } from '../model/paths';
 import {
   addressesOf,
   insightStatus,
@@ -36,13 +38,31 @@ const PAGE_SIZE = 25;
 export function ServicePage() {
   const { t } = useTranslation();
   const { mesh = '', kind = '', name = '' } = useParams();
+  const navigate = useNavigate();
   const [state, setState] = useUrlState(['offset']);
   const offset = Number(state.offset) || 0;
   const onOffset = (next: number) => setState({ offset: next === 0 ? '' : String(next) }, { resetOffset: false });
   if (!isServiceKind(kind)) return <NotFoundPage />;
   const title = t('services.serviceTitle', { kind: t(`services.kind_${kind}`), name });
+  // Tag-based services are not resources: nothing to edit or delete.
+  const resourceKind = { meshservices: 'MeshService', meshexternalservices: 'MeshExternalService', services: '' }[kind];
   return (
-    <Page title={title}>
+    <Page
+      title={title}
+      actions={
+        resourceKind === '' ? undefined : (
+          <>
+            <EditLink kind={resourceKind} mesh={mesh} name={name} />
+            <DeleteButton
+              kind={resourceKind}
+              mesh={mesh}
+              name={name}
+              onDeleted={() => void navigate(servicesPath(mesh))}
+            />
+          </>
+        )
+      }
+    >
       <p>
         {t('common.mesh')}: <Link to={meshPath(mesh)}>{mesh}</Link>
       </p>
