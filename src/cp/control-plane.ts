@@ -292,6 +292,7 @@ export async function startControlPlane(
         envoyAdmin: adminTunnels,
         agentReports,
         consistency,
+        meshCa: meshSecurity,
       },
       insights: {
         index: insightIndex,

@@ -224,6 +224,38 @@ export function viewSchemas(): Record<string, unknown> {
       resources: mapOf(object({ total: int })),
     }),
     ResourceMeta: meta,
+    AnyResource: object(
+      {
+        type: str,
+        mesh: str,
+        name: str,
+        creationTime: str,
+        modificationTime: str,
+        labels: stringMap,
+        kri: str,
+        spec: mapOf({}),
+        status: mapOf({}),
+      },
+      ['type', 'name'],
+    ),
+    CaCertificate: object({ subject: str, notBefore: str, notAfter: str, fingerprint: str }, [
+      'subject',
+      'notBefore',
+      'notAfter',
+      'fingerprint',
+    ]),
+    MeshCa: object(
+      {
+        mesh: str,
+        state: { type: 'string', enum: ['pending', 'disabled', 'enabled'] },
+        backend: str,
+        mode: { type: 'string', enum: ['STRICT', 'PERMISSIVE'] },
+        issuer: ref('CaCertificate'),
+        trusted: { type: 'array', items: ref('CaCertificate') },
+      },
+      ['mesh', 'state'],
+    ),
+    ...zoneOverviewSchemas(resourceOverviewMeta),
     DataplaneRules: object(
       {
         resource: resourceMeta,
@@ -391,6 +423,41 @@ export function viewSchemas(): Record<string, unknown> {
   };
 }
 
+const resourceOverviewMeta = {
+  type: str,
+  name: str,
+  creationTime: str,
+  modificationTime: str,
+  labels: stringMap,
+  kri: str,
+};
+
+/** Zones and zone proxies with their insights (routes/zone-overviews.ts). */
+function zoneOverviewSchemas(meta: Record<string, unknown>): Record<string, unknown> {
+  const subscriptions = {
+    type: 'array',
+    items: object({
+      id: str,
+      controlPlaneInstanceId: str,
+      globalInstanceId: str,
+      zoneInstanceId: str,
+      connectTime: str,
+      disconnectTime: str,
+      status: mapOf({}),
+    }),
+  };
+  const insight = object({ subscriptions });
+  const proxy = object({
+    zone: str,
+    networking: object({ address: str, advertisedAddress: str, port: int, advertisedPort: int }),
+  });
+  return {
+    ZoneOverview: object({ ...meta, zone: object({ enabled: bool }), zoneInsight: insight }, ['name']),
+    ZoneIngressOverview: object({ ...meta, zoneIngress: proxy, zoneIngressInsight: insight }, ['name']),
+    ZoneEgressOverview: object({ ...meta, zoneEgress: proxy, zoneEgressInsight: insight }, ['name']),
+  };
+}
+
 /** The view paths, by path. */
 export function viewPaths(): Record<string, unknown> {
   const get = (tag: string, summary: string, responses: Record<string, unknown>, parameters: unknown[] = []) => ({
@@ -476,6 +543,48 @@ export function viewPaths(): Record<string, unknown> {
       'The dataplanes a policy selects',
       { ...ok('A page', list(ref('ResourceMeta'))), ...notFound },
       [pathParam('mesh'), pathParam('plural'), pathParam('name'), ...listParameters],
+    ),
+    '/{plural}': get(
+      'Resources',
+      'Any mesh-scoped kind across meshes, by its plural (`meshtimeouts`); each kind also has its own path',
+      ok('A page', list(ref('AnyResource'))),
+      [pathParam('plural'), ...listParameters],
+    ),
+    '/meshes/{mesh}/{plural}': get(
+      'Resources',
+      'Any kind in one mesh, by its plural; each kind also has its own path',
+      { ...ok('A page', list(ref('AnyResource'))), ...notFound },
+      [pathParam('mesh'), pathParam('plural'), ...listParameters],
+    ),
+    '/meshes/{mesh}/{plural}/{name}': get(
+      'Resources',
+      'One resource of any kind in a mesh, by its plural; each kind also has its own path',
+      { ...ok('The resource', ref('AnyResource')), ...notFound },
+      [pathParam('mesh'), pathParam('plural'), pathParam('name')],
+    ),
+    '/meshes/{mesh}/_ca': get(
+      'Inspection',
+      "The mesh's CA as this instance holds it: backend, mode, issuer and trusted roots with their validity",
+      { ...ok('The CA', ref('MeshCa')), ...notFound },
+      [pathParam('mesh')],
+    ),
+    '/zones/_overview': get(
+      'Zones',
+      'Zones with their insights',
+      ok('A page', list(ref('ZoneOverview'))),
+      listParameters,
+    ),
+    '/zoneingresses/_overview': get(
+      'Zones',
+      'Zone ingresses with their insights',
+      ok('A page', list(ref('ZoneIngressOverview'))),
+      listParameters,
+    ),
+    '/zoneegresses/_overview': get(
+      'Zones',
+      'Zone egresses with their insights',
+      ok('A page', list(ref('ZoneEgressOverview'))),
+      listParameters,
     ),
     '/meshes/{mesh}/meshservices/{name}/_dataplanes': get(
       'Inspection',

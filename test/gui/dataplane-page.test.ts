@@ -193,7 +193,7 @@ describe("GUI: a dataplane's page", () => {
     await route.getByRole('link', { name: 'marked', exact: true }).waitFor();
     const timeout = route.getByRole('link', { name: 'marked-timeout' });
     await timeout.waitFor();
-    assert.equal(await timeout.getAttribute('href'), '/gui/meshes/default/policies/MeshTimeout/marked-timeout');
+    assert.equal(await timeout.getAttribute('href'), '/gui/meshes/default/policies/meshtimeouts/marked-timeout');
     // The route's match, and its timeout merged over the destination's.
     await route.getByText('x-report').first().waitFor();
     const merged = route.locator('.merged').filter({ hasText: 'http.requestTimeout' });

@@ -9,6 +9,8 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
+import { policyPath } from '../model/paths';
+import { useKinds } from '../components/write/queries';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
@@ -152,11 +154,8 @@ function ExplanationBody({ mesh, view }: { mesh: string; view: ExplanationView }
 
 /** The specs of every policy the explanation names, read once each (a policy's own entry is what it contributed). */
 function usePolicySpecs(mesh: string, view: ExplanationView): SpecOf {
-  const kinds = useQuery({
-    queryKey: ['resource-descriptors'],
-    queryFn: async () => dataOf(await api.GET('/_resources')),
-  });
-  const pathOf = (kind: string) => kinds.data?.resources.find((r) => r.name === kind)?.path;
+  const kinds = useKinds();
+  const pathOf = (kind: string) => kinds.data?.find((k) => k.name === kind)?.path;
   const named = policiesNamed(view);
   const specs = useQueries({
     queries: named.map(({ kind, name }) => ({
@@ -176,11 +175,11 @@ function usePolicySpecs(mesh: string, view: ExplanationView): SpecOf {
   };
 }
 
-const policyHref = (mesh: string, kind: string, name: string) =>
-  `/meshes/${encodeURIComponent(mesh)}/policies/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`;
-
+/** A policy's page is addressed by its kind's path in the API (`meshtimeouts`), as the policy pages read it. */
 function PolicyLink({ mesh, kind, name }: { mesh: string; kind: string; name: string }) {
-  return <Link to={policyHref(mesh, kind, name)}>{name}</Link>;
+  const kinds = useKinds();
+  const plural = kinds.data?.find((k) => k.name === kind)?.path ?? kind.toLowerCase();
+  return <Link to={policyPath(mesh, plural, name)}>{name}</Link>;
 }
 
 function PolicyNames({ mesh, kind, names }: { mesh: string; kind: string; names: readonly string[] }) {

@@ -5,7 +5,10 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { Loaded } from '../components/Loaded';
+import { InstancesTable } from '../components/InstancesTable';
 import { Page } from '../components/Page';
+import { PolicyKindCounts } from '../components/PolicyKindCounts';
+import { RecentNacks } from '../components/RecentNacks';
 import { Table } from '../components/Table';
 
 export function OverviewPage() {
@@ -17,6 +20,10 @@ export function OverviewPage() {
   const meshes = useQuery({
     queryKey: ['mesh-insights'],
     queryFn: async () => dataOf(await api.GET('/mesh-insights', { params: { query: { size: 1000 } } })),
+  });
+  const kinds = useQuery({
+    queryKey: ['policy-kinds'],
+    queryFn: async () => dataOf(await api.GET('/policies')),
   });
   const ready = useQuery({
     queryKey: ['ready'],
@@ -99,6 +106,31 @@ export function OverviewPage() {
             />
           )}
         </Loaded>
+      </section>
+      <section aria-labelledby="overview-policies">
+        <h2 id="overview-policies">{t('overview.policiesByKind')}</h2>
+        <Loaded query={kinds}>
+          {(k) => (
+            <Loaded query={global}>
+              {(g) => (
+                <PolicyKindCounts
+                  kinds={k.policies}
+                  totals={g.resources}
+                  caption={t('overview.policiesByKind')}
+                  empty={t('policies.noPolicies')}
+                />
+              )}
+            </Loaded>
+          )}
+        </Loaded>
+      </section>
+      <section aria-labelledby="overview-instances">
+        <h2 id="overview-instances">{t('overview.instances')}</h2>
+        <InstancesTable />
+      </section>
+      <section aria-labelledby="overview-nacks">
+        <h2 id="overview-nacks">{t('overview.recentNacks')}</h2>
+        <RecentNacks />
       </section>
     </Page>
   );

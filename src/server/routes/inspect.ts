@@ -34,6 +34,7 @@ import { registerEnvoyAdminRoutes } from './inspect-envoy-admin.js';
 import { registerHostnameRoutes } from './inspect-hostnames.js';
 import { registerDataplaneInspectionRoutes } from './inspect-dataplane.js';
 import { registerPolicyInspectionRoutes, type PolicyInspection } from './inspect-policies.js';
+import { registerMeshCaRoute, type MeshCaSource } from './mesh-ca.js';
 import { filtersOverviews, matchesOverview, parseOverviewFilters, proxyTypeOf } from './overview-filters.js';
 
 export interface ProxyStatusReader {
@@ -61,6 +62,8 @@ export interface Inspection {
   readonly consistency?: {
     heldOf(nodeId: string): { readonly problems: readonly string[]; readonly since: Date } | undefined;
   };
+  /** Each mesh's CA as this instance holds it (`/meshes/{mesh}/_ca`, mesh-ca.ts); not served without it. */
+  readonly meshCa?: MeshCaSource;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -131,6 +134,7 @@ export function registerInspectionRoutes(
     registerDataplaneInspectionRoutes(app, manager, registry, inspection.policies);
   }
   registerHostnameRoutes(app, manager, registry);
+  if (inspection.meshCa) registerMeshCaRoute(app, manager, inspection.meshCa);
   if (inspection.envoyAdmin)
     registerEnvoyAdminRoutes(
       app,
