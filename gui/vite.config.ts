@@ -15,21 +15,8 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   server: {
-    // `npx vite gui` while a control plane runs on the default port: the API is proxied.
-    proxy: Object.fromEntries(
-      [
-        '/meshes',
-        '/dataplanes',
-        '/mesh-insights',
-        '/global-insight',
-        '/_',
-        '/who-am-i',
-        '/config',
-        '/ready',
-        '/openapi.json',
-        '/policies',
-        '/zones',
-      ].map((path) => [path, 'http://127.0.0.1:5681']),
-    ),
+    // `npx vite gui` while a control plane runs on the default port: every path
+    // outside /gui/ is the API's, and is proxied to it.
+    proxy: { '^/(?!gui(/|$))': { target: 'http://127.0.0.1:5681' } },
   },
 });
