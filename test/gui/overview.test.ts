@@ -112,6 +112,8 @@ describe('GUI overview and lists', () => {
           await session.page.goto(path);
           await session.page.locator('main h1').waitFor();
           await session.page.locator('main table, main .empty').first().waitFor();
+          if (colorScheme === 'dark' && path === '/gui/overview') await screenshot(session.page, 'overview-dark');
+          if (colorScheme === 'light' && path === '/gui/meshes') await screenshot(session.page, 'meshes');
           const violations = await seriousAxeViolations(session.page);
           assert.deepEqual(violations, [], `${path}: ${describeViolations(violations)}`);
         }

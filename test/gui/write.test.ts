@@ -94,6 +94,7 @@ describe('GUI writing', () => {
     await page.goto('/gui/create/Dataplane');
     await page.waitForURL('**/gui/create?kind=Dataplane');
     await page.getByLabel('Mesh').selectOption('shop');
+    await screenshot(page, 'create');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL('**/gui/meshes/shop/create/Dataplane');
     await field(page, 'name').fill('web-1');
