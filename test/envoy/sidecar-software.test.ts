@@ -39,7 +39,7 @@ describe('the software of a real Envoy and its agent', { ...envoyTestOptions(), 
     await closeApps();
   });
 
-  test("the overview's subscription carries the agent's and Envoy's versions, the insight the features", async () => {
+  test("the overview's subscription carries the agent's and Envoy's versions, the insight the features and the proxy type", async () => {
     const overview = await waitFor('the overview with a connected subscription', async () => {
       const { status, body } = await api(cp, 'GET', `/meshes/default/dataplanes/${sidecar.name}/_overview`);
       return status === 200 && body.dataplaneInsight?.connected === true ? body : undefined;
@@ -49,7 +49,8 @@ describe('the software of a real Envoy and its agent', { ...envoyTestOptions(), 
       kumaDp: { version: productVersion, kumaCpCompatible: true },
       envoy: { version: envoyRelease, build: envoyBuild, kumaDpCompatible: true },
     });
-    assert.deepEqual(overview.dataplaneInsight.metadata, { features: [...AGENT_FEATURES] });
+    assert.deepEqual(overview.dataplaneInsight.metadata, { features: [...AGENT_FEATURES], proxyType: 'envoy' });
+    assert.equal(overview.proxyType, 'envoy');
   });
 
   test("the mesh insight counts the proxy under its agent's and Envoy's versions, not as unknown", async () => {
