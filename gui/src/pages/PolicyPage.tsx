@@ -70,7 +70,7 @@ export function PolicyPage() {
                 onOffset={(next) => setState({ offset: next === 0 ? '' : String(next) }, { resetOffset: false })}
               />
             </section>
-            <section aria-labelledby="policy-yaml">
+            <section>
               <h2 id="policy-yaml">{t('policies.yaml')}</h2>
               <LazyYamlView document={p} label={t('policies.yaml')} />
             </section>
