@@ -36,6 +36,8 @@ export class SnapshotPublisher implements ProxySink {
     private readonly cache: SnapshotCache,
     private readonly build: ProxyBuild,
     private readonly gate: ConsistencyGate = new ConsistencyGate(),
+    /** Told how long each proxy build took, in seconds (the control plane's metrics). */
+    private readonly onBuilt?: (seconds: number) => void,
   ) {}
 
   update(nodeId: string, context: ProxyContext | undefined): void {
@@ -46,7 +48,9 @@ export class SnapshotPublisher implements ProxySink {
       this.gate.forget(nodeId);
       return;
     }
+    const started = performance.now();
     const config = this.build.configOf(nodeId, context);
+    this.onBuilt?.((performance.now() - started) / 1000);
     if (config === undefined) return;
     const snapshot = buildSnapshot(config.resources.map((r) => this.intern(r)));
     // A snapshot whose references do not resolve is not served; the cache keeps the last one (consistency-gate.ts).
