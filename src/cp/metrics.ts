@@ -47,8 +47,8 @@ export class ControlPlaneMetrics {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'koguma_xds_connected_proxies',
-      help: 'Proxies with an open xDS stream to this control-plane instance, by proxy type (envoy, grpc)',
-      labelNames: ['type', 'instance'],
+      help: 'Proxies with an open xDS stream to this control-plane instance, by proxy type (envoy, grpc) and control-plane instance id (`cp_instance`: Prometheus keeps `instance` for the scrape target)',
+      labelNames: ['type', 'cp_instance'],
       registers,
       collect() {
         this.reset();
@@ -61,7 +61,7 @@ export class ControlPlaneMetrics {
           const type = proxy.flavour ?? 'envoy';
           counts.set(type, (counts.get(type) ?? 0) + 1);
         }
-        for (const [type, count] of counts) this.set({ type, instance: options.instanceId }, count);
+        for (const [type, count] of counts) this.set({ type, cp_instance: options.instanceId }, count);
       },
     });
     this.responses = new Counter({

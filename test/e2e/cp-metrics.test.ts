@@ -106,8 +106,8 @@ describe('GET /metrics', () => {
     );
     const cds = client!.ofType(TypeUrl.Cluster).length;
     const eds = client!.ofType(TypeUrl.ClusterLoadAssignment).length;
-    assert.equal(sampleSum(samples, 'koguma_xds_connected_proxies', { type: 'grpc', instance: INSTANCE }), 1);
-    assert.equal(sampleSum(samples, 'koguma_xds_connected_proxies', { type: 'envoy', instance: INSTANCE }), 0);
+    assert.equal(sampleSum(samples, 'koguma_xds_connected_proxies', { type: 'grpc', cp_instance: INSTANCE }), 1);
+    assert.equal(sampleSum(samples, 'koguma_xds_connected_proxies', { type: 'envoy', cp_instance: INSTANCE }), 0);
     assert.equal(sampleSum(samples, 'koguma_xds_responses_sent_total', { type: 'cds' }), cds);
     assert.equal(sampleSum(samples, 'koguma_xds_responses_sent_total', { type: 'eds' }), eds);
     assert.equal(sampleSum(samples, 'koguma_xds_acks_total', { type: 'eds' }) ?? 0, 0, 'no endpoints ACKed');
@@ -140,7 +140,7 @@ describe('GET /metrics', () => {
   it('drops the proxy from the gauge once its stream ends', async () => {
     client!.close();
     await waitFor('the proxy to disconnect', async () =>
-      sampleSum((await scrape()).samples, 'koguma_xds_connected_proxies', { type: 'grpc', instance: INSTANCE }) === 0
+      sampleSum((await scrape()).samples, 'koguma_xds_connected_proxies', { type: 'grpc', cp_instance: INSTANCE }) === 0
         ? true
         : undefined,
     );
