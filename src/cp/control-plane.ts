@@ -133,7 +133,7 @@ export async function startControlPlane(
     });
     const consistency = new ConsistencyGate({ log: xdsLogger });
     const proxyBuild = new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } });
-    const publisher = new SnapshotPublisher(cache, proxyBuild, consistency, metrics.configBuilt);
+    const publisher = new SnapshotPublisher(cache, proxyBuild, consistency, metrics.publishing);
     engine = new MeshEngine({
       store,
       sink: publisher,

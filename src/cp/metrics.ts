@@ -5,9 +5,9 @@
  * process. The parts that record know nothing of prom-client; the
  * composition root hands each a small hook made here:
  *
- *   xDS streams ──ProxyStatusSink (wrapped)──► responses, ACKs, NACKs, response-to-ACK time
+ *   xDS streams ──ProxyStatusSink (wrapped)──► responses, ACKs, NACKs, response-to-ACK, change-to-ACK
  *   proxy status registry ──read at scrape──► connected proxies
- *   snapshot publisher ──onBuilt──► config build time
+ *   engine ─(when a change arrived)─► snapshot publisher ──publishing──► config build time, change-to-ACK
  *   store (wrapped) ──► operation time and errors
  *   REST API ──onResponse──► requests by route and status
  *   workload identities ──onCertificateIssued──► certificates by mesh
@@ -15,7 +15,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResourceStore } from '../store/index.js';
-import { shortNameOfType, type TypeUrl } from '../xds/index.js';
+import { shortNameOfType, type Snapshot, type TypeUrl } from '../xds/index.js';
 import type { ProxyStatus, ProxyStatusSink, StreamStatusReporter } from '../xds/server/index.js';
 
 /** The store operations timed; the others (watch, leases, delivered...) are subscriptions or waits, not operations. */
@@ -41,6 +41,9 @@ export class ControlPlaneMetrics {
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly requestTime: Histogram<'method' | 'route'>;
   private readonly certificates: Counter<'mesh'>;
+  private readonly changeToAck: Histogram<'type'>;
+  /** Per proxy and type, the version served for a change not yet ACKed, and when the engine learnt of the earliest such change. */
+  private readonly unacked = new Map<string, Map<TypeUrl, { version: string; changedAt: number }>>();
 
   constructor(options: ControlPlaneMetricsOptions) {
     const registers = [this.registry];
@@ -89,6 +92,13 @@ export class ControlPlaneMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
+    this.changeToAck = new Histogram({
+      name: 'koguma_xds_change_to_ack_seconds',
+      help: "Time from the engine learning of a store change (or a certificate or CA change) to the proxy's ACK of the first response containing it, by resource type",
+      labelNames: ['type'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
     this.buildTime = new Histogram({
       name: 'koguma_xds_config_build_seconds',
       help: "Time to build one proxy's configuration (generators and policy plugins, encoding included)",
@@ -135,6 +145,7 @@ export class ControlPlaneMetrics {
       connected: (stream) => {
         const inner = sink.connected(stream);
         const sentAt = new Map<TypeUrl, { version: string; at: Date }>();
+        const { nodeId } = stream;
         return {
           sent: (typeUrl, version, nonce, at) => {
             this.responses.inc({ type: typeLabel(typeUrl) });
@@ -149,21 +160,42 @@ export class ControlPlaneMetrics {
               this.ackLatency.observe({ type }, Math.max(0, at.getTime() - sent.at.getTime()) / 1000);
               sentAt.delete(typeUrl);
             }
+            const change = this.unacked.get(nodeId)?.get(typeUrl);
+            if (change?.version === version) {
+              this.changeToAck.observe({ type }, Math.max(0, at.getTime() - change.changedAt) / 1000);
+              this.unacked.get(nodeId)!.delete(typeUrl);
+            }
             inner.acked(typeUrl, version, at);
           },
           nacked: (typeUrl, version, error, at) => {
             this.nacks.inc({ type: typeLabel(typeUrl) });
             sentAt.delete(typeUrl);
+            this.unacked.get(nodeId)?.delete(typeUrl);
             inner.nacked(typeUrl, version, error, at);
           },
-          disconnected: (at) => inner.disconnected(at),
+          disconnected: (at) => {
+            if (!stream.certificatesOnly) this.unacked.delete(nodeId);
+            inner.disconnected(at);
+          },
         } satisfies StreamStatusReporter;
       },
     };
   }
 
-  /** One proxy configuration built, in seconds. */
-  readonly configBuilt = (seconds: number): void => this.buildTime.observe(seconds);
+  /** What the snapshot publisher reports: build times, and which served versions carry which change. */
+  readonly publishing = {
+    built: (seconds: number): void => this.buildTime.observe(seconds),
+    published: (nodeId: string, snapshot: Snapshot, previous: Snapshot | undefined, changedAt: number): void => {
+      let types = this.unacked.get(nodeId);
+      for (const [typeUrl, version] of snapshot.versions) {
+        if (previous?.versions.get(typeUrl) === version) continue;
+        if (types === undefined) this.unacked.set(nodeId, (types = new Map()));
+        // A newer version before the ACK of the last one carries the earlier change too.
+        const earlier = types.get(typeUrl)?.changedAt ?? changedAt;
+        types.set(typeUrl, { version, changedAt: Math.min(earlier, changedAt) });
+      }
+    },
+  };
 
   /** One REST request answered; `route` is the route pattern (`undefined`: no route matched). */
   readonly requestAnswered = (method: string, route: string | undefined, status: number, seconds: number): void => {

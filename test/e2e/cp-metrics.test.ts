@@ -8,7 +8,7 @@
  *   connected proxies by type and instance, responses / ACKs / NACKs by type
  *   (equal to what the client saw), response-to-ACK times, config builds,
  *   store operations, REST requests by route pattern and status, certificates
- *   issued, and the Node.js defaults (event-loop lag).
+ *   issued, change-to-ACK times, and the Node.js defaults (event-loop lag).
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -135,6 +135,34 @@ describe('GET /metrics', () => {
     assert.ok((sampleSum(samples, 'koguma_store_operation_seconds_count', { operation: 'get' }) ?? 0) >= 3);
     // The PUT of a new Dataplane reads it first (missing) then creates it; a conflict would count as an error.
     assert.equal(sampleSum(samples, 'koguma_store_operation_errors_total', { operation: 'create' }) ?? 0, 0);
+  });
+
+  it("times a change from the engine learning of it to the proxy's ACK of the clusters containing it", async () => {
+    const before = sampleSum((await scrape()).samples, 'koguma_xds_change_to_ack_seconds_count', { type: 'cds' }) ?? 0;
+    const cds = client!.ofType(TypeUrl.Cluster).length;
+    // A new outbound service for the client: a new cluster in its CDS.
+    const other = { ...backendDataplane, name: 'other-1' };
+    other.networking = {
+      ...backendDataplane.networking,
+      inbound: [{ port: 7002, tags: { 'kuma.io/service': 'other', 'kuma.io/protocol': 'grpc' } }],
+    };
+    assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/other-1', other)).status, 201);
+    const changed = {
+      ...clientDataplane,
+      networking: {
+        ...clientDataplane.networking,
+        outbound: [...clientDataplane.networking.outbound, { port: 10002, tags: { 'kuma.io/service': 'other' } }],
+      },
+    };
+    assert.equal((await api(cp, 'PUT', '/meshes/default/dataplanes/nacker-1', changed)).status, 200);
+    await waitFor('the new clusters', () => (client!.ofType(TypeUrl.Cluster).length > cds ? true : undefined));
+    const samples = await waitFor('the change-to-ACK time of the new clusters', async () => {
+      const { samples } = await scrape();
+      const count = sampleSum(samples, 'koguma_xds_change_to_ack_seconds_count', { type: 'cds' }) ?? 0;
+      return count > before ? samples : undefined;
+    });
+    assert.ok((sampleSum(samples, 'koguma_xds_change_to_ack_seconds_sum', { type: 'cds' }) ?? -1) >= 0);
+    assert.equal(sampleSum(samples, 'koguma_xds_change_to_ack_seconds_count', { type: 'eds' }) ?? 0, 0, 'NACKed');
   });
 
   it('drops the proxy from the gauge once its stream ends', async () => {
