@@ -43,6 +43,7 @@ import { kindRegistry, policyKindNames, policyPlugins } from './catalogue.js';
 import { publicConfig, type ControlPlaneConfig } from './config.js';
 import { dataplaneAuthFor } from './dataplane-auth.js';
 import { meshServiceStatuses } from './meshservice-status.js';
+import { ControlPlaneMetrics } from './metrics.js';
 import { keepDpServerTlsFresh, loadDpServerTls, type DpServerTlsOptions } from './dp-server-tls.js';
 import { productVersion } from '../api/index.js';
 
@@ -75,7 +76,7 @@ export async function startControlPlane(
   options: StartOptions = {},
 ): Promise<RunningControlPlane> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { instance: config.instanceId } });
-  const store = await createStore({
+  const rawStore = await createStore({
     type: config.store,
     dataDir: config.dataDir,
     postgresUrl: config.postgresUrl,
@@ -83,11 +84,15 @@ export async function startControlPlane(
     logger: logger.child({ component: 'store' }),
   });
   // Torn down in reverse order of start; the store is last.
-  const closers: Closer[] = [() => store.close()];
+  const closers: Closer[] = [() => rawStore.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
   try {
+    // This instance's own metrics (`GET /metrics`); the proxies are read at each scrape.
+    let status: ProxyStatusRegistry | undefined;
+    const metrics = new ControlPlaneMetrics({ instanceId: config.instanceId, proxies: () => status?.list() ?? [] });
+    const store = metrics.observeStore(rawStore);
     const manager = new ResourceManager(store, kindRegistry, config.mode);
     await manager.ensureDefaultMesh();
     await manager.ensureDefaultHostnameGenerators();
@@ -99,7 +104,7 @@ export async function startControlPlane(
     const cache = new MemorySnapshotCache({
       onListenerError: (err, nodeId) => xdsLogger.error({ err, nodeId }, 'snapshot listener failed'),
     });
-    const status = new ProxyStatusRegistry(config.instanceId);
+    status = new ProxyStatusRegistry(config.instanceId);
     // Mesh mTLS: CAs per mesh, and certificates per proxy; both rebuild proxies through the engine when they change.
     let engine: MeshEngine | undefined;
     const mtlsLogger = logger.child({ component: 'mtls' });
@@ -115,6 +120,7 @@ export async function startControlPlane(
     let recorder: InsightRecorder | undefined;
     const identities = new WorkloadIdentities({
       limiter,
+      onCertificateIssued: metrics.certificateIssued,
       onIssued: (nodeId) => {
         engine?.refresh([nodeId]);
         recorder?.mark(nodeId);
@@ -127,7 +133,7 @@ export async function startControlPlane(
     });
     const consistency = new ConsistencyGate({ log: xdsLogger });
     const proxyBuild = new ProxyBuild({ plugins: policyPlugins, security: { meshes: meshSecurity, identities } });
-    const publisher = new SnapshotPublisher(cache, proxyBuild, consistency);
+    const publisher = new SnapshotPublisher(cache, proxyBuild, consistency, metrics.publishing);
     engine = new MeshEngine({
       store,
       sink: publisher,
@@ -215,7 +221,7 @@ export async function startControlPlane(
       agentReports,
       ads: {
         snapshots: cache,
-        status: recorder,
+        status: metrics.observeStreams(recorder),
         identify: dpAuth.identify,
         onStreamOpen: (identity, stream) => lifecycle.open(identity, stream),
         onStreamReady: (identity, stream) => lifecycle.ready(identity, stream),
@@ -303,6 +309,7 @@ export async function startControlPlane(
         })),
       },
       proxyChanges: insightIndex,
+      metrics: { requestAnswered: metrics.requestAnswered, scrape: () => metrics.scrape() },
       instances: {
         list: () => leases.instances(),
         proxiesByInstance: () => proxiesByInstance(insightIndex.insightRecords()),

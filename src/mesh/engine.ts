@@ -38,7 +38,11 @@ export interface ConnectedProxy {
 
 /** Where new proxy contexts go; `undefined` when the proxy's Dataplane does not exist (any more). */
 export interface ProxySink {
-  update(nodeId: string, context: ProxyContext | undefined): void;
+  /**
+   * `changedAt` (ms since the epoch): when the engine learnt of the earliest
+   * change this build contains, none for a proxy's first build on connecting.
+   */
+  update(nodeId: string, context: ProxyContext | undefined, changedAt?: number): void;
   /** The proxy's last stream ended: nothing more will be built for it until it connects again. */
   disconnected?(nodeId: string): void;
 }
@@ -75,6 +79,8 @@ export class MeshEngine {
   private readonly views = new Map<string, MeshView>();
   private readonly connected = new Map<string, ConnectedProxy>();
   private readonly dirty = new Set<string>();
+  /** Per dirty proxy, when the earliest change not yet built for it arrived (the control plane's change-to-ACK time). */
+  private readonly dirtySince = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   /** Set while a batch is being built slice by slice; new changes join that batch. */
   private draining: NodeJS.Immediate | undefined;
@@ -149,6 +155,7 @@ export class MeshEngine {
     await this.caughtUp();
     if (this.stopped || this.connected.get(nodeId) !== proxy) return;
     this.dirty.delete(nodeId);
+    this.dirtySince.delete(nodeId);
     this.build(nodeId);
   }
 
@@ -191,6 +198,7 @@ export class MeshEngine {
   disconnect(nodeId: string): void {
     this.connected.delete(nodeId);
     this.dirty.delete(nodeId);
+    this.dirtySince.delete(nodeId);
     this.options.sink.disconnected?.(nodeId);
   }
 
@@ -335,7 +343,12 @@ export class MeshEngine {
   }
 
   private markDirty(nodeIds: Iterable<string>): void {
-    for (const nodeId of nodeIds) if (this.connected.has(nodeId)) this.dirty.add(nodeId);
+    const now = Date.now();
+    for (const nodeId of nodeIds) {
+      if (!this.connected.has(nodeId)) continue;
+      this.dirty.add(nodeId);
+      if (!this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, now);
+    }
     if (this.dirty.size > 0 && !this.timer && !this.draining && !this.stopped) {
       this.timer = setTimeout(() => this.flush(), this.options.debounceMs);
     }
@@ -349,18 +362,20 @@ export class MeshEngine {
     const deadline = performance.now() + BUILD_SLICE_MS;
     for (const nodeId of this.dirty) {
       this.dirty.delete(nodeId);
-      this.build(nodeId);
+      const changedAt = this.dirtySince.get(nodeId);
+      this.dirtySince.delete(nodeId);
+      this.build(nodeId, changedAt);
       if (performance.now() >= deadline) break;
     }
     if (this.dirty.size > 0) this.draining = setImmediate(() => this.flush());
   }
 
-  private build(nodeId: string): void {
+  private build(nodeId: string, changedAt?: number): void {
     const proxy = this.connected.get(nodeId);
     if (!proxy) return;
     const context = this.views.get(proxy.mesh)?.context(proxy.name, proxy.flavour);
     try {
-      this.options.sink.update(nodeId, context);
+      this.options.sink.update(nodeId, context, changedAt);
     } catch (error) {
       // One proxy's failure must not stop the others' updates; its last good config stays.
       this.options.logger.error({ err: error, nodeId }, 'failed to build proxy configuration');

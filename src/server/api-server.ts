@@ -47,6 +47,7 @@ import { defaultEventLimits, registerEventRoutes, type EventLimits, type EventSo
 import { defaultGuiDirectory, registerGuiRoutes } from './routes/gui.js';
 import { registerInstanceRoutes, type InstancesSource } from './routes/instances.js';
 import { registerNackRoutes } from './routes/nacks.js';
+import { registerMetricsRoutes, type ApiMetrics } from './routes/metrics.js';
 
 export interface ApiServerOptions {
   readonly manager: ResourceManager;
@@ -78,6 +79,8 @@ export interface ApiServerOptions {
   readonly eventLimits?: Partial<EventLimits>;
   /** The instances sharing the store (`GET /_instances`); not served without it. */
   readonly instances?: InstancesSource;
+  /** The control plane's own metrics: `GET /metrics`, and every request counted. */
+  readonly metrics?: ApiMetrics;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -101,6 +104,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       'request',
     );
   });
+  if (options.metrics) registerMetricsRoutes(app, options.metrics);
   installErrorHandling(app, options.logger);
   // Before access control, so a refusal still carries the headers a browser needs to read it.
   if (options.corsAllowedOrigins !== undefined && options.corsAllowedOrigins.length > 0)

@@ -4,3 +4,4 @@ export { errorBody, type ErrorBody } from './errors.js';
 export { isLoopback, type ApiAccess } from './access.js';
 export type { IndexInfo } from './routes/info.js';
 export type { Inspection, ProxyStatusReader } from './routes/inspect.js';
+export type { ApiMetrics } from './routes/metrics.js';

@@ -1,5 +1,5 @@
 /** Public surface of the bridge between the mesh engine and the xDS server. */
-export { SnapshotPublisher } from './snapshot-publisher.js';
+export { SnapshotPublisher, type PublishObserver } from './snapshot-publisher.js';
 export {
   ConsistencyGate,
   type ConsistencyGateLog,

@@ -19,8 +19,16 @@ import type { ProxySink } from '../../mesh/index.js';
 import type { ProxyBuild } from '../build/index.js';
 import type { ProxyContext } from '../generate/index.js';
 import type { SnapshotCache } from '../server/index.js';
-import { buildSnapshot, type EncodedResource } from '../index.js';
+import { buildSnapshot, type EncodedResource, type Snapshot } from '../index.js';
 import { ConsistencyGate } from './consistency-gate.js';
+
+/** Told what the publisher does (the control plane's metrics). */
+export interface PublishObserver {
+  /** One proxy build took `seconds`. */
+  built?(seconds: number): void;
+  /** A snapshot built for a change the engine learnt of at `changedAt` (ms) is about to be served. */
+  published?(nodeId: string, snapshot: Snapshot, previous: Snapshot | undefined, changedAt: number): void;
+}
 
 export class SnapshotPublisher implements ProxySink {
   /** Content hash → the one shared object. Weak values: dropped when no snapshot holds them. */
@@ -36,9 +44,10 @@ export class SnapshotPublisher implements ProxySink {
     private readonly cache: SnapshotCache,
     private readonly build: ProxyBuild,
     private readonly gate: ConsistencyGate = new ConsistencyGate(),
+    private readonly observer: PublishObserver = {},
   ) {}
 
-  update(nodeId: string, context: ProxyContext | undefined): void {
+  update(nodeId: string, context: ProxyContext | undefined, changedAt?: number): void {
     if (context === undefined) {
       this.cache.clear(nodeId);
       this.warnings.delete(nodeId);
@@ -46,11 +55,15 @@ export class SnapshotPublisher implements ProxySink {
       this.gate.forget(nodeId);
       return;
     }
+    const started = performance.now();
     const config = this.build.configOf(nodeId, context);
+    this.observer.built?.((performance.now() - started) / 1000);
     if (config === undefined) return;
     const snapshot = buildSnapshot(config.resources.map((r) => this.intern(r)));
     // A snapshot whose references do not resolve is not served; the cache keeps the last one (consistency-gate.ts).
-    if (!this.gate.admits(nodeId, snapshot, this.cache.get(nodeId))) return;
+    const previous = this.cache.get(nodeId);
+    if (!this.gate.admits(nodeId, snapshot, previous)) return;
+    if (changedAt !== undefined) this.observer.published?.(nodeId, snapshot, previous, changedAt);
     this.cache.set(nodeId, snapshot);
     this.setWarnings(nodeId, config.warnings);
   }

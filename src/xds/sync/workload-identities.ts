@@ -25,6 +25,8 @@ import type { MeshSecurity } from '../../mtls/index.js';
 export interface WorkloadIdentitiesOptions {
   readonly limiter: IssuanceLimiter;
   readonly onIssued: (nodeId: string) => void;
+  /** A new certificate was issued for the proxy (not a retry or a renewal check): the control plane's metrics. */
+  readonly onCertificateIssued?: (nodeId: string) => void;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** After a failed issuance, how long before the next attempt. */
@@ -135,6 +137,7 @@ export class WorkloadIdentities {
         entry.current = { certificate, identityKey, backend: security.backend, issuedAt: this.now() };
         entry.regenerations = (entry.regenerations ?? 0) + 1;
         this.scheduleRenewal(nodeId, entry, certificate);
+        this.options.onCertificateIssued?.(nodeId);
         onIssued(nodeId);
       })
       .catch((error: unknown) => {
