@@ -143,7 +143,7 @@ async function main(): Promise<void> {
         `load average ${loadBefore} before, ${loadAverage()} after; ${new Date().toISOString().slice(0, 10)}.`,
     ].join('\n');
     process.stdout.write(`${lines}\n`);
-    if (values['write-docs']) log(`figures written to ${writeDocsSection('gui-bench', lines)}`);
+    if (values['write-docs']) log(`figures written to ${await writeDocsSection('gui-bench', lines)}`);
   } finally {
     await browser.close();
     await cp.stop();

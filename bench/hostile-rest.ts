@@ -133,5 +133,5 @@ for (const line of notRefusals.slice(0, 20)) log(`not a refusal: ${line}`);
 await cp.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
-if (values['write-docs']) writeDocsSection('hostile-rest', lines.join('\n'));
+if (values['write-docs']) await writeDocsSection('hostile-rest', lines.join('\n'));
 process.exitCode = alive && notRefusals.length === 0 ? 0 : 1;

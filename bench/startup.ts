@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     ];
     const note = `${cpus().length} CPUs, node ${process.version}, load average ${loadBefore} before, ${loadAverage()} after; ${new Date().toISOString().slice(0, 10)}`;
     process.stdout.write(`${table.join('\n')}\n\n${note}\n`);
-    if (values['write-docs']) writeDocsSection('startup-bench', `${table.join('\n')}\n\n${note}\n`);
+    if (values['write-docs']) await writeDocsSection('startup-bench', `${table.join('\n')}\n\n${note}\n`);
   } finally {
     for (const made of dirs) rmSync(made, { recursive: true, force: true });
   }
