@@ -82,7 +82,8 @@ describe('GUI writing', () => {
     const { page } = gui;
     await page.goto('/gui/overview');
     await page.getByRole('navigation').getByRole('link', { name: 'Create' }).click();
-    await page.getByLabel('Kind').selectOption('Mesh');
+    await page.waitForURL('**/gui/create');
+    await page.getByLabel('Kind', { exact: true }).selectOption('Mesh');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL('**/gui/create/Mesh');
     await field(page, 'name').fill('shop');
