@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: '/gui/',
+  // Caches under the project's node_modules, not in gui/: the sources stay as the build left them.
+  cacheDir: '../node_modules/.vite/gui',
   plugins: [react()],
   build: {
     outDir: '../dist/gui',

@@ -4,5 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: import.meta.dirname,
+  // Caches under the project's node_modules, not in gui/: the sources stay as the build left them.
+  cacheDir: '../node_modules/.vite/gui-tests',
   test: { include: ['src/**/*.test.ts'], environment: 'node' },
 });

@@ -22,7 +22,10 @@ function newest(path) {
     return 0;
   }
   let latest = stats.mtimeMs;
-  if (stats.isDirectory()) for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  // Tools' caches (node_modules/.vite) are no source.
+  if (stats.isDirectory())
+    for (const entry of readdirSync(path))
+      if (entry !== 'node_modules') latest = Math.max(latest, newest(join(path, entry)));
   return latest;
 }
 
