@@ -1,15 +1,10 @@
 /** A mesh filter: every mesh, or any (empty value). */
-import { useQuery } from '@tanstack/react-query';
+import { useMeshes } from '../api/queries';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
-import { dataOf } from '../api/errors';
 
 export function MeshSelect({ value, onChange }: { value: string; onChange: (mesh: string) => void }) {
   const { t } = useTranslation();
-  const meshes = useQuery({
-    queryKey: ['meshes'],
-    queryFn: async () => dataOf(await api.GET('/meshes', { params: { query: { size: 1000 } } })),
-  });
+  const meshes = useMeshes();
   return (
     <label>
       {t('common.mesh')}

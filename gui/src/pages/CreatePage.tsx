@@ -2,11 +2,9 @@
  * Choosing what to create: a kind, then a mesh for the kinds that live in
  * one. Both choices are in the URL (`/create?kind=MeshTimeout&mesh=default`).
  */
-import { useQuery } from '@tanstack/react-query';
+import { useMeshes } from '../api/queries';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api } from '../api/client';
-import { dataOf } from '../api/errors';
 import { Loaded } from '../components/Loaded';
 import { Page } from '../components/Page';
 import { useUrlState } from '../components/search-params';
@@ -21,10 +19,7 @@ export function CreatePage() {
   const kinds = useKinds();
   const access = useWriteAccess();
   const [{ kind: kindName, mesh }, setUrl] = useUrlState(['kind', 'mesh']);
-  const meshes = useQuery({
-    queryKey: ['meshes'],
-    queryFn: async () => dataOf(await api.GET('/meshes', { params: { query: { size: 1000 } } })),
-  });
+  const meshes = useMeshes();
 
   return (
     <Page title={t('write.chooseTitle')}>

@@ -8,6 +8,7 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { Loaded } from '../components/Loaded';
+import { MeshSelect } from '../components/MeshSelect';
 import { Page } from '../components/Page';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
@@ -23,10 +24,6 @@ export function DataplanesPage() {
   const { t } = useTranslation();
   const [filters, setFilters] = useUrlState(['mesh', 'name', 'service', 'tag', 'status', 'proxyType', 'offset']);
   const offset = Number(filters.offset) || 0;
-  const meshes = useQuery({
-    queryKey: ['meshes'],
-    queryFn: async () => dataOf(await api.GET('/meshes', { params: { query: { size: 1000 } } })),
-  });
   const tags = [
     ...(filters.service === '' ? [] : [`kuma.io/service:${filters.service}`]),
     ...(filters.tag === '' ? [] : [filters.tag]),
@@ -53,17 +50,7 @@ export function DataplanesPage() {
   return (
     <Page title={t('dataplanes.title')}>
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          {t('common.mesh')}
-          <select value={filters.mesh} onChange={(e) => setFilters({ mesh: e.target.value })}>
-            <option value="">{t('common.any')}</option>
-            {meshes.data?.items.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MeshSelect value={filters.mesh} onChange={(mesh) => setFilters({ mesh })} />
         <label>
           {t('common.name')}
           <input type="search" value={filters.name} onChange={(e) => setFilters({ name: e.target.value })} />

@@ -1,23 +1,15 @@
 /** Every mesh with its mTLS backend and counts. */
-import { useQuery } from '@tanstack/react-query';
+import { useMeshes, useMeshInsights } from '../api/queries';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../api/client';
-import { dataOf } from '../api/errors';
 import { Loaded } from '../components/Loaded';
 import { Page } from '../components/Page';
 import { Table } from '../components/Table';
 
 export function MeshesPage() {
   const { t } = useTranslation();
-  const meshes = useQuery({
-    queryKey: ['meshes'],
-    queryFn: async () => dataOf(await api.GET('/meshes', { params: { query: { size: 1000 } } })),
-  });
-  const insights = useQuery({
-    queryKey: ['mesh-insights'],
-    queryFn: async () => dataOf(await api.GET('/mesh-insights', { params: { query: { size: 1000 } } })),
-  });
+  const meshes = useMeshes();
+  const insights = useMeshInsights();
   const insightOf = (name: string) => insights.data?.items.find((i) => i.name === name);
 
   return (

@@ -1,4 +1,5 @@
 /** The first page: the whole mesh estate at a glance, live. */
+import { useMeshInsights } from '../api/queries';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -17,10 +18,7 @@ export function OverviewPage() {
     queryKey: ['global-insight'],
     queryFn: async () => dataOf(await api.GET('/global-insight')),
   });
-  const meshes = useQuery({
-    queryKey: ['mesh-insights'],
-    queryFn: async () => dataOf(await api.GET('/mesh-insights', { params: { query: { size: 1000 } } })),
-  });
+  const meshes = useMeshInsights();
   const kinds = useQuery({
     queryKey: ['policy-kinds'],
     queryFn: async () => dataOf(await api.GET('/policies')),

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { dataOf } from '../api/errors';
 import { DeleteButton } from '../components/DeleteButton';
 import { EditLink } from '../components/EditLink';
-import { LazyYamlView } from '../components/LazyYamlView';
+import { YamlSection } from '../components/YamlSection';
 import { Loaded } from '../components/Loaded';
 import { Page } from '../components/Page';
 import { SelectedDataplanes } from '../components/SelectedDataplanes';
@@ -70,10 +70,7 @@ export function PolicyPage() {
                 onOffset={(next) => setState({ offset: next === 0 ? '' : String(next) }, { resetOffset: false })}
               />
             </section>
-            <section>
-              <h2 id="policy-yaml">{t('policies.yaml')}</h2>
-              <LazyYamlView document={p} label={t('policies.yaml')} />
-            </section>
+            <YamlSection id="policy-yaml" title={t('policies.yaml')} document={p} />
           </>
         )}
       </Loaded>

@@ -13,7 +13,7 @@ import { CountList } from '../components/CountList';
 import { DeleteButton } from '../components/DeleteButton';
 import { EditLink } from '../components/EditLink';
 import { DataplaneTable } from '../components/DataplaneTable';
-import { LazyYamlView } from '../components/LazyYamlView';
+import { YamlSection } from '../components/YamlSection';
 import { Loaded } from '../components/Loaded';
 import { Page } from '../components/Page';
 import { Pager } from '../components/Pager';
@@ -128,10 +128,7 @@ function MeshServiceBody({ mesh, name, offset, onOffset }: Paged) {
                 onOffset={onOffset}
               />
             </section>
-            <section aria-labelledby="service-yaml">
-              <h2 id="service-yaml">{t('services.spec')}</h2>
-              <LazyYamlView document={s} label={t('services.spec')} />
-            </section>
+            <YamlSection id="service-yaml" title={t('services.spec')} document={s} />
           </>
         );
       }}
@@ -167,10 +164,7 @@ function ExternalServiceBody({ mesh, name }: { mesh: string; name: string }) {
               ]}
             />
           </section>
-          <section aria-labelledby="service-yaml">
-            <h2 id="service-yaml">{t('services.spec')}</h2>
-            <LazyYamlView document={s} label={t('services.spec')} />
-          </section>
+          <YamlSection id="service-yaml" title={t('services.spec')} document={s} />
         </>
       )}
     </Loaded>
@@ -242,14 +236,7 @@ function TaggedServiceBody({ mesh, name, offset, onOffset }: Paged) {
         </Loaded>
       </section>
       <Loaded query={insight}>
-        {(s) =>
-          s === null ? null : (
-            <section aria-labelledby="service-yaml">
-              <h2 id="service-yaml">{t('services.insight')}</h2>
-              <LazyYamlView document={s} label={t('services.insight')} />
-            </section>
-          )
-        }
+        {(s) => (s === null ? null : <YamlSection id="service-yaml" title={t('services.insight')} document={s} />)}
       </Loaded>
     </>
   );

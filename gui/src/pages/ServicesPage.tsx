@@ -4,6 +4,7 @@
  * services Kuma counts from `kuma.io/service` tags; each list paged on its
  * own, filtered by mesh and name from the URL.
  */
+import { useMeshes } from '../api/queries';
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -65,10 +66,7 @@ export function ServicesPage() {
     },
     placeholderData: keepPreviousData,
   });
-  const meshes = useQuery({
-    queryKey: ['meshes'],
-    queryFn: async () => dataOf(await api.GET('/meshes', { params: { query: { size: 1000 } } })),
-  });
+  const meshes = useMeshes();
   const meshNames = mesh === '' ? (meshes.data?.items.map((m) => m.name) ?? []) : [mesh];
   const insights = useQueries({
     queries: meshNames.map((name) => ({
