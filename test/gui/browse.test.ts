@@ -15,14 +15,7 @@ import { TypeUrl } from '../../src/xds/resource-types.js';
 import { jsonCall, putOk } from '../support/json-call.js';
 import { startAdsClient, type AdsClient } from '../support/proxyless-ads.js';
 import { cleanUp, startControlPlane, type ControlPlaneProcess } from '../support/proxyless.js';
-import {
-  describeViolations,
-  launchBrowser,
-  openGui,
-  screenshot,
-  seriousAxeViolations,
-  type GuiSession,
-} from '../support/browser.js';
+import { launchBrowser, openGui, screenshot, assertAccessible, type GuiSession } from '../support/browser.js';
 
 let cp: ControlPlaneProcess;
 let browser: Browser;
@@ -318,8 +311,7 @@ describe('GUI browsing pages', () => {
           await session.page.locator('main h1').waitFor();
           await session.page.locator('main table, main .empty').first().waitFor();
           await session.page.locator('main .loading').first().waitFor({ state: 'detached' });
-          const violations = await seriousAxeViolations(session.page);
-          assert.deepEqual(violations, [], `${path}: ${describeViolations(violations)}`);
+          await assertAccessible(session.page, `${path}`);
         }
         assert.deepEqual(session.scriptErrors, []);
       } finally {

@@ -22,14 +22,7 @@ import {
   waitFor,
   type ControlPlaneProcess,
 } from '../support/proxyless.js';
-import {
-  describeViolations,
-  launchBrowser,
-  openGui,
-  screenshot,
-  seriousAxeViolations,
-  type GuiSession,
-} from '../support/browser.js';
+import { launchBrowser, openGui, screenshot, assertAccessible, type GuiSession } from '../support/browser.js';
 
 let cp: ControlPlaneProcess;
 let browser: Browser;
@@ -266,8 +259,7 @@ describe("GUI: a dataplane's page", () => {
           // The history and each resource open too, so what they hold is checked.
           for (const details of await session.page.locator('main details').all())
             await details.evaluate((d) => d.setAttribute('open', ''));
-          const violations = await seriousAxeViolations(session.page);
-          assert.deepEqual(violations, [], `${tab}: ${describeViolations(violations)}`);
+          await assertAccessible(session.page, `${tab}`);
         }
       } finally {
         await session.close();

@@ -9,14 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { putOk } from '../support/json-call.js';
 import { cleanUp, startControlPlane, type ControlPlaneProcess } from '../support/proxyless.js';
-import {
-  describeViolations,
-  launchBrowser,
-  openGui,
-  screenshot,
-  seriousAxeViolations,
-  type GuiSession,
-} from '../support/browser.js';
+import { launchBrowser, openGui, screenshot, assertAccessible, type GuiSession } from '../support/browser.js';
 
 let cp: ControlPlaneProcess;
 let browser: Browser;
@@ -114,8 +107,7 @@ describe('GUI overview and lists', () => {
           await session.page.locator('main table, main .empty').first().waitFor();
           if (colorScheme === 'dark' && path === '/gui/overview') await screenshot(session.page, 'overview-dark');
           if (colorScheme === 'light' && path === '/gui/meshes') await screenshot(session.page, 'meshes');
-          const violations = await seriousAxeViolations(session.page);
-          assert.deepEqual(violations, [], `${path}: ${describeViolations(violations)}`);
+          await assertAccessible(session.page, `${path}`);
         }
       } finally {
         await session.close();

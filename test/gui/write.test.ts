@@ -16,14 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { jsonCall, putOk } from '../support/json-call.js';
 import { CLI } from '../support/proxyless-processes.js';
 import { cleanUp, scratchDir, startControlPlane, type ControlPlaneProcess } from '../support/proxyless.js';
-import {
-  describeViolations,
-  launchBrowser,
-  openGui,
-  screenshot,
-  seriousAxeViolations,
-  type GuiSession,
-} from '../support/browser.js';
+import { launchBrowser, openGui, screenshot, assertAccessible, type GuiSession } from '../support/browser.js';
 
 const run = promisify(execFile);
 
@@ -346,14 +339,12 @@ describe('GUI writing', () => {
           await page.locator('main h1').waitFor();
           await page.locator('main form').first().waitFor();
           if (path.includes('view=yaml')) await page.locator('.cm-content').waitFor();
-          const violations = await seriousAxeViolations(page);
-          assert.deepEqual(violations, [], `${path}: ${describeViolations(violations)}`);
+          await assertAccessible(page, `${path}`);
         }
         // The delete dialog, open.
         await page.getByRole('button', { name: 'Delete', exact: true }).click();
         await page.getByRole('dialog').waitFor();
-        const violations = await seriousAxeViolations(page);
-        assert.deepEqual(violations, [], `delete dialog: ${describeViolations(violations)}`);
+        await assertAccessible(page, `delete dialog`);
       } finally {
         await session.close();
       }

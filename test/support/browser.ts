@@ -3,6 +3,7 @@
  * playwright-core, against a control plane a test started. Every page a test
  * opens is checked by axe-core and photographed for docs/gui.md.
  */
+import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export async function openGui(
   return { context, page, scriptErrors, close: () => context.close() };
 }
 
-export interface AxeViolation {
+interface AxeViolation {
   readonly id: string;
   readonly impact: string | null;
   readonly help: string;
@@ -62,7 +63,7 @@ export interface AxeViolation {
 let axeSource: string | undefined;
 
 /** axe-core's serious and critical violations on the page as it is now. */
-export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   // The functions run in the page, where `globalThis` is its window.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
@@ -74,10 +75,16 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 }
 
 /** A readable list of violations, for an assertion message. */
-export const describeViolations = (violations: readonly AxeViolation[]): string =>
+const describeViolations = (violations: readonly AxeViolation[]): string =>
   violations
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
     .join('\n');
+
+/** Fails unless axe-core finds no serious or critical violation on the page as it is now (`where` names it). */
+export async function assertAccessible(page: Page, where: string): Promise<void> {
+  const violations = await seriousAxeViolations(page);
+  assert.deepEqual(violations, [], `${where}: ${describeViolations(violations)}`);
+}
 
 /**
  * A full-page screenshot named `name`: under dist/gui-screenshots always, and
