@@ -227,11 +227,17 @@ export class ControlPlaneMetrics {
         }
       });
     }
+    // The other methods, bound to the store once each rather than on every call.
+    const bound = new Map<PropertyKey, unknown>();
     return new Proxy(store, {
       get: (target, property) => {
         if (timed.has(property)) return timed.get(property);
         const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        if (typeof value !== 'function') return value;
+        let method = bound.get(property);
+        if (method === undefined)
+          bound.set(property, (method = (value as (...args: unknown[]) => unknown).bind(target)));
+        return method;
       },
     });
   }

@@ -5,18 +5,11 @@
  * routes build these bodies as plain objects (routes/events.ts,
  * instances.ts, nacks.ts, info.ts), so their schemas are written here once.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
-const errorResponse = (description: string) => ({ description, ...json(ref('Error')) });
-const str = { type: 'string' };
-const time = { type: 'string', format: 'date-time' };
-const int = { type: 'integer' };
-const bool = { type: 'boolean' };
-const object = (properties: Record<string, unknown>, required: readonly string[] = Object.keys(properties)) => ({
-  type: 'object',
-  properties,
-  required: [...required],
-});
+import { bool, errorResponse, int, json, object as anObject, ref, str, time } from './openapi-parts.js';
+
+/** Every field of these bodies is always present. */
+const object = (properties: Record<string, unknown>, required: readonly string[] = Object.keys(properties)) =>
+  anObject(properties, required);
 
 export function liveSchemas(): Record<string, unknown> {
   return {

@@ -5,22 +5,13 @@
  * written here once, from the same field lists docs/api.md gives; a client
  * generated from the document (the GUI's) is typed by them.
  */
+import { bool, int, json, object, ref, str } from './openapi-parts.js';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 const ok = (description: string, schema: unknown) => ({ 200: { description, ...json(schema) } });
 const notFound = { 404: { description: 'Not found', ...json(ref('Error')) } };
 const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const str = { type: 'string' };
-const int = { type: 'integer' };
-const bool = { type: 'boolean' };
 const strings = { type: 'array', items: str };
 const stringMap = { type: 'object', additionalProperties: str };
-const object = (properties: Record<string, unknown>, required: readonly string[] = []) => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required: [...required] } : {}),
-});
 const mapOf = (schema: unknown) => ({ type: 'object', additionalProperties: schema });
 const list = (item: unknown) =>
   object({ total: int, items: { type: 'array', items: item }, next: { type: ['string', 'null'] } }, ['total', 'items']);

@@ -5,6 +5,7 @@
  */
 import { type KindDescriptor, type KindRegistry, documentSchema } from '../api/index.js';
 import { livePaths, liveSchemas } from './openapi-live.js';
+import { errorResponse, json, ref } from './openapi-parts.js';
 import { viewPaths, viewSchemas } from './openapi-views.js';
 import { DataplaneTokenRequest, RevocationRequest } from './routes/tokens.js';
 
@@ -14,10 +15,6 @@ function plainSchema(schema: unknown): unknown {
     JSON.stringify(schema, (key, value: unknown) => (key === 'errorMessage' || key === '$id' ? undefined : value)),
   );
 }
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
-const errorResponse = (description: string) => ({ description, ...json(ref('Error')) });
 
 const listParameters = (kind: KindDescriptor) => [
   { name: 'size', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
